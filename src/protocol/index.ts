@@ -1,0 +1,3 @@
+export * from './codec.js';
+export * from './errors.js';
+export * from './subprotocols.js';
