@@ -1,0 +1,149 @@
+/**
+ * `lc-chat serve`: runs the realtime server with the demo pages.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { DEFAULTS, type AppConfig } from './server/config.js';
+import { createServer } from './server/index.js';
+
+const HELP = `Usage: lc-chat serve [options]
+
+Runs the lc-chat realtime server: HTTP and WebSocket on one port.
+
+Options:
+  --port <n>             TCP port (default ${DEFAULTS.port}; 0 picks a free one)
+  --host <addr>          interface to bind (default ${DEFAULTS.host})
+  --data <dir>           data directory, holds the SQLite file (default ./.lc-data)
+  --app-id <id>          app id; with --app-key and --master-key. Without these
+                         flags a development app is created in the data
+                         directory and its keys are printed
+  --app-key <key>        the app's client key
+  --master-key <key>     the app's master key (signs; never sent to clients)
+  --max-payload <bytes>  largest WebSocket frame accepted (default ${DEFAULTS.maxPayload})
+  --login-timeout <ms>   close sockets that open no session in time (default ${DEFAULTS.loginTimeoutMs})
+  --idle-timeout <ms>    close sockets silent for this long (default ${DEFAULTS.idleTimeoutMs})
+  --durability <mode>    process: survive process crashes (default);
+                         power: also power loss (slower commits)
+  --no-demo              do not serve the demo pages
+  -h, --help             show this help
+`;
+
+const OPTIONS = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  data: { type: 'string' },
+  'app-id': { type: 'string' },
+  'app-key': { type: 'string' },
+  'master-key': { type: 'string' },
+  'max-payload': { type: 'string' },
+  'login-timeout': { type: 'string' },
+  'idle-timeout': { type: 'string' },
+  durability: { type: 'string' },
+  'no-demo': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+class UsageError extends Error {}
+
+function integer(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value)) throw new UsageError(`--${name} must be a whole number, got "${value}"`);
+  return Number(value);
+}
+
+/** The app from the flags, or the data directory's development app (created on first run). */
+function appFromFlags(values: Record<string, string | boolean | undefined>, dataDir: string): { app: AppConfig; generated: boolean } {
+  const appId = values['app-id'] as string | undefined;
+  const appKey = values['app-key'] as string | undefined;
+  const masterKey = values['master-key'] as string | undefined;
+  if (appId || appKey || masterKey) {
+    if (!appId || !appKey || !masterKey) throw new UsageError('--app-id, --app-key and --master-key go together');
+    return { app: { appId, appKey, masterKey }, generated: false };
+  }
+  const file = resolve(dataDir, 'dev-app.json');
+  try {
+    return { app: JSON.parse(readFileSync(file, 'utf8')) as AppConfig, generated: true };
+  } catch {
+    const app = {
+      appId: `dev-${randomBytes(6).toString('hex')}`,
+      appKey: randomBytes(12).toString('hex'),
+      masterKey: randomBytes(16).toString('hex'),
+    };
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, JSON.stringify(app, null, 2) + '\n', { mode: 0o600 });
+    return { app, generated: true };
+  }
+}
+
+async function serve(argv: string[]): Promise<void> {
+  const { values } = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return;
+  }
+  const durability = values.durability ?? DEFAULTS.durability;
+  if (durability !== 'process' && durability !== 'power') throw new UsageError(`--durability must be process or power, got "${durability}"`);
+  const dataDir = resolve(values.data ?? '.lc-data');
+  const { app, generated } = appFromFlags(values, dataDir);
+
+  const server = await createServer({
+    port: integer(values.port, 'port', DEFAULTS.port),
+    host: values.host ?? DEFAULTS.host,
+    dataDir,
+    apps: [app],
+    maxPayload: integer(values['max-payload'], 'max-payload', DEFAULTS.maxPayload),
+    loginTimeoutMs: integer(values['login-timeout'], 'login-timeout', DEFAULTS.loginTimeoutMs),
+    idleTimeoutMs: integer(values['idle-timeout'], 'idle-timeout', DEFAULTS.idleTimeoutMs),
+    durability,
+    demoDir: values['no-demo'] ? null : fileURLToPath(new URL('../demo', import.meta.url)),
+  });
+
+  const lines = [
+    `lc-chat listening on ${server.httpUrl}`,
+    `  WebSocket  ${server.wsUrl}/`,
+    `  data       ${dataDir}`,
+    `  app id     ${app.appId}${generated ? '   (development app)' : ''}`,
+    `  app key    ${app.appKey}`,
+  ];
+  if (generated) lines.push(`  master key ${app.masterKey}   (keep it on servers only)`);
+  if (!values['no-demo']) lines.push(`  demos      ${server.httpUrl}/`);
+  process.stdout.write(lines.join('\n') + '\n');
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    process.stdout.write(`${signal}: closing connections and flushing the store\n`);
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`shutdown failed: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  if (command === 'serve') return serve(rest);
+  if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+    process.stdout.write(`Usage: lc-chat <command>\n\nCommands:\n  serve   run the realtime server (lc-chat serve --help)\n`);
+    return;
+  }
+  throw new UsageError(`unknown command "${command}"; try lc-chat --help`);
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    process.stderr.write(`lc-chat: ${(error as Error).message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`lc-chat: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

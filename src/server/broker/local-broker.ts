@@ -1,0 +1,19 @@
+import type { Broker, Delivery } from './types.js';
+
+/** The in-process broker of a single-node server. */
+export class LocalBroker implements Broker {
+  private readonly handlers = new Set<(delivery: Delivery) => void>();
+
+  async publish(delivery: Delivery): Promise<void> {
+    for (const handler of this.handlers) handler(delivery);
+  }
+
+  subscribe(handler: (delivery: Delivery) => void): () => void {
+    this.handlers.add(handler);
+    return () => this.handlers.delete(handler);
+  }
+
+  async close(): Promise<void> {
+    this.handlers.clear();
+  }
+}

@@ -1,0 +1,66 @@
+/** Server settings: what `lc-chat serve` flags set, with production defaults. */
+export interface AppConfig {
+  appId: string;
+  appKey: string;
+  masterKey: string;
+  requireSignature?: boolean;
+}
+
+export interface ServerConfig {
+  /** TCP port for HTTP and WebSocket; 0 picks a free one. Default 8787. */
+  port: number;
+  /** Interface to bind. Default 0.0.0.0. */
+  host: string;
+  /** Directory for the SQLite file (and, later, uploaded files). */
+  dataDir: string;
+  /** Apps to create or update at start. */
+  apps: AppConfig[];
+  /** Largest WebSocket frame accepted, in bytes. */
+  maxPayload: number;
+  /** Close sockets that open no session within this time (4108). */
+  loginTimeoutMs: number;
+  /** Close sockets that send nothing for this long (4107). Clients ping every 180 s. */
+  idleTimeoutMs: number;
+  /** Undecodable frames tolerated on one socket before it is closed. */
+  maxGarbageFrames: number;
+  /** A socket whose unsent bytes exceed this is cut off as too slow. */
+  maxBufferedBytes: number;
+  /** Session token lifetime in seconds. */
+  sessionTokenTtl: number;
+  /** SQLite `synchronous`: NORMAL survives process crashes, FULL also power loss. */
+  durability: 'process' | 'power';
+  /** Directory of the demo pages served at `/`, or null for none. */
+  demoDir: string | null;
+  /** Where log lines go; defaults to stderr. */
+  log: (line: string) => void;
+}
+
+export const DEFAULTS: Omit<ServerConfig, 'dataDir' | 'apps' | 'demoDir'> = {
+  port: 8787,
+  host: '0.0.0.0',
+  maxPayload: 64 * 1024,
+  loginTimeoutMs: 30_000,
+  idleTimeoutMs: 360_000,
+  maxGarbageFrames: 3,
+  maxBufferedBytes: 8 * 1024 * 1024,
+  sessionTokenTtl: 48 * 3600,
+  durability: 'process',
+  log: (line) => process.stderr.write(line + '\n'),
+};
+
+/** Fills in defaults and checks ranges; throws with a message naming the bad setting. */
+export function resolveConfig(input: Partial<ServerConfig> & { dataDir: string }): ServerConfig {
+  const config: ServerConfig = { ...DEFAULTS, apps: [], demoDir: null, ...input };
+  const positive = ['maxPayload', 'loginTimeoutMs', 'idleTimeoutMs', 'maxGarbageFrames', 'maxBufferedBytes', 'sessionTokenTtl'] as const;
+  for (const key of positive) {
+    if (!Number.isInteger(config[key]) || config[key] <= 0) throw new Error(`${key} must be a positive integer, got ${config[key]}`);
+  }
+  if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) throw new Error(`port must be 0..65535, got ${config.port}`);
+  if (config.durability !== 'process' && config.durability !== 'power') throw new Error(`durability must be process or power, got ${config.durability}`);
+  for (const app of config.apps) {
+    for (const key of ['appId', 'appKey', 'masterKey'] as const) {
+      if (typeof app[key] !== 'string' || !/^[\w-]{1,64}$/.test(app[key])) throw new Error(`${key} must be 1-64 letters, digits, _ or -`);
+    }
+  }
+  return config;
+}

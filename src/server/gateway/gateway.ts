@@ -1,0 +1,142 @@
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { CommandType, fromFrame, withPeerId } from '../../protocol/codec.js';
+import { errorCode } from '../../protocol/errors.js';
+import { pickSubprotocol, type Subprotocol } from '../../protocol/subprotocols.js';
+import type { Delivery } from '../broker/types.js';
+import type { ServerContext } from '../handlers/context.js';
+import { Connection } from './connection.js';
+import { dispatch } from './dispatch.js';
+
+/** WebSocket close code for a server shutting down (RFC 6455 "going away"). */
+export const GOING_AWAY = 1001;
+
+/**
+ * The WebSocket side of the server: negotiates the subprotocol, decodes
+ * frames, dispatches commands, delivers broker pushes to local sessions and
+ * closes sockets that idle or never log in.
+ */
+export class Gateway {
+  private readonly wss: WebSocketServer;
+  private readonly connections = new Set<Connection>();
+  private readonly sweepTimer: NodeJS.Timeout;
+  private readonly unsubscribe: () => void;
+  private readonly pending = new Set<Promise<void>>();
+  private accepting = true;
+
+  constructor(private readonly ctx: ServerContext) {
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: ctx.config.maxPayload,
+      // Chat payloads are small and latency matters more than bytes.
+      perMessageDeflate: false,
+      handleProtocols: (offered) => pickSubprotocol(offered)?.name ?? false,
+    });
+    this.unsubscribe = ctx.broker.subscribe((delivery) => this.deliver(delivery));
+    const { loginTimeoutMs, idleTimeoutMs } = ctx.config;
+    const sweepEvery = Math.max(20, Math.min(5000, Math.floor(Math.min(loginTimeoutMs, idleTimeoutMs) / 4)));
+    this.sweepTimer = setInterval(() => this.sweep(), sweepEvery);
+    this.sweepTimer.unref();
+  }
+
+  /** Wires the gateway to an HTTP server's `upgrade` event. */
+  attach(server: HttpServer): void {
+    server.on('upgrade', (request, socket, head) => this.upgrade(request, socket, head));
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  /** Stops accepting, waits for commands in flight, closes every socket with 1001. */
+  async close(): Promise<void> {
+    this.accepting = false;
+    clearInterval(this.sweepTimer);
+    await Promise.allSettled([...this.pending]);
+    for (const connection of this.connections) connection.close(GOING_AWAY, 'server shutting down');
+    this.unsubscribe();
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+  }
+
+  private upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => socket.destroy());
+    const subprotocol = this.negotiate(request);
+    if (!this.accepting || !subprotocol) {
+      const status = this.accepting ? '400 Bad Request' : '503 Service Unavailable';
+      const body = this.accepting ? 'unsupported or missing WebSocket subprotocol\n' : 'server shutting down\n';
+      socket.end(`HTTP/1.1 ${status}\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
+      return;
+    }
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, request, subprotocol));
+  }
+
+  /** The subprotocol header, or WeChat's `?subprotocol=` query parameter. */
+  private negotiate(request: IncomingMessage): Subprotocol | undefined {
+    const header = request.headers['sec-websocket-protocol'];
+    if (header) return pickSubprotocol(header.split(','));
+    const query = new URL(request.url ?? '/', 'http://localhost').searchParams.get('subprotocol');
+    return query ? pickSubprotocol([query]) : undefined;
+  }
+
+  private accept(ws: WebSocket, request: IncomingMessage, subprotocol: Subprotocol): void {
+    const connection = new Connection(ws, subprotocol, this.ctx.config.maxBufferedBytes, request.socket.remoteAddress ?? '');
+    this.connections.add(connection);
+    ws.on('message', (data, isBinary) => this.receive(connection, data, isBinary));
+    // ws reports protocol violations (oversized or malformed frames) here and closes the socket itself.
+    ws.on('error', (error) => this.ctx.config.log(`connection ${connection.id}: ${error.message}`));
+    ws.on('close', () => {
+      connection.markClosed();
+      this.connections.delete(connection);
+      for (const session of connection.sessions.values()) this.ctx.sessions.remove(session);
+    });
+  }
+
+  private receive(connection: Connection, data: RawData, isBinary: boolean): void {
+    connection.lastSeenAt = Date.now();
+    let command;
+    try {
+      const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+      command = fromFrame(isBinary ? bytes : bytes.toString('utf8'));
+    } catch {
+      this.rejectGarbage(connection);
+      return;
+    }
+    const task = dispatch(this.ctx, connection, command);
+    this.pending.add(task);
+    void task.finally(() => this.pending.delete(task));
+  }
+
+  private rejectGarbage(connection: Connection): void {
+    connection.garbageFrames += 1;
+    const code = errorCode('UNPARSEABLE_RAW_MESSAGE');
+    connection.send({ cmd: CommandType.error, errorMessage: { code, reason: 'UNPARSEABLE_RAW_MESSAGE' } });
+    if (connection.garbageFrames >= this.ctx.config.maxGarbageFrames) connection.close(code, 'UNPARSEABLE_RAW_MESSAGE');
+  }
+
+  /** Hands a broker push to the local sessions of its recipients. */
+  private deliver(delivery: Delivery): void {
+    for (const clientId of delivery.clientIds) {
+      const sessions = this.ctx.sessions.sessionsOf(delivery.appId, clientId);
+      if (!sessions) continue;
+      let bytes: Uint8Array | undefined;
+      for (const session of sessions) {
+        if (session.id === delivery.excludeSessionId) continue;
+        bytes ??= withPeerId(delivery.payload, clientId);
+        session.connection.sendEncoded(bytes);
+      }
+    }
+  }
+
+  private sweep(): void {
+    const now = Date.now();
+    const { loginTimeoutMs, idleTimeoutMs } = this.ctx.config;
+    for (const connection of this.connections) {
+      if (connection.sessions.size === 0) {
+        if (now - connection.sessionlessSince > loginTimeoutMs) connection.close(errorCode('LOGIN_TIMEOUT'), 'LOGIN_TIMEOUT');
+      } else if (now - connection.lastSeenAt > idleTimeoutMs) {
+        connection.close(errorCode('READ_TIMEOUT'), 'READ_TIMEOUT');
+      }
+    }
+  }
+}

@@ -1,0 +1,33 @@
+import type { Command, DecodedCommand } from '../../protocol/codec.js';
+import type { Broker } from '../broker/types.js';
+import type { ServerConfig } from '../config.js';
+import type { Connection } from '../gateway/connection.js';
+import type { Session } from '../gateway/session.js';
+import type { SessionRegistry } from '../gateway/session-registry.js';
+import type { Store } from '../store/types.js';
+
+/** What every handler may use. Handlers never touch SQL or other nodes' sockets. */
+export interface ServerContext {
+  readonly config: ServerConfig;
+  readonly store: Store;
+  readonly broker: Broker;
+  readonly sessions: SessionRegistry;
+}
+
+export interface Request {
+  readonly connection: Connection;
+  readonly command: DecodedCommand;
+  /** The session the command belongs to; undefined only for handlers that open one. */
+  readonly session: Session | undefined;
+}
+
+export interface SessionRequest extends Request {
+  readonly session: Session;
+}
+
+/**
+ * Handles one command. Returns the reply (the dispatcher adds `i` and
+ * `peerId`), or nothing for fire-and-forget commands. Throws `ProtocolError`
+ * for the client's mistakes.
+ */
+export type Handler<R extends Request = SessionRequest> = (ctx: ServerContext, request: R) => Promise<Command | void>;

@@ -1,0 +1,93 @@
+import { CommandType, OpType, has } from '../../protocol/codec.js';
+import { ProtocolError } from '../../protocol/errors.js';
+import { parseSort, parseWhere } from '../query/where.js';
+import type { ConversationRecord } from '../store/types.js';
+import type { Handler, ServerContext } from './context.js';
+import { conversationJson } from './conversation-json.js';
+import { push } from './push.js';
+import { MAX_MEMBERS, memberList, parseJsonObject } from './validate.js';
+
+/** Keys the server owns; a client cannot set them as custom attributes. */
+const RESERVED_KEYS = new Set([
+  'objectId', 'm', 'c', 'mu', 'tr', 'sys', 'lm', 'unique', 'uniqueId', 'createdAt', 'updatedAt',
+  'msg', 'msg_from', 'msg_mid', 'msg_timestamp', 'patch_timestamp', 'bin', 'ttl', 'ACL',
+]);
+const DEFAULT_QUERY_LIMIT = 10;
+const MAX_QUERY_LIMIT = 1000;
+const FLAG_COMPACT = 1;
+const FLAG_LAST_MESSAGE = 2;
+
+/** conv/start: creates a conversation (or finds the `unique` one with the same members). */
+export const startConversation: Handler = async (ctx, { command, session }) => {
+  const request = command.convMessage ?? {};
+  const attributes = parseJsonObject(request.attr?.data, 'CONVERSATION_API_FAILED', 'attr');
+  for (const key of Object.keys(attributes)) {
+    if (RESERVED_KEYS.has(key)) throw ProtocolError.of('CONVERSATION_API_FAILED', `attribute ${key} is reserved`);
+  }
+  const { name = null, ...custom } = attributes;
+  if (name !== null && typeof name !== 'string') throw ProtocolError.of('CONVERSATION_API_FAILED', 'name must be a string');
+
+  const members = memberList([...(request.m ?? []), session.clientId], 'CONVERSATION_API_FAILED');
+  if (members.length > MAX_MEMBERS) throw ProtocolError.of('CONVERSATION_FULL', `at most ${MAX_MEMBERS} members, got ${members.length}`);
+  const transient = request.transient === true;
+
+  const { conversation, created } = await ctx.store.createConversation({
+    appId: session.appId,
+    creator: session.clientId,
+    members,
+    name,
+    transient,
+    system: false,
+    unique: request.unique === true && !transient,
+    attributes: custom,
+  });
+  if (created) {
+    const others = conversation.members.filter((id) => id !== session.clientId);
+    await push(ctx, session.appId, others, {
+      cmd: CommandType.conv,
+      op: OpType.joined,
+      convMessage: { cid: conversation.id, initBy: session.clientId },
+    });
+  }
+  return {
+    cmd: CommandType.conv,
+    op: OpType.started,
+    convMessage: { cid: conversation.id, cdate: new Date(conversation.createdAt).toISOString() },
+  };
+};
+
+/** conv/query: conversations matching a `where`, as `_Conversation` JSON. */
+export const queryConversations: Handler = async (ctx, { command, session }) => {
+  const request = command.convMessage ?? {};
+  const limit = has(request, 'limit') ? request.limit! : DEFAULT_QUERY_LIMIT;
+  const skip = has(request, 'skip') ? request.skip! : 0;
+  if (limit < 0 || skip < 0) throw ProtocolError.of('CONVERSATION_QUERY_FAILED', 'limit and skip must not be negative');
+  const flag = request.flag ?? 0;
+  const results =
+    limit === 0
+      ? []
+      : await ctx.store.findConversations({
+          appId: session.appId,
+          where: parseWhere(request.where?.data),
+          sort: parseSort(request.sort),
+          limit: Math.min(limit, MAX_QUERY_LIMIT),
+          skip,
+        });
+  const json = results.map((conversation) =>
+    conversationJson(conversation, { compact: (flag & FLAG_COMPACT) !== 0, withLastMessage: (flag & FLAG_LAST_MESSAGE) !== 0 }),
+  );
+  return { cmd: CommandType.conv, op: OpType.results, convMessage: { results: { data: JSON.stringify(json) } } };
+};
+
+/** conv/count: the number of members. */
+export const countMembers: Handler = async (ctx, { command, session }) => {
+  const conversation = await requireConversation(ctx, session.appId, command.convMessage?.cid);
+  return { cmd: CommandType.conv, op: OpType.result, convMessage: { count: conversation.members.length } };
+};
+
+export async function requireConversation(ctx: ServerContext, appId: string, cid: string | null | undefined): Promise<ConversationRecord> {
+  if (!cid) throw ProtocolError.of('CONVERSATION_NOT_FOUND', 'cid is required');
+  const conversation = await ctx.store.getConversation(appId, cid);
+  if (!conversation) throw ProtocolError.of('CONVERSATION_NOT_FOUND', `no conversation ${cid}`);
+  return conversation;
+}

@@ -1,0 +1,123 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { extname, join, normalize, sep } from 'node:path';
+import type { Store } from '../store/types.js';
+
+export interface HttpDeps {
+  store: Store;
+  demoDir: string | null;
+  /** Facts for /health. */
+  stats(): Record<string, number>;
+}
+
+/** How long clients may cache the router answers, in seconds. */
+const ROUTE_TTL = 3600;
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.webm': 'video/webm',
+  '.ico': 'image/x-icon',
+  '.map': 'application/json; charset=utf-8',
+};
+
+/**
+ * The HTTP side of the one port: health, the router endpoints the official
+ * SDKs ask for the WebSocket address, and the demo pages.
+ */
+export function createHttpHandler(deps: HttpDeps) {
+  return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    try {
+      const url = new URL(request.url ?? '/', 'http://localhost');
+      if (request.method === 'OPTIONS') return preflight(response);
+      if (request.method !== 'GET' && request.method !== 'HEAD') return json(response, 405, { code: 405, error: 'method not allowed' });
+      switch (url.pathname) {
+        case '/health':
+          return json(response, 200, { status: 'ok', ...deps.stats() });
+        case '/1/route':
+        case '/2/route':
+        case '/v1/route':
+          return await route(deps, request, response, url);
+        default:
+          return await serveStatic(deps.demoDir, url.pathname, request, response);
+      }
+    } catch (error) {
+      if (!response.headersSent) json(response, 500, { code: 4200, error: 'internal error' });
+      else response.destroy(error as Error);
+    }
+  };
+}
+
+async function route(deps: HttpDeps, request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+  const appId = url.searchParams.get('appId');
+  if (!appId) return json(response, 400, { code: 4100, error: 'appId is required' });
+  if (!(await deps.store.getApp(appId))) return json(response, 404, { code: 4100, error: `unknown app ${appId}` });
+  const host = request.headers.host ?? 'localhost';
+  const secure = request.headers['x-forwarded-proto'] === 'https' || (request.socket as { encrypted?: boolean }).encrypted === true;
+  const ws = `${secure ? 'wss' : 'ws'}://${host}/`;
+  switch (url.pathname) {
+    case '/1/route': // v3 app router: where the push router lives
+      return json(response, 200, { push_router_server: host, ttl: ROUTE_TTL });
+    case '/2/route': // v4 app router: RTM router and REST API hosts
+      return json(response, 200, { rtm_router_server: host, api_server: host, push_server: host, ttl: ROUTE_TTL });
+    default: // the RTM router: the WebSocket addresses themselves
+      return json(response, 200, { server: ws, secondary: ws, ttl: ROUTE_TTL });
+  }
+}
+
+async function serveStatic(root: string | null, pathname: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  if (!root) return json(response, 404, { code: 404, error: 'not found' });
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    return json(response, 400, { code: 400, error: 'bad path' });
+  }
+  // Resolve inside root only: normalize, then refuse anything that climbs out.
+  const relative = normalize(decoded).replace(/^([/\\])+/, '');
+  if (relative.split(/[/\\]/).includes('..') || decoded.includes('\0')) return json(response, 400, { code: 400, error: 'bad path' });
+  let file = join(root, relative);
+  if (!file.startsWith(root.endsWith(sep) ? root : root + sep) && file !== root) return json(response, 400, { code: 400, error: 'bad path' });
+  let info = await stat(file).catch(() => undefined);
+  if (info?.isDirectory()) {
+    file = join(file, 'index.html');
+    info = await stat(file).catch(() => undefined);
+  }
+  if (!info?.isFile()) return json(response, 404, { code: 404, error: 'not found' });
+  response.writeHead(200, {
+    'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+    'Content-Length': info.size,
+    'X-Content-Type-Options': 'nosniff',
+    'Cache-Control': 'no-cache',
+  });
+  if (request.method === 'HEAD') return void response.end();
+  createReadStream(file).pipe(response);
+}
+
+function preflight(response: ServerResponse): void {
+  response.writeHead(204, {
+    'Access-Control-Allow-Origin': '*',
+    'Access-Control-Allow-Methods': 'GET, HEAD, OPTIONS',
+    'Access-Control-Allow-Headers': 'Content-Type, X-LC-Id, X-LC-Key, X-LC-IM-Session-Token',
+    'Access-Control-Max-Age': '86400',
+  });
+  response.end();
+}
+
+function json(response: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    'Access-Control-Allow-Origin': '*',
+    'Cache-Control': 'no-store',
+  });
+  response.end(text);
+}

@@ -1,0 +1,103 @@
+/**
+ * The lc-chat realtime server: one port for HTTP and WebSocket, a store
+ * (SQLite by default) and a broker (in-process by default).
+ */
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { LocalBroker } from './broker/local-broker.js';
+import type { Broker } from './broker/types.js';
+import { resolveConfig, type ServerConfig } from './config.js';
+import { Gateway } from './gateway/gateway.js';
+import { SessionRegistry } from './gateway/session-registry.js';
+import { createHttpHandler } from './http/http-handler.js';
+import { openSqliteStore } from './store/sqlite/sqlite-store.js';
+import type { Store } from './store/types.js';
+
+export type { AppConfig, ServerConfig } from './config.js';
+export type { Store } from './store/types.js';
+export type { Broker } from './broker/types.js';
+
+export interface LcServer {
+  readonly config: ServerConfig;
+  readonly store: Store;
+  /** The bound port (useful with `port: 0`). */
+  readonly port: number;
+  /** e.g. `http://127.0.0.1:8787` */
+  readonly httpUrl: string;
+  /** e.g. `ws://127.0.0.1:8787` */
+  readonly wsUrl: string;
+  /**
+   * Graceful stop: refuse new connections, let commands in flight finish,
+   * close sockets with 1001 (going away), commit and close the store.
+   */
+  close(): Promise<void>;
+}
+
+export interface CreateServerOptions extends Partial<ServerConfig> {
+  dataDir: string;
+  /** Replace the SQLite store (e.g. PostgreSQL). */
+  store?: Store;
+  /** Replace the in-process broker (e.g. Redis). */
+  broker?: Broker;
+}
+
+/** Starts a server and resolves once it listens. */
+export async function createServer(options: CreateServerOptions): Promise<LcServer> {
+  const { store: givenStore, broker: givenBroker, ...settings } = options;
+  const config = resolveConfig(settings);
+  const store = givenStore ?? openSqliteStore({ file: join(config.dataDir, 'lc-chat.db'), durability: config.durability });
+  const broker = givenBroker ?? new LocalBroker();
+  for (const app of config.apps) {
+    const existing = await store.getApp(app.appId);
+    await store.putApp({
+      appId: app.appId,
+      appKey: app.appKey,
+      masterKey: app.masterKey,
+      requireSignature: app.requireSignature ?? false,
+      createdAt: existing?.createdAt ?? Date.now(),
+    });
+  }
+
+  const sessions = new SessionRegistry();
+  const gateway = new Gateway({ config, store, broker, sessions });
+  const http = createHttpServer(
+    createHttpHandler({
+      store,
+      demoDir: config.demoDir,
+      stats: () => ({ connections: gateway.connectionCount, sessions: sessions.size }),
+    }),
+  );
+  gateway.attach(http);
+  await listen(http, config.port, config.host);
+
+  const port = (http.address() as AddressInfo).port;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  let closing: Promise<void> | undefined;
+  return {
+    config,
+    store,
+    port,
+    httpUrl: `http://${host}:${port}`,
+    wsUrl: `ws://${host}:${port}`,
+    close: () =>
+      (closing ??= (async () => {
+        const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
+        await gateway.close();
+        http.closeAllConnections();
+        await stopped;
+        await broker.close();
+        await store.close();
+      })()),
+  };
+}
+
+function listen(server: HttpServer, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,42 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer, type LcServer, type ServerConfig } from '../../src/server/index.js';
+
+export const TEST_APP = { appId: 'test-app-id', appKey: 'test-app-key', masterKey: 'test-master-key' };
+
+export interface TestServer {
+  wsUrl: string;
+  httpUrl: string;
+  appId: string;
+  appKey: string;
+  masterKey: string;
+  dataDir: string;
+  server: LcServer;
+  /** Stops the server and deletes its data. */
+  stop(): Promise<void>;
+}
+
+/** A real server on a random loopback port with a fresh SQLite file. */
+export async function startTestServer(options: Partial<ServerConfig> & { dataDir?: string } = {}): Promise<TestServer> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'lc-chat-test-'));
+  const server = await createServer({
+    port: 0,
+    host: '127.0.0.1',
+    apps: [TEST_APP],
+    log: () => {},
+    ...options,
+    dataDir,
+  });
+  return {
+    ...TEST_APP,
+    wsUrl: server.wsUrl,
+    httpUrl: server.httpUrl,
+    dataDir,
+    server,
+    async stop() {
+      await server.close();
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
