@@ -1,0 +1,99 @@
+/**
+ * The SQLite schema, versioned with `PRAGMA user_version`: migration N
+ * brings a database from version N to N + 1. Append new migrations; never
+ * edit one that has shipped.
+ */
+import type Database from 'better-sqlite3';
+
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE apps (
+    app_id            TEXT PRIMARY KEY NOT NULL,
+    app_key           TEXT NOT NULL,
+    master_key        TEXT NOT NULL,
+    require_signature INTEGER NOT NULL,
+    created_at        INTEGER NOT NULL
+  ) STRICT;
+
+  CREATE TABLE conversations (
+    app_id     TEXT NOT NULL,
+    id         TEXT NOT NULL,
+    name       TEXT,
+    creator    TEXT NOT NULL,
+    members    TEXT NOT NULL,              -- JSON array, sorted
+    muted      TEXT NOT NULL DEFAULT '[]', -- JSON array, sorted
+    tr         INTEGER NOT NULL,
+    sys        INTEGER NOT NULL,
+    is_unique  INTEGER NOT NULL,
+    unique_key TEXT,                       -- JSON of the sorted member set; unique conversations only
+    unique_id  TEXT,
+    attrs      TEXT NOT NULL DEFAULT '{}', -- JSON object of custom attributes
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    lm         INTEGER,                    -- timestamp of the last message
+    last_seq   INTEGER NOT NULL DEFAULT 0,
+    last_msg_id              TEXT,
+    last_msg_from            TEXT,
+    last_msg_data            TEXT,
+    last_msg_patch_timestamp INTEGER,
+    PRIMARY KEY (app_id, id)
+  ) STRICT;
+  CREATE UNIQUE INDEX conversations_unique_key ON conversations (app_id, unique_key) WHERE unique_key IS NOT NULL;
+  -- The default query order.
+  CREATE INDEX conversations_lm ON conversations (app_id, lm DESC, updated_at DESC);
+
+  CREATE TABLE conversation_members (
+    app_id       TEXT NOT NULL,
+    cid          TEXT NOT NULL,
+    client_id    TEXT NOT NULL,
+    joined_at    INTEGER NOT NULL,
+    delivered_ts INTEGER NOT NULL DEFAULT 0,
+    read_seq     INTEGER NOT NULL DEFAULT 0,
+    read_ts      INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (app_id, cid, client_id),
+    FOREIGN KEY (app_id, cid) REFERENCES conversations (app_id, id) ON DELETE CASCADE
+  ) STRICT, WITHOUT ROWID;
+  -- "Conversations of this client": membership queries (m $all) start here.
+  CREATE INDEX conversation_members_client ON conversation_members (app_id, client_id);
+
+  -- A rowid table: payloads can be kilobytes, too large for WITHOUT ROWID.
+  CREATE TABLE messages (
+    app_id          TEXT NOT NULL,
+    cid             TEXT NOT NULL,
+    seq             INTEGER NOT NULL,
+    id              TEXT NOT NULL UNIQUE,
+    from_peer       TEXT NOT NULL,
+    data            TEXT NOT NULL,
+    timestamp       INTEGER NOT NULL,
+    dt              TEXT,
+    receipt         INTEGER NOT NULL,
+    mention_pids    TEXT NOT NULL DEFAULT '[]',
+    mention_all     INTEGER NOT NULL DEFAULT 0,
+    patch_timestamp INTEGER,
+    lctype          INTEGER,               -- the payload's _lctype, for the history type filter
+    PRIMARY KEY (app_id, cid, seq),
+    FOREIGN KEY (app_id, cid) REFERENCES conversations (app_id, id) ON DELETE CASCADE
+  ) STRICT;
+  -- Retries carry the same dt: the second insert finds the first.
+  CREATE UNIQUE INDEX messages_dt ON messages (app_id, cid, from_peer, dt) WHERE dt IS NOT NULL;
+  -- History bounds given as a time without a message id.
+  CREATE INDEX messages_time ON messages (app_id, cid, timestamp, seq);
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Brings the database to SCHEMA_VERSION; refuses a newer database. */
+export function migrate(db: Database.Database): void {
+  // IMMEDIATE: two processes opening a fresh file must not both migrate it.
+  db.transaction(() => {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > SCHEMA_VERSION) {
+      throw new Error(`database schema version ${version} is newer than this server's (${SCHEMA_VERSION})`);
+    }
+    for (let next = version; next < SCHEMA_VERSION; next++) {
+      db.exec(MIGRATIONS[next]!);
+      db.pragma(`user_version = ${next + 1}`);
+    }
+  }).immediate();
+}

@@ -1,0 +1,435 @@
+/**
+ * The default store: one SQLite file in WAL mode, accessed synchronously
+ * through better-sqlite3 from the event-loop thread. Appends are group
+ * committed: everything appended during one tick is written in a single
+ * transaction and acknowledged after its COMMIT.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { ProtocolError } from '../../../protocol/errors.js';
+import { newConversationId, newMessageId } from '../ids.js';
+import type {
+  AppendResult,
+  AppRecord,
+  ConversationQuery,
+  ConversationRecord,
+  HistoryBound,
+  HistoryQuery,
+  MessageRecord,
+  NewConversation,
+  NewMessage,
+  Store,
+} from '../types.js';
+import { compileConversationQuery } from './conditions-sql.js';
+import { registerRegexp } from './regexp.js';
+import {
+  CONVERSATION_SELECT,
+  type ConversationRow,
+  lctypeOf,
+  memberSet,
+  MESSAGE_SELECT,
+  type MessageRow,
+  toConversation,
+  toMessage,
+} from './rows.js';
+import { migrate } from './schema.js';
+
+export interface SqliteStoreOptions {
+  /** Path of the database file; its directory is created if missing. `:memory:` works for tools. */
+  file: string;
+  /** `process` (default): a commit survives a crash of this process. `power`: also a power loss. */
+  durability?: 'process' | 'power';
+  /** How long to wait for another connection's write lock. Default 5000 ms. */
+  busyTimeoutMs?: number;
+}
+
+export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
+  return new SqliteStore(options);
+}
+
+const MAX_HISTORY_LIMIT = 1000;
+/** Above any seq: an open upper bound. */
+const NO_UPPER = Number.MAX_SAFE_INTEGER;
+const STATEMENT_CACHE_SIZE = 100;
+
+interface PendingAppend {
+  input: NewMessage;
+  resolve: (result: AppendResult) => void;
+  reject: (error: unknown) => void;
+}
+
+type AppendOutcome = { ok: true; result: AppendResult } | { ok: false; error: Error };
+
+/** A conversation's head while a batch is being written. */
+interface Head {
+  appId: string;
+  cid: string;
+  lastSeq: number;
+  lastTimestamp: number;
+  /** The batch's newest message in this conversation, if any. */
+  last: MessageRecord | null;
+}
+
+interface AppRow {
+  app_id: string;
+  app_key: string;
+  master_key: string;
+  require_signature: number;
+  created_at: number;
+}
+
+export class SqliteStore implements Store {
+  private readonly db: Database.Database;
+  private closed = false;
+  private pending: PendingAppend[] = [];
+  private readonly queryCache = new Map<string, Database.Statement>();
+  private readonly sql;
+  private readonly writeBatch: (inputs: NewMessage[]) => AppendOutcome[];
+  private readonly insertConversation: (input: NewConversation) => { conversation: ConversationRecord; created: boolean };
+
+  constructor(options: SqliteStoreOptions) {
+    if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
+    const db = new Database(options.file);
+    this.db = db;
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma(`synchronous = ${options.durability === 'power' ? 'FULL' : 'NORMAL'}`);
+      db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+      db.pragma('foreign_keys = ON');
+      migrate(db);
+      registerRegexp(db);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+
+    this.sql = {
+      getApp: db.prepare<[string], AppRow>(
+        'SELECT app_id, app_key, master_key, require_signature, created_at FROM apps WHERE app_id = ?',
+      ),
+      putApp: db.prepare(
+        `INSERT INTO apps (app_id, app_key, master_key, require_signature, created_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (app_id) DO UPDATE SET app_key = excluded.app_key, master_key = excluded.master_key,
+           require_signature = excluded.require_signature, created_at = excluded.created_at`,
+      ),
+      getConversation: db.prepare<[string, string], ConversationRow>(
+        `SELECT ${CONVERSATION_SELECT} FROM conversations c WHERE c.app_id = ? AND c.id = ?`,
+      ),
+      getUniqueConversation: db.prepare<[string, string], ConversationRow>(
+        `SELECT ${CONVERSATION_SELECT} FROM conversations c WHERE c.app_id = ? AND c.unique_key = ?`,
+      ),
+      insertConversation: db.prepare(
+        `INSERT INTO conversations (app_id, id, name, creator, members, muted, tr, sys, is_unique, unique_key, unique_id,
+           attrs, created_at, updated_at)
+         VALUES (@appId, @id, @name, @creator, @members, '[]', @tr, @sys, @isUnique, @uniqueKey, @uniqueId,
+           @attrs, @now, @now)`,
+      ),
+      insertMember: db.prepare(
+        'INSERT OR IGNORE INTO conversation_members (app_id, cid, client_id, joined_at) VALUES (?, ?, ?, ?)',
+      ),
+      isMember: db.prepare<[string, string, string], { one: number }>(
+        'SELECT 1 AS one FROM conversation_members WHERE app_id = ? AND cid = ? AND client_id = ?',
+      ),
+      recordDelivered: db.prepare(
+        `UPDATE conversation_members SET delivered_ts = max(delivered_ts, ?)
+         WHERE app_id = ? AND cid = ? AND client_id = ?`,
+      ),
+      head: db.prepare<[string, string], { last_seq: number; lm: number | null }>(
+        'SELECT last_seq, lm FROM conversations WHERE app_id = ? AND id = ?',
+      ),
+      messageByDt: db.prepare<[string, string, string, string], MessageRow>(
+        `SELECT ${MESSAGE_SELECT} FROM messages WHERE app_id = ? AND cid = ? AND from_peer = ? AND dt = ?`,
+      ),
+      insertMessage: db.prepare(
+        `INSERT INTO messages (app_id, cid, seq, id, from_peer, data, timestamp, dt, receipt, mention_pids, mention_all, lctype)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      updateHead: db.prepare(
+        `UPDATE conversations SET last_seq = ?, lm = ?, last_msg_id = ?, last_msg_from = ?, last_msg_data = ?,
+           last_msg_patch_timestamp = NULL
+         WHERE app_id = ? AND id = ?`,
+      ),
+      seqOfMessage: db.prepare<[string, string, string], { seq: number }>(
+        'SELECT seq FROM messages WHERE id = ? AND app_id = ? AND cid = ?',
+      ),
+      // Timestamps never decrease with seq, so the last message before a
+      // time (or the first after it) is found on the time index.
+      lastSeqBefore: db.prepare<[string, string, number], { seq: number }>(
+        'SELECT seq FROM messages WHERE app_id = ? AND cid = ? AND timestamp < ? ORDER BY timestamp DESC, seq DESC LIMIT 1',
+      ),
+      lastSeqAtOrBefore: db.prepare<[string, string, number], { seq: number }>(
+        'SELECT seq FROM messages WHERE app_id = ? AND cid = ? AND timestamp <= ? ORDER BY timestamp DESC, seq DESC LIMIT 1',
+      ),
+      firstSeqAfter: db.prepare<[string, string, number], { seq: number }>(
+        'SELECT seq FROM messages WHERE app_id = ? AND cid = ? AND timestamp > ? ORDER BY timestamp, seq LIMIT 1',
+      ),
+      firstSeqAtOrAfter: db.prepare<[string, string, number], { seq: number }>(
+        'SELECT seq FROM messages WHERE app_id = ? AND cid = ? AND timestamp >= ? ORDER BY timestamp, seq LIMIT 1',
+      ),
+      historyNewest: db.prepare<HistoryParams, MessageRow>(
+        `SELECT ${MESSAGE_SELECT} FROM messages
+         WHERE app_id = @appId AND cid = @cid AND seq > @after AND seq < @before AND (@type IS NULL OR lctype = @type)
+         ORDER BY seq DESC LIMIT @limit`,
+      ),
+      historyOldest: db.prepare<HistoryParams, MessageRow>(
+        `SELECT ${MESSAGE_SELECT} FROM messages
+         WHERE app_id = @appId AND cid = @cid AND seq > @after AND seq < @before AND (@type IS NULL OR lctype = @type)
+         ORDER BY seq ASC LIMIT @limit`,
+      ),
+    };
+
+    // IMMEDIATE transactions take the write lock up front, so a second
+    // process on the same file waits (busy_timeout) instead of failing a
+    // read-to-write upgrade halfway through.
+    const writeBatch = db.transaction((inputs: NewMessage[]) => this.writeBatchInTransaction(inputs));
+    this.writeBatch = (inputs) => writeBatch.immediate(inputs);
+    const insertConversation = db.transaction((input: NewConversation) => this.createConversationInTransaction(input));
+    this.insertConversation = (input) => insertConversation.immediate(input);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.flush();
+    this.closed = true;
+    this.db.close();
+  }
+
+  async getApp(appId: string): Promise<AppRecord | undefined> {
+    this.assertOpen();
+    const row = this.sql.getApp.get(appId);
+    return (
+      row && {
+        appId: row.app_id,
+        appKey: row.app_key,
+        masterKey: row.master_key,
+        requireSignature: row.require_signature === 1,
+        createdAt: row.created_at,
+      }
+    );
+  }
+
+  async putApp(app: AppRecord): Promise<void> {
+    this.assertOpen();
+    this.sql.putApp.run(app.appId, app.appKey, app.masterKey, app.requireSignature ? 1 : 0, app.createdAt);
+  }
+
+  async createConversation(input: NewConversation): Promise<{ conversation: ConversationRecord; created: boolean }> {
+    this.assertOpen();
+    return this.insertConversation(input);
+  }
+
+  private createConversationInTransaction(input: NewConversation): { conversation: ConversationRecord; created: boolean } {
+    const memberIds = memberSet(input.members);
+    const members = JSON.stringify(memberIds);
+    // Atomic with the insert below (IMMEDIATE transaction); the unique index
+    // on (app_id, unique_key) also stops any writer that skipped the check.
+    if (input.unique) {
+      const existing = this.sql.getUniqueConversation.get(input.appId, members);
+      if (existing) return { conversation: toConversation(existing), created: false };
+    }
+    const now = Date.now();
+    const id = newConversationId(now);
+    this.sql.insertConversation.run({
+      appId: input.appId,
+      id,
+      name: input.name,
+      creator: input.creator,
+      members,
+      tr: input.transient ? 1 : 0,
+      sys: input.system ? 1 : 0,
+      isUnique: input.unique ? 1 : 0,
+      uniqueKey: input.unique ? members : null,
+      uniqueId: input.unique ? uniqueIdOf(input.appId, members) : null,
+      attrs: JSON.stringify(input.attributes),
+      now,
+    });
+    for (const clientId of memberIds) this.sql.insertMember.run(input.appId, id, clientId, now);
+    return { conversation: toConversation(this.sql.getConversation.get(input.appId, id)!), created: true };
+  }
+
+  async getConversation(appId: string, cid: string): Promise<ConversationRecord | undefined> {
+    this.assertOpen();
+    const row = this.sql.getConversation.get(appId, cid);
+    return row && toConversation(row);
+  }
+
+  async findConversations(query: ConversationQuery): Promise<ConversationRecord[]> {
+    this.assertOpen();
+    const { sql, params } = compileConversationQuery(query);
+    return (this.statement(sql).all(params) as ConversationRow[]).map(toConversation);
+  }
+
+  async isMember(appId: string, cid: string, clientId: string): Promise<boolean> {
+    this.assertOpen();
+    return this.sql.isMember.get(appId, cid, clientId) !== undefined;
+  }
+
+  appendMessage(input: NewMessage): Promise<AppendResult> {
+    if (this.closed) return Promise.reject(closedError());
+    return new Promise((resolve, reject) => {
+      this.pending.push({ input, resolve, reject });
+      if (this.pending.length === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  /** Writes the pending batch in one transaction, then settles its promises. */
+  private flush(): void {
+    const batch = this.pending;
+    if (batch.length === 0 || this.closed) return;
+    this.pending = [];
+    let outcomes: AppendOutcome[];
+    try {
+      outcomes = this.writeBatch(batch.map((item) => item.input));
+    } catch (error) {
+      // Rolled back: nothing of this batch exists, so nothing may be acked.
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    batch.forEach((item, index) => {
+      const outcome = outcomes[index]!;
+      if (outcome.ok) item.resolve(outcome.result);
+      else item.reject(outcome.error);
+    });
+  }
+
+  private writeBatchInTransaction(inputs: NewMessage[]): AppendOutcome[] {
+    const now = Date.now();
+    const heads = new Map<string, Head | null>();
+    const outcomes = inputs.map((input): AppendOutcome => {
+      const key = `${input.appId}\u0000${input.cid}`;
+      let head = heads.get(key);
+      if (head === undefined) {
+        const row = this.sql.head.get(input.appId, input.cid);
+        head = row ? { appId: input.appId, cid: input.cid, lastSeq: row.last_seq, lastTimestamp: row.lm ?? 0, last: null } : null;
+        heads.set(key, head);
+      }
+      if (!head) return { ok: false, error: ProtocolError.of('CONVERSATION_NOT_FOUND', `no conversation ${input.cid}`) };
+      // Also finds an earlier message of this same batch: the transaction sees its own writes.
+      if (input.dt !== null) {
+        const earlier = this.sql.messageByDt.get(input.appId, input.cid, input.from, input.dt);
+        if (earlier) return { ok: true, result: { message: toMessage(earlier), duplicate: true } };
+      }
+      const message: MessageRecord = {
+        appId: input.appId,
+        cid: input.cid,
+        id: newMessageId(),
+        seq: head.lastSeq + 1,
+        from: input.from,
+        data: input.data,
+        // Never before the conversation's previous message, even if the clock stepped back.
+        timestamp: Math.max(now, head.lastTimestamp),
+        dt: input.dt,
+        receipt: input.receipt,
+        mentionPids: [...input.mentionPids],
+        mentionAll: input.mentionAll,
+        patchTimestamp: null,
+      };
+      this.sql.insertMessage.run(
+        message.appId,
+        message.cid,
+        message.seq,
+        message.id,
+        message.from,
+        message.data,
+        message.timestamp,
+        message.dt,
+        message.receipt ? 1 : 0,
+        JSON.stringify(message.mentionPids),
+        message.mentionAll ? 1 : 0,
+        lctypeOf(message.data),
+      );
+      head.lastSeq = message.seq;
+      head.lastTimestamp = message.timestamp;
+      head.last = message;
+      return { ok: true, result: { message, duplicate: false } };
+    });
+    // One head update per conversation per batch, however many messages it got.
+    for (const head of heads.values()) {
+      if (!head?.last) continue;
+      const { last } = head;
+      this.sql.updateHead.run(last.seq, last.timestamp, last.id, last.from, last.data, head.appId, head.cid);
+    }
+    return outcomes;
+  }
+
+  async queryMessages(query: HistoryQuery): Promise<MessageRecord[]> {
+    this.assertOpen();
+    const { appId, cid, limit, direction } = query;
+    if (!Number.isInteger(limit) || limit < 0 || limit > MAX_HISTORY_LIMIT) {
+      throw new RangeError(`limit must be 0..${MAX_HISTORY_LIMIT}, got ${limit}`);
+    }
+    if (limit === 0) return [];
+    // Both bounds become an open seq interval (after, before); the page is
+    // then one range scan of the primary key.
+    const [upper, lower] = direction === 'old' ? [query.start, query.end] : [query.end, query.start];
+    const params: HistoryParams = {
+      appId,
+      cid,
+      after: lower ? this.lowerSeq(appId, cid, lower) : 0,
+      before: upper ? this.upperSeq(appId, cid, upper) : NO_UPPER,
+      type: query.type ?? null,
+      limit,
+    };
+    if (direction === 'new') return this.sql.historyOldest.all(params).map(toMessage);
+    return this.sql.historyNewest.all(params).map(toMessage).reverse();
+  }
+
+  /** The exclusive seq above which messages satisfy `bound` as a lower bound. */
+  private lowerSeq(appId: string, cid: string, bound: HistoryBound): number {
+    const seq = bound.messageId === undefined ? undefined : this.sql.seqOfMessage.get(bound.messageId, appId, cid)?.seq;
+    if (seq !== undefined) return bound.inclusive ? seq - 1 : seq;
+    const first = (bound.inclusive ? this.sql.firstSeqAtOrAfter : this.sql.firstSeqAfter).get(appId, cid, bound.timestamp);
+    return first ? first.seq - 1 : NO_UPPER;
+  }
+
+  /** The exclusive seq below which messages satisfy `bound` as an upper bound. */
+  private upperSeq(appId: string, cid: string, bound: HistoryBound): number {
+    const seq = bound.messageId === undefined ? undefined : this.sql.seqOfMessage.get(bound.messageId, appId, cid)?.seq;
+    if (seq !== undefined) return bound.inclusive ? seq + 1 : seq;
+    const last = (bound.inclusive ? this.sql.lastSeqAtOrBefore : this.sql.lastSeqBefore).get(appId, cid, bound.timestamp);
+    return last ? last.seq + 1 : 1;
+  }
+
+  async recordDelivered(appId: string, cid: string, clientId: string, timestamp: number): Promise<void> {
+    this.assertOpen();
+    this.sql.recordDelivered.run(timestamp, appId, cid, clientId);
+  }
+
+  /** Prepared statements for query shapes seen recently; the values are parameters, so shapes repeat. */
+  private statement(sql: string): Database.Statement {
+    let statement = this.queryCache.get(sql);
+    if (statement) {
+      // Refresh its place in the eviction order.
+      this.queryCache.delete(sql);
+    } else {
+      statement = this.db.prepare(sql);
+      if (this.queryCache.size >= STATEMENT_CACHE_SIZE) this.queryCache.delete(this.queryCache.keys().next().value!);
+    }
+    this.queryCache.set(sql, statement);
+    return statement;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw closedError();
+  }
+}
+
+interface HistoryParams {
+  appId: string;
+  cid: string;
+  after: number;
+  before: number;
+  type: number | null;
+  limit: number;
+}
+
+function closedError(): Error {
+  return new Error('the store is closed');
+}
+
+/** Unique conversations with the same members share this id, whichever was created first. */
+function uniqueIdOf(appId: string, membersJson: string): string {
+  return createHash('sha256').update(appId).update('\u0000').update(membersJson).digest('hex').slice(0, 32);
+}
