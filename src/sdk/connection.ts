@@ -1,0 +1,440 @@
+/**
+ * One WebSocket to the realtime server, with request/reply correlation,
+ * heartbeat, liveness detection and reconnection with back-off. Knows
+ * nothing of sessions: the Realtime re-opens those after `reconnect`.
+ *
+ * States:
+ *
+ *     idle ──open()──▶ connecting ──▶ connected ◀──────────────┐
+ *                          │              │ socket lost         │ socket open
+ *                          ▼ failure      ▼                     │
+ *                        closed        waiting ──timer/retry()──▶ reconnecting
+ *                                         ▲                     │ failure
+ *                                         └─────────────────────┘
+ *
+ * plus `offline` (pause(), until resume()), `closed` (close()) and `error`
+ * (the server closed with a fatal code: no reconnect).
+ */
+import {
+  CommandType,
+  commandName,
+  encodeCommand,
+  fromFrame,
+  has,
+  toFrame,
+  ProtocolError,
+  type Command,
+  type DecodedCommand,
+  type Subprotocol,
+} from '../protocol/index.js';
+import { backoffDelay } from './backoff.js';
+import { ClientErrorName, clientError, commandError } from './errors.js';
+import { EventEmitter } from './event-emitter.js';
+import { OPEN, resolveWebSocket, type WebSocketConstructor, type WebSocketLike } from './websocket.js';
+
+/** The states of a {@link Connection}. */
+export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'waiting' | 'reconnecting' | 'offline' | 'closed' | 'error';
+
+/** Timings of a connection, in ms. The defaults are the protocol's. */
+export interface ConnectionTimings {
+  /** How often an `echo` is sent while connected. Default 180 s. */
+  heartbeatInterval: number;
+  /** Silence after which the connection is considered dead. Default 380 s. */
+  livenessTimeout: number;
+  /** How long a request waits for its reply. Default 20 s. */
+  commandTimeout: number;
+  /** First reconnect delay, doubled on each failed attempt. Default 1 s. */
+  backoffInitial: number;
+  /** Longest reconnect delay. Default 300 s. */
+  backoffMax: number;
+}
+
+export const DEFAULT_TIMINGS: Readonly<ConnectionTimings> = Object.freeze({
+  heartbeatInterval: 180_000,
+  livenessTimeout: 380_000,
+  commandTimeout: 20_000,
+  backoffInitial: 1_000,
+  backoffMax: 300_000,
+});
+
+/** Events of a {@link Connection}. */
+export interface ConnectionEvents {
+  /** The state changed. */
+  statechange: [state: ConnectionState, previous: ConnectionState];
+  /** An established connection was lost. */
+  disconnect: [];
+  /** A reconnect attempt is scheduled after `delay` ms. */
+  schedule: [attempt: number, delay: number];
+  /** A reconnect attempt starts. */
+  retry: [attempt: number];
+  /** The connection is back after a loss. */
+  reconnect: [];
+  /** pause() took the connection offline. */
+  offline: [];
+  /** resume() brought it back; reconnecting follows. */
+  online: [];
+  /** An unsolicited `cmd: error`, or a fatal close code. */
+  error: [error: ProtocolError];
+  /** A push from the server (a command without `i`). */
+  push: [command: DecodedCommand];
+}
+
+/** Close codes after which reconnecting cannot help. */
+const FATAL_CLOSE_CODES = new Set([4100, 4103, 4110]);
+const INT32_MAX = 2 ** 31 - 1;
+
+interface Pending {
+  resolve(command: DecodedCommand): void;
+  reject(error: ProtocolError): void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+export interface ConnectionOptions {
+  url: string;
+  subprotocol: Subprotocol;
+  WebSocket?: WebSocketConstructor;
+  timings?: Partial<ConnectionTimings>;
+}
+
+/** A self-healing WebSocket connection to the realtime server; see the state diagram above. */
+export class Connection extends EventEmitter<ConnectionEvents> {
+  readonly url: string;
+  readonly subprotocol: Subprotocol;
+  readonly timings: Readonly<ConnectionTimings>;
+  readonly #WebSocket: WebSocketConstructor | undefined;
+
+  #state: ConnectionState = 'idle';
+  #socket: WebSocketLike | undefined;
+  #serial = 0;
+  #pending = new Map<number, Pending>();
+  #heartbeat: ReturnType<typeof setInterval> | undefined;
+  #liveness: ReturnType<typeof setTimeout> | undefined;
+  #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  // Bumped whenever an in-flight reconnect attempt must be abandoned
+  // (manual retry, pause, close), so its late outcome is ignored.
+  #generation = 0;
+
+  constructor(options: ConnectionOptions) {
+    super();
+    this.url = options.url;
+    this.subprotocol = options.subprotocol;
+    this.#WebSocket = options.WebSocket;
+    this.timings = Object.freeze({ ...DEFAULT_TIMINGS, ...options.timings });
+  }
+
+  /** The current state. */
+  get state(): ConnectionState {
+    return this.#state;
+  }
+
+  /**
+   * Connects for the first time. Rejects if the server cannot be reached,
+   * leaving the connection `closed`; later losses reconnect automatically.
+   */
+  async open(): Promise<void> {
+    if (this.#state !== 'idle') throw new Error(`cannot open a connection in state ${this.#state}`);
+    this.#setState('connecting');
+    const generation = this.#generation;
+    try {
+      const socket = await this.#connectSocket();
+      if (generation !== this.#generation) {
+        socket.close(1000);
+        throw clientError(ClientErrorName.NOT_CONNECTED, 'connection closed while connecting');
+      }
+      this.#attach(socket);
+      this.#setState('connected');
+    } catch (error) {
+      if (this.#is('connecting')) this.#setState('closed');
+      throw error;
+    }
+  }
+
+  /**
+   * Sends a request with the next serial `i` and resolves with the reply of
+   * the same `i`. Rejects with the server's error for `cmd: error`, with
+   * `COMMAND_TIMEOUT` after the command timeout, `CONNECTION_LOST` if the
+   * connection drops first, and `NOT_CONNECTED` if there is no connection.
+   */
+  send(command: Command): Promise<DecodedCommand> {
+    const socket = this.#socket;
+    if (this.#state !== 'connected' || !socket) {
+      return Promise.reject(clientError(ClientErrorName.NOT_CONNECTED, `not connected (${this.#state}): ${commandName(command)} not sent`));
+    }
+    this.#serial = this.#serial >= INT32_MAX ? 1 : this.#serial + 1;
+    const i = this.#serial;
+    return new Promise<DecodedCommand>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#pending.delete(i);
+        reject(clientError(ClientErrorName.COMMAND_TIMEOUT, `Command Timeout [${commandName(command)}]`));
+      }, this.timings.commandTimeout);
+      this.#pending.set(i, { resolve, reject, timer });
+      try {
+        this.#write(socket, { ...command, i });
+      } catch (error) {
+        clearTimeout(timer);
+        this.#pending.delete(i);
+        reject(error instanceof ProtocolError ? error : clientError(ClientErrorName.NOT_CONNECTED, String(error)));
+      }
+    });
+  }
+
+  /** Sends a command that gets no reply (no `i`). Returns whether it was sent. */
+  post(command: Command): boolean {
+    const socket = this.#socket;
+    if (this.#state !== 'connected' || !socket) return false;
+    try {
+      this.#write(socket, command);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Retries now, while waiting for a scheduled reconnect, as attempt 0:
+   * the back-off starts over (guide: 客户端事件).
+   * @throws Error in any other state
+   */
+  retry(): void {
+    if (this.#state !== 'waiting') throw new Error(`cannot retry in state ${this.#state}`);
+    this.#clearReconnectTimer();
+    void this.#attemptReconnect(0);
+  }
+
+  /** Goes offline: drops the socket and stops reconnecting until {@link resume}. */
+  pause(): void {
+    if (this.#state === 'idle' || this.#state === 'closed' || this.#state === 'error' || this.#state === 'offline') return;
+    const wasConnected = this.#state === 'connected';
+    this.#generation += 1;
+    this.#clearReconnectTimer();
+    this.#setState('offline');
+    this.#teardownSocket(1000, 'paused');
+    if (wasConnected) this.emit('disconnect');
+    this.emit('offline');
+  }
+
+  /** Comes back from {@link pause}: reconnects at once. */
+  resume(): void {
+    if (this.#state !== 'offline') return;
+    this.emit('online');
+    void this.#attemptReconnect(0);
+  }
+
+  /** Closes for good: no events but `statechange`, no reconnect. */
+  close(): void {
+    if (this.#state === 'closed') return;
+    this.#generation += 1;
+    this.#clearReconnectTimer();
+    this.#setState('closed');
+    this.#teardownSocket(1000, 'closed');
+  }
+
+  /** Drops the socket as if the network failed; reconnects as usual. Used on liveness timeout and `goaway`. */
+  drop(): void {
+    if (this.#state !== 'connected') return;
+    this.#teardownSocket(4107, 'dropped');
+    this.#onLost(undefined);
+  }
+
+  async #connectSocket(): Promise<WebSocketLike> {
+    const WebSocket = await resolveWebSocket(this.#WebSocket);
+    return new Promise<WebSocketLike>((resolve, reject) => {
+      let socket: WebSocketLike;
+      try {
+        socket = new WebSocket(this.url, this.subprotocol.name);
+      } catch (error) {
+        reject(error);
+        return;
+      }
+      socket.binaryType = 'arraybuffer';
+      const fail = (reason: string): void => {
+        clearTimeout(timer);
+        socket.onopen = socket.onerror = socket.onclose = null;
+        try {
+          socket.close();
+        } catch {
+          // already closed
+        }
+        reject(clientError(ClientErrorName.NOT_CONNECTED, `cannot connect to ${this.url}: ${reason}`));
+      };
+      const timer = setTimeout(() => fail('timeout'), this.timings.commandTimeout);
+      socket.onopen = () => {
+        clearTimeout(timer);
+        socket.onopen = socket.onerror = socket.onclose = null;
+        resolve(socket);
+      };
+      socket.onerror = (event) => fail(errorText(event));
+      socket.onclose = (event) => fail(`closed with ${event.code}`);
+    });
+  }
+
+  #attach(socket: WebSocketLike): void {
+    this.#socket = socket;
+    this.#serial = 0;
+    socket.onmessage = (event) => this.#onFrame(event.data);
+    socket.onclose = (event) => {
+      if (this.#socket !== socket) return;
+      this.#socket = undefined;
+      this.#onLost(event.code);
+    };
+    // Errors are followed by a close event, which does the work.
+    socket.onerror = () => {};
+    this.#heartbeat = setInterval(() => {
+      this.send({ cmd: CommandType.echo }).catch(() => {
+        // A missing echo reply is the liveness timer's business.
+      });
+    }, this.timings.heartbeatInterval);
+    this.#touch();
+  }
+
+  /** Detaches and closes the current socket, rejecting what waits on it. */
+  #teardownSocket(code: number, reason: string): void {
+    const socket = this.#socket;
+    this.#socket = undefined;
+    clearInterval(this.#heartbeat);
+    clearTimeout(this.#liveness);
+    this.#heartbeat = this.#liveness = undefined;
+    this.#rejectPending();
+    if (!socket) return;
+    socket.onmessage = socket.onclose = socket.onerror = socket.onopen = null;
+    try {
+      const terminate = (socket as { terminate?: () => void }).terminate;
+      // A peer that stopped answering would stall ws's closing handshake for
+      // 30 s: cut it (Node only; browsers clean up on their own).
+      if (code !== 1000 && typeof terminate === 'function') terminate.call(socket);
+      else socket.close(code, reason);
+    } catch {
+      // already closed
+    }
+  }
+
+  /** The socket closed (or was dropped) without us asking. */
+  #onLost(code: number | undefined): void {
+    clearInterval(this.#heartbeat);
+    clearTimeout(this.#liveness);
+    this.#heartbeat = this.#liveness = undefined;
+    this.#rejectPending();
+    if (this.#state !== 'connected') return;
+    if (code !== undefined && FATAL_CLOSE_CODES.has(code)) {
+      this.#setState('error');
+      this.emit('error', new ProtocolError(code));
+      return;
+    }
+    this.#setState('waiting');
+    this.emit('disconnect');
+    // `disconnect` listeners may have closed or paused us.
+    if (this.#is('waiting')) this.#schedule(0);
+  }
+
+  #schedule(attempt: number): void {
+    const delay = backoffDelay(attempt, this.timings.backoffInitial, this.timings.backoffMax);
+    this.#setState('waiting');
+    this.#reconnectTimer = setTimeout(() => {
+      this.#reconnectTimer = undefined;
+      void this.#attemptReconnect(attempt);
+    }, delay);
+    this.emit('schedule', attempt, delay);
+  }
+
+  async #attemptReconnect(attempt: number): Promise<void> {
+    this.#generation += 1;
+    const generation = this.#generation;
+    this.#setState('reconnecting');
+    this.emit('retry', attempt);
+    let socket: WebSocketLike;
+    try {
+      socket = await this.#connectSocket();
+    } catch {
+      if (generation === this.#generation && this.#state === 'reconnecting') this.#schedule(attempt + 1);
+      return;
+    }
+    if (generation !== this.#generation || this.#state !== 'reconnecting') {
+      socket.close(1000);
+      return;
+    }
+    this.#attach(socket);
+    this.#setState('connected');
+    this.emit('reconnect');
+  }
+
+  #onFrame(data: unknown): void {
+    this.#touch();
+    let command: DecodedCommand;
+    try {
+      command = fromFrame(toBytesOrText(data));
+    } catch {
+      return; // not a command: nothing can be correlated with it
+    }
+    if (has(command, 'i') && command.i !== 0) {
+      const pending = this.#pending.get(command.i);
+      if (!pending) return; // timed out already
+      this.#pending.delete(command.i);
+      clearTimeout(pending.timer);
+      if (command.cmd === CommandType.error) pending.reject(commandError(command.errorMessage));
+      else pending.resolve(command);
+      return;
+    }
+    switch (command.cmd) {
+      case CommandType.error:
+        this.emit('error', commandError(command.errorMessage));
+        return;
+      case CommandType.goaway:
+        // The server asks us to move (e.g. it is shutting down): reconnect.
+        this.drop();
+        return;
+      default:
+        this.emit('push', command);
+    }
+  }
+
+  /** Restarts the liveness timer: any frame proves the peer is alive. */
+  #touch(): void {
+    clearTimeout(this.#liveness);
+    this.#liveness = setTimeout(() => this.drop(), this.timings.livenessTimeout);
+  }
+
+  #write(socket: WebSocketLike, command: Command): void {
+    if (socket.readyState !== OPEN) throw clientError(ClientErrorName.NOT_CONNECTED, 'socket is not open');
+    socket.send(toFrame(encodeCommand(command), this.subprotocol.format));
+  }
+
+  #rejectPending(): void {
+    const pending = [...this.#pending.values()];
+    this.#pending.clear();
+    for (const { reject, timer } of pending) {
+      clearTimeout(timer);
+      reject(clientError(ClientErrorName.CONNECTION_LOST, 'connection lost before the reply arrived'));
+    }
+  }
+
+  #clearReconnectTimer(): void {
+    clearTimeout(this.#reconnectTimer);
+    this.#reconnectTimer = undefined;
+  }
+
+  // A method rather than a comparison: TypeScript would otherwise keep the
+  // narrowing of #state across awaits and listener calls that change it.
+  #is(state: ConnectionState): boolean {
+    return this.#state === state;
+  }
+
+  #setState(state: ConnectionState): void {
+    const previous = this.#state;
+    if (previous === state) return;
+    this.#state = state;
+    this.emit('statechange', state, previous);
+  }
+}
+
+function toBytesOrText(data: unknown): Uint8Array | string {
+  if (typeof data === 'string') return data;
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  throw new TypeError('unsupported frame data');
+}
+
+function errorText(event: unknown): string {
+  const error = (event as { error?: unknown; message?: unknown } | null) ?? {};
+  if (error.error instanceof Error) return error.error.message;
+  return typeof error.message === 'string' && error.message ? error.message : 'error';
+}

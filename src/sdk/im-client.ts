@@ -1,0 +1,458 @@
+/**
+ * A logged-in client (guide: IMClient): one session on the Realtime's
+ * shared connection. Creates and caches conversations, receives their
+ * messages and events, and re-opens its session after a reconnect.
+ */
+import { CommandType, OpType, has, type Command, type DecodedCommand, type ISessionCommand } from '../protocol/index.js';
+import { Conversation, signatureFields, type ConversationHost, type SignatureResult } from './conversation.js';
+import { ConversationQuery } from './conversation-query.js';
+import { parseConversationRow, type ConversationData } from './conversation-record.js';
+import { decodeDate } from './dates.js';
+import { DeliveryAcks } from './delivery-acks.js';
+import { ClientErrorName, ProtocolError, clientError } from './errors.js';
+import { EventEmitter } from './event-emitter.js';
+import type { Message } from './messages/message.js';
+import type { Plugins } from './plugins.js';
+import { PushHandler } from './push-handler.js';
+import { VERSION } from './version.js';
+
+/** Signs a login: returns (or resolves) the signature of `appid:clientid::timestamp:nonce`. */
+export type SignatureFactory = (clientId: string) => SignatureResult | Promise<SignatureResult>;
+
+/** Signs conversation operations: `create`, `add` (invite/join) and `remove` (kick/quit). */
+export type ConversationSignatureFactory = (
+  conversationId: string | null,
+  clientId: string,
+  targetIds: string[],
+  action: 'create' | 'add' | 'remove',
+) => SignatureResult | Promise<SignatureResult>;
+
+/** Options of `realtime.createIMClient`. */
+export interface IMClientOptions {
+  /** Signs the login when the app requires signatures. */
+  signatureFactory?: SignatureFactory;
+  /** Signs conversation creation and membership changes. */
+  conversationSignatureFactory?: ConversationSignatureFactory;
+  /** Device kind for single-device login (e.g. `'Web'`): a newer login with the same tag kicks this one. */
+  tag?: string;
+  /** Log in as a reconnection: never kicks another device with the same tag (fails instead). */
+  isReconnect?: boolean;
+}
+
+/** Options of {@link IMClient.createConversation}; every other key is a custom attribute. */
+export interface CreateConversationOptions {
+  /** The other members (the current client is always added). */
+  members?: string[];
+  /** The conversation's name. */
+  name?: string;
+  /** Create a chat room. */
+  transient?: boolean;
+  /** Return the existing conversation with exactly these members, if any. */
+  unique?: boolean;
+  /** Custom attributes. */
+  [attribute: string]: unknown;
+}
+
+/** Events of an {@link IMClient}. */
+export interface IMClientEvents {
+  /** A message arrived (also emitted on the conversation). */
+  message: [message: Message, conversation: Conversation];
+  /** The connection was lost. */
+  disconnect: [];
+  /** A reconnect attempt is scheduled after `delay` ms. */
+  schedule: [attempt: number, delay: number];
+  /** A reconnect attempt starts. */
+  retry: [attempt: number];
+  /** Reconnected and the session re-opened: the client works again. */
+  reconnect: [];
+  /** Reconnected, but re-opening the session failed. */
+  reconnecterror: [error: ProtocolError];
+  /** `realtime.pause()` took the connection offline. */
+  offline: [];
+  /** `realtime.resume()` brought it back. */
+  online: [];
+  /** Another device logged in with the same tag; this client is closed. */
+  conflict: [payload: { reason: string | undefined }];
+  /** The server closed the session (e.g. 4115 KICKED_BY_APP); this client is closed. */
+  close: [payload: { code: number; reason: string | undefined }];
+  /** The current client was added to a conversation. */
+  invited: [payload: { invitedBy: string | undefined }, conversation: Conversation];
+  /** The current client was removed from a conversation. */
+  kicked: [payload: { kickedBy: string | undefined }, conversation: Conversation];
+  /** Members were added to a conversation. */
+  membersjoined: [payload: { members: string[]; invitedBy: string | undefined }, conversation: Conversation];
+  /** Members were removed from a conversation. */
+  membersleft: [payload: { members: string[]; kickedBy: string | undefined }, conversation: Conversation];
+  /** Unread counts changed (after login, or read on another device). */
+  unreadmessagescountupdate: [conversations: Conversation[]];
+}
+
+/** @internal What an IMClient needs from its Realtime. */
+export interface ClientHost {
+  readonly appId: string;
+  readonly deviceId: string;
+  readonly plugins: Plugins;
+  send(command: Command): Promise<DecodedCommand>;
+  post(command: Command): boolean;
+  parseMessage(raw: string): Promise<Message>;
+  /** The client closed: forget it (and close the connection if it was the last). */
+  release(client: IMClient): void;
+}
+
+/**
+ * `configBitmap` bits this SDK announces (protocol.md §4.1). Transient
+ * messages are sent with `i` and wait for their ack (bit 3); patch pushes
+ * (bit 0) are not asked for because this SDK does not handle them yet.
+ */
+const CONFIG_BITMAP = 1 << 3;
+/** The most ids `ping` may ask about. */
+const MAX_PING_IDS = 20;
+/** `getConversations` fetches at most this many per query. */
+const MAX_QUERY_LIMIT = 999;
+
+/**
+ * A client logged in with a clientId. Emits {@link IMClientEvents}:
+ * `message` for every message received, connection events, membership
+ * events, `conflict` and `close`.
+ */
+export class IMClient extends EventEmitter<IMClientEvents> {
+  /** The clientId; assigned by the server for an anonymous client. */
+  id: string;
+  /** The options the client was created with. */
+  readonly options: Readonly<IMClientOptions>;
+
+  readonly #host: ClientHost;
+  readonly #conversations = new Map<string, Conversation>();
+  readonly #fetching = new Map<string, Promise<Conversation | null>>();
+  readonly #pushes: PushHandler;
+  readonly #acks: DeliveryAcks;
+  readonly #conversationHost: ConversationHost;
+  #session: { token: string; expiresAt: number } | undefined;
+  #lastUnreadNotifTime: number | undefined;
+  #closed = false;
+
+  /** @internal Use `realtime.createIMClient`. */
+  constructor(host: ClientHost, id: string | undefined, options: IMClientOptions = {}) {
+    super();
+    this.#host = host;
+    this.id = id ?? '';
+    this.options = Object.freeze({ ...options });
+    this.#acks = new DeliveryAcks((command) => this.#post(command));
+    // The getter reads the id late: an anonymous client learns it on login.
+    const client = this;
+    this.#conversationHost = {
+      get clientId() {
+        return client.id;
+      },
+      send: (command) => this.#send(command),
+      post: (command) => this.#post(command),
+      parseMessage: (raw) => this.#host.parseMessage(raw),
+      signConversation: (cid, members, action) => this.#signConversation(cid, members, action),
+    };
+    this.#pushes = new PushHandler(this, {
+      plugins: host.plugins,
+      acks: this.#acks,
+      parseMessage: (raw) => host.parseMessage(raw),
+      conversationFor: (cid, noCache) => this.#conversationFor(cid, noCache),
+      cached: (cid) => this.#conversations.get(cid),
+      unreadNotified: (notifTime) => {
+        this.#lastUnreadNotifTime = notifTime;
+      },
+      closedByServer: (code, reason) => this.#closedByServer(code, reason),
+    });
+  }
+
+  /** Whether {@link close} was called (or the server closed the session). */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+   * Creates a conversation with the current client and `members`. `name`
+   * and every key besides `members`, `transient` and `unique` are stored as
+   * attributes.
+   */
+  async createConversation(options: CreateConversationOptions = {}): Promise<Conversation> {
+    const { members, name, transient, unique, attributes, ...custom } = options;
+    if (!transient && !Array.isArray(members)) throw new TypeError(`conversation members ${String(members)} is not an array`);
+    if (name !== undefined && typeof name !== 'string') throw new TypeError(`conversation name ${String(name)} is not a string`);
+    const memberIds = [...new Set([...(members ?? []), this.id])].sort();
+    const customAttributes: Record<string, unknown> = { ...custom };
+    // The deprecated v3 `attributes` option lives under the `attr` key.
+    if (attributes !== undefined) customAttributes.attr = attributes;
+    // `name` travels with the custom attributes, at top level.
+    const attr = name === undefined ? customAttributes : { ...customAttributes, name };
+    const signature = await this.#signConversation(null, memberIds, 'create');
+    const reply = await this.#send({
+      cmd: CommandType.conv,
+      op: OpType.start,
+      convMessage: {
+        m: memberIds,
+        attr: { data: JSON.stringify(attr) },
+        ...(transient ? { transient: true } : {}),
+        ...(unique ? { unique: true } : {}),
+        ...signatureFields(signature),
+      },
+    });
+    const cid = reply.convMessage?.cid;
+    if (!cid) throw new ProtocolError(4300, { name: 'CONVERSATION_INTERNAL_ERROR', message: 'conv/started reply without cid' });
+    if (unique) {
+      // A unique conversation may be an older one, with its own creator,
+      // dates and attributes: read them rather than guess.
+      const existing = await this.getConversation(cid, true).catch(() => null);
+      if (existing) return existing;
+    }
+    const createdAt = decodeDate(reply.convMessage?.cdate);
+    return this.#upsert({
+      id: cid,
+      name,
+      members: memberIds,
+      creator: this.id,
+      transient: Boolean(transient),
+      createdAt,
+      updatedAt: createdAt,
+      attributes: customAttributes,
+    });
+  }
+
+  /**
+   * The conversation with this id: from the cache, else queried.
+   * @param noCache always query the server
+   * @returns null if there is no such conversation
+   */
+  getConversation(id: string, noCache = false): Promise<Conversation | null> {
+    if (typeof id !== 'string' || !id) return Promise.reject(new TypeError(`${String(id)} is not a conversation id`));
+    if (!noCache) {
+      const cached = this.#conversations.get(id);
+      if (cached) return Promise.resolve(cached);
+      // Concurrent pushes for one unknown conversation share one query.
+      const inFlight = this.#fetching.get(id);
+      if (inFlight) return inFlight;
+    }
+    const fetching = this.getQuery()
+      .equalTo('objectId', id)
+      .limit(1)
+      .find()
+      .then((conversations) => conversations[0] ?? null);
+    if (!noCache) {
+      this.#fetching.set(id, fetching);
+      const forget = (): void => {
+        if (this.#fetching.get(id) === fetching) this.#fetching.delete(id);
+      };
+      fetching.then(forget, forget);
+    }
+    return fetching;
+  }
+
+  /**
+   * The conversations with these ids, in order (null where none exists);
+   * cached ones are not queried again unless `noCache`.
+   */
+  async getConversations(ids: readonly string[], noCache = false): Promise<(Conversation | null)[]> {
+    const missing = [...new Set(noCache ? ids : ids.filter((id) => !this.#conversations.has(id)))];
+    for (let start = 0; start < missing.length; start += MAX_QUERY_LIMIT) {
+      await this.getQuery().containedIn('objectId', missing.slice(start, start + MAX_QUERY_LIMIT)).limit(MAX_QUERY_LIMIT).find();
+    }
+    return ids.map((id) => this.#conversations.get(id) ?? null);
+  }
+
+  /** A new conversation query. */
+  getQuery(): ConversationQuery {
+    return new ConversationQuery((query) => this.#executeQuery(query), this.id);
+  }
+
+  /**
+   * Which of these clients are online.
+   * @param clientIds at most 20 ids
+   */
+  async ping(clientIds: readonly string[]): Promise<string[]> {
+    if (!Array.isArray(clientIds)) throw new TypeError(`${String(clientIds)} is not an array`);
+    if (clientIds.length > MAX_PING_IDS) throw new RangeError(`ping accepts at most ${MAX_PING_IDS} ids`);
+    if (clientIds.length === 0) return [];
+    const reply = await this.#send({ cmd: CommandType.session, op: OpType.query, sessionMessage: { sessionPeerIds: [...clientIds] } });
+    return reply.sessionMessage?.onlineSessionPeerIds ?? [];
+  }
+
+  /**
+   * Logs out: closes the session and forgets the client; the Realtime's
+   * connection closes with its last client. Resolves even if the server
+   * cannot be told (the session then ends with the connection).
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#acks.flush();
+    this.#closed = true;
+    try {
+      await this.#host.send({ cmd: CommandType.session, op: OpType.close, peerId: this.id });
+    } catch {
+      // Disconnected or refused: locally the client is closed either way.
+    }
+    this.#release();
+  }
+
+  /** @internal Opens the session (first login). */
+  async _open(): Promise<void> {
+    await this.#openSession(Boolean(this.options.isReconnect));
+  }
+
+  /** @internal The connection came back: re-open the session, then announce it. */
+  async _reopen(): Promise<void> {
+    if (this.#closed) return;
+    try {
+      await this.#openSession(true);
+    } catch (error) {
+      if (!this.#closed) this.emit('reconnecterror', toProtocolError(error));
+      return;
+    }
+    if (this.#closed) return;
+    this.#acks.flush();
+    this.emit('reconnect');
+  }
+
+  /** @internal The connection failed for good (fatal close code). */
+  _terminate(code: number, reason: string | undefined): void {
+    this.#closedByServer(code, reason);
+  }
+
+  /** The server ended the session: 4111 is a login elsewhere (`conflict`), anything else a `close`. */
+  #closedByServer(code: number, reason: string | undefined): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#release();
+    if (code === 4111) this.emit('conflict', { reason });
+    else this.emit('close', { code, reason });
+  }
+
+  /** @internal A push addressed to this client. */
+  _handlePush(command: DecodedCommand): void {
+    if (!this.#closed) this.#pushes.handle(command);
+  }
+
+  async #openSession(reconnect: boolean): Promise<void> {
+    const token = this.#session && this.#session.expiresAt > Date.now() ? this.#session.token : undefined;
+    const sessionMessage: ISessionCommand = {
+      ua: `lc-chat/${VERSION}`,
+      r: reconnect,
+      deviceId: this.#host.deviceId,
+      configBitmap: CONFIG_BITMAP,
+    };
+    if (this.options.tag) sessionMessage.tag = this.options.tag;
+    if (this.#lastUnreadNotifTime !== undefined) sessionMessage.lastUnreadNotifTime = this.#lastUnreadNotifTime;
+    if (reconnect && token) {
+      sessionMessage.st = token;
+    } else if (this.options.signatureFactory) {
+      const signature = validateSignature(await this.options.signatureFactory(this.id));
+      Object.assign(sessionMessage, { s: signature.signature, t: signature.timestamp, n: signature.nonce });
+    }
+    let reply: DecodedCommand;
+    try {
+      reply = await this.#host.send({
+        cmd: CommandType.session,
+        op: OpType.open,
+        appId: this.#host.appId,
+        ...(this.id ? { peerId: this.id } : {}),
+        sessionMessage,
+      });
+    } catch (error) {
+      if (sessionMessage.st && error instanceof ProtocolError && error.code === 4112) {
+        // SESSION_TOKEN_EXPIRED: log in again without it (signing if needed).
+        this.#session = undefined;
+        return this.#openSession(reconnect);
+      }
+      throw error;
+    }
+    const session = reply.sessionMessage;
+    if (session && has(session, 'code') && session.code) {
+      throw new ProtocolError(session.code, {
+        ...(session.reason ? { name: session.reason, message: session.reason } : {}),
+        ...(session.detail ? { detail: session.detail } : {}),
+      });
+    }
+    if (!this.id && has(reply, 'peerId')) this.id = reply.peerId;
+    if (session?.st) {
+      // Without a TTL the token is tried until the server refuses it (4112).
+      const expiresAt = session.stTtl ? Date.now() + session.stTtl * 1000 : Number.POSITIVE_INFINITY;
+      this.#session = { token: session.st, expiresAt };
+    }
+  }
+
+  /**
+   * The conversation a push refers to. If it cannot be fetched, a bare one
+   * (id only, not cached) stands in, so the event is still delivered and a
+   * later push tries the fetch again.
+   */
+  async #conversationFor(cid: string, noCache = false): Promise<Conversation> {
+    const conversation = await this.getConversation(cid, noCache).catch(() => null);
+    return conversation ?? new Conversation(this.#conversationHost, { id: cid });
+  }
+
+  async #executeQuery(query: ConversationQuery): Promise<Conversation[]> {
+    const { where, ...options } = query.toJSON();
+    const reply = await this.#send({
+      cmd: CommandType.conv,
+      op: OpType.query,
+      convMessage: { where: { data: JSON.stringify(where) }, ...options },
+    });
+    const json = reply.convMessage?.results?.data;
+    if (!json) return [];
+    let rows: unknown;
+    try {
+      rows = JSON.parse(json);
+    } catch (error) {
+      throw new ProtocolError(4310, { name: 'CONVERSATION_QUERY_FAILED', message: `unparsable query results: ${String(error)}` });
+    }
+    if (!Array.isArray(rows)) return [];
+    const records = await Promise.all(
+      rows
+        .filter((row): row is Record<string, unknown> => typeof row === 'object' && row !== null)
+        .map((row) => parseConversationRow(row, (raw) => this.#host.parseMessage(raw))),
+    );
+    return records.map((data) => this.#upsert(data));
+  }
+
+  /** Updates the cached conversation, or caches a new one. */
+  #upsert(data: ConversationData): Conversation {
+    const cached = this.#conversations.get(data.id);
+    if (cached) {
+      cached._apply(data);
+      return cached;
+    }
+    const conversation = new Conversation(this.#conversationHost, data);
+    this.#conversations.set(data.id, conversation);
+    this.#host.plugins.decorate('onConversationCreate', conversation);
+    return conversation;
+  }
+
+  async #signConversation(cid: string | null, members: string[], action: 'create' | 'add' | 'remove'): Promise<SignatureResult | undefined> {
+    const factory = this.options.conversationSignatureFactory;
+    if (!factory) return undefined;
+    return validateSignature(await factory(cid, this.id, members, action));
+  }
+
+  #send(command: Command): Promise<DecodedCommand> {
+    if (this.#closed) return Promise.reject(clientError(ClientErrorName.CLIENT_CLOSED, `client ${this.id} is closed`));
+    return this.#host.send({ ...command, peerId: this.id });
+  }
+
+  #post(command: Command): boolean {
+    if (this.#closed) return false;
+    return this.#host.post({ ...command, peerId: this.id });
+  }
+
+  #release(): void {
+    this.#acks.clear();
+    this.#host.release(this);
+  }
+}
+
+function validateSignature(result: unknown): SignatureResult {
+  const signature = result as Partial<SignatureResult> | null | undefined;
+  if (typeof signature?.signature !== 'string' || typeof signature.timestamp !== 'number' || typeof signature.nonce !== 'string') {
+    throw new TypeError('malformed signature: expected {signature: string, timestamp: number, nonce: string}');
+  }
+  return signature as SignatureResult;
+}
+
+function toProtocolError(error: unknown): ProtocolError {
+  return error instanceof ProtocolError ? error : new ProtocolError(0, { name: 'UNKNOWN_ERROR', message: String(error) });
+}

@@ -1,0 +1,102 @@
+import { uuid } from '../uuid.js';
+import { MessageStatus } from './status.js';
+
+// Assigned by Message's static block (declared first: the block runs when the
+// class is defined). Internal to the SDK; index.ts does not export them.
+/** @internal Sets a message's status; only the SDK changes it. */
+export let setMessageStatus: (message: Message, status: MessageStatus) => void;
+/** @internal The dedup token (`dt`) sent with the message. */
+export let dedupTokenOf: (message: Message) => string;
+
+/**
+ * A message of a conversation. A plain `Message` carries its content as-is:
+ * a string is sent verbatim, anything else as JSON. Received payloads that
+ * are not a registered typed message become plain messages too.
+ */
+export class Message {
+  /** The content: sent as-is (string) or JSON-stringified. */
+  content: unknown;
+  /**
+   * The message id. A local uuid until the server acknowledges the message,
+   * then the server's id.
+   */
+  id: string;
+  /** Id of the conversation the message belongs to. */
+  cid: string | null = null;
+  /** clientId of the sender. */
+  from: string | undefined = undefined;
+  /** When the server accepted the message (a local time until then). */
+  timestamp: Date;
+  /** When the receiver acknowledged it (delivery receipts). */
+  deliveredAt: Date | undefined = undefined;
+  /** Sent or received as a transient message: not stored, not acknowledged. */
+  transient = false;
+
+  #status: MessageStatus = MessageStatus.NONE;
+  #updatedAt: Date | undefined;
+  // Kept across retries: the server dedupes on (conversation, from, dt), so
+  // re-sending a message whose ack got lost cannot store it twice.
+  readonly #dedupToken: string;
+
+  static {
+    setMessageStatus = (message, status) => {
+      message.#status = status;
+    };
+    dedupTokenOf = (message) => message.#dedupToken;
+  }
+
+  /**
+   * @param content the message content; a string is sent verbatim, anything
+   *   else JSON-stringified.
+   */
+  constructor(content?: unknown) {
+    this.content = content;
+    this.#dedupToken = uuid();
+    this.id = this.#dedupToken;
+    this.timestamp = new Date();
+  }
+
+  /** The delivery state, one of {@link MessageStatus}. */
+  get status(): MessageStatus {
+    return this.#status;
+  }
+
+  /** When the message was last modified or recalled; its `timestamp` if never. */
+  get updatedAt(): Date {
+    return this.#updatedAt ?? this.timestamp;
+  }
+
+  set updatedAt(value: Date) {
+    this.#updatedAt = value;
+  }
+
+  /**
+   * Marks the message to be sent transiently: not stored, no offline
+   * delivery, not in history. Same as the `transient` send option.
+   * @returns this message
+   */
+  setTransient(transient: boolean): this {
+    this.transient = transient;
+    return this;
+  }
+
+  /** The payload to send: the content. */
+  toJSON(): unknown {
+    return this.content;
+  }
+
+  /** The payload to send; same as {@link Message.toJSON}. */
+  getPayload(): unknown {
+    return this.toJSON();
+  }
+
+  /**
+   * Builds a message from a received payload. Subclasses override this to
+   * read their fields, passing their own instance up the chain.
+   * @param json the payload: a parsed JSON object, or the raw string
+   * @param message an instance a subclass already created
+   */
+  static parse(json: unknown, message?: Message): Message {
+    return message ?? new this(json);
+  }
+}

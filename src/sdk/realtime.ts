@@ -1,0 +1,290 @@
+/**
+ * The entry point (guide: 初始化): one connection to the server, shared by
+ * the IMClients created from it; message type registry; plugins;
+ * connection events.
+ */
+import { has, subprotocolFor, type Command, type DecodedCommand, type Subprotocol } from '../protocol/index.js';
+import { Connection, type ConnectionState, type ConnectionTimings } from './connection.js';
+import { ClientErrorName, ProtocolError, clientError } from './errors.js';
+import { EventEmitter } from './event-emitter.js';
+import { IMClient, type ClientHost, type IMClientOptions } from './im-client.js';
+import type { Message } from './messages/message.js';
+import { RecalledMessage } from './messages/recalled-message.js';
+import { MessageRegistry, decodePayload, type MessageClass } from './messages/registry.js';
+import { TextMessage } from './messages/text-message.js';
+import { Plugins, type Plugin } from './plugins.js';
+import { uuid } from './uuid.js';
+import { toWebSocketUrl, type WebSocketConstructor } from './websocket.js';
+
+/** Options of {@link Realtime}. */
+export interface RealtimeOptions {
+  /** The app id. */
+  appId: string;
+  /** The app key (accepted for compatibility with LeanCloud code; the realtime protocol does not use it). */
+  appKey?: string;
+  /** The server: `ws://host:port`, `wss://…`, or `http(s)://host:port` (same host, WebSocket scheme). */
+  server: string;
+  /** Base64 text frames instead of binary ones (e.g. WeChat mini-programs). */
+  noBinary?: boolean;
+  /** Have the server push offline messages after login instead of unread counts. */
+  pushOfflineMessages?: boolean;
+  /** Plugins, see {@link Plugin}. */
+  plugins?: Plugin[];
+  /** A WebSocket implementation, when neither a global one nor the `ws` package fits (e.g. React Native). */
+  WebSocket?: WebSocketConstructor;
+  /** Protocol timings (heartbeat, timeouts, back-off), for tests and unusual networks. */
+  timings?: Partial<ConnectionTimings>;
+}
+
+/** Events of a {@link Realtime} (also re-emitted on each IMClient, except `reconnect` and `error`). */
+export interface RealtimeEvents {
+  /** The connection was lost; chat is unavailable. */
+  disconnect: [];
+  /** A reconnect attempt is scheduled after `delay` ms. */
+  schedule: [attempt: number, delay: number];
+  /** A reconnect attempt starts. */
+  retry: [attempt: number];
+  /** The connection is back (IMClients then re-open their sessions and emit their own `reconnect`). */
+  reconnect: [];
+  /** {@link Realtime.pause} took the connection offline. */
+  offline: [];
+  /** {@link Realtime.resume} brought it back. */
+  online: [];
+  /** An error the server sent outside any request, or a fatal close (no reconnect follows). */
+  error: [error: ProtocolError];
+}
+
+/**
+ * The SDK's entry point: `new Realtime({appId, server})`, then
+ * `createIMClient(id)`. Emits {@link RealtimeEvents}.
+ */
+export class Realtime extends EventEmitter<RealtimeEvents> {
+  /** A uuid identifying this Realtime as a device (single-device login by tag). */
+  readonly deviceId: string = uuid();
+  /** The options it was created with. */
+  readonly options: Readonly<RealtimeOptions>;
+
+  readonly #url: string;
+  readonly #subprotocol: Subprotocol;
+  readonly #registry = new MessageRegistry();
+  readonly #plugins: Plugins;
+  readonly #clients = new Map<string, IMClient>();
+  readonly #opening = new Map<string, Promise<IMClient>>();
+  #pendingOpens = 0;
+  #connection: Connection | undefined;
+  #connecting: Promise<Connection> | undefined;
+  readonly #host: ClientHost;
+
+  /**
+   * @throws TypeError if `appId` is missing or `server` is not a ws(s)/http(s) URL
+   */
+  constructor(options: RealtimeOptions) {
+    super();
+    if (!options || typeof options.appId !== 'string' || !options.appId) throw new TypeError('options.appId is required');
+    if (typeof options.server !== 'string') throw new TypeError('options.server is required: the lc-chat server URL');
+    this.options = Object.freeze({ ...options });
+    this.#url = toWebSocketUrl(options.server);
+    this.#subprotocol = subprotocolFor(options);
+    this.#plugins = new Plugins(options.plugins);
+    this.#registry.register([TextMessage, RecalledMessage, ...this.#plugins.messageClasses()]);
+    this.#host = {
+      appId: options.appId,
+      deviceId: this.deviceId,
+      plugins: this.#plugins,
+      send: (command) => this.#send(command),
+      post: (command) => this.#connection?.post(command) ?? false,
+      parseMessage: (raw) => this.#parseMessage(raw),
+      release: (client) => this.#release(client),
+    };
+    this.#plugins.decorate('onRealtimeCreate', this);
+  }
+
+  /** The connection's state; `idle` before the first client and after the last one closed. */
+  get state(): ConnectionState {
+    return this.#connection?.state ?? 'idle';
+  }
+
+  /**
+   * Logs a client in. For the same clientId it returns the same IMClient
+   * while that one is open. Without an id the server assigns one.
+   * @param id the clientId (at most 64 characters)
+   * @param options signature factories, `tag`, `isReconnect`
+   * @param tag device kind for single-device login (also accepted as `options.tag`)
+   */
+  async createIMClient(id?: string, options: IMClientOptions = {}, tag?: string): Promise<IMClient> {
+    if (id !== undefined && (typeof id !== 'string' || id === '')) throw new TypeError(`clientId ${String(id)} is not a non-empty string`);
+    if (id !== undefined) {
+      const existing = this.#clients.get(id) ?? this.#opening.get(id);
+      if (existing) return existing;
+    }
+    const opening = this.#openClient(id, { ...options, ...(tag !== undefined ? { tag } : {}) });
+    if (id === undefined) return opening;
+    this.#opening.set(id, opening);
+    try {
+      return await opening;
+    } finally {
+      this.#opening.delete(id);
+    }
+  }
+
+  /**
+   * Registers message classes so received payloads of their types become
+   * instances of them.
+   * @throws TypeError for a class without `messageType`
+   */
+  register(classes: MessageClass | MessageClass[]): void {
+    this.#registry.register(classes);
+  }
+
+  /**
+   * Reconnects now instead of waiting for the scheduled attempt, and
+   * resets the back-off (guide: between `schedule` and `retry`).
+   * @throws Error if no reconnect is scheduled
+   */
+  retry(): void {
+    if (!this.#connection) throw new Error('not connected: nothing to retry');
+    this.#connection.retry();
+  }
+
+  /** Goes offline (e.g. the app went to the background): drops the connection until {@link resume}. */
+  pause(): void {
+    this.#connection?.pause();
+  }
+
+  /** Comes back online after {@link pause} and reconnects at once. */
+  resume(): void {
+    this.#connection?.resume();
+  }
+
+  /** Closes every client, then the connection. */
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.#opening.values()]);
+    await Promise.all([...this.#clients.values()].map((client) => client.close()));
+    this.#discardConnection();
+  }
+
+  async #openClient(id: string | undefined, options: IMClientOptions): Promise<IMClient> {
+    this.#pendingOpens += 1;
+    try {
+      await this.#connect();
+      const client = new IMClient(this.#host, id, options);
+      this.#plugins.decorate('onIMClientCreate', client);
+      await client._open();
+      this.#clients.set(client.id, client);
+      return client;
+    } finally {
+      this.#pendingOpens -= 1;
+      if (this.#clients.size === 0 && this.#pendingOpens === 0) this.#discardConnection();
+    }
+  }
+
+  /** The shared connection, opened on first use. */
+  #connect(): Promise<Connection> {
+    const current = this.#connection;
+    if (current && current.state !== 'closed' && current.state !== 'error') {
+      return this.#connecting ?? Promise.resolve(current);
+    }
+    const connection = new Connection({
+      url: this.#url,
+      subprotocol: this.#subprotocol,
+      ...(this.options.WebSocket ? { WebSocket: this.options.WebSocket } : {}),
+      ...(this.options.timings ? { timings: this.options.timings } : {}),
+    });
+    this.#wire(connection);
+    this.#connection = connection;
+    this.#watchNetwork(true);
+    const connecting = connection.open().then(
+      () => connection,
+      (error: unknown) => {
+        if (this.#connection === connection) this.#discardConnection();
+        throw error;
+      },
+    );
+    this.#connecting = connecting;
+    const settled = (): void => {
+      if (this.#connecting === connecting) this.#connecting = undefined;
+    };
+    connecting.then(settled, settled);
+    return connecting;
+  }
+
+  #wire(connection: Connection): void {
+    // Realtime first, then each client, synchronously (guide: 客户端事件).
+    connection.on('disconnect', () => {
+      this.emit('disconnect');
+      for (const client of this.#clients.values()) client.emit('disconnect');
+    });
+    connection.on('schedule', (attempt, delay) => {
+      this.emit('schedule', attempt, delay);
+      for (const client of this.#clients.values()) client.emit('schedule', attempt, delay);
+    });
+    connection.on('retry', (attempt) => {
+      this.emit('retry', attempt);
+      for (const client of this.#clients.values()) client.emit('retry', attempt);
+    });
+    connection.on('offline', () => {
+      this.emit('offline');
+      for (const client of this.#clients.values()) client.emit('offline');
+    });
+    connection.on('online', () => {
+      this.emit('online');
+      for (const client of this.#clients.values()) client.emit('online');
+    });
+    connection.on('reconnect', () => {
+      this.emit('reconnect');
+      for (const client of this.#clients.values()) void client._reopen();
+    });
+    connection.on('error', (error) => {
+      this.emit('error', error);
+      if (connection.state === 'error') {
+        for (const client of [...this.#clients.values()]) client._terminate(error.code, error.name);
+      }
+    });
+    connection.on('push', (command) => this.#route(command));
+  }
+
+  /** Routes a push by `peerId`; one without goes to the first client (protocol.md §0, 3a). */
+  #route(command: DecodedCommand): void {
+    const client = has(command, 'peerId') ? this.#clients.get(command.peerId) : this.#clients.values().next().value;
+    client?._handlePush(command);
+  }
+
+  #send(command: Command): Promise<DecodedCommand> {
+    const connection = this.#connection;
+    if (!connection) return Promise.reject(clientError(ClientErrorName.NOT_CONNECTED, 'not connected'));
+    return connection.send(command);
+  }
+
+  async #parseMessage(raw: string): Promise<Message> {
+    const payload = await this.#plugins.apply('beforeMessageParse', decodePayload(raw));
+    return this.#plugins.apply('afterMessageParse', this.#registry.parse(payload));
+  }
+
+  // Browsers announce losing and regaining the network: go offline at once
+  // instead of waiting for timeouts, and reconnect as soon as it is back.
+  readonly #onNetworkOffline = (): void => this.pause();
+  readonly #onNetworkOnline = (): void => this.resume();
+
+  #watchNetwork(enabled: boolean): void {
+    const target = globalThis as { addEventListener?: EventTarget['addEventListener']; removeEventListener?: EventTarget['removeEventListener'] };
+    if (typeof target.addEventListener !== 'function' || typeof target.removeEventListener !== 'function') return;
+    const method = enabled ? target.addEventListener : target.removeEventListener;
+    method.call(globalThis, 'offline', this.#onNetworkOffline);
+    method.call(globalThis, 'online', this.#onNetworkOnline);
+  }
+
+  #release(client: IMClient): void {
+    if (this.#clients.get(client.id) === client) this.#clients.delete(client.id);
+    if (this.#clients.size === 0 && this.#pendingOpens === 0) this.#discardConnection();
+  }
+
+  #discardConnection(): void {
+    const connection = this.#connection;
+    this.#connection = undefined;
+    this.#connecting = undefined;
+    if (!connection) return;
+    this.#watchNetwork(false);
+    connection.close();
+    connection.removeAllListeners();
+  }
+}
