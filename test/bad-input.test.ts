@@ -47,9 +47,12 @@ const open = (peerId: string): Command => ({
   sessionMessage: { ua: 'raw-test' },
 });
 
-test('random bytes get 4114 UNPARSEABLE_RAW_MESSAGE, and repeated garbage closes the socket', async () => {
+/** Random bytes behind the key of field 0 with wire type 7: undecodable whatever follows. */
+const garbage = (length: number) => Buffer.concat([Buffer.from([0x07]), randomBytes(length - 1)]);
+
+test('undecodable bytes get 4114 UNPARSEABLE_RAW_MESSAGE, and repeated garbage closes the socket', async () => {
   const raw = await rawSocket();
-  raw.ws.send(randomBytes(64));
+  raw.ws.send(garbage(64));
   const error = await raw.next();
   assert.equal(error.cmd, CommandType.error);
   assert.equal(error.errorMessage?.code, 4114);
@@ -161,8 +164,31 @@ test('sockets that never log in are closed with 4108, idle ones with 4107', asyn
 
 test('bursts of garbage from many sockets at once do not disturb the others', async () => {
   const sockets = await Promise.all(Array.from({ length: 20 }, () => rawSocket()));
-  for (const raw of sockets) for (let n = 0; n < 3; n++) raw.ws.send(randomBytes(100 + n));
+  for (const raw of sockets) for (let n = 0; n < 3; n++) raw.ws.send(garbage(100 + n));
   const codes = await Promise.all(sockets.map((raw) => raw.closed));
-  assert.ok(codes.every(({ code }) => code === 4114));
+  assert.deepEqual(codes.map(({ code }) => code), sockets.map(() => 4114));
   await stillChatting();
+});
+
+test('thousands of random frames (some happen to decode) get errors or nothing, and never hurt the server', async () => {
+  const replies: number[] = [];
+  const connect = async () => {
+    const raw = await rawSocket();
+    raw.onPush = (command) => void replies.push(command.cmd);
+    return raw;
+  };
+  const sockets = await Promise.all(Array.from({ length: 5 }, connect));
+  let sent = 0;
+  for (let n = 0; sent < 3000; n++) {
+    const k = n % sockets.length;
+    // Garbage closes a socket after a few frames: replace it and go on.
+    if (sockets[k]!.ws.readyState !== WebSocket.OPEN) sockets[k] = await connect();
+    sockets[k]!.ws.send(randomBytes(1 + ((n * 37) % 300)));
+    sent++;
+    if (n % 500 === 0) await stillChatting();
+  }
+  await stillChatting();
+  assert.ok(replies.length > 0);
+  assert.ok(replies.every((cmd) => cmd === CommandType.error), 'a session-less socket only ever gets errors back');
+  for (const raw of sockets) raw.close();
 });

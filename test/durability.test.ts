@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import WebSocket from 'ws';
 import { CommandType, OpType, messages, type DecodedCommand } from '../src/protocol/codec.js';
 import { RawClient } from './helpers/raw-client.js';
 import { TEST_APP } from './helpers/server.js';
@@ -60,10 +61,10 @@ test('acked messages survive SIGKILL exactly once; resends with the same dt are 
 
     const sent = new Map<string, number>(); // dt -> writer
     const acked = new Map<string, string>(); // dt -> uid
-    let killed = false;
     const writer = async (k: number) => {
       const inFlight = new Set<Promise<unknown>>();
-      for (let n = 0; !killed; n++) {
+      // Write until the server dies under us.
+      for (let n = 0; clients[k]!.ws.readyState === WebSocket.OPEN; n++) {
         const dt = `w${k}-${n}`;
         sent.set(dt, k);
         const request = send(clients[k]!, cid, dt).then(
@@ -83,7 +84,6 @@ test('acked messages survive SIGKILL exactly once; resends with the same dt are 
     await new Promise((resolve) => setTimeout(resolve, 300 + Math.random() * 700));
     server.child.kill('SIGKILL');
     await server.exited;
-    killed = true;
     await writing;
     assert.ok(acked.size > 0, 'some messages were acked before the kill');
 

@@ -20,7 +20,7 @@ function describe(root: protobuf.Root): Map<string, string> {
     for (const nested of ns.nestedArray) {
       const name = prefix + nested.name;
       if (nested instanceof protobuf.Type) {
-        for (const field of nested.fieldsArray) out.set(`${name}.${field.id}`, `${field.name}:${field.rule ?? 'optional'}:${field.type}`);
+        for (const field of nested.fieldsArray) out.set(`${name}.${field.id}`, `${field.name}:${(field as { rule?: string }).rule ?? 'optional'}:${field.type}`);
         walk(nested, name + '.');
       } else if (nested instanceof protobuf.Enum) {
         for (const [key, value] of Object.entries(nested.values)) out.set(`${name}#${value}`, key);

@@ -11,6 +11,7 @@ import { dispatch } from './dispatch.js';
 
 /** WebSocket close code for a server shutting down (RFC 6455 "going away"). */
 export const GOING_AWAY = 1001;
+const CLOSE_GRACE_MS = 2000;
 
 /**
  * The WebSocket side of the server: negotiates the subprotocol, decodes
@@ -56,6 +57,10 @@ export class Gateway {
     await Promise.allSettled([...this.pending]);
     for (const connection of this.connections) connection.close(GOING_AWAY, 'server shutting down');
     this.unsubscribe();
+    // Give clients a moment to answer the close handshake, then cut the rest.
+    const deadline = Date.now() + CLOSE_GRACE_MS;
+    while (this.connections.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    for (const connection of this.connections) connection.terminate();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 
