@@ -16,8 +16,8 @@ import { TEST_APP } from '../test/helpers/server.js';
 import { startServerProcess, type ServerProcess } from '../test/helpers/server-process.js';
 
 const SETTINGS = {
-  throughput: { clients: 20, messagesPerClient: 1000, inFlight: 32 },
-  fanout: { members: 100, messages: 300, senders: 4 },
+  throughput: { clients: 20, messagesPerClient: 2000, inFlight: 32 },
+  fanout: { members: 100, messages: 1000, senders: 4 },
   latency: { messages: 1000, intervalMs: 2 },
 };
 

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { collect, nextEvent, v3, v4, type OfficialClient, type OfficialConversation, type OfficialMessage, type OfficialRealtime, type OfficialSdk } from './helpers/official-sdk.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
+import { Realtime, TextMessage, type Message } from '../src/sdk/index.js';
 
 let server: TestServer;
 before(async () => {
@@ -131,3 +132,30 @@ test('the two official SDKs, binary and base64, talk to each other', async () =>
   assert.equal((await aliceGets)[0].text, 'from 4.3.1 in base64');
   await Promise.all([alice.close(), bob.close()]);
 });
+
+for (const sdk of [v3, v4]) {
+  test(`our SDK and the official ${sdk.version} chat in one conversation, both ways`, async () => {
+    const ours = new Realtime({ appId: server.appId, appKey: server.appKey, server: server.wsUrl });
+    try {
+      const tom = await ours.createIMClient(`ours-tom-${sdk.version}`);
+      const jerry = await login(sdk, `official-jerry-${sdk.version}`, false);
+      const jerryGets = nextEvent<[OfficialMessage, OfficialConversation]>(jerry, 'message');
+      const conversation = await tom.createConversation({ members: [`official-jerry-${sdk.version}`], name: 'mixed' });
+      const sent = await conversation.send(new TextMessage('from lc-chat'));
+      const [received, theirConversation] = await jerryGets;
+      assert.equal(received.text, 'from lc-chat');
+      assert.equal(received.id, sent.id);
+      assert.equal(theirConversation.name, 'mixed');
+
+      const tomGets = new Promise<Message>((resolve) => tom.on('message', (message) => resolve(message)));
+      await theirConversation.send(new sdk.TextMessage(`from ${sdk.version}`));
+      const reply = await tomGets;
+      assert.ok(reply instanceof TextMessage);
+      assert.equal(reply.text, `from ${sdk.version}`);
+      assert.equal(reply.from, `official-jerry-${sdk.version}`);
+      await jerry.close();
+    } finally {
+      await ours.close();
+    }
+  });
+}
