@@ -22,7 +22,12 @@ Options:
                          directory and its keys are printed
   --app-key <key>        the app's client key
   --master-key <key>     the app's master key (signs; never sent to clients)
+  --require-signature    logins and conversation changes must be signed
+                         (HMAC-SHA1 with the master key; see createSignatureHandler).
+                         The development app also serves POST /sign, which
+                         signs for anyone: for trying signatures out only
   --max-payload <bytes>  largest WebSocket frame accepted (default ${DEFAULTS.maxPayload})
+  --max-upload <bytes>   largest file accepted by POST /files (default ${DEFAULTS.maxUploadBytes})
   --login-timeout <ms>   close sockets that open no session in time (default ${DEFAULTS.loginTimeoutMs})
   --idle-timeout <ms>    close sockets silent for this long (default ${DEFAULTS.idleTimeoutMs})
   --durability <mode>    process: survive process crashes (default);
@@ -38,7 +43,9 @@ const OPTIONS = {
   'app-id': { type: 'string' },
   'app-key': { type: 'string' },
   'master-key': { type: 'string' },
+  'require-signature': { type: 'boolean' },
   'max-payload': { type: 'string' },
+  'max-upload': { type: 'string' },
   'login-timeout': { type: 'string' },
   'idle-timeout': { type: 'string' },
   durability: { type: 'string' },
@@ -93,8 +100,10 @@ async function serve(argv: string[]): Promise<void> {
     port: integer(values.port, 'port', DEFAULTS.port),
     host: values.host ?? DEFAULTS.host,
     dataDir,
-    apps: [app],
+    apps: [{ ...app, requireSignature: values['require-signature'] === true }],
+    devSigningAppId: generated ? app.appId : null,
     maxPayload: integer(values['max-payload'], 'max-payload', DEFAULTS.maxPayload),
+    maxUploadBytes: integer(values['max-upload'], 'max-upload', DEFAULTS.maxUploadBytes),
     loginTimeoutMs: integer(values['login-timeout'], 'login-timeout', DEFAULTS.loginTimeoutMs),
     idleTimeoutMs: integer(values['idle-timeout'], 'idle-timeout', DEFAULTS.idleTimeoutMs),
     durability,

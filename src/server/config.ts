@@ -23,19 +23,26 @@ export interface ServerConfig {
   idleTimeoutMs: number;
   /** Undecodable frames tolerated on one socket before it is closed. */
   maxGarbageFrames: number;
+  /** Largest file accepted by the upload endpoint, in bytes. */
+  maxUploadBytes: number;
   /** A socket whose unsent bytes exceed this is cut off as too slow. */
   maxBufferedBytes: number;
   /** Session token lifetime in seconds. */
   sessionTokenTtl: number;
   /** SQLite `synchronous`: NORMAL survives process crashes, FULL also power loss. */
   durability: 'process' | 'power';
+  /**
+   * Serve `POST /sign` for this app, signing for anyone who asks. For the
+   * development app only: it makes signatures meaningless.
+   */
+  devSigningAppId: string | null;
   /** Directory of the demo pages served at `/`, or null for none. */
   demoDir: string | null;
   /** Where log lines go; defaults to stderr. */
   log: (line: string) => void;
 }
 
-export const DEFAULTS: Omit<ServerConfig, 'dataDir' | 'apps' | 'demoDir'> = {
+export const DEFAULTS: Omit<ServerConfig, 'dataDir' | 'apps' | 'demoDir' | 'devSigningAppId'> = {
   port: 8787,
   host: '0.0.0.0',
   maxPayload: 64 * 1024,
@@ -43,6 +50,7 @@ export const DEFAULTS: Omit<ServerConfig, 'dataDir' | 'apps' | 'demoDir'> = {
   idleTimeoutMs: 360_000,
   maxGarbageFrames: 3,
   maxBufferedBytes: 8 * 1024 * 1024,
+  maxUploadBytes: 20 * 1024 * 1024,
   sessionTokenTtl: 48 * 3600,
   durability: 'process',
   log: (line) => process.stderr.write(line + '\n'),
@@ -50,13 +58,16 @@ export const DEFAULTS: Omit<ServerConfig, 'dataDir' | 'apps' | 'demoDir'> = {
 
 /** Fills in defaults and checks ranges; throws with a message naming the bad setting. */
 export function resolveConfig(input: Partial<ServerConfig> & { dataDir: string }): ServerConfig {
-  const config: ServerConfig = { ...DEFAULTS, apps: [], demoDir: null, ...input };
-  const positive = ['maxPayload', 'loginTimeoutMs', 'idleTimeoutMs', 'maxGarbageFrames', 'maxBufferedBytes', 'sessionTokenTtl'] as const;
+  const config: ServerConfig = { ...DEFAULTS, apps: [], demoDir: null, devSigningAppId: null, ...input };
+  const positive = ['maxPayload', 'loginTimeoutMs', 'idleTimeoutMs', 'maxGarbageFrames', 'maxBufferedBytes', 'maxUploadBytes', 'sessionTokenTtl'] as const;
   for (const key of positive) {
     if (!Number.isInteger(config[key]) || config[key] <= 0) throw new Error(`${key} must be a positive integer, got ${config[key]}`);
   }
   if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) throw new Error(`port must be 0..65535, got ${config.port}`);
   if (config.durability !== 'process' && config.durability !== 'power') throw new Error(`durability must be process or power, got ${config.durability}`);
+  if (config.devSigningAppId !== null && !config.apps.some((app) => app.appId === config.devSigningAppId)) {
+    throw new Error(`devSigningAppId ${config.devSigningAppId} is not one of the configured apps`);
+  }
   for (const app of config.apps) {
     for (const key of ['appId', 'appKey', 'masterKey'] as const) {
       if (typeof app[key] !== 'string' || !/^[\w-]{1,64}$/.test(app[key])) throw new Error(`${key} must be 1-64 letters, digits, _ or -`);

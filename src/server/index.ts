@@ -5,7 +5,10 @@
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { createSignatureHandler } from './auth/signature-handler.js';
+import { SignatureVerifier } from './auth/signature.js';
 import { LocalBroker } from './broker/local-broker.js';
+import { DiskFileStore } from './files/disk-file-store.js';
 import type { Broker } from './broker/types.js';
 import { resolveConfig, type ServerConfig } from './config.js';
 import { Gateway } from './gateway/gateway.js';
@@ -17,6 +20,7 @@ import type { Store } from './store/types.js';
 export type { AppConfig, ServerConfig } from './config.js';
 export type { Store } from './store/types.js';
 export type { Broker } from './broker/types.js';
+export { createSignatureHandler, type SignatureHandlerOptions, type SignatureRequest } from './auth/signature-handler.js';
 
 export interface LcServer {
   readonly config: ServerConfig;
@@ -59,11 +63,16 @@ export async function createServer(options: CreateServerOptions): Promise<LcServ
     });
   }
 
+  const devApp = config.apps.find((app) => app.appId === config.devSigningAppId);
+  if (devApp) config.log(`WARNING: POST /sign signs for anyone as app ${devApp.appId}. Development only: never with real users.`);
   const sessions = new SessionRegistry();
-  const gateway = new Gateway({ config, store, broker, sessions });
+  const gateway = new Gateway({ config, store, broker, sessions, signatures: new SignatureVerifier() });
   const http = createHttpServer(
     createHttpHandler({
       store,
+      devSign: devApp ? createSignatureHandler({ appId: devApp.appId, masterKey: devApp.masterKey, authorize: () => true }) : null,
+      files: new DiskFileStore(join(config.dataDir, 'files')),
+      maxUploadBytes: config.maxUploadBytes,
       demoDir: config.demoDir,
       stats: () => ({ connections: gateway.connectionCount, sessions: sessions.size }),
     }),

@@ -1,4 +1,5 @@
 import type { Command, DecodedCommand } from '../../protocol/codec.js';
+import type { SignatureVerifier } from '../auth/signature.js';
 import type { Broker } from '../broker/types.js';
 import type { ServerConfig } from '../config.js';
 import type { Connection } from '../gateway/connection.js';
@@ -12,6 +13,8 @@ export interface ServerContext {
   readonly store: Store;
   readonly broker: Broker;
   readonly sessions: SessionRegistry;
+  /** Remembers used nonces; one per server so a signature is accepted once. */
+  readonly signatures: SignatureVerifier;
 }
 
 export interface Request {

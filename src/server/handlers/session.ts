@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { CommandType, OpType, has } from '../../protocol/codec.js';
+import { CommandType, OpType, has, type ISessionCommand } from '../../protocol/codec.js';
 import { ProtocolError } from '../../protocol/errors.js';
 import { sessionId, type Session } from '../gateway/session.js';
-import type { Handler, Request } from './context.js';
+import { loginSigningString } from '../auth/signature.js';
+import { issueSessionToken, verifySessionToken } from '../auth/session-token.js';
+import type { AppRecord } from '../store/types.js';
+import type { Handler, Request, ServerContext } from './context.js';
 import { isValidClientId } from './validate.js';
 
 const MAX_PING_IDS = 20;
@@ -21,6 +24,7 @@ export const openSession: Handler<Request> = async (ctx, { connection, command }
   if (!isValidClientId(clientId)) throw ProtocolError.of('INVALID_LOGIN', `clientId must be 1-64 characters without control characters, got ${String(clientId).length}`);
 
   const request = command.sessionMessage ?? undefined;
+  if (app.requireSignature) verifyLogin(ctx, app, clientId, request);
   const previous = connection.sessions.get(clientId);
   if (previous) ctx.sessions.remove(previous);
   const session: Session = {
@@ -41,9 +45,21 @@ export const openSession: Handler<Request> = async (ctx, { connection, command }
     op: OpType.opened,
     peerId: clientId,
     serverTs: Date.now(),
-    sessionMessage: { st: randomBytes(18).toString('base64url'), stTtl: ctx.config.sessionTokenTtl },
+    sessionMessage: { st: issueSessionToken(app, clientId, ctx.config.sessionTokenTtl), stTtl: ctx.config.sessionTokenTtl },
   };
 };
+
+/**
+ * A login must be signed, unless it is a reconnect presenting the session
+ * token of an earlier signed login (v4 never re-signs on reconnect).
+ */
+function verifyLogin(ctx: ServerContext, app: AppRecord, clientId: string, request: ISessionCommand | undefined): void {
+  if (request?.r && request.st && verifySessionToken(app, request.st) === clientId) return;
+  const result = ctx.signatures.verify(app.masterKey, { signature: request?.s ?? undefined, timestamp: request?.t ?? undefined, nonce: request?.n ?? undefined }, (t, n) =>
+    loginSigningString(app.appId, clientId, t, n),
+  );
+  if (!result.ok) throw ProtocolError.of('SIGNATURE_FAILED', result.reason);
+}
 
 /** session/close: logs the client out; the socket stays for other clients. */
 export const closeSession: Handler = async (ctx, { connection, session }) => {

@@ -2,10 +2,17 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
+import type { FileStore } from '../files/file-store.js';
 import type { Store } from '../store/types.js';
+import { handleDownload, handleUpload } from './files.js';
+import { json } from './respond.js';
 
 export interface HttpDeps {
+  /** `POST /sign` for the development app, or null. */
+  devSign: ((request: IncomingMessage, response: ServerResponse) => Promise<void>) | null;
   store: Store;
+  files: FileStore;
+  maxUploadBytes: number;
   demoDir: string | null;
   /** Facts for /health. */
   stats(): Record<string, number>;
@@ -30,14 +37,21 @@ const CONTENT_TYPES: Record<string, string> = {
 
 /**
  * The HTTP side of the one port: health, the router endpoints the official
- * SDKs ask for the WebSocket address, and the demo pages.
+ * SDKs ask for the WebSocket address, the file service and the demo pages.
  */
 export function createHttpHandler(deps: HttpDeps) {
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     try {
       const url = new URL(request.url ?? '/', 'http://localhost');
       if (request.method === 'OPTIONS') return preflight(response);
+      if (url.pathname === '/sign' && deps.devSign) return await deps.devSign(request, response);
+      if (url.pathname === '/files') {
+        if (request.method !== 'POST') return json(response, 405, { code: 405, error: 'upload with POST' });
+        return await handleUpload(deps, request, response, url);
+      }
       if (request.method !== 'GET' && request.method !== 'HEAD') return json(response, 405, { code: 405, error: 'method not allowed' });
+      const file = /^\/files\/([^/]+)(?:\/[^/]*)?$/.exec(url.pathname);
+      if (file) return await handleDownload(deps, request, response, file[1]!);
       switch (url.pathname) {
         case '/health':
           return json(response, 200, { status: 'ok', ...deps.stats() });
@@ -104,20 +118,9 @@ async function serveStatic(root: string | null, pathname: string, request: Incom
 function preflight(response: ServerResponse): void {
   response.writeHead(204, {
     'Access-Control-Allow-Origin': '*',
-    'Access-Control-Allow-Methods': 'GET, HEAD, OPTIONS',
+    'Access-Control-Allow-Methods': 'GET, HEAD, POST, OPTIONS',
     'Access-Control-Allow-Headers': 'Content-Type, X-LC-Id, X-LC-Key, X-LC-IM-Session-Token',
     'Access-Control-Max-Age': '86400',
   });
   response.end();
-}
-
-function json(response: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, {
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(text),
-    'Access-Control-Allow-Origin': '*',
-    'Cache-Control': 'no-store',
-  });
-  response.end(text);
 }

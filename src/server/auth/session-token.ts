@@ -1,0 +1,34 @@
+/**
+ * Session tokens (`st`): issued at login, presented on reconnect and to the
+ * HTTP file service. Stateless (an HMAC keyed from the app's master key),
+ * so they survive restarts and work on every node.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+const LABEL = 'lc-chat session token v1';
+
+function key(masterKey: string): Buffer {
+  return createHmac('sha256', masterKey).update(LABEL).digest();
+}
+
+function mac(masterKey: string, appId: string, clientId: string, expiresAt: number): string {
+  return createHmac('sha256', key(masterKey)).update(`${appId}\u0000${clientId}\u0000${expiresAt}`).digest('base64url');
+}
+
+/** `<clientId as base64url>.<expiry seconds>.<mac>` */
+export function issueSessionToken(app: { appId: string; masterKey: string }, clientId: string, ttlSeconds: number, now = Date.now()): string {
+  const expiresAt = Math.floor(now / 1000) + ttlSeconds;
+  return `${Buffer.from(clientId).toString('base64url')}.${expiresAt}.${mac(app.masterKey, app.appId, clientId, expiresAt)}`;
+}
+
+/** The client id the token was issued to, or undefined if it is forged, for another app, or expired. */
+export function verifySessionToken(app: { appId: string; masterKey: string }, token: string, now = Date.now()): string | undefined {
+  const parts = token.split('.');
+  if (parts.length !== 3 || !/^\d{1,12}$/.test(parts[1]!)) return undefined;
+  const clientId = Buffer.from(parts[0]!, 'base64url').toString('utf8');
+  const expiresAt = Number(parts[1]);
+  if (expiresAt * 1000 < now) return undefined;
+  const expected = Buffer.from(mac(app.masterKey, app.appId, clientId, expiresAt));
+  const given = Buffer.from(parts[2]!);
+  return given.length === expected.length && timingSafeEqual(given, expected) ? clientId : undefined;
+}

@@ -1,0 +1,130 @@
+/**
+ * The file service: `POST /files?name=<file name>` with the raw bytes as the
+ * body uploads; `GET /files/<id>/<name>` downloads. Uploads are
+ * authenticated by the app key (`X-LC-Id` + `X-LC-Key`) or a session token
+ * (`X-LC-Id` + `X-LC-IM-Session-Token`).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { timingSafeEqual } from 'node:crypto';
+import { verifySessionToken } from '../auth/session-token.js';
+import { isInlineSafe, sniff } from '../files/content-type.js';
+import { FileTooLargeError, type FileStore } from '../files/file-store.js';
+import type { Store } from '../store/types.js';
+import { json } from './respond.js';
+
+export interface FileRoutesDeps {
+  store: Store;
+  files: FileStore;
+  maxUploadBytes: number;
+}
+
+class UploadError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+const MAX_NAME_LENGTH = 255;
+
+/** Keeps a display name: no path, no control characters, bounded length. */
+export function cleanFileName(raw: string): string {
+  // eslint-disable-next-line no-control-regex
+  const base = raw.split(/[/\\]/).pop()!.replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  const name = base === '.' || base === '..' ? '' : base;
+  return name.slice(0, MAX_NAME_LENGTH) || 'file';
+}
+
+export async function handleUpload(deps: FileRoutesDeps, request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+  try {
+    const { appId, uploadedBy } = await authenticate(deps.store, request);
+    const declared = Number(request.headers['content-length'] ?? NaN);
+    if (declared > deps.maxUploadBytes) throw new UploadError(413, `file larger than ${deps.maxUploadBytes} bytes`);
+    const name = cleanFileName(url.searchParams.get('name') ?? '');
+    const claimed = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    const record = await deps.files.put({
+      appId,
+      name,
+      uploadedBy,
+      body: request,
+      maxBytes: deps.maxUploadBytes,
+      check: (head) => {
+        const type = sniff(head);
+        const claimedFamily = claimed.split('/')[0];
+        if ((claimedFamily === 'image' || claimedFamily === 'audio' || claimedFamily === 'video') && type.family !== claimedFamily) {
+          throw new UploadError(415, `the bytes are not ${claimed} (they look like ${type.mime})`);
+        }
+        return type.mime;
+      },
+    });
+    const host = request.headers.host ?? 'localhost';
+    const scheme = request.headers['x-forwarded-proto'] === 'https' ? 'https' : 'http';
+    json(response, 201, {
+      objectId: record.id,
+      url: `${scheme}://${host}/files/${record.id}/${encodeURIComponent(record.name)}`,
+      name: record.name,
+      size: record.size,
+      mime_type: record.mime,
+      metaData: { size: record.size, format: record.mime.split('/')[1] ?? '' },
+    });
+  } catch (error) {
+    // The rest of the body is not wanted: drain it, and end the connection so
+    // no client reuses a socket whose request was cut short.
+    request.resume();
+    response.setHeader('Connection', 'close');
+    if (error instanceof UploadError) return json(response, error.status, { code: error.status, error: error.message });
+    if (error instanceof FileTooLargeError) return json(response, 413, { code: 413, error: error.message });
+    throw error;
+  }
+}
+
+export async function handleDownload(deps: FileRoutesDeps, request: IncomingMessage, response: ServerResponse, id: string): Promise<void> {
+  const file = await deps.files.get(id);
+  if (!file) return json(response, 404, { code: 404, error: 'no such file' });
+  const { record } = file;
+  const type = { mime: record.mime, family: familyOf(record.mime) } as const;
+  const inline = isInlineSafe(type);
+  response.writeHead(200, {
+    'Content-Type': inline ? record.mime : 'application/octet-stream',
+    'Content-Length': record.size,
+    'Content-Disposition': `${inline ? 'inline' : 'attachment'}; filename="${record.name.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(record.name)}`,
+    'X-Content-Type-Options': 'nosniff',
+    'Content-Security-Policy': "default-src 'none'; sandbox",
+    'Cache-Control': 'private, max-age=31536000, immutable',
+    'Access-Control-Allow-Origin': '*',
+  });
+  if (request.method === 'HEAD') return void response.end();
+  file.open().pipe(response);
+}
+
+function familyOf(mime: string): 'image' | 'audio' | 'video' | 'binary' {
+  const family = mime.split('/')[0];
+  return family === 'image' || family === 'audio' || family === 'video' ? family : 'binary';
+}
+
+async function authenticate(store: Store, request: IncomingMessage): Promise<{ appId: string; uploadedBy: string | null }> {
+  const appId = header(request, 'x-lc-id');
+  const app = appId ? await store.getApp(appId) : undefined;
+  if (!app) throw new UploadError(401, 'X-LC-Id must name an app');
+  const token = header(request, 'x-lc-im-session-token');
+  if (token) {
+    const clientId = verifySessionToken(app, token);
+    if (!clientId) throw new UploadError(401, 'session token invalid or expired');
+    return { appId: app.appId, uploadedBy: clientId };
+  }
+  const key = header(request, 'x-lc-key');
+  if (key && safeEqual(key, app.appKey)) {
+    return { appId: app.appId, uploadedBy: null };
+  }
+  throw new UploadError(401, 'send X-LC-Key or X-LC-IM-Session-Token');
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+function header(request: IncomingMessage, name: string): string | undefined {
+  const value = request.headers[name];
+  return typeof value === 'string' && value ? value : undefined;
+}
