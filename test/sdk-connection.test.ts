@@ -349,9 +349,7 @@ describe('errors', () => {
     assert.equal(tom.id, 'Tom');
   });
 
-  test('single-device login: a newer login with the same tag kicks the older one (conflict)', {
-    todo: 'the server does not kick an older session with the same tag yet (protocol.md §4.1 single-device rules)',
-  }, async () => {
+  test('single-device login: a newer login with the same tag kicks the older one (conflict)', async () => {
     const up = await server();
     const older = await realtime(up).createIMClient('Tom', {}, 'Web');
     const conflict = nextEvent(older, 'conflict', 3_000);

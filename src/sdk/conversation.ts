@@ -3,81 +3,39 @@
  * Instances come from an IMClient (created, queried, or pushed) and are
  * cached per id, so each conversation has exactly one instance per client.
  */
-import { CommandType, OpType, has, type Command, type DecodedCommand, type ILogItem } from '../protocol/index.js';
+import { CommandType, OpType, has, type Command } from '../protocol/index.js';
+import { ConversationAttributes, type AttributeMap } from './conversation-attributes.js';
+import { memberIds, membershipResult, type MembershipResult } from './conversation-members.js';
 import type { ConversationData } from './conversation-record.js';
+import type { ConversationEvents, ConversationHost, SendOptions, SignatureResult } from './conversation-types.js';
 import { decodeDate } from './dates.js';
 import { commandError } from './errors.js';
 import { EventEmitter } from './event-emitter.js';
+import { logsQuery, messageFromLog, type QueryMessagesOptions } from './message-history.js';
+import { adoptIdentity, patchItemFor, type MessageReference } from './message-patch.js';
 import { MessagesIterator, type MessagesIteratorOptions } from './messages-iterator.js';
 import { Message, dedupTokenOf, setMessageStatus } from './messages/message.js';
+import { RecalledMessage } from './messages/recalled-message.js';
 import { encodePayload } from './messages/registry.js';
-import { MessageStatus, type MessagePriority } from './messages/status.js';
+import { MessageStatus } from './messages/status.js';
+import type { ReadTuple } from './read-buffer.js';
 
-/** Options of {@link Conversation.send}. */
-export interface SendOptions {
-  /** Send transiently: not stored, no offline delivery, no receipt. Defaults to `message.transient`. */
-  transient?: boolean;
-  /** Ask for a delivery receipt (`receipt` event, status DELIVERED). */
-  receipt?: boolean;
-  /** The guide's spelling of `receipt`. */
-  reciept?: boolean;
-  /** Chat rooms only: drop order under load, see {@link MessagePriority}. */
-  priority?: MessagePriority;
-  /** Offline push payload, e.g. `{alert: '…'}`. */
-  pushData?: Record<string, unknown>;
-  /** A "will" message: delivered only if this client disconnects abnormally. */
-  will?: boolean;
-}
+export type {
+  ConversationEvents,
+  ConversationHost,
+  InfoUpdatedPayload,
+  MembersJoinedPayload,
+  MembersLeftPayload,
+  SendOptions,
+  SignatureResult,
+} from './conversation-types.js';
+export { MESSAGE_QUERY_LIMITS, type QueryMessagesOptions } from './message-history.js';
 
-/** Options of {@link Conversation.queryMessages}. */
-export interface QueryMessagesOptions {
-  /** How many messages, 1–1000; the server's default (20) when absent. */
-  limit?: number;
-  /** Only messages before this time (now by default). */
-  beforeTime?: Date | number;
-  /** Only messages before this one; needs `beforeTime` (its timestamp). */
-  beforeMessageId?: string;
-  /** Only messages after this time. */
-  afterTime?: Date | number;
-  /** Only messages after this one; needs `afterTime` (its timestamp). */
-  afterMessageId?: string;
-}
-
-/** Events of a {@link Conversation}. */
-export interface ConversationEvents {
-  /** A message arrived in this conversation. */
-  message: [message: Message];
-  /** A message sent with `receipt` was delivered. */
-  receipt: [payload: { message: Message }];
-  /** Members were added. */
-  membersjoined: [payload: { members: string[]; invitedBy: string | undefined }];
-  /** Members were removed. */
-  membersleft: [payload: { members: string[]; kickedBy: string | undefined }];
-  /** The current client was added. */
-  invited: [payload: { invitedBy: string | undefined }];
-  /** The current client was removed. */
-  kicked: [payload: { kickedBy: string | undefined }];
-}
-
-/** A conversation signature: what a `conversationSignatureFactory` returns. */
-export interface SignatureResult {
-  signature: string;
-  timestamp: number;
-  nonce: string;
-}
-
-/** @internal What a Conversation needs from its IMClient. */
-export interface ConversationHost {
-  readonly clientId: string;
-  send(command: Command): Promise<DecodedCommand>;
-  post(command: Command): boolean;
-  parseMessage(raw: string): Promise<Message>;
-  signConversation(cid: string | null, members: string[], action: 'create' | 'add' | 'remove'): Promise<SignatureResult | undefined>;
-}
 
 /**
  * A conversation. Emits {@link ConversationEvents}: `message`, `receipt`,
- * and membership changes.
+ * read/delivery updates, recalls and edits, attribute and membership
+ * changes.
  */
 export class Conversation extends EventEmitter<ConversationEvents> {
   /** The id (`objectId`). */
@@ -96,19 +54,16 @@ export class Conversation extends EventEmitter<ConversationEvents> {
   createdAt: Date | undefined;
   /** Last update of its attributes. */
   updatedAt: Date | undefined;
-  /** Time of the last message (`lm`). */
-  lastMessageAt: Date | undefined;
   /** The last message, when known. */
   lastMessage: Message | undefined;
-  /** Messages received since it was last read. */
-  unreadMessagesCount = 0;
 
   readonly #host: ConversationHost;
-  #name: string | undefined;
-  #attributes: Record<string, unknown> = {};
-  // Local changes that save() sends: attribute paths (dotted) → value.
-  #pending = new Map<string, unknown>();
-  #awaitingReceipt = new Map<string, Message>();
+  readonly #attributes = new ConversationAttributes();
+  readonly #awaitingReceipt = new Map<string, Message>();
+  #lastMessageAt: Date | undefined;
+  #unreadMessagesCount = 0;
+  #lastDeliveredAt: Date | undefined;
+  #lastReadAt: Date | undefined;
 
   /** @internal Conversations are created by IMClient. */
   constructor(host: ConversationHost, data: ConversationData) {
@@ -120,12 +75,12 @@ export class Conversation extends EventEmitter<ConversationEvents> {
 
   /** The name (`name`). Assigning it marks it to be sent by {@link save}. */
   get name(): string | undefined {
-    return this.#name;
+    const name = this.#attributes.get('name');
+    return typeof name === 'string' ? name : undefined;
   }
 
   set name(name: string | undefined) {
-    this.#name = name;
-    this.#pending.set('name', name);
+    this.#attributes.set('name', name ?? null);
   }
 
   /** Whether the current client muted it. */
@@ -133,43 +88,66 @@ export class Conversation extends EventEmitter<ConversationEvents> {
     return this.mutedMembers.includes(this.#host.clientId);
   }
 
-  /** A copy of the custom attributes. */
-  get attributes(): Record<string, unknown> {
-    return structuredClone(this.#attributes);
+  /** A copy of the custom attributes (every attribute but `name`), unsaved changes included. */
+  get attributes(): AttributeMap {
+    const { name: _name, ...custom } = this.#attributes.snapshot();
+    return custom;
+  }
+
+  /** Time of the last message (`lm`); only ever moves forward. */
+  get lastMessageAt(): Date | undefined {
+    return this.#lastMessageAt;
+  }
+
+  set lastMessageAt(value: Date | undefined) {
+    if (value && this.#lastMessageAt && value <= this.#lastMessageAt) return;
+    this.#lastMessageAt = value;
+  }
+
+  /**
+   * Messages received since the current client last read it. Changes emit
+   * `unreadmessagescountupdate` on the client.
+   */
+  get unreadMessagesCount(): number {
+    return this.#unreadMessagesCount;
+  }
+
+  set unreadMessagesCount(count: number) {
+    if (count === this.#unreadMessagesCount) return;
+    this.#unreadMessagesCount = count;
+    this.#host.unreadCountChanged(this);
+  }
+
+  /**
+   * One-to-one conversations: when the other member last received a
+   * message (delivery receipts, {@link fetchReceiptTimestamps}). Undefined
+   * in groups, where one time cannot speak for every member.
+   */
+  get lastDeliveredAt(): Date | undefined {
+    return this.members.length === 2 ? this.#lastDeliveredAt : undefined;
+  }
+
+  /** One-to-one conversations: when the other member last read it (see {@link lastDeliveredAt}). */
+  get lastReadAt(): Date | undefined {
+    return this.members.length === 2 ? this.#lastReadAt : undefined;
   }
 
   /**
    * Reads an attribute: `name`, a custom attribute, or a dotted path into
-   * one (`'attr.color'`).
+   * one (`'attr.color'`). Unsaved changes included.
    */
   get(key: string): unknown {
-    if (key === 'name') return this.#name;
-    let value: unknown = this.#attributes;
-    for (const part of key.split('.')) {
-      if (typeof value !== 'object' || value === null) return undefined;
-      value = (value as Record<string, unknown>)[part];
-    }
-    return value;
+    return this.#attributes.get(key);
   }
 
   /**
-   * Sets a custom attribute (or `name`) locally; {@link save} sends it.
-   * Dotted keys are paths.
+   * Sets `name` or a custom attribute locally; {@link save} sends it.
+   * Dotted keys are paths: `set('color.text', '#333')` changes one field.
    * @returns this conversation
+   * @throws TypeError for an empty key or segment
    */
   set(key: string, value: unknown): this {
-    if (key === 'name') {
-      this.name = value === undefined ? undefined : String(value);
-      return this;
-    }
-    const parts = key.split('.');
-    let target = this.#attributes;
-    for (const part of parts.slice(0, -1)) {
-      const next = target[part];
-      target = (target[part] = typeof next === 'object' && next !== null ? next : {}) as Record<string, unknown>;
-    }
-    target[parts[parts.length - 1]!] = value;
-    this.#pending.set(key, value);
+    this.#attributes.set(key, value);
     return this;
   }
 
@@ -181,7 +159,8 @@ export class Conversation extends EventEmitter<ConversationEvents> {
   async send<M extends Message>(message: M, options: SendOptions = {}): Promise<M> {
     if (!(message instanceof Message)) throw new TypeError(`${String(message)} is not a Message`);
     const transient = options.transient ?? message.transient;
-    const receipt = !transient && Boolean(options.receipt ?? options.reciept);
+    // Chat rooms have no receipts; transient messages are never acked.
+    const receipt = !transient && !this.transient && Boolean(options.receipt ?? options.reciept);
     message.cid = this.id;
     message.from = this.#host.clientId;
     setMessageStatus(message, MessageStatus.SENDING);
@@ -223,32 +202,50 @@ export class Conversation extends EventEmitter<ConversationEvents> {
   /**
    * Queries the history: the newest `limit` messages matching the options,
    * in ascending time order.
+   * @throws RangeError if `limit` is not an integer from 1 to 1000
+   * @throws TypeError if `beforeMessageId`/`afterMessageId` lacks its time
    */
   async queryMessages(options: QueryMessagesOptions = {}): Promise<Message[]> {
-    if (options.beforeMessageId && options.beforeTime === undefined) {
-      throw new TypeError('query option beforeMessageId must be used with option beforeTime');
+    const reply = await this.#host.send({ cmd: CommandType.logs, logsMessage: logsQuery(this.id, options) });
+    const logs = await Promise.all((reply.logsMessage?.logs ?? []).map((item) => messageFromLog(item, this.id, (raw) => this.#host.parseMessage(raw))));
+    for (const { message, deliveredAt, readAt } of logs) {
+      // The history also tells when the other member received and read ours.
+      if (message.from !== this.#host.clientId) continue;
+      this._setLastDeliveredAt(deliveredAt);
+      this._setLastReadAt(readAt);
     }
-    if (options.afterMessageId && options.afterTime === undefined) {
-      throw new TypeError('query option afterMessageId must be used with option afterTime');
-    }
-    const logsMessage: NonNullable<Command['logsMessage']> = { cid: this.id };
-    if (options.limit !== undefined) logsMessage.l = options.limit;
-    if (options.beforeTime !== undefined) logsMessage.t = toMillis(options.beforeTime);
-    if (options.beforeMessageId) logsMessage.mid = options.beforeMessageId;
-    if (options.afterTime !== undefined) logsMessage.tt = toMillis(options.afterTime);
-    if (options.afterMessageId) logsMessage.tmid = options.afterMessageId;
-    const reply = await this.#host.send({ cmd: CommandType.logs, logsMessage });
-    const logs = reply.logsMessage?.logs ?? [];
-    return Promise.all(logs.map((item) => this.#messageFromLog(item)));
+    return logs.map(({ message }) => message);
   }
 
   /**
    * An iterator over the history, newest page first; each page in ascending
-   * order. `next()` resolves `{value, done}`; `done` is true on the last
-   * page, which may still hold messages.
+   * order. `next()` resolves `{value, done}`; `done` is true exactly on the
+   * page holding the oldest message.
+   * @throws RangeError if `limit` is not an integer from 1 to 1000
    */
   createMessagesIterator(options: MessagesIteratorOptions = {}): MessagesIterator {
     return new MessagesIterator((query) => this.queryMessages(query), options);
+  }
+
+  /**
+   * Recalls a message the current client sent: the other members get
+   * `messagerecall`, and history shows a {@link RecalledMessage}.
+   * @param message the sent message, or its `{id, timestamp}`
+   * @returns the RecalledMessage standing in for it
+   */
+  recall(message: MessageReference): Promise<RecalledMessage> {
+    return this.#patch<RecalledMessage>(message, undefined);
+  }
+
+  /**
+   * Replaces the content of a message the current client sent: the other
+   * members get `messageupdate` with `newMessage`.
+   * @param message the sent message, or its `{id, timestamp}`
+   * @returns `newMessage`, now with the original's id, sender and time
+   */
+  update<M extends Message>(message: MessageReference, newMessage: M): Promise<M> {
+    if (!(newMessage instanceof Message)) return Promise.reject(new TypeError(`${String(newMessage)} is not a Message`));
+    return this.#patch(message, newMessage);
   }
 
   /** The member count (for chat rooms: the online count). */
@@ -258,107 +255,142 @@ export class Conversation extends EventEmitter<ConversationEvents> {
   }
 
   /**
-   * Adds members.
+   * Adds members (guide: 添加其他成员).
    * @returns this conversation, its members updated
+   * @throws the first failure if no member could be added
    */
-  async add(clientIds: readonly string[]): Promise<this> {
-    const members = [...new Set(clientIds)].sort();
-    const signature = await this.#host.signConversation(this.id, members, 'add');
-    const reply = await this.#host.send({
-      cmd: CommandType.conv,
-      op: OpType.add,
-      convMessage: { cid: this.id, m: members, ...signatureFields(signature) },
-    });
-    const allowed = reply.convMessage?.allowedPids?.length ? reply.convMessage.allowedPids : members;
-    if (!this.transient) this.members = [...new Set([...this.members, ...allowed])];
-    return this;
+  async add(clientIds: string | readonly string[]): Promise<this> {
+    return this.#allOrError(await this.addMembers(clientIds));
   }
 
   /**
-   * Removes members.
+   * Removes members (guide: 移除其他成员).
    * @returns this conversation, its members updated
+   * @throws the first failure if no member could be removed
    */
-  async remove(clientIds: readonly string[]): Promise<this> {
-    const members = [...new Set(clientIds)].sort();
-    const signature = await this.#host.signConversation(this.id, members, 'remove');
-    const reply = await this.#host.send({
-      cmd: CommandType.conv,
-      op: OpType.remove,
-      convMessage: { cid: this.id, m: members, ...signatureFields(signature) },
-    });
-    const removed = new Set(reply.convMessage?.allowedPids?.length ? reply.convMessage.allowedPids : members);
-    if (!this.transient) this.members = this.members.filter((member) => !removed.has(member));
+  async remove(clientIds: string | readonly string[]): Promise<this> {
+    return this.#allOrError(await this.removeMembers(clientIds));
+  }
+
+  /** Adds members, reporting per member which succeeded (the v4 SDK's `add`). */
+  addMembers(clientIds: string | readonly string[]): Promise<MembershipResult> {
+    return this.#changeMembers(OpType.add, memberIds(clientIds));
+  }
+
+  /** Removes members, reporting per member which succeeded (the v4 SDK's `remove`). */
+  removeMembers(clientIds: string | readonly string[]): Promise<MembershipResult> {
+    return this.#changeMembers(OpType.remove, memberIds(clientIds));
+  }
+
+  /** Joins as the current client (guide: 自身主动加入). */
+  async join(): Promise<this> {
+    const result = await this.addMembers(this.#host.clientId);
+    if (result.failures[0]) throw result.failures[0];
     return this;
   }
 
-  /** Joins as the current client. */
-  join(): Promise<this> {
-    return this.add([this.#host.clientId]);
-  }
-
-  /** Leaves as the current client. */
-  quit(): Promise<this> {
-    return this.remove([this.#host.clientId]);
+  /** Leaves as the current client (guide: 自身主动退出). */
+  async quit(): Promise<this> {
+    const result = await this.removeMembers(this.#host.clientId);
+    if (result.failures[0]) throw result.failures[0];
+    return this;
   }
 
   /** Mutes push notifications of this conversation for the current client. */
   async mute(): Promise<this> {
     await this.#host.send({ cmd: CommandType.conv, op: OpType.mute, convMessage: { cid: this.id } });
-    if (!this.muted) this.mutedMembers = [...this.mutedMembers, this.#host.clientId];
+    if (!this.transient && !this.muted) this.mutedMembers = [...this.mutedMembers, this.#host.clientId];
     return this;
   }
 
   /** Unmutes push notifications of this conversation for the current client. */
   async unmute(): Promise<this> {
     await this.#host.send({ cmd: CommandType.conv, op: OpType.unmute, convMessage: { cid: this.id } });
-    this.mutedMembers = this.mutedMembers.filter((member) => member !== this.#host.clientId);
+    if (!this.transient) this.mutedMembers = this.mutedMembers.filter((member) => member !== this.#host.clientId);
     return this;
   }
 
   /**
-   * Sends the name and attributes changed with `name =` and {@link set}.
+   * Sends the name and attributes changed with `name =` and {@link set};
+   * the other members get `infoupdated`.
    * @returns this conversation
    */
   async save(): Promise<this> {
-    if (this.#pending.size === 0) return this;
-    const changes = Object.fromEntries(this.#pending);
+    if (!this.#attributes.dirty) return this;
+    const changes = this.#attributes.changes();
     const reply = await this.#host.send({
       cmd: CommandType.conv,
       op: OpType.update,
       convMessage: { cid: this.id, attr: { data: JSON.stringify(changes) } },
     });
-    for (const [key, value] of Object.entries(changes)) if (this.#pending.get(key) === value) this.#pending.delete(key);
+    this.#attributes.commit(changes);
+    // v4-aware servers return the attributes as stored (e.g. normalized).
+    const modified = parseJsonObject(reply.convMessage?.attrModified?.data);
+    if (modified) this.#attributes.applyRemote(modified);
     const updatedAt = decodeDate(reply.convMessage?.udate);
     if (updatedAt) this.updatedAt = updatedAt;
     return this;
   }
 
   /**
+   * Refreshes every field from the server; unsaved attribute changes stay.
+   * @returns this conversation
+   */
+  async fetch(): Promise<this> {
+    const data = await this.#host.fetch(this.id);
+    if (data) this._apply(data);
+    return this;
+  }
+
+  /**
+   * Fetches when the other members last received and read messages
+   * ({@link lastDeliveredAt}, {@link lastReadAt}).
+   * @returns this conversation
+   */
+  async fetchReceiptTimestamps(): Promise<this> {
+    const reply = await this.#host.send({ cmd: CommandType.conv, op: OpType.max_read, convMessage: { cid: this.id } });
+    const conv = reply.convMessage;
+    if (conv?.maxAckTimestamp) this._setLastDeliveredAt(decodeDate(conv.maxAckTimestamp));
+    if (conv?.maxReadTimestamp) this._setLastReadAt(decodeDate(conv.maxReadTimestamp));
+    return this;
+  }
+
+  /**
    * Marks the conversation read up to its last message: resets the unread
-   * count here and on the current client's other devices.
+   * count here and on the current client's other devices, and tells the
+   * sender (read receipts). Sent throttled, at most once a second.
    */
   read(): Promise<this> {
     this.unreadMessagesCount = 0;
-    if (this.transient) return Promise.resolve(this);
-    const last = this.lastMessage;
-    this.#host.post({
-      cmd: CommandType.read,
-      readMessage: {
-        convs: [
-          {
-            cid: this.id,
-            ...(this.lastMessageAt ? { timestamp: this.lastMessageAt.getTime() } : {}),
-            ...(last && last.from !== this.#host.clientId ? { mid: last.id } : {}),
-          },
-        ],
-      },
-    });
+    // Chat rooms keep no read state.
+    if (!this.transient) this.#host.markRead(this);
     return Promise.resolve(this);
+  }
+
+  /** The guide's name for {@link read}. */
+  markAsRead(): Promise<this> {
+    return this.read();
+  }
+
+  /** @internal The position a `read` command reports, computed when it is sent. */
+  _readTuple(): ReadTuple {
+    const last = this.lastMessage;
+    return {
+      cid: this.id,
+      // Without a known last message, "everything until now".
+      timestamp: (this.lastMessageAt ?? new Date()).getTime(),
+      ...(last && last.from !== this.#host.clientId ? { mid: last.id } : {}),
+    };
   }
 
   /** @internal Updates fields from server data; absent fields keep their values. */
   _apply(data: ConversationData): void {
-    if (data.name !== undefined) this.#name = data.name;
+    if (data.attributes !== undefined) {
+      const name = data.name !== undefined ? data.name : this.#attributes.get('name');
+      this.#attributes.replace(name === undefined ? data.attributes : { ...data.attributes, name });
+    } else if (data.name !== undefined) {
+      this.#attributes.applyRemote({ name: data.name });
+    }
     if (data.members !== undefined) this.members = data.members;
     if (data.creator !== undefined) this.creator = data.creator;
     if (data.transient !== undefined) this.transient = data.transient;
@@ -366,43 +398,99 @@ export class Conversation extends EventEmitter<ConversationEvents> {
     if (data.mutedMembers !== undefined) this.mutedMembers = data.mutedMembers;
     if (data.createdAt !== undefined) this.createdAt = data.createdAt;
     if (data.updatedAt !== undefined) this.updatedAt = data.updatedAt;
-    if (data.attributes !== undefined) this.#attributes = data.attributes;
-    if (data.lastMessageAt && (!this.lastMessageAt || data.lastMessageAt >= this.lastMessageAt)) this.lastMessageAt = data.lastMessageAt;
+    if (data.lastMessageAt) this.lastMessageAt = data.lastMessageAt;
     if (data.lastMessage && (!this.lastMessage || data.lastMessage.timestamp >= this.lastMessage.timestamp)) {
       this.lastMessage = data.lastMessage;
     }
   }
 
-  /** @internal A delivery receipt arrived for a message sent with `receipt`. */
-  _handleReceipt(messageId: string, deliveredAt: Date | undefined): void {
-    const message = this.#awaitingReceipt.get(messageId);
+  /** @internal Another member changed attributes (an `updated` push). */
+  _applyRemoteAttributes(changes: AttributeMap, updatedAt: Date | undefined): void {
+    this.#attributes.applyRemote(changes);
+    if (updatedAt) this.updatedAt = updatedAt;
+  }
+
+  /** @internal Sets the unread count without emitting `unreadmessagescountupdate` (the caller batches it). */
+  _setUnreadMessagesCount(count: number): boolean {
+    if (count === this.#unreadMessagesCount) return false;
+    this.#unreadMessagesCount = count;
+    return true;
+  }
+
+  /** @internal A receipt arrived: delivery (`read` false) or read. */
+  _handleReceipt(messageId: string | undefined, at: Date | undefined, read: boolean): void {
+    if (read) {
+      this._setLastReadAt(at);
+      return;
+    }
+    this._setLastDeliveredAt(at);
+    const message = messageId ? this.#awaitingReceipt.get(messageId) : undefined;
     if (!message) return;
-    this.#awaitingReceipt.delete(messageId);
-    message.deliveredAt = deliveredAt ?? new Date();
+    this.#awaitingReceipt.delete(message.id);
+    message.deliveredAt = at ?? new Date();
     setMessageStatus(message, MessageStatus.DELIVERED);
     this.emit('receipt', { message });
   }
 
-  async #messageFromLog(item: ILogItem): Promise<Message> {
-    const message = await this.#host.parseMessage(item.data ?? '');
-    message.cid = this.id;
-    if (item.msgId) message.id = item.msgId;
-    if (item.from) message.from = item.from;
-    const timestamp = decodeDate(item.timestamp);
-    if (timestamp) message.timestamp = timestamp;
-    const patched = item.patchTimestamp ? decodeDate(item.patchTimestamp) : undefined;
-    if (patched) message.updatedAt = patched;
-    const deliveredAt = item.ackAt ? decodeDate(item.ackAt) : undefined;
-    if (deliveredAt) message.deliveredAt = deliveredAt;
-    setMessageStatus(message, deliveredAt ? MessageStatus.DELIVERED : MessageStatus.SENT);
-    return message;
+  /** @internal */
+  _setLastDeliveredAt(at: Date | undefined): void {
+    if (!at || (this.#lastDeliveredAt && at < this.#lastDeliveredAt)) return;
+    this.#lastDeliveredAt = at;
+    this.emit('lastdeliveredatupdate');
+  }
+
+  /** @internal */
+  _setLastReadAt(at: Date | undefined): void {
+    if (!at || (this.#lastReadAt && at < this.#lastReadAt)) return;
+    this.#lastReadAt = at;
+    this.emit('lastreadatupdate');
+  }
+
+  async #changeMembers(op: typeof OpType.add | typeof OpType.remove, members: string[]): Promise<MembershipResult> {
+    const signature = await this.#host.signConversation(this.id, members, op === OpType.add ? 'add' : 'remove');
+    const reply = await this.#host.send({
+      cmd: CommandType.conv,
+      op,
+      convMessage: { cid: this.id, m: members, ...signatureFields(signature) },
+    });
+    const result = membershipResult(members, reply.convMessage);
+    // Chat rooms and system conversations keep no member list here.
+    if (!this.transient && !this.system) {
+      const changed = new Set(result.successfulClientIds);
+      this.members = op === OpType.add ? [...new Set([...this.members, ...changed])] : this.members.filter((member) => !changed.has(member));
+    }
+    return result;
+  }
+
+  #allOrError(result: MembershipResult): this {
+    const [failure] = result.failures;
+    if (failure && result.successfulClientIds.length === 0) throw failure;
+    return this;
+  }
+
+  async #patch<M extends Message>(message: MessageReference, replacement: M | undefined): Promise<M> {
+    const clientId = this.#host.clientId;
+    const item = patchItemFor(this.id, clientId, message, replacement);
+    const reply = await this.#host.send({
+      cmd: CommandType.patch,
+      op: OpType.modify,
+      patchMessage: { patches: [item], lastPatchTime: this.#host.lastPatchTime },
+    });
+    const patchedAt = decodeDate(reply.patchMessage?.lastPatchTime) ?? new Date();
+    const result = adoptIdentity((replacement ?? new RecalledMessage()) as M, message, this.id, clientId, patchedAt);
+    if (this.lastMessage?.id === result.id) this.lastMessage = result;
+    return result;
   }
 }
 
-function toMillis(time: Date | number): number {
-  const ms = time instanceof Date ? time.getTime() : time;
-  if (!Number.isFinite(ms)) throw new TypeError(`${String(time)} is not a valid time`);
-  return ms;
+function parseJsonObject(json: string | null | undefined): AttributeMap | undefined {
+  if (!json) return undefined;
+  try {
+    const value: unknown = JSON.parse(json);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as AttributeMap) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The `s`/`t`/`n` fields of a signed conv command. */

@@ -4,7 +4,7 @@
  * messages and events, and re-opens its session after a reconnect.
  */
 import { CommandType, OpType, has, type Command, type DecodedCommand, type ISessionCommand } from '../protocol/index.js';
-import { Conversation, signatureFields, type ConversationHost, type SignatureResult } from './conversation.js';
+import { Conversation, signatureFields, type ConversationHost, type InfoUpdatedPayload, type MembersJoinedPayload, type MembersLeftPayload, type SignatureResult } from './conversation.js';
 import { ConversationQuery } from './conversation-query.js';
 import { parseConversationRow, type ConversationData } from './conversation-record.js';
 import { decodeDate } from './dates.js';
@@ -14,6 +14,7 @@ import { EventEmitter } from './event-emitter.js';
 import type { Message } from './messages/message.js';
 import type { Plugins } from './plugins.js';
 import { PushHandler } from './push-handler.js';
+import { ReadBuffer } from './read-buffer.js';
 import { VERSION } from './version.js';
 
 /** Signs a login: returns (or resolves) the signature of `appid:clientid::timestamp:nonce`. */
@@ -80,11 +81,33 @@ export interface IMClientEvents {
   /** The current client was removed from a conversation. */
   kicked: [payload: { kickedBy: string | undefined }, conversation: Conversation];
   /** Members were added to a conversation. */
-  membersjoined: [payload: { members: string[]; invitedBy: string | undefined }, conversation: Conversation];
+  membersjoined: [payload: MembersJoinedPayload, conversation: Conversation];
   /** Members were removed from a conversation. */
-  membersleft: [payload: { members: string[]; kickedBy: string | undefined }, conversation: Conversation];
-  /** Unread counts changed (after login, or read on another device). */
+  membersleft: [payload: MembersLeftPayload, conversation: Conversation];
+  /** Another member changed a conversation's name or attributes (already applied). */
+  conversationinfoupdated: [payload: InfoUpdatedPayload, conversation: Conversation];
+  /**
+   * The server reported a conversation's unread count (after login, or
+   * reset by a read on another device); once per conversation whose count
+   * changed. `conversation.unreadMessagesCount` is already updated.
+   */
+  unreadmessages: [payload: UnreadMessagesPayload, conversation: Conversation];
+  /** Unread counts changed: a batch from the server, a new message, or `read()`. */
   unreadmessagescountupdate: [conversations: Conversation[]];
+  /** A message was recalled by its sender; it is now a RecalledMessage. */
+  messagerecall: [message: Message, conversation: Conversation];
+  /** A message was edited by its sender; this is its new content. */
+  messageupdate: [message: Message, conversation: Conversation];
+}
+
+/** Payload of the `unreadmessages` event (guide: 未读消息数量通知). */
+export interface UnreadMessagesPayload {
+  /** Unread messages in the conversation. */
+  count: number;
+  /** Id of the newest unread message, if known. */
+  lastMessageId: string | undefined;
+  /** Time of the newest unread message, if known. */
+  lastMessageTimestamp: Date | undefined;
 }
 
 /** @internal What an IMClient needs from its Realtime. */
@@ -100,11 +123,12 @@ export interface ClientHost {
 }
 
 /**
- * `configBitmap` bits this SDK announces (protocol.md §4.1). Transient
- * messages are sent with `i` and wait for their ack (bit 3); patch pushes
- * (bit 0) are not asked for because this SDK does not handle them yet.
+ * `configBitmap` bits this SDK announces (protocol.md §4.1): patch pushes
+ * (bit 0, recall/edit), and transient messages sent with `i`, waiting for
+ * their ack (bit 3). Partial-success replies (bit 5) are not asked for:
+ * add/remove read `allowedPids`/`failedPids` whenever a server sends them.
  */
-const CONFIG_BITMAP = 1 << 3;
+const CONFIG_BITMAP = (1 << 0) | (1 << 3);
 /** The most ids `ping` may ask about. */
 const MAX_PING_IDS = 20;
 /** `getConversations` fetches at most this many per query. */
@@ -126,9 +150,13 @@ export class IMClient extends EventEmitter<IMClientEvents> {
   readonly #fetching = new Map<string, Promise<Conversation | null>>();
   readonly #pushes: PushHandler;
   readonly #acks: DeliveryAcks;
+  readonly #reads: ReadBuffer;
   readonly #conversationHost: ConversationHost;
   #session: { token: string; expiresAt: number } | undefined;
   #lastUnreadNotifTime: number | undefined;
+  // Patches older than the client are not wanted: it has no copies of those
+  // messages to update (the official SDK starts from the creation time too).
+  #lastPatchTime = Date.now();
   #closed = false;
 
   /** @internal Use `realtime.createIMClient`. */
@@ -138,16 +166,23 @@ export class IMClient extends EventEmitter<IMClientEvents> {
     this.id = id ?? '';
     this.options = Object.freeze({ ...options });
     this.#acks = new DeliveryAcks((command) => this.#post(command));
-    // The getter reads the id late: an anonymous client learns it on login.
+    this.#reads = new ReadBuffer((command) => this.#post(command));
+    // The getters read late: an anonymous client learns its id on login.
     const client = this;
     this.#conversationHost = {
       get clientId() {
         return client.id;
       },
+      get lastPatchTime() {
+        return client.#lastPatchTime;
+      },
       send: (command) => this.#send(command),
       post: (command) => this.#post(command),
       parseMessage: (raw) => this.#host.parseMessage(raw),
       signConversation: (cid, members, action) => this.#signConversation(cid, members, action),
+      markRead: (conversation) => this.#reads.add({ id: conversation.id, readTuple: () => conversation._readTuple() }),
+      unreadCountChanged: (conversation) => this.emit('unreadmessagescountupdate', [conversation]),
+      fetch: async (id) => (await this.#queryData(this.getQuery().equalTo('objectId', id).limit(1)))[0],
     };
     this.#pushes = new PushHandler(this, {
       plugins: host.plugins,
@@ -157,6 +192,9 @@ export class IMClient extends EventEmitter<IMClientEvents> {
       cached: (cid) => this.#conversations.get(cid),
       unreadNotified: (notifTime) => {
         this.#lastUnreadNotifTime = notifTime;
+      },
+      patched: (patchTime) => {
+        this.#lastPatchTime = Math.max(this.#lastPatchTime, patchTime);
       },
       closedByServer: (code, reason) => this.#closedByServer(code, reason),
     });
@@ -177,6 +215,7 @@ export class IMClient extends EventEmitter<IMClientEvents> {
     if (!transient && !Array.isArray(members)) throw new TypeError(`conversation members ${String(members)} is not an array`);
     if (name !== undefined && typeof name !== 'string') throw new TypeError(`conversation name ${String(name)} is not a string`);
     const memberIds = [...new Set([...(members ?? []), this.id])].sort();
+    if (memberIds.some((id) => typeof id !== 'string' || id === '')) throw new TypeError('conversation members must be non-empty clientIds');
     const customAttributes: Record<string, unknown> = { ...custom };
     // The deprecated v3 `attributes` option lives under the `attr` key.
     if (attributes !== undefined) customAttributes.attr = attributes;
@@ -206,7 +245,8 @@ export class IMClient extends EventEmitter<IMClientEvents> {
     return this.#upsert({
       id: cid,
       name,
-      members: memberIds,
+      // A chat room has no member list (guide: 聊天室), only an online count.
+      members: transient ? [] : memberIds,
       creator: this.id,
       transient: Boolean(transient),
       createdAt,
@@ -262,6 +302,19 @@ export class IMClient extends EventEmitter<IMClientEvents> {
   }
 
   /**
+   * Marks conversations read, like calling `read()` on each (guide:
+   * 未读消息). One throttled `read` command carries them all.
+   * @returns the same conversations
+   */
+  async markAllAsRead(conversations: readonly Conversation[]): Promise<Conversation[]> {
+    if (!Array.isArray(conversations)) throw new TypeError(`${String(conversations)} is not an array`);
+    for (const conversation of conversations) {
+      if (!(conversation instanceof Conversation)) throw new TypeError(`${String(conversation)} is not a Conversation`);
+    }
+    return Promise.all(conversations.map((conversation) => conversation.read()));
+  }
+
+  /**
    * Which of these clients are online.
    * @param clientIds at most 20 ids
    */
@@ -281,6 +334,7 @@ export class IMClient extends EventEmitter<IMClientEvents> {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#acks.flush();
+    this.#reads.flush();
     this.#closed = true;
     try {
       await this.#host.send({ cmd: CommandType.session, op: OpType.close, peerId: this.id });
@@ -306,6 +360,7 @@ export class IMClient extends EventEmitter<IMClientEvents> {
     }
     if (this.#closed) return;
     this.#acks.flush();
+    this.#reads.flush();
     this.emit('reconnect');
   }
 
@@ -335,6 +390,7 @@ export class IMClient extends EventEmitter<IMClientEvents> {
       r: reconnect,
       deviceId: this.#host.deviceId,
       configBitmap: CONFIG_BITMAP,
+      lastPatchTime: this.#lastPatchTime,
     };
     if (this.options.tag) sessionMessage.tag = this.options.tag;
     if (this.#lastUnreadNotifTime !== undefined) sessionMessage.lastUnreadNotifTime = this.#lastUnreadNotifTime;
@@ -387,6 +443,11 @@ export class IMClient extends EventEmitter<IMClientEvents> {
   }
 
   async #executeQuery(query: ConversationQuery): Promise<Conversation[]> {
+    return (await this.#queryData(query)).map((data) => this.#upsert(data));
+  }
+
+  /** Runs a query, returning the rows' data without touching the cache. */
+  async #queryData(query: ConversationQuery): Promise<ConversationData[]> {
     const { where, ...options } = query.toJSON();
     const reply = await this.#send({
       cmd: CommandType.conv,
@@ -402,12 +463,11 @@ export class IMClient extends EventEmitter<IMClientEvents> {
       throw new ProtocolError(4310, { name: 'CONVERSATION_QUERY_FAILED', message: `unparsable query results: ${String(error)}` });
     }
     if (!Array.isArray(rows)) return [];
-    const records = await Promise.all(
+    return Promise.all(
       rows
         .filter((row): row is Record<string, unknown> => typeof row === 'object' && row !== null)
         .map((row) => parseConversationRow(row, (raw) => this.#host.parseMessage(raw))),
     );
-    return records.map((data) => this.#upsert(data));
   }
 
   /** Updates the cached conversation, or caches a new one. */
@@ -441,6 +501,7 @@ export class IMClient extends EventEmitter<IMClientEvents> {
 
   #release(): void {
     this.#acks.clear();
+    this.#reads.clear();
     this.#host.release(this);
   }
 }

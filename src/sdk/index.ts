@@ -16,17 +16,25 @@ export {
   IMClient,
   type IMClientOptions,
   type IMClientEvents,
+  type UnreadMessagesPayload,
   type CreateConversationOptions,
   type SignatureFactory,
   type ConversationSignatureFactory,
 } from './im-client.js';
 export {
   Conversation,
+  MESSAGE_QUERY_LIMITS,
   type ConversationEvents,
   type SendOptions,
   type QueryMessagesOptions,
   type SignatureResult,
+  type MembersJoinedPayload,
+  type MembersLeftPayload,
+  type InfoUpdatedPayload,
 } from './conversation.js';
+export type { AttributeMap } from './conversation-attributes.js';
+export { MembershipError, type MembershipResult } from './conversation-members.js';
+export type { MessageReference } from './message-patch.js';
 export { ConversationQuery, type ConversationQueryJSON, type QueryValue } from './conversation-query.js';
 export { MessagesIterator, type MessagesIteratorOptions, type MessagesPage } from './messages-iterator.js';
 export {

@@ -15,13 +15,18 @@ export interface PageQuery {
 
 /** Options of `createMessagesIterator`. */
 export interface MessagesIteratorOptions {
-  /** Page size; the server's default (20) when absent. */
+  /** Page size, 1–1000; default 20. */
   limit?: number;
   /** Start before this time (now by default). */
   beforeTime?: Date | number;
   /** Start before this message; needs `beforeTime` (the message's timestamp). */
   beforeMessageId?: string;
 }
+
+/** The server's page size when no limit is given. */
+const DEFAULT_PAGE_SIZE = 20;
+/** The largest page `queryMessages` accepts. */
+const MAX_PAGE_SIZE = 1000;
 
 /** A page: `done` is true on the last one, which may still carry messages. */
 export interface MessagesPage {
@@ -37,8 +42,15 @@ export class MessagesIterator implements AsyncIterable<Message[]> {
   #finished = false;
   #last: Promise<unknown> = Promise.resolve();
 
-  /** @internal Created by `Conversation#createMessagesIterator`. */
+  /**
+   * @internal Created by `Conversation#createMessagesIterator`.
+   * @throws RangeError if `limit` is not an integer from 1 to 1000
+   */
   constructor(query: (options: PageQuery) => Promise<Message[]>, options: MessagesIteratorOptions = {}) {
+    const { limit } = options;
+    if (limit !== undefined && (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE)) {
+      throw new RangeError(`limit must be an integer from 1 to ${MAX_PAGE_SIZE}, got ${String(limit)}`);
+    }
     this.#query = query;
     this.#limit = options.limit;
     this.#cursor = { beforeTime: options.beforeTime, beforeMessageId: options.beforeMessageId };
@@ -69,11 +81,22 @@ export class MessagesIterator implements AsyncIterable<Message[]> {
 
   async #fetch(): Promise<MessagesPage> {
     if (this.#finished) return { value: [], done: true };
-    const messages = await this.#query({ ...this.#cursor, limit: this.#limit });
-    // A short page is the last: the server had no more before the cursor.
-    this.#finished = messages.length === 0 || (this.#limit !== undefined && messages.length < this.#limit);
-    const oldest = messages[0];
+    const pageSize = this.#limit ?? DEFAULT_PAGE_SIZE;
+    // One message more than a page tells whether an older page exists, so
+    // `done` is true on the page with the oldest message, never on an extra
+    // empty one (a short page alone cannot tell when the history is an
+    // exact multiple of the page size).
+    const lookahead = pageSize < MAX_PAGE_SIZE;
+    const fetched = await this.#query({ ...this.#cursor, limit: lookahead ? pageSize + 1 : pageSize });
+    const page = fetched.length > pageSize ? fetched.slice(fetched.length - pageSize) : fetched;
+    const oldest = page[0];
+    let more = fetched.length > pageSize;
+    if (!lookahead && oldest && page.length === pageSize) {
+      // A full page of the largest size: probe for one older message.
+      more = (await this.#query({ beforeTime: oldest.timestamp, beforeMessageId: oldest.id, limit: 1 })).length > 0;
+    }
     if (oldest) this.#cursor = { beforeTime: oldest.timestamp, beforeMessageId: oldest.id };
-    return { value: messages, done: this.#finished };
+    this.#finished = !more;
+    return { value: page, done: this.#finished };
   }
 }

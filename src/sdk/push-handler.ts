@@ -1,15 +1,19 @@
 /**
  * Turns the server's pushes to one IMClient into state changes and events:
- * `direct` (messages, then delivery acks), `conv` (membership), `rcp`
- * (receipts), `unread` (counts after login) and `session closed` (kicked).
- * Pushes of one conversation are handled in arrival order, even when the
- * first must wait for the conversation to be fetched.
+ * `direct` (messages, online or offline, then delivery acks), `conv`
+ * (membership and attributes, see conv-pushes.ts), `rcp` (delivery and read
+ * receipts), `unread` (counts after login and from other devices), `patch`
+ * (recalls and edits) and `session closed` (kicked). Pushes of one
+ * conversation are handled in arrival order, even when the first must wait
+ * for the conversation to be fetched.
  */
-import { CommandType, OpType, has, type DecodedCommand } from '../protocol/index.js';
+import { CommandType, OpType, has, type DecodedCommand, type IUnreadCommand } from '../protocol/index.js';
+import { handleConvPush } from './conv-pushes.js';
 import type { Conversation } from './conversation.js';
 import { decodeDate } from './dates.js';
 import type { DeliveryAcks } from './delivery-acks.js';
 import type { IMClient } from './im-client.js';
+import { receivedPatch } from './message-patch.js';
 import { setMessageStatus, type Message } from './messages/message.js';
 import { MessageStatus } from './messages/status.js';
 import type { Plugins } from './plugins.js';
@@ -26,9 +30,13 @@ export interface PushContext {
   cached(cid: string): Conversation | undefined;
   /** Remembers `notifTime`, sent back as `lastUnreadNotifTime` at the next login. */
   unreadNotified(notifTime: number): void;
+  /** Remembers a patch time, sent back as `lastPatchTime` at the next login. */
+  patched(patchTime: number): void;
   /** The server ended the session (4111 conflict, 4115 kicked, …). */
   closedByServer(code: number, reason: string | undefined): void;
 }
+
+type UnreadTuple = NonNullable<IUnreadCommand['convs']>[number];
 
 export class PushHandler {
   readonly #client: IMClient;
@@ -55,11 +63,18 @@ export class PushHandler {
       case CommandType.direct:
         return { key: command.directMessage?.cid ?? '', run: () => this.#onDirect(command) };
       case CommandType.conv:
-        return { key: command.convMessage?.cid ?? '', run: () => this.#onConv(command) };
+        return {
+          key: command.convMessage?.cid ?? '',
+          run: () => handleConvPush(this.#client, command, (cid, noCache) => this.#context.conversationFor(cid, noCache)),
+        };
       case CommandType.rcp:
         return { key: command.rcpMessage?.cid ?? '', run: async () => this.#onReceipt(command) };
       case CommandType.unread:
         return { key: '', run: () => this.#onUnread(command) };
+      case CommandType.patch:
+        if (command.op !== OpType.modify) return undefined;
+        // Ordered with the pushes of the (first) patched message's conversation.
+        return { key: command.patchMessage?.patches?.[0]?.cid ?? '', run: () => this.#onPatch(command) };
       case CommandType.session:
         if (command.op !== OpType.closed) return undefined;
         return { key: '', run: async () => this.#onSessionClosed(command) };
@@ -68,6 +83,7 @@ export class PushHandler {
     }
   }
 
+  /** A message, live or (offline-push mode, `offline: true`) missed while offline: both are `message` events. */
   async #onDirect(command: DecodedCommand): Promise<void> {
     const direct = command.directMessage;
     const cid = direct?.cid;
@@ -87,68 +103,36 @@ export class PushHandler {
     message.transient = Boolean(direct.transient);
     setMessageStatus(message, MessageStatus.SENT);
     if (!(await this.#context.plugins.shouldDispatch(message, conversation))) return;
+    const stored = !message.transient && !conversation.transient;
     if (!message.transient) {
       conversation.lastMessage = message;
       conversation.lastMessageAt = message.timestamp;
     }
-    // Our own message, sent from another device: neither unread nor ours to ack.
+    // Our own message, sent from another device: neither unread nor ours to
+    // ack. Unlike the official SDK, messages the server does not store
+    // (transient ones, chat rooms) are not counted: the server never counts
+    // them either, so the next login's unread push would take them back.
     const fromOther = message.from !== client.id;
-    if (fromOther) conversation.unreadMessagesCount += 1;
+    if (fromOther && stored) conversation.unreadMessagesCount += 1;
     client.emit('message', message, conversation);
     conversation.emit('message', message);
-    if (fromOther && !message.transient && !conversation.transient && timestamp) this.#context.acks.add(cid, timestamp.getTime());
+    if (fromOther && stored && timestamp) this.#context.acks.add(cid, timestamp.getTime());
   }
 
-  async #onConv(command: DecodedCommand): Promise<void> {
-    const conv = command.convMessage;
-    const cid = conv?.cid;
-    if (!conv || !cid) return;
-    const client = this.#client;
-    const initBy = conv.initBy || undefined;
-    const members = conv.m ?? [];
-    switch (command.op) {
-      case OpType.joined: {
-        // Fetched afresh: we may have a stale copy from before we were a member.
-        const conversation = await this.#context.conversationFor(cid, true);
-        if (!conversation.transient && !conversation.members.includes(client.id)) conversation.members = [...conversation.members, client.id];
-        client.emit('invited', { invitedBy: initBy }, conversation);
-        conversation.emit('invited', { invitedBy: initBy });
-        return;
-      }
-      case OpType.left: {
-        const conversation = await this.#context.conversationFor(cid);
-        conversation.members = conversation.members.filter((member) => member !== client.id);
-        client.emit('kicked', { kickedBy: initBy }, conversation);
-        conversation.emit('kicked', { kickedBy: initBy });
-        return;
-      }
-      case OpType.members_joined: {
-        const conversation = await this.#context.conversationFor(cid);
-        if (!conversation.transient) conversation.members = [...new Set([...conversation.members, ...members])];
-        client.emit('membersjoined', { members, invitedBy: initBy }, conversation);
-        conversation.emit('membersjoined', { members, invitedBy: initBy });
-        return;
-      }
-      case OpType.members_left: {
-        const conversation = await this.#context.conversationFor(cid);
-        const left = new Set(members);
-        if (!conversation.transient) conversation.members = conversation.members.filter((member) => !left.has(member));
-        client.emit('membersleft', { members, kickedBy: initBy }, conversation);
-        conversation.emit('membersleft', { members, kickedBy: initBy });
-        return;
-      }
-      default:
-        return;
-    }
-  }
-
+  /** `rcp`: a member received (or, `read: true`, read) messages of ours. */
   #onReceipt(command: DecodedCommand): void {
     const rcp = command.rcpMessage;
-    // Read receipts (`read: true`) are not surfaced yet.
-    if (!rcp?.cid || !rcp.id || rcp.read) return;
-    this.#context.cached(rcp.cid)?._handleReceipt(rcp.id, decodeDate(rcp.t));
+    if (!rcp?.cid) return;
+    // Not cached: this client sent nothing there in this session, so no
+    // message waits for it and there is no state to update.
+    this.#context.cached(rcp.cid)?._handleReceipt(rcp.id || undefined, decodeDate(rcp.t), Boolean(rcp.read));
   }
 
+  /**
+   * `unread`: counts after login, or a count reset by a `read` on another
+   * device. Emits `unreadmessages` once per conversation whose count
+   * changed, then one `unreadmessagescountupdate` with all of them.
+   */
   async #onUnread(command: DecodedCommand): Promise<void> {
     const unread = command.unreadMessage;
     if (!unread) return;
@@ -156,23 +140,53 @@ export class PushHandler {
     const tuples = unread.convs ?? [];
     // One query for all of them, rather than one per conversation.
     await this.#client.getConversations(tuples.map((tuple) => tuple.cid)).catch(() => []);
-    const updated: Conversation[] = [];
+    const changed: Conversation[] = [];
     for (const tuple of tuples) {
       const conversation = await this.#context.conversationFor(tuple.cid);
-      conversation.unreadMessagesCount = tuple.unread;
-      if (tuple.data && tuple.mid) {
-        const message = await this.#context.parseMessage(tuple.data);
-        message.cid = tuple.cid;
-        message.id = tuple.mid;
-        if (tuple.from) message.from = tuple.from;
-        const timestamp = decodeDate(tuple.timestamp);
-        if (timestamp) message.timestamp = timestamp;
-        setMessageStatus(message, MessageStatus.SENT);
-        conversation._apply({ id: tuple.cid, lastMessage: message, lastMessageAt: timestamp });
-      }
-      updated.push(conversation);
+      const lastMessage = await this.#lastMessageOf(tuple);
+      if (lastMessage) conversation._apply({ id: tuple.cid, lastMessage, lastMessageAt: lastMessage.timestamp });
+      if (!conversation._setUnreadMessagesCount(tuple.unread)) continue;
+      changed.push(conversation);
+      this.#client.emit(
+        'unreadmessages',
+        { count: tuple.unread, lastMessageId: tuple.mid || undefined, lastMessageTimestamp: decodeDate(tuple.timestamp) },
+        conversation,
+      );
     }
-    if (updated.length > 0) this.#client.emit('unreadmessagescountupdate', updated);
+    if (changed.length > 0) this.#client.emit('unreadmessagescountupdate', changed);
+  }
+
+  async #lastMessageOf(tuple: UnreadTuple): Promise<Message | undefined> {
+    if (!tuple.mid || !tuple.data) return undefined;
+    const message = await this.#context.parseMessage(tuple.data);
+    message.cid = tuple.cid;
+    message.id = tuple.mid;
+    if (tuple.from) message.from = tuple.from;
+    const timestamp = decodeDate(tuple.timestamp);
+    if (timestamp) message.timestamp = timestamp;
+    const patched = tuple.patchTimestamp ? decodeDate(tuple.patchTimestamp) : undefined;
+    if (patched) message.updatedAt = patched;
+    setMessageStatus(message, MessageStatus.SENT);
+    return message;
+  }
+
+  /** `patch`: messages recalled or edited by their senders. */
+  async #onPatch(command: DecodedCommand): Promise<void> {
+    const items = command.patchMessage?.patches ?? [];
+    for (const item of items) {
+      const patch = await receivedPatch(item, (raw) => this.#context.parseMessage(raw));
+      if (!patch) continue;
+      this.#context.patched(patch.patchTime);
+      const conversation = await this.#context.conversationFor(patch.cid);
+      if (conversation.lastMessage?.id === patch.message.id) conversation.lastMessage = patch.message;
+      if (patch.recall) {
+        this.#client.emit('messagerecall', patch.message, conversation);
+        conversation.emit('messagerecall', patch.message);
+      } else {
+        this.#client.emit('messageupdate', patch.message, conversation);
+        conversation.emit('messageupdate', patch.message);
+      }
+    }
   }
 
   #onSessionClosed(command: DecodedCommand): void {

@@ -70,6 +70,10 @@ export class Realtime extends EventEmitter<RealtimeEvents> {
   readonly #plugins: Plugins;
   readonly #clients = new Map<string, IMClient>();
   readonly #opening = new Map<string, Promise<IMClient>>();
+  // Clients whose session is being opened: the server may push (unread
+  // counts, offline messages) in the same read as the `opened` reply, before
+  // the client is registered in #clients.
+  readonly #loggingIn = new Set<IMClient>();
   #pendingOpens = 0;
   #connection: Connection | undefined;
   #connecting: Promise<Connection> | undefined;
@@ -169,7 +173,12 @@ export class Realtime extends EventEmitter<RealtimeEvents> {
       await this.#connect();
       const client = new IMClient(this.#host, id, options);
       this.#plugins.decorate('onIMClientCreate', client);
-      await client._open();
+      this.#loggingIn.add(client);
+      try {
+        await client._open();
+      } finally {
+        this.#loggingIn.delete(client);
+      }
       this.#clients.set(client.id, client);
       return client;
     } finally {
@@ -245,8 +254,22 @@ export class Realtime extends EventEmitter<RealtimeEvents> {
 
   /** Routes a push by `peerId`; one without goes to the first client (protocol.md §0, 3a). */
   #route(command: DecodedCommand): void {
-    const client = has(command, 'peerId') ? this.#clients.get(command.peerId) : this.#clients.values().next().value;
+    if (!has(command, 'peerId')) {
+      (this.#clients.values().next().value ?? this.#loggingIn.values().next().value)?._handlePush(command);
+      return;
+    }
+    const client = this.#clients.get(command.peerId) ?? this.#loggingInAs(command.peerId);
     client?._handlePush(command);
+  }
+
+  /** The client logging in as `peerId`; an anonymous one learns its id from the reply being processed. */
+  #loggingInAs(peerId: string): IMClient | undefined {
+    let anonymous: IMClient | undefined;
+    for (const client of this.#loggingIn) {
+      if (client.id === peerId) return client;
+      if (!client.id) anonymous = client;
+    }
+    return anonymous;
   }
 
   #send(command: Command): Promise<DecodedCommand> {

@@ -1,0 +1,85 @@
+/**
+ * `conv` pushes (protocol.md §4.2): membership changes and attribute
+ * updates, applied to the cached conversation and then emitted on the
+ * client and on the conversation with the guide's payloads (对话的成员管理):
+ *
+ * | push             | client / conversation event | payload                |
+ * |------------------|-----------------------------|------------------------|
+ * | `joined`         | `invited`                   | `{invitedBy}`          |
+ * | `left`           | `kicked`                    | `{kickedBy}`           |
+ * | `members_joined` | `membersjoined`             | `{members, invitedBy}` |
+ * | `members_left`   | `membersleft`               | `{members, kickedBy}`  |
+ * | `updated`        | `conversationinfoupdated` / `infoupdated` | `{attributes, updatedBy}` |
+ */
+import { OpType, type DecodedCommand } from '../protocol/index.js';
+import type { AttributeMap } from './conversation-attributes.js';
+import type { Conversation } from './conversation.js';
+import { decodeDate } from './dates.js';
+import type { IMClient } from './im-client.js';
+
+/** Looks up (or fetches) the conversation of a push. */
+export type ConversationLookup = (cid: string, noCache?: boolean) => Promise<Conversation>;
+
+/** Applies one `conv` push and emits its events; other ops are ignored. */
+export async function handleConvPush(client: IMClient, command: DecodedCommand, conversationFor: ConversationLookup): Promise<void> {
+  const conv = command.convMessage;
+  const cid = conv?.cid;
+  if (!conv || !cid) return;
+  const initBy = conv.initBy || undefined;
+  const members = conv.m ?? [];
+  switch (command.op) {
+    case OpType.joined: {
+      // Fetched afresh: a copy cached from before we were a member is stale.
+      const conversation = await conversationFor(cid, true);
+      if (!conversation.transient && !conversation.members.includes(client.id)) conversation.members = [...conversation.members, client.id];
+      client.emit('invited', { invitedBy: initBy }, conversation);
+      conversation.emit('invited', { invitedBy: initBy });
+      return;
+    }
+    case OpType.left: {
+      const conversation = await conversationFor(cid);
+      if (!conversation.transient) conversation.members = conversation.members.filter((member) => member !== client.id);
+      client.emit('kicked', { kickedBy: initBy }, conversation);
+      conversation.emit('kicked', { kickedBy: initBy });
+      return;
+    }
+    case OpType.members_joined: {
+      const conversation = await conversationFor(cid);
+      if (!conversation.transient) conversation.members = [...new Set([...conversation.members, ...members])];
+      const payload = { members, invitedBy: initBy };
+      client.emit('membersjoined', payload, conversation);
+      conversation.emit('membersjoined', { ...payload });
+      return;
+    }
+    case OpType.members_left: {
+      const conversation = await conversationFor(cid);
+      const left = new Set(members);
+      if (!conversation.transient) conversation.members = conversation.members.filter((member) => !left.has(member));
+      const payload = { members, kickedBy: initBy };
+      client.emit('membersleft', payload, conversation);
+      conversation.emit('membersleft', { ...payload });
+      return;
+    }
+    case OpType.updated: {
+      const attributes = parseAttributes(conv.attr?.data);
+      if (!attributes) return;
+      const conversation = await conversationFor(cid);
+      conversation._applyRemoteAttributes(attributes, decodeDate(conv.udate));
+      client.emit('conversationinfoupdated', { attributes, updatedBy: initBy }, conversation);
+      conversation.emit('infoupdated', { attributes: structuredClone(attributes), updatedBy: initBy });
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+function parseAttributes(json: string | null | undefined): AttributeMap | undefined {
+  if (!json) return undefined;
+  try {
+    const value: unknown = JSON.parse(json);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as AttributeMap) : undefined;
+  } catch {
+    return undefined; // a malformed push changes nothing
+  }
+}

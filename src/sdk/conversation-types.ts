@@ -1,0 +1,100 @@
+/**
+ * The types around {@link Conversation}: send options, event payloads and
+ * events, and what a conversation needs from its client.
+ */
+import type { Command, DecodedCommand } from '../protocol/index.js';
+import type { AttributeMap } from './conversation-attributes.js';
+import type { ConversationData } from './conversation-record.js';
+import type { Conversation } from './conversation.js';
+import type { Message } from './messages/message.js';
+import type { MessagePriority } from './messages/status.js';
+
+/** Options of {@link Conversation.send}. */
+export interface SendOptions {
+  /** Send transiently: not stored, no offline delivery, no receipt. Defaults to `message.transient`. */
+  transient?: boolean;
+  /** Ask for a delivery receipt (`receipt` event, status DELIVERED). Ignored for transient messages and chat rooms. */
+  receipt?: boolean;
+  /** The guide's spelling of `receipt`. */
+  reciept?: boolean;
+  /** Chat rooms only: drop order under load, see {@link MessagePriority}. */
+  priority?: MessagePriority;
+  /** Offline push payload, e.g. `{alert: '…'}`, for members who are offline. */
+  pushData?: Record<string, unknown>;
+  /** A "will" message: delivered only if this client disconnects abnormally. */
+  will?: boolean;
+}
+
+/** Payload of `membersjoined`. */
+export interface MembersJoinedPayload {
+  /** The members added. */
+  members: string[];
+  /** Who added them. */
+  invitedBy: string | undefined;
+}
+
+/** Payload of `membersleft`. */
+export interface MembersLeftPayload {
+  /** The members removed. */
+  members: string[];
+  /** Who removed them. */
+  kickedBy: string | undefined;
+}
+
+/** Payload of `infoupdated` / `conversationinfoupdated`. */
+export interface InfoUpdatedPayload {
+  /** The changed attributes, keyed by path (`'attr.k'`) as the updater sent them. */
+  attributes: AttributeMap;
+  /** Who changed them. */
+  updatedBy: string | undefined;
+}
+
+/** Events of a {@link Conversation}. */
+export interface ConversationEvents {
+  /** A message arrived in this conversation. */
+  message: [message: Message];
+  /** A message sent with `receipt` was delivered; `message` is the instance that was sent. */
+  receipt: [payload: { message: Message }];
+  /** {@link Conversation.lastDeliveredAt} moved forward. */
+  lastdeliveredatupdate: [];
+  /** {@link Conversation.lastReadAt} moved forward. */
+  lastreadatupdate: [];
+  /** A message was recalled; it is now a {@link RecalledMessage}. */
+  messagerecall: [message: Message];
+  /** A message was edited; this is its new content. */
+  messageupdate: [message: Message];
+  /** Another member changed the name or attributes (already applied). */
+  infoupdated: [payload: InfoUpdatedPayload];
+  /** Members were added. */
+  membersjoined: [payload: MembersJoinedPayload];
+  /** Members were removed. */
+  membersleft: [payload: MembersLeftPayload];
+  /** The current client was added. */
+  invited: [payload: { invitedBy: string | undefined }];
+  /** The current client was removed. */
+  kicked: [payload: { kickedBy: string | undefined }];
+}
+
+/** A conversation signature: what a `conversationSignatureFactory` returns. */
+export interface SignatureResult {
+  signature: string;
+  timestamp: number;
+  nonce: string;
+}
+
+/** @internal What a Conversation needs from its IMClient. */
+export interface ConversationHost {
+  readonly clientId: string;
+  send(command: Command): Promise<DecodedCommand>;
+  post(command: Command): boolean;
+  parseMessage(raw: string): Promise<Message>;
+  signConversation(cid: string | null, members: string[], action: 'create' | 'add' | 'remove'): Promise<SignatureResult | undefined>;
+  /** Queues a (throttled) `read` for the conversation. */
+  markRead(conversation: Conversation): void;
+  /** The unread count changed locally: the client emits `unreadmessagescountupdate`. */
+  unreadCountChanged(conversation: Conversation): void;
+  /** Queries the conversation's current data. */
+  fetch(id: string): Promise<ConversationData | undefined>;
+  /** The newest patch time seen, sent with patches. */
+  readonly lastPatchTime: number;
+}
