@@ -1,0 +1,90 @@
+/**
+ * The widgets' local cache, one per (server, app, clientId): recent
+ * messages per conversation (for an instant first paint), conversations,
+ * and the outbox of messages not yet acknowledged by the server.
+ *
+ * IndexedDB when the browser has it, else memory (private browsing, tests,
+ * sandboxed iframes): same interface, only `persistent` differs.
+ */
+import type { ChatMessage } from '../model/chat-message.js';
+import { openIdbCache } from './idb-cache.js';
+import { MemoryCache } from './memory-cache.js';
+
+/** A message written here and not yet acknowledged by the server. */
+export interface OutboxEntry {
+  /** The local id (the message's `dt` token). */
+  localId: string;
+  cid: string;
+  from: string;
+  /** The payload to send, as the SDK encodes it. */
+  payload: unknown;
+  /** When it was written (ms); the outbox is sent in this order. */
+  createdAt: number;
+  /** `sending` is in flight or waiting for the connection; `failed` was refused and waits for a retry. */
+  state: 'sending' | 'failed';
+  /** The server's reason for a refusal. */
+  error?: string;
+}
+
+/** What is remembered of a conversation. */
+export interface CachedConversation {
+  id: string;
+  name?: string;
+  members: string[];
+  /** For conversations opened by members: `unique:a,b` (sorted), to find the id again offline. */
+  key?: string;
+  updatedAt: number;
+}
+
+export interface ChatCache {
+  /** false for the in-memory fallback. */
+  readonly persistent: boolean;
+  /** The newest `limit` messages of a conversation, ascending. */
+  latest(cid: string, limit: number): Promise<ChatMessage[]>;
+  /** The `limit` messages just before `before` (by time, then id), ascending. */
+  before(cid: string, before: { timestamp: number; id: string }, limit: number): Promise<ChatMessage[]>;
+  /** Stores (or updates) messages; evicts the oldest beyond the per-conversation limit. */
+  putMessages(messages: readonly ChatMessage[]): Promise<void>;
+  outbox(): Promise<OutboxEntry[]>;
+  putOutbox(entry: OutboxEntry): Promise<void>;
+  deleteOutbox(localId: string): Promise<void>;
+  conversation(id: string): Promise<CachedConversation | undefined>;
+  conversationByKey(key: string): Promise<CachedConversation | undefined>;
+  putConversation(conversation: CachedConversation): Promise<void>;
+  /** Forgets everything (logging out). */
+  clear(): Promise<void>;
+  close(): void;
+}
+
+export interface ChatCacheOptions {
+  server: string;
+  appId: string;
+  clientId: string;
+  /** Messages kept per conversation; the oldest are evicted. Default 500. */
+  maxMessagesPerConversation?: number;
+  /** `memory` skips IndexedDB (nothing is kept across page loads). Default `auto`. */
+  storage?: 'auto' | 'memory';
+}
+
+export const DEFAULT_MAX_MESSAGES = 500;
+
+/** The cache's database name: one database per (server, app, clientId). */
+export function cacheName(options: Pick<ChatCacheOptions, 'server' | 'appId' | 'clientId'>): string {
+  return `lc-chat:${options.appId}:${options.clientId}@${options.server}`;
+}
+
+/**
+ * Opens the cache: IndexedDB when available and working, else memory.
+ * Never rejects: a cache that cannot open must not keep anyone from chatting.
+ */
+export async function openChatCache(options: ChatCacheOptions): Promise<ChatCache> {
+  const limit = Math.max(1, Math.floor(options.maxMessagesPerConversation ?? DEFAULT_MAX_MESSAGES));
+  if (options.storage !== 'memory' && typeof indexedDB !== 'undefined' && indexedDB) {
+    try {
+      return await openIdbCache(cacheName(options), limit);
+    } catch {
+      // Private mode, blocked storage, a broken database: fall through.
+    }
+  }
+  return new MemoryCache(limit);
+}

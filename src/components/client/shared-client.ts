@@ -1,0 +1,628 @@
+/**
+ * One logged-in client shared by every widget of a page that names the same
+ * (server, app, clientId): one Realtime, one IMClient, one cache and one
+ * outbox. Turns the SDK's connection events into one visible state, logs
+ * in again when the first attempt fails, and sends what was typed offline
+ * once the connection is back.
+ */
+import {
+  ClientErrorName,
+  EventEmitter,
+  Message,
+  ProtocolError,
+  Realtime,
+  TextMessage,
+  type Conversation,
+  type IMClient,
+} from '../../sdk/index.js';
+import { openChatCache, type ChatCache, type OutboxEntry } from '../cache/chat-cache.js';
+import { fromSdkMessage, isRecord, MessageType, TYPING_KEY, typingState, type ChatMessage } from '../model/chat-message.js';
+import { clientKey, type ClientOptions } from './client-options.js';
+import { conversationSignatureFactory, loginSignatureFactory, SignatureError } from './signature.js';
+import { httpOrigin, type UploadedFile } from './upload.js';
+
+/**
+ * What the widgets show about the connection:
+ * `connecting` (first login), `online`, `offline` (lost; a retry is
+ * scheduled), `reconnecting`, `conflict` (another device took the session
+ * over), `closed` (logged out or closed by the server), `error` (login
+ * refused, e.g. the signature endpoint failed).
+ */
+export type ConnectionState = 'connecting' | 'online' | 'offline' | 'reconnecting' | 'conflict' | 'closed' | 'error';
+
+/** Which conversation a widget shows: by id, or by members (created if needed). */
+export type ConversationSpec = { id: string } | { members: string[]; unique: boolean; name?: string };
+
+/** How far the other member of a one-to-one conversation got, in ms. */
+export interface ReceiptTimes {
+  deliveredAt: number | undefined;
+  readAt: number | undefined;
+}
+
+/** A text draft about to be sent; `lc-before-send` may change it. */
+export interface OutgoingDraft {
+  text: string;
+  attributes?: Record<string, unknown>;
+}
+
+export interface SharedClientEvents {
+  state: [state: ConnectionState, previous: ConnectionState];
+  /** A message from someone (or from this user on another device) arrived. */
+  message: [message: ChatMessage, conversation: Conversation];
+  /** A member started or stopped typing. */
+  typing: [cid: string, from: string, typing: boolean];
+  /** The pending (unacknowledged) messages of a conversation changed. */
+  outbox: [cid: string];
+  /** A message of ours was acknowledged: it replaces the pending one with the same `localId`. */
+  sent: [message: ChatMessage, conversation: Conversation];
+  /** A message of ours was delivered (or read). */
+  receipt: [message: ChatMessage];
+  /**
+   * One-to-one conversations: the other member received (`deliveredAt`) or
+   * read (`readAt`) everything up to these times (ms).
+   */
+  receipts: [cid: string, times: ReceiptTimes];
+  /** A message was edited or recalled. */
+  update: [message: ChatMessage, conversation: Conversation];
+  /** A conversation's unread count changed. */
+  unread: [cid: string, count: number];
+  /** Something failed that the user should know about; `operation` says what (`login`, `send`, `cache`, `read`). */
+  error: [error: Error, operation: string];
+}
+
+/** First and longest delay between login attempts when the server cannot be reached. */
+const LOGIN_RETRY_MIN = 1_000;
+const LOGIN_RETRY_MAX = 30_000;
+
+/** Whether an error means "not sent, try again later" rather than "refused". */
+function isTransient(error: unknown): boolean {
+  if (!(error instanceof ProtocolError) || error.code !== 0) return false;
+  const name: string = error.name;
+  return name !== ClientErrorName.CLIENT_CLOSED;
+}
+
+function describe(error: unknown): string {
+  if (error instanceof ProtocolError) return error.detail ? `${error.name}: ${error.detail}` : error.name;
+  return error instanceof Error ? error.message : String(error);
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+export class SharedClient extends EventEmitter<SharedClientEvents> {
+  readonly options: Readonly<ClientOptions>;
+  readonly key: string;
+  /** The last login or connection error, for the UI. */
+  lastError: Error | undefined;
+
+  #realtime: Realtime | undefined;
+  #client: IMClient | undefined;
+  #state: ConnectionState = 'connecting';
+  #cache: Promise<ChatCache>;
+  #outbox = new Map<string, OutboxEntry>();
+  #outboxLoaded: Promise<void>;
+  // The Message instances of entries sent from this page: sending the same
+  // instance again reuses its dt, so the server stores it once.
+  #instances = new Map<string, Message>();
+  #delivering: Promise<unknown> = Promise.resolve();
+  #waiters: Array<(client: IMClient) => void> = [];
+  #conversations = new Map<string, Promise<Conversation>>();
+  #watched = new WeakSet<Conversation>();
+  #unread = new Map<string, number>();
+  #loginTimer: ReturnType<typeof setTimeout> | undefined;
+  #loginAttempt = 0;
+  #closed = false;
+
+  constructor(options: ClientOptions) {
+    super();
+    this.options = Object.freeze({ ...options });
+    this.key = clientKey(options);
+    this.#cache = openChatCache({
+      server: options.server,
+      appId: options.appId,
+      clientId: options.clientId,
+      ...(options.cacheLimit ? { maxMessagesPerConversation: options.cacheLimit } : {}),
+    });
+    this.#outboxLoaded = this.#cache
+      .then((cache) => cache.outbox())
+      .then(
+        (entries) => {
+          for (const entry of entries) if (!this.#outbox.has(entry.localId)) this.#outbox.set(entry.localId, entry);
+          for (const cid of new Set(entries.map((entry) => entry.cid))) this.emit('outbox', cid);
+        },
+        (error: unknown) => this.#report(error, 'cache'),
+      );
+    void this.#login();
+  }
+
+  get clientId(): string {
+    return this.options.clientId;
+  }
+
+  get state(): ConnectionState {
+    return this.#state;
+  }
+
+  /** The IMClient while logged in. */
+  get imClient(): IMClient | undefined {
+    return this.#client;
+  }
+
+  get cache(): Promise<ChatCache> {
+    return this.#cache;
+  }
+
+  /** Resolves with the IMClient once logged in (at once if already). */
+  ready(): Promise<IMClient> {
+    if (this.#client && this.#state === 'online') return Promise.resolve(this.#client);
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  /**
+   * Reconnects now: after a lost connection, a failed login, a conflict
+   * (taking the session back) or a logout.
+   */
+  retry(): void {
+    if (this.#state === 'online' || this.#state === 'connecting') return;
+    if (this.#client && !this.#client.closed && this.#realtime) {
+      try {
+        this.#realtime.retry();
+        return;
+      } catch {
+        // Nothing scheduled (e.g. paused): log in again below.
+      }
+    }
+    this.#loginAttempt = 0;
+    void this.#login();
+  }
+
+  /** Resolves the conversation a widget shows; the same promise while the session lasts. */
+  async conversation(spec: ConversationSpec): Promise<Conversation> {
+    const key = 'id' in spec ? `id:${spec.id}` : `members:${spec.unique ? 'u' : ''}:${[...spec.members].sort().join(',')}`;
+    let found = this.#conversations.get(key);
+    if (!found) {
+      found = this.#resolve(spec);
+      this.#conversations.set(key, found);
+      found.catch(() => this.#conversations.delete(key));
+    }
+    return found;
+  }
+
+  /** The id cached for a members conversation, so it can be shown offline. */
+  async cachedConversationId(spec: ConversationSpec): Promise<string | undefined> {
+    if ('id' in spec) return spec.id;
+    const key = membersKey(spec.members, this.clientId, spec.unique);
+    if (!key) return undefined;
+    const cache = await this.#cache;
+    return (await cache.conversationByKey(key).catch(() => undefined))?.id;
+  }
+
+  /** Messages of ours not yet acknowledged, as the list shows them. */
+  pending(cid: string): ChatMessage[] {
+    const online = this.#state === 'online';
+    return [...this.#outbox.values()]
+      .filter((entry) => entry.cid === cid)
+      .sort((a, b) => a.createdAt - b.createdAt)
+      .map((entry) => {
+        const message: ChatMessage = {
+          id: entry.localId,
+          localId: entry.localId,
+          cid: entry.cid,
+          from: entry.from,
+          timestamp: entry.createdAt,
+          type: isRecord(entry.payload) && typeof entry.payload._lctype === 'number' ? entry.payload._lctype : null,
+          payload: entry.payload,
+          status: entry.state === 'failed' ? 'failed' : online ? 'sending' : 'queued',
+        };
+        const text = isRecord(entry.payload) ? entry.payload._lctext : entry.payload;
+        if (typeof text === 'string') message.text = text;
+        if (isRecord(entry.payload) && isRecord(entry.payload._lcattrs)) message.attributes = entry.payload._lcattrs;
+        if (entry.error) message.error = entry.error;
+        return message;
+      });
+  }
+
+  /**
+   * Sends a text: into the outbox first (so it survives going offline and
+   * reloading), then to the server when connected.
+   * @returns the pending message as the list shows it
+   */
+  sendText(cid: string, draft: OutgoingDraft): Promise<ChatMessage> {
+    const message = new TextMessage(draft.text);
+    if (draft.attributes) message.setAttributes(draft.attributes);
+    return this.#send(cid, message);
+  }
+
+  /** Where and how files are uploaded; undefined when the client has no app key. */
+  get uploads(): { httpUrl: string; appId: string; appKey: string } | undefined {
+    const { appKey, appId, server } = this.options;
+    return appKey ? { httpUrl: httpOrigin(server), appId, appKey } : undefined;
+  }
+
+  /**
+   * Sends an uploaded file as an image, audio, video or file message
+   * (LeanCloud's `_lcfile` payload), through the outbox like a text.
+   */
+  sendFile(cid: string, file: UploadedFile, extra: { width?: number; height?: number; duration?: number; caption?: string } = {}): Promise<ChatMessage> {
+    const family = file.mimeType.split('/')[0];
+    const type = family === 'image' ? MessageType.IMAGE : family === 'audio' ? MessageType.AUDIO : family === 'video' ? MessageType.VIDEO : MessageType.FILE;
+    const payload: Record<string, unknown> = {
+      _lctype: type,
+      _lcfile: {
+        url: file.url,
+        objId: file.objectId,
+        metaData: {
+          name: file.name,
+          size: file.size,
+          format: file.mimeType.split('/')[1] ?? '',
+          ...(extra.width && extra.height ? { width: extra.width, height: extra.height } : {}),
+          ...(extra.duration ? { duration: extra.duration } : {}),
+        },
+      },
+    };
+    if (extra.caption) payload._lctext = extra.caption;
+    // A plain Message carrying the typed payload: the wire format is the
+    // same, and no typed-message class needs to be registered to send it.
+    return this.#send(cid, new Message(payload));
+  }
+
+  async #send(cid: string, message: Message): Promise<ChatMessage> {
+    const entry: OutboxEntry = {
+      localId: message.id,
+      cid,
+      from: this.clientId,
+      payload: message.toJSON(),
+      createdAt: Date.now(),
+      state: 'sending',
+    };
+    this.#instances.set(entry.localId, message);
+    await this.#outboxLoaded;
+    this.#outbox.set(entry.localId, entry);
+    await this.#withCache((cache) => cache.putOutbox(entry));
+    this.emit('outbox', cid);
+    if (this.#state === 'online') void this.#enqueue(entry.localId);
+    return this.pending(cid).find((pending) => pending.localId === entry.localId)!;
+  }
+
+  /** Sends a failed (refused) message again, with the same dt. */
+  resend(localId: string): void {
+    const entry = this.#outbox.get(localId);
+    if (!entry) return;
+    entry.state = 'sending';
+    delete entry.error;
+    void this.#withCache((cache) => cache.putOutbox(entry));
+    this.emit('outbox', entry.cid);
+    if (this.#state === 'online') void this.#enqueue(localId);
+  }
+
+  /** Drops a pending message without sending it. */
+  async discard(localId: string): Promise<void> {
+    const entry = this.#outbox.get(localId);
+    if (!entry) return;
+    this.#outbox.delete(localId);
+    this.#instances.delete(localId);
+    await this.#withCache((cache) => cache.deleteOutbox(localId));
+    this.emit('outbox', entry.cid);
+  }
+
+  /** Tells the others this user is (or stopped) typing: transient, best effort. */
+  sendTyping(conversation: Conversation, typing: boolean): void {
+    if (this.#state !== 'online') return;
+    conversation.send(new Message({ [TYPING_KEY]: typing }), { transient: true }).catch(() => {});
+  }
+
+  /** The unread count of a conversation, as last known. */
+  unread(cid: string): number {
+    return this.#unread.get(cid) ?? 0;
+  }
+
+  /** All unread messages this client knows of. */
+  get unreadTotal(): number {
+    let total = 0;
+    for (const count of this.#unread.values()) total += count;
+    return total;
+  }
+
+  /** Marks a conversation read here and on the user's other devices. */
+  markRead(conversation: Conversation): void {
+    const had = this.#unread.get(conversation.id) ?? conversation.unreadMessagesCount;
+    if (this.#state === 'online') void conversation.read().catch((error: unknown) => this.#report(error, 'read'));
+    if (had !== 0) {
+      this.#unread.set(conversation.id, 0);
+      this.emit('unread', conversation.id, 0);
+    }
+  }
+
+  /** A page of history from the server, newest first in pages, ascending inside; cached on the way. */
+  async history(conversation: Conversation, limit: number, before?: { timestamp: number; id: string }): Promise<ChatMessage[]> {
+    const messages = await conversation.queryMessages({
+      limit,
+      ...(before ? { beforeTime: before.timestamp, beforeMessageId: before.id } : {}),
+    });
+    const records = messages
+      .filter((message) => typingState(message.toJSON()) === undefined)
+      .map((message) => fromSdkMessage(message, conversation.id));
+    void this.#withCache((cache) => cache.putMessages(records));
+    return records;
+  }
+
+  /** A page of history from the cache (instant; possibly stale or with gaps). */
+  async cachedHistory(cid: string, limit: number, before?: { timestamp: number; id: string }): Promise<ChatMessage[]> {
+    const cache = await this.#cache;
+    try {
+      return before ? await cache.before(cid, before, limit) : await cache.latest(cid, limit);
+    } catch (error) {
+      this.#report(error, 'cache');
+      return [];
+    }
+  }
+
+  /**
+   * Logs out. `clearCache` also deletes this client's cached messages and
+   * outbox from the browser.
+   */
+  async close(options: { clearCache?: boolean } = {}): Promise<void> {
+    this.#closed = true;
+    clearTimeout(this.#loginTimer);
+    const realtime = this.#realtime;
+    this.#realtime = undefined;
+    this.#client = undefined;
+    this.#setState('closed');
+    await realtime?.close().catch(() => {});
+    const cache = await this.#cache;
+    if (options.clearCache) {
+      this.#outbox.clear();
+      this.#instances.clear();
+      await cache.clear().catch((error: unknown) => this.#report(error, 'cache'));
+    } else {
+      cache.close();
+    }
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  async #login(): Promise<void> {
+    if (this.#closed) return;
+    clearTimeout(this.#loginTimer);
+    this.#setState(this.#loginAttempt === 0 ? 'connecting' : 'reconnecting');
+    const previous = this.#realtime;
+    this.#realtime = undefined;
+    this.#client = undefined;
+    this.#conversations.clear();
+    void previous?.close().catch(() => {});
+    const options = this.options;
+    const realtime = new Realtime({
+      appId: options.appId,
+      server: options.server,
+      ...(options.appKey ? { appKey: options.appKey } : {}),
+      ...(options.noBinary ? { noBinary: true } : {}),
+    });
+    this.#realtime = realtime;
+    try {
+      const client = await realtime.createIMClient(options.clientId, {
+        ...(options.signatureUrl ? { signatureFactory: loginSignatureFactory(options.signatureUrl) } : {}),
+        ...(options.conversationSignatureUrl ? { conversationSignatureFactory: conversationSignatureFactory(options.conversationSignatureUrl) } : {}),
+        ...(options.tag ? { tag: options.tag } : {}),
+      });
+      if (this.#realtime !== realtime || this.#closed) {
+        void client.close();
+        return;
+      }
+      this.#loginAttempt = 0;
+      this.lastError = undefined;
+      this.#client = client;
+      this.#wire(client);
+      this.#online();
+    } catch (error) {
+      if (this.#realtime !== realtime || this.#closed) return;
+      this.lastError = asError(error);
+      void realtime.close().catch(() => {});
+      if (error instanceof SignatureError || (error instanceof ProtocolError && !isTransient(error))) {
+        // Refused: trying again will not help until something changes; the UI offers a retry.
+        this.#setState('error');
+        this.#report(error, error instanceof SignatureError ? 'signature' : 'login');
+        return;
+      }
+      this.#setState('offline');
+      const delay = Math.min(LOGIN_RETRY_MAX, LOGIN_RETRY_MIN * 2 ** this.#loginAttempt);
+      this.#loginAttempt += 1;
+      this.#loginTimer = setTimeout(() => void this.#login(), delay);
+    }
+  }
+
+  #wire(client: IMClient): void {
+    const current = () => this.#client === client;
+    client.on('disconnect', () => current() && this.#setState('offline'));
+    client.on('schedule', () => current() && this.#setState('offline'));
+    client.on('offline', () => current() && this.#setState('offline'));
+    client.on('retry', () => current() && this.#setState('reconnecting'));
+    client.on('online', () => current() && this.#setState('reconnecting'));
+    client.on('reconnect', () => current() && this.#online());
+    client.on('reconnecterror', (error) => {
+      if (!current()) return;
+      this.lastError = error;
+      this.#setState('error');
+      this.#report(error, 'login');
+    });
+    client.on('conflict', () => {
+      if (!current()) return;
+      this.#client = undefined;
+      this.#setState('conflict');
+    });
+    client.on('close', ({ code, reason }) => {
+      if (!current()) return;
+      this.#client = undefined;
+      this.lastError = new ProtocolError(code, reason ? { name: reason, message: reason } : {});
+      this.#setState('closed');
+    });
+    client.on('message', (message, conversation) => {
+      if (!current()) return;
+      const payload = message.toJSON();
+      const typing = typingState(payload);
+      if (typing !== undefined) {
+        if (message.from && message.from !== this.clientId) this.emit('typing', conversation.id, message.from, typing);
+        return;
+      }
+      const record = fromSdkMessage(message, conversation.id);
+      if (!message.transient) void this.#withCache((cache) => cache.putMessages([record]));
+      this.emit('message', record, conversation);
+      this.#setUnread(conversation.id, conversation.unreadMessagesCount);
+    });
+    const patched = (message: Message, conversation: Conversation): void => {
+      if (!current()) return;
+      const record = fromSdkMessage(message, conversation.id);
+      void this.#withCache((cache) => cache.putMessages([record]));
+      this.emit('update', record, conversation);
+    };
+    client.on('messagerecall', patched);
+    client.on('messageupdate', patched);
+    client.on('unreadmessagescountupdate', (conversations) => {
+      if (!current()) return;
+      for (const conversation of conversations) this.#setUnread(conversation.id, conversation.unreadMessagesCount);
+    });
+  }
+
+  #online(): void {
+    this.#setState('online');
+    const client = this.#client!;
+    for (const resolve of this.#waiters.splice(0)) resolve(client);
+    void this.#outboxLoaded.then(() => this.#flush());
+  }
+
+  /** Sends every waiting outbox entry, oldest first. */
+  #flush(): void {
+    const waiting = [...this.#outbox.values()].filter((entry) => entry.state === 'sending').sort((a, b) => a.createdAt - b.createdAt);
+    for (const cid of new Set(waiting.map((entry) => entry.cid))) this.emit('outbox', cid);
+    for (const entry of waiting) void this.#enqueue(entry.localId);
+  }
+
+  /** Deliveries run one at a time, in order, so a conversation's messages keep the order they were typed in. */
+  #enqueue(localId: string): Promise<unknown> {
+    this.#delivering = this.#delivering.then(() => this.#deliver(localId));
+    return this.#delivering;
+  }
+
+  async #deliver(localId: string): Promise<void> {
+    const entry = this.#outbox.get(localId);
+    if (!entry || entry.state !== 'sending' || this.#state !== 'online') return;
+    let message = this.#instances.get(localId);
+    if (!message) {
+      // Written before a reload: the payload is sent as-is. (The SDK offers
+      // no way to restore the original dt, so this retry gets a new one.)
+      message = new Message(entry.payload);
+      this.#instances.set(localId, message);
+    }
+    let conversation: Conversation;
+    try {
+      conversation = await this.conversation({ id: entry.cid });
+      await conversation.send(message, { receipt: true });
+    } catch (error) {
+      if (!this.#outbox.has(localId)) return;
+      if (isTransient(error)) {
+        this.emit('outbox', entry.cid);
+        return;
+      }
+      entry.state = 'failed';
+      entry.error = describe(error);
+      await this.#withCache((cache) => cache.putOutbox(entry));
+      this.emit('outbox', entry.cid);
+      this.#report(error, 'send');
+      return;
+    }
+    const record: ChatMessage = { ...fromSdkMessage(message, entry.cid, this.clientId), localId };
+    this.#outbox.delete(localId);
+    this.#instances.delete(localId);
+    await this.#withCache(async (cache) => {
+      await cache.putMessages([record]);
+      await cache.deleteOutbox(localId);
+    });
+    this.emit('sent', record, conversation);
+    this.emit('outbox', entry.cid);
+  }
+
+  async #resolve(spec: ConversationSpec): Promise<Conversation> {
+    const client = await this.ready();
+    let conversation: Conversation | null;
+    if ('id' in spec) {
+      conversation = await client.getConversation(spec.id);
+      if (!conversation) throw new ProtocolError(4401, { name: 'CONVERSATION_NOT_FOUND', message: `no conversation ${spec.id}` });
+    } else {
+      conversation = await client.createConversation({
+        members: spec.members.filter((member) => member !== this.clientId),
+        unique: spec.unique,
+        ...(spec.name ? { name: spec.name } : {}),
+      });
+      const key = membersKey(spec.members, this.clientId, spec.unique);
+      void this.#withCache((cache) =>
+        cache.putConversation({
+          id: conversation!.id,
+          members: conversation!.members,
+          ...(conversation!.name ? { name: conversation!.name } : {}),
+          ...(key ? { key } : {}),
+          updatedAt: Date.now(),
+        }),
+      );
+    }
+    this.#watch(conversation);
+    this.#setUnread(conversation.id, conversation.unreadMessagesCount);
+    return conversation;
+  }
+
+  /** When the other member of a one-to-one conversation last received and read it. */
+  receiptTimes(conversation: Conversation): ReceiptTimes {
+    return { deliveredAt: conversation.lastDeliveredAt?.getTime(), readAt: conversation.lastReadAt?.getTime() };
+  }
+
+  #watch(conversation: Conversation): void {
+    if (this.#watched.has(conversation)) return;
+    this.#watched.add(conversation);
+    const times = (): void => {
+      this.emit('receipts', conversation.id, this.receiptTimes(conversation));
+    };
+    conversation.on('lastdeliveredatupdate', times);
+    conversation.on('lastreadatupdate', times);
+    // Where the other member got to while this page was away.
+    if (conversation.members.length === 2) conversation.fetchReceiptTimestamps().catch(() => {});
+    conversation.on('receipt', ({ message }) => {
+      const record: ChatMessage = { ...fromSdkMessage(message, conversation.id, this.clientId), status: 'delivered' };
+      void this.#withCache((cache) => cache.putMessages([record]));
+      this.emit('receipt', record);
+    });
+  }
+
+  #setUnread(cid: string, count: number): void {
+    if ((this.#unread.get(cid) ?? 0) === count && this.#unread.has(cid)) return;
+    this.#unread.set(cid, count);
+    this.emit('unread', cid, count);
+  }
+
+  #setState(state: ConnectionState): void {
+    const previous = this.#state;
+    if (previous === state) return;
+    this.#state = state;
+    this.emit('state', state, previous);
+    // Pending messages show "waiting for connection" or "sending".
+    for (const cid of new Set([...this.#outbox.values()].map((entry) => entry.cid))) this.emit('outbox', cid);
+  }
+
+  async #withCache(write: (cache: ChatCache) => Promise<void>): Promise<void> {
+    try {
+      await write(await this.#cache);
+    } catch (error) {
+      this.#report(error, 'cache');
+    }
+  }
+
+  #report(error: unknown, operation: string): void {
+    this.emit('error', asError(error), operation);
+  }
+}
+
+/** The cache key of a conversation opened by members (only unique ones can be found again). */
+function membersKey(members: readonly string[], clientId: string, unique: boolean): string | undefined {
+  if (!unique) return undefined;
+  return `unique:${[...new Set([...members, clientId])].sort().join(',')}`;
+}

@@ -1,0 +1,112 @@
+/**
+ * File uploads to the lc-chat server (`POST /files?name=…`, raw bytes),
+ * through XMLHttpRequest because fetch cannot report upload progress.
+ * Authenticated by the app key (`X-LC-Id` + `X-LC-Key`).
+ */
+
+/** What the server answers for an upload. */
+export interface UploadedFile {
+  objectId: string;
+  url: string;
+  name: string;
+  size: number;
+  mimeType: string;
+}
+
+export class UploadError extends Error {
+  override readonly name = 'UploadError';
+  /** HTTP status, or 0 when the request failed or was cancelled. */
+  readonly status: number;
+
+  constructor(message: string, status: number) {
+    super(message);
+    this.status = status;
+  }
+}
+
+export interface UploadOptions {
+  /** `https://host` of the lc-chat server. */
+  httpUrl: string;
+  appId: string;
+  appKey: string;
+  /** Called with the fraction sent, 0..1. */
+  onProgress?: (fraction: number) => void;
+  /** Aborts the upload. */
+  signal?: AbortSignal;
+}
+
+/** The server's HTTP origin for a `ws(s)://` or `http(s)://` server URL. */
+export function httpOrigin(server: string): string {
+  const url = new URL(server.replace(/^ws(s?):\/\//i, 'http$1://'));
+  return url.origin;
+}
+
+export function uploadFile(file: Blob & { name?: string }, options: UploadOptions): Promise<UploadedFile> {
+  return new Promise((resolve, reject) => {
+    const request = new XMLHttpRequest();
+    const name = file.name || 'file';
+    request.open('POST', `${options.httpUrl}/files?name=${encodeURIComponent(name)}`);
+    request.setRequestHeader('X-LC-Id', options.appId);
+    request.setRequestHeader('X-LC-Key', options.appKey);
+    if (file.type) request.setRequestHeader('Content-Type', file.type);
+    request.responseType = 'json';
+    request.upload.onprogress = (event) => {
+      if (event.lengthComputable) options.onProgress?.(event.loaded / event.total);
+    };
+    request.onload = () => {
+      const body = request.response as Partial<{ objectId: string; url: string; name: string; size: number; mime_type: string; error: string }> | null;
+      if (request.status !== 201 || !body?.url || !body.objectId) {
+        reject(new UploadError(body?.error ?? `upload failed (${request.status})`, request.status));
+        return;
+      }
+      resolve({ objectId: body.objectId, url: body.url, name: body.name ?? name, size: body.size ?? file.size, mimeType: body.mime_type ?? file.type });
+    };
+    request.onerror = () => reject(new UploadError('upload failed: the server could not be reached', 0));
+    request.onabort = () => reject(new UploadError('upload cancelled', 0));
+    if (options.signal?.aborted) return reject(new UploadError('upload cancelled', 0));
+    options.signal?.addEventListener('abort', () => request.abort(), { once: true });
+    request.send(file);
+  });
+}
+
+/** How long measuring a file may take before it is sent without its size. */
+const MEASURE_TIMEOUT_MS = 3_000;
+
+/**
+ * Width and height of an image or video, duration of audio or video, as the
+ * browser decodes them (what receivers need to lay the message out before
+ * it loads). Undefined when the browser cannot tell in time.
+ */
+export async function mediaSize(file: Blob): Promise<{ width?: number; height?: number; duration?: number } | undefined> {
+  const family = file.type.split('/')[0];
+  if (family !== 'image' && family !== 'video' && family !== 'audio') return undefined;
+  const url = URL.createObjectURL(file);
+  try {
+    const measure =
+      family === 'image'
+        ? (async () => {
+            const image = new Image();
+            image.src = url;
+            await image.decode();
+            return { width: image.naturalWidth, height: image.naturalHeight };
+          })()
+        : new Promise<{ width?: number; height?: number; duration?: number }>((resolve, reject) => {
+            const media = document.createElement(family);
+            media.preload = 'metadata';
+            media.onloadedmetadata = () => {
+              const duration = Number.isFinite(media.duration) ? media.duration : undefined;
+              const video = media instanceof HTMLVideoElement && media.videoWidth ? { width: media.videoWidth, height: media.videoHeight } : {};
+              resolve({ ...video, ...(duration !== undefined ? { duration } : {}) });
+            };
+            media.onerror = () => reject(new Error('not decodable'));
+            media.src = url;
+          });
+    const timeout = new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), MEASURE_TIMEOUT_MS));
+    return await Promise.race([measure, timeout]);
+  } catch {
+    // Not decodable here: sent without its size.
+    return undefined;
+  } finally {
+    URL.revokeObjectURL(url);
+  }
+}

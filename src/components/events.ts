@@ -1,0 +1,112 @@
+/**
+ * The DOM events of the `lc-*` elements. Each is its own Event subclass with
+ * typed fields, `bubbles` and `composed` (they cross shadow roots, so a page
+ * can listen on `document`), and is declared in `GlobalEventHandlersEventMap`
+ * so `addEventListener('lc-message', e => e.message)` is typed.
+ *
+ * They fire for what users do and for what happens on the network, never for
+ * properties the page set itself.
+ */
+import type { Conversation } from '../sdk/index.js';
+import type { ConnectionState } from './client/shared-client.js';
+import type { ChatMessage } from './model/chat-message.js';
+
+const INIT: EventInit = { bubbles: true, composed: true };
+
+/** The connection's state changed. */
+export class LcConnectionChangeEvent extends Event {
+  static readonly eventName = 'lc-connection-change';
+  constructor(
+    readonly state: ConnectionState,
+    readonly previous: ConnectionState,
+  ) {
+    super(LcConnectionChangeEvent.eventName, INIT);
+  }
+}
+
+/** A message arrived (`outgoing` false), or one the user sent was accepted by the server (`outgoing` true). */
+export class LcMessageEvent extends Event {
+  static readonly eventName = 'lc-message';
+  constructor(
+    readonly message: ChatMessage,
+    readonly conversation: Conversation,
+    readonly outgoing: boolean,
+  ) {
+    super(LcMessageEvent.eventName, INIT);
+  }
+}
+
+/** A message the user sent was delivered to (or read by) the others. */
+export class LcReceiptEvent extends Event {
+  static readonly eventName = 'lc-receipt';
+  constructor(
+    readonly message: ChatMessage,
+    readonly status: 'delivered' | 'read',
+  ) {
+    super(LcReceiptEvent.eventName, INIT);
+  }
+}
+
+/**
+ * The session was taken over by another device or tab with the same tag.
+ * Cancel it (`preventDefault()`) to handle it yourself: the element then
+ * shows no banner of its own.
+ */
+export class LcConflictEvent extends Event {
+  static readonly eventName = 'lc-conflict';
+  constructor(readonly reason: string | undefined) {
+    super(LcConflictEvent.eventName, { ...INIT, cancelable: true });
+  }
+}
+
+/** The unread count of the conversation changed; `total` is the user's unread count across conversations known on this page. */
+export class LcUnreadChangeEvent extends Event {
+  static readonly eventName = 'lc-unread-change';
+  constructor(
+    readonly conversationId: string,
+    readonly count: number,
+    readonly total: number,
+  ) {
+    super(LcUnreadChangeEvent.eventName, INIT);
+  }
+}
+
+/**
+ * The user is sending a message. Change `text` or `attributes` to change
+ * what is sent; cancel (`preventDefault()`) to keep it from being sent (the
+ * text stays in the composer).
+ */
+export class LcBeforeSendEvent extends Event {
+  static readonly eventName = 'lc-before-send';
+  constructor(
+    public text: string,
+    public attributes: Record<string, unknown> | undefined,
+    readonly conversationId: string,
+  ) {
+    super(LcBeforeSendEvent.eventName, { ...INIT, cancelable: true });
+  }
+}
+
+/** Something failed: signing in, loading, sending. The element shows it too. */
+export class LcErrorEvent extends Event {
+  static readonly eventName = 'lc-error';
+  constructor(
+    readonly error: Error,
+    /** What was being done: `login`, `signature`, `conversation`, `history`, `send`, `cache`. */
+    readonly operation: string,
+  ) {
+    super(LcErrorEvent.eventName, INIT);
+  }
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'lc-connection-change': LcConnectionChangeEvent;
+    'lc-message': LcMessageEvent;
+    'lc-receipt': LcReceiptEvent;
+    'lc-conflict': LcConflictEvent;
+    'lc-unread-change': LcUnreadChangeEvent;
+    'lc-before-send': LcBeforeSendEvent;
+    'lc-error': LcErrorEvent;
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * One localize helper for every element: the language comes from the
+ * element's `lang`, else the nearest ancestor's (across shadow roots), else
+ * the document's, else the browser's; English when none is supported.
+ */
+import { en, type StringKey, type Strings } from './en.js';
+import { zhCN } from './zh-cn.js';
+
+const LANGUAGES: Record<string, Strings> = { en, 'zh-cn': zhCN };
+
+/** Parameters a string takes: `{count}` for plurals, `{name}` for names. */
+type Params<K extends StringKey> = Strings[K] extends (p: infer P) => string ? P : undefined;
+
+export interface Localizer {
+  /** The resolved language tag, e.g. `en` or `zh-CN`. */
+  readonly lang: string;
+  readonly dir: 'ltr' | 'rtl';
+  t<K extends StringKey>(key: K, ...params: Params<K> extends undefined ? [] : [Params<K>]): string;
+}
+
+/** The supported language closest to a BCP 47 tag: `zh`, `zh-Hans`, `zh-SG` → zh-CN. */
+export function supportedLanguage(tag: string | undefined | null): 'en' | 'zh-CN' | undefined {
+  if (!tag) return undefined;
+  const lower = tag.toLowerCase();
+  if (lower === 'zh' || lower.startsWith('zh-cn') || lower.startsWith('zh-hans') || lower.startsWith('zh-sg')) return 'zh-CN';
+  if (lower === 'en' || lower.startsWith('en-')) return 'en';
+  return undefined;
+}
+
+/** The `lang` in effect for an element. */
+export function langOf(element: Element): string {
+  for (let node: Node | null = element; node; ) {
+    if (node instanceof Element && node.hasAttribute('lang')) return node.getAttribute('lang') ?? '';
+    node = node.parentNode ?? (node instanceof ShadowRoot ? node.host : null);
+  }
+  return typeof navigator !== 'undefined' ? navigator.language : 'en';
+}
+
+export function dirOf(element: Element): 'ltr' | 'rtl' {
+  for (let node: Node | null = element; node; ) {
+    if (node instanceof Element && node.hasAttribute('dir')) return node.getAttribute('dir') === 'rtl' ? 'rtl' : 'ltr';
+    node = node.parentNode ?? (node instanceof ShadowRoot ? node.host : null);
+  }
+  return 'ltr';
+}
+
+export function localizer(element: Element): Localizer {
+  const lang = supportedLanguage(langOf(element)) ?? 'en';
+  const strings = LANGUAGES[lang.toLowerCase()] ?? en;
+  return {
+    lang,
+    dir: dirOf(element),
+    t(key, ...params) {
+      const value = strings[key] as string | ((p: unknown) => string);
+      return typeof value === 'function' ? value(params[0]) : value;
+    },
+  };
+}

@@ -1,0 +1,128 @@
+/**
+ * The frame around the message list: header (title, connection or typing),
+ * connection banner, composer, typing bubble. Pure templates; the element
+ * passes in what they show and what their buttons do.
+ */
+import { html, nothing, type TemplateResult } from 'lit';
+import type { ConnectionState } from '../client/shared-client.js';
+import type { Localizer } from '../i18n/localize.js';
+import { attachIcon, sendIcon } from './icons.js';
+import { renderAvatar } from './message-list.js';
+
+export interface HeaderView {
+  title: string;
+  /** Whose color the avatar takes: the other person in a one-to-one conversation. */
+  avatarId: string;
+  state: ConnectionState;
+  /** Display names of those typing. */
+  typing: readonly string[];
+  localizer: Localizer;
+}
+
+export function renderHeader({ title, avatarId, state, typing, localizer: { t } }: HeaderView): TemplateResult {
+  const subtitle =
+    typing.length === 1
+      ? html`<p class="subtitle typing">${t('typing.one', { name: typing[0]! })}</p>`
+      : typing.length > 1
+        ? html`<p class="subtitle typing">${t('typing.many', { count: typing.length })}</p>`
+        : html`<p class="subtitle"><span class="dot" data-state=${state}></span>${t(`state.${state}`)}</p>`;
+  return html`<header part="header">
+    ${renderAvatar(avatarId, title)}
+    <div class="heading">
+      <h2 class="title">${title}</h2>
+      ${subtitle}
+    </div>
+    <slot name="header-actions"></slot>
+  </header>`;
+}
+
+export interface BannerView {
+  state: ConnectionState;
+  /** The host cancelled lc-conflict and shows its own UI. */
+  conflictHandled: boolean;
+  /** Why signing in failed, when it did. */
+  errorDetail: string | undefined;
+  localizer: Localizer;
+  retry(): void;
+}
+
+/** The connection's state when it is not simply online; every one of them says what to do. */
+export function renderBanner({ state, conflictHandled, errorDetail, localizer: { t }, retry }: BannerView): TemplateResult | typeof nothing {
+  const banner = (text: string, action?: string) =>
+    html`<div class="banner" part="banner" role="status">
+      <p>${text}</p>
+      ${action ? html`<button type="button" @click=${retry}>${action}</button>` : nothing}
+    </div>`;
+  switch (state) {
+    case 'offline':
+      return banner(t('banner.offline'), t('action.retry'));
+    case 'reconnecting':
+      return banner(t('banner.reconnecting'));
+    case 'conflict':
+      return conflictHandled ? nothing : banner(t('banner.conflict'), t('action.reconnect'));
+    case 'closed':
+      return banner(t('banner.closed'), t('action.signIn'));
+    case 'error':
+      return banner(errorDetail ? `${t('banner.error')} (${errorDetail})` : t('banner.error'), t('action.retry'));
+    default:
+      return nothing;
+  }
+}
+
+export interface ComposerView {
+  readOnly: boolean;
+  placeholder: string | undefined;
+  canSend: boolean;
+  /** Attachments: shown when the client can upload, enabled when it can now. */
+  attach: 'hidden' | 'disabled' | 'enabled';
+  localizer: Localizer;
+  submit(event: Event): void;
+  input(event: Event): void;
+  keydown(event: KeyboardEvent): void;
+  filesChosen(event: Event): void;
+}
+
+export function renderComposer(view: ComposerView): TemplateResult {
+  const { t } = view.localizer;
+  if (view.readOnly) return html`<div class="readonly-note">${t('composer.readonly')}</div>`;
+  const pick = (event: Event) => ((event.currentTarget as HTMLElement).nextElementSibling as HTMLInputElement | null)?.click();
+  return html`<form class="composer" part="composer" @submit=${view.submit}>
+    ${view.attach === 'hidden'
+      ? nothing
+      : html`<button
+            class="attach"
+            part="attach-button"
+            type="button"
+            aria-label=${t('composer.attach')}
+            title=${t('composer.attach')}
+            ?disabled=${view.attach === 'disabled'}
+            @click=${pick}
+          >
+            ${attachIcon}</button
+          ><input type="file" hidden multiple @change=${view.filesChosen} />`}
+    <div class="field">
+      <textarea
+        part="input"
+        rows="1"
+        enterkeyhint="send"
+        aria-label=${t('composer.label')}
+        aria-description=${t('composer.hint')}
+        placeholder=${view.placeholder ?? t('composer.placeholder')}
+        @input=${view.input}
+        @keydown=${view.keydown}
+      ></textarea>
+    </div>
+    <button class="send" part="send-button" type="submit" aria-label=${t('composer.send')} title=${t('composer.send')} ?disabled=${!view.canSend}>
+      ${sendIcon}
+    </button>
+  </form>`;
+}
+
+/** Someone typing, as a bubble of dots where their next message will appear (not announced: the header says it). */
+export function renderTypingBubble(clientId: string | undefined, name: string): TemplateResult | typeof nothing {
+  if (!clientId) return nothing;
+  return html`<div class="row other first typing-row" aria-hidden="true">
+    <div class="avatar-slot">${renderAvatar(clientId, name, true)}</div>
+    <div class="stack"><div class="bubble"><span class="dots"><span></span><span></span><span></span></span></div></div>
+  </div>`;
+}

@@ -1,0 +1,266 @@
+/**
+ * A conversation's messages as the list shows them: the newest page from
+ * the cache first (instant, even offline), then from the server, reconciled
+ * by message id; older pages on demand; the user's pending messages from
+ * the outbox; delivery and read marks from the receipt times.
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { Conversation, IMClient } from '../../sdk/index.js';
+import type { ConversationSpec, ReceiptTimes, SharedClient } from '../client/shared-client.js';
+import { mergeMessages, type ChatMessage } from '../model/chat-message.js';
+
+/** idle: nothing to show; loading: the first page is on its way; ready; error: nothing could be shown. */
+export type HistoryPhase = 'idle' | 'loading' | 'ready' | 'error';
+/** The older pages: `end` is the beginning of the conversation. */
+export type OlderState = 'idle' | 'loading' | 'error' | 'end';
+
+export interface HistoryHost {
+  /** Messages per page. */
+  pageSize(): number;
+  /** Older messages are about to be prepended: keep the reader's place. */
+  beforePrepend(): void;
+  /** Older messages were prepended (before they render). */
+  prepended(): void;
+  /** More than a page was missed: the list restarts at the newest page. */
+  restarted(): void;
+  failed(error: unknown, operation: 'conversation' | 'history'): void;
+}
+
+export class HistoryController implements ReactiveController {
+  readonly #host: ReactiveControllerHost;
+  readonly #history: HistoryHost;
+  #messages: ChatMessage[] = [];
+  #pending: ChatMessage[] = [];
+  #phase: HistoryPhase = 'idle';
+  #loadError: 'not-found' | 'failed' | undefined;
+  #older: OlderState = 'idle';
+  #client: SharedClient | undefined;
+  #conversation: Conversation | undefined;
+  #imClient: IMClient | undefined;
+  #cid: string | undefined;
+  #caughtUp = false;
+  #receiptTimes: ReceiptTimes = { deliveredAt: undefined, readAt: undefined };
+  // Bumped on every reset: late results of an earlier conversation are dropped.
+  #session = 0;
+
+  constructor(host: ReactiveControllerHost, history: HistoryHost) {
+    this.#host = host;
+    this.#history = history;
+    host.addController(this);
+  }
+
+  hostConnected(): void {}
+
+  /** Acknowledged messages, oldest first. */
+  get messages(): readonly ChatMessage[] {
+    return this.#messages;
+  }
+
+  get phase(): HistoryPhase {
+    return this.#phase;
+  }
+
+  get loadError(): 'not-found' | 'failed' | undefined {
+    return this.#loadError;
+  }
+
+  get older(): OlderState {
+    return this.#older;
+  }
+
+  /** The conversation, once the server has it. */
+  get conversation(): Conversation | undefined {
+    return this.#conversation;
+  }
+
+  /** The IMClient the conversation belongs to (a new login needs a new one). */
+  get imClient(): IMClient | undefined {
+    return this.#imClient;
+  }
+
+  /** The conversation id, known from the cache even before the server answers. */
+  get cid(): string | undefined {
+    return this.#cid;
+  }
+
+  /** The newest page from the server is in. */
+  get caughtUp(): boolean {
+    return this.#caughtUp;
+  }
+
+  /** What the list shows: acknowledged messages (with receipt marks), then pending ones. */
+  items(): ChatMessage[] {
+    const sent = new Set(this.#messages.map((message) => message.localId).filter(Boolean));
+    return [...this.#withReceipts(this.#messages), ...this.#pending.filter((message) => !sent.has(message.localId))];
+  }
+
+  /** Forgets everything: another client or conversation. */
+  reset(loading: boolean): void {
+    this.#session += 1;
+    this.#client = undefined;
+    this.#conversation = undefined;
+    this.#imClient = undefined;
+    this.#cid = undefined;
+    this.#messages = [];
+    this.#pending = [];
+    this.#older = 'idle';
+    this.#loadError = undefined;
+    this.#caughtUp = false;
+    this.#receiptTimes = { deliveredAt: undefined, readAt: undefined };
+    this.#phase = loading ? 'loading' : 'idle';
+    this.#host.requestUpdate();
+  }
+
+  /**
+   * Opens a conversation: cache, then server. Resolves when the newest page
+   * from the server is in (or opening failed; see `phase`).
+   */
+  async open(client: SharedClient, spec: ConversationSpec): Promise<void> {
+    this.reset(true);
+    const session = this.#session;
+    const current = () => session === this.#session;
+    this.#client = client;
+    // 1. The cache: instant, even offline.
+    const cachedCid = await client.cachedConversationId(spec);
+    if (!current()) return;
+    if (cachedCid) {
+      this.#cid = cachedCid;
+      const cached = await client.cachedHistory(cachedCid, this.#history.pageSize());
+      if (!current()) return;
+      this.#messages = mergeMessages(this.#messages, cached);
+      this.#pending = client.pending(cachedCid);
+      if (this.#messages.length || this.#pending.length) this.#phase = 'ready';
+      this.#host.requestUpdate();
+    }
+    // 2. The server (waits for the login).
+    let conversation: Conversation;
+    try {
+      conversation = await client.conversation(spec);
+    } catch (error) {
+      if (!current()) return;
+      const notFound = (error as { name?: string }).name === 'CONVERSATION_NOT_FOUND';
+      this.#loadError = notFound ? 'not-found' : 'failed';
+      if (this.#phase !== 'ready' || notFound) this.#phase = 'error';
+      this.#host.requestUpdate();
+      this.#history.failed(error, 'conversation');
+      return;
+    }
+    if (!current()) return;
+    this.#conversation = conversation;
+    this.#imClient = client.imClient;
+    this.#cid = conversation.id;
+    this.#receiptTimes = client.receiptTimes(conversation);
+    this.#pending = client.pending(conversation.id);
+    await this.catchUp();
+    if (!current()) return;
+    this.#phase = this.#loadError && !this.#messages.length ? 'error' : 'ready';
+    this.#caughtUp = true;
+    this.#host.requestUpdate();
+  }
+
+  /** Fetches the newest page and reconciles it with what is shown (after opening, after a reconnect). */
+  async catchUp(): Promise<void> {
+    const client = this.#client;
+    const conversation = this.#conversation;
+    if (!client || !conversation) return;
+    const session = this.#session;
+    const pageSize = this.#history.pageSize();
+    let page: ChatMessage[];
+    try {
+      page = await client.history(conversation, pageSize);
+    } catch (error) {
+      if (session !== this.#session) return;
+      this.#loadError = 'failed';
+      this.#host.requestUpdate();
+      this.#history.failed(error, 'history');
+      return;
+    }
+    if (session !== this.#session) return;
+    this.#loadError = undefined;
+    const newestShown = this.#messages.at(-1);
+    const oldestFetched = page[0];
+    if (page.length >= pageSize && newestShown && oldestFetched && oldestFetched.timestamp > newestShown.timestamp) {
+      // More than a page is missing between what we had and now: show the
+      // newest page and page back from it, rather than a list with a hole.
+      this.#messages = page;
+      this.#history.restarted();
+    } else {
+      this.#messages = mergeMessages(this.#messages, page);
+    }
+    if (this.#older !== 'loading') this.#older = page.length < pageSize ? 'end' : 'idle';
+    this.#host.requestUpdate();
+  }
+
+  /** Loads the page before the oldest message shown: from the server, or the cache while offline. */
+  async loadOlder(): Promise<void> {
+    const client = this.#client;
+    const oldest = this.#messages[0];
+    const cid = this.#cid;
+    if (!client || !cid || !oldest || this.#older === 'loading' || this.#older === 'end') return;
+    const session = this.#session;
+    const pageSize = this.#history.pageSize();
+    this.#older = 'loading';
+    this.#host.requestUpdate();
+    const before = { timestamp: oldest.timestamp, id: oldest.id };
+    try {
+      const conversation = client.state === 'online' ? this.#conversation : undefined;
+      const page = conversation ? await client.history(conversation, pageSize, before) : await client.cachedHistory(cid, pageSize, before);
+      if (session !== this.#session) return;
+      this.#history.beforePrepend();
+      this.#messages = mergeMessages(this.#messages, page, { older: true });
+      // Offline, a short page only means the cache ran out: try the server once back online.
+      this.#older = page.length < pageSize ? (conversation ? 'end' : 'error') : 'idle';
+      this.#history.prepended();
+    } catch (error) {
+      if (session !== this.#session) return;
+      this.#older = 'error';
+      this.#history.failed(error, 'history');
+    }
+    this.#host.requestUpdate();
+  }
+
+  /** After a failed older page: allow (and start) another try. */
+  retryOlder(): void {
+    if (this.#older === 'error') this.#older = 'idle';
+    void this.loadOlder();
+  }
+
+  /** Adds or updates messages (received, sent, receipts, edits). */
+  merge(messages: readonly ChatMessage[]): void {
+    this.#messages = mergeMessages(this.#messages, messages);
+    this.#host.requestUpdate();
+  }
+
+  /** The outbox changed. */
+  refreshPending(): void {
+    if (!this.#client || !this.#cid) return;
+    this.#pending = this.#client.pending(this.#cid);
+    this.#host.requestUpdate();
+  }
+
+  /**
+   * The other member got this far: own messages up to those times become
+   * delivered or read.
+   * @returns the messages whose status moved
+   */
+  applyReceiptTimes(times: ReceiptTimes): ChatMessage[] {
+    this.#receiptTimes = times;
+    const before = new Map(this.#messages.map((message) => [message.id, message.status]));
+    this.#messages = this.#withReceipts(this.#messages);
+    this.#host.requestUpdate();
+    return this.#messages.filter((message) => before.get(message.id) !== message.status);
+  }
+
+  /** Own acknowledged messages with the status the receipt times give them (history pages only say "sent"). */
+  #withReceipts(messages: ChatMessage[]): ChatMessage[] {
+    const { deliveredAt, readAt } = this.#receiptTimes;
+    const me = this.#client?.clientId;
+    if (deliveredAt === undefined && readAt === undefined) return messages;
+    return messages.map((message) => {
+      if (message.from !== me || (message.status !== 'sent' && message.status !== 'delivered')) return message;
+      if (readAt !== undefined && message.timestamp <= readAt) return { ...message, status: 'read' };
+      if (message.status === 'sent' && deliveredAt !== undefined && message.timestamp <= deliveredAt) return { ...message, status: 'delivered' };
+      return message;
+    });
+  }
+}

@@ -1,0 +1,730 @@
+import { ContextConsumer } from '@lit/context';
+import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import type { Conversation } from '../../sdk/index.js';
+import { clientKey, completeOptions, type ClientOptions } from '../client/client-options.js';
+import { acquireClient, releaseClient } from '../client/client-registry.js';
+import type { ConnectionState, ConversationSpec, SharedClient, SharedClientEvents } from '../client/shared-client.js';
+import { ensureContextRoot, realtimeContext } from '../context/realtime-context.js';
+import {
+  LcBeforeSendEvent,
+  LcConflictEvent,
+  LcConnectionChangeEvent,
+  LcErrorEvent,
+  LcMessageEvent,
+  LcReceiptEvent,
+  LcUnreadChangeEvent,
+} from '../events.js';
+import { LocalizeController } from '../i18n/localize-controller.js';
+import type { ChatMessage } from '../model/chat-message.js';
+import { rendererKey } from '../renderers/registry.js';
+import type { MessageRenderer, RendererName } from '../renderers/types.js';
+import { renderBanner, renderComposer, renderHeader, renderTypingBubble } from './chrome.js';
+import { HistoryController } from './history-controller.js';
+import { arrowDownIcon, arrowUpIcon, chatIcon } from './icons.js';
+import { styles } from './lc-chat.styles.js';
+import { renderMessages } from './message-list.js';
+import { ReadController } from './read-controller.js';
+import { ScrollAnchor } from './scroll-anchor.js';
+import { TypingController } from './typing-controller.js';
+import { UploadsController } from './uploads-controller.js';
+
+/** Older messages load when the reader scrolls this close to the top. */
+const LOAD_OLDER_THRESHOLD_PX = 120;
+
+const membersConverter = {
+  fromAttribute: (value: string | null): string[] => (value ?? '').split(/[\s,]+/).filter(Boolean),
+  toAttribute: (value: string[] | undefined): string | null => (value?.length ? value.join(',') : null),
+};
+
+/** The connection attributes: a change means another client. */
+const CLIENT_PROPERTIES = ['server', 'appId', 'appKey', 'clientId', 'signatureUrl', 'conversationSignatureUrl', 'tag', 'noBinary', 'cacheLimit'] as const;
+
+/**
+ * A conversation: its messages, a composer and every connection state.
+ * Drop it into a page with attributes, inside an `<lc-realtime>` or on its
+ * own with `server`, `app-id` and `client-id`.
+ *
+ * ```html
+ * <lc-chat server="wss://chat.example.com" app-id="…" client-id="alice" members="bob" unique></lc-chat>
+ * ```
+ *
+ * @summary An embeddable chat: history from the cache then the network, an offline outbox, receipts, typing, themes and i18n.
+ *
+ * @fires {LcConnectionChangeEvent} lc-connection-change - The connection's state changed (`state`, `previous`).
+ * @fires {LcMessageEvent} lc-message - A message arrived, or one the user sent was accepted (`message`, `conversation`, `outgoing`).
+ * @fires {LcReceiptEvent} lc-receipt - A message the user sent was delivered or read (`message`, `status`).
+ * @fires {LcConflictEvent} lc-conflict - Another device or tab took the session over (`reason`). Cancelable: a host that cancels shows its own UI.
+ * @fires {LcUnreadChangeEvent} lc-unread-change - The conversation's unread count changed (`conversationId`, `count`, `total`).
+ * @fires {LcBeforeSendEvent} lc-before-send - The user is sending (`text`, `attributes`, both writable). Cancelable: the text stays in the composer.
+ * @fires {LcErrorEvent} lc-error - Signing in, loading or sending failed (`error`, `operation`).
+ *
+ * @attr {string} lang - Language of the widget's own strings (`en`, `zh-CN`); default: the nearest `lang` up the tree, else the browser's.
+ *
+ * @slot header-actions - Buttons at the end of the header (close, menu…).
+ *
+ * @csspart header - The header: avatar, title, connection state or typing.
+ * @csspart banner - The connection banner (offline, reconnecting, conflict, errors).
+ * @csspart list - The scrolling message list (`role="log"`).
+ * @csspart message - One message row.
+ * @csspart bubble - A message bubble.
+ * @csspart link - A link inside a message.
+ * @csspart image - An image message's button (opens the lightbox).
+ * @csspart file - A file message's download link.
+ * @csspart location - A location message's map link.
+ * @csspart composer - The composer form.
+ * @csspart input - The message textarea.
+ * @csspart send-button - The send button.
+ * @csspart attach-button - The attach button (shown when the client has an app key for uploads).
+ * @csspart progress - An upload's progress bar.
+ * @csspart lightbox - The image viewer dialog.
+ *
+ * @cssproperty --lc-color-bg - Background of the widget.
+ * @cssproperty --lc-color-surface - Background of the input field.
+ * @cssproperty --lc-color-surface-2 - Placeholders behind media.
+ * @cssproperty --lc-color-text - Text color.
+ * @cssproperty --lc-color-muted - Secondary text (times, senders, hints).
+ * @cssproperty --lc-color-border - Borders and separators.
+ * @cssproperty --lc-color-accent - Accent: send button, links, focus rings, unread separator.
+ * @cssproperty --lc-color-accent-contrast - Text on the accent color.
+ * @cssproperty --lc-color-danger - Failed messages and errors.
+ * @cssproperty --lc-color-notice-bg - Background of the connection banner.
+ * @cssproperty --lc-color-notice - Text of the connection banner.
+ * @cssproperty --lc-bubble-own-bg - The user's bubbles.
+ * @cssproperty --lc-bubble-own-color - Text in the user's bubbles.
+ * @cssproperty --lc-bubble-other-bg - Other people's bubbles.
+ * @cssproperty --lc-bubble-other-color - Text in other people's bubbles.
+ * @cssproperty --lc-radius - Corner radius of the widget.
+ * @cssproperty --lc-bubble-radius - Corner radius of bubbles.
+ * @cssproperty --lc-font-family - Font stack.
+ * @cssproperty --lc-font-size - Base font size.
+ * @cssproperty --lc-spacing - Base spacing unit.
+ * @cssproperty --lc-shadow - Shadow around the widget.
+ */
+export class LcChat extends LitElement {
+  static override styles = styles;
+
+  static override properties = {
+    conversationId: { type: String, attribute: 'conversation-id', reflect: true },
+    members: { converter: membersConverter },
+    unique: { type: Boolean },
+    name: { type: String },
+    placeholder: { type: String },
+    lang: { type: String, reflect: true },
+    theme: { type: String, reflect: true },
+    readOnly: { type: Boolean, attribute: 'readonly', reflect: true },
+    pageSize: { type: Number, attribute: 'page-size' },
+    server: { type: String },
+    appId: { type: String, attribute: 'app-id' },
+    appKey: { type: String, attribute: 'app-key' },
+    clientId: { type: String, attribute: 'client-id' },
+    signatureUrl: { type: String, attribute: 'signature-url' },
+    conversationSignatureUrl: { type: String, attribute: 'conversation-signature-url' },
+    tag: { type: String },
+    noBinary: { type: Boolean, attribute: 'no-binary' },
+    cacheLimit: { type: Number, attribute: 'cache-limit' },
+    renderers: { attribute: false },
+    names: { attribute: false },
+    _state: { state: true },
+    _showJump: { state: true },
+    _conflictHandled: { state: true },
+    _canSend: { state: true },
+    _lightbox: { state: true },
+  };
+
+  /** The conversation to show. */
+  declare conversationId: string | undefined;
+  /** Members of the conversation to open (or create) when there is no `conversation-id`: comma- or space-separated clientIds. */
+  declare members: string[];
+  /** With `members`: reuse the conversation with exactly these members instead of creating a new one each time. */
+  declare unique: boolean;
+  /** Title shown in the header (default: the conversation's name, else the other members). Also the name of a conversation created from `members`. */
+  declare name: string | undefined;
+  /** Composer placeholder (default: localized "Write a message…"). */
+  declare placeholder: string | undefined;
+  /** Color theme: `light` (default), `dark`, or `auto` (follows the system). */
+  declare theme: 'light' | 'dark' | 'auto';
+  /** Shows the conversation without a composer. */
+  declare readOnly: boolean;
+  /** Messages per history page. */
+  declare pageSize: number;
+  /** The lc-chat server, when used without `<lc-realtime>`: `wss://host` or `https://host`. */
+  declare server: string | undefined;
+  /** App id, when used without `<lc-realtime>`. */
+  declare appId: string | undefined;
+  /** App key, when used without `<lc-realtime>`. */
+  declare appKey: string | undefined;
+  /** The user's clientId, when used without `<lc-realtime>`. */
+  declare clientId: string | undefined;
+  /** Endpoint that signs logins: `POST {clientId}` → `{signature, timestamp, nonce}`. */
+  declare signatureUrl: string | undefined;
+  /** Endpoint that signs conversation operations: `POST {conversationId, clientId, members, action}`. */
+  declare conversationSignatureUrl: string | undefined;
+  /** Device kind for single-device login; a newer login with the same tag takes over (conflict). */
+  declare tag: string | undefined;
+  /** Use text (base64) frames instead of binary ones. */
+  declare noBinary: boolean;
+  /** Messages kept per conversation in the browser's cache. */
+  declare cacheLimit: number | undefined;
+  /** Renderers for this element only, by `_lctype` or built-in name; they win over `registerRenderer`. */
+  declare renderers: Partial<Record<number | RendererName, MessageRenderer>> | undefined;
+  /** Display names by clientId (default: the clientId). */
+  declare names: Record<string, string> | undefined;
+
+  declare private _state: ConnectionState;
+  declare private _showJump: boolean;
+  declare private _conflictHandled: boolean;
+  declare private _canSend: boolean;
+  declare private _lightbox: { src: string; alt: string } | undefined;
+
+  readonly #localize = new LocalizeController(this);
+  readonly #anchor = new ScrollAnchor('article.row', () => this.#onScroll());
+  readonly #history: HistoryController = new HistoryController(this, {
+    pageSize: () => this.pageSize,
+    beforePrepend: () => this.#anchor.capturePrepend(),
+    prepended: () => this.#read.olderLoaded(),
+    restarted: () => this.#anchor.pin(),
+    failed: (error, operation) => this.#emitError(error, operation),
+  });
+  readonly #read: ReadController = new ReadController(this, {
+    client: () => this.#client,
+    history: this.#history,
+    atBottom: () => this.#anchor.atBottom,
+  });
+  readonly #typing = new TypingController(this);
+  readonly #uploads = new UploadsController(this, {
+    target: () => (this.#client && this.#history.cid ? { client: this.#client, cid: this.#history.cid } : undefined),
+    started: () => this.#anchor.pin(),
+    failed: (error) => this.#emitError(error, 'upload'),
+  });
+  #contextClient: SharedClient | undefined;
+  #ownClient: SharedClient | undefined;
+  #client: SharedClient | undefined;
+  #unsubscribe: (() => void) | undefined;
+  #sessionKey = '';
+  #overrides: Map<number | 'fallback', MessageRenderer> | undefined;
+
+  constructor() {
+    super();
+    ensureContextRoot();
+    this.members = [];
+    this.unique = false;
+    this.theme = 'light';
+    this.readOnly = false;
+    this.pageSize = 20;
+    this.noBinary = false;
+    this._state = 'connecting';
+    this._showJump = false;
+    this._conflictHandled = false;
+    this._canSend = false;
+    new ContextConsumer(this, {
+      context: realtimeContext,
+      subscribe: true,
+      callback: (client) => {
+        this.#contextClient = client;
+        this.#syncClient();
+      },
+    });
+  }
+
+  /** The shared client this element uses (from `<lc-realtime>` or its own attributes). */
+  get client(): SharedClient | undefined {
+    return this.#client;
+  }
+
+  /** The conversation, once opened. */
+  get conversation(): Conversation | undefined {
+    return this.#history.conversation;
+  }
+
+  /** The connection state shown. */
+  get connectionState(): ConnectionState {
+    return this._state;
+  }
+
+  /** The messages shown, oldest first, pending ones last. */
+  get messages(): readonly ChatMessage[] {
+    return this.#history.items();
+  }
+
+  /**
+   * Sends a text as the user, without `lc-before-send` (the page itself is
+   * sending). Queued while offline.
+   * @returns the pending message, or undefined without a conversation
+   */
+  async send(text: string, attributes?: Record<string, unknown>): Promise<ChatMessage | undefined> {
+    const client = this.#client;
+    const cid = this.#history.cid;
+    if (!client || !cid || !text.trim()) return undefined;
+    this.#anchor.pin();
+    return client.sendText(cid, { text, ...(attributes ? { attributes } : {}) });
+  }
+
+  /** Reconnects now (after a lost connection, a conflict or a failed login). */
+  retry(): void {
+    this.#client?.retry();
+  }
+
+  /** Scrolls to the newest message. */
+  scrollToBottom(): void {
+    this.#anchor.pin();
+    this.#read.seenNewest();
+  }
+
+  /**
+   * Logs the user out: closes the shared client for every element using it.
+   * `clearCache` also deletes the cached messages and outbox.
+   */
+  async logout(options: { clearCache?: boolean } = {}): Promise<void> {
+    await this.#client?.close(options);
+  }
+
+  /** Focuses the composer. */
+  override focus(options?: FocusOptions): void {
+    this.#textarea?.focus(options);
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#syncClient();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#anchor.detach();
+    this.#setClient(undefined);
+    if (this.#ownClient) releaseClient(this.#ownClient);
+    this.#ownClient = undefined;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (CLIENT_PROPERTIES.some((key) => changed.has(key))) this.#syncClient();
+    if (changed.has('conversationId') || changed.has('members') || changed.has('unique')) this.#ensureSession();
+    if (changed.has('renderers')) {
+      this.#overrides = this.renderers
+        ? new Map(Object.entries(this.renderers).map(([type, render]) => [rendererKey(/^-?\d+$/.test(type) ? Number(type) : (type as RendererName)), render!]))
+        : undefined;
+    }
+    this.#updateCanSend();
+  }
+
+  protected override updated(): void {
+    const list = this.renderRoot.querySelector<HTMLElement>('.list');
+    const content = this.renderRoot.querySelector('.list-content');
+    if (list && content) this.#anchor.attach(list, content);
+    this.#anchor.restore();
+    const dialog = this.renderRoot.querySelector('dialog');
+    if (this._lightbox && dialog && !dialog.open && this.isConnected) dialog.showModal();
+    // After this update, not inside it: loading changes state again.
+    requestAnimationFrame(() => this.#fillViewport());
+  }
+
+  // ---- client and conversation ---------------------------------------------
+
+  #options(): ClientOptions | null {
+    return completeOptions({
+      ...(this.server ? { server: this.server } : {}),
+      ...(this.appId ? { appId: this.appId } : {}),
+      ...(this.clientId ? { clientId: this.clientId } : {}),
+      ...(this.appKey ? { appKey: this.appKey } : {}),
+      ...(this.signatureUrl ? { signatureUrl: this.signatureUrl } : {}),
+      ...(this.conversationSignatureUrl ? { conversationSignatureUrl: this.conversationSignatureUrl } : {}),
+      ...(this.tag ? { tag: this.tag } : {}),
+      ...(this.noBinary ? { noBinary: true } : {}),
+      ...(this.cacheLimit ? { cacheLimit: this.cacheLimit } : {}),
+    });
+  }
+
+  /** Own attributes name a client: use the registry's; else the provider's. */
+  #syncClient(): void {
+    if (!this.isConnected) return;
+    const options = this.#options();
+    if (options) {
+      if (!this.#ownClient || this.#ownClient.key !== clientKey(options)) {
+        const previous = this.#ownClient;
+        this.#ownClient = acquireClient(options);
+        if (previous) releaseClient(previous);
+      }
+    } else if (this.#ownClient) {
+      releaseClient(this.#ownClient);
+      this.#ownClient = undefined;
+    }
+    this.#setClient(this.#ownClient ?? this.#contextClient);
+  }
+
+  #setClient(client: SharedClient | undefined): void {
+    if (client === this.#client) return;
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+    this.#client = client;
+    if (client) {
+      this.#unsubscribe = this.#subscribe(client);
+      this._state = client.state;
+    }
+    this.#ensureSession();
+  }
+
+  #spec(): ConversationSpec | undefined {
+    if (this.conversationId) return { id: this.conversationId };
+    if (this.members.length) return { members: this.members, unique: this.unique, ...(this.name ? { name: this.name } : {}) };
+    return undefined;
+  }
+
+  /** (Re)opens the conversation when the client or the conversation changed (or `force`: after a new login). */
+  #ensureSession(force = false): void {
+    const client = this.#client;
+    const spec = this.#spec();
+    const key = client && spec ? `${client.key}|${JSON.stringify(spec)}` : '';
+    if (key === this.#sessionKey && !force) return;
+    this.#sessionKey = key;
+    this.#read.reset();
+    this.#typing.clear();
+    this.#uploads.clear();
+    if (!client || !spec) {
+      this.#history.reset(false);
+      return;
+    }
+    void this.#history.open(client, spec).then(async () => {
+      if (this.#sessionKey !== key || !this.#history.caughtUp) return;
+      await this.updateComplete;
+      this.#read.opened();
+    });
+  }
+
+  /** If the first page does not fill the list, there is nothing to scroll: load more until it does. */
+  #fillViewport(): void {
+    const list = this.renderRoot.querySelector<HTMLElement>('.list');
+    if (!list || this.#history.phase !== 'ready' || this.#history.older !== 'idle' || !this.#history.messages.length) return;
+    if (list.scrollHeight <= list.clientHeight) void this.#history.loadOlder();
+  }
+
+  // ---- client events --------------------------------------------------------
+
+  #subscribe(client: SharedClient): () => void {
+    const here = (cid: string) => cid === this.#history.cid;
+    const listeners: { [K in keyof SharedClientEvents]?: (...args: SharedClientEvents[K]) => void } = {
+      state: (state, previous) => this.#onState(state, previous),
+      message: (message, conversation) => {
+        if (!here(conversation.id)) return;
+        this.#history.merge([message]);
+        this.#typing.stop(message.from);
+        const own = message.from === client.clientId;
+        if (!own) this.#read.arrived(message);
+        this.dispatchEvent(new LcMessageEvent(message, conversation, own));
+      },
+      sent: (message, conversation) => {
+        if (!here(conversation.id)) return;
+        this.#history.merge([message]);
+        this.#history.refreshPending();
+        this.dispatchEvent(new LcMessageEvent(message, conversation, true));
+      },
+      outbox: (cid) => {
+        if (here(cid)) this.#history.refreshPending();
+      },
+      receipt: (message) => {
+        if (!here(message.cid)) return;
+        this.#history.merge([message]);
+        this.dispatchEvent(new LcReceiptEvent(message, message.status === 'read' ? 'read' : 'delivered'));
+      },
+      receipts: (cid, times) => {
+        if (!here(cid)) return;
+        for (const message of this.#history.applyReceiptTimes(times)) {
+          if (message.status === 'read' || message.status === 'delivered') this.dispatchEvent(new LcReceiptEvent(message, message.status));
+        }
+      },
+      update: (message, conversation) => {
+        if (here(conversation.id)) this.#history.merge([message]);
+      },
+      typing: (cid, from, typing) => {
+        if (!here(cid)) return;
+        if (typing) this.#typing.start(from);
+        else this.#typing.stop(from);
+      },
+      unread: (cid, count) => {
+        if (!here(cid)) return;
+        this.dispatchEvent(new LcUnreadChangeEvent(cid, count, client.unreadTotal));
+        this.#read.markIfReading();
+      },
+      error: (error, operation) => this.#emitError(error, operation),
+    };
+    for (const [event, listener] of Object.entries(listeners)) client.on(event as keyof SharedClientEvents, listener as never);
+    return () => {
+      for (const [event, listener] of Object.entries(listeners)) client.off(event as keyof SharedClientEvents, listener as never);
+    };
+  }
+
+  #onState(state: ConnectionState, previous: ConnectionState): void {
+    this._state = state;
+    this.dispatchEvent(new LcConnectionChangeEvent(state, previous));
+    if (state === 'conflict') {
+      const event = new LcConflictEvent(this.#client?.lastError?.message);
+      this.dispatchEvent(event);
+      this._conflictHandled = event.defaultPrevented;
+    } else {
+      this._conflictHandled = false;
+    }
+    const client = this.#client;
+    if (state !== 'online' || !client || !this.#history.conversation) return;
+    if (this.#history.imClient !== client.imClient) {
+      // A new login (after a conflict or a logout): conversations belong to the old one.
+      this.#ensureSession(true);
+    } else {
+      // Back after a drop: fetch what was missed.
+      void this.#history.catchUp();
+      if (this.#history.older === 'error') this.#history.retryOlder();
+    }
+  }
+
+  #emitError(error: unknown, operation: string): void {
+    this.dispatchEvent(new LcErrorEvent(error instanceof Error ? error : new Error(String(error)), operation));
+  }
+
+  // ---- scrolling ------------------------------------------------------------
+
+  #onScroll(): void {
+    if (this.#anchor.atBottom) this.#read.seenNewest();
+    if (this.#anchor.scrollTop < LOAD_OLDER_THRESHOLD_PX && this.#history.older === 'idle' && this.#history.phase === 'ready') void this.#history.loadOlder();
+    const separator = this.renderRoot.querySelector<HTMLElement>('#unread-separator');
+    const list = this.renderRoot.querySelector<HTMLElement>('.list');
+    this._showJump = Boolean(separator && list && separator.offsetTop < list.scrollTop);
+  }
+
+  #jumpToUnread(): void {
+    this.renderRoot.querySelector('#unread-separator')?.scrollIntoView({ block: 'center' });
+  }
+
+  // ---- composer -------------------------------------------------------------
+
+  get #textarea(): HTMLTextAreaElement | null {
+    return this.renderRoot?.querySelector('textarea') ?? null;
+  }
+
+  #updateCanSend(): void {
+    const text = this.#textarea?.value ?? '';
+    const blocked = this._state === 'conflict' || this._state === 'closed' || this._state === 'error';
+    const canSend = Boolean(text.trim() && this.#history.cid && !blocked && !this.readOnly);
+    if (canSend !== this._canSend) this._canSend = canSend;
+  }
+
+  #onInput(event: Event): void {
+    const textarea = event.target as HTMLTextAreaElement;
+    this.#autosize(textarea);
+    this.#updateCanSend();
+    const client = this.#client;
+    const conversation = this.#history.conversation;
+    if (client && conversation) this.#typing.draftChanged(textarea.value.trim() !== '', (typing) => client.sendTyping(conversation, typing));
+  }
+
+  #onComposerKeydown(event: KeyboardEvent): void {
+    // IME: Enter confirms the composition, it does not send (keyCode 229 covers Safari).
+    if (event.key !== 'Enter' || event.shiftKey || event.isComposing || event.keyCode === 229) return;
+    event.preventDefault();
+    void this.#submit();
+  }
+
+  async #submit(event?: Event): Promise<void> {
+    event?.preventDefault();
+    const textarea = this.#textarea;
+    const client = this.#client;
+    const cid = this.#history.cid;
+    this.#updateCanSend();
+    if (!textarea || !client || !cid || !this._canSend) return;
+    const before = new LcBeforeSendEvent(textarea.value.trim(), undefined, cid);
+    this.dispatchEvent(before);
+    if (before.defaultPrevented || !before.text.trim()) return;
+    textarea.value = '';
+    this.#autosize(textarea);
+    this.#updateCanSend();
+    this.#typing.sent();
+    this.#read.answered();
+    this.#anchor.pin();
+    await client.sendText(cid, { text: before.text, ...(before.attributes ? { attributes: before.attributes } : {}) });
+  }
+
+  #autosize(textarea: HTMLTextAreaElement): void {
+    if (CSS.supports('field-sizing', 'content')) return;
+    textarea.style.blockSize = 'auto';
+    textarea.style.blockSize = `${Math.min(textarea.scrollHeight, 160)}px`;
+  }
+
+  #onFilesChosen(event: Event): void {
+    const input = event.target as HTMLInputElement;
+    for (const file of input.files ?? []) void this.#uploads.start(file);
+    input.value = '';
+  }
+
+  // ---- list keyboard --------------------------------------------------------
+
+  #onListKeydown(event: KeyboardEvent): void {
+    const rows = [...this.renderRoot.querySelectorAll<HTMLElement>('article.row')];
+    if (!rows.length) return;
+    const active = (this.renderRoot as ShadowRoot).activeElement as HTMLElement | null;
+    const index = active ? rows.indexOf(active) : -1;
+    let next: HTMLElement | undefined;
+    switch (event.key) {
+      case 'ArrowUp':
+        next = rows[index < 0 ? rows.length - 1 : Math.max(0, index - 1)];
+        break;
+      case 'ArrowDown':
+        next = rows[index < 0 ? rows.length - 1 : Math.min(rows.length - 1, index + 1)];
+        break;
+      case 'Home':
+        next = rows[0];
+        break;
+      case 'End':
+        next = rows[rows.length - 1];
+        break;
+      case 'Escape':
+        this.focus();
+        event.preventDefault();
+        return;
+      default:
+        return;
+    }
+    event.preventDefault();
+    next?.focus();
+    next?.scrollIntoView({ block: 'nearest' });
+  }
+
+  // ---- rendering ------------------------------------------------------------
+
+  #displayName(clientId: string): string {
+    return this.names?.[clientId] ?? clientId;
+  }
+
+  /** The members besides the user, as far as known. */
+  #others(): string[] {
+    const me = this.#client?.clientId;
+    const conversation = this.#history.conversation;
+    const members = conversation?.members.length ? conversation.members : this.members;
+    return members.filter((member) => member !== me);
+  }
+
+  #title(): string {
+    if (this.name) return this.name;
+    const named = this.#history.conversation?.name;
+    if (named) return named;
+    const others = this.#others();
+    if (others.length) return others.map((member) => this.#displayName(member)).join(', ');
+    return this.#localize.value.t('conversation.untitled');
+  }
+
+  /** In a one-to-one conversation the header shows the other person (in the same color as in the list). */
+  #avatarId(title: string): string {
+    const others = this.#others();
+    return others.length === 1 ? others[0]! : (this.#history.cid ?? title);
+  }
+
+  #renderListBody(items: ChatMessage[]): TemplateResult {
+    const { t } = this.#localize.value;
+    const history = this.#history;
+    if (history.phase === 'error') {
+      const notFound = history.loadError === 'not-found';
+      return html`<div class="empty" role="alert">
+        <strong>${notFound ? t('list.notFound') : t('list.loadError')}</strong>
+        ${notFound ? nothing : html`<button type="button" class="link-button" @click=${() => this.#ensureSession(true)}>${t('action.retry')}</button>`}
+      </div>`;
+    }
+    if (!items.length) {
+      if (history.phase !== 'ready') return html`<div class="empty"><span class="spinner" aria-hidden="true"></span><span>${t('list.loading')}</span></div>`;
+      return html`<div class="empty">${chatIcon}<strong>${t('list.empty')}</strong><span>${t('list.emptyHint')}</span></div>`;
+    }
+    // The row above the messages always takes its space: a spinner appearing
+    // there must not push what the reader is looking at down.
+    const older = html`<div class="status-row older" aria-live="off">
+      ${history.older === 'loading'
+        ? html`<span class="spinner" aria-hidden="true"></span>${t('list.loading')}`
+        : history.older === 'end'
+          ? t('list.beginning')
+          : history.older === 'error'
+            ? html`${t('list.loadError')} <button type="button" class="link-button" @click=${() => history.retryOlder()}>${t('action.retry')}</button>`
+            : nothing}
+    </div>`;
+    return html`${older}${renderMessages({
+      messages: items,
+      clientId: this.#client?.clientId ?? '',
+      firstUnreadId: this.#read.firstUnreadId,
+      showSenders: this.#others().length !== 1,
+      localizer: this.#localize.value,
+      overrides: this.#overrides,
+      displayName: (id) => this.#displayName(id),
+      openImage: (src, alt) => (this._lightbox = { src, alt }),
+      retry: (localId) => this.#client?.resend(localId),
+      discard: (localId) => void this.#client?.discard(localId),
+    })}`;
+  }
+
+  protected override render(): TemplateResult {
+    const localizer = this.#localize.value;
+    const { t } = localizer;
+    const items = this.#history.items();
+    const busy = this.#history.phase === 'loading' || this.#history.older === 'loading';
+    const title = this.#title();
+    const client = this.#client;
+    const typing = this.#typing.typing;
+    const newCount = this.#read.newCount;
+    // Direction is inherited from the page (or the element's own dir), and logical CSS follows it.
+    return html`<div class="chat">
+      ${renderHeader({ title, avatarId: this.#avatarId(title), state: this._state, typing: typing.map((id) => this.#displayName(id)), localizer })}
+      ${renderBanner({
+        state: this._state,
+        conflictHandled: this._conflictHandled,
+        errorDetail: client?.lastError?.message,
+        localizer,
+        retry: () => this.retry(),
+      })}
+      <div class="body">
+        ${this._showJump && this.#read.firstUnreadId
+          ? html`<button type="button" class="pill jump" @click=${this.#jumpToUnread}>${arrowUpIcon}${t('list.jumpToUnread')}</button>`
+          : nothing}
+        <div
+          class="list"
+          part="list"
+          role="log"
+          aria-live="polite"
+          aria-relevant="additions"
+          aria-label=${t('list.label')}
+          aria-busy=${busy ? 'true' : 'false'}
+          tabindex="0"
+          @keydown=${this.#onListKeydown}
+        >
+          <div class="list-content">
+            ${this.#renderListBody(items)}${this.#uploads.render(localizer)}
+            ${this.#history.phase === 'ready' ? renderTypingBubble(typing[0], this.#displayName(typing[0] ?? '')) : nothing}
+          </div>
+        </div>
+        ${newCount > 0
+          ? html`<button type="button" class="pill new" @click=${() => this.scrollToBottom()}>
+              ${arrowDownIcon}${t('list.newMessages', { count: newCount })}
+            </button>`
+          : nothing}
+      </div>
+      ${renderComposer({
+        readOnly: this.readOnly,
+        placeholder: this.placeholder,
+        canSend: this._canSend,
+        attach: !client?.uploads ? 'hidden' : this.#history.cid && this._state === 'online' ? 'enabled' : 'disabled',
+        localizer,
+        submit: (event) => void this.#submit(event),
+        input: (event) => this.#onInput(event),
+        keydown: (event) => this.#onComposerKeydown(event),
+        filesChosen: (event) => this.#onFilesChosen(event),
+      })}
+      <dialog part="lightbox" aria-label=${this._lightbox?.alt ?? t('image.label')} @close=${() => (this._lightbox = undefined)} @click=${this.#closeLightbox}>
+        ${this._lightbox ? html`<img src=${this._lightbox.src} alt=${this._lightbox.alt} /><button type="button">${t('image.close')}</button>` : nothing}
+      </dialog>
+    </div>`;
+  }
+
+  #closeLightbox(event: Event): void {
+    (event.currentTarget as HTMLDialogElement).close();
+  }
+}
+
+// Another copy of the bundle on the page may have defined it already.
+if (!customElements.get('lc-chat')) customElements.define('lc-chat', LcChat);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'lc-chat': LcChat;
+  }
+}

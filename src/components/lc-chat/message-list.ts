@@ -1,0 +1,155 @@
+/**
+ * The message list's template: day separators, the unread separator,
+ * sender groups, bubbles (through the renderer registry) and each own
+ * message's status. Pure: everything comes in through `ListView`.
+ */
+import { html, nothing, type TemplateResult } from 'lit';
+import { classMap } from 'lit/directives/class-map.js';
+import { repeat } from 'lit/directives/repeat.js';
+import type { Localizer } from '../i18n/localize.js';
+import { MessageType, type ChatMessage } from '../model/chat-message.js';
+import { rendererFor, type rendererKey } from '../renderers/registry.js';
+import type { MessageRenderer, RenderContext, RenderResult } from '../renderers/types.js';
+import { dayKey, formatDateTime, formatDay, formatTime } from '../util/format.js';
+import { alertIcon, checkIcon, clockIcon, doubleCheckIcon } from './icons.js';
+
+/** Consecutive messages of one sender closer than this form a group. */
+const GROUP_GAP_MS = 5 * 60 * 1000;
+
+export interface ListView {
+  messages: readonly ChatMessage[];
+  clientId: string;
+  firstUnreadId: string | undefined;
+  /** Names above groups; a one-to-one conversation has its other person in the header instead. */
+  showSenders: boolean;
+  localizer: Localizer;
+  overrides: ReadonlyMap<ReturnType<typeof rendererKey>, MessageRenderer> | undefined;
+  displayName(clientId: string): string;
+  openImage(src: string, alt: string): void;
+  retry(localId: string): void;
+  discard(localId: string): void;
+}
+
+/** A stable color per sender, for avatars. */
+export function avatarHue(clientId: string): number {
+  let hash = 0;
+  for (const char of clientId) hash = (hash * 31 + char.codePointAt(0)!) >>> 0;
+  return hash % 360;
+}
+
+export function initial(name: string): string {
+  const first = [...name.trim()][0];
+  return first ? first.toLocaleUpperCase() : '?';
+}
+
+export function renderAvatar(clientId: string, name: string, small = false): TemplateResult {
+  return html`<span class=${small ? 'avatar small' : 'avatar'} style=${`--_avatar: hsl(${avatarHue(clientId)} 52% 50%)`} aria-hidden="true"
+    >${initial(name)}</span
+  >`;
+}
+
+function safeRender(render: MessageRenderer, message: ChatMessage, context: RenderContext, fallback: MessageRenderer): RenderResult {
+  try {
+    return render(message, context);
+  } catch (error) {
+    // A faulty custom renderer must not take the whole list down; its
+    // author still sees why in the console.
+    console.error('lc-chat: a message renderer threw; showing the fallback', error);
+    return fallback(message, context);
+  }
+}
+
+function statusLine(message: ChatMessage, own: boolean, view: ListView): TemplateResult {
+  const { t, lang } = view.localizer;
+  const time = html`<time datetime=${new Date(message.timestamp).toISOString()} title=${formatDateTime(message.timestamp, lang)}
+    >${formatTime(message.timestamp, lang)}</time
+  >`;
+  if (!own) return html`<div class="meta-line">${time}</div>`;
+  const localId = message.localId ?? message.id;
+  switch (message.status) {
+    case 'failed':
+      return html`<div class="meta-line failed" data-status="failed" title=${message.error ?? nothing}>
+        ${alertIcon}<span>${t('message.failed')}</span> ·
+        <button type="button" class="link-button" @click=${() => view.retry(localId)}>${t('message.retry')}</button> ·
+        <button type="button" class="link-button" @click=${() => view.discard(localId)}>${t('message.discard')}</button>
+      </div>`;
+    case 'queued':
+      return html`<div class="meta-line" data-status="queued">${clockIcon}<span>${t('message.queued')}</span></div>`;
+    case 'sending':
+      return html`<div class="meta-line" data-status="sending">${time}${clockIcon}<span class="visually-hidden">${t('message.sending')}</span></div>`;
+    default: {
+      const icon = message.status === 'sent' ? checkIcon : doubleCheckIcon;
+      return html`<div class="meta-line" data-status=${message.status}>
+        ${time}${icon}<span class="visually-hidden">${t(`message.${message.status}`)}</span>
+      </div>`;
+    }
+  }
+}
+
+/** Whether the bubble holds only media (it then hugs the image). */
+function mediaOnly(message: ChatMessage): boolean {
+  return (message.type === MessageType.IMAGE || message.type === MessageType.VIDEO) && !message.text;
+}
+
+export function renderMessages(view: ListView): TemplateResult {
+  const { messages, clientId, firstUnreadId, localizer } = view;
+  const { t, lang } = localizer;
+  const words = { today: t('day.today'), yesterday: t('day.yesterday') };
+  const now = Date.now();
+  const fallback = rendererFor({ id: '', cid: '', from: '', timestamp: 0, type: null, payload: null, status: 'sent' }, view.overrides);
+
+  const breaksBefore = (index: number): boolean => {
+    const message = messages[index]!;
+    const previous = messages[index - 1];
+    return (
+      !previous ||
+      previous.from !== message.from ||
+      message.timestamp - previous.timestamp > GROUP_GAP_MS ||
+      dayKey(previous.timestamp) !== dayKey(message.timestamp) ||
+      message.id === firstUnreadId
+    );
+  };
+
+  return html`${repeat(
+    messages,
+    (message) => message.localId ?? message.id,
+    (message, index) => {
+      const own = message.from === clientId;
+      const first = breaksBefore(index);
+      const last = index === messages.length - 1 || breaksBefore(index + 1);
+      const previous = messages[index - 1];
+      const newDay = !previous || dayKey(previous.timestamp) !== dayKey(message.timestamp);
+      const name = own ? t('message.you') : view.displayName(message.from);
+      const context: RenderContext = { own, clientId, lang, t, openImage: view.openImage };
+      const pending = message.status === 'sending' || message.status === 'queued';
+      const showMeta = last || message.status === 'failed' || message.status === 'queued';
+      return html`${newDay ? html`<div class="day" role="separator"><span>${formatDay(message.timestamp, lang, words, now)}</span></div>` : nothing}
+        ${message.id === firstUnreadId ? html`<div class="unread" role="separator" id="unread-separator">${t('list.unread')}</div>` : nothing}
+        <article
+          class=${classMap({
+            row: true,
+            own,
+            other: !own,
+            first,
+            'grouped-prev': !first,
+            'grouped-next': !last,
+            pending,
+            failed: message.status === 'failed',
+          })}
+          part="message"
+          data-id=${message.id}
+          data-from=${message.from}
+          tabindex="-1"
+        >
+          ${own ? nothing : html`<div class="avatar-slot">${first ? renderAvatar(message.from, name, true) : nothing}</div>`}
+          <div class="stack">
+            ${!own && first && view.showSenders ? html`<div class="sender">${name}</div>` : html`<span class="visually-hidden">${name}:</span>`}
+            <div class=${mediaOnly(message) ? 'bubble media-only' : 'bubble'} part="bubble">
+              ${safeRender(rendererFor(message, view.overrides), message, context, fallback)}
+            </div>
+            ${showMeta ? statusLine(message, own, view) : nothing}
+          </div>
+        </article>`;
+    },
+  )}`;
+}

@@ -1,0 +1,35 @@
+/**
+ * Serves CommonJS packages to the browser as ES modules, bundled by esbuild
+ * on first request. The web dev server only speaks ESM; the SDK's protobuf
+ * runtime (`protobufjs/minimal.js`) is CommonJS. Vite does the same for the
+ * production build.
+ */
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import type { TestRunnerPlugin } from '@web/test-runner';
+
+export function commonJsPlugin(options: { rootDir: string; paths: readonly string[] }): TestRunnerPlugin {
+  const bundles = new Map<string, Promise<string>>();
+  const bundle = (path: string): Promise<string> => {
+    let code = bundles.get(path);
+    if (!code) {
+      code = build({
+        entryPoints: [join(options.rootDir, path)],
+        bundle: true,
+        format: 'esm',
+        platform: 'browser',
+        write: false,
+        logLevel: 'silent',
+      }).then((result) => result.outputFiles[0]!.text);
+      bundles.set(path, code);
+    }
+    return code;
+  };
+  return {
+    name: 'commonjs-as-esm',
+    async serve(context) {
+      if (!options.paths.includes(context.path)) return undefined;
+      return { body: await bundle(context.path), type: 'js' };
+    },
+  };
+}

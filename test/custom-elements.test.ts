@@ -1,0 +1,43 @@
+/**
+ * custom-elements.json is committed (editors, docs and frameworks read it):
+ * it must match what the analyzer makes of the components' JSDoc now.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+
+test('custom-elements.json is up to date with the components (else: npm run manifest)', () => {
+  const outdir = join('.tmp', `cem-check-${process.pid}`);
+  mkdirSync(outdir, { recursive: true });
+  try {
+    execFileSync(
+      process.execPath,
+      ['node_modules/@custom-elements-manifest/analyzer/cem.js', 'analyze', '--config', 'custom-elements-manifest.config.mjs', '--outdir', outdir],
+      { stdio: 'pipe' },
+    );
+    const fresh: unknown = JSON.parse(readFileSync(join(outdir, 'custom-elements.json'), 'utf8'));
+    const committed: unknown = JSON.parse(readFileSync('custom-elements.json', 'utf8'));
+    assert.deepEqual(committed, fresh, 'custom-elements.json is stale: run `npm run manifest` and commit it');
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+});
+
+test('package.json names the manifest and it documents both elements', () => {
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { customElements?: string };
+  assert.equal(pkg.customElements, 'custom-elements.json');
+  const manifest = JSON.parse(readFileSync('custom-elements.json', 'utf8')) as {
+    modules: Array<{ declarations?: Array<{ tagName?: string; attributes?: Array<{ name: string }>; events?: Array<{ name: string }>; cssParts?: unknown[] }> }>;
+  };
+  const elements = new Map(manifest.modules.flatMap((module) => module.declarations ?? []).filter((d) => d.tagName).map((d) => [d.tagName!, d]));
+  assert.deepEqual([...elements.keys()].sort(), ['lc-chat', 'lc-realtime']);
+  const chat = elements.get('lc-chat')!;
+  for (const attribute of ['conversation-id', 'members', 'unique', 'name', 'placeholder', 'lang', 'theme', 'readonly', 'page-size']) {
+    assert.ok(chat.attributes?.some((a) => a.name === attribute), `lc-chat documents ${attribute}`);
+  }
+  const events = (chat.events ?? []).map((event) => event.name).sort();
+  assert.deepEqual(events, ['lc-before-send', 'lc-conflict', 'lc-connection-change', 'lc-error', 'lc-message', 'lc-receipt', 'lc-unread-change']);
+  assert.ok((chat.cssParts ?? []).length >= 7);
+});
