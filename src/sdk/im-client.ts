@@ -113,6 +113,8 @@ export interface UnreadMessagesPayload {
 /** @internal What an IMClient needs from its Realtime. */
 export interface ClientHost {
   readonly appId: string;
+  /** The server's HTTP base URL (file uploads). */
+  readonly httpUrl: string;
   readonly deviceId: string;
   readonly plugins: Plugins;
   send(command: Command): Promise<DecodedCommand>;
@@ -153,6 +155,7 @@ export class IMClient extends EventEmitter<IMClientEvents> {
   readonly #reads: ReadBuffer;
   readonly #conversationHost: ConversationHost;
   #session: { token: string; expiresAt: number } | undefined;
+  #renewing: Promise<void> | undefined;
   #lastUnreadNotifTime: number | undefined;
   // Patches older than the client are not wanted: it has no copies of those
   // messages to update (the official SDK starts from the creation time too).
@@ -342,6 +345,30 @@ export class IMClient extends EventEmitter<IMClientEvents> {
       // Disconnected or refused: locally the client is closed either way.
     }
     this.#release();
+  }
+
+  /**
+   * The session token (`st`) the server issued at login, for the server's
+   * HTTP APIs (e.g. file uploads with `X-LC-IM-Session-Token`), so browser
+   * code needs no app key. An expired token is renewed first by re-opening
+   * the session as a reconnect, which never kicks another device.
+   * @throws Error if the client is closed or the server issued no token
+   */
+  async getSessionToken(): Promise<string> {
+    if (this.#closed) throw new Error(`client ${this.id} is closed`);
+    if (!this.#session || this.#session.expiresAt <= Date.now()) {
+      this.#renewing ??= this.#openSession(true).finally(() => {
+        this.#renewing = undefined;
+      });
+      await this.#renewing;
+    }
+    if (!this.#session) throw new Error('the server issued no session token');
+    return this.#session.token;
+  }
+
+  /** @internal Where and as which app this client reaches the server's HTTP APIs. */
+  get _httpEndpoint(): { url: string; appId: string } {
+    return { url: this.#host.httpUrl, appId: this.#host.appId };
   }
 
   /** @internal Opens the session (first login). */

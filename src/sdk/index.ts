@@ -54,6 +54,6 @@ export {
 export { EventEmitter, type EventMap, type Listener } from './event-emitter.js';
 export { ClientErrorName, ProtocolError } from './errors.js';
 export type { ConnectionState, ConnectionTimings } from './connection.js';
-export type { Plugin, Middleware } from './plugins.js';
+export { PluginError, type Plugin, type PluginPoint, type Middleware } from './plugins.js';
 export type { WebSocketConstructor, WebSocketLike } from './websocket.js';
 export { VERSION } from './version.js';

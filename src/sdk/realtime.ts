@@ -12,9 +12,9 @@ import type { Message } from './messages/message.js';
 import { RecalledMessage } from './messages/recalled-message.js';
 import { MessageRegistry, decodePayload, type MessageClass } from './messages/registry.js';
 import { TextMessage } from './messages/text-message.js';
-import { Plugins, type Plugin } from './plugins.js';
+import { Plugins, type Plugin, type PluginError } from './plugins.js';
 import { uuid } from './uuid.js';
-import { toWebSocketUrl, type WebSocketConstructor } from './websocket.js';
+import { toHttpUrl, toWebSocketUrl, type WebSocketConstructor } from './websocket.js';
 
 /** Options of {@link Realtime}. */
 export interface RealtimeOptions {
@@ -52,6 +52,11 @@ export interface RealtimeEvents {
   online: [];
   /** An error the server sent outside any request, or a fatal close (no reconnect follows). */
   error: [error: ProtocolError];
+  /**
+   * A plugin's middleware or dispatch filter threw; it was skipped and the
+   * message delivered without it. Logged with `console.error` when nobody listens.
+   */
+  pluginerror: [error: PluginError];
 }
 
 /**
@@ -89,10 +94,11 @@ export class Realtime extends EventEmitter<RealtimeEvents> {
     this.options = Object.freeze({ ...options });
     this.#url = toWebSocketUrl(options.server);
     this.#subprotocol = subprotocolFor(options);
-    this.#plugins = new Plugins(options.plugins);
+    this.#plugins = new Plugins(options.plugins ?? [], (error) => this.#reportPluginError(error));
     this.#registry.register([TextMessage, RecalledMessage, ...this.#plugins.messageClasses()]);
     this.#host = {
       appId: options.appId,
+      httpUrl: toHttpUrl(this.#url),
       deviceId: this.deviceId,
       plugins: this.#plugins,
       send: (command) => this.#send(command),
@@ -138,6 +144,22 @@ export class Realtime extends EventEmitter<RealtimeEvents> {
    */
   register(classes: MessageClass | MessageClass[]): void {
     this.#registry.register(classes);
+  }
+
+  /**
+   * Rebuilds an unsent message from its payload (`message.toJSON()`) as the
+   * class registered for its `_lctype` (a plain Message otherwise), e.g.
+   * from an outbox persisted across a page reload. Give the saved `dt` so
+   * that resending it cannot store it twice. Plugin middlewares do not run:
+   * this is the sender's own message, not a received one.
+   * @param payload the payload, or its JSON text
+   * @param options `dt`: the message's saved dedup token
+   * @throws TypeError for an invalid `dt`
+   */
+  restoreMessage(payload: unknown, options: { dt?: string } = {}): Message {
+    const message = this.#registry.parse(typeof payload === 'string' ? decodePayload(payload) : payload);
+    if (options.dt !== undefined) message.dt = options.dt;
+    return message;
   }
 
   /**
@@ -281,6 +303,12 @@ export class Realtime extends EventEmitter<RealtimeEvents> {
   async #parseMessage(raw: string): Promise<Message> {
     const payload = await this.#plugins.apply('beforeMessageParse', decodePayload(raw));
     return this.#plugins.apply('afterMessageParse', this.#registry.parse(payload));
+  }
+
+  #reportPluginError(error: PluginError): void {
+    if (this.listenerCount('pluginerror') > 0) this.emit('pluginerror', error);
+    // The guide promises the failing plugin's name in the logs.
+    else console.error(error);
   }
 
   // Browsers announce losing and regaining the network: go offline at once

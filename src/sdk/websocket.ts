@@ -84,3 +84,13 @@ export function toWebSocketUrl(server: string): string {
   }
   return url.toString();
 }
+
+/** The HTTP(S) base URL of a server given as a ws(s) URL: same host, `/` path. */
+export function toHttpUrl(wsUrl: string): string {
+  const url = new URL(wsUrl);
+  url.protocol = url.protocol === 'wss:' ? 'https:' : 'http:';
+  url.pathname = '/';
+  url.search = '';
+  url.hash = '';
+  return url.origin;
+}

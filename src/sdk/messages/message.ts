@@ -36,7 +36,7 @@ export class Message {
   #updatedAt: Date | undefined;
   // Kept across retries: the server dedupes on (conversation, from, dt), so
   // re-sending a message whose ack got lost cannot store it twice.
-  readonly #dedupToken: string;
+  #dedupToken: string;
 
   static {
     setMessageStatus = (message, status) => {
@@ -59,6 +59,38 @@ export class Message {
   /** The delivery state, one of {@link MessageStatus}. */
   get status(): MessageStatus {
     return this.#status;
+  }
+
+  /**
+   * The dedup token sent with the message: the server stores a message
+   * only once per (conversation, sender, `dt`). A fresh uuid per instance.
+   *
+   * To resend a message after a page reload without risking a duplicate,
+   * persist `dt` with the unsent payload and restore it on the new instance
+   * before sending it:
+   * ```ts
+   * const message = new TextMessage(saved.text);
+   * message.dt = saved.dt;
+   * await conversation.send(message);
+   * ```
+   */
+  get dt(): string {
+    return this.#dedupToken;
+  }
+
+  /**
+   * @throws TypeError if `dt` is not a non-empty string (at most 64 characters)
+   * @throws Error once the message is being sent or was sent: the token of
+   *   a stored message cannot change
+   */
+  set dt(dt: string) {
+    if (typeof dt !== 'string' || dt === '' || dt.length > 64) throw new TypeError(`dedup token ${String(dt)} is not a string of 1 to 64 characters`);
+    if (this.#status !== MessageStatus.NONE && this.#status !== MessageStatus.FAILED) {
+      throw new Error(`cannot change the dedup token of a message that is ${this.#status}`);
+    }
+    // An unsent message's id is its token (until the server assigns one).
+    if (this.id === this.#dedupToken) this.id = dt;
+    this.#dedupToken = dt;
   }
 
   /** When the message was last modified or recalled; its `timestamp` if never. */
