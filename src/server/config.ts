@@ -25,8 +25,18 @@ export interface ServerConfig {
   maxGarbageFrames: number;
   /** Largest file accepted by the upload endpoint, in bytes. */
   maxUploadBytes: number;
-  /** A socket whose unsent bytes exceed this is cut off as too slow. */
+  /**
+   * Unsent bytes per socket (ours plus the WebSocket's) above which chat-room
+   * messages are dropped, LOW then NORMAL; if the rest still exceeds it the
+   * socket is cut off as too slow. This bounds the memory one client can hold.
+   */
   maxBufferedBytes: number;
+  /** Above this many bytes in the WebSocket's own buffer, frames wait in our priority queue instead. */
+  writeHighWaterBytes: number;
+  /** A frame that waited this long in the queue is dropped (chat-room LOW/NORMAL) or cuts the socket off (anything else). */
+  sendQueueMaxAgeMs: number;
+  /** How long a chat-room viewer that lost its connection keeps its place for a reconnect. */
+  roomResumeMs: number;
   /** Session token lifetime in seconds. */
   sessionTokenTtl: number;
   /** SQLite `synchronous`: NORMAL survives process crashes, FULL also power loss. */
@@ -50,6 +60,9 @@ export const DEFAULTS: Omit<ServerConfig, 'dataDir' | 'apps' | 'demoDir' | 'devS
   idleTimeoutMs: 360_000,
   maxGarbageFrames: 3,
   maxBufferedBytes: 8 * 1024 * 1024,
+  writeHighWaterBytes: 256 * 1024,
+  sendQueueMaxAgeMs: 30_000,
+  roomResumeMs: 30 * 60_000,
   maxUploadBytes: 20 * 1024 * 1024,
   sessionTokenTtl: 48 * 3600,
   durability: 'process',
@@ -59,7 +72,8 @@ export const DEFAULTS: Omit<ServerConfig, 'dataDir' | 'apps' | 'demoDir' | 'devS
 /** Fills in defaults and checks ranges; throws with a message naming the bad setting. */
 export function resolveConfig(input: Partial<ServerConfig> & { dataDir: string }): ServerConfig {
   const config: ServerConfig = { ...DEFAULTS, apps: [], demoDir: null, devSigningAppId: null, ...input };
-  const positive = ['maxPayload', 'loginTimeoutMs', 'idleTimeoutMs', 'maxGarbageFrames', 'maxBufferedBytes', 'maxUploadBytes', 'sessionTokenTtl'] as const;
+  const positive = ['maxPayload', 'loginTimeoutMs', 'idleTimeoutMs', 'maxGarbageFrames', 'maxBufferedBytes', 'maxUploadBytes', 'sessionTokenTtl',
+    'writeHighWaterBytes', 'sendQueueMaxAgeMs', 'roomResumeMs'] as const;
   for (const key of positive) {
     if (!Number.isInteger(config[key]) || config[key] <= 0) throw new Error(`${key} must be a positive integer, got ${config[key]}`);
   }

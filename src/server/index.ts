@@ -11,7 +11,9 @@ import { LocalBroker } from './broker/local-broker.js';
 import { DiskFileStore } from './files/disk-file-store.js';
 import type { Broker } from './broker/types.js';
 import { resolveConfig, type ServerConfig } from './config.js';
-import { Gateway } from './gateway/gateway.js';
+import { Gateway, type SendStats } from './gateway/gateway.js';
+import { LoginMemory } from './gateway/login-memory.js';
+import { RoomRegistry } from './gateway/room-registry.js';
 import { SessionRegistry } from './gateway/session-registry.js';
 import { createHttpHandler } from './http/http-handler.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
@@ -31,11 +33,18 @@ export interface LcServer {
   readonly httpUrl: string;
   /** e.g. `ws://127.0.0.1:8787` */
   readonly wsUrl: string;
+  /** Live counts: connections, sessions and the send queues' state. */
+  stats(): ServerStats;
   /**
    * Graceful stop: refuse new connections, let commands in flight finish,
    * close sockets with 1001 (going away), commit and close the store.
    */
   close(): Promise<void>;
+}
+
+export interface ServerStats extends SendStats {
+  connections: number;
+  sessions: number;
 }
 
 export interface CreateServerOptions extends Partial<ServerConfig> {
@@ -66,7 +75,16 @@ export async function createServer(options: CreateServerOptions): Promise<LcServ
   const devApp = config.apps.find((app) => app.appId === config.devSigningAppId);
   if (devApp) config.log(`WARNING: POST /sign signs for anyone as app ${devApp.appId}. Development only: never with real users.`);
   const sessions = new SessionRegistry();
-  const gateway = new Gateway({ config, store, broker, sessions, signatures: new SignatureVerifier() });
+  const gateway = new Gateway({
+    config,
+    store,
+    broker,
+    sessions,
+    signatures: new SignatureVerifier(),
+    rooms: new RoomRegistry(config.roomResumeMs),
+    logins: new LoginMemory(),
+  });
+  const stats = (): ServerStats => ({ connections: gateway.connectionCount, sessions: sessions.size, ...gateway.sendStats() });
   const http = createHttpServer(
     createHttpHandler({
       store,
@@ -74,7 +92,7 @@ export async function createServer(options: CreateServerOptions): Promise<LcServ
       files: new DiskFileStore(join(config.dataDir, 'files')),
       maxUploadBytes: config.maxUploadBytes,
       demoDir: config.demoDir,
-      stats: () => ({ connections: gateway.connectionCount, sessions: sessions.size }),
+      stats: () => ({ ...stats() }),
     }),
   );
   gateway.attach(http);
@@ -89,6 +107,7 @@ export async function createServer(options: CreateServerOptions): Promise<LcServ
     port,
     httpUrl: `http://${host}:${port}`,
     wsUrl: `ws://${host}:${port}`,
+    stats,
     close: () =>
       (closing ??= (async () => {
         const stopped = new Promise<void>((resolve) => http.close(() => resolve()));

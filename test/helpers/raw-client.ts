@@ -3,13 +3,15 @@
  * that need exact control of frames (dedup tokens, garbage, pipelining).
  */
 import WebSocket from 'ws';
-import { CommandType, OpType, encodeCommand, fromFrame, has, type Command, type DecodedCommand } from '../../src/protocol/codec.js';
+import { CommandType, OpType, encodeCommand, fromFrame, has, type Command, type DecodedCommand, type ISessionCommand } from '../../src/protocol/codec.js';
 
 export class RawClient {
   private nextI = 1;
   private readonly pending = new Map<number, (command: DecodedCommand | null, error?: Error) => void>();
   private readonly inbox: DecodedCommand[] = [];
   private readonly waiters: ((command: DecodedCommand) => void)[] = [];
+  /** Waiters of `take`, each with what it is waiting for. */
+  private readonly takers: { match: (command: DecodedCommand) => boolean; resolve: (command: DecodedCommand) => void }[] = [];
   /** Called for every frame that is not a reply to `request`; `next()` still sees it unless this returns true. */
   onPush: ((command: DecodedCommand) => boolean | void) | undefined;
   readonly closed: Promise<{ code: number; reason: string }>;
@@ -76,9 +78,43 @@ export class RawClient {
     });
   }
 
-  /** Opens a session; rejects with the error reply if refused. */
-  async login(appId: string, clientId: string): Promise<DecodedCommand> {
-    const reply = await this.request({ cmd: CommandType.session, op: OpType.open, appId, peerId: clientId, sessionMessage: { ua: 'raw-client' } });
+  /**
+   * The first frame, queued or yet to come, that `match` accepts; frames
+   * it skips stay queued for `next()` and later `take()`s.
+   */
+  take(match: (command: DecodedCommand) => boolean, timeoutMs = 3000): Promise<DecodedCommand> {
+    const index = this.inbox.findIndex(match);
+    if (index >= 0) return Promise.resolve(this.inbox.splice(index, 1)[0]!);
+    return new Promise((resolve, reject) => {
+      const taker = {
+        match,
+        resolve: (command: DecodedCommand) => {
+          clearTimeout(timer);
+          resolve(command);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.takers.splice(this.takers.indexOf(taker), 1);
+        reject(new Error('nothing matching arrived'));
+      }, timeoutMs);
+      this.takers.push(taker);
+    });
+  }
+
+  /** Every frame queued now, emptying the queue. */
+  drain(): DecodedCommand[] {
+    return this.inbox.splice(0);
+  }
+
+  /** Opens a session; rejects with the error reply if refused. `sessionMessage` adds to (or overrides) the defaults. */
+  async login(appId: string, clientId: string, sessionMessage: ISessionCommand = {}): Promise<DecodedCommand> {
+    const reply = await this.request({
+      cmd: CommandType.session,
+      op: OpType.open,
+      appId,
+      peerId: clientId,
+      sessionMessage: { ua: 'raw-client', ...sessionMessage },
+    });
     if (reply.cmd === CommandType.error) throw new Error(`login refused: ${reply.errorMessage?.reason}`);
     return reply;
   }
@@ -95,6 +131,11 @@ export class RawClient {
       return;
     }
     if (this.onPush?.(command) === true) return;
+    const taker = this.takers.findIndex((candidate) => candidate.match(command));
+    if (taker >= 0) {
+      this.takers.splice(taker, 1)[0]!.resolve(command);
+      return;
+    }
     const waiter = this.waiters.shift();
     if (waiter) waiter(command);
     else this.inbox.push(command);

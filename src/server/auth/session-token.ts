@@ -2,8 +2,12 @@
  * Session tokens (`st`): issued at login, presented on reconnect and to the
  * HTTP file service. Stateless (an HMAC keyed from the app's master key),
  * so they survive restarts and work on every node.
+ *
+ * Each login gets its own token (a random nonce is part of it): a reconnect
+ * presenting it identifies that login, not just the client, which the
+ * single-device (tag) rules and chat-room resume rely on.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 const LABEL = 'lc-chat session token v1';
 
@@ -11,24 +15,33 @@ function key(masterKey: string): Buffer {
   return createHmac('sha256', masterKey).update(LABEL).digest();
 }
 
-function mac(masterKey: string, appId: string, clientId: string, expiresAt: number): string {
-  return createHmac('sha256', key(masterKey)).update(`${appId}\u0000${clientId}\u0000${expiresAt}`).digest('base64url');
+function mac(masterKey: string, appId: string, clientId: string, expiresAt: number, nonce: string): string {
+  const login = nonce ? `\u0000${nonce}` : '';
+  return createHmac('sha256', key(masterKey)).update(`${appId}\u0000${clientId}\u0000${expiresAt}${login}`).digest('base64url');
 }
 
-/** `<clientId as base64url>.<expiry seconds>.<mac>` */
+/** `<clientId as base64url>.<expiry seconds>.<nonce>.<mac>` */
 export function issueSessionToken(app: { appId: string; masterKey: string }, clientId: string, ttlSeconds: number, now = Date.now()): string {
   const expiresAt = Math.floor(now / 1000) + ttlSeconds;
-  return `${Buffer.from(clientId).toString('base64url')}.${expiresAt}.${mac(app.masterKey, app.appId, clientId, expiresAt)}`;
+  const nonce = randomBytes(9).toString('base64url');
+  return `${Buffer.from(clientId).toString('base64url')}.${expiresAt}.${nonce}.${mac(app.masterKey, app.appId, clientId, expiresAt, nonce)}`;
 }
 
-/** The client id the token was issued to, or undefined if it is forged, for another app, or expired. */
+/**
+ * The client id the token was issued to, or undefined if it is forged, for
+ * another app, or expired. Tokens issued before the nonce was added
+ * (`<clientId>.<expiry>.<mac>`) stay valid until they expire.
+ */
 export function verifySessionToken(app: { appId: string; masterKey: string }, token: string, now = Date.now()): string | undefined {
   const parts = token.split('.');
-  if (parts.length !== 3 || !/^\d{1,12}$/.test(parts[1]!)) return undefined;
+  if (parts.length !== 3 && parts.length !== 4) return undefined;
+  if (!/^\d{1,12}$/.test(parts[1]!)) return undefined;
+  const nonce = parts.length === 4 ? parts[2]! : '';
+  if (parts.length === 4 && !/^[\w-]{1,32}$/.test(nonce)) return undefined;
   const clientId = Buffer.from(parts[0]!, 'base64url').toString('utf8');
   const expiresAt = Number(parts[1]);
   if (expiresAt * 1000 < now) return undefined;
-  const expected = Buffer.from(mac(app.masterKey, app.appId, clientId, expiresAt));
-  const given = Buffer.from(parts[2]!);
+  const expected = Buffer.from(mac(app.masterKey, app.appId, clientId, expiresAt, nonce));
+  const given = Buffer.from(parts[parts.length - 1]!);
   return given.length === expected.length && timingSafeEqual(given, expected) ? clientId : undefined;
 }

@@ -11,6 +11,18 @@ export interface Delivery {
   payload: Uint8Array;
   /** The session that caused the push, which must not get it back. */
   excludeSessionId?: string;
+  /**
+   * A chat-room message: every node delivers it to its sessions in this
+   * room (chat rooms keep no member list), and `clientIds` is ignored.
+   */
+  roomId?: string;
+  /** `GenericCommand.priority` of a chat-room message (1 HIGH, 2 NORMAL, 3 LOW): what a slow socket may drop. */
+  priority?: number;
+  /**
+   * Single-device login: deliver only to the recipients' sessions with this
+   * tag from another device, and log those sessions out after the push.
+   */
+  takeover?: { tag: string; deviceId: string | null };
 }
 
 export interface Broker {

@@ -2,14 +2,32 @@ import type { Socket } from 'node:net';
 import type WebSocket from 'ws';
 import { encodeCommand, toFrame, type Command } from '../../protocol/codec.js';
 import type { Subprotocol } from '../../protocol/subprotocols.js';
+import { SendQueue, type FrameClass } from './send-queue.js';
 import type { Session } from './session.js';
 
 let nextConnectionId = 1;
 
+/** How much a connection may hold back for a client that does not read. */
+export interface SendLimits {
+  /** Our queue plus the WebSocket's buffer; above it chat-room frames are shed, then the socket is cut off. */
+  maxBufferedBytes: number;
+  /** Frames wait in our queue while the WebSocket's own buffer holds more than this. */
+  writeHighWaterBytes: number;
+  /** A frame queued longer is dropped (chat-room LOW/NORMAL) or cuts the socket off. */
+  maxQueueAgeMs: number;
+}
+
 /**
  * One client socket: its negotiated subprotocol, the sessions (IMClients)
- * opened on it, and a send queue that writes all frames of one event-loop
- * tick with a single syscall.
+ * opened on it, and its send queue.
+ *
+ * Frames of one event-loop tick are written together with a single
+ * syscall. While the client reads slower than we write, frames wait in a
+ * bounded queue instead of piling up in the WebSocket's buffer; there,
+ * chat-room messages are dropped (LOW first, then NORMAL) to make room,
+ * and when only undroppable frames are left over the limit, or one waited
+ * too long, the socket is cut off: a client that cannot keep up recovers
+ * from history after reconnecting, and no client can grow our memory.
  */
 export class Connection {
   readonly id = nextConnectionId++;
@@ -19,20 +37,33 @@ export class Connection {
   garbageFrames = 0;
   /** When the connection last had no session; sockets stay sessionless only briefly (4108). */
   sessionlessSince = Date.now();
+  /** Chat-room frames dropped because this client did not read fast enough. */
+  droppedFrames = 0;
+  /** Why the server cut this socket off as too slow, if it did. */
+  cutOffReason: string | null = null;
   private readonly sessionsByClient = new Map<string, Session>();
-  private outbox: (Uint8Array | string)[] = [];
+  private readonly queue = new SendQueue();
   private flushScheduled = false;
+  /** The last flush left frames behind: the client is not keeping up. */
+  private stalled = false;
+  private waitingForDrain = false;
+  private ageTimer: NodeJS.Timeout | undefined;
   private closed = false;
 
   constructor(
     private readonly ws: WebSocket,
     readonly subprotocol: Subprotocol,
-    private readonly maxBufferedBytes: number,
+    private readonly limits: SendLimits,
     readonly remoteAddress: string,
   ) {}
 
   get isOpen(): boolean {
     return !this.closed && this.ws.readyState === this.ws.OPEN;
+  }
+
+  /** Bytes accepted for this client and not yet handed to the kernel. */
+  get pendingBytes(): number {
+    return this.queue.bytes + (this.isOpen ? this.ws.bufferedAmount : 0);
   }
 
   /** Sessions by client id, in the order they were opened. */
@@ -55,18 +86,31 @@ export class Connection {
     if (this.sessionsByClient.size === 0) this.sessionlessSince = Date.now();
   }
 
-  send(command: Command): void {
-    this.sendEncoded(encodeCommand(command));
+  send(command: Command, cls: FrameClass = 'reliable'): void {
+    this.sendEncoded(encodeCommand(command), cls);
   }
 
   /** Queues already encoded bytes; the frame format is applied here. */
-  sendEncoded(bytes: Uint8Array): void {
+  sendEncoded(bytes: Uint8Array, cls: FrameClass = 'reliable'): void {
     if (!this.isOpen) return;
-    this.outbox.push(toFrame(bytes, this.subprotocol.format));
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      setImmediate(() => this.flush());
+    const backedUp = this.stalled || this.ws.bufferedAmount >= this.limits.writeHighWaterBytes;
+    // LOW messages are worth sending only to a client that keeps up.
+    if (cls === 'low' && backedUp) {
+      this.droppedFrames += 1;
+      return;
     }
+    const frame = toFrame(bytes, this.subprotocol.format);
+    // base64 text is ASCII: its length is its size.
+    this.queue.push({ frame, bytes: typeof frame === 'string' ? frame.length : frame.byteLength, cls, queuedAt: Date.now() });
+    const budget = this.limits.maxBufferedBytes - this.ws.bufferedAmount;
+    if (this.queue.bytes > budget) {
+      this.droppedFrames += this.queue.shed(budget);
+      if (this.queue.bytes > budget) {
+        this.cutOff(`more than ${this.limits.maxBufferedBytes} bytes unsent`);
+        return;
+      }
+    }
+    this.scheduleFlush();
   }
 
   /** Closes with a WebSocket close code; queued frames go out first. */
@@ -74,6 +118,7 @@ export class Connection {
     if (this.closed) return;
     this.flush();
     this.closed = true;
+    this.release();
     try {
       this.ws.close(code, reason.slice(0, 120));
     } catch {
@@ -84,28 +129,74 @@ export class Connection {
   /** Drops the socket without a close handshake (used when it is unresponsive). */
   terminate(): void {
     this.closed = true;
+    this.release();
     this.ws.terminate();
   }
 
   markClosed(): void {
     this.closed = true;
-    this.outbox = [];
+    this.release();
+  }
+
+  private cutOff(reason: string): void {
+    // No close handshake: it would wait behind the unread bytes.
+    this.cutOffReason = reason;
+    this.terminate();
+  }
+
+  private release(): void {
+    this.queue.clear();
+    clearTimeout(this.ageTimer);
+    this.ageTimer = undefined;
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flush());
   }
 
   private flush(): void {
     this.flushScheduled = false;
-    const frames = this.outbox;
-    if (frames.length === 0 || !this.isOpen) return;
-    this.outbox = [];
-    // Persisted messages are never dropped silently: a client that cannot keep
-    // up is disconnected and catches up from history when it reconnects.
-    if (this.ws.bufferedAmount > this.maxBufferedBytes) {
-      this.close(1013, 'slow consumer');
+    if (!this.isOpen || this.queue.length === 0) return;
+    const now = Date.now();
+    const { dropped, stale } = this.queue.expire(now - this.limits.maxQueueAgeMs);
+    this.droppedFrames += dropped;
+    if (stale) {
+      this.cutOff(`a frame waited more than ${this.limits.maxQueueAgeMs} ms`);
       return;
     }
     const raw = (this.ws as unknown as { _socket?: Socket })._socket;
     raw?.cork();
-    for (const frame of frames) this.ws.send(frame, { binary: typeof frame !== 'string' });
+    while (this.queue.length > 0 && this.ws.bufferedAmount < this.limits.writeHighWaterBytes) {
+      const { frame } = this.queue.shift()!;
+      this.ws.send(frame, { binary: typeof frame !== 'string' });
+    }
     if (raw) process.nextTick(() => raw.uncork());
+    this.stalled = this.queue.length > 0;
+    if (this.stalled) this.waitForRoom(raw);
+  }
+
+  /** Resumes once the socket drained; meanwhile a timer enforces the age limit. */
+  private waitForRoom(raw: Socket | undefined): void {
+    if (!this.waitingForDrain) {
+      this.waitingForDrain = true;
+      const resume = () => {
+        this.waitingForDrain = false;
+        this.scheduleFlush();
+      };
+      // `drain` comes only after a write was refused; otherwise poll briefly.
+      if (raw?.writableNeedDrain) raw.once('drain', resume);
+      else setTimeout(resume, 10).unref();
+    }
+    if (this.ageTimer === undefined) {
+      const oldest = this.queue.peek()!;
+      const wait = Math.max(0, oldest.queuedAt + this.limits.maxQueueAgeMs - Date.now()) + 1;
+      this.ageTimer = setTimeout(() => {
+        this.ageTimer = undefined;
+        this.flush();
+      }, wait);
+      this.ageTimer.unref();
+    }
   }
 }

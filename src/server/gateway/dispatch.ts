@@ -1,24 +1,38 @@
 import { CommandType, OpType, commandName, has, type Command, type DecodedCommand } from '../../protocol/codec.js';
 import { ProtocolError } from '../../protocol/errors.js';
+import { muteConversation, unmuteConversation, updateConversation } from '../handlers/attributes.js';
 import type { Handler, Request, ServerContext, SessionRequest } from '../handlers/context.js';
 import { countMembers, queryConversations, startConversation } from '../handlers/conv.js';
-import { acknowledgeDelivery, sendMessage } from '../handlers/direct.js';
+import { sendMessage } from '../handlers/direct.js';
 import { queryHistory } from '../handlers/logs.js';
-import { closeSession, openSession, querySessions } from '../handlers/session.js';
+import { addMembers, removeMembers } from '../handlers/members.js';
+import { patchMessages } from '../handlers/patch.js';
+import { acknowledgeDelivery, markRead, receiptTimestamps } from '../handlers/receipts.js';
+import { afterSessionOpened, closeSession, openSession, querySessions } from '../handlers/session.js';
 import type { Connection } from './connection.js';
 
-type Route = { handler: Handler<Request>; session: false } | { handler: Handler<SessionRequest>; session: true };
+/** Work that must follow the reply on the same socket (pushes the reply announces). */
+type After = (ctx: ServerContext, request: Request, reply: Command) => Promise<void>;
+type Route = { handler: Handler<Request>; session: false; after?: After } | { handler: Handler<SessionRequest>; session: true };
 
 const routes = new Map<string, Route>([
-  [`${CommandType.session}/${OpType.open}`, { handler: openSession, session: false }],
+  [`${CommandType.session}/${OpType.open}`, { handler: openSession, session: false, after: afterSessionOpened }],
   [`${CommandType.session}/${OpType.close}`, { handler: closeSession, session: true }],
   [`${CommandType.session}/${OpType.query}`, { handler: querySessions, session: true }],
   [`${CommandType.conv}/${OpType.start}`, { handler: startConversation, session: true }],
   [`${CommandType.conv}/${OpType.query}`, { handler: queryConversations, session: true }],
   [`${CommandType.conv}/${OpType.count}`, { handler: countMembers, session: true }],
+  [`${CommandType.conv}/${OpType.add}`, { handler: addMembers, session: true }],
+  [`${CommandType.conv}/${OpType.remove}`, { handler: removeMembers, session: true }],
+  [`${CommandType.conv}/${OpType.update}`, { handler: updateConversation, session: true }],
+  [`${CommandType.conv}/${OpType.mute}`, { handler: muteConversation, session: true }],
+  [`${CommandType.conv}/${OpType.unmute}`, { handler: unmuteConversation, session: true }],
+  [`${CommandType.conv}/${OpType.max_read}`, { handler: receiptTimestamps, session: true }],
   [`${CommandType.direct}`, { handler: sendMessage, session: true }],
   [`${CommandType.ack}`, { handler: acknowledgeDelivery, session: true }],
+  [`${CommandType.read}`, { handler: markRead, session: true }],
   [`${CommandType.logs}`, { handler: queryHistory, session: true }],
+  [`${CommandType.patch}/${OpType.modify}`, { handler: patchMessages, session: true }],
 ]);
 
 function routeKey(command: DecodedCommand): string {
@@ -44,8 +58,15 @@ export async function dispatch(ctx: ServerContext, connection: Connection, comma
       response = await route.handler(ctx, { connection, command, session });
       reply(connection, i, session.clientId, response);
     } else {
-      response = await route.handler(ctx, { connection, command, session: undefined });
+      const request = { connection, command, session: undefined };
+      response = await route.handler(ctx, request);
       reply(connection, i, response?.peerId ?? peerId, response);
+      // The request succeeded; a failure here must not turn into an error reply.
+      if (response && route.after) {
+        await route.after(ctx, request, response).catch((error: unknown) => {
+          ctx.config.log(`after ${commandName(command)}: ${error instanceof Error ? error.stack : String(error)}`);
+        });
+      }
     }
   } catch (error) {
     const protocolError = error instanceof ProtocolError ? error : internalError(ctx, command, error);

@@ -6,12 +6,27 @@ import { errorCode } from '../../protocol/errors.js';
 import { pickSubprotocol, type Subprotocol } from '../../protocol/subprotocols.js';
 import type { Delivery } from '../broker/types.js';
 import type { ServerContext } from '../handlers/context.js';
+import { deliverWills } from '../handlers/direct.js';
 import { Connection } from './connection.js';
 import { dispatch } from './dispatch.js';
+import { roomFrameClass } from './send-queue.js';
+import { endSession } from './session-end.js';
 
 /** WebSocket close code for a server shutting down (RFC 6455 "going away"). */
 export const GOING_AWAY = 1001;
 const CLOSE_GRACE_MS = 2000;
+
+/** Send-queue facts for /health and tests. */
+export interface SendStats {
+  /** Bytes waiting for all sockets (our queues and the WebSockets' buffers). */
+  pendingBytes: number;
+  /** The most any one socket has waiting. */
+  maxPendingBytes: number;
+  /** Chat-room frames dropped for slow clients since start. */
+  droppedFrames: number;
+  /** Sockets cut off as too slow since start. */
+  slowConsumersCut: number;
+}
 
 /**
  * The WebSocket side of the server: negotiates the subprotocol, decodes
@@ -25,6 +40,9 @@ export class Gateway {
   private readonly unsubscribe: () => void;
   private readonly pending = new Set<Promise<void>>();
   private accepting = true;
+  /** Counters of connections already gone. */
+  private droppedFramesClosed = 0;
+  private slowConsumersCut = 0;
 
   constructor(private readonly ctx: ServerContext) {
     this.wss = new WebSocketServer({
@@ -48,6 +66,19 @@ export class Gateway {
 
   get connectionCount(): number {
     return this.connections.size;
+  }
+
+  sendStats(): SendStats {
+    let pendingBytes = 0;
+    let maxPendingBytes = 0;
+    let droppedFrames = this.droppedFramesClosed;
+    for (const connection of this.connections) {
+      const pending = connection.pendingBytes;
+      pendingBytes += pending;
+      maxPendingBytes = Math.max(maxPendingBytes, pending);
+      droppedFrames += connection.droppedFrames;
+    }
+    return { pendingBytes, maxPendingBytes, droppedFrames, slowConsumersCut: this.slowConsumersCut };
   }
 
   /** Stops accepting, waits for commands in flight, closes every socket with 1001. */
@@ -85,7 +116,9 @@ export class Gateway {
   }
 
   private accept(ws: WebSocket, request: IncomingMessage, subprotocol: Subprotocol): void {
-    const connection = new Connection(ws, subprotocol, this.ctx.config.maxBufferedBytes, request.socket.remoteAddress ?? '');
+    const { maxBufferedBytes, writeHighWaterBytes, sendQueueMaxAgeMs } = this.ctx.config;
+    const limits = { maxBufferedBytes, writeHighWaterBytes, maxQueueAgeMs: sendQueueMaxAgeMs };
+    const connection = new Connection(ws, subprotocol, limits, request.socket.remoteAddress ?? '');
     this.connections.add(connection);
     ws.on('message', (data, isBinary) => this.receive(connection, data, isBinary));
     // ws reports protocol violations (oversized or malformed frames) here and closes the socket itself.
@@ -93,7 +126,18 @@ export class Gateway {
     ws.on('close', () => {
       connection.markClosed();
       this.connections.delete(connection);
-      for (const session of connection.sessions.values()) this.ctx.sessions.remove(session);
+      this.droppedFramesClosed += connection.droppedFrames;
+      if (connection.cutOffReason) {
+        this.slowConsumersCut += 1;
+        this.ctx.config.log(`connection ${connection.id} cut off as too slow: ${connection.cutOffReason}`);
+      }
+      for (const session of [...connection.sessions.values()]) {
+        // A server shutting down is not the client dropping out: its will messages are not due.
+        if (this.accepting && session.wills.length > 0) {
+          void deliverWills(this.ctx, session).catch((error: unknown) => this.ctx.config.log(`will messages of ${session.id}: ${String(error)}`));
+        }
+        endSession(this.ctx, session, 'dropped');
+      }
     });
   }
 
@@ -121,20 +165,38 @@ export class Gateway {
 
   /** Hands a broker push to the local sessions of its recipients. */
   private deliver(delivery: Delivery): void {
+    if (delivery.roomId !== undefined) return this.deliverToRoom(delivery, delivery.roomId);
+    const { takeover } = delivery;
     for (const clientId of delivery.clientIds) {
       const sessions = this.ctx.sessions.sessionsOf(delivery.appId, clientId);
       if (!sessions) continue;
       let bytes: Uint8Array | undefined;
-      for (const session of sessions) {
+      // A takeover logs sessions out, which changes the set: iterate a copy then.
+      for (const session of takeover ? [...sessions] : sessions) {
         if (session.id === delivery.excludeSessionId) continue;
+        if (takeover && !(session.tag === takeover.tag && session.deviceId !== takeover.deviceId)) continue;
         bytes ??= withPeerId(delivery.payload, clientId);
         session.connection.sendEncoded(bytes);
+        if (takeover) endSession(this.ctx, session, 'kicked');
       }
+    }
+  }
+
+  /** A chat-room message to this node's viewers, droppable for slow ones by its priority. */
+  private deliverToRoom(delivery: Delivery, cid: string): void {
+    const sessions = this.ctx.rooms.sessionsIn(delivery.appId, cid);
+    if (!sessions) return;
+    const cls = roomFrameClass(delivery.priority);
+    for (const session of sessions) {
+      if (session.id === delivery.excludeSessionId) continue;
+      // Viewers are distinct clients but for the odd second device: one peerId suffix each.
+      session.connection.sendEncoded(withPeerId(delivery.payload, session.clientId), cls);
     }
   }
 
   private sweep(): void {
     const now = Date.now();
+    this.ctx.rooms.sweep(now);
     const { loginTimeoutMs, idleTimeoutMs } = this.ctx.config;
     for (const connection of this.connections) {
       if (connection.sessions.size === 0) {

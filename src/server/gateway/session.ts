@@ -1,4 +1,13 @@
+import type { NewMessage } from '../store/types.js';
 import type { Connection } from './connection.js';
+
+/** A message held back until its sender's connection drops without a logout (LeanCloud's will message). */
+export interface WillMessage {
+  /** Its id was in the sender's ack already. */
+  message: NewMessage & { id: string };
+  /** `GenericCommand.priority`, for a chat room. */
+  priority: number | undefined;
+}
 
 /** An IMClient logged in on a connection. */
 export interface Session {
@@ -11,9 +20,26 @@ export interface Session {
   readonly deviceId: string | null;
   /** User agent the SDK reported, e.g. `js/4.3.1`. */
   readonly ua: string;
+  /** `sessionMessage.configBitmap` of the login (protocol.md §4.1). */
+  readonly configBitmap: number;
+  /** The session token issued at this login; a reconnect presents it. */
+  readonly token: string;
   readonly openedAt: number;
+  /** Will messages to send if the connection drops; discarded on logout. */
+  readonly wills: WillMessage[];
 }
 
 export function sessionId(connection: Connection, clientId: string): string {
   return `${connection.id}:${clientId}`;
+}
+
+/** configBitmap bit 5, CallbackResultSlice: the client reads per-member results. */
+const PARTIAL_RESULTS = 1 << 5;
+
+/**
+ * Whether member operations answer this client with `allowedPids` and
+ * `failedPids` (v4) rather than failing as a whole (v3 ignores the body).
+ */
+export function wantsPartialResults(session: Session): boolean {
+  return (session.configBitmap & PARTIAL_RESULTS) !== 0 || session.ua.startsWith('js/4');
 }

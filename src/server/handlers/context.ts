@@ -3,6 +3,8 @@ import type { SignatureVerifier } from '../auth/signature.js';
 import type { Broker } from '../broker/types.js';
 import type { ServerConfig } from '../config.js';
 import type { Connection } from '../gateway/connection.js';
+import type { LoginMemory } from '../gateway/login-memory.js';
+import type { RoomRegistry } from '../gateway/room-registry.js';
 import type { Session } from '../gateway/session.js';
 import type { SessionRegistry } from '../gateway/session-registry.js';
 import type { Store } from '../store/types.js';
@@ -13,6 +15,10 @@ export interface ServerContext {
   readonly store: Store;
   readonly broker: Broker;
   readonly sessions: SessionRegistry;
+  /** Chat-room viewers on this node. */
+  readonly rooms: RoomRegistry;
+  /** Tag and device of recent logins, by session token. */
+  readonly logins: LoginMemory;
   /** Remembers used nonces; one per server so a signature is accepted once. */
   readonly signatures: SignatureVerifier;
 }

@@ -1,6 +1,7 @@
 import { CommandType, OpType, has } from '../../protocol/codec.js';
 import { ProtocolError } from '../../protocol/errors.js';
 import { parseSort, parseWhere } from '../query/where.js';
+import type { Session } from '../gateway/session.js';
 import type { ConversationRecord } from '../store/types.js';
 import type { Handler, ServerContext } from './context.js';
 import { conversationJson } from './conversation-json.js';
@@ -8,7 +9,7 @@ import { push } from './push.js';
 import { MAX_MEMBERS, memberList, parseJsonObject } from './validate.js';
 
 /** Keys the server owns; a client cannot set them as custom attributes. */
-const RESERVED_KEYS = new Set([
+export const RESERVED_KEYS: ReadonlySet<string> = new Set([
   'objectId', 'm', 'c', 'mu', 'tr', 'sys', 'lm', 'unique', 'uniqueId', 'createdAt', 'updatedAt',
   'msg', 'msg_from', 'msg_mid', 'msg_timestamp', 'patch_timestamp', 'bin', 'ttl', 'ACL',
 ]);
@@ -27,9 +28,10 @@ export const startConversation: Handler = async (ctx, { command, session }) => {
   const { name = null, ...custom } = attributes;
   if (name !== null && typeof name !== 'string') throw ProtocolError.of('CONVERSATION_API_FAILED', 'name must be a string');
 
-  const members = memberList([...(request.m ?? []), session.clientId], 'CONVERSATION_API_FAILED');
-  if (members.length > MAX_MEMBERS) throw ProtocolError.of('CONVERSATION_FULL', `at most ${MAX_MEMBERS} members, got ${members.length}`);
   const transient = request.transient === true;
+  // A chat room keeps no member list: its creator is its first online viewer.
+  const members = transient ? [] : memberList([...(request.m ?? []), session.clientId], 'CONVERSATION_API_FAILED');
+  if (members.length > MAX_MEMBERS) throw ProtocolError.of('CONVERSATION_FULL', `at most ${MAX_MEMBERS} members, got ${members.length}`);
 
   const { conversation, created } = await ctx.store.createConversation({
     appId: session.appId,
@@ -41,7 +43,8 @@ export const startConversation: Handler = async (ctx, { command, session }) => {
     unique: request.unique === true && !transient,
     attributes: custom,
   });
-  if (created) {
+  if (transient) ctx.rooms.host(session, conversation.id);
+  else if (created) {
     const others = conversation.members.filter((id) => id !== session.clientId);
     await push(ctx, session.appId, others, {
       cmd: CommandType.conv,
@@ -79,11 +82,17 @@ export const queryConversations: Handler = async (ctx, { command, session }) => 
   return { cmd: CommandType.conv, op: OpType.results, convMessage: { results: { data: JSON.stringify(json) } } };
 };
 
-/** conv/count: the number of members. */
+/** conv/count: the number of members; for a chat room, of clients online in it. */
 export const countMembers: Handler = async (ctx, { command, session }) => {
   const conversation = await requireConversation(ctx, session.appId, command.convMessage?.cid);
-  return { cmd: CommandType.conv, op: OpType.result, convMessage: { count: conversation.members.length } };
+  const count = conversation.transient ? ctx.rooms.count(session.appId, conversation.id) : conversation.members.length;
+  return { cmd: CommandType.conv, op: OpType.result, convMessage: { count } };
 };
+
+/** A member, or for a chat room a viewer: whoever may send to and read the conversation. */
+export function isParticipant(ctx: ServerContext, session: Session, conversation: ConversationRecord): boolean {
+  return conversation.transient ? ctx.rooms.isIn(session, conversation.id) : conversation.members.includes(session.clientId);
+}
 
 export async function requireConversation(ctx: ServerContext, appId: string, cid: string | null | undefined): Promise<ConversationRecord> {
   if (!cid) throw ProtocolError.of('CONVERSATION_NOT_FOUND', 'cid is required');

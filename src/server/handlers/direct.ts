@@ -1,17 +1,31 @@
 import { randomBytes } from 'node:crypto';
-import { CommandType, has, type IDirectCommand } from '../../protocol/codec.js';
+import { CommandType, type IDirectCommand } from '../../protocol/codec.js';
 import { ProtocolError } from '../../protocol/errors.js';
-import type { Handler } from './context.js';
-import { push } from './push.js';
+import type { Session } from '../gateway/session.js';
+import { newMessageId } from '../store/ids.js';
+import type { ConversationRecord, MessageRecord, NewMessage } from '../store/types.js';
+import { isParticipant } from './conv.js';
+import type { Handler, ServerContext } from './context.js';
+import { push, pushToRoom } from './push.js';
 import { isValidClientId } from './validate.js';
 
 const MAX_DT_LENGTH = 64;
+/** Will messages one session may hold; each is kept in memory until the session ends. */
+const MAX_WILLS = 10;
 
 /**
  * direct: a message to a conversation. Persisted messages are acked only
  * after the store committed them, then pushed to every other session of
  * every member (the sender's other devices included). A retry carrying the
  * same `dt` is acked with the first message and not pushed again.
+ *
+ * Chat-room messages go to the room's online viewers instead, and only
+ * there does `GenericCommand.priority` matter: a viewer that reads too
+ * slowly misses LOW, then NORMAL ones. Receipts are for conversations only.
+ *
+ * Transient messages reach who is online now and are never stored. Will
+ * messages are acked with their id at once but stored and sent only if
+ * the sender's connection drops without a logout (`deliverWills`).
  */
 export const sendMessage: Handler = async (ctx, { command, session }) => {
   const request = command.directMessage;
@@ -24,51 +38,88 @@ export const sendMessage: Handler = async (ctx, { command, session }) => {
   if (!mentionPids.every(isValidClientId)) throw ProtocolError.of('MESSAGE_REJECTED_BY_APP', 'invalid client id in mentionPids');
 
   const conversation = await ctx.store.getConversation(session.appId, cid);
-  if (!conversation || !conversation.members.includes(session.clientId)) {
+  if (!conversation || !isParticipant(ctx, session, conversation)) {
     throw ProtocolError.of('INVALID_MESSAGING_TARGET', `${session.clientId} is not a member of ${cid}`);
   }
+  const priority = command.priority ?? undefined;
 
-  const pushed: IDirectCommand = {
-    msg: request.msg,
-    cid,
-    fromPeerId: session.clientId,
-    ...(mentionPids.length ? { mentionPids } : {}),
-    ...(request.mentionAll ? { mentionAll: true } : {}),
-  };
-  let id: string;
-  let timestamp: number;
   if (request.transient) {
-    // Transient messages are never stored: they reach whoever is online now.
-    id = randomBytes(16).toString('base64url');
-    timestamp = Date.now();
-    pushed.transient = true;
-  } else {
-    const { message, duplicate } = await ctx.store.appendMessage({
-      appId: session.appId,
-      cid,
-      from: session.clientId,
-      data: request.msg,
-      dt: request.dt || null,
-      receipt: request.r === true,
-      mentionPids,
-      mentionAll: request.mentionAll === true,
-    });
-    id = message.id;
-    timestamp = message.timestamp;
-    if (duplicate) return ack(id, timestamp);
+    const id = randomBytes(16).toString('base64url');
+    const timestamp = Date.now();
+    const pushed = { ...directOf({ cid, id, timestamp, from: session.clientId, data: request.msg, mentionPids, mentionAll: request.mentionAll === true, patchTimestamp: null }), transient: true };
+    await deliver(ctx, conversation, pushed, { excludeSessionId: session.id, priority });
+    return ack(id, timestamp);
   }
-  await push(ctx, session.appId, conversation.members, { cmd: CommandType.direct, directMessage: { ...pushed, id, timestamp } }, session.id);
-  return ack(id, timestamp);
+
+  const input: NewMessage = {
+    appId: session.appId,
+    cid,
+    from: session.clientId,
+    data: request.msg,
+    dt: request.dt || null,
+    receipt: request.r === true && !conversation.transient,
+    mentionPids,
+    mentionAll: request.mentionAll === true,
+  };
+  if (request.will) {
+    if (session.wills.length >= MAX_WILLS) throw ProtocolError.of('MESSAGE_REJECTED_BY_APP', `at most ${MAX_WILLS} will messages per session`);
+    const id = newMessageId();
+    session.wills.push({ message: { ...input, id }, priority });
+    return ack(id, Date.now());
+  }
+  const message = await publish(ctx, conversation, input, { excludeSessionId: session.id, priority });
+  return ack(message.id, message.timestamp);
 };
+
+/** The sender's connection dropped without a logout: its will messages go out now. */
+export async function deliverWills(ctx: ServerContext, session: Session): Promise<void> {
+  for (const { message, priority } of session.wills.splice(0)) {
+    const conversation = await ctx.store.getConversation(message.appId, message.cid);
+    // A member who left meanwhile has nothing more to say there.
+    if (!conversation || (!conversation.transient && !conversation.members.includes(message.from))) continue;
+    await publish(ctx, conversation, message, { priority });
+  }
+}
+
+/** Stores a message (once per `dt`) and pushes it to the members or the room's viewers. */
+async function publish(
+  ctx: ServerContext,
+  conversation: ConversationRecord,
+  input: NewMessage,
+  options: { excludeSessionId?: string; priority: number | undefined },
+): Promise<MessageRecord> {
+  const { message, duplicate } = await ctx.store.appendMessage(input);
+  if (!duplicate) await deliver(ctx, conversation, directOf(message), options);
+  return message;
+}
+
+async function deliver(
+  ctx: ServerContext,
+  conversation: ConversationRecord,
+  directMessage: IDirectCommand,
+  options: { excludeSessionId?: string; priority: number | undefined },
+): Promise<void> {
+  const command = { cmd: CommandType.direct, directMessage };
+  if (conversation.transient) {
+    await pushToRoom(ctx, conversation.appId, conversation.id, command, { excludeSessionId: options.excludeSessionId, priority: options.priority });
+  } else {
+    await push(ctx, conversation.appId, conversation.members, command, options.excludeSessionId);
+  }
+}
+
+function directOf(message: Pick<MessageRecord, 'cid' | 'id' | 'timestamp' | 'from' | 'data' | 'mentionPids' | 'mentionAll' | 'patchTimestamp'>): IDirectCommand {
+  return {
+    msg: message.data,
+    cid: message.cid,
+    id: message.id,
+    fromPeerId: message.from,
+    timestamp: message.timestamp,
+    ...(message.mentionPids.length ? { mentionPids: message.mentionPids } : {}),
+    ...(message.mentionAll ? { mentionAll: true } : {}),
+    ...(message.patchTimestamp !== null ? { patchTimestamp: message.patchTimestamp } : {}),
+  };
+}
 
 function ack(uid: string, t: number) {
   return { cmd: CommandType.ack, ackMessage: { uid, t } };
 }
-
-/** ack (no reply): the client received the conversation's messages up to `tots`. */
-export const acknowledgeDelivery: Handler = async (ctx, { command, session }) => {
-  const request = command.ackMessage;
-  if (!request?.cid || !has(request, 'tots')) return;
-  if (!(await ctx.store.isMember(session.appId, request.cid, session.clientId))) return;
-  await ctx.store.recordDelivered(session.appId, request.cid, session.clientId, request.tots!);
-};

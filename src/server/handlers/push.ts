@@ -1,5 +1,8 @@
 import { encodeCommand, type Command } from '../../protocol/codec.js';
+import type { Delivery } from '../broker/types.js';
 import type { ServerContext } from './context.js';
+
+type PushOptions = Pick<Delivery, 'excludeSessionId' | 'takeover'>;
 
 /**
  * Pushes a command to every online session of the given clients, on any
@@ -10,13 +13,34 @@ export async function push(
   appId: string,
   clientIds: string[],
   command: Command,
-  excludeSessionId?: string,
+  excludeSessionIdOrOptions?: string | PushOptions,
 ): Promise<void> {
   if (clientIds.length === 0) return;
+  const options = typeof excludeSessionIdOrOptions === 'string' ? { excludeSessionId: excludeSessionIdOrOptions } : (excludeSessionIdOrOptions ?? {});
+  await ctx.broker.publish({ appId, clientIds, payload: encode(command), ...options });
+}
+
+/**
+ * Pushes a chat-room message to the room's viewers on every node. Its
+ * priority decides what a viewer that reads too slowly may miss.
+ */
+export async function pushToRoom(
+  ctx: ServerContext,
+  appId: string,
+  cid: string,
+  command: Command,
+  options: { excludeSessionId?: string | undefined; priority: number | undefined },
+): Promise<void> {
   await ctx.broker.publish({
     appId,
-    clientIds,
-    payload: encodeCommand({ ...command, serverTs: command.serverTs ?? Date.now() }),
-    ...(excludeSessionId === undefined ? {} : { excludeSessionId }),
+    clientIds: [],
+    roomId: cid,
+    payload: encode(command),
+    ...(options.excludeSessionId === undefined ? {} : { excludeSessionId: options.excludeSessionId }),
+    ...(options.priority === undefined ? {} : { priority: options.priority }),
   });
+}
+
+function encode(command: Command): Uint8Array {
+  return encodeCommand({ ...command, serverTs: command.serverTs ?? Date.now() });
 }

@@ -1,11 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { CommandType, OpType, has, type ISessionCommand } from '../../protocol/codec.js';
+import { CommandType, OpType, has, type Command, type ISessionCommand } from '../../protocol/codec.js';
 import { ProtocolError } from '../../protocol/errors.js';
 import { sessionId, type Session } from '../gateway/session.js';
+import { endSession } from '../gateway/session-end.js';
 import { loginSigningString } from '../auth/signature.js';
 import { issueSessionToken, verifySessionToken } from '../auth/session-token.js';
 import type { AppRecord } from '../store/types.js';
 import type { Handler, Request, ServerContext } from './context.js';
+import { admitLogin } from './login.js';
+import { pushLoginState } from './login-state.js';
 import { isValidClientId } from './validate.js';
 
 const MAX_PING_IDS = 20;
@@ -25,29 +28,43 @@ export const openSession: Handler<Request> = async (ctx, { connection, command }
 
   const request = command.sessionMessage ?? undefined;
   if (app.requireSignature) verifyLogin(ctx, app, clientId, request);
+  const { tag, deviceId } = await admitLogin(ctx, app.appId, clientId, request);
   const previous = connection.sessions.get(clientId);
-  if (previous) ctx.sessions.remove(previous);
+  if (previous) endSession(ctx, previous, 'closed');
+  const token = issueSessionToken(app, clientId, ctx.config.sessionTokenTtl);
   const session: Session = {
     id: sessionId(connection, clientId),
     appId: app.appId,
     clientId,
     connection,
-    tag: request?.tag || null,
-    deviceId: request?.deviceId || null,
+    tag,
+    deviceId,
     ua: request?.ua || '',
+    configBitmap: request?.configBitmap ?? 0,
+    token,
     openedAt: Date.now(),
+    wills: [],
   };
   connection.addSession(session);
   ctx.sessions.add(session);
+  ctx.logins.remember(app.appId, token, { tag, deviceId }, ctx.config.sessionTokenTtl * 1000);
+  // The guide: a chat-room viewer that reconnects within 30 minutes is back in its room.
+  if (request?.r) ctx.rooms.resume(session, request.st || undefined);
 
   return {
     cmd: CommandType.session,
     op: OpType.opened,
     peerId: clientId,
     serverTs: Date.now(),
-    sessionMessage: { st: issueSessionToken(app, clientId, ctx.config.sessionTokenTtl), stTtl: ctx.config.sessionTokenTtl },
+    sessionMessage: { st: token, stTtl: ctx.config.sessionTokenTtl },
   };
 };
+
+/** After the `opened` reply: unread counts or offline messages, and missed patches. */
+export async function afterSessionOpened(ctx: ServerContext, { connection, command }: Request, reply: Command): Promise<void> {
+  const session = reply.peerId ? connection.sessions.get(reply.peerId) : undefined;
+  if (session) await pushLoginState(ctx, session, command.sessionMessage);
+}
 
 /**
  * A login must be signed, unless it is a reconnect presenting the session
@@ -62,9 +79,8 @@ function verifyLogin(ctx: ServerContext, app: AppRecord, clientId: string, reque
 }
 
 /** session/close: logs the client out; the socket stays for other clients. */
-export const closeSession: Handler = async (ctx, { connection, session }) => {
-  connection.removeSession(session.clientId);
-  ctx.sessions.remove(session);
+export const closeSession: Handler = async (ctx, { session }) => {
+  endSession(ctx, session, 'closed');
   return { cmd: CommandType.session, op: OpType.closed, sessionMessage: {} };
 };
 

@@ -88,6 +88,8 @@ export interface MessageRecord {
 export interface NewMessage {
   appId: string;
   cid: string;
+  /** An id handed out before the message was stored (a will message's ack); a new one by default. */
+  id?: string;
   from: string;
   data: string;
   /** Retries with the same (cid, from, dt) return the first message. */
@@ -158,6 +160,82 @@ export interface ConversationQuery {
   skip: number;
 }
 
+export interface MemberChange {
+  conversation: ConversationRecord;
+  /** The ids whose membership changed; ids that already were (or were not) members are left out. */
+  changed: string[];
+}
+
+/** One custom attribute to set: `attr.k` arrives as the path `['attr', 'k']`. */
+export interface AttributeSet {
+  path: string[];
+  value: unknown;
+}
+
+export interface ConversationUpdate {
+  /** The new name; undefined leaves it unchanged. */
+  name?: string | null;
+  attributes: AttributeSet[];
+}
+
+/** How far a member has read. */
+export interface ReadPosition {
+  /** Up to and including this message, if given and found in the conversation… */
+  messageId?: string;
+  /** …else up to every message at or before this time (ms); neither means "everything". */
+  timestamp?: number;
+}
+
+export interface ReadResult {
+  /** Messages still unread after this read. */
+  unread: number;
+  /** Timestamp (ms) of the newest message now read; 0 when none. */
+  readTimestamp: number;
+  /** Whether the member's read position moved forward. */
+  advanced: boolean;
+  lastMessage: LastMessage | null;
+}
+
+export interface UnreadState {
+  cid: string;
+  /** `last_seq - read_seq`: the member's own messages count as read. */
+  unread: number;
+  lastMessage: LastMessage | null;
+}
+
+/** The newest messages a member has not acknowledged, for the offline-push mode. */
+export interface UndeliveredBatch {
+  cid: string;
+  /** Ascending. */
+  messages: MessageRecord[];
+  /** More undelivered messages exist before the first one. */
+  hasMore: boolean;
+}
+
+/** A member's receipt timestamps (ms, 0 for never). */
+export interface MemberReceipts {
+  clientId: string;
+  /** Newest message timestamp the member acknowledged receiving. */
+  deliveredTs: number;
+  /** Newest message timestamp the member marked read. */
+  readTs: number;
+}
+
+/** A recall (`data: null`) or an edit of a message. */
+export interface MessagePatch {
+  appId: string;
+  cid: string;
+  id: string;
+  /** Who asks; only the sender may patch (4403). */
+  from: string;
+  data: string | null;
+  mentionPids: string[];
+  mentionAll: boolean;
+}
+
+/** The payload stored for a recalled message: a `RecalledMessage` to both SDKs. */
+export const RECALLED_PAYLOAD = '{"_lctype":-127}';
+
 export interface Store {
   /** Releases resources after committing everything already accepted. */
   close(): Promise<void>;
@@ -182,4 +260,37 @@ export interface Store {
   queryMessages(query: HistoryQuery): Promise<MessageRecord[]>;
   /** Records that `clientId` received the conversation's messages up to `timestamp` (ms). */
   recordDelivered(appId: string, cid: string, clientId: string, timestamp: number): Promise<void>;
+
+  /**
+   * Adds members (chat rooms have none). Throws CONVERSATION_NOT_FOUND, or
+   * CONVERSATION_FULL when the result would exceed `maxMembers`. New members
+   * start with nothing unread or undelivered: what came before they joined
+   * stays readable in the history but is not "new" to them.
+   */
+  addMembers(appId: string, cid: string, clientIds: readonly string[], maxMembers: number): Promise<MemberChange>;
+  /** Removes members; their read state goes with them. Throws CONVERSATION_NOT_FOUND. */
+  removeMembers(appId: string, cid: string, clientIds: readonly string[]): Promise<MemberChange>;
+  /** Sets the name and attribute paths, bumps `updatedAt`. Throws CONVERSATION_NOT_FOUND. */
+  updateConversation(appId: string, cid: string, update: ConversationUpdate): Promise<ConversationRecord>;
+  /** Adds `clientId` to (or removes it from) `mu`. Throws CONVERSATION_NOT_FOUND. */
+  setMuted(appId: string, cid: string, clientId: string, muted: boolean): Promise<ConversationRecord>;
+
+  /** Moves a member's read position forward; undefined when `clientId` is not a member. */
+  markRead(appId: string, cid: string, clientId: string, upTo: ReadPosition): Promise<ReadResult | undefined>;
+  /** The client's conversations with unread messages, newest first, at most `limit`. */
+  unreadConversations(appId: string, clientId: string, limit: number): Promise<UnreadState[]>;
+  /**
+   * Per conversation of the client, the newest `perConversation` messages
+   * from others that arrived after what the client acknowledged.
+   */
+  undeliveredMessages(appId: string, clientId: string, perConversation: number, maxConversations: number): Promise<UndeliveredBatch[]>;
+  /** Messages from others with `receipt` set, timestamps in [fromTs, toTs], ascending, at most `limit`. */
+  receiptMessages(appId: string, cid: string, clientId: string, fromTs: number, toTs: number, limit: number): Promise<MessageRecord[]>;
+  /** Every member's receipt timestamps. */
+  memberReceipts(appId: string, cid: string): Promise<MemberReceipts[]>;
+
+  /** Applies a recall or edit; throws MESSAGE_NOT_FOUND or MESSAGE_OWNERSHIP_REQUIRED. */
+  patchMessage(patch: MessagePatch): Promise<MessageRecord>;
+  /** Messages patched after `since` (ms) in conversations `clientId` is a member of, oldest patch first. */
+  patchesSince(appId: string, clientId: string, since: number, limit: number): Promise<MessageRecord[]>;
 }

@@ -79,6 +79,12 @@ const MIGRATIONS: readonly string[] = [
   -- History bounds given as a time without a message id.
   CREATE INDEX messages_time ON messages (app_id, cid, timestamp, seq);
   `,
+  `
+  -- Recalled and edited messages, for the patches a client missed while
+  -- offline (session open with lastPatchTime). Partial: most messages are
+  -- never patched, so the index stays small.
+  CREATE INDEX messages_patched ON messages (app_id, patch_timestamp) WHERE patch_timestamp IS NOT NULL;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

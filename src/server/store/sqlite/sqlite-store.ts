@@ -15,14 +15,25 @@ import type {
   AppRecord,
   ConversationQuery,
   ConversationRecord,
+  ConversationUpdate,
   HistoryBound,
   HistoryQuery,
+  MemberChange,
+  MemberReceipts,
+  MessagePatch,
   MessageRecord,
   NewConversation,
   NewMessage,
+  ReadPosition,
+  ReadResult,
   Store,
+  UndeliveredBatch,
+  UnreadState,
 } from '../types.js';
 import { compileConversationQuery } from './conditions-sql.js';
+import { ConversationWrites } from './conversation-writes.js';
+import { Patches } from './patches.js';
+import { ReadState } from './read-state.js';
 import { registerRegexp } from './regexp.js';
 import {
   CONVERSATION_SELECT,
@@ -70,6 +81,8 @@ interface Head {
   lastTimestamp: number;
   /** The batch's newest message in this conversation, if any. */
   last: MessageRecord | null;
+  /** Per sender in the batch, the seq of their newest message: a sender has read up to it. */
+  senders: Map<string, number>;
 }
 
 interface AppRow {
@@ -88,6 +101,9 @@ export class SqliteStore implements Store {
   private readonly sql;
   private readonly writeBatch: (inputs: NewMessage[]) => AppendOutcome[];
   private readonly insertConversation: (input: NewConversation) => { conversation: ConversationRecord; created: boolean };
+  private readonly conversationWrites: ConversationWrites;
+  private readonly readState: ReadState;
+  private readonly patches: Patches;
 
   constructor(options: SqliteStoreOptions) {
     if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
@@ -146,6 +162,10 @@ export class SqliteStore implements Store {
         `INSERT INTO messages (app_id, cid, seq, id, from_peer, data, timestamp, dt, receipt, mention_pids, mention_all, lctype)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
+      senderRead: db.prepare(
+        `UPDATE conversation_members SET read_seq = max(read_seq, ?)
+         WHERE app_id = ? AND cid = ? AND client_id = ?`,
+      ),
       updateHead: db.prepare(
         `UPDATE conversations SET last_seq = ?, lm = ?, last_msg_id = ?, last_msg_from = ?, last_msg_data = ?,
            last_msg_patch_timestamp = NULL
@@ -187,6 +207,9 @@ export class SqliteStore implements Store {
     this.writeBatch = (inputs) => writeBatch.immediate(inputs);
     const insertConversation = db.transaction((input: NewConversation) => this.createConversationInTransaction(input));
     this.insertConversation = (input) => insertConversation.immediate(input);
+    this.conversationWrites = new ConversationWrites(db);
+    this.readState = new ReadState(db);
+    this.patches = new Patches(db);
   }
 
   async close(): Promise<void> {
@@ -302,7 +325,9 @@ export class SqliteStore implements Store {
       let head = heads.get(key);
       if (head === undefined) {
         const row = this.sql.head.get(input.appId, input.cid);
-        head = row ? { appId: input.appId, cid: input.cid, lastSeq: row.last_seq, lastTimestamp: row.lm ?? 0, last: null } : null;
+        head = row
+          ? { appId: input.appId, cid: input.cid, lastSeq: row.last_seq, lastTimestamp: row.lm ?? 0, last: null, senders: new Map() }
+          : null;
         heads.set(key, head);
       }
       if (!head) return { ok: false, error: ProtocolError.of('CONVERSATION_NOT_FOUND', `no conversation ${input.cid}`) };
@@ -314,7 +339,7 @@ export class SqliteStore implements Store {
       const message: MessageRecord = {
         appId: input.appId,
         cid: input.cid,
-        id: newMessageId(),
+        id: input.id ?? newMessageId(),
         seq: head.lastSeq + 1,
         from: input.from,
         data: input.data,
@@ -343,6 +368,7 @@ export class SqliteStore implements Store {
       head.lastSeq = message.seq;
       head.lastTimestamp = message.timestamp;
       head.last = message;
+      head.senders.set(message.from, message.seq);
       return { ok: true, result: { message, duplicate: false } };
     });
     // One head update per conversation per batch, however many messages it got.
@@ -350,6 +376,8 @@ export class SqliteStore implements Store {
       if (!head?.last) continue;
       const { last } = head;
       this.sql.updateHead.run(last.seq, last.timestamp, last.id, last.from, last.data, head.appId, head.cid);
+      // Own messages are never unread: one write per sender per batch, not per member.
+      for (const [from, seq] of head.senders) this.sql.senderRead.run(seq, head.appId, head.cid, from);
     }
     return outcomes;
   }
@@ -395,6 +423,61 @@ export class SqliteStore implements Store {
   async recordDelivered(appId: string, cid: string, clientId: string, timestamp: number): Promise<void> {
     this.assertOpen();
     this.sql.recordDelivered.run(timestamp, appId, cid, clientId);
+  }
+
+  async addMembers(appId: string, cid: string, clientIds: readonly string[], maxMembers: number): Promise<MemberChange> {
+    this.assertOpen();
+    return this.conversationWrites.addMembers(appId, cid, clientIds, maxMembers);
+  }
+
+  async removeMembers(appId: string, cid: string, clientIds: readonly string[]): Promise<MemberChange> {
+    this.assertOpen();
+    return this.conversationWrites.removeMembers(appId, cid, clientIds);
+  }
+
+  async updateConversation(appId: string, cid: string, update: ConversationUpdate): Promise<ConversationRecord> {
+    this.assertOpen();
+    return this.conversationWrites.update(appId, cid, update);
+  }
+
+  async setMuted(appId: string, cid: string, clientId: string, muted: boolean): Promise<ConversationRecord> {
+    this.assertOpen();
+    return this.conversationWrites.setMuted(appId, cid, clientId, muted);
+  }
+
+  async markRead(appId: string, cid: string, clientId: string, upTo: ReadPosition): Promise<ReadResult | undefined> {
+    this.assertOpen();
+    return this.readState.markRead(appId, cid, clientId, upTo);
+  }
+
+  async unreadConversations(appId: string, clientId: string, limit: number): Promise<UnreadState[]> {
+    this.assertOpen();
+    return this.readState.unreadConversations(appId, clientId, limit);
+  }
+
+  async undeliveredMessages(appId: string, clientId: string, perConversation: number, maxConversations: number): Promise<UndeliveredBatch[]> {
+    this.assertOpen();
+    return this.readState.undeliveredMessages(appId, clientId, perConversation, maxConversations);
+  }
+
+  async receiptMessages(appId: string, cid: string, clientId: string, fromTs: number, toTs: number, limit: number): Promise<MessageRecord[]> {
+    this.assertOpen();
+    return this.readState.receiptMessages(appId, cid, clientId, fromTs, toTs, limit);
+  }
+
+  async memberReceipts(appId: string, cid: string): Promise<MemberReceipts[]> {
+    this.assertOpen();
+    return this.readState.memberReceipts(appId, cid);
+  }
+
+  async patchMessage(patch: MessagePatch): Promise<MessageRecord> {
+    this.assertOpen();
+    return this.patches.patchMessage(patch);
+  }
+
+  async patchesSince(appId: string, clientId: string, since: number, limit: number): Promise<MessageRecord[]> {
+    this.assertOpen();
+    return this.patches.patchesSince(appId, clientId, since, limit);
   }
 
   /** Prepared statements for query shapes seen recently; the values are parameters, so shapes repeat. */

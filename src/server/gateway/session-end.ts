@@ -1,0 +1,18 @@
+import type { ServerContext } from '../handlers/context.js';
+import type { Session } from './session.js';
+
+/**
+ * How a session ended: `closed` by the client (session/close, or replaced
+ * by a new login on the same socket), `dropped` with its connection, or
+ * `kicked` by the server (single-device login).
+ */
+export type SessionEnd = 'closed' | 'dropped' | 'kicked';
+
+/** Takes a session off its connection, the registry and its chat room. */
+export function endSession(ctx: ServerContext, session: Session, how: SessionEnd): void {
+  if (session.connection.sessions.get(session.clientId) === session) session.connection.removeSession(session.clientId);
+  ctx.sessions.remove(session);
+  // Only a lost connection keeps the chat-room place: the client will be back.
+  if (how === 'dropped') ctx.rooms.park(session);
+  else ctx.rooms.leaveAll(session);
+}

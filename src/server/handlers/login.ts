@@ -1,0 +1,45 @@
+/**
+ * Single-device login (protocol.md §4.1, the guide's 单点登录): among a
+ * client's sessions, one per tag. A fresh login with a tag takes over:
+ * sessions with that tag from other devices get `session closed 4111` and
+ * are logged out. A reconnect never takes over: if another device holds
+ * the tag now, the reconnect is refused with 4111 instead. No tag, no
+ * limit.
+ *
+ * Reconnects carry no tag or device id from v4 (nor from v3 holding a
+ * valid token), so the tag and device of the login a token was issued to
+ * are looked up in `ctx.logins`.
+ */
+import { CommandType, OpType, type ISessionCommand } from '../../protocol/codec.js';
+import { errorCode, ProtocolError } from '../../protocol/errors.js';
+import type { LoginFacts } from '../gateway/login-memory.js';
+import type { ServerContext } from './context.js';
+import { push } from './push.js';
+
+export async function admitLogin(ctx: ServerContext, appId: string, clientId: string, request: ISessionCommand | undefined): Promise<LoginFacts> {
+  const reconnect = request?.r === true;
+  const remembered = reconnect && request?.st ? ctx.logins.recall(appId, request.st) : undefined;
+  const tag = request?.tag || remembered?.tag || null;
+  const deviceId = request?.deviceId || remembered?.deviceId || null;
+  if (tag === null) return { tag, deviceId };
+  if (reconnect) {
+    for (const other of ctx.sessions.sessionsOf(appId, clientId) ?? []) {
+      if (other.tag === tag && other.deviceId !== deviceId) {
+        throw ProtocolError.of('SESSION_CONFLICT', `${clientId} is logged in with tag ${tag} on another device`);
+      }
+    }
+    return { tag, deviceId };
+  }
+  await push(
+    ctx,
+    appId,
+    [clientId],
+    {
+      cmd: CommandType.session,
+      op: OpType.closed,
+      sessionMessage: { code: errorCode('SESSION_CONFLICT'), reason: 'SESSION_CONFLICT', detail: `logged in with tag ${tag} on another device` },
+    },
+    { takeover: { tag, deviceId } },
+  );
+  return { tag, deviceId };
+}

@@ -1,0 +1,156 @@
+/**
+ * conv/add and conv/remove: join and quit (the client itself), invite and
+ * kick (others), for conversations (a stored member list, member events)
+ * and chat rooms (this node's online viewers, no events).
+ *
+ * Rules: anyone may join or quit; only members may add or remove others;
+ * only the creator may remove the creator (who stays `c` in any case);
+ * system conversations take no invitations or kicks from clients; at most
+ * MAX_MEMBERS members. v4 (protocol.md §4.1 configBitmap) gets per-member
+ * results (`allowedPids`, `failedPids`); other clients get all or nothing.
+ */
+import { CommandType, OpType, type Command, type IConvCommand, type IErrorCommand } from '../../protocol/codec.js';
+import { errorCode, ProtocolError, type ErrorName } from '../../protocol/errors.js';
+import { conversationSigningString } from '../auth/signature.js';
+import { wantsPartialResults, type Session } from '../gateway/session.js';
+import type { ConversationRecord } from '../store/types.js';
+import { requireConversation } from './conv.js';
+import type { Handler, ServerContext } from './context.js';
+import { push } from './push.js';
+import { MAX_MEMBERS, memberList } from './validate.js';
+
+type Action = 'add' | 'remove';
+
+/** Ids refused, grouped by reason. */
+class Failures {
+  private readonly byReason = new Map<ErrorName, { pids: string[]; detail: string }>();
+
+  add(name: ErrorName, pid: string, detail: string): void {
+    const entry = this.byReason.get(name);
+    if (entry) entry.pids.push(pid);
+    else this.byReason.set(name, { pids: [pid], detail });
+  }
+
+  has(pid: string): boolean {
+    for (const { pids } of this.byReason.values()) if (pids.includes(pid)) return true;
+    return false;
+  }
+
+  get empty(): boolean {
+    return this.byReason.size === 0;
+  }
+
+  /** For clients without per-member results: the first reason fails the whole request. */
+  throwFirst(): void {
+    const [first] = this.byReason;
+    if (first) throw ProtocolError.of(first[0], `${first[1].detail}: ${first[1].pids.join(', ')}`);
+  }
+
+  toWire(): IErrorCommand[] {
+    return [...this.byReason].map(([name, { pids, detail }]) => ({ code: errorCode(name), reason: name, detail, pids }));
+  }
+}
+
+/** conv/add */
+export const addMembers: Handler = (ctx, request) => changeMembers(ctx, request.session, request.command.convMessage, 'add');
+
+/** conv/remove */
+export const removeMembers: Handler = (ctx, request) => changeMembers(ctx, request.session, request.command.convMessage, 'remove');
+
+async function changeMembers(
+  ctx: ServerContext,
+  session: Session,
+  request: IConvCommand | null | undefined,
+  action: Action,
+): Promise<Command> {
+  const ids = memberList(request?.m ?? [], 'CONVERSATION_API_FAILED');
+  if (ids.length === 0) throw ProtocolError.of('CONVERSATION_API_FAILED', 'm must name at least one client');
+  const conversation = await requireConversation(ctx, session.appId, request?.cid);
+  await verifySignature(ctx, session, conversation.id, request, action);
+  if (conversation.transient) return changeRoom(ctx, session, conversation, ids, action);
+
+  const failures = new Failures();
+  const self = session.clientId;
+  const isMember = conversation.members.includes(self);
+  for (const id of ids) {
+    if (id === self) continue;
+    if (conversation.system) failures.add('CONVERSATION_READ_ONLY', id, 'clients may only subscribe to and leave system conversations');
+    else if (!isMember) failures.add('CONVERSATION_UPDATE_REJECTED', id, `${self} is not a member of ${conversation.id}`);
+    else if (action === 'remove' && id === conversation.creator) {
+      failures.add('CONVERSATION_OPERATION_UNAUTHORIZED', id, 'only the creator may remove the creator');
+    }
+  }
+  const partial = wantsPartialResults(session);
+  if (!partial) failures.throwFirst();
+  const allowed = ids.filter((id) => !failures.has(id));
+
+  const { conversation: after, changed } =
+    allowed.length === 0
+      ? { conversation, changed: [] }
+      : action === 'add'
+        ? await ctx.store.addMembers(session.appId, conversation.id, allowed, MAX_MEMBERS)
+        : await ctx.store.removeMembers(session.appId, conversation.id, allowed);
+
+  if (changed.length > 0) await announce(ctx, session, after, changed, action);
+  return {
+    cmd: CommandType.conv,
+    op: action === 'add' ? OpType.added : OpType.removed,
+    convMessage: { allowedPids: allowed, ...(partial && !failures.empty ? { failedPids: failures.toWire() } : {}) },
+  };
+}
+
+/**
+ * The guide's event tables: the invited get `joined` (invited), every
+ * member `members_joined`; the removed get `left` (kicked), the remaining
+ * members `members_left`. The requester's own session is included: its
+ * SDK raises the events from these pushes. Offline members get nothing
+ * (the guide: not cached).
+ */
+async function announce(ctx: ServerContext, session: Session, conversation: ConversationRecord, changed: string[], action: Action): Promise<void> {
+  const cid = conversation.id;
+  const initBy = session.clientId;
+  if (action === 'add') {
+    await push(ctx, session.appId, changed, { cmd: CommandType.conv, op: OpType.joined, convMessage: { cid, initBy } });
+    await push(ctx, session.appId, conversation.members, { cmd: CommandType.conv, op: OpType.members_joined, convMessage: { cid, m: changed, initBy } });
+  } else {
+    await push(ctx, session.appId, changed, { cmd: CommandType.conv, op: OpType.left, convMessage: { cid, initBy } });
+    await push(ctx, session.appId, conversation.members, { cmd: CommandType.conv, op: OpType.members_left, convMessage: { cid, m: changed, initBy } });
+  }
+}
+
+/** Chat rooms have no member list: a session joins or quits itself, one room at a time. */
+function changeRoom(ctx: ServerContext, session: Session, conversation: ConversationRecord, ids: string[], action: Action): Command {
+  const failures = new Failures();
+  for (const id of ids) {
+    if (id !== session.clientId) failures.add('CONVERSATION_NOT_ALLOWED', id, 'chat rooms are joined and left by the client itself');
+  }
+  const partial = wantsPartialResults(session);
+  if (!partial) failures.throwFirst();
+  const allowed = ids.filter((id) => !failures.has(id));
+  if (allowed.length > 0) {
+    if (action === 'add') ctx.rooms.join(session, conversation.id);
+    else ctx.rooms.leave(session, conversation.id);
+  }
+  return {
+    cmd: CommandType.conv,
+    op: action === 'add' ? OpType.added : OpType.removed,
+    convMessage: { allowedPids: allowed, ...(partial && !failures.empty ? { failedPids: failures.toWire() } : {}) },
+  };
+}
+
+/** Apps that require signatures want add (`invite`) and remove (`kick`) signed too (protocol.md §6). */
+async function verifySignature(
+  ctx: ServerContext,
+  session: Session,
+  cid: string,
+  request: IConvCommand | null | undefined,
+  action: Action,
+): Promise<void> {
+  const app = await ctx.store.getApp(session.appId);
+  if (!app?.requireSignature) return;
+  const signature = { signature: request?.s ?? undefined, timestamp: request?.t ?? undefined, nonce: request?.n ?? undefined };
+  const result = ctx.signatures.verify(app.masterKey, signature, (t, n) =>
+    conversationSigningString(app.appId, session.clientId, cid, request?.m ?? [], t, n, action),
+  );
+  if (!result.ok) throw ProtocolError.of('CONVERSATION_SIGNATURE_FAILED', result.reason);
+}

@@ -1,0 +1,115 @@
+/**
+ * Changes to an existing conversation row: members, name and attributes,
+ * muted members. Each runs in one IMMEDIATE transaction (read, modify,
+ * write), so two server processes on one file cannot lose each other's
+ * changes.
+ *
+ * `m` (the JSON column) and `conversation_members` (one row per member,
+ * holding the read state) always change together.
+ *
+ * `unique_key` follows the member set: a unique conversation is "the
+ * conversation of exactly these members", so after a change it answers
+ * for its new member set, and a `unique: true` create with the old set
+ * makes a new conversation. If another unique conversation already holds
+ * the new set, that older one keeps answering and this one's key becomes
+ * NULL. `unique` and `uniqueId`, which clients have seen, never change.
+ */
+import type Database from 'better-sqlite3';
+import { ProtocolError } from '../../../protocol/errors.js';
+import { applyAttributeSets } from '../attributes.js';
+import type { ConversationRecord, ConversationUpdate, MemberChange } from '../types.js';
+import { CONVERSATION_SELECT, type ConversationRow, memberSet, toConversation } from './rows.js';
+
+export class ConversationWrites {
+  readonly addMembers: (appId: string, cid: string, clientIds: readonly string[], maxMembers: number) => MemberChange;
+  readonly removeMembers: (appId: string, cid: string, clientIds: readonly string[]) => MemberChange;
+  readonly update: (appId: string, cid: string, update: ConversationUpdate) => ConversationRecord;
+  readonly setMuted: (appId: string, cid: string, clientId: string, muted: boolean) => ConversationRecord;
+
+  constructor(db: Database.Database) {
+    const sql = {
+      get: db.prepare<[string, string], ConversationRow>(`SELECT ${CONVERSATION_SELECT} FROM conversations c WHERE c.app_id = ? AND c.id = ?`),
+      uniqueHolder: db.prepare<[string, string], { id: string }>('SELECT id FROM conversations WHERE app_id = ? AND unique_key = ?'),
+      setMembers: db.prepare('UPDATE conversations SET members = ?, unique_key = ?, updated_at = ? WHERE app_id = ? AND id = ?'),
+      // A new member has read and received everything up to now.
+      insertMember: db.prepare(
+        `INSERT OR IGNORE INTO conversation_members (app_id, cid, client_id, joined_at, delivered_ts, read_seq, read_ts)
+         VALUES (?, ?, ?, ?, ?, ?, 0)`,
+      ),
+      deleteMember: db.prepare('DELETE FROM conversation_members WHERE app_id = ? AND cid = ? AND client_id = ?'),
+      setAttributes: db.prepare('UPDATE conversations SET name = ?, attrs = ?, updated_at = ? WHERE app_id = ? AND id = ?'),
+      setMuted: db.prepare('UPDATE conversations SET muted = ?, updated_at = ? WHERE app_id = ? AND id = ?'),
+    };
+
+    const load = (appId: string, cid: string): ConversationRecord => {
+      const row = sql.get.get(appId, cid);
+      if (!row) throw ProtocolError.of('CONVERSATION_NOT_FOUND', `no conversation ${cid}`);
+      return toConversation(row);
+    };
+    // updatedAt never goes backwards, even if the clock does.
+    const nextUpdate = (conversation: ConversationRecord): number => Math.max(Date.now(), conversation.updatedAt);
+
+    const writeMembers = (conversation: ConversationRecord, members: string[], now: number): void => {
+      const json = JSON.stringify(members);
+      let uniqueKey: string | null = null;
+      if (conversation.unique && members.length > 0) {
+        const holder = sql.uniqueHolder.get(conversation.appId, json);
+        uniqueKey = holder && holder.id !== conversation.id ? null : json;
+      }
+      sql.setMembers.run(json, uniqueKey, now, conversation.appId, conversation.id);
+    };
+
+    const add = (appId: string, cid: string, clientIds: readonly string[], maxMembers: number): MemberChange => {
+      const conversation = load(appId, cid);
+      const current = new Set(conversation.members);
+      const changed = memberSet(clientIds).filter((id) => !current.has(id));
+      if (changed.length === 0) return { conversation, changed };
+      if (current.size + changed.length > maxMembers) {
+        throw ProtocolError.of('CONVERSATION_FULL', `at most ${maxMembers} members; ${current.size} + ${changed.length} would exceed it`);
+      }
+      const now = nextUpdate(conversation);
+      for (const clientId of changed) {
+        sql.insertMember.run(appId, cid, clientId, now, conversation.lastMessageAt ?? 0, conversation.lastSeq);
+      }
+      writeMembers(conversation, memberSet([...current, ...changed]), now);
+      return { conversation: load(appId, cid), changed };
+    };
+
+    const remove = (appId: string, cid: string, clientIds: readonly string[]): MemberChange => {
+      const conversation = load(appId, cid);
+      const leaving = new Set(clientIds);
+      const changed = conversation.members.filter((id) => leaving.has(id));
+      if (changed.length === 0) return { conversation, changed };
+      const now = nextUpdate(conversation);
+      for (const clientId of changed) sql.deleteMember.run(appId, cid, clientId);
+      writeMembers(conversation, conversation.members.filter((id) => !leaving.has(id)), now);
+      return { conversation: load(appId, cid), changed };
+    };
+
+    const update = (appId: string, cid: string, change: ConversationUpdate): ConversationRecord => {
+      const conversation = load(appId, cid);
+      const name = change.name === undefined ? conversation.name : change.name;
+      const attributes = applyAttributeSets(conversation.attributes, change.attributes);
+      sql.setAttributes.run(name, JSON.stringify(attributes), nextUpdate(conversation), appId, cid);
+      return load(appId, cid);
+    };
+
+    const mute = (appId: string, cid: string, clientId: string, muted: boolean): ConversationRecord => {
+      const conversation = load(appId, cid);
+      const others = conversation.mutedMembers.filter((id) => id !== clientId);
+      const next = memberSet(muted ? [...others, clientId] : others);
+      if (next.length === conversation.mutedMembers.length && muted === conversation.mutedMembers.includes(clientId)) return conversation;
+      sql.setMuted.run(JSON.stringify(next), nextUpdate(conversation), appId, cid);
+      return load(appId, cid);
+    };
+
+    const immediate = <A extends unknown[], R>(fn: (...args: A) => R): ((...args: A) => R) => {
+      const transaction = db.transaction(fn);
+      return (...args: A) => transaction.immediate(...args);
+    };
+    this.addMembers = immediate(add);
+    this.removeMembers = immediate(remove);
+    this.update = immediate(update);
+    this.setMuted = immediate(mute);
+  }
+}

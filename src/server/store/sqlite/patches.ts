@@ -1,0 +1,69 @@
+/**
+ * Recall and edit of stored messages. The patched payload replaces the
+ * original (a recall stores `RECALLED_PAYLOAD`), `patch_timestamp` records
+ * when, and the conversation's last-message copy follows when the patched
+ * message is the last one.
+ */
+import type Database from 'better-sqlite3';
+import { ProtocolError } from '../../../protocol/errors.js';
+import { RECALLED_PAYLOAD, type MessagePatch, type MessageRecord } from '../types.js';
+import { lctypeOf, MESSAGE_SELECT, type MessageRow, toMessage } from './rows.js';
+
+export class Patches {
+  readonly patchMessage: (patch: MessagePatch) => MessageRecord;
+  private readonly sql;
+
+  constructor(db: Database.Database) {
+    this.sql = {
+      message: db.prepare<[string, string, string], MessageRow>(`SELECT ${MESSAGE_SELECT} FROM messages WHERE id = ? AND app_id = ? AND cid = ?`),
+      patch: db.prepare(
+        `UPDATE messages SET data = ?, lctype = ?, patch_timestamp = ?, mention_pids = ?, mention_all = ?
+         WHERE app_id = ? AND cid = ? AND seq = ?`,
+      ),
+      patchHead: db.prepare(
+        `UPDATE conversations SET last_msg_data = ?, last_msg_patch_timestamp = ?
+         WHERE app_id = ? AND id = ? AND last_msg_id = ?`,
+      ),
+      since: db.prepare<[string, number, string, string, number], MessageRow>(
+        `SELECT ${MESSAGE_SELECT} FROM messages
+         WHERE app_id = ? AND patch_timestamp > ?
+           AND cid IN (SELECT cm.cid FROM conversation_members cm WHERE cm.app_id = ? AND cm.client_id = ?)
+         ORDER BY patch_timestamp LIMIT ?`,
+      ),
+    };
+    const transaction = db.transaction((patch: MessagePatch) => this.patchInTransaction(patch));
+    this.patchMessage = (patch) => transaction.immediate(patch);
+  }
+
+  private patchInTransaction(patch: MessagePatch): MessageRecord {
+    const row = this.sql.message.get(patch.id, patch.appId, patch.cid);
+    if (!row) throw ProtocolError.of('MESSAGE_NOT_FOUND', `no message ${patch.id} in ${patch.cid}`);
+    const original = toMessage(row);
+    if (original.from !== patch.from) throw ProtocolError.of('MESSAGE_OWNERSHIP_REQUIRED', `${patch.from} did not send ${patch.id}`);
+    const recall = patch.data === null;
+    const patched: MessageRecord = {
+      ...original,
+      data: patch.data ?? RECALLED_PAYLOAD,
+      // Strictly after any earlier patch of this message, so "patched since" never misses one.
+      patchTimestamp: Math.max(Date.now(), (original.patchTimestamp ?? 0) + 1),
+      mentionPids: recall ? [] : [...patch.mentionPids],
+      mentionAll: recall ? false : patch.mentionAll,
+    };
+    this.sql.patch.run(
+      patched.data,
+      lctypeOf(patched.data),
+      patched.patchTimestamp,
+      JSON.stringify(patched.mentionPids),
+      patched.mentionAll ? 1 : 0,
+      patched.appId,
+      patched.cid,
+      patched.seq,
+    );
+    this.sql.patchHead.run(patched.data, patched.patchTimestamp, patched.appId, patched.cid, patched.id);
+    return patched;
+  }
+
+  patchesSince(appId: string, clientId: string, since: number, limit: number): MessageRecord[] {
+    return this.sql.since.all(appId, since, appId, clientId, limit).map(toMessage);
+  }
+}

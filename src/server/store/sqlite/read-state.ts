@@ -1,0 +1,112 @@
+/**
+ * Per-member read and delivery state, kept in `conversation_members`:
+ * `read_seq` (unread = the conversation's `last_seq - read_seq`, so a new
+ * message costs no write per member), `read_ts` and `delivered_ts` (the
+ * newest message timestamps read and acknowledged, for receipts).
+ *
+ * Every "conversations of this client" query starts from the member index
+ * `(app_id, client_id)` and joins conversations by primary key.
+ */
+import type Database from 'better-sqlite3';
+import type { MemberReceipts, MessageRecord, ReadPosition, ReadResult, UndeliveredBatch, UnreadState } from '../types.js';
+import { CONVERSATION_SELECT, type ConversationRow, MESSAGE_SELECT, type MessageRow, toConversation, toMessage } from './rows.js';
+
+interface MemberRow {
+  read_seq: number;
+  read_ts: number;
+}
+
+export class ReadState {
+  readonly markRead: (appId: string, cid: string, clientId: string, upTo: ReadPosition) => ReadResult | undefined;
+  private readonly sql;
+
+  constructor(db: Database.Database) {
+    this.sql = {
+      member: db.prepare<[string, string, string], MemberRow>(
+        'SELECT read_seq, read_ts FROM conversation_members WHERE app_id = ? AND cid = ? AND client_id = ?',
+      ),
+      conversation: db.prepare<[string, string], ConversationRow>(`SELECT ${CONVERSATION_SELECT} FROM conversations c WHERE c.app_id = ? AND c.id = ?`),
+      seqOfMessage: db.prepare<[string, string, string], { seq: number }>('SELECT seq FROM messages WHERE id = ? AND app_id = ? AND cid = ?'),
+      lastSeqAtOrBefore: db.prepare<[string, string, number], { seq: number }>(
+        'SELECT seq FROM messages WHERE app_id = ? AND cid = ? AND timestamp <= ? ORDER BY timestamp DESC, seq DESC LIMIT 1',
+      ),
+      timestampOfSeq: db.prepare<[string, string, number], { timestamp: number }>(
+        'SELECT timestamp FROM messages WHERE app_id = ? AND cid = ? AND seq = ?',
+      ),
+      setRead: db.prepare('UPDATE conversation_members SET read_seq = ?, read_ts = ? WHERE app_id = ? AND cid = ? AND client_id = ?'),
+      unread: db.prepare<[string, string, number], ConversationRow & { read_seq: number }>(
+        `SELECT ${CONVERSATION_SELECT}, m.read_seq FROM conversation_members m
+         CROSS JOIN conversations c ON c.app_id = m.app_id AND c.id = m.cid
+         WHERE m.app_id = ? AND m.client_id = ? AND c.last_seq > m.read_seq
+         ORDER BY c.lm DESC LIMIT ?`,
+      ),
+      undeliveredConversations: db.prepare<[string, string, number], { cid: string; delivered_ts: number }>(
+        `SELECT c.id AS cid, m.delivered_ts FROM conversation_members m
+         CROSS JOIN conversations c ON c.app_id = m.app_id AND c.id = m.cid
+         WHERE m.app_id = ? AND m.client_id = ? AND c.lm > m.delivered_ts
+         ORDER BY c.lm DESC LIMIT ?`,
+      ),
+      newestFromOthersAfter: db.prepare<[string, string, number, string, number], MessageRow>(
+        `SELECT ${MESSAGE_SELECT} FROM messages WHERE app_id = ? AND cid = ? AND timestamp > ? AND from_peer <> ?
+         ORDER BY timestamp DESC, seq DESC LIMIT ?`,
+      ),
+      receiptMessages: db.prepare<[string, string, number, number, string, number], MessageRow>(
+        `SELECT ${MESSAGE_SELECT} FROM messages WHERE app_id = ? AND cid = ? AND timestamp BETWEEN ? AND ?
+           AND receipt = 1 AND from_peer <> ?
+         ORDER BY timestamp, seq LIMIT ?`,
+      ),
+      receipts: db.prepare<[string, string], { client_id: string; delivered_ts: number; read_ts: number }>(
+        'SELECT client_id, delivered_ts, read_ts FROM conversation_members WHERE app_id = ? AND cid = ? ORDER BY client_id',
+      ),
+    };
+    const transaction = db.transaction((appId: string, cid: string, clientId: string, upTo: ReadPosition) =>
+      this.markReadInTransaction(appId, cid, clientId, upTo),
+    );
+    this.markRead = (...args) => transaction.immediate(...args);
+  }
+
+  private markReadInTransaction(appId: string, cid: string, clientId: string, upTo: ReadPosition): ReadResult | undefined {
+    const member = this.sql.member.get(appId, cid, clientId);
+    const row = member && this.sql.conversation.get(appId, cid);
+    if (!member || !row) return undefined;
+    const conversation = toConversation(row);
+    let target = conversation.lastSeq;
+    const byId = upTo.messageId === undefined ? undefined : this.sql.seqOfMessage.get(upTo.messageId, appId, cid);
+    if (byId) target = byId.seq;
+    else if (upTo.timestamp !== undefined) target = this.sql.lastSeqAtOrBefore.get(appId, cid, upTo.timestamp)?.seq ?? 0;
+    // Reads never move backwards: an older device may report an older position.
+    const readSeq = Math.max(member.read_seq, Math.min(target, conversation.lastSeq));
+    const newest = readSeq > 0 ? (this.sql.timestampOfSeq.get(appId, cid, readSeq)?.timestamp ?? 0) : 0;
+    const readTs = Math.max(member.read_ts, newest);
+    const advanced = readSeq > member.read_seq || readTs > member.read_ts;
+    if (advanced) this.sql.setRead.run(readSeq, readTs, appId, cid, clientId);
+    return { unread: conversation.lastSeq - readSeq, readTimestamp: readTs, advanced, lastMessage: conversation.lastMessage };
+  }
+
+  unreadConversations(appId: string, clientId: string, limit: number): UnreadState[] {
+    return this.sql.unread.all(appId, clientId, limit).map((row) => {
+      const conversation = toConversation(row);
+      return { cid: conversation.id, unread: conversation.lastSeq - row.read_seq, lastMessage: conversation.lastMessage };
+    });
+  }
+
+  undeliveredMessages(appId: string, clientId: string, perConversation: number, maxConversations: number): UndeliveredBatch[] {
+    const batches: UndeliveredBatch[] = [];
+    for (const { cid, delivered_ts } of this.sql.undeliveredConversations.all(appId, clientId, maxConversations)) {
+      // One row past the page tells whether there is more.
+      const rows = this.sql.newestFromOthersAfter.all(appId, cid, delivered_ts, clientId, perConversation + 1);
+      if (rows.length === 0) continue;
+      const hasMore = rows.length > perConversation;
+      batches.push({ cid, messages: rows.slice(0, perConversation).reverse().map(toMessage), hasMore });
+    }
+    return batches;
+  }
+
+  receiptMessages(appId: string, cid: string, clientId: string, fromTs: number, toTs: number, limit: number): MessageRecord[] {
+    return this.sql.receiptMessages.all(appId, cid, fromTs, toTs, clientId, limit).map(toMessage);
+  }
+
+  memberReceipts(appId: string, cid: string): MemberReceipts[] {
+    return this.sql.receipts.all(appId, cid).map((row) => ({ clientId: row.client_id, deliveredTs: row.delivered_ts, readTs: row.read_ts }));
+  }
+}
