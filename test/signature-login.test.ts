@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { signFor } from '../src/server/auth/signature-handler.js';
 import { loginSigningString, sign } from '../src/server/auth/signature.js';
-import { v3, v4, type OfficialClient } from './helpers/official-sdk.js';
+import { v3, v4, type OfficialClient, type OfficialConversation } from './helpers/official-sdk.js';
 import { TEST_APP, startTestServer, type TestServer } from './helpers/server.js';
 
 let server: TestServer;
@@ -62,3 +62,33 @@ test('the development app signs at POST /sign, and those signatures log in', asy
   clients.push(client);
   assert.equal(client.id, 'dev-user');
 });
+
+for (const sdk of [v3, v4]) {
+  test(`${sdk.version}: signed create, add and remove are accepted; a bad conversation signature gets 4302`, async () => {
+    const realtime = sdk.realtime({ appId: server.appId, appKey: server.appKey, wsUrl: server.wsUrl });
+    realtimes.push(realtime as unknown as { _close(): void });
+    let forge = false;
+    const client = await (realtime as unknown as { createIMClient(id: string, options: object): Promise<OfficialClient> }).createIMClient(
+      `signer-${sdk.version}`,
+      {
+        signatureFactory: (clientId: string) => signFor(TEST_APP, { kind: 'login', clientId }),
+        conversationSignatureFactory: (conversationId: string | null, clientId: string, members: string[], action: 'create' | 'add' | 'remove') =>
+          forge
+            ? signFor({ ...TEST_APP, masterKey: 'not-the-master-key' }, { kind: 'conversation', clientId, conversationId, members, action })
+            : signFor(TEST_APP, { kind: 'conversation', clientId, conversationId, members, action }),
+      },
+    );
+    clients.push(client);
+    const conversation = (await client.createConversation({ members: ['bob', 'carol'] })) as OfficialConversation & {
+      add(ids: string[]): Promise<unknown>;
+      remove(ids: string[]): Promise<unknown>;
+    };
+    await conversation.add(['dave']);
+    await conversation.remove(['carol']);
+    const stored = await server.server.store.getConversation(server.appId, conversation.id);
+    assert.deepEqual(stored?.members, ['bob', 'dave', `signer-${sdk.version}`]);
+    forge = true;
+    await assert.rejects(conversation.add(['erin']), (error: Error & { code?: number }) => error.code === 4302);
+    await assert.rejects(client.createConversation({ members: ['frank'] }), (error: Error & { code?: number }) => error.code === 4302);
+  });
+}

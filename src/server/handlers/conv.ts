@@ -5,6 +5,7 @@ import type { Session } from '../gateway/session.js';
 import type { ConversationRecord } from '../store/types.js';
 import type { Handler, ServerContext } from './context.js';
 import { conversationJson } from './conversation-json.js';
+import { verifyConversationSignature } from './conversation-signature.js';
 import { push } from './push.js';
 import { MAX_MEMBERS, memberList, parseJsonObject } from './validate.js';
 
@@ -28,6 +29,7 @@ export const startConversation: Handler = async (ctx, { command, session }) => {
   const { name = null, ...custom } = attributes;
   if (name !== null && typeof name !== 'string') throw ProtocolError.of('CONVERSATION_API_FAILED', 'name must be a string');
 
+  await verifyConversationSignature(ctx, session, null, request, 'create');
   const transient = request.transient === true;
   // A chat room keeps no member list: its creator is its first online viewer.
   const members = transient ? [] : memberList([...(request.m ?? []), session.clientId], 'CONVERSATION_API_FAILED');

@@ -11,11 +11,11 @@
  */
 import { CommandType, OpType, type Command, type IConvCommand, type IErrorCommand } from '../../protocol/codec.js';
 import { errorCode, ProtocolError, type ErrorName } from '../../protocol/errors.js';
-import { conversationSigningString } from '../auth/signature.js';
 import { wantsPartialResults, type Session } from '../gateway/session.js';
 import type { ConversationRecord } from '../store/types.js';
 import { requireConversation } from './conv.js';
 import type { Handler, ServerContext } from './context.js';
+import { verifyConversationSignature } from './conversation-signature.js';
 import { push } from './push.js';
 import { MAX_MEMBERS, memberList } from './validate.js';
 
@@ -66,7 +66,7 @@ async function changeMembers(
   const ids = memberList(request?.m ?? [], 'CONVERSATION_API_FAILED');
   if (ids.length === 0) throw ProtocolError.of('CONVERSATION_API_FAILED', 'm must name at least one client');
   const conversation = await requireConversation(ctx, session.appId, request?.cid);
-  await verifySignature(ctx, session, conversation.id, request, action);
+  await verifyConversationSignature(ctx, session, conversation.id, request, action);
   if (conversation.transient) return changeRoom(ctx, session, conversation, ids, action);
 
   const failures = new Failures();
@@ -138,19 +138,3 @@ function changeRoom(ctx: ServerContext, session: Session, conversation: Conversa
   };
 }
 
-/** Apps that require signatures want add (`invite`) and remove (`kick`) signed too (protocol.md §6). */
-async function verifySignature(
-  ctx: ServerContext,
-  session: Session,
-  cid: string,
-  request: IConvCommand | null | undefined,
-  action: Action,
-): Promise<void> {
-  const app = await ctx.store.getApp(session.appId);
-  if (!app?.requireSignature) return;
-  const signature = { signature: request?.s ?? undefined, timestamp: request?.t ?? undefined, nonce: request?.n ?? undefined };
-  const result = ctx.signatures.verify(app.masterKey, signature, (t, n) =>
-    conversationSigningString(app.appId, session.clientId, cid, request?.m ?? [], t, n, action),
-  );
-  if (!result.ok) throw ProtocolError.of('CONVERSATION_SIGNATURE_FAILED', result.reason);
-}
