@@ -110,3 +110,75 @@ declare global {
     'lc-error': LcErrorEvent;
   }
 }
+
+/** The user chose a conversation in `<lc-conversation-list>`. */
+export class LcConversationSelectEvent extends Event {
+  static readonly eventName = 'lc-conversation-select';
+  constructor(
+    readonly conversationId: string,
+    /** The SDK conversation, when the list has it from the network (not only from the cache). */
+    readonly conversation: Conversation | undefined,
+  ) {
+    super(LcConversationSelectEvent.eventName, INIT);
+  }
+}
+
+/**
+ * The user asked for a new conversation in `<lc-conversation-list>`. The
+ * list does nothing else: the page opens its own picker (or hides the
+ * button with `no-new`).
+ */
+export class LcNewConversationEvent extends Event {
+  static readonly eventName = 'lc-new-conversation';
+  constructor() {
+    super(LcNewConversationEvent.eventName, INIT);
+  }
+}
+
+/** A danmaku comment, as `<lc-live-room>` reports it. */
+export interface DanmakuInfo {
+  readonly id: string;
+  readonly from: string;
+  readonly text: string;
+  readonly mode: 'scroll' | 'top' | 'bottom';
+  /** 1 HIGH, 2 NORMAL, 3 LOW (`MessagePriority`). */
+  readonly priority: number;
+  readonly own: boolean;
+}
+
+/** A comment started showing on the overlay. */
+export class LcDanmakuStartEvent extends Event {
+  static readonly eventName = 'lc-danmaku-start';
+  constructor(readonly danmaku: DanmakuInfo) {
+    super(LcDanmakuStartEvent.eventName, INIT);
+  }
+}
+
+/** A comment left the overlay. */
+export class LcDanmakuEndEvent extends Event {
+  static readonly eventName = 'lc-danmaku-end';
+  constructor(readonly danmaku: DanmakuInfo) {
+    super(LcDanmakuEndEvent.eventName, INIT);
+  }
+}
+
+/** A comment was not shown: `density` (over `max-on-screen` or no free lane), or `filter` (keyword filter). */
+export class LcDanmakuDropEvent extends Event {
+  static readonly eventName = 'lc-danmaku-drop';
+  constructor(
+    readonly danmaku: DanmakuInfo,
+    readonly reason: 'density' | 'filter',
+  ) {
+    super(LcDanmakuDropEvent.eventName, INIT);
+  }
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'lc-conversation-select': LcConversationSelectEvent;
+    'lc-new-conversation': LcNewConversationEvent;
+    'lc-danmaku-start': LcDanmakuStartEvent;
+    'lc-danmaku-end': LcDanmakuEndEvent;
+    'lc-danmaku-drop': LcDanmakuDropEvent;
+  }
+}

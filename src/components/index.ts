@@ -11,6 +11,11 @@
 export * from '../sdk/index.js';
 export { LcRealtime } from './lc-realtime/lc-realtime.js';
 export { LcChat } from './lc-chat/lc-chat.js';
+export { LcConversationList, type ConversationListItem } from './lc-conversation-list/lc-conversation-list.js';
+export { previewText } from './renderers/preview.js';
+export { LcSupport, visitorId } from './lc-support/lc-support.js';
+export { LcLiveRoom, DANMAKU_KEY } from './lc-live-room/lc-live-room.js';
+export type { DanmakuMode, DanmakuInput } from './lc-live-room/danmaku-stage.js';
 export { registerRenderer } from './renderers/registry.js';
 export type { MessageRenderer, RenderContext, RenderResult, RendererName } from './renderers/types.js';
 export { safeUrl } from './renderers/safe-url.js';
@@ -24,6 +29,12 @@ export {
   LcMessageEvent,
   LcReceiptEvent,
   LcUnreadChangeEvent,
+  LcConversationSelectEvent,
+  LcNewConversationEvent,
+  LcDanmakuStartEvent,
+  LcDanmakuEndEvent,
+  LcDanmakuDropEvent,
+  type DanmakuInfo,
 } from './events.js';
 export { SharedClient, type ConnectionState, type ConversationSpec, type OutgoingDraft } from './client/shared-client.js';
 export { acquireClient, releaseClient, openClients } from './client/client-registry.js';

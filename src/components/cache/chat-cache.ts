@@ -34,6 +34,14 @@ export interface CachedConversation {
   /** For conversations opened by members: `unique:a,b` (sorted), to find the id again offline. */
   key?: string;
   updatedAt: number;
+  /** The newest message known (for `<lc-conversation-list>`'s preview). */
+  lastMessage?: ChatMessage;
+  /** Time of the newest activity (ms), for ordering the list. */
+  lastMessageAt?: number;
+  /** Unread messages as last known. */
+  unread?: number;
+  /** Whether it came from a query of the user's conversations (shown by `<lc-conversation-list>` offline). */
+  listed?: boolean;
 }
 
 export interface ChatCache {
@@ -50,7 +58,10 @@ export interface ChatCache {
   deleteOutbox(localId: string): Promise<void>;
   conversation(id: string): Promise<CachedConversation | undefined>;
   conversationByKey(key: string): Promise<CachedConversation | undefined>;
+  /** Stores a conversation; fields it leaves out keep their cached values. */
   putConversation(conversation: CachedConversation): Promise<void>;
+  /** Every cached conversation. */
+  conversations(): Promise<CachedConversation[]>;
   /** Forgets everything (logging out). */
   clear(): Promise<void>;
   close(): void;

@@ -109,7 +109,14 @@ class IdbCache implements ChatCache {
   }
 
   async putConversation(conversation: CachedConversation): Promise<void> {
-    await this.#db.put('conversations', conversation);
+    const tx = this.#db.transaction('conversations', 'readwrite');
+    const existing = await tx.store.get(conversation.id);
+    await tx.store.put({ ...existing, ...conversation });
+    await tx.done;
+  }
+
+  conversations(): Promise<CachedConversation[]> {
+    return this.#db.getAll('conversations');
   }
 
   async clear(): Promise<void> {

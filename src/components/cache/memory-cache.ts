@@ -60,7 +60,11 @@ export class MemoryCache implements ChatCache {
   }
 
   async putConversation(conversation: CachedConversation): Promise<void> {
-    this.#conversations.set(conversation.id, structuredClone(conversation));
+    this.#conversations.set(conversation.id, structuredClone({ ...this.#conversations.get(conversation.id), ...conversation }));
+  }
+
+  async conversations(): Promise<CachedConversation[]> {
+    return [...this.#conversations.values()].map((conversation) => structuredClone(conversation));
   }
 
   async clear(): Promise<void> {

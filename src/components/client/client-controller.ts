@@ -1,0 +1,112 @@
+/**
+ * How an `lc-*` element other than `<lc-chat>` gets its shared client: from
+ * its own connection attributes (through the page-wide registry), else from
+ * the nearest `<lc-realtime>`. Calls `changed` when the client changes.
+ */
+import { ContextConsumer } from '@lit/context';
+import type { ReactiveController, ReactiveElement } from 'lit';
+import { ensureContextRoot, realtimeContext } from '../context/realtime-context.js';
+import { clientKey, completeOptions, type ClientOptions } from './client-options.js';
+import { acquireClient, releaseClient } from './client-registry.js';
+import type { SharedClient } from './shared-client.js';
+
+/** The connection attributes an element may carry. */
+export interface ConnectionAttributes {
+  server: string | undefined;
+  appId: string | undefined;
+  appKey: string | undefined;
+  clientId: string | undefined;
+  signatureUrl: string | undefined;
+  conversationSignatureUrl: string | undefined;
+  tag: string | undefined;
+  noBinary: boolean;
+  cacheLimit: number | undefined;
+}
+
+/** Lit property declarations for {@link ConnectionAttributes} (elements spell them out too, for the manifest). */
+export const connectionProperties = {
+  server: { type: String },
+  appId: { type: String, attribute: 'app-id' },
+  appKey: { type: String, attribute: 'app-key' },
+  clientId: { type: String, attribute: 'client-id' },
+  signatureUrl: { type: String, attribute: 'signature-url' },
+  conversationSignatureUrl: { type: String, attribute: 'conversation-signature-url' },
+  tag: { type: String },
+  noBinary: { type: Boolean, attribute: 'no-binary' },
+  cacheLimit: { type: Number, attribute: 'cache-limit' },
+} as const;
+
+export const CONNECTION_KEYS = Object.keys(connectionProperties) as Array<keyof ConnectionAttributes>;
+
+type Host = ReactiveElement & ConnectionAttributes;
+
+export class ClientController implements ReactiveController {
+  readonly #host: Host;
+  readonly #changed: (client: SharedClient | undefined) => void;
+  #contextClient: SharedClient | undefined;
+  #ownClient: SharedClient | undefined;
+  #client: SharedClient | undefined;
+
+  constructor(host: Host, changed: (client: SharedClient | undefined) => void) {
+    this.#host = host;
+    this.#changed = changed;
+    ensureContextRoot();
+    host.addController(this);
+    new ContextConsumer(host, {
+      context: realtimeContext,
+      subscribe: true,
+      callback: (client) => {
+        this.#contextClient = client;
+        this.sync();
+      },
+    });
+  }
+
+  get client(): SharedClient | undefined {
+    return this.#client;
+  }
+
+  hostConnected(): void {
+    this.sync();
+  }
+
+  hostDisconnected(): void {
+    this.#set(undefined);
+    if (this.#ownClient) releaseClient(this.#ownClient);
+    this.#ownClient = undefined;
+  }
+
+  /** Call when a connection attribute changed. */
+  sync(): void {
+    if (!this.#host.isConnected) return;
+    const host = this.#host;
+    const options: ClientOptions | null = completeOptions({
+      ...(host.server ? { server: host.server } : {}),
+      ...(host.appId ? { appId: host.appId } : {}),
+      ...(host.clientId ? { clientId: host.clientId } : {}),
+      ...(host.appKey ? { appKey: host.appKey } : {}),
+      ...(host.signatureUrl ? { signatureUrl: host.signatureUrl } : {}),
+      ...(host.conversationSignatureUrl ? { conversationSignatureUrl: host.conversationSignatureUrl } : {}),
+      ...(host.tag ? { tag: host.tag } : {}),
+      ...(host.noBinary ? { noBinary: true } : {}),
+      ...(host.cacheLimit ? { cacheLimit: host.cacheLimit } : {}),
+    });
+    if (options) {
+      if (!this.#ownClient || this.#ownClient.key !== clientKey(options)) {
+        const previous = this.#ownClient;
+        this.#ownClient = acquireClient(options);
+        if (previous) releaseClient(previous);
+      }
+    } else if (this.#ownClient) {
+      releaseClient(this.#ownClient);
+      this.#ownClient = undefined;
+    }
+    this.#set(this.#ownClient ?? this.#contextClient);
+  }
+
+  #set(client: SharedClient | undefined): void {
+    if (client === this.#client) return;
+    this.#client = client;
+    this.#changed(client);
+  }
+}

@@ -1,0 +1,591 @@
+import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import type { Conversation, IMClient } from '../../sdk/index.js';
+import type { CachedConversation } from '../cache/chat-cache.js';
+import { ClientController, CONNECTION_KEYS } from '../client/client-controller.js';
+import type { ConnectionState, SharedClient, SharedClientEvents } from '../client/shared-client.js';
+import { LcConversationSelectEvent, LcErrorEvent, LcNewConversationEvent, LcUnreadChangeEvent } from '../events.js';
+import { LocalizeController } from '../i18n/localize-controller.js';
+import { fromSdkMessage, type ChatMessage } from '../model/chat-message.js';
+import { renderAvatar } from '../lc-chat/message-list.js';
+import { chatIcon } from '../lc-chat/icons.js';
+import { previewText } from '../renderers/preview.js';
+import { formatDay, formatTime } from '../util/format.js';
+import { styles } from './lc-conversation-list.styles.js';
+
+/** One row of the list. */
+export interface ConversationListItem {
+  id: string;
+  /** The conversation's own name, if it has one. */
+  name: string | undefined;
+  members: string[];
+  lastMessage: ChatMessage | undefined;
+  /** Newest activity (ms): the last message, else creation. */
+  lastMessageAt: number;
+  unread: number;
+}
+
+/** How many conversations one query asks for. */
+const QUERY_LIMIT = 100;
+
+const plusIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"><path d="M12 5v14M5 12h14"/></svg>`;
+const searchIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"><circle cx="11" cy="11" r="6.5"/><path d="m20 20-4.2-4.2"/></svg>`;
+
+/**
+ * The user's conversations, newest activity first: name (or the other
+ * member), the last message's text form, its time and an unread badge.
+ * Updates live, shows the cached list at once, and can drive an
+ * `<lc-chat>` by id.
+ *
+ * ```html
+ * <lc-realtime server="wss://chat.example.com" app-id="…" client-id="alice">
+ *   <lc-conversation-list for="chat"></lc-conversation-list>
+ *   <lc-chat id="chat"></lc-chat>
+ * </lc-realtime>
+ * ```
+ *
+ * @summary An inbox: the user's conversations with previews and unread badges, live.
+ *
+ * @fires {LcConversationSelectEvent} lc-conversation-select - The user chose a conversation (`conversationId`, `conversation`).
+ * @fires {LcUnreadChangeEvent} lc-unread-change - A conversation's unread count changed (`conversationId`, `count`, `total`).
+ * @fires {LcNewConversationEvent} lc-new-conversation - The "new conversation" button was pressed; the page handles it.
+ * @fires {LcErrorEvent} lc-error - Loading the conversations failed (`error`, `operation`).
+ *
+ * @attr {string} lang - Language of the element's strings (`en`, `zh-CN`).
+ *
+ * @slot header-actions - Buttons at the end of the header, before "new conversation".
+ *
+ * @csspart header - The header with the title and actions.
+ * @csspart new-button - The "new conversation" button.
+ * @csspart filter - The filter (search) input.
+ * @csspart list - The list of conversations (`role="listbox"`).
+ * @csspart item - One conversation.
+ * @csspart badge - An unread badge.
+ * @csspart empty - The empty state.
+ *
+ * @cssproperty --lc-color-bg - Background.
+ * @cssproperty --lc-color-surface - Background of the filter box and of the hovered row.
+ * @cssproperty --lc-color-text - Text color.
+ * @cssproperty --lc-color-muted - Previews and times.
+ * @cssproperty --lc-color-border - Separators.
+ * @cssproperty --lc-color-accent - Selection, badges and focus rings.
+ * @cssproperty --lc-color-accent-contrast - Text on the accent color.
+ * @cssproperty --lc-radius - Corner radius.
+ * @cssproperty --lc-font-family - Font stack.
+ * @cssproperty --lc-font-size - Base font size.
+ * @cssproperty --lc-spacing - Base spacing unit.
+ */
+export class LcConversationList extends LitElement {
+  static override styles = styles;
+
+  static override properties = {
+    server: { type: String },
+    appId: { type: String, attribute: 'app-id' },
+    appKey: { type: String, attribute: 'app-key' },
+    clientId: { type: String, attribute: 'client-id' },
+    signatureUrl: { type: String, attribute: 'signature-url' },
+    conversationSignatureUrl: { type: String, attribute: 'conversation-signature-url' },
+    tag: { type: String },
+    noBinary: { type: Boolean, attribute: 'no-binary' },
+    cacheLimit: { type: Number, attribute: 'cache-limit' },
+    for: { type: String },
+    selected: { type: String, reflect: true },
+    heading: { type: String },
+    noFilter: { type: Boolean, attribute: 'no-filter' },
+    noNew: { type: Boolean, attribute: 'no-new' },
+    lang: { type: String, reflect: true },
+    theme: { type: String, reflect: true },
+    names: { attribute: false },
+    _items: { state: true },
+    _phase: { state: true },
+    _query: { state: true },
+    _state: { state: true },
+  };
+
+  /** id of an `<lc-chat>` (in the same document or shadow root) that shows the chosen conversation. */
+  declare for: string | undefined;
+  /** The chosen conversation's id. */
+  declare selected: string | undefined;
+  /** Title in the header (default: localized "Conversations"). */
+  declare heading: string | undefined;
+  /** Hides the filter box. */
+  declare noFilter: boolean;
+  /** Hides the "new conversation" button. */
+  declare noNew: boolean;
+  /** Color theme: `light` (default), `dark`, or `auto`. */
+  declare theme: 'light' | 'dark' | 'auto';
+  /** Display names by clientId (default: the clientId). */
+  declare names: Record<string, string> | undefined;
+  /** The lc-chat server, when used without `<lc-realtime>`. */
+  declare server: string | undefined;
+  /** App id, when used without `<lc-realtime>`. */
+  declare appId: string | undefined;
+  /** App key, when used without `<lc-realtime>`. */
+  declare appKey: string | undefined;
+  /** The user's clientId, when used without `<lc-realtime>`. */
+  declare clientId: string | undefined;
+  /** Endpoint that signs logins. */
+  declare signatureUrl: string | undefined;
+  /** Endpoint that signs conversation operations. */
+  declare conversationSignatureUrl: string | undefined;
+  /** Device kind for single-device login. */
+  declare tag: string | undefined;
+  /** Use text (base64) frames instead of binary ones. */
+  declare noBinary: boolean;
+  /** Messages kept per conversation in the browser's cache. */
+  declare cacheLimit: number | undefined;
+
+  declare private _items: ConversationListItem[];
+  declare private _phase: 'idle' | 'loading' | 'ready' | 'error';
+  declare private _query: string;
+  declare private _state: ConnectionState;
+
+  readonly #localize = new LocalizeController(this);
+  readonly #clients = new ClientController(this, (client) => this.#setClient(client));
+  #client: SharedClient | undefined;
+  #unsubscribe: (() => void) | undefined;
+  #unsubscribeIm: (() => void) | undefined;
+  #conversations = new Map<string, Conversation>();
+  #total = 0;
+  #loadToken = 0;
+  #focusedId: string | undefined;
+
+  constructor() {
+    super();
+    this.noFilter = false;
+    this.noNew = false;
+    this.theme = 'light';
+    this.noBinary = false;
+    this._items = [];
+    this._phase = 'idle';
+    this._query = '';
+    this._state = 'connecting';
+  }
+
+  /** The conversations, newest activity first (unfiltered). */
+  get items(): readonly ConversationListItem[] {
+    return this._items;
+  }
+
+  /** Unread messages across the listed conversations. */
+  get unreadTotal(): number {
+    return this._items.reduce((sum, item) => sum + item.unread, 0);
+  }
+
+  /** The shared client in use. */
+  get client(): SharedClient | undefined {
+    return this.#client;
+  }
+
+  /** Loads the list from the server again. */
+  refresh(): Promise<void> {
+    return this.#load();
+  }
+
+  /**
+   * Chooses a conversation as if the user had: fires
+   * `lc-conversation-select`, drives the `for` chat and marks it read.
+   */
+  select(conversationId: string): void {
+    this.selected = conversationId;
+    this.#focusedId = conversationId;
+    const conversation = this.#conversations.get(conversationId);
+    this.dispatchEvent(new LcConversationSelectEvent(conversationId, conversation));
+    if (this.for) {
+      const root = this.getRootNode() as Document | ShadowRoot;
+      const chat = root.getElementById?.(this.for) ?? document.getElementById(this.for);
+      if (chat && 'conversationId' in chat) (chat as HTMLElement & { conversationId: string | undefined }).conversationId = conversationId;
+    }
+    this.#markRead(conversationId);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (CONNECTION_KEYS.some((key) => changed.has(key))) this.#clients.sync();
+  }
+
+  // ---- data ------------------------------------------------------------------
+
+  #setClient(client: SharedClient | undefined): void {
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+    this.#unsubscribeIm?.();
+    this.#unsubscribeIm = undefined;
+    this.#client = client;
+    this.#conversations.clear();
+    this._items = [];
+    this._phase = 'idle';
+    if (!client) return;
+    this._state = client.state;
+    this.#unsubscribe = this.#subscribe(client);
+    void this.#loadCached(client);
+    if (client.state === 'online') void this.#load();
+    else this._phase = 'loading';
+  }
+
+  async #loadCached(client: SharedClient): Promise<void> {
+    let cached: CachedConversation[] = [];
+    try {
+      cached = await (await client.cache).conversations();
+    } catch {
+      return;
+    }
+    // The network answered first, or the client changed: the cache is stale.
+    if (this.#client !== client || this._phase === 'ready') return;
+    const known = new Set(this._items.map((item) => item.id));
+    const items = cached
+      .filter((entry) => entry.listed && !known.has(entry.id))
+      .map<ConversationListItem>((entry) => ({
+        id: entry.id,
+        name: entry.name,
+        members: entry.members,
+        lastMessage: entry.lastMessage,
+        lastMessageAt: entry.lastMessageAt ?? entry.updatedAt,
+        unread: entry.unread ?? 0,
+      }));
+    if (items.length) this.#setItems([...this._items, ...items]);
+  }
+
+  async #load(): Promise<void> {
+    const client = this.#client;
+    const im = client?.imClient;
+    if (!client || !im) return;
+    const token = ++this.#loadToken;
+    if (this._phase !== 'ready') this._phase = 'loading';
+    this.#watchIm(im);
+    let found: Conversation[];
+    try {
+      found = await im.getQuery().containsMembers([client.clientId]).withLastMessagesRefreshed(true).addDescending('lm').limit(QUERY_LIMIT).find();
+    } catch (error) {
+      if (token !== this.#loadToken) return;
+      if (this._phase !== 'ready') this._phase = this._items.length ? 'ready' : 'error';
+      this.dispatchEvent(new LcErrorEvent(error instanceof Error ? error : new Error(String(error)), 'conversations'));
+      return;
+    }
+    if (token !== this.#loadToken || this.#client !== client) return;
+    const items = found.filter((conversation) => !conversation.transient).map((conversation) => this.#fromConversation(conversation));
+    const before = new Map(this._items.map((item) => [item.id, item.unread]));
+    this._phase = 'ready';
+    this.#setItems(items);
+    void this.#persist(items);
+    // What the page shows (its title, say) follows the server's counts from the start.
+    for (const item of this._items) {
+      if (item.unread !== (before.get(item.id) ?? 0)) this.dispatchEvent(new LcUnreadChangeEvent(item.id, item.unread, this.#total));
+    }
+  }
+
+  #fromConversation(conversation: Conversation): ConversationListItem {
+    this.#conversations.set(conversation.id, conversation);
+    const last = conversation.lastMessage ? fromSdkMessage(conversation.lastMessage, conversation.id) : undefined;
+    const known = this.#client?.unread(conversation.id) ?? 0;
+    return {
+      id: conversation.id,
+      name: conversation.name,
+      members: [...conversation.members],
+      lastMessage: last,
+      lastMessageAt: Math.max(last?.timestamp ?? 0, conversation.lastMessageAt?.getTime() ?? 0, last ? 0 : (conversation.createdAt?.getTime() ?? 0)),
+      unread: Math.max(conversation.unreadMessagesCount, known),
+    };
+  }
+
+  async #persist(items: readonly ConversationListItem[]): Promise<void> {
+    const client = this.#client;
+    if (!client) return;
+    try {
+      const cache = await client.cache;
+      await Promise.all(
+        items.map((item) =>
+          cache.putConversation({
+            id: item.id,
+            ...(item.name ? { name: item.name } : {}),
+            members: item.members,
+            updatedAt: Date.now(),
+            ...(item.lastMessage ? { lastMessage: item.lastMessage } : {}),
+            lastMessageAt: item.lastMessageAt,
+            unread: item.unread,
+            listed: true,
+          }),
+        ),
+      );
+    } catch {
+      // The cache only speeds up the next visit.
+    }
+  }
+
+  #setItems(items: ConversationListItem[]): void {
+    this._items = [...items].sort((a, b) => b.lastMessageAt - a.lastMessageAt || a.id.localeCompare(b.id));
+    const total = this.unreadTotal;
+    this.#total = total;
+  }
+
+  /** Applies a change to one conversation (adding it when new), keeps the order and reports unread changes. */
+  #patch(id: string, change: (item: ConversationListItem) => ConversationListItem, create?: () => ConversationListItem): void {
+    const index = this._items.findIndex((item) => item.id === id);
+    const before = index >= 0 ? this._items[index]! : create?.();
+    if (!before) return;
+    const after = change(before);
+    const items = index >= 0 ? this._items.map((item, i) => (i === index ? after : item)) : [...this._items, after];
+    const previousTotal = this.#total;
+    this.#setItems(items);
+    void this.#persist([after]);
+    if (after.unread !== (index >= 0 ? before.unread : 0) || this.#total !== previousTotal) {
+      this.dispatchEvent(new LcUnreadChangeEvent(id, after.unread, this.#total));
+    }
+  }
+
+  #onMessage(message: ChatMessage, conversation: Conversation): void {
+    if (conversation.transient) return;
+    const own = message.from === this.#client?.clientId;
+    this.#patch(
+      conversation.id,
+      (item) => ({
+        ...item,
+        name: conversation.name ?? item.name,
+        members: conversation.members.length ? [...conversation.members] : item.members,
+        lastMessage: message,
+        lastMessageAt: Math.max(item.lastMessageAt, message.timestamp),
+        // The SDK keeps the count (and may have updated it before this event).
+        unread: own || this.selected === conversation.id ? item.unread : conversation.unreadMessagesCount,
+      }),
+      () => this.#fromConversation(conversation),
+    );
+    // The conversation shown in the driven chat is read as it arrives.
+    if (!own && this.selected === conversation.id && this.for) this.#markRead(conversation.id);
+  }
+
+  #markRead(id: string): void {
+    const conversation = this.#conversations.get(id);
+    if (conversation && this.#client) this.#client.markRead(conversation);
+    this.#patch(id, (item) => ({ ...item, unread: 0 }));
+  }
+
+  #subscribe(client: SharedClient): () => void {
+    const listeners: { [K in keyof SharedClientEvents]?: (...args: SharedClientEvents[K]) => void } = {
+      state: (state, previous) => {
+        this._state = state;
+        // A new login or a return after a drop: the list may have changed.
+        if (state === 'online' && previous !== 'online') void this.#load();
+      },
+      message: (message, conversation) => this.#onMessage(message, conversation),
+      sent: (message, conversation) => this.#onMessage(message, conversation),
+      unread: (cid, count) => this.#patch(cid, (item) => ({ ...item, unread: count })),
+      update: (message, conversation) =>
+        this.#patch(conversation.id, (item) => (item.lastMessage?.id === message.id ? { ...item, lastMessage: message } : item)),
+    };
+    for (const [event, listener] of Object.entries(listeners)) client.on(event as keyof SharedClientEvents, listener as never);
+    return () => {
+      for (const [event, listener] of Object.entries(listeners)) client.off(event as keyof SharedClientEvents, listener as never);
+    };
+  }
+
+  /** Member changes come straight from the IMClient (the shared client does not relay them). */
+  #watchIm(im: IMClient): void {
+    this.#unsubscribeIm?.();
+    const members = (_payload: unknown, conversation: Conversation): void => {
+      if (conversation.transient) return;
+      this.#patch(
+        conversation.id,
+        (item) => ({ ...item, members: [...conversation.members], name: conversation.name ?? item.name }),
+        () => this.#fromConversation(conversation),
+      );
+    };
+    const kicked = (_payload: unknown, conversation: Conversation): void => {
+      this.#conversations.delete(conversation.id);
+      this.#setItems(this._items.filter((item) => item.id !== conversation.id));
+      void this.#client?.cache.then((cache) => cache.putConversation({ id: conversation.id, members: [], updatedAt: Date.now(), listed: false }));
+    };
+    const updated = (_payload: unknown, conversation: Conversation): void => members(_payload, conversation);
+    im.on('membersjoined', members);
+    im.on('membersleft', members);
+    im.on('invited', members);
+    im.on('kicked', kicked);
+    im.on('conversationinfoupdated', updated);
+    this.#unsubscribeIm = () => {
+      im.off('membersjoined', members);
+      im.off('membersleft', members);
+      im.off('invited', members);
+      im.off('kicked', kicked);
+      im.off('conversationinfoupdated', updated);
+    };
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+    this.#unsubscribeIm?.();
+    this.#unsubscribeIm = undefined;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.#client && !this.#unsubscribe) {
+      this.#unsubscribe = this.#subscribe(this.#client);
+      void this.#load();
+    }
+  }
+
+  // ---- view ------------------------------------------------------------------
+
+  #displayName(clientId: string): string {
+    return this.names?.[clientId] ?? clientId;
+  }
+
+  /** The conversation's name, else the other members. */
+  titleOf(item: ConversationListItem): string {
+    if (item.name) return item.name;
+    const me = this.#client?.clientId;
+    const others = item.members.filter((member) => member !== me);
+    if (others.length) return others.map((member) => this.#displayName(member)).join(', ');
+    return this.#localize.value.t('conversation.untitled');
+  }
+
+  #visible(): ConversationListItem[] {
+    const query = this._query.trim().toLocaleLowerCase();
+    if (!query) return this._items;
+    const { t } = this.#localize.value;
+    return this._items.filter((item) =>
+      [this.titleOf(item), ...item.members, item.lastMessage ? previewText(item.lastMessage, t) : ''].some((text) => text.toLocaleLowerCase().includes(query)),
+    );
+  }
+
+  #onKeydown(event: KeyboardEvent): void {
+    const visible = this.#visible();
+    if (!visible.length) return;
+    const index = visible.findIndex((item) => item.id === this.#focusedId);
+    let next: number;
+    switch (event.key) {
+      case 'ArrowDown':
+        next = index < 0 ? 0 : Math.min(visible.length - 1, index + 1);
+        break;
+      case 'ArrowUp':
+        next = index < 0 ? 0 : Math.max(0, index - 1);
+        break;
+      case 'Home':
+        next = 0;
+        break;
+      case 'End':
+        next = visible.length - 1;
+        break;
+      case 'Enter':
+      case ' ':
+        if (index >= 0 && !(event.target instanceof HTMLInputElement)) {
+          event.preventDefault();
+          this.select(visible[index]!.id);
+        } else if (index < 0 && event.key === 'Enter' && event.target instanceof HTMLInputElement) {
+          // Enter in the filter box opens the first match.
+          event.preventDefault();
+          this.select(visible[0]!.id);
+        }
+        return;
+      default:
+        return;
+    }
+    if (event.target instanceof HTMLInputElement && (event.key === 'Home' || event.key === 'End')) return;
+    event.preventDefault();
+    this.#focusedId = visible[next]!.id;
+    this.requestUpdate();
+    void this.updateComplete.then(() => {
+      const row = this.renderRoot.querySelector<HTMLElement>(`[data-id="${CSS.escape(this.#focusedId ?? '')}"]`);
+      row?.focus();
+      row?.scrollIntoView({ block: 'nearest' });
+    });
+  }
+
+  #time(timestamp: number, lang: string): string {
+    if (!timestamp) return '';
+    const { t } = this.#localize.value;
+    const day = formatDay(timestamp, lang, { today: '', yesterday: t('day.yesterday') });
+    return day === '' ? formatTime(timestamp, lang) : day.length > 12 ? new Intl.DateTimeFormat(lang, { month: 'short', day: 'numeric' }).format(timestamp) : day;
+  }
+
+  #renderItem(item: ConversationListItem, tabbable: boolean): TemplateResult {
+    const { t, lang } = this.#localize.value;
+    const title = this.titleOf(item);
+    const me = this.#client?.clientId;
+    const others = item.members.filter((member) => member !== me);
+    const last = item.lastMessage;
+    let preview = last ? previewText(last, t) : t('inbox.noMessages');
+    if (last && last.from === me) preview = t('preview.you', { text: preview });
+    else if (last && others.length > 1) preview = `${this.#displayName(last.from)}: ${preview}`;
+    const selected = item.id === this.selected;
+    return html`<li
+      part="item"
+      class=${`item${selected ? ' selected' : ''}${item.unread ? ' unread' : ''}`}
+      role="option"
+      id=${`item-${item.id}`}
+      data-id=${item.id}
+      aria-selected=${selected ? 'true' : 'false'}
+      tabindex=${tabbable ? '0' : '-1'}
+      @click=${() => this.select(item.id)}
+      @focus=${() => (this.#focusedId = item.id)}
+    >
+      ${renderAvatar(others.length === 1 ? others[0]! : item.id, title)}
+      <div class="main">
+        <div class="line">
+          <span class="name">${title}</span>
+          <time class="time" datetime=${item.lastMessageAt ? new Date(item.lastMessageAt).toISOString() : nothing}>${this.#time(item.lastMessageAt, lang)}</time>
+        </div>
+        <div class="line">
+          <span class="preview" dir="auto">${preview}</span>
+          ${item.unread
+            ? html`<span class="badge" part="badge" aria-label=${t('inbox.unread', { count: item.unread })}>${item.unread > 99 ? '99+' : item.unread}</span>`
+            : nothing}
+        </div>
+      </div>
+    </li>`;
+  }
+
+  #renderBody(visible: ConversationListItem[]): TemplateResult {
+    const { t } = this.#localize.value;
+    if (!visible.length) {
+      if (this._items.length) return html`<div class="empty" part="empty">${searchIcon}<strong>${t('inbox.noMatches')}</strong></div>`;
+      if (this._phase === 'error') return html`<div class="empty" part="empty" role="alert"><strong>${t('inbox.loadError')}</strong><button type="button" class="link-button" @click=${() => this.refresh()}>${t('action.retry')}</button></div>`;
+      if (this._phase !== 'ready') return html`<div class="empty" part="empty"><span class="spinner" aria-hidden="true"></span>${t('inbox.loading')}</div>`;
+      return html`<div class="empty" part="empty">${chatIcon}<strong>${t('inbox.empty')}</strong><span>${t('inbox.emptyHint')}</span></div>`;
+    }
+    const focusable = visible.some((item) => item.id === this.#focusedId) ? this.#focusedId : (visible.find((item) => item.id === this.selected) ?? visible[0])!.id;
+    return html`<ul class="list" part="list" role="listbox" aria-label=${t('inbox.label')} @keydown=${this.#onKeydown}>
+      ${visible.map((item) => this.#renderItem(item, item.id === focusable))}
+    </ul>`;
+  }
+
+  protected override render(): TemplateResult {
+    const { t } = this.#localize.value;
+    const visible = this.#visible();
+    const total = this.unreadTotal;
+    return html`<div class="frame">
+      <header part="header">
+        <h2 class="heading">${this.heading ?? t('inbox.label')}${total ? html`<span class="total" aria-label=${t('inbox.unread', { count: total })}>${total > 99 ? '99+' : total}</span>` : nothing}</h2>
+        <span class="dot" data-state=${this._state} title=${t(`state.${this._state}`)}></span>
+        <slot name="header-actions"></slot>
+        ${this.noNew
+          ? nothing
+          : html`<button type="button" class="icon-button" part="new-button" aria-label=${t('inbox.new')} title=${t('inbox.new')} @click=${() => this.dispatchEvent(new LcNewConversationEvent())}>
+              ${plusIcon}
+            </button>`}
+      </header>
+      ${this.noFilter
+        ? nothing
+        : html`<div class="filter">
+            ${searchIcon}
+            <input
+              part="filter"
+              type="search"
+              placeholder=${t('inbox.filter')}
+              aria-label=${t('inbox.filter')}
+              .value=${this._query}
+              @input=${(event: Event) => (this._query = (event.target as HTMLInputElement).value)}
+              @keydown=${this.#onKeydown}
+            />
+          </div>`}
+      <div class="scroll">${this.#renderBody(visible)}</div>
+    </div>`;
+  }
+}
+
+if (!customElements.get('lc-conversation-list')) customElements.define('lc-conversation-list', LcConversationList);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'lc-conversation-list': LcConversationList;
+  }
+}

@@ -1,0 +1,574 @@
+import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { MessagePriority, TextMessage, type Conversation } from '../../sdk/index.js';
+import { ClientController, CONNECTION_KEYS } from '../client/client-controller.js';
+import type { ConnectionState, SharedClient, SharedClientEvents } from '../client/shared-client.js';
+import { LcDanmakuDropEvent, LcDanmakuEndEvent, LcDanmakuStartEvent, LcErrorEvent, LcMessageEvent, type DanmakuInfo } from '../events.js';
+import { LocalizeController } from '../i18n/localize-controller.js';
+import { isRecord, type ChatMessage } from '../model/chat-message.js';
+import { renderAvatar } from '../lc-chat/message-list.js';
+import { sendIcon } from '../lc-chat/icons.js';
+import { previewText } from '../renderers/preview.js';
+import { DanmakuStage, type DanmakuInput, type DanmakuMode } from './danmaku-stage.js';
+import { styles } from './lc-live-room.styles.js';
+
+/** The message attribute that carries a comment's presentation: `{mode, priority, color}`. */
+export const DANMAKU_KEY = 'danmaku';
+
+/** Messages kept in the side list. */
+const SIDE_LIMIT = 200;
+
+const listConverter = {
+  fromAttribute: (value: string | null): string[] => (value ?? '').split(',').map((word) => word.trim()).filter(Boolean),
+  toAttribute: (value: string[] | undefined): string | null => (value?.length ? value.join(',') : null),
+};
+
+const PRIORITIES = { low: MessagePriority.LOW, normal: MessagePriority.NORMAL, high: MessagePriority.HIGH } as const;
+type PriorityName = keyof typeof PRIORITIES;
+
+function info(input: DanmakuInput): DanmakuInfo {
+  return { id: input.id, from: input.from, text: input.text, mode: input.mode, priority: input.priority, own: input.own };
+}
+
+/**
+ * A live room: joins a chat room and shows its messages as danmaku (bullet
+ * comments) over the slotted content, usually a `<video>`, with an online
+ * count, an optional side chat and a composer.
+ *
+ * ```html
+ * <lc-live-room server="wss://chat.example.com" app-id="…" client-id="viewer-1" name="Launch stream" chat>
+ *   <video src="stream.m3u8" autoplay muted></video>
+ * </lc-live-room>
+ * ```
+ *
+ * Comments scroll right to left at `speed` px/s (or stay at the top or
+ * bottom for `duration` s, per message), in lanes that never overlap,
+ * inside the top `area` of the stage. Over `max-on-screen`, LOW comments
+ * are dropped before NORMAL ones, HIGH ones never. They pause with the
+ * slotted video and under the pointer.
+ *
+ * @summary Danmaku over a video from a chat room, with an online count, a side chat and a composer.
+ *
+ * @fires {LcDanmakuStartEvent} lc-danmaku-start - A comment started showing (`danmaku`).
+ * @fires {LcDanmakuEndEvent} lc-danmaku-end - A comment left the stage (`danmaku`).
+ * @fires {LcDanmakuDropEvent} lc-danmaku-drop - A comment was not shown (`danmaku`, `reason`: `density` or `filter`).
+ * @fires {LcMessageEvent} lc-message - A message arrived in the room, or the user's was sent (`message`, `conversation`, `outgoing`).
+ * @fires {LcErrorEvent} lc-error - Joining or sending failed (`error`, `operation`).
+ *
+ * @attr {string} lang - Language of the element's strings (`en`, `zh-CN`).
+ *
+ * @slot - The content under the comments, usually a `<video>`; its play state drives the comments'.
+ * @slot header-actions - Buttons at the end of the header.
+ *
+ * @csspart header - The header: title and online count.
+ * @csspart stage - The area holding the slotted content and the overlay.
+ * @csspart overlay - The layer of comments.
+ * @csspart danmaku - One comment (also has the classes `scroll`, `top`, `bottom`, `own`, `normal`, `high`).
+ * @csspart side - The side chat.
+ * @csspart composer - The composer.
+ * @csspart input - The comment input.
+ * @csspart send-button - The send button.
+ *
+ * @cssproperty --lc-danmaku-font-size - Size of comments (default 22px).
+ * @cssproperty --lc-danmaku-color - Color of comments (default white).
+ * @cssproperty --lc-danmaku-opacity - Opacity of comments (default 1).
+ * @cssproperty --lc-color-bg - Background of the side chat and composer.
+ * @cssproperty --lc-color-text - Text color.
+ * @cssproperty --lc-color-accent - Accent: send button, own comments' outline.
+ * @cssproperty --lc-radius - Corner radius.
+ * @cssproperty --lc-font-family - Font stack.
+ */
+export class LcLiveRoom extends LitElement {
+  static override styles = styles;
+
+  static override properties = {
+    server: { type: String },
+    appId: { type: String, attribute: 'app-id' },
+    appKey: { type: String, attribute: 'app-key' },
+    clientId: { type: String, attribute: 'client-id' },
+    signatureUrl: { type: String, attribute: 'signature-url' },
+    conversationSignatureUrl: { type: String, attribute: 'conversation-signature-url' },
+    tag: { type: String },
+    noBinary: { type: Boolean, attribute: 'no-binary' },
+    cacheLimit: { type: Number, attribute: 'cache-limit' },
+    roomId: { type: String, attribute: 'room-id', reflect: true },
+    name: { type: String },
+    speed: { type: Number },
+    duration: { type: Number },
+    area: { type: Number },
+    maxOnScreen: { type: Number, attribute: 'max-on-screen' },
+    allowOverlap: { type: Boolean, attribute: 'allow-overlap' },
+    playState: { type: String, attribute: 'play-state', reflect: true },
+    blockWords: { converter: listConverter, attribute: 'block-words' },
+    chat: { type: Boolean },
+    readOnly: { type: Boolean, attribute: 'readonly' },
+    countInterval: { type: Number, attribute: 'count-interval' },
+    lang: { type: String, reflect: true },
+    theme: { type: String, reflect: true },
+    names: { attribute: false },
+    _online: { state: true },
+    _state: { state: true },
+    _joined: { state: true },
+    _side: { state: true },
+    _priority: { state: true },
+    _mode: { state: true },
+  };
+
+  /** The chat room to join. */
+  declare roomId: string | undefined;
+  /** Without `room-id`: the name of the room to join, created when no room has it. Also the title. */
+  declare name: string | undefined;
+  /** Speed of scrolling comments, pixels per second (independent of the stage width). */
+  declare speed: number;
+  /** Seconds a top or bottom comment stays. */
+  declare duration: number;
+  /** Fraction of the stage's height comments may use, from the top (keeps subtitles clear). */
+  declare area: number;
+  /** At most this many comments on screen: LOW ones are dropped first, then NORMAL; HIGH never. */
+  declare maxOnScreen: number;
+  /** Place comments even when no lane is free (they may overlap). */
+  declare allowOverlap: boolean;
+  /** `running` or `paused`: follows the slotted video; set it to pause the comments yourself. */
+  declare playState: 'running' | 'paused';
+  /** Comments containing any of these words (case-insensitive) are not shown. Attribute: comma-separated. */
+  declare blockWords: string[];
+  /** Shows the side chat with every message. */
+  declare chat: boolean;
+  /** Hides the composer. */
+  declare readOnly: boolean;
+  /** Seconds between online-count refreshes. */
+  declare countInterval: number;
+  /** Color theme of the side chat and composer: `light`, `dark` (default), or `auto`. */
+  declare theme: 'light' | 'dark' | 'auto';
+  /** Display names by clientId. */
+  declare names: Record<string, string> | undefined;
+  /** The lc-chat server, when used without `<lc-realtime>`. */
+  declare server: string | undefined;
+  /** App id, when used without `<lc-realtime>`. */
+  declare appId: string | undefined;
+  /** App key, when used without `<lc-realtime>`. */
+  declare appKey: string | undefined;
+  /** The user's clientId, when used without `<lc-realtime>`. */
+  declare clientId: string | undefined;
+  /** Endpoint that signs logins. */
+  declare signatureUrl: string | undefined;
+  /** Endpoint that signs conversation operations. */
+  declare conversationSignatureUrl: string | undefined;
+  /** Device kind for single-device login. */
+  declare tag: string | undefined;
+  /** Use text (base64) frames instead of binary ones. */
+  declare noBinary: boolean;
+  /** Messages kept per conversation in the browser's cache. */
+  declare cacheLimit: number | undefined;
+
+  declare private _online: number | undefined;
+  declare private _state: ConnectionState;
+  declare private _joined: boolean;
+  declare private _side: ChatMessage[];
+  declare private _priority: PriorityName;
+  declare private _mode: DanmakuMode;
+
+  readonly #localize = new LocalizeController(this);
+  readonly #clients = new ClientController(this, (client) => this.#setClient(client));
+  #client: SharedClient | undefined;
+  #unsubscribe: (() => void) | undefined;
+  #conversation: Conversation | undefined;
+  #joinKey = '';
+  #stage: DanmakuStage | undefined;
+  #resize: ResizeObserver | undefined;
+  #countTimer: ReturnType<typeof setInterval> | undefined;
+  #video: HTMLMediaElement | undefined;
+  #videoListener = (): void => this.#followVideo();
+  #localCounter = 0;
+
+  constructor() {
+    super();
+    this.speed = 140;
+    this.duration = 4;
+    this.area = 0.8;
+    this.maxOnScreen = 60;
+    this.allowOverlap = false;
+    this.playState = 'running';
+    this.blockWords = [];
+    this.chat = false;
+    this.readOnly = false;
+    this.countInterval = 15;
+    this.theme = 'dark';
+    this.noBinary = false;
+    this._state = 'connecting';
+    this._joined = false;
+    this._side = [];
+    this._priority = 'low';
+    this._mode = 'scroll';
+  }
+
+  /** The chat room, once joined. */
+  get conversation(): Conversation | undefined {
+    return this.#conversation;
+  }
+
+  /** The online count, as last fetched. */
+  get onlineCount(): number | undefined {
+    return this._online;
+  }
+
+  /** Comments on screen now. */
+  get onScreen(): number {
+    return this.#stage?.onScreen ?? 0;
+  }
+
+  /** The shared client in use. */
+  get client(): SharedClient | undefined {
+    return this.#client;
+  }
+
+  /**
+   * Shows a comment locally, without sending it (a page's own notices,
+   * gifts, replays). It goes through the same filter and density rules.
+   */
+  show(text: string, options: { mode?: DanmakuMode; priority?: number; from?: string; own?: boolean; color?: string } = {}): void {
+    this.#localCounter += 1;
+    this.#enqueue({
+      id: `local-${this.#localCounter}`,
+      text,
+      from: options.from ?? '',
+      mode: options.mode ?? 'scroll',
+      priority: options.priority ?? MessagePriority.NORMAL,
+      own: options.own ?? false,
+      color: options.color,
+    });
+  }
+
+  /**
+   * Sends a comment to the room and shows it (outlined, as the user's own).
+   * LOW for ordinary comments, HIGH for gifts and pinned notices.
+   */
+  async send(text: string, options: { mode?: DanmakuMode; priority?: number; color?: string } = {}): Promise<void> {
+    const conversation = this.#conversation;
+    const client = this.#client;
+    const trimmed = text.trim();
+    if (!conversation || !client || !trimmed) return;
+    const mode = options.mode ?? 'scroll';
+    const priority = options.priority ?? MessagePriority.LOW;
+    const message = new TextMessage(trimmed);
+    message.setAttributes({ [DANMAKU_KEY]: { mode, priority, ...(options.color ? { color: options.color } : {}) } });
+    try {
+      await conversation.send(message, { priority: priority as MessagePriority });
+    } catch (error) {
+      this.dispatchEvent(new LcErrorEvent(error instanceof Error ? error : new Error(String(error)), 'send'));
+      return;
+    }
+    const record: ChatMessage = {
+      id: message.id,
+      cid: conversation.id,
+      from: client.clientId,
+      timestamp: message.timestamp?.getTime() ?? Date.now(),
+      type: -1,
+      text: trimmed,
+      attributes: { [DANMAKU_KEY]: { mode, priority } },
+      payload: message.toJSON(),
+      status: 'sent',
+    };
+    this.#arrived(record, true);
+    this.dispatchEvent(new LcMessageEvent(record, conversation, true));
+  }
+
+  /** Refreshes the online count now. */
+  async refreshCount(): Promise<void> {
+    const conversation = this.#conversation;
+    if (!conversation || this._state !== 'online') return;
+    try {
+      this._online = await conversation.count();
+    } catch {
+      // Shown again on the next interval.
+    }
+  }
+
+  // ---- lifecycle -------------------------------------------------------------
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.#client && !this.#unsubscribe) this.#unsubscribe = this.#subscribe(this.#client);
+    this.#restartCount();
+    // Back in the document after a removal: the stage is built again on the next update.
+    if (this.hasUpdated && !this.#stage) this.requestUpdate();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+    clearInterval(this.#countTimer);
+    this.#resize?.disconnect();
+    this.#resize = undefined;
+    this.#stage?.destroy();
+    this.#stage = undefined;
+    this.#watchVideo(undefined);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (CONNECTION_KEYS.some((key) => changed.has(key))) this.#clients.sync();
+    if (changed.has('roomId') || changed.has('name')) void this.#join();
+    if (changed.has('countInterval')) this.#restartCount();
+    if (this.#stage) this.#stage.options = this.#stageOptions();
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    const layer = this.renderRoot.querySelector<HTMLElement>('.overlay');
+    if (layer && !this.#stage) {
+      this.#stage = new DanmakuStage(layer, this.#stageOptions(), {
+        start: (input) => this.dispatchEvent(new LcDanmakuStartEvent(info(input))),
+        end: (input) => this.dispatchEvent(new LcDanmakuEndEvent(info(input))),
+        drop: (input, reason) => this.dispatchEvent(new LcDanmakuDropEvent(info(input), reason)),
+      });
+      this.#resize = new ResizeObserver(() => this.#stage?.resize(layer.clientWidth, layer.clientHeight));
+      this.#resize.observe(layer);
+      this.#stage.resize(layer.clientWidth, layer.clientHeight);
+      this.#followVideo();
+    }
+    if (changed.has('playState') && this.#stage) {
+      if (this.playState === 'paused') this.#stage.pause();
+      else this.#stage.resume();
+    }
+    if ((changed as Map<PropertyKey, unknown>).has('_side')) {
+      const side = this.renderRoot.querySelector<HTMLElement>('.side-list');
+      if (side && side.scrollHeight - side.scrollTop - side.clientHeight < 80) side.scrollTop = side.scrollHeight;
+    }
+  }
+
+  #stageOptions() {
+    return {
+      speed: Math.max(10, this.speed || 140),
+      duration: Math.max(0.5, this.duration || 4),
+      area: Math.min(1, Math.max(0.1, this.area || 0.8)),
+      maxOnScreen: Math.max(1, this.maxOnScreen || 60),
+      allowOverlap: this.allowOverlap,
+      laneHeight: this.#laneHeight(),
+      gap: 24,
+      maxWait: 1500,
+    };
+  }
+
+  #laneHeight(): number {
+    const size = parseFloat(getComputedStyle(this).getPropertyValue('--lc-danmaku-font-size')) || 22;
+    return Math.round(size * 1.5);
+  }
+
+  #restartCount(): void {
+    clearInterval(this.#countTimer);
+    if (!this.isConnected) return;
+    this.#countTimer = setInterval(() => void this.refreshCount(), Math.max(1, this.countInterval || 15) * 1000);
+  }
+
+  // ---- the video -------------------------------------------------------------
+
+  #onSlotChange(event: Event): void {
+    const slot = event.target as HTMLSlotElement;
+    const media = slot
+      .assignedElements({ flatten: true })
+      .map((element) => (element instanceof HTMLMediaElement ? element : element.querySelector('video, audio')))
+      .find((element): element is HTMLMediaElement => element instanceof HTMLMediaElement);
+    this.#watchVideo(media);
+  }
+
+  #watchVideo(video: HTMLMediaElement | undefined): void {
+    if (video === this.#video) return;
+    for (const type of ['play', 'playing', 'pause', 'waiting', 'ended', 'seeking', 'seeked']) {
+      this.#video?.removeEventListener(type, this.#videoListener);
+      video?.addEventListener(type, this.#videoListener);
+    }
+    this.#video = video;
+    this.#followVideo();
+  }
+
+  /** Comments run while the video plays (or when there is no video). */
+  #followVideo(): void {
+    const video = this.#video;
+    if (!video) return;
+    this.playState = video.paused || video.ended || video.seeking ? 'paused' : 'running';
+  }
+
+  // ---- the room --------------------------------------------------------------
+
+  #setClient(client: SharedClient | undefined): void {
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+    // Leave the room when the client stays open for others (a chat room counts who is in it).
+    if (this.#conversation && this.#client?.state === 'online') void this.#conversation.quit().catch(() => {});
+    this.#client = client;
+    this.#conversation = undefined;
+    this.#joinKey = '';
+    this._joined = false;
+    if (!client) return;
+    this._state = client.state;
+    this.#unsubscribe = this.#subscribe(client);
+    void this.#join();
+  }
+
+  async #join(force = false): Promise<void> {
+    const client = this.#client;
+    if (!client || (!this.roomId && !this.name)) return;
+    const key = `${client.key}|${this.roomId ?? ''}|${this.name ?? ''}`;
+    if (key === this.#joinKey && !force) return;
+    this.#joinKey = key;
+    this._joined = false;
+    try {
+      const im = await client.ready();
+      if (this.#joinKey !== key) return;
+      let room: Conversation | null = null;
+      if (this.roomId) {
+        room = await im.getConversation(this.roomId);
+        if (!room) throw new Error(`no chat room ${this.roomId}`);
+      } else {
+        const [found] = await im.getQuery().equalTo('tr', true).equalTo('name', this.name!).limit(1).find();
+        room = found ?? (await im.createConversation({ name: this.name!, transient: true }));
+      }
+      await room.join();
+      if (this.#joinKey !== key) return;
+      this.#conversation = room;
+      this._joined = true;
+      if (!this.roomId) this.roomId = room.id;
+      this.#joinKey = `${client.key}|${this.roomId ?? ''}|${this.name ?? ''}`;
+      await this.refreshCount();
+    } catch (error) {
+      if (this.#joinKey === key) this.#joinKey = '';
+      this.dispatchEvent(new LcErrorEvent(error instanceof Error ? error : new Error(String(error)), 'join'));
+    }
+  }
+
+  #subscribe(client: SharedClient): () => void {
+    const listeners: { [K in keyof SharedClientEvents]?: (...args: SharedClientEvents[K]) => void } = {
+      state: (state, previous) => {
+        this._state = state;
+        // A chat room's membership ends with the session: join again after any reconnect.
+        if (state === 'online' && previous !== 'online' && (this.#conversation || this.#joinKey)) {
+          void this.#join(true);
+        }
+      },
+      message: (message, conversation) => {
+        if (conversation.id !== this.#conversation?.id) return;
+        this.#arrived(message, false);
+        this.dispatchEvent(new LcMessageEvent(message, conversation, false));
+      },
+    };
+    for (const [event, listener] of Object.entries(listeners)) client.on(event as keyof SharedClientEvents, listener as never);
+    return () => {
+      for (const [event, listener] of Object.entries(listeners)) client.off(event as keyof SharedClientEvents, listener as never);
+    };
+  }
+
+  #arrived(message: ChatMessage, own: boolean): void {
+    if (this.chat) {
+      const side = [...this._side, message];
+      this._side = side.length > SIDE_LIMIT ? side.slice(side.length - SIDE_LIMIT) : side;
+    }
+    const spec = isRecord(message.attributes?.[DANMAKU_KEY]) ? (message.attributes[DANMAKU_KEY] as Record<string, unknown>) : {};
+    const mode: DanmakuMode = spec.mode === 'top' || spec.mode === 'bottom' ? spec.mode : 'scroll';
+    const priority = spec.priority === 1 || spec.priority === 2 || spec.priority === 3 ? spec.priority : MessagePriority.NORMAL;
+    const color = typeof spec.color === 'string' && /^#[0-9a-f]{3,8}$/i.test(spec.color) ? spec.color : undefined;
+    this.#enqueue({
+      id: message.id,
+      text: previewText(message, this.#localize.value.t),
+      from: message.from,
+      mode,
+      priority,
+      own: own || message.from === this.#client?.clientId,
+      color,
+    });
+  }
+
+  #enqueue(input: DanmakuInput): void {
+    const lower = input.text.toLocaleLowerCase();
+    if (this.blockWords.some((word) => word && lower.includes(word.toLocaleLowerCase()))) {
+      this.dispatchEvent(new LcDanmakuDropEvent(info(input), 'filter'));
+      return;
+    }
+    if (!this.#stage) {
+      this.dispatchEvent(new LcDanmakuDropEvent(info(input), 'density'));
+      return;
+    }
+    this.#stage.add(input);
+  }
+
+  // ---- view ------------------------------------------------------------------
+
+  #onOverlayPointer(event: PointerEvent, on: boolean): void {
+    const target = event.target as HTMLElement;
+    if (target.classList?.contains('danmaku')) this.#stage?.hover(target, on);
+  }
+
+  async #submit(event: Event): Promise<void> {
+    event.preventDefault();
+    const input = this.renderRoot.querySelector<HTMLInputElement>('.composer input');
+    if (!input?.value.trim()) return;
+    const text = input.value;
+    input.value = '';
+    await this.send(text, { priority: PRIORITIES[this._priority], mode: this._mode });
+  }
+
+  #displayName(clientId: string): string {
+    return this.names?.[clientId] ?? clientId;
+  }
+
+  protected override render(): TemplateResult {
+    const { t } = this.#localize.value;
+    const joined = this._joined && this._state === 'online';
+    return html`<div class="room">
+      <header part="header">
+        <h2 class="title">${this.name ?? this.#conversation?.name ?? t('live.label')}</h2>
+        <span class="live-dot" data-state=${joined ? 'online' : this._state}></span>
+        <span class="online" aria-live="off">${this._online === undefined ? (joined ? '' : t('live.joining')) : t('live.online', { count: this._online })}</span>
+        <slot name="header-actions"></slot>
+      </header>
+      <div class="body">
+        <div class="stage" part="stage">
+          <slot @slotchange=${this.#onSlotChange}></slot>
+          <div
+            class="overlay"
+            part="overlay"
+            aria-hidden="true"
+            data-play-state=${this.playState}
+            @pointerover=${(event: PointerEvent) => this.#onOverlayPointer(event, true)}
+            @pointerout=${(event: PointerEvent) => this.#onOverlayPointer(event, false)}
+          ></div>
+        </div>
+        ${this.chat
+          ? html`<aside class="side" part="side" aria-label=${t('live.chat')}>
+              <ol class="side-list" role="log" aria-live="polite">
+                ${this._side.map(
+                  (message) => html`<li class=${message.from === this.#client?.clientId ? 'own' : ''}>
+                    ${renderAvatar(message.from, this.#displayName(message.from), true)}
+                    <span class="who">${this.#displayName(message.from)}</span>
+                    <span class="what" dir="auto">${previewText(message, t)}</span>
+                  </li>`,
+                )}
+              </ol>
+            </aside>`
+          : nothing}
+      </div>
+      ${this.readOnly
+        ? nothing
+        : html`<form class="composer" part="composer" @submit=${this.#submit}>
+            <select aria-label=${t('live.priority')} .value=${this._priority} @change=${(event: Event) => (this._priority = (event.target as HTMLSelectElement).value as PriorityName)}>
+              <option value="low">${t('live.priority.low')}</option>
+              <option value="normal">${t('live.priority.normal')}</option>
+              <option value="high">${t('live.priority.high')}</option>
+            </select>
+            <select aria-label=${t('live.mode')} .value=${this._mode} @change=${(event: Event) => (this._mode = (event.target as HTMLSelectElement).value as DanmakuMode)}>
+              <option value="scroll">${t('live.mode.scroll')}</option>
+              <option value="top">${t('live.mode.top')}</option>
+              <option value="bottom">${t('live.mode.bottom')}</option>
+            </select>
+            <input part="input" type="text" maxlength="100" placeholder=${t('live.placeholder')} aria-label=${t('live.placeholder')} ?disabled=${!joined} />
+            <button part="send-button" type="submit" aria-label=${t('live.send')} ?disabled=${!joined}>${sendIcon}</button>
+          </form>`}
+    </div>`;
+  }
+}
+
+if (!customElements.get('lc-live-room')) customElements.define('lc-live-room', LcLiveRoom);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'lc-live-room': LcLiveRoom;
+  }
+}

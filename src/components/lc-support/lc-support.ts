@@ -1,0 +1,456 @@
+import { css, html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import type { Conversation } from '../../sdk/index.js';
+import { ClientController, CONNECTION_KEYS } from '../client/client-controller.js';
+import type { SharedClient } from '../client/shared-client.js';
+import { LcUnreadChangeEvent } from '../events.js';
+import { LocalizeController } from '../i18n/localize-controller.js';
+import '../lc-chat/lc-chat.js';
+import { tokens } from '../themes/tokens.js';
+
+const chatBubbleIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"><path d="M20 15a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2h12a2 2 0 0 1 2 2z"/></svg>`;
+const closeIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"><path d="M6 6l12 12M18 6 6 18"/></svg>`;
+const chevronIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" stroke-linejoin="round"><path d="m6 9 6 6 6-6"/></svg>`;
+
+const listConverter = {
+  fromAttribute: (value: string | null): string[] => (value ?? '').split(/[\s,]+/).filter(Boolean),
+  toAttribute: (value: string[] | undefined): string | null => (value?.length ? value.join(',') : null),
+};
+
+function storage(): Storage | undefined {
+  try {
+    return globalThis.localStorage;
+  } catch {
+    return undefined; // Sandboxed iframes and some private modes throw.
+  }
+}
+
+/** A visitor id kept in local storage per app: `visitor-` and 16 random hex digits. */
+export function visitorId(appId: string): string {
+  const key = `lc-support:visitor:${appId}`;
+  const store = storage();
+  const known = store?.getItem(key);
+  if (known) return known;
+  const bytes = crypto.getRandomValues(new Uint8Array(8));
+  const id = `visitor-${[...bytes].map((byte) => byte.toString(16).padStart(2, '0')).join('')}`;
+  store?.setItem(key, id);
+  return id;
+}
+
+/**
+ * A customer-support launcher: a floating bubble with the unread count that
+ * opens a panel with a conversation between the visitor and the agents.
+ * The conversation is created `unique`, so a visitor always returns to the
+ * same one. Without `client-id` the visitor gets an anonymous id kept in
+ * local storage. The open or closed state survives reloads. On small
+ * screens the panel fills the screen.
+ *
+ * ```html
+ * <script src="/lc-chat.iife.js"></script>
+ * <lc-support server="wss://chat.example.com" app-id="…" agents="support-1" greeting="Hi! How can we help?"></lc-support>
+ * ```
+ *
+ * @summary A floating support chat: bubble with unread badge, panel with the conversation.
+ *
+ * @fires {LcUnreadChangeEvent} lc-unread-change - Unread messages from the agents changed (`conversationId`, `count`, `total`).
+ *
+ * @attr {string} lang - Language of the element's strings (`en`, `zh-CN`).
+ *
+ * @csspart launcher - The floating bubble button.
+ * @csspart badge - The unread badge on the bubble.
+ * @csspart greeting - The greeting callout next to the closed bubble.
+ * @csspart panel - The panel holding the chat.
+ *
+ * @cssproperty --lc-color-accent - The bubble's color.
+ * @cssproperty --lc-color-accent-contrast - The icon on the bubble.
+ * @cssproperty --lc-support-offset - Distance from the viewport's edges (default 20px).
+ * @cssproperty --lc-support-width - Width of the panel (default 380px).
+ * @cssproperty --lc-support-height - Height of the panel (default 600px).
+ */
+export class LcSupport extends LitElement {
+  static override styles = [
+    tokens,
+    css`
+      :host {
+        --_offset: var(--lc-support-offset, 20px);
+        position: fixed;
+        inset-block-end: var(--_offset);
+        inset-inline-end: var(--_offset);
+        z-index: var(--_z, 2147483000);
+        font-family: var(--_font);
+        font-size: var(--_font-size);
+        color: var(--_text);
+      }
+      :host([position='bottom-left']) {
+        inset-inline-end: auto;
+        inset-inline-start: var(--_offset);
+      }
+      *,
+      *::before,
+      *::after {
+        box-sizing: border-box;
+      }
+      .launcher {
+        position: relative;
+        display: grid;
+        place-items: center;
+        inline-size: 60px;
+        block-size: 60px;
+        border: 0;
+        border-radius: 50%;
+        background: var(--_accent);
+        color: var(--_accent-contrast);
+        box-shadow: 0 6px 20px rgb(16 24 40 / 0.25), 0 2px 6px rgb(16 24 40 / 0.15);
+        cursor: pointer;
+        transition: transform 0.15s ease;
+      }
+      .launcher:hover {
+        transform: scale(1.05);
+      }
+      .launcher:focus-visible {
+        outline: 3px solid color-mix(in srgb, var(--_accent) 45%, transparent);
+        outline-offset: 3px;
+      }
+      .launcher svg {
+        inline-size: 28px;
+        block-size: 28px;
+      }
+      .badge {
+        position: absolute;
+        inset-block-start: -4px;
+        inset-inline-end: -4px;
+        min-inline-size: 22px;
+        block-size: 22px;
+        padding-inline: 6px;
+        border-radius: 11px;
+        display: grid;
+        place-items: center;
+        background: #ef4444;
+        color: #fff;
+        font: 700 12px/1 var(--_font);
+        border: 2px solid var(--_bg);
+      }
+      .greeting {
+        position: absolute;
+        inset-block-end: 72px;
+        inset-inline-end: 0;
+        inline-size: max-content;
+        max-inline-size: min(260px, calc(100vw - 2 * var(--_offset)));
+        padding: 12px 14px;
+        border-radius: 14px 14px 4px 14px;
+        background: var(--_bg);
+        color: var(--_text);
+        box-shadow: var(--_shadow);
+        border: 1px solid var(--_border);
+        font-size: 0.93em;
+        line-height: 1.4;
+        cursor: pointer;
+      }
+      :host([position='bottom-left']) .greeting {
+        inset-inline-end: auto;
+        inset-inline-start: 0;
+        border-radius: 14px 14px 14px 4px;
+      }
+      .panel {
+        position: absolute;
+        inset-block-end: 76px;
+        inset-inline-end: 0;
+        inline-size: min(var(--lc-support-width, 380px), calc(100vw - 2 * var(--_offset)));
+        block-size: min(var(--lc-support-height, 600px), calc(100vh - 96px - var(--_offset)));
+        border-radius: var(--_radius);
+        box-shadow: 0 12px 48px rgb(16 24 40 / 0.25);
+        animation: rise 0.18s ease-out;
+      }
+      :host([position='bottom-left']) .panel {
+        inset-inline-end: auto;
+        inset-inline-start: 0;
+      }
+      .panel lc-chat {
+        block-size: 100%;
+        min-block-size: 0;
+      }
+      .close {
+        display: grid;
+        place-items: center;
+        inline-size: 32px;
+        block-size: 32px;
+        border: 0;
+        border-radius: 8px;
+        background: none;
+        color: inherit;
+        cursor: pointer;
+      }
+      .close:hover {
+        background: var(--_surface);
+      }
+      .close svg {
+        inline-size: 18px;
+        block-size: 18px;
+      }
+      @keyframes rise {
+        from {
+          opacity: 0;
+          translate: 0 12px;
+        }
+      }
+      @media (prefers-reduced-motion: reduce) {
+        .panel {
+          animation: none;
+        }
+        .launcher {
+          transition: none;
+        }
+      }
+      @media (max-width: 480px) {
+        .panel {
+          position: fixed;
+          inset: 0;
+          inline-size: auto;
+          block-size: auto;
+          border-radius: 0;
+        }
+        .panel lc-chat {
+          --lc-radius: 0;
+        }
+        :host([open]) .launcher {
+          display: none;
+        }
+      }
+    `,
+  ];
+
+  static override properties = {
+    server: { type: String },
+    appId: { type: String, attribute: 'app-id' },
+    appKey: { type: String, attribute: 'app-key' },
+    clientId: { type: String, attribute: 'client-id' },
+    signatureUrl: { type: String, attribute: 'signature-url' },
+    conversationSignatureUrl: { type: String, attribute: 'conversation-signature-url' },
+    tag: { type: String },
+    noBinary: { type: Boolean, attribute: 'no-binary' },
+    cacheLimit: { type: Number, attribute: 'cache-limit' },
+    agents: { converter: listConverter },
+    greeting: { type: String },
+    name: { type: String },
+    open: { type: Boolean, reflect: true },
+    position: { type: String, reflect: true },
+    zIndex: { type: Number, attribute: 'z-index' },
+    lang: { type: String, reflect: true },
+    theme: { type: String, reflect: true },
+    names: { attribute: false },
+    _unread: { state: true },
+    _greeted: { state: true },
+  };
+
+  /** The agents' clientIds (comma- or space-separated): members of the visitor's conversation. */
+  declare agents: string[];
+  /** Greeting shown next to the closed bubble until the visitor first opens the chat. */
+  declare greeting: string | undefined;
+  /** Title of the panel (default: the agents). Not the conversation's name: agents see visitors by their ids. */
+  declare name: string | undefined;
+  /** Whether the panel is open; remembered across reloads. */
+  declare open: boolean;
+  /** `bottom-right` (default) or `bottom-left`. */
+  declare position: 'bottom-right' | 'bottom-left';
+  /** Stacking order of the launcher and panel. */
+  declare zIndex: number | undefined;
+  /** Color theme: `light` (default), `dark`, or `auto`. */
+  declare theme: 'light' | 'dark' | 'auto';
+  /** Display names by clientId. */
+  declare names: Record<string, string> | undefined;
+  /** The lc-chat server. */
+  declare server: string | undefined;
+  /** App id. */
+  declare appId: string | undefined;
+  /** App key (enables attachments). */
+  declare appKey: string | undefined;
+  /** The visitor's clientId; default: an anonymous id kept in local storage. */
+  declare clientId: string | undefined;
+  /** Endpoint that signs logins. */
+  declare signatureUrl: string | undefined;
+  /** Endpoint that signs conversation operations. */
+  declare conversationSignatureUrl: string | undefined;
+  /** Device kind for single-device login. */
+  declare tag: string | undefined;
+  /** Use text (base64) frames instead of binary ones. */
+  declare noBinary: boolean;
+  /** Messages kept per conversation in the browser's cache. */
+  declare cacheLimit: number | undefined;
+
+  declare private _unread: number;
+  declare private _greeted: boolean;
+
+  readonly #localize = new LocalizeController(this);
+  readonly #clients = new ClientController(this, (client) => this.#setClient(client));
+  #client: SharedClient | undefined;
+  #conversation: Conversation | undefined;
+  #unsubscribe: (() => void) | undefined;
+  #restored = false;
+
+  constructor() {
+    super();
+    this.agents = [];
+    this.open = false;
+    this.position = 'bottom-right';
+    this.theme = 'light';
+    this.noBinary = false;
+    this._unread = 0;
+    this._greeted = false;
+  }
+
+  /** Unread messages from the agents. */
+  get unread(): number {
+    return this._unread;
+  }
+
+  /** The `<lc-chat>` inside the panel, while open. */
+  get chat(): HTMLElementTagNameMap['lc-chat'] | null {
+    return this.renderRoot?.querySelector('lc-chat') ?? null;
+  }
+
+  /** Opens the panel. */
+  show(): void {
+    this.open = true;
+  }
+
+  /** Closes the panel. */
+  hide(): void {
+    this.open = false;
+  }
+
+  toggle(): void {
+    this.open = !this.open;
+  }
+
+  override connectedCallback(): void {
+    // Before the client is chosen: the visitor id and the remembered state.
+    if (!this.clientId && this.appId) this.clientId = visitorId(this.appId);
+    if (!this.#restored && this.appId) {
+      this.#restored = true;
+      const store = storage();
+      const saved = store?.getItem(this.#key('open'));
+      if (saved !== null && saved !== undefined) this.open = saved === '1';
+      this._greeted = store?.getItem(this.#key('greeted')) === '1';
+    }
+    super.connectedCallback();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+  }
+
+  #key(what: string): string {
+    return `lc-support:${what}:${this.appId ?? ''}:${this.clientId ?? ''}`;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('appId') && !this.clientId && this.appId) this.clientId = visitorId(this.appId);
+    if (CONNECTION_KEYS.some((key) => changed.has(key))) this.#clients.sync();
+    if (changed.has('agents')) void this.#resolve();
+    if (changed.has('zIndex')) {
+      if (this.zIndex === undefined || this.zIndex === null) this.style.removeProperty('--_z');
+      else this.style.setProperty('--_z', String(this.zIndex));
+    }
+    if (changed.has('open') && this.#restored) {
+      storage()?.setItem(this.#key('open'), this.open ? '1' : '0');
+      if (this.open && !this._greeted) {
+        this._greeted = true;
+        storage()?.setItem(this.#key('greeted'), '1');
+      }
+    }
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (changed.has('open') && this.open && changed.get('open') === false) this.chat?.focus();
+  }
+
+  #setClient(client: SharedClient | undefined): void {
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+    this.#client = client;
+    this.#conversation = undefined;
+    if (!client) return;
+    const unread = (cid: string, count: number): void => {
+      if (cid !== this.#conversation?.id || count === this._unread) return;
+      this._unread = count;
+      this.dispatchEvent(new LcUnreadChangeEvent(cid, count, count));
+    };
+    client.on('unread', unread);
+    this.#unsubscribe = () => client.off('unread', unread);
+    void this.#resolve();
+  }
+
+  /** The visitor's conversation with the agents (the same one `<lc-chat>` opens). */
+  async #resolve(): Promise<void> {
+    const client = this.#client;
+    if (!client || !this.agents.length) return;
+    try {
+      // No name: the agents tell visitors apart by the other member (`name` is only the panel's title).
+      const conversation = await client.conversation({ members: this.agents, unique: true });
+      if (client !== this.#client) return;
+      this.#conversation = conversation;
+      this.requestUpdate();
+      const count = client.unread(conversation.id) || conversation.unreadMessagesCount;
+      if (count !== this._unread) {
+        this._unread = count;
+        this.dispatchEvent(new LcUnreadChangeEvent(conversation.id, count, count));
+      }
+    } catch {
+      // <lc-chat> shows (and reports) the failure when the panel opens.
+    }
+  }
+
+  protected override render(): TemplateResult {
+    const { t } = this.#localize.value;
+    const unread = this.open ? 0 : this._unread;
+    const names = this.agents.map((agent) => this.names?.[agent] ?? agent).join(', ');
+    return html`${this.open
+        ? html`<div class="panel" part="panel" role="dialog" aria-label=${this.name ?? names}>
+            <lc-chat
+              exportparts="header, list, composer, input, send-button"
+              .server=${this.server}
+              .appId=${this.appId}
+              .appKey=${this.appKey}
+              .clientId=${this.clientId}
+              .signatureUrl=${this.signatureUrl}
+              .conversationSignatureUrl=${this.conversationSignatureUrl}
+              .tag=${this.tag}
+              .noBinary=${this.noBinary}
+              .conversationId=${this.#conversation?.id}
+              .members=${this.#conversation ? [] : this.agents}
+              .unique=${true}
+              .name=${this.#conversation ? this.name : undefined}
+              .names=${this.names}
+              .theme=${this.theme}
+              lang=${this.lang || nothing}
+              @keydown=${(event: KeyboardEvent) => event.key === 'Escape' && this.hide()}
+            >
+              <button slot="header-actions" class="close" type="button" aria-label=${t('launcher.close')} title=${t('launcher.close')} @click=${() => this.hide()}>
+                ${closeIcon}
+              </button>
+            </lc-chat>
+          </div>`
+        : this.greeting && !this._greeted
+          ? html`<div class="greeting" part="greeting" @click=${() => this.show()}>${this.greeting}</div>`
+          : nothing}
+      <button
+        class="launcher"
+        part="launcher"
+        type="button"
+        aria-expanded=${this.open ? 'true' : 'false'}
+        aria-label=${this.open ? t('launcher.close') : unread ? `${t('launcher.open')} (${t('inbox.unread', { count: unread })})` : t('launcher.open')}
+        @click=${() => this.toggle()}
+      >
+        ${this.open ? chevronIcon : chatBubbleIcon}${unread ? html`<span class="badge" part="badge">${unread > 99 ? '99+' : unread}</span>` : nothing}
+      </button>`;
+  }
+}
+
+if (!customElements.get('lc-support')) customElements.define('lc-support', LcSupport);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'lc-support': LcSupport;
+  }
+}
