@@ -19,6 +19,8 @@ const SETTINGS = {
   throughput: { clients: 20, messagesPerClient: 2000, inFlight: 32 },
   fanout: { members: 100, messages: 1000, senders: 4 },
   latency: { messages: 1000, intervalMs: 2 },
+  room: { viewers: 2000, messages: 200 },
+  query: { conversations: 10_000, queries: 200 },
 };
 
 async function clientsFor(server: ServerProcess, ids: string[]): Promise<RawClient[]> {
@@ -123,6 +125,77 @@ async function latency(server: ServerProcess) {
   return percentiles(samples);
 }
 
+/** A chat room with 2,000 viewers online: deliveries per second of room messages. */
+async function chatRoom(server: ServerProcess) {
+  const { viewers, messages } = SETTINGS.room;
+  const [host] = await clientsFor(server, ['room-host']);
+  const started = await host!.request({ cmd: CommandType.conv, op: OpType.start, convMessage: { transient: true } });
+  const cid = started.convMessage!.cid!;
+  const ids = Array.from({ length: viewers }, (_, k) => `viewer-${k}`);
+  const audience = await clientsFor(server, ids);
+  for (let n = 0; n < audience.length; n += 100) {
+    await Promise.all(
+      audience.slice(n, n + 100).map((viewer, k) =>
+        viewer.request({ cmd: CommandType.conv, op: OpType.add, convMessage: { cid, m: [ids[n + k]!] } }),
+      ),
+    );
+  }
+  const expected = viewers * messages;
+  let received = 0;
+  let resolveDone!: () => void;
+  const done = new Promise<void>((resolve) => (resolveDone = resolve));
+  for (const viewer of audience) {
+    viewer.onPush = (command) => {
+      if (command.cmd !== CommandType.direct) return true;
+      if (++received === expected) resolveDone();
+      return true;
+    };
+  }
+  const start = performance.now();
+  for (let n = 0; n < messages; n++) {
+    await host!.request({ cmd: CommandType.direct, priority: 2, directMessage: { cid, msg: JSON.stringify({ _lctype: -1, _lctext: `m${n}` }) } });
+  }
+  await Promise.race([done, new Promise((_, reject) => setTimeout(() => reject(new Error(`only ${received}/${expected} room deliveries`)), 120_000))]);
+  const seconds = (performance.now() - start) / 1000;
+  for (const client of [host!, ...audience]) client.close();
+  return { deliveries: expected, seconds, perSecond: expected / seconds };
+}
+
+/** Conversation queries over 10,000 conversations: latency of typical lookups. */
+async function queries(server: ServerProcess) {
+  const { conversations, queries: count } = SETTINGS.query;
+  const [client] = await clientsFor(server, ['q-owner']);
+  for (let n = 0; n < conversations; n += 200) {
+    await Promise.all(
+      Array.from({ length: Math.min(200, conversations - n) }, (_, k) =>
+        client!.request({
+          cmd: CommandType.conv,
+          op: OpType.start,
+          convMessage: { m: [`q-user-${(n + k) % 500}`], attr: { data: JSON.stringify({ name: `room ${n + k}`, level: (n + k) % 100 }) } },
+        }),
+      ),
+    );
+  }
+  const kinds: Record<string, () => Record<string, unknown>> = {
+    'my conversations, newest first': () => ({ where: { data: JSON.stringify({ m: { $all: [`q-user-${Math.floor(Math.random() * 500)}`] } }) }, sort: '-lm', limit: 10 }),
+    'by name': () => ({ where: { data: JSON.stringify({ name: `room ${Math.floor(Math.random() * conversations)}` }) }, limit: 1 }),
+    'attribute range + sort': () => ({ where: { data: JSON.stringify({ level: { $gte: 90 } }) }, sort: '-createdAt', limit: 20 }),
+  };
+  const results: Record<string, ReturnType<typeof percentiles>> = {};
+  for (const [kind, make] of Object.entries(kinds)) {
+    const samples: number[] = [];
+    for (let n = 0; n < count; n++) {
+      const started = performance.now();
+      const reply = await client!.request({ cmd: CommandType.conv, op: OpType.query, convMessage: make() });
+      if (reply.cmd === CommandType.error) throw new Error(`query failed: ${reply.errorMessage?.detail}`);
+      samples.push(performance.now() - started);
+    }
+    results[kind] = percentiles(samples);
+  }
+  client!.close();
+  return results;
+}
+
 function percentiles(samples: number[]) {
   const sorted = [...samples].sort((a, b) => a - b);
   const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -143,6 +216,11 @@ async function main() {
     console.log(`deliveries in a ${SETTINGS.fanout.members}-member conversation: ${rate(fan.perSecond)}/s  (${fan.deliveries} deliveries in ${fan.seconds.toFixed(2)} s; send-to-receive p50 ${ms(fan.latency.p50)}, p99 ${ms(fan.latency.p99)})`);
     const lat = await latency(server);
     console.log(`send-to-receive latency, 1:1 chat: p50 ${ms(lat.p50)}, p99 ${ms(lat.p99)}, max ${ms(lat.max)}  (${SETTINGS.latency.messages} messages)`);
+    const room = await chatRoom(server);
+    console.log(`chat-room deliveries to ${SETTINGS.room.viewers} viewers: ${rate(room.perSecond)}/s  (${room.deliveries} deliveries in ${room.seconds.toFixed(2)} s)`);
+    for (const [kind, q] of Object.entries(await queries(server))) {
+      console.log(`query over ${SETTINGS.query.conversations.toLocaleString('en-US')} conversations, ${kind}: p50 ${ms(q.p50)}, p99 ${ms(q.p99)}`);
+    }
   } finally {
     server.child.kill('SIGTERM');
     await server.exited;

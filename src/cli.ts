@@ -118,7 +118,10 @@ async function serve(argv: string[]): Promise<void> {
     `  app key    ${app.appKey}`,
   ];
   if (generated) lines.push(`  master key ${app.masterKey}   (keep it on servers only)`);
-  if (!values['no-demo']) lines.push(`  demos      ${server.httpUrl}/`);
+  if (!values['no-demo']) {
+    const query = `app=${encodeURIComponent(app.appId)}&key=${encodeURIComponent(app.appKey)}`;
+    lines.push(`  demos      ${server.httpUrl}/?${query}`, `  chat demo  ${server.httpUrl}/chat.html?${query}`);
+  }
   process.stdout.write(lines.join('\n') + '\n');
 
   let stopping = false;
