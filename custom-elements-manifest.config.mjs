@@ -39,11 +39,23 @@ const publicApiOnly = {
   },
 };
 
+/**
+ * The analyzer visits files concurrently, so modules come out in a
+ * different order from run to run: sort them, so the file only changes
+ * when the API does.
+ */
+const stableOrder = {
+  name: 'lc-chat-stable-order',
+  packageLinkPhase({ customElementsManifest }) {
+    customElementsManifest.modules.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  },
+};
+
 export default {
   globs: ['src/components/**/*.ts'],
   exclude: ['**/*.test.ts'],
   outdir: '.',
   litelement: true,
   packagejson: false,
-  plugins: [publicApiOnly, noLongDefaults],
+  plugins: [publicApiOnly, noLongDefaults, stableOrder],
 };
