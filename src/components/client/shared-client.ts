@@ -510,9 +510,11 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
     if (!entry || entry.state !== 'sending' || this.#state !== 'online') return;
     let message = this.#instances.get(localId);
     if (!message) {
-      // Written before a reload: the payload is sent as-is. (The SDK offers
-      // no way to restore the original dt, so this retry gets a new one.)
+      // Written before a reload: rebuild it with its original dedup token
+      // (the local id), so that if the first attempt reached the server,
+      // this one is acknowledged as the same message instead of a copy.
       message = new Message(entry.payload);
+      message.dt = localId;
       this.#instances.set(localId, message);
     }
     let conversation: Conversation;
