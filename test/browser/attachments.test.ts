@@ -65,10 +65,14 @@ describe('attachments', () => {
     expect(rows(chat)).to.have.length(0);
   });
 
-  it('has no attach button without an app key to upload with', async () => {
+  it('uploads with the session token when the page gives no app key', async () => {
     const { wsUrl, appId } = await server();
-    const chat = mount<LcChat>(`<lc-chat server="${wsUrl}" app-id="${appId}" client-id="${uid('plain')}" members="${uid('x')}" unique></lc-chat>`);
+    const chat = mount<LcChat>(`<lc-chat server="${wsUrl}" app-id="${appId}" client-id="${uid('tokened')}" members="${uid('x')}" unique></lc-chat>`);
     await opened(chat);
-    expect(shadow(chat).querySelector('[part=attach-button]')).to.equal(null);
+    expect(shadow(chat).querySelector('[part=attach-button]')).to.not.equal(null);
+    choose(chat, new File(['signed by the session\n'], 'note.txt', { type: 'text/plain' }));
+    await waitFor(() => rows(chat).length === 1 && !shadow(chat).querySelector('.upload'), 'the file sent');
+    const link = await waitFor(() => shadow(chat).querySelector<HTMLAnchorElement>('.bubble a.file'), 'the file bubble');
+    expect(await (await fetch(link.href)).text()).to.equal('signed by the session\n');
   });
 });

@@ -19,7 +19,7 @@ import { openChatCache, type ChatCache, type OutboxEntry } from '../cache/chat-c
 import { fromSdkMessage, isRecord, MessageType, TYPING_KEY, typingState, type ChatMessage } from '../model/chat-message.js';
 import { clientKey, type ClientOptions } from './client-options.js';
 import { conversationSignatureFactory, loginSignatureFactory, SignatureError } from './signature.js';
-import { httpOrigin, type UploadedFile } from './upload.js';
+import { httpOrigin, type UploadCredentials, type UploadedFile } from './upload.js';
 
 /**
  * What the widgets show about the connection:
@@ -234,10 +234,14 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
     return this.#send(cid, message);
   }
 
-  /** Where and how files are uploaded; undefined when the client has no app key. */
-  get uploads(): { httpUrl: string; appId: string; appKey: string } | undefined {
+  /**
+   * Where and how files are uploaded: with the app key when the page gave
+   * one, else with the logged-in client's session token.
+   */
+  async uploadTarget(): Promise<{ httpUrl: string; appId: string; credentials: UploadCredentials }> {
     const { appKey, appId, server } = this.options;
-    return appKey ? { httpUrl: httpOrigin(server), appId, appKey } : undefined;
+    const credentials = appKey ? { appKey } : { sessionToken: await (await this.ready()).getSessionToken() };
+    return { httpUrl: httpOrigin(server), appId, credentials };
   }
 
   /**

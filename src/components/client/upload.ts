@@ -1,7 +1,8 @@
 /**
  * File uploads to the lc-chat server (`POST /files?name=…`, raw bytes),
  * through XMLHttpRequest because fetch cannot report upload progress.
- * Authenticated by the app key (`X-LC-Id` + `X-LC-Key`).
+ * Authenticated by the app key (`X-LC-Id` + `X-LC-Key`) when the page gave
+ * one, else by the logged-in client's session token (`X-LC-IM-Session-Token`).
  */
 
 /** What the server answers for an upload. */
@@ -24,11 +25,13 @@ export class UploadError extends Error {
   }
 }
 
+export type UploadCredentials = { appKey: string } | { sessionToken: string };
+
 export interface UploadOptions {
   /** `https://host` of the lc-chat server. */
   httpUrl: string;
   appId: string;
-  appKey: string;
+  credentials: UploadCredentials;
   /** Called with the fraction sent, 0..1. */
   onProgress?: (fraction: number) => void;
   /** Aborts the upload. */
@@ -47,7 +50,9 @@ export function uploadFile(file: Blob & { name?: string }, options: UploadOption
     const name = file.name || 'file';
     request.open('POST', `${options.httpUrl}/files?name=${encodeURIComponent(name)}`);
     request.setRequestHeader('X-LC-Id', options.appId);
-    request.setRequestHeader('X-LC-Key', options.appKey);
+    const { credentials } = options;
+    if ('appKey' in credentials) request.setRequestHeader('X-LC-Key', credentials.appKey);
+    else request.setRequestHeader('X-LC-IM-Session-Token', credentials.sessionToken);
     if (file.type) request.setRequestHeader('Content-Type', file.type);
     request.responseType = 'json';
     request.upload.onprogress = (event) => {

@@ -74,7 +74,7 @@ const CLIENT_PROPERTIES = ['server', 'appId', 'appKey', 'clientId', 'signatureUr
  * @csspart composer - The composer form.
  * @csspart input - The message textarea.
  * @csspart send-button - The send button.
- * @csspart attach-button - The attach button (shown when the client has an app key for uploads).
+ * @csspart attach-button - The attach button (uploads use the app key if given, else the session token).
  * @csspart progress - An upload's progress bar.
  * @csspart lightbox - The image viewer dialog.
  *
@@ -702,7 +702,7 @@ export class LcChat extends LitElement {
         readOnly: this.readOnly,
         placeholder: this.placeholder,
         canSend: this._canSend,
-        attach: !client?.uploads ? 'hidden' : this.#history.cid && this._state === 'online' ? 'enabled' : 'disabled',
+        attach: !client ? 'hidden' : this.#history.cid && this._state === 'online' ? 'enabled' : 'disabled',
         localizer,
         submit: (event) => void this.#submit(event),
         input: (event) => this.#onInput(event),

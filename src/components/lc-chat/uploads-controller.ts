@@ -47,12 +47,12 @@ export class UploadsController implements ReactiveController {
   /** Uploads a file, then sends it. `id` retries a failed one in place. */
   async start(file: File, id = `upload-${++counter}`): Promise<void> {
     const target = this.#uploadsHost.target();
-    const uploads = target?.client.uploads;
-    if (!target || !uploads) return;
+    if (!target) return;
     const upload: Upload = { id, file, progress: 0, state: 'uploading', controller: new AbortController() };
     this.#put(upload);
     this.#uploadsHost.started();
     try {
+      const uploads = await target.client.uploadTarget();
       const [uploaded, size] = await Promise.all([
         uploadFile(file, { ...uploads, signal: upload.controller.signal, onProgress: (progress) => this.#update(id, { progress }) }),
         mediaSize(file),
