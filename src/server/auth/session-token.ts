@@ -16,8 +16,7 @@ function key(masterKey: string): Buffer {
 }
 
 function mac(masterKey: string, appId: string, clientId: string, expiresAt: number, nonce: string): string {
-  const login = nonce ? `\u0000${nonce}` : '';
-  return createHmac('sha256', key(masterKey)).update(`${appId}\u0000${clientId}\u0000${expiresAt}${login}`).digest('base64url');
+  return createHmac('sha256', key(masterKey)).update(`${appId}\u0000${clientId}\u0000${expiresAt}\u0000${nonce}`).digest('base64url');
 }
 
 /** `<clientId as base64url>.<expiry seconds>.<nonce>.<mac>` */
@@ -27,21 +26,15 @@ export function issueSessionToken(app: { appId: string; masterKey: string }, cli
   return `${Buffer.from(clientId).toString('base64url')}.${expiresAt}.${nonce}.${mac(app.masterKey, app.appId, clientId, expiresAt, nonce)}`;
 }
 
-/**
- * The client id the token was issued to, or undefined if it is forged, for
- * another app, or expired. Tokens issued before the nonce was added
- * (`<clientId>.<expiry>.<mac>`) stay valid until they expire.
- */
+/** The client id the token was issued to, or undefined if it is forged, for another app, or expired. */
 export function verifySessionToken(app: { appId: string; masterKey: string }, token: string, now = Date.now()): string | undefined {
   const parts = token.split('.');
-  if (parts.length !== 3 && parts.length !== 4) return undefined;
-  if (!/^\d{1,12}$/.test(parts[1]!)) return undefined;
-  const nonce = parts.length === 4 ? parts[2]! : '';
-  if (parts.length === 4 && !/^[\w-]{1,32}$/.test(nonce)) return undefined;
+  if (parts.length !== 4 || !/^\d{1,12}$/.test(parts[1]!) || !/^[\w-]{1,32}$/.test(parts[2]!)) return undefined;
+  const nonce = parts[2]!;
   const clientId = Buffer.from(parts[0]!, 'base64url').toString('utf8');
   const expiresAt = Number(parts[1]);
   if (expiresAt * 1000 < now) return undefined;
   const expected = Buffer.from(mac(app.masterKey, app.appId, clientId, expiresAt, nonce));
-  const given = Buffer.from(parts[parts.length - 1]!);
+  const given = Buffer.from(parts[3]!);
   return given.length === expected.length && timingSafeEqual(given, expected) ? clientId : undefined;
 }
