@@ -6,22 +6,10 @@
 import { ContextConsumer } from '@lit/context';
 import type { ReactiveController, ReactiveElement } from 'lit';
 import { ensureContextRoot, realtimeContext } from '../context/realtime-context.js';
-import { clientKey, completeOptions, type ClientOptions } from './client-options.js';
+import { clientKey, optionsFromAttributes, type ConnectionAttributes } from './client-options.js';
+
 import { acquireClient, releaseClient } from './client-registry.js';
 import type { SharedClient } from './shared-client.js';
-
-/** The connection attributes an element may carry. */
-export interface ConnectionAttributes {
-  server: string | undefined;
-  appId: string | undefined;
-  appKey: string | undefined;
-  clientId: string | undefined;
-  signatureUrl: string | undefined;
-  conversationSignatureUrl: string | undefined;
-  tag: string | undefined;
-  noBinary: boolean;
-  cacheLimit: number | undefined;
-}
 
 /** Lit property declarations for {@link ConnectionAttributes} (elements spell them out too, for the manifest). */
 export const connectionProperties = {
@@ -79,18 +67,7 @@ export class ClientController implements ReactiveController {
   /** Call when a connection attribute changed. */
   sync(): void {
     if (!this.#host.isConnected) return;
-    const host = this.#host;
-    const options: ClientOptions | null = completeOptions({
-      ...(host.server ? { server: host.server } : {}),
-      ...(host.appId ? { appId: host.appId } : {}),
-      ...(host.clientId ? { clientId: host.clientId } : {}),
-      ...(host.appKey ? { appKey: host.appKey } : {}),
-      ...(host.signatureUrl ? { signatureUrl: host.signatureUrl } : {}),
-      ...(host.conversationSignatureUrl ? { conversationSignatureUrl: host.conversationSignatureUrl } : {}),
-      ...(host.tag ? { tag: host.tag } : {}),
-      ...(host.noBinary ? { noBinary: true } : {}),
-      ...(host.cacheLimit ? { cacheLimit: host.cacheLimit } : {}),
-    });
+    const options = optionsFromAttributes(this.#host);
     if (options) {
       if (!this.#ownClient || this.#ownClient.key !== clientKey(options)) {
         const previous = this.#ownClient;

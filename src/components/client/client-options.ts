@@ -36,3 +36,31 @@ export function completeOptions(options: Partial<ClientOptions>): ClientOptions 
   if (!server || !appId || !clientId) return null;
   return { ...options, server, appId, clientId };
 }
+
+/** The connection attributes an element may carry (`server`, `app-id`, `client-id`, …). */
+export interface ConnectionAttributes {
+  server: string | undefined;
+  appId: string | undefined;
+  appKey: string | undefined;
+  clientId: string | undefined;
+  signatureUrl: string | undefined;
+  conversationSignatureUrl: string | undefined;
+  tag: string | undefined;
+  noBinary: boolean;
+  cacheLimit: number | undefined;
+}
+
+/** The client an element's own attributes name, or null when they name none. */
+export function optionsFromAttributes(host: ConnectionAttributes): ClientOptions | null {
+  return completeOptions({
+    ...(host.server ? { server: host.server } : {}),
+    ...(host.appId ? { appId: host.appId } : {}),
+    ...(host.clientId ? { clientId: host.clientId } : {}),
+    ...(host.appKey ? { appKey: host.appKey } : {}),
+    ...(host.signatureUrl ? { signatureUrl: host.signatureUrl } : {}),
+    ...(host.conversationSignatureUrl ? { conversationSignatureUrl: host.conversationSignatureUrl } : {}),
+    ...(host.tag ? { tag: host.tag } : {}),
+    ...(host.noBinary ? { noBinary: true } : {}),
+    ...(host.cacheLimit ? { cacheLimit: host.cacheLimit } : {}),
+  });
+}

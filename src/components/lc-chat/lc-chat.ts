@@ -1,10 +1,7 @@
-import { ContextConsumer } from '@lit/context';
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { Conversation } from '../../sdk/index.js';
-import { clientKey, completeOptions, type ClientOptions } from '../client/client-options.js';
-import { acquireClient, releaseClient } from '../client/client-registry.js';
+import { ClientController, CONNECTION_KEYS } from '../client/client-controller.js';
 import type { ConnectionState, ConversationSpec, SharedClient, SharedClientEvents } from '../client/shared-client.js';
-import { ensureContextRoot, realtimeContext } from '../context/realtime-context.js';
 import {
   LcBeforeSendEvent,
   LcConflictEvent,
@@ -36,8 +33,6 @@ const membersConverter = {
   toAttribute: (value: string[] | undefined): string | null => (value?.length ? value.join(',') : null),
 };
 
-/** The connection attributes: a change means another client. */
-const CLIENT_PROPERTIES = ['server', 'appId', 'appKey', 'clientId', 'signatureUrl', 'conversationSignatureUrl', 'tag', 'noBinary', 'cacheLimit'] as const;
 
 /**
  * A conversation: its messages, a composer and every connection state.
@@ -196,8 +191,7 @@ export class LcChat extends LitElement {
     started: () => this.#anchor.pin(),
     failed: (error) => this.#emitError(error, 'upload'),
   });
-  #contextClient: SharedClient | undefined;
-  #ownClient: SharedClient | undefined;
+  readonly #clients = new ClientController(this, (client) => this.#setClient(client));
   #client: SharedClient | undefined;
   #unsubscribe: (() => void) | undefined;
   #sessionKey = '';
@@ -205,7 +199,6 @@ export class LcChat extends LitElement {
 
   constructor() {
     super();
-    ensureContextRoot();
     this.members = [];
     this.unique = false;
     this.theme = 'light';
@@ -216,14 +209,6 @@ export class LcChat extends LitElement {
     this._showJump = false;
     this._conflictHandled = false;
     this._canSend = false;
-    new ContextConsumer(this, {
-      context: realtimeContext,
-      subscribe: true,
-      callback: (client) => {
-        this.#contextClient = client;
-        this.#syncClient();
-      },
-    });
   }
 
   /** The shared client this element uses (from `<lc-realtime>` or its own attributes). */
@@ -283,21 +268,13 @@ export class LcChat extends LitElement {
     this.#textarea?.focus(options);
   }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.#syncClient();
-  }
-
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.#anchor.detach();
-    this.#setClient(undefined);
-    if (this.#ownClient) releaseClient(this.#ownClient);
-    this.#ownClient = undefined;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (CLIENT_PROPERTIES.some((key) => changed.has(key))) this.#syncClient();
+    if (CONNECTION_KEYS.some((key) => changed.has(key))) this.#clients.sync();
     if (changed.has('conversationId') || changed.has('members') || changed.has('unique')) this.#ensureSession();
     if (changed.has('renderers')) {
       this.#overrides = this.renderers
@@ -319,37 +296,6 @@ export class LcChat extends LitElement {
   }
 
   // ---- client and conversation ---------------------------------------------
-
-  #options(): ClientOptions | null {
-    return completeOptions({
-      ...(this.server ? { server: this.server } : {}),
-      ...(this.appId ? { appId: this.appId } : {}),
-      ...(this.clientId ? { clientId: this.clientId } : {}),
-      ...(this.appKey ? { appKey: this.appKey } : {}),
-      ...(this.signatureUrl ? { signatureUrl: this.signatureUrl } : {}),
-      ...(this.conversationSignatureUrl ? { conversationSignatureUrl: this.conversationSignatureUrl } : {}),
-      ...(this.tag ? { tag: this.tag } : {}),
-      ...(this.noBinary ? { noBinary: true } : {}),
-      ...(this.cacheLimit ? { cacheLimit: this.cacheLimit } : {}),
-    });
-  }
-
-  /** Own attributes name a client: use the registry's; else the provider's. */
-  #syncClient(): void {
-    if (!this.isConnected) return;
-    const options = this.#options();
-    if (options) {
-      if (!this.#ownClient || this.#ownClient.key !== clientKey(options)) {
-        const previous = this.#ownClient;
-        this.#ownClient = acquireClient(options);
-        if (previous) releaseClient(previous);
-      }
-    } else if (this.#ownClient) {
-      releaseClient(this.#ownClient);
-      this.#ownClient = undefined;
-    }
-    this.#setClient(this.#ownClient ?? this.#contextClient);
-  }
 
   #setClient(client: SharedClient | undefined): void {
     if (client === this.#client) return;

@@ -1,6 +1,6 @@
 import { ContextProvider } from '@lit/context';
 import { css, html, LitElement, type PropertyValues, type TemplateResult } from 'lit';
-import { clientKey, completeOptions, type ClientOptions } from '../client/client-options.js';
+import { clientKey, optionsFromAttributes } from '../client/client-options.js';
 import { acquireClient, releaseClient } from '../client/client-registry.js';
 import type { SharedClient } from '../client/shared-client.js';
 import { ensureContextRoot, realtimeContext } from '../context/realtime-context.js';
@@ -94,23 +94,9 @@ export class LcRealtime extends LitElement {
     return html`<slot></slot>`;
   }
 
-  #options(): ClientOptions | null {
-    return completeOptions({
-      ...(this.server ? { server: this.server } : {}),
-      ...(this.appId ? { appId: this.appId } : {}),
-      ...(this.clientId ? { clientId: this.clientId } : {}),
-      ...(this.appKey ? { appKey: this.appKey } : {}),
-      ...(this.signatureUrl ? { signatureUrl: this.signatureUrl } : {}),
-      ...(this.conversationSignatureUrl ? { conversationSignatureUrl: this.conversationSignatureUrl } : {}),
-      ...(this.tag ? { tag: this.tag } : {}),
-      ...(this.noBinary ? { noBinary: true } : {}),
-      ...(this.cacheLimit ? { cacheLimit: this.cacheLimit } : {}),
-    });
-  }
-
   #sync(): void {
     if (!this.isConnected) return;
-    const options = this.#options();
+    const options = optionsFromAttributes(this);
     if (options && this.#client?.key === clientKey(options)) return;
     this.#set(options ? acquireClient(options) : undefined);
   }
