@@ -10,21 +10,19 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import WebSocket from 'ws';
-import { CommandType, OpType, fromFrame, type DecodedCommand } from '../src/protocol/index.js';
+import { CommandType, OpType } from '../src/protocol/index.js';
 import {
-  EventEmitter,
   MessageStatus,
   ProtocolError,
   Realtime,
   TextMessage,
   type ConnectionTimings,
-  type EventMap,
   type IMClient,
   type WebSocketConstructor,
 } from '../src/sdk/index.js';
 import { backoffDelay } from '../src/sdk/backoff.js';
 import { DEFAULT_TIMINGS } from '../src/sdk/connection.js';
+import { delay, nextEvent, recordingWebSocket } from './helpers/sdk-env.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
 const cleanups: (() => Promise<unknown> | void)[] = [];
@@ -45,35 +43,8 @@ function realtime(target: TestServer | string, options: { WebSocket?: WebSocketC
   return created;
 }
 
-function nextEvent<E extends EventMap<E>, K extends keyof E & string>(emitter: EventEmitter<E>, event: K, ms = 10_000): Promise<E[K]> {
-  const promise = new Promise<E[K]>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${event} event within ${ms} ms`)), ms);
-    emitter.once(event, (...args) => {
-      clearTimeout(timer);
-      resolve(args);
-    });
-  });
-  // Awaited later, if at all: a test that failed before awaiting must not
-  // end in an unhandled rejection.
-  promise.catch(() => {});
-  return promise;
-}
 
-const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function recordingWebSocket(): { WebSocket: WebSocketConstructor; sent: DecodedCommand[] } {
-  const sent: DecodedCommand[] = [];
-  class Recording extends WebSocket {
-    constructor(url: string, protocols?: string | string[]) {
-      super(url, protocols, { maxPayload: 1 << 20 });
-    }
-    override send(data: unknown, ...rest: unknown[]): void {
-      sent.push(fromFrame(typeof data === 'string' ? data : new Uint8Array(data as ArrayBuffer | Uint8Array)));
-      (super.send as (...args: unknown[]) => void)(data, ...rest);
-    }
-  }
-  return { WebSocket: Recording as unknown as WebSocketConstructor, sent };
-}
 
 /** Records the connection events of a Realtime and its clients, labelled, in one list. */
 function recordEvents(rt: Realtime, clients: Record<string, IMClient>): string[] {

@@ -6,12 +6,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import WebSocket from 'ws';
-import { CommandType, OpType, fromFrame, has, type DecodedCommand } from '../src/protocol/index.js';
+import { CommandType, OpType, has } from '../src/protocol/index.js';
 import {
   Conversation,
   ConversationQuery,
-  EventEmitter,
   IMClient,
   Message,
   MessageStatus,
@@ -22,9 +20,9 @@ import {
   VERSION,
   messageField,
   messageType,
-  type EventMap,
   type WebSocketConstructor,
 } from '../src/sdk/index.js';
+import { delay, nextEvent, recordingWebSocket } from './helpers/sdk-env.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
 let server: TestServer;
@@ -53,38 +51,8 @@ function names<const T extends string[]>(...base: T): { [K in keyof T]: string }
   return base.map((name) => `${name}-${run}`) as { [K in keyof T]: string };
 }
 
-/** The arguments of the next `event`, or a rejection after `ms`. */
-function nextEvent<E extends EventMap<E>, K extends keyof E & string>(emitter: EventEmitter<E>, event: K, ms = 5000): Promise<E[K]> {
-  const promise = new Promise<E[K]>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${event} event within ${ms} ms`)), ms);
-    emitter.once(event, (...args) => {
-      clearTimeout(timer);
-      resolve(args);
-    });
-  });
-  // Awaited later, if at all: a test that failed before awaiting must not
-  // end in an unhandled rejection.
-  promise.catch(() => {});
-  return promise;
-}
 
-/** Resolves after `ms`. */
-const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A `ws` WebSocket that records every command the SDK sends. */
-function recordingWebSocket(): { WebSocket: WebSocketConstructor; sent: DecodedCommand[] } {
-  const sent: DecodedCommand[] = [];
-  class Recording extends WebSocket {
-    constructor(url: string, protocols?: string | string[]) {
-      super(url, protocols, { maxPayload: 1 << 20 });
-    }
-    override send(data: unknown, ...rest: unknown[]): void {
-      sent.push(fromFrame(typeof data === 'string' ? data : new Uint8Array(data as ArrayBuffer | Uint8Array)));
-      (super.send as (...args: unknown[]) => void)(data, ...rest);
-    }
-  }
-  return { WebSocket: Recording as unknown as WebSocketConstructor, sent };
-}
 
 class OperationMessage extends TypedMessage {
   op?: string;

@@ -56,8 +56,8 @@ export class SdkEnvironment {
   }
 }
 
-/** The arguments of the next `event`, or a rejection after `ms`. */
-export function nextEvent<E extends EventMap<E>, K extends keyof E & string>(emitter: EventEmitter<E>, event: K, ms = 3000): Promise<E[K]> {
+/** The arguments of the next `event`, or a rejection after `ms` (generous: on a loaded machine a failure costs time, never a flake). */
+export function nextEvent<E extends EventMap<E>, K extends keyof E & string>(emitter: EventEmitter<E>, event: K, ms = 10_000): Promise<E[K]> {
   const promise = new Promise<E[K]>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no ${event} event within ${ms} ms`)), ms);
     emitter.once(event, (...args) => {

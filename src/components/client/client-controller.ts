@@ -7,7 +7,6 @@ import { ContextConsumer } from '@lit/context';
 import type { ReactiveController, ReactiveElement } from 'lit';
 import { ensureContextRoot, realtimeContext } from '../context/realtime-context.js';
 import { clientKey, optionsFromAttributes, type ConnectionAttributes } from './client-options.js';
-
 import { acquireClient, releaseClient } from './client-registry.js';
 import type { SharedClient } from './shared-client.js';
 
