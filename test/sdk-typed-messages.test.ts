@@ -20,6 +20,7 @@ import {
   UploadError,
   VideoMessage,
   readImageSize,
+  readMediaDuration,
   type UploadProgress,
 } from '../src/sdk/typed-messages/index.js';
 import { nextEvent as officialEvent, v3, v4, type OfficialClient, type OfficialConversation, type OfficialMessage, type OfficialRealtime } from './helpers/official-sdk.js';
@@ -48,6 +49,66 @@ function jpeg(width: number, height: number): Buffer {
   return Buffer.concat([Buffer.from([0xff, 0xd8]), app0, sof0, Buffer.from([0xff, 0xd9])]);
 }
 
+/** A PCM WAV of `seconds` of silence (mono, 8 kHz, 16-bit: 16,000 bytes a second). */
+function wav(seconds: number): Buffer {
+  const data = Buffer.alloc(Math.round(seconds * 16_000));
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0, 'latin1');
+  header.writeUInt32LE(36 + data.length, 4);
+  header.write('WAVEfmt ', 8, 'latin1');
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20); // PCM
+  header.writeUInt16LE(1, 22); // mono
+  header.writeUInt32LE(8000, 24);
+  header.writeUInt32LE(16_000, 28); // byte rate
+  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36, 'latin1');
+  header.writeUInt32LE(data.length, 40);
+  return Buffer.concat([header, data]);
+}
+
+/** An ISO BMFF box. */
+function box(type: string, ...payload: Buffer[]): Buffer {
+  const body = Buffer.concat(payload);
+  const head = Buffer.alloc(8);
+  head.writeUInt32BE(8 + body.length, 0);
+  head.write(type, 4, 'latin1');
+  return Buffer.concat([head, body]);
+}
+
+/**
+ * An MP4 with its `moov` after the media data (as cameras write them):
+ * version 1 `mvhd` (64-bit times), an audio track, then a video track.
+ */
+function mp4(timescale: number, units: number, width: number, height: number): Buffer {
+  const mvhd = Buffer.alloc(112);
+  mvhd[0] = 1;
+  mvhd.writeUInt32BE(timescale, 20);
+  mvhd.writeBigUInt64BE(BigInt(units), 24);
+  const tkhd = (w: number, h: number) => {
+    const body = Buffer.alloc(84); // version 0
+    body.writeUInt32BE(w << 16, 76);
+    body.writeUInt32BE(h << 16, 80);
+    return box('tkhd', body);
+  };
+  const ftyp = box('ftyp', Buffer.from('isom\0\0\0\0isomavc1', 'latin1'));
+  return Buffer.concat([ftyp, box('mdat', Buffer.alloc(4096, 0x11)), box('moov', box('mvhd', mvhd), box('trak', tkhd(0, 0)), box('trak', tkhd(width, height)))]);
+}
+
+/** An MPEG-1 Layer III stream at 128 kbit/s, 44.1 kHz stereo, after an ID3v2 tag; with a Xing header when `frames` is given. */
+function mp3(bytes: number, frames?: number): Buffer {
+  const id3 = Buffer.from([...Buffer.from('ID3'), 4, 0, 0, 0, 0, 0x01, 0x00]); // tag body of 128 bytes (synchsafe)
+  const frame = Buffer.alloc(bytes);
+  frame.set([0xff, 0xfb, 0x90, 0x00]);
+  if (frames !== undefined) {
+    frame.write('Xing', 4 + 32, 'latin1');
+    frame.writeUInt32BE(1, 4 + 32 + 4); // frames field present
+    frame.writeUInt32BE(frames, 4 + 32 + 8);
+  }
+  return Buffer.concat([id3, Buffer.alloc(128), frame]);
+}
+
 async function pair(names: [string, string]): Promise<{ tom: IMClient; bob: IMClient }> {
   const [tomId, bobId] = env.names(...names);
   const tom = await env.login(tomId, { plugins });
@@ -63,6 +124,17 @@ describe('image headers', () => {
     assert.deepEqual(readImageSize(jpeg(1024, 768)), { width: 1024, height: 768 });
     assert.equal(readImageSize(png(640, 480).subarray(0, 20)), undefined, 'cut short');
     assert.equal(readImageSize(Buffer.from('<html>')), undefined);
+  });
+});
+
+describe('media durations', () => {
+  test('WAV, MP4 (moov last, 64-bit mvhd, video size from its track) and MP3 (Xing and constant bit rate) are read from their bytes', () => {
+    assert.deepEqual(readMediaDuration(wav(2.5)), { duration: 2.5 });
+    assert.deepEqual(readMediaDuration(mp4(600, 4500, 1280, 720)), { duration: 7.5, width: 1280, height: 720 });
+    assert.deepEqual(readMediaDuration(mp3(417, 100)), { duration: (100 * 1152) / 44100 });
+    assert.deepEqual(readMediaDuration(mp3(16_000)), { duration: 1 }, '16,000 bytes at 128 kbit/s');
+    assert.equal(readMediaDuration(Buffer.from('%PDF-1.4')), undefined);
+    assert.equal(readMediaDuration(mp4(600, 4500, 1280, 720).subarray(0, 64)), undefined, 'moov cut off');
   });
 });
 
@@ -122,6 +194,18 @@ describe('富媒体消息 (rich media messages)', () => {
     assert.equal(receivedFile.metaData('format'), 'pdf');
     assert.equal(receivedFile.metaData('width'), undefined);
     assert.deepEqual(Buffer.from(await (await fetch(receivedFile.url()!)).arrayBuffer()), Buffer.concat(chunks));
+  });
+
+  test('音频消息 from a Node Buffer carries the duration the SDK read from the WAV', async () => {
+    const { tom, bob } = await pair(['Tom', 'Bob']);
+    const conversation = await tom.createConversation({ members: [bob.id] });
+    const file = await new LcFile('voice.wav', wav(1.25)).save({ realtime: env.realtimes.at(-2)! });
+    const got = nextEvent(bob, 'message');
+    await conversation.send(new AudioMessage(file));
+    const [received] = await got;
+    assert.ok(received instanceof AudioMessage);
+    assert.equal(received.getFile().metaData('duration'), 1.25);
+    assert.equal(received.getFile().metaData('format'), 'wav');
   });
 
   test('a Blob (as from a browser file input) is uploaded with progress and its image size read', async () => {

@@ -18,4 +18,5 @@ export { LocationMessage, GeoPoint, type GeoPointLike, type LocationMessagePaylo
 export { LcFile, guessMimeType, type LcFileData, type LcFileJSON, type LcFileMetaData, type LcFileSaveOptions } from './lc-file.js';
 export { UploadError, type UploadProgress, type UploadedFile } from './upload.js';
 export { readImageSize, type ImageSize } from './image-size.js';
+export { readMediaDuration } from './media-duration.js';
 export type { MediaInfo } from './media-info.js';

@@ -1,9 +1,11 @@
 /**
  * Metadata the SDK fills in for media files where the platform can read
  * it: image width/height from the header bytes (any platform) or by
- * decoding (browsers, other formats), audio/video duration (browsers).
+ * decoding (browsers, other formats); audio/video duration from the
+ * container (MP4, WAV, MP3 on any platform) or a media element (browsers).
  */
 import { IMAGE_HEADER_BYTES, readImageSize } from './image-size.js';
+import { readMediaDuration } from './media-duration.js';
 
 /** Metadata found for a media file; keys are absent when unknown. */
 export interface MediaInfo {
@@ -26,7 +28,10 @@ export async function probeMedia(content: Uint8Array | Blob, mime: string): Prom
   const family = mime.split('/')[0];
   try {
     if (family === 'image') return await probeImage(content, mime);
-    if (family === 'audio' || family === 'video') return await probeMediaElement(content, mime, family);
+    if (family === 'audio' || family === 'video') {
+      const info = content instanceof Uint8Array ? readMediaDuration(content) : undefined;
+      return info ?? (await probeMediaElement(content, mime, family));
+    }
   } catch {
     // unreadable: no metadata
   }
