@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { CommandType, OpType, has, type DecodedCommand, type ISessionCommand } from '../src/protocol/codec.js';
+import { issueSessionToken } from '../src/server/auth/session-token.js';
 import { RawClient } from './helpers/raw-client.js';
 import { TEST_APP, startTestServer, type TestServer } from './helpers/server.js';
 
@@ -66,6 +67,29 @@ test('a reconnect never takes over: it is refused while another device holds the
   await second.request({ cmd: CommandType.session, op: OpType.close });
   const accepted = await retry.request(open('tag-jerry', { ua: 'js/4.3.1', r: true, st: token }));
   assert.equal(accepted.op, OpType.opened, 'once the tag is free the reconnect is fine');
+});
+
+test('a reconnect presenting a forged, foreign or expired session token is refused with 4112 SESSION_TOKEN_EXPIRED', async () => {
+  const { token } = await login('st-tom');
+  const { token: jerryToken } = await login('st-jerry');
+  const expired = issueSessionToken(TEST_APP, 'st-tom', 60, Date.now() - 120_000);
+  const retry = await connect();
+  for (const [what, st] of [
+    ['forged', token.slice(0, -2) + (token.endsWith('xx') ? 'yy' : 'xx')],
+    ['issued to another client', jerryToken],
+    ['expired', expired],
+    ['not a token at all', 'st-tom'],
+  ] as const) {
+    const refused = await retry.request(open('st-tom', { ua: 'js/4.3.1', r: true, st }));
+    assert.equal(refused.cmd, CommandType.error, what);
+    assert.equal(refused.errorMessage?.code, 4112, what);
+    assert.equal(refused.errorMessage?.reason, 'SESSION_TOKEN_EXPIRED', what);
+  }
+  const accepted = await retry.request(open('st-tom', { ua: 'js/4.3.1', r: true, st: token }));
+  assert.equal(accepted.op, OpType.opened, 'its own valid token is accepted');
+  // What v4 sends after the 4112: the same reconnect without a token.
+  const again = await connect();
+  assert.equal((await again.request(open('st-tom', { ua: 'js/4.3.1', r: true }))).op, OpType.opened);
 });
 
 test('will messages: delivered when the sender drops, discarded when it logs out', async () => {

@@ -9,9 +9,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { verifySessionToken } from '../src/server/auth/session-token.js';
 import { Realtime } from '../src/sdk/index.js';
 import { nextEvent, v3, v4, type OfficialClient, type OfficialMessage } from './helpers/official-sdk.js';
-import { TEST_APP, startTestServer } from './helpers/server.js';
+import { TEST_APP, startTestServer, type TestServer } from './helpers/server.js';
+import { nextEvent as nextSdkEvent } from './helpers/sdk-env.js';
 import { startServerProcess } from './helpers/server-process.js';
 
 const realtimes: { _close(): void }[] = [];
@@ -109,3 +111,94 @@ for (const sdk of [v3, v4]) {
     }
   });
 }
+
+/**
+ * A server restarted on the same port and data with a new master key: every
+ * session token it issued before is now invalid, though the clients still
+ * hold them as unexpired. Their reconnects present those tokens.
+ */
+async function withRotatingServer(
+  requireSignature: boolean,
+  run: (server: TestServer, rotate: () => Promise<TestServer>) => Promise<void>,
+): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'lc-chat-rotate-'));
+  const options = { dataDir, devSigningAppId: TEST_APP.appId };
+  let server = await startTestServer({ ...options, apps: [{ ...TEST_APP, requireSignature }] });
+  try {
+    await run(server, async () => {
+      const port = Number(new URL(server.wsUrl).port);
+      await server.stop();
+      server = await startTestServer({ ...options, port, apps: [{ ...TEST_APP, masterKey: ROTATED_KEY, requireSignature }] });
+      return server;
+    });
+  } finally {
+    await server.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+const ROTATED_KEY = 'rotated-master-key';
+
+/** Signs a login through the server's development signing endpoint (the current master key). */
+async function signLogin(httpUrl: string, clientId: string): Promise<{ signature: string; timestamp: number; nonce: string }> {
+  const response = await fetch(`${httpUrl}/sign`, { method: 'POST', body: JSON.stringify({ clientId }) });
+  assert.equal(response.status, 200);
+  return (await response.json()) as { signature: string; timestamp: number; nonce: string };
+}
+
+test('our SDK: a reconnect whose token the server no longer accepts gets 4112 and logs in afresh, signed', { timeout: 30_000 }, async () => {
+  await withRotatingServer(true, async (first, rotate) => {
+    const realtime = new Realtime({ appId: TEST_APP.appId, appKey: TEST_APP.appKey, server: first.wsUrl });
+    try {
+      let server = first;
+      const tom = await realtime.createIMClient('rotate-tom', { signatureFactory: (clientId) => signLogin(server.httpUrl, clientId) });
+      const before = await tom.getSessionToken();
+      const failures: unknown[] = [];
+      tom.on('reconnecterror', (error) => failures.push(error));
+      const disconnected = nextSdkEvent(tom, 'disconnect');
+      server = await rotate();
+      await disconnected;
+      await nextSdkEvent(tom, 'reconnect', 15_000);
+      assert.deepEqual(failures, []);
+      const after = await tom.getSessionToken();
+      assert.notEqual(after, before);
+      assert.equal(verifySessionToken({ appId: TEST_APP.appId, masterKey: ROTATED_KEY }, after), 'rotate-tom', 'a token of the new key');
+      assert.deepEqual(await tom.ping(['rotate-tom']), ['rotate-tom']);
+    } finally {
+      await realtime.close();
+    }
+  });
+});
+
+test('3.5.7: a reconnect whose token the server no longer accepts gets 4112 and logs in afresh, signed', { timeout: 30_000 }, async () => {
+  await withRotatingServer(true, async (first, rotate) => {
+    let server = first;
+    const realtime = official(v3, first.wsUrl);
+    const tom = await realtime.createIMClient('rotate-v3', { signatureFactory: (clientId: string) => signLogin(server.httpUrl, clientId) });
+    const failures: unknown[] = [];
+    tom.on('reconnecterror', ((error: unknown) => failures.push(error)) as (...args: never[]) => void);
+    const disconnected = nextEvent(tom, 'disconnect', 10_000);
+    server = await rotate();
+    await disconnected;
+    await nextEvent(tom, 'reconnect', 15_000);
+    assert.deepEqual(failures, []);
+    assert.deepEqual(await tom.ping(['rotate-v3']), ['rotate-v3']);
+  });
+});
+
+// v4 never re-signs on reconnect (protocol.md §2.3): after the 4112 it
+// re-opens with neither token nor signature, which only an app without
+// required signatures accepts. This checks that it copes with our 4112.
+test('4.3.1: a reconnect whose token the server no longer accepts gets 4112 and re-opens without it', { timeout: 30_000 }, async () => {
+  await withRotatingServer(false, async (first, rotate) => {
+    const realtime = official(v4, first.wsUrl);
+    const tom = await realtime.createIMClient('rotate-v4');
+    const failures: unknown[] = [];
+    tom.on('reconnecterror', ((error: unknown) => failures.push(error)) as (...args: never[]) => void);
+    const disconnected = nextEvent(tom, 'disconnect', 10_000);
+    await rotate();
+    await disconnected;
+    await nextEvent(tom, 'reconnect', 15_000);
+    assert.deepEqual(failures, []);
+    assert.deepEqual(await tom.ping(['rotate-v4']), ['rotate-v4']);
+  });
+});

@@ -93,6 +93,8 @@ export interface ConversationHost {
   markRead(conversation: Conversation): void;
   /** The unread count changed locally: the client emits `unreadmessagescountupdate`. */
   unreadCountChanged(conversation: Conversation): void;
+  /** A message was sent and stored: the catch-up after a reconnect starts after it. */
+  sent(conversation: Conversation, message: Message): void;
   /** Queries the conversation's current data. */
   fetch(id: string): Promise<ConversationData | undefined>;
   /** The newest patch time seen, sent with patches. */

@@ -194,6 +194,7 @@ export class Conversation extends EventEmitter<ConversationEvents> {
     if (!transient) {
       this.lastMessage = message;
       this.lastMessageAt = message.timestamp;
+      if (!this.transient) this.#host.sent(this, message);
     }
     if (receipt) this.#awaitingReceipt.set(message.id, message);
     return message;

@@ -12,6 +12,7 @@ import { DeliveryAcks } from './delivery-acks.js';
 import { ClientErrorName, ProtocolError, clientError } from './errors.js';
 import { EventEmitter } from './event-emitter.js';
 import type { Message } from './messages/message.js';
+import { MissedMessages } from './missed-messages.js';
 import type { Plugins } from './plugins.js';
 import { PushHandler } from './push-handler.js';
 import { ReadBuffer } from './read-buffer.js';
@@ -56,7 +57,13 @@ export interface CreateConversationOptions {
 
 /** Events of an {@link IMClient}. */
 export interface IMClientEvents {
-  /** A message arrived (also emitted on the conversation). */
+  /**
+   * A message arrived (also emitted on the conversation). After a
+   * reconnect this includes, oldest first, the messages missed meanwhile in
+   * the conversations the client holds (at most the newest 500 per
+   * conversation; chat rooms excepted), fetched from the history: each
+   * message once.
+   */
   message: [message: Message, conversation: Conversation];
   /** The connection was lost. */
   disconnect: [];
@@ -64,7 +71,7 @@ export interface IMClientEvents {
   schedule: [attempt: number, delay: number];
   /** A reconnect attempt starts. */
   retry: [attempt: number];
-  /** Reconnected and the session re-opened: the client works again. */
+  /** Reconnected and the session re-opened: the client works again; missed messages follow as `message` events. */
   reconnect: [];
   /** Reconnected, but re-opening the session failed. */
   reconnecterror: [error: ProtocolError];
@@ -153,6 +160,7 @@ export class IMClient extends EventEmitter<IMClientEvents> {
   readonly #pushes: PushHandler;
   readonly #acks: DeliveryAcks;
   readonly #reads: ReadBuffer;
+  readonly #missed = new MissedMessages();
   readonly #conversationHost: ConversationHost;
   #session: { token: string; expiresAt: number } | undefined;
   #renewing: Promise<void> | undefined;
@@ -185,11 +193,13 @@ export class IMClient extends EventEmitter<IMClientEvents> {
       signConversation: (cid, members, action) => this.#signConversation(cid, members, action),
       markRead: (conversation) => this.#reads.add({ id: conversation.id, readTuple: () => conversation._readTuple() }),
       unreadCountChanged: (conversation) => this.emit('unreadmessagescountupdate', [conversation]),
+      sent: (conversation, message) => this.#missed.delivered(conversation.id, message),
       fetch: async (id) => (await this.#queryData(this.getQuery().equalTo('objectId', id).limit(1)))[0],
     };
     this.#pushes = new PushHandler(this, {
       plugins: host.plugins,
       acks: this.#acks,
+      missed: this.#missed,
       parseMessage: (raw) => host.parseMessage(raw),
       conversationFor: (cid, noCache) => this.#conversationFor(cid, noCache),
       cached: (cid) => this.#conversations.get(cid),
@@ -376,19 +386,46 @@ export class IMClient extends EventEmitter<IMClientEvents> {
     await this.#openSession(Boolean(this.options.isReconnect));
   }
 
-  /** @internal The connection came back: re-open the session, then announce it. */
+  /**
+   * @internal The connection came back: re-open the session, announce it,
+   * and deliver what was missed meanwhile (see missed-messages.ts).
+   */
   async _reopen(): Promise<void> {
     if (this.#closed) return;
+    let settle!: (reopened: boolean) => void;
+    const reopened = new Promise<boolean>((resolve) => {
+      settle = resolve;
+    });
+    // Queued before the open is sent, so the pushes that follow it wait
+    // for the missed messages that came before them.
+    this.#catchUp(reopened);
     try {
       await this.#openSession(true);
     } catch (error) {
+      settle(false);
       if (!this.#closed) this.emit('reconnecterror', toProtocolError(error));
       return;
     }
+    settle(!this.#closed);
     if (this.#closed) return;
     this.#acks.flush();
     this.#reads.flush();
     this.emit('reconnect');
+  }
+
+  /**
+   * Catches up every cached conversation the client is a member of, except
+   * chat rooms, which keep no offline messages (guide: 聊天室), and system
+   * conversations, which have subscribers rather than members.
+   */
+  #catchUp(reopened: Promise<boolean>): void {
+    for (const conversation of this.#conversations.values()) {
+      if (conversation.transient || conversation.system) continue;
+      // Known not to be a member (e.g. a conversation found by a query): its history is refused.
+      if (conversation.members.length > 0 && !conversation.members.includes(this.id)) continue;
+      const from = this.#missed.startOf(conversation);
+      if (from) this.#pushes.catchUp(conversation, from, reopened);
+    }
   }
 
   /** @internal The connection failed for good (fatal close code). */

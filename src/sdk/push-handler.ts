@@ -16,6 +16,7 @@ import type { IMClient } from './im-client.js';
 import { receivedPatch } from './message-patch.js';
 import { setMessageStatus, type Message } from './messages/message.js';
 import { MessageStatus } from './messages/status.js';
+import type { MissedMessages, Position } from './missed-messages.js';
 import type { Plugins } from './plugins.js';
 import { SerialQueue } from './serial-queue.js';
 
@@ -23,6 +24,8 @@ import { SerialQueue } from './serial-queue.js';
 export interface PushContext {
   readonly plugins: Plugins;
   readonly acks: DeliveryAcks;
+  /** Where delivered messages end, per conversation; what a catch-up delivered. */
+  readonly missed: MissedMessages;
   parseMessage(raw: string): Promise<Message>;
   /** The conversation, cached or fetched; a bare stand-in if it cannot be fetched. */
   conversationFor(cid: string, noCache?: boolean): Promise<Conversation>;
@@ -55,6 +58,39 @@ export class PushHandler {
     void this.#queue.run(task.key, task.run).catch(() => {
       // A push that cannot be handled (e.g. a message whose payload a plugin
       // rejects) is dropped; the history still has the message.
+    });
+  }
+
+  /**
+   * After a reconnect: delivers the messages of `conversation` missed since
+   * `from` as `message` events, oldest first, before any push of that
+   * conversation that arrives after this call. Waits for `reopened`, and
+   * does nothing if it resolves false (the session did not re-open).
+   *
+   * Unread counts are left alone: the server's `unread` push after the
+   * re-open already counts these messages.
+   */
+  catchUp(conversation: Conversation, from: Position, reopened: Promise<boolean>): void {
+    const cid = conversation.id;
+    const missed = this.#context.missed;
+    const run = async (): Promise<void> => {
+      if (!(await reopened)) return;
+      const messages = await missed.fetch(conversation, missed.resume(cid, from));
+      missed.remember(cid, messages);
+      for (const message of messages) {
+        if (!(await this.#context.plugins.shouldDispatch(message, conversation))) continue;
+        if (!conversation.lastMessage || message.timestamp >= conversation.lastMessage.timestamp) conversation.lastMessage = message;
+        conversation.lastMessageAt = message.timestamp;
+        missed.delivered(cid, message);
+        this.#client.emit('message', message, conversation);
+        conversation.emit('message', message);
+        // Received, as a push would have been: the sender's receipt is due.
+        if (message.from !== this.#client.id) this.#context.acks.add(cid, message.timestamp.getTime());
+      }
+    };
+    void this.#queue.run(cid, run).catch(() => {
+      // Disconnected again, or no longer a member: nothing was marked
+      // delivered past what was, so the next reconnect starts from there.
     });
   }
 
@@ -104,7 +140,12 @@ export class PushHandler {
     setMessageStatus(message, MessageStatus.SENT);
     if (!(await this.#context.plugins.shouldDispatch(message, conversation))) return;
     const stored = !message.transient && !conversation.transient;
-    if (!message.transient) {
+    // The catch-up after a reconnect may have fetched this message from
+    // the history already: it is not delivered twice. It is still counted:
+    // being pushed live, it came after the count the server sent at the
+    // re-open.
+    const duplicate = stored && this.#context.missed.caughtUp(cid, message.id);
+    if (!message.transient && !duplicate) {
       conversation.lastMessage = message;
       conversation.lastMessageAt = message.timestamp;
     }
@@ -114,8 +155,11 @@ export class PushHandler {
     // them either, so the next login's unread push would take them back.
     const fromOther = message.from !== client.id;
     if (fromOther && stored) conversation.unreadMessagesCount += 1;
-    client.emit('message', message, conversation);
-    conversation.emit('message', message);
+    if (!duplicate) {
+      if (stored) this.#context.missed.delivered(cid, message);
+      client.emit('message', message, conversation);
+      conversation.emit('message', message);
+    }
     if (fromOther && stored && timestamp) this.#context.acks.add(cid, timestamp.getTime());
   }
 

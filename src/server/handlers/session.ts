@@ -27,6 +27,7 @@ export const openSession: Handler<Request> = async (ctx, { connection, command }
   if (!isValidClientId(clientId)) throw ProtocolError.of('INVALID_LOGIN', `clientId must be 1-64 characters without control characters, got ${String(clientId).length}`);
 
   const request = command.sessionMessage ?? undefined;
+  verifyReconnectToken(app, clientId, request);
   if (app.requireSignature) verifyLogin(ctx, app, clientId, request);
   const { tag, deviceId } = await admitLogin(ctx, app.appId, clientId, request);
   const previous = connection.sessions.get(clientId);
@@ -67,11 +68,28 @@ export async function afterSessionOpened(ctx: ServerContext, { connection, comma
 }
 
 /**
+ * A reconnect that presents a session token must present a valid one: its
+ * own, of this app, not expired (protocol.md §2.3). Refusing with 4112
+ * SESSION_TOKEN_EXPIRED is what makes both official SDKs and ours drop the
+ * token and re-open at once without it (v3 and ours then re-sign); any
+ * other refusal would only end in `reconnecterror`. The token also names
+ * the login whose tag and chat rooms the reconnect takes back, so a forged
+ * or stale one must not be taken on trust either.
+ */
+function verifyReconnectToken(app: AppRecord, clientId: string, request: ISessionCommand | undefined): void {
+  if (!request?.r || !request.st) return;
+  if (verifySessionToken(app, request.st) !== clientId) {
+    throw ProtocolError.of('SESSION_TOKEN_EXPIRED', `the session token is not a valid, unexpired token of ${clientId}`);
+  }
+}
+
+/**
  * A login must be signed, unless it is a reconnect presenting the session
  * token of an earlier signed login (v4 never re-signs on reconnect).
  */
 function verifyLogin(ctx: ServerContext, app: AppRecord, clientId: string, request: ISessionCommand | undefined): void {
-  if (request?.r && request.st && verifySessionToken(app, request.st) === clientId) return;
+  // verifyReconnectToken already refused a reconnect whose token is not valid.
+  if (request?.r && request.st) return;
   const result = ctx.signatures.verify(app.masterKey, { signature: request?.s ?? undefined, timestamp: request?.t ?? undefined, nonce: request?.n ?? undefined }, (t, n) =>
     loginSigningString(app.appId, clientId, t, n),
   );

@@ -1,0 +1,229 @@
+/**
+ * Issue 4: after a reconnect nothing is lost. In the default unread-count
+ * mode the server sends counts, not the messages; our SDK fetches the
+ * history of the conversations it holds from the newest message it had,
+ * and delivers what it missed as ordinary `message` events: each once, in
+ * order, with the server's unread counts left as they are.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import WebSocket from 'ws';
+import { CommandType, fromFrame } from '../src/protocol/index.js';
+import { TextMessage, type Conversation, type IMClient, type Message, type Realtime, type WebSocketConstructor } from '../src/sdk/index.js';
+import { CATCH_UP_MAX_PAGES, CATCH_UP_PAGE_SIZE } from '../src/sdk/missed-messages.js';
+import { collectMessages, delay, nextEvent, sdkEnvironment, until } from './helpers/sdk-env.js';
+
+const env = sdkEnvironment();
+
+/** Takes the device offline and waits until the server has logged `client` out, so what is sent next is missed. */
+async function goOffline(device: Realtime, client: IMClient, observer: IMClient): Promise<void> {
+  const disconnected = nextEvent(client, 'disconnect');
+  device.pause();
+  await disconnected;
+  const deadline = Date.now() + 5000;
+  while ((await observer.ping([client.id])).length > 0) {
+    if (Date.now() > deadline) throw new Error(`${client.id} still online`);
+    await delay(20);
+  }
+}
+
+async function sendTexts(conversation: Conversation, prefix: string, count: number): Promise<Message[]> {
+  const sent: Message[] = [];
+  for (let n = 0; n < count; n += 1) sent.push(await conversation.send(new TextMessage(`${prefix} ${n}`)));
+  return sent;
+}
+
+/** Every `message` event of a client and of one conversation, from now on. */
+function recordMessages(client: IMClient, conversation: Conversation): { client: string[]; conversation: string[] } {
+  const seen = { client: [] as string[], conversation: [] as string[] };
+  client.on('message', (message, where) => {
+    if (where.id === conversation.id) seen.client.push(message.id);
+  });
+  conversation.on('message', (message) => seen.conversation.push(message.id));
+  return seen;
+}
+
+describe('after a reconnect', () => {
+  test('the missed messages arrive once each, in order, over several pages; unread counts are the server’s', { timeout: 60_000 }, async () => {
+    const [tomId, jerryId] = env.names('Tom', 'Jerry');
+    const tom = await env.login(tomId);
+    const device = env.device();
+    const jerry = await device.createIMClient(jerryId);
+    const conversation = await tom.createConversation({ members: [jerryId] });
+    const live = collectMessages(jerry, 1);
+    const before = await conversation.send(new TextMessage('before'));
+    const [[, jerrys]] = await live;
+    assert.equal(jerrys.unreadMessagesCount, 1);
+
+    await goOffline(device, jerry, tom);
+    const seen = recordMessages(jerry, jerrys);
+    const missedCount = 2 * CATCH_UP_PAGE_SIZE + 30;
+    const missed = await sendTexts(conversation, 'missed', missedCount);
+
+    const back = nextEvent(jerry, 'reconnect');
+    device.resume();
+    await back;
+    await until(() => seen.client.length >= missedCount, 10_000, `${missedCount} messages`);
+    await until(() => jerrys.unreadMessagesCount === missedCount + 1, 5000, 'the unread count');
+    await delay(300);
+    const ids = missed.map((message) => message.id);
+    assert.deepEqual(seen.client, ids, 'each missed message once, in order, none from before');
+    assert.deepEqual(seen.conversation, ids, 'on the conversation too');
+    assert.equal(jerrys.unreadMessagesCount, missedCount + 1, 'counted once, by the server');
+    assert.equal(jerrys.lastMessage?.id, ids.at(-1));
+
+    // Live again: the next message arrives once, counted once.
+    const next = collectMessages(jerry, 1);
+    const after = await conversation.send(new TextMessage('after'));
+    assert.equal((await next)[0]![0].id, after.id);
+    await delay(200);
+    assert.deepEqual(seen.client, [...ids, after.id]);
+    assert.equal(jerrys.unreadMessagesCount, missedCount + 2);
+    assert.ok(!seen.client.includes(before.id));
+  });
+
+  test(`a long absence delivers the newest ${CATCH_UP_PAGE_SIZE * CATCH_UP_MAX_PAGES} missed messages; the count has them all`, { timeout: 60_000 }, async () => {
+    const [tomId, jerryId] = env.names('Tom', 'Jerry');
+    const tom = await env.login(tomId);
+    const device = env.device();
+    const jerry = await device.createIMClient(jerryId);
+    const conversation = await tom.createConversation({ members: [jerryId] });
+    const live = collectMessages(jerry, 1);
+    await conversation.send(new TextMessage('before'));
+    const [[, jerrys]] = await live;
+
+    await goOffline(device, jerry, tom);
+    const seen = recordMessages(jerry, jerrys);
+    const cap = CATCH_UP_PAGE_SIZE * CATCH_UP_MAX_PAGES;
+    const missed = await sendTexts(conversation, 'missed', cap + 7);
+    device.resume();
+    await until(() => seen.client.length >= cap, 15_000, `${cap} messages`);
+    await until(() => jerrys.unreadMessagesCount === cap + 8, 5000, 'the unread count');
+    await delay(300);
+    assert.deepEqual(seen.client, missed.slice(7).map((message) => message.id));
+  });
+
+  test('a conversation created here with no message yet gets its first messages', async () => {
+    const [tomId, jerryId] = env.names('Tom', 'Jerry');
+    const tom = await env.login(tomId);
+    const device = env.device();
+    const jerry = await device.createIMClient(jerryId);
+    const created = await jerry.createConversation({ members: [tomId] });
+    await goOffline(device, jerry, tom);
+    const seen = recordMessages(jerry, created);
+    const toms = (await tom.getConversation(created.id))!;
+    const missed = await sendTexts(toms, 'first', 2);
+    device.resume();
+    await until(() => seen.client.length >= 2, 5000, 'two messages');
+    await delay(200);
+    assert.deepEqual(seen.client, missed.map((message) => message.id));
+  });
+
+  test('a message pushed live while the catch-up is in flight, and also in its history page, arrives once, after the missed ones', async () => {
+    const [tomId, jerryId] = env.names('Tom', 'Jerry');
+    const tom = await env.login(tomId);
+    // Holds Jerry's history queries back, so that a message sent meanwhile
+    // is both in the history page and pushed live.
+    const held = holdingWebSocket((command) => command.cmd === CommandType.logs, 400);
+    const device = env.device({ WebSocket: held.WebSocket });
+    const jerry = await device.createIMClient(jerryId);
+    const conversation = await tom.createConversation({ members: [jerryId] });
+    const live = collectMessages(jerry, 1);
+    await conversation.send(new TextMessage('before'));
+    const [[, jerrys]] = await live;
+
+    await goOffline(device, jerry, tom);
+    const seen = recordMessages(jerry, jerrys);
+    const missed = await sendTexts(conversation, 'missed', 3);
+    const reconnected = nextEvent(jerry, 'reconnect');
+    device.resume();
+    await reconnected;
+    const duringCatchUp = await conversation.send(new TextMessage('during the catch-up'));
+    await until(() => held.released > 0, 3000, 'the held history query');
+    await until(() => seen.client.length >= 4, 5000, 'four messages');
+    await delay(300);
+    const ids = [...missed, duringCatchUp].map((message) => message.id);
+    assert.deepEqual(seen.client, ids, 'once each, in order');
+    assert.deepEqual(seen.conversation, ids);
+    // The live push of it is counted (it came after the server's count), the history copy is not.
+    assert.equal(jerrys.unreadMessagesCount, 5);
+  });
+
+  test('a conversation joined with no message yet gets its first messages; chat rooms and strangers’ conversations are not fetched', async () => {
+    const [tomId, jerryId] = env.names('Tom', 'Jerry');
+    const tom = await env.login(tomId);
+    const recorder = holdingWebSocket(() => false, 0);
+    const device = env.device({ WebSocket: recorder.WebSocket });
+    const jerry = await device.createIMClient(jerryId);
+    const room = await jerry.createConversation({ name: 'room', transient: true });
+    const invited = nextEvent(jerry, 'invited');
+    const empty = await tom.createConversation({ members: [jerryId] });
+    await invited;
+    const strangers = await tom.createConversation({ members: ['someone-else'] });
+    await strangers.send(new TextMessage('not for Jerry'));
+    assert.ok(await jerry.getConversation(strangers.id));
+
+    await goOffline(device, jerry, tom);
+    const seen = recordMessages(jerry, (await jerry.getConversation(empty.id))!);
+    const missed = await sendTexts(empty, 'first', 2);
+    await strangers.send(new TextMessage('still not for Jerry'));
+    const logsBefore = recorder.sent.length;
+    device.resume();
+    await until(() => seen.client.length >= 2, 5000, 'two messages');
+    await delay(300);
+    assert.deepEqual(seen.client, missed.map((message) => message.id));
+    const queried = recorder.sent.slice(logsBefore).filter((command) => command.cmd === CommandType.logs).map((command) => command.logsMessage?.cid);
+    assert.deepEqual(queried, [empty.id], `not the room ${room.id} nor the strangers’ ${strangers.id}`);
+  });
+
+  test('with pushOfflineMessages the server’s offline pushes and the catch-up do not deliver a message twice', async () => {
+    const [tomId, jerryId] = env.names('Tom', 'Jerry');
+    const tom = await env.login(tomId);
+    const device = env.device({ pushOfflineMessages: true });
+    const jerry = await device.createIMClient(jerryId);
+    const created = await jerry.createConversation({ members: [tomId] });
+    await goOffline(device, jerry, tom);
+    const seen = recordMessages(jerry, created);
+    const missed = await sendTexts((await tom.getConversation(created.id))!, 'missed', 3);
+    device.resume();
+    await until(() => seen.client.length >= 3, 5000, 'three messages');
+    await delay(300);
+    assert.deepEqual(seen.client, missed.map((message) => message.id));
+    assert.equal(created.unreadMessagesCount, 3, 'counted once each, from the offline pushes');
+  });
+});
+
+/**
+ * A `ws` WebSocket that delays the commands `hold` selects by `ms` before
+ * sending them, and records every command sent.
+ */
+function holdingWebSocket(
+  hold: (command: ReturnType<typeof fromFrame>) => boolean,
+  ms: number,
+): { WebSocket: WebSocketConstructor; sent: ReturnType<typeof fromFrame>[]; released: number } {
+  const state = { sent: [] as ReturnType<typeof fromFrame>[], released: 0 };
+  class Holding extends WebSocket {
+    constructor(url: string, protocols?: string | string[]) {
+      super(url, protocols, { maxPayload: 1 << 20 });
+    }
+    override send(data: unknown, ...rest: unknown[]): void {
+      const command = fromFrame(typeof data === 'string' ? data : new Uint8Array(data as ArrayBuffer | Uint8Array));
+      state.sent.push(command);
+      const forward = (): void => (super.send as (...args: unknown[]) => void)(data, ...rest);
+      if (!hold(command)) return forward();
+      setTimeout(() => {
+        state.released += 1;
+        if (this.readyState === WebSocket.OPEN) forward();
+      }, ms);
+    }
+  }
+  return {
+    WebSocket: Holding as unknown as WebSocketConstructor,
+    get sent() {
+      return state.sent;
+    },
+    get released() {
+      return state.released;
+    },
+  };
+}
