@@ -1,41 +1,86 @@
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 
 /**
- * Browser builds (`npm run build`, which also prints gzip sizes):
+ * Browser builds (`npm run build:browser`, part of `npm run build`, runs all
+ * three modes, then prints sizes):
  *
- * - default mode: the widgets with the SDK, `dist/lc-chat.js` (ES module)
- *   and `dist/lc-chat.iife.js` (one classic `<script>` that defines every
- *   element and exposes `window.LcChat`);
+ * - default mode: the ES build for `<script type="module">`. `dist/lc-chat.js`
+ *   defines `<lc-realtime>` and `<lc-chat>` and re-exports the SDK;
+ *   `<lc-conversation-list>`, `<lc-live-room>` and `<lc-support>` are entries
+ *   of their own (`dist/elements/<tag>.js`) that `dist/lc-chat.js` imports
+ *   when their tags appear (src/components/autoload.ts). Code they share
+ *   goes to `dist/chunks/`. Keep the directory together when serving it.
+ * - `--mode iife`: `dist/lc-chat.iife.js`, one classic `<script>` that
+ *   defines every element and exposes `window.LcChat`. IIFE output cannot
+ *   load code later, so it is built from `src/components/index.ts`, which
+ *   imports everything.
  * - `--mode sdk`: the SDK alone, `dist/lc-chat-sdk.js`, for pages without UI
  *   and for comparing sizes with the official SDK.
  *
  * The Node-only `ws` import is never reached in browsers (they have a
- * global WebSocket), so it stays out of both.
+ * global WebSocket), so it stays out of all of them.
  */
+
+/** The elements built as entries of their own and loaded on demand by the ES build. */
+const LAZY_ELEMENTS = {
+  'elements/lc-conversation-list': 'src/components/lc-conversation-list/lc-conversation-list.ts',
+  'elements/lc-live-room': 'src/components/lc-live-room/lc-live-room.ts',
+  'elements/lc-support': 'src/components/lc-support/lc-support.ts',
+};
+
+/**
+ * protobufjs/minimal does `require("long")` to decode 64-bit integers as
+ * Long objects. Our generated code turns every int64 into a number anyway
+ * (scripts/gen-proto.sh: timestamps in ms are far below 2^53), so in the
+ * browser `long` is dead weight (about 10 KB minified). Resolving it to an empty
+ * module makes protobufjs find no Long class and read and write int64 as
+ * plain numbers through its own LongBits. Node keeps the real package.
+ */
+function withoutLong(): Plugin {
+  const id = '\0lc-chat:no-long';
+  return {
+    name: 'lc-chat-without-long',
+    enforce: 'pre',
+    resolveId: (source) => (source === 'long' ? id : null),
+    load: (source) => (source === id ? 'export {};' : null),
+  };
+}
+
 export default defineConfig(({ mode }) => {
-  const sdk = mode === 'sdk';
+  const lib =
+    mode === 'sdk'
+      ? { entry: 'src/sdk/index.ts', formats: ['es' as const], fileName: () => 'lc-chat-sdk.js' }
+      : mode === 'iife'
+        ? { entry: 'src/components/index.ts', name: 'LcChat', formats: ['iife' as const], fileName: () => 'lc-chat.iife.js' }
+        : {
+            entry: { 'lc-chat': 'src/components/es-entry.ts', ...LAZY_ELEMENTS },
+            formats: ['es' as const],
+            fileName: (_format: string, name: string) => `${name}.js`,
+          };
   return {
     // Nothing from public/ is copied into the bundles.
     publicDir: false,
+    plugins: [withoutLong()],
     build: {
       outDir: 'dist',
-      emptyOutDir: !sdk,
+      // The default mode runs first (npm run build) and starts from an empty dist/.
+      emptyOutDir: mode !== 'sdk' && mode !== 'iife',
       sourcemap: true,
       minify: true,
       target: 'es2022',
       reportCompressedSize: false,
-      lib: sdk
-        ? { entry: 'src/sdk/index.ts', formats: ['es'], fileName: () => 'lc-chat-sdk.js' }
-        : {
-            entry: 'src/components/index.ts',
-            name: 'LcChat',
-            formats: ['es', 'iife'],
-            fileName: (format) => (format === 'es' ? 'lc-chat.js' : 'lc-chat.iife.js'),
-          },
+      lib,
       rollupOptions: {
         external: ['ws'],
-        // Minified whitespace too: these files are for script tags; bundlers import the sources.
-        output: { globals: { ws: 'WebSocket' }, minify: true },
+        output: {
+          globals: { ws: 'WebSocket' },
+          // Minified whitespace too: these files are for script tags; bundlers import the sources.
+          minify: true,
+          // Shared code of the ES build, with a content hash so a long cache never serves a stale chunk.
+          // Rollup names a chunk after one of its modules; the one holding the SDK, lit and
+          // protobufjs would be "tokens" (themes/tokens.ts): call it what it is.
+          chunkFileNames: (chunk) => `chunks/${chunk.moduleIds.some((id) => id.includes('/src/sdk/')) ? 'runtime' : '[name]'}-[hash].js`,
+        },
       },
     },
   };

@@ -1,5 +1,15 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx's loader, so the package needs no build step to serve.
-import { register } from 'tsx/esm/api';
-register();
-await import('../src/cli.ts');
+// `lc-chat serve`. The published package ships the compiled CLI (lib/, from
+// npm run build:node) and no src/, so it runs plain JavaScript. In a checkout
+// src/ is there and wins, run through tsx's loader, so the command never
+// serves a stale build of code that has since been edited.
+import { existsSync } from 'node:fs';
+
+const source = new URL('../src/cli.ts', import.meta.url);
+if (existsSync(source)) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import(source.href);
+} else {
+  await import('../lib/cli.js');
+}

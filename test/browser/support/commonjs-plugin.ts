@@ -3,6 +3,10 @@
  * on first request. The web dev server only speaks ESM; the SDK's protobuf
  * runtime (`protobufjs/minimal.js`) is CommonJS. Vite does the same for the
  * production build.
+ *
+ * As in the production build (vite.config.ts), `long` resolves to an empty
+ * module: protobufjs then reads and writes int64 fields as plain numbers,
+ * and the tests exercise exactly that.
  */
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -20,6 +24,15 @@ export function commonJsPlugin(options: { rootDir: string; paths: readonly strin
         platform: 'browser',
         write: false,
         logLevel: 'silent',
+        plugins: [
+          {
+            name: 'without-long',
+            setup(build) {
+              build.onResolve({ filter: /^long$/ }, () => ({ path: 'long', namespace: 'without-long' }));
+              build.onLoad({ filter: /.*/, namespace: 'without-long' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
+            },
+          },
+        ],
       }).then((result) => result.outputFiles[0]!.text);
       bundles.set(path, code);
     }

@@ -1,0 +1,40 @@
+/**
+ * Everything in `lc-chat/components` except the three elements that the ES
+ * build (`dist/lc-chat.js`) loads on demand: the SDK, `<lc-realtime>`,
+ * `<lc-chat>` (importing this module defines both), renderers, events, the
+ * shared client and the cache. `index.ts` adds the other elements eagerly
+ * (bundlers, Node, the IIFE); `es-entry.ts` adds the autoloader instead.
+ * Nothing here may import `lc-conversation-list`, `lc-live-room` or
+ * `lc-support`, or their code would land in the ES build's first load.
+ */
+export * from '../sdk/index.js';
+export { LcRealtime } from './lc-realtime/lc-realtime.js';
+export { LcChat } from './lc-chat/lc-chat.js';
+export { previewText } from './renderers/preview.js';
+export { registerRenderer } from './renderers/registry.js';
+export type { MessageRenderer, RenderContext, RenderResult, RendererName } from './renderers/types.js';
+export { safeUrl } from './renderers/safe-url.js';
+export { linkify } from './renderers/text.js';
+export { MessageType, TYPING_KEY, type ChatMessage, type ChatMessageStatus } from './model/chat-message.js';
+export {
+  LcBeforeSendEvent,
+  LcConflictEvent,
+  LcConnectionChangeEvent,
+  LcErrorEvent,
+  LcMessageEvent,
+  LcReceiptEvent,
+  LcUnreadChangeEvent,
+  LcConversationSelectEvent,
+  LcNewConversationEvent,
+  LcDanmakuStartEvent,
+  LcDanmakuEndEvent,
+  LcDanmakuDropEvent,
+  type DanmakuInfo,
+} from './events.js';
+export { SharedClient, type ConnectionState, type ConversationSpec, type OutgoingDraft } from './client/shared-client.js';
+export { acquireClient, releaseClient, openClients } from './client/client-registry.js';
+export { SignatureError } from './client/signature.js';
+export type { ClientOptions } from './client/client-options.js';
+export { openChatCache, type ChatCache, type OutboxEntry, type CachedConversation } from './cache/chat-cache.js';
+export { realtimeContext } from './context/realtime-context.js';
+export { html, nothing } from 'lit';
