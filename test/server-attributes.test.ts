@@ -4,25 +4,13 @@
  * may update, `mu`.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { CommandType, OpType, type Command } from '../src/protocol/codec.js';
 import { RawClient } from './helpers/raw-client.js';
-import { TEST_APP, startTestServer, type TestServer } from './helpers/server.js';
+import { rawEnvironment } from './helpers/raw-env.js';
 
-let server: TestServer;
-before(async () => {
-  server = await startTestServer();
-});
-after(() => server.stop());
-
-const clients: RawClient[] = [];
-after(() => clients.forEach((c) => c.close()));
-async function login(id: string): Promise<RawClient> {
-  const raw = await RawClient.connect(server.wsUrl);
-  clients.push(raw);
-  await raw.login(TEST_APP.appId, id);
-  return raw;
-}
+const env = rawEnvironment();
+const login = (id: string) => env.login(id);
 
 const conv = (op: OpType, convMessage: Record<string, unknown>): Command => ({ cmd: CommandType.conv, op, convMessage });
 const update = (cid: string, attr: Record<string, unknown>) => conv(OpType.update, { cid, attr: { data: JSON.stringify(attr) } });

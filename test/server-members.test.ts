@@ -5,31 +5,20 @@
  * conversations whose members change, system conversations.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { CommandType, OpType, type Command, type DecodedCommand, type ISessionCommand } from '../src/protocol/codec.js';
 import { RawClient } from './helpers/raw-client.js';
-import { TEST_APP, startTestServer, type TestServer } from './helpers/server.js';
+import { rawEnvironment } from './helpers/raw-env.js';
+import { TEST_APP } from './helpers/server.js';
 
-let server: TestServer;
-before(async () => {
-  server = await startTestServer();
-});
-after(() => server.stop());
 
 let run = 0;
 const ids = (...names: string[]) => {
   run += 1;
   return names.map((name) => `${name}-m${run}`);
 };
-const clients: RawClient[] = [];
-after(() => clients.forEach((c) => c.close()));
-
-async function login(id: string, sessionMessage: ISessionCommand = {}): Promise<RawClient> {
-  const raw = await RawClient.connect(server.wsUrl);
-  clients.push(raw);
-  await raw.login(TEST_APP.appId, id, sessionMessage);
-  return raw;
-}
+const env = rawEnvironment();
+const login = (id: string, sessionMessage: ISessionCommand = {}) => env.login(id, sessionMessage);
 /** v4.3.1 as it logs in: configBitmap 59 asks for per-member results. */
 const V4 = { ua: 'js/4.3.1', configBitmap: 59 };
 
@@ -181,8 +170,7 @@ test('a member who left and came back reads what was said meanwhile; unread star
   const logs = await jerry.request({ cmd: CommandType.logs, logsMessage: { cid } });
   assert.deepEqual(logs.logsMessage?.logs?.map((log) => log.msgId), sent);
 
-  const later = await RawClient.connect(server.wsUrl);
-  clients.push(later);
+  const later = await env.connect();
   await later.login(TEST_APP.appId, jerryId!);
   await assert.rejects(later.take((c) => c.cmd === CommandType.unread, 300), /nothing/, 'what came before the rejoin is history, not unread');
 });
@@ -205,7 +193,7 @@ test('a unique conversation answers for its current member set', async () => {
 test('system conversations: clients subscribe and leave, but invite, kick and update nothing', async () => {
   const [userId, otherId] = ids('User', 'Other');
   const user = await login(userId!);
-  const { conversation } = await server.server.store.createConversation({
+  const { conversation } = await env.server.server.store.createConversation({
     appId: TEST_APP.appId, creator: 'system', members: [], name: 'news', transient: false, system: true, unique: false, attributes: {},
   });
   const cid = conversation.id;

@@ -5,25 +5,12 @@
  * the patches a client missed, replayed at login after `lastPatchTime`.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { CommandType, OpType, type Command, type DecodedCommand } from '../src/protocol/codec.js';
-import { RawClient } from './helpers/raw-client.js';
-import { TEST_APP, startTestServer, type TestServer } from './helpers/server.js';
+import { rawEnvironment } from './helpers/raw-env.js';
 
-let server: TestServer;
-before(async () => {
-  server = await startTestServer();
-});
-after(() => server.stop());
-
-const clients: RawClient[] = [];
-after(() => clients.forEach((c) => c.close()));
-async function login(id: string, lastPatchTime?: number): Promise<RawClient> {
-  const raw = await RawClient.connect(server.wsUrl);
-  clients.push(raw);
-  await raw.login(TEST_APP.appId, id, lastPatchTime === undefined ? {} : { lastPatchTime });
-  return raw;
-}
+const env = rawEnvironment();
+const login = (id: string, lastPatchTime?: number) => env.login(id, lastPatchTime === undefined ? {} : { lastPatchTime });
 
 const text = (value: string) => JSON.stringify({ _lctype: -1, _lctext: value });
 const RECALLED = '{"_lctype":-127}';

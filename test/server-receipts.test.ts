@@ -5,25 +5,13 @@
  * offline messages themselves (`.1`).
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { CommandType, OpType, type DecodedCommand } from '../src/protocol/codec.js';
 import { RawClient } from './helpers/raw-client.js';
-import { TEST_APP, startTestServer, type TestServer } from './helpers/server.js';
+import { rawEnvironment } from './helpers/raw-env.js';
 
-let server: TestServer;
-before(async () => {
-  server = await startTestServer();
-});
-after(() => server.stop());
-
-const clients: RawClient[] = [];
-after(() => clients.forEach((c) => c.close()));
-async function login(id: string, protocol = 'lc.protobuf2.3'): Promise<RawClient> {
-  const raw = await RawClient.connect(server.wsUrl, protocol);
-  clients.push(raw);
-  await raw.login(TEST_APP.appId, id);
-  return raw;
-}
+const env = rawEnvironment();
+const login = (id: string, protocol?: string) => env.login(id, {}, protocol);
 async function logout(client: RawClient): Promise<void> {
   client.close();
   await client.closed;

@@ -3,25 +3,15 @@
  * the protocol level.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { CommandType, OpType, has, type DecodedCommand, type ISessionCommand } from '../src/protocol/codec.js';
 import { issueSessionToken } from '../src/server/auth/session-token.js';
 import { RawClient } from './helpers/raw-client.js';
-import { TEST_APP, startTestServer, type TestServer } from './helpers/server.js';
+import { rawEnvironment } from './helpers/raw-env.js';
+import { TEST_APP } from './helpers/server.js';
 
-let server: TestServer;
-before(async () => {
-  server = await startTestServer();
-});
-after(() => server.stop());
-
-const clients: RawClient[] = [];
-after(() => clients.forEach((c) => c.close()));
-async function connect(): Promise<RawClient> {
-  const raw = await RawClient.connect(server.wsUrl);
-  clients.push(raw);
-  return raw;
-}
+const env = rawEnvironment();
+const connect = () => env.connect();
 async function login(id: string, sessionMessage: ISessionCommand = {}): Promise<{ client: RawClient; token: string }> {
   const client = await connect();
   const reply = await client.login(TEST_APP.appId, id, sessionMessage);
