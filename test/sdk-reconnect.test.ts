@@ -191,6 +191,28 @@ describe('after a reconnect', () => {
     assert.deepEqual(seen.client, missed.map((message) => message.id));
     assert.equal(created.unreadMessagesCount, 3, 'counted once each, from the offline pushes');
   });
+
+  test('with pushOfflineMessages a message whose ack was cut off by the drop is pushed again, and neither delivered nor counted twice', async () => {
+    const [tomId, jerryId] = env.names('Tom', 'Jerry');
+    const tom = await env.login(tomId);
+    const device = env.device({ pushOfflineMessages: true });
+    const jerry = await device.createIMClient(jerryId);
+    const created = await jerry.createConversation({ members: [tomId] });
+    const seen = recordMessages(jerry, created);
+    const toms = (await tom.getConversation(created.id))!;
+    const live = nextEvent(jerry, 'message');
+    const first = await toms.send(new TextMessage('just before the drop'));
+    await live;
+    // Dropped before the batched ack went out: the server still owes Jerry this message.
+    await goOffline(device, jerry, tom);
+    const [missed] = await sendTexts(toms, 'missed', 1);
+    device.resume();
+    await until(() => seen.client.length >= 2, 5000, 'the missed message');
+    await delay(300);
+    assert.deepEqual(seen.client, [first.id, missed!.id]);
+    assert.deepEqual(seen.conversation, [first.id, missed!.id]);
+    assert.equal(created.unreadMessagesCount, 2);
+  });
 });
 
 /**

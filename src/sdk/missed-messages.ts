@@ -24,6 +24,12 @@ export const CATCH_UP_PAGE_SIZE = 100;
 export const CATCH_UP_MAX_PAGES = 5;
 /** Conversations fetched at once, so a client holding hundreds does not flood the connection. */
 const CATCH_UP_CONCURRENCY = 4;
+/**
+ * Message ids remembered per conversation as delivered. A server re-pushes
+ * a message whose receipt it never got (the ack is batched, and the socket
+ * can drop first): those re-pushes are among the newest messages.
+ */
+const RECENT_IDS = 64;
 
 /** A message the client has (or only its time): catching up starts after it. */
 export interface MessagePosition {
@@ -37,12 +43,23 @@ export type Position = MessagePosition | 'start';
 export class MissedMessages {
   readonly #delivered = new Map<string, Position>();
   readonly #caughtUp = new Map<string, Set<string>>();
+  readonly #recent = new Map<string, Set<string>>();
   readonly #slots = new Slots(CATCH_UP_CONCURRENCY);
 
   /** A message was delivered here (a `message` event) or sent from here. */
   delivered(cid: string, message: Message): void {
     const position = { id: message.id, timestamp: message.timestamp };
     this.#delivered.set(cid, newer(this.#delivered.get(cid), position) ?? position);
+    let recent = this.#recent.get(cid);
+    if (!recent) this.#recent.set(cid, (recent = new Set()));
+    recent.add(message.id);
+    // A Set iterates in insertion order: the first id is the oldest.
+    if (recent.size > RECENT_IDS) recent.delete(recent.values().next().value!);
+  }
+
+  /** Whether this message was delivered here already (by a push or a catch-up), among the recent ones. */
+  wasDelivered(cid: string, id: string): boolean {
+    return this.#recent.get(cid)?.has(id) ?? false;
   }
 
   /**

@@ -140,11 +140,20 @@ export class PushHandler {
     setMessageStatus(message, MessageStatus.SENT);
     if (!(await this.#context.plugins.shouldDispatch(message, conversation))) return;
     const stored = !message.transient && !conversation.transient;
+    const fromOther = message.from !== client.id;
+    const missed = this.#context.missed;
     // The catch-up after a reconnect may have fetched this message from
     // the history already: it is not delivered twice. It is still counted:
     // being pushed live, it came after the count the server sent at the
     // re-open.
-    const duplicate = stored && this.#context.missed.caughtUp(cid, message.id);
+    const duplicate = stored && missed.caughtUp(cid, message.id);
+    // A re-push of a message delivered (and counted) before, because its
+    // batched ack never reached the server (offline-push mode after a drop):
+    // only the ack is due.
+    if (stored && !duplicate && missed.wasDelivered(cid, message.id)) {
+      if (fromOther && timestamp) this.#context.acks.add(cid, timestamp.getTime());
+      return;
+    }
     if (!message.transient && !duplicate) {
       conversation.lastMessage = message;
       conversation.lastMessageAt = message.timestamp;
@@ -153,10 +162,9 @@ export class PushHandler {
     // ack. Unlike the official SDK, messages the server does not store
     // (transient ones, chat rooms) are not counted: the server never counts
     // them either, so the next login's unread push would take them back.
-    const fromOther = message.from !== client.id;
     if (fromOther && stored) conversation.unreadMessagesCount += 1;
     if (!duplicate) {
-      if (stored) this.#context.missed.delivered(cid, message);
+      if (stored) missed.delivered(cid, message);
       client.emit('message', message, conversation);
       conversation.emit('message', message);
     }
