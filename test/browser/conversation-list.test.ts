@@ -151,6 +151,63 @@ describe('<lc-conversation-list>', () => {
     await waitFor(() => shadow(lonely).querySelector('[part=empty]')?.textContent?.includes('还没有会话'), 'the empty state in Chinese');
   });
 
+  it('pages through more conversations than one page as the user scrolls or moves to the end, without duplicates', async () => {
+    const aliceId = uid('alice');
+    const bob = await sdkClient(uid('bob'));
+    // 45 conversations, oldest first, each with its own last-activity time: pages of 20 are 20, 20 and 5.
+    const made: Array<{ id: string; send(message: TextMessage): Promise<unknown> }> = [];
+    for (let i = 0; i < 45; i += 1) {
+      const conversation = await bob.createConversation({ members: [aliceId], name: `paged ${i}` });
+      await conversation.send(new TextMessage(`message ${i}`));
+      made.push(conversation);
+      await pause(3);
+    }
+    const newestFirst = made.map((conversation) => conversation.id).reverse();
+    const { wsUrl, appId } = await server();
+    const list = mount<LcConversationList>(
+      `<lc-conversation-list style="display:flex;flex-direction:column;height:420px" page-size="20" server="${wsUrl}" app-id="${appId}" client-id="${aliceId}"></lc-conversation-list>`,
+    );
+    await waitFor(() => list.hasMore && items(list).length === 20, 'the first page');
+    // Only the first page, the 20 newest, in order (nothing more loads until the user goes near the end).
+    await pause(300);
+    expect(items(list).map((item) => item.id)).to.deep.equal(newestFirst.slice(0, 20));
+    expect(shadow(list).querySelector('[part=more] button')).to.not.equal(null);
+
+    // While paging, a live message moves the oldest conversation (not loaded yet, on page 3) to the top:
+    // every row on the server moves down one, so page 2 starts with a conversation already listed.
+    await made[0]!.send(new TextMessage('back on top'));
+    await waitFor(() => items(list)[0]?.id === made[0]!.id, 'the oldest conversation at the top, live');
+    expect(items(list)[0]!.preview).to.equal('back on top');
+
+    const scroller = shadow(list).querySelector<HTMLElement>('.scroll')!;
+    expect(scroller.scrollHeight).to.be.greaterThan(scroller.clientHeight);
+    scroller.scrollTop = scroller.scrollHeight;
+    await waitFor(() => items(list).length >= 40, 'the second page after scrolling to the end');
+    const ids = () => items(list).map((item) => item.id);
+    expect(new Set(ids()).size, 'no conversation listed twice').to.equal(ids().length);
+    expect(ids()).to.deep.equal([made[0]!.id, ...newestFirst.slice(0, 39)]);
+
+    scroller.scrollTop = scroller.scrollHeight;
+    await waitFor(() => items(list).length === 45 && !list.hasMore, 'the last page');
+    expect(ids()).to.deep.equal([made[0]!.id, ...newestFirst.slice(0, 44)]);
+    expect(new Set(ids()).size).to.equal(45);
+    expect(shadow(list).querySelector('[part=more]')).to.equal(null);
+    await pause(200);
+    expect(items(list)).to.have.length(45);
+
+    // Keyboard: moving to the last row of the first page loads the next one (a fresh list for Alice).
+    const keyboard = mount<LcConversationList>(
+      `<lc-conversation-list style="display:flex;flex-direction:column;height:420px" page-size="20" server="${wsUrl}" app-id="${appId}" client-id="${aliceId}"></lc-conversation-list>`,
+    );
+    await waitFor(() => keyboard.hasMore && items(keyboard).length === 20, 'the first page again');
+    items(keyboard)[0]!.element.focus();
+    await sendKeys({ press: 'End' });
+    expect(shadow(keyboard).activeElement?.getAttribute('data-id')).to.equal(items(keyboard)[19]!.id);
+    await waitFor(() => items(keyboard).length === 40, 'the next page after End');
+    await sendKeys({ press: 'ArrowDown' });
+    expect(shadow(keyboard).activeElement?.getAttribute('data-id')).to.equal(items(keyboard)[20]!.id);
+  });
+
   it('shows the cached list at once, before (or without) the network', async () => {
     // A server that never answers: only the cache can fill the list.
     const unreachable = 'ws://127.0.0.1:9';

@@ -130,7 +130,7 @@ describe('<lc-live-room>', () => {
     expect(seen.started.length).to.be.greaterThan(10);
   });
 
-  it('puts top comments at the top and bottom comments at the bottom, centered', async () => {
+  it('puts top comments at the top and bottom comments at the bottom of the area, centered', async () => {
     const room = mount<LcLiveRoom>(`<lc-live-room ${SIZE} readonly></lc-live-room>`);
     await room.updateComplete;
     room.show('pinned at the top', { mode: 'top' });
@@ -142,9 +142,80 @@ describe('<lc-live-room>', () => {
     const bottom = (await find('at the bottom')).getBoundingClientRect();
     const above = (await find('above it')).getBoundingClientRect();
     expect(top.top - overlay.top).to.be.below(2);
-    expect(overlay.bottom - bottom.bottom).to.be.within(0, 12);
+    // Bottom comments take the lowest lane of the area (0.8 of the height): no further lane fits under it,
+    // and the bottom fifth (subtitles) stays clear.
+    const areaBottom = overlay.top + overlay.height * 0.8;
+    expect(areaBottom - bottom.bottom).to.be.at.least(-0.5);
+    expect(areaBottom - bottom.bottom).to.be.below(bottom.height);
     expect(above.bottom).to.be.at.most(bottom.top + 0.5);
+    expect(bottom.top - above.bottom).to.be.below(2);
     expect(Math.abs((bottom.left + bottom.right) / 2 - (overlay.left + overlay.right) / 2)).to.be.below(2);
+  });
+
+  it('never lets comments of any mode overlap or enter the subtitle strip, through a flood and a resize', async () => {
+    // Dark theme and an area of 0.6: the bottom 40% is reserved for subtitles.
+    const room = mount<LcLiveRoom>(
+      // A font size in rem: lanes follow the comments' measured height, whatever unit sets it.
+      `<lc-live-room style="display:block;width:640px;height:420px;--lc-danmaku-font-size:1.5rem" readonly theme="dark" area="0.6" speed="320" duration="1.2" max-on-screen="60"></lc-live-room>`,
+    );
+    await room.updateComplete;
+    const seen = record(room);
+    const overlayElement = shadow(room).querySelector<HTMLElement>('[part=overlay]')!;
+    const modes = ['scroll', 'top', 'bottom', 'scroll', 'bottom'] as const;
+    const texts = ['nice!', 'hello from Berlin 👋', '666', 'this is so smooth', '好厉害好厉害', 'ship it 🚀', 'a rather long comment that takes up some room', 'two\nlines'];
+    let sent = 0;
+    const flood = (count: number) => {
+      for (let i = 0; i < count; i += 1, sent += 1) {
+        const priority = sent % 7 === 0 ? MessagePriority.HIGH : sent % 3 === 0 ? MessagePriority.NORMAL : MessagePriority.LOW;
+        room.show(`${texts[sent % texts.length]} #${sent}`, { mode: modes[sent % modes.length]!, priority, own: sent % 11 === 0 });
+      }
+    };
+    let pairs = 0;
+    let frames = 0;
+    const modesSeen = new Set<string>();
+    /** Checks one frame: every pair of visible comments apart, every comment above the strip. */
+    const check = () => {
+      const overlay = overlayElement.getBoundingClientRect();
+      const limit = overlay.top + overlay.height * 0.6;
+      const boxes = comments(room).map((element) => ({ element, rect: element.getBoundingClientRect() }));
+      for (const { element, rect } of boxes) {
+        if (rect.right <= overlay.left || rect.left >= overlay.right) continue;
+        modesSeen.add([...element.classList].find((name) => name === 'scroll' || name === 'top' || name === 'bottom')!);
+        expect(rect.top, `"${element.textContent}" above the stage`).to.be.at.least(overlay.top - 0.5);
+        expect(rect.bottom, `"${element.textContent}" enters the reserved bottom strip`).to.be.at.most(limit + 0.5);
+      }
+      for (let i = 0; i < boxes.length; i += 1) {
+        for (let j = i + 1; j < boxes.length; j += 1) {
+          const a = boxes[i]!.rect;
+          const b = boxes[j]!.rect;
+          pairs += 1;
+          const apart = a.right <= b.left + 0.5 || b.right <= a.left + 0.5 || a.bottom <= b.top + 0.5 || b.bottom <= a.top + 0.5;
+          expect(apart, `"${boxes[i]!.element.textContent}" (${boxes[i]!.element.className}) overlaps "${boxes[j]!.element.textContent}" (${boxes[j]!.element.className})`).to.equal(true);
+        }
+      }
+      frames += 1;
+    };
+    const run = async (ms: number) => {
+      const until = performance.now() + ms;
+      while (performance.now() < until) {
+        flood(3);
+        await frame();
+        check();
+      }
+    };
+    await run(1800);
+    // Resize mid-flood: narrower and shorter; the strip follows the new height.
+    room.style.width = '480px';
+    room.style.height = '300px';
+    await frame();
+    await frame();
+    await run(1500);
+    expect(frames).to.be.greaterThan(30);
+    expect(pairs).to.be.greaterThan(500);
+    expect([...modesSeen].sort()).to.deep.equal(['bottom', 'scroll', 'top']);
+    expect(seen.started.filter((d) => d.mode === 'bottom').length).to.be.greaterThan(2);
+    expect(seen.started.filter((d) => d.mode === 'top').length).to.be.greaterThan(2);
+    expect(seen.dropped.filter((d) => d.priority === MessagePriority.HIGH)).to.have.length(0);
   });
 
   it('drops LOW comments before NORMAL ones under max-on-screen, and never HIGH ones', async () => {

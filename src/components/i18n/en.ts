@@ -67,6 +67,8 @@ export const en = {
   'inbox.loadError': 'Couldn’t load conversations.',
   'inbox.unread': (p: { count: number }) => (p.count === 1 ? '1 unread message' : `${p.count} unread messages`),
   'inbox.noMessages': 'No messages yet',
+  'inbox.more': 'Show more conversations',
+  'inbox.loadingMore': 'Loading more conversations…',
   'preview.you': (p: { text: string }) => `You: ${p.text}`,
   'preview.image': 'Photo',
   'preview.audio': 'Voice message',

@@ -69,6 +69,8 @@ export const zhCN: Strings = {
   'inbox.loadError': '无法加载会话。',
   'inbox.unread': (p: { count: number }) => `${p.count} 条未读消息`,
   'inbox.noMessages': '还没有消息',
+  'inbox.more': '显示更多会话',
+  'inbox.loadingMore': '正在加载更多会话…',
   'preview.you': (p: { text: string }) => `我：${p.text}`,
   'preview.image': '[图片]',
   'preview.audio': '[语音]',

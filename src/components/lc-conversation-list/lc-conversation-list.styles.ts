@@ -261,6 +261,16 @@ export const styles = [
       color: var(--_muted);
       opacity: 0.7;
     }
+    .more {
+      display: flex;
+      align-items: center;
+      justify-content: center;
+      gap: 8px;
+      min-block-size: 44px;
+      padding: calc(var(--_space) * 0.5);
+      font-size: 0.85em;
+      color: var(--_muted);
+    }
     .link-button {
       border: 0;
       background: none;

@@ -24,8 +24,10 @@ export interface ConversationListItem {
   unread: number;
 }
 
-/** How many conversations one query asks for. */
-const QUERY_LIMIT = 100;
+/** Conversations per page, unless `page-size` says otherwise. */
+const DEFAULT_PAGE_SIZE = 50;
+/** The most one query may ask for (the server's limit). */
+const MAX_QUERY_LIMIT = 1000;
 
 const plusIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"><path d="M12 5v14M5 12h14"/></svg>`;
 const searchIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"><circle cx="11" cy="11" r="6.5"/><path d="m20 20-4.2-4.2"/></svg>`;
@@ -35,6 +37,12 @@ const searchIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" 
  * member), the last message's text form, its time and an unread badge.
  * Updates live, shows the cached list at once, and can drive an
  * `<lc-chat>` by id.
+ *
+ * The list loads `page-size` conversations at a time: the next page comes
+ * when the user scrolls (or moves with the keyboard) near the end, or
+ * presses "show more". Pages are skip/limit queries ordered by last
+ * activity; a conversation already listed (say one that moved to the top
+ * with a live message while the user was paging) is never listed twice.
  *
  * ```html
  * <lc-realtime server="wss://chat.example.com" app-id="…" client-id="alice">
@@ -61,6 +69,7 @@ const searchIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" 
  * @csspart item - One conversation.
  * @csspart badge - An unread badge.
  * @csspart empty - The empty state.
+ * @csspart more - The end of the list while more conversations can be loaded: a "show more" button, or the loading indicator.
  *
  * @cssproperty --lc-color-bg - Background.
  * @cssproperty --lc-color-surface - Background of the filter box and of the hovered row.
@@ -92,6 +101,7 @@ export class LcConversationList extends LitElement {
     heading: { type: String },
     noFilter: { type: Boolean, attribute: 'no-filter' },
     noNew: { type: Boolean, attribute: 'no-new' },
+    pageSize: { type: Number, attribute: 'page-size' },
     lang: { type: String, reflect: true },
     theme: { type: String, reflect: true },
     names: { attribute: false },
@@ -99,6 +109,8 @@ export class LcConversationList extends LitElement {
     _phase: { state: true },
     _query: { state: true },
     _state: { state: true },
+    _hasMore: { state: true },
+    _loadingMore: { state: true },
   };
 
   /** id of an `<lc-chat>` (in the same document or shadow root) that shows the chosen conversation. */
@@ -111,6 +123,8 @@ export class LcConversationList extends LitElement {
   declare noFilter: boolean;
   /** Hides the "new conversation" button. */
   declare noNew: boolean;
+  /** Conversations loaded per page (1 to 1000, default 50); more load as the user scrolls to the end. */
+  declare pageSize: number;
   /** Color theme: `light` (default), `dark`, or `auto`. */
   declare theme: 'light' | 'dark' | 'auto';
   /** Display names by clientId (default: the clientId). */
@@ -138,6 +152,8 @@ export class LcConversationList extends LitElement {
   declare private _phase: 'idle' | 'loading' | 'ready' | 'error';
   declare private _query: string;
   declare private _state: ConnectionState;
+  declare private _hasMore: boolean;
+  declare private _loadingMore: boolean;
 
   readonly #localize = new LocalizeController(this);
   readonly #clients = new ClientController(this, (client) => this.#setClient(client));
@@ -148,17 +164,24 @@ export class LcConversationList extends LitElement {
   #total = 0;
   #loadToken = 0;
   #focusedId: string | undefined;
+  /** Server rows consumed by the pages loaded so far: the next page's `skip`. */
+  #offset = 0;
+  #more: Promise<void> | undefined;
+  #sentinel: IntersectionObserver | undefined;
 
   constructor() {
     super();
     this.noFilter = false;
     this.noNew = false;
+    this.pageSize = DEFAULT_PAGE_SIZE;
     this.theme = 'light';
     this.noBinary = false;
     this._items = [];
     this._phase = 'idle';
     this._query = '';
     this._state = 'connecting';
+    this._hasMore = false;
+    this._loadingMore = false;
   }
 
   /** The conversations, newest activity first (unfiltered). */
@@ -176,9 +199,23 @@ export class LcConversationList extends LitElement {
     return this.#client;
   }
 
-  /** Loads the list from the server again. */
+  /** Whether the server has conversations beyond the pages loaded so far. */
+  get hasMore(): boolean {
+    return this._hasMore;
+  }
+
+  /** Loads the list from the server again (as many conversations as are loaded now). */
   refresh(): Promise<void> {
     return this.#load();
+  }
+
+  /**
+   * Loads the next page of conversations, as scrolling to the end does.
+   * Resolves when it is listed; does nothing when everything is loaded.
+   */
+  loadMore(): Promise<void> {
+    this.#more ??= this.#loadMore().finally(() => (this.#more = undefined));
+    return this.#more;
   }
 
   /**
@@ -213,6 +250,9 @@ export class LcConversationList extends LitElement {
     this.#conversations.clear();
     this._items = [];
     this._phase = 'idle';
+    this.#offset = 0;
+    this._hasMore = false;
+    this._loadingMore = false;
     if (!client) return;
     this._state = client.state;
     this.#unsubscribe = this.#subscribe(client);
@@ -250,10 +290,14 @@ export class LcConversationList extends LitElement {
     if (!client || !im) return;
     const token = ++this.#loadToken;
     if (this._phase !== 'ready') this._phase = 'loading';
+    // A page in flight belongs to the list this load replaces.
+    this._loadingMore = false;
     this.#watchIm(im);
+    // Again as many as the user has paged through, at least one page.
+    const limit = Math.min(MAX_QUERY_LIMIT, Math.max(this.#pageSize(), this.#offset));
     let found: Conversation[];
     try {
-      found = await im.getQuery().containsMembers([client.clientId]).withLastMessagesRefreshed(true).addDescending('lm').limit(QUERY_LIMIT).find();
+      found = await this.#query(im, client.clientId, 0, limit);
     } catch (error) {
       if (token !== this.#loadToken) return;
       if (this._phase !== 'ready') this._phase = this._items.length ? 'ready' : 'error';
@@ -261,6 +305,8 @@ export class LcConversationList extends LitElement {
       return;
     }
     if (token !== this.#loadToken || this.#client !== client) return;
+    this.#offset = found.length;
+    this._hasMore = found.length === limit;
     const items = found.filter((conversation) => !conversation.transient).map((conversation) => this.#fromConversation(conversation));
     const before = new Map(this._items.map((item) => [item.id, item.unread]));
     this._phase = 'ready';
@@ -269,6 +315,93 @@ export class LcConversationList extends LitElement {
     // What the page shows (its title, say) follows the server's counts from the start.
     for (const item of this._items) {
       if (item.unread !== (before.get(item.id) ?? 0)) this.dispatchEvent(new LcUnreadChangeEvent(item.id, item.unread, this.#total));
+    }
+  }
+
+  #pageSize(): number {
+    const size = Math.floor(this.pageSize);
+    return Number.isFinite(size) && size >= 1 ? Math.min(MAX_QUERY_LIMIT, size) : DEFAULT_PAGE_SIZE;
+  }
+
+  /** One page of the user's conversations, newest activity first (the server breaks ties by id, so pages are stable). */
+  #query(im: IMClient, clientId: string, skip: number, limit: number): Promise<Conversation[]> {
+    return im.getQuery().containsMembers([clientId]).withLastMessagesRefreshed(true).addDescending('lm').skip(skip).limit(limit).find();
+  }
+
+  async #loadMore(): Promise<void> {
+    const client = this.#client;
+    const im = client?.imClient;
+    if (!client || !im || this._phase !== 'ready' || !this._hasMore) return;
+    const token = this.#loadToken;
+    const skip = this.#offset;
+    const limit = this.#pageSize();
+    this._loadingMore = true;
+    let found: Conversation[];
+    try {
+      found = await this.#query(im, client.clientId, skip, limit);
+    } catch (error) {
+      if (token !== this.#loadToken) return;
+      this._loadingMore = false;
+      this.dispatchEvent(new LcErrorEvent(error instanceof Error ? error : new Error(String(error)), 'conversations'));
+      return;
+    }
+    if (token !== this.#loadToken || this.#client !== client) return;
+    this._loadingMore = false;
+    // Kept relative: a conversation that left the list meanwhile moved the server's rows up (see `kicked`).
+    this.#offset += found.length;
+    this._hasMore = found.length === limit;
+    // A conversation listed already (it moved up with a live message and so pushed rows into this page) keeps its row:
+    // the live one is at least as new.
+    const listed = new Map(this._items.map((item) => [item.id, item]));
+    const before = new Map(this._items.map((item) => [item.id, item.unread]));
+    const added: ConversationListItem[] = [];
+    for (const conversation of found) {
+      if (conversation.transient) continue;
+      const known = listed.get(conversation.id);
+      if (known && known.lastMessageAt >= (conversation.lastMessageAt?.getTime() ?? 0)) continue;
+      const item = this.#fromConversation(conversation);
+      listed.set(item.id, item);
+      added.push(item);
+    }
+    if (!added.length) return;
+    this.#setItems([...listed.values()]);
+    void this.#persist(added);
+    for (const item of added) {
+      if (item.unread !== (before.get(item.id) ?? 0)) this.dispatchEvent(new LcUnreadChangeEvent(item.id, item.unread, this.#total));
+    }
+  }
+
+  /** Loads the next page when the end of the list is near (and no filter narrows it: then "show more" does). */
+  #checkMore(): void {
+    if (!this._hasMore || this._loadingMore || this._phase !== 'ready' || this._query.trim()) return;
+    const scroller = this.renderRoot.querySelector<HTMLElement>('.scroll');
+    if (!scroller || scroller.scrollHeight <= scroller.clientHeight) return;
+    if (scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight <= Math.max(120, scroller.clientHeight / 2)) void this.loadMore();
+  }
+
+  /**
+   * Watches the end of the list: it comes into view when the user scrolls
+   * the list, or the page when the list is as tall as its content. Watched
+   * afresh after every page, since an observer only reports changes.
+   */
+  #watchEnd(): void {
+    this.#sentinel?.disconnect();
+    const end = this.renderRoot.querySelector('.more');
+    if (!end || !this._hasMore || this._loadingMore || this._phase !== 'ready') return;
+    this.#sentinel ??= new IntersectionObserver(
+      (entries) => {
+        if (entries.some((entry) => entry.isIntersecting) && !this._query.trim()) void this.loadMore();
+      },
+      { rootMargin: '200px' },
+    );
+    this.#sentinel.observe(end);
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    const keys = changed as Map<PropertyKey, unknown>;
+    if (keys.has('_items') || keys.has('_hasMore') || keys.has('_loadingMore') || keys.has('_phase') || keys.has('_query')) {
+      this.#watchEnd();
+      this.#checkMore();
     }
   }
 
@@ -389,6 +522,8 @@ export class LcConversationList extends LitElement {
     };
     const kicked = (_payload: unknown, conversation: Conversation): void => {
       this.#conversations.delete(conversation.id);
+      // The server's later rows move up one: the next page starts one earlier (a row seen twice is merged, none is skipped).
+      if (this._items.some((item) => item.id === conversation.id) && this.#offset > 0) this.#offset -= 1;
       this.#setItems(this._items.filter((item) => item.id !== conversation.id));
       void this.#client?.cache.then((cache) => cache.putConversation({ id: conversation.id, members: [], updatedAt: Date.now(), listed: false }));
     };
@@ -413,6 +548,8 @@ export class LcConversationList extends LitElement {
     this.#unsubscribe = undefined;
     this.#unsubscribeIm?.();
     this.#unsubscribeIm = undefined;
+    this.#sentinel?.disconnect();
+    this.#sentinel = undefined;
   }
 
   override connectedCallback(): void {
@@ -482,6 +619,8 @@ export class LcConversationList extends LitElement {
     if (event.target instanceof HTMLInputElement && (event.key === 'Home' || event.key === 'End')) return;
     event.preventDefault();
     this.#focusedId = visible[next]!.id;
+    // Reaching the last row loads the next page, as scrolling there does.
+    if (next === visible.length - 1) void this.loadMore();
     this.requestUpdate();
     void this.updateComplete.then(() => {
       const row = this.renderRoot.querySelector<HTMLElement>(`[data-id="${CSS.escape(this.#focusedId ?? '')}"]`);
@@ -537,15 +676,27 @@ export class LcConversationList extends LitElement {
   #renderBody(visible: ConversationListItem[]): TemplateResult {
     const { t } = this.#localize.value;
     if (!visible.length) {
-      if (this._items.length) return html`<div class="empty" part="empty">${searchIcon}<strong>${t('inbox.noMatches')}</strong></div>`;
+      if (this._items.length) return html`<div class="empty" part="empty">${searchIcon}<strong>${t('inbox.noMatches')}</strong>${this.#renderMore()}</div>`;
       if (this._phase === 'error') return html`<div class="empty" part="empty" role="alert"><strong>${t('inbox.loadError')}</strong><button type="button" class="link-button" @click=${() => this.refresh()}>${t('action.retry')}</button></div>`;
       if (this._phase !== 'ready') return html`<div class="empty" part="empty"><span class="spinner" aria-hidden="true"></span>${t('inbox.loading')}</div>`;
       return html`<div class="empty" part="empty">${chatIcon}<strong>${t('inbox.empty')}</strong><span>${t('inbox.emptyHint')}</span></div>`;
     }
     const focusable = visible.some((item) => item.id === this.#focusedId) ? this.#focusedId : (visible.find((item) => item.id === this.selected) ?? visible[0])!.id;
-    return html`<ul class="list" part="list" role="listbox" aria-label=${t('inbox.label')} @keydown=${this.#onKeydown}>
-      ${visible.map((item) => this.#renderItem(item, item.id === focusable))}
-    </ul>`;
+    return html`<ul class="list" part="list" role="listbox" aria-label=${t('inbox.label')} aria-busy=${this._loadingMore ? 'true' : 'false'} @keydown=${this.#onKeydown}>
+        ${visible.map((item) => this.#renderItem(item, item.id === focusable))}
+      </ul>
+      ${this.#renderMore()}`;
+  }
+
+  /** The end of the list while the server has more: a "show more" button, or the spinner while a page loads. */
+  #renderMore(): TemplateResult | typeof nothing {
+    if (!this._hasMore || this._phase !== 'ready') return nothing;
+    const { t } = this.#localize.value;
+    return html`<div class="more" part="more">
+      ${this._loadingMore
+        ? html`<span class="spinner" aria-hidden="true"></span><span role="status">${t('inbox.loadingMore')}</span>`
+        : html`<button type="button" class="link-button" @click=${() => this.loadMore()}>${t('inbox.more')}</button>`}
+    </div>`;
   }
 
   protected override render(): TemplateResult {
@@ -577,7 +728,7 @@ export class LcConversationList extends LitElement {
               @keydown=${this.#onKeydown}
             />
           </div>`}
-      <div class="scroll">${this.#renderBody(visible)}</div>
+      <div class="scroll" @scroll=${() => this.#checkMore()}>${this.#renderBody(visible)}</div>
     </div>`;
   }
 }

@@ -111,6 +111,8 @@ export const styles = [
       will-change: transform;
       font-size: var(--lc-danmaku-font-size, 22px);
       line-height: 1.5;
+      /* Exactly one lane high, whatever fallback fonts (emoji, CJK) the text needs. */
+      block-size: 1.5em;
       font-weight: 700;
       color: var(--lc-danmaku-color, #fff);
       opacity: var(--lc-danmaku-opacity, 1);

@@ -42,7 +42,11 @@ function info(input: DanmakuInput): DanmakuInfo {
  *
  * Comments scroll right to left at `speed` px/s (or stay at the top or
  * bottom for `duration` s, per message), in lanes that never overlap,
- * inside the top `area` of the stage. Over `max-on-screen`, LOW comments
+ * inside the top `area` of the stage: the rest, where subtitles are, stays
+ * clear. All modes share the lanes: bottom comments stack up from the
+ * bottom of the area (just above the subtitles) within its lower half, top
+ * ones down from the top within its upper half, and no comment ever
+ * crosses another. Over `max-on-screen`, LOW comments
  * are dropped before NORMAL ones, HIGH ones never. They pause with the
  * slotted video and under the pointer.
  *
@@ -121,7 +125,11 @@ export class LcLiveRoom extends LitElement {
   declare speed: number;
   /** Seconds a top or bottom comment stays. */
   declare duration: number;
-  /** Fraction of the stage's height comments may use, from the top (keeps subtitles clear). */
+  /**
+   * Fraction of the stage's height comments may use, from the top (default
+   * 0.8). No comment of any mode enters the bottom `1 - area`, which keeps
+   * subtitles clear: bottom comments sit at the bottom of the area.
+   */
   declare area: number;
   /** At most this many comments on screen: LOW ones are dropped first, then NORMAL; HIGH never. */
   declare maxOnScreen: number;
@@ -342,15 +350,9 @@ export class LcLiveRoom extends LitElement {
       area: Math.min(1, Math.max(0.1, this.area || 0.8)),
       maxOnScreen: Math.max(1, this.maxOnScreen || 60),
       allowOverlap: this.allowOverlap,
-      laneHeight: this.#laneHeight(),
       gap: 24,
       maxWait: 1500,
     };
-  }
-
-  #laneHeight(): number {
-    const size = parseFloat(getComputedStyle(this).getPropertyValue('--lc-danmaku-font-size')) || 22;
-    return Math.round(size * 1.5);
   }
 
   #restartCount(): void {
