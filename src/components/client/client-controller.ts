@@ -10,21 +10,6 @@ import { clientKey, optionsFromAttributes, type ConnectionAttributes } from './c
 import { acquireClient, releaseClient } from './client-registry.js';
 import type { SharedClient } from './shared-client.js';
 
-/** Lit property declarations for {@link ConnectionAttributes} (elements spell them out too, for the manifest). */
-export const connectionProperties = {
-  server: { type: String },
-  appId: { type: String, attribute: 'app-id' },
-  appKey: { type: String, attribute: 'app-key' },
-  clientId: { type: String, attribute: 'client-id' },
-  signatureUrl: { type: String, attribute: 'signature-url' },
-  conversationSignatureUrl: { type: String, attribute: 'conversation-signature-url' },
-  tag: { type: String },
-  noBinary: { type: Boolean, attribute: 'no-binary' },
-  cacheLimit: { type: Number, attribute: 'cache-limit' },
-} as const;
-
-export const CONNECTION_KEYS = Object.keys(connectionProperties) as Array<keyof ConnectionAttributes>;
-
 type Host = ReactiveElement & ConnectionAttributes;
 
 export class ClientController implements ReactiveController {

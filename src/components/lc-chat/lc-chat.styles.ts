@@ -1,42 +1,15 @@
 import { css } from 'lit';
+import { elementBase } from '../themes/element-base.js';
 import { tokens } from '../themes/tokens.js';
 
 export const styles = [
   tokens,
+  elementBase,
   css`
     :host {
-      display: block;
       block-size: 560px;
       min-block-size: 320px;
-      font-family: var(--_font);
-      font-size: var(--_font-size);
       line-height: 1.45;
-      color: var(--_text);
-      -webkit-font-smoothing: antialiased;
-    }
-    :host([hidden]) {
-      display: none;
-    }
-    *,
-    *::before,
-    *::after {
-      box-sizing: border-box;
-    }
-    button {
-      font: inherit;
-      color: inherit;
-    }
-    :focus-visible {
-      outline: 2px solid var(--_accent);
-      outline-offset: 2px;
-    }
-    .visually-hidden {
-      position: absolute;
-      inline-size: 1px;
-      block-size: 1px;
-      overflow: hidden;
-      clip-path: inset(50%);
-      white-space: nowrap;
     }
 
     .chat {

@@ -1,6 +1,7 @@
-import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { Conversation } from '../../sdk/index.js';
-import { ClientController, CONNECTION_KEYS } from '../client/client-controller.js';
+import { ClientController } from '../client/client-controller.js';
+import { CONNECTION_KEYS, LcConnectedElement } from '../client/lc-connected-element.js';
 import type { ConnectionState, ConversationSpec, SharedClient, SharedClientEvents } from '../client/shared-client.js';
 import {
   LcBeforeSendEvent,
@@ -95,7 +96,7 @@ const membersConverter = {
  * @cssproperty --lc-spacing - Base spacing unit.
  * @cssproperty --lc-shadow - Shadow around the widget.
  */
-export class LcChat extends LitElement {
+export class LcChat extends LcConnectedElement {
   static override styles = styles;
 
   static override properties = {
@@ -108,15 +109,6 @@ export class LcChat extends LitElement {
     theme: { type: String, reflect: true },
     readOnly: { type: Boolean, attribute: 'readonly', reflect: true },
     pageSize: { type: Number, attribute: 'page-size' },
-    server: { type: String },
-    appId: { type: String, attribute: 'app-id' },
-    appKey: { type: String, attribute: 'app-key' },
-    clientId: { type: String, attribute: 'client-id' },
-    signatureUrl: { type: String, attribute: 'signature-url' },
-    conversationSignatureUrl: { type: String, attribute: 'conversation-signature-url' },
-    tag: { type: String },
-    noBinary: { type: Boolean, attribute: 'no-binary' },
-    cacheLimit: { type: Number, attribute: 'cache-limit' },
     renderers: { attribute: false },
     names: { attribute: false },
     _state: { state: true },
@@ -142,24 +134,6 @@ export class LcChat extends LitElement {
   declare readOnly: boolean;
   /** Messages per history page. */
   declare pageSize: number;
-  /** The lc-chat server, when used without `<lc-realtime>`: `wss://host` or `https://host`. */
-  declare server: string | undefined;
-  /** App id, when used without `<lc-realtime>`. */
-  declare appId: string | undefined;
-  /** App key, when used without `<lc-realtime>`. */
-  declare appKey: string | undefined;
-  /** The user's clientId, when used without `<lc-realtime>`. */
-  declare clientId: string | undefined;
-  /** Endpoint that signs logins: `POST {clientId}` → `{signature, timestamp, nonce}`. */
-  declare signatureUrl: string | undefined;
-  /** Endpoint that signs conversation operations: `POST {conversationId, clientId, members, action}`. */
-  declare conversationSignatureUrl: string | undefined;
-  /** Device kind for single-device login; a newer login with the same tag takes over (conflict). */
-  declare tag: string | undefined;
-  /** Use text (base64) frames instead of binary ones. */
-  declare noBinary: boolean;
-  /** Messages kept per conversation in the browser's cache. */
-  declare cacheLimit: number | undefined;
   /** Renderers for this element only, by `_lctype` or built-in name; they win over `registerRenderer`. */
   declare renderers: Partial<Record<number | RendererName, MessageRenderer>> | undefined;
   /** Display names by clientId (default: the clientId). */
@@ -204,7 +178,6 @@ export class LcChat extends LitElement {
     this.theme = 'light';
     this.readOnly = false;
     this.pageSize = 20;
-    this.noBinary = false;
     this._state = 'connecting';
     this._showJump = false;
     this._conflictHandled = false;

@@ -1,7 +1,8 @@
-import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { Conversation, IMClient } from '../../sdk/index.js';
 import type { CachedConversation } from '../cache/chat-cache.js';
-import { ClientController, CONNECTION_KEYS } from '../client/client-controller.js';
+import { ClientController } from '../client/client-controller.js';
+import { CONNECTION_KEYS, LcConnectedElement } from '../client/lc-connected-element.js';
 import type { ConnectionState, SharedClient, SharedClientEvents } from '../client/shared-client.js';
 import { LcConversationSelectEvent, LcErrorEvent, LcNewConversationEvent, LcUnreadChangeEvent } from '../events.js';
 import { LocalizeController } from '../i18n/localize-controller.js';
@@ -83,19 +84,10 @@ const searchIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" 
  * @cssproperty --lc-font-size - Base font size.
  * @cssproperty --lc-spacing - Base spacing unit.
  */
-export class LcConversationList extends LitElement {
+export class LcConversationList extends LcConnectedElement {
   static override styles = styles;
 
   static override properties = {
-    server: { type: String },
-    appId: { type: String, attribute: 'app-id' },
-    appKey: { type: String, attribute: 'app-key' },
-    clientId: { type: String, attribute: 'client-id' },
-    signatureUrl: { type: String, attribute: 'signature-url' },
-    conversationSignatureUrl: { type: String, attribute: 'conversation-signature-url' },
-    tag: { type: String },
-    noBinary: { type: Boolean, attribute: 'no-binary' },
-    cacheLimit: { type: Number, attribute: 'cache-limit' },
     for: { type: String },
     selected: { type: String, reflect: true },
     heading: { type: String },
@@ -129,24 +121,6 @@ export class LcConversationList extends LitElement {
   declare theme: 'light' | 'dark' | 'auto';
   /** Display names by clientId (default: the clientId). */
   declare names: Record<string, string> | undefined;
-  /** The lc-chat server, when used without `<lc-realtime>`. */
-  declare server: string | undefined;
-  /** App id, when used without `<lc-realtime>`. */
-  declare appId: string | undefined;
-  /** App key, when used without `<lc-realtime>`. */
-  declare appKey: string | undefined;
-  /** The user's clientId, when used without `<lc-realtime>`. */
-  declare clientId: string | undefined;
-  /** Endpoint that signs logins. */
-  declare signatureUrl: string | undefined;
-  /** Endpoint that signs conversation operations. */
-  declare conversationSignatureUrl: string | undefined;
-  /** Device kind for single-device login. */
-  declare tag: string | undefined;
-  /** Use text (base64) frames instead of binary ones. */
-  declare noBinary: boolean;
-  /** Messages kept per conversation in the browser's cache. */
-  declare cacheLimit: number | undefined;
 
   declare private _items: ConversationListItem[];
   declare private _phase: 'idle' | 'loading' | 'ready' | 'error';
@@ -175,7 +149,6 @@ export class LcConversationList extends LitElement {
     this.noNew = false;
     this.pageSize = DEFAULT_PAGE_SIZE;
     this.theme = 'light';
-    this.noBinary = false;
     this._items = [];
     this._phase = 'idle';
     this._query = '';

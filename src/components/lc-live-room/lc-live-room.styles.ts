@@ -1,34 +1,13 @@
 import { css } from 'lit';
+import { elementBase } from '../themes/element-base.js';
 import { tokens } from '../themes/tokens.js';
 
 export const styles = [
   tokens,
+  elementBase,
   css`
     :host {
-      display: block;
-      font-family: var(--_font);
-      font-size: var(--_font-size);
       line-height: 1.4;
-      color: var(--_text);
-      -webkit-font-smoothing: antialiased;
-    }
-    :host([hidden]) {
-      display: none;
-    }
-    *,
-    *::before,
-    *::after {
-      box-sizing: border-box;
-    }
-    button,
-    input,
-    select {
-      font: inherit;
-      color: inherit;
-    }
-    :focus-visible {
-      outline: 2px solid var(--_accent);
-      outline-offset: 2px;
     }
     .room {
       display: flex;

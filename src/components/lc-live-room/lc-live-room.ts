@@ -1,6 +1,7 @@
-import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { MessagePriority, TextMessage, type Conversation } from '../../sdk/index.js';
-import { ClientController, CONNECTION_KEYS } from '../client/client-controller.js';
+import { ClientController } from '../client/client-controller.js';
+import { CONNECTION_KEYS, LcConnectedElement } from '../client/lc-connected-element.js';
 import type { ConnectionState, SharedClient, SharedClientEvents } from '../client/shared-client.js';
 import { LcDanmakuDropEvent, LcDanmakuEndEvent, LcDanmakuStartEvent, LcErrorEvent, LcMessageEvent, type DanmakuInfo } from '../events.js';
 import { LocalizeController } from '../i18n/localize-controller.js';
@@ -81,19 +82,10 @@ function info(input: DanmakuInput): DanmakuInfo {
  * @cssproperty --lc-radius - Corner radius.
  * @cssproperty --lc-font-family - Font stack.
  */
-export class LcLiveRoom extends LitElement {
+export class LcLiveRoom extends LcConnectedElement {
   static override styles = styles;
 
   static override properties = {
-    server: { type: String },
-    appId: { type: String, attribute: 'app-id' },
-    appKey: { type: String, attribute: 'app-key' },
-    clientId: { type: String, attribute: 'client-id' },
-    signatureUrl: { type: String, attribute: 'signature-url' },
-    conversationSignatureUrl: { type: String, attribute: 'conversation-signature-url' },
-    tag: { type: String },
-    noBinary: { type: Boolean, attribute: 'no-binary' },
-    cacheLimit: { type: Number, attribute: 'cache-limit' },
     roomId: { type: String, attribute: 'room-id', reflect: true },
     name: { type: String },
     speed: { type: Number },
@@ -149,24 +141,6 @@ export class LcLiveRoom extends LitElement {
   declare theme: 'light' | 'dark' | 'auto';
   /** Display names by clientId. */
   declare names: Record<string, string> | undefined;
-  /** The lc-chat server, when used without `<lc-realtime>`. */
-  declare server: string | undefined;
-  /** App id, when used without `<lc-realtime>`. */
-  declare appId: string | undefined;
-  /** App key, when used without `<lc-realtime>`. */
-  declare appKey: string | undefined;
-  /** The user's clientId, when used without `<lc-realtime>`. */
-  declare clientId: string | undefined;
-  /** Endpoint that signs logins. */
-  declare signatureUrl: string | undefined;
-  /** Endpoint that signs conversation operations. */
-  declare conversationSignatureUrl: string | undefined;
-  /** Device kind for single-device login. */
-  declare tag: string | undefined;
-  /** Use text (base64) frames instead of binary ones. */
-  declare noBinary: boolean;
-  /** Messages kept per conversation in the browser's cache. */
-  declare cacheLimit: number | undefined;
 
   declare private _online: number | undefined;
   declare private _state: ConnectionState;
@@ -201,7 +175,6 @@ export class LcLiveRoom extends LitElement {
     this.readOnly = false;
     this.countInterval = 15;
     this.theme = 'dark';
-    this.noBinary = false;
     this._state = 'connecting';
     this._joined = false;
     this._side = [];

@@ -1,7 +1,8 @@
 import { ContextProvider } from '@lit/context';
-import { css, html, LitElement, type PropertyValues, type TemplateResult } from 'lit';
+import { css, html, type PropertyValues, type TemplateResult } from 'lit';
 import { clientKey, optionsFromAttributes } from '../client/client-options.js';
 import { acquireClient, releaseClient } from '../client/client-registry.js';
+import { LcConnectedElement } from '../client/lc-connected-element.js';
 import type { SharedClient } from '../client/shared-client.js';
 import { ensureContextRoot, realtimeContext } from '../context/realtime-context.js';
 
@@ -24,43 +25,12 @@ import { ensureContextRoot, realtimeContext } from '../context/realtime-context.
  *
  * @slot - The elements that use the client.
  */
-export class LcRealtime extends LitElement {
+export class LcRealtime extends LcConnectedElement {
   static override styles = css`
     :host {
       display: contents;
     }
   `;
-
-  static override properties = {
-    server: { type: String },
-    appId: { type: String, attribute: 'app-id' },
-    appKey: { type: String, attribute: 'app-key' },
-    clientId: { type: String, attribute: 'client-id' },
-    signatureUrl: { type: String, attribute: 'signature-url' },
-    conversationSignatureUrl: { type: String, attribute: 'conversation-signature-url' },
-    tag: { type: String },
-    noBinary: { type: Boolean, attribute: 'no-binary' },
-    cacheLimit: { type: Number, attribute: 'cache-limit' },
-  };
-
-  /** The lc-chat server: `wss://host` (or `https://host`). */
-  declare server: string | undefined;
-  /** The app id. */
-  declare appId: string | undefined;
-  /** The app key. */
-  declare appKey: string | undefined;
-  /** The user's clientId. */
-  declare clientId: string | undefined;
-  /** Endpoint that signs logins: `POST {clientId}` → `{signature, timestamp, nonce}`. */
-  declare signatureUrl: string | undefined;
-  /** Endpoint that signs conversation operations: `POST {conversationId, clientId, members, action}`. */
-  declare conversationSignatureUrl: string | undefined;
-  /** Device kind for single-device login; a newer login with the same tag takes over (conflict). */
-  declare tag: string | undefined;
-  /** Use text (base64) frames instead of binary ones. */
-  declare noBinary: boolean;
-  /** Messages kept per conversation in the browser's cache. */
-  declare cacheLimit: number | undefined;
 
   readonly #provider = new ContextProvider(this, { context: realtimeContext });
   #client: SharedClient | undefined;
@@ -68,7 +38,6 @@ export class LcRealtime extends LitElement {
   constructor() {
     super();
     ensureContextRoot();
-    this.noBinary = false;
   }
 
   /** The shared client, once `server`, `app-id` and `client-id` are set. */

@@ -1,10 +1,12 @@
-import { css, html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { Conversation } from '../../sdk/index.js';
-import { ClientController, CONNECTION_KEYS } from '../client/client-controller.js';
+import { ClientController } from '../client/client-controller.js';
+import { CONNECTION_KEYS, LcConnectedElement } from '../client/lc-connected-element.js';
 import type { SharedClient } from '../client/shared-client.js';
 import { LcUnreadChangeEvent } from '../events.js';
 import { LocalizeController } from '../i18n/localize-controller.js';
 import '../lc-chat/lc-chat.js';
+import { elementBase } from '../themes/element-base.js';
 import { tokens } from '../themes/tokens.js';
 
 const chatBubbleIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"><path d="M20 15a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2h12a2 2 0 0 1 2 2z"/></svg>`;
@@ -66,9 +68,10 @@ export function visitorId(appId: string): string {
  * @cssproperty --lc-support-width - Width of the panel (default 380px).
  * @cssproperty --lc-support-height - Height of the panel (default 600px).
  */
-export class LcSupport extends LitElement {
+export class LcSupport extends LcConnectedElement {
   static override styles = [
     tokens,
+    elementBase,
     css`
       :host {
         --_offset: var(--lc-support-offset, 20px);
@@ -76,18 +79,10 @@ export class LcSupport extends LitElement {
         inset-block-end: var(--_offset);
         inset-inline-end: var(--_offset);
         z-index: var(--_z, 2147483000);
-        font-family: var(--_font);
-        font-size: var(--_font-size);
-        color: var(--_text);
       }
       :host([position='bottom-left']) {
         inset-inline-end: auto;
         inset-inline-start: var(--_offset);
-      }
-      *,
-      *::before,
-      *::after {
-        box-sizing: border-box;
       }
       .launcher {
         position: relative;
@@ -152,6 +147,8 @@ export class LcSupport extends LitElement {
       }
       .panel {
         position: absolute;
+        /* Above the launcher: when the hovered launcher gets its own layer, Chromium otherwise cuts a box out of the panel's shadow. */
+        z-index: 1;
         inset-block-end: 76px;
         inset-inline-end: 0;
         inline-size: min(var(--lc-support-width, 380px), calc(100vw - 2 * var(--_offset)));
@@ -219,15 +216,6 @@ export class LcSupport extends LitElement {
   ];
 
   static override properties = {
-    server: { type: String },
-    appId: { type: String, attribute: 'app-id' },
-    appKey: { type: String, attribute: 'app-key' },
-    clientId: { type: String, attribute: 'client-id' },
-    signatureUrl: { type: String, attribute: 'signature-url' },
-    conversationSignatureUrl: { type: String, attribute: 'conversation-signature-url' },
-    tag: { type: String },
-    noBinary: { type: Boolean, attribute: 'no-binary' },
-    cacheLimit: { type: Number, attribute: 'cache-limit' },
     agents: { converter: listConverter },
     greeting: { type: String },
     name: { type: String },
@@ -257,24 +245,6 @@ export class LcSupport extends LitElement {
   declare theme: 'light' | 'dark' | 'auto';
   /** Display names by clientId. */
   declare names: Record<string, string> | undefined;
-  /** The lc-chat server. */
-  declare server: string | undefined;
-  /** App id. */
-  declare appId: string | undefined;
-  /** App key (enables attachments). */
-  declare appKey: string | undefined;
-  /** The visitor's clientId; default: an anonymous id kept in local storage. */
-  declare clientId: string | undefined;
-  /** Endpoint that signs logins. */
-  declare signatureUrl: string | undefined;
-  /** Endpoint that signs conversation operations. */
-  declare conversationSignatureUrl: string | undefined;
-  /** Device kind for single-device login. */
-  declare tag: string | undefined;
-  /** Use text (base64) frames instead of binary ones. */
-  declare noBinary: boolean;
-  /** Messages kept per conversation in the browser's cache. */
-  declare cacheLimit: number | undefined;
 
   declare private _unread: number;
   declare private _greeted: boolean;
@@ -292,7 +262,6 @@ export class LcSupport extends LitElement {
     this.open = false;
     this.position = 'bottom-right';
     this.theme = 'light';
-    this.noBinary = false;
     this._unread = 0;
     this._greeted = false;
   }
