@@ -3,6 +3,7 @@ import { sendKeys } from '@web/test-runner-commands';
 import '../../src/components/index.js';
 import {
   openChatCache,
+  openClients,
   TextMessage,
   type LcChat,
   type LcConversationList,
@@ -195,15 +196,41 @@ describe('<lc-conversation-list>', () => {
     await pause(200);
     expect(items(list)).to.have.length(45);
 
-    // Keyboard: moving to the last row of the first page loads the next one (a fresh list for Alice).
-    const keyboard = mount<LcConversationList>(
+    // A later visit: the cache shows all 45 at once, and the network's answer keeps them all
+    // (rather than cutting the list back to one page under the reader).
+    list.remove();
+    await waitFor(() => !openClients().some((client) => client.clientId === aliceId), 'the first visit’s client closed');
+    const again = mount<LcConversationList>(
       `<lc-conversation-list style="display:flex;flex-direction:column;height:420px" page-size="20" server="${wsUrl}" app-id="${appId}" client-id="${aliceId}"></lc-conversation-list>`,
     );
-    await waitFor(() => keyboard.hasMore && items(keyboard).length === 20, 'the first page again');
+    const shown: number[] = [];
+    await waitFor(() => {
+      shown.push(items(again).length);
+      // hasMore is set by the network's answer, never by the cache.
+      return again.hasMore && items(again).length === 45;
+    }, 'the cached list, refreshed').catch((error: unknown) => {
+      throw new Error(`${String(error)}; counts seen: ${[...new Set(shown)].join(', ')}`);
+    });
+    expect(shown.find((count) => count > 0), 'the cached list first').to.equal(45);
+    expect(shown.filter((count) => count > 0 && count < 45), 'never fewer than the cache showed').to.deep.equal([]);
+  });
+
+  it('moving to the last row with the keyboard loads the next page', async () => {
+    const carolId = uid('carol');
+    const bob = await sdkClient(uid('bob'));
+    for (let i = 0; i < 25; i += 1) {
+      const conversation = await bob.createConversation({ members: [carolId], name: `keyed ${i}` });
+      await conversation.send(new TextMessage(`message ${i}`));
+    }
+    const { wsUrl, appId } = await server();
+    const keyboard = mount<LcConversationList>(
+      `<lc-conversation-list style="display:flex;flex-direction:column;height:420px" page-size="20" server="${wsUrl}" app-id="${appId}" client-id="${carolId}"></lc-conversation-list>`,
+    );
+    await waitFor(() => keyboard.hasMore && items(keyboard).length === 20, 'the first page');
     items(keyboard)[0]!.element.focus();
     await sendKeys({ press: 'End' });
     expect(shadow(keyboard).activeElement?.getAttribute('data-id')).to.equal(items(keyboard)[19]!.id);
-    await waitFor(() => items(keyboard).length === 40, 'the next page after End');
+    await waitFor(() => items(keyboard).length === 25, 'the next page after End');
     await sendKeys({ press: 'ArrowDown' });
     expect(shadow(keyboard).activeElement?.getAttribute('data-id')).to.equal(items(keyboard)[20]!.id);
   });

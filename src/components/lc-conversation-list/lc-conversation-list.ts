@@ -266,8 +266,10 @@ export class LcConversationList extends LcConnectedElement {
     // A page in flight belongs to the list this load replaces.
     this._loadingMore = false;
     this.#watchIm(im);
-    // Again as many as the user has paged through, at least one page.
-    const limit = Math.min(MAX_QUERY_LIMIT, Math.max(this.#pageSize(), this.#offset));
+    // Again as many as the user has paged through or the cache shows, at
+    // least one page: the list does not shrink under the reader when the
+    // network answers.
+    const limit = Math.min(MAX_QUERY_LIMIT, Math.max(this.#pageSize(), this.#offset, this._items.length));
     let found: Conversation[];
     try {
       found = await this.#query(im, client.clientId, 0, limit);
