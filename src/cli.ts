@@ -9,6 +9,9 @@ import { parseArgs } from 'node:util';
 import { DEFAULTS, type AppConfig } from './server/config.js';
 import { createServer } from './server/index.js';
 
+/** Retention is given in days on the command line. */
+const DAY_MS = 24 * 3600_000;
+
 const HELP = `Usage: lc-chat serve [options]
 
 Runs the lc-chat realtime server: HTTP and WebSocket on one port.
@@ -30,6 +33,8 @@ Options:
   --max-upload <bytes>   largest file accepted by POST /files (default ${DEFAULTS.maxUploadBytes})
   --login-timeout <ms>   close sockets that open no session in time (default ${DEFAULTS.loginTimeoutMs})
   --idle-timeout <ms>    close sockets silent for this long (default ${DEFAULTS.idleTimeoutMs})
+  --notification-days <n>  keep membership events for offline clients this many
+                         days (default ${DEFAULTS.notificationRetentionMs / DAY_MS})
   --durability <mode>    process: survive process crashes (default);
                          power: also power loss (slower commits)
   --no-demo              do not serve the demo pages
@@ -48,6 +53,7 @@ const OPTIONS = {
   'max-upload': { type: 'string' },
   'login-timeout': { type: 'string' },
   'idle-timeout': { type: 'string' },
+  'notification-days': { type: 'string' },
   durability: { type: 'string' },
   'no-demo': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -106,6 +112,7 @@ async function serve(argv: string[]): Promise<void> {
     maxUploadBytes: integer(values['max-upload'], 'max-upload', DEFAULTS.maxUploadBytes),
     loginTimeoutMs: integer(values['login-timeout'], 'login-timeout', DEFAULTS.loginTimeoutMs),
     idleTimeoutMs: integer(values['idle-timeout'], 'idle-timeout', DEFAULTS.idleTimeoutMs),
+    notificationRetentionMs: integer(values['notification-days'], 'notification-days', DEFAULTS.notificationRetentionMs / DAY_MS) * DAY_MS,
     durability,
     demoDir: values['no-demo'] ? null : fileURLToPath(new URL('../demo', import.meta.url)),
   });

@@ -39,6 +39,12 @@ export interface ServerConfig {
   roomResumeMs: number;
   /** Session token lifetime in seconds. */
   sessionTokenTtl: number;
+  /**
+   * How long membership events (joined, left, members_joined, members_left)
+   * are kept for clients that were offline, in ms: a reconnect, or v4's
+   * GET /1.1/rtm/notifications, gets those younger than this. Pruned hourly.
+   */
+  notificationRetentionMs: number;
   /** SQLite `synchronous`: NORMAL survives process crashes, FULL also power loss. */
   durability: 'process' | 'power';
   /**
@@ -65,6 +71,7 @@ export const DEFAULTS: Omit<ServerConfig, 'dataDir' | 'apps' | 'demoDir' | 'devS
   roomResumeMs: 30 * 60_000,
   maxUploadBytes: 20 * 1024 * 1024,
   sessionTokenTtl: 48 * 3600,
+  notificationRetentionMs: 7 * 24 * 3600_000,
   durability: 'process',
   log: (line) => process.stderr.write(line + '\n'),
 };
@@ -73,7 +80,7 @@ export const DEFAULTS: Omit<ServerConfig, 'dataDir' | 'apps' | 'demoDir' | 'devS
 export function resolveConfig(input: Partial<ServerConfig> & { dataDir: string }): ServerConfig {
   const config: ServerConfig = { ...DEFAULTS, apps: [], demoDir: null, devSigningAppId: null, ...input };
   const positive = ['maxPayload', 'loginTimeoutMs', 'idleTimeoutMs', 'maxGarbageFrames', 'maxBufferedBytes', 'maxUploadBytes', 'sessionTokenTtl',
-    'writeHighWaterBytes', 'sendQueueMaxAgeMs', 'roomResumeMs'] as const;
+    'writeHighWaterBytes', 'sendQueueMaxAgeMs', 'roomResumeMs', 'notificationRetentionMs'] as const;
   for (const key of positive) {
     if (!Number.isInteger(config[key]) || config[key] <= 0) throw new Error(`${key} must be a positive integer, got ${config[key]}`);
   }

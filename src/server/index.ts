@@ -16,6 +16,7 @@ import { LoginMemory } from './gateway/login-memory.js';
 import { RoomRegistry } from './gateway/room-registry.js';
 import { SessionRegistry } from './gateway/session-registry.js';
 import { createHttpHandler } from './http/http-handler.js';
+import { startNotificationPruning } from './store/notification-pruning.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/types.js';
 
@@ -84,6 +85,7 @@ export async function createServer(options: CreateServerOptions): Promise<LcServ
     rooms: new RoomRegistry(config.roomResumeMs),
     logins: new LoginMemory(),
   });
+  const stopPruning = startNotificationPruning(store, config.notificationRetentionMs, config.log);
   const stats = (): ServerStats => ({ connections: gateway.connectionCount, sessions: sessions.size, ...gateway.sendStats() });
   const http = createHttpServer(
     createHttpHandler({
@@ -111,6 +113,7 @@ export async function createServer(options: CreateServerOptions): Promise<LcServ
     close: () =>
       (closing ??= (async () => {
         const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
+        stopPruning();
         await gateway.close();
         http.closeAllConnections();
         await stopped;

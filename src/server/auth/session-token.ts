@@ -7,7 +7,7 @@
  * presenting it identifies that login, not just the client, which the
  * single-device (tag) rules and chat-room resume rely on.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 const LABEL = 'lc-chat session token v1';
 
@@ -37,4 +37,9 @@ export function verifySessionToken(app: { appId: string; masterKey: string }, to
   const expected = Buffer.from(mac(app.masterKey, app.appId, clientId, expiresAt, nonce));
   const given = Buffer.from(parts[3]!);
   return given.length === expected.length && timingSafeEqual(given, expected) ? clientId : undefined;
+}
+
+/** Names the login a token was issued to, for storing: the token itself is a credential and is never stored. */
+export function sessionTokenDigest(token: string): string {
+  return createHash('sha256').update(token).digest('base64url').slice(0, 22);
 }

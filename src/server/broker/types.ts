@@ -16,6 +16,11 @@ export interface Delivery {
    * room (chat rooms keep no member list), and `clientIds` is ignored.
    */
   roomId?: string;
+  /**
+   * A membership event from the store's log: its `serverTs`. A session
+   * replaying missed events holds it back, or skips it if the replay sent it.
+   */
+  notificationTs?: number;
   /** `GenericCommand.priority` of a chat-room message (1 HIGH, 2 NORMAL, 3 LOW): what a slow socket may drop. */
   priority?: number;
   /**

@@ -1,3 +1,4 @@
+import { sessionTokenDigest } from '../auth/session-token.js';
 import type { ServerContext } from '../handlers/context.js';
 import type { Session } from './session.js';
 
@@ -15,4 +16,13 @@ export function endSession(ctx: ServerContext, session: Session, how: SessionEnd
   // Only a lost connection keeps the chat-room place: the client will be back.
   if (how === 'dropped') ctx.rooms.park(session);
   else ctx.rooms.leaveAll(session);
+  // …and only then will it re-open with r:true and this login's token: from
+  // here on, membership events are recorded for it but not sent.
+  if (how === 'dropped' && session.notices.keepsCursor) saveCursor(ctx, session);
+}
+
+function saveCursor(ctx: ServerContext, session: Session): void {
+  ctx.store
+    .saveNotificationCursor(session.appId, session.clientId, sessionTokenDigest(session.token), session.notices.cursor)
+    .catch((error: unknown) => ctx.config.log(`notification cursor of ${session.id}: ${String(error)}`));
 }

@@ -1,5 +1,6 @@
 import type { NewMessage } from '../store/types.js';
 import type { Connection } from './connection.js';
+import type { NoticeGate } from './notice-gate.js';
 
 /** A message held back until its sender's connection drops without a logout (LeanCloud's will message). */
 export interface WillMessage {
@@ -27,10 +28,24 @@ export interface Session {
   readonly openedAt: number;
   /** Will messages to send if the connection drops; discarded on logout. */
   readonly wills: WillMessage[];
+  /** Which membership events this session has been sent, and the live ones held during a replay. */
+  readonly notices: NoticeGate;
 }
 
 export function sessionId(connection: Connection, clientId: string): string {
   return `${connection.id}:${clientId}`;
+}
+
+/** configBitmap bit 4, ReliableNotification: the client fetches missed events from GET /1.1/rtm/notifications (v4). */
+const RELIABLE_NOTIFICATION = 1 << 4;
+
+/**
+ * Whether the client fetches the membership events it missed over REST
+ * after a reconnect (protocol.md §8): it must not be pushed them as well,
+ * or it would raise each event twice (v4 does not dedupe by serverTs).
+ */
+export function fetchesNotifications(configBitmap: number): boolean {
+  return (configBitmap & RELIABLE_NOTIFICATION) !== 0;
 }
 
 /** configBitmap bit 5, CallbackResultSlice: the client reads per-member results. */

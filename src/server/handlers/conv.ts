@@ -6,7 +6,7 @@ import type { ConversationRecord } from '../store/types.js';
 import type { Handler, ServerContext } from './context.js';
 import { conversationJson } from './conversation-json.js';
 import { verifyConversationSignature } from './conversation-signature.js';
-import { push } from './push.js';
+import { notify } from './notify.js';
 import { MAX_MEMBERS, memberList, parseJsonObject } from './validate.js';
 
 /** Keys the server owns; a client cannot set them as custom attributes. */
@@ -48,11 +48,7 @@ export const startConversation: Handler = async (ctx, { command, session }) => {
   if (transient) ctx.rooms.host(session, conversation.id);
   else if (created) {
     const others = conversation.members.filter((id) => id !== session.clientId);
-    await push(ctx, session.appId, others, {
-      cmd: CommandType.conv,
-      op: OpType.joined,
-      convMessage: { cid: conversation.id, initBy: session.clientId },
-    });
+    await notify(ctx, session.appId, others, { op: 'joined', cid: conversation.id, initBy: session.clientId });
   }
   return {
     cmd: CommandType.conv,

@@ -16,7 +16,7 @@ import type { ConversationRecord } from '../store/types.js';
 import { requireConversation } from './conv.js';
 import type { Handler, ServerContext } from './context.js';
 import { verifyConversationSignature } from './conversation-signature.js';
-import { push } from './push.js';
+import { notify } from './notify.js';
 import { MAX_MEMBERS, memberList } from './validate.js';
 
 type Action = 'add' | 'remove';
@@ -103,18 +103,18 @@ async function changeMembers(
  * The guide's event tables: the invited get `joined` (invited), every
  * member `members_joined`; the removed get `left` (kicked), the remaining
  * members `members_left`. The requester's own session is included: its
- * SDK raises the events from these pushes. Offline members get nothing
- * (the guide: not cached).
+ * SDK raises the events from these pushes. Offline members get them after
+ * they reconnect (notify.ts), which the guide's "not cached" did not promise.
  */
 async function announce(ctx: ServerContext, session: Session, conversation: ConversationRecord, changed: string[], action: Action): Promise<void> {
   const cid = conversation.id;
   const initBy = session.clientId;
   if (action === 'add') {
-    await push(ctx, session.appId, changed, { cmd: CommandType.conv, op: OpType.joined, convMessage: { cid, initBy } });
-    await push(ctx, session.appId, conversation.members, { cmd: CommandType.conv, op: OpType.members_joined, convMessage: { cid, m: changed, initBy } });
+    await notify(ctx, session.appId, changed, { op: 'joined', cid, initBy });
+    await notify(ctx, session.appId, conversation.members, { op: 'members_joined', cid, initBy, members: changed });
   } else {
-    await push(ctx, session.appId, changed, { cmd: CommandType.conv, op: OpType.left, convMessage: { cid, initBy } });
-    await push(ctx, session.appId, conversation.members, { cmd: CommandType.conv, op: OpType.members_left, convMessage: { cid, m: changed, initBy } });
+    await notify(ctx, session.appId, changed, { op: 'left', cid, initBy });
+    await notify(ctx, session.appId, conversation.members, { op: 'members_left', cid, initBy, members: changed });
   }
 }
 

@@ -2,7 +2,21 @@ import { encodeCommand, type Command } from '../../protocol/codec.js';
 import type { Delivery } from '../broker/types.js';
 import type { ServerContext } from './context.js';
 
-type PushOptions = Pick<Delivery, 'excludeSessionId' | 'takeover'>;
+type PushOptions = Pick<Delivery, 'excludeSessionId' | 'takeover' | 'notificationTs'>;
+
+/**
+ * The newest membership event's serverTs seen by this process. Every push
+ * carries serverTs, and v4 resumes its notification fetch from the last one
+ * it saw (protocol.md §8): a push stamped before an event it follows would
+ * make v4 fetch that event again. Events are stamped by the store, which may
+ * run a millisecond or so ahead of the clock to keep them strictly increasing.
+ */
+let latestNotificationTs = 0;
+
+/** A membership event's serverTs: later pushes are stamped no earlier. */
+export function notePushedNotification(serverTs: number): void {
+  latestNotificationTs = Math.max(latestNotificationTs, serverTs);
+}
 
 /**
  * Pushes a command to every online session of the given clients, on any
@@ -42,5 +56,5 @@ export async function pushToRoom(
 }
 
 function encode(command: Command): Uint8Array {
-  return encodeCommand({ ...command, serverTs: command.serverTs ?? Date.now() });
+  return encodeCommand({ ...command, serverTs: command.serverTs ?? Math.max(Date.now(), latestNotificationTs) });
 }

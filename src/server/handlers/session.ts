@@ -9,6 +9,7 @@ import type { AppRecord } from '../store/types.js';
 import type { Handler, Request, ServerContext } from './context.js';
 import { admitLogin } from './login.js';
 import { pushLoginState } from './login-state.js';
+import { markLoginStart, noticeGateFor, replayMissedNotifications } from './notification-replay.js';
 import { isValidClientId } from './validate.js';
 
 const MAX_PING_IDS = 20;
@@ -30,6 +31,7 @@ export const openSession: Handler<Request> = async (ctx, { connection, command }
   verifyReconnectToken(app, clientId, request);
   if (app.requireSignature) verifyLogin(ctx, app, clientId, request);
   const { tag, deviceId } = await admitLogin(ctx, app.appId, clientId, request);
+  const notices = await noticeGateFor(ctx, app.appId, clientId, request);
   const previous = connection.sessions.get(clientId);
   if (previous) endSession(ctx, previous, 'closed');
   const token = issueSessionToken(app, clientId, ctx.config.sessionTokenTtl);
@@ -45,9 +47,17 @@ export const openSession: Handler<Request> = async (ctx, { connection, command }
     token,
     openedAt: Date.now(),
     wills: [],
+    notices,
   };
   connection.addSession(session);
   ctx.sessions.add(session);
+  try {
+    await markLoginStart(ctx, session);
+  } catch (error) {
+    // Refused, so not logged in either.
+    endSession(ctx, session, 'closed');
+    throw error;
+  }
   ctx.logins.remember(app.appId, token, { tag, deviceId }, ctx.config.sessionTokenTtl * 1000);
   // The guide: a chat-room viewer that reconnects within 30 minutes is back in its room.
   if (request?.r) ctx.rooms.resume(session, request.st || undefined);
@@ -61,10 +71,16 @@ export const openSession: Handler<Request> = async (ctx, { connection, command }
   };
 };
 
-/** After the `opened` reply: unread counts or offline messages, and missed patches. */
+/** After the `opened` reply: unread counts or offline messages, missed patches, missed membership events. */
 export async function afterSessionOpened(ctx: ServerContext, { connection, command }: Request, reply: Command): Promise<void> {
   const session = reply.peerId ? connection.sessions.get(reply.peerId) : undefined;
-  if (session) await pushLoginState(ctx, session, command.sessionMessage);
+  if (!session) return;
+  try {
+    await pushLoginState(ctx, session, command.sessionMessage);
+  } finally {
+    // Whatever happened above: the replay also releases the live events held for it.
+    await replayMissedNotifications(ctx, session);
+  }
 }
 
 /**

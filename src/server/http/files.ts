@@ -5,11 +5,11 @@
  * (`X-LC-Id` + `X-LC-IM-Session-Token`).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { timingSafeEqual } from 'node:crypto';
 import { verifySessionToken } from '../auth/session-token.js';
 import { isInlineSafe, sniff } from '../files/content-type.js';
 import { FileTooLargeError, type FileStore } from '../files/file-store.js';
 import type { Store } from '../store/types.js';
+import { header, safeEqual } from './headers.js';
 import { json } from './respond.js';
 
 export interface FileRoutesDeps {
@@ -116,15 +116,4 @@ async function authenticate(store: Store, request: IncomingMessage): Promise<{ a
     return { appId: app.appId, uploadedBy: null };
   }
   throw new UploadError(401, 'send X-LC-Key or X-LC-IM-Session-Token');
-}
-
-function safeEqual(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
-}
-
-function header(request: IncomingMessage, name: string): string | undefined {
-  const value = request.headers[name];
-  return typeof value === 'string' && value ? value : undefined;
 }

@@ -5,6 +5,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import type { FileStore } from '../files/file-store.js';
 import type { Store } from '../store/types.js';
 import { handleDownload, handleUpload } from './files.js';
+import { handleNotifications, NOTIFICATIONS_PATH } from './notifications.js';
 import { json } from './respond.js';
 
 export interface HttpDeps {
@@ -37,7 +38,8 @@ const CONTENT_TYPES: Record<string, string> = {
 
 /**
  * The HTTP side of the one port: health, the router endpoints the official
- * SDKs ask for the WebSocket address, the file service and the demo pages.
+ * SDKs ask for the WebSocket address, v4's notification fetch, the file
+ * service and the demo pages.
  */
 export function createHttpHandler(deps: HttpDeps) {
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
@@ -55,6 +57,8 @@ export function createHttpHandler(deps: HttpDeps) {
       switch (url.pathname) {
         case '/health':
           return json(response, 200, { status: 'ok', ...deps.stats() });
+        case NOTIFICATIONS_PATH:
+          return await handleNotifications(deps.store, request, response, url);
         case '/1/route':
         case '/2/route':
         case '/v1/route':

@@ -233,6 +233,31 @@ export interface MessagePatch {
   mentionAll: boolean;
 }
 
+/**
+ * The membership events a client is told about (protocol.md §4.2): `joined`
+ * (invited, or added at creation), `left` (kicked, or quit), and
+ * `members_joined` / `members_left` (about others, carrying `m`).
+ */
+export type MembershipOp = 'joined' | 'members_joined' | 'left' | 'members_left';
+
+export interface MembershipEvent {
+  op: MembershipOp;
+  cid: string;
+  initBy: string;
+  /** The members who joined or left: set for `members_joined` and `members_left` only. */
+  members?: string[];
+}
+
+/** A membership event as recorded for one of its recipients. */
+export interface StoredNotification extends MembershipEvent {
+  /**
+   * When it was recorded, ms: strictly increasing from one event to the
+   * next across the store, so per client too. It is the event's
+   * `GenericCommand.serverTs`, live or replayed, and v4's `start_ts` pages by it.
+   */
+  serverTs: number;
+}
+
 /** The payload stored for a recalled message: a `RecalledMessage` to both SDKs. */
 export const RECALLED_PAYLOAD = '{"_lctype":-127}';
 
@@ -293,4 +318,24 @@ export interface Store {
   patchMessage(patch: MessagePatch): Promise<MessageRecord>;
   /** Messages patched after `since` (ms) in conversations `clientId` is a member of, oldest patch first. */
   patchesSince(appId: string, clientId: string, since: number, limit: number): Promise<MessageRecord[]>;
+
+  /**
+   * Records a membership event for each recipient, online or not, and
+   * resolves with its `serverTs` once committed: later than every event
+   * recorded before it.
+   */
+  recordNotification(appId: string, recipients: readonly string[], event: MembershipEvent): Promise<number>;
+  /** The client's events with `serverTs` above `afterTs`, oldest first, at most `limit` (1..1000). */
+  notificationsSince(appId: string, clientId: string, afterTs: number, limit: number): Promise<StoredNotification[]>;
+  /** The `serverTs` of the newest event recorded, for anyone; 0 when none. */
+  latestNotificationTs(): Promise<number>;
+  /**
+   * Remembers, for one login of a client (`login`: a digest of its session
+   * token), that it was sent every event up to `upTo` before it went away.
+   */
+  saveNotificationCursor(appId: string, clientId: string, login: string, upTo: number): Promise<void>;
+  /** What `saveNotificationCursor` remembered for this login, if anything (still). */
+  notificationCursor(appId: string, clientId: string, login: string): Promise<number | undefined>;
+  /** Forgets events recorded, and cursors saved, before `before` (ms). Resolves with the number of events removed. */
+  pruneNotifications(before: number): Promise<number>;
 }

@@ -85,6 +85,41 @@ const MIGRATIONS: readonly string[] = [
   -- never patched, so the index stays small.
   CREATE INDEX messages_patched ON messages (app_id, patch_timestamp) WHERE patch_timestamp IS NOT NULL;
   `,
+  `
+  -- Membership events (joined, members_joined, left, members_left), kept
+  -- for the clients that were offline when they happened: replayed after a
+  -- reconnect, or fetched by v4 from GET /1.1/rtm/notifications. One row per
+  -- event; server_ts is its time and key, strictly increasing.
+  CREATE TABLE notification_events (
+    server_ts INTEGER PRIMARY KEY,
+    app_id    TEXT NOT NULL,
+    op        TEXT NOT NULL,
+    cid       TEXT NOT NULL,
+    init_by   TEXT NOT NULL,
+    members   TEXT               -- JSON array: members_joined / members_left only
+  ) STRICT;
+  -- Who each event is for: a 500-member conversation's event is one event row and 500 of these.
+  CREATE TABLE notification_recipients (
+    app_id    TEXT NOT NULL,
+    client_id TEXT NOT NULL,
+    server_ts INTEGER NOT NULL,
+    PRIMARY KEY (app_id, client_id, server_ts)
+  ) STRICT, WITHOUT ROWID;
+  -- Pruning by age.
+  CREATE INDEX notification_recipients_ts ON notification_recipients (server_ts);
+  -- Per login (a digest of its session token): every event up to up_to was
+  -- sent to it before its connection went away. A reconnect presenting the
+  -- token is sent what came after.
+  CREATE TABLE notification_cursors (
+    app_id    TEXT NOT NULL,
+    client_id TEXT NOT NULL,
+    login     TEXT NOT NULL,
+    up_to     INTEGER NOT NULL,
+    saved_at  INTEGER NOT NULL,
+    PRIMARY KEY (app_id, client_id, login)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX notification_cursors_saved ON notification_cursors (saved_at);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -20,6 +20,7 @@ import type {
   HistoryQuery,
   MemberChange,
   MemberReceipts,
+  MembershipEvent,
   MessagePatch,
   MessageRecord,
   NewConversation,
@@ -27,11 +28,13 @@ import type {
   ReadPosition,
   ReadResult,
   Store,
+  StoredNotification,
   UndeliveredBatch,
   UnreadState,
 } from '../types.js';
 import { compileConversationQuery } from './conditions-sql.js';
 import { ConversationWrites } from './conversation-writes.js';
+import { Notifications } from './notifications.js';
 import { Patches } from './patches.js';
 import { ReadState } from './read-state.js';
 import { registerRegexp } from './regexp.js';
@@ -104,6 +107,7 @@ export class SqliteStore implements Store {
   private readonly conversationWrites: ConversationWrites;
   private readonly readState: ReadState;
   private readonly patches: Patches;
+  private readonly notifications: Notifications;
 
   constructor(options: SqliteStoreOptions) {
     if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
@@ -210,6 +214,7 @@ export class SqliteStore implements Store {
     this.conversationWrites = new ConversationWrites(db);
     this.readState = new ReadState(db);
     this.patches = new Patches(db);
+    this.notifications = new Notifications(db);
   }
 
   async close(): Promise<void> {
@@ -478,6 +483,36 @@ export class SqliteStore implements Store {
   async patchesSince(appId: string, clientId: string, since: number, limit: number): Promise<MessageRecord[]> {
     this.assertOpen();
     return this.patches.patchesSince(appId, clientId, since, limit);
+  }
+
+  async recordNotification(appId: string, recipients: readonly string[], event: MembershipEvent): Promise<number> {
+    this.assertOpen();
+    return this.notifications.record(appId, recipients, event);
+  }
+
+  async notificationsSince(appId: string, clientId: string, afterTs: number, limit: number): Promise<StoredNotification[]> {
+    this.assertOpen();
+    return this.notifications.since(appId, clientId, afterTs, limit);
+  }
+
+  async latestNotificationTs(): Promise<number> {
+    this.assertOpen();
+    return this.notifications.latest();
+  }
+
+  async saveNotificationCursor(appId: string, clientId: string, login: string, upTo: number): Promise<void> {
+    this.assertOpen();
+    this.notifications.saveCursor(appId, clientId, login, upTo);
+  }
+
+  async notificationCursor(appId: string, clientId: string, login: string): Promise<number | undefined> {
+    this.assertOpen();
+    return this.notifications.cursor(appId, clientId, login);
+  }
+
+  async pruneNotifications(before: number): Promise<number> {
+    this.assertOpen();
+    return this.notifications.prune(before);
   }
 
   /** Prepared statements for query shapes seen recently; the values are parameters, so shapes repeat. */
