@@ -7,22 +7,11 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Conversation, IMClient, Realtime } from '../src/sdk/index.js';
-import { delay, nextEvent, sdkEnvironment, until } from './helpers/sdk-env.js';
+import type { Conversation, IMClient } from '../src/sdk/index.js';
+import { delay, goOffline, nextEvent, sdkEnvironment, until } from './helpers/sdk-env.js';
 
 const env = sdkEnvironment();
 
-/** Takes the device offline and waits until the server has logged `client` out. */
-async function goOffline(device: Realtime, client: IMClient, observer: IMClient): Promise<void> {
-  const disconnected = nextEvent(client, 'disconnect');
-  device.pause();
-  await disconnected;
-  const deadline = Date.now() + 5000;
-  while ((await observer.ping([client.id])).length > 0) {
-    if (Date.now() > deadline) throw new Error(`${client.id} still online`);
-    await delay(20);
-  }
-}
 
 /** Every membership event of a client, as `<event> <conversation> <by> [members]`. */
 function recordMembership(client: IMClient): string[] {

@@ -9,23 +9,12 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import WebSocket from 'ws';
 import { CommandType, fromFrame } from '../src/protocol/index.js';
-import { TextMessage, type Conversation, type IMClient, type Message, type Realtime, type WebSocketConstructor } from '../src/sdk/index.js';
+import { TextMessage, type Conversation, type IMClient, type Message, type WebSocketConstructor } from '../src/sdk/index.js';
 import { CATCH_UP_MAX_PAGES, CATCH_UP_PAGE_SIZE } from '../src/sdk/missed-messages.js';
-import { collectMessages, delay, nextEvent, sdkEnvironment, until } from './helpers/sdk-env.js';
+import { collectMessages, delay, goOffline, nextEvent, sdkEnvironment, until } from './helpers/sdk-env.js';
 
 const env = sdkEnvironment();
 
-/** Takes the device offline and waits until the server has logged `client` out, so what is sent next is missed. */
-async function goOffline(device: Realtime, client: IMClient, observer: IMClient): Promise<void> {
-  const disconnected = nextEvent(client, 'disconnect');
-  device.pause();
-  await disconnected;
-  const deadline = Date.now() + 5000;
-  while ((await observer.ping([client.id])).length > 0) {
-    if (Date.now() > deadline) throw new Error(`${client.id} still online`);
-    await delay(20);
-  }
-}
 
 async function sendTexts(conversation: Conversation, prefix: string, count: number): Promise<Message[]> {
   const sent: Message[] = [];

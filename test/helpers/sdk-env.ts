@@ -133,6 +133,18 @@ export async function until(condition: () => boolean, ms = 3000, what = 'conditi
   }
 }
 
+/** Takes the device offline and waits until the server has logged `client` out (seen by `observer`), so what happens next is missed. */
+export async function goOffline(device: Realtime, client: IMClient, observer: IMClient): Promise<void> {
+  const disconnected = nextEvent(client, 'disconnect');
+  device.pause();
+  await disconnected;
+  const deadline = Date.now() + 5000;
+  while ((await observer.ping([client.id])).length > 0) {
+    if (Date.now() > deadline) throw new Error(`${client.id} still online`);
+    await delay(20);
+  }
+}
+
 /** A `ws` WebSocket that records every command the SDK sends, and every frame it receives. */
 export function recordingWebSocket(): { WebSocket: WebSocketConstructor; sent: DecodedCommand[]; received: DecodedCommand[] } {
   const sent: DecodedCommand[] = [];
