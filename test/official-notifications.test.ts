@@ -142,3 +142,52 @@ for (const version of ['3.5.7', '4.3.1'] as const) {
     });
   });
 }
+
+describe('a device away longer than its session token lives', () => {
+  test('our SDK and 3.5.7, back after their token expired, log in again without it and still get the invitation they missed', { timeout: 30_000 }, async () => {
+    const shortLived = await startTestServer({ sessionTokenTtl: 1 });
+    const devices: Array<{ pause(): void; resume(): void; close?(): Promise<void>; _close?(): void }> = [];
+    try {
+      const ours = (await import('../src/sdk/index.js')).Realtime;
+      const make = (kind: 'ours' | '3.5.7') => {
+        const realtime =
+          kind === 'ours'
+            ? new ours({ appId: shortLived.appId, appKey: shortLived.appKey, server: shortLived.wsUrl })
+            : v3.realtime({ appId: shortLived.appId, appKey: shortLived.appKey, wsUrl: shortLived.wsUrl });
+        devices.push(realtime as Js);
+        return realtime as Js;
+      };
+      const tom: Js = await make('ours').createIMClient(`Tom-lapsed-${Date.now()}`);
+      for (const kind of ['ours', '3.5.7'] as const) {
+        const jerryId = `Jerry-lapsed-${kind}-${Date.now()}`;
+        const device = make(kind);
+        const jerry: Js = await device.createIMClient(jerryId);
+        const seen = recordMembership(jerry);
+        const errors: unknown[] = [];
+        jerry.on('reconnecterror', (error: unknown) => errors.push(error));
+        device.pause();
+        const deadline = Date.now() + 5000;
+        while ((await tom.ping([jerryId])).length > 0) {
+          if (Date.now() > deadline) throw new Error(`${jerryId} still online`);
+          await delay(20);
+        }
+        const conversation: Js = await tom.createConversation({ members: [jerryId], name: 'while away' });
+        // Tokens expire in whole seconds.
+        await delay(2100);
+        const back = new Promise((resolve) => jerry.on('reconnect', resolve));
+        device.resume();
+        await back;
+        await until(() => seen.length >= 1, 5000, `${kind}: the invitation`);
+        await delay(300);
+        assert.deepEqual(seen, [`invited ${conversation.id} ${tom.id}`], kind);
+        assert.deepEqual(errors, [], `${kind}: no reconnecterror`);
+      }
+    } finally {
+      for (const device of devices) {
+        if (device._close) device._close();
+        else await device.close?.();
+      }
+      await shortLived.stop();
+    }
+  });
+});

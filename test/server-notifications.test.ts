@@ -174,6 +174,46 @@ describe('membership events missed while offline', () => {
     }
   });
 
+  test('a device away longer than its token lives: the token gets 4112, and the re-open without it, naming the device, still gets what was missed', async () => {
+    const server = await startTestServer({ sessionTokenTtl: 1 });
+    const [tomId, jerryId] = ids('Tom', 'Jerry') as [string, string];
+    const clients: RawClient[] = [];
+    const connect = async () => {
+      const client = await RawClient.connect(server.wsUrl);
+      clients.push(client);
+      return client;
+    };
+    const open = (client: RawClient, sessionMessage: ISessionCommand) =>
+      client.request({ cmd: CommandType.session, op: OpType.open, appId: TEST_APP.appId, peerId: jerryId, sessionMessage: { ...V3, ...sessionMessage } });
+    try {
+      const tom = await connect();
+      await tom.login(TEST_APP.appId, tomId, V3);
+      const jerry = await connect();
+      const st = (await jerry.login(TEST_APP.appId, jerryId, { ...V3, deviceId: 'jerry-phone' })).sessionMessage!.st!;
+      await goOffline(jerry, jerryId, tom);
+      const cid = await create(tom, [jerryId]);
+      // Expiry is counted in whole seconds.
+      await new Promise((resolve) => setTimeout(resolve, 2100));
+
+      // Another device of Jerry's re-opening without a token has nothing of the phone's to continue.
+      const laptop = await connect();
+      assert.equal((await open(laptop, { r: true, deviceId: 'jerry-laptop' })).op, OpType.opened);
+      assert.deepEqual(summary(await convPushes(laptop)), []);
+      await goOffline(laptop, jerryId, tom);
+
+      // The phone, as 3.5.7 and our SDK come back: the expired token is refused, then a re-open with the device.
+      const phone = await connect();
+      const refused = await open(phone, { r: true, st });
+      assert.equal(refused.cmd, CommandType.error);
+      assert.equal(refused.errorMessage?.code, 4112);
+      assert.equal((await open(phone, { r: true, deviceId: 'jerry-phone' })).op, OpType.opened);
+      assert.deepEqual(summary(await convPushes(phone)), [{ op: 'joined', cid, initBy: tomId, m: [] }]);
+    } finally {
+      for (const client of clients) client.close();
+      await server.stop();
+    }
+  });
+
   test('live pushes of membership events carry the serverTs they are recorded with', async () => {
     const [tomId, jerryId] = ids('Tom', 'Jerry') as [string, string];
     const tom = (await login(tomId, V3)).client;

@@ -22,7 +22,20 @@ export function endSession(ctx: ServerContext, session: Session, how: SessionEnd
 }
 
 function saveCursor(ctx: ServerContext, session: Session): void {
-  ctx.store
-    .saveNotificationCursor(session.appId, session.clientId, sessionTokenDigest(session.token), session.notices.cursor)
-    .catch((error: unknown) => ctx.config.log(`notification cursor of ${session.id}: ${String(error)}`));
+  for (const login of loginKeys(session.token, session.deviceId)) {
+    ctx.store
+      .saveNotificationCursor(session.appId, session.clientId, login, session.notices.cursor)
+      .catch((error: unknown) => ctx.config.log(`notification cursor of ${session.id}: ${String(error)}`));
+  }
+}
+
+/**
+ * The names a login's cursor is saved under: its session token, which the
+ * reconnect presents while it is valid, and its device, which the SDKs
+ * send when they re-open without a token (theirs expired while they were
+ * away; 4112). A deviceId is no credential, but whoever names it is logged
+ * in as this client already, and gets only this client's events.
+ */
+export function loginKeys(token: string | undefined, deviceId: string | null | undefined): string[] {
+  return [...(token ? [sessionTokenDigest(token)] : []), ...(deviceId ? [`device:${deviceId}`] : [])];
 }

@@ -4,18 +4,19 @@
  * after the r:true open"), in serverTs order, each once.
  *
  * "Missed" is decided per login: when a session's connection drops, the
- * server saves a cursor under its session token, the serverTs of the newest
- * event sent to it (or recorded before it logged in). The r:true re-open
- * presents that token, and is sent what was recorded for the client after
- * the cursor. Events the old connection was sent live are at or below the
+ * server saves a cursor under its session token (and its deviceId), the
+ * serverTs of the newest event sent to it (or recorded before it logged
+ * in). The r:true re-open presents that token (or, its token having expired
+ * meanwhile, the same deviceId), and is sent what was recorded for the
+ * client after the cursor. Events the old connection was sent live are at or below the
  * cursor, so they are not sent twice; a fresh login (r:false), or a token
  * with no cursor, starts from now. Another device's login has its own token
  * and cursor. Clients that fetch the events over REST (v4, configBitmap
  * bit 4) are not pushed them: v4 would raise each twice.
  */
 import type { ISessionCommand } from '../../protocol/codec.js';
-import { sessionTokenDigest } from '../auth/session-token.js';
 import { NoticeGate } from '../gateway/notice-gate.js';
+import { loginKeys } from '../gateway/session-end.js';
 import { fetchesNotifications, type Session } from '../gateway/session.js';
 import type { ServerContext } from './context.js';
 import { membershipCommand } from './notify.js';
@@ -31,8 +32,10 @@ export const MAX_REPLAYED = 5000;
 /** How a session opening now is to be sent membership events. */
 export async function noticeGateFor(ctx: ServerContext, appId: string, clientId: string, request: ISessionCommand | undefined): Promise<NoticeGate> {
   if (fetchesNotifications(request?.configBitmap ?? 0)) return NoticeGate.live(false);
-  if (request?.r && request.st) {
-    const since = await ctx.store.notificationCursor(appId, clientId, sessionTokenDigest(request.st));
+  // A reconnect names its login by its token, or by its device when it
+  // comes back without one (the token expired while it was away).
+  for (const login of request?.r ? loginKeys(request.st || undefined, request.deviceId) : []) {
+    const since = await ctx.store.notificationCursor(appId, clientId, login);
     if (since !== undefined) return NoticeGate.replaying(since);
   }
   return NoticeGate.live(true);

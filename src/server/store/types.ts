@@ -331,7 +331,8 @@ export interface Store {
   latestNotificationTs(): Promise<number>;
   /**
    * Remembers, for one login of a client (`login`: a digest of its session
-   * token), that it was sent every event up to `upTo` before it went away.
+   * token, or `device:<deviceId>`), that it was sent every event up to
+   * `upTo` before it went away.
    */
   saveNotificationCursor(appId: string, clientId: string, login: string, upTo: number): Promise<void>;
   /** What `saveNotificationCursor` remembered for this login, if anything (still). */
