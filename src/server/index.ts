@@ -15,6 +15,7 @@ import { Gateway, type SendStats } from './gateway/gateway.js';
 import { LoginMemory } from './gateway/login-memory.js';
 import { RoomRegistry } from './gateway/room-registry.js';
 import { SessionRegistry } from './gateway/session-registry.js';
+import { PushClock } from './handlers/push-clock.js';
 import { createHttpHandler } from './http/http-handler.js';
 import { startNotificationPruning } from './store/notification-pruning.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
@@ -84,6 +85,7 @@ export async function createServer(options: CreateServerOptions): Promise<LcServ
     signatures: new SignatureVerifier(),
     rooms: new RoomRegistry(config.roomResumeMs),
     logins: new LoginMemory(),
+    pushClock: new PushClock(),
   });
   const stopPruning = startNotificationPruning(store, config.notificationRetentionMs, config.log);
   const stats = (): ServerStats => ({ connections: gateway.connectionCount, sessions: sessions.size, ...gateway.sendStats() });

@@ -8,6 +8,7 @@ import type { RoomRegistry } from '../gateway/room-registry.js';
 import type { Session } from '../gateway/session.js';
 import type { SessionRegistry } from '../gateway/session-registry.js';
 import type { Store } from '../store/types.js';
+import type { PushClock } from './push-clock.js';
 
 /** What every handler may use. Handlers never touch SQL or other nodes' sockets. */
 export interface ServerContext {
@@ -21,6 +22,8 @@ export interface ServerContext {
   readonly logins: LoginMemory;
   /** Remembers used nonces; one per server so a signature is accepted once. */
   readonly signatures: SignatureVerifier;
+  /** The `serverTs` of pushes. */
+  readonly pushClock: PushClock;
 }
 
 export interface Request {

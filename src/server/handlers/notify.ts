@@ -8,14 +8,14 @@
 import { CommandType, OpType, type Command } from '../../protocol/codec.js';
 import type { MembershipEvent } from '../store/types.js';
 import type { ServerContext } from './context.js';
-import { notePushedNotification, push } from './push.js';
+import { push } from './push.js';
 
 export async function notify(ctx: ServerContext, appId: string, recipients: readonly string[], event: MembershipEvent): Promise<void> {
   const unique = [...new Set(recipients)];
   if (unique.length === 0) return;
   // Recorded first: an event is pushed only once it can also be replayed.
   const serverTs = await ctx.store.recordNotification(appId, unique, event);
-  notePushedNotification(serverTs);
+  ctx.pushClock.noteEvent(serverTs);
   await push(ctx, appId, unique, membershipCommand(event, serverTs), { notificationTs: serverTs });
 }
 

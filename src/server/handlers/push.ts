@@ -5,20 +5,6 @@ import type { ServerContext } from './context.js';
 type PushOptions = Pick<Delivery, 'excludeSessionId' | 'takeover' | 'notificationTs'>;
 
 /**
- * The newest membership event's serverTs seen by this process. Every push
- * carries serverTs, and v4 resumes its notification fetch from the last one
- * it saw (protocol.md §8): a push stamped before an event it follows would
- * make v4 fetch that event again. Events are stamped by the store, which may
- * run a millisecond or so ahead of the clock to keep them strictly increasing.
- */
-let latestNotificationTs = 0;
-
-/** A membership event's serverTs: later pushes are stamped no earlier. */
-export function notePushedNotification(serverTs: number): void {
-  latestNotificationTs = Math.max(latestNotificationTs, serverTs);
-}
-
-/**
  * Pushes a command to every online session of the given clients, on any
  * node. It is encoded once here; each node appends the recipient's peerId.
  */
@@ -31,7 +17,7 @@ export async function push(
 ): Promise<void> {
   if (clientIds.length === 0) return;
   const options = typeof excludeSessionIdOrOptions === 'string' ? { excludeSessionId: excludeSessionIdOrOptions } : (excludeSessionIdOrOptions ?? {});
-  await ctx.broker.publish({ appId, clientIds, payload: encode(command), ...options });
+  await ctx.broker.publish({ appId, clientIds, payload: encode(ctx, command), ...options });
 }
 
 /**
@@ -49,12 +35,12 @@ export async function pushToRoom(
     appId,
     clientIds: [],
     roomId: cid,
-    payload: encode(command),
+    payload: encode(ctx, command),
     ...(options.excludeSessionId === undefined ? {} : { excludeSessionId: options.excludeSessionId }),
     ...(options.priority === undefined ? {} : { priority: options.priority }),
   });
 }
 
-function encode(command: Command): Uint8Array {
-  return encodeCommand({ ...command, serverTs: command.serverTs ?? Math.max(Date.now(), latestNotificationTs) });
+function encode(ctx: ServerContext, command: Command): Uint8Array {
+  return encodeCommand({ ...command, serverTs: command.serverTs ?? ctx.pushClock.now() });
 }
