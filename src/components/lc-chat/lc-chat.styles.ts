@@ -1,10 +1,12 @@
 import { css } from 'lit';
+import { connectionDot } from '../themes/connection-dot.js';
 import { elementBase } from '../themes/element-base.js';
 import { tokens } from '../themes/tokens.js';
 
 export const styles = [
   tokens,
   elementBase,
+  connectionDot,
   css`
     :host {
       block-size: 560px;
@@ -75,25 +77,6 @@ export const styles = [
       white-space: nowrap;
       overflow: hidden;
       text-overflow: ellipsis;
-    }
-    .dot {
-      flex: none;
-      inline-size: 8px;
-      block-size: 8px;
-      border-radius: 50%;
-      background: var(--_muted);
-    }
-    .dot[data-state='online'] {
-      background: #22c55e;
-    }
-    .dot[data-state='connecting'],
-    .dot[data-state='reconnecting'] {
-      background: #f59e0b;
-    }
-    .dot[data-state='offline'],
-    .dot[data-state='error'],
-    .dot[data-state='conflict'] {
-      background: var(--_danger);
     }
     .subtitle.typing {
       color: var(--_accent);

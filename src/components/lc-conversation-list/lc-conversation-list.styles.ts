@@ -1,10 +1,12 @@
 import { css } from 'lit';
+import { connectionDot } from '../themes/connection-dot.js';
 import { elementBase } from '../themes/element-base.js';
 import { tokens } from '../themes/tokens.js';
 
 export const styles = [
   tokens,
   elementBase,
+  connectionDot,
   css`
     :host {
       block-size: 560px;
@@ -49,25 +51,6 @@ export const styles = [
       color: var(--_accent-contrast);
       font-size: 12px;
       font-weight: 700;
-    }
-    .dot {
-      flex: none;
-      inline-size: 8px;
-      block-size: 8px;
-      border-radius: 50%;
-      background: var(--_muted);
-    }
-    .dot[data-state='online'] {
-      background: #22c55e;
-    }
-    .dot[data-state='connecting'],
-    .dot[data-state='reconnecting'] {
-      background: #f59e0b;
-    }
-    .dot[data-state='offline'],
-    .dot[data-state='error'],
-    .dot[data-state='conflict'] {
-      background: var(--_danger);
     }
     .icon-button {
       flex: none;
