@@ -32,16 +32,25 @@ function recordMessages(client: IMClient, conversation: Conversation): { client:
   return seen;
 }
 
+/**
+ * Tom, and Jerry on a device of his own (with `options`), in a one-to-one
+ * conversation whose first message, `before`, Jerry has received live.
+ */
+async function scene(options: Parameters<typeof env.device>[0] = {}) {
+  const [tomId, jerryId] = env.names('Tom', 'Jerry');
+  const tom = await env.login(tomId);
+  const device = env.device(options);
+  const jerry = await device.createIMClient(jerryId);
+  const conversation = await tom.createConversation({ members: [jerryId] });
+  const live = collectMessages(jerry, 1);
+  const before = await conversation.send(new TextMessage('before'));
+  const [[, jerrys]] = await live;
+  return { tom, device, jerry, conversation, jerrys, before };
+}
+
 describe('after a reconnect', () => {
   test('the missed messages arrive once each, in order, over several pages; unread counts are the server’s', { timeout: 60_000 }, async () => {
-    const [tomId, jerryId] = env.names('Tom', 'Jerry');
-    const tom = await env.login(tomId);
-    const device = env.device();
-    const jerry = await device.createIMClient(jerryId);
-    const conversation = await tom.createConversation({ members: [jerryId] });
-    const live = collectMessages(jerry, 1);
-    const before = await conversation.send(new TextMessage('before'));
-    const [[, jerrys]] = await live;
+    const { tom, device, jerry, conversation, jerrys, before } = await scene();
     assert.equal(jerrys.unreadMessagesCount, 1);
 
     await goOffline(device, jerry, tom);
@@ -72,14 +81,7 @@ describe('after a reconnect', () => {
   });
 
   test(`a long absence delivers the newest ${CATCH_UP_PAGE_SIZE * CATCH_UP_MAX_PAGES} missed messages; the count has them all`, { timeout: 60_000 }, async () => {
-    const [tomId, jerryId] = env.names('Tom', 'Jerry');
-    const tom = await env.login(tomId);
-    const device = env.device();
-    const jerry = await device.createIMClient(jerryId);
-    const conversation = await tom.createConversation({ members: [jerryId] });
-    const live = collectMessages(jerry, 1);
-    await conversation.send(new TextMessage('before'));
-    const [[, jerrys]] = await live;
+    const { tom, device, jerry, conversation, jerrys } = await scene();
 
     await goOffline(device, jerry, tom);
     const seen = recordMessages(jerry, jerrys);
@@ -109,17 +111,10 @@ describe('after a reconnect', () => {
   });
 
   test('a message pushed live while the catch-up is in flight, and also in its history page, arrives once, after the missed ones', async () => {
-    const [tomId, jerryId] = env.names('Tom', 'Jerry');
-    const tom = await env.login(tomId);
     // Holds Jerry's history queries back, so that a message sent meanwhile
     // is both in the history page and pushed live.
     const held = holdingWebSocket((command) => command.cmd === CommandType.logs, 400);
-    const device = env.device({ WebSocket: held.WebSocket });
-    const jerry = await device.createIMClient(jerryId);
-    const conversation = await tom.createConversation({ members: [jerryId] });
-    const live = collectMessages(jerry, 1);
-    await conversation.send(new TextMessage('before'));
-    const [[, jerrys]] = await live;
+    const { tom, device, jerry, conversation, jerrys } = await scene({ WebSocket: held.WebSocket });
 
     await goOffline(device, jerry, tom);
     const seen = recordMessages(jerry, jerrys);
