@@ -88,7 +88,7 @@ describe('<lc-live-room>', () => {
     await waitFor(() => seenB.started.some((d) => d.text === 'pinned notice' && d.priority === MessagePriority.HIGH), 'the typed notice at the other viewer');
     expect(input.value).to.equal('');
     // The side chat lists the messages, as text.
-    await waitFor(() => shadow(a).querySelectorAll('.side-list li').length === 3, 'the side chat');
+    await waitFor(() => shadow(a).querySelectorAll('.side-list .entry').length === 3, 'the side chat');
     expect(shadow(a).querySelector('.side-list img')).to.equal(null);
   });
 

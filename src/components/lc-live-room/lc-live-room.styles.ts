@@ -128,7 +128,6 @@ export const styles = [
     }
     .side-list {
       flex: 1;
-      list-style: none;
       margin: 0;
       padding: 10px 12px;
       overflow-y: auto;
@@ -136,7 +135,8 @@ export const styles = [
       scrollbar-color: var(--_border) transparent;
       font-size: 0.9em;
     }
-    .side-list li {
+    .side-list .entry {
+      margin: 0;
       display: grid;
       grid-template-columns: auto 1fr;
       column-gap: 8px;
@@ -164,7 +164,7 @@ export const styles = [
     .what {
       overflow-wrap: anywhere;
     }
-    .side-list li.own .who {
+    .side-list .entry.own .who {
       color: var(--_accent);
     }
     .composer {

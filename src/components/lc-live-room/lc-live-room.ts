@@ -508,15 +508,15 @@ export class LcLiveRoom extends LcConnectedElement {
         </div>
         ${this.chat
           ? html`<aside class="side" part="side" aria-label=${t('live.chat')}>
-              <ol class="side-list" role="log" aria-live="polite">
+              <div class="side-list" role="log" aria-live="polite">
                 ${this._side.map(
-                  (message) => html`<li class=${message.from === this.#client?.clientId ? 'own' : ''}>
+                  (message) => html`<p class=${message.from === this.#client?.clientId ? 'entry own' : 'entry'}>
                     ${renderAvatar(message.from, this.#displayName(message.from), true)}
                     <span class="who">${this.#displayName(message.from)}</span>
                     <span class="what" dir="auto">${previewText(message, t)}</span>
-                  </li>`,
+                  </p>`,
                 )}
-              </ol>
+              </div>
             </aside>`
           : nothing}
       </div>
