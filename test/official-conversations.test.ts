@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { after, before, describe, test } from 'node:test';
-import { nextEvent, v3, v4, type OfficialRealtime, type OfficialSdk } from './helpers/official-sdk.js';
+import { nextEvent, v3, v4, type OfficialRealtime } from './helpers/official-sdk.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
 const require = createRequire(import.meta.url);

@@ -1,5 +1,5 @@
 /**
- * How an `lc-*` element other than `<lc-chat>` gets its shared client: from
+ * How an `lc-*` element gets its shared client: from
  * its own connection attributes (through the page-wide registry), else from
  * the nearest `<lc-realtime>`. Calls `changed` when the client changes.
  */

@@ -1,12 +1,12 @@
 import { css } from 'lit';
-import { connectionDot } from '../themes/connection-dot.js';
+import { indicators } from '../themes/indicators.js';
 import { elementBase } from '../themes/element-base.js';
 import { tokens } from '../themes/tokens.js';
 
 export const styles = [
   tokens,
   elementBase,
-  connectionDot,
+  indicators,
   css`
     :host {
       block-size: 560px;
@@ -143,19 +143,6 @@ export const styles = [
     }
     .status-row.older {
       min-block-size: 44px;
-    }
-    .spinner {
-      inline-size: 14px;
-      block-size: 14px;
-      border-radius: 50%;
-      border: 2px solid var(--_border);
-      border-block-start-color: var(--_accent);
-      animation: spin 0.8s linear infinite;
-    }
-    @keyframes spin {
-      to {
-        transform: rotate(360deg);
-      }
     }
     .empty {
       display: flex;
@@ -606,7 +593,6 @@ export const styles = [
     }
 
     @media (prefers-reduced-motion: reduce) {
-      .spinner,
       .dots span {
         animation: none;
       }

@@ -1,12 +1,12 @@
 import { css } from 'lit';
-import { connectionDot } from '../themes/connection-dot.js';
+import { indicators } from '../themes/indicators.js';
 import { elementBase } from '../themes/element-base.js';
 import { tokens } from '../themes/tokens.js';
 
 export const styles = [
   tokens,
   elementBase,
-  connectionDot,
+  indicators,
   css`
     :host {
       block-size: 560px;
@@ -246,20 +246,6 @@ export const styles = [
     .spinner {
       inline-size: 16px;
       block-size: 16px;
-      border-radius: 50%;
-      border: 2px solid var(--_border);
-      border-block-start-color: var(--_accent);
-      animation: spin 0.8s linear infinite;
-    }
-    @keyframes spin {
-      to {
-        rotate: 360deg;
-      }
-    }
-    @media (prefers-reduced-motion: reduce) {
-      .spinner {
-        animation-duration: 2.4s;
-      }
     }
   `,
 ];
