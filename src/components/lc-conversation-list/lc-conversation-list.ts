@@ -29,6 +29,8 @@ export interface ConversationListItem {
 const DEFAULT_PAGE_SIZE = 50;
 /** The most one query may ask for (the server's limit). */
 const MAX_QUERY_LIMIT = 1000;
+/** How long the first network load waits for the cached list to be read. */
+const CACHE_WAIT_MS = 500;
 
 const plusIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"><path d="M12 5v14M5 12h14"/></svg>`;
 const searchIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"><circle cx="11" cy="11" r="6.5"/><path d="m20 20-4.2-4.2"/></svg>`;
@@ -140,6 +142,8 @@ export class LcConversationList extends LcConnectedElement {
   #focusedId: string | undefined;
   /** Server rows consumed by the pages loaded so far: the next page's `skip`. */
   #offset = 0;
+  /** The cached list's read: the first network load waits for it, to ask for at least as many. */
+  #cacheRead: Promise<void> = Promise.resolve();
   #more: Promise<void> | undefined;
   #sentinel: IntersectionObserver | undefined;
 
@@ -229,7 +233,7 @@ export class LcConversationList extends LcConnectedElement {
     if (!client) return;
     this._state = client.state;
     this.#unsubscribe = this.#subscribe(client);
-    void this.#loadCached(client);
+    this.#cacheRead = this.#loadCached(client);
     if (client.state === 'online') void this.#load();
     else this._phase = 'loading';
   }
@@ -266,6 +270,10 @@ export class LcConversationList extends LcConnectedElement {
     // A page in flight belongs to the list this load replaces.
     this._loadingMore = false;
     this.#watchIm(im);
+    // A local read, done in milliseconds: then the cached rows count below.
+    // Not waited for long: a blocked IndexedDB must not hold the list back.
+    await Promise.race([this.#cacheRead, new Promise((resolve) => setTimeout(resolve, CACHE_WAIT_MS))]);
+    if (token !== this.#loadToken || this.#client !== client) return;
     // Again as many as the user has paged through or the cache shows, at
     // least one page: the list does not shrink under the reader when the
     // network answers.
