@@ -37,6 +37,8 @@ Options:
                          days (default ${DEFAULTS.notificationRetentionMs / DAY_MS})
   --durability <mode>    process: survive process crashes (default);
                          power: also power loss (slower commits)
+  --session-token-ttl <s>  session tokens expire after this many seconds
+                         (default ${DEFAULTS.sessionTokenTtl}); a logout revokes them at once
   --no-demo              do not serve the demo pages
   -h, --help             show this help
 `;
@@ -55,6 +57,7 @@ const OPTIONS = {
   'idle-timeout': { type: 'string' },
   'notification-days': { type: 'string' },
   durability: { type: 'string' },
+  'session-token-ttl': { type: 'string' },
   'no-demo': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -114,6 +117,7 @@ async function serve(argv: string[]): Promise<void> {
     idleTimeoutMs: integer(values['idle-timeout'], 'idle-timeout', DEFAULTS.idleTimeoutMs),
     notificationRetentionMs: integer(values['notification-days'], 'notification-days', DEFAULTS.notificationRetentionMs / DAY_MS) * DAY_MS,
     durability,
+    sessionTokenTtl: integer(values['session-token-ttl'], 'session-token-ttl', DEFAULTS.sessionTokenTtl),
     demoDir: values['no-demo'] ? null : fileURLToPath(new URL('../demo', import.meta.url)),
   });
 

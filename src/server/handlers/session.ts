@@ -4,7 +4,8 @@ import { ProtocolError } from '../../protocol/errors.js';
 import { sessionId, type Session } from '../gateway/session.js';
 import { endSession } from '../gateway/session-end.js';
 import { loginSigningString } from '../auth/signature.js';
-import { issueSessionToken, verifySessionToken } from '../auth/session-token.js';
+import { issueSessionToken, newLoginId } from '../auth/session-token.js';
+import { checkSessionToken, revokeLoginOf } from '../auth/token-revocation.js';
 import type { AppRecord } from '../store/types.js';
 import type { Handler, Request, ServerContext } from './context.js';
 import { admitLogin } from './login.js';
@@ -28,13 +29,14 @@ export const openSession: Handler<Request> = async (ctx, { connection, command }
   if (!isValidClientId(clientId)) throw ProtocolError.of('INVALID_LOGIN', `clientId must be 1-64 characters without control characters, got ${String(clientId).length}`);
 
   const request = command.sessionMessage ?? undefined;
-  verifyReconnectToken(app, clientId, request);
+  const loginId = (await verifyReconnectToken(ctx, app, clientId, request)) ?? newLoginId();
   if (app.requireSignature) verifyLogin(ctx, app, clientId, request);
   const { tag, deviceId } = await admitLogin(ctx, app.appId, clientId, request);
   const notices = await noticeGateFor(ctx, app.appId, clientId, request);
   const previous = connection.sessions.get(clientId);
   if (previous) endSession(ctx, previous, 'closed');
-  const token = issueSessionToken(app, clientId, ctx.config.sessionTokenTtl);
+  // A reconnect stays the same login: a logout then revokes its earlier tokens too.
+  const token = issueSessionToken(app, clientId, ctx.config.sessionTokenTtl, Date.now(), loginId);
   const session: Session = {
     id: sessionId(connection, clientId),
     appId: app.appId,
@@ -85,18 +87,20 @@ export async function afterSessionOpened(ctx: ServerContext, { connection, comma
 
 /**
  * A reconnect that presents a session token must present a valid one: its
- * own, of this app, not expired (protocol.md §2.3). Refusing with 4112
+ * own, of this app, not expired, not logged out (protocol.md §2.3). Refusing with 4112
  * SESSION_TOKEN_EXPIRED is what makes both official SDKs and ours drop the
  * token and re-open at once without it (v3 and ours then re-sign); any
  * other refusal would only end in `reconnecterror`. The token also names
  * the login whose tag and chat rooms the reconnect takes back, so a forged
  * or stale one must not be taken on trust either.
  */
-function verifyReconnectToken(app: AppRecord, clientId: string, request: ISessionCommand | undefined): void {
-  if (!request?.r || !request.st) return;
-  if (verifySessionToken(app, request.st) !== clientId) {
-    throw ProtocolError.of('SESSION_TOKEN_EXPIRED', `the session token is not a valid, unexpired token of ${clientId}`);
+async function verifyReconnectToken(ctx: ServerContext, app: AppRecord, clientId: string, request: ISessionCommand | undefined): Promise<string | undefined> {
+  if (!request?.r || !request.st) return undefined;
+  const facts = await checkSessionToken(ctx.store, app, request.st);
+  if (facts?.clientId !== clientId) {
+    throw ProtocolError.of('SESSION_TOKEN_EXPIRED', `the session token is not a valid, unexpired token of ${clientId}, or was logged out`);
   }
+  return facts.loginId;
 }
 
 /**
@@ -112,8 +116,14 @@ function verifyLogin(ctx: ServerContext, app: AppRecord, clientId: string, reque
   if (!result.ok) throw ProtocolError.of('SIGNATURE_FAILED', result.reason);
 }
 
-/** session/close: logs the client out; the socket stays for other clients. */
+/**
+ * session/close: logs the client out; the socket stays for other clients.
+ * The login's session tokens are revoked first, so none of them (a stolen
+ * one included) reconnects or reaches the HTTP services once the client
+ * has been told it is logged out.
+ */
 export const closeSession: Handler = async (ctx, { session }) => {
+  await revokeLoginOf(ctx.store, session.appId, session.token, ctx.config.sessionTokenTtl);
   endSession(ctx, session, 'closed');
   return { cmd: CommandType.session, op: OpType.closed, sessionMessage: {} };
 };

@@ -5,7 +5,7 @@
  * (`X-LC-Id` + `X-LC-IM-Session-Token`).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { verifySessionToken } from '../auth/session-token.js';
+import { checkSessionToken } from '../auth/token-revocation.js';
 import { isInlineSafe, sniff } from '../files/content-type.js';
 import { FileTooLargeError, type FileStore } from '../files/file-store.js';
 import type { Store } from '../store/types.js';
@@ -107,9 +107,9 @@ async function authenticate(store: Store, request: IncomingMessage): Promise<{ a
   if (!app) throw new UploadError(401, 'X-LC-Id must name an app');
   const token = header(request, 'x-lc-im-session-token');
   if (token) {
-    const clientId = verifySessionToken(app, token);
-    if (!clientId) throw new UploadError(401, 'session token invalid or expired');
-    return { appId: app.appId, uploadedBy: clientId };
+    const facts = await checkSessionToken(store, app, token);
+    if (!facts) throw new UploadError(401, 'session token invalid, expired or logged out');
+    return { appId: app.appId, uploadedBy: facts.clientId };
   }
   const key = header(request, 'x-lc-key');
   if (key && safeEqual(key, app.appKey)) {
