@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { CommandType, OpType, has, type Command, type ISessionCommand } from '../../protocol/codec.js';
 import { ProtocolError } from '../../protocol/errors.js';
+import type { Connection } from '../gateway/connection.js';
 import { sessionId, type Session } from '../gateway/session.js';
 import { endSession } from '../gateway/session-end.js';
 import { loginSigningString } from '../auth/signature.js';
@@ -15,6 +16,30 @@ import { isValidClientId } from './validate.js';
 
 const MAX_PING_IDS = 20;
 
+/**
+ * Client ids whose session/open is under way, per connection: an open
+ * awaits the store before its session is added, so a pipelined burst of
+ * opens would all pass a count of the finished ones.
+ */
+const opening = new WeakMap<Connection, Set<string>>();
+
+/** Holds a place for `clientId` on the connection, within maxSessionsPerSocket, until `release`. */
+function holdSessionPlace(ctx: ServerContext, connection: Connection, clientId: string): () => void {
+  const pending = opening.get(connection) ?? new Set<string>();
+  const taken = new Set([...connection.sessions.keys(), ...pending]);
+  // Re-opening a client already here replaces its session: no new place.
+  if (!taken.has(clientId) && taken.size >= ctx.config.maxSessionsPerSocket) {
+    throw ProtocolError.of('APP_QUOTA_EXCEEDED', `at most ${ctx.config.maxSessionsPerSocket} clients logged in on one connection`);
+  }
+  if (pending.has(clientId)) return () => {};
+  pending.add(clientId);
+  opening.set(connection, pending);
+  return () => {
+    pending.delete(clientId);
+    if (pending.size === 0) opening.delete(connection);
+  };
+}
+
 /** session/open: logs an IMClient in on this connection. */
 export const openSession: Handler<Request> = async (ctx, { connection, command }) => {
   const appId = command.appId;
@@ -28,7 +53,15 @@ export const openSession: Handler<Request> = async (ctx, { connection, command }
   const clientId = has(command, 'peerId') ? command.peerId : randomBytes(12).toString('hex');
   if (!isValidClientId(clientId)) throw ProtocolError.of('INVALID_LOGIN', `clientId must be 1-64 characters without control characters, got ${String(clientId).length}`);
 
-  const request = command.sessionMessage ?? undefined;
+  const release = holdSessionPlace(ctx, connection, clientId);
+  try {
+    return await open(ctx, connection, app, clientId, command.sessionMessage ?? undefined);
+  } finally {
+    release();
+  }
+};
+
+async function open(ctx: ServerContext, connection: Connection, app: AppRecord, clientId: string, request: ISessionCommand | undefined): Promise<Command> {
   const loginId = (await verifyReconnectToken(ctx, app, clientId, request)) ?? newLoginId();
   if (app.requireSignature) verifyLogin(ctx, app, clientId, request);
   const { tag, deviceId } = await admitLogin(ctx, app.appId, clientId, request);
@@ -71,7 +104,7 @@ export const openSession: Handler<Request> = async (ctx, { connection, command }
     serverTs: Date.now(),
     sessionMessage: { st: token, stTtl: ctx.config.sessionTokenTtl },
   };
-};
+}
 
 /** After the `opened` reply: unread counts or offline messages, missed patches, missed membership events. */
 export async function afterSessionOpened(ctx: ServerContext, { connection, command }: Request, reply: Command): Promise<void> {
