@@ -43,6 +43,8 @@ Options:
                          minute on each node (default ${DEFAULTS.conversationsPerMinute}; 4318 beyond)
   --max-sessions-per-socket <n>  clients logged in on one connection
                          (default ${DEFAULTS.maxSessionsPerSocket}; 4113 beyond)
+  --logins-per-minute <n>  logins (reconnects included) of one client per
+                         minute on each node (default ${DEFAULTS.loginsPerMinute}; 4113 beyond)
   --uploads-per-minute <n>  uploads per client (session token) or per remote
                          address (app key) per minute on each node
                          (default ${DEFAULTS.uploadsPerMinute}; 429 with Retry-After beyond)
@@ -70,6 +72,7 @@ const OPTIONS = {
   'session-token-ttl': { type: 'string' },
   'conversations-per-minute': { type: 'string' },
   'max-sessions-per-socket': { type: 'string' },
+  'logins-per-minute': { type: 'string' },
   'uploads-per-minute': { type: 'string' },
   'app-storage': { type: 'string' },
   'no-app-key-uploads': { type: 'boolean' },
@@ -135,6 +138,7 @@ async function serve(argv: string[]): Promise<void> {
     sessionTokenTtl: integer(values['session-token-ttl'], 'session-token-ttl', DEFAULTS.sessionTokenTtl),
     conversationsPerMinute: integer(values['conversations-per-minute'], 'conversations-per-minute', DEFAULTS.conversationsPerMinute),
     maxSessionsPerSocket: integer(values['max-sessions-per-socket'], 'max-sessions-per-socket', DEFAULTS.maxSessionsPerSocket),
+    loginsPerMinute: integer(values['logins-per-minute'], 'logins-per-minute', DEFAULTS.loginsPerMinute),
     uploadsPerMinute: integer(values['uploads-per-minute'], 'uploads-per-minute', DEFAULTS.uploadsPerMinute),
     appStorageBytes: integer(values['app-storage'], 'app-storage', DEFAULTS.appStorageBytes),
     appKeyUploads: values['no-app-key-uploads'] !== true,

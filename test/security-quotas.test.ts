@@ -101,6 +101,37 @@ test('one socket logging in client after client gets 4113 beyond maxSessionsPerS
   t.diagnostic(describeBystander('sessions', await by.stop()));
 });
 
+test('a client logging in and out in a loop gets 4113 beyond its logins per minute; others log in', async (t) => {
+  const by = await startBystander(server.wsUrl, 'logins');
+  const socket = await RawClient.connect(server.wsUrl);
+  raws.push(socket);
+  const attempts = 300;
+  let opened = 0;
+  const refusals = new Set<string>();
+  for (let n = 0; n < attempts; n++) {
+    const reply = await socket.request({ cmd: CommandType.session, op: OpType.open, appId: TEST_APP.appId, peerId: 'login-looper', sessionMessage: { ua: 'raw-client' } });
+    if (reply.op === OpType.opened) {
+      opened += 1;
+      // Each logout is a revocation written to the store: the login quota bounds those too.
+      await socket.request({ cmd: CommandType.session, op: OpType.close, peerId: 'login-looper' });
+    } else refusals.add(`${reply.errorMessage?.code} ${reply.errorMessage?.reason}`);
+  }
+  const limit = DEFAULTS.loginsPerMinute;
+  assert.ok(opened >= limit && opened <= limit + 10, `logged in ${opened} times of ${attempts}`);
+  assert.deepEqual([...refusals], ['4113 APP_QUOTA_EXCEEDED']);
+  await login(server, 'login-bystander');
+  t.diagnostic(`login loop: ${opened} of ${attempts} logins accepted, the rest refused with 4113`);
+  t.diagnostic(describeBystander('logins', await by.stop()));
+});
+
+test('session/query of more than 20 ids is the client\'s mistake (4113 with a reason), not INTERNAL_ERROR', async () => {
+  const { client } = await login(server, 'pinger');
+  const ids = Array.from({ length: 21 }, (_, n) => `id-${n}`);
+  const reply = await client.request({ cmd: CommandType.session, op: OpType.query, sessionMessage: { sessionPeerIds: ids } });
+  assert.equal(reply.errorMessage?.code, 4113);
+  assert.match(reply.errorMessage?.detail ?? '', /at most 20 client ids/);
+});
+
 test('4.3.1: several clients on one Realtime (one socket), as the guide does, still log in', async () => {
   const realtime = v4.realtime({ appId: TEST_APP.appId, appKey: TEST_APP.appKey, wsUrl: server.wsUrl });
   realtimes.push(realtime as unknown as { _close(): void });

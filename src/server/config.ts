@@ -43,6 +43,8 @@ export interface ServerConfig {
   conversationsPerMinute: number;
   /** IMClients one socket may log in at once (4113 beyond); the SDKs' multi-client use is a handful. */
   maxSessionsPerSocket: number;
+  /** Logins (session/open, reconnects included) of one client per minute, on each node (4113 beyond). */
+  loginsPerMinute: number;
   /** File uploads per minute, on each node: per client with a session token, per remote address with the app key (429 beyond). */
   uploadsPerMinute: number;
   /** Bytes of stored files per app; uploads beyond are refused (413). */
@@ -83,6 +85,7 @@ export const DEFAULTS: Omit<ServerConfig, 'dataDir' | 'apps' | 'demoDir' | 'devS
   sessionTokenTtl: 48 * 3600,
   conversationsPerMinute: 60,
   maxSessionsPerSocket: 16,
+  loginsPerMinute: 60,
   uploadsPerMinute: 20,
   appStorageBytes: 10 * 1024 ** 3,
   appKeyUploads: true,
@@ -96,7 +99,7 @@ export function resolveConfig(input: Partial<ServerConfig> & { dataDir: string }
   const config: ServerConfig = { ...DEFAULTS, apps: [], demoDir: null, devSigningAppId: null, ...input };
   const positive = ['maxPayload', 'loginTimeoutMs', 'idleTimeoutMs', 'maxGarbageFrames', 'maxBufferedBytes', 'maxUploadBytes', 'sessionTokenTtl',
     'writeHighWaterBytes', 'sendQueueMaxAgeMs', 'roomResumeMs', 'notificationRetentionMs',
-    'conversationsPerMinute', 'maxSessionsPerSocket', 'uploadsPerMinute', 'appStorageBytes'] as const;
+    'conversationsPerMinute', 'maxSessionsPerSocket', 'loginsPerMinute', 'uploadsPerMinute', 'appStorageBytes'] as const;
   for (const key of positive) {
     if (!Number.isInteger(config[key]) || config[key] <= 0) throw new Error(`${key} must be a positive integer, got ${config[key]}`);
   }

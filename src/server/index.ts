@@ -88,7 +88,7 @@ export async function createServer(options: CreateServerOptions): Promise<LcServ
     rooms: new RoomRegistry(config.roomResumeMs),
     logins: new LoginMemory(),
     pushClock: new PushClock(),
-    quotas: { conversationCreates: new RateLimiter(config.conversationsPerMinute) },
+    quotas: { conversationCreates: new RateLimiter(config.conversationsPerMinute), logins: new RateLimiter(config.loginsPerMinute) },
   });
   const stopPruning = startNotificationPruning(store, config.notificationRetentionMs, config.log);
   const stats = (): ServerStats => ({ connections: gateway.connectionCount, sessions: sessions.size, ...gateway.sendStats() });

@@ -42,4 +42,6 @@ export class RateLimiter {
 export interface ClientQuotas {
   /** conv/start, per `<app>\0<client>`. */
   readonly conversationCreates: RateLimiter;
+  /** session/open, per `<app>\0<client>`: each login costs store reads and writes, and a logout a revocation row. */
+  readonly logins: RateLimiter;
 }

@@ -55,6 +55,10 @@ export const openSession: Handler<Request> = async (ctx, { connection, command }
 
   const release = holdSessionPlace(ctx, connection, clientId);
   try {
+    const wait = ctx.quotas.logins.take(`${app.appId}\u0000${clientId}`);
+    if (wait > 0) {
+      throw ProtocolError.of('APP_QUOTA_EXCEEDED', `at most ${ctx.quotas.logins.perMinute} logins of ${clientId} per minute; retry in ${Math.ceil(wait / 1000)} s`);
+    }
     return await open(ctx, connection, app, clientId, command.sessionMessage ?? undefined);
   } finally {
     release();
@@ -164,7 +168,8 @@ export const closeSession: Handler = async (ctx, { session }) => {
 /** session/query: which of up to 20 client ids are online. */
 export const querySessions: Handler = async (ctx, { command, session }) => {
   const ids = command.sessionMessage?.sessionPeerIds ?? [];
-  if (ids.length > MAX_PING_IDS) throw ProtocolError.of('INTERNAL_ERROR', `at most ${MAX_PING_IDS} client ids per query, got ${ids.length}`);
+  // The client's mistake, so not INTERNAL_ERROR; the table has no closer name for a per-request limit.
+  if (ids.length > MAX_PING_IDS) throw ProtocolError.of('APP_QUOTA_EXCEEDED', `at most ${MAX_PING_IDS} client ids per query, got ${ids.length}`);
   const online = ids.filter((id) => ctx.sessions.isOnline(session.appId, id));
   return { cmd: CommandType.session, op: OpType.query_result, sessionMessage: { onlineSessionPeerIds: online } };
 };
