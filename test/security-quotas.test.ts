@@ -52,7 +52,7 @@ function tally(replies: DecodedCommand[], ok: (reply: DecodedCommand) => boolean
 test('a client creating conversations in a flood gets 4318 beyond its per-minute quota; others still create', async (t) => {
   const by = await startBystander(server.wsUrl, 'creates');
   const { client: mallory } = await login(server, 'create-flooder');
-  const attempts = 400;
+  const attempts = 3000;
   const replies = await Promise.all(
     Array.from({ length: attempts }, (_, n) =>
       mallory.request({ cmd: CommandType.conv, op: OpType.start, convMessage: n % 2 ? { m: [`victim-${n}`] } : { transient: true } }, 30_000),

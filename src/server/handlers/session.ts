@@ -161,6 +161,7 @@ function verifyLogin(ctx: ServerContext, app: AppRecord, clientId: string, reque
  */
 export const closeSession: Handler = async (ctx, { session }) => {
   await revokeLoginOf(ctx.store, session.appId, session.token, ctx.config.sessionTokenTtl);
+  ctx.logins.forget(session.appId, session.token);
   endSession(ctx, session, 'closed');
   return { cmd: CommandType.session, op: OpType.closed, sessionMessage: {} };
 };
