@@ -207,7 +207,7 @@ const rate = (value: number) => Math.round(value).toLocaleString('en-US');
 
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'lc-chat-bench-'));
-  const server = await startServerProcess(dataDir);
+  const server = await startServerProcess(dataDir, 0, ['--conversations-per-minute', '1000000']);
   try {
     console.log(`lc-chat bench: node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, SQLite durability=process`);
     const tp = await throughput(server);

@@ -37,6 +37,20 @@ Options:
                          days (default ${DEFAULTS.notificationRetentionMs / DAY_MS})
   --durability <mode>    process: survive process crashes (default);
                          power: also power loss (slower commits)
+  --session-token-ttl <s>  session tokens expire after this many seconds
+                         (default ${DEFAULTS.sessionTokenTtl}); a logout revokes them at once
+  --conversations-per-minute <n>  conversations one client may create per
+                         minute on each node (default ${DEFAULTS.conversationsPerMinute}; 4318 beyond)
+  --max-sessions-per-socket <n>  clients logged in on one connection
+                         (default ${DEFAULTS.maxSessionsPerSocket}; 4113 beyond)
+  --logins-per-minute <n>  logins (reconnects included) of one client per
+                         minute on each node (default ${DEFAULTS.loginsPerMinute}; 4113 beyond)
+  --uploads-per-minute <n>  uploads per client (session token) or per remote
+                         address (app key) per minute on each node
+                         (default ${DEFAULTS.uploadsPerMinute}; 429 with Retry-After beyond)
+  --app-storage <bytes>  stored files per app (default ${DEFAULTS.appStorageBytes}; 413 beyond)
+  --no-app-key-uploads   uploads need a session token; the public app key
+                         alone is refused (401)
   --no-demo              do not serve the demo pages
   -h, --help             show this help
 `;
@@ -55,6 +69,13 @@ const OPTIONS = {
   'idle-timeout': { type: 'string' },
   'notification-days': { type: 'string' },
   durability: { type: 'string' },
+  'session-token-ttl': { type: 'string' },
+  'conversations-per-minute': { type: 'string' },
+  'max-sessions-per-socket': { type: 'string' },
+  'logins-per-minute': { type: 'string' },
+  'uploads-per-minute': { type: 'string' },
+  'app-storage': { type: 'string' },
+  'no-app-key-uploads': { type: 'boolean' },
   'no-demo': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -114,6 +135,13 @@ async function serve(argv: string[]): Promise<void> {
     idleTimeoutMs: integer(values['idle-timeout'], 'idle-timeout', DEFAULTS.idleTimeoutMs),
     notificationRetentionMs: integer(values['notification-days'], 'notification-days', DEFAULTS.notificationRetentionMs / DAY_MS) * DAY_MS,
     durability,
+    sessionTokenTtl: integer(values['session-token-ttl'], 'session-token-ttl', DEFAULTS.sessionTokenTtl),
+    conversationsPerMinute: integer(values['conversations-per-minute'], 'conversations-per-minute', DEFAULTS.conversationsPerMinute),
+    maxSessionsPerSocket: integer(values['max-sessions-per-socket'], 'max-sessions-per-socket', DEFAULTS.maxSessionsPerSocket),
+    loginsPerMinute: integer(values['logins-per-minute'], 'logins-per-minute', DEFAULTS.loginsPerMinute),
+    uploadsPerMinute: integer(values['uploads-per-minute'], 'uploads-per-minute', DEFAULTS.uploadsPerMinute),
+    appStorageBytes: integer(values['app-storage'], 'app-storage', DEFAULTS.appStorageBytes),
+    appKeyUploads: values['no-app-key-uploads'] !== true,
     demoDir: values['no-demo'] ? null : fileURLToPath(new URL('../demo', import.meta.url)),
   });
 

@@ -75,6 +75,7 @@ test('the signing handler signs what the app authorizes, and refuses the rest cl
   assert.equal((await post({ clientId: 'x'.repeat(65) })).status, 400);
   assert.equal((await post({ clientId: 'alice', members: ['bob'], action: 'destroy' })).status, 400);
   assert.equal((await post({ clientId: 'alice', members: ['bob'], action: 'add' })).status, 400, 'add needs a conversation id');
+  assert.equal((await post({ clientId: 'alice', members: [], action: 'create' })).status, 400, 'a create over no members signs the login string');
   assert.equal((await fetch(url)).status, 405);
   assert.equal((await post({ clientId: 'a', pad: 'x'.repeat(70_000) })).status, 413);
 });

@@ -37,8 +37,20 @@ export interface ServerConfig {
   sendQueueMaxAgeMs: number;
   /** How long a chat-room viewer that lost its connection keeps its place for a reconnect. */
   roomResumeMs: number;
-  /** Session token lifetime in seconds. */
+  /** Session token lifetime in seconds; a logout (session close) revokes a login's tokens sooner. */
   sessionTokenTtl: number;
+  /** Conversations (and chat rooms) one client may create per minute, on each node (4318 beyond). */
+  conversationsPerMinute: number;
+  /** IMClients one socket may log in at once (4113 beyond); the SDKs' multi-client use is a handful. */
+  maxSessionsPerSocket: number;
+  /** Logins (session/open, reconnects included) of one client per minute, on each node (4113 beyond). */
+  loginsPerMinute: number;
+  /** File uploads per minute, on each node: per client with a session token, per remote address with the app key (429 beyond). */
+  uploadsPerMinute: number;
+  /** Bytes of stored files per app; uploads beyond are refused (413). */
+  appStorageBytes: number;
+  /** Whether the public app key alone may upload files (else a session token is required). */
+  appKeyUploads: boolean;
   /**
    * How long membership events (joined, left, members_joined, members_left)
    * are kept for clients that were offline, in ms: a reconnect, or v4's
@@ -71,6 +83,12 @@ export const DEFAULTS: Omit<ServerConfig, 'dataDir' | 'apps' | 'demoDir' | 'devS
   roomResumeMs: 30 * 60_000,
   maxUploadBytes: 20 * 1024 * 1024,
   sessionTokenTtl: 48 * 3600,
+  conversationsPerMinute: 60,
+  maxSessionsPerSocket: 16,
+  loginsPerMinute: 60,
+  uploadsPerMinute: 20,
+  appStorageBytes: 10 * 1024 ** 3,
+  appKeyUploads: true,
   notificationRetentionMs: 7 * 24 * 3600_000,
   durability: 'process',
   log: (line) => process.stderr.write(line + '\n'),
@@ -80,10 +98,12 @@ export const DEFAULTS: Omit<ServerConfig, 'dataDir' | 'apps' | 'demoDir' | 'devS
 export function resolveConfig(input: Partial<ServerConfig> & { dataDir: string }): ServerConfig {
   const config: ServerConfig = { ...DEFAULTS, apps: [], demoDir: null, devSigningAppId: null, ...input };
   const positive = ['maxPayload', 'loginTimeoutMs', 'idleTimeoutMs', 'maxGarbageFrames', 'maxBufferedBytes', 'maxUploadBytes', 'sessionTokenTtl',
-    'writeHighWaterBytes', 'sendQueueMaxAgeMs', 'roomResumeMs', 'notificationRetentionMs'] as const;
+    'writeHighWaterBytes', 'sendQueueMaxAgeMs', 'roomResumeMs', 'notificationRetentionMs',
+    'conversationsPerMinute', 'maxSessionsPerSocket', 'loginsPerMinute', 'uploadsPerMinute', 'appStorageBytes'] as const;
   for (const key of positive) {
     if (!Number.isInteger(config[key]) || config[key] <= 0) throw new Error(`${key} must be a positive integer, got ${config[key]}`);
   }
+  if (typeof config.appKeyUploads !== 'boolean') throw new Error(`appKeyUploads must be true or false, got ${String(config.appKeyUploads)}`);
   if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) throw new Error(`port must be 0..65535, got ${config.port}`);
   if (config.durability !== 'process' && config.durability !== 'power') throw new Error(`durability must be process or power, got ${config.durability}`);
   if (config.devSigningAppId !== null && !config.apps.some((app) => app.appId === config.devSigningAppId)) {

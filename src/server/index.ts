@@ -9,6 +9,8 @@ import { createSignatureHandler } from './auth/signature-handler.js';
 import { SignatureVerifier } from './auth/signature.js';
 import { LocalBroker } from './broker/local-broker.js';
 import { DiskFileStore } from './files/disk-file-store.js';
+import { StorageQuota } from './files/storage-quota.js';
+import { RateLimiter } from './gateway/rate-limits.js';
 import type { Broker } from './broker/types.js';
 import { resolveConfig, type ServerConfig } from './config.js';
 import { Gateway, type SendStats } from './gateway/gateway.js';
@@ -86,15 +88,23 @@ export async function createServer(options: CreateServerOptions): Promise<LcServ
     rooms: new RoomRegistry(config.roomResumeMs),
     logins: new LoginMemory(),
     pushClock: new PushClock(),
+    quotas: { conversationCreates: new RateLimiter(config.conversationsPerMinute), logins: new RateLimiter(config.loginsPerMinute) },
   });
   const stopPruning = startNotificationPruning(store, config.notificationRetentionMs, config.log);
   const stats = (): ServerStats => ({ connections: gateway.connectionCount, sessions: sessions.size, ...gateway.sendStats() });
+  const files = new DiskFileStore(join(config.dataDir, 'files'));
+  const storageQuota = new StorageQuota(files, config.appStorageBytes);
+  // Counted now rather than at the first upload, which would wait for it.
+  storageQuota.load().catch((error: unknown) => config.log(`counting stored files: ${String(error)}`));
   const http = createHttpServer(
     createHttpHandler({
       store,
       devSign: devApp ? createSignatureHandler({ appId: devApp.appId, masterKey: devApp.masterKey, authorize: () => true }) : null,
-      files: new DiskFileStore(join(config.dataDir, 'files')),
+      files,
       maxUploadBytes: config.maxUploadBytes,
+      uploadRate: new RateLimiter(config.uploadsPerMinute),
+      storageQuota,
+      appKeyUploads: config.appKeyUploads,
       demoDir: config.demoDir,
       stats: () => ({ ...stats() }),
     }),

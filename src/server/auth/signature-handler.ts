@@ -56,6 +56,7 @@ export function signFor(options: { appId: string; masterKey: string }, request: 
   if (request.kind === 'login') {
     return sign(options.masterKey, (t, n) => loginSigningString(options.appId, request.clientId, t, n));
   }
+  if (request.action === 'create' && request.members.length === 0) throw new TypeError('a create lists its members, the creator included');
   return sign(options.masterKey, (t, n) =>
     conversationSigningString(options.appId, request.clientId, request.conversationId, request.members, t, n, request.action),
   );
@@ -71,6 +72,8 @@ function parseRequest(body: unknown): SignatureRequest {
     throw new HttpError(400, `members must be an array of up to ${MAX_MEMBERS} client ids`);
   }
   if (action !== 'create' && (typeof conversationId !== 'string' || !conversationId)) throw new HttpError(400, 'conversationId is required');
+  // A create over no members signs the login string: it would log in.
+  if (action === 'create' && members.length === 0) throw new HttpError(400, 'a create lists its members, the creator included');
   return {
     kind: 'conversation',
     clientId,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { SNIFF_BYTES } from './content-type.js';
@@ -58,6 +58,24 @@ export class DiskFileStore implements FileStore {
       await rm(partial, { force: true });
       throw error;
     }
+  }
+
+  async usage(): Promise<Map<string, number>> {
+    const usage = new Map<string, number>();
+    const shards = await readdir(this.root).catch(() => [] as string[]);
+    for (const shard of shards) {
+      if (!/^[0-9a-f]{2}$/.test(shard)) continue;
+      for (const name of await readdir(join(this.root, shard)).catch(() => [] as string[])) {
+        if (!name.endsWith('.json') || !ID.test(name.slice(0, -5))) continue;
+        try {
+          const record = JSON.parse(await readFile(join(this.root, shard, name), 'utf8')) as Partial<FileRecord>;
+          if (typeof record.appId === 'string' && typeof record.size === 'number') usage.set(record.appId, (usage.get(record.appId) ?? 0) + record.size);
+        } catch {
+          // A sidecar being written or damaged: its file is not served either.
+        }
+      }
+    }
+    return usage;
   }
 
   async get(id: string): Promise<{ record: FileRecord; open(): ReturnType<typeof createReadStream> } | undefined> {

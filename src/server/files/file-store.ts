@@ -37,4 +37,6 @@ export class FileTooLargeError extends Error {
 export interface FileStore {
   put(file: NewFile): Promise<FileRecord>;
   get(id: string): Promise<{ record: FileRecord; open(): Readable } | undefined>;
+  /** Bytes stored per app, counted from what is there (for the storage quota). */
+  usage(): Promise<Map<string, number>>;
 }

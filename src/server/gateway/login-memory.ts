@@ -27,6 +27,11 @@ export class LoginMemory {
     while (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);
   }
 
+  /** After a logout: the token is refused from now on, so its facts are of no further use. */
+  forget(appId: string, token: string): void {
+    this.entries.delete(`${appId}\u0000${token}`);
+  }
+
   recall(appId: string, token: string, now = Date.now()): LoginFacts | undefined {
     const entry = this.entries.get(`${appId}\u0000${token}`);
     if (!entry || entry.expiresAt <= now) return undefined;

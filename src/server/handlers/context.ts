@@ -4,6 +4,7 @@ import type { Broker } from '../broker/types.js';
 import type { ServerConfig } from '../config.js';
 import type { Connection } from '../gateway/connection.js';
 import type { LoginMemory } from '../gateway/login-memory.js';
+import type { ClientQuotas } from '../gateway/rate-limits.js';
 import type { RoomRegistry } from '../gateway/room-registry.js';
 import type { Session } from '../gateway/session.js';
 import type { SessionRegistry } from '../gateway/session-registry.js';
@@ -24,6 +25,8 @@ export interface ServerContext {
   readonly signatures: SignatureVerifier;
   /** The `serverTs` of pushes. */
   readonly pushClock: PushClock;
+  /** Per-client rate limits, counted on this node. */
+  readonly quotas: ClientQuotas;
 }
 
 export interface Request {

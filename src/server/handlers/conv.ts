@@ -34,6 +34,12 @@ export const startConversation: Handler = async (ctx, { command, session }) => {
   // A chat room keeps no member list: its creator is its first online viewer.
   const members = transient ? [] : memberList([...(request.m ?? []), session.clientId], 'CONVERSATION_API_FAILED');
   if (members.length > MAX_MEMBERS) throw ProtocolError.of('CONVERSATION_FULL', `at most ${MAX_MEMBERS} members, got ${members.length}`);
+  // Counted per client, valid requests only: what it costs is the store write and the joined pushes.
+  const wait = ctx.quotas.conversationCreates.take(`${session.appId}\u0000${session.clientId}`);
+  if (wait > 0) {
+    const { perMinute } = ctx.quotas.conversationCreates;
+    throw ProtocolError.of('CONVERSATION_API_QUOTA_EXCEEDED', `at most ${perMinute} conversations per minute per client; retry in ${Math.ceil(wait / 1000)} s`);
+  }
 
   const { conversation, created } = await ctx.store.createConversation({
     appId: session.appId,

@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { CommandType, OpType, has, type Command, type ISessionCommand } from '../../protocol/codec.js';
 import { ProtocolError } from '../../protocol/errors.js';
+import type { Connection } from '../gateway/connection.js';
 import { sessionId, type Session } from '../gateway/session.js';
 import { endSession } from '../gateway/session-end.js';
 import { loginSigningString } from '../auth/signature.js';
-import { issueSessionToken, verifySessionToken } from '../auth/session-token.js';
+import { issueSessionToken, newLoginId } from '../auth/session-token.js';
+import { checkSessionToken, revokeLoginOf } from '../auth/token-revocation.js';
 import type { AppRecord } from '../store/types.js';
 import type { Handler, Request, ServerContext } from './context.js';
 import { admitLogin } from './login.js';
@@ -13,6 +15,30 @@ import { markLoginStart, noticeGateFor, replayMissedNotifications } from './noti
 import { isValidClientId } from './validate.js';
 
 const MAX_PING_IDS = 20;
+
+/**
+ * Client ids whose session/open is under way, per connection: an open
+ * awaits the store before its session is added, so a pipelined burst of
+ * opens would all pass a count of the finished ones.
+ */
+const opening = new WeakMap<Connection, Set<string>>();
+
+/** Holds a place for `clientId` on the connection, within maxSessionsPerSocket, until `release`. */
+function holdSessionPlace(ctx: ServerContext, connection: Connection, clientId: string): () => void {
+  const pending = opening.get(connection) ?? new Set<string>();
+  const taken = new Set([...connection.sessions.keys(), ...pending]);
+  // Re-opening a client already here replaces its session: no new place.
+  if (!taken.has(clientId) && taken.size >= ctx.config.maxSessionsPerSocket) {
+    throw ProtocolError.of('APP_QUOTA_EXCEEDED', `at most ${ctx.config.maxSessionsPerSocket} clients logged in on one connection`);
+  }
+  if (pending.has(clientId)) return () => {};
+  pending.add(clientId);
+  opening.set(connection, pending);
+  return () => {
+    pending.delete(clientId);
+    if (pending.size === 0) opening.delete(connection);
+  };
+}
 
 /** session/open: logs an IMClient in on this connection. */
 export const openSession: Handler<Request> = async (ctx, { connection, command }) => {
@@ -27,14 +53,27 @@ export const openSession: Handler<Request> = async (ctx, { connection, command }
   const clientId = has(command, 'peerId') ? command.peerId : randomBytes(12).toString('hex');
   if (!isValidClientId(clientId)) throw ProtocolError.of('INVALID_LOGIN', `clientId must be 1-64 characters without control characters, got ${String(clientId).length}`);
 
-  const request = command.sessionMessage ?? undefined;
-  verifyReconnectToken(app, clientId, request);
+  const release = holdSessionPlace(ctx, connection, clientId);
+  try {
+    const wait = ctx.quotas.logins.take(`${app.appId}\u0000${clientId}`);
+    if (wait > 0) {
+      throw ProtocolError.of('APP_QUOTA_EXCEEDED', `at most ${ctx.quotas.logins.perMinute} logins of ${clientId} per minute; retry in ${Math.ceil(wait / 1000)} s`);
+    }
+    return await open(ctx, connection, app, clientId, command.sessionMessage ?? undefined);
+  } finally {
+    release();
+  }
+};
+
+async function open(ctx: ServerContext, connection: Connection, app: AppRecord, clientId: string, request: ISessionCommand | undefined): Promise<Command> {
+  const loginId = (await verifyReconnectToken(ctx, app, clientId, request)) ?? newLoginId();
   if (app.requireSignature) verifyLogin(ctx, app, clientId, request);
   const { tag, deviceId } = await admitLogin(ctx, app.appId, clientId, request);
   const notices = await noticeGateFor(ctx, app.appId, clientId, request);
   const previous = connection.sessions.get(clientId);
   if (previous) endSession(ctx, previous, 'closed');
-  const token = issueSessionToken(app, clientId, ctx.config.sessionTokenTtl);
+  // A reconnect stays the same login: a logout then revokes its earlier tokens too.
+  const token = issueSessionToken(app, clientId, ctx.config.sessionTokenTtl, Date.now(), loginId);
   const session: Session = {
     id: sessionId(connection, clientId),
     appId: app.appId,
@@ -69,7 +108,7 @@ export const openSession: Handler<Request> = async (ctx, { connection, command }
     serverTs: Date.now(),
     sessionMessage: { st: token, stTtl: ctx.config.sessionTokenTtl },
   };
-};
+}
 
 /** After the `opened` reply: unread counts or offline messages, missed patches, missed membership events. */
 export async function afterSessionOpened(ctx: ServerContext, { connection, command }: Request, reply: Command): Promise<void> {
@@ -85,18 +124,20 @@ export async function afterSessionOpened(ctx: ServerContext, { connection, comma
 
 /**
  * A reconnect that presents a session token must present a valid one: its
- * own, of this app, not expired (protocol.md §2.3). Refusing with 4112
+ * own, of this app, not expired, not logged out (protocol.md §2.3). Refusing with 4112
  * SESSION_TOKEN_EXPIRED is what makes both official SDKs and ours drop the
  * token and re-open at once without it (v3 and ours then re-sign); any
  * other refusal would only end in `reconnecterror`. The token also names
  * the login whose tag and chat rooms the reconnect takes back, so a forged
  * or stale one must not be taken on trust either.
  */
-function verifyReconnectToken(app: AppRecord, clientId: string, request: ISessionCommand | undefined): void {
-  if (!request?.r || !request.st) return;
-  if (verifySessionToken(app, request.st) !== clientId) {
-    throw ProtocolError.of('SESSION_TOKEN_EXPIRED', `the session token is not a valid, unexpired token of ${clientId}`);
+async function verifyReconnectToken(ctx: ServerContext, app: AppRecord, clientId: string, request: ISessionCommand | undefined): Promise<string | undefined> {
+  if (!request?.r || !request.st) return undefined;
+  const facts = await checkSessionToken(ctx.store, app, request.st);
+  if (facts?.clientId !== clientId) {
+    throw ProtocolError.of('SESSION_TOKEN_EXPIRED', `the session token is not a valid, unexpired token of ${clientId}, or was logged out`);
   }
+  return facts.loginId;
 }
 
 /**
@@ -112,8 +153,15 @@ function verifyLogin(ctx: ServerContext, app: AppRecord, clientId: string, reque
   if (!result.ok) throw ProtocolError.of('SIGNATURE_FAILED', result.reason);
 }
 
-/** session/close: logs the client out; the socket stays for other clients. */
+/**
+ * session/close: logs the client out; the socket stays for other clients.
+ * The login's session tokens are revoked first, so none of them (a stolen
+ * one included) reconnects or reaches the HTTP services once the client
+ * has been told it is logged out.
+ */
 export const closeSession: Handler = async (ctx, { session }) => {
+  await revokeLoginOf(ctx.store, session.appId, session.token, ctx.config.sessionTokenTtl);
+  ctx.logins.forget(session.appId, session.token);
   endSession(ctx, session, 'closed');
   return { cmd: CommandType.session, op: OpType.closed, sessionMessage: {} };
 };
@@ -121,7 +169,8 @@ export const closeSession: Handler = async (ctx, { session }) => {
 /** session/query: which of up to 20 client ids are online. */
 export const querySessions: Handler = async (ctx, { command, session }) => {
   const ids = command.sessionMessage?.sessionPeerIds ?? [];
-  if (ids.length > MAX_PING_IDS) throw ProtocolError.of('INTERNAL_ERROR', `at most ${MAX_PING_IDS} client ids per query, got ${ids.length}`);
+  // The client's mistake, so not INTERNAL_ERROR; the table has no closer name for a per-request limit.
+  if (ids.length > MAX_PING_IDS) throw ProtocolError.of('APP_QUOTA_EXCEEDED', `at most ${MAX_PING_IDS} client ids per query, got ${ids.length}`);
   const online = ids.filter((id) => ctx.sessions.isOnline(session.appId, id));
   return { cmd: CommandType.session, op: OpType.query_result, sessionMessage: { onlineSessionPeerIds: online } };
 };

@@ -1,13 +1,19 @@
 /**
  * The file service: `POST /files?name=<file name>` with the raw bytes as the
  * body uploads; `GET /files/<id>/<name>` downloads. Uploads are
- * authenticated by the app key (`X-LC-Id` + `X-LC-Key`) or a session token
- * (`X-LC-Id` + `X-LC-IM-Session-Token`).
+ * authenticated by a session token (`X-LC-Id` + `X-LC-IM-Session-Token`)
+ * or, unless the server turned it off, the app key (`X-LC-Id` +
+ * `X-LC-Key`). The app key is public (every page embedding the app has
+ * it), so app-key uploads are anonymous: they are rate-limited per remote
+ * address, token uploads per client, and all of an app's files together
+ * by its storage quota.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { verifySessionToken } from '../auth/session-token.js';
+import { checkSessionToken } from '../auth/token-revocation.js';
 import { isInlineSafe, sniff } from '../files/content-type.js';
 import { FileTooLargeError, type FileStore } from '../files/file-store.js';
+import type { StorageQuota } from '../files/storage-quota.js';
+import type { RateLimiter } from '../gateway/rate-limits.js';
 import type { Store } from '../store/types.js';
 import { header, safeEqual } from './headers.js';
 import { json } from './respond.js';
@@ -16,10 +22,15 @@ export interface FileRoutesDeps {
   store: Store;
   files: FileStore;
   maxUploadBytes: number;
+  /** Uploads per client (token) or per remote address (app key), per minute. */
+  uploadRate: RateLimiter;
+  storageQuota: StorageQuota;
+  /** Whether the public app key alone may upload. */
+  appKeyUploads: boolean;
 }
 
 class UploadError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(readonly status: number, message: string, readonly retryAfterSeconds?: number) {
     super(message);
   }
 }
@@ -35,10 +46,24 @@ export function cleanFileName(raw: string): string {
 }
 
 export async function handleUpload(deps: FileRoutesDeps, request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+  let settle = (_stored: number): void => {};
   try {
-    const { appId, uploadedBy } = await authenticate(deps.store, request);
+    const { appId, uploadedBy } = await authenticate(deps, request);
+    const uploader = uploadedBy === null ? `address ${request.socket.remoteAddress ?? ''}` : `client ${uploadedBy}`;
+    const wait = deps.uploadRate.take(`${appId}\u0000${uploader}`);
+    if (wait > 0) {
+      throw new UploadError(429, `at most ${deps.uploadRate.perMinute} uploads per minute per ${uploadedBy === null ? 'address with the app key' : 'client'}`, Math.ceil(wait / 1000));
+    }
     const declared = Number(request.headers['content-length'] ?? NaN);
     if (declared > deps.maxUploadBytes) throw new UploadError(413, `file larger than ${deps.maxUploadBytes} bytes`);
+    // Node's parser holds a body to its Content-Length; without one, room for the largest file is held.
+    const reservation = await deps.storageQuota.reserve(appId, declared >= 0 ? declared : deps.maxUploadBytes);
+    const quotaFull = `the app's storage quota of ${deps.storageQuota.bytesPerApp} bytes is used up`;
+    if (!reservation || declared > reservation.bytes) {
+      reservation?.settle(0);
+      throw new UploadError(413, quotaFull);
+    }
+    settle = reservation.settle;
     const name = cleanFileName(url.searchParams.get('name') ?? '');
     const claimed = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     const record = await deps.files.put({
@@ -46,7 +71,7 @@ export async function handleUpload(deps: FileRoutesDeps, request: IncomingMessag
       name,
       uploadedBy,
       body: request,
-      maxBytes: deps.maxUploadBytes,
+      maxBytes: reservation.bytes,
       check: (head) => {
         const type = sniff(head);
         const claimedFamily = claimed.split('/')[0];
@@ -55,7 +80,12 @@ export async function handleUpload(deps: FileRoutesDeps, request: IncomingMessag
         }
         return type.mime;
       },
+    }).catch((error: unknown) => {
+      // Cut short by what is left of the quota, not by the size limit.
+      if (error instanceof FileTooLargeError && reservation.bytes < deps.maxUploadBytes) throw new UploadError(413, quotaFull);
+      throw error;
     });
+    settle(record.size);
     const host = request.headers.host ?? 'localhost';
     const scheme = request.headers['x-forwarded-proto'] === 'https' ? 'https' : 'http';
     json(response, 201, {
@@ -67,11 +97,18 @@ export async function handleUpload(deps: FileRoutesDeps, request: IncomingMessag
       metaData: { size: record.size, format: record.mime.split('/')[1] ?? '' },
     });
   } catch (error) {
+    settle(0);
     // The rest of the body is not wanted: drain it, and end the connection so
     // no client reuses a socket whose request was cut short.
     request.resume();
     response.setHeader('Connection', 'close');
-    if (error instanceof UploadError) return json(response, error.status, { code: error.status, error: error.message });
+    if (error instanceof UploadError) {
+      if (error.retryAfterSeconds !== undefined) {
+        response.setHeader('Retry-After', String(error.retryAfterSeconds));
+        response.setHeader('Access-Control-Expose-Headers', 'Retry-After');
+      }
+      return json(response, error.status, { code: error.status, error: error.message });
+    }
     if (error instanceof FileTooLargeError) return json(response, 413, { code: 413, error: error.message });
     throw error;
   }
@@ -101,18 +138,19 @@ function familyOf(mime: string): 'image' | 'audio' | 'video' | 'binary' {
   return family === 'image' || family === 'audio' || family === 'video' ? family : 'binary';
 }
 
-async function authenticate(store: Store, request: IncomingMessage): Promise<{ appId: string; uploadedBy: string | null }> {
+async function authenticate({ store, appKeyUploads }: FileRoutesDeps, request: IncomingMessage): Promise<{ appId: string; uploadedBy: string | null }> {
   const appId = header(request, 'x-lc-id');
   const app = appId ? await store.getApp(appId) : undefined;
   if (!app) throw new UploadError(401, 'X-LC-Id must name an app');
   const token = header(request, 'x-lc-im-session-token');
   if (token) {
-    const clientId = verifySessionToken(app, token);
-    if (!clientId) throw new UploadError(401, 'session token invalid or expired');
-    return { appId: app.appId, uploadedBy: clientId };
+    const facts = await checkSessionToken(store, app, token);
+    if (!facts) throw new UploadError(401, 'session token invalid, expired or logged out');
+    return { appId: app.appId, uploadedBy: facts.clientId };
   }
   const key = header(request, 'x-lc-key');
   if (key && safeEqual(key, app.appKey)) {
+    if (!appKeyUploads) throw new UploadError(401, 'this server takes uploads with a session token only: send X-LC-IM-Session-Token');
     return { appId: app.appId, uploadedBy: null };
   }
   throw new UploadError(401, 'send X-LC-Key or X-LC-IM-Session-Token');

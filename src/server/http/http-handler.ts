@@ -2,18 +2,13 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
-import type { FileStore } from '../files/file-store.js';
-import type { Store } from '../store/types.js';
-import { handleDownload, handleUpload } from './files.js';
+import { handleDownload, handleUpload, type FileRoutesDeps } from './files.js';
 import { handleNotifications, NOTIFICATIONS_PATH } from './notifications.js';
 import { json } from './respond.js';
 
-export interface HttpDeps {
+export interface HttpDeps extends FileRoutesDeps {
   /** `POST /sign` for the development app, or null. */
   devSign: ((request: IncomingMessage, response: ServerResponse) => Promise<void>) | null;
-  store: Store;
-  files: FileStore;
-  maxUploadBytes: number;
   demoDir: string | null;
   /** Facts for /health. */
   stats(): Record<string, number>;

@@ -14,7 +14,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errorCode } from '../../protocol/errors.js';
-import { verifySessionToken } from '../auth/session-token.js';
+import { checkSessionToken } from '../auth/token-revocation.js';
 import { isValidClientId } from '../handlers/validate.js';
 import type { Store, StoredNotification } from '../store/types.js';
 import { header, safeEqual } from './headers.js';
@@ -103,8 +103,8 @@ async function authenticate(store: Store, request: IncomingMessage, clientId: st
   if (!key || !safeEqual(key, app.appKey)) throw new RestError(401, 401, 'X-LC-Key must be the app key');
   const token = header(request, 'x-lc-im-session-token');
   if (!token) throw new RestError(401, errorCode('SESSION_REQUIRED'), 'X-LC-IM-Session-Token is required');
-  if (verifySessionToken(app, token) !== clientId) {
-    throw new RestError(401, errorCode('SESSION_TOKEN_EXPIRED'), `the session token is not a valid, unexpired token of ${clientId}`);
+  if ((await checkSessionToken(store, app, token))?.clientId !== clientId) {
+    throw new RestError(401, errorCode('SESSION_TOKEN_EXPIRED'), `the session token is not a valid, unexpired token of ${clientId}, or was logged out`);
   }
   return app.appId;
 }

@@ -339,4 +339,13 @@ export interface Store {
   notificationCursor(appId: string, clientId: string, login: string): Promise<number | undefined>;
   /** Forgets events recorded, and cursors saved, before `before` (ms). Resolves with the number of events removed. */
   pruneNotifications(before: number): Promise<number>;
+
+  /**
+   * Logs a login out everywhere: its session tokens (all share `loginId`)
+   * are refused from now on. Kept until `expiresAt` (ms), when every token
+   * it was issued has expired anyway; entries past theirs are forgotten.
+   */
+  revokeLogin(appId: string, loginId: string, expiresAt: number): Promise<void>;
+  /** Whether `revokeLogin` was called for this login and has not expired. */
+  isLoginRevoked(appId: string, loginId: string): Promise<boolean>;
 }

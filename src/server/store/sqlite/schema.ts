@@ -120,6 +120,18 @@ const MIGRATIONS: readonly string[] = [
   ) STRICT, WITHOUT ROWID;
   CREATE INDEX notification_cursors_saved ON notification_cursors (saved_at);
   `,
+  `
+  -- Logins logged out (session close): their session tokens, which are
+  -- stateless HMACs, are refused while any of them could still be valid.
+  -- In the store so that every node sharing it refuses them.
+  CREATE TABLE revoked_logins (
+    app_id     TEXT NOT NULL,
+    login_id   TEXT NOT NULL,
+    expires_at INTEGER NOT NULL,
+    PRIMARY KEY (app_id, login_id)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX revoked_logins_expiry ON revoked_logins (expires_at);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

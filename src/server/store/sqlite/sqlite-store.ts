@@ -37,6 +37,7 @@ import { ConversationWrites } from './conversation-writes.js';
 import { Notifications } from './notifications.js';
 import { Patches } from './patches.js';
 import { ReadState } from './read-state.js';
+import { RevokedLogins } from './revoked-logins.js';
 import { registerRegexp } from './regexp.js';
 import {
   CONVERSATION_SELECT,
@@ -108,6 +109,7 @@ export class SqliteStore implements Store {
   private readonly readState: ReadState;
   private readonly patches: Patches;
   private readonly notifications: Notifications;
+  private readonly revokedLogins: RevokedLogins;
 
   constructor(options: SqliteStoreOptions) {
     if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
@@ -215,6 +217,7 @@ export class SqliteStore implements Store {
     this.readState = new ReadState(db);
     this.patches = new Patches(db);
     this.notifications = new Notifications(db);
+    this.revokedLogins = new RevokedLogins(db);
   }
 
   async close(): Promise<void> {
@@ -513,6 +516,16 @@ export class SqliteStore implements Store {
   async pruneNotifications(before: number): Promise<number> {
     this.assertOpen();
     return this.notifications.prune(before);
+  }
+
+  async revokeLogin(appId: string, loginId: string, expiresAt: number): Promise<void> {
+    this.assertOpen();
+    this.revokedLogins.revoke(appId, loginId, expiresAt, Date.now());
+  }
+
+  async isLoginRevoked(appId: string, loginId: string): Promise<boolean> {
+    this.assertOpen();
+    return this.revokedLogins.isRevoked(appId, loginId, Date.now());
   }
 
   /** Prepared statements for query shapes seen recently; the values are parameters, so shapes repeat. */
