@@ -1,0 +1,131 @@
+/**
+ * Issue 16, the membership model: what one hostile client, logged in as
+ * itself, may no longer do to conversations it is (or was) part of. Each
+ * test drives the raw protocol as the attacker while a bystander pair keeps
+ * chatting; the bystander's stop() asserts it lost nothing, and its latency
+ * goes to the test log.
+ */
+import assert from 'node:assert/strict';
+import { test, type TestContext } from 'node:test';
+import { CommandType, OpType, type Command, type DecodedCommand } from '../src/protocol/codec.js';
+import { describeBystander, startBystander } from './helpers/bystander.js';
+import type { RawClient } from './helpers/raw-client.js';
+import { rawEnvironment } from './helpers/raw-env.js';
+import { TEST_APP } from './helpers/server.js';
+
+const env = rawEnvironment();
+
+let run = 0;
+const ids = (...names: string[]) => {
+  run += 1;
+  return names.map((name) => `${name}-sec${run}`);
+};
+const conv = (op: OpType, convMessage: Record<string, unknown>): Command => ({ cmd: CommandType.conv, op, convMessage });
+const text = (value: string) => JSON.stringify({ _lctype: -1, _lctext: value });
+const patch = (item: Record<string, unknown>): Command => ({ cmd: CommandType.patch, op: OpType.modify, patchMessage: { patches: [item] } });
+const isDirect = (cid: string) => (c: DecodedCommand) => c.cmd === CommandType.direct && c.directMessage?.cid === cid;
+const isPatch = (c: DecodedCommand) => c.cmd === CommandType.patch && c.op === OpType.modify;
+const isConv = (op: OpType, cid: string) => (c: DecodedCommand) => c.cmd === CommandType.conv && c.op === op && c.convMessage?.cid === cid;
+
+async function create(owner: RawClient, members: string[], extra: Record<string, unknown> = {}): Promise<string> {
+  const reply = await owner.request(conv(OpType.start, { m: members, ...extra }));
+  assert.equal(reply.op, OpType.started, reply.errorMessage?.detail ?? '');
+  return reply.convMessage!.cid!;
+}
+
+/** Runs `attack` with a bystander chatting beside it; fails if the bystander lost anything. */
+async function withBystander(t: TestContext, tag: string, attack: () => Promise<void>): Promise<void> {
+  const by = await startBystander(env.server.wsUrl, tag);
+  try {
+    await attack();
+  } finally {
+    t.diagnostic(describeBystander(tag, await by.stop()));
+  }
+}
+
+test('item 2: a subscriber cannot send (or will, or patch) into a system conversation; the server’s own messages still reach it', async (t) => {
+  const [attackerId, readerId] = ids('Attacker', 'Reader');
+  const { conversation } = await env.server.server.store.createConversation({
+    appId: TEST_APP.appId, creator: 'system', members: [], name: 'announcements', transient: false, system: true, unique: false, attributes: {},
+  });
+  const cid = conversation.id;
+  const attacker = await env.login(attackerId!);
+  const reader = await env.login(readerId!);
+  for (const [client, id] of [[attacker, attackerId], [reader, readerId]] as const) {
+    assert.deepEqual((await client.request(conv(OpType.add, { cid, m: [id] }))).convMessage?.allowedPids, [id], 'subscribing stays open');
+  }
+
+  await withBystander(t, 'sys', async () => {
+    for (const extra of [{}, { will: true }, { transient: true }]) {
+      const reply = await attacker.request({ cmd: CommandType.direct, directMessage: { cid, msg: text('free crypto'), ...extra } });
+      assert.equal(reply.cmd, CommandType.error, `refused: ${JSON.stringify(extra)}`);
+      assert.equal(reply.errorMessage?.code, 4307);
+      assert.equal(reply.errorMessage?.reason, 'CONVERSATION_READ_ONLY');
+    }
+    await assert.rejects(reader.take(isDirect(cid), 300), /nothing/, 'nothing pushed to the subscribers');
+    const logs = await reader.request({ cmd: CommandType.logs, logsMessage: { cid } });
+    assert.deepEqual(logs.logsMessage?.logs ?? [], [], 'nothing stored');
+
+    // The server writes through the store, as the REST API will: subscribers read it.
+    const { message } = await env.server.server.store.appendMessage({
+      appId: TEST_APP.appId, cid, from: 'system', data: text('maintenance tonight'), dt: null, receipt: false, mentionPids: [], mentionAll: false,
+    });
+    const read = await reader.request({ cmd: CommandType.logs, logsMessage: { cid } });
+    assert.deepEqual(read.logsMessage?.logs?.map((log) => log.msgId), [message.id]);
+    const recall = await attacker.request(patch({ cid, mid: message.id, timestamp: message.timestamp, recall: true }));
+    assert.equal(recall.cmd, CommandType.error);
+    await assert.rejects(reader.take(isPatch, 300), /nothing/);
+  });
+});
+
+test('item 9: a kicked member can no longer edit or recall its old messages', async (t) => {
+  const [ownerId, kickedId] = ids('Owner', 'Kicked');
+  const owner = await env.login(ownerId!);
+  const kicked = await env.login(kickedId!);
+  const cid = await create(owner, [kickedId!]);
+  const said = (await kicked.request({ cmd: CommandType.direct, directMessage: { cid, msg: text('I said something') } })).ackMessage!;
+  assert.equal((await owner.request(conv(OpType.remove, { cid, m: [kickedId] }))).op, OpType.removed);
+  owner.drain();
+
+  await withBystander(t, 'kicked-patch', async () => {
+    const edit = await kicked.request(patch({ cid, mid: said.uid, timestamp: said.t, data: text('something else entirely') }));
+    assert.equal(edit.errorMessage?.code, 4401, 'edit refused');
+    assert.equal(edit.errorMessage?.reason, 'INVALID_MESSAGING_TARGET');
+    const recall = await kicked.request(patch({ cid, mid: said.uid, timestamp: said.t, recall: true }));
+    assert.equal(recall.errorMessage?.code, 4401, 'recall refused');
+    await assert.rejects(owner.take(isPatch, 300), /nothing/, 'nothing pushed to the members');
+    const logs = await owner.request({ cmd: CommandType.logs, logsMessage: { cid } });
+    assert.deepEqual(logs.logsMessage!.logs!.map((log) => [log.msgId, log.data]), [[said.uid, text('I said something')]]);
+  });
+
+  // Back in, the sender may patch again.
+  assert.equal((await owner.request(conv(OpType.add, { cid, m: [kickedId] }))).op, OpType.added);
+  const again = await kicked.request(patch({ cid, mid: said.uid, timestamp: said.t, recall: true }));
+  assert.equal(again.op, OpType.modified, again.errorMessage?.detail ?? '');
+});
+
+test('item 10: only a chat room’s creator may rename it or change its attributes; normal conversations keep “members may update”', async (t) => {
+  const [hostId, viewerId, memberId] = ids('Host', 'Viewer', 'Member');
+  const host = await env.login(hostId!);
+  const viewer = await env.login(viewerId!);
+  const room = await create(host, [], { transient: true, attr: { data: JSON.stringify({ name: 'Live' }) } });
+  assert.equal((await viewer.request(conv(OpType.add, { cid: room, m: [viewerId] }))).op, OpType.added);
+
+  await withBystander(t, 'room-update', async () => {
+    const rename = await viewer.request(conv(OpType.update, { cid: room, attr: { data: JSON.stringify({ name: 'pwned', 'attr.k': 1 }) } }));
+    assert.equal(rename.errorMessage?.code, 4320);
+    assert.equal(rename.errorMessage?.reason, 'CONVERSATION_OPERATION_UNAUTHORIZED');
+    await assert.rejects(host.take(isConv(OpType.updated, room), 300), /nothing/, 'no push to the viewers');
+    const found = await viewer.request(conv(OpType.query, { where: { data: JSON.stringify({ objectId: room }) } }));
+    assert.equal((JSON.parse(found.convMessage!.results!.data) as { name: string }[])[0]!.name, 'Live');
+  });
+
+  const ok = await host.request(conv(OpType.update, { cid: room, attr: { data: JSON.stringify({ name: 'Live tonight' }) } }));
+  assert.equal(ok.op, OpType.updated, ok.errorMessage?.detail ?? '');
+  assert.equal((await viewer.take(isConv(OpType.updated, room))).convMessage?.initBy, hostId);
+
+  const member = await env.login(memberId!);
+  const group = await create(host, [memberId!]);
+  const byMember = await member.request(conv(OpType.update, { cid: group, attr: { data: JSON.stringify({ name: 'ours' }) } }));
+  assert.equal(byMember.op, OpType.updated, 'a member of a normal conversation still may');
+});
