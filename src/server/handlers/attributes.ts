@@ -3,8 +3,9 @@
  *
  * Update keys are paths: `"attr.k": 1` sets `k` inside `attr` (protocol.md
  * §4.2), which is how both official SDKs send `conversation.set('attr.k')`.
- * Members (chat rooms: viewers) may update; system conversations are
- * read-only to clients. The other participants get an `updated` push with
+ * Members of a normal conversation may update; a chat room, which anyone
+ * may view, only its creator; system conversations are read-only to
+ * clients. The other participants get an `updated` push with
  * the changes as sent, which v4 applies path by path.
  */
 import { CommandType, OpType, type Command } from '../../protocol/codec.js';
@@ -61,7 +62,12 @@ async function setMuted(ctx: ServerContext, session: Session, cid: string | null
 async function requireWritable(ctx: ServerContext, session: Session, cid: string | null | undefined): Promise<ConversationRecord> {
   const conversation = await requireConversation(ctx, session.appId, cid);
   if (conversation.system) throw ProtocolError.of('CONVERSATION_READ_ONLY', `${conversation.id} is a system conversation`);
-  if (!isParticipant(ctx, session, conversation)) {
+  if (conversation.transient) {
+    // Viewers are whoever walked in: renaming the room for all of them is its owner's call.
+    if (conversation.creator !== session.clientId) {
+      throw ProtocolError.of('CONVERSATION_OPERATION_UNAUTHORIZED', `only the creator of chat room ${conversation.id} may update it`);
+    }
+  } else if (!isParticipant(ctx, session, conversation)) {
     throw ProtocolError.of('CONVERSATION_UPDATE_REJECTED', `${session.clientId} is not a member of ${conversation.id}`);
   }
   return conversation;
