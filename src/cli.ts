@@ -35,6 +35,9 @@ Options:
   --idle-timeout <ms>    close sockets silent for this long (default ${DEFAULTS.idleTimeoutMs})
   --notification-days <n>  keep membership events for offline clients this many
                          days (default ${DEFAULTS.notificationRetentionMs / DAY_MS})
+  --max-attr-bytes <n>   bytes of one conversation's name plus custom attributes
+                         (default ${DEFAULTS.maxAttributeBytes})
+  --max-attr-depth <n>   objects/arrays nested in one attribute value (default ${DEFAULTS.maxAttributeDepth})
   --durability <mode>    process: survive process crashes (default);
                          power: also power loss (slower commits)
   --no-demo              do not serve the demo pages
@@ -54,6 +57,8 @@ const OPTIONS = {
   'login-timeout': { type: 'string' },
   'idle-timeout': { type: 'string' },
   'notification-days': { type: 'string' },
+  'max-attr-bytes': { type: 'string' },
+  'max-attr-depth': { type: 'string' },
   durability: { type: 'string' },
   'no-demo': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -113,6 +118,8 @@ async function serve(argv: string[]): Promise<void> {
     loginTimeoutMs: integer(values['login-timeout'], 'login-timeout', DEFAULTS.loginTimeoutMs),
     idleTimeoutMs: integer(values['idle-timeout'], 'idle-timeout', DEFAULTS.idleTimeoutMs),
     notificationRetentionMs: integer(values['notification-days'], 'notification-days', DEFAULTS.notificationRetentionMs / DAY_MS) * DAY_MS,
+    maxAttributeBytes: integer(values['max-attr-bytes'], 'max-attr-bytes', DEFAULTS.maxAttributeBytes),
+    maxAttributeDepth: integer(values['max-attr-depth'], 'max-attr-depth', DEFAULTS.maxAttributeDepth),
     durability,
     demoDir: values['no-demo'] ? null : fileURLToPath(new URL('../demo', import.meta.url)),
   });

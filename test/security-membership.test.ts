@@ -129,3 +129,58 @@ test('item 10: only a chat room’s creator may rename it or change its attribut
   const byMember = await member.request(conv(OpType.update, { cid: group, attr: { data: JSON.stringify({ name: 'ours' }) } }));
   assert.equal(byMember.op, OpType.updated, 'a member of a normal conversation still may');
 });
+
+const nested = (depth: number, leaf: unknown = 1): unknown => {
+  let value = leaf;
+  for (let i = 0; i < depth; i++) value = { k: value };
+  return value;
+};
+
+test('item 5 (write side): a conversation’s name and attributes are bounded in bytes (16 KiB) and nesting (8) on create and update', async (t) => {
+  const [ownerId, memberId] = ids('Owner', 'Member');
+  const owner = await env.login(ownerId!);
+  const member = await env.login(memberId!);
+  const cid = await create(owner, [memberId!]);
+  const update = (client: RawClient, attr: Record<string, unknown>) => client.request(conv(OpType.update, { cid, attr: { data: JSON.stringify(attr) } }));
+
+  await withBystander(t, 'attr-growth', async () => {
+    const refused = await update(member, { blob: 'x'.repeat(60_000) });
+    assert.equal(refused.errorMessage?.code, 4306, 'one 60 KB update');
+    assert.equal(refused.errorMessage?.reason, 'CONVERSATION_UPDATE_FAILED');
+    assert.match(refused.errorMessage?.detail ?? '', /bytes/);
+
+    // The attack: many updates, each small enough, under fresh keys.
+    let accepted = 0;
+    for (let i = 0; i < 40; i++) {
+      const reply = await update(member, { [`k${i}`]: 'y'.repeat(6_000) });
+      if (reply.op === OpType.updated) accepted += 1;
+      else assert.equal(reply.errorMessage?.code, 4306);
+    }
+    assert.equal(accepted, 2, 'two 6 KB attributes fit in 16 KiB, a third does not');
+    const stored = (await env.server.server.store.getConversation(TEST_APP.appId, cid))!;
+    assert.ok(JSON.stringify(stored.attributes).length <= 16 * 1024);
+    assert.equal((await update(member, { name: 'n'.repeat(5_000) })).errorMessage?.code, 4306, 'the name counts too');
+    assert.equal((await update(member, { k0: 'short' })).op, OpType.updated, 'replacing a value with a smaller one is fine');
+
+    const deep = await update(member, { deep: nested(9) });
+    assert.equal(deep.errorMessage?.code, 4306, 'nested 9 deep');
+    assert.match(deep.errorMessage?.detail ?? '', /deeper than 8/);
+    assert.equal((await update(member, { 'a.b.c.d.e.f.g.h': nested(2) })).errorMessage?.code, 4306, 'a path counts toward the depth');
+    assert.equal((await update(member, { fine: nested(8) })).op, OpType.updated, 'nested 8 deep is allowed');
+
+    const start1001 = await owner.request(conv(OpType.start, { m: [memberId], attr: { data: JSON.stringify({ deep: nested(1001) }) } }));
+    assert.equal(start1001.errorMessage?.code, 4301, 'conv/start with an attribute nested 1,001 deep');
+    assert.equal(start1001.errorMessage?.reason, 'CONVERSATION_API_FAILED');
+    const startBig = await owner.request(conv(OpType.start, { m: [memberId], attr: { data: JSON.stringify({ name: 'big', blob: 'z'.repeat(20_000) }) } }));
+    assert.equal(startBig.errorMessage?.code, 4301, 'conv/start with 20 KB of attributes');
+
+    // Queries and sorts on attributes keep working for everyone.
+    const sorted = await member.request(conv(OpType.query, { where: { data: JSON.stringify({ m: memberId }) }, sort: 'fine.k.k,-k1' }));
+    assert.equal(sorted.op, OpType.results, sorted.errorMessage?.detail ?? '');
+  });
+
+  // A row stored over the limit before it existed (written past the handlers) may shrink, not grow.
+  await env.server.server.store.updateConversation(TEST_APP.appId, cid, { attributes: [{ path: ['legacy'], value: 'L'.repeat(30_000) }] });
+  assert.equal((await update(member, { more: 'm' })).errorMessage?.code, 4306);
+  assert.equal((await update(member, { legacy: 'trimmed' })).op, OpType.updated);
+});

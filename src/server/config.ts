@@ -45,6 +45,10 @@ export interface ServerConfig {
    * GET /1.1/rtm/notifications, gets those younger than this. Pruned hourly.
    */
   notificationRetentionMs: number;
+  /** Bytes of one conversation's name plus custom attributes (JSON); larger creates and updates are refused. */
+  maxAttributeBytes: number;
+  /** Objects and arrays nested inside one custom attribute's value; deeper ones are refused. */
+  maxAttributeDepth: number;
   /** SQLite `synchronous`: NORMAL survives process crashes, FULL also power loss. */
   durability: 'process' | 'power';
   /**
@@ -73,6 +77,8 @@ export const DEFAULTS: Omit<ServerConfig, 'dataDir' | 'apps' | 'demoDir' | 'devS
   sessionTokenTtl: 48 * 3600,
   notificationRetentionMs: 7 * 24 * 3600_000,
   durability: 'process',
+  maxAttributeBytes: 16 * 1024,
+  maxAttributeDepth: 8,
   log: (line) => process.stderr.write(line + '\n'),
 };
 
@@ -82,6 +88,9 @@ export function resolveConfig(input: Partial<ServerConfig> & { dataDir: string }
   const positive = ['maxPayload', 'loginTimeoutMs', 'idleTimeoutMs', 'maxGarbageFrames', 'maxBufferedBytes', 'maxUploadBytes', 'sessionTokenTtl',
     'writeHighWaterBytes', 'sendQueueMaxAgeMs', 'roomResumeMs', 'notificationRetentionMs'] as const;
   for (const key of positive) {
+    if (!Number.isInteger(config[key]) || config[key] <= 0) throw new Error(`${key} must be a positive integer, got ${config[key]}`);
+  }
+  for (const key of ['maxAttributeBytes', 'maxAttributeDepth'] as const) {
     if (!Number.isInteger(config[key]) || config[key] <= 0) throw new Error(`${key} must be a positive integer, got ${config[key]}`);
   }
   if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) throw new Error(`port must be 0..65535, got ${config.port}`);

@@ -4,6 +4,7 @@ import { parseSort, parseWhere } from '../query/where.js';
 import type { Session } from '../gateway/session.js';
 import type { ConversationRecord } from '../store/types.js';
 import type { Handler, ServerContext } from './context.js';
+import { checkNewAttributes } from './attributes.js';
 import { conversationJson } from './conversation-json.js';
 import { verifyConversationSignature } from './conversation-signature.js';
 import { notify } from './notify.js';
@@ -28,6 +29,7 @@ export const startConversation: Handler = async (ctx, { command, session }) => {
   }
   const { name = null, ...custom } = attributes;
   if (name !== null && typeof name !== 'string') throw ProtocolError.of('CONVERSATION_API_FAILED', 'name must be a string');
+  checkNewAttributes(ctx, name, custom);
 
   await verifyConversationSignature(ctx, session, null, request, 'create');
   const transient = request.transient === true;

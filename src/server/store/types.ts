@@ -176,6 +176,19 @@ export interface ConversationUpdate {
   /** The new name; undefined leaves it unchanged. */
   name?: string | null;
   attributes: AttributeSet[];
+  /**
+   * Checked on the result inside the write (CONVERSATION_UPDATE_FAILED when
+   * broken), so concurrent updates cannot together exceed them. A
+   * conversation already over them (stored before they existed) may still
+   * shrink.
+   */
+  limits?: AttributeLimits;
+}
+
+/** See store/attributes.ts. */
+export interface AttributeLimits {
+  maxBytes: number;
+  maxDepth: number;
 }
 
 /** How far a member has read. */

@@ -16,7 +16,7 @@
  */
 import type Database from 'better-sqlite3';
 import { ProtocolError } from '../../../protocol/errors.js';
-import { applyAttributeSets } from '../attributes.js';
+import { applyAttributeSets, attributeBytes, attributeLimitViolation } from '../attributes.js';
 import type { ConversationRecord, ConversationUpdate, MemberChange } from '../types.js';
 import { CONVERSATION_SELECT, type ConversationRow, memberSet, toConversation } from './rows.js';
 
@@ -90,6 +90,11 @@ export class ConversationWrites {
       const conversation = load(appId, cid);
       const name = change.name === undefined ? conversation.name : change.name;
       const attributes = applyAttributeSets(conversation.attributes, change.attributes);
+      if (change.limits) {
+        const before = attributeBytes(conversation.name, conversation.attributes);
+        const violation = attributeLimitViolation(name, attributes, change.limits, before);
+        if (violation) throw ProtocolError.of('CONVERSATION_UPDATE_FAILED', violation);
+      }
       sql.setAttributes.run(name, JSON.stringify(attributes), nextUpdate(conversation), appId, cid);
       return load(appId, cid);
     };
