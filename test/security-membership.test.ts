@@ -6,12 +6,14 @@
  * goes to the test log.
  */
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
+import Database from 'better-sqlite3';
 import { CommandType, OpType, type Command, type DecodedCommand } from '../src/protocol/codec.js';
 import { describeBystander, startBystander } from './helpers/bystander.js';
-import type { RawClient } from './helpers/raw-client.js';
+import { RawClient } from './helpers/raw-client.js';
 import { rawEnvironment } from './helpers/raw-env.js';
-import { TEST_APP } from './helpers/server.js';
+import { startTestServer, TEST_APP } from './helpers/server.js';
 
 const env = rawEnvironment();
 
@@ -183,4 +185,42 @@ test('item 5 (write side): a conversation’s name and attributes are bounded in
   await env.server.server.store.updateConversation(TEST_APP.appId, cid, { attributes: [{ path: ['legacy'], value: 'L'.repeat(30_000) }] });
   assert.equal((await update(member, { more: 'm' })).errorMessage?.code, 4306);
   assert.equal((await update(member, { legacy: 'trimmed' })).op, OpType.updated);
+});
+
+test('item 15: a member change and its events are one transaction: when the event cannot be recorded, the change is not made either', async (t) => {
+  // Its own server: the trigger below breaks event recording for the whole file.
+  const server = await startTestServer();
+  t.after(() => server.stop());
+  const [ownerId, guestId, laterId] = ids('Owner', 'Guest', 'Later');
+  const owner = await RawClient.connect(server.wsUrl);
+  const guest = await RawClient.connect(server.wsUrl);
+  t.after(() => { owner.close(); guest.close(); });
+  await owner.login(TEST_APP.appId, ownerId!);
+  await guest.login(TEST_APP.appId, guestId!);
+  const reply = await owner.request(conv(OpType.start, { m: [guestId] }));
+  const cid = reply.convMessage!.cid!;
+
+  const by = await startBystander(server.wsUrl, 'event-tx');
+  // Stands in for a crash between the member change and its event: the event's insert fails.
+  const db = new Database(join(server.dataDir, 'lc-chat.db'));
+  t.after(() => db.close());
+  db.exec(`CREATE TRIGGER no_events BEFORE INSERT ON notification_events BEGIN SELECT RAISE(ABORT, 'simulated failure'); END`);
+
+  const add = await owner.request(conv(OpType.add, { cid, m: [laterId] }));
+  assert.equal(add.cmd, CommandType.error, 'the add fails');
+  const kick = await owner.request(conv(OpType.remove, { cid, m: [guestId] }));
+  assert.equal(kick.cmd, CommandType.error, 'the kick fails');
+  const started = await owner.request(conv(OpType.start, { m: [laterId] }));
+  assert.equal(started.cmd, CommandType.error, 'a create with invitations fails');
+  t.diagnostic(describeBystander('event-tx', await by.stop()));
+
+  const stored = (await server.server.store.getConversation(TEST_APP.appId, cid))!;
+  assert.deepEqual(stored.members, [guestId, ownerId].sort(), 'neither the add nor the kick happened without its event');
+  const count = db.prepare<[string], { n: number }>(`SELECT count(*) AS n FROM conversations WHERE app_id = ?`).get(TEST_APP.appId)!.n;
+  assert.equal(count, 2, 'no conversation created without its joined event (the bystander’s and this one)');
+
+  db.exec('DROP TRIGGER no_events');
+  assert.equal((await owner.request(conv(OpType.add, { cid, m: [laterId] }))).op, OpType.added);
+  const events = await server.server.store.notificationsSince(TEST_APP.appId, laterId!, 0, 10);
+  assert.deepEqual(events.map((event) => event.op), ['joined', 'members_joined']);
 });

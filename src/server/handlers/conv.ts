@@ -7,7 +7,7 @@ import type { Handler, ServerContext } from './context.js';
 import { checkNewAttributes } from './attributes.js';
 import { conversationJson } from './conversation-json.js';
 import { verifyConversationSignature } from './conversation-signature.js';
-import { notify } from './notify.js';
+import { pushRecorded } from './notify.js';
 import { MAX_MEMBERS, memberList, parseJsonObject } from './validate.js';
 
 /** Keys the server owns; a client cannot set them as custom attributes. */
@@ -37,7 +37,7 @@ export const startConversation: Handler = async (ctx, { command, session }) => {
   const members = transient ? [] : memberList([...(request.m ?? []), session.clientId], 'CONVERSATION_API_FAILED');
   if (members.length > MAX_MEMBERS) throw ProtocolError.of('CONVERSATION_FULL', `at most ${MAX_MEMBERS} members, got ${members.length}`);
 
-  const { conversation, created } = await ctx.store.createConversation({
+  const { conversation, notifications } = await ctx.store.createConversation({
     appId: session.appId,
     creator: session.clientId,
     members,
@@ -46,12 +46,11 @@ export const startConversation: Handler = async (ctx, { command, session }) => {
     system: false,
     unique: request.unique === true && !transient,
     attributes: custom,
-  });
+  }, ({ conversation: created }) => [
+    { recipients: created.members.filter((id) => id !== session.clientId), event: { op: 'joined', cid: created.id, initBy: session.clientId } },
+  ]);
   if (transient) ctx.rooms.host(session, conversation.id);
-  else if (created) {
-    const others = conversation.members.filter((id) => id !== session.clientId);
-    await notify(ctx, session.appId, others, { op: 'joined', cid: conversation.id, initBy: session.clientId });
-  }
+  else await pushRecorded(ctx, session.appId, notifications);
   return {
     cmd: CommandType.conv,
     op: OpType.started,

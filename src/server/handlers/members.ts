@@ -12,11 +12,11 @@
 import { CommandType, OpType, type Command, type IConvCommand, type IErrorCommand } from '../../protocol/codec.js';
 import { errorCode, ProtocolError, type ErrorName } from '../../protocol/errors.js';
 import { wantsPartialResults, type Session } from '../gateway/session.js';
-import type { ConversationRecord } from '../store/types.js';
+import type { ConversationRecord, MemberEvents } from '../store/types.js';
 import { requireConversation } from './conv.js';
 import type { Handler, ServerContext } from './context.js';
 import { verifyConversationSignature } from './conversation-signature.js';
-import { notify } from './notify.js';
+import { pushRecorded } from './notify.js';
 import { MAX_MEMBERS, memberList } from './validate.js';
 
 type Action = 'add' | 'remove';
@@ -84,14 +84,15 @@ async function changeMembers(
   if (!partial) failures.throwFirst();
   const allowed = ids.filter((id) => !failures.has(id));
 
-  const { conversation: after, changed } =
+  const events = memberEvents(session.clientId, action);
+  const { notifications } =
     allowed.length === 0
-      ? { conversation, changed: [] }
+      ? { notifications: [] }
       : action === 'add'
-        ? await ctx.store.addMembers(session.appId, conversation.id, allowed, MAX_MEMBERS)
-        : await ctx.store.removeMembers(session.appId, conversation.id, allowed);
+        ? await ctx.store.addMembers(session.appId, conversation.id, allowed, MAX_MEMBERS, events)
+        : await ctx.store.removeMembers(session.appId, conversation.id, allowed, events);
 
-  if (changed.length > 0) await announce(ctx, session, after, changed, action);
+  await pushRecorded(ctx, session.appId, notifications);
   return {
     cmd: CommandType.conv,
     op: action === 'add' ? OpType.added : OpType.removed,
@@ -106,16 +107,19 @@ async function changeMembers(
  * SDK raises the events from these pushes. Offline members get them after
  * they reconnect (notify.ts), which the guide's "not cached" did not promise.
  */
-async function announce(ctx: ServerContext, session: Session, conversation: ConversationRecord, changed: string[], action: Action): Promise<void> {
-  const cid = conversation.id;
-  const initBy = session.clientId;
-  if (action === 'add') {
-    await notify(ctx, session.appId, changed, { op: 'joined', cid, initBy });
-    await notify(ctx, session.appId, conversation.members, { op: 'members_joined', cid, initBy, members: changed });
-  } else {
-    await notify(ctx, session.appId, changed, { op: 'left', cid, initBy });
-    await notify(ctx, session.appId, conversation.members, { op: 'members_left', cid, initBy, members: changed });
-  }
+export function memberEvents(initBy: string, action: Action): MemberEvents {
+  return ({ conversation, changed }) => {
+    const cid = conversation.id;
+    return action === 'add'
+      ? [
+          { recipients: changed, event: { op: 'joined', cid, initBy } },
+          { recipients: conversation.members, event: { op: 'members_joined', cid, initBy, members: changed } },
+        ]
+      : [
+          { recipients: changed, event: { op: 'left', cid, initBy } },
+          { recipients: conversation.members, event: { op: 'members_left', cid, initBy, members: changed } },
+        ];
+  };
 }
 
 /** Chat rooms have no member list: a session joins or quits itself, one room at a time. */

@@ -64,6 +64,12 @@ export interface NewConversation {
   attributes: Record<string, unknown>;
 }
 
+export interface CreatedConversation {
+  conversation: ConversationRecord;
+  created: boolean;
+  notifications: RecordedNotification[];
+}
+
 export interface MessageRecord {
   appId: string;
   cid: string;
@@ -164,7 +170,26 @@ export interface MemberChange {
   conversation: ConversationRecord;
   /** The ids whose membership changed; ids that already were (or were not) members are left out. */
   changed: string[];
+  /** The events recorded with the change, in order, for the caller to push. */
+  notifications: RecordedNotification[];
 }
+
+/** A membership event to record, for these recipients. */
+export interface PlannedNotification {
+  recipients: string[];
+  event: MembershipEvent;
+}
+
+export interface RecordedNotification extends PlannedNotification {
+  serverTs: number;
+}
+
+/**
+ * The events a member change causes, decided from its outcome (who actually
+ * joined or left, who remains) and recorded in the same transaction as the
+ * change: a crash keeps both or neither. Recipients without any id are skipped.
+ */
+export type MemberEvents = (change: Omit<MemberChange, 'notifications'>) => PlannedNotification[];
 
 /** One custom attribute to set: `attr.k` arrives as the path `['attr', 'k']`. */
 export interface AttributeSet {
@@ -282,8 +307,11 @@ export interface Store {
   /** Creates or replaces an app. */
   putApp(app: AppRecord): Promise<void>;
 
-  /** `created` is false when `unique` found an existing conversation. */
-  createConversation(input: NewConversation): Promise<{ conversation: ConversationRecord; created: boolean }>;
+  /**
+   * `created` is false when `unique` found an existing conversation. `events`
+   * (the creator's invitations) are recorded with a new conversation only.
+   */
+  createConversation(input: NewConversation, events?: MemberEvents): Promise<CreatedConversation>;
   getConversation(appId: string, cid: string): Promise<ConversationRecord | undefined>;
   findConversations(query: ConversationQuery): Promise<ConversationRecord[]>;
   isMember(appId: string, cid: string, clientId: string): Promise<boolean>;
@@ -305,9 +333,9 @@ export interface Store {
    * start with nothing unread or undelivered: what came before they joined
    * stays readable in the history but is not "new" to them.
    */
-  addMembers(appId: string, cid: string, clientIds: readonly string[], maxMembers: number): Promise<MemberChange>;
+  addMembers(appId: string, cid: string, clientIds: readonly string[], maxMembers: number, events?: MemberEvents): Promise<MemberChange>;
   /** Removes members; their read state goes with them. Throws CONVERSATION_NOT_FOUND. */
-  removeMembers(appId: string, cid: string, clientIds: readonly string[]): Promise<MemberChange>;
+  removeMembers(appId: string, cid: string, clientIds: readonly string[], events?: MemberEvents): Promise<MemberChange>;
   /** Sets the name and attribute paths, bumps `updatedAt`. Throws CONVERSATION_NOT_FOUND. */
   updateConversation(appId: string, cid: string, update: ConversationUpdate): Promise<ConversationRecord>;
   /** Adds `clientId` to (or removes it from) `mu`. Throws CONVERSATION_NOT_FOUND. */

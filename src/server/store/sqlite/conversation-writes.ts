@@ -17,16 +17,17 @@
 import type Database from 'better-sqlite3';
 import { ProtocolError } from '../../../protocol/errors.js';
 import { applyAttributeSets, attributeBytes, attributeLimitViolation } from '../attributes.js';
-import type { ConversationRecord, ConversationUpdate, MemberChange } from '../types.js';
+import type { ConversationRecord, ConversationUpdate, MemberChange, MemberEvents } from '../types.js';
+import type { Notifications } from './notifications.js';
 import { CONVERSATION_SELECT, type ConversationRow, memberSet, toConversation } from './rows.js';
 
 export class ConversationWrites {
-  readonly addMembers: (appId: string, cid: string, clientIds: readonly string[], maxMembers: number) => MemberChange;
-  readonly removeMembers: (appId: string, cid: string, clientIds: readonly string[]) => MemberChange;
+  readonly addMembers: (appId: string, cid: string, clientIds: readonly string[], maxMembers: number, events?: MemberEvents) => MemberChange;
+  readonly removeMembers: (appId: string, cid: string, clientIds: readonly string[], events?: MemberEvents) => MemberChange;
   readonly update: (appId: string, cid: string, update: ConversationUpdate) => ConversationRecord;
   readonly setMuted: (appId: string, cid: string, clientId: string, muted: boolean) => ConversationRecord;
 
-  constructor(db: Database.Database) {
+  constructor(db: Database.Database, notifications: Notifications) {
     const sql = {
       get: db.prepare<[string, string], ConversationRow>(`SELECT ${CONVERSATION_SELECT} FROM conversations c WHERE c.app_id = ? AND c.id = ?`),
       uniqueHolder: db.prepare<[string, string], { id: string }>('SELECT id FROM conversations WHERE app_id = ? AND unique_key = ?'),
@@ -59,7 +60,18 @@ export class ConversationWrites {
       sql.setMembers.run(json, uniqueKey, now, conversation.appId, conversation.id);
     };
 
-    const add = (appId: string, cid: string, clientIds: readonly string[], maxMembers: number): MemberChange => {
+    // The change's events go into its own transaction: a crash keeps both or neither.
+    const withEvents = (appId: string, change: Omit<MemberChange, 'notifications'>, events: MemberEvents | undefined): MemberChange => ({
+      ...change,
+      notifications: events && change.changed.length > 0 ? notifications.recordPlanned(appId, events(change)) : [],
+    });
+
+    const add = (appId: string, cid: string, clientIds: readonly string[], maxMembers: number, events?: MemberEvents): MemberChange =>
+      withEvents(appId, addWithoutEvents(appId, cid, clientIds, maxMembers), events);
+    const remove = (appId: string, cid: string, clientIds: readonly string[], events?: MemberEvents): MemberChange =>
+      withEvents(appId, removeWithoutEvents(appId, cid, clientIds), events);
+
+    const addWithoutEvents = (appId: string, cid: string, clientIds: readonly string[], maxMembers: number): Omit<MemberChange, 'notifications'> => {
       const conversation = load(appId, cid);
       const current = new Set(conversation.members);
       const changed = memberSet(clientIds).filter((id) => !current.has(id));
@@ -75,7 +87,7 @@ export class ConversationWrites {
       return { conversation: load(appId, cid), changed };
     };
 
-    const remove = (appId: string, cid: string, clientIds: readonly string[]): MemberChange => {
+    const removeWithoutEvents = (appId: string, cid: string, clientIds: readonly string[]): Omit<MemberChange, 'notifications'> => {
       const conversation = load(appId, cid);
       const leaving = new Set(clientIds);
       const changed = conversation.members.filter((id) => leaving.has(id));

@@ -5,7 +5,7 @@
  * before its connection went away.
  */
 import type Database from 'better-sqlite3';
-import type { MembershipEvent, MembershipOp, StoredNotification } from '../types.js';
+import type { MembershipEvent, MembershipOp, PlannedNotification, RecordedNotification, StoredNotification } from '../types.js';
 
 const MAX_LIMIT = 1000;
 
@@ -58,6 +58,20 @@ export class Notifications {
       return this.sql.pruneEvents.run(before).changes;
     });
     this.prune = (before) => prune.immediate(before);
+  }
+
+  /**
+   * Records the events a member change planned, inside the caller's
+   * transaction (the change's own), so both commit or neither does.
+   */
+  recordPlanned(appId: string, planned: readonly PlannedNotification[]): RecordedNotification[] {
+    const recorded: RecordedNotification[] = [];
+    for (const { recipients, event } of planned) {
+      const unique = [...new Set(recipients)];
+      if (unique.length === 0) continue;
+      recorded.push({ recipients: unique, event, serverTs: this.recordInTransaction(appId, unique, event) });
+    }
+    return recorded;
   }
 
   private recordInTransaction(appId: string, recipients: readonly string[], event: MembershipEvent): number {

@@ -16,9 +16,11 @@ import type {
   ConversationQuery,
   ConversationRecord,
   ConversationUpdate,
+  CreatedConversation,
   HistoryBound,
   HistoryQuery,
   MemberChange,
+  MemberEvents,
   MemberReceipts,
   MembershipEvent,
   MessagePatch,
@@ -103,7 +105,7 @@ export class SqliteStore implements Store {
   private readonly queryCache = new Map<string, Database.Statement>();
   private readonly sql;
   private readonly writeBatch: (inputs: NewMessage[]) => AppendOutcome[];
-  private readonly insertConversation: (input: NewConversation) => { conversation: ConversationRecord; created: boolean };
+  private readonly insertConversation: (input: NewConversation, events: MemberEvents | undefined) => CreatedConversation;
   private readonly conversationWrites: ConversationWrites;
   private readonly readState: ReadState;
   private readonly patches: Patches;
@@ -209,12 +211,17 @@ export class SqliteStore implements Store {
     // read-to-write upgrade halfway through.
     const writeBatch = db.transaction((inputs: NewMessage[]) => this.writeBatchInTransaction(inputs));
     this.writeBatch = (inputs) => writeBatch.immediate(inputs);
-    const insertConversation = db.transaction((input: NewConversation) => this.createConversationInTransaction(input));
-    this.insertConversation = (input) => insertConversation.immediate(input);
-    this.conversationWrites = new ConversationWrites(db);
+    const insertConversation = db.transaction((input: NewConversation, events: MemberEvents | undefined): CreatedConversation => {
+      const { conversation, created } = this.createConversationInTransaction(input);
+      // Recorded with the insert: a crash keeps the conversation and its invitations, or neither.
+      const planned = created && events ? events({ conversation, changed: conversation.members }) : [];
+      return { conversation, created, notifications: this.notifications.recordPlanned(input.appId, planned) };
+    });
+    this.insertConversation = (input, events) => insertConversation.immediate(input, events);
+    this.notifications = new Notifications(db);
+    this.conversationWrites = new ConversationWrites(db, this.notifications);
     this.readState = new ReadState(db);
     this.patches = new Patches(db);
-    this.notifications = new Notifications(db);
   }
 
   async close(): Promise<void> {
@@ -243,9 +250,9 @@ export class SqliteStore implements Store {
     this.sql.putApp.run(app.appId, app.appKey, app.masterKey, app.requireSignature ? 1 : 0, app.createdAt);
   }
 
-  async createConversation(input: NewConversation): Promise<{ conversation: ConversationRecord; created: boolean }> {
+  async createConversation(input: NewConversation, events?: MemberEvents): Promise<CreatedConversation> {
     this.assertOpen();
-    return this.insertConversation(input);
+    return this.insertConversation(input, events);
   }
 
   private createConversationInTransaction(input: NewConversation): { conversation: ConversationRecord; created: boolean } {
@@ -430,14 +437,14 @@ export class SqliteStore implements Store {
     this.sql.recordDelivered.run(timestamp, appId, cid, clientId);
   }
 
-  async addMembers(appId: string, cid: string, clientIds: readonly string[], maxMembers: number): Promise<MemberChange> {
+  async addMembers(appId: string, cid: string, clientIds: readonly string[], maxMembers: number, events?: MemberEvents): Promise<MemberChange> {
     this.assertOpen();
-    return this.conversationWrites.addMembers(appId, cid, clientIds, maxMembers);
+    return this.conversationWrites.addMembers(appId, cid, clientIds, maxMembers, events);
   }
 
-  async removeMembers(appId: string, cid: string, clientIds: readonly string[]): Promise<MemberChange> {
+  async removeMembers(appId: string, cid: string, clientIds: readonly string[], events?: MemberEvents): Promise<MemberChange> {
     this.assertOpen();
-    return this.conversationWrites.removeMembers(appId, cid, clientIds);
+    return this.conversationWrites.removeMembers(appId, cid, clientIds, events);
   }
 
   async updateConversation(appId: string, cid: string, update: ConversationUpdate): Promise<ConversationRecord> {
