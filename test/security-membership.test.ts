@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import Database from 'better-sqlite3';
 import { CommandType, OpType, type Command, type DecodedCommand } from '../src/protocol/codec.js';
+import { conversationSigningString, loginSigningString, sign } from '../src/server/auth/signature.js';
 import { describeBystander, startBystander } from './helpers/bystander.js';
 import { RawClient } from './helpers/raw-client.js';
 import { rawEnvironment } from './helpers/raw-env.js';
@@ -223,4 +224,143 @@ test('item 15: a member change and its events are one transaction: when the even
   assert.equal((await owner.request(conv(OpType.add, { cid, m: [laterId] }))).op, OpType.added);
   const events = await server.server.store.notificationsSince(TEST_APP.appId, laterId!, 0, 10);
   assert.deepEqual(events.map((event) => event.op), ['joined', 'members_joined']);
+});
+
+const blacklist = (op: OpType, blacklistMessage: Record<string, unknown>): Command => ({ cmd: CommandType.blacklist, op, blacklistMessage });
+/** v4.3.1 as it logs in: configBitmap 59 asks for per-member results. */
+const V4 = { ua: 'js/4.3.1', configBitmap: 59 };
+
+test('item 8: a kicked member can add itself back (open joining), a blocked one cannot, nor can anyone add it, until it is unblocked', async (t) => {
+  const [ownerId, friendId, trollId] = ids('Owner', 'Friend', 'Troll');
+  const owner = await env.login(ownerId!, V4);
+  const friend = await env.login(friendId!, V4);
+  const troll = await env.login(trollId!);
+  const cid = await create(owner, [friendId!, trollId!]);
+
+  // Today's LeanCloud behaviour, kept where the app allows open joining: a kick alone does not stick.
+  assert.equal((await owner.request(conv(OpType.remove, { cid, m: [trollId] }))).op, OpType.removed);
+  assert.equal((await troll.request(conv(OpType.add, { cid, m: [trollId] }))).op, OpType.added, 'rejoins by itself');
+  for (const client of [owner, friend, troll]) client.drain();
+
+  await withBystander(t, 'blocklist', async () => {
+    const outsider = await env.login(ids('Outsider')[0]!);
+    const notMine = await outsider.request(blacklist(OpType.block, { srcCid: cid, toPids: [friendId] }));
+    assert.equal(notMine.errorMessage?.code, 4320, 'a non-member cannot block');
+
+    const blocked = await owner.request(blacklist(OpType.block, { srcCid: cid, toPids: [trollId, ownerId] }));
+    assert.equal(blocked.cmd, CommandType.blacklist, blocked.errorMessage?.detail ?? '');
+    assert.equal(blocked.op, OpType.blocked);
+    assert.deepEqual(blocked.blacklistMessage?.allowedPids, [trollId]);
+    assert.deepEqual(blocked.blacklistMessage?.failedPids?.map((f) => [f.code, f.pids]), [[4320, [ownerId]]], 'nobody blocks itself');
+
+    // The troll is kicked and told so; the members hear of both.
+    assert.equal((await troll.take(isConv(OpType.left, cid))).convMessage?.initBy, ownerId);
+    assert.equal((await troll.take(isConv(OpType.blocked, cid))).convMessage?.initBy, ownerId);
+    for (const member of [owner, friend]) {
+      assert.deepEqual((await member.take(isConv(OpType.members_left, cid))).convMessage?.m, [trollId]);
+      const about = await member.take(isConv(OpType.members_blocked, cid));
+      assert.deepEqual([about.convMessage?.m, about.convMessage?.initBy], [[trollId], ownerId]);
+    }
+    assert.deepEqual((await env.server.server.store.getConversation(TEST_APP.appId, cid))!.members, [friendId, ownerId].sort());
+
+    // It cannot come back, by itself or through a friend, and so cannot read what is said meanwhile.
+    const rejoin = await troll.request(conv(OpType.add, { cid, m: [trollId] }));
+    assert.equal(rejoin.errorMessage?.code, 4315);
+    assert.equal(rejoin.errorMessage?.reason, 'CONVERSATION_BLACKLISTED');
+    const viaFriend = await friend.request(conv(OpType.add, { cid, m: [trollId] }));
+    assert.deepEqual(viaFriend.convMessage?.allowedPids ?? [], []);
+    assert.deepEqual(viaFriend.convMessage?.failedPids?.map((f) => [f.code, f.pids]), [[4315, [trollId]]]);
+    await owner.request({ cmd: CommandType.direct, directMessage: { cid, msg: text('the troll is gone') } });
+    const logs = await troll.request({ cmd: CommandType.logs, logsMessage: { cid } });
+    assert.equal(logs.cmd, CommandType.error, 'no history for the blocked');
+    const sent = await troll.request({ cmd: CommandType.direct, directMessage: { cid, msg: text('let me in') } });
+    assert.equal(sent.errorMessage?.code, 4401);
+
+    const page = await friend.request(blacklist(OpType.query, { srcCid: cid }));
+    assert.equal(page.op, OpType.query_result);
+    assert.deepEqual(page.blacklistMessage?.blockedPids, [trollId]);
+    assert.equal((await outsider.request(blacklist(OpType.query, { srcCid: cid }))).errorMessage?.code, 4320, 'members only');
+
+    const unblocked = await friend.request(blacklist(OpType.unblock, { srcCid: cid, toPids: [trollId] }));
+    assert.deepEqual([unblocked.op, unblocked.blacklistMessage?.allowedPids], [OpType.unblocked, [trollId]]);
+    assert.equal((await troll.take(isConv(OpType.unblocked, cid))).convMessage?.initBy, friendId);
+    assert.deepEqual((await owner.take(isConv(OpType.members_unblocked, cid))).convMessage?.m, [trollId]);
+    assert.equal((await troll.request(conv(OpType.add, { cid, m: [trollId] }))).op, OpType.added, 'unblocked, it may join again');
+  });
+
+  // The events are recorded like joins and leaves, for v4's notification fetch.
+  const ops = (await env.server.server.store.notificationsSince(TEST_APP.appId, trollId!, 0, 100)).map((event) => event.op);
+  assert.deepEqual(ops.filter((op) => op !== 'members_joined' && op !== 'members_left'), ['joined', 'left', 'joined', 'left', 'blocked', 'unblocked', 'joined']);
+});
+
+test('item 8: the blocklist pages, refuses chat rooms and system conversations', async () => {
+  const [ownerId] = ids('Owner');
+  const owner = await env.login(ownerId!);
+  const targets = Array.from({ length: 13 }, (_, i) => `target-${String(i).padStart(2, '0')}-sec${run}`);
+  const cid = await create(owner, targets.slice(0, 3));
+  const blocked = await owner.request(blacklist(OpType.block, { srcCid: cid, toPids: targets }));
+  assert.deepEqual(blocked.blacklistMessage?.allowedPids, targets);
+  const first = await owner.request(blacklist(OpType.query, { srcCid: cid, limit: 10 }));
+  assert.deepEqual(first.blacklistMessage?.blockedPids, targets.slice(0, 10));
+  const second = await owner.request(blacklist(OpType.query, { srcCid: cid, limit: 10, next: first.blacklistMessage?.next }));
+  assert.deepEqual(second.blacklistMessage?.blockedPids, targets.slice(10));
+  assert.equal(second.blacklistMessage?.next ?? '', '', 'no next on the last page');
+
+  const room = await create(owner, [], { transient: true });
+  assert.equal((await owner.request(blacklist(OpType.block, { srcCid: room, toPids: [targets[0]] }))).errorMessage?.code, 4314);
+  const { conversation: news } = await env.server.server.store.createConversation({
+    appId: TEST_APP.appId, creator: 'system', members: [ownerId!], name: 'news', transient: false, system: true, unique: false, attributes: {},
+  });
+  assert.equal((await owner.request(blacklist(OpType.block, { srcCid: news.id, toPids: [targets[0]] }))).errorMessage?.code, 4307);
+});
+
+test('item 8: with openJoin off, a kicked (or any) non-member cannot join by itself; a member can still add it', async (t) => {
+  const server = await startTestServer({ apps: [{ ...TEST_APP, openJoin: false }] });
+  t.after(() => server.stop());
+  const [ownerId, kickedId, strangerId] = ids('Owner', 'Kicked', 'Stranger');
+  const clients = await Promise.all([ownerId, kickedId, strangerId].map(async (id) => {
+    const client = await RawClient.connect(server.wsUrl);
+    await client.login(TEST_APP.appId, id!);
+    return client;
+  }));
+  t.after(() => clients.forEach((client) => client.close()));
+  const [owner, kicked, stranger] = clients as [RawClient, RawClient, RawClient];
+  const cid = (await owner.request(conv(OpType.start, { m: [kickedId] }))).convMessage!.cid!;
+  await owner.request(conv(OpType.remove, { cid, m: [kickedId] }));
+
+  const by = await startBystander(server.wsUrl, 'closed-join');
+  for (const [client, id] of [[kicked, kickedId], [stranger, strangerId]] as const) {
+    const join = await client.request(conv(OpType.add, { cid, m: [id] }));
+    assert.equal(join.errorMessage?.code, 4320, `${id} cannot join by itself`);
+  }
+  t.diagnostic(describeBystander('closed-join', await by.stop()));
+  assert.equal((await owner.request(conv(OpType.add, { cid, m: [kickedId] }))).op, OpType.added, 'a member invites');
+  assert.equal((await kicked.request(conv(OpType.remove, { cid, m: [kickedId] }))).op, OpType.removed, 'quitting stays open');
+});
+
+test('item 8: where the app requires signatures, block and unblock must be signed (4546)', async (t) => {
+  const server = await startTestServer({ apps: [{ ...TEST_APP, requireSignature: true }] });
+  t.after(() => server.stop());
+  const [ownerId, otherId] = ids('Owner', 'Other');
+  const owner = await RawClient.connect(server.wsUrl);
+  t.after(() => owner.close());
+  const login = sign(TEST_APP.masterKey, (ts, n) => loginSigningString(TEST_APP.appId, ownerId!, ts, n));
+  await owner.login(TEST_APP.appId, ownerId!, { s: login.signature, t: login.timestamp, n: login.nonce });
+  const members = [ownerId!, otherId!].sort();
+  const created = sign(TEST_APP.masterKey, (ts, n) => conversationSigningString(TEST_APP.appId, ownerId!, null, members, ts, n, 'create'));
+  const start = await owner.request(conv(OpType.start, { m: members, s: created.signature, t: created.timestamp, n: created.nonce }));
+  const cid = start.convMessage!.cid!;
+  assert.ok(cid, start.errorMessage?.detail ?? '');
+
+  const unsigned = await owner.request(blacklist(OpType.block, { srcCid: cid, toPids: [otherId] }));
+  assert.equal(unsigned.errorMessage?.code, 4546);
+  assert.equal(unsigned.errorMessage?.reason, 'BLACKLIST_SIGNATURE_FAILED');
+  const signBlock = (action: string) =>
+    sign(TEST_APP.masterKey, (ts, n) => [TEST_APP.appId, ownerId, cid, otherId, ts, n, action].join(':'));
+  const wrongAction = signBlock('conversation-unblock-clients');
+  const mismatched = await owner.request(blacklist(OpType.block, { srcCid: cid, toPids: [otherId], s: wrongAction.signature, t: wrongAction.timestamp, n: wrongAction.nonce }));
+  assert.equal(mismatched.errorMessage?.code, 4546, 'an unblock signature does not block');
+  const good = signBlock('conversation-block-clients');
+  const signed = await owner.request(blacklist(OpType.block, { srcCid: cid, toPids: [otherId], s: good.signature, t: good.timestamp, n: good.nonce }));
+  assert.deepEqual(signed.blacklistMessage?.allowedPids, [otherId], signed.errorMessage?.detail ?? '');
 });

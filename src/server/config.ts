@@ -4,6 +4,13 @@ export interface AppConfig {
   appKey: string;
   masterKey: string;
   requireSignature?: boolean;
+  /**
+   * Whether a client may join a conversation it is not in by itself
+   * (conv/add of its own id), as the guide's join-by-id example does.
+   * Default true. When false, only a member can add a non-member; either
+   * way a client the conversation blocked cannot come back.
+   */
+  openJoin?: boolean;
 }
 
 export interface ServerConfig {
@@ -49,6 +56,8 @@ export interface ServerConfig {
   maxAttributeBytes: number;
   /** Objects and arrays nested inside one custom attribute's value; deeper ones are refused. */
   maxAttributeDepth: number;
+  /** Clients one conversation's blocklist may hold (v4 blacklist); more are refused with BLACKLIST_FULL. */
+  maxBlockedPerConversation: number;
   /** SQLite `synchronous`: NORMAL survives process crashes, FULL also power loss. */
   durability: 'process' | 'power';
   /**
@@ -79,6 +88,7 @@ export const DEFAULTS: Omit<ServerConfig, 'dataDir' | 'apps' | 'demoDir' | 'devS
   durability: 'process',
   maxAttributeBytes: 16 * 1024,
   maxAttributeDepth: 8,
+  maxBlockedPerConversation: 10_000,
   log: (line) => process.stderr.write(line + '\n'),
 };
 
@@ -90,7 +100,7 @@ export function resolveConfig(input: Partial<ServerConfig> & { dataDir: string }
   for (const key of positive) {
     if (!Number.isInteger(config[key]) || config[key] <= 0) throw new Error(`${key} must be a positive integer, got ${config[key]}`);
   }
-  for (const key of ['maxAttributeBytes', 'maxAttributeDepth'] as const) {
+  for (const key of ['maxAttributeBytes', 'maxAttributeDepth', 'maxBlockedPerConversation'] as const) {
     if (!Number.isInteger(config[key]) || config[key] <= 0) throw new Error(`${key} must be a positive integer, got ${config[key]}`);
   }
   if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) throw new Error(`port must be 0..65535, got ${config.port}`);
@@ -102,6 +112,7 @@ export function resolveConfig(input: Partial<ServerConfig> & { dataDir: string }
     for (const key of ['appId', 'appKey', 'masterKey'] as const) {
       if (typeof app[key] !== 'string' || !/^[\w-]{1,64}$/.test(app[key])) throw new Error(`${key} must be 1-64 letters, digits, _ or -`);
     }
+    if (app.openJoin !== undefined && typeof app.openJoin !== 'boolean') throw new Error(`openJoin must be true or false, got ${String(app.openJoin)}`);
   }
   return config;
 }

@@ -3,7 +3,10 @@
  * kick (others), for conversations (a stored member list, member events)
  * and chat rooms (this node's online viewers, no events).
  *
- * Rules: anyone may join or quit; only members may add or remove others;
+ * Rules: anyone may quit; anyone may join unless the app turned openJoin
+ * off (then only a member can add a non-member); a client the conversation
+ * blocked (blacklist.ts) can neither join nor be added (4315); only
+ * members may add or remove others;
  * only the creator may remove the creator (who stays `c` in any case);
  * system conversations take no invitations or kicks from clients; at most
  * MAX_MEMBERS members. v4 (protocol.md §4.1 configBitmap) gets per-member
@@ -22,7 +25,7 @@ import { MAX_MEMBERS, memberList } from './validate.js';
 type Action = 'add' | 'remove';
 
 /** Ids refused, grouped by reason. */
-class Failures {
+export class Failures {
   private readonly byReason = new Map<ErrorName, { pids: string[]; detail: string }>();
 
   add(name: ErrorName, pid: string, detail: string): void {
@@ -72,8 +75,19 @@ async function changeMembers(
   const failures = new Failures();
   const self = session.clientId;
   const isMember = conversation.members.includes(self);
+  const blocked = new Set(action === 'add' ? await ctx.store.blockedAmong(session.appId, conversation.id, ids) : []);
   for (const id of ids) {
-    if (id === self) continue;
+    if (blocked.has(id)) {
+      failures.add('CONVERSATION_BLACKLISTED', id, `blocked in ${conversation.id}`);
+      continue;
+    }
+    if (id === self) {
+      // Subscribing to a system conversation stays open; joining others by id only where the app allows it.
+      if (action === 'add' && !isMember && !conversation.system && !openJoin(ctx, session.appId)) {
+        failures.add('CONVERSATION_OPERATION_UNAUTHORIZED', id, 'this app lets members add others, not clients join by themselves');
+      }
+      continue;
+    }
     if (conversation.system) failures.add('CONVERSATION_READ_ONLY', id, 'clients may only subscribe to and leave system conversations');
     else if (!isMember) failures.add('CONVERSATION_UPDATE_REJECTED', id, `${self} is not a member of ${conversation.id}`);
     else if (action === 'remove' && id === conversation.creator) {
@@ -98,6 +112,11 @@ async function changeMembers(
     op: action === 'add' ? OpType.added : OpType.removed,
     convMessage: { allowedPids: allowed, ...(partial && !failures.empty ? { failedPids: failures.toWire() } : {}) },
   };
+}
+
+/** The app's openJoin setting (AppConfig), on unless the app turned it off. */
+function openJoin(ctx: ServerContext, appId: string): boolean {
+  return ctx.config.apps.find((app) => app.appId === appId)?.openJoin !== false;
 }
 
 /**

@@ -174,6 +174,33 @@ export interface MemberChange {
   notifications: RecordedNotification[];
 }
 
+/** The outcome of blocking clients in a conversation. */
+export interface BlockChange {
+  /** After the blocked members were removed. */
+  conversation: ConversationRecord;
+  /** Newly blocked (already blocked ids are left out). */
+  blocked: string[];
+  /** Blocked ids that were members and were removed. */
+  removed: string[];
+  /** The events recorded with the change, in order. */
+  notifications: RecordedNotification[];
+}
+
+export interface UnblockChange {
+  conversation: ConversationRecord;
+  /** Ids that were blocked and no longer are. */
+  unblocked: string[];
+  notifications: RecordedNotification[];
+}
+
+/** The events of a block (members kicked first) or an unblock, recorded in its transaction. */
+export interface BlockEvents {
+  /** For the blocked members removed, as a kick: `left`, `members_left`. */
+  removed: MemberEvents;
+  /** For the blocked or unblocked ids: `blocked`/`members_blocked` or `unblocked`/`members_unblocked`. */
+  listed: MemberEvents;
+}
+
 /** A membership event to record, for these recipients. */
 export interface PlannedNotification {
   recipients: string[];
@@ -276,13 +303,16 @@ export interface MessagePatch {
  * (invited, or added at creation), `left` (kicked, or quit), and
  * `members_joined` / `members_left` (about others, carrying `m`).
  */
-export type MembershipOp = 'joined' | 'members_joined' | 'left' | 'members_left';
+export type MembershipOp =
+  | 'joined' | 'members_joined' | 'left' | 'members_left'
+  // v4 blocklists: to the blocked (unblocked) client, and about it to the members.
+  | 'blocked' | 'members_blocked' | 'unblocked' | 'members_unblocked';
 
 export interface MembershipEvent {
   op: MembershipOp;
   cid: string;
   initBy: string;
-  /** The members who joined or left: set for `members_joined` and `members_left` only. */
+  /** The members who joined, left, were blocked or unblocked: set for the `members_*` ops only. */
   members?: string[];
 }
 
@@ -336,6 +366,19 @@ export interface Store {
   addMembers(appId: string, cid: string, clientIds: readonly string[], maxMembers: number, events?: MemberEvents): Promise<MemberChange>;
   /** Removes members; their read state goes with them. Throws CONVERSATION_NOT_FOUND. */
   removeMembers(appId: string, cid: string, clientIds: readonly string[], events?: MemberEvents): Promise<MemberChange>;
+  /**
+   * Adds ids to the conversation's blocklist and removes those that are
+   * members, with their events. Throws CONVERSATION_NOT_FOUND, or
+   * BLACKLIST_FULL when the list would exceed `maxBlocked`. `addMembers`
+   * refuses blocked ids (CONVERSATION_BLACKLISTED).
+   */
+  blockMembers(appId: string, cid: string, clientIds: readonly string[], blockedBy: string, maxBlocked: number, events: BlockEvents): Promise<BlockChange>;
+  /** Takes ids off the blocklist (they do not rejoin). Throws CONVERSATION_NOT_FOUND. */
+  unblockMembers(appId: string, cid: string, clientIds: readonly string[], events: MemberEvents): Promise<UnblockChange>;
+  /** Blocked ids after `after` in ascending order, at most `limit`. */
+  blockedMembers(appId: string, cid: string, limit: number, after?: string): Promise<string[]>;
+  /** Which of `clientIds` the conversation blocks. */
+  blockedAmong(appId: string, cid: string, clientIds: readonly string[]): Promise<string[]>;
   /** Sets the name and attribute paths, bumps `updatedAt`. Throws CONVERSATION_NOT_FOUND. */
   updateConversation(appId: string, cid: string, update: ConversationUpdate): Promise<ConversationRecord>;
   /** Adds `clientId` to (or removes it from) `mu`. Throws CONVERSATION_NOT_FOUND. */

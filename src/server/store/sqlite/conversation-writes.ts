@@ -37,6 +37,10 @@ export class ConversationWrites {
         `INSERT OR IGNORE INTO conversation_members (app_id, cid, client_id, joined_at, delivered_ts, read_seq, read_ts)
          VALUES (?, ?, ?, ?, ?, ?, 0)`,
       ),
+      blockedAmong: db.prepare<[string, string, string], { client_id: string }>(
+        `SELECT client_id FROM conversation_blocklist
+         WHERE app_id = ? AND cid = ? AND client_id IN (SELECT value FROM json_each(?)) ORDER BY client_id`,
+      ),
       deleteMember: db.prepare('DELETE FROM conversation_members WHERE app_id = ? AND cid = ? AND client_id = ?'),
       setAttributes: db.prepare('UPDATE conversations SET name = ?, attrs = ?, updated_at = ? WHERE app_id = ? AND id = ?'),
       setMuted: db.prepare('UPDATE conversations SET muted = ?, updated_at = ? WHERE app_id = ? AND id = ?'),
@@ -76,6 +80,9 @@ export class ConversationWrites {
       const current = new Set(conversation.members);
       const changed = memberSet(clientIds).filter((id) => !current.has(id));
       if (changed.length === 0) return { conversation, changed };
+      // The handlers check first; this catches a block that landed in between.
+      const blocked = sql.blockedAmong.all(appId, cid, JSON.stringify(changed)).map((row) => row.client_id);
+      if (blocked.length > 0) throw ProtocolError.of('CONVERSATION_BLACKLISTED', `blocked in ${cid}: ${blocked.join(', ')}`);
       if (current.size + changed.length > maxMembers) {
         throw ProtocolError.of('CONVERSATION_FULL', `at most ${maxMembers} members; ${current.size} + ${changed.length} would exceed it`);
       }

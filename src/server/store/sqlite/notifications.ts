@@ -17,7 +17,11 @@ interface NotificationRow {
   members: string | null;
 }
 
-const OPS: ReadonlySet<string> = new Set<MembershipOp>(['joined', 'members_joined', 'left', 'members_left']);
+const OPS: ReadonlySet<string> = new Set<MembershipOp>([
+  'joined', 'members_joined', 'left', 'members_left', 'blocked', 'members_blocked', 'unblocked', 'members_unblocked',
+]);
+/** Ops whose event names the members concerned (`m`). */
+const ABOUT_MEMBERS: ReadonlySet<MembershipOp> = new Set<MembershipOp>(['members_joined', 'members_left', 'members_blocked', 'members_unblocked']);
 
 export class Notifications {
   readonly record: (appId: string, recipients: readonly string[], event: MembershipEvent) => number;
@@ -78,7 +82,7 @@ export class Notifications {
     // Strictly after the previous event even within one millisecond or after
     // the clock stepped back: clients page and resume by this value.
     const serverTs = Math.max(Date.now(), (this.sql.latest.get()?.ts ?? 0) + 1);
-    const members = event.op === 'members_joined' || event.op === 'members_left' ? JSON.stringify(event.members ?? []) : null;
+    const members = ABOUT_MEMBERS.has(event.op) ? JSON.stringify(event.members ?? []) : null;
     this.sql.insertEvent.run(serverTs, appId, event.op, event.cid, event.initBy, members);
     for (const clientId of recipients) this.sql.insertRecipient.run(appId, clientId, serverTs);
     return serverTs;

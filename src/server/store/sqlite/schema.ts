@@ -120,6 +120,19 @@ const MIGRATIONS: readonly string[] = [
   ) STRICT, WITHOUT ROWID;
   CREATE INDEX notification_cursors_saved ON notification_cursors (saved_at);
   `,
+  `
+  -- Conversation blocklists (v4 blacklist): a blocked client cannot join or
+  -- be added until unblocked. Paged by client_id.
+  CREATE TABLE conversation_blocklist (
+    app_id     TEXT NOT NULL,
+    cid        TEXT NOT NULL,
+    client_id  TEXT NOT NULL,
+    blocked_by TEXT NOT NULL,
+    blocked_at INTEGER NOT NULL,
+    PRIMARY KEY (app_id, cid, client_id),
+    FOREIGN KEY (app_id, cid) REFERENCES conversations (app_id, id) ON DELETE CASCADE
+  ) STRICT, WITHOUT ROWID;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

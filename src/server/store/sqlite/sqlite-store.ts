@@ -13,6 +13,8 @@ import { newConversationId, newMessageId } from '../ids.js';
 import type {
   AppendResult,
   AppRecord,
+  BlockChange,
+  BlockEvents,
   ConversationQuery,
   ConversationRecord,
   ConversationUpdate,
@@ -31,9 +33,11 @@ import type {
   ReadResult,
   Store,
   StoredNotification,
+  UnblockChange,
   UndeliveredBatch,
   UnreadState,
 } from '../types.js';
+import { Blocklist } from './blocklist.js';
 import { compileConversationQuery } from './conditions-sql.js';
 import { ConversationWrites } from './conversation-writes.js';
 import { Notifications } from './notifications.js';
@@ -107,6 +111,7 @@ export class SqliteStore implements Store {
   private readonly writeBatch: (inputs: NewMessage[]) => AppendOutcome[];
   private readonly insertConversation: (input: NewConversation, events: MemberEvents | undefined) => CreatedConversation;
   private readonly conversationWrites: ConversationWrites;
+  private readonly blocklist: Blocklist;
   private readonly readState: ReadState;
   private readonly patches: Patches;
   private readonly notifications: Notifications;
@@ -220,6 +225,7 @@ export class SqliteStore implements Store {
     this.insertConversation = (input, events) => insertConversation.immediate(input, events);
     this.notifications = new Notifications(db);
     this.conversationWrites = new ConversationWrites(db, this.notifications);
+    this.blocklist = new Blocklist(db, this.conversationWrites, this.notifications);
     this.readState = new ReadState(db);
     this.patches = new Patches(db);
   }
@@ -445,6 +451,26 @@ export class SqliteStore implements Store {
   async removeMembers(appId: string, cid: string, clientIds: readonly string[], events?: MemberEvents): Promise<MemberChange> {
     this.assertOpen();
     return this.conversationWrites.removeMembers(appId, cid, clientIds, events);
+  }
+
+  async blockMembers(appId: string, cid: string, clientIds: readonly string[], blockedBy: string, maxBlocked: number, events: BlockEvents): Promise<BlockChange> {
+    this.assertOpen();
+    return this.blocklist.block(appId, cid, clientIds, blockedBy, maxBlocked, events);
+  }
+
+  async unblockMembers(appId: string, cid: string, clientIds: readonly string[], events: MemberEvents): Promise<UnblockChange> {
+    this.assertOpen();
+    return this.blocklist.unblock(appId, cid, clientIds, events);
+  }
+
+  async blockedMembers(appId: string, cid: string, limit: number, after?: string): Promise<string[]> {
+    this.assertOpen();
+    return this.blocklist.page(appId, cid, limit, after);
+  }
+
+  async blockedAmong(appId: string, cid: string, clientIds: readonly string[]): Promise<string[]> {
+    this.assertOpen();
+    return this.blocklist.among(appId, cid, clientIds);
   }
 
   async updateConversation(appId: string, cid: string, update: ConversationUpdate): Promise<ConversationRecord> {
