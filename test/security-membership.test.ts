@@ -6,11 +6,15 @@
  * goes to the test log.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import Database from 'better-sqlite3';
 import { CommandType, OpType, type Command, type DecodedCommand } from '../src/protocol/codec.js';
 import { conversationSigningString, loginSigningString, sign } from '../src/server/auth/signature.js';
+import { MIGRATIONS } from '../src/server/store/sqlite/schema.js';
+import { openSqliteStore } from '../src/server/store/sqlite/sqlite-store.js';
 import { describeBystander, startBystander } from './helpers/bystander.js';
 import { RawClient } from './helpers/raw-client.js';
 import { rawEnvironment } from './helpers/raw-env.js';
@@ -363,4 +367,104 @@ test('item 8: where the app requires signatures, block and unblock must be signe
   const good = signBlock('conversation-block-clients');
   const signed = await owner.request(blacklist(OpType.block, { srcCid: cid, toPids: [otherId], s: good.signature, t: good.timestamp, n: good.nonce }));
   assert.deepEqual(signed.blacklistMessage?.allowedPids, [otherId], signed.errorMessage?.detail ?? '');
+});
+
+const FLOOD = Number(process.env.FLOOD ?? 20_000);
+test('item 13: a flood of membership events does not move serverTs ahead of the clock, and v4’s fetch by start_ts pages through it without skipping or repeating', async (t) => {
+  const [attackerId, friendId, victimId] = ids('Attacker', 'Friend', 'Victim');
+  const attacker = await env.login(attackerId!, V4);
+  const victim = await env.connect();
+  const st = (await victim.login(TEST_APP.appId, victimId!, V4)).sessionMessage?.st;
+  assert.ok(st, 'a session token for the REST fetch');
+  const startTs = Date.now() - 1;
+  const cid = await create(attacker, [victimId!]);
+
+  await withBystander(t, 'event-flood', async () => {
+    // Through the protocol: add and kick a friend as fast as the server takes it, 4 events a round.
+    let latestPushed = 0;
+    let aheadOfClock = 0;
+    victim.onPush = (command) => {
+      if (command.cmd !== CommandType.conv || !command.serverTs) return false;
+      const ts = Number(command.serverTs);
+      latestPushed = Math.max(latestPushed, ts);
+      if (ts > Date.now()) aheadOfClock += 1;
+      return false;
+    };
+    for (let round = 0; round < 150; round += 1) {
+      assert.equal((await attacker.request(conv(OpType.add, { cid, m: [friendId] }))).op, OpType.added);
+      assert.equal((await attacker.request(conv(OpType.remove, { cid, m: [friendId] }))).op, OpType.removed);
+    }
+    assert.ok(latestPushed > 0);
+
+    // Straight into the store, as a busier server would: 20,000 events.
+    const store = env.server.server.store;
+    for (let n = 0; n < FLOOD; n += 1) {
+      await store.recordNotification(TEST_APP.appId, [victimId!], { op: 'joined', cid: `flood-${n}`, initBy: attackerId! });
+      // The store is synchronous: let the server's sockets (the bystander's) have the loop now and then.
+      if (n % 200 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    // The next event through the protocol, and the victim's push of it.
+    victim.drain();
+    const pushed = victim.take((c) => c.cmd === CommandType.conv && c.op === OpType.members_joined && c.convMessage?.cid === cid, 10_000);
+    await attacker.request(conv(OpType.add, { cid, m: [friendId] }));
+    const ts = Number((await pushed).serverTs);
+    const now = Date.now();
+    assert.ok(ts <= now, `the event after the flood is stamped ${ts - now} ms ahead of the clock`);
+    assert.equal(aheadOfClock, 0, 'no push stamped ahead of the clock');
+  });
+
+  // v4 pages from the last serverTs it got: every event once, in order, though thousands share a millisecond.
+  const fetched: string[] = [];
+  let from: number = startTs;
+  for (let pages = 0; pages < 1000; pages += 1) {
+    const url = new URL('/1.1/rtm/notifications', env.server.httpUrl);
+    url.search = new URLSearchParams({ client_id: victimId!, start_ts: String(from), limit: '100' }).toString();
+    const response: Response = await fetch(url, { headers: { 'X-LC-Id': TEST_APP.appId, 'X-LC-Key': TEST_APP.appKey, 'X-LC-IM-Session-Token': st! } });
+    const body = (await response.json()) as { notifications: { cid: string; op: string; serverTs: number }[]; hasMore: boolean };
+    assert.equal(response.status, 200);
+    fetched.push(...body.notifications.map((n) => `${n.op}:${n.cid}`));
+    if (!body.hasMore) break;
+    from = body.notifications.at(-1)!.serverTs;
+  }
+  const expected: string[] = [];
+  for (let seq = 0; ; ) {
+    const more = await env.server.server.store.notificationsSince(TEST_APP.appId, victimId!, seq, 1000);
+    if (more.length === 0) break;
+    expected.push(...more.map((n) => `${n.op}:${n.cid}`));
+    seq = more.at(-1)!.seq;
+  }
+  assert.equal(fetched.length, expected.length, 'nothing skipped or repeated');
+  assert.deepEqual(fetched, expected);
+});
+
+test('item 13: the migration keeps existing events, their order and saved cursors, and drops a past flood’s lead', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'lc-chat-migrate-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'old.db');
+  const now = Date.now();
+  // A database as the previous schema left it, after a flood: times 1 ms apart, the last ones a minute ahead.
+  const old = new Database(file);
+  const before = MIGRATIONS.findIndex((sql) => sql.includes('RENAME COLUMN server_ts TO seq'));
+  for (const sql of MIGRATIONS.slice(0, before)) old.exec(sql);
+  old.pragma(`user_version = ${before}`);
+  const times = [now - 5000, now - 4999, now + 60_000, now + 60_001];
+  times.forEach((ts, n) => {
+    old.prepare('INSERT INTO notification_events (server_ts, app_id, op, cid, init_by, members) VALUES (?, ?, ?, ?, ?, NULL)').run(ts, 'app', 'joined', `c${n}`, 'x');
+    old.prepare('INSERT INTO notification_recipients (app_id, client_id, server_ts) VALUES (?, ?, ?)').run('app', 'a', ts);
+  });
+  old.prepare('INSERT INTO notification_cursors (app_id, client_id, login, up_to, saved_at) VALUES (?, ?, ?, ?, ?)').run('app', 'a', 'login', times[1], now);
+  old.close();
+
+  const store = openSqliteStore({ file });
+  t.after(() => store.close());
+  const cursor = (await store.notificationCursor('app', 'a', 'login'))!;
+  const missed = await store.notificationsSince('app', 'a', cursor, 10);
+  assert.deepEqual(missed.map((n) => n.cid), ['c2', 'c3'], 'the saved cursor still means the same place');
+  const all = await store.notificationsSince('app', 'a', 0, 10);
+  assert.deepEqual(all.map((n) => n.serverTs).slice(0, 2), times.slice(0, 2), 'past times kept');
+  assert.ok(all.every((n) => n.serverTs <= Date.now()), 'no stored time ahead of the clock');
+  const next = await store.recordNotification('app', ['a'], { op: 'left', cid: 'c4', initBy: 'x' });
+  assert.ok(next.seq > all.at(-1)!.seq);
+  assert.ok(next.serverTs <= Date.now(), 'new events on the wall clock');
+  assert.deepEqual((await store.notificationsSince('app', 'a', cursor, 10)).map((n) => n.cid), ['c2', 'c3', 'c4']);
 });

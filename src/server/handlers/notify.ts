@@ -16,9 +16,9 @@ import { push } from './push.js';
  * caused them (MemberEvents), in their order.
  */
 export async function pushRecorded(ctx: ServerContext, appId: string, notifications: readonly RecordedNotification[]): Promise<void> {
-  for (const { recipients, event, serverTs } of notifications) {
+  for (const { recipients, event, seq, serverTs } of notifications) {
     ctx.pushClock.noteEvent(serverTs);
-    await push(ctx, appId, recipients, membershipCommand(event, serverTs), { notificationTs: serverTs });
+    await push(ctx, appId, recipients, membershipCommand(event, serverTs), { notificationSeq: seq });
   }
 }
 

@@ -207,9 +207,7 @@ export interface PlannedNotification {
   event: MembershipEvent;
 }
 
-export interface RecordedNotification extends PlannedNotification {
-  serverTs: number;
-}
+export interface RecordedNotification extends PlannedNotification, NotificationStamp {}
 
 /**
  * The events a member change causes, decided from its outcome (who actually
@@ -316,14 +314,26 @@ export interface MembershipEvent {
   members?: string[];
 }
 
-/** A membership event as recorded for one of its recipients. */
-export interface StoredNotification extends MembershipEvent {
+/** Where an event stands in the log. */
+export interface NotificationStamp {
+  /** Strictly increasing from one event to the next across the store: the order, and every cursor. */
+  seq: number;
   /**
-   * When it was recorded, ms: strictly increasing from one event to the
-   * next across the store, so per client too. It is the event's
+   * When it was recorded: the wall clock in ms, never decreasing with `seq`
+   * but shared by events of one millisecond. It is the event's
    * `GenericCommand.serverTs`, live or replayed, and v4's `start_ts` pages by it.
    */
   serverTs: number;
+}
+
+/** A membership event as recorded for one of its recipients. */
+export interface StoredNotification extends MembershipEvent, NotificationStamp {}
+
+/** A page of events by time (v4's fetch): it never ends inside a millisecond. */
+export interface NotificationPage {
+  notifications: StoredNotification[];
+  /** More events follow, after the last one's `serverTs`. */
+  hasMore: boolean;
 }
 
 /** The payload stored for a recalled message: a `RecalledMessage` to both SDKs. */
@@ -403,23 +413,25 @@ export interface Store {
   /** Messages patched after `since` (ms) in conversations `clientId` is a member of, oldest patch first. */
   patchesSince(appId: string, clientId: string, since: number, limit: number): Promise<MessageRecord[]>;
 
+  /** Records a membership event for each recipient, online or not, and resolves with its place in the log once committed. */
+  recordNotification(appId: string, recipients: readonly string[], event: MembershipEvent): Promise<RecordedNotification>;
+  /** The client's events with `seq` above `afterSeq`, oldest first, at most `limit` (1..1000). */
+  notificationsSince(appId: string, clientId: string, afterSeq: number, limit: number): Promise<StoredNotification[]>;
   /**
-   * Records a membership event for each recipient, online or not, and
-   * resolves with its `serverTs` once committed: later than every event
-   * recorded before it.
+   * The client's events with `serverTs` above `afterTs` (ms), oldest first,
+   * about `limit` (1..1000) of them: a page ends on a millisecond boundary,
+   * so a client resuming after the last `serverTs` it got misses nothing.
    */
-  recordNotification(appId: string, recipients: readonly string[], event: MembershipEvent): Promise<number>;
-  /** The client's events with `serverTs` above `afterTs`, oldest first, at most `limit` (1..1000). */
-  notificationsSince(appId: string, clientId: string, afterTs: number, limit: number): Promise<StoredNotification[]>;
-  /** The `serverTs` of the newest event recorded, for anyone; 0 when none. */
-  latestNotificationTs(): Promise<number>;
+  notificationsAfterTime(appId: string, clientId: string, afterTs: number, limit: number): Promise<NotificationPage>;
+  /** The `seq` of the newest event recorded, for anyone; 0 when none. */
+  latestNotificationSeq(): Promise<number>;
   /**
    * Remembers, for one login of a client (`login`: a digest of its session
-   * token, or `device:<deviceId>`), that it was sent every event up to
-   * `upTo` before it went away.
+   * token, or `device:<deviceId>`), that it was sent every event up to the
+   * `seq` `upTo` before it went away.
    */
   saveNotificationCursor(appId: string, clientId: string, login: string, upTo: number): Promise<void>;
-  /** What `saveNotificationCursor` remembered for this login, if anything (still). */
+  /** What `saveNotificationCursor` remembered for this login (a `seq`), if anything (still). */
   notificationCursor(appId: string, clientId: string, login: string): Promise<number | undefined>;
   /** Forgets events recorded, and cursors saved, before `before` (ms). Resolves with the number of events removed. */
   pruneNotifications(before: number): Promise<number>;

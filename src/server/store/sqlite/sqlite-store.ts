@@ -29,7 +29,9 @@ import type {
   MessageRecord,
   NewConversation,
   NewMessage,
+  NotificationPage,
   ReadPosition,
+  RecordedNotification,
   ReadResult,
   Store,
   StoredNotification,
@@ -518,17 +520,22 @@ export class SqliteStore implements Store {
     return this.patches.patchesSince(appId, clientId, since, limit);
   }
 
-  async recordNotification(appId: string, recipients: readonly string[], event: MembershipEvent): Promise<number> {
+  async recordNotification(appId: string, recipients: readonly string[], event: MembershipEvent): Promise<RecordedNotification> {
     this.assertOpen();
     return this.notifications.record(appId, recipients, event);
   }
 
-  async notificationsSince(appId: string, clientId: string, afterTs: number, limit: number): Promise<StoredNotification[]> {
+  async notificationsSince(appId: string, clientId: string, afterSeq: number, limit: number): Promise<StoredNotification[]> {
     this.assertOpen();
-    return this.notifications.since(appId, clientId, afterTs, limit);
+    return this.notifications.since(appId, clientId, afterSeq, limit);
   }
 
-  async latestNotificationTs(): Promise<number> {
+  async notificationsAfterTime(appId: string, clientId: string, afterTs: number, limit: number): Promise<NotificationPage> {
+    this.assertOpen();
+    return this.notifications.afterTime(appId, clientId, afterTs, limit);
+  }
+
+  async latestNotificationSeq(): Promise<number> {
     this.assertOpen();
     return this.notifications.latest();
   }
