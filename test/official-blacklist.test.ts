@@ -97,3 +97,19 @@ test('v4 blacklistSignatureFactory: signed blocks go through, unsigned ones get 
   const same = await unsigned.getConversation(conversation.id);
   await assert.rejects(same.blockMembers('sig-c'), (error: Js) => error.code === 4546);
 });
+
+test('a v3.5.7 member, which knows no blocklist, keeps working while blocks and their events go by', async () => {
+  const { v3 } = await import('./helpers/official-sdk.js');
+  const realtime = v3.realtime({ appId: open.appId, appKey: open.appKey, wsUrl: open.wsUrl });
+  realtimes.push(realtime);
+  const old: Js = await realtime.createIMClient('bl3-old');
+  const owner = await login(open, 'bl3-owner');
+  const conversation = await owner.createConversation({ members: ['bl3-old', 'bl3-troll'] });
+  await conversation.blockMembers('bl3-troll');
+  await conversation.unblockMembers('bl3-troll');
+  const oldView = await old.getConversation(conversation.id);
+  const received = nextEvent<[Js]>(oldView, 'message');
+  await conversation.send(new lc.TextMessage('still here?'));
+  assert.equal((await received)[0].text, 'still here?');
+  await oldView.send(new (require('lc3').TextMessage)('yes'));
+});
