@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import Database from 'better-sqlite3';
+import WebSocket from 'ws';
 import { CommandType, OpType, type Command, type DecodedCommand } from '../src/protocol/codec.js';
 import { conversationSigningString, loginSigningString, sign } from '../src/server/auth/signature.js';
 import { MIGRATIONS } from '../src/server/store/sqlite/schema.js';
@@ -18,6 +19,7 @@ import { openSqliteStore } from '../src/server/store/sqlite/sqlite-store.js';
 import { describeBystander, startBystander } from './helpers/bystander.js';
 import { RawClient } from './helpers/raw-client.js';
 import { rawEnvironment } from './helpers/raw-env.js';
+import { startServerProcess } from './helpers/server-process.js';
 import { startTestServer, TEST_APP } from './helpers/server.js';
 
 const env = rawEnvironment();
@@ -467,4 +469,70 @@ test('item 13: the migration keeps existing events, their order and saved cursor
   assert.ok(next.seq > all.at(-1)!.seq);
   assert.ok(next.serverTs <= Date.now(), 'new events on the wall clock');
   assert.deepEqual((await store.notificationsSince('app', 'a', cursor, 10)).map((n) => n.cid), ['c2', 'c3', 'c4']);
+});
+
+test('item 15: after a SIGKILL in the middle of a stream of adds and kicks, every member change that stuck has its event', { timeout: 120_000 }, async (t) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'lc-chat-member-crash-'));
+  t.after(() => rmSync(dataDir, { recursive: true, force: true }));
+  const server = await startServerProcess(dataDir);
+  t.after(() => server.child.kill('SIGKILL'));
+  const guests = Array.from({ length: 32 }, (_, n) => `crash-guest-${n}`);
+  const owners = await Promise.all(Array.from({ length: 4 }, async (_, k) => {
+    const client = await RawClient.connect(server.wsUrl);
+    await client.login(TEST_APP.appId, `crash-owner-${k}`);
+    const cid = (await client.request(conv(OpType.start, { m: [] }))).convMessage!.cid!;
+    return { client, cid };
+  }));
+
+  let inFlight = 0;
+  // Each churner owns a few guests and flips their membership, so changes in flight never overlap.
+  const churn = async ({ client, cid }: { client: RawClient; cid: string }, mine: string[]) => {
+    for (let n = 0; client.ws.readyState === WebSocket.OPEN; n += 1) {
+      const guest = mine[n % mine.length]!;
+      const op = Math.floor(n / mine.length) % 2 === 0 ? OpType.add : OpType.remove;
+      inFlight += 1;
+      await client.request(conv(op, { cid, m: [guest] })).catch(() => undefined);
+      inFlight -= 1;
+    }
+  };
+  const churning = Promise.all(owners.flatMap((owner) => Array.from({ length: 16 }, (_, k) => churn(owner, guests.slice(k * 2, k * 2 + 2)))));
+  await new Promise((resolve) => setTimeout(resolve, 400 + Math.random() * 600));
+  const killedWith = inFlight;
+  server.child.kill('SIGKILL');
+  await server.exited;
+  await churning;
+
+  const db = new Database(join(dataDir, 'lc-chat.db'), { readonly: true });
+  t.after(() => db.close());
+  // The log's key column was server_ts before item 13 and is seq after: the rowid either way.
+  const key = db.prepare<[], { name: string }>(`SELECT name FROM pragma_table_info('notification_recipients') WHERE name IN ('seq', 'server_ts')`).get()!.name;
+  const opsOf = db.prepare<[string, string], { op: string }>(
+    `SELECT e.op FROM notification_recipients r JOIN notification_events e ON e.rowid = r.${key}
+     WHERE r.client_id = ? AND e.cid = ? AND e.op IN ('joined', 'left') ORDER BY e.rowid`,
+  );
+  const aboutOf = db.prepare<[string, string, string], { op: string }>(
+    `SELECT e.op FROM notification_recipients r JOIN notification_events e ON e.rowid = r.${key}
+     WHERE r.client_id = ? AND e.cid = ? AND e.op IN ('members_joined', 'members_left') AND e.members = json_array(?) ORDER BY e.rowid`,
+  );
+  const isMember = db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM conversation_members WHERE cid = ? AND client_id = ?');
+  let changes = 0;
+  const lost: string[] = [];
+  for (const [k, { cid }] of owners.entries()) {
+    for (const guest of guests) {
+      // …and so do the owner's members_joined / members_left about that guest.
+      const about = aboutOf.all(`crash-owner-${k}`, cid, guest).map((row) => row.op);
+      if (!about.every((op, n) => op === (n % 2 === 0 ? 'members_joined' : 'members_left')) || (isMember.get(cid, guest) !== undefined) !== (about.at(-1) === 'members_joined')) {
+        lost.push(`the owner's events about ${guest} in ${cid}: ${about.join(' ')}`);
+      }
+      const member = isMember.get(cid, guest) !== undefined;
+      const ops = opsOf.all(guest, cid).map((row) => row.op);
+      changes += ops.length;
+      // Every change flips membership: its events alternate joined, left, …, and the last one says where it stands.
+      const alternating = ops.every((op, n) => op === (n % 2 === 0 ? 'joined' : 'left'));
+      if (!alternating || member !== (ops.at(-1) === 'joined')) lost.push(`${guest} in ${cid}: member ${member}, events ${ops.join(' ')}`);
+    }
+  }
+  t.diagnostic(`killed with ${killedWith} changes in flight; ${changes} joined/left events recorded`);
+  assert.ok(changes > 0, 'the churn got going before the kill');
+  assert.deepEqual(lost, [], 'no member change without its event');
 });
