@@ -157,6 +157,10 @@ test('item 5 (write side): a conversation’s name and attributes are bounded in
     assert.equal(refused.errorMessage?.code, 4306, 'one 60 KB update');
     assert.equal(refused.errorMessage?.reason, 'CONVERSATION_UPDATE_FAILED');
     assert.match(refused.errorMessage?.detail ?? '', /bytes/);
+    // The reported attack: 400 of them, each refused before the row grows.
+    for (let i = 0; i < 400; i += 1) {
+      assert.equal((await update(member, { [`blob${i}`]: 'x'.repeat(60_000) })).errorMessage?.code, 4306);
+    }
 
     // The attack: many updates, each small enough, under fresh keys.
     let accepted = 0;
@@ -273,6 +277,7 @@ test('item 8: a kicked member can add itself back (open joining), a blocked one 
     const rejoin = await troll.request(conv(OpType.add, { cid, m: [trollId] }));
     assert.equal(rejoin.errorMessage?.code, 4315);
     assert.equal(rejoin.errorMessage?.reason, 'CONVERSATION_BLACKLISTED');
+    for (let i = 0; i < 300; i += 1) assert.equal((await troll.request(conv(OpType.add, { cid, m: [trollId] }))).errorMessage?.code, 4315, 'it keeps trying');
     const viaFriend = await friend.request(conv(OpType.add, { cid, m: [trollId] }));
     assert.deepEqual(viaFriend.convMessage?.allowedPids ?? [], []);
     assert.deepEqual(viaFriend.convMessage?.failedPids?.map((f) => [f.code, f.pids]), [[4315, [trollId]]]);
