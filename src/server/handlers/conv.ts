@@ -2,7 +2,7 @@ import { CommandType, OpType, has } from '../../protocol/codec.js';
 import { ProtocolError } from '../../protocol/errors.js';
 import { parseSort, parseWhere } from '../query/where.js';
 import type { Session } from '../gateway/session.js';
-import type { ConversationRecord } from '../store/types.js';
+import type { ConversationRecord, MemberEvents } from '../store/types.js';
 import type { Handler, ServerContext } from './context.js';
 import { checkNewAttributes } from './attributes.js';
 import { conversationJson } from './conversation-json.js';
@@ -37,6 +37,10 @@ export const startConversation: Handler = async (ctx, { command, session }) => {
   const members = transient ? [] : memberList([...(request.m ?? []), session.clientId], 'CONVERSATION_API_FAILED');
   if (members.length > MAX_MEMBERS) throw ProtocolError.of('CONVERSATION_FULL', `at most ${MAX_MEMBERS} members, got ${members.length}`);
 
+  // Recorded with the conversation itself (one transaction): the others are invited.
+  const invitations: MemberEvents = ({ conversation: created }) => [
+    { recipients: created.members.filter((id) => id !== session.clientId), event: { op: 'joined', cid: created.id, initBy: session.clientId } },
+  ];
   const { conversation, notifications } = await ctx.store.createConversation({
     appId: session.appId,
     creator: session.clientId,
@@ -46,9 +50,7 @@ export const startConversation: Handler = async (ctx, { command, session }) => {
     system: false,
     unique: request.unique === true && !transient,
     attributes: custom,
-  }, ({ conversation: created }) => [
-    { recipients: created.members.filter((id) => id !== session.clientId), event: { op: 'joined', cid: created.id, initBy: session.clientId } },
-  ]);
+  }, invitations);
   if (transient) ctx.rooms.host(session, conversation.id);
   else await pushRecorded(ctx, session.appId, notifications);
   return {
