@@ -25,7 +25,7 @@ Options:
                          directory and its keys are printed
   --app-key <key>        the app's client key
   --master-key <key>     the app's master key (signs; never sent to clients)
-  --require-signature    logins and conversation changes must be signed
+  --require-signature    logins, conversation and blocklist changes must be signed
                          (HMAC-SHA1 with the master key; see createSignatureHandler).
                          The development app also serves POST /sign, which
                          signs for anyone: for trying signatures out only
