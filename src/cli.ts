@@ -25,7 +25,7 @@ Options:
                          directory and its keys are printed
   --app-key <key>        the app's client key
   --master-key <key>     the app's master key (signs; never sent to clients)
-  --require-signature    logins and conversation changes must be signed
+  --require-signature    logins, conversation and blocklist changes must be signed
                          (HMAC-SHA1 with the master key; see createSignatureHandler).
                          The development app also serves POST /sign, which
                          signs for anyone: for trying signatures out only
@@ -35,6 +35,13 @@ Options:
   --idle-timeout <ms>    close sockets silent for this long (default ${DEFAULTS.idleTimeoutMs})
   --notification-days <n>  keep membership events for offline clients this many
                          days (default ${DEFAULTS.notificationRetentionMs / DAY_MS})
+  --no-open-join         clients cannot join a conversation by id on their own:
+                         only a member can add them (default: they can, as
+                         LeanCloud and the guide's join example do)
+  --max-blocked <n>      clients one conversation may block (default ${DEFAULTS.maxBlockedPerConversation})
+  --max-attr-bytes <n>   bytes of one conversation's name plus custom attributes
+                         (default ${DEFAULTS.maxAttributeBytes})
+  --max-attr-depth <n>   objects/arrays nested in one attribute value (default ${DEFAULTS.maxAttributeDepth})
   --durability <mode>    process: survive process crashes (default);
                          power: also power loss (slower commits)
   --session-token-ttl <s>  session tokens expire after this many seconds
@@ -68,6 +75,10 @@ const OPTIONS = {
   'login-timeout': { type: 'string' },
   'idle-timeout': { type: 'string' },
   'notification-days': { type: 'string' },
+  'no-open-join': { type: 'boolean' },
+  'max-blocked': { type: 'string' },
+  'max-attr-bytes': { type: 'string' },
+  'max-attr-depth': { type: 'string' },
   durability: { type: 'string' },
   'session-token-ttl': { type: 'string' },
   'conversations-per-minute': { type: 'string' },
@@ -127,13 +138,16 @@ async function serve(argv: string[]): Promise<void> {
     port: integer(values.port, 'port', DEFAULTS.port),
     host: values.host ?? DEFAULTS.host,
     dataDir,
-    apps: [{ ...app, requireSignature: values['require-signature'] === true }],
+    apps: [{ ...app, requireSignature: values['require-signature'] === true, openJoin: values['no-open-join'] !== true }],
     devSigningAppId: generated ? app.appId : null,
     maxPayload: integer(values['max-payload'], 'max-payload', DEFAULTS.maxPayload),
     maxUploadBytes: integer(values['max-upload'], 'max-upload', DEFAULTS.maxUploadBytes),
     loginTimeoutMs: integer(values['login-timeout'], 'login-timeout', DEFAULTS.loginTimeoutMs),
     idleTimeoutMs: integer(values['idle-timeout'], 'idle-timeout', DEFAULTS.idleTimeoutMs),
     notificationRetentionMs: integer(values['notification-days'], 'notification-days', DEFAULTS.notificationRetentionMs / DAY_MS) * DAY_MS,
+    maxBlockedPerConversation: integer(values['max-blocked'], 'max-blocked', DEFAULTS.maxBlockedPerConversation),
+    maxAttributeBytes: integer(values['max-attr-bytes'], 'max-attr-bytes', DEFAULTS.maxAttributeBytes),
+    maxAttributeDepth: integer(values['max-attr-depth'], 'max-attr-depth', DEFAULTS.maxAttributeDepth),
     durability,
     sessionTokenTtl: integer(values['session-token-ttl'], 'session-token-ttl', DEFAULTS.sessionTokenTtl),
     conversationsPerMinute: integer(values['conversations-per-minute'], 'conversations-per-minute', DEFAULTS.conversationsPerMinute),

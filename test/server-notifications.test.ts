@@ -123,7 +123,8 @@ describe('membership events missed while offline', () => {
     const replayed = await convPushes(back.client);
     assert.deepEqual(summary(replayed), expected);
     const times = replayed.map(serverTs);
-    assert.ok(times.every((ts, n) => n === 0 || ts > times[n - 1]!), `serverTs strictly increasing: ${times.join(', ')}`);
+    // The wall clock, so events of one millisecond share it; the replay's order is the log's (seq).
+    assert.ok(times.every((ts, n) => n === 0 || ts >= times[n - 1]!), `serverTs never decreasing: ${times.join(', ')}`);
     assert.ok(replayed.every((c) => c.peerId === s.jerryId && !has(c, 'i')), 'pushes (no i), addressed to Jerry');
 
     // Live again: the next event arrives once.
@@ -258,8 +259,9 @@ describe('membership events missed while offline', () => {
       if (!hasMore) break;
       from = notifications.at(-1)!.serverTs;
     }
-    assert.deepEqual(pages.map((page) => page.length), [3, 1]);
-    assert.deepEqual(pages.flat(), body.notifications);
+    // Events of one millisecond share a serverTs, so a page ends at a millisecond boundary: up to 3 here.
+    assert.ok(pages.every((page) => page.length <= 3), `page sizes ${pages.map((page) => page.length).join(', ')}`);
+    assert.deepEqual(pages.flat(), body.notifications, 'every event once, in order');
 
     // Nothing after the newest.
     const last = body.notifications.at(-1)!.serverTs as number;
@@ -339,30 +341,37 @@ describe('a session’s notice gate', () => {
 });
 
 describe('the notification log in the store', () => {
-  test('serverTs strictly increases even within one millisecond; pruning drops old events and cursors', async () => {
+  test('seq strictly increases, serverTs is the wall clock (shared within a millisecond); pruning drops old events and cursors', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lc-chat-notifications-'));
     const store = openSqliteStore({ file: join(dir, 'chat.sqlite') });
     try {
-      const times: number[] = [];
+      const stamps: { seq: number; serverTs: number }[] = [];
       for (let n = 0; n < 50; n += 1) {
-        times.push(await store.recordNotification('app', ['a', 'b', 'a'], { op: 'members_joined', cid: `c${n}`, initBy: 'x', members: ['y'] }));
+        const before = Date.now();
+        const { seq, serverTs } = await store.recordNotification('app', ['a', 'b', 'a'], { op: 'members_joined', cid: `c${n}`, initBy: 'x', members: ['y'] });
+        assert.ok(serverTs >= before && serverTs <= Date.now(), 'the wall clock, not ahead of it');
+        stamps.push({ seq, serverTs });
       }
-      assert.ok(times.every((ts, n) => n === 0 || ts > times[n - 1]!), 'strictly increasing');
-      assert.equal(await store.latestNotificationTs(), times.at(-1));
+      assert.ok(stamps.every((s, n) => n === 0 || (s.seq > stamps[n - 1]!.seq && s.serverTs >= stamps[n - 1]!.serverTs)), 'seq increasing, serverTs never decreasing');
+      const seqs = stamps.map((s) => s.seq);
+      assert.equal(await store.latestNotificationSeq(), seqs.at(-1));
       const forA = await store.notificationsSince('app', 'a', 0, 1000);
       assert.equal(forA.length, 50, 'a recipient named twice gets the event once');
-      assert.deepEqual(forA[0], { serverTs: times[0], op: 'members_joined', cid: 'c0', initBy: 'x', members: ['y'] });
-      assert.deepEqual((await store.notificationsSince('app', 'b', times[47]!, 10)).map((n) => n.cid), ['c48', 'c49']);
+      assert.deepEqual(forA[0], { ...stamps[0], op: 'members_joined', cid: 'c0', initBy: 'x', members: ['y'] });
+      assert.deepEqual((await store.notificationsSince('app', 'b', seqs[47]!, 10)).map((n) => n.cid), ['c48', 'c49']);
       assert.deepEqual(await store.notificationsSince('other-app', 'a', 0, 10), []);
       await assert.rejects(store.notificationsSince('app', 'a', 0, 0), RangeError);
 
-      await store.saveNotificationCursor('app', 'a', 'login-1', times[10]!);
-      await store.saveNotificationCursor('app', 'a', 'login-1', times[5]!);
-      assert.equal(await store.notificationCursor('app', 'a', 'login-1'), times[10], 'a cursor never moves back');
+      await store.saveNotificationCursor('app', 'a', 'login-1', seqs[10]!);
+      await store.saveNotificationCursor('app', 'a', 'login-1', seqs[5]!);
+      assert.equal(await store.notificationCursor('app', 'a', 'login-1'), seqs[10], 'a cursor never moves back');
       assert.equal(await store.notificationCursor('app', 'a', 'login-2'), undefined);
 
-      assert.equal(await store.pruneNotifications(times[25]!), 25);
-      assert.equal((await store.notificationsSince('app', 'a', 0, 1000))[0]?.cid, 'c25');
+      // Pruning is by age: everything recorded before the 26th event's millisecond.
+      const cutoff = stamps[25]!.serverTs;
+      const older = stamps.filter((s) => s.serverTs < cutoff).length;
+      assert.equal(await store.pruneNotifications(cutoff), older);
+      assert.equal((await store.notificationsSince('app', 'a', 0, 1000))[0]?.cid, `c${older}`);
       await store.pruneNotifications(Date.now() + 60_000);
       assert.equal(await store.notificationCursor('app', 'a', 'login-1'), undefined, 'cursors are pruned by when they were saved');
     } finally {

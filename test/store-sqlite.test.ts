@@ -125,7 +125,7 @@ test('unique conversations: the same member set returns the existing one, also u
     assert.equal(first.conversation.unique, true);
     assert.match(first.conversation.uniqueId!, /^[0-9a-f]{32}$/);
     const again = await store.createConversation(conversationInput({ unique: true, members: ['alice', 'bob'], name: 'other name' }));
-    assert.deepEqual(again, { conversation: first.conversation, created: false });
+    assert.deepEqual(again, { conversation: first.conversation, created: false, notifications: [] });
 
     // Not unique, or another member set, or another app: a new conversation.
     const plain = await store.createConversation(conversationInput({ members: ['alice', 'bob'] }));

@@ -4,6 +4,13 @@ export interface AppConfig {
   appKey: string;
   masterKey: string;
   requireSignature?: boolean;
+  /**
+   * Whether a client may join a conversation it is not in by itself
+   * (conv/add of its own id), as the guide's join-by-id example does.
+   * Default true. When false, only a member can add a non-member; either
+   * way a client the conversation blocked cannot come back.
+   */
+  openJoin?: boolean;
 }
 
 export interface ServerConfig {
@@ -57,6 +64,12 @@ export interface ServerConfig {
    * GET /1.1/rtm/notifications, gets those younger than this. Pruned hourly.
    */
   notificationRetentionMs: number;
+  /** Bytes of one conversation's name plus custom attributes (JSON); larger creates and updates are refused. */
+  maxAttributeBytes: number;
+  /** Objects and arrays nested inside one custom attribute's value; deeper ones are refused. */
+  maxAttributeDepth: number;
+  /** Clients one conversation's blocklist may hold (v4 blacklist); more are refused with BLACKLIST_FULL. */
+  maxBlockedPerConversation: number;
   /** SQLite `synchronous`: NORMAL survives process crashes, FULL also power loss. */
   durability: 'process' | 'power';
   /**
@@ -91,6 +104,9 @@ export const DEFAULTS: Omit<ServerConfig, 'dataDir' | 'apps' | 'demoDir' | 'devS
   appKeyUploads: true,
   notificationRetentionMs: 7 * 24 * 3600_000,
   durability: 'process',
+  maxAttributeBytes: 16 * 1024,
+  maxAttributeDepth: 8,
+  maxBlockedPerConversation: 10_000,
   log: (line) => process.stderr.write(line + '\n'),
 };
 
@@ -104,6 +120,9 @@ export function resolveConfig(input: Partial<ServerConfig> & { dataDir: string }
     if (!Number.isInteger(config[key]) || config[key] <= 0) throw new Error(`${key} must be a positive integer, got ${config[key]}`);
   }
   if (typeof config.appKeyUploads !== 'boolean') throw new Error(`appKeyUploads must be true or false, got ${String(config.appKeyUploads)}`);
+  for (const key of ['maxAttributeBytes', 'maxAttributeDepth', 'maxBlockedPerConversation'] as const) {
+    if (!Number.isInteger(config[key]) || config[key] <= 0) throw new Error(`${key} must be a positive integer, got ${config[key]}`);
+  }
   if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) throw new Error(`port must be 0..65535, got ${config.port}`);
   if (config.durability !== 'process' && config.durability !== 'power') throw new Error(`durability must be process or power, got ${config.durability}`);
   if (config.devSigningAppId !== null && !config.apps.some((app) => app.appId === config.devSigningAppId)) {
@@ -113,6 +132,7 @@ export function resolveConfig(input: Partial<ServerConfig> & { dataDir: string }
     for (const key of ['appId', 'appKey', 'masterKey'] as const) {
       if (typeof app[key] !== 'string' || !/^[\w-]{1,64}$/.test(app[key])) throw new Error(`${key} must be 1-64 letters, digits, _ or -`);
     }
+    if (app.openJoin !== undefined && typeof app.openJoin !== 'boolean') throw new Error(`openJoin must be true or false, got ${String(app.openJoin)}`);
   }
   return config;
 }

@@ -17,10 +17,10 @@ export interface Delivery {
    */
   roomId?: string;
   /**
-   * A membership event from the store's log: its `serverTs`. A session
+   * A membership event from the store's log: its `seq`. A session
    * replaying missed events holds it back, or skips it if the replay sent it.
    */
-  notificationTs?: number;
+  notificationSeq?: number;
   /** `GenericCommand.priority` of a chat-room message (1 HIGH, 2 NORMAL, 3 LOW): what a slow socket may drop. */
   priority?: number;
   /**

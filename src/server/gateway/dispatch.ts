@@ -1,6 +1,7 @@
 import { CommandType, OpType, commandName, has, type Command, type DecodedCommand } from '../../protocol/codec.js';
 import { ProtocolError } from '../../protocol/errors.js';
 import { muteConversation, unmuteConversation, updateConversation } from '../handlers/attributes.js';
+import { blockMembers, queryBlocked, unblockMembers } from '../handlers/blacklist.js';
 import type { Handler, Request, ServerContext, SessionRequest } from '../handlers/context.js';
 import { countMembers, queryConversations, startConversation } from '../handlers/conv.js';
 import { sendMessage } from '../handlers/direct.js';
@@ -33,6 +34,9 @@ const routes = new Map<string, Route>([
   [`${CommandType.read}`, { handler: markRead, session: true }],
   [`${CommandType.logs}`, { handler: queryHistory, session: true }],
   [`${CommandType.patch}/${OpType.modify}`, { handler: patchMessages, session: true }],
+  [`${CommandType.blacklist}/${OpType.block}`, { handler: blockMembers, session: true }],
+  [`${CommandType.blacklist}/${OpType.unblock}`, { handler: unblockMembers, session: true }],
+  [`${CommandType.blacklist}/${OpType.query}`, { handler: queryBlocked, session: true }],
 ]);
 
 function routeKey(command: DecodedCommand): string {

@@ -176,7 +176,7 @@ export class Gateway {
         if (session.id === delivery.excludeSessionId) continue;
         if (takeover && !(session.tag === takeover.tag && session.deviceId !== takeover.deviceId)) continue;
         bytes ??= withPeerId(delivery.payload, clientId);
-        if (delivery.notificationTs !== undefined && !session.notices.admit(delivery.notificationTs, bytes)) continue;
+        if (delivery.notificationSeq !== undefined && !session.notices.admit(delivery.notificationSeq, bytes)) continue;
         session.connection.sendEncoded(bytes);
         if (takeover) endSession(this.ctx, session, 'kicked');
       }

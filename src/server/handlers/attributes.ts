@@ -3,14 +3,18 @@
  *
  * Update keys are paths: `"attr.k": 1` sets `k` inside `attr` (protocol.md
  * §4.2), which is how both official SDKs send `conversation.set('attr.k')`.
- * Members (chat rooms: viewers) may update; system conversations are
- * read-only to clients. The other participants get an `updated` push with
- * the changes as sent, which v4 applies path by path.
+ * Members of a normal conversation may update; a chat room, which anyone
+ * may view, only its creator; system conversations are read-only to
+ * clients. The other participants get an `updated` push with
+ * the changes as sent, which v4 applies path by path. Name and attributes
+ * together are bounded in bytes and nesting (`maxAttributeBytes`,
+ * `maxAttributeDepth`), on create and on every update.
  */
 import { CommandType, OpType, type Command } from '../../protocol/codec.js';
 import { ProtocolError } from '../../protocol/errors.js';
 import type { Session } from '../gateway/session.js';
-import type { AttributeSet, ConversationRecord, ConversationUpdate } from '../store/types.js';
+import { attributeLimitViolation } from '../store/attributes.js';
+import type { AttributeLimits, AttributeSet, ConversationRecord, ConversationUpdate } from '../store/types.js';
 import type { Handler, ServerContext } from './context.js';
 import { isParticipant, requireConversation, RESERVED_KEYS } from './conv.js';
 import { push, pushToRoom } from './push.js';
@@ -26,7 +30,7 @@ export const updateConversation: Handler = async (ctx, { command, session }) => 
   const request = command.convMessage ?? {};
   const conversation = await requireWritable(ctx, session, request.cid);
   const changes = parseJsonObject(request.attr?.data, 'CONVERSATION_UPDATE_FAILED', 'attr');
-  const update = parseUpdate(changes);
+  const update = { ...parseUpdate(changes), limits: attributeLimits(ctx) };
   const updated =
     update.name === undefined && update.attributes.length === 0
       ? conversation
@@ -61,10 +65,25 @@ async function setMuted(ctx: ServerContext, session: Session, cid: string | null
 async function requireWritable(ctx: ServerContext, session: Session, cid: string | null | undefined): Promise<ConversationRecord> {
   const conversation = await requireConversation(ctx, session.appId, cid);
   if (conversation.system) throw ProtocolError.of('CONVERSATION_READ_ONLY', `${conversation.id} is a system conversation`);
-  if (!isParticipant(ctx, session, conversation)) {
+  if (conversation.transient) {
+    // Viewers are whoever walked in: renaming the room for all of them is its owner's call.
+    if (conversation.creator !== session.clientId) {
+      throw ProtocolError.of('CONVERSATION_OPERATION_UNAUTHORIZED', `only the creator of chat room ${conversation.id} may update it`);
+    }
+  } else if (!isParticipant(ctx, session, conversation)) {
     throw ProtocolError.of('CONVERSATION_UPDATE_REJECTED', `${session.clientId} is not a member of ${conversation.id}`);
   }
   return conversation;
+}
+
+export function attributeLimits(ctx: ServerContext): AttributeLimits {
+  return { maxBytes: ctx.config.maxAttributeBytes, maxDepth: ctx.config.maxAttributeDepth };
+}
+
+/** conv/start's attributes, refused (CONVERSATION_API_FAILED) when over the limits. */
+export function checkNewAttributes(ctx: ServerContext, name: string | null, attributes: Record<string, unknown>): void {
+  const violation = attributeLimitViolation(name, attributes, attributeLimits(ctx));
+  if (violation) throw ProtocolError.of('CONVERSATION_API_FAILED', violation);
 }
 
 /** `{name, "attr.k": v, topic: v}` → the name and the attribute paths to set. */

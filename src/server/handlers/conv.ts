@@ -2,11 +2,12 @@ import { CommandType, OpType, has } from '../../protocol/codec.js';
 import { ProtocolError } from '../../protocol/errors.js';
 import { parseSort, parseWhere } from '../query/where.js';
 import type { Session } from '../gateway/session.js';
-import type { ConversationRecord } from '../store/types.js';
+import type { ConversationRecord, MemberEvents } from '../store/types.js';
 import type { Handler, ServerContext } from './context.js';
+import { checkNewAttributes } from './attributes.js';
 import { conversationJson } from './conversation-json.js';
 import { verifyConversationSignature } from './conversation-signature.js';
-import { notify } from './notify.js';
+import { pushRecorded } from './notify.js';
 import { MAX_MEMBERS, memberList, parseJsonObject } from './validate.js';
 
 /** Keys the server owns; a client cannot set them as custom attributes. */
@@ -28,6 +29,7 @@ export const startConversation: Handler = async (ctx, { command, session }) => {
   }
   const { name = null, ...custom } = attributes;
   if (name !== null && typeof name !== 'string') throw ProtocolError.of('CONVERSATION_API_FAILED', 'name must be a string');
+  checkNewAttributes(ctx, name, custom);
 
   await verifyConversationSignature(ctx, session, null, request, 'create');
   const transient = request.transient === true;
@@ -41,7 +43,11 @@ export const startConversation: Handler = async (ctx, { command, session }) => {
     throw ProtocolError.of('CONVERSATION_API_QUOTA_EXCEEDED', `at most ${perMinute} conversations per minute per client; retry in ${Math.ceil(wait / 1000)} s`);
   }
 
-  const { conversation, created } = await ctx.store.createConversation({
+  // Recorded with the conversation itself (one transaction): the others are invited.
+  const invitations: MemberEvents = ({ conversation: created }) => [
+    { recipients: created.members.filter((id) => id !== session.clientId), event: { op: 'joined', cid: created.id, initBy: session.clientId } },
+  ];
+  const { conversation, notifications } = await ctx.store.createConversation({
     appId: session.appId,
     creator: session.clientId,
     members,
@@ -50,12 +56,9 @@ export const startConversation: Handler = async (ctx, { command, session }) => {
     system: false,
     unique: request.unique === true && !transient,
     attributes: custom,
-  });
+  }, invitations);
   if (transient) ctx.rooms.host(session, conversation.id);
-  else if (created) {
-    const others = conversation.members.filter((id) => id !== session.clientId);
-    await notify(ctx, session.appId, others, { op: 'joined', cid: conversation.id, initBy: session.clientId });
-  }
+  else await pushRecorded(ctx, session.appId, notifications);
   return {
     cmd: CommandType.conv,
     op: OpType.started,

@@ -41,6 +41,8 @@ export const sendMessage: Handler = async (ctx, { command, session }) => {
   if (!conversation || !isParticipant(ctx, session, conversation)) {
     throw ProtocolError.of('INVALID_MESSAGING_TARGET', `${session.clientId} is not a member of ${cid}`);
   }
+  // Subscribers read a system conversation; only the server (master key) writes into it.
+  if (conversation.system) throw ProtocolError.of('CONVERSATION_READ_ONLY', `${cid} is a system conversation: clients may not send to it`);
   const priority = command.priority ?? undefined;
 
   if (request.transient) {

@@ -3,7 +3,10 @@
  * kick (others), for conversations (a stored member list, member events)
  * and chat rooms (this node's online viewers, no events).
  *
- * Rules: anyone may join or quit; only members may add or remove others;
+ * Rules: anyone may quit; anyone may join unless the app turned openJoin
+ * off (then only a member can add a non-member); a client the conversation
+ * blocked (blacklist.ts) can neither join nor be added (4315); only
+ * members may add or remove others;
  * only the creator may remove the creator (who stays `c` in any case);
  * system conversations take no invitations or kicks from clients; at most
  * MAX_MEMBERS members. v4 (protocol.md §4.1 configBitmap) gets per-member
@@ -12,17 +15,17 @@
 import { CommandType, OpType, type Command, type IConvCommand, type IErrorCommand } from '../../protocol/codec.js';
 import { errorCode, ProtocolError, type ErrorName } from '../../protocol/errors.js';
 import { wantsPartialResults, type Session } from '../gateway/session.js';
-import type { ConversationRecord } from '../store/types.js';
+import type { ConversationRecord, MemberEvents } from '../store/types.js';
 import { requireConversation } from './conv.js';
 import type { Handler, ServerContext } from './context.js';
 import { verifyConversationSignature } from './conversation-signature.js';
-import { notify } from './notify.js';
+import { pushRecorded } from './notify.js';
 import { MAX_MEMBERS, memberList } from './validate.js';
 
 type Action = 'add' | 'remove';
 
 /** Ids refused, grouped by reason. */
-class Failures {
+export class Failures {
   private readonly byReason = new Map<ErrorName, { pids: string[]; detail: string }>();
 
   add(name: ErrorName, pid: string, detail: string): void {
@@ -72,8 +75,19 @@ async function changeMembers(
   const failures = new Failures();
   const self = session.clientId;
   const isMember = conversation.members.includes(self);
+  const blocked = new Set(action === 'add' ? await ctx.store.blockedAmong(session.appId, conversation.id, ids) : []);
   for (const id of ids) {
-    if (id === self) continue;
+    if (blocked.has(id)) {
+      failures.add('CONVERSATION_BLACKLISTED', id, `blocked in ${conversation.id}`);
+      continue;
+    }
+    if (id === self) {
+      // Subscribing to a system conversation stays open; joining others by id only where the app allows it.
+      if (action === 'add' && !isMember && !conversation.system && !openJoin(ctx, session.appId)) {
+        failures.add('CONVERSATION_OPERATION_UNAUTHORIZED', id, 'this app lets members add others, not clients join by themselves');
+      }
+      continue;
+    }
     if (conversation.system) failures.add('CONVERSATION_READ_ONLY', id, 'clients may only subscribe to and leave system conversations');
     else if (!isMember) failures.add('CONVERSATION_UPDATE_REJECTED', id, `${self} is not a member of ${conversation.id}`);
     else if (action === 'remove' && id === conversation.creator) {
@@ -84,19 +98,25 @@ async function changeMembers(
   if (!partial) failures.throwFirst();
   const allowed = ids.filter((id) => !failures.has(id));
 
-  const { conversation: after, changed } =
+  const events = memberEvents(session.clientId, action);
+  const { notifications } =
     allowed.length === 0
-      ? { conversation, changed: [] }
+      ? { notifications: [] }
       : action === 'add'
-        ? await ctx.store.addMembers(session.appId, conversation.id, allowed, MAX_MEMBERS)
-        : await ctx.store.removeMembers(session.appId, conversation.id, allowed);
+        ? await ctx.store.addMembers(session.appId, conversation.id, allowed, MAX_MEMBERS, events)
+        : await ctx.store.removeMembers(session.appId, conversation.id, allowed, events);
 
-  if (changed.length > 0) await announce(ctx, session, after, changed, action);
+  await pushRecorded(ctx, session.appId, notifications);
   return {
     cmd: CommandType.conv,
     op: action === 'add' ? OpType.added : OpType.removed,
     convMessage: { allowedPids: allowed, ...(partial && !failures.empty ? { failedPids: failures.toWire() } : {}) },
   };
+}
+
+/** The app's openJoin setting (AppConfig), on unless the app turned it off. */
+function openJoin(ctx: ServerContext, appId: string): boolean {
+  return ctx.config.apps.find((app) => app.appId === appId)?.openJoin !== false;
 }
 
 /**
@@ -106,16 +126,19 @@ async function changeMembers(
  * SDK raises the events from these pushes. Offline members get them after
  * they reconnect (notify.ts), which the guide's "not cached" did not promise.
  */
-async function announce(ctx: ServerContext, session: Session, conversation: ConversationRecord, changed: string[], action: Action): Promise<void> {
-  const cid = conversation.id;
-  const initBy = session.clientId;
-  if (action === 'add') {
-    await notify(ctx, session.appId, changed, { op: 'joined', cid, initBy });
-    await notify(ctx, session.appId, conversation.members, { op: 'members_joined', cid, initBy, members: changed });
-  } else {
-    await notify(ctx, session.appId, changed, { op: 'left', cid, initBy });
-    await notify(ctx, session.appId, conversation.members, { op: 'members_left', cid, initBy, members: changed });
-  }
+export function memberEvents(initBy: string, action: Action): MemberEvents {
+  return ({ conversation, changed }) => {
+    const cid = conversation.id;
+    return action === 'add'
+      ? [
+          { recipients: changed, event: { op: 'joined', cid, initBy } },
+          { recipients: conversation.members, event: { op: 'members_joined', cid, initBy, members: changed } },
+        ]
+      : [
+          { recipients: changed, event: { op: 'left', cid, initBy } },
+          { recipients: conversation.members, event: { op: 'members_left', cid, initBy, members: changed } },
+        ];
+  };
 }
 
 /** Chat rooms have no member list: a session joins or quits itself, one room at a time. */

@@ -1,11 +1,11 @@
 /**
  * After a reconnect, the membership events a client missed, pushed as the
  * same conv commands it would have got live (protocol.md §8, "pushing them
- * after the r:true open"), in serverTs order, each once.
+ * after the r:true open"), in the log's order (seq), each once.
  *
  * "Missed" is decided per login: when a session's connection drops, the
  * server saves a cursor under its session token (and its deviceId), the
- * serverTs of the newest event sent to it (or recorded before it logged
+ * seq of the newest event sent to it (or recorded before it logged
  * in). The r:true re-open presents that token (or, its token having expired
  * meanwhile, the same deviceId), and is sent what was recorded for the
  * client after the cursor. Events the old connection was sent live are at or below the
@@ -45,12 +45,12 @@ export async function noticeGateFor(ctx: ServerContext, appId: string, clientId:
  * For a session sent live events only, marks everything recorded so far as
  * predating it. Called right after the session is registered: an event
  * published from then on reaches it live; one published before has a
- * serverTs at or below what this reads, so a reconnect of this login does
+ * seq at or below what this reads, so a reconnect of this login does
  * not replay it either.
  */
 export async function markLoginStart(ctx: ServerContext, session: Session): Promise<void> {
   if (session.notices.replayFrom !== undefined || !session.notices.keepsCursor) return;
-  session.notices.cover(await ctx.store.latestNotificationTs());
+  session.notices.cover(await ctx.store.latestNotificationSeq());
 }
 
 /** Pushes what the session's login missed, then the live events that arrived meanwhile. */
@@ -63,11 +63,11 @@ export async function replayMissedNotifications(ctx: ServerContext, session: Ses
       const page = await ctx.store.notificationsSince(session.appId, session.clientId, after, Math.min(PAGE, MAX_REPLAYED - sent));
       for (const notification of page) {
         session.connection.send({ ...membershipCommand(notification, notification.serverTs), peerId: session.clientId });
-        session.notices.replayed(notification.serverTs);
+        session.notices.replayed(notification.seq);
       }
       sent += page.length;
       if (page.length < PAGE) return;
-      after = page.at(-1)!.serverTs;
+      after = page.at(-1)!.seq;
     }
     ctx.config.log(`replayed the cap of ${MAX_REPLAYED} membership events to ${session.id}; any recorded after those are not sent`);
   } finally {

@@ -1,22 +1,25 @@
 /**
  * Membership events (`joined`, `members_joined`, `left`, `members_left`):
- * recorded in the store for every recipient, online or not, then pushed to
+ * recorded in the store for every recipient, online or not (with the member
+ * change that causes them, in its transaction: see MemberEvents), then pushed to
  * those online, stamped with the recorded `serverTs`. What an offline client
  * missed is replayed after its reconnect (notification-replay.ts) or
  * fetched by v4 from GET /1.1/rtm/notifications (http/notifications.ts).
  */
 import { CommandType, OpType, type Command } from '../../protocol/codec.js';
-import type { MembershipEvent } from '../store/types.js';
+import type { MembershipEvent, RecordedNotification } from '../store/types.js';
 import type { ServerContext } from './context.js';
 import { push } from './push.js';
 
-export async function notify(ctx: ServerContext, appId: string, recipients: readonly string[], event: MembershipEvent): Promise<void> {
-  const unique = [...new Set(recipients)];
-  if (unique.length === 0) return;
-  // Recorded first: an event is pushed only once it can also be replayed.
-  const serverTs = await ctx.store.recordNotification(appId, unique, event);
-  ctx.pushClock.noteEvent(serverTs);
-  await push(ctx, appId, unique, membershipCommand(event, serverTs), { notificationTs: serverTs });
+/**
+ * Pushes events the store already recorded, with the member change that
+ * caused them (MemberEvents), in their order.
+ */
+export async function pushRecorded(ctx: ServerContext, appId: string, notifications: readonly RecordedNotification[]): Promise<void> {
+  for (const { recipients, event, seq, serverTs } of notifications) {
+    ctx.pushClock.noteEvent(serverTs);
+    await push(ctx, appId, recipients, membershipCommand(event, serverTs), { notificationSeq: seq });
+  }
 }
 
 /** The conv push of an event, as sent live and replayed. */

@@ -2,11 +2,13 @@
  * patch/modify: recall (`recall: true`) or edit (`data`) one's own
  * messages. The sender's other sessions and the other members get a
  * `patch/modify` push; history and unread notices show the patched
- * payload from then on.
+ * payload from then on. Only a current member (chat rooms: viewer) may
+ * patch: a kicked sender cannot rewrite what the others still read.
  */
 import { CommandType, OpType, type IPatchCommand } from '../../protocol/codec.js';
 import { ProtocolError } from '../../protocol/errors.js';
 import { RECALLED_PAYLOAD, type MessageRecord } from '../store/types.js';
+import { isParticipant } from './conv.js';
 import type { Handler } from './context.js';
 import { push, pushToRoom } from './push.js';
 import { isValidClientId } from './validate.js';
@@ -31,6 +33,11 @@ export const patchMessages: Handler = async (ctx, { command, session }) => {
     if (!mentionPids.every(isValidClientId)) throw ProtocolError.of('MESSAGE_UPDATE_REJECTED_BY_APP', 'invalid client id in mentionPids');
     const conversation = await ctx.store.getConversation(session.appId, patch.cid);
     if (!conversation) throw ProtocolError.of('MESSAGE_NOT_FOUND', `no conversation ${patch.cid}`);
+    // Patching speaks to the current members: a sender who left or was kicked has no voice there any more.
+    if (!isParticipant(ctx, session, conversation)) {
+      throw ProtocolError.of('INVALID_MESSAGING_TARGET', `${session.clientId} is not a member of ${patch.cid}`);
+    }
+    if (conversation.system) throw ProtocolError.of('CONVERSATION_READ_ONLY', `${patch.cid} is a system conversation`);
     const patched = await ctx.store.patchMessage({
       appId: session.appId,
       cid: patch.cid,

@@ -1,9 +1,9 @@
 /**
  * The `serverTs` stamped on pushes. v4 resumes its notification fetch from
  * the last `serverTs` it saw (protocol.md §8), so no push may be stamped
- * before a membership event sent ahead of it; the store stamps events, and
- * may run a millisecond or so ahead of the clock to keep them strictly
- * increasing.
+ * before a membership event sent ahead of it. The store stamps events with
+ * the wall clock (held, not advanced, if the clock steps back), so this is
+ * the clock too, never ahead of it by more than such a step.
  */
 export class PushClock {
   #latestEvent = 0;

@@ -2,7 +2,7 @@ import { encodeCommand, type Command } from '../../protocol/codec.js';
 import type { Delivery } from '../broker/types.js';
 import type { ServerContext } from './context.js';
 
-type PushOptions = Pick<Delivery, 'excludeSessionId' | 'takeover' | 'notificationTs'>;
+type PushOptions = Pick<Delivery, 'excludeSessionId' | 'takeover' | 'notificationSeq'>;
 
 /**
  * Pushes a command to every online session of the given clients, on any

@@ -9,8 +9,10 @@
  *   → {notifications: [{cmd: 'conv', op, serverTs, cid, initBy, m?}], hasMore}
  *
  * Events with serverTs above start_ts, oldest first. v4 pages by asking
- * again from the last serverTs it got, which works because serverTs is
- * strictly increasing. Errors are `{code, error}`.
+ * again from the last serverTs it got. Several events may share a
+ * millisecond (serverTs is the wall clock, not a counter), so a page never
+ * ends inside one: it may be shorter than `limit`, or longer when a single
+ * millisecond holds more. Errors are `{code, error}`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errorCode } from '../../protocol/errors.js';
@@ -55,9 +57,8 @@ export async function handleNotifications(store: Store, request: IncomingMessage
   try {
     const query = parseQuery(url.searchParams);
     const appId = await authenticate(store, request, query.clientId);
-    const found = await store.notificationsSince(appId, query.clientId, query.startTs, query.limit + 1);
-    const page = found.slice(0, query.limit);
-    json(response, 200, { notifications: page.map(toJson), hasMore: found.length > query.limit });
+    const page = await store.notificationsAfterTime(appId, query.clientId, query.startTs, query.limit);
+    json(response, 200, { notifications: page.notifications.map(toJson), hasMore: page.hasMore });
   } catch (error) {
     if (error instanceof RestError) return json(response, error.status, { code: error.code, error: error.message });
     throw error;

@@ -64,6 +64,12 @@ export interface NewConversation {
   attributes: Record<string, unknown>;
 }
 
+export interface CreatedConversation {
+  conversation: ConversationRecord;
+  created: boolean;
+  notifications: RecordedNotification[];
+}
+
 export interface MessageRecord {
   appId: string;
   cid: string;
@@ -164,7 +170,51 @@ export interface MemberChange {
   conversation: ConversationRecord;
   /** The ids whose membership changed; ids that already were (or were not) members are left out. */
   changed: string[];
+  /** The events recorded with the change, in order, for the caller to push. */
+  notifications: RecordedNotification[];
 }
+
+/** The outcome of blocking clients in a conversation. */
+export interface BlockChange {
+  /** After the blocked members were removed. */
+  conversation: ConversationRecord;
+  /** Newly blocked (already blocked ids are left out). */
+  blocked: string[];
+  /** Blocked ids that were members and were removed. */
+  removed: string[];
+  /** The events recorded with the change, in order. */
+  notifications: RecordedNotification[];
+}
+
+export interface UnblockChange {
+  conversation: ConversationRecord;
+  /** Ids that were blocked and no longer are. */
+  unblocked: string[];
+  notifications: RecordedNotification[];
+}
+
+/** The events of a block (members kicked first) or an unblock, recorded in its transaction. */
+export interface BlockEvents {
+  /** For the blocked members removed, as a kick: `left`, `members_left`. */
+  removed: MemberEvents;
+  /** For the blocked or unblocked ids: `blocked`/`members_blocked` or `unblocked`/`members_unblocked`. */
+  listed: MemberEvents;
+}
+
+/** A membership event to record, for these recipients. */
+export interface PlannedNotification {
+  recipients: string[];
+  event: MembershipEvent;
+}
+
+export interface RecordedNotification extends PlannedNotification, NotificationStamp {}
+
+/**
+ * The events a member change causes, decided from its outcome (who actually
+ * joined or left, who remains) and recorded in the same transaction as the
+ * change: a crash keeps both or neither. Recipients without any id are skipped.
+ */
+export type MemberEvents = (change: Omit<MemberChange, 'notifications'>) => PlannedNotification[];
 
 /** One custom attribute to set: `attr.k` arrives as the path `['attr', 'k']`. */
 export interface AttributeSet {
@@ -176,6 +226,19 @@ export interface ConversationUpdate {
   /** The new name; undefined leaves it unchanged. */
   name?: string | null;
   attributes: AttributeSet[];
+  /**
+   * Checked on the result inside the write (CONVERSATION_UPDATE_FAILED when
+   * broken), so concurrent updates cannot together exceed them. A
+   * conversation already over them (stored before they existed) may still
+   * shrink.
+   */
+  limits?: AttributeLimits;
+}
+
+/** See store/attributes.ts. */
+export interface AttributeLimits {
+  maxBytes: number;
+  maxDepth: number;
 }
 
 /** How far a member has read. */
@@ -238,24 +301,39 @@ export interface MessagePatch {
  * (invited, or added at creation), `left` (kicked, or quit), and
  * `members_joined` / `members_left` (about others, carrying `m`).
  */
-export type MembershipOp = 'joined' | 'members_joined' | 'left' | 'members_left';
+export type MembershipOp =
+  | 'joined' | 'members_joined' | 'left' | 'members_left'
+  // v4 blocklists: to the blocked (unblocked) client, and about it to the members.
+  | 'blocked' | 'members_blocked' | 'unblocked' | 'members_unblocked';
 
 export interface MembershipEvent {
   op: MembershipOp;
   cid: string;
   initBy: string;
-  /** The members who joined or left: set for `members_joined` and `members_left` only. */
+  /** The members who joined, left, were blocked or unblocked: set for the `members_*` ops only. */
   members?: string[];
 }
 
-/** A membership event as recorded for one of its recipients. */
-export interface StoredNotification extends MembershipEvent {
+/** Where an event stands in the log. */
+export interface NotificationStamp {
+  /** Strictly increasing from one event to the next across the store: the order, and every cursor. */
+  seq: number;
   /**
-   * When it was recorded, ms: strictly increasing from one event to the
-   * next across the store, so per client too. It is the event's
+   * When it was recorded: the wall clock in ms, never decreasing with `seq`
+   * but shared by events of one millisecond. It is the event's
    * `GenericCommand.serverTs`, live or replayed, and v4's `start_ts` pages by it.
    */
   serverTs: number;
+}
+
+/** A membership event as recorded for one of its recipients. */
+export interface StoredNotification extends MembershipEvent, NotificationStamp {}
+
+/** A page of events by time (v4's fetch): it never ends inside a millisecond. */
+export interface NotificationPage {
+  notifications: StoredNotification[];
+  /** More events follow, after the last one's `serverTs`. */
+  hasMore: boolean;
 }
 
 /** The payload stored for a recalled message: a `RecalledMessage` to both SDKs. */
@@ -269,8 +347,11 @@ export interface Store {
   /** Creates or replaces an app. */
   putApp(app: AppRecord): Promise<void>;
 
-  /** `created` is false when `unique` found an existing conversation. */
-  createConversation(input: NewConversation): Promise<{ conversation: ConversationRecord; created: boolean }>;
+  /**
+   * `created` is false when `unique` found an existing conversation. `events`
+   * (the creator's invitations) are recorded with a new conversation only.
+   */
+  createConversation(input: NewConversation, events?: MemberEvents): Promise<CreatedConversation>;
   getConversation(appId: string, cid: string): Promise<ConversationRecord | undefined>;
   findConversations(query: ConversationQuery): Promise<ConversationRecord[]>;
   isMember(appId: string, cid: string, clientId: string): Promise<boolean>;
@@ -292,9 +373,22 @@ export interface Store {
    * start with nothing unread or undelivered: what came before they joined
    * stays readable in the history but is not "new" to them.
    */
-  addMembers(appId: string, cid: string, clientIds: readonly string[], maxMembers: number): Promise<MemberChange>;
+  addMembers(appId: string, cid: string, clientIds: readonly string[], maxMembers: number, events?: MemberEvents): Promise<MemberChange>;
   /** Removes members; their read state goes with them. Throws CONVERSATION_NOT_FOUND. */
-  removeMembers(appId: string, cid: string, clientIds: readonly string[]): Promise<MemberChange>;
+  removeMembers(appId: string, cid: string, clientIds: readonly string[], events?: MemberEvents): Promise<MemberChange>;
+  /**
+   * Adds ids to the conversation's blocklist and removes those that are
+   * members, with their events. Throws CONVERSATION_NOT_FOUND, or
+   * BLACKLIST_FULL when the list would exceed `maxBlocked`. `addMembers`
+   * refuses blocked ids (CONVERSATION_BLACKLISTED).
+   */
+  blockMembers(appId: string, cid: string, clientIds: readonly string[], blockedBy: string, maxBlocked: number, events: BlockEvents): Promise<BlockChange>;
+  /** Takes ids off the blocklist (they do not rejoin). Throws CONVERSATION_NOT_FOUND. */
+  unblockMembers(appId: string, cid: string, clientIds: readonly string[], events: MemberEvents): Promise<UnblockChange>;
+  /** Blocked ids after `after` in ascending order, at most `limit`. */
+  blockedMembers(appId: string, cid: string, limit: number, after?: string): Promise<string[]>;
+  /** Which of `clientIds` the conversation blocks. */
+  blockedAmong(appId: string, cid: string, clientIds: readonly string[]): Promise<string[]>;
   /** Sets the name and attribute paths, bumps `updatedAt`. Throws CONVERSATION_NOT_FOUND. */
   updateConversation(appId: string, cid: string, update: ConversationUpdate): Promise<ConversationRecord>;
   /** Adds `clientId` to (or removes it from) `mu`. Throws CONVERSATION_NOT_FOUND. */
@@ -319,23 +413,25 @@ export interface Store {
   /** Messages patched after `since` (ms) in conversations `clientId` is a member of, oldest patch first. */
   patchesSince(appId: string, clientId: string, since: number, limit: number): Promise<MessageRecord[]>;
 
+  /** Records a membership event for each recipient, online or not, and resolves with its place in the log once committed. */
+  recordNotification(appId: string, recipients: readonly string[], event: MembershipEvent): Promise<RecordedNotification>;
+  /** The client's events with `seq` above `afterSeq`, oldest first, at most `limit` (1..1000). */
+  notificationsSince(appId: string, clientId: string, afterSeq: number, limit: number): Promise<StoredNotification[]>;
   /**
-   * Records a membership event for each recipient, online or not, and
-   * resolves with its `serverTs` once committed: later than every event
-   * recorded before it.
+   * The client's events with `serverTs` above `afterTs` (ms), oldest first,
+   * about `limit` (1..1000) of them: a page ends on a millisecond boundary,
+   * so a client resuming after the last `serverTs` it got misses nothing.
    */
-  recordNotification(appId: string, recipients: readonly string[], event: MembershipEvent): Promise<number>;
-  /** The client's events with `serverTs` above `afterTs`, oldest first, at most `limit` (1..1000). */
-  notificationsSince(appId: string, clientId: string, afterTs: number, limit: number): Promise<StoredNotification[]>;
-  /** The `serverTs` of the newest event recorded, for anyone; 0 when none. */
-  latestNotificationTs(): Promise<number>;
+  notificationsAfterTime(appId: string, clientId: string, afterTs: number, limit: number): Promise<NotificationPage>;
+  /** The `seq` of the newest event recorded, for anyone; 0 when none. */
+  latestNotificationSeq(): Promise<number>;
   /**
    * Remembers, for one login of a client (`login`: a digest of its session
-   * token, or `device:<deviceId>`), that it was sent every event up to
-   * `upTo` before it went away.
+   * token, or `device:<deviceId>`), that it was sent every event up to the
+   * `seq` `upTo` before it went away.
    */
   saveNotificationCursor(appId: string, clientId: string, login: string, upTo: number): Promise<void>;
-  /** What `saveNotificationCursor` remembered for this login, if anything (still). */
+  /** What `saveNotificationCursor` remembered for this login (a `seq`), if anything (still). */
   notificationCursor(appId: string, clientId: string, login: string): Promise<number | undefined>;
   /** Forgets events recorded, and cursors saved, before `before` (ms). Resolves with the number of events removed. */
   pruneNotifications(before: number): Promise<number>;

@@ -16,17 +16,18 @@
  */
 import type Database from 'better-sqlite3';
 import { ProtocolError } from '../../../protocol/errors.js';
-import { applyAttributeSets } from '../attributes.js';
-import type { ConversationRecord, ConversationUpdate, MemberChange } from '../types.js';
+import { applyAttributeSets, attributeBytes, attributeLimitViolation } from '../attributes.js';
+import type { ConversationRecord, ConversationUpdate, MemberChange, MemberEvents } from '../types.js';
+import type { Notifications } from './notifications.js';
 import { CONVERSATION_SELECT, type ConversationRow, memberSet, toConversation } from './rows.js';
 
 export class ConversationWrites {
-  readonly addMembers: (appId: string, cid: string, clientIds: readonly string[], maxMembers: number) => MemberChange;
-  readonly removeMembers: (appId: string, cid: string, clientIds: readonly string[]) => MemberChange;
+  readonly addMembers: (appId: string, cid: string, clientIds: readonly string[], maxMembers: number, events?: MemberEvents) => MemberChange;
+  readonly removeMembers: (appId: string, cid: string, clientIds: readonly string[], events?: MemberEvents) => MemberChange;
   readonly update: (appId: string, cid: string, update: ConversationUpdate) => ConversationRecord;
   readonly setMuted: (appId: string, cid: string, clientId: string, muted: boolean) => ConversationRecord;
 
-  constructor(db: Database.Database) {
+  constructor(db: Database.Database, notifications: Notifications) {
     const sql = {
       get: db.prepare<[string, string], ConversationRow>(`SELECT ${CONVERSATION_SELECT} FROM conversations c WHERE c.app_id = ? AND c.id = ?`),
       uniqueHolder: db.prepare<[string, string], { id: string }>('SELECT id FROM conversations WHERE app_id = ? AND unique_key = ?'),
@@ -35,6 +36,10 @@ export class ConversationWrites {
       insertMember: db.prepare(
         `INSERT OR IGNORE INTO conversation_members (app_id, cid, client_id, joined_at, delivered_ts, read_seq, read_ts)
          VALUES (?, ?, ?, ?, ?, ?, 0)`,
+      ),
+      blockedAmong: db.prepare<[string, string, string], { client_id: string }>(
+        `SELECT client_id FROM conversation_blocklist
+         WHERE app_id = ? AND cid = ? AND client_id IN (SELECT value FROM json_each(?)) ORDER BY client_id`,
       ),
       deleteMember: db.prepare('DELETE FROM conversation_members WHERE app_id = ? AND cid = ? AND client_id = ?'),
       setAttributes: db.prepare('UPDATE conversations SET name = ?, attrs = ?, updated_at = ? WHERE app_id = ? AND id = ?'),
@@ -59,11 +64,25 @@ export class ConversationWrites {
       sql.setMembers.run(json, uniqueKey, now, conversation.appId, conversation.id);
     };
 
-    const add = (appId: string, cid: string, clientIds: readonly string[], maxMembers: number): MemberChange => {
+    // The change's events go into its own transaction: a crash keeps both or neither.
+    const withEvents = (appId: string, change: Omit<MemberChange, 'notifications'>, events: MemberEvents | undefined): MemberChange => ({
+      ...change,
+      notifications: events && change.changed.length > 0 ? notifications.recordPlanned(appId, events(change)) : [],
+    });
+
+    const add = (appId: string, cid: string, clientIds: readonly string[], maxMembers: number, events?: MemberEvents): MemberChange =>
+      withEvents(appId, addWithoutEvents(appId, cid, clientIds, maxMembers), events);
+    const remove = (appId: string, cid: string, clientIds: readonly string[], events?: MemberEvents): MemberChange =>
+      withEvents(appId, removeWithoutEvents(appId, cid, clientIds), events);
+
+    const addWithoutEvents = (appId: string, cid: string, clientIds: readonly string[], maxMembers: number): Omit<MemberChange, 'notifications'> => {
       const conversation = load(appId, cid);
       const current = new Set(conversation.members);
       const changed = memberSet(clientIds).filter((id) => !current.has(id));
       if (changed.length === 0) return { conversation, changed };
+      // The handlers check first; this catches a block that landed in between.
+      const blocked = sql.blockedAmong.all(appId, cid, JSON.stringify(changed)).map((row) => row.client_id);
+      if (blocked.length > 0) throw ProtocolError.of('CONVERSATION_BLACKLISTED', `blocked in ${cid}: ${blocked.join(', ')}`);
       if (current.size + changed.length > maxMembers) {
         throw ProtocolError.of('CONVERSATION_FULL', `at most ${maxMembers} members; ${current.size} + ${changed.length} would exceed it`);
       }
@@ -75,7 +94,7 @@ export class ConversationWrites {
       return { conversation: load(appId, cid), changed };
     };
 
-    const remove = (appId: string, cid: string, clientIds: readonly string[]): MemberChange => {
+    const removeWithoutEvents = (appId: string, cid: string, clientIds: readonly string[]): Omit<MemberChange, 'notifications'> => {
       const conversation = load(appId, cid);
       const leaving = new Set(clientIds);
       const changed = conversation.members.filter((id) => leaving.has(id));
@@ -90,6 +109,11 @@ export class ConversationWrites {
       const conversation = load(appId, cid);
       const name = change.name === undefined ? conversation.name : change.name;
       const attributes = applyAttributeSets(conversation.attributes, change.attributes);
+      if (change.limits) {
+        const before = attributeBytes(conversation.name, conversation.attributes);
+        const violation = attributeLimitViolation(name, attributes, change.limits, before);
+        if (violation) throw ProtocolError.of('CONVERSATION_UPDATE_FAILED', violation);
+      }
       sql.setAttributes.run(name, JSON.stringify(attributes), nextUpdate(conversation), appId, cid);
       return load(appId, cid);
     };

@@ -5,7 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 
-const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE apps (
     app_id            TEXT PRIMARY KEY NOT NULL,
@@ -131,6 +131,37 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (app_id, login_id)
   ) STRICT, WITHOUT ROWID;
   CREATE INDEX revoked_logins_expiry ON revoked_logins (expires_at);
+  `,
+  `
+  -- Conversation blocklists (v4 blacklist): a blocked client cannot join or
+  -- be added until unblocked. Paged by client_id.
+  CREATE TABLE conversation_blocklist (
+    app_id     TEXT NOT NULL,
+    cid        TEXT NOT NULL,
+    client_id  TEXT NOT NULL,
+    blocked_by TEXT NOT NULL,
+    blocked_at INTEGER NOT NULL,
+    PRIMARY KEY (app_id, cid, client_id),
+    FOREIGN KEY (app_id, cid) REFERENCES conversations (app_id, id) ON DELETE CASCADE
+  ) STRICT, WITHOUT ROWID;
+  `,
+  `
+  -- Membership events get a strictly increasing seq as their key and
+  -- cursor; server_ts becomes the wall-clock time, shared by the events of
+  -- one millisecond, instead of being pushed 1 ms past the previous event
+  -- (under a flood that ran minutes ahead of real time). Existing events
+  -- keep their old server_ts as their seq, which keeps their order and
+  -- every saved cursor (notification_cursors.up_to is now a seq) valid;
+  -- new events continue from the largest. Their time is the old one, but
+  -- no later than now: a past flood's lead is not carried forward.
+  ALTER TABLE notification_events RENAME COLUMN server_ts TO seq;
+  ALTER TABLE notification_events ADD COLUMN server_ts INTEGER NOT NULL DEFAULT 0;
+  UPDATE notification_events SET server_ts = min(seq, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER));
+  ALTER TABLE notification_recipients RENAME COLUMN server_ts TO seq;
+  DROP INDEX notification_recipients_ts;
+  CREATE INDEX notification_recipients_seq ON notification_recipients (seq);
+  -- v4's fetch by time, and pruning by age.
+  CREATE INDEX notification_events_time ON notification_events (server_ts);
   `,
 ];
 

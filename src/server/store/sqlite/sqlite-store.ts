@@ -13,25 +13,33 @@ import { newConversationId, newMessageId } from '../ids.js';
 import type {
   AppendResult,
   AppRecord,
+  BlockChange,
+  BlockEvents,
   ConversationQuery,
   ConversationRecord,
   ConversationUpdate,
+  CreatedConversation,
   HistoryBound,
   HistoryQuery,
   MemberChange,
+  MemberEvents,
   MemberReceipts,
   MembershipEvent,
   MessagePatch,
   MessageRecord,
   NewConversation,
   NewMessage,
+  NotificationPage,
   ReadPosition,
+  RecordedNotification,
   ReadResult,
   Store,
   StoredNotification,
+  UnblockChange,
   UndeliveredBatch,
   UnreadState,
 } from '../types.js';
+import { Blocklist } from './blocklist.js';
 import { compileConversationQuery } from './conditions-sql.js';
 import { ConversationWrites } from './conversation-writes.js';
 import { Notifications } from './notifications.js';
@@ -104,8 +112,9 @@ export class SqliteStore implements Store {
   private readonly queryCache = new Map<string, Database.Statement>();
   private readonly sql;
   private readonly writeBatch: (inputs: NewMessage[]) => AppendOutcome[];
-  private readonly insertConversation: (input: NewConversation) => { conversation: ConversationRecord; created: boolean };
+  private readonly insertConversation: (input: NewConversation, events: MemberEvents | undefined) => CreatedConversation;
   private readonly conversationWrites: ConversationWrites;
+  private readonly blocklist: Blocklist;
   private readonly readState: ReadState;
   private readonly patches: Patches;
   private readonly notifications: Notifications;
@@ -211,12 +220,18 @@ export class SqliteStore implements Store {
     // read-to-write upgrade halfway through.
     const writeBatch = db.transaction((inputs: NewMessage[]) => this.writeBatchInTransaction(inputs));
     this.writeBatch = (inputs) => writeBatch.immediate(inputs);
-    const insertConversation = db.transaction((input: NewConversation) => this.createConversationInTransaction(input));
-    this.insertConversation = (input) => insertConversation.immediate(input);
-    this.conversationWrites = new ConversationWrites(db);
+    const insertConversation = db.transaction((input: NewConversation, events: MemberEvents | undefined): CreatedConversation => {
+      const { conversation, created } = this.createConversationInTransaction(input);
+      // Recorded with the insert: a crash keeps the conversation and its invitations, or neither.
+      const planned = created && events ? events({ conversation, changed: conversation.members }) : [];
+      return { conversation, created, notifications: this.notifications.recordPlanned(input.appId, planned) };
+    });
+    this.insertConversation = (input, events) => insertConversation.immediate(input, events);
+    this.notifications = new Notifications(db);
+    this.conversationWrites = new ConversationWrites(db, this.notifications);
+    this.blocklist = new Blocklist(db, this.conversationWrites, this.notifications);
     this.readState = new ReadState(db);
     this.patches = new Patches(db);
-    this.notifications = new Notifications(db);
     this.revokedLogins = new RevokedLogins(db);
   }
 
@@ -246,9 +261,9 @@ export class SqliteStore implements Store {
     this.sql.putApp.run(app.appId, app.appKey, app.masterKey, app.requireSignature ? 1 : 0, app.createdAt);
   }
 
-  async createConversation(input: NewConversation): Promise<{ conversation: ConversationRecord; created: boolean }> {
+  async createConversation(input: NewConversation, events?: MemberEvents): Promise<CreatedConversation> {
     this.assertOpen();
-    return this.insertConversation(input);
+    return this.insertConversation(input, events);
   }
 
   private createConversationInTransaction(input: NewConversation): { conversation: ConversationRecord; created: boolean } {
@@ -433,14 +448,34 @@ export class SqliteStore implements Store {
     this.sql.recordDelivered.run(timestamp, appId, cid, clientId);
   }
 
-  async addMembers(appId: string, cid: string, clientIds: readonly string[], maxMembers: number): Promise<MemberChange> {
+  async addMembers(appId: string, cid: string, clientIds: readonly string[], maxMembers: number, events?: MemberEvents): Promise<MemberChange> {
     this.assertOpen();
-    return this.conversationWrites.addMembers(appId, cid, clientIds, maxMembers);
+    return this.conversationWrites.addMembers(appId, cid, clientIds, maxMembers, events);
   }
 
-  async removeMembers(appId: string, cid: string, clientIds: readonly string[]): Promise<MemberChange> {
+  async removeMembers(appId: string, cid: string, clientIds: readonly string[], events?: MemberEvents): Promise<MemberChange> {
     this.assertOpen();
-    return this.conversationWrites.removeMembers(appId, cid, clientIds);
+    return this.conversationWrites.removeMembers(appId, cid, clientIds, events);
+  }
+
+  async blockMembers(appId: string, cid: string, clientIds: readonly string[], blockedBy: string, maxBlocked: number, events: BlockEvents): Promise<BlockChange> {
+    this.assertOpen();
+    return this.blocklist.block(appId, cid, clientIds, blockedBy, maxBlocked, events);
+  }
+
+  async unblockMembers(appId: string, cid: string, clientIds: readonly string[], events: MemberEvents): Promise<UnblockChange> {
+    this.assertOpen();
+    return this.blocklist.unblock(appId, cid, clientIds, events);
+  }
+
+  async blockedMembers(appId: string, cid: string, limit: number, after?: string): Promise<string[]> {
+    this.assertOpen();
+    return this.blocklist.page(appId, cid, limit, after);
+  }
+
+  async blockedAmong(appId: string, cid: string, clientIds: readonly string[]): Promise<string[]> {
+    this.assertOpen();
+    return this.blocklist.among(appId, cid, clientIds);
   }
 
   async updateConversation(appId: string, cid: string, update: ConversationUpdate): Promise<ConversationRecord> {
@@ -488,17 +523,22 @@ export class SqliteStore implements Store {
     return this.patches.patchesSince(appId, clientId, since, limit);
   }
 
-  async recordNotification(appId: string, recipients: readonly string[], event: MembershipEvent): Promise<number> {
+  async recordNotification(appId: string, recipients: readonly string[], event: MembershipEvent): Promise<RecordedNotification> {
     this.assertOpen();
     return this.notifications.record(appId, recipients, event);
   }
 
-  async notificationsSince(appId: string, clientId: string, afterTs: number, limit: number): Promise<StoredNotification[]> {
+  async notificationsSince(appId: string, clientId: string, afterSeq: number, limit: number): Promise<StoredNotification[]> {
     this.assertOpen();
-    return this.notifications.since(appId, clientId, afterTs, limit);
+    return this.notifications.since(appId, clientId, afterSeq, limit);
   }
 
-  async latestNotificationTs(): Promise<number> {
+  async notificationsAfterTime(appId: string, clientId: string, afterTs: number, limit: number): Promise<NotificationPage> {
+    this.assertOpen();
+    return this.notifications.afterTime(appId, clientId, afterTs, limit);
+  }
+
+  async latestNotificationSeq(): Promise<number> {
     this.assertOpen();
     return this.notifications.latest();
   }
