@@ -37,6 +37,7 @@ import { ConversationWrites } from './conversation-writes.js';
 import { Notifications } from './notifications.js';
 import { Patches } from './patches.js';
 import { ReadState } from './read-state.js';
+import { QueryBudgetExceeded, QueryMeter, registerTick } from './query-budget.js';
 import { registerRegexp } from './regexp.js';
 import {
   CONVERSATION_SELECT,
@@ -101,6 +102,7 @@ export class SqliteStore implements Store {
   private closed = false;
   private pending: PendingAppend[] = [];
   private readonly queryCache = new Map<string, Database.Statement>();
+  private readonly queryMeter = new QueryMeter();
   private readonly sql;
   private readonly writeBatch: (inputs: NewMessage[]) => AppendOutcome[];
   private readonly insertConversation: (input: NewConversation) => { conversation: ConversationRecord; created: boolean };
@@ -119,7 +121,8 @@ export class SqliteStore implements Store {
       db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
       db.pragma('foreign_keys = ON');
       migrate(db);
-      registerRegexp(db);
+      registerRegexp(db, this.queryMeter);
+      registerTick(db, this.queryMeter);
     } catch (error) {
       db.close();
       throw error;
@@ -286,7 +289,13 @@ export class SqliteStore implements Store {
   async findConversations(query: ConversationQuery): Promise<ConversationRecord[]> {
     this.assertOpen();
     const { sql, params } = compileConversationQuery(query);
-    return (this.statement(sql).all(params) as ConversationRow[]).map(toConversation);
+    const statement = this.statement(sql);
+    try {
+      return this.queryMeter.run(query.budget, () => statement.all(params) as ConversationRow[]).map(toConversation);
+    } catch (error) {
+      if (error instanceof QueryBudgetExceeded) throw ProtocolError.of('CONVERSATION_QUERY_FAILED', `${error.message}: narrow it`);
+      throw error;
+    }
   }
 
   async isMember(appId: string, cid: string, clientId: string): Promise<boolean> {
