@@ -41,6 +41,9 @@ Options:
   --max-query-regexes <n>  $regex conditions in one query (default ${DEFAULTS.maxQueryRegexes}, at most 100)
   --max-query-rows <n>   conversations one query may examine (default ${DEFAULTS.maxQueryRows})
   --max-query-ms <ms>    time one query may run (default ${DEFAULTS.maxQueryMs})
+  --max-query-ms-per-minute <ms>
+                         query time one client may use per minute
+                         (default ${DEFAULTS.maxQueryMsPerMinute})
   --max-payload <bytes>  largest WebSocket frame accepted (default ${DEFAULTS.maxPayload})
   --max-upload <bytes>   largest file accepted by POST /files (default ${DEFAULTS.maxUploadBytes})
   --login-timeout <ms>   close sockets that open no session in time (default ${DEFAULTS.loginTimeoutMs})
@@ -67,6 +70,7 @@ const OPTIONS = {
   'max-query-regexes': { type: 'string' },
   'max-query-rows': { type: 'string' },
   'max-query-ms': { type: 'string' },
+  'max-query-ms-per-minute': { type: 'string' },
   'max-payload': { type: 'string' },
   'max-upload': { type: 'string' },
   'login-timeout': { type: 'string' },
@@ -136,6 +140,7 @@ async function serve(argv: string[]): Promise<void> {
     maxQueryRegexes: integer(values['max-query-regexes'], 'max-query-regexes', DEFAULTS.maxQueryRegexes),
     maxQueryRows: integer(values['max-query-rows'], 'max-query-rows', DEFAULTS.maxQueryRows),
     maxQueryMs: integer(values['max-query-ms'], 'max-query-ms', DEFAULTS.maxQueryMs),
+    maxQueryMsPerMinute: integer(values['max-query-ms-per-minute'], 'max-query-ms-per-minute', DEFAULTS.maxQueryMsPerMinute),
     devSigningAppId: generated ? app.appId : null,
     maxPayload: integer(values['max-payload'], 'max-payload', DEFAULTS.maxPayload),
     maxUploadBytes: integer(values['max-upload'], 'max-upload', DEFAULTS.maxUploadBytes),

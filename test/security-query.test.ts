@@ -239,7 +239,7 @@ describe('item 1: --open-conversation-query (LeanCloud’s open model)', () => {
 
 describe('item 4: query cost is bounded', () => {
   const CONVERSATIONS = 20_000;
-  const env = rawEnvironment({ maxQueryMs: 50 });
+  const env = rawEnvironment({ maxQueryMs: 50, maxQueryMsPerMinute: 600 });
   const tight = rawEnvironment({ maxQueryRows: 1000 });
 
   /** The issue's attack: 900 regexes in one $or, 40 KB. */
@@ -284,6 +284,31 @@ describe('item 4: query cost is bounded', () => {
     });
     t.diagnostic(`four looping attackers: ${outcomes.results} answered, ${outcomes.refused} refused over time`);
     assert.ok(outcomes.refused > 0, 'a scan of 20,000 conversations with 16 regexes takes more than 50 ms');
+  });
+
+  test('four clients varying the heavy query (so each one runs to its budget) are refused over time, then over their query time per minute', async (t) => {
+    const attackers = await Promise.all([0, 1, 2, 3].map((n) => env.login(`q4-varier-${n}`)));
+    const outcomes = { results: 0, refused: 0, overQuota: 0 };
+    let variant = 0;
+    await withBystander(env, 'q4-vary', t, async () => {
+      const until = Date.now() + 3000;
+      await Promise.all(
+        attackers.map(async (attacker) => {
+          while (Date.now() < until) {
+            const where = allowed.replace('(a|b)+0x', `(a|b)+${++variant}x`);
+            const reply = await query(attacker, { where: { data: where }, limit: 1000 });
+            if (reply.errorMessage) {
+              assertQueryFailed(reply, /runs longer than 50 ms|examines more than|over 600 ms of query time per minute/);
+              if (/per minute/.test(reply.errorMessage.detail ?? '')) outcomes.overQuota += 1;
+              else outcomes.refused += 1;
+            } else outcomes.results += 1;
+          }
+        }),
+      );
+    });
+    t.diagnostic(`four varying attackers: ${outcomes.results} answered, ${outcomes.refused} refused over time, ${outcomes.overQuota} over their quota`);
+    assert.ok(outcomes.refused > 0);
+    assert.ok(outcomes.overQuota > 0);
   });
 
   test('a query examining more rows than maxQueryRows is refused; a narrow one is answered', async (t) => {

@@ -66,6 +66,8 @@ export interface ServerConfig {
   maxQueryRows: number;
   /** Time one conversation query may run before it is refused, in ms: it blocks everyone meanwhile. */
   maxQueryMs: number;
+  /** Query time one client may use per minute, in ms; over it, its queries are refused until it refills. */
+  maxQueryMsPerMinute: number;
   /**
    * Serve `POST /sign` for this app, signing for anyone who asks. For the
    * development app only: it makes signatures meaningless.
@@ -96,6 +98,7 @@ export const DEFAULTS: Omit<ServerConfig, 'dataDir' | 'apps' | 'demoDir' | 'devS
   maxQueryRegexes: 16,
   maxQueryRows: 50_000,
   maxQueryMs: 50,
+  maxQueryMsPerMinute: 3000,
   log: (line) => process.stderr.write(line + '\n'),
 };
 
@@ -109,7 +112,7 @@ export function resolveConfig(input: Partial<ServerConfig> & { dataDir: string }
   }
   if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) throw new Error(`port must be 0..65535, got ${config.port}`);
   if (config.durability !== 'process' && config.durability !== 'power') throw new Error(`durability must be process or power, got ${config.durability}`);
-  for (const [key, ceiling] of [['maxQueryTerms', WHERE_LIMIT_CEILING.maxTerms], ['maxQueryRegexes', WHERE_LIMIT_CEILING.maxRegexes], ['maxQueryRows', Number.MAX_SAFE_INTEGER], ['maxQueryMs', 60_000]] as const) {
+  for (const [key, ceiling] of [['maxQueryTerms', WHERE_LIMIT_CEILING.maxTerms], ['maxQueryRegexes', WHERE_LIMIT_CEILING.maxRegexes], ['maxQueryRows', Number.MAX_SAFE_INTEGER], ['maxQueryMs', 60_000], ['maxQueryMsPerMinute', 60_000]] as const) {
     if (!Number.isInteger(config[key]) || config[key] <= 0 || config[key] > ceiling) throw new Error(`${key} must be an integer in 1..${ceiling}, got ${config[key]}`);
   }
   if (config.devSigningAppId !== null && !config.apps.some((app) => app.appId === config.devSigningAppId)) {

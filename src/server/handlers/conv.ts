@@ -1,5 +1,6 @@
 import { CommandType, OpType, has } from '../../protocol/codec.js';
 import { ProtocolError } from '../../protocol/errors.js';
+import { queryQuotaOf } from '../query/query-quota.js';
 import { queryTurnsOf } from '../query/query-turns.js';
 import { queryBudget, queryViewer, whereLimits } from '../query/viewer.js';
 import { parseSort, parseWhere } from '../query/where.js';
@@ -72,20 +73,31 @@ export const queryConversations: Handler = async (ctx, { command, session }) => 
   // only by what it may see); the rows of conversations it is not in are
   // then cut down to their public view.
   const viewer = queryViewer(ctx.config, session.appId, session.clientId);
+  const client = `${session.appId}/${session.clientId}`;
+  const quota = queryQuotaOf(ctx, ctx.config.maxQueryMsPerMinute);
+  quota.check(client);
   const results =
     limit === 0
       ? []
-      : await queryTurnsOf(ctx).run(`${session.appId}/${session.clientId}`, () =>
-          ctx.store.findConversations({
-            appId: session.appId,
-            where,
-            sort,
-            limit: Math.min(limit, MAX_QUERY_LIMIT),
-            skip,
-            viewer,
-            budget: queryBudget(ctx.config),
-          }),
-        );
+      : await queryTurnsOf(ctx).run(client, () => {
+          // Checked again: the query may have waited for its turn.
+          quota.check(client);
+          const started = performance.now();
+          try {
+            return ctx.store.findConversations({
+              appId: session.appId,
+              where,
+              sort,
+              limit: Math.min(limit, MAX_QUERY_LIMIT),
+              skip,
+              viewer,
+              budget: queryBudget(ctx.config),
+            });
+          } finally {
+            // The SQLite store does its work synchronously, inside this call.
+            quota.charge(client, performance.now() - started);
+          }
+        });
   const json = results.map((conversation) =>
     conversation.members.includes(session.clientId)
       ? conversationJson(conversation, { compact: (flag & FLAG_COMPACT) !== 0, withLastMessage: (flag & FLAG_LAST_MESSAGE) !== 0 })

@@ -37,7 +37,7 @@ import { ConversationWrites } from './conversation-writes.js';
 import { Notifications } from './notifications.js';
 import { Patches } from './patches.js';
 import { ReadState } from './read-state.js';
-import { QueryBudgetExceeded, QueryMeter, registerTick } from './query-budget.js';
+import { OverBudgetMemo, QueryBudgetExceeded, QueryMeter, registerTick } from './query-budget.js';
 import { registerRegexp } from './regexp.js';
 import {
   CONVERSATION_SELECT,
@@ -103,6 +103,7 @@ export class SqliteStore implements Store {
   private pending: PendingAppend[] = [];
   private readonly queryCache = new Map<string, Database.Statement>();
   private readonly queryMeter = new QueryMeter();
+  private readonly overBudget = new OverBudgetMemo();
   private readonly sql;
   private readonly writeBatch: (inputs: NewMessage[]) => AppendOutcome[];
   private readonly insertConversation: (input: NewConversation) => { conversation: ConversationRecord; created: boolean };
@@ -289,12 +290,16 @@ export class SqliteStore implements Store {
   async findConversations(query: ConversationQuery): Promise<ConversationRecord[]> {
     this.assertOpen();
     const { sql, params } = compileConversationQuery(query);
+    const key = query.budget ? `${sql}\n${JSON.stringify(params)}` : undefined;
+    const refused = key === undefined ? undefined : this.overBudget.recall(key);
+    if (refused !== undefined) throw ProtocolError.of('CONVERSATION_QUERY_FAILED', `${refused} (refused moments ago): narrow it`);
     const statement = this.statement(sql);
     try {
       return this.queryMeter.run(query.budget, () => statement.all(params) as ConversationRow[]).map(toConversation);
     } catch (error) {
-      if (error instanceof QueryBudgetExceeded) throw ProtocolError.of('CONVERSATION_QUERY_FAILED', `${error.message}: narrow it`);
-      throw error;
+      if (!(error instanceof QueryBudgetExceeded)) throw error;
+      if (key !== undefined) this.overBudget.remember(key, error.message);
+      throw ProtocolError.of('CONVERSATION_QUERY_FAILED', `${error.message}: narrow it`);
     }
   }
 
