@@ -15,7 +15,7 @@
  */
 
 /** Query time per turn above which the next queries wait for a later turn. */
-const TURN_BUDGET_MS = 10;
+const TURN_BUDGET_MS = 25;
 
 export class QueryTurns {
   /** Waiting queries per client, in the order the clients first queued. */
