@@ -29,6 +29,21 @@ Options:
                          (HMAC-SHA1 with the master key; see createSignatureHandler).
                          The development app also serves POST /sign, which
                          signs for anyone: for trying signatures out only
+  --open-conversation-query
+                         conversation queries find any conversation of the app
+                         (LeanCloud's model), not only the client's own, chat
+                         rooms and ids it names; non-members still never see
+                         members, the last message or private attributes
+  --private-attributes <a,b>
+                         custom attributes only members may see or query by
+  --max-query-terms <n>  conditions plus values in one conversation query
+                         (default ${DEFAULTS.maxQueryTerms}, at most 1000)
+  --max-query-regexes <n>  $regex conditions in one query (default ${DEFAULTS.maxQueryRegexes}, at most 100)
+  --max-query-rows <n>   conversations one query may examine (default ${DEFAULTS.maxQueryRows})
+  --max-query-ms <ms>    time one query may run (default ${DEFAULTS.maxQueryMs})
+  --max-query-ms-per-minute <ms>
+                         query time one client may use per minute
+                         (default ${DEFAULTS.maxQueryMsPerMinute})
   --max-payload <bytes>  largest WebSocket frame accepted (default ${DEFAULTS.maxPayload})
   --max-upload <bytes>   largest file accepted by POST /files (default ${DEFAULTS.maxUploadBytes})
   --login-timeout <ms>   close sockets that open no session in time (default ${DEFAULTS.loginTimeoutMs})
@@ -70,6 +85,13 @@ const OPTIONS = {
   'app-key': { type: 'string' },
   'master-key': { type: 'string' },
   'require-signature': { type: 'boolean' },
+  'open-conversation-query': { type: 'boolean' },
+  'private-attributes': { type: 'string' },
+  'max-query-terms': { type: 'string' },
+  'max-query-regexes': { type: 'string' },
+  'max-query-rows': { type: 'string' },
+  'max-query-ms': { type: 'string' },
+  'max-query-ms-per-minute': { type: 'string' },
   'max-payload': { type: 'string' },
   'max-upload': { type: 'string' },
   'login-timeout': { type: 'string' },
@@ -138,7 +160,20 @@ async function serve(argv: string[]): Promise<void> {
     port: integer(values.port, 'port', DEFAULTS.port),
     host: values.host ?? DEFAULTS.host,
     dataDir,
-    apps: [{ ...app, requireSignature: values['require-signature'] === true, openJoin: values['no-open-join'] !== true }],
+    apps: [
+      {
+        ...app,
+        requireSignature: values['require-signature'] === true,
+        openJoin: values['no-open-join'] !== true,
+        openConversationQuery: values['open-conversation-query'] === true,
+        privateAttributes: (values['private-attributes'] ?? '').split(',').map((name) => name.trim()).filter(Boolean),
+      },
+    ],
+    maxQueryTerms: integer(values['max-query-terms'], 'max-query-terms', DEFAULTS.maxQueryTerms),
+    maxQueryRegexes: integer(values['max-query-regexes'], 'max-query-regexes', DEFAULTS.maxQueryRegexes),
+    maxQueryRows: integer(values['max-query-rows'], 'max-query-rows', DEFAULTS.maxQueryRows),
+    maxQueryMs: integer(values['max-query-ms'], 'max-query-ms', DEFAULTS.maxQueryMs),
+    maxQueryMsPerMinute: integer(values['max-query-ms-per-minute'], 'max-query-ms-per-minute', DEFAULTS.maxQueryMsPerMinute),
     devSigningAppId: generated ? app.appId : null,
     maxPayload: integer(values['max-payload'], 'max-payload', DEFAULTS.maxPayload),
     maxUploadBytes: integer(values['max-upload'], 'max-upload', DEFAULTS.maxUploadBytes),

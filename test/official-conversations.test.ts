@@ -66,7 +66,12 @@ for (const sdk of [v3, v4]) {
       const jerrySeesTom = nextEvent<[Js, Js]>(jerry, 'membersjoined');
       const tomInvited = nextEvent<[Js, Js]>(tom, 'invited');
       const tomConversation = await tom.getConversation(conversation.id);
+      // Before joining, Tom gets the public view: no member list (security model).
+      assert.deepEqual(tomConversation.members, []);
       assert.equal(await tomConversation.join(), tomConversation);
+      assert.deepEqual(tomConversation.members, [tomId], 'the SDK adds the joiner itself');
+      // As a member, a fetch brings the whole list.
+      await tomConversation.fetch();
       assert.deepEqual(sorted(tomConversation.members), sorted([jerryId!, bobId!, tomId!]));
       assert.deepEqual((await jerrySeesTom)[0], { invitedBy: tomId, members: [tomId] });
       assert.equal((await tomInvited)[0].invitedBy, tomId);

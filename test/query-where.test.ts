@@ -282,11 +282,12 @@ describe('errors are 4310 CONVERSATION_QUERY_FAILED with a detail naming the pro
     let deepValue: unknown = 1;
     for (let i = 0; i < 9; i++) deepValue = [deepValue];
     assertFails(() => where({ a: deepValue }), /value of a is nested more than 8 levels/);
-    assertFails(() => where({ a: { $in: Array.from({ length: 2001 }, (_, i) => i) } }), /more than 2000 terms/);
+    // The default maxQueryTerms (1000): a $in on an attribute counts 4, and 1 per string or number.
+    assertFails(() => where({ a: { $in: Array.from({ length: 997 }, (_, i) => i) } }), /more than 1000 terms/);
     // Right at the limits is fine.
     let seven: object = { a: 1 };
     for (let i = 0; i < 7; i++) seven = { $and: [seven] };
     assert.ok(where(seven));
-    assert.ok(where({ a: { $in: Array.from({ length: 1000 }, (_, i) => i) } }));
+    assert.ok(where({ a: { $in: Array.from({ length: 996 }, (_, i) => i) } }));
   });
 });

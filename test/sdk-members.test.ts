@@ -42,7 +42,10 @@ describe('成员管理 (members)', () => {
     const jerrySeesTom = eventWhere(jerry, 'membersjoined', about(tomId));
     const tomConversation = await open(tom, id);
     const tomInvited = nextEvent(tom, 'invited');
+    // Before joining, Tom gets the public view: no member list (security model).
+    assert.equal(tomConversation.members.length, 0);
     assert.equal(await tomConversation.join(), tomConversation, 'join resolves with the conversation');
+    // Joined, the SDK fetched the whole list.
     assert.deepEqual([...tomConversation.members].sort(), [jerryId, bobId, harryId, williamId, tomId].sort());
     assert.deepEqual((await jerrySeesTom)[0], { members: [tomId], invitedBy: tomId });
     assert.equal((await jerrySeesTom)[1], conversation, 'the event carries the cached instance');

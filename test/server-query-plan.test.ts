@@ -16,6 +16,7 @@ import { parseSort, parseWhere } from '../src/server/query/where.js';
 import { compileConversationQuery } from '../src/server/store/sqlite/conditions-sql.js';
 import { registerRegexp } from '../src/server/store/sqlite/regexp.js';
 import { openSqliteStore, type SqliteStore } from '../src/server/store/sqlite/sqlite-store.js';
+import type { QueryViewer } from '../src/server/store/types.js';
 import { RawClient } from './helpers/raw-client.js';
 import { TEST_APP, startTestServer } from './helpers/server.js';
 
@@ -46,6 +47,7 @@ before(async () => {
   }
   db = new Database(file, { readonly: true });
   registerRegexp(db);
+  db.function('lc_tick', () => 1);
 });
 after(async () => {
   db.close();
@@ -53,8 +55,9 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function plan(where: string | null, sort = ''): string[] {
-  const { sql, params } = compileConversationQuery({ appId: 'app', where: parseWhere(where), sort: parseSort(sort), limit: 10, skip: 0 });
+function plan(where: string | null, sort = '', viewer?: QueryViewer): string[] {
+  const query = { appId: 'app', where: parseWhere(where), sort: parseSort(sort), limit: 10, skip: 0 };
+  const { sql, params } = compileConversationQuery(viewer ? { ...query, viewer, budget: { maxRows: 1e6, maxMs: 1e6 } } : query);
   return (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as { detail: string }[]).map((row) => row.detail);
 }
 
@@ -94,6 +97,27 @@ test('the default listing walks the lm index in order and stops at the limit', (
   assertIndexed(lines);
   assert.match(lines[0]!, /^SEARCH c USING INDEX conversations_lm \(app_id=\?\)/);
   assert.ok(!lines.includes('USE TEMP B-TREE FOR ORDER BY'), 'no full sort: only ties on the last key are sorted');
+});
+
+test('a client’s query (restricted to what it may see, budgeted) keeps the same indexes', async () => {
+  const viewer: QueryViewer = { clientId: 'u5', open: false, privateAttributes: ['level'] };
+  assert.match(plan(JSON.stringify({ objectId: ids[42] }), '', viewer)[0]!, /^SEARCH c USING INDEX sqlite_autoindex_conversations_1 \(app_id=\? AND id=\?\)/);
+  assertIndexed(plan(JSON.stringify({ objectId: { $in: ids.slice(0, 20) } }), '', viewer));
+  for (const [where, sort] of [
+    [{ m: { $all: ['u5'] } }, ''],
+    [{ m: 'u5', topic: 't5', level: { $gte: 5 } }, '-lm'],
+  ] as const) {
+    const lines = plan(JSON.stringify(where), sort, viewer);
+    assertIndexed(lines);
+    assert.match(lines[0]!, /^SEARCH d USING COVERING INDEX conversation_members_client \(app_id=\? AND client_id=\?/, lines.join('\n'));
+  }
+  const listing = plan(null, '', viewer);
+  assertIndexed(listing);
+  assert.match(listing[0]!, /^SEARCH c USING INDEX conversations_lm \(app_id=\?\)/);
+  // Its own conversations and the chat rooms, nobody else's.
+  const visible = await store.findConversations({ appId: 'app', where: null, sort: [], limit: 5000, skip: 0, viewer });
+  const expected = ids.filter((_, n) => n % 10 === 0 || n % USERS === 5 || (n * 7 + 3) % USERS === 5);
+  assert.deepEqual(visible.map((c) => c.id).sort(), expected.sort());
 });
 
 test('a malformed query gets 4310 with a reason that names the problem', async () => {

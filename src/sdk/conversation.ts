@@ -40,7 +40,7 @@ export { MESSAGE_QUERY_LIMITS, type QueryMessagesOptions } from './message-histo
 export class Conversation extends EventEmitter<ConversationEvents> {
   /** The id (`objectId`). */
   readonly id: string;
-  /** Members' clientIds (`m`); empty for chat rooms and compact queries. */
+  /** Members' clientIds (`m`); empty for chat rooms and compact queries, and until joined for a conversation found as a non-member. */
   members: string[] = [];
   /** clientId of the creator (`c`). */
   creator: string | undefined;
@@ -58,6 +58,8 @@ export class Conversation extends EventEmitter<ConversationEvents> {
   lastMessage: Message | undefined;
 
   readonly #host: ConversationHost;
+  /** Whether the server sent `m`: it does not to a client outside the conversation. */
+  #membersKnown = false;
   readonly #attributes = new ConversationAttributes();
   readonly #awaitingReceipt = new Map<string, Message>();
   #lastMessageAt: Date | undefined;
@@ -285,9 +287,17 @@ export class Conversation extends EventEmitter<ConversationEvents> {
 
   /** Joins as the current client (guide: 自身主动加入). */
   async join(): Promise<this> {
+    const outsider = !this.#membersKnown;
     const result = await this.addMembers(this.#host.clientId);
     if (result.failures[0]) throw result.failures[0];
+    // Found from outside, it came without its member list: a member now, fetch it.
+    if (outsider) await this.fetch();
     return this;
+  }
+
+  /** @internal Whether {@link members} is the server's list (false for a conversation found from outside). */
+  get _membersKnown(): boolean {
+    return this.#membersKnown;
   }
 
   /** Leaves as the current client (guide: 自身主动退出). */
@@ -392,7 +402,10 @@ export class Conversation extends EventEmitter<ConversationEvents> {
     } else if (data.name !== undefined) {
       this.#attributes.applyRemote({ name: data.name });
     }
-    if (data.members !== undefined) this.members = data.members;
+    if (data.members !== undefined) {
+      this.members = data.members;
+      this.#membersKnown = true;
+    }
     if (data.creator !== undefined) this.creator = data.creator;
     if (data.transient !== undefined) this.transient = data.transient;
     if (data.system !== undefined) this.system = data.system;

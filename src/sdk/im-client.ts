@@ -422,7 +422,8 @@ export class IMClient extends EventEmitter<IMClientEvents> {
     for (const conversation of this.#conversations.values()) {
       if (conversation.transient || conversation.system) continue;
       // Known not to be a member (e.g. a conversation found by a query): its history is refused.
-      if (conversation.members.length > 0 && !conversation.members.includes(this.id)) continue;
+      // The server sends no member list to a non-member.
+      if (!conversation._membersKnown || (conversation.members.length > 0 && !conversation.members.includes(this.id))) continue;
       const from = this.#missed.startOf(conversation);
       if (from) this.#pushes.catchUp(conversation, from, reopened);
     }

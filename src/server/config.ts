@@ -1,4 +1,6 @@
 /** Server settings: what `lc-chat serve` flags set, with production defaults. */
+import { CONVERSATION_COLUMNS, WHERE_LIMIT_CEILING } from './query/where.js';
+
 export interface AppConfig {
   appId: string;
   appKey: string;
@@ -11,6 +13,15 @@ export interface AppConfig {
    * way a client the conversation blocked cannot come back.
    */
   openJoin?: boolean;
+  /**
+   * LeanCloud's open model: a client's `conv query` finds any conversation
+   * of the app, not only its own, chat rooms and the ids it names. A
+   * non-member still never sees members, the last message or private
+   * attributes. Default false.
+   */
+  openConversationQuery?: boolean;
+  /** Top-level custom attributes only members may see or query by. Default none. */
+  privateAttributes?: string[];
 }
 
 export interface ServerConfig {
@@ -72,6 +83,16 @@ export interface ServerConfig {
   maxBlockedPerConversation: number;
   /** SQLite `synchronous`: NORMAL survives process crashes, FULL also power loss. */
   durability: 'process' | 'power';
+  /** Conditions plus array elements in one conversation query's `where` (at most 1000). */
+  maxQueryTerms: number;
+  /** `$regex` conditions in one conversation query (at most 100). */
+  maxQueryRegexes: number;
+  /** Conversation rows one query may examine before it is refused. */
+  maxQueryRows: number;
+  /** Time one conversation query may run before it is refused, in ms: it blocks everyone meanwhile. */
+  maxQueryMs: number;
+  /** Query time one client may use per minute, in ms; over it, its queries are refused until it refills. */
+  maxQueryMsPerMinute: number;
   /**
    * Serve `POST /sign` for this app, signing for anyone who asks. For the
    * development app only: it makes signatures meaningless.
@@ -107,6 +128,11 @@ export const DEFAULTS: Omit<ServerConfig, 'dataDir' | 'apps' | 'demoDir' | 'devS
   maxAttributeBytes: 16 * 1024,
   maxAttributeDepth: 8,
   maxBlockedPerConversation: 10_000,
+  maxQueryTerms: 1000,
+  maxQueryRegexes: 16,
+  maxQueryRows: 50_000,
+  maxQueryMs: 50,
+  maxQueryMsPerMinute: 3000,
   log: (line) => process.stderr.write(line + '\n'),
 };
 
@@ -125,6 +151,9 @@ export function resolveConfig(input: Partial<ServerConfig> & { dataDir: string }
   }
   if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) throw new Error(`port must be 0..65535, got ${config.port}`);
   if (config.durability !== 'process' && config.durability !== 'power') throw new Error(`durability must be process or power, got ${config.durability}`);
+  for (const [key, ceiling] of [['maxQueryTerms', WHERE_LIMIT_CEILING.maxTerms], ['maxQueryRegexes', WHERE_LIMIT_CEILING.maxRegexes], ['maxQueryRows', Number.MAX_SAFE_INTEGER], ['maxQueryMs', 60_000], ['maxQueryMsPerMinute', 60_000]] as const) {
+    if (!Number.isInteger(config[key]) || config[key] <= 0 || config[key] > ceiling) throw new Error(`${key} must be an integer in 1..${ceiling}, got ${config[key]}`);
+  }
   if (config.devSigningAppId !== null && !config.apps.some((app) => app.appId === config.devSigningAppId)) {
     throw new Error(`devSigningAppId ${config.devSigningAppId} is not one of the configured apps`);
   }
@@ -133,6 +162,9 @@ export function resolveConfig(input: Partial<ServerConfig> & { dataDir: string }
       if (typeof app[key] !== 'string' || !/^[\w-]{1,64}$/.test(app[key])) throw new Error(`${key} must be 1-64 letters, digits, _ or -`);
     }
     if (app.openJoin !== undefined && typeof app.openJoin !== 'boolean') throw new Error(`openJoin must be true or false, got ${String(app.openJoin)}`);
+    for (const name of app.privateAttributes ?? []) {
+      if (typeof name !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]{0,127}$/.test(name) || CONVERSATION_COLUMNS.has(name)) throw new Error(`privateAttributes: ${JSON.stringify(name)} is not an attribute name`);
+    }
   }
   return config;
 }

@@ -1,11 +1,14 @@
 import { CommandType, OpType, has } from '../../protocol/codec.js';
 import { ProtocolError } from '../../protocol/errors.js';
+import { queryQuotaOf } from '../query/query-quota.js';
+import { queryTurnsOf } from '../query/query-turns.js';
+import { queryBudget, queryViewer, whereLimits } from '../query/viewer.js';
 import { parseSort, parseWhere } from '../query/where.js';
 import type { Session } from '../gateway/session.js';
 import type { ConversationRecord, MemberEvents } from '../store/types.js';
 import type { Handler, ServerContext } from './context.js';
 import { checkNewAttributes } from './attributes.js';
-import { conversationJson } from './conversation-json.js';
+import { conversationJson, publicConversationJson } from './conversation-json.js';
 import { verifyConversationSignature } from './conversation-signature.js';
 import { pushRecorded } from './notify.js';
 import { MAX_MEMBERS, memberList, parseJsonObject } from './validate.js';
@@ -73,25 +76,55 @@ export const queryConversations: Handler = async (ctx, { command, session }) => 
   const skip = has(request, 'skip') ? request.skip! : 0;
   if (limit < 0 || skip < 0) throw ProtocolError.of('CONVERSATION_QUERY_FAILED', 'limit and skip must not be negative');
   const flag = request.flag ?? 0;
+  const where = parseWhere(request.where?.data, whereLimits(ctx.config));
+  const sort = parseSort(request.sort);
+  // The store returns only what this client may find (and lets it query
+  // only by what it may see); the rows of conversations it is not in are
+  // then cut down to their public view.
+  const viewer = queryViewer(ctx.config, session.appId, session.clientId);
+  const client = `${session.appId}/${session.clientId}`;
+  const quota = queryQuotaOf(ctx, ctx.config.maxQueryMsPerMinute);
+  quota.check(client);
   const results =
     limit === 0
       ? []
-      : await ctx.store.findConversations({
-          appId: session.appId,
-          where: parseWhere(request.where?.data),
-          sort: parseSort(request.sort),
-          limit: Math.min(limit, MAX_QUERY_LIMIT),
-          skip,
+      : await queryTurnsOf(ctx).run(client, () => {
+          // Checked again: the query may have waited for its turn.
+          quota.check(client);
+          const started = performance.now();
+          try {
+            return ctx.store.findConversations({
+              appId: session.appId,
+              where,
+              sort,
+              limit: Math.min(limit, MAX_QUERY_LIMIT),
+              skip,
+              viewer,
+              budget: queryBudget(ctx.config),
+            });
+          } finally {
+            // The SQLite store does its work synchronously, inside this call.
+            quota.charge(client, performance.now() - started);
+          }
         });
   const json = results.map((conversation) =>
-    conversationJson(conversation, { compact: (flag & FLAG_COMPACT) !== 0, withLastMessage: (flag & FLAG_LAST_MESSAGE) !== 0 }),
+    conversation.members.includes(session.clientId)
+      ? conversationJson(conversation, { compact: (flag & FLAG_COMPACT) !== 0, withLastMessage: (flag & FLAG_LAST_MESSAGE) !== 0 })
+      : publicConversationJson(conversation, { shared: viewer.open || conversation.transient, privateAttributes: viewer.privateAttributes }),
   );
   return { cmd: CommandType.conv, op: OpType.results, convMessage: { results: { data: JSON.stringify(json) } } };
 };
 
-/** conv/count: the number of members; for a chat room, of clients online in it. */
+/**
+ * conv/count: the number of members; for a chat room, of clients online in
+ * it. Like queries: for members and chat rooms, or anyone where the app's
+ * queries are open.
+ */
 export const countMembers: Handler = async (ctx, { command, session }) => {
   const conversation = await requireConversation(ctx, session.appId, command.convMessage?.cid);
+  if (!conversation.transient && !conversation.members.includes(session.clientId) && !queryViewer(ctx.config, session.appId, session.clientId).open) {
+    throw ProtocolError.of('CONVERSATION_MEMBERSHIP_REQUIRED', `${session.clientId} is not a member of ${conversation.id}`);
+  }
   const count = conversation.transient ? ctx.rooms.count(session.appId, conversation.id) : conversation.members.length;
   return { cmd: CommandType.conv, op: OpType.result, convMessage: { count } };
 };

@@ -35,3 +35,37 @@ export function conversationJson(
   }
   return json;
 }
+
+/**
+ * What a client that is not a member sees of a conversation it found (see
+ * `QueryViewer`): never members, muted members or the last message; custom
+ * attributes (but private ones) and `lm` only where `shared` (a chat room,
+ * or an app with open queries). A normal conversation shows its size
+ * instead of its members.
+ */
+export function publicConversationJson(
+  conversation: ConversationRecord,
+  options: { shared: boolean; privateAttributes: readonly string[] },
+): Record<string, unknown> {
+  const json: Record<string, unknown> = {};
+  if (options.shared) {
+    const hidden = new Set(options.privateAttributes);
+    for (const [key, value] of Object.entries(conversation.attributes)) if (!hidden.has(key)) json[key] = value;
+    if (conversation.lastMessageAt !== null) json.lm = date(conversation.lastMessageAt);
+  }
+  Object.assign(json, {
+    objectId: conversation.id,
+    c: conversation.creator,
+    tr: conversation.transient,
+    sys: conversation.system,
+    unique: conversation.unique,
+    createdAt: new Date(conversation.createdAt).toISOString(),
+    updatedAt: new Date(conversation.updatedAt).toISOString(),
+  });
+  // A chat room has no member list for anyone: the empty one SDKs expect reveals nothing.
+  if (conversation.transient) json.m = [];
+  else json.memberCount = conversation.members.length;
+  if (conversation.name !== null) json.name = conversation.name;
+  if (conversation.uniqueId !== null) json.uniqueId = conversation.uniqueId;
+  return json;
+}

@@ -22,12 +22,20 @@ export const acknowledgeDelivery: Handler = async (ctx, { command, session }) =>
   const request = command.ackMessage;
   if (!request?.cid || !has(request, 'tots')) return;
   const toTs = request.tots!;
+  // int64 on the wire: what is not a time in ms (negative, or past 2^53,
+  // which the store cannot hold exactly) is the client's nonsense. An ack
+  // has no reply, so it is ignored.
+  if (!isTimestamp(toTs) || (has(request, 'fromts') && !isTimestamp(request.fromts!))) return;
   const fromTs = has(request, 'fromts') ? Math.min(request.fromts!, toTs) : toTs;
   if (!(await ctx.store.isMember(session.appId, request.cid, session.clientId))) return;
   await ctx.store.recordDelivered(session.appId, request.cid, session.clientId, toTs);
   const wanted = await ctx.store.receiptMessages(session.appId, request.cid, session.clientId, fromTs, toTs, MAX_RECEIPTS_PER_ACK);
   await sendReceipts(ctx, session, wanted);
 };
+
+function isTimestamp(value: number): boolean {
+  return Number.isSafeInteger(value) && value >= 0;
+}
 
 /** `rcp {id, cid, t}` to each sender: the message reached this client (`t` is when). */
 async function sendReceipts(ctx: ServerContext, session: Session, delivered: MessageRecord[]): Promise<void> {

@@ -20,9 +20,35 @@ export const MAX_FIELD_LENGTH = 128;
 const MAX_WHERE_LENGTH = 64 * 1024;
 /** Nesting of `$and`/`$or` documents and of object/array values. */
 const MAX_DEPTH = 8;
-/** Conditions plus array elements in one query. */
-const MAX_TERMS = 2000;
 const MAX_SORT_KEYS = 8;
+
+/** What one `where` may hold; the server's `maxQueryTerms` / `maxQueryRegexes`. */
+export interface WhereLimits {
+  /** Conditions plus array elements. */
+  maxTerms: number;
+  /** `$regex` conditions: each runs on every candidate row, in JavaScript. */
+  maxRegexes: number;
+}
+
+/**
+ * Well inside what the SQLite store can compile: its statements stay far
+ * below SQLite's limits (expression depth 1000, bound parameters 32766)
+ * and compile in milliseconds. resolveConfig keeps settings within these.
+ */
+export const WHERE_LIMIT_CEILING: WhereLimits = { maxTerms: 2000, maxRegexes: 100 };
+/** 1000 terms: `getConversations` asks for 999 ids at a time. */
+export const DEFAULT_WHERE_LIMITS: WhereLimits = { maxTerms: 1000, maxRegexes: 16 };
+
+/**
+ * A condition on a custom attribute or on `m`/`mu` compiles to a subquery,
+ * several times the work of one on a plain column (compiling it above all):
+ * it counts as this many terms, and so does each value its `$all` (or, for
+ * attributes, its `$in`/`$nin` with a value other than a string or number)
+ * compares one by one.
+ */
+export const HEAVY_TERM_WEIGHT = 4;
+const LIST_COLUMNS: ReadonlySet<string> = new Set(['m', 'mu']);
+const isHeavy = (field: string): boolean => LIST_COLUMNS.has(field) || !CONVERSATION_COLUMNS.has(field.split('.')[0]!);
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -32,7 +58,7 @@ const fail = (detail: string): ProtocolError => ProtocolError.of('CONVERSATION_Q
 const quote = (text: string): string => JSON.stringify(text.length > 64 ? text.slice(0, 64) + '…' : text);
 
 /** `null` when there is no condition at all (absent, empty, or `{}`). */
-export function parseWhere(json: string | undefined | null): Condition | null {
+export function parseWhere(json: string | undefined | null, limits: WhereLimits = DEFAULT_WHERE_LIMITS): Condition | null {
   if (json === undefined || json === null || json.trim() === '') return null;
   if (json.length > MAX_WHERE_LENGTH) throw fail(`where is longer than ${MAX_WHERE_LENGTH} characters`);
   let parsed: Json;
@@ -43,7 +69,7 @@ export function parseWhere(json: string | undefined | null): Condition | null {
   }
   if (!isObject(parsed)) throw fail('where must be a JSON object');
   if (Object.keys(parsed).length === 0) return null;
-  return new WhereParser().document(parsed, 1);
+  return new WhereParser(limits).document(parsed, 1);
 }
 
 /** `-lm,createdAt` → lm descending, then createdAt ascending. */
@@ -75,6 +101,9 @@ function isObject(value: unknown): value is JsonObject {
 
 class WhereParser {
   private terms = 0;
+  private regexes = 0;
+
+  constructor(private readonly limits: WhereLimits) {}
 
   document(doc: JsonObject, depth: number): Condition {
     if (depth > MAX_DEPTH) throw fail(`where is nested more than ${MAX_DEPTH} levels deep`);
@@ -101,16 +130,17 @@ class WhereParser {
 
   /** `{field: value}` or `{field: {$op: operand, …}}`. */
   private field(field: string, value: Json, depth: number): Condition[] {
-    if (!isObject(value) || isDate(value)) return [this.count({ op: 'eq', field, value: this.value(value, field, depth) })];
+    const weight = isHeavy(field) ? HEAVY_TERM_WEIGHT : 1;
+    if (!isObject(value) || isDate(value)) return [this.count({ op: 'eq', field, value: this.value(value, field, depth) }, weight)];
     const keys = Object.keys(value);
     const operators = keys.filter((key) => key.startsWith('$'));
-    if (operators.length === 0) return [this.count({ op: 'eq', field, value: this.value(value, field, depth) })];
+    if (operators.length === 0) return [this.count({ op: 'eq', field, value: this.value(value, field, depth) }, weight)];
     if (operators.length !== keys.length) throw fail(`${field} mixes operators and plain keys`);
     if ('$options' in value && !('$regex' in value)) throw fail(`$options without $regex on ${field}`);
 
     const conditions: Condition[] = [];
     for (const op of operators) {
-      if (op !== '$options') conditions.push(this.count(this.operator(field, op, value[op]!, value, depth)));
+      if (op !== '$options') conditions.push(this.count(this.operator(field, op, value[op]!, value, depth), weight));
     }
     return conditions;
   }
@@ -146,6 +176,7 @@ class WhereParser {
 
   private regex(field: string, pattern: Json, options: Json | undefined): Condition {
     if (typeof pattern !== 'string') throw fail(`$regex on ${field} needs a string`);
+    if (++this.regexes > this.limits.maxRegexes) throw fail(`where has more than ${this.limits.maxRegexes} $regex conditions`);
     if (options !== undefined && typeof options !== 'string') throw fail(`$options on ${field} needs a string`);
     try {
       const { source, flags } = translateRegex(pattern, options ?? '');
@@ -165,7 +196,13 @@ class WhereParser {
 
   private array(operand: Json, op: string, field: string, depth: number): unknown[] {
     if (!Array.isArray(operand)) throw fail(`${op} on ${field} needs an array`);
-    return operand.map((item) => this.value(item, field, depth + 1));
+    const values = operand.map((item) => this.value(item, field, depth + 1));
+    if (isHeavy(field)) {
+      // See HEAVY_TERM_WEIGHT: what the store compares one value at a time.
+      const oneByOne = op === '$all' ? values : LIST_COLUMNS.has(field) ? [] : values.filter((item) => typeof item !== 'string' && typeof item !== 'number');
+      for (let n = 0; n < oneByOne.length; n++) this.count(null, HEAVY_TERM_WEIGHT - 1);
+    }
+    return values;
   }
 
   /** A comparison value: dates become ms; objects and arrays are bounded in depth and size. */
@@ -184,9 +221,10 @@ class WhereParser {
     );
   }
 
-  /** Counts one term against MAX_TERMS; returns what it was given. */
-  private count<T>(term: T): T {
-    if (++this.terms > MAX_TERMS) throw fail(`where has more than ${MAX_TERMS} terms`);
+  /** Counts a term (as `weight` terms) against maxTerms; returns what it was given. */
+  private count<T>(term: T, weight = 1): T {
+    this.terms += weight;
+    if (this.terms > this.limits.maxTerms) throw fail(`where has more than ${this.limits.maxTerms} terms`);
     return term;
   }
 }

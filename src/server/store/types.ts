@@ -164,6 +164,33 @@ export interface ConversationQuery {
   sort: SortKey[];
   limit: number;
   skip: number;
+  /** Whose query it is; absent for the server's own queries, which see everything. */
+  viewer?: QueryViewer;
+  /** Cost bounds; absent: unbounded (the server's own queries). */
+  budget?: QueryBudget;
+}
+
+/**
+ * A client's view of conversations (README "Security model"): it finds the
+ * conversations it is a member of, chat rooms, and the ids its `where` pins
+ * (a conversation id is a capability); with `open`, every conversation. In
+ * rows it is not a member of, `m`, `mu` and private attributes read as
+ * missing, and unless the row is a chat room or the app is open, so do
+ * custom attributes and `lm`.
+ */
+export interface QueryViewer {
+  clientId: string;
+  open: boolean;
+  /** Top-level attribute names only members may see or query by. */
+  privateAttributes: readonly string[];
+}
+
+/** Exceeding either refuses the query with CONVERSATION_QUERY_FAILED. */
+export interface QueryBudget {
+  /** Conversation rows a query may examine. */
+  maxRows: number;
+  /** Wall time a query may run, in ms. */
+  maxMs: number;
 }
 
 export interface MemberChange {

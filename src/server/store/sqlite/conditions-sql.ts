@@ -12,6 +12,7 @@ import { ProtocolError } from '../../../protocol/errors.js';
 import { CONVERSATION_COLUMNS, FIELD_PATH, MAX_FIELD_LENGTH } from '../../query/where.js';
 import type { Condition, ConversationQuery, SortKey } from '../types.js';
 import { CONVERSATION_SELECT, memberSetJson } from './rows.js';
+import { VIEWER_ROW, visibility, type Visibility } from './visibility-sql.js';
 
 export type SqlValue = string | number | null;
 
@@ -36,11 +37,40 @@ export function compileConversationQuery(query: ConversationQuery): CompiledQuer
       ? 'conversations c'
       : `conversation_members d CROSS JOIN conversations c ON c.app_id = d.app_id AND c.id = d.cid`;
   const memberFilter = member === undefined ? '' : `d.app_id = ${app} AND d.client_id = ${params.bind(member)} AND `;
-  const where = query.where ? predicate(query.where, params, app) : '1';
+  const seen = query.viewer ? visibility(query.viewer, query.where) : undefined;
+  // The viewer's own member row, if any: one primary-key probe per row.
+  const viewerJoin = query.viewer
+    ? ` LEFT JOIN conversation_members ${VIEWER_ROW} ON ${VIEWER_ROW}.app_id = c.app_id AND ${VIEWER_ROW}.cid = c.id AND ${VIEWER_ROW}.client_id = ${params.bind(query.viewer.clientId)}`
+    : '';
+  const scope: Scope = { params, app, seen };
+  const where = query.where ? predicate(query.where, scope) : '1';
+  // lc_tick comes first so that it runs once per row examined (see query-budget.ts).
+  const tick = query.budget ? 'lc_tick() AND ' : '';
+  const rows = seen && seen.rows !== '1' ? `${seen.rows} AND ` : '';
   const sql =
-    `SELECT ${CONVERSATION_SELECT} FROM ${from} WHERE ${memberFilter}c.app_id = ${app} AND (${where}) ` +
-    `ORDER BY ${orderBy(query.sort, params, app)} LIMIT ${params.bind(query.limit)} OFFSET ${params.bind(query.skip)}`;
+    `SELECT ${CONVERSATION_SELECT} FROM ${from}${viewerJoin} WHERE ${tick}${memberFilter}c.app_id = ${app} AND ${rows}(${where}) ` +
+    `ORDER BY ${orderBy(query.sort, scope)} LIMIT ${params.bind(query.limit)} OFFSET ${params.bind(query.skip)}`;
   return { sql, params: params.values };
+}
+
+/** What compiling one query needs everywhere. */
+interface Scope {
+  params: Params;
+  /** The app id's placeholder. */
+  app: string;
+  /** The viewer's visibility; undefined for the server's own queries. */
+  seen: Visibility | undefined;
+}
+
+/**
+ * Joins terms as a balanced tree of `op`: SQLite's parser nests a chain
+ * `a OR b OR c …` one level per term and refuses expressions deeper than
+ * 1000, while a balanced tree is only log2(terms) deep.
+ */
+function balanced(parts: string[], op: 'AND' | 'OR'): string {
+  if (parts.length === 1) return parts[0]!;
+  const middle = parts.length >> 1;
+  return `(${balanced(parts.slice(0, middle), op)} ${op} ${balanced(parts.slice(middle), op)})`;
 }
 
 /** A client every match must have as a member, when the condition says so at its top level. */
@@ -83,16 +113,16 @@ interface FieldSql {
   order(): string;
 }
 
-function predicate(condition: Condition, params: Params, app: string): string {
+function predicate(condition: Condition, scope: Scope): string {
   switch (condition.op) {
     case 'and':
     case 'or': {
       if (condition.conditions.length === 0) return condition.op === 'and' ? '1' : '0';
-      const parts = condition.conditions.map((inner) => `(${predicate(inner, params, app)})`);
-      return parts.join(condition.op === 'and' ? ' AND ' : ' OR ');
+      const parts = condition.conditions.map((inner) => `(${predicate(inner, scope)})`);
+      return balanced(parts, condition.op === 'and' ? 'AND' : 'OR');
     }
   }
-  const field = resolveField(condition.field, params, app);
+  const field = resolveField(condition.field, scope);
   switch (condition.op) {
     case 'eq':
       return field.compare('=', normalize(condition.value));
@@ -112,7 +142,7 @@ function predicate(condition: Condition, params: Params, app: string): string {
     case 'all':
       // Mongo: an empty $all matches nothing.
       if (condition.values.length === 0) return '0';
-      return condition.values.map((value) => `(${field.compare('=', normalize(value))})`).join(' AND ');
+      return balanced(condition.values.map((value) => `(${field.compare('=', normalize(value))})`), 'AND');
     case 'size':
       return field.size(condition.size);
     case 'regex':
@@ -134,11 +164,11 @@ function normalize(value: unknown): unknown {
   return value;
 }
 
-function orderBy(sort: SortKey[], params: Params, app: string): string {
+function orderBy(sort: SortKey[], scope: Scope): string {
   // Explicit NULLS placement equals SQLite's default (NULL is the smallest
   // value, as in Mongo), which keeps the lm index usable.
   const keys = sort.length
-    ? sort.map(({ field, descending }) => `${resolveField(field, params, app).order()} ${descending ? 'DESC NULLS LAST' : 'ASC NULLS FIRST'}`)
+    ? sort.map(({ field, descending }) => `${resolveField(field, scope).order()} ${descending ? 'DESC NULLS LAST' : 'ASC NULLS FIRST'}`)
     : ['c.lm DESC NULLS LAST', 'c.updated_at DESC'];
   // A unique last key keeps skip/limit pages stable when the others tie.
   return [...keys, 'c.id'].join(', ');
@@ -168,7 +198,27 @@ const COLUMNS = new Map<string, ColumnSpec>([
   ['mu', { kind: 'muted' }],
 ]);
 
-function resolveField(name: string, params: Params, app: string): FieldSql {
+/** The field's SQL; where the viewer may not see it in a row, it reads as missing there. */
+function resolveField(name: string, scope: Scope): FieldSql {
+  const field = fieldSql(name, scope.params, scope.app);
+  const guard = scope.seen?.guard(name);
+  return guard === undefined ? field : guarded(field, guard);
+}
+
+/** `field` where `guard` holds, otherwise a field no row has (so $ne, $nin and $exists:false match). */
+function guarded(field: FieldSql, guard: string): FieldSql {
+  const when = (expression: string): string => `(${guard} AND (${expression}))`;
+  return {
+    compare: (op, value) => when(field.compare(op, value)),
+    in: (values) => when(field.in(values)),
+    exists: () => when(field.exists()),
+    size: (size) => when(field.size(size)),
+    regex: (pattern, flags) => when(field.regex(pattern, flags)),
+    order: () => `(CASE WHEN ${guard} THEN ${field.order()} END)`,
+  };
+}
+
+function fieldSql(name: string, params: Params, app: string): FieldSql {
   const column = COLUMNS.get(name);
   if (column?.kind === 'scalar') return scalarField(column.sql, column.nullable, column.accept, params);
   // m is mirrored in conversation_members, whose (app_id, client_id) index
@@ -229,7 +279,7 @@ function setField(column: string, element: string, any: (condition: string) => s
       const ids = values.filter((value): value is string => typeof value === 'string');
       const parts = ids.length ? [any(`${element} IN (${ids.map((id) => params.bind(id)).join(', ')})`)] : [];
       for (const value of values) if (Array.isArray(value)) parts.push(field.compare('=', value));
-      return parts.length ? parts.join(' OR ') : '0';
+      return parts.length ? balanced(parts, 'OR') : '0';
     },
     exists: () => '1',
     size: (size) => `json_array_length(${column}) = ${params.bind(size)}`,
@@ -244,17 +294,23 @@ function jsonPath(name: string): string {
   return '$' + name.split('.').map((segment) => `."${segment}"`).join('');
 }
 
+/**
+ * `attrs` where SQLite can read it (schema.ts): one bad stored value must
+ * not fail every attribute query of the app, only read as missing.
+ */
+const ATTRS = 'c.attrs_readable';
+
 /** A custom attribute inside the `attrs` JSON column. */
 function attributeField(name: string, params: Params): FieldSql {
   const path = params.bind(jsonPath(name));
-  const value = `json_extract(c.attrs, ${path})`;
-  const type = `json_type(c.attrs, ${path})`;
+  const value = `json_extract(${ATTRS}, ${path})`;
+  const type = `json_type(${ATTRS}, ${path})`;
   const elements = (condition: (value: string, type: string) => string): string =>
-    `(${type} = 'array' AND EXISTS (SELECT 1 FROM json_each(c.attrs, ${path}) e WHERE ${condition('e.value', 'e.type')}))`;
+    `(${type} = 'array' AND EXISTS (SELECT 1 FROM json_each(${ATTRS}, ${path}) e WHERE ${condition('e.value', 'e.type')}))`;
   // Attributes set to a Date are stored as {__type:'Date', iso}: compare them as ms.
   const dateMs = (): string =>
-    `(CASE WHEN ${type} = 'object' AND json_extract(c.attrs, ${params.bind(jsonPath(name) + '."__type"')}) = 'Date' ` +
-    `THEN CAST(round(unixepoch(json_extract(c.attrs, ${params.bind(jsonPath(name) + '."iso"')}), 'subsec') * 1000) AS INTEGER) END)`;
+    `(CASE WHEN ${type} = 'object' AND json_extract(${ATTRS}, ${params.bind(jsonPath(name) + '."__type"')}) = 'Date' ` +
+    `THEN CAST(round(unixepoch(json_extract(${ATTRS}, ${params.bind(jsonPath(name) + '."iso"')}), 'subsec') * 1000) AS INTEGER) END)`;
 
   /** `value op operand` for one JSON value of the given JSON type, or undefined when the types cannot compare. */
   const typed = (op: Comparison, operand: unknown): ((value: string, type: string) => string) | undefined => {
@@ -284,9 +340,22 @@ function attributeField(name: string, params: Params): FieldSql {
       if (operand === null) parts.push(`${type} IS NULL`);
       return parts.join(' OR ');
     },
-    in: (values) => (values.length ? values.map((operand) => `(${field.compare('=', operand)})`).join(' OR ') : '0'),
+    in(values) {
+      // Strings and numbers as one IN list (no affinity, so '1' never equals 1, as with =);
+      // other values one comparison each.
+      const scalars = values.filter((operand): operand is string | number => typeof operand === 'string' || typeof operand === 'number');
+      const numbers = scalars.filter((operand) => typeof operand === 'number');
+      const parts = values.filter((operand) => !scalars.includes(operand as string | number)).map((operand) => `(${field.compare('=', operand)})`);
+      if (scalars.length) {
+        const list = scalars.map((operand) => params.bind(operand)).join(', ');
+        const match = (v: string, t: string): string => `(${t} IN ('text', 'integer', 'real') AND ${v} IN (${list}))`;
+        parts.push(match(value, type), elements(match));
+        if (numbers.length) parts.push(`${dateMs()} IN (${numbers.map((operand) => params.bind(operand)).join(', ')})`);
+      }
+      return parts.length ? balanced(parts, 'OR') : '0';
+    },
     exists: () => `${type} IS NOT NULL`,
-    size: (size) => `(${type} = 'array' AND json_array_length(c.attrs, ${path}) = ${params.bind(size)})`,
+    size: (size) => `(${type} = 'array' AND json_array_length(${ATTRS}, ${path}) = ${params.bind(size)})`,
     regex(pattern, flags) {
       const match = (v: string, t: string): string => `(${t} = 'text' AND lc_regexp(${params.bind(pattern)}, ${params.bind(flags)}, ${v}))`;
       return `${match(value, type)} OR ${elements(match)}`;

@@ -163,6 +163,14 @@ export const MIGRATIONS: readonly string[] = [
   -- v4's fetch by time, and pruning by age.
   CREATE INDEX notification_events_time ON notification_events (server_ts);
   `,
+  `
+  -- attrs where SQLite's JSON functions can read it, else NULL: a value
+  -- nested deeper than their limit (1000) would fail every statement that
+  -- reads it, so attribute queries read this and see such rows' attributes
+  -- as missing. Virtual: computed when read, nothing stored.
+  ALTER TABLE conversations ADD COLUMN attrs_readable TEXT
+    GENERATED ALWAYS AS (CASE WHEN json_valid(attrs) THEN attrs END) VIRTUAL;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -45,6 +45,7 @@ import { ConversationWrites } from './conversation-writes.js';
 import { Notifications } from './notifications.js';
 import { Patches } from './patches.js';
 import { ReadState } from './read-state.js';
+import { OverBudgetMemo, QueryBudgetExceeded, QueryMeter, registerTick } from './query-budget.js';
 import { RevokedLogins } from './revoked-logins.js';
 import { registerRegexp } from './regexp.js';
 import {
@@ -110,6 +111,8 @@ export class SqliteStore implements Store {
   private closed = false;
   private pending: PendingAppend[] = [];
   private readonly queryCache = new Map<string, Database.Statement>();
+  private readonly queryMeter = new QueryMeter();
+  private readonly overBudget = new OverBudgetMemo();
   private readonly sql;
   private readonly writeBatch: (inputs: NewMessage[]) => AppendOutcome[];
   private readonly insertConversation: (input: NewConversation, events: MemberEvents | undefined) => CreatedConversation;
@@ -130,7 +133,8 @@ export class SqliteStore implements Store {
       db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
       db.pragma('foreign_keys = ON');
       migrate(db);
-      registerRegexp(db);
+      registerRegexp(db, this.queryMeter);
+      registerTick(db, this.queryMeter);
     } catch (error) {
       db.close();
       throw error;
@@ -304,7 +308,17 @@ export class SqliteStore implements Store {
   async findConversations(query: ConversationQuery): Promise<ConversationRecord[]> {
     this.assertOpen();
     const { sql, params } = compileConversationQuery(query);
-    return (this.statement(sql).all(params) as ConversationRow[]).map(toConversation);
+    const key = query.budget ? `${sql}\n${JSON.stringify(params)}` : undefined;
+    const refused = key === undefined ? undefined : this.overBudget.recall(key);
+    if (refused !== undefined) throw ProtocolError.of('CONVERSATION_QUERY_FAILED', `${refused} (refused moments ago): narrow it`);
+    const statement = this.statement(sql);
+    try {
+      return this.queryMeter.run(query.budget, () => statement.all(params) as ConversationRow[]).map(toConversation);
+    } catch (error) {
+      if (!(error instanceof QueryBudgetExceeded)) throw error;
+      if (key !== undefined) this.overBudget.remember(key, error.message);
+      throw ProtocolError.of('CONVERSATION_QUERY_FAILED', `${error.message}: narrow it`);
+    }
   }
 
   async isMember(appId: string, cid: string, clientId: string): Promise<boolean> {

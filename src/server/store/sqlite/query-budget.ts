@@ -1,0 +1,88 @@
+/**
+ * Bounds what one conversation query may cost. better-sqlite3 offers no
+ * progress handler or interrupt, but the SQL functions we register run
+ * inside the statement and may throw, which aborts it: `lc_tick()` (the
+ * first term of a budgeted query's WHERE, so once per row examined) and
+ * `lc_regexp` charge the running query and throw once it is over its rows
+ * or its time. Queries run synchronously one at a time, so one meter per
+ * database suffices.
+ */
+import type Database from 'better-sqlite3';
+import type { QueryBudget } from '../types.js';
+
+export class QueryBudgetExceeded extends Error {}
+
+/** How often (in charges) the clock is read: reading it is not free. */
+const CLOCK_EVERY = 32;
+
+export class QueryMeter {
+  private budget: QueryBudget | undefined;
+  private rows = 0;
+  private charges = 0;
+  private deadline = 0;
+
+  /** Runs `statement` under `budget` (none: unbounded); throws QueryBudgetExceeded when over it. */
+  run<T>(budget: QueryBudget | undefined, statement: () => T): T {
+    this.budget = budget;
+    this.rows = 0;
+    this.charges = 0;
+    this.deadline = budget ? performance.now() + budget.maxMs : 0;
+    try {
+      return statement();
+    } finally {
+      this.budget = undefined;
+    }
+  }
+
+  /** One row examined. */
+  row(): void {
+    if (!this.budget) return;
+    if (++this.rows > this.budget.maxRows) {
+      throw new QueryBudgetExceeded(`the query examines more than ${this.budget.maxRows} conversations`);
+    }
+    this.charge();
+  }
+
+  /** Some work done (a regex run); checks the time now and then. */
+  charge(): void {
+    if (!this.budget || ++this.charges % CLOCK_EVERY !== 0) return;
+    if (performance.now() > this.deadline) throw new QueryBudgetExceeded(`the query runs longer than ${this.budget.maxMs} ms`);
+  }
+}
+
+/** Registers `lc_tick()` on `db`, charging `meter`. */
+export function registerTick(db: Database.Database, meter: QueryMeter): void {
+  // Not deterministic, so SQLite calls it per row instead of once.
+  db.function('lc_tick', { deterministic: false }, () => {
+    meter.row();
+    return 1;
+  });
+}
+
+/**
+ * Queries refused for their cost, remembered for a while: the same query
+ * (same SQL, same parameters, so the same client) is refused again at
+ * once instead of costing its budget again. A client looping one heavy
+ * query then costs the others its first run only.
+ */
+export class OverBudgetMemo {
+  private readonly refused = new Map<string, { reason: string; until: number }>();
+
+  constructor(
+    private readonly ttlMs = 5000,
+    private readonly capacity = 1000,
+  ) {}
+
+  recall(key: string): string | undefined {
+    const entry = this.refused.get(key);
+    if (!entry) return undefined;
+    if (entry.until > Date.now()) return entry.reason;
+    this.refused.delete(key);
+    return undefined;
+  }
+
+  remember(key: string, reason: string): void {
+    if (this.refused.size >= this.capacity) this.refused.delete(this.refused.keys().next().value!);
+    this.refused.set(key, { reason, until: Date.now() + this.ttlMs });
+  }
+}
