@@ -85,12 +85,16 @@ export class Gateway {
   async close(): Promise<void> {
     this.accepting = false;
     clearInterval(this.sweepTimer);
-    await Promise.allSettled([...this.pending]);
+    // A command waiting for its client to read (a bulk reply) would wait for
+    // ever: give the rest a moment, then closing the sockets releases it.
+    let grace: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled([...this.pending]), new Promise((resolve) => (grace = setTimeout(resolve, CLOSE_GRACE_MS)))]);
+    clearTimeout(grace);
     for (const connection of this.connections) connection.close(GOING_AWAY, 'server shutting down');
     this.unsubscribe();
     // Give clients a moment to answer the close handshake, then cut the rest.
     const deadline = Date.now() + CLOSE_GRACE_MS;
-    while (this.connections.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    while (this.connections.size > 0 && Date.now() < deadline) await delay(20);
     for (const connection of this.connections) connection.terminate();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
@@ -207,4 +211,8 @@ export class Gateway {
       }
     }
   }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
