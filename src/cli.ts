@@ -35,6 +35,14 @@ Options:
   --idle-timeout <ms>    close sockets silent for this long (default ${DEFAULTS.idleTimeoutMs})
   --notification-days <n>  keep membership events for offline clients this many
                          days (default ${DEFAULTS.notificationRetentionMs / DAY_MS})
+  --max-buffered <bytes>  unsent bytes one socket may hold before chat-room
+                         messages are dropped, then the socket is cut off
+                         (default ${DEFAULTS.maxBufferedBytes})
+  --max-reply <bytes>    largest history page and login push page; a page
+                         holds fewer messages rather than more bytes
+                         (default ${DEFAULTS.maxReplyBytes})
+  --unread-preview <bytes>  largest last message sent with the unread counts
+                         at login; a larger one is left out (default ${DEFAULTS.maxUnreadPreviewBytes})
   --durability <mode>    process: survive process crashes (default);
                          power: also power loss (slower commits)
   --no-demo              do not serve the demo pages
@@ -54,6 +62,9 @@ const OPTIONS = {
   'login-timeout': { type: 'string' },
   'idle-timeout': { type: 'string' },
   'notification-days': { type: 'string' },
+  'max-buffered': { type: 'string' },
+  'max-reply': { type: 'string' },
+  'unread-preview': { type: 'string' },
   durability: { type: 'string' },
   'no-demo': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -113,6 +124,9 @@ async function serve(argv: string[]): Promise<void> {
     loginTimeoutMs: integer(values['login-timeout'], 'login-timeout', DEFAULTS.loginTimeoutMs),
     idleTimeoutMs: integer(values['idle-timeout'], 'idle-timeout', DEFAULTS.idleTimeoutMs),
     notificationRetentionMs: integer(values['notification-days'], 'notification-days', DEFAULTS.notificationRetentionMs / DAY_MS) * DAY_MS,
+    maxBufferedBytes: integer(values['max-buffered'], 'max-buffered', DEFAULTS.maxBufferedBytes),
+    maxReplyBytes: integer(values['max-reply'], 'max-reply', DEFAULTS.maxReplyBytes),
+    maxUnreadPreviewBytes: integer(values['unread-preview'], 'unread-preview', DEFAULTS.maxUnreadPreviewBytes),
     durability,
     demoDir: values['no-demo'] ? null : fileURLToPath(new URL('../demo', import.meta.url)),
   });

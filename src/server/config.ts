@@ -35,6 +35,20 @@ export interface ServerConfig {
   writeHighWaterBytes: number;
   /** A frame that waited this long in the queue is dropped (chat-room LOW/NORMAL) or cuts the socket off (anything else). */
   sendQueueMaxAgeMs: number;
+  /**
+   * Largest `logs` reply, and largest page of what a login is sent
+   * (unread list, offline messages, patches), in bytes: a history page
+   * holds fewer messages than asked rather than more bytes. A reply or
+   * login page in flight is not counted against maxBufferedBytes, and a
+   * socket has one at a time, so a client's own replies never cut it off.
+   */
+  maxReplyBytes: number;
+  /**
+   * The unread list at login carries a conversation's last message only
+   * when its data is at most this many bytes; a larger one is left out
+   * (the SDKs then keep their lastMessage and fetch history for it).
+   */
+  maxUnreadPreviewBytes: number;
   /** How long a chat-room viewer that lost its connection keeps its place for a reconnect. */
   roomResumeMs: number;
   /** Session token lifetime in seconds. */
@@ -68,6 +82,8 @@ export const DEFAULTS: Omit<ServerConfig, 'dataDir' | 'apps' | 'demoDir' | 'devS
   maxBufferedBytes: 8 * 1024 * 1024,
   writeHighWaterBytes: 256 * 1024,
   sendQueueMaxAgeMs: 30_000,
+  maxReplyBytes: 8 * 1024 * 1024,
+  maxUnreadPreviewBytes: 4 * 1024,
   roomResumeMs: 30 * 60_000,
   maxUploadBytes: 20 * 1024 * 1024,
   sessionTokenTtl: 48 * 3600,
@@ -80,10 +96,13 @@ export const DEFAULTS: Omit<ServerConfig, 'dataDir' | 'apps' | 'demoDir' | 'devS
 export function resolveConfig(input: Partial<ServerConfig> & { dataDir: string }): ServerConfig {
   const config: ServerConfig = { ...DEFAULTS, apps: [], demoDir: null, devSigningAppId: null, ...input };
   const positive = ['maxPayload', 'loginTimeoutMs', 'idleTimeoutMs', 'maxGarbageFrames', 'maxBufferedBytes', 'maxUploadBytes', 'sessionTokenTtl',
-    'writeHighWaterBytes', 'sendQueueMaxAgeMs', 'roomResumeMs', 'notificationRetentionMs'] as const;
+    'writeHighWaterBytes', 'sendQueueMaxAgeMs', 'roomResumeMs', 'notificationRetentionMs',
+    'maxReplyBytes', 'maxUnreadPreviewBytes'] as const;
   for (const key of positive) {
     if (!Number.isInteger(config[key]) || config[key] <= 0) throw new Error(`${key} must be a positive integer, got ${config[key]}`);
   }
+  // A reply must fit a frame the largest message fits in.
+  if (config.maxReplyBytes < config.maxPayload + 1024) throw new Error(`maxReplyBytes must be at least maxPayload + 1024, got ${config.maxReplyBytes}`);
   if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) throw new Error(`port must be 0..65535, got ${config.port}`);
   if (config.durability !== 'process' && config.durability !== 'power') throw new Error(`durability must be process or power, got ${config.durability}`);
   if (config.devSigningAppId !== null && !config.apps.some((app) => app.appId === config.devSigningAppId)) {

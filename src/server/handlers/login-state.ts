@@ -3,12 +3,20 @@
  * §8): unread counts (subprotocol `.3`) or the offline messages themselves
  * (`.1`), then the patches it missed since `lastPatchTime`. Sent to the new
  * session only, after its `opened` reply.
+ *
+ * Anyone may add anyone to a conversation, so what a login is sent is
+ * shaped by others: it goes in pages of at most maxReplyBytes through the
+ * socket's bulk lane, each page after the previous one left for the
+ * kernel, and the unread list carries a last message only when it is
+ * small. However much was said to a client, its login is never more than
+ * its socket can take.
  */
-import { CommandType, OpType, type IUnreadCommand, type ISessionCommand } from '../../protocol/codec.js';
+import { CommandType, OpType, type Command, type IDirectCommand, type IPatchCommand, type IUnreadCommand, type ISessionCommand } from '../../protocol/codec.js';
 import type { Session } from '../gateway/session.js';
 import type { UnreadState } from '../store/types.js';
 import type { ServerContext } from './context.js';
 import { patchItem } from './patch.js';
+import { itemBytes, pagesOf, replyBytesFor } from './reply-pages.js';
 
 /** Conversations with unread messages reported at login, newest first. */
 const MAX_UNREAD_CONVERSATIONS = 1000;
@@ -20,12 +28,26 @@ const MAX_OFFLINE_CONVERSATIONS = 200;
 const MAX_PATCHES = 200;
 
 type UnreadTuple = NonNullable<IUnreadCommand['convs']>[number];
+type PatchItem = NonNullable<IPatchCommand['patches']>[number];
 
 export async function pushLoginState(ctx: ServerContext, session: Session, request: ISessionCommand | null | undefined): Promise<void> {
   if (session.connection.subprotocol.version === 1) await pushOfflineMessages(ctx, session);
   else await pushUnreadCounts(ctx, session);
   const since = request?.lastPatchTime;
   if (since) await pushMissedPatches(ctx, session, since);
+}
+
+/**
+ * The unread tuple of a login: without the last message when its data is
+ * over `maxPreviewBytes`. Then `mid`, `from` and `data` all go: both
+ * official SDKs parse `data` whenever `mid` is set (a missing one would
+ * make a lastMessage without content), and with neither they, and ours,
+ * keep the lastMessage they had; `timestamp` still moves lastMessageAt.
+ */
+export function loginUnreadTuple(state: UnreadState, maxPreviewBytes: number): UnreadTuple {
+  const last = state.lastMessage;
+  if (!last || Buffer.byteLength(last.data) <= maxPreviewBytes) return unreadTuple(state);
+  return { cid: state.cid, unread: state.unread, timestamp: last.timestamp };
 }
 
 /** An unread tuple; v3 reads the int64 fields it finds, so they are all set. */
@@ -43,47 +65,48 @@ export function unreadTuple(state: UnreadState): UnreadTuple {
 async function pushUnreadCounts(ctx: ServerContext, session: Session): Promise<void> {
   const states = await ctx.store.unreadConversations(session.appId, session.clientId, MAX_UNREAD_CONVERSATIONS);
   const notifTime = Date.now();
-  for (let start = 0; start < states.length; start += UNREAD_PER_FRAME) {
-    session.connection.send({
-      cmd: CommandType.unread,
-      peerId: session.clientId,
-      unreadMessage: { notifTime, convs: states.slice(start, start + UNREAD_PER_FRAME).map(unreadTuple) },
-    });
+  const tuples = states.map((state) => loginUnreadTuple(state, ctx.config.maxUnreadPreviewBytes));
+  const size = (tuple: UnreadTuple) => itemBytes(tuple.cid, tuple.mid, tuple.from, tuple.data);
+  const pages = pagesOf(tuples, size, replyBytesFor(ctx, session.connection), UNREAD_PER_FRAME);
+  await sendPages(session, pages, (convs) => ({ cmd: CommandType.unread, peerId: session.clientId, unreadMessage: { notifTime, convs } }));
+}
+
+/** Each page in its own frame, the next once the previous left for the kernel. */
+async function sendPages<T>(session: Session, pages: readonly T[][], frame: (page: T[]) => Command): Promise<void> {
+  for (const page of pages) {
+    if (!session.connection.isOpen) return;
+    await session.connection.sendBulk(() => [frame(page)]);
   }
 }
 
 /** `.1`: the messages themselves, as `direct` marked offline, oldest first per conversation. */
 async function pushOfflineMessages(ctx: ServerContext, session: Session): Promise<void> {
   const batches = await ctx.store.undeliveredMessages(session.appId, session.clientId, OFFLINE_PER_CONVERSATION, MAX_OFFLINE_CONVERSATIONS);
-  for (const { messages, hasMore } of batches) {
-    for (const message of messages) {
-      session.connection.send({
-        cmd: CommandType.direct,
-        peerId: session.clientId,
-        directMessage: {
-          msg: message.data,
-          cid: message.cid,
-          id: message.id,
-          fromPeerId: message.from,
-          timestamp: message.timestamp,
-          offline: true,
-          hasMore,
-          ...(message.patchTimestamp !== null ? { patchTimestamp: message.patchTimestamp } : {}),
-          ...(message.mentionPids.length ? { mentionPids: message.mentionPids } : {}),
-          ...(message.mentionAll ? { mentionAll: true } : {}),
-        },
-      });
-    }
+  const directs: IDirectCommand[] = batches.flatMap(({ messages, hasMore }) =>
+    messages.map((message) => ({
+      msg: message.data,
+      cid: message.cid,
+      id: message.id,
+      fromPeerId: message.from,
+      timestamp: message.timestamp,
+      offline: true,
+      hasMore,
+      ...(message.patchTimestamp !== null ? { patchTimestamp: message.patchTimestamp } : {}),
+      ...(message.mentionPids.length ? { mentionPids: message.mentionPids } : {}),
+      ...(message.mentionAll ? { mentionAll: true } : {}),
+    })),
+  );
+  // One frame per message, as live; a page is the frames sent before waiting.
+  const size = (direct: IDirectCommand) => itemBytes(direct.msg, direct.cid, direct.id, direct.fromPeerId, direct.mentionPids ?? undefined);
+  for (const page of pagesOf(directs, size, replyBytesFor(ctx, session.connection))) {
+    if (!session.connection.isOpen) return;
+    await session.connection.sendBulk(() => page.map((directMessage) => ({ cmd: CommandType.direct, peerId: session.clientId, directMessage })));
   }
 }
 
 async function pushMissedPatches(ctx: ServerContext, session: Session, since: number): Promise<void> {
   const patched = await ctx.store.patchesSince(session.appId, session.clientId, since, MAX_PATCHES);
-  if (patched.length === 0) return;
-  session.connection.send({
-    cmd: CommandType.patch,
-    op: OpType.modify,
-    peerId: session.clientId,
-    patchMessage: { patches: patched.map(patchItem) },
-  });
+  const size = (item: PatchItem) => itemBytes(item.cid, item.mid, item.data, item.from, item.mentionPids ?? undefined);
+  const pages = pagesOf(patched.map(patchItem), size, replyBytesFor(ctx, session.connection));
+  await sendPages(session, pages, (patches) => ({ cmd: CommandType.patch, op: OpType.modify, peerId: session.clientId, patchMessage: { patches } }));
 }
