@@ -38,6 +38,9 @@ Options:
   --max-buffered <bytes>  unsent bytes one socket may hold before chat-room
                          messages are dropped, then the socket is cut off
                          (default ${DEFAULTS.maxBufferedBytes})
+  --max-total-buffered <bytes>  unsent bytes all sockets may hold together; over
+                         it the sockets holding the most are cut off
+                         (default ${DEFAULTS.maxTotalBufferedBytes})
   --max-reply <bytes>    largest history page and login push page; a page
                          holds fewer messages rather than more bytes
                          (default ${DEFAULTS.maxReplyBytes})
@@ -63,6 +66,7 @@ const OPTIONS = {
   'idle-timeout': { type: 'string' },
   'notification-days': { type: 'string' },
   'max-buffered': { type: 'string' },
+  'max-total-buffered': { type: 'string' },
   'max-reply': { type: 'string' },
   'unread-preview': { type: 'string' },
   durability: { type: 'string' },
@@ -125,6 +129,7 @@ async function serve(argv: string[]): Promise<void> {
     idleTimeoutMs: integer(values['idle-timeout'], 'idle-timeout', DEFAULTS.idleTimeoutMs),
     notificationRetentionMs: integer(values['notification-days'], 'notification-days', DEFAULTS.notificationRetentionMs / DAY_MS) * DAY_MS,
     maxBufferedBytes: integer(values['max-buffered'], 'max-buffered', DEFAULTS.maxBufferedBytes),
+    maxTotalBufferedBytes: integer(values['max-total-buffered'], 'max-total-buffered', DEFAULTS.maxTotalBufferedBytes),
     maxReplyBytes: integer(values['max-reply'], 'max-reply', DEFAULTS.maxReplyBytes),
     maxUnreadPreviewBytes: integer(values['unread-preview'], 'unread-preview', DEFAULTS.maxUnreadPreviewBytes),
     durability,

@@ -1,16 +1,18 @@
 /**
- * Issue 16, item 3: what others can make the server send a client (login
- * pushes, history pages) never cuts that client off.
+ * Issue 16, items 3 and 7: what others can make the server send a client
+ * (login pushes, history pages) never cuts that client off, and slow
+ * clients together cannot hold more than the server-wide send budget.
  * Each attack runs with a bystander pair chatting beside it.
  */
 import assert from 'node:assert/strict';
+import type { Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { CommandType, OpType, type DecodedCommand } from '../src/protocol/codec.js';
 import { describeBystander, startBystander } from './helpers/bystander.js';
 import { v3, v4, type OfficialConversation, type OfficialRealtime, type OfficialSdk } from './helpers/official-sdk.js';
 import { rawEnvironment } from './helpers/raw-env.js';
-import type { RawClient } from './helpers/raw-client.js';
-import { TEST_APP } from './helpers/server.js';
+import { RawClient } from './helpers/raw-client.js';
+import { TEST_APP, startTestServer, type TestServer } from './helpers/server.js';
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -196,5 +198,61 @@ describe('item 3: 200 patches of 62 KB missed while away come in pages at login'
     assert.ok(frames >= 2, `in pages (${frames} frames)`);
     assert.equal((await victim.request({ cmd: CommandType.echo })).cmd, CommandType.echo, 'the socket is still open');
     t.diagnostic(describeBystander('patches', await by.stop()));
+  });
+});
+
+describe('item 7: the server-wide send budget', () => {
+  const TOTAL = 16 * 1024 * 1024;
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer({ maxTotalBufferedBytes: TOTAL });
+  });
+  after(() => server.stop());
+
+  test('50 never-reading members: the server never holds more than the budget, cuts them off and keeps nothing of them', async (t) => {
+    const SLOW = 50;
+    const sender = await RawClient.connect(server.wsUrl);
+    await sender.login(TEST_APP.appId, 'flooder');
+    const slowIds = Array.from({ length: SLOW }, (_, n) => `never-reads-${n}`);
+    const slow: RawClient[] = [];
+    for (const id of slowIds) {
+      const client = await RawClient.connect(server.wsUrl);
+      await client.login(TEST_APP.appId, id);
+      slow.push(client);
+    }
+    const cid = await start(sender, slowIds);
+    // Their processes stop reading their sockets: the kernel's buffers fill, then ours would.
+    for (const client of slow) (client.ws as unknown as { _socket: Socket })._socket.pause();
+    const by = await startBystander(server.wsUrl, 'budget');
+    const base = server.server.stats();
+
+    let maxPending = 0;
+    const sampler = setInterval(() => (maxPending = Math.max(maxPending, server.server.stats().pendingBytes)), 2);
+    let sent = 0;
+    const deadline = Date.now() + 60_000;
+    try {
+      while (server.server.stats().sessions > base.sessions - SLOW && Date.now() < deadline) {
+        await Promise.all(Array.from({ length: 4 }, () => send(sender, cid, bigText(`flood ${sent++}`))));
+        maxPending = Math.max(maxPending, server.server.stats().pendingBytes);
+      }
+    } finally {
+      clearInterval(sampler);
+    }
+    const report = await by.stop();
+    t.diagnostic(`flood: ${sent} messages of 62 KB to ${SLOW} members; most pending at once ${maxPending} bytes of a ${TOTAL} budget`);
+    t.diagnostic(describeBystander('budget', report));
+
+    assert.ok(maxPending <= TOTAL, `at most ${TOTAL} bytes held for all sockets, saw ${maxPending}`);
+    const stats = server.server.stats();
+    assert.ok(stats.slowConsumersCut >= SLOW, `every never-reading member was cut off (${stats.slowConsumersCut})`);
+    // The bystanders left too: only the flooder is still logged in.
+    let settled = server.server.stats();
+    for (const until = Date.now() + 5000; Date.now() < until && (settled.sessions !== 1 || settled.pendingBytes !== 0); await delay(20)) settled = server.server.stats();
+    assert.equal(settled.sessions, 1, 'the sessions of the cut-off members are gone');
+    assert.equal(settled.connections, 1);
+    assert.equal(settled.pendingBytes, 0, 'nothing is held for anyone');
+    assert.equal((await sender.request({ cmd: CommandType.echo })).cmd, CommandType.echo, 'the flooder is still served');
+    for (const client of slow) client.ws.terminate();
+    sender.close();
   });
 });

@@ -36,6 +36,12 @@ export interface ServerConfig {
   /** A frame that waited this long in the queue is dropped (chat-room LOW/NORMAL) or cuts the socket off (anything else). */
   sendQueueMaxAgeMs: number;
   /**
+   * Unsent bytes held for all sockets together; above it the sockets
+   * holding the most are cut off (they recover from history). Bounds the
+   * memory many slow clients can hold.
+   */
+  maxTotalBufferedBytes: number;
+  /**
    * Largest `logs` reply, and largest page of what a login is sent
    * (unread list, offline messages, patches), in bytes: a history page
    * holds fewer messages than asked rather than more bytes. A reply or
@@ -82,6 +88,7 @@ export const DEFAULTS: Omit<ServerConfig, 'dataDir' | 'apps' | 'demoDir' | 'devS
   maxBufferedBytes: 8 * 1024 * 1024,
   writeHighWaterBytes: 256 * 1024,
   sendQueueMaxAgeMs: 30_000,
+  maxTotalBufferedBytes: 256 * 1024 * 1024,
   maxReplyBytes: 8 * 1024 * 1024,
   maxUnreadPreviewBytes: 4 * 1024,
   roomResumeMs: 30 * 60_000,
@@ -97,12 +104,13 @@ export function resolveConfig(input: Partial<ServerConfig> & { dataDir: string }
   const config: ServerConfig = { ...DEFAULTS, apps: [], demoDir: null, devSigningAppId: null, ...input };
   const positive = ['maxPayload', 'loginTimeoutMs', 'idleTimeoutMs', 'maxGarbageFrames', 'maxBufferedBytes', 'maxUploadBytes', 'sessionTokenTtl',
     'writeHighWaterBytes', 'sendQueueMaxAgeMs', 'roomResumeMs', 'notificationRetentionMs',
-    'maxReplyBytes', 'maxUnreadPreviewBytes'] as const;
+    'maxTotalBufferedBytes', 'maxReplyBytes', 'maxUnreadPreviewBytes'] as const;
   for (const key of positive) {
     if (!Number.isInteger(config[key]) || config[key] <= 0) throw new Error(`${key} must be a positive integer, got ${config[key]}`);
   }
-  // A reply must fit a frame the largest message fits in.
+  // A reply must fit a frame the largest message fits in, and one socket's budget must fit the server's.
   if (config.maxReplyBytes < config.maxPayload + 1024) throw new Error(`maxReplyBytes must be at least maxPayload + 1024, got ${config.maxReplyBytes}`);
+  if (config.maxTotalBufferedBytes < config.maxBufferedBytes) throw new Error(`maxTotalBufferedBytes must be at least maxBufferedBytes, got ${config.maxTotalBufferedBytes}`);
   if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) throw new Error(`port must be 0..65535, got ${config.port}`);
   if (config.durability !== 'process' && config.durability !== 'power') throw new Error(`durability must be process or power, got ${config.durability}`);
   if (config.devSigningAppId !== null && !config.apps.some((app) => app.appId === config.devSigningAppId)) {

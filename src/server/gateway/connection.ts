@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import type WebSocket from 'ws';
 import { encodeCommand, toFrame, type Command } from '../../protocol/codec.js';
 import type { Subprotocol } from '../../protocol/subprotocols.js';
+import type { ServerSendBudget } from './send-budget.js';
 import { SendQueue, type FrameClass, type QueuedFrame } from './send-queue.js';
 import type { Session } from './session.js';
 
@@ -40,7 +41,7 @@ export type BulkBatch = () => Command[] | Promise<Command[]>;
  * and not counted against the socket's budget while in flight. Their size
  * is bounded where they are built (maxReplyBytes), so what a client asked
  * for can hold at most one batch more than the budget and never cuts it
- * off.
+ * off; the server-wide budget still counts them.
  */
 export class Connection {
   readonly id = nextConnectionId++;
@@ -74,6 +75,7 @@ export class Connection {
     readonly subprotocol: Subprotocol,
     private readonly limits: SendLimits,
     readonly remoteAddress: string,
+    private readonly serverBudget?: ServerSendBudget,
   ) {}
 
   get isOpen(): boolean {
@@ -120,6 +122,8 @@ export class Connection {
     }
     const item = this.frameOf(bytes, cls);
     this.queue.push(item);
+    this.serverBudget?.charge(item.bytes);
+    if (!this.isOpen) return;
     const budget = this.limits.maxBufferedBytes + this.bulkBytes - this.ws.bufferedAmount;
     if (this.queue.bytes > budget) {
       this.droppedFrames += this.queue.shed(budget);
@@ -162,6 +166,8 @@ export class Connection {
           };
           this.bulkBytes += item.bytes;
           this.queue.push(item);
+          this.serverBudget?.charge(item.bytes);
+          if (!this.isOpen) return settle();
         }
         this.scheduleFlush();
       });

@@ -9,6 +9,7 @@ import type { ServerContext } from '../handlers/context.js';
 import { deliverWills } from '../handlers/direct.js';
 import { Connection } from './connection.js';
 import { dispatch } from './dispatch.js';
+import { ServerSendBudget } from './send-budget.js';
 import { roomFrameClass } from './send-queue.js';
 import { endSession } from './session-end.js';
 
@@ -39,6 +40,7 @@ export class Gateway {
   private readonly sweepTimer: NodeJS.Timeout;
   private readonly unsubscribe: () => void;
   private readonly pending = new Set<Promise<void>>();
+  private readonly sendBudget: ServerSendBudget;
   private accepting = true;
   /** Counters of connections already gone. */
   private droppedFramesClosed = 0;
@@ -52,6 +54,7 @@ export class Gateway {
       perMessageDeflate: false,
       handleProtocols: (offered) => pickSubprotocol(offered)?.name ?? false,
     });
+    this.sendBudget = new ServerSendBudget(ctx.config.maxTotalBufferedBytes, () => this.connections);
     this.unsubscribe = ctx.broker.subscribe((delivery) => this.deliver(delivery));
     const { loginTimeoutMs, idleTimeoutMs } = ctx.config;
     const sweepEvery = Math.max(20, Math.min(5000, Math.floor(Math.min(loginTimeoutMs, idleTimeoutMs) / 4)));
@@ -122,7 +125,7 @@ export class Gateway {
   private accept(ws: WebSocket, request: IncomingMessage, subprotocol: Subprotocol): void {
     const { maxBufferedBytes, writeHighWaterBytes, sendQueueMaxAgeMs } = this.ctx.config;
     const limits = { maxBufferedBytes, writeHighWaterBytes, maxQueueAgeMs: sendQueueMaxAgeMs };
-    const connection = new Connection(ws, subprotocol, limits, request.socket.remoteAddress ?? '');
+    const connection = new Connection(ws, subprotocol, limits, request.socket.remoteAddress ?? '', this.sendBudget);
     this.connections.add(connection);
     ws.on('message', (data, isBinary) => this.receive(connection, data, isBinary));
     // ws reports protocol violations (oversized or malformed frames) here and closes the socket itself.
