@@ -13,6 +13,7 @@ import { v3, v4, type OfficialConversation, type OfficialRealtime, type Official
 import { rawEnvironment } from './helpers/raw-env.js';
 import { RawClient } from './helpers/raw-client.js';
 import { TEST_APP, startTestServer, type TestServer } from './helpers/server.js';
+import { Realtime, TextMessage, type Conversation } from '../src/sdk/index.js';
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -36,13 +37,20 @@ async function send(client: RawClient, cid: string, msg: string): Promise<Decode
 
 const env = rawEnvironment();
 const opened: OfficialRealtime[] = [];
-after(() => {
+const ours: Realtime[] = [];
+after(async () => {
   for (const realtime of opened) (realtime as unknown as { _close(): void })._close();
+  await Promise.allSettled(ours.map((realtime) => realtime.close()));
 });
+function ourRealtime(): Realtime {
+  const realtime = new Realtime({ appId: TEST_APP.appId, appKey: TEST_APP.appKey, server: env.server.wsUrl });
+  ours.push(realtime);
+  return realtime;
+}
 
 describe('item 3: a login push others filled is paged, never cut off', () => {
   const CONVERSATIONS = 140;
-  const victims = { '3.5.7': 'lockout-victim-v3', '4.3.1': 'lockout-victim-v4', offline: 'lockout-victim-offline' };
+  const victims = { '3.5.7': 'lockout-victim-v3', '4.3.1': 'lockout-victim-v4', offline: 'lockout-victim-offline', ours: 'lockout-victim-ours' };
   const cids: string[] = [];
   before(async () => {
     // Anyone may add anyone: one attacker, 140 conversations, one 62 KB message each (8.7 MB in all).
@@ -89,6 +97,34 @@ describe('item 3: a login push others filled is paged, never cut off', () => {
     });
   }
 
+  test('our SDK: the victim logs in, stays connected, sees every unread count and reads its history', async (t) => {
+    const by = await startBystander(env.server.wsUrl, 'unread-ours');
+    const realtime = ourRealtime();
+    let disconnected = 0;
+    realtime.on('disconnect', () => (disconnected += 1));
+    const client = await realtime.createIMClient(victims.ours);
+    const unread = new Map<string, Conversation>();
+    client.on('unreadmessagescountupdate', (conversations) => {
+      for (const conversation of conversations) unread.set(conversation.id, conversation);
+    });
+    const deadline = Date.now() + 30_000;
+    while (unread.size < CONVERSATIONS && Date.now() < deadline && disconnected === 0) await delay(50);
+    assert.equal(disconnected, 0, 'the victim was never cut off');
+    assert.equal(unread.size, CONVERSATIONS, 'an unread count for every conversation');
+    for (const conversation of unread.values()) {
+      assert.equal(conversation.unreadMessagesCount, 1);
+      const last = conversation.lastMessage;
+      if (last) assert.match((last as TextMessage).text ?? '', /^lockout \d+\|x+$/, 'a lastMessage, if any, is the real one');
+    }
+    const conversation = (await client.getConversation(cids[7]!))!;
+    const [message] = await conversation.queryMessages({ limit: 1 });
+    assert.equal(((message as TextMessage).text ?? '').split('|')[0], 'lockout 7', 'history has the real message');
+    const own = await client.createConversation({ members: ['friend-of-ours'] });
+    assert.ok((await own.send(new TextMessage('still here'))).id);
+    assert.equal(disconnected, 0);
+    t.diagnostic(describeBystander('unread-ours', await by.stop()));
+  });
+
   test('subprotocol .1: the offline messages come in pages, every one of them, and the socket stays open', async (t) => {
     const by = await startBystander(env.server.wsUrl, 'offline');
     const victim = await env.connect('lc.protobuf2.1');
@@ -115,7 +151,7 @@ describe('item 3: a history page is capped in bytes and the history can still be
   const sentIds: string[] = [];
   before(async () => {
     const attacker = await env.login('logs-attacker');
-    cid = await start(attacker, [victimId, 'logs-v3', 'logs-v4']);
+    cid = await start(attacker, [victimId, 'logs-v3', 'logs-v4', 'logs-ours']);
     for (let n = 0; n < MESSAGES; n++) sentIds.push((await send(attacker, cid, bigText(`log ${n}`))).ackMessage!.uid!);
   });
 
@@ -161,6 +197,20 @@ describe('item 3: a history page is capped in bytes and the history can still be
       t.diagnostic(describeBystander(`iterator-${sdk.version}`, await by.stop()));
     });
   }
+
+  test('our SDK: the messages iterator (limit 100) walks the whole history', async (t) => {
+    const by = await startBystander(env.server.wsUrl, 'iterator-ours');
+    const realtime = ourRealtime();
+    let disconnected = 0;
+    realtime.on('disconnect', () => (disconnected += 1));
+    const client = await realtime.createIMClient('logs-ours');
+    const conversation = (await client.getConversation(cid))!;
+    const walked: string[] = [];
+    for await (const page of conversation.createMessagesIterator({ limit: 100 })) walked.unshift(...page.map((message) => message.id!));
+    assert.deepEqual(walked, sentIds);
+    assert.equal(disconnected, 0);
+    t.diagnostic(describeBystander('iterator-ours', await by.stop()));
+  });
 });
 
 describe('item 3: 200 patches of 62 KB missed while away come in pages at login', () => {
