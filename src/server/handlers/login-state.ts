@@ -68,14 +68,19 @@ async function pushUnreadCounts(ctx: ServerContext, session: Session): Promise<v
   const tuples = states.map((state) => loginUnreadTuple(state, ctx.config.maxUnreadPreviewBytes));
   const size = (tuple: UnreadTuple) => itemBytes(tuple.cid, tuple.mid, tuple.from, tuple.data);
   const pages = pagesOf(tuples, size, replyBytesFor(ctx, session.connection), UNREAD_PER_FRAME);
-  await sendPages(session, pages, (convs) => ({ cmd: CommandType.unread, peerId: session.clientId, unreadMessage: { notifTime, convs } }));
+  await sendPages(session, pages, (convs) => [{ cmd: CommandType.unread, peerId: session.clientId, unreadMessage: { notifTime, convs } }]);
 }
 
-/** Each page in its own frame, the next once the previous left for the kernel. */
-async function sendPages<T>(session: Session, pages: readonly T[][], frame: (page: T[]) => Command): Promise<void> {
+/** The session is still logged in on an open socket: a logout stops its pages. */
+function isCurrent(session: Session): boolean {
+  return session.connection.isOpen && session.connection.sessions.get(session.clientId) === session;
+}
+
+/** Each page's frames, the next page once the previous one left for the kernel. */
+async function sendPages<T>(session: Session, pages: readonly T[][], frames: (page: T[]) => Command[]): Promise<void> {
   for (const page of pages) {
-    if (!session.connection.isOpen) return;
-    await session.connection.sendBulk(() => [frame(page)]);
+    if (!isCurrent(session)) return;
+    await session.connection.sendBulk(() => (isCurrent(session) ? frames(page) : []));
   }
 }
 
@@ -98,15 +103,13 @@ async function pushOfflineMessages(ctx: ServerContext, session: Session): Promis
   );
   // One frame per message, as live; a page is the frames sent before waiting.
   const size = (direct: IDirectCommand) => itemBytes(direct.msg, direct.cid, direct.id, direct.fromPeerId, direct.mentionPids ?? undefined);
-  for (const page of pagesOf(directs, size, replyBytesFor(ctx, session.connection))) {
-    if (!session.connection.isOpen) return;
-    await session.connection.sendBulk(() => page.map((directMessage) => ({ cmd: CommandType.direct, peerId: session.clientId, directMessage })));
-  }
+  const pages = pagesOf(directs, size, replyBytesFor(ctx, session.connection));
+  await sendPages(session, pages, (page) => page.map((directMessage) => ({ cmd: CommandType.direct, peerId: session.clientId, directMessage })));
 }
 
 async function pushMissedPatches(ctx: ServerContext, session: Session, since: number): Promise<void> {
   const patched = await ctx.store.patchesSince(session.appId, session.clientId, since, MAX_PATCHES);
   const size = (item: PatchItem) => itemBytes(item.cid, item.mid, item.data, item.from, item.mentionPids ?? undefined);
   const pages = pagesOf(patched.map(patchItem), size, replyBytesFor(ctx, session.connection));
-  await sendPages(session, pages, (patches) => ({ cmd: CommandType.patch, op: OpType.modify, peerId: session.clientId, patchMessage: { patches } }));
+  await sendPages(session, pages, (patches) => [{ cmd: CommandType.patch, op: OpType.modify, peerId: session.clientId, patchMessage: { patches } }]);
 }
