@@ -13,7 +13,7 @@
  */
 import { CommandType, OpType, type Command, type IDirectCommand, type IPatchCommand, type IUnreadCommand, type ISessionCommand } from '../../protocol/codec.js';
 import type { Session } from '../gateway/session.js';
-import type { UnreadState } from '../store/types.js';
+import type { MessageRecord, UnreadState } from '../store/types.js';
 import type { ServerContext } from './context.js';
 import { patchItem } from './patch.js';
 import { itemBytes, pagesOf, replyBytesFor } from './reply-pages.js';
@@ -84,27 +84,50 @@ async function sendPages<T>(session: Session, pages: readonly T[][], frames: (pa
   }
 }
 
-/** `.1`: the messages themselves, as `direct` marked offline, oldest first per conversation. */
+/**
+ * `.1`: the messages themselves, as `direct` marked offline, oldest first
+ * per conversation; read one conversation at a time, so what is held is
+ * one page and one conversation's batch, however much is undelivered.
+ */
 async function pushOfflineMessages(ctx: ServerContext, session: Session): Promise<void> {
-  const batches = await ctx.store.undeliveredMessages(session.appId, session.clientId, OFFLINE_PER_CONVERSATION, MAX_OFFLINE_CONVERSATIONS);
-  const directs: IDirectCommand[] = batches.flatMap(({ messages, hasMore }) =>
-    messages.map((message) => ({
-      msg: message.data,
-      cid: message.cid,
-      id: message.id,
-      fromPeerId: message.from,
-      timestamp: message.timestamp,
-      offline: true,
-      hasMore,
-      ...(message.patchTimestamp !== null ? { patchTimestamp: message.patchTimestamp } : {}),
-      ...(message.mentionPids.length ? { mentionPids: message.mentionPids } : {}),
-      ...(message.mentionAll ? { mentionAll: true } : {}),
-    })),
-  );
+  const { appId, clientId } = session;
+  const conversations = await ctx.store.undeliveredConversations(appId, clientId, MAX_OFFLINE_CONVERSATIONS);
+  const maxBytes = replyBytesFor(ctx, session.connection);
   // One frame per message, as live; a page is the frames sent before waiting.
-  const size = (direct: IDirectCommand) => itemBytes(direct.msg, direct.cid, direct.id, direct.fromPeerId, direct.mentionPids ?? undefined);
-  const pages = pagesOf(directs, size, replyBytesFor(ctx, session.connection));
-  await sendPages(session, pages, (page) => page.map((directMessage) => ({ cmd: CommandType.direct, peerId: session.clientId, directMessage })));
+  const frames = (page: IDirectCommand[]) => page.map((directMessage) => ({ cmd: CommandType.direct, peerId: clientId, directMessage }));
+  let page: IDirectCommand[] = [];
+  let bytes = 0;
+  for (const conversation of conversations) {
+    if (!isCurrent(session)) return;
+    const batch = await ctx.store.undeliveredBatch(appId, clientId, conversation, OFFLINE_PER_CONVERSATION);
+    for (const message of batch?.messages ?? []) {
+      const direct = offlineDirect(message, batch!.hasMore);
+      const size = itemBytes(direct.msg, direct.cid, direct.id, direct.fromPeerId, direct.mentionPids ?? undefined);
+      if (page.length > 0 && bytes + size > maxBytes) {
+        await sendPages(session, [page], frames);
+        page = [];
+        bytes = 0;
+      }
+      page.push(direct);
+      bytes += size;
+    }
+  }
+  if (page.length > 0) await sendPages(session, [page], frames);
+}
+
+function offlineDirect(message: MessageRecord, hasMore: boolean): IDirectCommand {
+  return {
+    msg: message.data,
+    cid: message.cid,
+    id: message.id,
+    fromPeerId: message.from,
+    timestamp: message.timestamp,
+    offline: true,
+    hasMore,
+    ...(message.patchTimestamp !== null ? { patchTimestamp: message.patchTimestamp } : {}),
+    ...(message.mentionPids.length ? { mentionPids: message.mentionPids } : {}),
+    ...(message.mentionAll ? { mentionAll: true } : {}),
+  };
 }
 
 async function pushMissedPatches(ctx: ServerContext, session: Session, since: number): Promise<void> {
