@@ -63,9 +63,11 @@ export function unreadTuple(state: UnreadState): UnreadTuple {
 }
 
 async function pushUnreadCounts(ctx: ServerContext, session: Session): Promise<void> {
-  const states = await ctx.store.unreadConversations(session.appId, session.clientId, MAX_UNREAD_CONVERSATIONS);
+  // The states hold every last message, previewed or not: only the tuples outlive this line.
+  const tuples = (await ctx.store.unreadConversations(session.appId, session.clientId, MAX_UNREAD_CONVERSATIONS)).map((state) =>
+    loginUnreadTuple(state, ctx.config.maxUnreadPreviewBytes),
+  );
   const notifTime = Date.now();
-  const tuples = states.map((state) => loginUnreadTuple(state, ctx.config.maxUnreadPreviewBytes));
   const size = (tuple: UnreadTuple) => itemBytes(tuple.cid, tuple.mid, tuple.from, tuple.data);
   const pages = pagesOf(tuples, size, replyBytesFor(ctx, session.connection), UNREAD_PER_FRAME);
   await sendPages(session, pages, (convs) => [{ cmd: CommandType.unread, peerId: session.clientId, unreadMessage: { notifTime, convs } }]);
