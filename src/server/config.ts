@@ -47,6 +47,9 @@ export interface ServerConfig {
    * holds fewer messages than asked rather than more bytes. A reply or
    * login page in flight is not counted against maxBufferedBytes, and a
    * socket has one at a time, so a client's own replies never cut it off.
+   * The official SDKs' messages iterators (and ours) stop at a page
+   * shorter than asked: the default holds 100 messages (LeanCloud's
+   * largest page) of the largest size. Our SDK accepts frames up to 16 MiB.
    */
   maxReplyBytes: number;
   /**
