@@ -50,7 +50,7 @@ function ourRealtime(): Realtime {
 
 describe('item 3: a login push others filled is paged, never cut off', () => {
   const CONVERSATIONS = 140;
-  const victims = { '3.5.7': 'lockout-victim-v3', '4.3.1': 'lockout-victim-v4', offline: 'lockout-victim-offline', ours: 'lockout-victim-ours' };
+  const victims = { '3.5.7': 'lockout-victim-v3', '4.3.1': 'lockout-victim-v4', offline: 'lockout-victim-offline', ours: 'lockout-victim-ours', query: 'lockout-victim-query' };
   const cids: string[] = [];
   before(async () => {
     // Anyone may add anyone: one attacker, 140 conversations, one 62 KB message each (8.7 MB in all).
@@ -123,6 +123,24 @@ describe('item 3: a login push others filled is paged, never cut off', () => {
     assert.ok((await own.send(new TextMessage('still here'))).id);
     assert.equal(disconnected, 0);
     t.diagnostic(describeBystander('unread-ours', await by.stop()));
+  });
+
+  test('raw protocol: a conversation query with last messages, larger than the socket budget, is answered and the socket stays open', async (t) => {
+    const by = await startBystander(env.server.wsUrl, 'query');
+    const victim = await env.login(victims.query);
+    const reply = await victim.request(
+      {
+        cmd: CommandType.conv,
+        op: OpType.query,
+        convMessage: { where: { data: JSON.stringify({ m: victims.query }) }, limit: 1000, flag: 2 },
+      },
+      30_000,
+    );
+    assert.equal(reply.cmd, CommandType.conv, `query refused: ${reply.errorMessage?.reason}`);
+    const results = JSON.parse(reply.convMessage?.results?.data ?? '[]') as { objectId: string }[];
+    assert.equal(results.length, CONVERSATIONS, 'every conversation of the victim, with its 62 KB last message');
+    assert.equal((await victim.request({ cmd: CommandType.echo })).cmd, CommandType.echo, 'the socket is still open');
+    t.diagnostic(describeBystander('query', await by.stop()));
   });
 
   test('subprotocol .1: the offline messages come in pages, every one of them, and the socket stays open', async (t) => {

@@ -108,7 +108,13 @@ export class Connection {
   }
 
   send(command: Command, cls: FrameClass = 'reliable'): void {
-    this.sendEncoded(encodeCommand(command), cls);
+    const bytes = encodeCommand(command);
+    // A large reply to the client's own request (a long conversation list,
+    // say) is not a sign that it reads slowly: it takes the bulk lane rather
+    // than counting against the budget. Replies that others can make large
+    // are bounded where they are built; the server-wide budget counts all.
+    if (command.i != null && bytes.byteLength > this.limits.writeHighWaterBytes) void this.queueBulk(() => [bytes]);
+    else this.sendEncoded(bytes, cls);
   }
 
   /** Queues already encoded bytes; the frame format is applied here. */
@@ -143,19 +149,23 @@ export class Connection {
    * batch, not one per request.
    */
   sendBulk(build: BulkBatch): Promise<void> {
+    return this.queueBulk(async () => (await build()).map((command) => encodeCommand(command)));
+  }
+
+  private queueBulk(build: () => Uint8Array[] | Promise<Uint8Array[]>): Promise<void> {
     const turn = this.bulkTail.then(async () => {
       if (!this.isOpen) return;
-      const commands = await build();
-      if (!this.isOpen || commands.length === 0) return;
+      const frames = await build();
+      if (!this.isOpen || frames.length === 0) return;
       await new Promise<void>((resolve) => {
-        let left = commands.length;
+        let left = frames.length;
         const settle = () => {
           this.bulkWaiters.delete(settle);
           resolve();
         };
         this.bulkWaiters.add(settle);
-        for (const command of commands) {
-          const item = this.frameOf(encodeCommand(command), 'reliable');
+        for (const bytes of frames) {
+          const item = this.frameOf(bytes, 'reliable');
           let done = false;
           item.written = () => {
             if (done) return;
