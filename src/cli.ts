@@ -46,6 +46,8 @@ Options:
                          (default ${DEFAULTS.maxReplyBytes})
   --unread-preview <bytes>  largest last message sent with the unread counts
                          at login; a larger one is left out (default ${DEFAULTS.maxUnreadPreviewBytes})
+  --max-pending-replies <n>  large replies waiting for one client to read;
+                         one more cuts it off (default ${DEFAULTS.maxPendingReplies})
   --durability <mode>    process: survive process crashes (default);
                          power: also power loss (slower commits)
   --no-demo              do not serve the demo pages
@@ -69,6 +71,7 @@ const OPTIONS = {
   'max-total-buffered': { type: 'string' },
   'max-reply': { type: 'string' },
   'unread-preview': { type: 'string' },
+  'max-pending-replies': { type: 'string' },
   durability: { type: 'string' },
   'no-demo': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -132,6 +135,7 @@ async function serve(argv: string[]): Promise<void> {
     maxTotalBufferedBytes: integer(values['max-total-buffered'], 'max-total-buffered', DEFAULTS.maxTotalBufferedBytes),
     maxReplyBytes: integer(values['max-reply'], 'max-reply', DEFAULTS.maxReplyBytes),
     maxUnreadPreviewBytes: integer(values['unread-preview'], 'unread-preview', DEFAULTS.maxUnreadPreviewBytes),
+    maxPendingReplies: integer(values['max-pending-replies'], 'max-pending-replies', DEFAULTS.maxPendingReplies),
     durability,
     demoDir: values['no-demo'] ? null : fileURLToPath(new URL('../demo', import.meta.url)),
   });

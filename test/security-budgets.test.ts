@@ -273,7 +273,7 @@ describe('item 7: the server-wide send budget', () => {
   const TOTAL = 16 * 1024 * 1024;
   let server: TestServer;
   before(async () => {
-    server = await startTestServer({ maxTotalBufferedBytes: TOTAL });
+    server = await startTestServer({ maxTotalBufferedBytes: TOTAL, maxPendingReplies: 8 });
   });
   after(() => server.stop());
 
@@ -322,5 +322,24 @@ describe('item 7: the server-wide send budget', () => {
     assert.equal((await sender.request({ cmd: CommandType.echo })).cmd, CommandType.echo, 'the flooder is still served');
     for (const client of slow) client.ws.terminate();
     sender.close();
+  });
+
+  test('a client asking for large pages without reading is cut off once too many wait (they cost no send budget meanwhile)', async (t) => {
+    const asker = await RawClient.connect(server.wsUrl);
+    await asker.login(TEST_APP.appId, 'asks-without-reading');
+    const cid = await start(asker, ['asked-about']);
+    for (let n = 0; n < 20; n++) await send(asker, cid, bigText(`page ${n}`));
+    const by = await startBystander(server.wsUrl, 'pending-replies');
+    const { slowConsumersCut, sessions } = server.server.stats();
+    (asker.ws as unknown as { _socket: Socket })._socket.pause();
+    // 1.2 MB pages, asked for and never read.
+    for (let n = 0; n < 200; n++) asker.send({ cmd: CommandType.logs, i: 1000 + n, logsMessage: { cid, l: 20 } });
+    const deadline = Date.now() + 20_000;
+    while (server.server.stats().slowConsumersCut === slowConsumersCut && Date.now() < deadline) await delay(20);
+    assert.equal(server.server.stats().slowConsumersCut, slowConsumersCut + 1, 'the asker was cut off');
+    while (server.server.stats().sessions !== sessions - 1 && Date.now() < deadline) await delay(20);
+    assert.equal(server.server.stats().sessions, sessions - 1, 'and its session is gone');
+    t.diagnostic(describeBystander('pending-replies', await by.stop()));
+    asker.ws.terminate();
   });
 });

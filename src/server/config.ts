@@ -58,6 +58,12 @@ export interface ServerConfig {
    * (the SDKs then keep their lastMessage and fetch history for it).
    */
   maxUnreadPreviewBytes: number;
+  /**
+   * Large replies and login pages waiting for one client to read the one
+   * before; one more cuts the socket off. They cost no send budget while
+   * they wait, so this bounds what a client that asks without reading holds.
+   */
+  maxPendingReplies: number;
   /** How long a chat-room viewer that lost its connection keeps its place for a reconnect. */
   roomResumeMs: number;
   /** Session token lifetime in seconds. */
@@ -94,6 +100,7 @@ export const DEFAULTS: Omit<ServerConfig, 'dataDir' | 'apps' | 'demoDir' | 'devS
   maxTotalBufferedBytes: 256 * 1024 * 1024,
   maxReplyBytes: 8 * 1024 * 1024,
   maxUnreadPreviewBytes: 4 * 1024,
+  maxPendingReplies: 64,
   roomResumeMs: 30 * 60_000,
   maxUploadBytes: 20 * 1024 * 1024,
   sessionTokenTtl: 48 * 3600,
@@ -107,7 +114,7 @@ export function resolveConfig(input: Partial<ServerConfig> & { dataDir: string }
   const config: ServerConfig = { ...DEFAULTS, apps: [], demoDir: null, devSigningAppId: null, ...input };
   const positive = ['maxPayload', 'loginTimeoutMs', 'idleTimeoutMs', 'maxGarbageFrames', 'maxBufferedBytes', 'maxUploadBytes', 'sessionTokenTtl',
     'writeHighWaterBytes', 'sendQueueMaxAgeMs', 'roomResumeMs', 'notificationRetentionMs',
-    'maxTotalBufferedBytes', 'maxReplyBytes', 'maxUnreadPreviewBytes'] as const;
+    'maxTotalBufferedBytes', 'maxReplyBytes', 'maxUnreadPreviewBytes', 'maxPendingReplies'] as const;
   for (const key of positive) {
     if (!Number.isInteger(config[key]) || config[key] <= 0) throw new Error(`${key} must be a positive integer, got ${config[key]}`);
   }

@@ -16,6 +16,8 @@ export interface SendLimits {
   writeHighWaterBytes: number;
   /** A frame queued longer is dropped (chat-room LOW/NORMAL) or cuts the socket off. */
   maxQueueAgeMs: number;
+  /** Bulk batches (large replies, login pages) waiting their turn; one more cuts the socket off. */
+  maxPendingReplies: number;
 }
 
 /**
@@ -67,6 +69,8 @@ export class Connection {
   private bulkBytes = 0;
   /** The last bulk batch queued, or finished; the next one starts after it. */
   private bulkTail: Promise<void> = Promise.resolve();
+  /** Bulk batches queued and not yet finished. */
+  private bulkPending = 0;
   /** Settles the bulk batches in flight, should the socket close under them. */
   private readonly bulkWaiters = new Set<() => void>();
 
@@ -153,38 +157,53 @@ export class Connection {
   }
 
   private queueBulk(build: () => Uint8Array[] | Promise<Uint8Array[]>): Promise<void> {
+    // Waiting batches cost no send budget, so a client asking without
+    // reading would otherwise pile them up for ever.
+    if (this.bulkPending >= this.limits.maxPendingReplies) {
+      this.cutOff(`more than ${this.limits.maxPendingReplies} large replies waiting for the client to read`);
+      return Promise.resolve();
+    }
+    this.bulkPending += 1;
     const turn = this.bulkTail.then(async () => {
-      if (!this.isOpen) return;
-      const frames = await build();
-      if (!this.isOpen || frames.length === 0) return;
-      await new Promise<void>((resolve) => {
-        let left = frames.length;
-        const settle = () => {
-          this.bulkWaiters.delete(settle);
-          resolve();
-        };
-        this.bulkWaiters.add(settle);
-        for (const bytes of frames) {
-          const item = this.frameOf(bytes, 'reliable');
-          let done = false;
-          item.written = () => {
-            if (done) return;
-            done = true;
-            // After the socket closed, release() already zeroed the count.
-            if (!this.closed) this.bulkBytes -= item.bytes;
-            if (--left === 0) settle();
-          };
-          this.bulkBytes += item.bytes;
-          this.queue.push(item);
-          this.serverBudget?.charge(item.bytes);
-          if (!this.isOpen) return settle();
-        }
-        this.scheduleFlush();
-      });
+      try {
+        // A batch is built only in its turn, and not at all for a socket gone meanwhile.
+        if (this.isOpen) await this.writeBulk(await build());
+      } finally {
+        this.bulkPending -= 1;
+      }
     });
     // One failed build must not stop the batches queued after it.
     this.bulkTail = turn.catch(() => {});
     return turn;
+  }
+
+  /** Queues one batch and resolves once all of it left for the kernel, or the socket closed. */
+  private writeBulk(frames: Uint8Array[]): Promise<void> {
+    if (!this.isOpen || frames.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      let left = frames.length;
+      const settle = () => {
+        this.bulkWaiters.delete(settle);
+        resolve();
+      };
+      this.bulkWaiters.add(settle);
+      for (const bytes of frames) {
+        const item = this.frameOf(bytes, 'reliable');
+        let done = false;
+        item.written = () => {
+          if (done) return;
+          done = true;
+          // After the socket closed, release() already zeroed the count.
+          if (!this.closed) this.bulkBytes -= item.bytes;
+          if (--left === 0) settle();
+        };
+        this.bulkBytes += item.bytes;
+        this.queue.push(item);
+        this.serverBudget?.charge(item.bytes);
+        if (!this.isOpen) return settle();
+      }
+      this.scheduleFlush();
+    });
   }
 
   /** Closes with a WebSocket close code; queued frames go out first. */

@@ -123,8 +123,8 @@ export class Gateway {
   }
 
   private accept(ws: WebSocket, request: IncomingMessage, subprotocol: Subprotocol): void {
-    const { maxBufferedBytes, writeHighWaterBytes, sendQueueMaxAgeMs } = this.ctx.config;
-    const limits = { maxBufferedBytes, writeHighWaterBytes, maxQueueAgeMs: sendQueueMaxAgeMs };
+    const { maxBufferedBytes, writeHighWaterBytes, sendQueueMaxAgeMs, maxPendingReplies } = this.ctx.config;
+    const limits = { maxBufferedBytes, writeHighWaterBytes, maxQueueAgeMs: sendQueueMaxAgeMs, maxPendingReplies };
     const connection = new Connection(ws, subprotocol, limits, request.socket.remoteAddress ?? '', this.sendBudget);
     this.connections.add(connection);
     ws.on('message', (data, isBinary) => this.receive(connection, data, isBinary));
