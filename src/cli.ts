@@ -57,6 +57,19 @@ Options:
   --max-attr-bytes <n>   bytes of one conversation's name plus custom attributes
                          (default ${DEFAULTS.maxAttributeBytes})
   --max-attr-depth <n>   objects/arrays nested in one attribute value (default ${DEFAULTS.maxAttributeDepth})
+  --max-buffered <bytes>  unsent bytes one socket may hold before chat-room
+                         messages are dropped, then the socket is cut off
+                         (default ${DEFAULTS.maxBufferedBytes})
+  --max-total-buffered <bytes>  unsent bytes all sockets may hold together; over
+                         it the sockets holding the most are cut off
+                         (default ${DEFAULTS.maxTotalBufferedBytes})
+  --max-reply <bytes>    largest history page and login push page; a page
+                         holds fewer messages rather than more bytes
+                         (default ${DEFAULTS.maxReplyBytes})
+  --unread-preview <bytes>  largest last message sent with the unread counts
+                         at login; a larger one is left out (default ${DEFAULTS.maxUnreadPreviewBytes})
+  --max-pending-replies <n>  large replies waiting for one client to read;
+                         one more cuts it off (default ${DEFAULTS.maxPendingReplies})
   --durability <mode>    process: survive process crashes (default);
                          power: also power loss (slower commits)
   --session-token-ttl <s>  session tokens expire after this many seconds
@@ -101,6 +114,11 @@ const OPTIONS = {
   'max-blocked': { type: 'string' },
   'max-attr-bytes': { type: 'string' },
   'max-attr-depth': { type: 'string' },
+  'max-buffered': { type: 'string' },
+  'max-total-buffered': { type: 'string' },
+  'max-reply': { type: 'string' },
+  'unread-preview': { type: 'string' },
+  'max-pending-replies': { type: 'string' },
   durability: { type: 'string' },
   'session-token-ttl': { type: 'string' },
   'conversations-per-minute': { type: 'string' },
@@ -183,6 +201,11 @@ async function serve(argv: string[]): Promise<void> {
     maxBlockedPerConversation: integer(values['max-blocked'], 'max-blocked', DEFAULTS.maxBlockedPerConversation),
     maxAttributeBytes: integer(values['max-attr-bytes'], 'max-attr-bytes', DEFAULTS.maxAttributeBytes),
     maxAttributeDepth: integer(values['max-attr-depth'], 'max-attr-depth', DEFAULTS.maxAttributeDepth),
+    maxBufferedBytes: integer(values['max-buffered'], 'max-buffered', DEFAULTS.maxBufferedBytes),
+    maxTotalBufferedBytes: integer(values['max-total-buffered'], 'max-total-buffered', DEFAULTS.maxTotalBufferedBytes),
+    maxReplyBytes: integer(values['max-reply'], 'max-reply', DEFAULTS.maxReplyBytes),
+    maxUnreadPreviewBytes: integer(values['unread-preview'], 'unread-preview', DEFAULTS.maxUnreadPreviewBytes),
+    maxPendingReplies: integer(values['max-pending-replies'], 'max-pending-replies', DEFAULTS.maxPendingReplies),
     durability,
     sessionTokenTtl: integer(values['session-token-ttl'], 'session-token-ttl', DEFAULTS.sessionTokenTtl),
     conversationsPerMinute: integer(values['conversations-per-minute'], 'conversations-per-minute', DEFAULTS.conversationsPerMinute),

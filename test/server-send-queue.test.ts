@@ -1,6 +1,7 @@
 /** The send queue's policy on its own: what is shed first, what expires, what never goes. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { ServerSendBudget } from '../src/server/gateway/send-budget.js';
 import { roomFrameClass, SendQueue, type FrameClass } from '../src/server/gateway/send-queue.js';
 
 function queueOf(...items: [FrameClass, number, number?][]): SendQueue {
@@ -42,4 +43,32 @@ test('shift keeps order and byte counts across many frames', () => {
   for (let n = 0; n < 5000; n++) queue.push({ frame: String(n), bytes: 2, cls: 'reliable', queuedAt: n });
   for (let n = 0; n < 4000; n++) assert.equal(queue.shift()!.frame, String(n));
   assert.deepEqual([queue.length, queue.bytes, queue.peek()!.frame], [1000, 2000, '4000']);
+});
+
+test('the server-wide budget cuts the sockets holding the most, only as many as it takes, and counts only when over', () => {
+  const sockets = [10, 40, 25, 5].map((pendingBytes, index) => ({
+    index,
+    isOpen: true,
+    pendingBytes,
+    cutOff(): void {
+      this.isOpen = false;
+      this.pendingBytes = 0;
+    },
+  }));
+  let counted = 0;
+  const budget = new ServerSendBudget(60, () => {
+    counted += 1;
+    return sockets;
+  });
+  budget.charge(1);
+  assert.equal(counted, 0, 'far below the limit: no count');
+  budget.charge(100);
+  assert.equal(counted, 1);
+  assert.deepEqual(
+    sockets.filter((socket) => !socket.isOpen).map((socket) => socket.index),
+    [1],
+    '80 bytes held: cutting the 40-byte socket is enough',
+  );
+  budget.charge(5);
+  assert.equal(counted, 1, 'the count reset the estimate to the 40 bytes held (plus 5 and a frame header)');
 });

@@ -53,6 +53,35 @@ export interface ServerConfig {
   writeHighWaterBytes: number;
   /** A frame that waited this long in the queue is dropped (chat-room LOW/NORMAL) or cuts the socket off (anything else). */
   sendQueueMaxAgeMs: number;
+  /**
+   * Unsent bytes held for all sockets together; above it the sockets
+   * holding the most are cut off (they recover from history). Bounds the
+   * memory many slow clients can hold.
+   */
+  maxTotalBufferedBytes: number;
+  /**
+   * Largest `logs` reply, and largest page of what a login is sent
+   * (unread list, offline messages, patches), in bytes: a history page
+   * holds fewer messages than asked rather than more bytes. A reply or
+   * login page in flight is not counted against maxBufferedBytes, and a
+   * socket has one at a time, so a client's own replies never cut it off.
+   * The official SDKs' messages iterators (and ours) stop at a page
+   * shorter than asked: the default holds 100 messages (LeanCloud's
+   * largest page) of the largest size. Our SDK accepts frames up to 16 MiB.
+   */
+  maxReplyBytes: number;
+  /**
+   * The unread list at login carries a conversation's last message only
+   * when its data is at most this many bytes; a larger one is left out
+   * (the SDKs then keep their lastMessage and fetch history for it).
+   */
+  maxUnreadPreviewBytes: number;
+  /**
+   * Large replies and login pages waiting for one client to read the one
+   * before; one more cuts the socket off. They cost no send budget while
+   * they wait, so this bounds what a client that asks without reading holds.
+   */
+  maxPendingReplies: number;
   /** How long a chat-room viewer that lost its connection keeps its place for a reconnect. */
   roomResumeMs: number;
   /** Session token lifetime in seconds; a logout (session close) revokes a login's tokens sooner. */
@@ -114,6 +143,10 @@ export const DEFAULTS: Omit<ServerConfig, 'dataDir' | 'apps' | 'demoDir' | 'devS
   maxBufferedBytes: 8 * 1024 * 1024,
   writeHighWaterBytes: 256 * 1024,
   sendQueueMaxAgeMs: 30_000,
+  maxTotalBufferedBytes: 256 * 1024 * 1024,
+  maxReplyBytes: 8 * 1024 * 1024,
+  maxUnreadPreviewBytes: 4 * 1024,
+  maxPendingReplies: 64,
   roomResumeMs: 30 * 60_000,
   maxUploadBytes: 20 * 1024 * 1024,
   sessionTokenTtl: 48 * 3600,
@@ -141,14 +174,16 @@ export function resolveConfig(input: Partial<ServerConfig> & { dataDir: string }
   const config: ServerConfig = { ...DEFAULTS, apps: [], demoDir: null, devSigningAppId: null, ...input };
   const positive = ['maxPayload', 'loginTimeoutMs', 'idleTimeoutMs', 'maxGarbageFrames', 'maxBufferedBytes', 'maxUploadBytes', 'sessionTokenTtl',
     'writeHighWaterBytes', 'sendQueueMaxAgeMs', 'roomResumeMs', 'notificationRetentionMs',
-    'conversationsPerMinute', 'maxSessionsPerSocket', 'loginsPerMinute', 'uploadsPerMinute', 'appStorageBytes'] as const;
+    'conversationsPerMinute', 'maxSessionsPerSocket', 'loginsPerMinute', 'uploadsPerMinute', 'appStorageBytes',
+    'maxAttributeBytes', 'maxAttributeDepth', 'maxBlockedPerConversation',
+    'maxTotalBufferedBytes', 'maxReplyBytes', 'maxUnreadPreviewBytes', 'maxPendingReplies'] as const;
   for (const key of positive) {
     if (!Number.isInteger(config[key]) || config[key] <= 0) throw new Error(`${key} must be a positive integer, got ${config[key]}`);
   }
   if (typeof config.appKeyUploads !== 'boolean') throw new Error(`appKeyUploads must be true or false, got ${String(config.appKeyUploads)}`);
-  for (const key of ['maxAttributeBytes', 'maxAttributeDepth', 'maxBlockedPerConversation'] as const) {
-    if (!Number.isInteger(config[key]) || config[key] <= 0) throw new Error(`${key} must be a positive integer, got ${config[key]}`);
-  }
+  // A reply must fit a frame the largest message fits in, and one socket's budget must fit the server's.
+  if (config.maxReplyBytes < config.maxPayload + 1024) throw new Error(`maxReplyBytes must be at least maxPayload + 1024, got ${config.maxReplyBytes}`);
+  if (config.maxTotalBufferedBytes < config.maxBufferedBytes) throw new Error(`maxTotalBufferedBytes must be at least maxBufferedBytes, got ${config.maxTotalBufferedBytes}`);
   if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) throw new Error(`port must be 0..65535, got ${config.port}`);
   if (config.durability !== 'process' && config.durability !== 'power') throw new Error(`durability must be process or power, got ${config.durability}`);
   for (const [key, ceiling] of [['maxQueryTerms', WHERE_LIMIT_CEILING.maxTerms], ['maxQueryRegexes', WHERE_LIMIT_CEILING.maxRegexes], ['maxQueryRows', Number.MAX_SAFE_INTEGER], ['maxQueryMs', 60_000], ['maxQueryMsPerMinute', 60_000]] as const) {

@@ -2,7 +2,8 @@ import type { Socket } from 'node:net';
 import type WebSocket from 'ws';
 import { encodeCommand, toFrame, type Command } from '../../protocol/codec.js';
 import type { Subprotocol } from '../../protocol/subprotocols.js';
-import { SendQueue, type FrameClass } from './send-queue.js';
+import type { ServerSendBudget } from './send-budget.js';
+import { SendQueue, type FrameClass, type QueuedFrame } from './send-queue.js';
 import type { Session } from './session.js';
 
 let nextConnectionId = 1;
@@ -15,7 +16,15 @@ export interface SendLimits {
   writeHighWaterBytes: number;
   /** A frame queued longer is dropped (chat-room LOW/NORMAL) or cuts the socket off. */
   maxQueueAgeMs: number;
+  /** Bulk batches (large replies, login pages) waiting their turn; one more cuts the socket off. */
+  maxPendingReplies: number;
 }
+
+/**
+ * Builds one batch of bulk frames once it is its turn; an empty batch
+ * sends nothing.
+ */
+export type BulkBatch = () => Command[] | Promise<Command[]>;
 
 /**
  * One client socket: its negotiated subprotocol, the sessions (IMClients)
@@ -28,6 +37,13 @@ export interface SendLimits {
  * and when only undroppable frames are left over the limit, or one waited
  * too long, the socket is cut off: a client that cannot keep up recovers
  * from history after reconnecting, and no client can grow our memory.
+ *
+ * Large replies and login pages go through a bulk lane instead: one batch
+ * at a time, each built only once the previous one left for the kernel,
+ * and not counted against the socket's budget while in flight. Their size
+ * is bounded where they are built (maxReplyBytes), so what a client asked
+ * for can hold at most one batch more than the budget and never cuts it
+ * off; the server-wide budget still counts them.
  */
 export class Connection {
   readonly id = nextConnectionId++;
@@ -49,12 +65,21 @@ export class Connection {
   private waitingForDrain = false;
   private ageTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** Bytes of bulk frames not yet handed to the kernel: exempt from maxBufferedBytes. */
+  private bulkBytes = 0;
+  /** The last bulk batch queued, or finished; the next one starts after it. */
+  private bulkTail: Promise<void> = Promise.resolve();
+  /** Bulk batches queued and not yet finished. */
+  private bulkPending = 0;
+  /** Settles the bulk batches in flight, should the socket close under them. */
+  private readonly bulkWaiters = new Set<() => void>();
 
   constructor(
     private readonly ws: WebSocket,
     readonly subprotocol: Subprotocol,
     private readonly limits: SendLimits,
     readonly remoteAddress: string,
+    private readonly serverBudget?: ServerSendBudget,
   ) {}
 
   get isOpen(): boolean {
@@ -87,7 +112,13 @@ export class Connection {
   }
 
   send(command: Command, cls: FrameClass = 'reliable'): void {
-    this.sendEncoded(encodeCommand(command), cls);
+    const bytes = encodeCommand(command);
+    // A large reply to the client's own request (a long conversation list,
+    // say) is not a sign that it reads slowly: it takes the bulk lane rather
+    // than counting against the budget. Replies that others can make large
+    // are bounded where they are built; the server-wide budget counts all.
+    if (command.i != null && bytes.byteLength > this.limits.writeHighWaterBytes) void this.queueBulk(() => [bytes]);
+    else this.sendEncoded(bytes, cls);
   }
 
   /** Queues already encoded bytes; the frame format is applied here. */
@@ -99,10 +130,11 @@ export class Connection {
       this.droppedFrames += 1;
       return;
     }
-    const frame = toFrame(bytes, this.subprotocol.format);
-    // base64 text is ASCII: its length is its size.
-    this.queue.push({ frame, bytes: typeof frame === 'string' ? frame.length : frame.byteLength, cls, queuedAt: Date.now() });
-    const budget = this.limits.maxBufferedBytes - this.ws.bufferedAmount;
+    const item = this.frameOf(bytes, cls);
+    this.queue.push(item);
+    this.serverBudget?.charge(item.bytes);
+    if (!this.isOpen) return;
+    const budget = this.limits.maxBufferedBytes + this.bulkBytes - this.ws.bufferedAmount;
     if (this.queue.bytes > budget) {
       this.droppedFrames += this.queue.shed(budget);
       if (this.queue.bytes > budget) {
@@ -111,6 +143,67 @@ export class Connection {
       }
     }
     this.scheduleFlush();
+  }
+
+  /**
+   * Queues a batch of bulk frames (a `logs` reply, a page of the login
+   * pushes) once the batches before it on this socket left for the
+   * kernel, and resolves when this one did, or the socket closed. `build`
+   * runs only then, so a client asking faster than it reads holds one
+   * batch, not one per request.
+   */
+  sendBulk(build: BulkBatch): Promise<void> {
+    return this.queueBulk(async () => (await build()).map((command) => encodeCommand(command)));
+  }
+
+  private queueBulk(build: () => Uint8Array[] | Promise<Uint8Array[]>): Promise<void> {
+    // Waiting batches cost no send budget, so a client asking without
+    // reading would otherwise pile them up for ever.
+    if (this.bulkPending >= this.limits.maxPendingReplies) {
+      this.cutOff(`more than ${this.limits.maxPendingReplies} large replies waiting for the client to read`);
+      return Promise.resolve();
+    }
+    this.bulkPending += 1;
+    const turn = this.bulkTail.then(async () => {
+      try {
+        // A batch is built only in its turn, and not at all for a socket gone meanwhile.
+        if (this.isOpen) await this.writeBulk(await build());
+      } finally {
+        this.bulkPending -= 1;
+      }
+    });
+    // One failed build must not stop the batches queued after it.
+    this.bulkTail = turn.catch(() => {});
+    return turn;
+  }
+
+  /** Queues one batch and resolves once all of it left for the kernel, or the socket closed. */
+  private writeBulk(frames: Uint8Array[]): Promise<void> {
+    if (!this.isOpen || frames.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      let left = frames.length;
+      const settle = () => {
+        this.bulkWaiters.delete(settle);
+        resolve();
+      };
+      this.bulkWaiters.add(settle);
+      for (const bytes of frames) {
+        const item = this.frameOf(bytes, 'reliable');
+        let done = false;
+        item.written = () => {
+          if (done) return;
+          done = true;
+          // After the socket closed, release() already zeroed the count.
+          if (!this.closed) this.bulkBytes -= item.bytes;
+          if (--left === 0) settle();
+        };
+        this.bulkBytes += item.bytes;
+        this.queue.push(item);
+        this.serverBudget?.charge(item.bytes);
+        if (!this.isOpen) return settle();
+      }
+      this.scheduleFlush();
+    });
   }
 
   /** Closes with a WebSocket close code; queued frames go out first. */
@@ -138,16 +231,26 @@ export class Connection {
     this.release();
   }
 
-  private cutOff(reason: string): void {
+  cutOff(reason: string): void {
+    if (this.closed) return;
     // No close handshake: it would wait behind the unread bytes.
     this.cutOffReason = reason;
     this.terminate();
   }
 
+  /** Lets go of everything held for the client: its frames, timers and waiting bulk batches. */
   private release(): void {
     this.queue.clear();
     clearTimeout(this.ageTimer);
     this.ageTimer = undefined;
+    this.bulkBytes = 0;
+    for (const settle of [...this.bulkWaiters]) settle();
+  }
+
+  private frameOf(bytes: Uint8Array, cls: FrameClass): QueuedFrame {
+    const frame = toFrame(bytes, this.subprotocol.format);
+    // base64 text is ASCII: its length is its size.
+    return { frame, bytes: typeof frame === 'string' ? frame.length : frame.byteLength, cls, queuedAt: Date.now() };
   }
 
   private scheduleFlush(): void {
@@ -169,8 +272,8 @@ export class Connection {
     const raw = (this.ws as unknown as { _socket?: Socket })._socket;
     raw?.cork();
     while (this.queue.length > 0 && this.ws.bufferedAmount < this.limits.writeHighWaterBytes) {
-      const { frame } = this.queue.shift()!;
-      this.ws.send(frame, { binary: typeof frame !== 'string' });
+      const { frame, written } = this.queue.shift()!;
+      this.ws.send(frame, { binary: typeof frame !== 'string' }, written);
     }
     if (raw) process.nextTick(() => raw.uncork());
     this.stalled = this.queue.length > 0;

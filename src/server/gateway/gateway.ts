@@ -9,6 +9,7 @@ import type { ServerContext } from '../handlers/context.js';
 import { deliverWills } from '../handlers/direct.js';
 import { Connection } from './connection.js';
 import { dispatch } from './dispatch.js';
+import { ServerSendBudget } from './send-budget.js';
 import { roomFrameClass } from './send-queue.js';
 import { endSession } from './session-end.js';
 
@@ -39,6 +40,7 @@ export class Gateway {
   private readonly sweepTimer: NodeJS.Timeout;
   private readonly unsubscribe: () => void;
   private readonly pending = new Set<Promise<void>>();
+  private readonly sendBudget: ServerSendBudget;
   private accepting = true;
   /** Counters of connections already gone. */
   private droppedFramesClosed = 0;
@@ -52,6 +54,7 @@ export class Gateway {
       perMessageDeflate: false,
       handleProtocols: (offered) => pickSubprotocol(offered)?.name ?? false,
     });
+    this.sendBudget = new ServerSendBudget(ctx.config.maxTotalBufferedBytes, () => this.connections);
     this.unsubscribe = ctx.broker.subscribe((delivery) => this.deliver(delivery));
     const { loginTimeoutMs, idleTimeoutMs } = ctx.config;
     const sweepEvery = Math.max(20, Math.min(5000, Math.floor(Math.min(loginTimeoutMs, idleTimeoutMs) / 4)));
@@ -85,12 +88,16 @@ export class Gateway {
   async close(): Promise<void> {
     this.accepting = false;
     clearInterval(this.sweepTimer);
-    await Promise.allSettled([...this.pending]);
+    // A command waiting for its client to read (a bulk reply) would wait for
+    // ever: give the rest a moment, then closing the sockets releases it.
+    let grace: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled([...this.pending]), new Promise((resolve) => (grace = setTimeout(resolve, CLOSE_GRACE_MS)))]);
+    clearTimeout(grace);
     for (const connection of this.connections) connection.close(GOING_AWAY, 'server shutting down');
     this.unsubscribe();
     // Give clients a moment to answer the close handshake, then cut the rest.
     const deadline = Date.now() + CLOSE_GRACE_MS;
-    while (this.connections.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    while (this.connections.size > 0 && Date.now() < deadline) await delay(20);
     for (const connection of this.connections) connection.terminate();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
@@ -116,9 +123,9 @@ export class Gateway {
   }
 
   private accept(ws: WebSocket, request: IncomingMessage, subprotocol: Subprotocol): void {
-    const { maxBufferedBytes, writeHighWaterBytes, sendQueueMaxAgeMs } = this.ctx.config;
-    const limits = { maxBufferedBytes, writeHighWaterBytes, maxQueueAgeMs: sendQueueMaxAgeMs };
-    const connection = new Connection(ws, subprotocol, limits, request.socket.remoteAddress ?? '');
+    const { maxBufferedBytes, writeHighWaterBytes, sendQueueMaxAgeMs, maxPendingReplies } = this.ctx.config;
+    const limits = { maxBufferedBytes, writeHighWaterBytes, maxQueueAgeMs: sendQueueMaxAgeMs, maxPendingReplies };
+    const connection = new Connection(ws, subprotocol, limits, request.socket.remoteAddress ?? '', this.sendBudget);
     this.connections.add(connection);
     ws.on('message', (data, isBinary) => this.receive(connection, data, isBinary));
     // ws reports protocol violations (oversized or malformed frames) here and closes the socket itself.
@@ -207,4 +214,8 @@ export class Gateway {
       }
     }
   }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -27,6 +27,8 @@ export interface QueuedFrame {
   bytes: number;
   cls: FrameClass;
   queuedAt: number;
+  /** Called once the frame left for the kernel, or could not (the socket closed). */
+  written?: (() => void) | undefined;
 }
 
 export class SendQueue {

@@ -302,6 +302,12 @@ export interface UndeliveredBatch {
   hasMore: boolean;
 }
 
+/** A conversation with messages its member has not acknowledged after `deliveredTs`. */
+export interface UndeliveredConversation {
+  cid: string;
+  deliveredTs: number;
+}
+
 /** A member's receipt timestamps (ms, 0 for never). */
 export interface MemberReceipts {
   clientId: string;
@@ -430,6 +436,13 @@ export interface Store {
    * from others that arrived after what the client acknowledged.
    */
   undeliveredMessages(appId: string, clientId: string, perConversation: number, maxConversations: number): Promise<UndeliveredBatch[]>;
+  /**
+   * The same, one conversation at a time, so a login reads no more than it
+   * sends at once: the conversations with undelivered messages, most recent
+   * first, then each one's batch (undefined if nothing is left in it).
+   */
+  undeliveredConversations(appId: string, clientId: string, maxConversations: number): Promise<UndeliveredConversation[]>;
+  undeliveredBatch(appId: string, clientId: string, conversation: UndeliveredConversation, perConversation: number): Promise<UndeliveredBatch | undefined>;
   /** Messages from others with `receipt` set, timestamps in [fromTs, toTs], ascending, at most `limit`. */
   receiptMessages(appId: string, cid: string, clientId: string, fromTs: number, toTs: number, limit: number): Promise<MessageRecord[]>;
   /** Every member's receipt timestamps. */

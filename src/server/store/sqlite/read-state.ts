@@ -8,7 +8,7 @@
  * `(app_id, client_id)` and joins conversations by primary key.
  */
 import type Database from 'better-sqlite3';
-import type { MemberReceipts, MessageRecord, ReadPosition, ReadResult, UndeliveredBatch, UnreadState } from '../types.js';
+import type { MemberReceipts, MessageRecord, ReadPosition, ReadResult, UndeliveredBatch, UndeliveredConversation, UnreadState } from '../types.js';
 import { CONVERSATION_SELECT, type ConversationRow, MESSAGE_SELECT, type MessageRow, toConversation, toMessage } from './rows.js';
 
 interface MemberRow {
@@ -92,14 +92,22 @@ export class ReadState {
 
   undeliveredMessages(appId: string, clientId: string, perConversation: number, maxConversations: number): UndeliveredBatch[] {
     const batches: UndeliveredBatch[] = [];
-    for (const { cid, delivered_ts } of this.sql.undeliveredConversations.all(appId, clientId, maxConversations)) {
-      // One row past the page tells whether there is more.
-      const rows = this.sql.newestFromOthersAfter.all(appId, cid, delivered_ts, clientId, perConversation + 1);
-      if (rows.length === 0) continue;
-      const hasMore = rows.length > perConversation;
-      batches.push({ cid, messages: rows.slice(0, perConversation).reverse().map(toMessage), hasMore });
+    for (const conversation of this.undeliveredConversations(appId, clientId, maxConversations)) {
+      const batch = this.undeliveredBatch(appId, clientId, conversation, perConversation);
+      if (batch) batches.push(batch);
     }
     return batches;
+  }
+
+  undeliveredConversations(appId: string, clientId: string, maxConversations: number): UndeliveredConversation[] {
+    return this.sql.undeliveredConversations.all(appId, clientId, maxConversations).map((row) => ({ cid: row.cid, deliveredTs: row.delivered_ts }));
+  }
+
+  undeliveredBatch(appId: string, clientId: string, { cid, deliveredTs }: UndeliveredConversation, perConversation: number): UndeliveredBatch | undefined {
+    // One row past the page tells whether there is more.
+    const rows = this.sql.newestFromOthersAfter.all(appId, cid, deliveredTs, clientId, perConversation + 1);
+    if (rows.length === 0) return undefined;
+    return { cid, messages: rows.slice(0, perConversation).reverse().map(toMessage), hasMore: rows.length > perConversation };
   }
 
   receiptMessages(appId: string, cid: string, clientId: string, fromTs: number, toTs: number, limit: number): MessageRecord[] {

@@ -37,6 +37,7 @@ import type {
   StoredNotification,
   UnblockChange,
   UndeliveredBatch,
+  UndeliveredConversation,
   UnreadState,
 } from '../types.js';
 import { Blocklist } from './blocklist.js';
@@ -515,6 +516,16 @@ export class SqliteStore implements Store {
   async undeliveredMessages(appId: string, clientId: string, perConversation: number, maxConversations: number): Promise<UndeliveredBatch[]> {
     this.assertOpen();
     return this.readState.undeliveredMessages(appId, clientId, perConversation, maxConversations);
+  }
+
+  async undeliveredConversations(appId: string, clientId: string, maxConversations: number): Promise<UndeliveredConversation[]> {
+    this.assertOpen();
+    return this.readState.undeliveredConversations(appId, clientId, maxConversations);
+  }
+
+  async undeliveredBatch(appId: string, clientId: string, conversation: UndeliveredConversation, perConversation: number): Promise<UndeliveredBatch | undefined> {
+    this.assertOpen();
+    return this.readState.undeliveredBatch(appId, clientId, conversation, perConversation);
   }
 
   async receiptMessages(appId: string, cid: string, clientId: string, fromTs: number, toTs: number, limit: number): Promise<MessageRecord[]> {
