@@ -12,18 +12,10 @@ export function conversationJson(
 ): Record<string, unknown> {
   const json: Record<string, unknown> = {
     ...conversation.attributes,
-    objectId: conversation.id,
-    c: conversation.creator,
+    ...publicFields(conversation),
     m: options.compact ? [] : conversation.members,
     mu: conversation.mutedMembers,
-    tr: conversation.transient,
-    sys: conversation.system,
-    unique: conversation.unique,
-    createdAt: new Date(conversation.createdAt).toISOString(),
-    updatedAt: new Date(conversation.updatedAt).toISOString(),
   };
-  if (conversation.name !== null) json.name = conversation.name;
-  if (conversation.uniqueId !== null) json.uniqueId = conversation.uniqueId;
   if (conversation.lastMessageAt !== null) json.lm = date(conversation.lastMessageAt);
   const last = conversation.lastMessage;
   if (options.withLastMessage && last) {
@@ -53,7 +45,16 @@ export function publicConversationJson(
     for (const [key, value] of Object.entries(conversation.attributes)) if (!hidden.has(key)) json[key] = value;
     if (conversation.lastMessageAt !== null) json.lm = date(conversation.lastMessageAt);
   }
-  Object.assign(json, {
+  Object.assign(json, publicFields(conversation));
+  // A chat room has no member list for anyone: the empty one SDKs expect reveals nothing.
+  if (conversation.transient) json.m = [];
+  else json.memberCount = conversation.members.length;
+  return json;
+}
+
+/** The columns anyone who found a conversation may see; they override custom attributes of the same name. */
+function publicFields(conversation: ConversationRecord): Record<string, unknown> {
+  return {
     objectId: conversation.id,
     c: conversation.creator,
     tr: conversation.transient,
@@ -61,11 +62,7 @@ export function publicConversationJson(
     unique: conversation.unique,
     createdAt: new Date(conversation.createdAt).toISOString(),
     updatedAt: new Date(conversation.updatedAt).toISOString(),
-  });
-  // A chat room has no member list for anyone: the empty one SDKs expect reveals nothing.
-  if (conversation.transient) json.m = [];
-  else json.memberCount = conversation.members.length;
-  if (conversation.name !== null) json.name = conversation.name;
-  if (conversation.uniqueId !== null) json.uniqueId = conversation.uniqueId;
-  return json;
+    ...(conversation.name !== null ? { name: conversation.name } : {}),
+    ...(conversation.uniqueId !== null ? { uniqueId: conversation.uniqueId } : {}),
+  };
 }

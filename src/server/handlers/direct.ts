@@ -109,7 +109,8 @@ async function deliver(
   }
 }
 
-function directOf(message: Pick<MessageRecord, 'cid' | 'id' | 'timestamp' | 'from' | 'data' | 'mentionPids' | 'mentionAll' | 'patchTimestamp'>): IDirectCommand {
+/** A stored message as `direct` pushes it. */
+export function directOf(message: Pick<MessageRecord, 'cid' | 'id' | 'timestamp' | 'from' | 'data' | 'mentionPids' | 'mentionAll' | 'patchTimestamp'>): IDirectCommand {
   return {
     msg: message.data,
     cid: message.cid,

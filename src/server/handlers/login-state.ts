@@ -16,6 +16,7 @@ import type { Session } from '../gateway/session.js';
 import type { MessageRecord, UnreadState } from '../store/types.js';
 import type { ServerContext } from './context.js';
 import { patchItem } from './patch.js';
+import { directOf } from './direct.js';
 import { itemBytes, pagesOf, replyBytesFor } from './reply-pages.js';
 
 /** Conversations with unread messages reported at login, newest first. */
@@ -118,18 +119,7 @@ async function pushOfflineMessages(ctx: ServerContext, session: Session): Promis
 }
 
 function offlineDirect(message: MessageRecord, hasMore: boolean): IDirectCommand {
-  return {
-    msg: message.data,
-    cid: message.cid,
-    id: message.id,
-    fromPeerId: message.from,
-    timestamp: message.timestamp,
-    offline: true,
-    hasMore,
-    ...(message.patchTimestamp !== null ? { patchTimestamp: message.patchTimestamp } : {}),
-    ...(message.mentionPids.length ? { mentionPids: message.mentionPids } : {}),
-    ...(message.mentionAll ? { mentionAll: true } : {}),
-  };
+  return { ...directOf(message), offline: true, hasMore };
 }
 
 async function pushMissedPatches(ctx: ServerContext, session: Session, since: number): Promise<void> {
