@@ -218,6 +218,20 @@ describe('item 3: a history page is capped in bytes and the history can still be
     });
   }
 
+  test('our SDK: the messages iterator with limit 1000 walks the whole history, though the server sends shorter pages', async () => {
+    const realtime = ourRealtime();
+    const client = await realtime.createIMClient('logs-ours');
+    const conversation = (await client.getConversation(cid))!;
+    const walked: string[] = [];
+    let pages = 0;
+    for await (const page of conversation.createMessagesIterator({ limit: 1000 })) {
+      pages += 1;
+      walked.unshift(...page.map((message) => message.id!));
+    }
+    assert.ok(pages >= 2, `the 12 MB history came in ${pages} pages`);
+    assert.deepEqual(walked, sentIds);
+  });
+
   test('our SDK: the messages iterator (limit 100) walks the whole history', async (t) => {
     const by = await startBystander(env.server.wsUrl, 'iterator-ours');
     const realtime = ourRealtime();

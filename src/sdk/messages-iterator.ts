@@ -85,14 +85,17 @@ export class MessagesIterator implements AsyncIterable<Message[]> {
     // One message more than a page tells whether an older page exists, so
     // `done` is true on the page with the oldest message, never on an extra
     // empty one (a short page alone cannot tell when the history is an
-    // exact multiple of the page size).
+    // exact multiple of the page size, nor when the server capped the page
+    // by bytes).
     const lookahead = pageSize < MAX_PAGE_SIZE;
     const fetched = await this.#query({ ...this.#cursor, limit: lookahead ? pageSize + 1 : pageSize });
     const page = fetched.length > pageSize ? fetched.slice(fetched.length - pageSize) : fetched;
     const oldest = page[0];
     let more = fetched.length > pageSize;
-    if (!lookahead && oldest && page.length === pageSize) {
-      // A full page of the largest size: probe for one older message.
+    if (!more && oldest) {
+      // Without the lookahead's extra message: a full page of the largest
+      // size, or a short page, which the server also sends when the page
+      // would pass its byte limit. Probe for one older message.
       more = (await this.#query({ beforeTime: oldest.timestamp, beforeMessageId: oldest.id, limit: 1 })).length > 0;
     }
     if (oldest) this.#cursor = { beforeTime: oldest.timestamp, beforeMessageId: oldest.id };
