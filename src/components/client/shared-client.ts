@@ -351,6 +351,11 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
     return records;
   }
 
+  /** Stores messages whose status moved (receipts), so the next page load shows them as they were. */
+  cacheMessages(messages: readonly ChatMessage[]): void {
+    if (messages.length) void this.#withCache((cache) => cache.putMessages(messages));
+  }
+
   /** A page of history from the cache (instant; possibly stale or with gaps). */
   async cachedHistory(cid: string, limit: number, before?: { timestamp: number; id: string }): Promise<ChatMessage[]> {
     const cache = await this.#cache;

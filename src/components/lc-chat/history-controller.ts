@@ -7,7 +7,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { Conversation, IMClient } from '../../sdk/index.js';
 import type { ConversationSpec, ReceiptTimes, SharedClient } from '../client/shared-client.js';
-import { mergeMessages, type ChatMessage } from '../model/chat-message.js';
+import { mergeMessages, statusAfter, type ChatMessage } from '../model/chat-message.js';
 
 /** idle: nothing to show; loading: the first page is on its way; ready; error: nothing could be shown. */
 export type HistoryPhase = 'idle' | 'loading' | 'ready' | 'error';
@@ -24,6 +24,13 @@ export interface HistoryHost {
   /** More than a page was missed: the list restarts at the newest page. */
   restarted(): void;
   failed(error: unknown, operation: 'conversation' | 'history'): void;
+  /** Own messages shown before whose status moved forward (to delivered or read). */
+  receipts(messages: readonly ChatMessage[]): void;
+}
+
+/** The later of two receipt times: they only move forward (a late or partial answer must not undo a read). */
+function later(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined ? b : b === undefined ? a : Math.max(a, b);
 }
 
 export class HistoryController implements ReactiveController {
@@ -91,7 +98,7 @@ export class HistoryController implements ReactiveController {
   /** What the list shows: acknowledged messages (with receipt marks), then pending ones. */
   items(): ChatMessage[] {
     const sent = new Set(this.#messages.map((message) => message.localId).filter(Boolean));
-    return [...this.#withReceipts(this.#messages), ...this.#pending.filter((message) => !sent.has(message.localId))];
+    return [...this.#messages, ...this.#pending.filter((message) => !sent.has(message.localId))];
   }
 
   /** Forgets everything: another client or conversation. */
@@ -127,7 +134,7 @@ export class HistoryController implements ReactiveController {
       this.#cid = cachedCid;
       const cached = await client.cachedHistory(cachedCid, this.#history.pageSize());
       if (!current()) return;
-      this.#messages = mergeMessages(this.#messages, cached);
+      this.#set(mergeMessages(this.#messages, cached));
       this.#pending = client.pending(cachedCid);
       if (this.#messages.length || this.#pending.length) this.#phase = 'ready';
       this.#host.requestUpdate();
@@ -149,7 +156,7 @@ export class HistoryController implements ReactiveController {
     this.#conversation = conversation;
     this.#imClient = client.imClient;
     this.#cid = conversation.id;
-    this.#receiptTimes = client.receiptTimes(conversation);
+    this.#applyTimes(client.receiptTimes(conversation));
     this.#pending = client.pending(conversation.id);
     await this.catchUp();
     if (!current()) return;
@@ -182,10 +189,10 @@ export class HistoryController implements ReactiveController {
     if (page.length >= pageSize && newestShown && oldestFetched && oldestFetched.timestamp > newestShown.timestamp) {
       // More than a page is missing between what we had and now: show the
       // newest page and page back from it, rather than a list with a hole.
-      this.#messages = page;
+      this.#set(page);
       this.#history.restarted();
     } else {
-      this.#messages = mergeMessages(this.#messages, page);
+      this.#set(mergeMessages(this.#messages, page));
     }
     if (this.#older !== 'loading') this.#older = page.length < pageSize ? 'end' : 'idle';
     this.#host.requestUpdate();
@@ -207,7 +214,7 @@ export class HistoryController implements ReactiveController {
       const page = conversation ? await client.history(conversation, pageSize, before) : await client.cachedHistory(cid, pageSize, before);
       if (session !== this.#session) return;
       this.#history.beforePrepend();
-      this.#messages = mergeMessages(this.#messages, page, { older: true });
+      this.#set(mergeMessages(this.#messages, page, { older: true }));
       // Offline, a short page only means the cache ran out: try the server once back online.
       this.#older = page.length < pageSize ? (conversation ? 'end' : 'error') : 'idle';
       this.#history.prepended();
@@ -227,7 +234,7 @@ export class HistoryController implements ReactiveController {
 
   /** Adds or updates messages (received, sent, receipts, edits). */
   merge(messages: readonly ChatMessage[]): void {
-    this.#messages = mergeMessages(this.#messages, messages);
+    this.#set(mergeMessages(this.#messages, messages));
     this.#host.requestUpdate();
   }
 
@@ -240,15 +247,38 @@ export class HistoryController implements ReactiveController {
 
   /**
    * The other member got this far: own messages up to those times become
-   * delivered or read.
-   * @returns the messages whose status moved
+   * delivered or read (`receipts` tells the host which moved).
    */
-  applyReceiptTimes(times: ReceiptTimes): ChatMessage[] {
-    this.#receiptTimes = times;
-    const before = new Map(this.#messages.map((message) => [message.id, message.status]));
-    this.#messages = this.#withReceipts(this.#messages);
+  applyReceiptTimes(times: ReceiptTimes): void {
+    this.#applyTimes(times);
     this.#host.requestUpdate();
-    return this.#messages.filter((message) => before.get(message.id) !== message.status);
+  }
+
+  #applyTimes(times: ReceiptTimes): void {
+    this.#receiptTimes = {
+      deliveredAt: later(this.#receiptTimes.deliveredAt, times.deliveredAt),
+      readAt: later(this.#receiptTimes.readAt, times.readAt),
+    };
+    this.#set(this.#messages);
+  }
+
+  /**
+   * Replaces the acknowledged messages, with the status the receipt times
+   * give them. Statuses the times moved are cached (a reload shows them at
+   * once); messages that were already shown and moved are reported. Those
+   * appearing for the first time (from the cache, a page) are not news.
+   */
+  #set(next: ChatMessage[]): void {
+    const shown = new Map(this.#messages.map((message) => [message.id, message.status]));
+    const settled = this.#withReceipts(next);
+    this.#messages = settled;
+    const raised = settled.filter((message, index) => message !== next[index]);
+    if (raised.length) this.#client?.cacheMessages(raised);
+    const moved = settled.filter((message) => {
+      const was = shown.get(message.id);
+      return was !== undefined && (message.status === 'delivered' || message.status === 'read') && statusAfter(message.status, was);
+    });
+    if (moved.length) this.#history.receipts(moved);
   }
 
   /** Own acknowledged messages with the status the receipt times give them (history pages only say "sent"). */

@@ -48,7 +48,7 @@ const membersConverter = {
  *
  * @fires {LcConnectionChangeEvent} lc-connection-change - The connection's state changed (`state`, `previous`).
  * @fires {LcMessageEvent} lc-message - A message arrived, or one the user sent was accepted (`message`, `conversation`, `outgoing`).
- * @fires {LcReceiptEvent} lc-receipt - A message the user sent was delivered or read (`message`, `status`).
+ * @fires {LcReceiptEvent} lc-receipt - A message the user sent was delivered or read (`message`, `status`). Statuses only move forward; it fires once per step, not again for a status already known (cached) on a later load.
  * @fires {LcConflictEvent} lc-conflict - Another device or tab took the session over (`reason`). Cancelable: a host that cancels shows its own UI.
  * @fires {LcUnreadChangeEvent} lc-unread-change - The conversation's unread count changed (`conversationId`, `count`, `total`).
  * @fires {LcBeforeSendEvent} lc-before-send - The user is sending (`text`, `attributes`, both writable). Cancelable: the text stays in the composer.
@@ -153,6 +153,9 @@ export class LcChat extends LcConnectedElement {
     prepended: () => this.#read.olderLoaded(),
     restarted: () => this.#anchor.pin(),
     failed: (error, operation) => this.#emitError(error, operation),
+    receipts: (messages) => {
+      for (const message of messages) this.dispatchEvent(new LcReceiptEvent(message, message.status === 'read' ? 'read' : 'delivered'));
+    },
   });
   readonly #read: ReadController = new ReadController(this, {
     client: () => this.#client,
@@ -339,16 +342,12 @@ export class LcChat extends LcConnectedElement {
       outbox: (cid) => {
         if (here(cid)) this.#history.refreshPending();
       },
+      // lc-receipt comes from the history (only for statuses that moved forward).
       receipt: (message) => {
-        if (!here(message.cid)) return;
-        this.#history.merge([message]);
-        this.dispatchEvent(new LcReceiptEvent(message, message.status === 'read' ? 'read' : 'delivered'));
+        if (here(message.cid)) this.#history.merge([message]);
       },
       receipts: (cid, times) => {
-        if (!here(cid)) return;
-        for (const message of this.#history.applyReceiptTimes(times)) {
-          if (message.status === 'read' || message.status === 'delivered') this.dispatchEvent(new LcReceiptEvent(message, message.status));
-        }
+        if (here(cid)) this.#history.applyReceiptTimes(times);
       },
       update: (message, conversation) => {
         if (here(conversation.id)) this.#history.merge([message]);
