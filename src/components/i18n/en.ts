@@ -20,6 +20,7 @@ export const en = {
   'list.empty': 'No messages yet',
   'list.emptyHint': 'Say hello to start the conversation.',
   'list.loading': 'Loading messages…',
+  'list.waiting': 'Messages will show once connected.',
   'list.loadError': 'Couldn’t load messages.',
   'list.beginning': 'This is the beginning of the conversation.',
   'list.unread': 'Unread messages',

@@ -22,6 +22,7 @@ export const zhCN: Strings = {
   'list.empty': '还没有消息',
   'list.emptyHint': '打个招呼，开始聊天吧。',
   'list.loading': '正在加载消息…',
+  'list.waiting': '连接后将显示消息。',
   'list.loadError': '消息加载失败。',
   'list.beginning': '这是对话的开始。',
   'list.unread': '未读消息',

@@ -305,11 +305,7 @@ export class LcChat extends LcConnectedElement {
       this.#history.reset(false);
       return;
     }
-    void this.#history.open(client, spec).then(async () => {
-      if (this.#sessionKey !== key || !this.#history.caughtUp) return;
-      await this.updateComplete;
-      this.#read.opened();
-    });
+    void this.#history.open(client, spec).then(() => this.#afterOpen(key));
   }
 
   /** If the first page does not fill the list, there is nothing to scroll: load more until it does. */
@@ -381,15 +377,25 @@ export class LcChat extends LcConnectedElement {
       this._conflictHandled = false;
     }
     const client = this.#client;
-    if (state !== 'online' || !client || !this.#history.conversation) return;
-    if (this.#history.imClient !== client.imClient) {
+    const history = this.#history;
+    if (state !== 'online' || !client || (!history.conversation && !history.waiting)) return;
+    if (history.conversation && history.imClient !== client.imClient) {
       // A new login (after a conflict or a logout): conversations belong to the old one.
       this.#ensureSession(true);
     } else {
-      // Back after a drop: fetch what was missed.
-      void this.#history.catchUp();
-      if (this.#history.older === 'error') this.#history.retryOlder();
+      // Back after a drop: go on opening, or fetch what was missed.
+      const key = this.#sessionKey;
+      const wasCaughtUp = history.caughtUp;
+      void history.resume().then(() => this.#afterOpen(key, wasCaughtUp));
+      if (history.older === 'error') history.retryOlder();
     }
+  }
+
+  /** The newest page from the server is in for the first time: read tracking starts. */
+  async #afterOpen(key: string, wasCaughtUp = false): Promise<void> {
+    if (this.#sessionKey !== key || wasCaughtUp || !this.#history.caughtUp) return;
+    await this.updateComplete;
+    this.#read.opened();
   }
 
   #emitError(error: unknown, operation: string): void {
@@ -539,11 +545,17 @@ export class LcChat extends LcConnectedElement {
       const notFound = history.loadError === 'not-found';
       return html`<div class="empty" role="alert">
         <strong>${notFound ? t('list.notFound') : t('list.loadError')}</strong>
-        ${notFound ? nothing : html`<button type="button" class="link-button" @click=${() => this.#ensureSession(true)}>${t('action.retry')}</button>`}
+        ${notFound || this._state !== 'online'
+          ? nothing
+          : html`<button type="button" class="link-button" @click=${() => this.#ensureSession(true)}>${t('action.retry')}</button>`}
       </div>`;
     }
     if (!items.length) {
-      if (history.phase !== 'ready') return html`<div class="empty"><span class="spinner" aria-hidden="true"></span><span>${t('list.loading')}</span></div>`;
+      if (history.phase !== 'ready') {
+        // Not connected yet (or any more): the header and banner say so, with the one Retry; the list only waits.
+        if (this._state !== 'online' && this._state !== 'connecting') return html`<div class="empty waiting"><span>${t('list.waiting')}</span></div>`;
+        return html`<div class="empty"><span class="spinner" aria-hidden="true"></span><span>${t('list.loading')}</span></div>`;
+      }
       return html`<div class="empty">${chatIcon}<strong>${t('list.empty')}</strong><span>${t('list.emptyHint')}</span></div>`;
     }
     // The row above the messages always takes its space: a spinner appearing
@@ -553,7 +565,7 @@ export class LcChat extends LcConnectedElement {
         ? html`<span class="spinner" aria-hidden="true"></span>${t('list.loading')}`
         : history.older === 'end'
           ? t('list.beginning')
-          : history.older === 'error'
+          : history.older === 'error' && this._state === 'online'
             ? html`${t('list.loadError')} <button type="button" class="link-button" @click=${() => history.retryOlder()}>${t('action.retry')}</button>`
             : nothing}
     </div>`;
