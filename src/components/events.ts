@@ -54,7 +54,8 @@ export class LcReceiptEvent extends Event {
  */
 export class LcConflictEvent extends Event {
   static readonly eventName = 'lc-conflict';
-  constructor(readonly reason: string | undefined) {
+  /** @param reason the server's reason, else "Session taken over by another device" */
+  constructor(readonly reason: string) {
     super(LcConflictEvent.eventName, { ...INIT, cancelable: true });
   }
 }

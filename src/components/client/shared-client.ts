@@ -456,9 +456,11 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
       this.#setState('error');
       this.#report(error, 'login');
     });
-    client.on('conflict', () => {
+    client.on('conflict', ({ reason }) => {
       if (!current()) return;
       this.#client = undefined;
+      // The server may give no reason: the protocol's own message for 4111 then, so lc-conflict always has one.
+      this.lastError = new ProtocolError(4111, reason ? { message: reason } : {});
       this.#setState('conflict');
     });
     client.on('close', ({ code, reason }) => {

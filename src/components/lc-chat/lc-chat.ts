@@ -49,8 +49,8 @@ const membersConverter = {
  * @fires {LcConnectionChangeEvent} lc-connection-change - The connection's state changed (`state`, `previous`).
  * @fires {LcMessageEvent} lc-message - A message arrived, or one the user sent was accepted (`message`, `conversation`, `outgoing`).
  * @fires {LcReceiptEvent} lc-receipt - A message the user sent was delivered or read (`message`, `status`). Statuses only move forward; it fires once per step, not again for a status already known (cached) on a later load.
- * @fires {LcConflictEvent} lc-conflict - Another device or tab took the session over (`reason`). Cancelable: a host that cancels shows its own UI.
- * @fires {LcUnreadChangeEvent} lc-unread-change - The conversation's unread count changed (`conversationId`, `count`, `total`).
+ * @fires {LcConflictEvent} lc-conflict - Another device or tab took the session over (`reason`: the server's reason, else "Session taken over by another device"). Cancelable: a host that cancels shows its own UI.
+ * @fires {LcUnreadChangeEvent} lc-unread-change - The conversation's unread count changed (`conversationId`, `count`, `total`). Only on a change: not while the reader is looking at the newest messages (those are read at once).
  * @fires {LcBeforeSendEvent} lc-before-send - The user is sending (`text`, `attributes`, both writable). Cancelable: the text stays in the composer.
  * @fires {LcErrorEvent} lc-error - Signing in, loading or sending failed (`error`, `operation`).
  *
@@ -172,6 +172,8 @@ export class LcChat extends LcConnectedElement {
   #client: SharedClient | undefined;
   #unsubscribe: (() => void) | undefined;
   #sessionKey = '';
+  /** The count the last lc-unread-change said: it fires for changes only. */
+  #unreadShown = 0;
   #overrides: Map<number | 'fallback', MessageRenderer> | undefined;
 
   constructor() {
@@ -298,6 +300,7 @@ export class LcChat extends LcConnectedElement {
     const key = client && spec ? `${client.key}|${JSON.stringify(spec)}` : '';
     if (key === this.#sessionKey && !force) return;
     this.#sessionKey = key;
+    this.#unreadShown = 0;
     this.#read.reset();
     this.#typing.clear();
     this.#uploads.clear();
@@ -355,8 +358,11 @@ export class LcChat extends LcConnectedElement {
       },
       unread: (cid, count) => {
         if (!here(cid)) return;
+        // Read at once (visible, at the bottom): for the reader the count never changed.
+        if (count > 0 && this.#read.markIfReading()) return;
+        if (count === this.#unreadShown) return;
+        this.#unreadShown = count;
         this.dispatchEvent(new LcUnreadChangeEvent(cid, count, client.unreadTotal));
-        this.#read.markIfReading();
       },
       error: (error, operation) => this.#emitError(error, operation),
     };
@@ -370,7 +376,7 @@ export class LcChat extends LcConnectedElement {
     this._state = state;
     this.dispatchEvent(new LcConnectionChangeEvent(state, previous));
     if (state === 'conflict') {
-      const event = new LcConflictEvent(this.#client?.lastError?.message);
+      const event = new LcConflictEvent(this.#client?.lastError?.message ?? 'Session taken over by another device');
       this.dispatchEvent(event);
       this._conflictHandled = event.defaultPrevented;
     } else {
