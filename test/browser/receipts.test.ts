@@ -1,7 +1,7 @@
 import { expect } from '@esm-bundle/chai';
 import '../../src/components/index.js';
 import type { LcChat, LcReceiptEvent } from '../../src/components/index.js';
-import { mount, opened, rows, server, startServer, stopServer, uid, waitFor } from './support/fixtures.js';
+import { mount, opened, rows, sdkClient, server, startServer, stopServer, uid, waitFor } from './support/fixtures.js';
 
 /** Every status a chat's own rows show, sampled on every DOM change. */
 function watchStatuses(chat: LcChat): { seen: string[][]; stop(): void } {
@@ -57,5 +57,34 @@ describe('receipts', function () {
     for (const sample of statuses.seen) expect(sample.filter(Boolean)).to.deep.equal(['read']);
     expect(rows(second).map((row) => row.status)).to.deep.equal([null, 'read']);
     expect(receipts.map((event) => `${event.message.text}:${event.status}`)).to.deep.equal([]);
+  });
+
+  it('read looks different from delivered, in color and in words, and says so in the accessible text', async () => {
+    const { wsUrl, appId } = await server();
+    const [alice, bob, carol] = [uid('alice'), uid('bob'), uid('carol')];
+    // Carol is connected but never opens the conversation: delivered. Bob opens his: read.
+    await sdkClient(carol);
+    const toCarol = mount<LcChat>(`<lc-chat server="${wsUrl}" app-id="${appId}" client-id="${alice}" members="${carol}" unique></lc-chat>`);
+    const toBob = mount<LcChat>(`<lc-chat server="${wsUrl}" app-id="${appId}" client-id="${alice}" members="${bob}" unique></lc-chat>`);
+    await opened(toCarol);
+    await opened(toBob);
+    await toCarol.send('for carol');
+    await toBob.send('for bob');
+    mount<LcChat>(`<lc-chat server="${wsUrl}" app-id="${appId}" client-id="${bob}" members="${alice}" unique></lc-chat>`);
+    const delivered = await waitFor(() => rows(toCarol).find((row) => row.status === 'delivered'), 'the delivered mark');
+    const read = await waitFor(() => rows(toBob).find((row) => row.status === 'read'), 'the read mark');
+    const line = (row: { element: HTMLElement }) => row.element.querySelector<HTMLElement>('.meta-line')!;
+    const tickColor = (row: { element: HTMLElement }) => getComputedStyle(line(row).querySelector('svg')!).color;
+    expect(tickColor(read)).to.not.equal(tickColor(delivered));
+    // Visible words: what is on screen, not only in the accessibility tree.
+    const visibleText = (row: { element: HTMLElement }) =>
+      [...line(row).querySelectorAll<HTMLElement>('span')]
+        .filter((span) => span.getBoundingClientRect().width > 1)
+        .map((span) => span.textContent?.trim())
+        .join(' ');
+    expect(visibleText(read)).to.equal('Read');
+    expect(visibleText(delivered)).to.equal('');
+    expect(line(read).textContent).to.contain('Read');
+    expect(line(delivered).textContent).to.contain('Delivered');
   });
 });

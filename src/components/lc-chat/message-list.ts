@@ -77,6 +77,9 @@ function statusLine(message: ChatMessage, own: boolean, view: ListView): Templat
       return html`<div class="meta-line" data-status="queued">${clockIcon}<span>${t('message.queued')}</span></div>`;
     case 'sending':
       return html`<div class="meta-line" data-status="sending">${time}${clockIcon}<span class="visually-hidden">${t('message.sending')}</span></div>`;
+    case 'read':
+      // Not by color alone: read says so in words, next to ticks in the accent color.
+      return html`<div class="meta-line" data-status="read">${time}${doubleCheckIcon}<span class="status-label">${t('message.read')}</span></div>`;
     default: {
       const icon = message.status === 'sent' ? checkIcon : doubleCheckIcon;
       return html`<div class="meta-line" data-status=${message.status}>
