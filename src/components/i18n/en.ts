@@ -21,6 +21,8 @@ export const en = {
   'list.emptyHint': 'Say hello to start the conversation.',
   'list.loading': 'Loading messages…',
   'list.waiting': 'Messages will show once connected.',
+  'list.noneSelected': 'Select a conversation',
+  'list.noneSelectedHint': 'Its messages will show here.',
   'list.loadError': 'Couldn’t load messages.',
   'list.beginning': 'This is the beginning of the conversation.',
   'list.unread': 'Unread messages',

@@ -23,6 +23,8 @@ export const zhCN: Strings = {
   'list.emptyHint': '打个招呼，开始聊天吧。',
   'list.loading': '正在加载消息…',
   'list.waiting': '连接后将显示消息。',
+  'list.noneSelected': '选择一个会话',
+  'list.noneSelectedHint': '会话的消息将显示在这里。',
   'list.loadError': '消息加载失败。',
   'list.beginning': '这是对话的开始。',
   'list.unread': '未读消息',

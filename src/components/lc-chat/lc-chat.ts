@@ -44,6 +44,9 @@ const membersConverter = {
  * <lc-chat server="wss://chat.example.com" app-id="…" client-id="alice" members="bob" unique></lc-chat>
  * ```
  *
+ * Without `conversation-id` or `members` it shows "Select a conversation"
+ * and no composer (an inbox before the first choice).
+ *
  * @summary An embeddable chat: history from the cache then the network, an offline outbox, receipts, typing, themes and i18n.
  *
  * @fires {LcConnectionChangeEvent} lc-connection-change - The connection's state changed (`state`, `previous`).
@@ -592,6 +595,14 @@ export class LcChat extends LcConnectedElement {
   protected override render(): TemplateResult {
     const localizer = this.#localize.value;
     const { t } = localizer;
+    if (!this.#spec()) {
+      // No conversation chosen (an inbox before the first click): nothing to title, load or write to.
+      return html`<div class="chat">
+        <div class="body">
+          <div class="empty none-selected" role="status">${chatIcon}<strong>${t('list.noneSelected')}</strong><span>${t('list.noneSelectedHint')}</span></div>
+        </div>
+      </div>`;
+    }
     const items = this.#history.items();
     const busy = this.#history.phase === 'loading' || this.#history.older === 'loading';
     const title = this.#title();
