@@ -92,6 +92,8 @@ export const en = {
   'live.mode.top': 'Top',
   'live.mode.bottom': 'Bottom',
   'live.joining': 'Joining the room…',
+  'live.hidden': (p: { count: number }) => `${p.count} hidden`,
+  'live.hiddenHint': 'Comments not shown because the screen was full',
   'live.chat': 'Chat',
   'launcher.open': 'Open chat',
   'launcher.close': 'Close chat',

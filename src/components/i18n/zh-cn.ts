@@ -94,6 +94,8 @@ export const zhCN: Strings = {
   'live.mode.top': '顶部',
   'live.mode.bottom': '底部',
   'live.joining': '正在进入房间…',
+  'live.hidden': (p: { count: number }) => `${p.count} 条未显示`,
+  'live.hiddenHint': '屏幕弹幕已满，这些评论未显示',
   'live.chat': '聊天',
   'launcher.open': '打开聊天',
   'launcher.close': '关闭聊天',
