@@ -56,6 +56,32 @@ describe('DOM events', () => {
     expect(incoming.message).to.include({ text: 'from the other side', from: other, cid: conversation.id });
   });
 
+  it('the data is in detail too, as with CustomEvent; lc-before-send detail.text writes through', async () => {
+    const changes = record<LcConnectionChangeEvent>(document, 'lc-connection-change');
+    const { chat, me, other } = await chatWith('');
+    const messages = record<LcMessageEvent>(chat, 'lc-message');
+    await opened(chat);
+    const online = changes.find((event) => event.target === chat && event.state === 'online')!;
+    expect(online.detail).to.deep.equal({ state: 'online', previous: online.previous });
+    expect(online.detail).to.equal(online.detail);
+    const peer = await sdkClient(other);
+    const received: string[] = [];
+    peer.on('message', (message) => message instanceof TextMessage && received.push(message.text ?? ''));
+    chat.addEventListener('lc-before-send', (event: LcBeforeSendEvent) => {
+      expect(event.detail.conversationId).to.equal(event.conversationId);
+      event.detail.text = `${event.detail.text}!`;
+    });
+    textarea(chat).focus();
+    await sendKeys({ type: 'via detail' });
+    await sendKeys({ press: 'Enter' });
+    await waitFor(() => received.includes('via detail!'), 'the text changed through detail');
+    const outgoing = await waitFor(() => messages.find((event) => event.outgoing), 'lc-message');
+    expect(outgoing.detail.message).to.equal(outgoing.message);
+    expect(outgoing.detail.conversation).to.equal(outgoing.conversation);
+    expect(outgoing.detail.outgoing).to.equal(true);
+    void me;
+  });
+
   it('lc-before-send may change the text, or cancel and keep it in the composer', async () => {
     const { chat, me, other } = await chatWith('');
     await opened(chat);

@@ -47,6 +47,8 @@ const membersConverter = {
  * Without `conversation-id` or `members` it shows "Select a conversation"
  * and no composer (an inbox before the first choice).
  *
+ * Event data is on the event (`event.count`) and, as with `CustomEvent`, in `event.detail` (`event.detail.count`).
+ *
  * @summary An embeddable chat: history from the cache then the network, an offline outbox, receipts, typing, themes and i18n.
  *
  * @fires {LcConnectionChangeEvent} lc-connection-change - The connection's state changed (`state`, `previous`).

@@ -54,6 +54,8 @@ const searchIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" 
  * </lc-realtime>
  * ```
  *
+ * Event data is on the event (`event.count`) and, as with `CustomEvent`, in `event.detail` (`event.detail.count`).
+ *
  * @summary An inbox: the user's conversations with previews and unread badges, live.
  *
  * @fires {LcConversationSelectEvent} lc-conversation-select - The user chose a conversation (`conversationId`, `conversation`).

@@ -68,6 +68,8 @@ function pictureSize(picture: Picture): { width: number; height: number } | unde
  * are dropped before NORMAL ones, HIGH ones never. They pause with the
  * slotted video and under the pointer.
  *
+ * Event data is on the event (`event.count`) and, as with `CustomEvent`, in `event.detail` (`event.detail.count`).
+ *
  * @summary Danmaku over a video from a chat room, with an online count, a side chat and a composer.
  *
  * @fires {LcDanmakuStartEvent} lc-danmaku-start - A comment started showing (`danmaku`).

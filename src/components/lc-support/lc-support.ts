@@ -51,6 +51,8 @@ export function visitorId(appId: string): string {
  * <lc-support server="wss://chat.example.com" app-id="…" agents="support-1" greeting="Hi! How can we help?"></lc-support>
  * ```
  *
+ * Event data is on the event (`event.count`) and, as with `CustomEvent`, in `event.detail` (`event.detail.count`).
+ *
  * @summary A floating support chat: bubble with unread badge, panel with the conversation.
  *
  * @fires {LcUnreadChangeEvent} lc-unread-change - Unread messages from the agents changed (`conversationId`, `count`, `total`).
