@@ -17,6 +17,9 @@ describe('issue 13, minor', () => {
       const sectors = new Set(hues.map((hue) => Math.floor(hue / 45)));
       expect(sectors.size, `${ids.join(',')} → ${hues.join(',')}`).to.be.at.least(Math.min(ids.length, 8) / 2);
     }
+    // The live demo's crowd: no two members in nearly the same color.
+    const crowdHues = crowd.map(avatarHue);
+    for (let i = 0; i < crowdHues.length; i += 1) for (let j = i + 1; j < crowdHues.length; j += 1) expect(hueDistance(crowdHues[i]!, crowdHues[j]!), `${crowd[i]} / ${crowd[j]}`).to.be.at.least(20);
     // Neighbours by name are not neighbours by color.
     for (let i = 1; i < numbered.length; i += 1) expect(hueDistance(avatarHue(numbered[i - 1]!), avatarHue(numbered[i]!)), numbered[i]).to.be.at.least(10);
     expect(avatarHue('crowd-1')).to.equal(avatarHue('crowd-1'));

@@ -44,7 +44,8 @@ export function avatarHue(clientId: string): number {
   hash ^= hash >>> 13;
   hash = Math.imul(hash, 0xc2b2ae35);
   hash ^= hash >>> 16;
-  return (hash >>> 0) % 360;
+  // The high bits, scaled: a 32-bit value mod 360 would lean on the low ones.
+  return Math.floor(((hash >>> 0) / 2 ** 32) * 360);
 }
 
 export function initial(name: string): string {
