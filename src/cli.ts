@@ -12,6 +12,15 @@ import { createServer } from './server/index.js';
 /** Retention is given in days on the command line. */
 const DAY_MS = 24 * 3600_000;
 
+/** The demo pages `serve` prints, as `[label, file]`. */
+const DEMO_PAGES: ReadonlyArray<readonly [string, string]> = [
+  ['chat', 'chat.html'],
+  ['support', 'support.html'],
+  ['agent', 'agent.html'],
+  ['inbox', 'inbox.html'],
+  ['live', 'live.html'],
+];
+
 const HELP = `Usage: lc-chat serve [options]
 
 Runs the lc-chat realtime server: HTTP and WebSocket on one port.
@@ -217,8 +226,10 @@ async function serve(argv: string[]): Promise<void> {
     demoDir: values['no-demo'] ? null : fileURLToPath(new URL('../demo', import.meta.url)),
   });
 
+  // A wildcard bind address is not something a browser can open: localhost on the same port is.
+  const base = server.httpUrl.replace(/^http:\/\/(0\.0\.0\.0|\[?::\]?)(?=:\d+$)/, 'http://localhost');
   const lines = [
-    `lc-chat listening on ${server.httpUrl}`,
+    `lc-chat listening on ${server.httpUrl}${base === server.httpUrl ? '' : `   (in a browser: ${base})`}`,
     `  WebSocket  ${server.wsUrl}/`,
     `  data       ${dataDir}`,
     `  app id     ${app.appId}${generated ? '   (development app)' : ''}`,
@@ -226,8 +237,10 @@ async function serve(argv: string[]): Promise<void> {
   ];
   if (generated) lines.push(`  master key ${app.masterKey}   (keep it on servers only)`);
   if (!values['no-demo']) {
+    // Every demo with the app id and key: a demo opened without them cannot sign in.
     const query = `app=${encodeURIComponent(app.appId)}&key=${encodeURIComponent(app.appKey)}`;
-    lines.push(`  demos      ${server.httpUrl}/?${query}`, `  chat demo  ${server.httpUrl}/chat.html?${query}`);
+    lines.push(`  demos      ${base}/?${query}`);
+    for (const [label, page] of DEMO_PAGES) lines.push(`    ${label.padEnd(9)}${base}/${page}?${query}`);
   }
   process.stdout.write(lines.join('\n') + '\n');
 

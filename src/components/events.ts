@@ -6,12 +6,22 @@
  *
  * They fire for what users do and for what happens on the network, never for
  * properties the page set itself.
+ *
+ * The data is on the event itself (`event.state`, typed) and, as with a
+ * `CustomEvent`, in `event.detail` too (`event.detail.state`): the same
+ * values, for frameworks and code that read `detail`. In `lc-before-send`,
+ * writing `detail.text` or `detail.attributes` writes the event's own.
  */
 import type { Conversation } from '../sdk/index.js';
 import type { ConnectionState } from './client/shared-client.js';
 import type { ChatMessage } from './model/chat-message.js';
 
 const INIT: EventInit = { bubbles: true, composed: true };
+
+/** `detail`: the event's data fields as a plain object, made once (they do not change). */
+function detailOf<E extends Event, K extends keyof E>(event: E, keys: readonly K[]): Readonly<Pick<E, K>> {
+  return Object.freeze(Object.fromEntries(keys.map((key) => [key, event[key]]))) as Readonly<Pick<E, K>>;
+}
 
 /** The connection's state changed. */
 export class LcConnectionChangeEvent extends Event {
@@ -21,6 +31,12 @@ export class LcConnectionChangeEvent extends Event {
     readonly previous: ConnectionState,
   ) {
     super(LcConnectionChangeEvent.eventName, INIT);
+  }
+
+  #detail: Readonly<Pick<LcConnectionChangeEvent, 'state' | 'previous'>> | undefined;
+  /** The same data as the fields, as `CustomEvent` code expects it: { state, previous }. */
+  get detail(): Readonly<Pick<LcConnectionChangeEvent, 'state' | 'previous'>> {
+    return (this.#detail ??= detailOf(this, ['state', 'previous']));
   }
 }
 
@@ -34,6 +50,12 @@ export class LcMessageEvent extends Event {
   ) {
     super(LcMessageEvent.eventName, INIT);
   }
+
+  #detail: Readonly<Pick<LcMessageEvent, 'message' | 'conversation' | 'outgoing'>> | undefined;
+  /** The same data as the fields, as `CustomEvent` code expects it: { message, conversation, outgoing }. */
+  get detail(): Readonly<Pick<LcMessageEvent, 'message' | 'conversation' | 'outgoing'>> {
+    return (this.#detail ??= detailOf(this, ['message', 'conversation', 'outgoing']));
+  }
 }
 
 /** A message the user sent was delivered to (or read by) the others. */
@@ -45,6 +67,12 @@ export class LcReceiptEvent extends Event {
   ) {
     super(LcReceiptEvent.eventName, INIT);
   }
+
+  #detail: Readonly<Pick<LcReceiptEvent, 'message' | 'status'>> | undefined;
+  /** The same data as the fields, as `CustomEvent` code expects it: { message, status }. */
+  get detail(): Readonly<Pick<LcReceiptEvent, 'message' | 'status'>> {
+    return (this.#detail ??= detailOf(this, ['message', 'status']));
+  }
 }
 
 /**
@@ -54,8 +82,15 @@ export class LcReceiptEvent extends Event {
  */
 export class LcConflictEvent extends Event {
   static readonly eventName = 'lc-conflict';
-  constructor(readonly reason: string | undefined) {
+  /** @param reason the server's reason, else "Session taken over by another device" */
+  constructor(readonly reason: string) {
     super(LcConflictEvent.eventName, { ...INIT, cancelable: true });
+  }
+
+  #detail: Readonly<Pick<LcConflictEvent, 'reason'>> | undefined;
+  /** The same data as the fields, as `CustomEvent` code expects it: { reason }. */
+  get detail(): Readonly<Pick<LcConflictEvent, 'reason'>> {
+    return (this.#detail ??= detailOf(this, ['reason']));
   }
 }
 
@@ -68,6 +103,12 @@ export class LcUnreadChangeEvent extends Event {
     readonly total: number,
   ) {
     super(LcUnreadChangeEvent.eventName, INIT);
+  }
+
+  #detail: Readonly<Pick<LcUnreadChangeEvent, 'conversationId' | 'count' | 'total'>> | undefined;
+  /** The same data as the fields, as `CustomEvent` code expects it: { conversationId, count, total }. */
+  get detail(): Readonly<Pick<LcUnreadChangeEvent, 'conversationId' | 'count' | 'total'>> {
+    return (this.#detail ??= detailOf(this, ['conversationId', 'count', 'total']));
   }
 }
 
@@ -85,6 +126,29 @@ export class LcBeforeSendEvent extends Event {
   ) {
     super(LcBeforeSendEvent.eventName, { ...INIT, cancelable: true });
   }
+
+  #detail: { text: string; attributes: Record<string, unknown> | undefined; readonly conversationId: string } | undefined;
+  /** The same data as the fields, as `CustomEvent` code expects it; `text` and `attributes` write through to the event. */
+  get detail(): { text: string; attributes: Record<string, unknown> | undefined; readonly conversationId: string } {
+    const event = this;
+    return (this.#detail ??= {
+      get text() {
+        return event.text;
+      },
+      set text(text: string) {
+        event.text = text;
+      },
+      get attributes() {
+        return event.attributes;
+      },
+      set attributes(attributes: Record<string, unknown> | undefined) {
+        event.attributes = attributes;
+      },
+      get conversationId() {
+        return event.conversationId;
+      },
+    });
+  }
 }
 
 /** Something failed: signing in, loading, sending. The element shows it too. */
@@ -96,6 +160,12 @@ export class LcErrorEvent extends Event {
     readonly operation: string,
   ) {
     super(LcErrorEvent.eventName, INIT);
+  }
+
+  #detail: Readonly<Pick<LcErrorEvent, 'error' | 'operation'>> | undefined;
+  /** The same data as the fields, as `CustomEvent` code expects it: { error, operation }. */
+  get detail(): Readonly<Pick<LcErrorEvent, 'error' | 'operation'>> {
+    return (this.#detail ??= detailOf(this, ['error', 'operation']));
   }
 }
 
@@ -120,6 +190,12 @@ export class LcConversationSelectEvent extends Event {
     readonly conversation: Conversation | undefined,
   ) {
     super(LcConversationSelectEvent.eventName, INIT);
+  }
+
+  #detail: Readonly<Pick<LcConversationSelectEvent, 'conversationId' | 'conversation'>> | undefined;
+  /** The same data as the fields, as `CustomEvent` code expects it: { conversationId, conversation }. */
+  get detail(): Readonly<Pick<LcConversationSelectEvent, 'conversationId' | 'conversation'>> {
+    return (this.#detail ??= detailOf(this, ['conversationId', 'conversation']));
   }
 }
 
@@ -152,6 +228,12 @@ export class LcDanmakuStartEvent extends Event {
   constructor(readonly danmaku: DanmakuInfo) {
     super(LcDanmakuStartEvent.eventName, INIT);
   }
+
+  #detail: Readonly<Pick<LcDanmakuStartEvent, 'danmaku'>> | undefined;
+  /** The same data as the fields, as `CustomEvent` code expects it: { danmaku }. */
+  get detail(): Readonly<Pick<LcDanmakuStartEvent, 'danmaku'>> {
+    return (this.#detail ??= detailOf(this, ['danmaku']));
+  }
 }
 
 /** A comment left the overlay. */
@@ -159,6 +241,12 @@ export class LcDanmakuEndEvent extends Event {
   static readonly eventName = 'lc-danmaku-end';
   constructor(readonly danmaku: DanmakuInfo) {
     super(LcDanmakuEndEvent.eventName, INIT);
+  }
+
+  #detail: Readonly<Pick<LcDanmakuEndEvent, 'danmaku'>> | undefined;
+  /** The same data as the fields, as `CustomEvent` code expects it: { danmaku }. */
+  get detail(): Readonly<Pick<LcDanmakuEndEvent, 'danmaku'>> {
+    return (this.#detail ??= detailOf(this, ['danmaku']));
   }
 }
 
@@ -170,6 +258,12 @@ export class LcDanmakuDropEvent extends Event {
     readonly reason: 'density' | 'filter',
   ) {
     super(LcDanmakuDropEvent.eventName, INIT);
+  }
+
+  #detail: Readonly<Pick<LcDanmakuDropEvent, 'danmaku' | 'reason'>> | undefined;
+  /** The same data as the fields, as `CustomEvent` code expects it: { danmaku, reason }. */
+  get detail(): Readonly<Pick<LcDanmakuDropEvent, 'danmaku' | 'reason'>> {
+    return (this.#detail ??= detailOf(this, ['danmaku', 'reason']));
   }
 }
 

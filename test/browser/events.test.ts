@@ -56,6 +56,32 @@ describe('DOM events', () => {
     expect(incoming.message).to.include({ text: 'from the other side', from: other, cid: conversation.id });
   });
 
+  it('the data is in detail too, as with CustomEvent; lc-before-send detail.text writes through', async () => {
+    const changes = record<LcConnectionChangeEvent>(document, 'lc-connection-change');
+    const { chat, me, other } = await chatWith('');
+    const messages = record<LcMessageEvent>(chat, 'lc-message');
+    await opened(chat);
+    const online = changes.find((event) => event.target === chat && event.state === 'online')!;
+    expect(online.detail).to.deep.equal({ state: 'online', previous: online.previous });
+    expect(online.detail).to.equal(online.detail);
+    const peer = await sdkClient(other);
+    const received: string[] = [];
+    peer.on('message', (message) => message instanceof TextMessage && received.push(message.text ?? ''));
+    chat.addEventListener('lc-before-send', (event: LcBeforeSendEvent) => {
+      expect(event.detail.conversationId).to.equal(event.conversationId);
+      event.detail.text = `${event.detail.text}!`;
+    });
+    textarea(chat).focus();
+    await sendKeys({ type: 'via detail' });
+    await sendKeys({ press: 'Enter' });
+    await waitFor(() => received.includes('via detail!'), 'the text changed through detail');
+    const outgoing = await waitFor(() => messages.find((event) => event.outgoing), 'lc-message');
+    expect(outgoing.detail.message).to.equal(outgoing.message);
+    expect(outgoing.detail.conversation).to.equal(outgoing.conversation);
+    expect(outgoing.detail.outgoing).to.equal(true);
+    void me;
+  });
+
   it('lc-before-send may change the text, or cancel and keep it in the composer', async () => {
     const { chat, me, other } = await chatWith('');
     await opened(chat);
@@ -92,15 +118,32 @@ describe('DOM events', () => {
     expect(shadow(chat).querySelector('[role=alert]')?.textContent).to.contain('doesn’t exist');
   });
 
-  it('lc-unread-change: a message from someone else counts, reading it (at the bottom, visible) clears it', async () => {
+  it('lc-unread-change: nothing while the reader looks at the newest messages; 1 while the page is hidden, 0 once seen', async () => {
     const { chat, me, other } = await chatWith('');
     const unread = record<LcUnreadChangeEvent>(chat, 'lc-unread-change');
     await opened(chat);
     const peer = await sdkClient(other);
     const conversation = await peer.createConversation({ members: [me], unique: true });
-    await conversation.send(new TextMessage('unread?'));
-    await waitFor(() => unread.some((event) => event.count === 1) && unread.at(-1)!.count === 0, 'count 1, then 0');
-    const first = unread.find((event) => event.count === 1)!;
+    // Visible, at the bottom: read at once, so the count never changed for the reader.
+    await conversation.send(new TextMessage('seen at once'));
+    await waitFor(() => rows(chat).some((row) => row.text === 'seen at once'), 'the message');
+    // Whatever the SDK and the server say about the count afterwards has arrived by now.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(unread.map((event) => event.count)).to.deep.equal([]);
+
+    // The page hidden: the count goes up once, and back to 0 (once) when it is seen.
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+    try {
+      await conversation.send(new TextMessage('unread?'));
+      await waitFor(() => unread.some((event) => event.count === 1), 'count 1');
+    } finally {
+      delete (document as { visibilityState?: unknown }).visibilityState;
+    }
+    document.dispatchEvent(new Event('visibilitychange'));
+    await waitFor(() => unread.at(-1)!.count === 0, 'count 0');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(unread.map((event) => event.count)).to.deep.equal([1, 0]);
+    const first = unread[0]!;
     expect(first.conversationId).to.equal(conversation.id);
     expect(first.total).to.be.at.least(1);
     expect(unread.at(-1)!.total).to.equal(0);
@@ -144,6 +187,7 @@ describe('DOM events', () => {
       await other.createIMClient(me, { tag: 'Web' });
       await waitFor(() => conflicts[0], 'lc-conflict');
       expect(conflicts[0]!.cancelable).to.equal(true);
+      expect(conflicts[0]!.reason).to.be.a('string').that.is.not.empty;
       await chat.updateComplete;
       const banner = shadow(chat).querySelector('[part=banner]');
       expect(banner?.textContent).to.contain('another device');

@@ -46,6 +46,28 @@ describe('<lc-chat>', () => {
     await waitFor(() => rows(alice).find((row) => !row.own && row.text === 'Hi Alice'), 'alice to receive the reply');
     expect(rows(alice).map((row) => row.text)).to.deep.equal(['Hello Bob\nsecond line', 'Hi Alice']);
   });
+
+  it('with no conversation chosen: "Select a conversation", no title, state, spinner or composer; then the chosen one', async () => {
+    const { wsUrl, appId } = await server();
+    const [me, other] = [uid('agent'), uid('visitor')];
+    const chat = mount<LcChat>(`<lc-chat server="${wsUrl}" app-id="${appId}" client-id="${me}"></lc-chat>`);
+    await waitFor(() => chat.client?.state === 'online', 'the login');
+    await chat.updateComplete;
+    const root = shadow(chat);
+    expect(root.querySelector('.empty')?.textContent).to.contain('Select a conversation');
+    expect(root.querySelector('[part=header]'), 'a header').to.equal(null);
+    expect(root.querySelector('.spinner'), 'a spinner').to.equal(null);
+    expect(root.querySelector('textarea, [part=composer]'), 'a composer').to.equal(null);
+    expect(root.textContent).to.not.contain('Connected');
+    chat.setAttribute('lang', 'zh-CN');
+    await waitFor(() => root.querySelector('.empty')?.textContent?.includes('选择一个会话'), 'the Chinese empty state');
+    chat.setAttribute('lang', 'en');
+    chat.members = [other];
+    chat.unique = true;
+    await opened(chat);
+    expect(root.querySelector('[part=header] .title')?.textContent).to.equal(other);
+    expect(textarea(chat)).to.exist;
+  });
 });
 
 describe('<lc-chat> look and language', () => {

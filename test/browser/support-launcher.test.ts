@@ -1,4 +1,5 @@
 import { expect } from '@esm-bundle/chai';
+import { sendKeys } from '@web/test-runner-commands';
 import '../../src/components/index.js';
 import { TextMessage, type LcSupport } from '../../src/components/index.js';
 import { mount, opened, rows, sdkClient, server, shadow, uid, waitFor } from './support/fixtures.js';
@@ -7,7 +8,53 @@ function badge(launcher: LcSupport): string {
   return shadow(launcher).querySelector('[part=badge]')?.textContent?.trim() ?? '';
 }
 
+/** The focused element, through shadow roots. */
+function deepActive(): Element | null {
+  let active = document.activeElement;
+  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+  return active;
+}
+
 describe('<lc-support>', () => {
+  it('keyboard: Enter opens into the composer, Tab goes from the launcher into the panel, Escape closes back to the launcher', async () => {
+    const { wsUrl, appId } = await server();
+    const launcher = mount<LcSupport>(`<lc-support server="${wsUrl}" app-id="${appId}" client-id="${uid('visitor')}" agents="${uid('agent')}"></lc-support>`);
+    await launcher.updateComplete;
+    const button = shadow(launcher).querySelector<HTMLButtonElement>('[part=launcher]')!;
+    button.focus();
+    await sendKeys({ press: 'Enter' });
+    await waitFor(() => launcher.open && deepActive()?.localName === 'textarea', 'focus in the composer');
+    // Typing goes into the composer; Space is a space, not a toggle.
+    await sendKeys({ type: 'hello there' });
+    expect(launcher.open).to.equal(true);
+    expect((deepActive() as HTMLTextAreaElement).value).to.equal('hello there');
+
+    // The tab order follows what is seen: from the launcher into the panel it opened.
+    button.focus();
+    await sendKeys({ press: 'Tab' });
+    const panel = shadow(launcher).querySelector('[part=panel]')!;
+    const focused = deepActive()!;
+    const inPanel = panel.contains(focused) || shadow(launcher.chat!).contains(focused);
+    expect(inPanel, `focus on ${focused.localName}.${focused.className}`).to.equal(true);
+
+    // Escape from the composer closes the panel and puts focus back on the launcher.
+    launcher.chat!.focus();
+    await waitFor(() => deepActive()?.localName === 'textarea', 'focus back in the composer');
+    await sendKeys({ press: 'Escape' });
+    await waitFor(() => !launcher.open, 'the panel to close');
+    await launcher.updateComplete;
+    expect(deepActive()).to.equal(button);
+    await sendKeys({ press: 'Enter' });
+    await waitFor(() => launcher.open && deepActive()?.localName === 'textarea', 'focus in the composer again');
+    // The close button returns focus to the launcher too.
+    const close = shadow(launcher).querySelector<HTMLButtonElement>('.close')!;
+    close.focus();
+    await sendKeys({ press: 'Enter' });
+    await waitFor(() => !launcher.open, 'closed by the close button');
+    await launcher.updateComplete;
+    expect(deepActive()).to.equal(button);
+  });
+
   it('shows unread while closed, opens the conversation with the agent, and keeps its state across a reload', async () => {
     const { wsUrl, appId } = await server();
     const agentId = uid('agent');

@@ -9,7 +9,7 @@
  * version the browser has, so every older database reaches the newest shape.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { ChatMessage } from '../model/chat-message.js';
+import { reconcileMessage, type ChatMessage } from '../model/chat-message.js';
 import type { CachedConversation, ChatCache, OutboxEntry } from './chat-cache.js';
 
 export const SCHEMA_VERSION = 1;
@@ -71,7 +71,13 @@ class IdbCache implements ChatCache {
   async putMessages(messages: readonly ChatMessage[]): Promise<void> {
     if (messages.length === 0) return;
     const tx = this.#db.transaction('messages', 'readwrite');
-    for (const message of messages) void tx.store.put(message);
+    // A history page saying "sent" must not undo a stored "read": merge with
+    // what is there, in the same transaction.
+    const known = await Promise.all(messages.map((message) => tx.store.get(message.id)));
+    messages.forEach((message, index) => {
+      const previous = known[index];
+      void tx.store.put(previous ? reconcileMessage(previous, message) : message);
+    });
     // Evict in the same transaction: the cache never holds more than the limit.
     for (const cid of new Set(messages.map((message) => message.cid))) {
       const range = IDBKeyRange.bound([cid, -Infinity, MIN_ID], [cid, Infinity, MAX_ID]);

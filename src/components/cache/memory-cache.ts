@@ -1,4 +1,4 @@
-import { compareMessages, type ChatMessage } from '../model/chat-message.js';
+import { compareMessages, reconcileMessage, type ChatMessage } from '../model/chat-message.js';
 import type { CachedConversation, ChatCache, OutboxEntry } from './chat-cache.js';
 
 /** The cache when IndexedDB is unavailable: same behaviour, gone with the page. */
@@ -28,7 +28,9 @@ export class MemoryCache implements ChatCache {
     for (const message of messages) {
       let conversation = this.#messages.get(message.cid);
       if (!conversation) this.#messages.set(message.cid, (conversation = new Map()));
-      conversation.set(message.id, structuredClone(message));
+      // A history page saying "sent" must not undo a stored "read".
+      const known = conversation.get(message.id);
+      conversation.set(message.id, structuredClone(known ? reconcileMessage(known, message) : message));
       touched.add(message.cid);
     }
     for (const cid of touched) {

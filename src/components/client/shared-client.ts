@@ -351,6 +351,11 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
     return records;
   }
 
+  /** Stores messages whose status moved (receipts), so the next page load shows them as they were. */
+  cacheMessages(messages: readonly ChatMessage[]): void {
+    if (messages.length) void this.#withCache((cache) => cache.putMessages(messages));
+  }
+
   /** A page of history from the cache (instant; possibly stale or with gaps). */
   async cachedHistory(cid: string, limit: number, before?: { timestamp: number; id: string }): Promise<ChatMessage[]> {
     const cache = await this.#cache;
@@ -451,9 +456,11 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
       this.#setState('error');
       this.#report(error, 'login');
     });
-    client.on('conflict', () => {
+    client.on('conflict', ({ reason }) => {
       if (!current()) return;
       this.#client = undefined;
+      // The server may give no reason: the protocol's own message for 4111 then, so lc-conflict always has one.
+      this.lastError = new ProtocolError(4111, reason ? { message: reason } : {});
       this.#setState('conflict');
     });
     client.on('close', ({ code, reason }) => {

@@ -295,9 +295,18 @@ export const styles = [
       inline-size: 15px;
       block-size: 15px;
     }
-    .meta-line[data-status='read'] svg,
-    .meta-line[data-status='delivered'] svg {
+    /* Sent and delivered ticks stay muted; read ones take the accent and a word. */
+    .meta-line[data-status='read'] {
       color: var(--_accent);
+    }
+    .meta-line[data-status='read'] time {
+      color: var(--_muted);
+    }
+    .meta-line[data-status='read'] svg {
+      stroke-width: 2.6;
+    }
+    .status-label {
+      font-weight: 600;
     }
     .meta-line.failed {
       color: var(--_danger);

@@ -44,13 +44,18 @@ const membersConverter = {
  * <lc-chat server="wss://chat.example.com" app-id="…" client-id="alice" members="bob" unique></lc-chat>
  * ```
  *
+ * Without `conversation-id` or `members` it shows "Select a conversation"
+ * and no composer (an inbox before the first choice).
+ *
+ * Event data is on the event (`event.count`) and, as with `CustomEvent`, in `event.detail` (`event.detail.count`).
+ *
  * @summary An embeddable chat: history from the cache then the network, an offline outbox, receipts, typing, themes and i18n.
  *
  * @fires {LcConnectionChangeEvent} lc-connection-change - The connection's state changed (`state`, `previous`).
  * @fires {LcMessageEvent} lc-message - A message arrived, or one the user sent was accepted (`message`, `conversation`, `outgoing`).
- * @fires {LcReceiptEvent} lc-receipt - A message the user sent was delivered or read (`message`, `status`).
- * @fires {LcConflictEvent} lc-conflict - Another device or tab took the session over (`reason`). Cancelable: a host that cancels shows its own UI.
- * @fires {LcUnreadChangeEvent} lc-unread-change - The conversation's unread count changed (`conversationId`, `count`, `total`).
+ * @fires {LcReceiptEvent} lc-receipt - A message the user sent was delivered or read (`message`, `status`). Statuses only move forward; it fires once per step, not again for a status already known (cached) on a later load.
+ * @fires {LcConflictEvent} lc-conflict - Another device or tab took the session over (`reason`: the server's reason, else "Session taken over by another device"). Cancelable: a host that cancels shows its own UI.
+ * @fires {LcUnreadChangeEvent} lc-unread-change - The conversation's unread count changed (`conversationId`, `count`, `total`). Only on a change: not while the reader is looking at the newest messages (those are read at once).
  * @fires {LcBeforeSendEvent} lc-before-send - The user is sending (`text`, `attributes`, both writable). Cancelable: the text stays in the composer.
  * @fires {LcErrorEvent} lc-error - Signing in, loading or sending failed (`error`, `operation`).
  *
@@ -153,6 +158,9 @@ export class LcChat extends LcConnectedElement {
     prepended: () => this.#read.olderLoaded(),
     restarted: () => this.#anchor.pin(),
     failed: (error, operation) => this.#emitError(error, operation),
+    receipts: (messages) => {
+      for (const message of messages) this.dispatchEvent(new LcReceiptEvent(message, message.status === 'read' ? 'read' : 'delivered'));
+    },
   });
   readonly #read: ReadController = new ReadController(this, {
     client: () => this.#client,
@@ -169,6 +177,8 @@ export class LcChat extends LcConnectedElement {
   #client: SharedClient | undefined;
   #unsubscribe: (() => void) | undefined;
   #sessionKey = '';
+  /** The count the last lc-unread-change said: it fires for changes only. */
+  #unreadShown = 0;
   #overrides: Map<number | 'fallback', MessageRenderer> | undefined;
 
   constructor() {
@@ -295,6 +305,7 @@ export class LcChat extends LcConnectedElement {
     const key = client && spec ? `${client.key}|${JSON.stringify(spec)}` : '';
     if (key === this.#sessionKey && !force) return;
     this.#sessionKey = key;
+    this.#unreadShown = 0;
     this.#read.reset();
     this.#typing.clear();
     this.#uploads.clear();
@@ -302,11 +313,7 @@ export class LcChat extends LcConnectedElement {
       this.#history.reset(false);
       return;
     }
-    void this.#history.open(client, spec).then(async () => {
-      if (this.#sessionKey !== key || !this.#history.caughtUp) return;
-      await this.updateComplete;
-      this.#read.opened();
-    });
+    void this.#history.open(client, spec).then(() => this.#afterOpen(key));
   }
 
   /** If the first page does not fill the list, there is nothing to scroll: load more until it does. */
@@ -339,16 +346,12 @@ export class LcChat extends LcConnectedElement {
       outbox: (cid) => {
         if (here(cid)) this.#history.refreshPending();
       },
+      // lc-receipt comes from the history (only for statuses that moved forward).
       receipt: (message) => {
-        if (!here(message.cid)) return;
-        this.#history.merge([message]);
-        this.dispatchEvent(new LcReceiptEvent(message, message.status === 'read' ? 'read' : 'delivered'));
+        if (here(message.cid)) this.#history.merge([message]);
       },
       receipts: (cid, times) => {
-        if (!here(cid)) return;
-        for (const message of this.#history.applyReceiptTimes(times)) {
-          if (message.status === 'read' || message.status === 'delivered') this.dispatchEvent(new LcReceiptEvent(message, message.status));
-        }
+        if (here(cid)) this.#history.applyReceiptTimes(times);
       },
       update: (message, conversation) => {
         if (here(conversation.id)) this.#history.merge([message]);
@@ -360,8 +363,11 @@ export class LcChat extends LcConnectedElement {
       },
       unread: (cid, count) => {
         if (!here(cid)) return;
+        // Read at once (visible, at the bottom): for the reader the count never changed.
+        if (count > 0 && this.#read.markIfReading()) return;
+        if (count === this.#unreadShown) return;
+        this.#unreadShown = count;
         this.dispatchEvent(new LcUnreadChangeEvent(cid, count, client.unreadTotal));
-        this.#read.markIfReading();
       },
       error: (error, operation) => this.#emitError(error, operation),
     };
@@ -375,22 +381,32 @@ export class LcChat extends LcConnectedElement {
     this._state = state;
     this.dispatchEvent(new LcConnectionChangeEvent(state, previous));
     if (state === 'conflict') {
-      const event = new LcConflictEvent(this.#client?.lastError?.message);
+      const event = new LcConflictEvent(this.#client?.lastError?.message ?? 'Session taken over by another device');
       this.dispatchEvent(event);
       this._conflictHandled = event.defaultPrevented;
     } else {
       this._conflictHandled = false;
     }
     const client = this.#client;
-    if (state !== 'online' || !client || !this.#history.conversation) return;
-    if (this.#history.imClient !== client.imClient) {
+    const history = this.#history;
+    if (state !== 'online' || !client || (!history.conversation && !history.waiting)) return;
+    if (history.conversation && history.imClient !== client.imClient) {
       // A new login (after a conflict or a logout): conversations belong to the old one.
       this.#ensureSession(true);
     } else {
-      // Back after a drop: fetch what was missed.
-      void this.#history.catchUp();
-      if (this.#history.older === 'error') this.#history.retryOlder();
+      // Back after a drop: go on opening, or fetch what was missed.
+      const key = this.#sessionKey;
+      const wasCaughtUp = history.caughtUp;
+      void history.resume().then(() => this.#afterOpen(key, wasCaughtUp));
+      if (history.older === 'error') history.retryOlder();
     }
+  }
+
+  /** The newest page from the server is in for the first time: read tracking starts. */
+  async #afterOpen(key: string, wasCaughtUp = false): Promise<void> {
+    if (this.#sessionKey !== key || wasCaughtUp || !this.#history.caughtUp) return;
+    await this.updateComplete;
+    this.#read.opened();
   }
 
   #emitError(error: unknown, operation: string): void {
@@ -540,11 +556,17 @@ export class LcChat extends LcConnectedElement {
       const notFound = history.loadError === 'not-found';
       return html`<div class="empty" role="alert">
         <strong>${notFound ? t('list.notFound') : t('list.loadError')}</strong>
-        ${notFound ? nothing : html`<button type="button" class="link-button" @click=${() => this.#ensureSession(true)}>${t('action.retry')}</button>`}
+        ${notFound || this._state !== 'online'
+          ? nothing
+          : html`<button type="button" class="link-button" @click=${() => this.#ensureSession(true)}>${t('action.retry')}</button>`}
       </div>`;
     }
     if (!items.length) {
-      if (history.phase !== 'ready') return html`<div class="empty"><span class="spinner" aria-hidden="true"></span><span>${t('list.loading')}</span></div>`;
+      if (history.phase !== 'ready') {
+        // Not connected yet (or any more): the header and banner say so, with the one Retry; the list only waits.
+        if (this._state !== 'online' && this._state !== 'connecting') return html`<div class="empty waiting"><span>${t('list.waiting')}</span></div>`;
+        return html`<div class="empty"><span class="spinner" aria-hidden="true"></span><span>${t('list.loading')}</span></div>`;
+      }
       return html`<div class="empty">${chatIcon}<strong>${t('list.empty')}</strong><span>${t('list.emptyHint')}</span></div>`;
     }
     // The row above the messages always takes its space: a spinner appearing
@@ -554,7 +576,7 @@ export class LcChat extends LcConnectedElement {
         ? html`<span class="spinner" aria-hidden="true"></span>${t('list.loading')}`
         : history.older === 'end'
           ? t('list.beginning')
-          : history.older === 'error'
+          : history.older === 'error' && this._state === 'online'
             ? html`${t('list.loadError')} <button type="button" class="link-button" @click=${() => history.retryOlder()}>${t('action.retry')}</button>`
             : nothing}
     </div>`;
@@ -575,6 +597,14 @@ export class LcChat extends LcConnectedElement {
   protected override render(): TemplateResult {
     const localizer = this.#localize.value;
     const { t } = localizer;
+    if (!this.#spec()) {
+      // No conversation chosen (an inbox before the first click): nothing to title, load or write to.
+      return html`<div class="chat">
+        <div class="body">
+          <div class="empty none-selected" role="status">${chatIcon}<strong>${t('list.noneSelected')}</strong><span>${t('list.noneSelectedHint')}</span></div>
+        </div>
+      </div>`;
+    }
     const items = this.#history.items();
     const busy = this.#history.phase === 'loading' || this.#history.older === 'loading';
     const title = this.#title();

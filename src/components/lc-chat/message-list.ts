@@ -30,11 +30,22 @@ export interface ListView {
   discard(localId: string): void;
 }
 
-/** A stable color per sender, for avatars. */
+/**
+ * A stable color per sender, for avatars, from the whole id: ids that
+ * differ only at the end (`crowd-1`, `crowd-2`) must not get neighbouring
+ * hues, so the hash is mixed (FNV-1a, then murmur3's finalizer) before it
+ * is reduced to a hue.
+ */
 export function avatarHue(clientId: string): number {
-  let hash = 0;
-  for (const char of clientId) hash = (hash * 31 + char.codePointAt(0)!) >>> 0;
-  return hash % 360;
+  let hash = 0x811c9dc5;
+  for (const char of clientId) hash = Math.imul(hash ^ char.codePointAt(0)!, 0x01000193);
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b);
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0xc2b2ae35);
+  hash ^= hash >>> 16;
+  // The high bits, scaled: a 32-bit value mod 360 would lean on the low ones.
+  return Math.floor(((hash >>> 0) / 2 ** 32) * 360);
 }
 
 export function initial(name: string): string {
@@ -77,6 +88,9 @@ function statusLine(message: ChatMessage, own: boolean, view: ListView): Templat
       return html`<div class="meta-line" data-status="queued">${clockIcon}<span>${t('message.queued')}</span></div>`;
     case 'sending':
       return html`<div class="meta-line" data-status="sending">${time}${clockIcon}<span class="visually-hidden">${t('message.sending')}</span></div>`;
+    case 'read':
+      // Not by color alone: read says so in words, next to ticks in the accent color.
+      return html`<div class="meta-line" data-status="read">${time}${doubleCheckIcon}<span class="status-label">${t('message.read')}</span></div>`;
     default: {
       const icon = message.status === 'sent' ? checkIcon : doubleCheckIcon;
       return html`<div class="meta-line" data-status=${message.status}>

@@ -100,15 +100,18 @@ export class ReadController implements ReactiveController {
     this.#place();
   }
 
-  /** Marks the conversation read if the reader is looking at its newest messages. */
-  markIfReading(): void {
+  /**
+   * Marks the conversation read if the reader is looking at its newest messages.
+   * @returns whether it did (there was something unread and the reader is looking)
+   */
+  markIfReading(): boolean {
     const client = this.#read.client();
     const history = this.#read.history;
     const conversation = history.conversation;
     // Not before the newest page from the server is in: unread counts are counted from it.
-    if (!client || !conversation || !history.caughtUp || !this.#reading()) return;
+    if (!client || !conversation || !history.caughtUp || !this.#reading()) return false;
     const unread = Math.max(client.unread(conversation.id), conversation.unreadMessagesCount);
-    if (unread <= 0) return;
+    if (unread <= 0) return false;
     // Before they count as read, remember where the ones that came while the
     // reader was away begin (those that arrived live since do not count).
     const openedAt = this.#openedAt;
@@ -121,6 +124,7 @@ export class ReadController implements ReactiveController {
       }
     }
     client.markRead(conversation);
+    return true;
   }
 
   #reading(): boolean {
@@ -141,5 +145,5 @@ export class ReadController implements ReactiveController {
     }
   }
 
-  readonly #onVisibility = (): void => this.markIfReading();
+  readonly #onVisibility = (): void => void this.markIfReading();
 }

@@ -54,6 +54,8 @@ const searchIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" 
  * </lc-realtime>
  * ```
  *
+ * Event data is on the event (`event.count`) and, as with `CustomEvent`, in `event.detail` (`event.detail.count`).
+ *
  * @summary An inbox: the user's conversations with previews and unread badges, live.
  *
  * @fires {LcConversationSelectEvent} lc-conversation-select - The user chose a conversation (`conversationId`, `conversation`).
@@ -567,6 +569,13 @@ export class LcConversationList extends LcConnectedElement {
     );
   }
 
+  /** The filter names one conversation exactly (its title or a member): what was looked for is found, more pages are noise. */
+  #exactMatch(visible: readonly ConversationListItem[]): boolean {
+    const query = this._query.trim().toLocaleLowerCase();
+    if (!query) return false;
+    return visible.some((item) => [this.titleOf(item), ...item.members].some((text) => text.toLocaleLowerCase() === query));
+  }
+
   #onKeydown(event: KeyboardEvent): void {
     const visible = this.#visible();
     if (!visible.length) return;
@@ -659,7 +668,7 @@ export class LcConversationList extends LcConnectedElement {
   #renderBody(visible: ConversationListItem[]): TemplateResult {
     const { t } = this.#localize.value;
     if (!visible.length) {
-      if (this._items.length) return html`<div class="empty" part="empty">${searchIcon}<strong>${t('inbox.noMatches')}</strong>${this.#renderMore()}</div>`;
+      if (this._items.length) return html`<div class="empty" part="empty">${searchIcon}<strong>${t('inbox.noMatches')}</strong>${this.#renderMore(visible)}</div>`;
       if (this._phase === 'error') return html`<div class="empty" part="empty" role="alert"><strong>${t('inbox.loadError')}</strong><button type="button" class="link-button" @click=${() => this.refresh()}>${t('action.retry')}</button></div>`;
       if (this._phase !== 'ready') return html`<div class="empty" part="empty"><span class="spinner" aria-hidden="true"></span>${t('inbox.loading')}</div>`;
       return html`<div class="empty" part="empty">${chatIcon}<strong>${t('inbox.empty')}</strong><span>${t('inbox.emptyHint')}</span></div>`;
@@ -668,12 +677,12 @@ export class LcConversationList extends LcConnectedElement {
     return html`<ul class="list" part="list" role="listbox" aria-label=${t('inbox.label')} aria-busy=${this._loadingMore ? 'true' : 'false'} @keydown=${this.#onKeydown}>
         ${visible.map((item) => this.#renderItem(item, item.id === focusable))}
       </ul>
-      ${this.#renderMore()}`;
+      ${this.#renderMore(visible)}`;
   }
 
   /** The end of the list while the server has more: a "show more" button, or the spinner while a page loads. */
-  #renderMore(): TemplateResult | typeof nothing {
-    if (!this._hasMore || this._phase !== 'ready') return nothing;
+  #renderMore(visible: readonly ConversationListItem[]): TemplateResult | typeof nothing {
+    if (!this._hasMore || this._phase !== 'ready' || this.#exactMatch(visible)) return nothing;
     const { t } = this.#localize.value;
     return html`<div class="more" part="more">
       ${this._loadingMore

@@ -73,6 +73,18 @@ export const styles = [
       block-size: 100%;
       object-fit: contain;
     }
+    .hidden-count {
+      position: absolute;
+      inset-block-end: 6px;
+      inset-inline-start: 6px;
+      z-index: 1;
+      padding: 1px 7px;
+      border-radius: 9px;
+      background: rgb(0 0 0 / 0.6);
+      color: #fff;
+      font-size: 11px;
+      pointer-events: none;
+    }
     .overlay {
       position: absolute;
       inset: 0;

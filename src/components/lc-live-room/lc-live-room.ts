@@ -30,6 +30,23 @@ function info(input: DanmakuInput): DanmakuInfo {
   return { id: input.id, from: input.from, text: input.text, mode: input.mode, priority: input.priority, own: input.own };
 }
 
+/** What can be slotted as the picture: its intrinsic size decides where comments go. */
+type Picture = HTMLVideoElement | HTMLImageElement | HTMLCanvasElement;
+
+function isPicture(element: Element): element is Picture {
+  return element instanceof HTMLVideoElement || element instanceof HTMLImageElement || element instanceof HTMLCanvasElement;
+}
+
+function pictureSize(picture: Picture): { width: number; height: number } | undefined {
+  const [width, height] =
+    picture instanceof HTMLVideoElement
+      ? [picture.videoWidth, picture.videoHeight]
+      : picture instanceof HTMLImageElement
+        ? [picture.naturalWidth, picture.naturalHeight]
+        : [picture.width, picture.height];
+  return width > 0 && height > 0 ? { width, height } : undefined;
+}
+
 /**
  * A live room: joins a chat room and shows its messages as danmaku (bullet
  * comments) over the slotted content, usually a `<video>`, with an online
@@ -51,10 +68,14 @@ function info(input: DanmakuInput): DanmakuInfo {
  * are dropped before NORMAL ones, HIGH ones never. They pause with the
  * slotted video and under the pointer.
  *
+ * Event data is on the event (`event.count`) and, as with `CustomEvent`, in `event.detail` (`event.detail.count`).
+ *
  * @summary Danmaku over a video from a chat room, with an online count, a side chat and a composer.
  *
  * @fires {LcDanmakuStartEvent} lc-danmaku-start - A comment started showing (`danmaku`).
  * @fires {LcDanmakuEndEvent} lc-danmaku-end - A comment left the stage (`danmaku`).
+ * Comments dropped for density are counted on the stage ("3 hidden", `part="hidden-count"`).
+ *
  * @fires {LcDanmakuDropEvent} lc-danmaku-drop - A comment was not shown (`danmaku`, `reason`: `density` or `filter`).
  * @fires {LcMessageEvent} lc-message - A message arrived in the room, or the user's was sent (`message`, `conversation`, `outgoing`).
  * @fires {LcErrorEvent} lc-error - Joining or sending failed (`error`, `operation`).
@@ -66,7 +87,8 @@ function info(input: DanmakuInput): DanmakuInfo {
  *
  * @csspart header - The header: title and online count.
  * @csspart stage - The area holding the slotted content and the overlay.
- * @csspart overlay - The layer of comments.
+ * @csspart overlay - The layer of comments: over the picture itself (a letterboxed video's black bars stay clear).
+ * @csspart hidden-count - How many comments were not shown because the screen was full.
  * @csspart danmaku - One comment (also has the classes `scroll`, `top`, `bottom`, `own`, `normal`, `high`).
  * @csspart side - The side chat.
  * @csspart composer - The composer.
@@ -105,6 +127,7 @@ export class LcLiveRoom extends LcConnectedElement {
     _state: { state: true },
     _joined: { state: true },
     _side: { state: true },
+    _hidden: { state: true },
     _priority: { state: true },
     _mode: { state: true },
   };
@@ -146,6 +169,8 @@ export class LcLiveRoom extends LcConnectedElement {
   declare private _state: ConnectionState;
   declare private _joined: boolean;
   declare private _side: ChatMessage[];
+  /** Comments dropped for density since the room was shown. */
+  declare private _hidden: number;
   declare private _priority: PriorityName;
   declare private _mode: DanmakuMode;
 
@@ -159,6 +184,9 @@ export class LcLiveRoom extends LcConnectedElement {
   #resize: ResizeObserver | undefined;
   #countTimer: ReturnType<typeof setInterval> | undefined;
   #video: HTMLMediaElement | undefined;
+  #picture: Picture | undefined;
+  readonly #fitListener = (): void => this.#fitOverlay();
+  #stageSize: ResizeObserver | undefined;
   #videoListener = (): void => this.#followVideo();
   #localCounter = 0;
 
@@ -178,6 +206,7 @@ export class LcLiveRoom extends LcConnectedElement {
     this._state = 'connecting';
     this._joined = false;
     this._side = [];
+    this._hidden = 0;
     this._priority = 'low';
     this._mode = 'scroll';
   }
@@ -281,6 +310,8 @@ export class LcLiveRoom extends LcConnectedElement {
     clearInterval(this.#countTimer);
     this.#resize?.disconnect();
     this.#resize = undefined;
+    this.#stageSize?.disconnect();
+    this.#stageSize = undefined;
     this.#stage?.destroy();
     this.#stage = undefined;
     this.#watchVideo(undefined);
@@ -299,11 +330,14 @@ export class LcLiveRoom extends LcConnectedElement {
       this.#stage = new DanmakuStage(layer, this.#stageOptions(), {
         start: (input) => this.dispatchEvent(new LcDanmakuStartEvent(info(input))),
         end: (input) => this.dispatchEvent(new LcDanmakuEndEvent(info(input))),
-        drop: (input, reason) => this.dispatchEvent(new LcDanmakuDropEvent(info(input), reason)),
+        drop: (input, reason) => this.#dropped(input, reason),
       });
       this.#resize = new ResizeObserver(() => this.#stage?.resize(layer.clientWidth, layer.clientHeight));
       this.#resize.observe(layer);
       this.#stage.resize(layer.clientWidth, layer.clientHeight);
+      const stage = this.renderRoot.querySelector<HTMLElement>('.stage');
+      this.#stageSize = new ResizeObserver(() => this.#fitOverlay());
+      if (stage) this.#stageSize.observe(stage);
       this.#followVideo();
     }
     if (changed.has('playState') && this.#stage) {
@@ -338,8 +372,13 @@ export class LcLiveRoom extends LcConnectedElement {
 
   #onSlotChange(event: Event): void {
     const slot = event.target as HTMLSlotElement;
-    const media = slot
-      .assignedElements({ flatten: true })
+    const assigned = slot.assignedElements({ flatten: true });
+    this.#setPicture(
+      assigned
+        .map((element) => (isPicture(element) ? element : element.querySelector('video, img, canvas')))
+        .find((element): element is Picture => element !== null && isPicture(element)),
+    );
+    const media = assigned
       .map((element) => (element instanceof HTMLMediaElement ? element : element.querySelector('video, audio')))
       .find((element): element is HTMLMediaElement => element instanceof HTMLMediaElement);
     this.#watchVideo(media);
@@ -353,6 +392,39 @@ export class LcLiveRoom extends LcConnectedElement {
     }
     this.#video = video;
     this.#followVideo();
+  }
+
+  #setPicture(picture: Picture | undefined): void {
+    if (picture === this.#picture) return;
+    for (const type of ['loadedmetadata', 'resize', 'load']) {
+      this.#picture?.removeEventListener(type, this.#fitListener);
+      picture?.addEventListener(type, this.#fitListener);
+    }
+    this.#picture = picture;
+    this.#fitOverlay();
+  }
+
+  /**
+   * The overlay covers the picture, not the stage: a 16:9 video on a phone
+   * is letterboxed (object-fit: contain), and comments belong on the
+   * picture, not on the black bars above and below it.
+   */
+  #fitOverlay(): void {
+    const stage = this.renderRoot.querySelector<HTMLElement>('.stage');
+    const overlay = this.renderRoot.querySelector<HTMLElement>('.overlay');
+    if (!stage || !overlay) return;
+    const size = this.#picture ? pictureSize(this.#picture) : undefined;
+    const width = stage.clientWidth;
+    const height = stage.clientHeight;
+    if (!size || !width || !height) {
+      overlay.style.cssText = '';
+    } else {
+      const scale = Math.min(width / size.width, height / size.height);
+      const fitted = { width: size.width * scale, height: size.height * scale };
+      overlay.style.cssText = `inset: auto; left: ${(width - fitted.width) / 2}px; top: ${(height - fitted.height) / 2}px; width: ${fitted.width}px; height: ${fitted.height}px`;
+    }
+    // Now, not at the next resize report: a comment placed meanwhile would use the old lanes.
+    this.#stage?.resize(overlay.clientWidth, overlay.clientHeight);
   }
 
   /** Comments run while the video plays (or when there is no video). */
@@ -451,6 +523,12 @@ export class LcLiveRoom extends LcConnectedElement {
     });
   }
 
+  /** A comment not shown for density is counted where the viewer sees it ("3 hidden"); filtered ones are wanted hidden. */
+  #dropped(input: DanmakuInput, reason: 'density' | 'filter'): void {
+    if (reason === 'density') this._hidden += 1;
+    this.dispatchEvent(new LcDanmakuDropEvent(info(input), reason));
+  }
+
   #enqueue(input: DanmakuInput): void {
     const lower = input.text.toLocaleLowerCase();
     if (this.blockWords.some((word) => word && lower.includes(word.toLocaleLowerCase()))) {
@@ -458,7 +536,7 @@ export class LcLiveRoom extends LcConnectedElement {
       return;
     }
     if (!this.#stage) {
-      this.dispatchEvent(new LcDanmakuDropEvent(info(input), 'density'));
+      this.#dropped(input, 'density');
       return;
     }
     this.#stage.add(input);
@@ -505,6 +583,9 @@ export class LcLiveRoom extends LcConnectedElement {
             @pointerover=${(event: PointerEvent) => this.#onOverlayPointer(event, true)}
             @pointerout=${(event: PointerEvent) => this.#onOverlayPointer(event, false)}
           ></div>
+          ${this._hidden
+            ? html`<span class="hidden-count" part="hidden-count" title=${t('live.hiddenHint')}>${t('live.hidden', { count: this._hidden })}</span>`
+            : nothing}
         </div>
         ${this.chat
           ? html`<aside class="side" part="side" aria-label=${t('live.chat')}>

@@ -51,6 +51,8 @@ export function visitorId(appId: string): string {
  * <lc-support server="wss://chat.example.com" app-id="…" agents="support-1" greeting="Hi! How can we help?"></lc-support>
  * ```
  *
+ * Event data is on the event (`event.count`) and, as with `CustomEvent`, in `event.detail` (`event.detail.count`).
+ *
  * @summary A floating support chat: bubble with unread badge, panel with the conversation.
  *
  * @fires {LcUnreadChangeEvent} lc-unread-change - Unread messages from the agents changed (`conversationId`, `count`, `total`).
@@ -255,6 +257,7 @@ export class LcSupport extends LcConnectedElement {
   #conversation: Conversation | undefined;
   #unsubscribe: (() => void) | undefined;
   #restored = false;
+  #focusWasInside = false;
 
   constructor() {
     super();
@@ -321,6 +324,8 @@ export class LcSupport extends LcConnectedElement {
       if (this.zIndex === undefined || this.zIndex === null) this.style.removeProperty('--_z');
       else this.style.setProperty('--_z', String(this.zIndex));
     }
+    // Before the panel goes away with the focus in it.
+    if (changed.has('open')) this.#focusWasInside = !this.open && this.matches(':focus-within');
     if (changed.has('open') && this.#restored) {
       storage()?.setItem(this.#key('open'), this.open ? '1' : '0');
       if (this.open && !this._greeted) {
@@ -331,7 +336,15 @@ export class LcSupport extends LcConnectedElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (changed.has('open') && this.open && changed.get('open') === false) this.chat?.focus();
+    if (!changed.has('open') || changed.get('open') === undefined) return;
+    if (this.open) {
+      // Into the composer, once the chat inside has rendered it: what the visitor types goes there.
+      const chat = this.chat;
+      void chat?.updateComplete.then(() => chat.focus());
+    } else if (this.#focusWasInside) {
+      // The panel took the focus with it: back to the launcher, not to <body>.
+      this.renderRoot.querySelector<HTMLButtonElement>('.launcher')?.focus();
+    }
   }
 
   #setClient(client: SharedClient | undefined): void {
@@ -374,8 +387,21 @@ export class LcSupport extends LcConnectedElement {
     const { t } = this.#localize.value;
     const unread = this.open ? 0 : this._unread;
     const names = this.agents.map((agent) => this.names?.[agent] ?? agent).join(', ');
-    return html`${this.open
-        ? html`<div class="panel" part="panel" role="dialog" aria-label=${this.name ?? names}>
+    // The launcher comes first in the DOM (both are positioned): Tab goes
+    // from it into the panel it opened, as the eye goes, not out of the widget.
+    return html`<button
+        class="launcher"
+        part="launcher"
+        type="button"
+        aria-expanded=${this.open ? 'true' : 'false'}
+        aria-controls="panel"
+        aria-label=${this.open ? t('launcher.close') : unread ? `${t('launcher.open')} (${t('inbox.unread', { count: unread })})` : t('launcher.open')}
+        @click=${() => this.toggle()}
+      >
+        ${this.open ? chevronIcon : chatBubbleIcon}${unread ? html`<span class="badge" part="badge">${unread > 99 ? '99+' : unread}</span>` : nothing}
+      </button>
+      ${this.open
+        ? html`<div class="panel" id="panel" part="panel" role="dialog" aria-label=${this.name ?? names} @keydown=${this.#onPanelKeydown}>
             <lc-chat
               exportparts="header, list, composer, input, send-button"
               .server=${this.server}
@@ -393,7 +419,6 @@ export class LcSupport extends LcConnectedElement {
               .names=${this.names}
               .theme=${this.theme}
               lang=${this.lang || nothing}
-              @keydown=${(event: KeyboardEvent) => event.key === 'Escape' && this.hide()}
             >
               <button slot="header-actions" class="close" type="button" aria-label=${t('launcher.close')} title=${t('launcher.close')} @click=${() => this.hide()}>
                 ${closeIcon}
@@ -402,17 +427,14 @@ export class LcSupport extends LcConnectedElement {
           </div>`
         : this.greeting && !this._greeted
           ? html`<div class="greeting" part="greeting" @click=${() => this.show()}>${this.greeting}</div>`
-          : nothing}
-      <button
-        class="launcher"
-        part="launcher"
-        type="button"
-        aria-expanded=${this.open ? 'true' : 'false'}
-        aria-label=${this.open ? t('launcher.close') : unread ? `${t('launcher.open')} (${t('inbox.unread', { count: unread })})` : t('launcher.open')}
-        @click=${() => this.toggle()}
-      >
-        ${this.open ? chevronIcon : chatBubbleIcon}${unread ? html`<span class="badge" part="badge">${unread > 99 ? '99+' : unread}</span>` : nothing}
-      </button>`;
+          : nothing}`;
+  }
+
+  /** Escape closes the panel, unless something inside used it (the chat's list returns to its composer, the image viewer closes). */
+  #onPanelKeydown(event: KeyboardEvent): void {
+    if (event.key !== 'Escape' || event.defaultPrevented) return;
+    event.preventDefault();
+    this.hide();
   }
 }
 

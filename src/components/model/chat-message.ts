@@ -113,7 +113,7 @@ export function mergeMessages(current: readonly ChatMessage[], incoming: readonl
   const fresh = new Map<string, ChatMessage>();
   for (const message of incoming) {
     const previous = known.get(message.id);
-    if (previous) known.set(message.id, reconcile(previous, message));
+    if (previous) known.set(message.id, reconcileMessage(previous, message));
     else fresh.set(message.id, message);
   }
   const ordered = options.older ? [...fresh.values(), ...known.values()] : [...known.values(), ...fresh.values()];
@@ -123,7 +123,13 @@ export function mergeMessages(current: readonly ChatMessage[], incoming: readonl
 
 const STATUS_RANK: Record<ChatMessageStatus, number> = { failed: 0, queued: 1, sending: 2, sent: 3, delivered: 4, read: 5 };
 
-function reconcile(known: ChatMessage, incoming: ChatMessage): ChatMessage {
+/** Whether `status` is further along than `than` (a receipt status never goes back). */
+export function statusAfter(status: ChatMessageStatus, than: ChatMessageStatus): boolean {
+  return STATUS_RANK[status] > STATUS_RANK[than];
+}
+
+/** Two versions of one message: the incoming one's fields, but never an earlier status than the known one. */
+export function reconcileMessage(known: ChatMessage, incoming: ChatMessage): ChatMessage {
   const merged = { ...known, ...incoming };
   // Statuses only move forward: a history page saying "sent" must not undo
   // a receipt that already said "delivered".
