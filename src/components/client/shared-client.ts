@@ -15,9 +15,10 @@ import {
   type Conversation,
   type IMClient,
 } from '../../sdk/index.js';
-import { openChatCache, type ChatCache, type OutboxEntry } from '../cache/chat-cache.js';
+import { openChatCache, type ChatCache, type OutboxEntry, type SendFailure } from '../cache/chat-cache.js';
 import { fromSdkMessage, isRecord, MessageType, TYPING_KEY, typingState, type ChatMessage } from '../model/chat-message.js';
 import { clientKey, type ClientOptions } from './client-options.js';
+import { fetchLimits, frameBytes, type ServerLimits } from './limits.js';
 import { conversationSignatureFactory, loginSignatureFactory, SignatureError } from './signature.js';
 import { httpOrigin, type UploadCredentials, type UploadedFile } from './upload.js';
 
@@ -73,12 +74,21 @@ export interface SharedClientEvents {
 /** First and longest delay between login attempts when the server cannot be reached. */
 const LOGIN_RETRY_MIN = 1_000;
 const LOGIN_RETRY_MAX = 30_000;
+/** How long an unanswered `GET /limits` is not asked again. */
+const LIMITS_RETRY_MS = 60_000;
 
 /** Whether an error means "not sent, try again later" rather than "refused". */
 function isTransient(error: unknown): boolean {
   if (!(error instanceof ProtocolError) || error.code !== 0) return false;
   const name: string = error.name;
-  return name !== ClientErrorName.CLIENT_CLOSED;
+  return name !== ClientErrorName.CLIENT_CLOSED && name !== ClientErrorName.MESSAGE_TOO_LARGE;
+}
+
+function tooLargeError(failure: SendFailure): ProtocolError {
+  return new ProtocolError(0, {
+    name: ClientErrorName.MESSAGE_TOO_LARGE,
+    message: `message not sent: ${failure.bytes} bytes, the server accepts at most ${failure.limit} (its --max-payload)`,
+  });
 }
 
 function describe(error: unknown): string {
@@ -113,6 +123,9 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
   #loginTimer: ReturnType<typeof setTimeout> | undefined;
   #loginAttempt = 0;
   #closed = false;
+  #limits: ServerLimits | undefined;
+  #limitsRequest: Promise<ServerLimits | undefined> | undefined;
+  #limitsFailedAt = -Infinity;
 
   constructor(options: ClientOptions) {
     super();
@@ -133,7 +146,43 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
         },
         (error: unknown) => this.#report(error, 'cache'),
       );
+    void this.limits();
     void this.#login();
+  }
+
+  /**
+   * The server's limits (message size, upload size), asked once and
+   * remembered; asked again after a failure. Undefined while unknown:
+   * the server still refuses what is over them.
+   */
+  limits(): Promise<ServerLimits | undefined> {
+    if (this.#limits) return Promise.resolve(this.#limits);
+    // Each delivery asks while the limits are unknown: not every time when the server cannot say.
+    if (!this.#limitsRequest && Date.now() - this.#limitsFailedAt < LIMITS_RETRY_MS) return Promise.resolve(undefined);
+    this.#limitsRequest ??= fetchLimits(this.options.server).then((limits) => {
+      this.#limitsRequest = undefined;
+      if (!limits) this.#limitsFailedAt = Date.now();
+      if (limits) {
+        this.#limits = limits;
+        // The SDK then refuses a frame the server would close the socket on.
+        if (this.#realtime) this.#realtime.maxFrameBytes = limits.maxPayload;
+      }
+      return limits;
+    });
+    return this.#limitsRequest;
+  }
+
+  /** The server's limits if already known. */
+  get knownLimits(): ServerLimits | undefined {
+    return this.#limits;
+  }
+
+  /** Why a payload cannot be sent as it is, by what is known of the server's limit now. */
+  #oversize(payload: unknown): SendFailure | undefined {
+    const limit = this.#limits?.maxPayload ?? this.#realtime?.maxFrameBytes;
+    if (limit === undefined) return undefined;
+    const bytes = frameBytes(payload, Boolean(this.options.noBinary));
+    return bytes > limit ? { reason: 'too-large', bytes, limit } : undefined;
   }
 
   get clientId(): string {
@@ -219,6 +268,7 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
         if (typeof text === 'string') message.text = text;
         if (isRecord(entry.payload) && isRecord(entry.payload._lcattrs)) message.attributes = entry.payload._lcattrs;
         if (entry.error) message.error = entry.error;
+        if (entry.failure) message.failure = entry.failure;
         return message;
       });
   }
@@ -280,19 +330,27 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
       createdAt: Date.now(),
       state: 'sending',
     };
+    // Over the server's limit: kept (so the user sees it and can delete it)
+    // but never queued, since the server would close the socket on it.
+    const failure = this.#oversize(entry.payload);
+    if (failure) {
+      const error = tooLargeError(failure);
+      Object.assign(entry, { state: 'failed', error: describe(error), failure });
+      this.#report(error, 'send');
+    }
     this.#instances.set(entry.localId, message);
     await this.#outboxLoaded;
     this.#outbox.set(entry.localId, entry);
     await this.#withCache((cache) => cache.putOutbox(entry));
     this.emit('outbox', cid);
-    if (this.#state === 'online') void this.#enqueue(entry.localId);
+    if (this.#state === 'online' && !failure) void this.#enqueue(entry.localId);
     return this.pending(cid).find((pending) => pending.localId === entry.localId)!;
   }
 
-  /** Sends a failed (refused) message again, with the same dt. */
+  /** Sends a failed (refused) message again, with the same dt; not one over the size limit, which would fail again. */
   resend(localId: string): void {
     const entry = this.#outbox.get(localId);
-    if (!entry) return;
+    if (!entry || entry.failure) return;
     entry.state = 'sending';
     delete entry.error;
     void this.#withCache((cache) => cache.putOutbox(entry));
@@ -403,6 +461,7 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
       server: options.server,
       ...(options.appKey ? { appKey: options.appKey } : {}),
       ...(options.noBinary ? { noBinary: true } : {}),
+      ...(this.#limits ? { maxFrameBytes: this.#limits.maxPayload } : {}),
     });
     this.#realtime = realtime;
     try {
@@ -523,6 +582,14 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
     }
     let conversation: Conversation;
     try {
+      // Written before the limit was known (offline, or before a reload):
+      // checked now, before it can make the server close the socket.
+      await this.limits();
+      const failure = this.#oversize(entry.payload);
+      if (failure) {
+        entry.failure = failure;
+        throw tooLargeError(failure);
+      }
       conversation = await this.conversation({ id: entry.cid });
       await conversation.send(message, { receipt: true });
     } catch (error) {
@@ -533,6 +600,11 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
       }
       entry.state = 'failed';
       entry.error = describe(error);
+      if (error instanceof ProtocolError && error.name === ClientErrorName.MESSAGE_TOO_LARGE && !entry.failure) {
+        // The SDK refused it, or the server closed the socket on it.
+        const limit = this.#realtime?.maxFrameBytes ?? this.#limits?.maxPayload;
+        entry.failure = { reason: 'too-large', bytes: frameBytes(entry.payload, Boolean(this.options.noBinary)), limit: limit ?? 0 };
+      }
       await this.#withCache((cache) => cache.putOutbox(entry));
       this.emit('outbox', entry.cid);
       this.#report(error, 'send');

@@ -44,6 +44,8 @@ export const en = {
   'message.delivered': 'Delivered',
   'message.read': 'Read',
   'message.failed': 'Not sent',
+  'message.tooLarge': (p: { size: string; limit: string }) => `Too long to send (${p.size}; the limit is ${p.limit})`,
+  'message.tooLargeUnknown': 'Too long to send',
   'message.retry': 'Retry',
   'message.discard': 'Delete',
   'message.recalled': 'This message was recalled',

@@ -46,6 +46,8 @@ export const zhCN: Strings = {
   'message.delivered': '已送达',
   'message.read': '已读',
   'message.failed': '发送失败',
+  'message.tooLarge': (p: { size: string; limit: string }) => `消息过长，无法发送（${p.size}，上限为 ${p.limit}）`,
+  'message.tooLargeUnknown': '消息过长，无法发送',
   'message.retry': '重试',
   'message.discard': '删除',
   'message.recalled': '此消息已被撤回',

@@ -1,0 +1,105 @@
+/**
+ * The server's limits in the widget (issue 13, defects 1 and 10): a message
+ * over `--max-payload` is shown as failed with Delete and never sent (the
+ * server would close the socket on it, and the outbox used to resend it on
+ * every reconnect, forever, with everything typed later stuck behind it).
+ */
+import { expect } from '@esm-bundle/chai';
+import { sendKeys } from '@web/test-runner-commands';
+import '../../src/components/index.js';
+import { openChatCache, type LcChat, type LcConnectionChangeEvent, type LcErrorEvent } from '../../src/components/index.js';
+import { mount, opened, rows, sdkClient, server, shadow, textarea, uid, waitFor } from './support/fixtures.js';
+
+/** Over the default 64 KB `--max-payload`. */
+const LONG_TEXT = 'long words '.repeat(Math.ceil((70 * 1024) / 11));
+
+function record<E extends Event>(target: EventTarget, type: string): E[] {
+  const events: E[] = [];
+  target.addEventListener(type, (event) => events.push(event as E));
+  return events;
+}
+
+/** Types a text as if pasted, then presses Enter. */
+async function pasteAndSend(chat: LcChat, text: string): Promise<void> {
+  const input = textarea(chat);
+  input.focus();
+  input.value = text;
+  input.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true, inputType: 'insertFromPaste' }));
+  await sendKeys({ press: 'Enter' });
+}
+
+function failedRow(chat: LcChat) {
+  return rows(chat).find((row) => row.status === 'failed' && row.element.querySelector('[data-reason="too-large"]'));
+}
+
+function buttons(row: { element: HTMLElement }): string[] {
+  return [...row.element.querySelectorAll('.meta-line button')].map((button) => button.textContent?.trim() ?? '');
+}
+
+describe('message size limit', function () {
+  this.timeout(40_000);
+
+  it('a 70 KB paste is shown as failed with Delete, never sent; later messages go through; a reload does not restart it', async () => {
+    const { wsUrl, appId } = await server();
+    const [me, peer] = [uid('paster'), uid('reader')];
+    const markup = `<lc-chat server="${wsUrl}" app-id="${appId}" client-id="${me}" members="${peer}" unique></lc-chat>`;
+    const chat = mount<LcChat>(markup);
+    const errors = record<LcErrorEvent>(chat, 'lc-error');
+    await opened(chat);
+    const states = record<LcConnectionChangeEvent>(chat, 'lc-connection-change');
+
+    await pasteAndSend(chat, LONG_TEXT);
+    const failed = await waitFor(() => failedRow(chat), 'the long message shown as failed');
+    expect(failed.element.querySelector('.meta-line')!.textContent).to.match(/Too long to send \(7\d KB; the limit is 64 KB\)/);
+    expect(buttons(failed)).to.deep.equal(['Delete']);
+    expect(errors.map((event) => [event.operation, event.error.name])).to.deep.include(['send', 'MESSAGE_TOO_LARGE']);
+    expect(textarea(chat).value).to.equal('');
+
+    await pasteAndSend(chat, 'after the long one');
+    await waitFor(() => rows(chat).some((row) => row.text === 'after the long one' && !row.element.classList.contains('pending')), 'the next message sent');
+    expect(states.map((event) => event.state)).to.deep.equal([], 'the connection never dropped');
+    const reader = await sdkClient(peer);
+    const conversation = await reader.createConversation({ members: [me], unique: true });
+    const texts = (await conversation.queryMessages({ limit: 10 })).map((message) => JSON.stringify(message.toJSON()).length);
+    expect(texts.every((length) => length < 1024), 'only the short message reached the server').to.equal(true);
+
+    // "Reload": the failed message is still there, still failed; nothing is resent.
+    const client = chat.client!;
+    chat.remove();
+    await client.close();
+    const second = mount<LcChat>(markup);
+    await opened(second);
+    const secondStates = record<LcConnectionChangeEvent>(second, 'lc-connection-change');
+    const restored = await waitFor(() => failedRow(second), 'the failed message after the reload');
+    expect(buttons(restored)).to.deep.equal(['Delete']);
+    await pasteAndSend(second, 'after the reload');
+    await waitFor(() => rows(second).some((row) => row.text === 'after the reload' && !row.element.classList.contains('pending')), 'a message sent after the reload');
+    expect(secondStates.map((event) => event.state)).to.deep.equal([]);
+
+    (restored.element.querySelector('.meta-line button') as HTMLButtonElement).click();
+    await waitFor(() => !failedRow(second), 'the failed message deleted');
+    const cache = await openChatCache({ server: wsUrl, appId, clientId: me });
+    expect(await cache.outbox()).to.deep.equal([]);
+    cache.close();
+  });
+
+  it('an oversized message left in the outbox by an older version fails once instead of looping', async () => {
+    const { wsUrl, appId } = await server();
+    const [me, peer] = [uid('wedged'), uid('reader')];
+    const reader = await sdkClient(peer);
+    const conversation = await reader.createConversation({ members: [me], unique: true });
+    const cache = await openChatCache({ server: wsUrl, appId, clientId: me });
+    await cache.putOutbox({ localId: uid('dt'), cid: conversation.id, from: me, payload: { _lctype: -1, _lctext: LONG_TEXT }, createdAt: Date.now(), state: 'sending' });
+    cache.close();
+
+    const chat = mount<LcChat>(`<lc-chat server="${wsUrl}" app-id="${appId}" client-id="${me}" members="${peer}" unique></lc-chat>`);
+    const states = record<LcConnectionChangeEvent>(chat, 'lc-connection-change');
+    await opened(chat);
+    const failed = await waitFor(() => failedRow(chat), 'the old message shown as failed');
+    expect(buttons(failed)).to.deep.equal(['Delete']);
+    await pasteAndSend(chat, 'not stuck behind it');
+    await waitFor(() => rows(chat).some((row) => row.text === 'not stuck behind it' && !row.element.classList.contains('pending')), 'the next message sent');
+    expect(states.map((event) => event.state)).to.not.include('offline');
+    expect(shadow(chat).querySelector('.banner')).to.equal(null);
+  });
+});
