@@ -103,3 +103,72 @@ describe('message size limit', function () {
     expect(shadow(chat).querySelector('.banner')).to.equal(null);
   });
 });
+
+describe('upload limits', function () {
+  this.timeout(40_000);
+
+  /** Every `POST /files` the page makes. */
+  function watchUploads(): string[] {
+    const urls: string[] = [];
+    const open = XMLHttpRequest.prototype.open;
+    XMLHttpRequest.prototype.open = function (this: XMLHttpRequest, method: string, url: string | URL, ...rest: unknown[]) {
+      if (String(url).includes('/files')) urls.push(`${method} ${String(url)}`);
+      return (open as (...args: unknown[]) => void).call(this, method, url, ...rest);
+    } as typeof XMLHttpRequest.prototype.open;
+    after = () => {
+      XMLHttpRequest.prototype.open = open;
+    };
+    return urls;
+  }
+  let after: (() => void) | undefined;
+  afterEach(() => {
+    after?.();
+    after = undefined;
+  });
+
+  async function chatWithAttachments(lang = 'en'): Promise<LcChat> {
+    const { wsUrl, appId, appKey } = await server();
+    const chat = mount<LcChat>(
+      `<lc-chat lang="${lang}" server="${wsUrl}" app-id="${appId}" app-key="${appKey}" client-id="${uid('sender')}" members="${uid('peer')}" unique></lc-chat>`,
+    );
+    await opened(chat);
+    return chat;
+  }
+
+  function choose(chat: LcChat, file: File): void {
+    const input = shadow(chat).querySelector<HTMLInputElement>('input[type=file]')!;
+    const transfer = new DataTransfer();
+    transfer.items.add(file);
+    input.files = transfer.files;
+    input.dispatchEvent(new Event('change'));
+  }
+
+  function failedUpload(chat: LcChat): { text: string; buttons: string[] } | undefined {
+    const row = shadow(chat).querySelector('.upload');
+    const error = row?.querySelector('.upload-error');
+    if (!row || !error) return undefined;
+    return { text: error.textContent?.trim() ?? '', buttons: [...row.querySelectorAll('.meta-line button')].map((button) => button.textContent?.trim() ?? '') };
+  }
+
+  it('a 21 MB file is refused before uploading: a localized reason with the server\'s limit, no Retry', async () => {
+    const chat = await chatWithAttachments();
+    const errors = record<LcErrorEvent>(chat, 'lc-error');
+    const uploads = watchUploads();
+    choose(chat, new File([new Uint8Array(21 * 1024 * 1024)], 'huge.bin', { type: 'application/octet-stream' }));
+    const failed = await waitFor(() => failedUpload(chat), 'the upload refused');
+    expect(failed.text).to.equal('This file is too large to send (the limit is 20 MB).');
+    expect(failed.buttons).to.deep.equal(['Delete']);
+    expect(uploads).to.deep.equal([], 'nothing was uploaded');
+    expect(errors.map((event) => [event.operation, (event.error as Error & { status?: number }).status])).to.deep.equal([['upload', 413]]);
+  });
+
+  it('a "PNG" that is HTML is refused before uploading, in the page\'s language', async () => {
+    const chat = await chatWithAttachments('zh-CN');
+    const uploads = watchUploads();
+    choose(chat, new File(['<!doctype html><script>alert(1)</script>'], 'cat.png', { type: 'image/png' }));
+    const failed = await waitFor(() => failedUpload(chat), 'the upload refused');
+    expect(failed.text).to.equal('此文件不是有效的图片。');
+    expect(failed.buttons).to.deep.equal(['删除']);
+    expect(uploads).to.deep.equal([]);
+  });
+});
