@@ -19,6 +19,7 @@ import { openChatCache, type ChatCache, type OutboxEntry, type SendFailure } fro
 import { fromSdkMessage, isRecord, MessageType, TYPING_KEY, typingState, type ChatMessage } from '../model/chat-message.js';
 import { clientKey, type ClientOptions } from './client-options.js';
 import { fetchLimits, frameBytes, type ServerLimits } from './limits.js';
+import { setupErrorOf, type SetupError } from './setup-error.js';
 import { conversationSignatureFactory, loginSignatureFactory, SignatureError } from './signature.js';
 import { httpOrigin, type UploadCredentials, type UploadedFile } from './upload.js';
 
@@ -105,6 +106,12 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
   readonly key: string;
   /** The last login or connection error, for the UI. */
   lastError: Error | undefined;
+  /**
+   * Set when the login failed because of how the page set the widget up
+   * (unknown app id, missing signature endpoint…): retrying cannot help,
+   * so the widgets show what to fix and no Retry.
+   */
+  setupError: SetupError | undefined;
 
   #realtime: Realtime | undefined;
   #client: IMClient | undefined;
@@ -449,6 +456,7 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
   async #login(): Promise<void> {
     if (this.#closed) return;
     clearTimeout(this.#loginTimer);
+    this.setupError = undefined;
     this.#setState(this.#loginAttempt === 0 ? 'connecting' : 'reconnecting');
     const previous = this.#realtime;
     this.#realtime = undefined;
@@ -484,9 +492,19 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
       this.lastError = asError(error);
       void realtime.close().catch(() => {});
       if (error instanceof SignatureError || (error instanceof ProtocolError && !isTransient(error))) {
+        const operation = error instanceof SignatureError ? 'signature' : 'login';
+        const setup = setupErrorOf(error, options);
+        if (setup) {
+          // The page's setup is wrong: say which attribute, once per client, for the developer.
+          this.setupError = this.lastError = setup;
+          console.warn(`lc-chat: ${setup.message}`);
+          this.#setState('error');
+          this.#report(setup, operation);
+          return;
+        }
         // Refused: trying again will not help until something changes; the UI offers a retry.
         this.#setState('error');
-        this.#report(error, error instanceof SignatureError ? 'signature' : 'login');
+        this.#report(error, operation);
         return;
       }
       this.#setState('offline');

@@ -4,6 +4,7 @@
  * passes in what they show and what their buttons do.
  */
 import { html, nothing, type TemplateResult } from 'lit';
+import type { SetupError } from '../client/setup-error.js';
 import type { ConnectionState } from '../client/shared-client.js';
 import type { Localizer } from '../i18n/localize.js';
 import { attachIcon, sendIcon } from './icons.js';
@@ -42,17 +43,44 @@ export interface BannerView {
   conflictHandled: boolean;
   /** Why signing in failed, when it did. */
   errorDetail: string | undefined;
+  /** The page set the widget up wrongly: said instead of any state, without Retry (it cannot help). */
+  setupError?: SetupError | undefined;
   localizer: Localizer;
   retry(): void;
 }
 
+/** What a visitor (and the developer) is told about a setup mistake. */
+export function setupMessage(error: SetupError, { t }: Pick<Localizer, 't'>): string {
+  const attribute = error.attribute;
+  switch (error.problem) {
+    case 'missing':
+      return t('setup.missing', { attribute });
+    case 'unknown-app':
+      return t('setup.unknownApp');
+    case 'invalid-client-id':
+      return t('setup.invalidClientId');
+    case 'signature-endpoint':
+      return t('setup.signatureEndpoint');
+    case 'signature-refused':
+      return t('setup.signatureRefused');
+    case 'signature-required':
+      return t('setup.signatureRequired');
+    case 'origin':
+      return t('setup.origin');
+  }
+}
+
 /** The connection's state when it is not simply online; every one of them says what to do. */
-export function renderBanner({ state, conflictHandled, errorDetail, localizer: { t }, retry }: BannerView): TemplateResult | typeof nothing {
+export function renderBanner({ state, conflictHandled, errorDetail, setupError, localizer, retry }: BannerView): TemplateResult | typeof nothing {
+  const { t } = localizer;
   const banner = (text: string, action?: string) =>
     html`<div class="banner" part="banner" role="status">
       <p>${text}</p>
       ${action ? html`<button type="button" @click=${retry}>${action}</button>` : nothing}
     </div>`;
+  if (setupError) {
+    return html`<div class="banner" part="banner" role="alert" data-setup=${setupError.problem}><p>${setupMessage(setupError, localizer)}</p></div>`;
+  }
   switch (state) {
     case 'offline':
       return banner(t('banner.offline'), t('action.retry'));

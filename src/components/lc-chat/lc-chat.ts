@@ -2,6 +2,7 @@ import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { Conversation } from '../../sdk/index.js';
 import { ClientController } from '../client/client-controller.js';
 import { CONNECTION_KEYS, LcConnectedElement } from '../client/lc-connected-element.js';
+import type { SetupError } from '../client/setup-error.js';
 import type { ConnectionState, ConversationSpec, SharedClient, SharedClientEvents } from '../client/shared-client.js';
 import {
   LcBeforeSendEvent,
@@ -417,9 +418,14 @@ export class LcChat extends LcConnectedElement {
     return this.renderRoot?.querySelector('textarea') ?? null;
   }
 
+  /** A setup mistake of the page's, from the attributes or from the login. */
+  get #setupError(): SetupError | undefined {
+    return this.#clients.setupError ?? this.#client?.setupError;
+  }
+
   #updateCanSend(): void {
     const text = this.#textarea?.value ?? '';
-    const blocked = this._state === 'conflict' || this._state === 'closed' || this._state === 'error';
+    const blocked = this._state === 'conflict' || this._state === 'closed' || this._state === 'error' || Boolean(this.#setupError);
     const canSend = Boolean(text.trim() && this.#history.cid && !blocked && !this.readOnly);
     if (canSend !== this._canSend) this._canSend = canSend;
   }
@@ -544,6 +550,8 @@ export class LcChat extends LcConnectedElement {
       </div>`;
     }
     if (!items.length) {
+      // Nothing will load: the banner says why, and a spinner would say the opposite.
+      if (this.#setupError) return html`<div class="empty"></div>`;
       if (history.phase !== 'ready') return html`<div class="empty"><span class="spinner" aria-hidden="true"></span><span>${t('list.loading')}</span></div>`;
       return html`<div class="empty">${chatIcon}<strong>${t('list.empty')}</strong><span>${t('list.emptyHint')}</span></div>`;
     }
@@ -581,11 +589,14 @@ export class LcChat extends LcConnectedElement {
     const client = this.#client;
     const typing = this.#typing.typing;
     const newCount = this.#read.newCount;
+    const setupError = this.#setupError;
+    const state = setupError ? 'error' : this._state;
     // Direction is inherited from the page (or the element's own dir), and logical CSS follows it.
     return html`<div class="chat">
-      ${renderHeader({ title, avatarId: this.#avatarId(title), state: this._state, typing: typing.map((id) => this.#displayName(id)), localizer })}
+      ${renderHeader({ title, avatarId: this.#avatarId(title), state, typing: typing.map((id) => this.#displayName(id)), localizer })}
       ${renderBanner({
-        state: this._state,
+        state,
+        setupError,
         conflictHandled: this._conflictHandled,
         errorDetail: client?.lastError?.message,
         localizer,
