@@ -53,7 +53,8 @@ describe('states', function () {
       await chat.updateComplete;
       const banner = shadow(chat).querySelector('[part=banner]')!;
       expect(banner.getAttribute('role')).to.equal('status');
-      expect(banner.textContent).to.contain('You’re offline');
+      // The browser's network is up: it is the server that is down (issue 13 #9).
+      expect(banner.textContent).to.contain('Can’t reach the chat server');
       expect(shadow(chat).querySelector('.dot')!.getAttribute('data-state')).to.equal('offline');
       expect(textarea(chat).value).to.equal('half a thought');
     } finally {

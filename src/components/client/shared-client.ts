@@ -70,6 +70,8 @@ export interface SharedClientEvents {
   unread: [cid: string, count: number];
   /** Something failed that the user should know about; `operation` says what (`login`, `send`, `cache`, `read`). */
   error: [error: Error, operation: string];
+  /** While offline: the next attempt to connect is due at `at` (ms since the epoch). */
+  schedule: [at: number];
 }
 
 /** First and longest delay between login attempts when the server cannot be reached. */
@@ -112,6 +114,8 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
    * so the widgets show what to fix and no Retry.
    */
   setupError: SetupError | undefined;
+  /** While offline: when the next attempt to connect is due (ms since the epoch), if one is scheduled. */
+  nextAttemptAt: number | undefined;
 
   #realtime: Realtime | undefined;
   #client: IMClient | undefined;
@@ -507,18 +511,28 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
         this.#report(error, operation);
         return;
       }
-      this.#setState('offline');
       const delay = Math.min(LOGIN_RETRY_MAX, LOGIN_RETRY_MIN * 2 ** this.#loginAttempt);
       this.#loginAttempt += 1;
       this.#loginTimer = setTimeout(() => void this.#login(), delay);
+      this.#scheduled(delay);
+      this.#setState('offline');
     }
   }
 
   #wire(client: IMClient): void {
     const current = () => this.#client === client;
     client.on('disconnect', () => current() && this.#setState('offline'));
-    client.on('schedule', () => current() && this.#setState('offline'));
-    client.on('offline', () => current() && this.#setState('offline'));
+    client.on('schedule', (_attempt, delay) => {
+      if (!current()) return;
+      this.#scheduled(delay);
+      this.#setState('offline');
+    });
+    client.on('offline', () => {
+      if (!current()) return;
+      // The browser lost the network: nothing is scheduled until it is back.
+      this.nextAttemptAt = undefined;
+      this.#setState('offline');
+    });
     client.on('retry', () => current() && this.#setState('reconnecting'));
     client.on('online', () => current() && this.#setState('reconnecting'));
     client.on('reconnect', () => current() && this.#online());
@@ -695,9 +709,15 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
     this.emit('unread', cid, count);
   }
 
+  #scheduled(delay: number): void {
+    this.nextAttemptAt = Date.now() + delay;
+    this.emit('schedule', this.nextAttemptAt);
+  }
+
   #setState(state: ConnectionState): void {
     const previous = this.#state;
     if (previous === state) return;
+    if (state !== 'offline') this.nextAttemptAt = undefined;
     this.#state = state;
     this.emit('state', state, previous);
     // Pending messages show "waiting for connection" or "sending".

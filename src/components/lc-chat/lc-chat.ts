@@ -242,10 +242,21 @@ export class LcChat extends LcConnectedElement {
     this.#textarea?.focus(options);
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // The banner tells "you're offline" from "the server is down" by the browser's network.
+    window.addEventListener('online', this.#onNetworkChange);
+    window.addEventListener('offline', this.#onNetworkChange);
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.#anchor.detach();
+    window.removeEventListener('online', this.#onNetworkChange);
+    window.removeEventListener('offline', this.#onNetworkChange);
   }
+
+  readonly #onNetworkChange = (): void => this.requestUpdate();
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (CONNECTION_KEYS.some((key) => changed.has(key))) this.#clients.sync();
@@ -365,6 +376,7 @@ export class LcChat extends LcConnectedElement {
         this.#read.markIfReading();
       },
       error: (error, operation) => this.#emitError(error, operation),
+      schedule: () => this.requestUpdate(),
     };
     for (const [event, listener] of Object.entries(listeners)) client.on(event as keyof SharedClientEvents, listener as never);
     return () => {
@@ -591,12 +603,16 @@ export class LcChat extends LcConnectedElement {
     const newCount = this.#read.newCount;
     const setupError = this.#setupError;
     const state = setupError ? 'error' : this._state;
+    // "You're offline" only when the browser says so; otherwise it is the server that is down.
+    const serverUnreachable = state === 'offline' && navigator.onLine !== false;
     // Direction is inherited from the page (or the element's own dir), and logical CSS follows it.
     return html`<div class="chat">
-      ${renderHeader({ title, avatarId: this.#avatarId(title), state, typing: typing.map((id) => this.#displayName(id)), localizer })}
+      ${renderHeader({ title, avatarId: this.#avatarId(title), state, serverUnreachable, typing: typing.map((id) => this.#displayName(id)), localizer })}
       ${renderBanner({
         state,
         setupError,
+        serverUnreachable,
+        nextAttemptAt: client?.nextAttemptAt,
         conflictHandled: this._conflictHandled,
         errorDetail: client?.lastError?.message,
         localizer,
