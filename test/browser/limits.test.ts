@@ -83,6 +83,29 @@ describe('message size limit', function () {
     cache.close();
   });
 
+  it('without GET /limits (an older server), the socket the server closes on it fails the message once; the chat recovers', async () => {
+    const original = window.fetch;
+    window.fetch = (input: RequestInfo | URL, init?: RequestInit) =>
+      String(input instanceof Request ? input.url : input).endsWith('/limits') ? Promise.resolve(new Response('not found', { status: 404 })) : original(input, init);
+    try {
+      const { wsUrl, appId } = await server();
+      const [me, peer] = [uid('unlimited'), uid('reader')];
+      const chat = mount<LcChat>(`<lc-chat server="${wsUrl}" app-id="${appId}" client-id="${me}" members="${peer}" unique></lc-chat>`);
+      const errors = record<LcErrorEvent>(chat, 'lc-error');
+      await opened(chat);
+      await pasteAndSend(chat, LONG_TEXT);
+      const failed = await waitFor(() => failedRow(chat), 'the long message shown as failed', 15_000);
+      expect(buttons(failed)).to.deep.equal(['Delete']);
+      expect(errors.map((event) => event.error.name)).to.include('MESSAGE_TOO_LARGE');
+      await waitFor(() => chat.connectionState === 'online', 'the connection back', 15_000);
+      await pasteAndSend(chat, 'after the socket closed');
+      await waitFor(() => rows(chat).some((row) => row.text === 'after the socket closed' && !row.element.classList.contains('pending')), 'the next message sent', 15_000);
+      expect(failedRow(chat), 'still failed, not resent').to.not.equal(undefined);
+    } finally {
+      window.fetch = original;
+    }
+  });
+
   it('an oversized message left in the outbox by an older version fails once instead of looping', async () => {
     const { wsUrl, appId } = await server();
     const [me, peer] = [uid('wedged'), uid('reader')];
