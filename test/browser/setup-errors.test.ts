@@ -7,7 +7,7 @@
  */
 import { expect } from '@esm-bundle/chai';
 import '../../src/components/index.js';
-import type { LcChat, LcErrorEvent, SetupError } from '../../src/components/index.js';
+import type { LcChat, LcErrorEvent, LcSupport, SetupError } from '../../src/components/index.js';
 import { mount, server, shadow, uid, waitFor } from './support/fixtures.js';
 
 let warnings: string[] = [];
@@ -76,6 +76,22 @@ describe('setup mistakes', function () {
     expect(await setupBanner(chat)).to.equal('This chat isn’t set up: the server doesn’t know its app (check app-id).');
     expect(setupErrors(errors)).to.deep.equal([['login', 'app-id']]);
     expect(warnings.join('\n')).to.contain('app-id "no-such-app"');
+  });
+
+  it('<lc-support> without app-id: the panel says so instead of spinning', async () => {
+    const { wsUrl } = await server();
+    const errors: LcErrorEvent[] = [];
+    const listener = (event: Event) => errors.push(event as LcErrorEvent);
+    document.addEventListener('lc-error', listener);
+    restore.push(() => document.removeEventListener('lc-error', listener));
+    const support = mount<LcSupport>(`<lc-support server="${wsUrl}" agents="agent-1"></lc-support>`);
+    support.show();
+    await support.updateComplete;
+    const chat = await waitFor(() => support.chat, 'the panel');
+    expect(await setupBanner(chat)).to.equal('This chat isn’t set up: its app-id attribute is missing.');
+    await waitFor(() => errors.length, 'lc-error');
+    expect(setupErrors(errors)[0]).to.deep.equal(['config', 'app-id']);
+    expect(warnings.join('\n')).to.contain('lc-support: the app-id attribute is missing');
   });
 
   for (const status of [404, 501]) {

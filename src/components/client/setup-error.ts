@@ -5,7 +5,7 @@
  * which attribute to look at, once, instead of spinning or offering Retry.
  */
 import { ProtocolError } from '../../sdk/index.js';
-import type { ClientOptions } from './client-options.js';
+import type { ClientOptions, ConnectionAttributes } from './client-options.js';
 import { SignatureError } from './signature.js';
 
 /** What is wrong; each has its own localized message. */
@@ -63,20 +63,24 @@ export function setupErrorOf(error: unknown, options: Pick<ClientOptions, 'appId
 }
 
 const REQUIRED = ['server', 'app-id', 'client-id'] as const;
+const PROPERTY = { server: 'server', 'app-id': 'appId', 'client-id': 'clientId' } as const;
 /** Every connection attribute, to recognise a misspelled one. */
 const KNOWN = ['server', 'app-id', 'app-key', 'client-id', 'signature-url', 'conversation-signature-url', 'tag', 'no-binary', 'cache-limit'];
 const squash = (name: string): string => name.toLowerCase().replace(/[^a-z]/g, '');
 
 /**
- * A standalone element that names some of `server`, `app-id` and
+ * A standalone element that has some of `server`, `app-id` and
  * `client-id` but not all: it cannot connect, and would otherwise wait
- * forever. (One naming none waits for an `<lc-realtime>`.) A misspelled
- * attribute (`appid`, `app_id`, `clientId`) is named in the message.
+ * forever. (One with none waits for an `<lc-realtime>`.) Read from the
+ * properties, so an element set up by properties (as `<lc-support>` sets
+ * up its `<lc-chat>`) is checked too; a misspelled attribute (`appid`,
+ * `app_id`, `clientId`) is named in the message.
  */
-export function missingAttributeError(element: Element): SetupError | undefined {
-  const present = REQUIRED.filter((name) => element.getAttribute(name));
+export function missingAttributeError(element: Element & Pick<ConnectionAttributes, 'server' | 'appId' | 'clientId'>): SetupError | undefined {
+  const has = (name: (typeof REQUIRED)[number]): boolean => Boolean(element[PROPERTY[name]]);
+  const present = REQUIRED.filter(has);
   if (present.length === 0 || present.length === REQUIRED.length) return undefined;
-  const missing = REQUIRED.find((name) => !element.getAttribute(name))!;
+  const missing = REQUIRED.find((name) => !has(name))!;
   const misspelt = [...element.attributes].find((attribute) => !KNOWN.includes(attribute.name) && squash(attribute.name) === squash(missing));
   const hint = misspelt ? ` (found "${misspelt.name}": the attribute is spelt "${missing}")` : '';
   return new SetupError('missing', missing, `the ${missing} attribute is missing${hint}`);
