@@ -53,8 +53,11 @@ Options:
   --max-query-ms-per-minute <ms>
                          query time one client may use per minute
                          (default ${DEFAULTS.maxQueryMsPerMinute})
-  --max-payload <bytes>  largest WebSocket frame accepted (default ${DEFAULTS.maxPayload})
-  --max-upload <bytes>   largest file accepted by POST /files (default ${DEFAULTS.maxUploadBytes})
+  --max-payload <bytes>  largest WebSocket frame accepted (default ${DEFAULTS.maxPayload});
+                         the widgets read it from GET /limits and refuse longer
+                         messages before sending them
+  --max-upload <bytes>   largest file accepted by POST /files (default ${DEFAULTS.maxUploadBytes});
+                         also in GET /limits, checked by the widgets before uploading
   --login-timeout <ms>   close sockets that open no session in time (default ${DEFAULTS.loginTimeoutMs})
   --idle-timeout <ms>    close sockets silent for this long (default ${DEFAULTS.idleTimeoutMs})
   --notification-days <n>  keep membership events for offline clients this many

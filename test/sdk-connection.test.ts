@@ -22,7 +22,7 @@ import {
 } from '../src/sdk/index.js';
 import { backoffDelay } from '../src/sdk/backoff.js';
 import { DEFAULT_TIMINGS } from '../src/sdk/connection.js';
-import { delay, nextEvent, recordingWebSocket } from './helpers/sdk-env.js';
+import { delay, nextEvent, record, recordingWebSocket } from './helpers/sdk-env.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
 const cleanups: (() => Promise<unknown> | void)[] = [];
@@ -30,7 +30,7 @@ after(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
 });
 
-async function server(options: { dataDir?: string; port?: number } = {}): Promise<TestServer> {
+async function server(options: { dataDir?: string; port?: number; maxPayload?: number } = {}): Promise<TestServer> {
   const started = await startTestServer(options);
   cleanups.push(() => started.stop().catch(() => {}));
   return started;
@@ -329,5 +329,53 @@ describe('errors', () => {
     assert.equal(older.closed, true);
     assert.equal(newer.closed, false);
     assert.deepEqual(await newer.ping(['Tom']), ['Tom']);
+  });
+
+  test('a message over the server\'s max payload: rejected with MESSAGE_TOO_LARGE once, not resent; later sends go through', async () => {
+    const up = await server({ maxPayload: 16 * 1024 });
+    const recording = recordingWebSocket();
+    const rt = realtime(up, { WebSocket: recording.WebSocket, timings: { backoffInitial: 50 } });
+    const tom = await rt.createIMClient('Tom');
+    const conversation = await tom.createConversation({ members: ['Jerry'] });
+    const long = (): number => recording.sent.filter((command) => command.cmd === CommandType.direct && String(command.directMessage?.msg ?? '').length > 16 * 1024).length;
+    const huge = new TextMessage('x'.repeat(20 * 1024));
+    // The server closes the socket (1009) on it: the send fails for good with a clear error.
+    await assert.rejects(conversation.send(huge), (error: unknown) => {
+      assert.ok(error instanceof ProtocolError);
+      assert.equal(error.name, 'MESSAGE_TOO_LARGE');
+      return true;
+    });
+    assert.equal(huge.status, MessageStatus.FAILED);
+    // The connection comes back on its own, and has learnt the limit:
+    // the same message is refused here, without costing another connection.
+    await nextEvent(tom, 'reconnect', 5_000);
+    const disconnects = record(rt, 'disconnect');
+    await assert.rejects(conversation.send(new TextMessage('y'.repeat(20 * 1024))), { name: 'MESSAGE_TOO_LARGE' });
+    const learnt = rt.maxFrameBytes;
+    assert.ok(learnt !== undefined && learnt >= 16 * 1024 && learnt < 21 * 1024, `learnt limit ${String(learnt)}`);
+    const small = await conversation.send(new TextMessage('after the long one'));
+    assert.equal(small.status, MessageStatus.SENT);
+    assert.equal(disconnects.length, 0);
+    await delay(200);
+    assert.equal(long(), 1, 'the long message went out once');
+  });
+
+  test('maxFrameBytes: a larger request is refused before it is sent', async () => {
+    const up = await server();
+    const recording = recordingWebSocket();
+    const rt = new Realtime({ appId: 'test-app-id', server: up.wsUrl, WebSocket: recording.WebSocket, maxFrameBytes: 4096 });
+    cleanups.push(() => rt.close());
+    const tom = await rt.createIMClient('Tom');
+    const conversation = await tom.createConversation({ members: ['Jerry'] });
+    const before = recording.sent.length;
+    await assert.rejects(conversation.send(new TextMessage('z'.repeat(8192))), (error: unknown) => {
+      assert.ok(error instanceof ProtocolError);
+      assert.equal(error.name, 'MESSAGE_TOO_LARGE');
+      assert.match(error.message, /at most 4096/);
+      return true;
+    });
+    assert.equal(recording.sent.length, before);
+    assert.equal(rt.state, 'connected');
+    assert.equal((await conversation.send(new TextMessage('short'))).status, MessageStatus.SENT);
   });
 });

@@ -187,6 +187,19 @@ test('HTTP: health, routers, demo pages, no path traversal', async () => {
   }
 });
 
+test('HTTP: GET /limits tells any origin the message and upload limits, cacheable', async () => {
+  const own = await startTestServer({ maxPayload: 32 * 1024, maxUploadBytes: 1024 * 1024 });
+  try {
+    const response = await fetch(`${own.httpUrl}/limits`);
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('access-control-allow-origin'), '*');
+    assert.match(response.headers.get('cache-control')!, /^public, max-age=\d+$/);
+    assert.deepEqual(await response.json(), { maxPayload: 32 * 1024, maxUploadBytes: 1024 * 1024 });
+  } finally {
+    await own.stop();
+  }
+});
+
 test('shutdown closes sockets with 1001 going away', async () => {
   const own = await startTestServer();
   const raw = await RawClient.connect(own.wsUrl);

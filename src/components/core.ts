@@ -34,6 +34,10 @@ export {
 export { SharedClient, type ConnectionState, type ConversationSpec, type OutgoingDraft } from './client/shared-client.js';
 export { acquireClient, releaseClient, openClients } from './client/client-registry.js';
 export { SignatureError } from './client/signature.js';
+export { SetupError, type SetupProblem } from './client/setup-error.js';
+export { UploadError } from './client/upload.js';
+export type { ServerLimits } from './client/limits.js';
+export type { SendFailure } from './cache/chat-cache.js';
 export type { ClientOptions } from './client/client-options.js';
 export { openChatCache, type ChatCache, type OutboxEntry, type CachedConversation } from './cache/chat-cache.js';
 export { realtimeContext } from './context/realtime-context.js';

@@ -156,7 +156,12 @@ export class LcErrorEvent extends Event {
   static readonly eventName = 'lc-error';
   constructor(
     readonly error: Error,
-    /** What was being done: `login`, `signature`, `conversation`, `history`, `send`, `cache`. */
+    /**
+     * What was being done: `config` (the element's attributes are incomplete),
+     * `login`, `signature`, `conversation`, `history`, `send`, `upload`, `cache`.
+     * A setup mistake (unknown app id, missing signature endpoint…) comes as a
+     * `SetupError` whose `attribute` names what to fix.
+     */
     readonly operation: string,
   ) {
     super(LcErrorEvent.eventName, INIT);

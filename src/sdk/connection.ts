@@ -81,12 +81,16 @@ export interface ConnectionEvents {
 
 /** Close codes after which reconnecting cannot help. */
 const FATAL_CLOSE_CODES = new Set([4100, 4103, 4110]);
+/** WebSocket close code "message too big": the server's `--max-payload` was exceeded. */
+const CLOSE_TOO_BIG = 1009;
 const INT32_MAX = 2 ** 31 - 1;
 
 interface Pending {
   resolve(command: DecodedCommand): void;
   reject(error: ProtocolError): void;
   timer: ReturnType<typeof setTimeout>;
+  /** Size of the frame on the wire, to tell which request a 1009 close was about. */
+  bytes: number;
 }
 
 export interface ConnectionOptions {
@@ -94,6 +98,8 @@ export interface ConnectionOptions {
   subprotocol: Subprotocol;
   WebSocket?: WebSocketConstructor;
   timings?: Partial<ConnectionTimings>;
+  /** Largest frame the server accepts (its `--max-payload`), when known; see {@link Connection.maxFrameBytes}. */
+  maxFrameBytes?: number;
 }
 
 /** A self-healing WebSocket connection to the realtime server; see the state diagram above. */
@@ -102,6 +108,13 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   readonly subprotocol: Subprotocol;
   readonly timings: Readonly<ConnectionTimings>;
   readonly #WebSocket: WebSocketConstructor | undefined;
+  /**
+   * Largest frame the server accepts, in bytes, when known. A request whose
+   * frame is larger is rejected with `MESSAGE_TOO_LARGE` without being
+   * sent: the server would close the socket on it. Lowered on its own when
+   * the server closes with 1009 (message too big).
+   */
+  maxFrameBytes: number | undefined;
 
   #state: ConnectionState = 'idle';
   #socket: WebSocketLike | undefined;
@@ -120,6 +133,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.subprotocol = options.subprotocol;
     this.#WebSocket = options.WebSocket;
     this.timings = Object.freeze({ ...DEFAULT_TIMINGS, ...options.timings });
+    this.maxFrameBytes = options.maxFrameBytes;
   }
 
   /** The current state. */
@@ -153,7 +167,10 @@ export class Connection extends EventEmitter<ConnectionEvents> {
    * Sends a request with the next serial `i` and resolves with the reply of
    * the same `i`. Rejects with the server's error for `cmd: error`, with
    * `COMMAND_TIMEOUT` after the command timeout, `CONNECTION_LOST` if the
-   * connection drops first, and `NOT_CONNECTED` if there is no connection.
+   * connection drops first, `NOT_CONNECTED` if there is no connection, and
+   * `MESSAGE_TOO_LARGE` if the frame is over {@link maxFrameBytes} or the
+   * server closed the socket because of it (the connection then
+   * reconnects as after any loss, but this request is not worth sending again).
    */
   send(command: Command): Promise<DecodedCommand> {
     const socket = this.#socket;
@@ -162,14 +179,24 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     }
     this.#serial = this.#serial >= INT32_MAX ? 1 : this.#serial + 1;
     const i = this.#serial;
+    let frame: string | Uint8Array;
+    try {
+      frame = toFrame(encodeCommand({ ...command, i }), this.subprotocol.format);
+    } catch (error) {
+      return Promise.reject(error instanceof ProtocolError ? error : clientError(ClientErrorName.NOT_CONNECTED, String(error)));
+    }
+    const bytes = frameBytes(frame);
+    if (this.maxFrameBytes !== undefined && bytes > this.maxFrameBytes) {
+      return Promise.reject(tooLarge(command, bytes, this.maxFrameBytes));
+    }
     return new Promise<DecodedCommand>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#pending.delete(i);
         reject(clientError(ClientErrorName.COMMAND_TIMEOUT, `Command Timeout [${commandName(command)}]`));
       }, this.timings.commandTimeout);
-      this.#pending.set(i, { resolve, reject, timer });
+      this.#pending.set(i, { resolve, reject, timer, bytes });
       try {
-        this.#write(socket, { ...command, i });
+        this.#writeFrame(socket, frame);
       } catch (error) {
         clearTimeout(timer);
         this.#pending.delete(i);
@@ -313,6 +340,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     clearInterval(this.#heartbeat);
     clearTimeout(this.#liveness);
     this.#heartbeat = this.#liveness = undefined;
+    if (code === CLOSE_TOO_BIG) this.#rejectTooLarge();
     this.#rejectPending();
     if (this.#state !== 'connected') return;
     if (code !== undefined && FATAL_CLOSE_CODES.has(code)) {
@@ -394,8 +422,36 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   }
 
   #write(socket: WebSocketLike, command: Command): void {
+    this.#writeFrame(socket, toFrame(encodeCommand(command), this.subprotocol.format));
+  }
+
+  #writeFrame(socket: WebSocketLike, frame: string | Uint8Array): void {
     if (socket.readyState !== OPEN) throw clientError(ClientErrorName.NOT_CONNECTED, 'socket is not open');
-    socket.send(toFrame(encodeCommand(command), this.subprotocol.format));
+    socket.send(frame);
+  }
+
+  /**
+   * The server closed with 1009: one frame was over its limit. The largest
+   * request still waiting is the one (frames are read in order and the
+   * close ends the reading); it is rejected for good, and the limit is
+   * learnt so the same frame is refused here next time instead of costing
+   * another connection. The others are lost as in any drop.
+   */
+  #rejectTooLarge(): void {
+    let culprit: [number, Pending] | undefined;
+    for (const entry of this.#pending) if (!culprit || entry[1].bytes > culprit[1].bytes) culprit = entry;
+    if (!culprit) return;
+    const [i, pending] = culprit;
+    this.#pending.delete(i);
+    clearTimeout(pending.timer);
+    const limit = pending.bytes - 1;
+    if (this.maxFrameBytes === undefined || limit < this.maxFrameBytes) this.maxFrameBytes = limit;
+    pending.reject(
+      new ProtocolError(0, {
+        name: ClientErrorName.MESSAGE_TOO_LARGE,
+        message: `the server closed the connection on a ${pending.bytes}-byte frame: larger than it accepts`,
+      }),
+    );
   }
 
   #rejectPending(): void {
@@ -424,6 +480,18 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.#state = state;
     this.emit('statechange', state, previous);
   }
+}
+
+/** The size of a frame on the wire: UTF-8 for text frames. */
+function frameBytes(frame: string | Uint8Array): number {
+  return typeof frame === 'string' ? new TextEncoder().encode(frame).byteLength : frame.byteLength;
+}
+
+function tooLarge(command: Command, bytes: number, limit: number): ProtocolError {
+  return new ProtocolError(0, {
+    name: ClientErrorName.MESSAGE_TOO_LARGE,
+    message: `${commandName(command)} not sent: its frame is ${bytes} bytes, the server accepts at most ${limit}`,
+  });
 }
 
 function toBytesOrText(data: unknown): Uint8Array | string {

@@ -24,6 +24,12 @@ export const ClientErrorName = Object.freeze({
   NOT_CONNECTED: 'NOT_CONNECTED',
   /** The IMClient was closed. */
   CLIENT_CLOSED: 'CLIENT_CLOSED',
+  /**
+   * The command is larger than the server accepts (its `--max-payload`):
+   * either refused before sending, or the server closed the socket (1009)
+   * on receiving it. Sending it again cannot succeed.
+   */
+  MESSAGE_TOO_LARGE: 'MESSAGE_TOO_LARGE',
 } as const);
 
 export type ClientErrorName = (typeof ClientErrorName)[keyof typeof ClientErrorName];

@@ -34,6 +34,13 @@ export interface RealtimeOptions {
   WebSocket?: WebSocketConstructor;
   /** Protocol timings (heartbeat, timeouts, back-off), for tests and unusual networks. */
   timings?: Partial<ConnectionTimings>;
+  /**
+   * Largest frame the server accepts (its `--max-payload`), when known:
+   * larger requests are rejected with `MESSAGE_TOO_LARGE` instead of being
+   * sent (the server would close the socket). Can be set later with
+   * {@link Realtime.maxFrameBytes}.
+   */
+  maxFrameBytes?: number;
 }
 
 /** Events of a {@link Realtime} (also re-emitted on each IMClient, except `reconnect` and `error`). */
@@ -94,6 +101,7 @@ export class Realtime extends EventEmitter<RealtimeEvents> {
     this.options = Object.freeze({ ...options });
     this.#url = toWebSocketUrl(options.server);
     this.#subprotocol = subprotocolFor(options);
+    this.#maxFrameBytes = options.maxFrameBytes;
     this.#plugins = new Plugins(options.plugins ?? [], (error) => this.#reportPluginError(error));
     this.#registry.register([TextMessage, RecalledMessage, ...this.#plugins.messageClasses()]);
     this.#host = {
@@ -107,6 +115,22 @@ export class Realtime extends EventEmitter<RealtimeEvents> {
       release: (client) => this.#release(client),
     };
     this.#plugins.decorate('onRealtimeCreate', this);
+  }
+
+  #maxFrameBytes: number | undefined;
+
+  /**
+   * Largest frame the server accepts, in bytes, when known (see
+   * {@link RealtimeOptions.maxFrameBytes}); lowered on its own when the
+   * server closes the socket on a frame that was too large.
+   */
+  get maxFrameBytes(): number | undefined {
+    return this.#connection?.maxFrameBytes ?? this.#maxFrameBytes;
+  }
+
+  set maxFrameBytes(bytes: number | undefined) {
+    this.#maxFrameBytes = bytes;
+    if (this.#connection) this.#connection.maxFrameBytes = bytes;
   }
 
   /** The connection's state; `idle` before the first client and after the last one closed. */
@@ -220,6 +244,7 @@ export class Realtime extends EventEmitter<RealtimeEvents> {
       subprotocol: this.#subprotocol,
       ...(this.options.WebSocket ? { WebSocket: this.options.WebSocket } : {}),
       ...(this.options.timings ? { timings: this.options.timings } : {}),
+      ...(this.maxFrameBytes !== undefined ? { maxFrameBytes: this.maxFrameBytes } : {}),
     });
     this.#wire(connection);
     this.#connection = connection;
@@ -334,6 +359,8 @@ export class Realtime extends EventEmitter<RealtimeEvents> {
     this.#connection = undefined;
     this.#connecting = undefined;
     if (!connection) return;
+    // What it learnt of the server's frame limit outlives it.
+    this.#maxFrameBytes = connection.maxFrameBytes;
     this.#watchNetwork(false);
     connection.close();
     connection.removeAllListeners();

@@ -107,6 +107,7 @@ export async function createServer(options: CreateServerOptions): Promise<LcServ
       appKeyUploads: config.appKeyUploads,
       demoDir: config.demoDir,
       stats: () => ({ ...stats() }),
+      limits: { maxPayload: config.maxPayload, maxUploadBytes: config.maxUploadBytes },
     }),
   );
   gateway.attach(http);

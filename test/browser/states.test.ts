@@ -24,7 +24,8 @@ describe('states', function () {
     await waitFor(() => rows(chat).some((row) => row.status === 'sent'), 'the message sent');
   });
 
-  it('a failing signature endpoint shows an error with a retry, and keeps the draft', async () => {
+  // A 404 is a setup mistake (issue 13 #4): named, without a Retry that cannot help (setup-errors.test.ts covers a 503, which keeps Retry).
+  it('a signature endpoint that is not there shows what to fix, no retry, and keeps the draft', async () => {
     const { wsUrl, appId } = await server('signed');
     const errors: LcErrorEvent[] = [];
     const chat = mount<LcChat>(`<lc-chat server="${wsUrl}" app-id="${appId}" client-id="${uid('unsigned')}" members="x" unique signature-url="/__lc/no-such-signer"></lc-chat>`);
@@ -34,9 +35,8 @@ describe('states', function () {
     await waitFor(() => chat.connectionState === 'error', 'the error state');
     await chat.updateComplete;
     const banner = shadow(chat).querySelector('[part=banner]')!;
-    expect(banner.textContent).to.contain('Couldn’t sign in');
-    expect(banner.textContent).to.contain('404');
-    expect(banner.querySelector('button')!.textContent).to.contain('Retry');
+    expect(banner.textContent).to.contain('signature-url');
+    expect(banner.querySelector('button')).to.equal(null);
     expect(errors.map((event) => event.operation)).to.include('signature');
     expect(textarea(chat).value).to.equal('my draft');
   });
@@ -53,7 +53,8 @@ describe('states', function () {
       await chat.updateComplete;
       const banner = shadow(chat).querySelector('[part=banner]')!;
       expect(banner.getAttribute('role')).to.equal('status');
-      expect(banner.textContent).to.contain('You’re offline');
+      // The browser's network is up: it is the server that is down (issue 13 #9).
+      expect(banner.textContent).to.contain('Can’t reach the chat server');
       expect(shadow(chat).querySelector('.dot')!.getAttribute('data-state')).to.equal('offline');
       expect(textarea(chat).value).to.equal('half a thought');
     } finally {

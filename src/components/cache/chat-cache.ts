@@ -24,6 +24,18 @@ export interface OutboxEntry {
   state: 'sending' | 'failed';
   /** The server's reason for a refusal. */
   error?: string;
+  /** Why it failed, when the widget can say it in the user's language (and whether retrying can help). */
+  failure?: SendFailure;
+}
+
+/**
+ * A failure the widgets explain: `too-large` is over the server's message
+ * limit (`bytes` against `limit`); sending it again cannot succeed.
+ */
+export interface SendFailure {
+  reason: 'too-large';
+  bytes: number;
+  limit: number;
 }
 
 /** What is remembered of a conversation. */

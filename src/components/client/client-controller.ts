@@ -7,7 +7,9 @@ import { ContextConsumer } from '@lit/context';
 import type { ReactiveController, ReactiveElement } from 'lit';
 import { ensureContextRoot, realtimeContext } from '../context/realtime-context.js';
 import { clientKey, optionsFromAttributes, type ConnectionAttributes } from './client-options.js';
+import { LcErrorEvent } from '../events.js';
 import { acquireClient, releaseClient } from './client-registry.js';
+import { missingAttributeError, type SetupError } from './setup-error.js';
 import type { SharedClient } from './shared-client.js';
 
 type Host = ReactiveElement & ConnectionAttributes;
@@ -18,6 +20,7 @@ export class ClientController implements ReactiveController {
   #contextClient: SharedClient | undefined;
   #ownClient: SharedClient | undefined;
   #client: SharedClient | undefined;
+  #setupError: SetupError | undefined;
 
   constructor(host: Host, changed: (client: SharedClient | undefined) => void) {
     this.#host = host;
@@ -36,6 +39,11 @@ export class ClientController implements ReactiveController {
 
   get client(): SharedClient | undefined {
     return this.#client;
+  }
+
+  /** The element names some connection attributes but not all (or misspells one): it cannot connect. */
+  get setupError(): SetupError | undefined {
+    return this.#setupError;
   }
 
   hostConnected(): void {
@@ -62,7 +70,21 @@ export class ClientController implements ReactiveController {
       releaseClient(this.#ownClient);
       this.#ownClient = undefined;
     }
+    this.#checkSetup(options ? undefined : missingAttributeError(this.#host));
     this.#set(this.#ownClient ?? this.#contextClient);
+  }
+
+  #checkSetup(error: SetupError | undefined): void {
+    if (error?.message === this.#setupError?.message) return;
+    this.#setupError = error;
+    this.#host.requestUpdate();
+    if (!error) return;
+    const host = this.#host;
+    console.warn(`${host.localName}: ${error.message}`, host);
+    // After the first render: a page adds its listeners right after adding the element.
+    void host.updateComplete.then(() => {
+      if (this.#setupError === error) host.dispatchEvent(new LcErrorEvent(error, 'config'));
+    });
   }
 
   #set(client: SharedClient | undefined): void {

@@ -15,9 +15,11 @@ import {
   type Conversation,
   type IMClient,
 } from '../../sdk/index.js';
-import { openChatCache, type ChatCache, type OutboxEntry } from '../cache/chat-cache.js';
+import { openChatCache, type ChatCache, type OutboxEntry, type SendFailure } from '../cache/chat-cache.js';
 import { fromSdkMessage, isRecord, MessageType, TYPING_KEY, typingState, type ChatMessage } from '../model/chat-message.js';
 import { clientKey, type ClientOptions } from './client-options.js';
+import { fetchLimits, frameBytes, type ServerLimits } from './limits.js';
+import { setupErrorOf, type SetupError } from './setup-error.js';
 import { conversationSignatureFactory, loginSignatureFactory, SignatureError } from './signature.js';
 import { httpOrigin, type UploadCredentials, type UploadedFile } from './upload.js';
 
@@ -68,17 +70,28 @@ export interface SharedClientEvents {
   unread: [cid: string, count: number];
   /** Something failed that the user should know about; `operation` says what (`login`, `send`, `cache`, `read`). */
   error: [error: Error, operation: string];
+  /** While offline: the next attempt to connect is due at `at` (ms since the epoch). */
+  schedule: [at: number];
 }
 
 /** First and longest delay between login attempts when the server cannot be reached. */
 const LOGIN_RETRY_MIN = 1_000;
 const LOGIN_RETRY_MAX = 30_000;
+/** How long an unanswered `GET /limits` is not asked again. */
+const LIMITS_RETRY_MS = 60_000;
 
 /** Whether an error means "not sent, try again later" rather than "refused". */
 function isTransient(error: unknown): boolean {
   if (!(error instanceof ProtocolError) || error.code !== 0) return false;
   const name: string = error.name;
-  return name !== ClientErrorName.CLIENT_CLOSED;
+  return name !== ClientErrorName.CLIENT_CLOSED && name !== ClientErrorName.MESSAGE_TOO_LARGE;
+}
+
+function tooLargeError(failure: SendFailure): ProtocolError {
+  return new ProtocolError(0, {
+    name: ClientErrorName.MESSAGE_TOO_LARGE,
+    message: `message not sent: ${failure.bytes} bytes, the server accepts at most ${failure.limit} (its --max-payload)`,
+  });
 }
 
 function describe(error: unknown): string {
@@ -95,6 +108,14 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
   readonly key: string;
   /** The last login or connection error, for the UI. */
   lastError: Error | undefined;
+  /**
+   * Set when the login failed because of how the page set the widget up
+   * (unknown app id, missing signature endpoint…): retrying cannot help,
+   * so the widgets show what to fix and no Retry.
+   */
+  setupError: SetupError | undefined;
+  /** While offline: when the next attempt to connect is due (ms since the epoch), if one is scheduled. */
+  nextAttemptAt: number | undefined;
 
   #realtime: Realtime | undefined;
   #client: IMClient | undefined;
@@ -113,6 +134,9 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
   #loginTimer: ReturnType<typeof setTimeout> | undefined;
   #loginAttempt = 0;
   #closed = false;
+  #limits: ServerLimits | undefined;
+  #limitsRequest: Promise<ServerLimits | undefined> | undefined;
+  #limitsFailedAt = -Infinity;
 
   constructor(options: ClientOptions) {
     super();
@@ -133,7 +157,43 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
         },
         (error: unknown) => this.#report(error, 'cache'),
       );
+    void this.limits();
     void this.#login();
+  }
+
+  /**
+   * The server's limits (message size, upload size), asked once and
+   * remembered; asked again after a failure. Undefined while unknown:
+   * the server still refuses what is over them.
+   */
+  limits(): Promise<ServerLimits | undefined> {
+    if (this.#limits) return Promise.resolve(this.#limits);
+    // Each delivery asks while the limits are unknown: not every time when the server cannot say.
+    if (!this.#limitsRequest && Date.now() - this.#limitsFailedAt < LIMITS_RETRY_MS) return Promise.resolve(undefined);
+    this.#limitsRequest ??= fetchLimits(this.options.server).then((limits) => {
+      this.#limitsRequest = undefined;
+      if (!limits) this.#limitsFailedAt = Date.now();
+      if (limits) {
+        this.#limits = limits;
+        // The SDK then refuses a frame the server would close the socket on.
+        if (this.#realtime) this.#realtime.maxFrameBytes = limits.maxPayload;
+      }
+      return limits;
+    });
+    return this.#limitsRequest;
+  }
+
+  /** The server's limits if already known. */
+  get knownLimits(): ServerLimits | undefined {
+    return this.#limits;
+  }
+
+  /** Why a payload cannot be sent as it is, by what is known of the server's limit now. */
+  #oversize(payload: unknown): SendFailure | undefined {
+    const limit = this.#limits?.maxPayload ?? this.#realtime?.maxFrameBytes;
+    if (limit === undefined) return undefined;
+    const bytes = frameBytes(payload, Boolean(this.options.noBinary));
+    return bytes > limit ? { reason: 'too-large', bytes, limit } : undefined;
   }
 
   get clientId(): string {
@@ -219,6 +279,7 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
         if (typeof text === 'string') message.text = text;
         if (isRecord(entry.payload) && isRecord(entry.payload._lcattrs)) message.attributes = entry.payload._lcattrs;
         if (entry.error) message.error = entry.error;
+        if (entry.failure) message.failure = entry.failure;
         return message;
       });
   }
@@ -280,19 +341,27 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
       createdAt: Date.now(),
       state: 'sending',
     };
+    // Over the server's limit: kept (so the user sees it and can delete it)
+    // but never queued, since the server would close the socket on it.
+    const failure = this.#oversize(entry.payload);
+    if (failure) {
+      const error = tooLargeError(failure);
+      Object.assign(entry, { state: 'failed', error: describe(error), failure });
+      this.#report(error, 'send');
+    }
     this.#instances.set(entry.localId, message);
     await this.#outboxLoaded;
     this.#outbox.set(entry.localId, entry);
     await this.#withCache((cache) => cache.putOutbox(entry));
     this.emit('outbox', cid);
-    if (this.#state === 'online') void this.#enqueue(entry.localId);
+    if (this.#state === 'online' && !failure) void this.#enqueue(entry.localId);
     return this.pending(cid).find((pending) => pending.localId === entry.localId)!;
   }
 
-  /** Sends a failed (refused) message again, with the same dt. */
+  /** Sends a failed (refused) message again, with the same dt; not one over the size limit, which would fail again. */
   resend(localId: string): void {
     const entry = this.#outbox.get(localId);
-    if (!entry) return;
+    if (!entry || entry.failure) return;
     entry.state = 'sending';
     delete entry.error;
     void this.#withCache((cache) => cache.putOutbox(entry));
@@ -396,6 +465,7 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
   async #login(): Promise<void> {
     if (this.#closed) return;
     clearTimeout(this.#loginTimer);
+    this.setupError = undefined;
     this.#setState(this.#loginAttempt === 0 ? 'connecting' : 'reconnecting');
     const previous = this.#realtime;
     this.#realtime = undefined;
@@ -408,6 +478,7 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
       server: options.server,
       ...(options.appKey ? { appKey: options.appKey } : {}),
       ...(options.noBinary ? { noBinary: true } : {}),
+      ...(this.#limits ? { maxFrameBytes: this.#limits.maxPayload } : {}),
     });
     this.#realtime = realtime;
     try {
@@ -430,23 +501,43 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
       this.lastError = asError(error);
       void realtime.close().catch(() => {});
       if (error instanceof SignatureError || (error instanceof ProtocolError && !isTransient(error))) {
+        const operation = error instanceof SignatureError ? 'signature' : 'login';
+        const setup = setupErrorOf(error, options);
+        if (setup) {
+          // The page's setup is wrong: say which attribute, once per client, for the developer.
+          this.setupError = this.lastError = setup;
+          console.warn(`lc-chat: ${setup.message}`);
+          this.#setState('error');
+          this.#report(setup, operation);
+          return;
+        }
         // Refused: trying again will not help until something changes; the UI offers a retry.
         this.#setState('error');
-        this.#report(error, error instanceof SignatureError ? 'signature' : 'login');
+        this.#report(error, operation);
         return;
       }
-      this.#setState('offline');
       const delay = Math.min(LOGIN_RETRY_MAX, LOGIN_RETRY_MIN * 2 ** this.#loginAttempt);
       this.#loginAttempt += 1;
       this.#loginTimer = setTimeout(() => void this.#login(), delay);
+      this.#scheduled(delay);
+      this.#setState('offline');
     }
   }
 
   #wire(client: IMClient): void {
     const current = () => this.#client === client;
     client.on('disconnect', () => current() && this.#setState('offline'));
-    client.on('schedule', () => current() && this.#setState('offline'));
-    client.on('offline', () => current() && this.#setState('offline'));
+    client.on('schedule', (_attempt, delay) => {
+      if (!current()) return;
+      this.#scheduled(delay);
+      this.#setState('offline');
+    });
+    client.on('offline', () => {
+      if (!current()) return;
+      // The browser lost the network: nothing is scheduled until it is back.
+      this.nextAttemptAt = undefined;
+      this.#setState('offline');
+    });
     client.on('retry', () => current() && this.#setState('reconnecting'));
     client.on('online', () => current() && this.#setState('reconnecting'));
     client.on('reconnect', () => current() && this.#online());
@@ -530,6 +621,14 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
     }
     let conversation: Conversation;
     try {
+      // Written before the limit was known (offline, or before a reload):
+      // checked now, before it can make the server close the socket.
+      await this.limits();
+      const failure = this.#oversize(entry.payload);
+      if (failure) {
+        entry.failure = failure;
+        throw tooLargeError(failure);
+      }
       conversation = await this.conversation({ id: entry.cid });
       await conversation.send(message, { receipt: true });
     } catch (error) {
@@ -540,6 +639,11 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
       }
       entry.state = 'failed';
       entry.error = describe(error);
+      if (error instanceof ProtocolError && error.name === ClientErrorName.MESSAGE_TOO_LARGE && !entry.failure) {
+        // The SDK refused it, or the server closed the socket on it.
+        const limit = this.#realtime?.maxFrameBytes ?? this.#limits?.maxPayload;
+        entry.failure = { reason: 'too-large', bytes: frameBytes(entry.payload, Boolean(this.options.noBinary)), limit: limit ?? 0 };
+      }
       await this.#withCache((cache) => cache.putOutbox(entry));
       this.emit('outbox', entry.cid);
       this.#report(error, 'send');
@@ -612,9 +716,15 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
     this.emit('unread', cid, count);
   }
 
+  #scheduled(delay: number): void {
+    this.nextAttemptAt = Date.now() + delay;
+    this.emit('schedule', this.nextAttemptAt);
+  }
+
   #setState(state: ConnectionState): void {
     const previous = this.#state;
     if (previous === state) return;
+    if (state !== 'offline') this.nextAttemptAt = undefined;
     this.#state = state;
     this.emit('state', state, previous);
     // Pending messages show "waiting for connection" or "sending".

@@ -5,6 +5,10 @@
  * one, else by the logged-in client's session token (`X-LC-IM-Session-Token`).
  */
 
+// The server's own sniffing (pure, a few signatures), so the widget refuses
+// exactly what the server would refuse.
+import { SNIFF_BYTES, sniff } from '../../server/files/content-type.js';
+
 /** What the server answers for an upload. */
 export interface UploadedFile {
   objectId: string;
@@ -16,13 +20,38 @@ export interface UploadedFile {
 
 export class UploadError extends Error {
   override readonly name = 'UploadError';
-  /** HTTP status, or 0 when the request failed or was cancelled. */
+  /**
+   * HTTP status, or 0 when the request failed or was cancelled. A file
+   * refused before uploading gets the status the server would have
+   * answered: 413 (too large) or 415 (not what its type says).
+   */
   readonly status: number;
 
   constructor(message: string, status: number) {
     super(message);
     this.status = status;
   }
+}
+
+/** Families whose bytes the server checks against the claimed type (it answers 415 otherwise). */
+const CHECKED_FAMILIES = new Set(['image', 'audio', 'video']);
+
+/**
+ * Why the server would refuse this file, found before sending a byte of
+ * it: over `maxUploadBytes` (413), or claiming to be an image, audio or
+ * video its first bytes are not (415, the same test the server runs).
+ */
+export async function precheckUpload(file: Blob, maxUploadBytes: number | undefined): Promise<UploadError | undefined> {
+  if (maxUploadBytes !== undefined && file.size > maxUploadBytes) {
+    return new UploadError(`file larger than ${maxUploadBytes} bytes`, 413);
+  }
+  const claimed = file.type.split(';')[0]!.trim().toLowerCase();
+  const family = claimed.split('/')[0]!;
+  if (!CHECKED_FAMILIES.has(family)) return undefined;
+  const head = new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer());
+  const actual = sniff(head);
+  if (actual.family !== family) return new UploadError(`the bytes are not ${claimed} (they look like ${actual.mime})`, 415);
+  return undefined;
 }
 
 export type UploadCredentials = { appKey: string } | { sessionToken: string };

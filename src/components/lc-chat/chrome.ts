@@ -4,8 +4,10 @@
  * passes in what they show and what their buttons do.
  */
 import { html, nothing, type TemplateResult } from 'lit';
+import type { SetupError } from '../client/setup-error.js';
 import type { ConnectionState } from '../client/shared-client.js';
 import type { Localizer } from '../i18n/localize.js';
+import { formatTimeSeconds } from '../util/format.js';
 import { attachIcon, sendIcon } from './icons.js';
 import { renderAvatar } from './message-list.js';
 
@@ -14,18 +16,20 @@ export interface HeaderView {
   /** Whose color the avatar takes: the other person in a one-to-one conversation. */
   avatarId: string;
   state: ConnectionState;
+  /** Offline while the browser's network is up: the server is what cannot be reached. */
+  serverUnreachable?: boolean;
   /** Display names of those typing. */
   typing: readonly string[];
   localizer: Localizer;
 }
 
-export function renderHeader({ title, avatarId, state, typing, localizer: { t } }: HeaderView): TemplateResult {
+export function renderHeader({ title, avatarId, state, serverUnreachable, typing, localizer: { t } }: HeaderView): TemplateResult {
   const subtitle =
     typing.length === 1
       ? html`<p class="subtitle typing">${t('typing.one', { name: typing[0]! })}</p>`
       : typing.length > 1
         ? html`<p class="subtitle typing">${t('typing.many', { count: typing.length })}</p>`
-        : html`<p class="subtitle"><span class="dot" data-state=${state}></span>${t(`state.${state}`)}</p>`;
+        : html`<p class="subtitle"><span class="dot" data-state=${state}></span>${state === 'offline' && serverUnreachable ? t('state.unreachable') : t(`state.${state}`)}</p>`;
   return html`<header part="header">
     ${renderAvatar(avatarId, title)}
     <div class="heading">
@@ -42,20 +46,55 @@ export interface BannerView {
   conflictHandled: boolean;
   /** Why signing in failed, when it did. */
   errorDetail: string | undefined;
+  /** The page set the widget up wrongly: said instead of any state, without Retry (it cannot help). */
+  setupError?: SetupError | undefined;
+  /** Offline while the browser's network is up: the server is what cannot be reached. */
+  serverUnreachable?: boolean;
+  /** When the next attempt to connect is due (ms), if one is scheduled. */
+  nextAttemptAt?: number | undefined;
   localizer: Localizer;
   retry(): void;
 }
 
+/** What a visitor (and the developer) is told about a setup mistake. */
+export function setupMessage(error: SetupError, { t }: Pick<Localizer, 't'>): string {
+  const attribute = error.attribute;
+  switch (error.problem) {
+    case 'missing':
+      return t('setup.missing', { attribute });
+    case 'unknown-app':
+      return t('setup.unknownApp');
+    case 'invalid-client-id':
+      return t('setup.invalidClientId');
+    case 'signature-endpoint':
+      return t('setup.signatureEndpoint');
+    case 'signature-refused':
+      return t('setup.signatureRefused');
+    case 'signature-required':
+      return t('setup.signatureRequired');
+    case 'origin':
+      return t('setup.origin');
+  }
+}
+
 /** The connection's state when it is not simply online; every one of them says what to do. */
-export function renderBanner({ state, conflictHandled, errorDetail, localizer: { t }, retry }: BannerView): TemplateResult | typeof nothing {
+export function renderBanner({ state, conflictHandled, errorDetail, setupError, serverUnreachable, nextAttemptAt, localizer, retry }: BannerView): TemplateResult | typeof nothing {
+  const { t } = localizer;
   const banner = (text: string, action?: string) =>
     html`<div class="banner" part="banner" role="status">
       <p>${text}</p>
       ${action ? html`<button type="button" @click=${retry}>${action}</button>` : nothing}
     </div>`;
+  if (setupError) {
+    return html`<div class="banner" part="banner" role="alert" data-setup=${setupError.problem}><p>${setupMessage(setupError, localizer)}</p></div>`;
+  }
   switch (state) {
     case 'offline':
-      return banner(t('banner.offline'), t('action.retry'));
+      if (!serverUnreachable) return banner(t('banner.offline'), t('action.retry'));
+      return banner(
+        nextAttemptAt !== undefined ? t('banner.unreachable', { time: formatTimeSeconds(nextAttemptAt, localizer.lang) }) : t('banner.unreachableRetrying'),
+        t('action.retry'),
+      );
     case 'reconnecting':
       return banner(t('banner.reconnecting'));
     case 'conflict':

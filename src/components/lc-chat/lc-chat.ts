@@ -2,6 +2,7 @@ import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { Conversation } from '../../sdk/index.js';
 import { ClientController } from '../client/client-controller.js';
 import { CONNECTION_KEYS, LcConnectedElement } from '../client/lc-connected-element.js';
+import type { SetupError } from '../client/setup-error.js';
 import type { ConnectionState, ConversationSpec, SharedClient, SharedClientEvents } from '../client/shared-client.js';
 import {
   LcBeforeSendEvent,
@@ -251,10 +252,21 @@ export class LcChat extends LcConnectedElement {
     this.#textarea?.focus(options);
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // The banner tells "you're offline" from "the server is down" by the browser's network.
+    window.addEventListener('online', this.#onNetworkChange);
+    window.addEventListener('offline', this.#onNetworkChange);
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.#anchor.detach();
+    window.removeEventListener('online', this.#onNetworkChange);
+    window.removeEventListener('offline', this.#onNetworkChange);
   }
+
+  readonly #onNetworkChange = (): void => this.requestUpdate();
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (CONNECTION_KEYS.some((key) => changed.has(key))) this.#clients.sync();
@@ -370,6 +382,7 @@ export class LcChat extends LcConnectedElement {
         this.dispatchEvent(new LcUnreadChangeEvent(cid, count, client.unreadTotal));
       },
       error: (error, operation) => this.#emitError(error, operation),
+      schedule: () => this.requestUpdate(),
     };
     for (const [event, listener] of Object.entries(listeners)) client.on(event as keyof SharedClientEvents, listener as never);
     return () => {
@@ -433,9 +446,14 @@ export class LcChat extends LcConnectedElement {
     return this.renderRoot?.querySelector('textarea') ?? null;
   }
 
+  /** A setup mistake of the page's, from the attributes or from the login. */
+  get #setupError(): SetupError | undefined {
+    return this.#clients.setupError ?? this.#client?.setupError;
+  }
+
   #updateCanSend(): void {
     const text = this.#textarea?.value ?? '';
-    const blocked = this._state === 'conflict' || this._state === 'closed' || this._state === 'error';
+    const blocked = this._state === 'conflict' || this._state === 'closed' || this._state === 'error' || Boolean(this.#setupError);
     const canSend = Boolean(text.trim() && this.#history.cid && !blocked && !this.readOnly);
     if (canSend !== this._canSend) this._canSend = canSend;
   }
@@ -562,6 +580,8 @@ export class LcChat extends LcConnectedElement {
       </div>`;
     }
     if (!items.length) {
+      // Nothing will load: the banner says why, and a spinner would say the opposite.
+      if (this.#setupError) return html`<div class="empty"></div>`;
       if (history.phase !== 'ready') {
         // Not connected yet (or any more): the header and banner say so, with the one Retry; the list only waits.
         if (this._state !== 'online' && this._state !== 'connecting') return html`<div class="empty waiting"><span>${t('list.waiting')}</span></div>`;
@@ -611,11 +631,18 @@ export class LcChat extends LcConnectedElement {
     const client = this.#client;
     const typing = this.#typing.typing;
     const newCount = this.#read.newCount;
+    const setupError = this.#setupError;
+    const state = setupError ? 'error' : this._state;
+    // "You're offline" only when the browser says so; otherwise it is the server that is down.
+    const serverUnreachable = state === 'offline' && navigator.onLine !== false;
     // Direction is inherited from the page (or the element's own dir), and logical CSS follows it.
     return html`<div class="chat">
-      ${renderHeader({ title, avatarId: this.#avatarId(title), state: this._state, typing: typing.map((id) => this.#displayName(id)), localizer })}
+      ${renderHeader({ title, avatarId: this.#avatarId(title), state, serverUnreachable, typing: typing.map((id) => this.#displayName(id)), localizer })}
       ${renderBanner({
-        state: this._state,
+        state,
+        setupError,
+        serverUnreachable,
+        nextAttemptAt: client?.nextAttemptAt,
         conflictHandled: this._conflictHandled,
         errorDetail: client?.lastError?.message,
         localizer,

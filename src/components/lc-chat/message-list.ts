@@ -10,7 +10,7 @@ import type { Localizer } from '../i18n/localize.js';
 import { MessageType, type ChatMessage } from '../model/chat-message.js';
 import { rendererFor, type rendererKey } from '../renderers/registry.js';
 import type { MessageRenderer, RenderContext, RenderResult } from '../renderers/types.js';
-import { dayKey, formatDateTime, formatDay, formatTime } from '../util/format.js';
+import { dayKey, formatBytes, formatDateTime, formatDay, formatTime } from '../util/format.js';
 import { alertIcon, checkIcon, clockIcon, doubleCheckIcon } from './icons.js';
 
 /** Consecutive messages of one sender closer than this form a group. */
@@ -79,6 +79,16 @@ function statusLine(message: ChatMessage, own: boolean, view: ListView): Templat
   const localId = message.localId ?? message.id;
   switch (message.status) {
     case 'failed':
+      if (message.failure?.reason === 'too-large') {
+        // Over the server's limit: retrying cannot help, so only Delete is offered.
+        const { bytes, limit } = message.failure;
+        const reason =
+          limit > 0 ? t('message.tooLarge', { size: formatBytes(bytes, lang), limit: formatBytes(limit, lang) }) : t('message.tooLargeUnknown');
+        return html`<div class="meta-line failed" data-status="failed" data-reason="too-large" title=${message.error ?? nothing}>
+          ${alertIcon}<span>${reason}</span> ·
+          <button type="button" class="link-button" @click=${() => view.discard(localId)}>${t('message.discard')}</button>
+        </div>`;
+      }
       return html`<div class="meta-line failed" data-status="failed" title=${message.error ?? nothing}>
         ${alertIcon}<span>${t('message.failed')}</span> ·
         <button type="button" class="link-button" @click=${() => view.retry(localId)}>${t('message.retry')}</button> ·

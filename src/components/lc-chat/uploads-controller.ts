@@ -1,8 +1,44 @@
 import { html, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import type { SharedClient } from '../client/shared-client.js';
-import { mediaSize, uploadFile } from '../client/upload.js';
+import { mediaSize, precheckUpload, UploadError, uploadFile } from '../client/upload.js';
 import type { Localizer } from '../i18n/localize.js';
 import { formatBytes } from '../util/format.js';
+
+/**
+ * Why an upload failed, as the user is told: `too-large` and `type` are
+ * permanent (retrying the same file cannot help); the others may pass later.
+ */
+type UploadFailure =
+  | { reason: 'too-large'; limit: number | undefined }
+  | { reason: 'type'; family: string }
+  | { reason: 'quota' }
+  | { reason: 'rate' }
+  | { reason: 'denied' }
+  | { reason: 'network' }
+  | { reason: 'other' };
+
+const PERMANENT = new Set<UploadFailure['reason']>(['too-large', 'type', 'quota', 'denied']);
+
+/** What a refusal (from the pre-check or the server) means for the user. */
+function failureOf(error: unknown, file: File, limit: number | undefined): UploadFailure {
+  if (!(error instanceof UploadError)) return { reason: 'other' };
+  switch (error.status) {
+    case 413:
+      // The server says 413 for the app's storage quota too.
+      return /quota/i.test(error.message) ? { reason: 'quota' } : { reason: 'too-large', limit };
+    case 415:
+      return { reason: 'type', family: file.type.split('/')[0] ?? '' };
+    case 429:
+      return { reason: 'rate' };
+    case 401:
+    case 403:
+      return { reason: 'denied' };
+    case 0:
+      return { reason: 'network' };
+    default:
+      return { reason: 'other' };
+  }
+}
 
 /** A file being uploaded before it is sent as a message. */
 interface Upload {
@@ -10,7 +46,7 @@ interface Upload {
   file: File;
   progress: number;
   state: 'uploading' | 'failed';
-  error?: string;
+  failure?: UploadFailure;
   controller: AbortController;
 }
 
@@ -51,7 +87,12 @@ export class UploadsController implements ReactiveController {
     const upload: Upload = { id, file, progress: 0, state: 'uploading', controller: new AbortController() };
     this.#put(upload);
     this.#uploadsHost.started();
+    let limit: number | undefined;
     try {
+      limit = (await target.client.limits())?.maxUploadBytes;
+      // Refused before a byte is sent: a 21 MB file is not uploaded in full to learn it is too large.
+      const refused = await precheckUpload(file, limit);
+      if (refused) throw refused;
       const uploads = await target.client.uploadTarget();
       const [uploaded, size] = await Promise.all([
         uploadFile(file, { ...uploads, signal: upload.controller.signal, onProgress: (progress) => this.#update(id, { progress }) }),
@@ -64,7 +105,7 @@ export class UploadsController implements ReactiveController {
         this.#remove(id);
         return;
       }
-      this.#update(id, { state: 'failed', error: error instanceof Error ? error.message : String(error) });
+      this.#update(id, { state: 'failed', failure: failureOf(error, file, limit) });
       this.#uploadsHost.failed(error);
     }
   }
@@ -90,18 +131,39 @@ export class UploadsController implements ReactiveController {
               <span class="file-text"><span class="file-name">${upload.file.name}</span><span class="meta">${formatBytes(upload.file.size, lang)}</span></span>
               ${upload.state === 'uploading'
                 ? html`<progress part="progress" max="1" .value=${upload.progress} aria-label=${t('upload.progress', { name: upload.file.name })}></progress>`
-                : html`<span class="upload-error">${upload.error ?? t('upload.failed')}</span>`}
+                : html`<span class="upload-error" role="alert">${this.#reason(upload.failure, { t, lang })}</span>`}
             </div>
           </div>
           <div class="meta-line">
             ${upload.state === 'uploading'
               ? html`<button type="button" class="link-button" @click=${() => upload.controller.abort()}>${t('upload.cancel')}</button>`
-              : html`<button type="button" class="link-button" @click=${() => void this.start(upload.file, upload.id)}>${t('message.retry')}</button> ·
+              : html`${upload.failure && PERMANENT.has(upload.failure.reason)
+                    ? nothing
+                    : html`<button type="button" class="link-button" @click=${() => void this.start(upload.file, upload.id)}>${t('message.retry')}</button> · `}
                   <button type="button" class="link-button" @click=${() => this.#remove(upload.id)}>${t('message.discard')}</button>`}
           </div>
         </div>
       </div>`,
     )}`;
+  }
+
+  #reason(failure: UploadFailure | undefined, { t, lang }: Pick<Localizer, 't' | 'lang'>): string {
+    switch (failure?.reason) {
+      case 'too-large':
+        return failure.limit !== undefined ? t('upload.tooLarge', { limit: formatBytes(failure.limit, lang) }) : t('upload.tooLargeUnknown');
+      case 'type':
+        return failure.family === 'image' ? t('upload.notImage') : failure.family === 'audio' ? t('upload.notAudio') : t('upload.notVideo');
+      case 'quota':
+        return t('upload.quota');
+      case 'rate':
+        return t('upload.rate');
+      case 'denied':
+        return t('upload.denied');
+      case 'network':
+        return t('upload.network');
+      default:
+        return t('upload.failed');
+    }
   }
 
   #put(upload: Upload): void {

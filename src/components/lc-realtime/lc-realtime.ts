@@ -2,6 +2,8 @@ import { ContextProvider } from '@lit/context';
 import { css, html, type PropertyValues, type TemplateResult } from 'lit';
 import { clientKey, optionsFromAttributes } from '../client/client-options.js';
 import { acquireClient, releaseClient } from '../client/client-registry.js';
+import { missingAttributeError } from '../client/setup-error.js';
+import { LcErrorEvent } from '../events.js';
 import { LcConnectedElement } from '../client/lc-connected-element.js';
 import type { SharedClient } from '../client/shared-client.js';
 import { ensureContextRoot, realtimeContext } from '../context/realtime-context.js';
@@ -22,6 +24,8 @@ import { ensureContextRoot, realtimeContext } from '../context/realtime-context.
  * connection, with the options of whichever created it first.
  *
  * @summary Provides a shared realtime client to the `lc-*` elements inside it.
+ *
+ * @fires {LcErrorEvent} lc-error - `operation: 'config'`: `server`, `app-id` or `client-id` is missing (a `SetupError` naming the attribute).
  *
  * @slot - The elements that use the client.
  */
@@ -67,7 +71,19 @@ export class LcRealtime extends LcConnectedElement {
     if (!this.isConnected) return;
     const options = optionsFromAttributes(this);
     if (options && this.#client?.key === clientKey(options)) return;
+    if (!options) this.#warnSetup();
     this.#set(options ? acquireClient(options) : undefined);
+  }
+
+  #warned = '';
+
+  /** The elements inside would wait forever for a client: say which attribute is missing, once. */
+  #warnSetup(): void {
+    const error = missingAttributeError(this);
+    if (!error || error.message === this.#warned) return;
+    this.#warned = error.message;
+    console.warn(`lc-realtime: ${error.message}`, this);
+    void this.updateComplete.then(() => this.dispatchEvent(new LcErrorEvent(error, 'config')));
   }
 
   #set(client: SharedClient | undefined): void {

@@ -5,6 +5,7 @@
  * internals.
  */
 import { Message, MessageStatus, TypedMessage } from '../../sdk/index.js';
+import type { SendFailure } from '../cache/chat-cache.js';
 
 /** Where a message is on its way; `queued` waits for the connection, `read` is known from read receipts. */
 export type ChatMessageStatus = 'sending' | 'queued' | 'sent' | 'delivered' | 'read' | 'failed';
@@ -36,6 +37,8 @@ export interface ChatMessage {
   updatedAt?: number;
   /** Why it failed, for the retry affordance. */
   error?: string;
+  /** Why it failed, when the widget can say it in the user's language; such a failure is not worth retrying. */
+  failure?: SendFailure;
 }
 
 /** Type numbers of LeanCloud's built-in rich messages. */

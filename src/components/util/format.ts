@@ -26,6 +26,11 @@ export function formatTime(timestamp: number, lang: string): string {
   return new Intl.DateTimeFormat(lang, { hour: 'numeric', minute: '2-digit' }).format(timestamp);
 }
 
+/** A time to the second: when something is due in the next minutes. */
+export function formatTimeSeconds(timestamp: number, lang: string): string {
+  return new Intl.DateTimeFormat(lang, { hour: 'numeric', minute: '2-digit', second: '2-digit' }).format(timestamp);
+}
+
 export function formatDateTime(timestamp: number, lang: string): string {
   return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' }).format(timestamp);
 }

@@ -12,7 +12,25 @@ export interface HttpDeps extends FileRoutesDeps {
   demoDir: string | null;
   /** Facts for /health. */
   stats(): Record<string, number>;
+  /** What `GET /limits` tells clients. */
+  limits: ServerLimits;
 }
+
+/**
+ * The limits a client should check before sending, so that it can refuse
+ * (and say why) instead of having the server close the socket or cut an
+ * upload short. Public: every page embedding the widget needs them, and
+ * they say nothing an attempt would not reveal.
+ */
+export interface ServerLimits {
+  /** Largest WebSocket frame accepted (`--max-payload`), in bytes: a message's command must fit. */
+  maxPayload: number;
+  /** Largest file `POST /files` accepts (`--max-upload`), in bytes. */
+  maxUploadBytes: number;
+}
+
+/** How long clients may cache `GET /limits`, in seconds: limits change only with a restart. */
+const LIMITS_TTL = 300;
 
 /** How long clients may cache the router answers, in seconds. */
 const ROUTE_TTL = 3600;
@@ -52,6 +70,8 @@ export function createHttpHandler(deps: HttpDeps) {
       switch (url.pathname) {
         case '/health':
           return json(response, 200, { status: 'ok', ...deps.stats() });
+        case '/limits':
+          return json(response, 200, deps.limits, `public, max-age=${LIMITS_TTL}`);
         case NOTIFICATIONS_PATH:
           return await handleNotifications(deps.store, request, response, url);
         case '/1/route':
