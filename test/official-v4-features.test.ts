@@ -115,3 +115,97 @@ describe('conv max_read with queryAllMembers', () => {
     assert.equal(conversation.lastReadAt?.getTime(), sent.t);
   });
 });
+
+describe('unread entries carry mentioned', () => {
+  async function mentionScene(prefix: string) {
+    const [tomId, jerryId] = env.names(`${prefix}-tom`, `${prefix}-jerry`);
+    const tom = await raw(tomId);
+    const byId = (await start(tom, [jerryId], { n: 'by id' })).convMessage!.cid!;
+    const byAll = (await start(tom, [jerryId], { n: 'all' })).convMessage!.cid!;
+    const plain = (await start(tom, [jerryId], { n: 'plain' })).convMessage!.cid!;
+    const other = (await start(tom, [jerryId], { n: 'someone else' })).convMessage!.cid!;
+    const before = await send(tom, byId, 'first');
+    const mention = await send(tom, byId, '@jerry', { mentionPids: [jerryId] });
+    await send(tom, byId, 'after');
+    await send(tom, byAll, '@all', { mentionAll: true });
+    await send(tom, plain, 'nobody');
+    await send(tom, other, '@tom himself', { mentionPids: [tomId, 'not-a-member'] });
+    return { tom, tomId, jerryId, byId, byAll, plain, other, before, mention };
+  }
+
+  test('raw: at login by id or all, not otherwise; kept while a mention is unread, cleared by reading past it', async () => {
+    const scene = await mentionScene('mn-raw');
+    const jerry = await RawClient.connect(env.server.wsUrl);
+    raws.push(jerry);
+    const unread = jerry.take(isCmd(CommandType.unread));
+    await jerry.login(TEST_APP.appId, scene.jerryId);
+    const tuples = new Map((await unread).unreadMessage!.convs!.map((tuple) => [tuple.cid, tuple]));
+    assert.equal(tuples.get(scene.byId)?.mentioned, true);
+    assert.equal(tuples.get(scene.byAll)?.mentioned, true);
+    assert.equal(tuples.get(scene.plain)?.mentioned ?? false, false);
+    assert.equal(tuples.get(scene.other)?.mentioned ?? false, false, 'mentioning others does not mention jerry');
+
+    // Live: the unread push to jerry's other device after a read.
+    const laptop = await raw(scene.jerryId);
+    laptop.drain();
+    jerry.send({ cmd: CommandType.read, readMessage: { convs: [{ cid: scene.byId, timestamp: scene.before.t, mid: scene.before.uid }] } });
+    const partly = (await laptop.take(isCmd(CommandType.unread))).unreadMessage!.convs![0]!;
+    assert.deepEqual([partly.cid, partly.unread, partly.mentioned], [scene.byId, 2, true], 'the mention is still unread');
+    jerry.send({ cmd: CommandType.read, readMessage: { convs: [{ cid: scene.byId, timestamp: scene.mention.t, mid: scene.mention.uid }] } });
+    const past = (await laptop.take(isCmd(CommandType.unread))).unreadMessage!.convs![0]!;
+    assert.deepEqual([past.cid, past.unread, past.mentioned ?? false], [scene.byId, 1, false], 'read past the mention');
+  });
+
+  test('official 4.3.1: unreadMessagesMentioned after login, and cleared by read()', async () => {
+    const scene = await mentionScene('mn-v4');
+    const jerry = await official(v4, scene.jerryId);
+    const conversations = new Map<string, Js>();
+    await until(() => {
+      for (const cid of [scene.byId, scene.byAll, scene.plain, scene.other]) {
+        const conversation = jerry._conversationCache?.get?.(cid);
+        if (conversation) conversations.set(cid, conversation);
+      }
+      return conversations.size === 4 && [...conversations.values()].every((c) => c.unreadMessagesCount > 0);
+    }, 5000, 'the unread counts');
+    assert.equal(conversations.get(scene.byId).unreadMessagesMentioned, true);
+    assert.equal(conversations.get(scene.byAll).unreadMessagesMentioned, true);
+    assert.equal(conversations.get(scene.plain).unreadMessagesMentioned, false);
+    assert.equal(conversations.get(scene.other).unreadMessagesMentioned, false);
+    // A live mention: 4.x reads mentionPids on the message.
+    const live = new Promise<Js>((resolve) => jerry.on('message', resolve));
+    await send(scene.tom, scene.plain, '@jerry now', { mentionPids: [scene.jerryId] });
+    const message = await live;
+    assert.equal(message.mentioned, true);
+    assert.equal(conversations.get(scene.plain).unreadMessagesMentioned, true);
+  });
+
+  test('our SDK: setMentionList/mentionAll sent, message.mentioned and unreadMessagesMentioned received, read() clears', async () => {
+    const scene = await mentionScene('mn-sdk');
+    const jerry = await env.login(scene.jerryId);
+    const byId = (await jerry.getConversation(scene.byId))!;
+    const byAll = (await jerry.getConversation(scene.byAll))!;
+    const plain = (await jerry.getConversation(scene.plain))!;
+    await until(() => byId.unreadMessagesCount > 0 && byAll.unreadMessagesCount > 0 && plain.unreadMessagesCount > 0, 5000, 'unread counts');
+    assert.equal(byId.unreadMessagesMentioned, true);
+    assert.equal(byAll.unreadMessagesMentioned, true);
+    assert.equal(plain.unreadMessagesMentioned, false);
+    await byId.read();
+    assert.equal(byId.unreadMessagesMentioned, false);
+
+    const tom = await env.login(scene.tomId);
+    const tomsPlain = (await tom.getConversation(scene.plain))!;
+    const { TextMessage } = await import('../src/sdk/index.js');
+    const received = new Promise<InstanceType<typeof TextMessage>>((resolve) => jerry.on('message', (message) => resolve(message as never)));
+    const sent = await tomsPlain.send(new TextMessage(`@${scene.jerryId}`).setMentionList([scene.jerryId]));
+    assert.deepEqual(sent.getMentionList(), [scene.jerryId]);
+    assert.equal(sent.mentioned, false, 'not for the sender');
+    const message = await received;
+    assert.equal(message.mentioned, true);
+    assert.deepEqual(message.mentionList, [scene.jerryId]);
+    assert.equal(plain.unreadMessagesMentioned, true);
+    const [logged] = (await plain.queryMessages({ limit: 1 })) as InstanceType<typeof TextMessage>[];
+    assert.equal(logged!.mentioned, true, 'history too');
+    const toAll = await tomsPlain.send(new TextMessage('@all').mentionAll());
+    assert.equal(toAll.mentionedAll, true);
+  });
+});

@@ -79,3 +79,22 @@ test('strict decoding in the codec the SDK uses: a Node buffer and a Uint8Array 
     assert.equal(decoded.directMessage?.binaryMsg?.length, 300);
   }
 });
+
+test('mentions: thousands of mentionPids are refused (MESSAGE_REJECTED_BY_APP), in a send and in an edit; 500 are fine', async () => {
+  const tom = await env.login('mb-tom');
+  const started = await tom.request({ cmd: CommandType.conv, op: OpType.start, convMessage: { m: ['mb-jerry'] } });
+  const cid = started.convMessage!.cid!;
+  const many = Array.from({ length: 5000 }, (_, n) => `who-${n}`);
+  const refused = await tom.request({ cmd: CommandType.direct, directMessage: { cid, msg: 'hi', mentionPids: many } });
+  assert.equal(refused.cmd, CommandType.error);
+  assert.equal(refused.errorMessage?.reason, 'MESSAGE_REJECTED_BY_APP');
+  const fine = await tom.request({ cmd: CommandType.direct, directMessage: { cid, msg: 'hi', mentionPids: many.slice(0, 500) } });
+  assert.equal(fine.cmd, CommandType.ack);
+  const edit = await tom.request({
+    cmd: CommandType.patch,
+    op: OpType.modify,
+    patchMessage: { patches: [{ cid, mid: fine.ackMessage!.uid!, timestamp: fine.ackMessage!.t!, data: 'edited', mentionPids: many }] },
+  });
+  assert.equal(edit.errorMessage?.reason, 'MESSAGE_UPDATE_REJECTED_BY_APP');
+  await stillChatting('mentions');
+});

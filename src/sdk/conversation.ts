@@ -64,6 +64,7 @@ export class Conversation extends EventEmitter<ConversationEvents> {
   readonly #awaitingReceipt = new Map<string, Message>();
   #lastMessageAt: Date | undefined;
   #unreadMessagesCount = 0;
+  #unreadMessagesMentioned = false;
   #lastDeliveredAt: Date | undefined;
   #lastReadAt: Date | undefined;
 
@@ -118,6 +119,16 @@ export class Conversation extends EventEmitter<ConversationEvents> {
     if (count === this.#unreadMessagesCount) return;
     this.#unreadMessagesCount = count;
     this.#host.unreadCountChanged(this);
+  }
+
+  /**
+   * Whether the unread messages mention the current client, by id or as
+   * all (the official 4.x SDK's `unreadMessagesMentioned`). Set by the
+   * server's unread notices and by mentioning messages as they arrive;
+   * {@link read} clears it.
+   */
+  get unreadMessagesMentioned(): boolean {
+    return this.#unreadMessagesMentioned;
   }
 
   /**
@@ -176,6 +187,8 @@ export class Conversation extends EventEmitter<ConversationEvents> {
         ...(transient ? { transient: true } : {}),
         ...(options.pushData ? { pushData: JSON.stringify(options.pushData) } : {}),
         ...(options.will ? { will: true } : {}),
+        ...(message.mentionList.length ? { mentionPids: message.mentionList } : {}),
+        ...(message.mentionedAll ? { mentionAll: true } : {}),
       },
       ...(options.priority ? { priority: options.priority } : {}),
     };
@@ -212,6 +225,7 @@ export class Conversation extends EventEmitter<ConversationEvents> {
     const reply = await this.#host.send({ cmd: CommandType.logs, logsMessage: logsQuery(this.id, options) });
     const logs = await Promise.all((reply.logsMessage?.logs ?? []).map((item) => messageFromLog(item, this.id, (raw) => this.#host.parseMessage(raw))));
     for (const { message, deliveredAt, readAt } of logs) {
+      message.mentioned = message.from !== this.#host.clientId && (message.mentionedAll || message.mentionList.includes(this.#host.clientId));
       // The history also tells when the other member received and read ours.
       if (message.from !== this.#host.clientId) continue;
       this._setLastDeliveredAt(deliveredAt);
@@ -373,6 +387,7 @@ export class Conversation extends EventEmitter<ConversationEvents> {
    */
   read(): Promise<this> {
     this.unreadMessagesCount = 0;
+    this.#unreadMessagesMentioned = false;
     // Chat rooms keep no read state.
     if (!this.transient) this.#host.markRead(this);
     return Promise.resolve(this);
@@ -425,6 +440,11 @@ export class Conversation extends EventEmitter<ConversationEvents> {
   }
 
   /** @internal Sets the unread count without emitting `unreadmessagescountupdate` (the caller batches it). */
+  /** @internal The server said whether unread messages mention the client. */
+  _setUnreadMessagesMentioned(mentioned: boolean): void {
+    this.#unreadMessagesMentioned = mentioned;
+  }
+
   _setUnreadMessagesCount(count: number): boolean {
     if (count === this.#unreadMessagesCount) return false;
     this.#unreadMessagesCount = count;

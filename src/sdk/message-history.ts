@@ -62,6 +62,7 @@ export async function messageFromLog(item: ILogItem, cid: string, parseMessage: 
   message.cid = cid;
   if (item.msgId) message.id = item.msgId;
   if (item.from) message.from = item.from;
+  message._setMentions(item.mentionPids, item.mentionAll, undefined);
   const timestamp = decodeDate(item.timestamp);
   if (timestamp) message.timestamp = timestamp;
   const patched = item.patchTimestamp ? decodeDate(item.patchTimestamp) : undefined;

@@ -137,6 +137,7 @@ export class PushHandler {
     const patched = direct.patchTimestamp ? decodeDate(direct.patchTimestamp) : undefined;
     if (patched) message.updatedAt = patched;
     message.transient = Boolean(direct.transient);
+    message._setMentions(direct.mentionPids, direct.mentionAll, client.id);
     setMessageStatus(message, MessageStatus.SENT);
     if (!(await this.#context.plugins.shouldDispatch(message, conversation))) return;
     const stored = !message.transient && !conversation.transient;
@@ -162,7 +163,10 @@ export class PushHandler {
     // ack. Unlike the official SDK, messages the server does not store
     // (transient ones, chat rooms) are not counted: the server never counts
     // them either, so the next login's unread push would take them back.
-    if (fromOther && stored) conversation.unreadMessagesCount += 1;
+    if (fromOther && stored) {
+      if (message.mentioned) conversation._setUnreadMessagesMentioned(true);
+      conversation.unreadMessagesCount += 1;
+    }
     if (!duplicate) {
       if (stored) missed.delivered(cid, message);
       client.emit('message', message, conversation);
@@ -197,6 +201,8 @@ export class PushHandler {
       const conversation = await this.#context.conversationFor(tuple.cid);
       const lastMessage = await this.#lastMessageOf(tuple);
       if (lastMessage) conversation._apply({ id: tuple.cid, lastMessage, lastMessageAt: lastMessage.timestamp });
+      // v4: whether the unread messages mention this client.
+      conversation._setUnreadMessagesMentioned(tuple.unread > 0 && tuple.mentioned === true);
       if (!conversation._setUnreadMessagesCount(tuple.unread)) continue;
       changed.push(conversation);
       this.#client.emit(

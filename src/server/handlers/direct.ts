@@ -7,7 +7,7 @@ import type { ConversationRecord, MessageRecord, NewMessage } from '../store/typ
 import { isParticipant } from './conv.js';
 import type { Handler, ServerContext } from './context.js';
 import { push, pushToRoom } from './push.js';
-import { isValidClientId } from './validate.js';
+import { MAX_MEMBERS, isValidClientId } from './validate.js';
 
 const MAX_DT_LENGTH = 64;
 /** Will messages one session may hold; each is kept in memory until the session ends. */
@@ -36,6 +36,8 @@ export const sendMessage: Handler = async (ctx, { command, session }) => {
   if (request.dt && request.dt.length > MAX_DT_LENGTH) throw ProtocolError.of('MESSAGE_REJECTED_BY_APP', `dt longer than ${MAX_DT_LENGTH}`);
   const mentionPids = request.mentionPids ?? [];
   if (!mentionPids.every(isValidClientId)) throw ProtocolError.of('MESSAGE_REJECTED_BY_APP', 'invalid client id in mentionPids');
+  // Each mention is a write (unread ‘mentioned’): no more than a conversation has members.
+  if (mentionPids.length > MAX_MEMBERS) throw ProtocolError.of('MESSAGE_REJECTED_BY_APP', `more than ${MAX_MEMBERS} mentionPids`);
 
   const conversation = await ctx.store.getConversation(session.appId, cid);
   if (!conversation || !isParticipant(ctx, session, conversation)) {

@@ -37,6 +37,7 @@ export function unreadTuple(state: UnreadState): UnreadTuple {
     ...(last
       ? { mid: last.id, timestamp: last.timestamp, from: last.from, data: last.data, ...(last.patchTimestamp !== null ? { patchTimestamp: last.patchTimestamp } : {}) }
       : {}),
+    ...(state.mentioned ? { mentioned: true } : {}),
   };
 }
 

@@ -11,7 +11,7 @@ import { RECALLED_PAYLOAD, type MessageRecord } from '../store/types.js';
 import { isParticipant } from './conv.js';
 import type { Handler } from './context.js';
 import { push, pushToRoom } from './push.js';
-import { isValidClientId } from './validate.js';
+import { MAX_MEMBERS, isValidClientId } from './validate.js';
 
 /** One command may patch a few messages at once; the SDKs send one. */
 const MAX_PATCHES = 20;
@@ -31,6 +31,7 @@ export const patchMessages: Handler = async (ctx, { command, session }) => {
     }
     const mentionPids = patch.mentionPids ?? [];
     if (!mentionPids.every(isValidClientId)) throw ProtocolError.of('MESSAGE_UPDATE_REJECTED_BY_APP', 'invalid client id in mentionPids');
+    if (mentionPids.length > MAX_MEMBERS) throw ProtocolError.of('MESSAGE_UPDATE_REJECTED_BY_APP', `more than ${MAX_MEMBERS} mentionPids`);
     const conversation = await ctx.store.getConversation(session.appId, patch.cid);
     if (!conversation) throw ProtocolError.of('MESSAGE_NOT_FOUND', `no conversation ${patch.cid}`);
     // Patching speaks to the current members: a sender who left or was kicked has no voice there any more.

@@ -61,7 +61,7 @@ export const markRead: Handler = async (ctx, { command, session }) => {
       ctx,
       session.appId,
       [session.clientId],
-      { cmd: CommandType.unread, unreadMessage: { notifTime: Date.now(), convs: [unreadTuple({ cid: tuple.cid, unread: result.unread, lastMessage: result.lastMessage })] } },
+      { cmd: CommandType.unread, unreadMessage: { notifTime: Date.now(), convs: [unreadTuple({ cid: tuple.cid, unread: result.unread, lastMessage: result.lastMessage, mentioned: result.mentioned })] } },
       session.id,
     );
     if (result.readTimestamp > 0) {

@@ -284,6 +284,8 @@ export interface ReadResult {
   /** Whether the member's read position moved forward. */
   advanced: boolean;
   lastMessage: LastMessage | null;
+  /** Whether a message still unread mentions the member (by id, or all). */
+  mentioned: boolean;
 }
 
 export interface UnreadState {
@@ -291,6 +293,8 @@ export interface UnreadState {
   /** `last_seq - read_seq`: the member's own messages count as read. */
   unread: number;
   lastMessage: LastMessage | null;
+  /** Whether an unread message mentions the member (by id, or all). */
+  mentioned?: boolean;
 }
 
 /** The newest messages a member has not acknowledged, for the offline-push mode. */

@@ -24,6 +24,11 @@ export class Patches {
         `UPDATE conversations SET last_msg_data = ?, last_msg_patch_timestamp = ?
          WHERE app_id = ? AND id = ? AND last_msg_id = ?`,
       ),
+      mentionMember: db.prepare(
+        `UPDATE conversation_members SET mention_seq = max(mention_seq, ?)
+         WHERE app_id = ? AND cid = ? AND client_id = ?`,
+      ),
+      mentionAll: db.prepare('UPDATE conversations SET mention_all_seq = max(mention_all_seq, ?) WHERE app_id = ? AND id = ?'),
       since: db.prepare<[string, number, string, string, number], MessageRow>(
         `SELECT ${MESSAGE_SELECT} FROM messages
          WHERE app_id = ? AND patch_timestamp > ?
@@ -60,6 +65,12 @@ export class Patches {
       patched.seq,
     );
     this.sql.patchHead.run(patched.data, patched.patchTimestamp, patched.appId, patched.cid, patched.id);
+    // An edit that mentions someone counts for their unread `mentioned` (a
+    // recall or an edit removing a mention leaves the mark: it is a hint).
+    if (patched.mentionAll) this.sql.mentionAll.run(patched.seq, patched.appId, patched.cid);
+    for (const pid of new Set(patched.mentionPids)) {
+      if (pid !== patched.from) this.sql.mentionMember.run(patched.seq, patched.appId, patched.cid, pid);
+    }
     return patched;
   }
 

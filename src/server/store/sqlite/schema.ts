@@ -171,6 +171,14 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE conversations ADD COLUMN attrs_readable TEXT
     GENERATED ALWAYS AS (CASE WHEN json_valid(attrs) THEN attrs END) VIRTUAL;
   `,
+  `
+  -- Unread entries say whether the unread messages mention the member (v4
+  -- 'mentioned'): the seq of the newest message naming the member in its
+  -- mentionPids, and of the newest with mentionAll. Mentioned = either is
+  -- past the member's read_seq: no scan of the unread messages.
+  ALTER TABLE conversation_members ADD COLUMN mention_seq INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE conversations ADD COLUMN mention_all_seq INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -181,6 +181,12 @@ export class SqliteStore implements Store {
         `INSERT INTO messages (app_id, cid, seq, id, from_peer, data, timestamp, dt, receipt, mention_pids, mention_all, lctype)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
+      // Mentions, for unread entries' `mentioned` (never lowered: seqs only grow).
+      mentionMember: db.prepare(
+        `UPDATE conversation_members SET mention_seq = max(mention_seq, ?)
+         WHERE app_id = ? AND cid = ? AND client_id = ?`,
+      ),
+      mentionAll: db.prepare('UPDATE conversations SET mention_all_seq = max(mention_all_seq, ?) WHERE app_id = ? AND id = ?'),
       senderRead: db.prepare(
         `UPDATE conversation_members SET read_seq = max(read_seq, ?)
          WHERE app_id = ? AND cid = ? AND client_id = ?`,
@@ -402,6 +408,10 @@ export class SqliteStore implements Store {
         message.mentionAll ? 1 : 0,
         lctypeOf(message.data),
       );
+      if (message.mentionAll) this.sql.mentionAll.run(message.seq, message.appId, message.cid);
+      for (const pid of new Set(message.mentionPids)) {
+        if (pid !== message.from) this.sql.mentionMember.run(message.seq, message.appId, message.cid, pid);
+      }
       head.lastSeq = message.seq;
       head.lastTimestamp = message.timestamp;
       head.last = message;
