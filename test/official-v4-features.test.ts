@@ -209,3 +209,94 @@ describe('unread entries carry mentioned', () => {
     assert.equal(toAll.mentionedAll, true);
   });
 });
+
+describe('binary messages', () => {
+  const bytesOf = (n: number, seed: number) => Uint8Array.from({ length: n }, (_, i) => (i * 31 + seed) & 0xff);
+
+  test('raw: stored, pushed as binaryMsg, in history as base64 with bin, in the unread tuple and the conversation’s last message', async () => {
+    const [tomId, jerryId, harryId] = env.names('bin-tom', 'bin-jerry', 'bin-harry');
+    const tom = await raw(tomId);
+    const jerry = await raw(jerryId);
+    const cid = (await start(tom, [jerryId, harryId])).convMessage!.cid!;
+    const payload = bytesOf(300, 1);
+    jerry.drain();
+    const ack = await tom.request({ cmd: CommandType.direct, directMessage: { cid, binaryMsg: payload } });
+    assert.equal(ack.cmd, CommandType.ack, ack.errorMessage?.reason ?? '');
+    const pushed = await jerry.take(isCmd(CommandType.direct));
+    assert.deepEqual(new Uint8Array(pushed.directMessage!.binaryMsg!), payload);
+    assert.equal(pushed.directMessage?.msg ?? '', '');
+
+    const logs = await tom.request({ cmd: CommandType.logs, logsMessage: { cid, limit: 10 } });
+    const [item] = logs.logsMessage!.logs!;
+    assert.equal(item!.bin, true);
+    assert.equal(item!.data, Buffer.from(payload).toString('base64'));
+    assert.equal(item!.msgId, ack.ackMessage!.uid);
+
+    const harry = await RawClient.connect(env.server.wsUrl);
+    raws.push(harry);
+    const unread = harry.take(isCmd(CommandType.unread));
+    await harry.login(TEST_APP.appId, harryId);
+    const [tuple] = (await unread).unreadMessage!.convs!;
+    assert.deepEqual(new Uint8Array(tuple!.binaryMsg!), payload);
+    assert.equal(tuple!.data ?? '', '');
+
+    const found = await tom.request({ cmd: CommandType.conv, op: OpType.query, convMessage: { where: { data: JSON.stringify({ objectId: cid }) }, flag: 2 } });
+    const [row] = JSON.parse(found.convMessage!.results!.data!) as Record<string, unknown>[];
+    assert.equal(row!.bin, true);
+    assert.equal(row!.msg, Buffer.from(payload).toString('base64'));
+
+    // A text message after it is text again everywhere.
+    await send(tom, cid, 'text again');
+    const latest = await tom.request({ cmd: CommandType.logs, logsMessage: { cid, limit: 1 } });
+    assert.equal(latest.logsMessage!.logs![0]!.bin ?? false, false);
+  });
+
+  test('raw: refused without a payload, with both msg and binaryMsg, and to a non-member', async () => {
+    const [tomId, jerryId, strangerId] = env.names('binr-tom', 'binr-jerry', 'binr-stranger');
+    const tom = await raw(tomId);
+    const cid = (await start(tom, [jerryId])).convMessage!.cid!;
+    for (const directMessage of [{ cid, binaryMsg: new Uint8Array(0) }, { cid, msg: 'text', binaryMsg: bytesOf(4, 2) }]) {
+      const refused = await tom.request({ cmd: CommandType.direct, directMessage });
+      assert.equal(refused.errorMessage?.reason, 'MESSAGE_REJECTED_BY_APP');
+    }
+    const stranger = await raw(strangerId);
+    const outsider = await stranger.request({ cmd: CommandType.direct, directMessage: { cid, binaryMsg: bytesOf(4, 3) } });
+    assert.equal(outsider.errorMessage?.reason, 'INVALID_MESSAGING_TARGET');
+  });
+
+  test('official 4.3.1: BinaryMessage sent and received live and from history; our SDK reads it as a Message with the bytes, and sends bytes 4.x reads', async () => {
+    const [tomId, jerryId] = env.names('bin-v4-tom', 'bin-v4-jerry');
+    const tom = await official(v4, tomId);
+    const jerry = await official(v4, jerryId);
+    const ours = await env.login(jerryId);
+    const conversation = await tom.createConversation({ members: [jerryId] });
+    const payload = bytesOf(1000, 4);
+    const live = new Promise<Js>((resolve) => jerry.on('message', resolve));
+    const ourLive = new Promise<Js>((resolve) => ours.on('message', (message) => resolve(message)));
+    const sent = await conversation.send(new lc4.BinaryMessage(payload.slice().buffer));
+    const received = await live;
+    assert.ok(received instanceof lc4.BinaryMessage, 'a BinaryMessage');
+    assert.deepEqual(new Uint8Array(received.buffer), payload);
+    const ourMessage = await ourLive;
+    assert.ok(ourMessage.content instanceof Uint8Array);
+    assert.deepEqual(ourMessage.content, payload);
+    assert.equal(ourMessage.id, sent.id);
+
+    const jerrysView = await jerry.getConversation(conversation.id);
+    const [logged] = await jerrysView.queryMessages({ limit: 1 });
+    assert.ok(logged instanceof lc4.BinaryMessage);
+    assert.deepEqual(new Uint8Array(logged.buffer), payload);
+    const ourView = (await ours.getConversation(conversation.id))!;
+    const [ourLogged] = await ourView.queryMessages({ limit: 1 });
+    assert.deepEqual(ourLogged!.content, payload);
+
+    // Our SDK sends bytes (Uint8Array or ArrayBuffer); 4.x gets a BinaryMessage.
+    const { Message } = await import('../src/sdk/index.js');
+    const back = bytesOf(64, 5);
+    const tomGets = new Promise<Js>((resolve) => tom.on('message', resolve));
+    await ourView.send(new Message(back));
+    const echoed = await tomGets;
+    assert.ok(echoed instanceof lc4.BinaryMessage);
+    assert.deepEqual(new Uint8Array(echoed.buffer), back);
+  });
+});

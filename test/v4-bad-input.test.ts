@@ -98,3 +98,22 @@ test('mentions: thousands of mentionPids are refused (MESSAGE_REJECTED_BY_APP), 
   assert.equal(edit.errorMessage?.reason, 'MESSAGE_UPDATE_REJECTED_BY_APP');
   await stillChatting('mentions');
 });
+
+test('binary messages: the frame limit holds for bytes as for text (60 KB stored, 70 KB cuts the frame off alike)', async () => {
+  const tom = await env.login('bb-tom');
+  const started = await tom.request({ cmd: CommandType.conv, op: OpType.start, convMessage: { m: ['bb-jerry'] } });
+  const cid = started.convMessage!.cid!;
+  const fits = await tom.request({ cmd: CommandType.direct, directMessage: { cid, binaryMsg: new Uint8Array(60_000).fill(1) } });
+  assert.equal(fits.cmd, CommandType.ack);
+  const closes: number[] = [];
+  for (const directMessage of [{ cid, msg: 'x'.repeat(70_000) }, { cid, binaryMsg: new Uint8Array(70_000).fill(2) }]) {
+    const client = await env.login('bb-tom');
+    client.send({ cmd: CommandType.direct, i: 1, directMessage });
+    closes.push((await client.closed).code);
+  }
+  assert.equal(closes[0], closes[1], 'bytes and text are refused alike');
+  assert.equal(closes[0], 1009);
+  const logs = await tom.request({ cmd: CommandType.logs, logsMessage: { cid, limit: 10 } });
+  assert.equal(logs.logsMessage!.logs!.length, 1, 'only the message that fit was stored');
+  await stillChatting('binary');
+});

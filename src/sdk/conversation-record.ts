@@ -5,7 +5,9 @@
  * attribute.
  */
 import { decodeDate } from './dates.js';
+import { base64ToBytes } from '../protocol/index.js';
 import type { Message } from './messages/message.js';
+import { binaryMessage } from './messages/registry.js';
 import { setMessageStatus } from './messages/message.js';
 import { MessageStatus } from './messages/status.js';
 
@@ -60,7 +62,7 @@ export async function parseConversationRow(
     attributes,
   };
   if (typeof row.msg === 'string') {
-    const message = await parseMessage(row.msg);
+    const message = row.bin === true ? binaryMessage(base64ToBytes(row.msg)) : await parseMessage(row.msg);
     message.cid = data.id;
     if (typeof row.msg_from === 'string') message.from = row.msg_from;
     if (typeof row.msg_mid === 'string') message.id = row.msg_mid;

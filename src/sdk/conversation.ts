@@ -16,7 +16,7 @@ import { adoptIdentity, patchItemFor, type MessageReference } from './message-pa
 import { MessagesIterator, type MessagesIteratorOptions } from './messages-iterator.js';
 import { Message, dedupTokenOf, setMessageStatus } from './messages/message.js';
 import { RecalledMessage } from './messages/recalled-message.js';
-import { encodePayload } from './messages/registry.js';
+import { binaryPayloadOf, encodePayload } from './messages/registry.js';
 import { MessageStatus } from './messages/status.js';
 import type { ReadTuple } from './read-buffer.js';
 
@@ -177,10 +177,12 @@ export class Conversation extends EventEmitter<ConversationEvents> {
     message.cid = this.id;
     message.from = this.#host.clientId;
     setMessageStatus(message, MessageStatus.SENDING);
+    const bytes = binaryPayloadOf(message);
     const command: Command = {
       cmd: CommandType.direct,
       directMessage: {
-        msg: encodePayload(message),
+        // Bytes go as a binary message (v4 binaryMsg), anything else as text.
+        ...(bytes ? { binaryMsg: bytes } : { msg: encodePayload(message) }),
         cid: this.id,
         dt: dedupTokenOf(message),
         ...(receipt ? { r: true } : {}),

@@ -15,6 +15,7 @@ import type { DeliveryAcks } from './delivery-acks.js';
 import type { IMClient } from './im-client.js';
 import { receivedPatch } from './message-patch.js';
 import { setMessageStatus, type Message } from './messages/message.js';
+import { binaryMessage } from './messages/registry.js';
 import { MessageStatus } from './messages/status.js';
 import type { MissedMessages, Position } from './missed-messages.js';
 import type { Plugins } from './plugins.js';
@@ -127,7 +128,7 @@ export class PushHandler {
     const client = this.#client;
     const [conversation, message] = await Promise.all([
       this.#context.conversationFor(cid),
-      this.#context.parseMessage(direct.msg ?? ''),
+      direct.binaryMsg?.length ? binaryMessage(direct.binaryMsg) : this.#context.parseMessage(direct.msg ?? ''),
     ]);
     message.cid = cid;
     if (direct.id) message.id = direct.id;
@@ -215,8 +216,9 @@ export class PushHandler {
   }
 
   async #lastMessageOf(tuple: UnreadTuple): Promise<Message | undefined> {
-    if (!tuple.mid || !tuple.data) return undefined;
-    const message = await this.#context.parseMessage(tuple.data);
+    const bytes = tuple.binaryMsg?.length ? tuple.binaryMsg : undefined;
+    if (!tuple.mid || (!tuple.data && !bytes)) return undefined;
+    const message = bytes ? binaryMessage(bytes) : await this.#context.parseMessage(tuple.data!);
     message.cid = tuple.cid;
     message.id = tuple.mid;
     if (tuple.from) message.from = tuple.from;

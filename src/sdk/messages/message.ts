@@ -14,7 +14,11 @@ export let dedupTokenOf: (message: Message) => string;
  * are not a registered typed message become plain messages too.
  */
 export class Message {
-  /** The content: sent as-is (string) or JSON-stringified. */
+  /**
+   * The content: a string is sent as-is, a `Uint8Array` or `ArrayBuffer` as a
+   * binary message (the official 4.x SDK's `BinaryMessage`; received ones
+   * carry a `Uint8Array`), anything else JSON-stringified.
+   */
   content: unknown;
   /**
    * The message id. A local uuid until the server acknowledges the message,

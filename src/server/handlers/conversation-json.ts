@@ -28,6 +28,8 @@ export function conversationJson(
   const last = conversation.lastMessage;
   if (options.withLastMessage && last) {
     json.msg = last.data;
+    // v4: the last message is binary, ‘msg’ its bytes in base64.
+    if (last.binary) json.bin = true;
     json.msg_from = last.from;
     json.msg_mid = last.id;
     json.msg_timestamp = last.timestamp;

@@ -4,10 +4,11 @@
  * (`.1`), then the patches it missed since `lastPatchTime`. Sent to the new
  * session only, after its `opened` reply.
  */
-import { CommandType, OpType, type IUnreadCommand, type ISessionCommand } from '../../protocol/codec.js';
+import { CommandType, OpType, base64ToBytes, type IUnreadCommand, type ISessionCommand } from '../../protocol/codec.js';
 import type { Session } from '../gateway/session.js';
 import type { UnreadState } from '../store/types.js';
 import type { ServerContext } from './context.js';
+import { pushedPayload } from './binary.js';
 import { patchItem } from './patch.js';
 
 /** Conversations with unread messages reported at login, newest first. */
@@ -35,7 +36,14 @@ export function unreadTuple(state: UnreadState): UnreadTuple {
     cid: state.cid,
     unread: state.unread,
     ...(last
-      ? { mid: last.id, timestamp: last.timestamp, from: last.from, data: last.data, ...(last.patchTimestamp !== null ? { patchTimestamp: last.patchTimestamp } : {}) }
+      ? {
+          mid: last.id,
+          timestamp: last.timestamp,
+          from: last.from,
+          // v4 reads binaryMsg before data.
+          ...(last.binary ? { binaryMsg: base64ToBytes(last.data) } : { data: last.data }),
+          ...(last.patchTimestamp !== null ? { patchTimestamp: last.patchTimestamp } : {}),
+        }
       : {}),
     ...(state.mentioned ? { mentioned: true } : {}),
   };
@@ -62,7 +70,7 @@ async function pushOfflineMessages(ctx: ServerContext, session: Session): Promis
         cmd: CommandType.direct,
         peerId: session.clientId,
         directMessage: {
-          msg: message.data,
+          ...pushedPayload(message),
           cid: message.cid,
           id: message.id,
           fromPeerId: message.from,

@@ -42,6 +42,8 @@ export const queryHistory: Handler = async (ctx, { command, session }) => {
     logs.map((message) => ({
       from: message.from,
       data: message.data,
+      // v4: a binary message's data is its bytes in base64.
+      ...(message.binary ? { bin: true } : {}),
       timestamp: message.timestamp,
       msgId: message.id,
       ...(message.patchTimestamp !== null ? { patchTimestamp: message.patchTimestamp } : {}),

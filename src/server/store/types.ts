@@ -20,6 +20,8 @@ export interface LastMessage {
   data: string;
   timestamp: number;
   patchTimestamp: number | null;
+  /** A binary message: `data` is its bytes in base64. */
+  binary?: boolean;
 }
 
 export interface ConversationRecord {
@@ -78,8 +80,10 @@ export interface MessageRecord {
   /** Per-conversation sequence number, from 1, without gaps. */
   seq: number;
   from: string;
-  /** The payload, stored opaquely (JSON text for typed messages). */
+  /** The payload, stored opaquely (JSON text for typed messages; base64 for binary ones). */
   data: string;
+  /** A binary message (v4 `binaryMsg`): `data` is its bytes in base64. */
+  binary?: boolean;
   /** ms; non-decreasing in `seq` order within a conversation. */
   timestamp: number;
   /** The client's dedup token. */
@@ -98,6 +102,8 @@ export interface NewMessage {
   id?: string;
   from: string;
   data: string;
+  /** `data` is the base64 of a binary message's bytes. */
+  binary?: boolean;
   /** Retries with the same (cid, from, dt) return the first message. */
   dt: string | null;
   receipt: boolean;

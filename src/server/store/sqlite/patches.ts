@@ -17,11 +17,11 @@ export class Patches {
     this.sql = {
       message: db.prepare<[string, string, string], MessageRow>(`SELECT ${MESSAGE_SELECT} FROM messages WHERE id = ? AND app_id = ? AND cid = ?`),
       patch: db.prepare(
-        `UPDATE messages SET data = ?, lctype = ?, patch_timestamp = ?, mention_pids = ?, mention_all = ?
+        `UPDATE messages SET data = ?, lctype = ?, patch_timestamp = ?, mention_pids = ?, mention_all = ?, bin = 0
          WHERE app_id = ? AND cid = ? AND seq = ?`,
       ),
       patchHead: db.prepare(
-        `UPDATE conversations SET last_msg_data = ?, last_msg_patch_timestamp = ?
+        `UPDATE conversations SET last_msg_data = ?, last_msg_patch_timestamp = ?, last_msg_bin = 0
          WHERE app_id = ? AND id = ? AND last_msg_id = ?`,
       ),
       mentionMember: db.prepare(
@@ -53,6 +53,8 @@ export class Patches {
       patchTimestamp: Math.max(Date.now(), (original.patchTimestamp ?? 0) + 1),
       mentionPids: recall ? [] : [...patch.mentionPids],
       mentionAll: recall ? false : patch.mentionAll,
+      // A recall or a (text) edit replaces the bytes.
+      binary: false,
     };
     this.sql.patch.run(
       patched.data,

@@ -179,6 +179,12 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE conversation_members ADD COLUMN mention_seq INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE conversations ADD COLUMN mention_all_seq INTEGER NOT NULL DEFAULT 0;
   `,
+  `
+  -- Binary messages (v4 binaryMsg): data holds the bytes in base64 and bin
+  -- says so, for the message and for the conversation's last-message copy.
+  ALTER TABLE messages ADD COLUMN bin INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE conversations ADD COLUMN last_msg_bin INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -178,8 +178,8 @@ export class SqliteStore implements Store {
         `SELECT ${MESSAGE_SELECT} FROM messages WHERE app_id = ? AND cid = ? AND from_peer = ? AND dt = ?`,
       ),
       insertMessage: db.prepare(
-        `INSERT INTO messages (app_id, cid, seq, id, from_peer, data, timestamp, dt, receipt, mention_pids, mention_all, lctype)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO messages (app_id, cid, seq, id, from_peer, data, timestamp, dt, receipt, mention_pids, mention_all, lctype, bin)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       // Mentions, for unread entries' `mentioned` (never lowered: seqs only grow).
       mentionMember: db.prepare(
@@ -193,7 +193,7 @@ export class SqliteStore implements Store {
       ),
       updateHead: db.prepare(
         `UPDATE conversations SET last_seq = ?, lm = ?, last_msg_id = ?, last_msg_from = ?, last_msg_data = ?,
-           last_msg_patch_timestamp = NULL
+           last_msg_patch_timestamp = NULL, last_msg_bin = ?
          WHERE app_id = ? AND id = ?`,
       ),
       seqOfMessage: db.prepare<[string, string, string], { seq: number }>(
@@ -393,6 +393,7 @@ export class SqliteStore implements Store {
         mentionPids: [...input.mentionPids],
         mentionAll: input.mentionAll,
         patchTimestamp: null,
+        ...(input.binary ? { binary: true } : {}),
       };
       this.sql.insertMessage.run(
         message.appId,
@@ -406,7 +407,8 @@ export class SqliteStore implements Store {
         message.receipt ? 1 : 0,
         JSON.stringify(message.mentionPids),
         message.mentionAll ? 1 : 0,
-        lctypeOf(message.data),
+        message.binary ? null : lctypeOf(message.data),
+        message.binary ? 1 : 0,
       );
       if (message.mentionAll) this.sql.mentionAll.run(message.seq, message.appId, message.cid);
       for (const pid of new Set(message.mentionPids)) {
@@ -422,7 +424,7 @@ export class SqliteStore implements Store {
     for (const head of heads.values()) {
       if (!head?.last) continue;
       const { last } = head;
-      this.sql.updateHead.run(last.seq, last.timestamp, last.id, last.from, last.data, head.appId, head.cid);
+      this.sql.updateHead.run(last.seq, last.timestamp, last.id, last.from, last.data, last.binary ? 1 : 0, head.appId, head.cid);
       // Own messages are never unread: one write per sender per batch, not per member.
       for (const [from, seq] of head.senders) this.sql.senderRead.run(seq, head.appId, head.cid, from);
     }
