@@ -300,3 +300,133 @@ describe('binary messages', () => {
     assert.deepEqual(new Uint8Array(echoed.buffer), back);
   });
 });
+
+describe('temporary conversations', () => {
+  const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  test('raw: _tmp: ids, the TTL in the reply (default and maximum one day), messages and history while alive, found only by tempConvIds and only by members', async () => {
+    const [tomId, jerryId, strangerId] = env.names('tmp-tom', 'tmp-jerry', 'tmp-stranger');
+    const tom = await raw(tomId);
+    const jerry = await raw(jerryId);
+    const byDefault = await start(tom, [jerryId], { tempConv: true });
+    assert.match(byDefault.convMessage!.cid!, /^_tmp:/);
+    assert.equal(byDefault.convMessage!.tempConvTTL, 86_400);
+    const short = await start(tom, [jerryId], { tempConv: true, tempConvTTL: 600 });
+    assert.equal(short.convMessage!.tempConvTTL, 600);
+    const cid = short.convMessage!.cid!;
+    const normal = await start(tom, [jerryId]);
+    assert.equal(normal.convMessage!.tempConvTTL ?? 0, 0, 'no TTL for other conversations');
+    assert.doesNotMatch(normal.convMessage!.cid!, /^_tmp:/);
+
+    jerry.drain();
+    const sent = await send(tom, cid, 'while alive');
+    assert.equal((await jerry.take(isCmd(CommandType.direct))).directMessage?.id, sent.uid);
+    const logs = await jerry.request({ cmd: CommandType.logs, logsMessage: { cid, limit: 5 } });
+    assert.deepEqual(logs.logsMessage!.logs!.map((item) => item.msgId), [sent.uid]);
+
+    const found = await jerry.request({ cmd: CommandType.conv, op: OpType.query, convMessage: { tempConvIds: [cid, byDefault.convMessage!.cid!, normal.convMessage!.cid!] } });
+    const rows = JSON.parse(found.convMessage!.results!.data!) as Record<string, unknown>[];
+    assert.deepEqual(rows.map((row) => row.objectId).sort(), [cid, byDefault.convMessage!.cid!].sort(), 'temporary ones only');
+    const row = rows.find((r) => r.objectId === cid)!;
+    assert.ok(typeof row.ttl === 'number' && row.ttl > 590 && row.ttl <= 600, `ttl ${String(row.ttl)}`);
+    assert.deepEqual(row.m, [jerryId, tomId].sort());
+
+    const listed = await jerry.request({ cmd: CommandType.conv, op: OpType.query, convMessage: { where: { data: JSON.stringify({ m: jerryId }) }, limit: 100 } });
+    const listedIds = (JSON.parse(listed.convMessage!.results!.data!) as { objectId: string }[]).map((r) => r.objectId);
+    assert.ok(listedIds.includes(normal.convMessage!.cid!));
+    assert.ok(!listedIds.some((id) => id.startsWith('_tmp:')), 'a where query does not list temporary conversations');
+
+    const stranger = await raw(strangerId);
+    const notMine = await stranger.request({ cmd: CommandType.conv, op: OpType.query, convMessage: { tempConvIds: [cid] } });
+    assert.deepEqual(JSON.parse(notMine.convMessage!.results!.data!), [], 'a non-member does not find it');
+    const refused = await stranger.request({ cmd: CommandType.logs, logsMessage: { cid, limit: 5 } });
+    assert.equal(refused.errorMessage?.reason, 'CONVERSATION_LOG_REJECTED');
+  });
+
+  test('raw: once expired, sending and history get 4323 TEMPORARY_CONVERSATION_EXPIRED, queries leave it out, and the prune deletes it with its messages', async () => {
+    const [tomId, jerryId] = env.names('tmpx-tom', 'tmpx-jerry');
+    const tom = await raw(tomId);
+    const cid = (await start(tom, [jerryId], { tempConv: true, tempConvTTL: 1 })).convMessage!.cid!;
+    await send(tom, cid, 'quick');
+    await wait(1_200);
+    const sending = await tom.request({ cmd: CommandType.direct, directMessage: { cid, msg: 'too late' } });
+    assert.deepEqual([sending.errorMessage?.code, sending.errorMessage?.reason], [4323, 'TEMPORARY_CONVERSATION_EXPIRED']);
+    const history = await tom.request({ cmd: CommandType.logs, logsMessage: { cid, limit: 5 } });
+    assert.deepEqual([history.errorMessage?.code, history.errorMessage?.reason], [4323, 'TEMPORARY_CONVERSATION_EXPIRED']);
+    const adding = await tom.request({ cmd: CommandType.conv, op: OpType.add, convMessage: { cid, m: ['tmpx-harry'] } });
+    assert.equal(adding.errorMessage?.code, 4323);
+    const found = await tom.request({ cmd: CommandType.conv, op: OpType.query, convMessage: { tempConvIds: [cid] } });
+    assert.deepEqual(JSON.parse(found.convMessage!.results!.data!), []);
+
+    const store = env.server.server.store;
+    assert.ok((await store.pruneExpiredConversations(Date.now(), 1000)) >= 1);
+    assert.deepEqual(await store.queryMessages({ appId: TEST_APP.appId, cid, limit: 10, direction: 'old' }), [], 'its messages are gone');
+    assert.equal(await store.isMember(TEST_APP.appId, cid, tomId), false, 'and its members');
+    const afterPrune = await tom.request({ cmd: CommandType.direct, directMessage: { cid, msg: 'still too late' } });
+    assert.equal(afterPrune.errorMessage?.code, 4323, 'the same error once pruned');
+  });
+
+  test('official 4.3.1: createTemporaryConversation, getConversation(_tmp:…), messages, serialization, expired', async () => {
+    const [tomId, jerryId] = env.names('tmp-v4-tom', 'tmp-v4-jerry');
+    const tom = await official(v4, tomId);
+    const jerry = await official(v4, jerryId);
+    const conversation = await tom.createTemporaryConversation({ members: [jerryId], ttl: 2 });
+    assert.ok(conversation instanceof lc4.TemporaryConversation);
+    assert.match(conversation.id, /^_tmp:/);
+    assert.ok(conversation.expiredAt instanceof Date && conversation.expiredAt.getTime() > Date.now());
+    assert.equal(conversation.expired, false);
+
+    const received = new Promise<[Js, Js]>((resolve) => jerry.on('message', (message: Js, where: Js) => resolve([message, where])));
+    await conversation.send(new lc4.TextMessage('temporary hello'));
+    const [message, where] = await received;
+    assert.equal(message.text, 'temporary hello');
+    assert.ok(where instanceof lc4.TemporaryConversation, 'the receiver sees a TemporaryConversation');
+    const jerrysView = await jerry.getConversation(conversation.id, true);
+    assert.ok(jerrysView instanceof lc4.TemporaryConversation);
+    assert.ok(jerrysView.expiredAt instanceof Date);
+    assert.equal((await jerrysView.queryMessages({ limit: 5 })).length, 1);
+
+    const json = conversation.toJSON();
+    assert.equal(json.id, conversation.id);
+    assert.equal(json.expired, false);
+    const revived = await tom.parseConversation(conversation.toFullJSON());
+    assert.ok(revived instanceof lc4.TemporaryConversation);
+    assert.equal(revived.expiredAt.getTime(), conversation.expiredAt.getTime());
+
+    await wait(2_200);
+    assert.equal(conversation.expired, true);
+    await assert.rejects(conversation.send(new lc4.TextMessage('too late')), (error: Js) => error.code === 4323);
+    // The server's own refusal, for a view that does not know it expired.
+    jerrysView.expiredAt = new Date(Date.now() + 60_000);
+    await assert.rejects(jerrysView.send(new lc4.TextMessage('too late')), (error: Js) => error.code === 4323);
+    assert.equal(await jerry.getConversation(conversation.id, true), null);
+  });
+
+  test('our SDK: createTemporaryConversation, getConversation(_tmp:…), messages, expired and the 4323 refusal', async () => {
+    const [tomId, jerryId] = env.names('tmp-sdk-tom', 'tmp-sdk-jerry');
+    const tom = await env.login(tomId);
+    const jerry = await env.login(jerryId);
+    const conversation = await tom.createTemporaryConversation({ members: [jerryId], ttl: 2 });
+    assert.match(conversation.id, /^_tmp:/);
+    assert.equal(conversation.temporary, true);
+    assert.ok(conversation.expiredAt instanceof Date);
+    assert.equal(conversation.expired, false);
+    await assert.rejects(tom.createTemporaryConversation({ members: [jerryId], ttl: -5 }), TypeError);
+
+    const { TextMessage } = await import('../src/sdk/index.js');
+    const received = new Promise<unknown>((resolve) => jerry.on('message', (message) => resolve(message)));
+    await conversation.send(new TextMessage('temporary hello'));
+    assert.equal(((await received) as InstanceType<typeof TextMessage>).text, 'temporary hello');
+    const jerrysView = (await jerry.getConversation(conversation.id, true))!;
+    assert.ok(jerrysView.expiredAt instanceof Date);
+    assert.deepEqual([...jerrysView.members].sort(), [jerryId, tomId].sort());
+    assert.equal((await jerrysView.queryMessages({ limit: 5 })).length, 1);
+    const [viaList] = await jerry.getConversations([conversation.id], true);
+    assert.equal(viaList, jerrysView);
+
+    await wait(2_200);
+    assert.equal(conversation.expired, true);
+    await assert.rejects(conversation.send(new TextMessage('too late')), (error: Js) => error.code === 4323 && error.name === 'TEMPORARY_CONVERSATION_EXPIRED');
+    assert.equal(await jerry.getConversation(conversation.id, true), null);
+  });
+});

@@ -10,8 +10,11 @@ import { test } from 'node:test';
 import { CommandType, OpType, bytesToBase64, decodeCommand, encodeCommand, type DecodedCommand } from '../src/protocol/codec.js';
 import { rawEnvironment } from './helpers/raw-env.js';
 import { TEST_APP } from './helpers/server.js';
+import { errorCode as errorCodeOf } from '../src/protocol/errors.js';
 
-const env = rawEnvironment();
+const OTHER_APP = { appId: 'other-app-id', appKey: 'other-app-key', masterKey: 'other-master-key' };
+// A low create quota, so that the temporary-conversation flood meets it soon.
+const env = rawEnvironment({ apps: [TEST_APP, OTHER_APP], conversationsPerMinute: 5 });
 const isCmd = (cmd: CommandType) => (c: DecodedCommand) => c.cmd === cmd;
 
 /** A message from one bystander to another gets through. */
@@ -116,4 +119,44 @@ test('binary messages: the frame limit holds for bytes as for text (60 KB stored
   const logs = await tom.request({ cmd: CommandType.logs, logsMessage: { cid, limit: 10 } });
   assert.equal(logs.logsMessage!.logs!.length, 1, 'only the message that fit was stored');
   await stillChatting('binary');
+});
+
+test('temporary conversations: huge and negative TTLs, chat rooms, thousands of tempConvIds, other apps’ ids, the create quota', async () => {
+  const tom = await env.login('tb-tom');
+  const huge = await tom.request({ cmd: CommandType.conv, op: OpType.start, convMessage: { m: ['tb-jerry'], tempConv: true, tempConvTTL: 2_147_483_647 } });
+  assert.equal(huge.convMessage?.tempConvTTL, 86_400, 'cut to the maximum');
+  const cid = huge.convMessage!.cid!;
+  for (const convMessage of [
+    { m: ['tb-jerry'], tempConv: true, tempConvTTL: -1 },
+    { m: ['tb-jerry'], tempConv: true, tempConvTTL: -2_147_483_648 },
+    { tempConv: true, transient: true },
+  ]) {
+    const refused = await tom.request({ cmd: CommandType.conv, op: OpType.start, convMessage });
+    assert.deepEqual([refused.errorMessage?.code, refused.errorMessage?.reason], [4301, 'CONVERSATION_API_FAILED'], JSON.stringify(convMessage));
+  }
+
+  const many = Array.from({ length: 5000 }, (_, n) => `_tmp:${n}`);
+  const flood = await tom.request({ cmd: CommandType.conv, op: OpType.query, convMessage: { tempConvIds: many } });
+  assert.equal(flood.errorMessage?.reason, 'CONVERSATION_QUERY_FAILED');
+  const odd = await tom.request({ cmd: CommandType.conv, op: OpType.query, convMessage: { tempConvIds: ['x'.repeat(10_000), '', cid, cid] } });
+  assert.deepEqual((JSON.parse(odd.convMessage!.results!.data!) as { objectId: string }[]).map((row) => row.objectId), [cid], 'junk ignored, duplicates once');
+
+  // Another app's client, same server: the id means nothing there.
+  const other = await env.connect();
+  await other.login(OTHER_APP.appId, 'tb-tom');
+  const crossApp = await other.request({ cmd: CommandType.conv, op: OpType.query, convMessage: { tempConvIds: [cid] } });
+  assert.deepEqual(JSON.parse(crossApp.convMessage!.results!.data!), []);
+  const crossSend = await other.request({ cmd: CommandType.direct, directMessage: { cid, msg: 'hi' } });
+  assert.equal(crossSend.errorMessage?.code, 4323);
+  const crossLogs = await other.request({ cmd: CommandType.logs, logsMessage: { cid, limit: 5 } });
+  assert.equal(crossLogs.errorMessage?.code, 4323);
+
+  // The per-client create quota (5 a minute here) counts temporary conversations too.
+  const codes: (number | null | undefined)[] = [];
+  for (let n = 0; n < 6; n++) {
+    const reply = await tom.request({ cmd: CommandType.conv, op: OpType.start, convMessage: { m: ['tb-jerry'], tempConv: true, tempConvTTL: 60 } });
+    codes.push(reply.errorMessage?.code);
+  }
+  assert.ok(codes.includes(errorCodeOf('CONVERSATION_API_QUOTA_EXCEEDED')), `quota met: ${JSON.stringify(codes)}`);
+  await stillChatting('temporary');
 });

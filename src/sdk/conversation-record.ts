@@ -27,6 +27,8 @@ export interface ConversationData {
   lastMessage?: Message | undefined;
   /** Custom attributes; undefined when the source carries none (e.g. a `started` reply). */
   attributes?: Record<string, unknown> | undefined;
+  /** Temporary conversations: when it expires (from `ttl`, its remaining seconds). */
+  expiredAt?: Date | undefined;
 }
 
 /** Columns with a meaning of their own; the rest are custom attributes. */
@@ -60,6 +62,7 @@ export async function parseConversationRow(
     updatedAt: decodeDate(row.updatedAt),
     lastMessageAt: decodeDate(row.lm),
     attributes,
+    ...(typeof row.ttl === 'number' && Number.isFinite(row.ttl) ? { expiredAt: new Date(Date.now() + row.ttl * 1000) } : {}),
   };
   if (typeof row.msg === 'string') {
     const message = row.bin === true ? binaryMessage(base64ToBytes(row.msg)) : await parseMessage(row.msg);

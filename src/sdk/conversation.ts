@@ -76,6 +76,22 @@ export class Conversation extends EventEmitter<ConversationEvents> {
     this._apply(data);
   }
 
+  /**
+   * A temporary conversation (id `_tmp:…`, {@link IMClient.createTemporaryConversation}):
+   * when it expires, as the server last said. Undefined for other conversations.
+   */
+  expiredAt: Date | undefined = undefined;
+
+  /** A temporary conversation that has expired: sending to it or reading its history fails with 4323 TEMPORARY_CONVERSATION_EXPIRED. */
+  get expired(): boolean {
+    return this.expiredAt !== undefined && this.expiredAt.getTime() <= Date.now();
+  }
+
+  /** Whether this is a temporary conversation (its id starts with `_tmp:`). */
+  get temporary(): boolean {
+    return this.id.startsWith('_tmp:');
+  }
+
   /** The name (`name`). Assigning it marks it to be sent by {@link save}. */
   get name(): string | undefined {
     const name = this.#attributes.get('name');
@@ -430,6 +446,7 @@ export class Conversation extends EventEmitter<ConversationEvents> {
     if (data.createdAt !== undefined) this.createdAt = data.createdAt;
     if (data.updatedAt !== undefined) this.updatedAt = data.updatedAt;
     if (data.lastMessageAt) this.lastMessageAt = data.lastMessageAt;
+    if (data.expiredAt !== undefined) this.expiredAt = data.expiredAt;
     if (data.lastMessage && (!this.lastMessage || data.lastMessage.timestamp >= this.lastMessage.timestamp)) {
       this.lastMessage = data.lastMessage;
     }
@@ -441,12 +458,12 @@ export class Conversation extends EventEmitter<ConversationEvents> {
     if (updatedAt) this.updatedAt = updatedAt;
   }
 
-  /** @internal Sets the unread count without emitting `unreadmessagescountupdate` (the caller batches it). */
   /** @internal The server said whether unread messages mention the client. */
   _setUnreadMessagesMentioned(mentioned: boolean): void {
     this.#unreadMessagesMentioned = mentioned;
   }
 
+  /** @internal Sets the unread count without emitting `unreadmessagescountupdate` (the caller batches it). */
   _setUnreadMessagesCount(count: number): boolean {
     if (count === this.#unreadMessagesCount) return false;
     this.#unreadMessagesCount = count;

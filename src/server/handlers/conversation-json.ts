@@ -25,6 +25,8 @@ export function conversationJson(
   if (conversation.name !== null) json.name = conversation.name;
   if (conversation.uniqueId !== null) json.uniqueId = conversation.uniqueId;
   if (conversation.lastMessageAt !== null) json.lm = date(conversation.lastMessageAt);
+  // v4: a temporary conversation's remaining life in seconds (4.x sets expiredAt from it).
+  if (conversation.expiresAt !== undefined) json.ttl = Math.max(0, Math.ceil((conversation.expiresAt - Date.now()) / 1000));
   const last = conversation.lastMessage;
   if (options.withLastMessage && last) {
     json.msg = last.data;

@@ -5,7 +5,7 @@ import type { Session } from '../gateway/session.js';
 import { newMessageId } from '../store/ids.js';
 import type { ConversationRecord, MessageRecord, NewMessage } from '../store/types.js';
 import { pushedPayload, storedPayload } from './binary.js';
-import { isParticipant } from './conv.js';
+import { conversationGone, isParticipant, isTemporaryId } from './conv.js';
 import type { Handler, ServerContext } from './context.js';
 import { push, pushToRoom } from './push.js';
 import { MAX_MEMBERS, isValidClientId } from './validate.js';
@@ -43,6 +43,8 @@ export const sendMessage: Handler = async (ctx, { command, session }) => {
   if (mentionPids.length > MAX_MEMBERS) throw ProtocolError.of('MESSAGE_REJECTED_BY_APP', `more than ${MAX_MEMBERS} mentionPids`);
 
   const conversation = await ctx.store.getConversation(session.appId, cid);
+  // An expired temporary conversation: LeanCloud's own error (4.x maps 4303 to it too).
+  if (!conversation && isTemporaryId(cid)) throw conversationGone(cid);
   if (!conversation || !isParticipant(ctx, session, conversation)) {
     throw ProtocolError.of('INVALID_MESSAGING_TARGET', `${session.clientId} is not a member of ${cid}`);
   }

@@ -51,6 +51,8 @@ export interface ConversationRecord {
   /** Sequence number of the last persisted message, 0 when none. */
   lastSeq: number;
   lastMessage: LastMessage | null;
+  /** A temporary conversation (id `_tmp:…`): when it expires (ms). */
+  expiresAt?: number;
 }
 
 export interface NewConversation {
@@ -64,6 +66,8 @@ export interface NewConversation {
   /** Return the existing conversation with exactly these members, if any. */
   unique: boolean;
   attributes: Record<string, unknown>;
+  /** A temporary conversation (id `_tmp:…`, never unique) expiring then (ms). */
+  expiresAt?: number;
 }
 
 export interface CreatedConversation {
@@ -472,6 +476,11 @@ export interface Store {
   notificationCursor(appId: string, clientId: string, login: string): Promise<number | undefined>;
   /** Forgets events recorded, and cursors saved, before `before` (ms). Resolves with the number of events removed. */
   pruneNotifications(before: number): Promise<number>;
+  /**
+   * Deletes temporary conversations that expired at or before `now` (ms),
+   * with their members and messages, at most `limit`. Resolves with how many.
+   */
+  pruneExpiredConversations(now: number, limit: number): Promise<number>;
 
   /**
    * Logs a login out everywhere: its session tokens (all share `loginId`)

@@ -4,7 +4,7 @@ import type { ConversationRecord, MessageRecord } from '../types.js';
 /** Select list for conversation rows; the table is aliased `c` in every query. */
 export const CONVERSATION_SELECT = `c.app_id, c.id, c.name, c.creator, c.members, c.muted, c.tr, c.sys, c.is_unique,
   c.unique_id, c.attrs, c.created_at, c.updated_at, c.lm, c.last_seq,
-  c.last_msg_id, c.last_msg_from, c.last_msg_data, c.last_msg_patch_timestamp, c.last_msg_bin`;
+  c.last_msg_id, c.last_msg_from, c.last_msg_data, c.last_msg_patch_timestamp, c.last_msg_bin, c.expires_at`;
 
 export interface ConversationRow {
   app_id: string;
@@ -27,6 +27,7 @@ export interface ConversationRow {
   last_msg_data: string | null;
   last_msg_patch_timestamp: number | null;
   last_msg_bin: number;
+  expires_at: number | null;
 }
 
 export function toConversation(row: ConversationRow): ConversationRecord {
@@ -57,6 +58,7 @@ export function toConversation(row: ConversationRow): ConversationRecord {
             patchTimestamp: row.last_msg_patch_timestamp,
             ...(row.last_msg_bin === 1 ? { binary: true } : {}),
           },
+    ...(row.expires_at !== null ? { expiresAt: row.expires_at } : {}),
   };
 }
 

@@ -185,6 +185,13 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE messages ADD COLUMN bin INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE conversations ADD COLUMN last_msg_bin INTEGER NOT NULL DEFAULT 0;
   `,
+  `
+  -- Temporary conversations (v4 tempConv, ids '_tmp:...'): when one expires
+  -- (ms). NULL for every other conversation. Expired ones read as absent and
+  -- are deleted, with their members and messages, by a periodic prune.
+  ALTER TABLE conversations ADD COLUMN expires_at INTEGER;
+  CREATE INDEX conversations_expiry ON conversations (expires_at) WHERE expires_at IS NOT NULL;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

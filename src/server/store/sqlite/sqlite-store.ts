@@ -150,16 +150,22 @@ export class SqliteStore implements Store {
            require_signature = excluded.require_signature, created_at = excluded.created_at`,
       ),
       getConversation: db.prepare<[string, string], ConversationRow>(
-        `SELECT ${CONVERSATION_SELECT} FROM conversations c WHERE c.app_id = ? AND c.id = ?`,
+        // An expired temporary conversation is gone, whether or not pruned yet.
+        `SELECT ${CONVERSATION_SELECT} FROM conversations c WHERE c.app_id = ? AND c.id = ?
+           AND (c.expires_at IS NULL OR c.expires_at > CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER))`,
       ),
+      expiredConversations: db.prepare<[number, number], { app_id: string; id: string }>(
+        'SELECT app_id, id FROM conversations WHERE expires_at IS NOT NULL AND expires_at <= ? ORDER BY expires_at LIMIT ?',
+      ),
+      deleteConversation: db.prepare('DELETE FROM conversations WHERE app_id = ? AND id = ?'),
       getUniqueConversation: db.prepare<[string, string], ConversationRow>(
         `SELECT ${CONVERSATION_SELECT} FROM conversations c WHERE c.app_id = ? AND c.unique_key = ?`,
       ),
       insertConversation: db.prepare(
         `INSERT INTO conversations (app_id, id, name, creator, members, muted, tr, sys, is_unique, unique_key, unique_id,
-           attrs, created_at, updated_at)
+           attrs, created_at, updated_at, expires_at)
          VALUES (@appId, @id, @name, @creator, @members, '[]', @tr, @sys, @isUnique, @uniqueKey, @uniqueId,
-           @attrs, @now, @now)`,
+           @attrs, @now, @now, @expiresAt)`,
       ),
       insertMember: db.prepare(
         'INSERT OR IGNORE INTO conversation_members (app_id, cid, client_id, joined_at) VALUES (?, ?, ?, ?)',
@@ -281,12 +287,14 @@ export class SqliteStore implements Store {
     const members = JSON.stringify(memberIds);
     // Atomic with the insert below (IMMEDIATE transaction); the unique index
     // on (app_id, unique_key) also stops any writer that skipped the check.
-    if (input.unique) {
+    const temporary = input.expiresAt !== undefined;
+    if (input.unique && !temporary) {
       const existing = this.sql.getUniqueConversation.get(input.appId, members);
       if (existing) return { conversation: toConversation(existing), created: false };
     }
     const now = Date.now();
-    const id = newConversationId(now);
+    // LeanCloud's temporary conversation ids start with _tmp: (4.x tells them apart by it).
+    const id = temporary ? `_tmp:${newConversationId(now)}` : newConversationId(now);
     this.sql.insertConversation.run({
       appId: input.appId,
       id,
@@ -295,11 +303,12 @@ export class SqliteStore implements Store {
       members,
       tr: input.transient ? 1 : 0,
       sys: input.system ? 1 : 0,
-      isUnique: input.unique ? 1 : 0,
-      uniqueKey: input.unique ? members : null,
-      uniqueId: input.unique ? uniqueIdOf(input.appId, members) : null,
+      isUnique: input.unique && !temporary ? 1 : 0,
+      uniqueKey: input.unique && !temporary ? members : null,
+      uniqueId: input.unique && !temporary ? uniqueIdOf(input.appId, members) : null,
       attrs: JSON.stringify(input.attributes),
       now,
+      expiresAt: temporary ? input.expiresAt : null,
     });
     for (const clientId of memberIds) this.sql.insertMember.run(input.appId, id, clientId, now);
     return { conversation: toConversation(this.sql.getConversation.get(input.appId, id)!), created: true };
@@ -582,6 +591,16 @@ export class SqliteStore implements Store {
   async pruneNotifications(before: number): Promise<number> {
     this.assertOpen();
     return this.notifications.prune(before);
+  }
+
+  async pruneExpiredConversations(now: number, limit: number): Promise<number> {
+    this.assertOpen();
+    // One transaction per batch: members, messages and blocklist go by cascade.
+    return this.db.transaction(() => {
+      const expired = this.sql.expiredConversations.all(now, limit);
+      for (const { app_id, id } of expired) this.sql.deleteConversation.run(app_id, id);
+      return expired.length;
+    }).immediate();
   }
 
   async revokeLogin(appId: string, loginId: string, expiresAt: number): Promise<void> {
