@@ -430,3 +430,98 @@ describe('temporary conversations', () => {
     assert.equal(await jerry.getConversation(conversation.id, true), null);
   });
 });
+
+describe('guide leftovers in our SDK', () => {
+  test('new LcFile.withURL(name, url), as the guide writes it, and LcFile.withURL(name, url) give the same file; an ImageMessage of it reaches 4.x', async () => {
+    const { LcFile, ImageMessage, TypedMessagesPlugin } = await import('../src/sdk/typed-messages/index.js');
+    const url = 'http://pic2.zhimg.com/6c10e6053c739ed0ce676a0aff15cf1c.gif';
+    const withNew = new LcFile.withURL('萌妹子', url);
+    const plain = LcFile.withURL('萌妹子', url);
+    for (const file of [withNew, plain]) {
+      assert.ok(file instanceof LcFile);
+      assert.equal(file.name(), '萌妹子');
+      assert.equal(file.url(), url);
+    }
+    assert.throws(() => new LcFile.withURL('x', 'not a url'), TypeError);
+
+    const [tomId, jerryId] = env.names('file-tom', 'file-jerry');
+    const jerry = await official(v4, jerryId);
+    const tom = await env.device({ plugins: [TypedMessagesPlugin] }).createIMClient(tomId);
+    const conversation = await tom.createConversation({ members: [jerryId] });
+    const received = new Promise<Js>((resolve) => jerry.on('message', resolve));
+    await conversation.send(new ImageMessage(withNew));
+    // 4.x without its typed-messages plugin keeps the payload as the content.
+    const payload = (await received).content;
+    assert.equal(payload._lctype, -2);
+    assert.equal(payload._lcfile.url, url);
+  });
+
+  test('ES5-style message classes: inherit(TypedMessage) is refused at definition time with a clear error; an ES5 constructor that builds with Reflect.construct works', async () => {
+    const { TypedMessage, messageType, messageField, TextMessage } = await import('../src/sdk/index.js');
+    // What the npm package `inherit` (the guide's sample) makes of a base with no __constructor.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const inherit = (base: any): any => {
+      const result = function (this: unknown, ...args: unknown[]) {
+        return base.apply(this, args);
+      };
+      Object.assign(result, base);
+      result.prototype = Object.create(base.prototype);
+      result.prototype.constructor = result;
+      return result;
+    };
+    const OperationMessage = inherit(TypedMessage);
+    assert.throws(() => messageType(1)(OperationMessage), (error: Error) => error instanceof TypeError && /ES5-style/.test(error.message) && /extends TypedMessage/.test(error.message));
+    assert.throws(() => messageField('op')(OperationMessage), /ES5-style/);
+    // The hand-written ES5 way, TypedMessage.call(this), likewise.
+    function CallMessage(this: unknown) {
+      (TypedMessage as unknown as (this: unknown) => void).call(this);
+    }
+    CallMessage.prototype = Object.create(TypedMessage.prototype);
+    assert.throws(() => messageType(2)(CallMessage as never), /ES5-style/);
+
+    // Transpiled classes that construct the base properly (Babel's output) work.
+    function BuiltMessage(this: unknown): unknown {
+      return Reflect.construct(TypedMessage, [], new.target ?? BuiltMessage);
+    }
+    BuiltMessage.prototype = Object.create(TypedMessage.prototype, { constructor: { value: BuiltMessage, writable: true, configurable: true } });
+    Object.setPrototypeOf(BuiltMessage, TypedMessage);
+    messageType(3)(BuiltMessage as never);
+    messageField('op')(BuiltMessage as never);
+    assert.ok(TextMessage);
+
+    const [tomId, jerryId] = env.names('es5-tom', 'es5-jerry');
+    const device = env.device();
+    device.register(BuiltMessage as never);
+    const tom = await env.login(tomId);
+    const jerry = await device.createIMClient(jerryId);
+    const conversation = await tom.createConversation({ members: [jerryId] });
+    const received = new Promise<unknown>((resolve) => jerry.on('message', (message) => resolve(message)));
+    const op = new (BuiltMessage as unknown as new () => InstanceType<typeof TypedMessage> & { op?: string })();
+    op.op = 'typing';
+    await conversation.send(op);
+    const got = (await received) as { op?: string; type?: number };
+    assert.ok(got instanceof (BuiltMessage as unknown as new () => object));
+    assert.equal(got.op, 'typing');
+    assert.equal(got.type, 3);
+  });
+
+  test('the server option takes a list of URLs and fails over in order; every (re)connect starts from the first', async () => {
+    const { Realtime } = await import('../src/sdk/index.js');
+    const dead = 'ws://127.0.0.1:1';
+    const realtime = new Realtime({ appId: env.server.appId, server: [dead, env.server.wsUrl] });
+    env.realtimes.push(realtime);
+    const [aliceId, bobId] = env.names('fo-alice', 'fo-bob');
+    const alice = await realtime.createIMClient(aliceId);
+    assert.equal(alice.id, aliceId);
+    assert.deepEqual(realtime.options.server, [dead, env.server.wsUrl]);
+    const conversation = await alice.createConversation({ members: [bobId] });
+    const { TextMessage } = await import('../src/sdk/index.js');
+    await conversation.send(new TextMessage('through the second server'));
+
+    const allDead = new Realtime({ appId: env.server.appId, server: [dead, 'ws://127.0.0.1:2'] });
+    env.realtimes.push(allDead);
+    await assert.rejects(allDead.createIMClient(env.names('fo-nobody')[0]), /cannot connect to ws:\/\/127\.0\.0\.1:2/);
+    assert.throws(() => new Realtime({ appId: 'x', server: [] }), TypeError);
+    assert.throws(() => new Realtime({ appId: 'x', server: [env.server.wsUrl, 42 as never] }), TypeError);
+  });
+});

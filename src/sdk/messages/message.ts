@@ -7,6 +7,8 @@ import { MessageStatus } from './status.js';
 export let setMessageStatus: (message: Message, status: MessageStatus) => void;
 /** @internal The dedup token (`dt`) sent with the message. */
 export let dedupTokenOf: (message: Message) => string;
+/** @internal Whether a value was built by Message's constructor (not just given its prototype). */
+export let isConstructedMessage: (value: unknown) => boolean;
 
 /**
  * A message of a conversation. A plain `Message` carries its content as-is:
@@ -56,6 +58,7 @@ export class Message {
       message.#status = status;
     };
     dedupTokenOf = (message) => message.#dedupToken;
+    isConstructedMessage = (value) => typeof value === 'object' && value !== null && #status in value;
   }
 
   /**
