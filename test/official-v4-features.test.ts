@@ -525,3 +525,18 @@ describe('guide leftovers in our SDK', () => {
     assert.throws(() => new Realtime({ appId: 'x', server: [env.server.wsUrl, 42 as never] }), TypeError);
   });
 });
+
+test('temporary conversations: an expired one is left out of the unread counts at login, before it is pruned', async () => {
+  const [tomId, jerryId] = env.names('tmpu-tom', 'tmpu-jerry');
+  const tom = await raw(tomId);
+  const expiring = (await start(tom, [jerryId], { tempConv: true, tempConvTTL: 1 })).convMessage!.cid!;
+  const lasting = (await start(tom, [jerryId], { tempConv: true, tempConvTTL: 600 })).convMessage!.cid!;
+  await send(tom, expiring, 'soon gone');
+  await send(tom, lasting, 'still here');
+  await new Promise((resolve) => setTimeout(resolve, 1_200));
+  const jerry = await RawClient.connect(env.server.wsUrl);
+  raws.push(jerry);
+  const unread = jerry.take(isCmd(CommandType.unread));
+  await jerry.login(TEST_APP.appId, jerryId);
+  assert.deepEqual((await unread).unreadMessage!.convs!.map((tuple) => tuple.cid), [lasting]);
+});

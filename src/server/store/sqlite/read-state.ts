@@ -11,6 +11,9 @@ import type Database from 'better-sqlite3';
 import type { MemberReceipts, MessageRecord, ReadPosition, ReadResult, UndeliveredBatch, UnreadState } from '../types.js';
 import { CONVERSATION_SELECT, type ConversationRow, MESSAGE_SELECT, type MessageRow, toConversation, toMessage } from './rows.js';
 
+/** Not an expired temporary conversation (those are gone, pruned or not). */
+const LIVE = `(c.expires_at IS NULL OR c.expires_at > CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER))`;
+
 interface MemberRow {
   read_seq: number;
   read_ts: number;
@@ -41,13 +44,13 @@ export class ReadState {
       unread: db.prepare<[string, string, number], ConversationRow & { read_seq: number; mention_seq: number }>(
         `SELECT ${CONVERSATION_SELECT}, m.read_seq, max(m.mention_seq, c.mention_all_seq) AS mention_seq FROM conversation_members m
          CROSS JOIN conversations c ON c.app_id = m.app_id AND c.id = m.cid
-         WHERE m.app_id = ? AND m.client_id = ? AND c.last_seq > m.read_seq
+         WHERE m.app_id = ? AND m.client_id = ? AND c.last_seq > m.read_seq AND ${LIVE}
          ORDER BY c.lm DESC LIMIT ?`,
       ),
       undeliveredConversations: db.prepare<[string, string, number], { cid: string; delivered_ts: number }>(
         `SELECT c.id AS cid, m.delivered_ts FROM conversation_members m
          CROSS JOIN conversations c ON c.app_id = m.app_id AND c.id = m.cid
-         WHERE m.app_id = ? AND m.client_id = ? AND c.lm > m.delivered_ts
+         WHERE m.app_id = ? AND m.client_id = ? AND c.lm > m.delivered_ts AND ${LIVE}
          ORDER BY c.lm DESC LIMIT ?`,
       ),
       newestFromOthersAfter: db.prepare<[string, string, number, string, number], MessageRow>(
