@@ -301,6 +301,35 @@ describe('binary messages', () => {
   });
 });
 
+test('binary messages: 4.x edits one with new bytes (binaryMsg in the patch); history and our SDK see the new bytes; a text edit makes it text', async () => {
+  const [tomId, jerryId] = env.names('binp-tom', 'binp-jerry');
+  const tom = await official(v4, tomId);
+  const ours = await env.login(jerryId);
+  const conversation = await tom.createConversation({ members: [jerryId] });
+  const first = Uint8Array.from([1, 2, 3, 4]);
+  const second = Uint8Array.from([9, 8, 7]);
+  const sent = await conversation.send(new lc4.BinaryMessage(first.slice().buffer));
+  const ourView = (await ours.getConversation(conversation.id))!;
+  const updated = new Promise<unknown>((resolve) => ourView.on('messageupdate', (message) => resolve(message)));
+  await conversation.update(sent, new lc4.BinaryMessage(second.slice().buffer));
+  const patched = (await updated) as { id: string; content: unknown };
+  assert.equal(patched.id, sent.id);
+  assert.deepEqual(patched.content, second);
+  const [logged] = await conversation.queryMessages({ limit: 1 });
+  assert.ok(logged instanceof lc4.BinaryMessage);
+  assert.deepEqual(new Uint8Array(logged.buffer), second);
+
+  await conversation.update(sent, new lc4.TextMessage('now text'));
+  const [text] = await conversation.queryMessages({ limit: 1 });
+  assert.equal(text.text, 'now text');
+  // Our SDK edits with bytes too.
+  const { Message } = await import('../src/sdk/index.js');
+  const own = await ourView.send(new Message(Uint8Array.from([5])));
+  await ourView.update(own, new Message(Uint8Array.from([6, 6])));
+  const [again] = await ourView.queryMessages({ limit: 1 });
+  assert.deepEqual(again!.content, Uint8Array.from([6, 6]));
+});
+
 describe('temporary conversations', () => {
   const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

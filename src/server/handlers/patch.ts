@@ -5,9 +5,10 @@
  * payload from then on. Only a current member (chat rooms: viewer) may
  * patch: a kicked sender cannot rewrite what the others still read.
  */
-import { CommandType, OpType, type IPatchCommand } from '../../protocol/codec.js';
+import { CommandType, OpType, base64ToBytes, type IPatchCommand } from '../../protocol/codec.js';
 import { ProtocolError } from '../../protocol/errors.js';
 import { RECALLED_PAYLOAD, type MessageRecord } from '../store/types.js';
+import { storedPayload } from './binary.js';
 import { isParticipant } from './conv.js';
 import type { Handler } from './context.js';
 import { push, pushToRoom } from './push.js';
@@ -26,9 +27,9 @@ export const patchMessages: Handler = async (ctx, { command, session }) => {
   for (const patch of patches) {
     if (!patch.cid || !patch.mid) throw ProtocolError.of('MESSAGE_NOT_FOUND', 'cid and mid are required');
     const recall = patch.recall === true;
-    if (!recall && (typeof patch.data !== 'string' || patch.data === '')) {
-      throw ProtocolError.of('MESSAGE_UPDATE_REJECTED_BY_APP', 'an edit needs the new data');
-    }
+    // An edit carries the new text (data) or, v4, new bytes (binaryMsg): one of them.
+    const payload = recall ? undefined : storedPayload(patch.data, patch.binaryMsg);
+    if (!recall && !payload) throw ProtocolError.of('MESSAGE_UPDATE_REJECTED_BY_APP', 'an edit needs the new data or binaryMsg (one of them)');
     const mentionPids = patch.mentionPids ?? [];
     if (!mentionPids.every(isValidClientId)) throw ProtocolError.of('MESSAGE_UPDATE_REJECTED_BY_APP', 'invalid client id in mentionPids');
     if (mentionPids.length > MAX_MEMBERS) throw ProtocolError.of('MESSAGE_UPDATE_REJECTED_BY_APP', `more than ${MAX_MEMBERS} mentionPids`);
@@ -44,7 +45,8 @@ export const patchMessages: Handler = async (ctx, { command, session }) => {
       cid: patch.cid,
       id: patch.mid,
       from: session.clientId,
-      data: recall ? null : patch.data!,
+      data: payload ? payload.data : null,
+      ...(payload?.binary ? { binary: true } : {}),
       mentionPids,
       mentionAll: patch.mentionAll === true,
     });
@@ -66,7 +68,8 @@ export function patchItem(message: MessageRecord): PatchItem {
     mid: message.id,
     timestamp: message.timestamp,
     recall,
-    data: message.data,
+    // v4 reads binaryMsg before data.
+    ...(message.binary ? { binaryMsg: base64ToBytes(message.data) } : { data: message.data }),
     patchTimestamp: message.patchTimestamp ?? message.timestamp,
     from: message.from,
     ...(message.mentionPids.length ? { mentionPids: message.mentionPids } : {}),

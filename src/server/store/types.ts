@@ -333,6 +333,8 @@ export interface MessagePatch {
   /** Who asks; only the sender may patch (4403). */
   from: string;
   data: string | null;
+  /** `data` is the base64 of new bytes (v4 binaryMsg). */
+  binary?: boolean;
   mentionPids: string[];
   mentionAll: boolean;
 }

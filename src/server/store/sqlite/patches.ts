@@ -17,11 +17,11 @@ export class Patches {
     this.sql = {
       message: db.prepare<[string, string, string], MessageRow>(`SELECT ${MESSAGE_SELECT} FROM messages WHERE id = ? AND app_id = ? AND cid = ?`),
       patch: db.prepare(
-        `UPDATE messages SET data = ?, lctype = ?, patch_timestamp = ?, mention_pids = ?, mention_all = ?, bin = 0
+        `UPDATE messages SET data = ?, lctype = ?, patch_timestamp = ?, mention_pids = ?, mention_all = ?, bin = ?
          WHERE app_id = ? AND cid = ? AND seq = ?`,
       ),
       patchHead: db.prepare(
-        `UPDATE conversations SET last_msg_data = ?, last_msg_patch_timestamp = ?, last_msg_bin = 0
+        `UPDATE conversations SET last_msg_data = ?, last_msg_patch_timestamp = ?, last_msg_bin = ?
          WHERE app_id = ? AND id = ? AND last_msg_id = ?`,
       ),
       mentionMember: db.prepare(
@@ -53,8 +53,8 @@ export class Patches {
       patchTimestamp: Math.max(Date.now(), (original.patchTimestamp ?? 0) + 1),
       mentionPids: recall ? [] : [...patch.mentionPids],
       mentionAll: recall ? false : patch.mentionAll,
-      // A recall or a (text) edit replaces the bytes.
-      binary: false,
+      // A recall or a text edit replaces any bytes; a binary edit brings new ones.
+      binary: !recall && patch.binary === true,
     };
     this.sql.patch.run(
       patched.data,
@@ -62,11 +62,12 @@ export class Patches {
       patched.patchTimestamp,
       JSON.stringify(patched.mentionPids),
       patched.mentionAll ? 1 : 0,
+      patched.binary ? 1 : 0,
       patched.appId,
       patched.cid,
       patched.seq,
     );
-    this.sql.patchHead.run(patched.data, patched.patchTimestamp, patched.appId, patched.cid, patched.id);
+    this.sql.patchHead.run(patched.data, patched.patchTimestamp, patched.binary ? 1 : 0, patched.appId, patched.cid, patched.id);
     // An edit that mentions someone counts for their unread `mentioned` (a
     // recall or an edit removing a mention leaves the mark: it is a hint).
     if (patched.mentionAll) this.sql.mentionAll.run(patched.seq, patched.appId, patched.cid);
