@@ -534,7 +534,7 @@ describe('guide leftovers in our SDK', () => {
     assert.equal(got.type, 3);
   });
 
-  test('the server option takes a list of URLs and fails over in order; every (re)connect starts from the first', async () => {
+  test('the server option takes a list of URLs and fails over in order; all unreachable rejects; an empty or non-string list is refused', async () => {
     const { Realtime } = await import('../src/sdk/index.js');
     const dead = 'ws://127.0.0.1:1';
     const realtime = new Realtime({ appId: env.server.appId, server: [dead, env.server.wsUrl] });
