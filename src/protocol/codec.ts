@@ -34,9 +34,31 @@ export function encodeCommand(command: Command): Uint8Array {
   return messages.GenericCommand.encode(command).finish();
 }
 
-/** Throws on bytes that are not a well-formed `GenericCommand`. */
+/**
+ * protobufjs's reader for Node buffers reads a string whose length runs past
+ * the end as the shorter string that is there (`Math.min(pos + len, len)`);
+ * its plain reader, and every `bytes` field, throw. This one throws for
+ * strings too: peek at the length, then let the fast path read it.
+ */
+class StrictBufferReader extends $protobuf.BufferReader {
+  override string(): string {
+    const start = this.pos;
+    const length = this.uint32();
+    if (this.pos + length > this.len) throw new RangeError(`a string of ${length} bytes runs past the end of the frame`);
+    this.pos = start;
+    return super.string();
+  }
+}
+
+const NodeBuffer = $protobuf.util.Buffer as unknown as { isBuffer(value: unknown): boolean } | null;
+const isNodeBuffer = (bytes: Uint8Array): boolean => NodeBuffer !== null && NodeBuffer.isBuffer(bytes);
+
+/**
+ * Throws on bytes that are not a well-formed `GenericCommand`, including a
+ * string or bytes field whose length runs past the end of the frame.
+ */
 export function decodeCommand(bytes: Uint8Array): DecodedCommand {
-  return messages.GenericCommand.decode(bytes);
+  return messages.GenericCommand.decode(isNodeBuffer(bytes) ? new StrictBufferReader(bytes as never) : bytes);
 }
 
 export function bytesToBase64(bytes: Uint8Array): string {

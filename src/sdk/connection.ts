@@ -95,6 +95,8 @@ interface Pending {
 
 export interface ConnectionOptions {
   url: string;
+  /** Tried in order when `url` cannot be reached, at every (re)connect. */
+  fallbackUrls?: readonly string[];
   subprotocol: Subprotocol;
   WebSocket?: WebSocketConstructor;
   timings?: Partial<ConnectionTimings>;
@@ -104,7 +106,10 @@ export interface ConnectionOptions {
 
 /** A self-healing WebSocket connection to the realtime server; see the state diagram above. */
 export class Connection extends EventEmitter<ConnectionEvents> {
-  readonly url: string;
+  /** Every server URL, in the order they are tried. */
+  readonly urls: readonly string[];
+  /** The URL connected to last (or being tried). */
+  url: string;
   readonly subprotocol: Subprotocol;
   readonly timings: Readonly<ConnectionTimings>;
   readonly #WebSocket: WebSocketConstructor | undefined;
@@ -130,6 +135,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   constructor(options: ConnectionOptions) {
     super();
     this.url = options.url;
+    this.urls = [options.url, ...(options.fallbackUrls ?? [])];
     this.subprotocol = options.subprotocol;
     this.#WebSocket = options.WebSocket;
     this.timings = Object.freeze({ ...DEFAULT_TIMINGS, ...options.timings });
@@ -263,12 +269,26 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.#onLost(undefined);
   }
 
+  /** A socket to the first of {@link urls} that answers, in order; rejects with the last failure. */
   async #connectSocket(): Promise<WebSocketLike> {
+    let failure: unknown;
+    for (const url of this.urls) {
+      this.url = url;
+      try {
+        return await this.#connectSocketTo(url);
+      } catch (error) {
+        failure = error;
+      }
+    }
+    throw failure;
+  }
+
+  async #connectSocketTo(url: string): Promise<WebSocketLike> {
     const WebSocket = await resolveWebSocket(this.#WebSocket);
     return new Promise<WebSocketLike>((resolve, reject) => {
       let socket: WebSocketLike;
       try {
-        socket = new WebSocket(this.url, this.subprotocol.name);
+        socket = new WebSocket(url, this.subprotocol.name);
       } catch (error) {
         reject(error);
         return;
@@ -282,7 +302,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
         } catch {
           // already closed
         }
-        reject(clientError(ClientErrorName.NOT_CONNECTED, `cannot connect to ${this.url}: ${reason}`));
+        reject(clientError(ClientErrorName.NOT_CONNECTED, `cannot connect to ${url}: ${reason}`));
       };
       const timer = setTimeout(() => fail('timeout'), this.timings.commandTimeout);
       socket.onopen = () => {

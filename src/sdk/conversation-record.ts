@@ -5,7 +5,9 @@
  * attribute.
  */
 import { decodeDate } from './dates.js';
+import { base64ToBytes } from '../protocol/index.js';
 import type { Message } from './messages/message.js';
+import { binaryMessage } from './messages/registry.js';
 import { setMessageStatus } from './messages/message.js';
 import { MessageStatus } from './messages/status.js';
 
@@ -25,6 +27,8 @@ export interface ConversationData {
   lastMessage?: Message | undefined;
   /** Custom attributes; undefined when the source carries none (e.g. a `started` reply). */
   attributes?: Record<string, unknown> | undefined;
+  /** Temporary conversations: when it expires (from `ttl`, its remaining seconds). */
+  expiredAt?: Date | undefined;
 }
 
 /** Columns with a meaning of their own; the rest are custom attributes. */
@@ -58,9 +62,10 @@ export async function parseConversationRow(
     updatedAt: decodeDate(row.updatedAt),
     lastMessageAt: decodeDate(row.lm),
     attributes,
+    ...(typeof row.ttl === 'number' && Number.isFinite(row.ttl) ? { expiredAt: new Date(Date.now() + row.ttl * 1000) } : {}),
   };
   if (typeof row.msg === 'string') {
-    const message = await parseMessage(row.msg);
+    const message = row.bin === true ? binaryMessage(base64ToBytes(row.msg)) : await parseMessage(row.msg);
     message.cid = data.id;
     if (typeof row.msg_from === 'string') message.from = row.msg_from;
     if (typeof row.msg_mid === 'string') message.id = row.msg_mid;

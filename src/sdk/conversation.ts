@@ -16,7 +16,7 @@ import { adoptIdentity, patchItemFor, type MessageReference } from './message-pa
 import { MessagesIterator, type MessagesIteratorOptions } from './messages-iterator.js';
 import { Message, dedupTokenOf, setMessageStatus } from './messages/message.js';
 import { RecalledMessage } from './messages/recalled-message.js';
-import { encodePayload } from './messages/registry.js';
+import { binaryPayloadOf, encodePayload } from './messages/registry.js';
 import { MessageStatus } from './messages/status.js';
 import type { ReadTuple } from './read-buffer.js';
 
@@ -64,6 +64,7 @@ export class Conversation extends EventEmitter<ConversationEvents> {
   readonly #awaitingReceipt = new Map<string, Message>();
   #lastMessageAt: Date | undefined;
   #unreadMessagesCount = 0;
+  #unreadMessagesMentioned = false;
   #lastDeliveredAt: Date | undefined;
   #lastReadAt: Date | undefined;
 
@@ -73,6 +74,22 @@ export class Conversation extends EventEmitter<ConversationEvents> {
     this.#host = host;
     this.id = data.id;
     this._apply(data);
+  }
+
+  /**
+   * A temporary conversation (id `_tmp:…`, {@link IMClient.createTemporaryConversation}):
+   * when it expires, as the server last said. Undefined for other conversations.
+   */
+  expiredAt: Date | undefined = undefined;
+
+  /** A temporary conversation that has expired: sending to it or reading its history fails with 4323 TEMPORARY_CONVERSATION_EXPIRED. */
+  get expired(): boolean {
+    return this.expiredAt !== undefined && this.expiredAt.getTime() <= Date.now();
+  }
+
+  /** Whether this is a temporary conversation (its id starts with `_tmp:`). */
+  get temporary(): boolean {
+    return this.id.startsWith('_tmp:');
   }
 
   /** The name (`name`). Assigning it marks it to be sent by {@link save}. */
@@ -121,6 +138,16 @@ export class Conversation extends EventEmitter<ConversationEvents> {
   }
 
   /**
+   * Whether the unread messages mention the current client, by id or as
+   * all (the official 4.x SDK's `unreadMessagesMentioned`). Set by the
+   * server's unread notices and by mentioning messages as they arrive;
+   * {@link read} clears it.
+   */
+  get unreadMessagesMentioned(): boolean {
+    return this.#unreadMessagesMentioned;
+  }
+
+  /**
    * One-to-one conversations: when the other member last received a
    * message (delivery receipts, {@link fetchReceiptTimestamps}). Undefined
    * in groups, where one time cannot speak for every member.
@@ -166,16 +193,20 @@ export class Conversation extends EventEmitter<ConversationEvents> {
     message.cid = this.id;
     message.from = this.#host.clientId;
     setMessageStatus(message, MessageStatus.SENDING);
+    const bytes = binaryPayloadOf(message);
     const command: Command = {
       cmd: CommandType.direct,
       directMessage: {
-        msg: encodePayload(message),
+        // Bytes go as a binary message (v4 binaryMsg), anything else as text.
+        ...(bytes ? { binaryMsg: bytes } : { msg: encodePayload(message) }),
         cid: this.id,
         dt: dedupTokenOf(message),
         ...(receipt ? { r: true } : {}),
         ...(transient ? { transient: true } : {}),
         ...(options.pushData ? { pushData: JSON.stringify(options.pushData) } : {}),
         ...(options.will ? { will: true } : {}),
+        ...(message.mentionList.length ? { mentionPids: message.mentionList } : {}),
+        ...(message.mentionedAll ? { mentionAll: true } : {}),
       },
       ...(options.priority ? { priority: options.priority } : {}),
     };
@@ -212,6 +243,7 @@ export class Conversation extends EventEmitter<ConversationEvents> {
     const reply = await this.#host.send({ cmd: CommandType.logs, logsMessage: logsQuery(this.id, options) });
     const logs = await Promise.all((reply.logsMessage?.logs ?? []).map((item) => messageFromLog(item, this.id, (raw) => this.#host.parseMessage(raw))));
     for (const { message, deliveredAt, readAt } of logs) {
+      message.mentioned = message.from !== this.#host.clientId && (message.mentionedAll || message.mentionList.includes(this.#host.clientId));
       // The history also tells when the other member received and read ours.
       if (message.from !== this.#host.clientId) continue;
       this._setLastDeliveredAt(deliveredAt);
@@ -373,6 +405,7 @@ export class Conversation extends EventEmitter<ConversationEvents> {
    */
   read(): Promise<this> {
     this.unreadMessagesCount = 0;
+    this.#unreadMessagesMentioned = false;
     // Chat rooms keep no read state.
     if (!this.transient) this.#host.markRead(this);
     return Promise.resolve(this);
@@ -413,6 +446,7 @@ export class Conversation extends EventEmitter<ConversationEvents> {
     if (data.createdAt !== undefined) this.createdAt = data.createdAt;
     if (data.updatedAt !== undefined) this.updatedAt = data.updatedAt;
     if (data.lastMessageAt) this.lastMessageAt = data.lastMessageAt;
+    if (data.expiredAt !== undefined) this.expiredAt = data.expiredAt;
     if (data.lastMessage && (!this.lastMessage || data.lastMessage.timestamp >= this.lastMessage.timestamp)) {
       this.lastMessage = data.lastMessage;
     }
@@ -422,6 +456,11 @@ export class Conversation extends EventEmitter<ConversationEvents> {
   _applyRemoteAttributes(changes: AttributeMap, updatedAt: Date | undefined): void {
     this.#attributes.applyRemote(changes);
     if (updatedAt) this.updatedAt = updatedAt;
+  }
+
+  /** @internal The server said whether unread messages mention the client. */
+  _setUnreadMessagesMentioned(mentioned: boolean): void {
+    this.#unreadMessagesMentioned = mentioned;
   }
 
   /** @internal Sets the unread count without emitting `unreadmessagescountupdate` (the caller batches it). */

@@ -142,6 +142,8 @@ const CONFIG_BITMAP = (1 << 0) | (1 << 3);
 const MAX_PING_IDS = 20;
 /** `getConversations` fetches at most this many per query. */
 const MAX_QUERY_LIMIT = 999;
+/** Temporary conversation ids per `tempConvIds` query (the server takes at most 100). */
+const MAX_TEMPORARY_IDS = 100;
 
 /**
  * A client logged in with a clientId. Emits {@link IMClientEvents}:
@@ -194,7 +196,7 @@ export class IMClient extends EventEmitter<IMClientEvents> {
       markRead: (conversation) => this.#reads.add({ id: conversation.id, readTuple: () => conversation._readTuple() }),
       unreadCountChanged: (conversation) => this.emit('unreadmessagescountupdate', [conversation]),
       sent: (conversation, message) => this.#missed.delivered(conversation.id, message),
-      fetch: async (id) => (await this.#queryData(this.getQuery().equalTo('objectId', id).limit(1)))[0],
+      fetch: async (id) => (await (id.startsWith('_tmp:') ? this.#queryData(undefined, [id]) : this.#queryData(this.getQuery().equalTo('objectId', id).limit(1))))[0],
     };
     this.#pushes = new PushHandler(this, {
       plugins: host.plugins,
@@ -224,6 +226,27 @@ export class IMClient extends EventEmitter<IMClientEvents> {
    * attributes.
    */
   async createConversation(options: CreateConversationOptions = {}): Promise<Conversation> {
+    return this.#startConversation(options);
+  }
+
+  /**
+   * Creates a temporary conversation (the official 4.x SDK's
+   * `createTemporaryConversation`): an id starting with `_tmp:`, members
+   * only, gone after `ttl` seconds (default and maximum one day, 86400, as
+   * on LeanCloud). Its `expiredAt` says when; once `expired`, sending to it
+   * or reading its history fails with 4323 TEMPORARY_CONVERSATION_EXPIRED.
+   * Not found by queries: {@link getConversation} with its id finds it.
+   * @param options.members the other members (the current client is added)
+   * @param options.ttl life in seconds, 1 to 86400; more is cut to 86400
+   * @throws TypeError if `members` is not an array or `ttl` not a positive integer
+   */
+  async createTemporaryConversation(options: { members: string[]; ttl?: number; [attribute: string]: unknown }): Promise<Conversation> {
+    const { ttl, ...rest } = options;
+    if (ttl !== undefined && (!Number.isInteger(ttl) || ttl <= 0)) throw new TypeError(`ttl ${String(ttl)} is not a positive number of seconds`);
+    return this.#startConversation({ ...rest, transient: false, unique: false }, { ttl: ttl ?? 0 });
+  }
+
+  async #startConversation(options: CreateConversationOptions, temporary?: { ttl: number }): Promise<Conversation> {
     const { members, name, transient, unique, attributes, ...custom } = options;
     if (!transient && !Array.isArray(members)) throw new TypeError(`conversation members ${String(members)} is not an array`);
     if (name !== undefined && typeof name !== 'string') throw new TypeError(`conversation name ${String(name)} is not a string`);
@@ -243,6 +266,7 @@ export class IMClient extends EventEmitter<IMClientEvents> {
         attr: { data: JSON.stringify(attr) },
         ...(transient ? { transient: true } : {}),
         ...(unique ? { unique: true } : {}),
+        ...(temporary ? { tempConv: true, ...(temporary.ttl ? { tempConvTTL: temporary.ttl } : {}) } : {}),
         ...signatureFields(signature),
       },
     });
@@ -265,6 +289,7 @@ export class IMClient extends EventEmitter<IMClientEvents> {
       createdAt,
       updatedAt: createdAt,
       attributes: customAttributes,
+      ...(reply.convMessage?.tempConvTTL ? { expiredAt: new Date(Date.now() + reply.convMessage.tempConvTTL * 1000) } : {}),
     });
   }
 
@@ -282,11 +307,11 @@ export class IMClient extends EventEmitter<IMClientEvents> {
       const inFlight = this.#fetching.get(id);
       if (inFlight) return inFlight;
     }
-    const fetching = this.getQuery()
-      .equalTo('objectId', id)
-      .limit(1)
-      .find()
-      .then((conversations) => conversations[0] ?? null);
+    const fetching = (
+      id.startsWith('_tmp:')
+        ? this.#queryTemporary([id])
+        : this.getQuery().equalTo('objectId', id).limit(1).find()
+    ).then((conversations) => conversations[0] ?? null);
     if (!noCache) {
       this.#fetching.set(id, fetching);
       const forget = (): void => {
@@ -302,7 +327,11 @@ export class IMClient extends EventEmitter<IMClientEvents> {
    * cached ones are not queried again unless `noCache`.
    */
   async getConversations(ids: readonly string[], noCache = false): Promise<(Conversation | null)[]> {
-    const missing = [...new Set(noCache ? ids : ids.filter((id) => !this.#conversations.has(id)))];
+    const wanted = [...new Set(noCache ? ids : ids.filter((id) => !this.#conversations.has(id)))];
+    // Temporary conversations are not found by queries, only by their ids.
+    const temporary = wanted.filter((id) => id.startsWith('_tmp:'));
+    for (let start = 0; start < temporary.length; start += MAX_TEMPORARY_IDS) await this.#queryTemporary(temporary.slice(start, start + MAX_TEMPORARY_IDS));
+    const missing = wanted.filter((id) => !id.startsWith('_tmp:'));
     for (let start = 0; start < missing.length; start += MAX_QUERY_LIMIT) {
       await this.getQuery().containedIn('objectId', missing.slice(start, start + MAX_QUERY_LIMIT)).limit(MAX_QUERY_LIMIT).find();
     }
@@ -512,13 +541,16 @@ export class IMClient extends EventEmitter<IMClientEvents> {
   }
 
   /** Runs a query, returning the rows' data without touching the cache. */
-  async #queryData(query: ConversationQuery): Promise<ConversationData[]> {
-    const { where, ...options } = query.toJSON();
-    const reply = await this.#send({
-      cmd: CommandType.conv,
-      op: OpType.query,
-      convMessage: { where: { data: JSON.stringify(where) }, ...options },
-    });
+  /** Temporary conversations by id (`tempConvIds`): the live ones this client is a member of. */
+  async #queryTemporary(ids: string[]): Promise<Conversation[]> {
+    return (await this.#queryData(undefined, ids)).map((data) => this.#upsert(data));
+  }
+
+  async #queryData(query: ConversationQuery | undefined, tempConvIds?: string[]): Promise<ConversationData[]> {
+    const convMessage = query
+      ? (({ where, ...options }) => ({ where: { data: JSON.stringify(where) }, ...options }))(query.toJSON())
+      : { tempConvIds: tempConvIds ?? [] };
+    const reply = await this.#send({ cmd: CommandType.conv, op: OpType.query, convMessage });
     const json = reply.convMessage?.results?.data;
     if (!json) return [];
     let rows: unknown;

@@ -2,7 +2,8 @@
  * History queries (guide: 聊天记录; protocol.md §4.3 `logs`): the v3
  * options as a `logs` command, and log items as messages.
  */
-import type { ILogItem, ILogsCommand } from '../protocol/index.js';
+import { base64ToBytes, type ILogItem, type ILogsCommand } from '../protocol/index.js';
+import { binaryMessage } from './messages/registry.js';
 import { decodeDate } from './dates.js';
 import { setMessageStatus, type Message } from './messages/message.js';
 import { MessageStatus } from './messages/status.js';
@@ -58,10 +59,12 @@ export interface LoggedMessage {
 
 /** Builds the message of a log item of conversation `cid`. */
 export async function messageFromLog(item: ILogItem, cid: string, parseMessage: (raw: string) => Promise<Message>): Promise<LoggedMessage> {
-  const message = await parseMessage(item.data ?? '');
+  // v4: a binary message comes back as base64 with ‘bin’.
+  const message = item.bin ? binaryMessage(base64ToBytes(item.data ?? '')) : await parseMessage(item.data ?? '');
   message.cid = cid;
   if (item.msgId) message.id = item.msgId;
   if (item.from) message.from = item.from;
+  message._setMentions(item.mentionPids, item.mentionAll, undefined);
   const timestamp = decodeDate(item.timestamp);
   if (timestamp) message.timestamp = timestamp;
   const patched = item.patchTimestamp ? decodeDate(item.patchTimestamp) : undefined;

@@ -8,7 +8,7 @@ import { decodeDate } from './dates.js';
 import { ProtocolError } from './errors.js';
 import { Message, setMessageStatus } from './messages/message.js';
 import { RecalledMessage } from './messages/recalled-message.js';
-import { encodePayload } from './messages/registry.js';
+import { binaryMessage, binaryPayloadOf, encodePayload } from './messages/registry.js';
 import { MessageStatus } from './messages/status.js';
 
 /** A sent message to recall or edit: a Message, or just its id and server timestamp. */
@@ -42,8 +42,14 @@ export function patchItemFor(cid: string, clientId: string, message: MessageRefe
     cid,
     mid: message.id,
     timestamp: decodeDate(message.timestamp)!.getTime(),
-    ...(replacement ? { data: encodePayload(replacement) } : { recall: true }),
+    ...(replacement ? replacementPayload(replacement) : { recall: true }),
   };
+}
+
+/** An edit's new payload: bytes as binaryMsg (v4), anything else as data. */
+function replacementPayload(replacement: Message): { data: string } | { binaryMsg: Uint8Array } {
+  const bytes = binaryPayloadOf(replacement);
+  return bytes ? { binaryMsg: bytes } : { data: encodePayload(replacement) };
 }
 
 /**
@@ -76,7 +82,7 @@ export async function receivedPatch(item: PatchItem, parseMessage: (raw: string)
   if (!item.cid || !item.mid) return undefined;
   const recall = Boolean(item.recall);
   const data = item.data || (recall ? RECALLED_PAYLOAD : '');
-  const parsed = await parseMessage(data);
+  const parsed = !recall && item.binaryMsg?.length ? binaryMessage(item.binaryMsg) : await parseMessage(data);
   // A recall is a RecalledMessage even if a plugin rewrote the payload.
   const message = recall && !(parsed instanceof RecalledMessage) ? new RecalledMessage() : parsed;
   message.id = item.mid;

@@ -15,6 +15,7 @@ import type { DeliveryAcks } from './delivery-acks.js';
 import type { IMClient } from './im-client.js';
 import { receivedPatch } from './message-patch.js';
 import { setMessageStatus, type Message } from './messages/message.js';
+import { binaryMessage } from './messages/registry.js';
 import { MessageStatus } from './messages/status.js';
 import type { MissedMessages, Position } from './missed-messages.js';
 import type { Plugins } from './plugins.js';
@@ -127,7 +128,7 @@ export class PushHandler {
     const client = this.#client;
     const [conversation, message] = await Promise.all([
       this.#context.conversationFor(cid),
-      this.#context.parseMessage(direct.msg ?? ''),
+      direct.binaryMsg?.length ? binaryMessage(direct.binaryMsg) : this.#context.parseMessage(direct.msg ?? ''),
     ]);
     message.cid = cid;
     if (direct.id) message.id = direct.id;
@@ -137,6 +138,7 @@ export class PushHandler {
     const patched = direct.patchTimestamp ? decodeDate(direct.patchTimestamp) : undefined;
     if (patched) message.updatedAt = patched;
     message.transient = Boolean(direct.transient);
+    message._setMentions(direct.mentionPids, direct.mentionAll, client.id);
     setMessageStatus(message, MessageStatus.SENT);
     if (!(await this.#context.plugins.shouldDispatch(message, conversation))) return;
     const stored = !message.transient && !conversation.transient;
@@ -162,7 +164,10 @@ export class PushHandler {
     // ack. Unlike the official SDK, messages the server does not store
     // (transient ones, chat rooms) are not counted: the server never counts
     // them either, so the next login's unread push would take them back.
-    if (fromOther && stored) conversation.unreadMessagesCount += 1;
+    if (fromOther && stored) {
+      if (message.mentioned) conversation._setUnreadMessagesMentioned(true);
+      conversation.unreadMessagesCount += 1;
+    }
     if (!duplicate) {
       if (stored) missed.delivered(cid, message);
       client.emit('message', message, conversation);
@@ -197,6 +202,8 @@ export class PushHandler {
       const conversation = await this.#context.conversationFor(tuple.cid);
       const lastMessage = await this.#lastMessageOf(tuple);
       if (lastMessage) conversation._apply({ id: tuple.cid, lastMessage, lastMessageAt: lastMessage.timestamp });
+      // v4: whether the unread messages mention this client.
+      conversation._setUnreadMessagesMentioned(tuple.unread > 0 && tuple.mentioned === true);
       if (!conversation._setUnreadMessagesCount(tuple.unread)) continue;
       changed.push(conversation);
       this.#client.emit(
@@ -209,8 +216,9 @@ export class PushHandler {
   }
 
   async #lastMessageOf(tuple: UnreadTuple): Promise<Message | undefined> {
-    if (!tuple.mid || !tuple.data) return undefined;
-    const message = await this.#context.parseMessage(tuple.data);
+    const bytes = tuple.binaryMsg?.length ? tuple.binaryMsg : undefined;
+    if (!tuple.mid || (!tuple.data && !bytes)) return undefined;
+    const message = bytes ? binaryMessage(bytes) : await this.#context.parseMessage(tuple.data!);
     message.cid = tuple.cid;
     message.id = tuple.mid;
     if (tuple.from) message.from = tuple.from;

@@ -22,8 +22,13 @@ export interface RealtimeOptions {
   appId: string;
   /** The app key (accepted for compatibility with LeanCloud code; the realtime protocol does not use it). */
   appKey?: string;
-  /** The server: `ws://host:port`, `wss://…`, or `http(s)://host:port` (same host, WebSocket scheme). */
-  server: string;
+  /**
+   * The server: `ws://host:port`, `wss://…`, or `http(s)://host:port` (same
+   * host, WebSocket scheme). Or a list of them: each (re)connect tries them
+   * in order and stays with the first that answers. File uploads and REST
+   * calls use the first.
+   */
+  server: string | readonly string[];
   /** Base64 text frames instead of binary ones (e.g. WeChat mini-programs). */
   noBinary?: boolean;
   /** Have the server push offline messages after login instead of unread counts. */
@@ -77,6 +82,8 @@ export class Realtime extends EventEmitter<RealtimeEvents> {
   readonly options: Readonly<RealtimeOptions>;
 
   readonly #url: string;
+  /** Every server URL, in failover order (the first is #url). */
+  readonly #urls: readonly string[];
   readonly #subprotocol: Subprotocol;
   readonly #registry = new MessageRegistry();
   readonly #plugins: Plugins;
@@ -97,9 +104,13 @@ export class Realtime extends EventEmitter<RealtimeEvents> {
   constructor(options: RealtimeOptions) {
     super();
     if (!options || typeof options.appId !== 'string' || !options.appId) throw new TypeError('options.appId is required');
-    if (typeof options.server !== 'string') throw new TypeError('options.server is required: the lc-chat server URL');
-    this.options = Object.freeze({ ...options });
-    this.#url = toWebSocketUrl(options.server);
+    const servers: unknown[] = Array.isArray(options.server) ? options.server : [options.server];
+    if (servers.length === 0 || !servers.every((server) => typeof server === 'string')) {
+      throw new TypeError('options.server is required: the lc-chat server URL, or a list of them');
+    }
+    this.options = Object.freeze({ ...options, ...(Array.isArray(options.server) ? { server: Object.freeze([...options.server]) } : {}) });
+    this.#urls = (servers as string[]).map(toWebSocketUrl);
+    this.#url = this.#urls[0]!;
     this.#subprotocol = subprotocolFor(options);
     this.#maxFrameBytes = options.maxFrameBytes;
     this.#plugins = new Plugins(options.plugins ?? [], (error) => this.#reportPluginError(error));
@@ -241,6 +252,7 @@ export class Realtime extends EventEmitter<RealtimeEvents> {
     }
     const connection = new Connection({
       url: this.#url,
+      fallbackUrls: this.#urls.slice(1),
       subprotocol: this.#subprotocol,
       ...(this.options.WebSocket ? { WebSocket: this.options.WebSocket } : {}),
       ...(this.options.timings ? { timings: this.options.timings } : {}),

@@ -20,6 +20,7 @@ import { SessionRegistry } from './gateway/session-registry.js';
 import { PushClock } from './handlers/push-clock.js';
 import { createHttpHandler } from './http/http-handler.js';
 import { startNotificationPruning } from './store/notification-pruning.js';
+import { startTemporaryConversationPruning } from './store/temp-conversation-pruning.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/types.js';
 
@@ -90,7 +91,12 @@ export async function createServer(options: CreateServerOptions): Promise<LcServ
     pushClock: new PushClock(),
     quotas: { conversationCreates: new RateLimiter(config.conversationsPerMinute), logins: new RateLimiter(config.loginsPerMinute) },
   });
-  const stopPruning = startNotificationPruning(store, config.notificationRetentionMs, config.log);
+  const stopNotificationPruning = startNotificationPruning(store, config.notificationRetentionMs, config.log);
+  const stopTemporaryPruning = startTemporaryConversationPruning(store, config.log);
+  const stopPruning = () => {
+    stopNotificationPruning();
+    stopTemporaryPruning();
+  };
   const stats = (): ServerStats => ({ connections: gateway.connectionCount, sessions: sessions.size, ...gateway.sendStats() });
   const files = new DiskFileStore(join(config.dataDir, 'files'));
   const storageQuota = new StorageQuota(files, config.appStorageBytes);

@@ -4,6 +4,7 @@
  * class decorator, `@messageType(1)`, and as a plain call,
  * `messageType(1)(OperationMessage)`, for code without decorators.
  */
+import { isConstructedMessage } from './message.js';
 import type { TypedMessage } from './typed-message.js';
 
 /** A TypedMessage class (its constructor may take arguments). */
@@ -25,6 +26,7 @@ const ownFields = new WeakMap<object, readonly string[]>();
 export function messageType(type: number): MessageClassDecorator {
   if (!Number.isInteger(type) || type === 0) throw new TypeError(`message type ${String(type)} is not a non-zero integer`);
   return (target) => {
+    assertClass(target);
     Object.defineProperty(target, 'TYPE', { value: type, enumerable: true, configurable: true, writable: false });
   };
 }
@@ -41,8 +43,36 @@ export function messageField(fields: string | readonly string[]): MessageClassDe
     throw new TypeError(`${String(fields)} is not a field name or a list of field names`);
   }
   return (target) => {
+    assertClass(target);
     ownFields.set(target, [...(ownFields.get(target) ?? []), ...list]);
   };
+}
+
+/**
+ * Refuses, when it is defined, a message class whose instances would not be
+ * messages: TypedMessage is an ES class, so an ES5-style constructor that
+ * calls it as a function (`inherit(TypedMessage)`, as the v3 guide's sample
+ * does, or `TypedMessage.call(this)`) cannot build one. Native classes pass
+ * at once; any other function is tried once with no arguments.
+ * @throws TypeError naming the class and the way to define it
+ */
+function assertClass(target: unknown): void {
+  if (typeof target !== 'function') throw new TypeError(`${String(target)} is not a message class`);
+  if (/^class\b/.test(Function.prototype.toString.call(target))) return;
+  let instance: unknown;
+  try {
+    instance = Reflect.construct(target, []);
+  } catch (error) {
+    // A class that needs arguments fails for other reasons: that is its business.
+    if (!(error instanceof TypeError && /without 'new'/.test(error.message))) return;
+  }
+  if (!isConstructedMessage(instance)) {
+    const name = target.name || 'this message class';
+    throw new TypeError(
+      `${name} is an ES5-style constructor (e.g. inherit(TypedMessage)): TypedMessage is an ES class, which cannot be called without new. ` +
+        `Define it as \`class ${target.name || 'MyMessage'} extends TypedMessage {}\`, then messageType(n)(…) and messageField(…)(…) work as the guide shows.`,
+    );
+  }
 }
 
 /** The custom fields a class sends: its own and its ancestors'. */

@@ -7,6 +7,8 @@ import { MessageStatus } from './status.js';
 export let setMessageStatus: (message: Message, status: MessageStatus) => void;
 /** @internal The dedup token (`dt`) sent with the message. */
 export let dedupTokenOf: (message: Message) => string;
+/** @internal Whether a value was built by Message's constructor (not just given its prototype). */
+export let isConstructedMessage: (value: unknown) => boolean;
 
 /**
  * A message of a conversation. A plain `Message` carries its content as-is:
@@ -14,7 +16,11 @@ export let dedupTokenOf: (message: Message) => string;
  * are not a registered typed message become plain messages too.
  */
 export class Message {
-  /** The content: sent as-is (string) or JSON-stringified. */
+  /**
+   * The content: a string is sent as-is, a `Uint8Array` or `ArrayBuffer` as a
+   * binary message (the official 4.x SDK's `BinaryMessage`; received ones
+   * carry a `Uint8Array`), anything else JSON-stringified.
+   */
   content: unknown;
   /**
    * The message id. A local uuid until the server acknowledges the message,
@@ -31,6 +37,15 @@ export class Message {
   deliveredAt: Date | undefined = undefined;
   /** Sent or received as a transient message: not stored, not acknowledged. */
   transient = false;
+  /** Client ids this message mentions (`@`), as set by {@link setMentionList} or received. */
+  mentionList: string[] = [];
+  /** Whether this message mentions every member ({@link mentionAll}). */
+  mentionedAll = false;
+  /**
+   * A received message: whether it mentions the current client, by id or
+   * as one of all. False for messages the client sends.
+   */
+  mentioned = false;
 
   #status: MessageStatus = MessageStatus.NONE;
   #updatedAt: Date | undefined;
@@ -43,6 +58,7 @@ export class Message {
       message.#status = status;
     };
     dedupTokenOf = (message) => message.#dedupToken;
+    isConstructedMessage = (value) => typeof value === 'object' && value !== null && #status in value;
   }
 
   /**
@@ -110,6 +126,41 @@ export class Message {
   setTransient(transient: boolean): this {
     this.transient = transient;
     return this;
+  }
+
+  /**
+   * Mentions these members (the official 4.x SDK's `setMentionList`); the
+   * server marks their unread entry `mentioned` until they read.
+   * @param clientIds at most 500 client ids
+   * @returns this message
+   */
+  setMentionList(clientIds: string | string[]): this {
+    const ids = Array.isArray(clientIds) ? clientIds : [clientIds];
+    if (!ids.every((id) => typeof id === 'string' && id !== '')) throw new TypeError('mention list must hold client ids');
+    if (ids.length > 500) throw new RangeError('at most 500 mentioned client ids');
+    this.mentionList = [...ids];
+    return this;
+  }
+
+  /** The client ids this message mentions. */
+  getMentionList(): string[] {
+    return this.mentionList;
+  }
+
+  /**
+   * Mentions every member of the conversation (`@all`).
+   * @returns this message
+   */
+  mentionAll(): this {
+    this.mentionedAll = true;
+    return this;
+  }
+
+  /** @internal Received mentions, and whether they name `clientId`. */
+  _setMentions(pids: readonly string[] | null | undefined, all: boolean | null | undefined, clientId: string | undefined): void {
+    this.mentionList = pids ? [...pids] : [];
+    this.mentionedAll = all === true;
+    this.mentioned = clientId !== undefined && this.from !== clientId && (this.mentionedAll || this.mentionList.includes(clientId));
   }
 
   /** The payload to send: the content. */

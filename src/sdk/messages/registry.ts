@@ -68,6 +68,23 @@ export function decodePayload(raw: string): unknown {
 }
 
 /** Encodes a message's payload for the wire. */
+/**
+ * A message whose payload is bytes (content a `Uint8Array` or
+ * `ArrayBuffer`) is sent as a binary message (v4 `binaryMsg`): its bytes,
+ * else undefined.
+ */
+export function binaryPayloadOf(message: Message): Uint8Array | undefined {
+  const payload = message.toJSON();
+  if (payload instanceof Uint8Array) return payload;
+  if (payload instanceof ArrayBuffer) return new Uint8Array(payload);
+  return undefined;
+}
+
+/** A received binary message: a plain {@link Message} whose content is a copy of the bytes. */
+export function binaryMessage(bytes: Uint8Array): Message {
+  return new Message(new Uint8Array(bytes));
+}
+
 export function encodePayload(message: Message): string {
   const payload = message.toJSON();
   return typeof payload === 'string' ? payload : JSON.stringify(payload);

@@ -59,6 +59,12 @@ export interface LcFileSaveOptions {
 }
 
 /** A file: local content to upload, or an uploaded/external URL. */
+/** {@link LcFile.withURL}: callable with or without `new`. */
+export interface LcFileFromURL {
+  (name: string, url: string, metaData?: LcFileMetaData): LcFile;
+  new (name: string, url: string, metaData?: LcFileMetaData): LcFile;
+}
+
 export class LcFile {
   /** The server's id once saved; `undefined` for unsaved and external files. */
   id: string | undefined;
@@ -87,16 +93,20 @@ export class LcFile {
 
   /**
    * A file that already has a URL: nothing is uploaded, the URL is sent as is.
+   * Call it plainly, `LcFile.withURL(name, url)`, or as the guide writes it,
+   * `new LcFile.withURL(name, url)`: both give the same file.
    * @param name the file name
    * @param url an absolute URL
    * @param metaData known metadata (`width`, `size`, …)
+   * @throws TypeError if `url` is not an absolute URL or `name` is empty
    */
-  static withURL(name: string, url: string, metaData: LcFileMetaData = {}): LcFile {
+  static readonly withURL: LcFileFromURL = function withURL(name: string, url: string, metaData: LcFileMetaData = {}): LcFile {
+    // A plain function (not a method), so that `new` may call it; it returns the file either way.
     const file = new LcFile(name);
     file.#url = new URL(url).href;
     file.#metaData = { ...metaData, name };
     return file;
-  }
+  } as LcFileFromURL;
 
   /**
    * A file from a payload's `_lcfile` (as received), e.g. to forward it.
@@ -189,7 +199,9 @@ async function resolveTarget(options: LcFileSaveOptions): Promise<{ server: stri
     const { url, appId } = options.client._httpEndpoint;
     return { server: url, headers: { 'X-LC-Id': appId, 'X-LC-IM-Session-Token': await options.client.getSessionToken() } };
   }
-  const server = options.server ?? options.realtime?.options.server;
+  const configured = options.server ?? options.realtime?.options.server;
+  // A list of servers (failover): uploads go to the first.
+  const server = typeof configured === 'string' ? configured : configured?.[0];
   const appId = options.appId ?? options.realtime?.options.appId;
   const appKey = options.appKey ?? options.realtime?.options.appKey;
   if (!server || !appId) throw new TypeError('save() needs a client, a realtime, or server and appId');

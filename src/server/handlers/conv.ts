@@ -22,6 +22,11 @@ const DEFAULT_QUERY_LIMIT = 10;
 const MAX_QUERY_LIMIT = 1000;
 const FLAG_COMPACT = 1;
 const FLAG_LAST_MESSAGE = 2;
+/** LeanCloud's default and maximum life of a temporary conversation (the 4.x SDK's docs): one day, in seconds. */
+export const TEMP_CONV_MAX_TTL = 86_400;
+/** Temporary conversations one `tempConvIds` query may name. */
+const MAX_TEMP_CONV_IDS = 100;
+const TEMP_CONV_PREFIX = '_tmp:';
 
 /** conv/start: creates a conversation (or finds the `unique` one with the same members). */
 export const startConversation: Handler = async (ctx, { command, session }) => {
@@ -36,6 +41,7 @@ export const startConversation: Handler = async (ctx, { command, session }) => {
 
   await verifyConversationSignature(ctx, session, null, request, 'create');
   const transient = request.transient === true;
+  const ttl = request.tempConv === true ? temporaryTtl(request.tempConvTTL, transient) : undefined;
   // A chat room keeps no member list: its creator is its first online viewer.
   const members = transient ? [] : memberList([...(request.m ?? []), session.clientId], 'CONVERSATION_API_FAILED');
   if (members.length > MAX_MEMBERS) throw ProtocolError.of('CONVERSATION_FULL', `at most ${MAX_MEMBERS} members, got ${members.length}`);
@@ -57,21 +63,63 @@ export const startConversation: Handler = async (ctx, { command, session }) => {
     name,
     transient,
     system: false,
-    unique: request.unique === true && !transient,
+    unique: request.unique === true && !transient && ttl === undefined,
     attributes: custom,
+    ...(ttl !== undefined ? { expiresAt: Date.now() + ttl * 1000 } : {}),
   }, invitations);
   if (transient) ctx.rooms.host(session, conversation.id);
   else await pushRecorded(ctx, session.appId, notifications);
   return {
     cmd: CommandType.conv,
     op: OpType.started,
-    convMessage: { cid: conversation.id, cdate: new Date(conversation.createdAt).toISOString() },
+    convMessage: { cid: conversation.id, cdate: new Date(conversation.createdAt).toISOString(), ...(ttl !== undefined ? { tempConvTTL: ttl } : {}) },
   };
 };
+
+/**
+ * A temporary conversation's life in seconds: absent or 0 is the default,
+ * more than the maximum is the maximum (both one day, as LeanCloud's).
+ */
+function temporaryTtl(requested: number | null | undefined, transient: boolean): number {
+  if (transient) throw ProtocolError.of('CONVERSATION_API_FAILED', 'a chat room cannot be temporary');
+  const ttl = requested ?? 0;
+  if (!Number.isInteger(ttl) || ttl < 0) throw ProtocolError.of('CONVERSATION_API_FAILED', `tempConvTTL must be 0..${TEMP_CONV_MAX_TTL} seconds, got ${ttl}`);
+  return ttl === 0 ? TEMP_CONV_MAX_TTL : Math.min(ttl, TEMP_CONV_MAX_TTL);
+}
+
+/** Whether `cid` names a temporary conversation. */
+export function isTemporaryId(cid: string): boolean {
+  return cid.startsWith(TEMP_CONV_PREFIX);
+}
+
+/** The error for a conversation that is not there: for a temporary one, LeanCloud's "expired". */
+export function conversationGone(cid: string): ProtocolError {
+  return isTemporaryId(cid)
+    ? ProtocolError.of('TEMPORARY_CONVERSATION_EXPIRED', `temporary conversation ${cid} expired or does not exist`)
+    : ProtocolError.of('CONVERSATION_NOT_FOUND', `no conversation ${cid}`);
+}
+
+/**
+ * conv/query with `tempConvIds` (4.x ‘getConversation('_tmp:…')’): the named
+ * temporary conversations the client is a member of and that are alive,
+ * with their remaining ‘ttl’. Others' and expired ones are left out.
+ */
+async function queryTemporaryConversations(ctx: ServerContext, session: Session, ids: readonly string[]) {
+  if (ids.length > MAX_TEMP_CONV_IDS) throw ProtocolError.of('CONVERSATION_QUERY_FAILED', `at most ${MAX_TEMP_CONV_IDS} tempConvIds, got ${ids.length}`);
+  const json: Record<string, unknown>[] = [];
+  for (const cid of new Set(ids)) {
+    if (typeof cid !== 'string' || !isTemporaryId(cid)) continue;
+    const conversation = await ctx.store.getConversation(session.appId, cid);
+    if (conversation?.expiresAt === undefined || !conversation.members.includes(session.clientId)) continue;
+    json.push(conversationJson(conversation, { compact: false, withLastMessage: true }));
+  }
+  return { cmd: CommandType.conv, op: OpType.results, convMessage: { results: { data: JSON.stringify(json) } } };
+}
 
 /** conv/query: conversations matching a `where`, as `_Conversation` JSON. */
 export const queryConversations: Handler = async (ctx, { command, session }) => {
   const request = command.convMessage ?? {};
+  if (request.tempConvIds?.length) return queryTemporaryConversations(ctx, session, request.tempConvIds);
   const limit = has(request, 'limit') ? request.limit! : DEFAULT_QUERY_LIMIT;
   const skip = has(request, 'skip') ? request.skip! : 0;
   if (limit < 0 || skip < 0) throw ProtocolError.of('CONVERSATION_QUERY_FAILED', 'limit and skip must not be negative');
@@ -137,6 +185,6 @@ export function isParticipant(ctx: ServerContext, session: Session, conversation
 export async function requireConversation(ctx: ServerContext, appId: string, cid: string | null | undefined): Promise<ConversationRecord> {
   if (!cid) throw ProtocolError.of('CONVERSATION_NOT_FOUND', 'cid is required');
   const conversation = await ctx.store.getConversation(appId, cid);
-  if (!conversation) throw ProtocolError.of('CONVERSATION_NOT_FOUND', `no conversation ${cid}`);
+  if (!conversation) throw conversationGone(cid);
   return conversation;
 }

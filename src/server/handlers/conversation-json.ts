@@ -17,9 +17,13 @@ export function conversationJson(
     mu: conversation.mutedMembers,
   };
   if (conversation.lastMessageAt !== null) json.lm = date(conversation.lastMessageAt);
+  // v4: a temporary conversation's remaining life in seconds (4.x sets expiredAt from it).
+  if (conversation.expiresAt !== undefined) json.ttl = Math.max(0, Math.ceil((conversation.expiresAt - Date.now()) / 1000));
   const last = conversation.lastMessage;
   if (options.withLastMessage && last) {
     json.msg = last.data;
+    // v4: the last message is binary, ‘msg’ its bytes in base64.
+    if (last.binary) json.bin = true;
     json.msg_from = last.from;
     json.msg_mid = last.id;
     json.msg_timestamp = last.timestamp;

@@ -4,10 +4,11 @@ import { ProtocolError } from '../../protocol/errors.js';
 import type { Session } from '../gateway/session.js';
 import { newMessageId } from '../store/ids.js';
 import type { ConversationRecord, MessageRecord, NewMessage } from '../store/types.js';
-import { isParticipant } from './conv.js';
+import { pushedPayload, storedPayload } from './binary.js';
+import { conversationGone, isParticipant, isTemporaryId } from './conv.js';
 import type { Handler, ServerContext } from './context.js';
 import { push, pushToRoom } from './push.js';
-import { isValidClientId } from './validate.js';
+import { MAX_MEMBERS, isValidClientId } from './validate.js';
 
 const MAX_DT_LENGTH = 64;
 /** Will messages one session may hold; each is kept in memory until the session ends. */
@@ -32,12 +33,18 @@ export const sendMessage: Handler = async (ctx, { command, session }) => {
   if (!request) throw ProtocolError.of('INVALID_MESSAGING_TARGET', 'directMessage is required');
   const cid = request.cid;
   if (!cid) throw ProtocolError.of('INVALID_MESSAGING_TARGET', 'cid is required');
-  if (typeof request.msg !== 'string' || request.msg === '') throw ProtocolError.of('MESSAGE_REJECTED_BY_APP', 'msg must be a non-empty string');
+  // Text (‘msg’) or bytes (v4 ‘binaryMsg’), one of them; the frame size bounds both alike.
+  const payload = storedPayload(request.msg, request.binaryMsg);
+  if (!payload) throw ProtocolError.of('MESSAGE_REJECTED_BY_APP', 'either msg (a non-empty string) or binaryMsg (non-empty bytes) is required');
   if (request.dt && request.dt.length > MAX_DT_LENGTH) throw ProtocolError.of('MESSAGE_REJECTED_BY_APP', `dt longer than ${MAX_DT_LENGTH}`);
   const mentionPids = request.mentionPids ?? [];
   if (!mentionPids.every(isValidClientId)) throw ProtocolError.of('MESSAGE_REJECTED_BY_APP', 'invalid client id in mentionPids');
+  // Each mention is a write (unread ‘mentioned’): no more than a conversation has members.
+  if (mentionPids.length > MAX_MEMBERS) throw ProtocolError.of('MESSAGE_REJECTED_BY_APP', `more than ${MAX_MEMBERS} mentionPids`);
 
   const conversation = await ctx.store.getConversation(session.appId, cid);
+  // An expired temporary conversation: LeanCloud's own error (4.x maps 4303 to it too).
+  if (!conversation && isTemporaryId(cid)) throw conversationGone(cid);
   if (!conversation || !isParticipant(ctx, session, conversation)) {
     throw ProtocolError.of('INVALID_MESSAGING_TARGET', `${session.clientId} is not a member of ${cid}`);
   }
@@ -48,7 +55,7 @@ export const sendMessage: Handler = async (ctx, { command, session }) => {
   if (request.transient) {
     const id = randomBytes(16).toString('base64url');
     const timestamp = Date.now();
-    const pushed = { ...directOf({ cid, id, timestamp, from: session.clientId, data: request.msg, mentionPids, mentionAll: request.mentionAll === true, patchTimestamp: null }), transient: true };
+    const pushed = { ...directOf({ cid, id, timestamp, from: session.clientId, ...payload, mentionPids, mentionAll: request.mentionAll === true, patchTimestamp: null }), transient: true };
     await deliver(ctx, conversation, pushed, { excludeSessionId: session.id, priority });
     return ack(id, timestamp);
   }
@@ -57,7 +64,7 @@ export const sendMessage: Handler = async (ctx, { command, session }) => {
     appId: session.appId,
     cid,
     from: session.clientId,
-    data: request.msg,
+    ...payload,
     dt: request.dt || null,
     receipt: request.r === true && !conversation.transient,
     mentionPids,
@@ -110,9 +117,9 @@ async function deliver(
 }
 
 /** A stored message as `direct` pushes it. */
-export function directOf(message: Pick<MessageRecord, 'cid' | 'id' | 'timestamp' | 'from' | 'data' | 'mentionPids' | 'mentionAll' | 'patchTimestamp'>): IDirectCommand {
+export function directOf(message: Pick<MessageRecord, 'cid' | 'id' | 'timestamp' | 'from' | 'data' | 'binary' | 'mentionPids' | 'mentionAll' | 'patchTimestamp'>): IDirectCommand {
   return {
-    msg: message.data,
+    ...pushedPayload(message),
     cid: message.cid,
     id: message.id,
     fromPeerId: message.from,

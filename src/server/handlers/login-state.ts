@@ -11,7 +11,7 @@
  * small. However much was said to a client, its login is never more than
  * its socket can take.
  */
-import { CommandType, OpType, type Command, type IDirectCommand, type IPatchCommand, type IUnreadCommand, type ISessionCommand } from '../../protocol/codec.js';
+import { CommandType, OpType, base64ToBytes, type Command, type IDirectCommand, type IPatchCommand, type IUnreadCommand, type ISessionCommand } from '../../protocol/codec.js';
 import type { Session } from '../gateway/session.js';
 import type { MessageRecord, UnreadState } from '../store/types.js';
 import type { ServerContext } from './context.js';
@@ -48,7 +48,7 @@ export async function pushLoginState(ctx: ServerContext, session: Session, reque
 export function loginUnreadTuple(state: UnreadState, maxPreviewBytes: number): UnreadTuple {
   const last = state.lastMessage;
   if (!last || Buffer.byteLength(last.data) <= maxPreviewBytes) return unreadTuple(state);
-  return { cid: state.cid, unread: state.unread, timestamp: last.timestamp };
+  return { cid: state.cid, unread: state.unread, timestamp: last.timestamp, ...(state.mentioned ? { mentioned: true } : {}) };
 }
 
 /** An unread tuple; v3 reads the int64 fields it finds, so they are all set. */
@@ -58,8 +58,16 @@ export function unreadTuple(state: UnreadState): UnreadTuple {
     cid: state.cid,
     unread: state.unread,
     ...(last
-      ? { mid: last.id, timestamp: last.timestamp, from: last.from, data: last.data, ...(last.patchTimestamp !== null ? { patchTimestamp: last.patchTimestamp } : {}) }
+      ? {
+          mid: last.id,
+          timestamp: last.timestamp,
+          from: last.from,
+          // v4 reads binaryMsg before data.
+          ...(last.binary ? { binaryMsg: base64ToBytes(last.data) } : { data: last.data }),
+          ...(last.patchTimestamp !== null ? { patchTimestamp: last.patchTimestamp } : {}),
+        }
       : {}),
+    ...(state.mentioned ? { mentioned: true } : {}),
   };
 }
 
@@ -105,7 +113,8 @@ async function pushOfflineMessages(ctx: ServerContext, session: Session): Promis
     const batch = await ctx.store.undeliveredBatch(appId, clientId, conversation, OFFLINE_PER_CONVERSATION);
     for (const message of batch?.messages ?? []) {
       const direct = offlineDirect(message, batch!.hasMore);
-      const size = itemBytes(direct.msg, direct.cid, direct.id, direct.fromPeerId, direct.mentionPids ?? undefined);
+      // The stored data (base64 for bytes) bounds either payload from above.
+      const size = itemBytes(message.data, direct.cid, direct.id, direct.fromPeerId, direct.mentionPids ?? undefined);
       if (page.length > 0 && bytes + size > maxBytes) {
         await sendPages(session, [page], frames);
         page = [];

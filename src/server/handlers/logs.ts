@@ -2,7 +2,7 @@ import { CommandType, has, messages, type ILogItem } from '../../protocol/codec.
 import { ProtocolError } from '../../protocol/errors.js';
 import type { HistoryBound, HistoryQuery, MessageRecord, Store } from '../store/types.js';
 import type { Handler } from './context.js';
-import { isParticipant } from './conv.js';
+import { conversationGone, isParticipant } from './conv.js';
 import { itemBytes, replyBytesFor } from './reply-pages.js';
 
 const DEFAULT_LIMIT = 20;
@@ -27,7 +27,7 @@ export const queryHistory: Handler = async (ctx, { command, session }) => {
   if (limit < 0) throw ProtocolError.of('CONVERSATION_LOG_FAILED', `limit must be 0..${MAX_LIMIT}, got ${limit}`);
 
   const conversation = await ctx.store.getConversation(session.appId, cid);
-  if (!conversation) throw ProtocolError.of('CONVERSATION_NOT_FOUND', `no conversation ${cid}`);
+  if (!conversation) throw conversationGone(cid);
   // Membership now, not at the time: who left and came back reads what was said meanwhile (the guide's FAQ).
   if (!isParticipant(ctx, session, conversation)) {
     throw ProtocolError.of('CONVERSATION_LOG_REJECTED', `${session.clientId} is not a member of ${cid}`);
@@ -60,6 +60,8 @@ function logItem(message: MessageRecord): ILogItem {
   return {
     from: message.from,
     data: message.data,
+    // v4: a binary message's data is its bytes in base64.
+    ...(message.binary ? { bin: true } : {}),
     timestamp: message.timestamp,
     msgId: message.id,
     ...(message.patchTimestamp !== null ? { patchTimestamp: message.patchTimestamp } : {}),

@@ -5,13 +5,14 @@
  * payload from then on. Only a current member (chat rooms: viewer) may
  * patch: a kicked sender cannot rewrite what the others still read.
  */
-import { CommandType, OpType, type IPatchCommand } from '../../protocol/codec.js';
+import { CommandType, OpType, base64ToBytes, type IPatchCommand } from '../../protocol/codec.js';
 import { ProtocolError } from '../../protocol/errors.js';
 import { RECALLED_PAYLOAD, type MessageRecord } from '../store/types.js';
+import { storedPayload } from './binary.js';
 import { isParticipant } from './conv.js';
 import type { Handler } from './context.js';
 import { push, pushToRoom } from './push.js';
-import { isValidClientId } from './validate.js';
+import { MAX_MEMBERS, isValidClientId } from './validate.js';
 
 /** One command may patch a few messages at once; the SDKs send one. */
 const MAX_PATCHES = 20;
@@ -26,11 +27,12 @@ export const patchMessages: Handler = async (ctx, { command, session }) => {
   for (const patch of patches) {
     if (!patch.cid || !patch.mid) throw ProtocolError.of('MESSAGE_NOT_FOUND', 'cid and mid are required');
     const recall = patch.recall === true;
-    if (!recall && (typeof patch.data !== 'string' || patch.data === '')) {
-      throw ProtocolError.of('MESSAGE_UPDATE_REJECTED_BY_APP', 'an edit needs the new data');
-    }
+    // An edit carries the new text (data) or, v4, new bytes (binaryMsg): one of them.
+    const payload = recall ? undefined : storedPayload(patch.data, patch.binaryMsg);
+    if (!recall && !payload) throw ProtocolError.of('MESSAGE_UPDATE_REJECTED_BY_APP', 'an edit needs the new data or binaryMsg (one of them)');
     const mentionPids = patch.mentionPids ?? [];
     if (!mentionPids.every(isValidClientId)) throw ProtocolError.of('MESSAGE_UPDATE_REJECTED_BY_APP', 'invalid client id in mentionPids');
+    if (mentionPids.length > MAX_MEMBERS) throw ProtocolError.of('MESSAGE_UPDATE_REJECTED_BY_APP', `more than ${MAX_MEMBERS} mentionPids`);
     const conversation = await ctx.store.getConversation(session.appId, patch.cid);
     if (!conversation) throw ProtocolError.of('MESSAGE_NOT_FOUND', `no conversation ${patch.cid}`);
     // Patching speaks to the current members: a sender who left or was kicked has no voice there any more.
@@ -43,7 +45,8 @@ export const patchMessages: Handler = async (ctx, { command, session }) => {
       cid: patch.cid,
       id: patch.mid,
       from: session.clientId,
-      data: recall ? null : patch.data!,
+      data: payload ? payload.data : null,
+      ...(payload?.binary ? { binary: true } : {}),
       mentionPids,
       mentionAll: patch.mentionAll === true,
     });
@@ -65,7 +68,8 @@ export function patchItem(message: MessageRecord): PatchItem {
     mid: message.id,
     timestamp: message.timestamp,
     recall,
-    data: message.data,
+    // v4 reads binaryMsg before data.
+    ...(message.binary ? { binaryMsg: base64ToBytes(message.data) } : { data: message.data }),
     patchTimestamp: message.patchTimestamp ?? message.timestamp,
     from: message.from,
     ...(message.mentionPids.length ? { mentionPids: message.mentionPids } : {}),

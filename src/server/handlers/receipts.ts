@@ -61,7 +61,7 @@ export const markRead: Handler = async (ctx, { command, session }) => {
       ctx,
       session.appId,
       [session.clientId],
-      { cmd: CommandType.unread, unreadMessage: { notifTime: Date.now(), convs: [unreadTuple({ cid: tuple.cid, unread: result.unread, lastMessage: result.lastMessage })] } },
+      { cmd: CommandType.unread, unreadMessage: { notifTime: Date.now(), convs: [unreadTuple({ cid: tuple.cid, unread: result.unread, lastMessage: result.lastMessage, mentioned: result.mentioned })] } },
       session.id,
     );
     if (result.readTimestamp > 0) {
@@ -86,7 +86,13 @@ function readTuples(request: IReadCommand | null | undefined): { cid: string; mi
 /**
  * conv/max_read: when the other members last received and read messages
  * (the conversation's `lastDeliveredAt`/`lastReadAt` for this client), or
- * with `queryAllMembers` every member's. Zero times are left out.
+ * with `queryAllMembers` every member's as well. Zero times are left out.
+ *
+ * The `queryAllMembers` reply is LeanCloud's shape: the other members'
+ * newest times at the top level, as in the plain reply, then one tuple per
+ * member, the other members first (most recent reader first) and the
+ * requester's own entry last. A client that reads the top level, or the
+ * first tuple, gets the others' times whatever the members' order.
  */
 export const receiptTimestamps: Handler = async (ctx, { command, session }) => {
   const request = command.convMessage ?? {};
@@ -100,17 +106,24 @@ export const receiptTimestamps: Handler = async (ctx, { command, session }) => {
     ...(receipt.deliveredTs || receipt.readTs ? { maxAckTimestamp: Math.max(receipt.deliveredTs, receipt.readTs) } : {}),
     ...(receipt.readTs ? { maxReadTimestamp: receipt.readTs } : {}),
   });
-  if (request.queryAllMembers) {
-    return {
-      cmd: CommandType.conv,
-      op: OpType.max_read,
-      convMessage: { maxReadTuples: receipts.map((receipt) => ({ pid: receipt.clientId, ...times(receipt) })) },
-    };
-  }
   const others = receipts.filter((receipt) => receipt.clientId !== session.clientId);
   const newest = {
     deliveredTs: Math.max(0, ...others.map((receipt) => receipt.deliveredTs)),
     readTs: Math.max(0, ...others.map((receipt) => receipt.readTs)),
   };
+  if (request.queryAllMembers) {
+    const own = receipts.filter((receipt) => receipt.clientId === session.clientId);
+    const ordered = [...others].sort(
+      (a, b) => b.readTs - a.readTs || Math.max(b.deliveredTs, b.readTs) - Math.max(a.deliveredTs, a.readTs),
+    );
+    return {
+      cmd: CommandType.conv,
+      op: OpType.max_read,
+      convMessage: {
+        ...times(newest),
+        maxReadTuples: [...ordered, ...own].map((receipt) => ({ pid: receipt.clientId, ...times(receipt) })),
+      },
+    };
+  }
   return { cmd: CommandType.conv, op: OpType.max_read, convMessage: times(newest) };
 };

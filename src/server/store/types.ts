@@ -20,6 +20,8 @@ export interface LastMessage {
   data: string;
   timestamp: number;
   patchTimestamp: number | null;
+  /** A binary message: `data` is its bytes in base64. */
+  binary?: boolean;
 }
 
 export interface ConversationRecord {
@@ -49,6 +51,8 @@ export interface ConversationRecord {
   /** Sequence number of the last persisted message, 0 when none. */
   lastSeq: number;
   lastMessage: LastMessage | null;
+  /** A temporary conversation (id `_tmp:…`): when it expires (ms). */
+  expiresAt?: number;
 }
 
 export interface NewConversation {
@@ -62,6 +66,8 @@ export interface NewConversation {
   /** Return the existing conversation with exactly these members, if any. */
   unique: boolean;
   attributes: Record<string, unknown>;
+  /** A temporary conversation (id `_tmp:…`, never unique) expiring then (ms). */
+  expiresAt?: number;
 }
 
 export interface CreatedConversation {
@@ -78,8 +84,10 @@ export interface MessageRecord {
   /** Per-conversation sequence number, from 1, without gaps. */
   seq: number;
   from: string;
-  /** The payload, stored opaquely (JSON text for typed messages). */
+  /** The payload, stored opaquely (JSON text for typed messages; base64 for binary ones). */
   data: string;
+  /** A binary message (v4 `binaryMsg`): `data` is its bytes in base64. */
+  binary?: boolean;
   /** ms; non-decreasing in `seq` order within a conversation. */
   timestamp: number;
   /** The client's dedup token. */
@@ -98,6 +106,8 @@ export interface NewMessage {
   id?: string;
   from: string;
   data: string;
+  /** `data` is the base64 of a binary message's bytes. */
+  binary?: boolean;
   /** Retries with the same (cid, from, dt) return the first message. */
   dt: string | null;
   receipt: boolean;
@@ -284,6 +294,8 @@ export interface ReadResult {
   /** Whether the member's read position moved forward. */
   advanced: boolean;
   lastMessage: LastMessage | null;
+  /** Whether a message still unread mentions the member (by id, or all). */
+  mentioned: boolean;
 }
 
 export interface UnreadState {
@@ -291,6 +303,8 @@ export interface UnreadState {
   /** `last_seq - read_seq`: the member's own messages count as read. */
   unread: number;
   lastMessage: LastMessage | null;
+  /** Whether an unread message mentions the member (by id, or all). */
+  mentioned?: boolean;
 }
 
 /** The newest messages a member has not acknowledged, for the offline-push mode. */
@@ -325,6 +339,8 @@ export interface MessagePatch {
   /** Who asks; only the sender may patch (4403). */
   from: string;
   data: string | null;
+  /** `data` is the base64 of new bytes (v4 binaryMsg). */
+  binary?: boolean;
   mentionPids: string[];
   mentionAll: boolean;
 }
@@ -475,6 +491,11 @@ export interface Store {
   notificationCursor(appId: string, clientId: string, login: string): Promise<number | undefined>;
   /** Forgets events recorded, and cursors saved, before `before` (ms). Resolves with the number of events removed. */
   pruneNotifications(before: number): Promise<number>;
+  /**
+   * Deletes temporary conversations that expired at or before `now` (ms),
+   * with their members and messages, at most `limit`. Resolves with how many.
+   */
+  pruneExpiredConversations(now: number, limit: number): Promise<number>;
 
   /**
    * Logs a login out everywhere: its session tokens (all share `loginId`)

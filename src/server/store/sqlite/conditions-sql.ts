@@ -48,7 +48,7 @@ export function compileConversationQuery(query: ConversationQuery): CompiledQuer
   const tick = query.budget ? 'lc_tick() AND ' : '';
   const rows = seen && seen.rows !== '1' ? `${seen.rows} AND ` : '';
   const sql =
-    `SELECT ${CONVERSATION_SELECT} FROM ${from}${viewerJoin} WHERE ${tick}${memberFilter}c.app_id = ${app} AND ${rows}(${where}) ` +
+    `SELECT ${CONVERSATION_SELECT} FROM ${from}${viewerJoin} WHERE ${tick}${memberFilter}c.app_id = ${app} AND c.expires_at IS NULL AND ${rows}(${where}) ` +
     `ORDER BY ${orderBy(query.sort, scope)} LIMIT ${params.bind(query.limit)} OFFSET ${params.bind(query.skip)}`;
   return { sql, params: params.values };
 }

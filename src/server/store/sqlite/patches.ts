@@ -17,13 +17,18 @@ export class Patches {
     this.sql = {
       message: db.prepare<[string, string, string], MessageRow>(`SELECT ${MESSAGE_SELECT} FROM messages WHERE id = ? AND app_id = ? AND cid = ?`),
       patch: db.prepare(
-        `UPDATE messages SET data = ?, lctype = ?, patch_timestamp = ?, mention_pids = ?, mention_all = ?
+        `UPDATE messages SET data = ?, lctype = ?, patch_timestamp = ?, mention_pids = ?, mention_all = ?, bin = ?
          WHERE app_id = ? AND cid = ? AND seq = ?`,
       ),
       patchHead: db.prepare(
-        `UPDATE conversations SET last_msg_data = ?, last_msg_patch_timestamp = ?
+        `UPDATE conversations SET last_msg_data = ?, last_msg_patch_timestamp = ?, last_msg_bin = ?
          WHERE app_id = ? AND id = ? AND last_msg_id = ?`,
       ),
+      mentionMember: db.prepare(
+        `UPDATE conversation_members SET mention_seq = max(mention_seq, ?)
+         WHERE app_id = ? AND cid = ? AND client_id = ?`,
+      ),
+      mentionAll: db.prepare('UPDATE conversations SET mention_all_seq = max(mention_all_seq, ?) WHERE app_id = ? AND id = ?'),
       since: db.prepare<[string, number, string, string, number], MessageRow>(
         `SELECT ${MESSAGE_SELECT} FROM messages
          WHERE app_id = ? AND patch_timestamp > ?
@@ -48,6 +53,8 @@ export class Patches {
       patchTimestamp: Math.max(Date.now(), (original.patchTimestamp ?? 0) + 1),
       mentionPids: recall ? [] : [...patch.mentionPids],
       mentionAll: recall ? false : patch.mentionAll,
+      // A recall or a text edit replaces any bytes; a binary edit brings new ones.
+      binary: !recall && patch.binary === true,
     };
     this.sql.patch.run(
       patched.data,
@@ -55,11 +62,18 @@ export class Patches {
       patched.patchTimestamp,
       JSON.stringify(patched.mentionPids),
       patched.mentionAll ? 1 : 0,
+      patched.binary ? 1 : 0,
       patched.appId,
       patched.cid,
       patched.seq,
     );
-    this.sql.patchHead.run(patched.data, patched.patchTimestamp, patched.appId, patched.cid, patched.id);
+    this.sql.patchHead.run(patched.data, patched.patchTimestamp, patched.binary ? 1 : 0, patched.appId, patched.cid, patched.id);
+    // An edit that mentions someone counts for their unread `mentioned` (a
+    // recall or an edit removing a mention leaves the mark: it is a hint).
+    if (patched.mentionAll) this.sql.mentionAll.run(patched.seq, patched.appId, patched.cid);
+    for (const pid of new Set(patched.mentionPids)) {
+      if (pid !== patched.from) this.sql.mentionMember.run(patched.seq, patched.appId, patched.cid, pid);
+    }
     return patched;
   }
 

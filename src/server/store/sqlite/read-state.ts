@@ -11,9 +11,14 @@ import type Database from 'better-sqlite3';
 import type { MemberReceipts, MessageRecord, ReadPosition, ReadResult, UndeliveredBatch, UndeliveredConversation, UnreadState } from '../types.js';
 import { CONVERSATION_SELECT, type ConversationRow, MESSAGE_SELECT, type MessageRow, toConversation, toMessage } from './rows.js';
 
+/** Not an expired temporary conversation (those are gone, pruned or not). */
+const LIVE = `(c.expires_at IS NULL OR c.expires_at > CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER))`;
+
 interface MemberRow {
   read_seq: number;
   read_ts: number;
+  /** The newest message mentioning the member: by id, or all. */
+  mention_seq: number;
 }
 
 export class ReadState {
@@ -23,7 +28,9 @@ export class ReadState {
   constructor(db: Database.Database) {
     this.sql = {
       member: db.prepare<[string, string, string], MemberRow>(
-        'SELECT read_seq, read_ts FROM conversation_members WHERE app_id = ? AND cid = ? AND client_id = ?',
+        `SELECT m.read_seq, m.read_ts, max(m.mention_seq, c.mention_all_seq) AS mention_seq FROM conversation_members m
+         JOIN conversations c ON c.app_id = m.app_id AND c.id = m.cid
+         WHERE m.app_id = ? AND m.cid = ? AND m.client_id = ?`,
       ),
       conversation: db.prepare<[string, string], ConversationRow>(`SELECT ${CONVERSATION_SELECT} FROM conversations c WHERE c.app_id = ? AND c.id = ?`),
       seqOfMessage: db.prepare<[string, string, string], { seq: number }>('SELECT seq FROM messages WHERE id = ? AND app_id = ? AND cid = ?'),
@@ -34,16 +41,16 @@ export class ReadState {
         'SELECT timestamp FROM messages WHERE app_id = ? AND cid = ? AND seq = ?',
       ),
       setRead: db.prepare('UPDATE conversation_members SET read_seq = ?, read_ts = ? WHERE app_id = ? AND cid = ? AND client_id = ?'),
-      unread: db.prepare<[string, string, number], ConversationRow & { read_seq: number }>(
-        `SELECT ${CONVERSATION_SELECT}, m.read_seq FROM conversation_members m
+      unread: db.prepare<[string, string, number], ConversationRow & { read_seq: number; mention_seq: number }>(
+        `SELECT ${CONVERSATION_SELECT}, m.read_seq, max(m.mention_seq, c.mention_all_seq) AS mention_seq FROM conversation_members m
          CROSS JOIN conversations c ON c.app_id = m.app_id AND c.id = m.cid
-         WHERE m.app_id = ? AND m.client_id = ? AND c.last_seq > m.read_seq
+         WHERE m.app_id = ? AND m.client_id = ? AND c.last_seq > m.read_seq AND ${LIVE}
          ORDER BY c.lm DESC LIMIT ?`,
       ),
       undeliveredConversations: db.prepare<[string, string, number], { cid: string; delivered_ts: number }>(
         `SELECT c.id AS cid, m.delivered_ts FROM conversation_members m
          CROSS JOIN conversations c ON c.app_id = m.app_id AND c.id = m.cid
-         WHERE m.app_id = ? AND m.client_id = ? AND c.lm > m.delivered_ts
+         WHERE m.app_id = ? AND m.client_id = ? AND c.lm > m.delivered_ts AND ${LIVE}
          ORDER BY c.lm DESC LIMIT ?`,
       ),
       newestFromOthersAfter: db.prepare<[string, string, number, string, number], MessageRow>(
@@ -80,13 +87,24 @@ export class ReadState {
     const readTs = Math.max(member.read_ts, newest);
     const advanced = readSeq > member.read_seq || readTs > member.read_ts;
     if (advanced) this.sql.setRead.run(readSeq, readTs, appId, cid, clientId);
-    return { unread: conversation.lastSeq - readSeq, readTimestamp: readTs, advanced, lastMessage: conversation.lastMessage };
+    return {
+      unread: conversation.lastSeq - readSeq,
+      readTimestamp: readTs,
+      advanced,
+      lastMessage: conversation.lastMessage,
+      mentioned: member.mention_seq > readSeq,
+    };
   }
 
   unreadConversations(appId: string, clientId: string, limit: number): UnreadState[] {
     return this.sql.unread.all(appId, clientId, limit).map((row) => {
       const conversation = toConversation(row);
-      return { cid: conversation.id, unread: conversation.lastSeq - row.read_seq, lastMessage: conversation.lastMessage };
+      return {
+        cid: conversation.id,
+        unread: conversation.lastSeq - row.read_seq,
+        lastMessage: conversation.lastMessage,
+        mentioned: row.mention_seq > row.read_seq,
+      };
     });
   }
 

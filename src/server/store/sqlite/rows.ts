@@ -4,7 +4,7 @@ import type { ConversationRecord, MessageRecord } from '../types.js';
 /** Select list for conversation rows; the table is aliased `c` in every query. */
 export const CONVERSATION_SELECT = `c.app_id, c.id, c.name, c.creator, c.members, c.muted, c.tr, c.sys, c.is_unique,
   c.unique_id, c.attrs, c.created_at, c.updated_at, c.lm, c.last_seq,
-  c.last_msg_id, c.last_msg_from, c.last_msg_data, c.last_msg_patch_timestamp`;
+  c.last_msg_id, c.last_msg_from, c.last_msg_data, c.last_msg_patch_timestamp, c.last_msg_bin, c.expires_at`;
 
 export interface ConversationRow {
   app_id: string;
@@ -26,6 +26,8 @@ export interface ConversationRow {
   last_msg_from: string | null;
   last_msg_data: string | null;
   last_msg_patch_timestamp: number | null;
+  last_msg_bin: number;
+  expires_at: number | null;
 }
 
 export function toConversation(row: ConversationRow): ConversationRecord {
@@ -54,12 +56,14 @@ export function toConversation(row: ConversationRow): ConversationRecord {
             data: row.last_msg_data ?? '',
             timestamp: row.lm,
             patchTimestamp: row.last_msg_patch_timestamp,
+            ...(row.last_msg_bin === 1 ? { binary: true } : {}),
           },
+    ...(row.expires_at !== null ? { expiresAt: row.expires_at } : {}),
   };
 }
 
 /** Select list for message rows (unaliased table). */
-export const MESSAGE_SELECT = `app_id, cid, id, seq, from_peer, data, timestamp, dt, receipt, mention_pids, mention_all, patch_timestamp`;
+export const MESSAGE_SELECT = `app_id, cid, id, seq, from_peer, data, timestamp, dt, receipt, mention_pids, mention_all, patch_timestamp, bin`;
 
 export interface MessageRow {
   app_id: string;
@@ -74,6 +78,7 @@ export interface MessageRow {
   mention_pids: string;
   mention_all: number;
   patch_timestamp: number | null;
+  bin: number;
 }
 
 export function toMessage(row: MessageRow): MessageRecord {
@@ -90,6 +95,7 @@ export function toMessage(row: MessageRow): MessageRecord {
     mentionPids: JSON.parse(row.mention_pids) as string[],
     mentionAll: row.mention_all === 1,
     patchTimestamp: row.patch_timestamp,
+    ...(row.bin === 1 ? { binary: true } : {}),
   };
 }
 

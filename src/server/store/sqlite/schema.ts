@@ -171,6 +171,27 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE conversations ADD COLUMN attrs_readable TEXT
     GENERATED ALWAYS AS (CASE WHEN json_valid(attrs) THEN attrs END) VIRTUAL;
   `,
+  `
+  -- Unread entries say whether the unread messages mention the member (v4
+  -- 'mentioned'): the seq of the newest message naming the member in its
+  -- mentionPids, and of the newest with mentionAll. Mentioned = either is
+  -- past the member's read_seq: no scan of the unread messages.
+  ALTER TABLE conversation_members ADD COLUMN mention_seq INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE conversations ADD COLUMN mention_all_seq INTEGER NOT NULL DEFAULT 0;
+  `,
+  `
+  -- Binary messages (v4 binaryMsg): data holds the bytes in base64 and bin
+  -- says so, for the message and for the conversation's last-message copy.
+  ALTER TABLE messages ADD COLUMN bin INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE conversations ADD COLUMN last_msg_bin INTEGER NOT NULL DEFAULT 0;
+  `,
+  `
+  -- Temporary conversations (v4 tempConv, ids '_tmp:...'): when one expires
+  -- (ms). NULL for every other conversation. Expired ones read as absent and
+  -- are deleted, with their members and messages, by a periodic prune.
+  ALTER TABLE conversations ADD COLUMN expires_at INTEGER;
+  CREATE INDEX conversations_expiry ON conversations (expires_at) WHERE expires_at IS NOT NULL;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

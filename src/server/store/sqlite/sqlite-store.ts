@@ -151,16 +151,22 @@ export class SqliteStore implements Store {
            require_signature = excluded.require_signature, created_at = excluded.created_at`,
       ),
       getConversation: db.prepare<[string, string], ConversationRow>(
-        `SELECT ${CONVERSATION_SELECT} FROM conversations c WHERE c.app_id = ? AND c.id = ?`,
+        // An expired temporary conversation is gone, whether or not pruned yet.
+        `SELECT ${CONVERSATION_SELECT} FROM conversations c WHERE c.app_id = ? AND c.id = ?
+           AND (c.expires_at IS NULL OR c.expires_at > CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER))`,
       ),
+      expiredConversations: db.prepare<[number, number], { app_id: string; id: string }>(
+        'SELECT app_id, id FROM conversations WHERE expires_at IS NOT NULL AND expires_at <= ? ORDER BY expires_at LIMIT ?',
+      ),
+      deleteConversation: db.prepare('DELETE FROM conversations WHERE app_id = ? AND id = ?'),
       getUniqueConversation: db.prepare<[string, string], ConversationRow>(
         `SELECT ${CONVERSATION_SELECT} FROM conversations c WHERE c.app_id = ? AND c.unique_key = ?`,
       ),
       insertConversation: db.prepare(
         `INSERT INTO conversations (app_id, id, name, creator, members, muted, tr, sys, is_unique, unique_key, unique_id,
-           attrs, created_at, updated_at)
+           attrs, created_at, updated_at, expires_at)
          VALUES (@appId, @id, @name, @creator, @members, '[]', @tr, @sys, @isUnique, @uniqueKey, @uniqueId,
-           @attrs, @now, @now)`,
+           @attrs, @now, @now, @expiresAt)`,
       ),
       insertMember: db.prepare(
         'INSERT OR IGNORE INTO conversation_members (app_id, cid, client_id, joined_at) VALUES (?, ?, ?, ?)',
@@ -179,16 +185,22 @@ export class SqliteStore implements Store {
         `SELECT ${MESSAGE_SELECT} FROM messages WHERE app_id = ? AND cid = ? AND from_peer = ? AND dt = ?`,
       ),
       insertMessage: db.prepare(
-        `INSERT INTO messages (app_id, cid, seq, id, from_peer, data, timestamp, dt, receipt, mention_pids, mention_all, lctype)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO messages (app_id, cid, seq, id, from_peer, data, timestamp, dt, receipt, mention_pids, mention_all, lctype, bin)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
+      // Mentions, for unread entries' `mentioned` (never lowered: seqs only grow).
+      mentionMember: db.prepare(
+        `UPDATE conversation_members SET mention_seq = max(mention_seq, ?)
+         WHERE app_id = ? AND cid = ? AND client_id = ?`,
+      ),
+      mentionAll: db.prepare('UPDATE conversations SET mention_all_seq = max(mention_all_seq, ?) WHERE app_id = ? AND id = ?'),
       senderRead: db.prepare(
         `UPDATE conversation_members SET read_seq = max(read_seq, ?)
          WHERE app_id = ? AND cid = ? AND client_id = ?`,
       ),
       updateHead: db.prepare(
         `UPDATE conversations SET last_seq = ?, lm = ?, last_msg_id = ?, last_msg_from = ?, last_msg_data = ?,
-           last_msg_patch_timestamp = NULL
+           last_msg_patch_timestamp = NULL, last_msg_bin = ?
          WHERE app_id = ? AND id = ?`,
       ),
       seqOfMessage: db.prepare<[string, string, string], { seq: number }>(
@@ -276,12 +288,14 @@ export class SqliteStore implements Store {
     const members = JSON.stringify(memberIds);
     // Atomic with the insert below (IMMEDIATE transaction); the unique index
     // on (app_id, unique_key) also stops any writer that skipped the check.
-    if (input.unique) {
+    const temporary = input.expiresAt !== undefined;
+    if (input.unique && !temporary) {
       const existing = this.sql.getUniqueConversation.get(input.appId, members);
       if (existing) return { conversation: toConversation(existing), created: false };
     }
     const now = Date.now();
-    const id = newConversationId(now);
+    // LeanCloud's temporary conversation ids start with _tmp: (4.x tells them apart by it).
+    const id = temporary ? `_tmp:${newConversationId(now)}` : newConversationId(now);
     this.sql.insertConversation.run({
       appId: input.appId,
       id,
@@ -290,11 +304,12 @@ export class SqliteStore implements Store {
       members,
       tr: input.transient ? 1 : 0,
       sys: input.system ? 1 : 0,
-      isUnique: input.unique ? 1 : 0,
-      uniqueKey: input.unique ? members : null,
-      uniqueId: input.unique ? uniqueIdOf(input.appId, members) : null,
+      isUnique: input.unique && !temporary ? 1 : 0,
+      uniqueKey: input.unique && !temporary ? members : null,
+      uniqueId: input.unique && !temporary ? uniqueIdOf(input.appId, members) : null,
       attrs: JSON.stringify(input.attributes),
       now,
+      expiresAt: temporary ? input.expiresAt : null,
     });
     for (const clientId of memberIds) this.sql.insertMember.run(input.appId, id, clientId, now);
     return { conversation: toConversation(this.sql.getConversation.get(input.appId, id)!), created: true };
@@ -388,6 +403,7 @@ export class SqliteStore implements Store {
         mentionPids: [...input.mentionPids],
         mentionAll: input.mentionAll,
         patchTimestamp: null,
+        ...(input.binary ? { binary: true } : {}),
       };
       this.sql.insertMessage.run(
         message.appId,
@@ -401,8 +417,13 @@ export class SqliteStore implements Store {
         message.receipt ? 1 : 0,
         JSON.stringify(message.mentionPids),
         message.mentionAll ? 1 : 0,
-        lctypeOf(message.data),
+        message.binary ? null : lctypeOf(message.data),
+        message.binary ? 1 : 0,
       );
+      if (message.mentionAll) this.sql.mentionAll.run(message.seq, message.appId, message.cid);
+      for (const pid of new Set(message.mentionPids)) {
+        if (pid !== message.from) this.sql.mentionMember.run(message.seq, message.appId, message.cid, pid);
+      }
       head.lastSeq = message.seq;
       head.lastTimestamp = message.timestamp;
       head.last = message;
@@ -413,7 +434,7 @@ export class SqliteStore implements Store {
     for (const head of heads.values()) {
       if (!head?.last) continue;
       const { last } = head;
-      this.sql.updateHead.run(last.seq, last.timestamp, last.id, last.from, last.data, head.appId, head.cid);
+      this.sql.updateHead.run(last.seq, last.timestamp, last.id, last.from, last.data, last.binary ? 1 : 0, head.appId, head.cid);
       // Own messages are never unread: one write per sender per batch, not per member.
       for (const [from, seq] of head.senders) this.sql.senderRead.run(seq, head.appId, head.cid, from);
     }
@@ -581,6 +602,16 @@ export class SqliteStore implements Store {
   async pruneNotifications(before: number): Promise<number> {
     this.assertOpen();
     return this.notifications.prune(before);
+  }
+
+  async pruneExpiredConversations(now: number, limit: number): Promise<number> {
+    this.assertOpen();
+    // One transaction per batch: members, messages and blocklist go by cascade.
+    return this.db.transaction(() => {
+      const expired = this.sql.expiredConversations.all(now, limit);
+      for (const { app_id, id } of expired) this.sql.deleteConversation.run(app_id, id);
+      return expired.length;
+    }).immediate();
   }
 
   async revokeLogin(appId: string, loginId: string, expiresAt: number): Promise<void> {
