@@ -171,6 +171,23 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE conversations ADD COLUMN attrs_readable TEXT
     GENERATED ALWAYS AS (CASE WHEN json_valid(attrs) THEN attrs END) VIRTUAL;
   `,
+  `
+  -- v4 member roles. The owner is the creator (never stored); a member row
+  -- says Manager or Member, so a member who leaves loses its role.
+  ALTER TABLE conversation_members ADD COLUMN role TEXT NOT NULL DEFAULT 'Member'
+    CHECK (role IN ('Member', 'Manager'));
+  -- v4 muted members (shutup): their direct is refused (4563). Kept when the
+  -- member leaves, so quitting and rejoining does not lift it. Paged by client_id.
+  CREATE TABLE conversation_shutup (
+    app_id    TEXT NOT NULL,
+    cid       TEXT NOT NULL,
+    client_id TEXT NOT NULL,
+    muted_by  TEXT NOT NULL,
+    muted_at  INTEGER NOT NULL,
+    PRIMARY KEY (app_id, cid, client_id),
+    FOREIGN KEY (app_id, cid) REFERENCES conversations (app_id, id) ON DELETE CASCADE
+  ) STRICT, WITHOUT ROWID;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
