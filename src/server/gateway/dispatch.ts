@@ -7,6 +7,7 @@ import { countMembers, queryConversations, startConversation } from '../handlers
 import { sendMessage } from '../handlers/direct.js';
 import { queryHistory } from '../handlers/logs.js';
 import { addMembers, removeMembers } from '../handlers/members.js';
+import { updateMemberInfo } from '../handlers/roles.js';
 import { patchMessages } from '../handlers/patch.js';
 import { acknowledgeDelivery, markRead, receiptTimestamps } from '../handlers/receipts.js';
 import { afterSessionOpened, closeSession, openSession, querySessions } from '../handlers/session.js';
@@ -37,6 +38,7 @@ const routes = new Map<string, Route>([
   [`${CommandType.blacklist}/${OpType.block}`, { handler: blockMembers, session: true }],
   [`${CommandType.blacklist}/${OpType.unblock}`, { handler: unblockMembers, session: true }],
   [`${CommandType.blacklist}/${OpType.query}`, { handler: queryBlocked, session: true }],
+  [`${CommandType.conv}/${OpType.member_info_update}`, { handler: updateMemberInfo, session: true }],
 ]);
 
 function routeKey(command: DecodedCommand): string {
