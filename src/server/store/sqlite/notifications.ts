@@ -41,9 +41,12 @@ interface NotificationRow {
 
 const OPS: ReadonlySet<string> = new Set<MembershipOp>([
   'joined', 'members_joined', 'left', 'members_left', 'blocked', 'members_blocked', 'unblocked', 'members_unblocked',
+  'shutuped', 'members_shutuped', 'unshutuped', 'members_unshutuped',
 ]);
 /** Ops whose event names the members concerned (`m`). */
-const ABOUT_MEMBERS: ReadonlySet<MembershipOp> = new Set<MembershipOp>(['members_joined', 'members_left', 'members_blocked', 'members_unblocked']);
+const ABOUT_MEMBERS: ReadonlySet<MembershipOp> = new Set<MembershipOp>([
+  'members_joined', 'members_left', 'members_blocked', 'members_unblocked', 'members_shutuped', 'members_unshutuped',
+]);
 
 const SELECT_EVENT = 'e.seq, e.server_ts, e.op, e.cid, e.init_by, e.members';
 
