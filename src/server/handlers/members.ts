@@ -3,12 +3,13 @@
  * kick (others), for conversations (a stored member list, member events)
  * and chat rooms (this node's online viewers, no events).
  *
- * Rules: anyone may quit; anyone may join unless the app turned openJoin
- * off (then only a member can add a non-member); a client the conversation
- * blocked (blacklist.ts) can neither join nor be added (4315); only
- * members may add others; only the owner and managers may remove others
- * (roles.ts: a manager only plain members); the owner (the creator) can
- * neither quit (4324 CONVERSATION_NEED_OWNER) nor be removed; system conversations take no invitations or kicks from clients; at most
+ * Rules: anyone but the owner may quit; anyone may join unless the app
+ * turned openJoin off (then only a member can add a non-member); a client
+ * the conversation blocked (blacklist.ts) can neither join nor be added
+ * (4315); only members may add others; only the owner and managers may
+ * remove others (roles.ts: a manager only plain members); the owner (the
+ * creator) can neither quit (4324 CONVERSATION_NEED_OWNER) nor be removed;
+ * system conversations take no invitations or kicks from clients; at most
  * MAX_MEMBERS members. v4 (protocol.md §4.1 configBitmap) gets per-member
  * results (`allowedPids`, `failedPids`); other clients get all or nothing.
  */
