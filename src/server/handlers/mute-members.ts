@@ -23,7 +23,7 @@ import type { Handler, ServerContext } from './context.js';
 import { Failures } from './members.js';
 import { pushRecorded } from './notify.js';
 import { managersAmong, mayModerate, requireMemberOf } from './roles.js';
-import { memberList } from './validate.js';
+import { isValidClientId, memberList } from './validate.js';
 
 type Action = 'mute' | 'unmute';
 
@@ -47,6 +47,7 @@ export const queryMutedMembers: Handler = async (ctx, { command, session }) => {
   const asked = request.limit ?? 0;
   const limit = asked > 0 ? Math.min(asked, MAX_QUERY_LIMIT) : DEFAULT_QUERY_LIMIT;
   const after = request.next || undefined;
+  if (after !== undefined && !isValidClientId(after)) throw ProtocolError.of('CONVERSATION_API_FAILED', 'next must be the next of a previous page');
   const found = await ctx.store.shutupMembers(session.appId, conversation.id, limit + 1, after);
   const page = found.slice(0, limit);
   return {
