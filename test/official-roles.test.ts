@@ -266,16 +266,19 @@ describe('official SDK 4.3.1: muted members', () => {
 });
 
 describe('official SDK 3.5.7, which has no roles or mute calls', () => {
-  test('a muted 3.5.7 member’s send gets 4563 while the muting events go by; the 3.5.7 owner cannot quit; a 3.5.7 member cannot kick', async () => {
+  test('a muted 3.5.7 member’s send gets 4563 while the role and muting events go by; the 3.5.7 owner cannot quit; a 3.5.7 member cannot kick', async () => {
     const [ownerId, oldId, otherId] = names('owner', 'old', 'other');
     const owner = await login4(ownerId);
     const old = await login3(oldId);
     const other = await login3(otherId);
     const conversation = await owner.createConversation({ members: [oldId, otherId] });
     const oldView = await old.getConversation(conversation.id);
+    await assert.rejects(oldView.remove([otherId]), (error: Js) => error.code === 4320);
+    // 3.5.7 knows neither member_info_changed nor the shutup pushes: they go by without harm.
+    await conversation.updateMemberRole(oldId, 'Manager');
+    await conversation.updateMemberRole(oldId, 'Member');
     await conversation.muteMembers([oldId]);
     await assert.rejects(oldView.send(new v3.TextMessage('hello?')), (error: Js) => error.code === 4563 && error.message === 'SILIENCED');
-    await assert.rejects(oldView.remove([otherId]), (error: Js) => error.code === 4320);
     await conversation.unmuteMembers([oldId]);
     await oldView.send(new v3.TextMessage('back'));
 
