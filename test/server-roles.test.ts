@@ -1,5 +1,5 @@
 /**
- * Issue 12's muting events at the protocol level, for who was offline:
+ * Issue 12's muting and role events at the protocol level, for who was offline:
  * recorded with the change, replayed after an r:true re-open (3.x's way)
  * and served by GET /1.1/rtm/notifications (4.x's way), with `m` on the
  * members_* events.
@@ -14,7 +14,7 @@ const env = rawEnvironment();
 const conv = (op: OpType, convMessage: Record<string, unknown>): Command => ({ cmd: CommandType.conv, op, convMessage });
 const isConv = (op: OpType, cid: string) => (c: DecodedCommand) => c.cmd === CommandType.conv && c.op === op && c.convMessage?.cid === cid;
 
-test('muting a member who is offline: replayed after its r:true re-open, and fetched over REST, each with who did it', async () => {
+test('muting a member or changing its role while it is offline: replayed after its r:true re-open, and fetched over REST, each with who did it', async () => {
   const [ownerId, bobId, daveId] = ['Owner-sr1', 'Bob-sr1', 'Dave-sr1'];
   const owner = await env.login(ownerId);
   const started = await owner.request(conv(OpType.start, { m: [bobId, daveId] }));
@@ -30,6 +30,8 @@ test('muting a member who is offline: replayed after its r:true re-open, and fet
   assert.deepEqual(muted.convMessage?.allowedPids, [bobId]);
   const unmuted = await owner.request(conv(OpType.remove_shutup, { cid, m: [bobId] }));
   assert.deepEqual(unmuted.convMessage?.allowedPids, [bobId]);
+  const promoted = await owner.request(conv(OpType.member_info_update, { cid, targetClientId: bobId, info: { pid: bobId, role: 'Manager' } }));
+  assert.equal(promoted.op, OpType.member_info_updated, promoted.errorMessage?.detail ?? '');
 
   const back = await env.connect();
   const reopened = await back.request({
@@ -39,6 +41,8 @@ test('muting a member who is offline: replayed after its r:true re-open, and fet
   assert.equal(reopened.op, OpType.opened, reopened.errorMessage?.detail ?? '');
   assert.equal((await back.take(isConv(OpType.shutuped, cid))).convMessage?.initBy, ownerId);
   assert.equal((await back.take(isConv(OpType.unshutuped, cid))).convMessage?.initBy, ownerId);
+  const roleChange = await back.take(isConv(OpType.member_info_changed, cid));
+  assert.deepEqual([roleChange.convMessage?.initBy, roleChange.convMessage?.info?.pid, roleChange.convMessage?.info?.role], [ownerId, bobId, 'Manager']);
 
   const dave = await env.connect();
   const daveToken = (await dave.login(TEST_APP.appId, daveId)).sessionMessage!.st!;
@@ -46,10 +50,11 @@ test('muting a member who is offline: replayed after its r:true re-open, and fet
     headers: { 'X-LC-Id': TEST_APP.appId, 'X-LC-Key': TEST_APP.appKey, 'X-LC-IM-Session-Token': daveToken },
   });
   assert.equal(response.status, 200);
-  const { notifications } = (await response.json()) as { notifications: { op: string; cid: string; initBy: string; m?: string[] }[] };
-  const about = notifications.filter((event) => event.cid === cid && event.op.includes('shutup')).map((event) => [event.op, event.initBy, event.m]);
+  const { notifications } = (await response.json()) as { notifications: { op: string; cid: string; initBy: string; m?: string[]; info?: unknown }[] };
+  const about = notifications.filter((event) => event.cid === cid && !event.op.includes('joined')).map((event) => [event.op, event.initBy, event.m ?? event.info]);
   assert.deepEqual(about, [
     ['members_shutuped', ownerId, [bobId]],
     ['members_unshutuped', ownerId, [bobId]],
+    ['member_info_changed', ownerId, { pid: bobId, role: 'Manager' }],
   ]);
 });

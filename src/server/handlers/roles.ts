@@ -13,16 +13,17 @@
  * the owner changes roles, to Manager or Member, of another current member
  * (nobody promotes themselves; 4.x refuses Owner itself with 5130, and so
  * does the server). Members get `member_info_changed {cid, initBy, info}`,
- * pushed live (not replayed: 4.x refetches roles over REST when it needs
- * them, http/member-info.ts).
+ * recorded with the change like the membership events, so those offline
+ * get it after they reconnect (replayed, or 4.x's REST fetch). 4.x reads
+ * roles over REST (http/member-info.ts).
  */
 import { CommandType, OpType, type Command } from '../../protocol/codec.js';
 import { ProtocolError } from '../../protocol/errors.js';
 import type { Session } from '../gateway/session.js';
-import type { ConversationRecord, MemberRole, StoredMemberRole } from '../store/types.js';
+import type { ConversationRecord, MemberEvents, MemberRole, StoredMemberRole } from '../store/types.js';
 import { requireConversation } from './conv.js';
 import type { Handler, ServerContext } from './context.js';
-import { push } from './push.js';
+import { pushRecorded } from './notify.js';
 import { isValidClientId } from './validate.js';
 
 /** Managers per conversation (4322 CONVERSATION_MEMBER_IN_ROLE_FULL past it). */
@@ -85,18 +86,13 @@ export const updateMemberInfo: Handler = async (ctx, { command, session }) => {
   const { conversation, role: own } = await requireMemberOf(ctx, session, request?.cid, 'roles');
   if (own !== 'Owner') throw ProtocolError.of('CONVERSATION_OPERATION_UNAUTHORIZED', `only the owner of ${conversation.id} changes roles`);
   if (target === session.clientId) throw ProtocolError.of('CONVERSATION_OPERATION_UNAUTHORIZED', "the owner's role cannot be changed");
-  const changed = await ctx.store.setMemberRole(session.appId, conversation.id, target, role as StoredMemberRole, MAX_MANAGERS);
-  const wireInfo = { pid: target, role };
-  if (changed) {
-    // Members as they are now, not as read before the write.
-    const current = (await ctx.store.getConversation(session.appId, conversation.id))?.members ?? conversation.members;
-    await push(ctx, session.appId, current, {
-      cmd: CommandType.conv,
-      op: OpType.member_info_changed,
-      convMessage: { cid: conversation.id, initBy: session.clientId, info: wireInfo },
-    });
-  }
-  return memberInfoReply(conversation.id, wireInfo);
+  const changedInfo = { pid: target, role };
+  const events: MemberEvents = ({ conversation: now }) => [
+    { recipients: now.members, event: { op: 'member_info_changed', cid: now.id, initBy: session.clientId, info: changedInfo } },
+  ];
+  const { notifications } = await ctx.store.setMemberRole(session.appId, conversation.id, target, role as StoredMemberRole, MAX_MANAGERS, events);
+  await pushRecorded(ctx, session.appId, notifications);
+  return memberInfoReply(conversation.id, changedInfo);
 };
 
 function memberInfoReply(cid: string, info: { pid: string; role: string }): Command {

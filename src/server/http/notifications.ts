@@ -51,6 +51,7 @@ interface NotificationJson {
   cid: string;
   initBy: string;
   m?: string[];
+  info?: { pid: string; role: string };
 }
 
 export async function handleNotifications(store: Store, request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
@@ -115,6 +116,6 @@ export function badRequest(message: string): RestError {
 }
 
 function toJson(notification: StoredNotification): NotificationJson {
-  const { op, serverTs, cid, initBy, members } = notification;
-  return { cmd: 'conv', op, serverTs, cid, initBy, ...(members ? { m: members } : {}) };
+  const { op, serverTs, cid, initBy, members, info } = notification;
+  return { cmd: 'conv', op, serverTs, cid, initBy, ...(members ? { m: members } : {}), ...(info ? { info } : {}) };
 }

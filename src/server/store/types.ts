@@ -333,7 +333,9 @@ export type MembershipOp =
   // v4 blocklists: to the blocked (unblocked) client, and about it to the members.
   | 'blocked' | 'members_blocked' | 'unblocked' | 'members_unblocked'
   // v4 muted members (shutup): to the muted (unmuted) client, and about it to the members.
-  | 'shutuped' | 'members_shutuped' | 'unshutuped' | 'members_unshutuped';
+  | 'shutuped' | 'members_shutuped' | 'unshutuped' | 'members_unshutuped'
+  // v4 roles: a member's role changed, to the members.
+  | 'member_info_changed';
 
 export interface MembershipEvent {
   op: MembershipOp;
@@ -341,6 +343,8 @@ export interface MembershipEvent {
   initBy: string;
   /** The members who joined, left, were blocked or unblocked: set for the `members_*` ops only. */
   members?: string[];
+  /** `member_info_changed` only: the member and its new role. */
+  info?: { pid: string; role: string };
 }
 
 /** Where an event stands in the log. */
@@ -435,10 +439,10 @@ export interface Store {
   /**
    * Sets a current member's stored role. Throws CONVERSATION_NOT_FOUND,
    * CONVERSATION_MEMBERSHIP_REQUIRED (not a member), or
-   * CONVERSATION_MEMBER_IN_ROLE_FULL past `maxManagers`.
-   * @returns whether the role changed
+   * CONVERSATION_MEMBER_IN_ROLE_FULL past `maxManagers`. When the role
+   * changed (`changed` holds the member), `events` are recorded with it.
    */
-  setMemberRole(appId: string, cid: string, clientId: string, role: StoredMemberRole, maxManagers: number): Promise<boolean>;
+  setMemberRole(appId: string, cid: string, clientId: string, role: StoredMemberRole, maxManagers: number, events: MemberEvents): Promise<MemberChange>;
   /**
    * Adds ids to the conversation's muted (shutup) list, recording `events`
    * for those newly added in the same transaction. Throws

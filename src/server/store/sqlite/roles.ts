@@ -2,7 +2,8 @@
  * v4 member roles and muted members (schema migration 8). A role lives on
  * the member's row (`conversation_members.role`), so leaving drops it; the
  * muted (shutup) list is its own table, so leaving does not lift a mute.
- * A muted-list change and its events commit in one IMMEDIATE transaction.
+ * A role or muted-list change and its events commit in one IMMEDIATE
+ * transaction.
  */
 import type Database from 'better-sqlite3';
 import { ProtocolError } from '../../../protocol/errors.js';
@@ -11,7 +12,7 @@ import type { Notifications } from './notifications.js';
 import { CONVERSATION_SELECT, type ConversationRow, memberSet, toConversation } from './rows.js';
 
 export class MemberRoles {
-  readonly setRole: (appId: string, cid: string, clientId: string, role: StoredMemberRole, maxManagers: number) => boolean;
+  readonly setRole: (appId: string, cid: string, clientId: string, role: StoredMemberRole, maxManagers: number, events: MemberEvents) => MemberChange;
   readonly addShutup: (appId: string, cid: string, clientIds: readonly string[], mutedBy: string, maxMuted: number, events: MemberEvents) => MemberChange;
   readonly removeShutup: (appId: string, cid: string, clientIds: readonly string[], events: MemberEvents) => MemberChange;
   private readonly sql;
@@ -59,16 +60,17 @@ export class MemberRoles {
     const listed = (appId: string, cid: string, ids: readonly string[]): Set<string> =>
       new Set(sql.shutupAmong.all(appId, cid, JSON.stringify(ids)).map((row) => row.client_id));
 
-    const setRole = (appId: string, cid: string, clientId: string, role: StoredMemberRole, maxManagers: number): boolean => {
-      load(appId, cid);
+    const setRole = (appId: string, cid: string, clientId: string, role: StoredMemberRole, maxManagers: number, events: MemberEvents): MemberChange => {
+      const conversation = load(appId, cid);
       const current = sql.role.get(appId, cid, clientId);
       if (!current) throw ProtocolError.of('CONVERSATION_MEMBERSHIP_REQUIRED', `${clientId} is not a member of ${cid}`);
-      if (current.role === role) return false;
+      if (current.role === role) return { conversation, changed: [], notifications: [] };
       if (role === 'Manager' && sql.managers.get(appId, cid)!.n >= maxManagers) {
         throw ProtocolError.of('CONVERSATION_MEMBER_IN_ROLE_FULL', `at most ${maxManagers} managers per conversation`);
       }
       sql.setRole.run(role, appId, cid, clientId);
-      return true;
+      const changed = [clientId];
+      return { conversation, changed, notifications: notifications.recordPlanned(appId, events({ conversation, changed })) };
     };
 
     const addShutup = (appId: string, cid: string, clientIds: readonly string[], mutedBy: string, maxMuted: number, events: MemberEvents): MemberChange => {

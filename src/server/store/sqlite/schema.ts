@@ -188,6 +188,12 @@ export const MIGRATIONS: readonly string[] = [
     FOREIGN KEY (app_id, cid) REFERENCES conversations (app_id, id) ON DELETE CASCADE
   ) STRICT, WITHOUT ROWID;
   `,
+  `
+  -- v4 member_info_changed events carry the member and its new role
+  -- (JSON {pid, role}), so a client offline when a role changed is told
+  -- after it reconnects, like the other membership events.
+  ALTER TABLE notification_events ADD COLUMN info TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

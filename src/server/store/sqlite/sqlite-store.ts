@@ -502,9 +502,9 @@ export class SqliteStore implements Store {
     return this.memberRoleStore.roles(appId, cid, options);
   }
 
-  async setMemberRole(appId: string, cid: string, clientId: string, role: StoredMemberRole, maxManagers: number): Promise<boolean> {
+  async setMemberRole(appId: string, cid: string, clientId: string, role: StoredMemberRole, maxManagers: number, events: MemberEvents): Promise<MemberChange> {
     this.assertOpen();
-    return this.memberRoleStore.setRole(appId, cid, clientId, role, maxManagers);
+    return this.memberRoleStore.setRole(appId, cid, clientId, role, maxManagers, events);
   }
 
   async addShutup(appId: string, cid: string, clientIds: readonly string[], mutedBy: string, maxMuted: number, events: MemberEvents): Promise<MemberChange> {
