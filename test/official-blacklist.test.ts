@@ -70,6 +70,9 @@ test('v4 blockMembers kicks and blocks: the troll cannot join again until unbloc
   assert.deepEqual(page.results, ['bl-troll']);
   t.diagnostic(describeBystander('official-blacklist', await by.stop()));
 
+  // Only the owner and managers unblock (issue 12's roles): the owner makes the friend a manager.
+  await assert.rejects(friendsView.unblockMembers('bl-troll'), (error: Js) => error.code === 4320);
+  await conversation.updateMemberRole('bl-friend', 'Manager');
   const unblockedEvent = nextEvent<[Js]>(trollsView, 'unblocked');
   const unblocked = await friendsView.unblockMembers('bl-troll');
   assert.deepEqual(unblocked.successfulClientIds, ['bl-troll']);

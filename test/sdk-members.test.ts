@@ -82,7 +82,10 @@ describe('成员管理 (members)', () => {
     assert.equal(conversation.members.includes(tomId), false);
 
     // 移除其他成员: William removes Harry. 操作者 membersleft; 被移除者 kicked; 其他人 membersleft.
+    // Only the owner and managers remove others (issue 12's roles): Jerry, the owner, makes William a manager first.
     const williamConversation = await open(william, id);
+    await assert.rejects(williamConversation.remove(harryId), (error: ProtocolError) => error.name === 'CONVERSATION_OPERATION_UNAUTHORIZED');
+    await conversation.updateMemberRole(williamId, 'Manager');
     const operator = eventWhere(william, 'membersleft', about(harryId));
     const removed = nextEvent(harry, 'kicked');
     const removedOnConversation = nextEvent(await open(harry, id), 'kicked');

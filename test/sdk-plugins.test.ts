@@ -41,7 +41,9 @@ describe('decorators', () => {
     };
     const [tomId, bobId] = env.names('Tom', 'Bob');
     const tom = await env.login(tomId, { plugins: [ConfirmOnQuitPlugin] });
-    const conversation = await tom.createConversation({ members: [bobId] });
+    // Bob creates it: its owner cannot quit (issue 12's roles), a member can.
+    const created = await (await env.login(bobId)).createConversation({ members: [tomId] });
+    const conversation = (await tom.getConversation(created.id))!;
     await assert.rejects(conversation.quit(), /user canceled/);
     assert.deepEqual(asked, [conversation.id]);
     const stillThere = await (await env.login(bobId)).getConversation(conversation.id, true);

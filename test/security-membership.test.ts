@@ -292,6 +292,10 @@ test('item 8: a kicked member can add itself back (open joining), a blocked one 
     assert.deepEqual(page.blacklistMessage?.blockedPids, [trollId]);
     assert.equal((await outsider.request(blacklist(OpType.query, { srcCid: cid }))).errorMessage?.code, 4320, 'members only');
 
+    // Only the owner and managers block and unblock (issue 12's roles): the owner makes the friend a manager.
+    const asMember = await friend.request(blacklist(OpType.unblock, { srcCid: cid, toPids: [trollId] }));
+    assert.equal(asMember.errorMessage?.code, 4320, 'a plain member unblocks nobody');
+    await owner.request(conv(OpType.member_info_update, { cid, targetClientId: friendId, info: { pid: friendId, role: 'Manager' } }));
     const unblocked = await friend.request(blacklist(OpType.unblock, { srcCid: cid, toPids: [trollId] }));
     assert.deepEqual([unblocked.op, unblocked.blacklistMessage?.allowedPids], [OpType.unblocked, [trollId]]);
     assert.equal((await troll.take(isConv(OpType.unblocked, cid))).convMessage?.initBy, friendId);

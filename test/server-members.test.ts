@@ -80,6 +80,11 @@ test('join, add, quit and remove push the events of the guide’s tables to each
   }
 
   // 移除其他成员: William removes Harry. 操作者 membersleft; 被移除者 kicked; 其他人 membersleft.
+  // Only the owner and managers remove others (issue 12's roles): Jerry, the owner, makes William a manager first.
+  const asMember = await william!.request(conv(OpType.remove, { cid, m: [harryId] }));
+  assert.equal(asMember.errorMessage?.reason, 'CONVERSATION_OPERATION_UNAUTHORIZED', 'a plain member removes nobody');
+  const promoted = await jerry!.request(conv(OpType.member_info_update, { cid, targetClientId: williamId, info: { pid: williamId, role: 'Manager' } }));
+  assert.equal(promoted.op, OpType.member_info_updated, promoted.errorMessage?.detail ?? '');
   await william!.request(conv(OpType.remove, { cid, m: [harryId] }));
   assert.equal((await harry!.take(isConv(OpType.left, cid))).convMessage?.initBy, williamId);
   await assert.rejects(harry!.take(isConv(OpType.members_left, cid), 200), /nothing/, 'the removed member gets kicked only');
@@ -90,10 +95,12 @@ test('join, add, quit and remove push the events of the guide’s tables to each
   const count = await jerry!.request(conv(OpType.count, { cid }));
   assert.equal(count.convMessage?.count, 4);
 
-  // The creator may leave; the conversation keeps naming them as creator.
-  await jerry!.request(conv(OpType.remove, { cid, m: [jerryId] }));
-  const final = await members(bob!, cid);
-  assert.deepEqual(final.m, [bobId, maryId, williamId].sort());
+  // The creator is the owner, who cannot quit (issue 12: LeanCloud's 4324); the others can.
+  const ownerQuits = await jerry!.request(conv(OpType.remove, { cid, m: [jerryId] }));
+  assert.equal(ownerQuits.errorMessage?.reason, 'CONVERSATION_NEED_OWNER');
+  await bob!.request(conv(OpType.remove, { cid, m: [bobId] }));
+  const final = await members(mary!, cid);
+  assert.deepEqual(final.m, [jerryId, maryId, williamId].sort());
   assert.equal(final.c, jerryId);
 });
 
@@ -147,6 +154,11 @@ test('v4 gets allowedPids and failedPids per member', async () => {
   assert.deepEqual([failure!.code, failure!.reason, failure!.pids], [4309, 'CONVERSATION_UPDATE_REJECTED', [otherId]]);
   assert.deepEqual((await members(owner, cid)).m, [memberId, ownerId, strangerId].sort());
 
+  // A plain member removes nobody; a manager removes members, never the owner (issue 12's roles).
+  const asMember = await member.request(conv(OpType.remove, { cid, m: [ownerId, strangerId] }));
+  assert.deepEqual(asMember.convMessage?.allowedPids, []);
+  assert.deepEqual(asMember.convMessage?.failedPids?.map((f) => [f.code, [...f.pids!].sort()]), [[4320, [ownerId, strangerId].sort()]]);
+  await owner.request(conv(OpType.member_info_update, { cid, targetClientId: memberId, info: { pid: memberId, role: 'Manager' } }));
   const removal = await member.request(conv(OpType.remove, { cid, m: [ownerId, strangerId] }));
   assert.deepEqual(removal.convMessage?.allowedPids, [strangerId]);
   assert.deepEqual(removal.convMessage?.failedPids?.map((f) => [f.code, f.pids]), [[4320, [ownerId]]]);

@@ -10,6 +10,9 @@
  * | `members_joined` | `membersjoined`             | `{members, invitedBy}` |
  * | `members_left`   | `membersleft`               | `{members, kickedBy}`  |
  * | `updated`        | `conversationinfoupdated` / `infoupdated` | `{attributes, updatedBy}` |
+ * | `member_info_changed` | `memberinfoupdated`     | `{member, memberInfo, updatedBy}` (v4 roles) |
+ * | `shutuped` / `unshutuped` | `muted` / `unmuted` | `{mutedBy}` / `{unmutedBy}` (v4 muted members) |
+ * | `members_shutuped` / `members_unshutuped` | `membersmuted` / `membersunmuted` | `{members, mutedBy}` / `{members, unmutedBy}` |
  */
 import { OpType, type DecodedCommand } from '../protocol/index.js';
 import type { AttributeMap } from './conversation-attributes.js';
@@ -54,6 +57,8 @@ export async function handleConvPush(client: IMClient, command: DecodedCommand, 
     case OpType.members_left: {
       const conversation = await conversationFor(cid);
       const left = new Set(members);
+      // A member who leaves loses its role on the server too.
+      for (const member of members) conversation._setMemberRole(member, 'Member');
       if (!conversation.transient) conversation.members = conversation.members.filter((member) => !left.has(member));
       const payload = { members, kickedBy: initBy };
       client.emit('membersleft', payload, conversation);
@@ -67,6 +72,40 @@ export async function handleConvPush(client: IMClient, command: DecodedCommand, 
       conversation._applyRemoteAttributes(attributes, decodeDate(conv.udate));
       client.emit('conversationinfoupdated', { attributes, updatedBy: initBy }, conversation);
       conversation.emit('infoupdated', { attributes: structuredClone(attributes), updatedBy: initBy });
+      return;
+    }
+    case OpType.member_info_changed: {
+      const pid = conv.info?.pid;
+      const role = conv.info?.role;
+      if (!pid || !role) return;
+      const conversation = await conversationFor(cid);
+      const payload = { member: pid, memberInfo: conversation._setMemberRole(pid, role), updatedBy: initBy };
+      client.emit('memberinfoupdated', payload, conversation);
+      conversation.emit('memberinfoupdated', { ...payload });
+      return;
+    }
+    case OpType.shutuped:
+    case OpType.unshutuped: {
+      const conversation = await conversationFor(cid);
+      if (command.op === OpType.shutuped) {
+        client.emit('muted', { mutedBy: initBy }, conversation);
+        conversation.emit('muted', { mutedBy: initBy });
+      } else {
+        client.emit('unmuted', { unmutedBy: initBy }, conversation);
+        conversation.emit('unmuted', { unmutedBy: initBy });
+      }
+      return;
+    }
+    case OpType.members_shutuped: {
+      const conversation = await conversationFor(cid);
+      client.emit('membersmuted', { members, mutedBy: initBy }, conversation);
+      conversation.emit('membersmuted', { members: [...members], mutedBy: initBy });
+      return;
+    }
+    case OpType.members_unshutuped: {
+      const conversation = await conversationFor(cid);
+      client.emit('membersunmuted', { members, unmutedBy: initBy }, conversation);
+      conversation.emit('membersunmuted', { members: [...members], unmutedBy: initBy });
       return;
     }
     default:

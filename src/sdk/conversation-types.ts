@@ -5,6 +5,7 @@
 import type { Command, DecodedCommand } from '../protocol/index.js';
 import type { AttributeMap } from './conversation-attributes.js';
 import type { ConversationData } from './conversation-record.js';
+import type { MemberInfoRow, MemberInfoUpdatedPayload, MembersMutedPayload, MembersUnmutedPayload } from './conversation-roles.js';
 import type { Conversation } from './conversation.js';
 import type { Message } from './messages/message.js';
 import type { MessagePriority } from './messages/status.js';
@@ -73,6 +74,16 @@ export interface ConversationEvents {
   invited: [payload: { invitedBy: string | undefined }];
   /** The current client was removed. */
   kicked: [payload: { kickedBy: string | undefined }];
+  /** The owner changed a member's role (v4 roles). */
+  memberinfoupdated: [payload: MemberInfoUpdatedPayload];
+  /** The current client was muted here: its messages are refused (4563 SILIENCED). */
+  muted: [payload: { mutedBy: string | undefined }];
+  /** The current client was unmuted here. */
+  unmuted: [payload: { unmutedBy: string | undefined }];
+  /** Members were muted. */
+  membersmuted: [payload: MembersMutedPayload];
+  /** Members were unmuted. */
+  membersunmuted: [payload: MembersUnmutedPayload];
 }
 
 /** A conversation signature: what a `conversationSignatureFactory` returns. */
@@ -97,6 +108,8 @@ export interface ConversationHost {
   sent(conversation: Conversation, message: Message): void;
   /** Queries the conversation's current data. */
   fetch(id: string): Promise<ConversationData | undefined>;
+  /** v4 roles: the members with a role of their own (owner, managers), read over REST. */
+  memberInfo(cid: string): Promise<MemberInfoRow[]>;
   /** The newest patch time seen, sent with patches. */
   readonly lastPatchTime: number;
 }

@@ -9,7 +9,8 @@ import { memberIds, membershipResult, type MembershipResult } from './conversati
 import type { ConversationData } from './conversation-record.js';
 import type { ConversationEvents, ConversationHost, SendOptions, SignatureResult } from './conversation-types.js';
 import { decodeDate } from './dates.js';
-import { commandError } from './errors.js';
+import { ConversationMemberInfo, ConversationMemberRole, type MutedMembersPage } from './conversation-roles.js';
+import { ProtocolError, commandError } from './errors.js';
 import { EventEmitter } from './event-emitter.js';
 import { logsQuery, messageFromLog, type QueryMessagesOptions } from './message-history.js';
 import { adoptIdentity, patchItemFor, type MessageReference } from './message-patch.js';
@@ -67,6 +68,8 @@ export class Conversation extends EventEmitter<ConversationEvents> {
   #unreadMessagesMentioned = false;
   #lastDeliveredAt: Date | undefined;
   #lastReadAt: Date | undefined;
+  /** v4 roles by member, once read (getAllMemberInfo); members absent are plain members. */
+  #memberRoles: Map<string, string> | undefined;
 
   /** @internal Conversations are created by IMClient. */
   constructor(host: ConversationHost, data: ConversationData) {
@@ -351,6 +354,93 @@ export class Conversation extends EventEmitter<ConversationEvents> {
     await this.#host.send({ cmd: CommandType.conv, op: OpType.unmute, convMessage: { cid: this.id } });
     if (!this.transient) this.mutedMembers = this.mutedMembers.filter((member) => member !== this.#host.clientId);
     return this;
+  }
+
+  /**
+   * v4 roles: makes a member a `Manager` or a plain `Member`. Only the owner
+   * (the creator) may, not for itself; members get `memberinfoupdated`.
+   * @throws OWNER_PROMOTION_NOT_ALLOWED (5130) for `Owner`, without asking the server;
+   *   the server's CONVERSATION_OPERATION_UNAUTHORIZED (4320) for anyone but the owner,
+   *   UNKNOWN_CONVERSATION_ROLE (4321), CONVERSATION_MEMBERSHIP_REQUIRED (4317) for a non-member
+   */
+  async updateMemberRole(memberId: string, role: ConversationMemberRole | string): Promise<this> {
+    if (role === ConversationMemberRole.OWNER) throw ProtocolError.of('OWNER_PROMOTION_NOT_ALLOWED', 'the owner is the creator; nobody is promoted to it');
+    await this.#host.send({
+      cmd: CommandType.conv,
+      op: OpType.member_info_update,
+      convMessage: { cid: this.id, targetClientId: memberId, info: { pid: memberId, role } },
+    });
+    this._setMemberRole(memberId, role);
+    return this;
+  }
+
+  /**
+   * v4 roles: every member's info (role), in the order of {@link members}.
+   * Read once over HTTP (GET /1.1/classes/_ConversationMemberInfo, which
+   * needs the Realtime's `appKey`) and kept up to date by
+   * `memberinfoupdated`; `noCache` reads it again. Members only.
+   */
+  async getAllMemberInfo(options: { noCache?: boolean } = {}): Promise<ConversationMemberInfo[]> {
+    if (!this.#memberRoles || options.noCache) {
+      const rows = await this.#host.memberInfo(this.id);
+      this.#memberRoles = new Map(rows.map((row) => [row.clientId, row.role]));
+    }
+    return this.members.map((memberId) => this.#memberInfo(memberId));
+  }
+
+  /**
+   * v4 roles: one member's info.
+   * @throws Error if `memberId` is not a member
+   */
+  async getMemberInfo(memberId: string): Promise<ConversationMemberInfo> {
+    if (!this.members.includes(memberId)) throw new Error(`${memberId} is not a member of conversation ${this.id}`);
+    if (!this.#memberRoles) await this.getAllMemberInfo();
+    return this.#memberInfo(memberId);
+  }
+
+  /**
+   * v4: mutes members: their messages here are refused (4563 SILIENCED)
+   * until unmuted. The owner and managers only (a manager mutes plain
+   * members); the muted get `muted`, the members `membersmuted`.
+   * @returns per member which succeeded
+   * @throws CONVERSATION_OPERATION_UNAUTHORIZED (4320) if the current client is neither
+   */
+  async muteMembers(clientIds: string | readonly string[]): Promise<MembershipResult> {
+    const ids = memberIds(clientIds);
+    const reply = await this.#host.send({ cmd: CommandType.conv, op: OpType.add_shutup, convMessage: { cid: this.id, m: ids } });
+    return membershipResult(ids, reply.convMessage);
+  }
+
+  /** v4: unmutes members (the owner and managers only); see {@link muteMembers}. */
+  async unmuteMembers(clientIds: string | readonly string[]): Promise<MembershipResult> {
+    const ids = memberIds(clientIds);
+    const reply = await this.#host.send({ cmd: CommandType.conv, op: OpType.remove_shutup, convMessage: { cid: this.id, m: ids } });
+    return membershipResult(ids, reply.convMessage);
+  }
+
+  /**
+   * v4: a page of the muted members (members may ask), by clientId.
+   * @param options.limit page size, 1..100 (default 10)
+   * @param options.next the `next` of the previous page
+   */
+  async queryMutedMembers(options: { limit?: number; next?: string } = {}): Promise<MutedMembersPage> {
+    const reply = await this.#host.send({
+      cmd: CommandType.conv,
+      op: OpType.query_shutup,
+      convMessage: { cid: this.id, ...(options.limit ? { limit: options.limit } : {}), ...(options.next ? { next: options.next } : {}) },
+    });
+    return { results: [...(reply.convMessage?.m ?? [])], next: reply.convMessage?.next || undefined };
+  }
+
+  /** @internal A role changed (this client's update, or a `member_info_changed` push). */
+  _setMemberRole(memberId: string, role: string): ConversationMemberInfo {
+    this.#memberRoles?.set(memberId, role);
+    return new ConversationMemberInfo({ conversationId: this.id, memberId, role, creator: this.creator });
+  }
+
+  #memberInfo(memberId: string): ConversationMemberInfo {
+    const role = this.#memberRoles?.get(memberId) ?? ConversationMemberRole.MEMBER;
+    return new ConversationMemberInfo({ conversationId: this.id, memberId, role, creator: this.creator });
   }
 
   /**

@@ -4,6 +4,7 @@
  * messages and events, and re-opens its session after a reconnect.
  */
 import { CommandType, OpType, has, type Command, type DecodedCommand, type ISessionCommand } from '../protocol/index.js';
+import type { MemberInfoRow, MemberInfoUpdatedPayload, MembersMutedPayload, MembersUnmutedPayload } from './conversation-roles.js';
 import { Conversation, signatureFields, type ConversationHost, type InfoUpdatedPayload, type MembersJoinedPayload, type MembersLeftPayload, type SignatureResult } from './conversation.js';
 import { ConversationQuery } from './conversation-query.js';
 import { parseConversationRow, type ConversationData } from './conversation-record.js';
@@ -93,6 +94,16 @@ export interface IMClientEvents {
   membersleft: [payload: MembersLeftPayload, conversation: Conversation];
   /** Another member changed a conversation's name or attributes (already applied). */
   conversationinfoupdated: [payload: InfoUpdatedPayload, conversation: Conversation];
+  /** The owner changed a member's role in a conversation (v4 roles). */
+  memberinfoupdated: [payload: MemberInfoUpdatedPayload, conversation: Conversation];
+  /** The current client was muted in a conversation: its messages there are refused (4563 SILIENCED). */
+  muted: [payload: { mutedBy: string | undefined }, conversation: Conversation];
+  /** The current client was unmuted in a conversation. */
+  unmuted: [payload: { unmutedBy: string | undefined }, conversation: Conversation];
+  /** Members were muted in a conversation. */
+  membersmuted: [payload: MembersMutedPayload, conversation: Conversation];
+  /** Members were unmuted in a conversation. */
+  membersunmuted: [payload: MembersUnmutedPayload, conversation: Conversation];
   /**
    * The server reported a conversation's unread count (after login, or
    * reset by a read on another device); once per conversation whose count
@@ -122,6 +133,8 @@ export interface ClientHost {
   readonly appId: string;
   /** The server's HTTP base URL (file uploads). */
   readonly httpUrl: string;
+  /** The app key, for the HTTP APIs that want it (v4 member info). */
+  readonly appKey: string | undefined;
   readonly deviceId: string;
   readonly plugins: Plugins;
   send(command: Command): Promise<DecodedCommand>;
@@ -197,6 +210,7 @@ export class IMClient extends EventEmitter<IMClientEvents> {
       unreadCountChanged: (conversation) => this.emit('unreadmessagescountupdate', [conversation]),
       sent: (conversation, message) => this.#missed.delivered(conversation.id, message),
       fetch: async (id) => (await (id.startsWith('_tmp:') ? this.#queryData(undefined, [id]) : this.#queryData(this.getQuery().equalTo('objectId', id).limit(1))))[0],
+      memberInfo: (cid) => this.#fetchMemberInfo(cid),
     };
     this.#pushes = new PushHandler(this, {
       plugins: host.plugins,
@@ -578,6 +592,24 @@ export class IMClient extends EventEmitter<IMClientEvents> {
     this.#conversations.set(data.id, conversation);
     this.#host.plugins.decorate('onConversationCreate', conversation);
     return conversation;
+  }
+
+  /** GET /1.1/classes/_ConversationMemberInfo (v4 roles): app key and session token. */
+  async #fetchMemberInfo(cid: string): Promise<MemberInfoRow[]> {
+    const appKey = this.#host.appKey;
+    if (!appKey) throw new Error('member info needs the appKey option of Realtime');
+    const url = new URL('/1.1/classes/_ConversationMemberInfo', this.#host.httpUrl);
+    url.searchParams.set('where', JSON.stringify({ cid }));
+    url.searchParams.set('client_id', this.id);
+    const response = await fetch(url, {
+      headers: { 'X-LC-Id': this.#host.appId, 'X-LC-Key': appKey, 'X-LC-IM-Session-Token': await this.getSessionToken() },
+    });
+    const body = (await response.json().catch(() => ({}))) as { results?: MemberInfoRow[]; code?: number; error?: string };
+    if (!response.ok || !Array.isArray(body.results)) {
+      const code = body.code ?? response.status;
+      throw new ProtocolError(code, { detail: body.error ?? `member info: HTTP ${response.status}` });
+    }
+    return body.results;
   }
 
   async #signConversation(cid: string | null, members: string[], action: 'create' | 'add' | 'remove'): Promise<SignatureResult | undefined> {

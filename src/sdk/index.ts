@@ -34,6 +34,14 @@ export {
 } from './conversation.js';
 export type { AttributeMap } from './conversation-attributes.js';
 export { MembershipError, type MembershipResult } from './conversation-members.js';
+export {
+  ConversationMemberInfo,
+  ConversationMemberRole,
+  type MemberInfoUpdatedPayload,
+  type MembersMutedPayload,
+  type MembersUnmutedPayload,
+  type MutedMembersPage,
+} from './conversation-roles.js';
 export type { MessageReference } from './message-patch.js';
 export { ConversationQuery, type ConversationQueryJSON, type QueryValue } from './conversation-query.js';
 export { MessagesIterator, type MessagesIteratorOptions, type MessagesPage } from './messages-iterator.js';

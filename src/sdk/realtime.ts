@@ -118,6 +118,7 @@ export class Realtime extends EventEmitter<RealtimeEvents> {
     this.#host = {
       appId: options.appId,
       httpUrl: toHttpUrl(this.#url),
+      appKey: options.appKey,
       deviceId: this.deviceId,
       plugins: this.#plugins,
       send: (command) => this.#send(command),

@@ -7,8 +7,10 @@ import { countMembers, queryConversations, startConversation } from '../handlers
 import { sendMessage } from '../handlers/direct.js';
 import { queryHistory } from '../handlers/logs.js';
 import { addMembers, removeMembers } from '../handlers/members.js';
+import { muteMembers, queryMutedMembers, unmuteMembers } from '../handlers/mute-members.js';
 import { patchMessages } from '../handlers/patch.js';
 import { acknowledgeDelivery, markRead, receiptTimestamps } from '../handlers/receipts.js';
+import { updateMemberInfo } from '../handlers/roles.js';
 import { afterSessionOpened, closeSession, openSession, querySessions } from '../handlers/session.js';
 import type { Connection } from './connection.js';
 
@@ -37,6 +39,10 @@ const routes = new Map<string, Route>([
   [`${CommandType.blacklist}/${OpType.block}`, { handler: blockMembers, session: true }],
   [`${CommandType.blacklist}/${OpType.unblock}`, { handler: unblockMembers, session: true }],
   [`${CommandType.blacklist}/${OpType.query}`, { handler: queryBlocked, session: true }],
+  [`${CommandType.conv}/${OpType.member_info_update}`, { handler: updateMemberInfo, session: true }],
+  [`${CommandType.conv}/${OpType.add_shutup}`, { handler: muteMembers, session: true }],
+  [`${CommandType.conv}/${OpType.remove_shutup}`, { handler: unmuteMembers, session: true }],
+  [`${CommandType.conv}/${OpType.query_shutup}`, { handler: queryMutedMembers, session: true }],
 ]);
 
 function routeKey(command: DecodedCommand): string {

@@ -4,8 +4,9 @@
  * clients join by id (openJoin); a block does: the blocked client can
  * neither join nor be added (members.ts, 4315) until a member unblocks it.
  *
- * Who may: the conversation's members (roles, once they exist: managers);
- * only the creator may block the creator; nobody blocks themselves. Chat
+ * Who may: block and unblock, the owner and managers (roles.ts; a
+ * manager blocks only plain members); query, any member. Nobody blocks
+ * the owner or themselves. Chat
  * rooms have no members to block and system conversations are the
  * server's, so both are refused. Blocking kicks the blocked members
  * (`left` to them, `members_left` to the rest), then tells the blocked
@@ -21,6 +22,7 @@ import { requireConversation } from './conv.js';
 import type { Handler, ServerContext } from './context.js';
 import { Failures, memberEvents } from './members.js';
 import { pushRecorded } from './notify.js';
+import { managersAmong, mayModerate, roleOf } from './roles.js';
 import { memberList } from './validate.js';
 
 type Action = 'block' | 'unblock';
@@ -57,13 +59,19 @@ async function changeBlocklist(ctx: ServerContext, session: Session, command: Co
   if (ids.length === 0) throw ProtocolError.of('CONVERSATION_API_FAILED', 'toPids must name at least one client');
   if (ids.length > MAX_IDS) throw ProtocolError.of('CONVERSATION_API_FAILED', `at most ${MAX_IDS} clients per command`);
   const conversation = await requireManageable(ctx, session, request.srcCid);
+  const role = await roleOf(ctx, conversation, session.clientId);
+  if (role !== 'Owner' && role !== 'Manager') {
+    throw ProtocolError.of('CONVERSATION_OPERATION_UNAUTHORIZED', `only the owner and managers of ${conversation.id} may ${action} clients`);
+  }
   await verifyBlacklistSignature(ctx, session, conversation.id, ids, request, action);
 
   const failures = new Failures();
   if (action === 'block') {
+    const managers = await managersAmong(ctx, conversation, ids);
     for (const id of ids) {
+      const target = id === conversation.creator ? 'Owner' : managers.has(id) ? 'Manager' : 'Member';
       if (id === session.clientId) failures.add('CONVERSATION_OPERATION_UNAUTHORIZED', id, 'a client cannot block itself');
-      else if (id === conversation.creator) failures.add('CONVERSATION_OPERATION_UNAUTHORIZED', id, 'only the creator may remove the creator');
+      else if (!mayModerate(role, target)) failures.add('CONVERSATION_OPERATION_UNAUTHORIZED', id, target === 'Owner' ? 'the owner cannot be blocked' : `a ${role} may not block a ${target}`);
     }
   }
   const allowed = ids.filter((id) => !failures.has(id));

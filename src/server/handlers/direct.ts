@@ -50,6 +50,10 @@ export const sendMessage: Handler = async (ctx, { command, session }) => {
   }
   // Subscribers read a system conversation; only the server (master key) writes into it.
   if (conversation.system) throw ProtocolError.of('CONVERSATION_READ_ONLY', `${cid} is a system conversation: clients may not send to it`);
+  // Muted by the owner or a manager (mute-members.ts).
+  if (!conversation.transient && (await ctx.store.isShutup(session.appId, cid, session.clientId))) {
+    throw ProtocolError.of('SILIENCED', `${session.clientId} is muted in ${cid}`);
+  }
   const priority = command.priority ?? undefined;
 
   if (request.transient) {

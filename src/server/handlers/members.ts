@@ -3,11 +3,12 @@
  * kick (others), for conversations (a stored member list, member events)
  * and chat rooms (this node's online viewers, no events).
  *
- * Rules: anyone may quit; anyone may join unless the app turned openJoin
- * off (then only a member can add a non-member); a client the conversation
- * blocked (blacklist.ts) can neither join nor be added (4315); only
- * members may add or remove others;
- * only the creator may remove the creator (who stays `c` in any case);
+ * Rules: anyone but the owner may quit; anyone may join unless the app
+ * turned openJoin off (then only a member can add a non-member); a client
+ * the conversation blocked (blacklist.ts) can neither join nor be added
+ * (4315); only members may add others; only the owner and managers may
+ * remove others (roles.ts: a manager only plain members); the owner (the
+ * creator) can neither quit (4324 CONVERSATION_NEED_OWNER) nor be removed;
  * system conversations take no invitations or kicks from clients; at most
  * MAX_MEMBERS members. v4 (protocol.md §4.1 configBitmap) gets per-member
  * results (`allowedPids`, `failedPids`); other clients get all or nothing.
@@ -20,6 +21,7 @@ import { requireConversation } from './conv.js';
 import type { Handler, ServerContext } from './context.js';
 import { verifyConversationSignature } from './conversation-signature.js';
 import { pushRecorded } from './notify.js';
+import { managersAmong, mayModerate, roleOf } from './roles.js';
 import { MAX_MEMBERS, memberList } from './validate.js';
 
 type Action = 'add' | 'remove';
@@ -76,6 +78,9 @@ async function changeMembers(
   const self = session.clientId;
   const isMember = conversation.members.includes(self);
   const blocked = new Set(action === 'add' ? await ctx.store.blockedAmong(session.appId, conversation.id, ids) : []);
+  const others = ids.filter((id) => id !== self);
+  const requesterRole = action === 'remove' && isMember && others.length > 0 ? await roleOf(ctx, conversation, self) : undefined;
+  const managers = requesterRole ? await managersAmong(ctx, conversation, others) : new Set<string>();
   for (const id of ids) {
     if (blocked.has(id)) {
       failures.add('CONVERSATION_BLACKLISTED', id, `blocked in ${conversation.id}`);
@@ -85,13 +90,18 @@ async function changeMembers(
       // Subscribing to a system conversation stays open; joining others by id only where the app allows it.
       if (action === 'add' && !isMember && !conversation.system && !openJoin(ctx, session.appId)) {
         failures.add('CONVERSATION_OPERATION_UNAUTHORIZED', id, 'this app lets members add others, not clients join by themselves');
+      } else if (action === 'remove' && isMember && !conversation.system && id === conversation.creator) {
+        failures.add('CONVERSATION_NEED_OWNER', id, 'the owner cannot quit: the conversation needs its owner');
       }
       continue;
     }
     if (conversation.system) failures.add('CONVERSATION_READ_ONLY', id, 'clients may only subscribe to and leave system conversations');
     else if (!isMember) failures.add('CONVERSATION_UPDATE_REJECTED', id, `${self} is not a member of ${conversation.id}`);
-    else if (action === 'remove' && id === conversation.creator) {
-      failures.add('CONVERSATION_OPERATION_UNAUTHORIZED', id, 'only the creator may remove the creator');
+    else if (action === 'remove') {
+      const target = id === conversation.creator ? 'Owner' : managers.has(id) ? 'Manager' : 'Member';
+      if (!requesterRole || !mayModerate(requesterRole, target)) {
+        failures.add('CONVERSATION_OPERATION_UNAUTHORIZED', id, target === 'Owner' ? 'the owner cannot be removed' : `a ${requesterRole ?? 'Member'} may not remove a ${target}`);
+      }
     }
   }
   const partial = wantsPartialResults(session);

@@ -28,6 +28,6 @@ export function membershipCommand(event: MembershipEvent, serverTs: number): Com
     cmd: CommandType.conv,
     op: OpType[event.op],
     serverTs,
-    convMessage: { cid: event.cid, initBy: event.initBy, ...(event.members ? { m: event.members } : {}) },
+    convMessage: { cid: event.cid, initBy: event.initBy, ...(event.members ? { m: event.members } : {}), ...(event.info ? { info: event.info } : {}) },
   };
 }

@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { handleDownload, handleUpload, type FileRoutesDeps } from './files.js';
+import { handleMemberInfo, MEMBER_INFO_PATH } from './member-info.js';
 import { handleNotifications, NOTIFICATIONS_PATH } from './notifications.js';
 import { json } from './respond.js';
 
@@ -74,6 +75,8 @@ export function createHttpHandler(deps: HttpDeps) {
           return json(response, 200, deps.limits, `public, max-age=${LIMITS_TTL}`);
         case NOTIFICATIONS_PATH:
           return await handleNotifications(deps.store, request, response, url);
+        case MEMBER_INFO_PATH:
+          return await handleMemberInfo(deps.store, request, response, url);
         case '/1/route':
         case '/2/route':
         case '/v1/route':

@@ -27,7 +27,7 @@ const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 500;
 const PARAMETERS: ReadonlySet<string> = new Set(['client_id', 'start_ts', 'notification_type', 'limit']);
 
-class RestError extends Error {
+export class RestError extends Error {
   constructor(
     readonly status: number,
     readonly code: number,
@@ -51,6 +51,7 @@ interface NotificationJson {
   cid: string;
   initBy: string;
   m?: string[];
+  info?: { pid: string; role: string };
 }
 
 export async function handleNotifications(store: Store, request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
@@ -96,7 +97,7 @@ function integerParam(params: URLSearchParams, name: string, range: { min: numbe
 }
 
 /** The app from X-LC-Id + X-LC-Key, and a session token issued to `clientId` in that app. */
-async function authenticate(store: Store, request: IncomingMessage, clientId: string): Promise<string> {
+export async function authenticate(store: Store, request: IncomingMessage, clientId: string): Promise<string> {
   const appId = header(request, 'x-lc-id');
   const app = appId ? await store.getApp(appId) : undefined;
   if (!app) throw new RestError(401, 401, 'X-LC-Id must name an app');
@@ -110,11 +111,11 @@ async function authenticate(store: Store, request: IncomingMessage, clientId: st
   return app.appId;
 }
 
-function badRequest(message: string): RestError {
+export function badRequest(message: string): RestError {
   return new RestError(400, 400, message);
 }
 
 function toJson(notification: StoredNotification): NotificationJson {
-  const { op, serverTs, cid, initBy, members } = notification;
-  return { cmd: 'conv', op, serverTs, cid, initBy, ...(members ? { m: members } : {}) };
+  const { op, serverTs, cid, initBy, members, info } = notification;
+  return { cmd: 'conv', op, serverTs, cid, initBy, ...(members ? { m: members } : {}), ...(info ? { info } : {}) };
 }

@@ -353,7 +353,11 @@ export interface MessagePatch {
 export type MembershipOp =
   | 'joined' | 'members_joined' | 'left' | 'members_left'
   // v4 blocklists: to the blocked (unblocked) client, and about it to the members.
-  | 'blocked' | 'members_blocked' | 'unblocked' | 'members_unblocked';
+  | 'blocked' | 'members_blocked' | 'unblocked' | 'members_unblocked'
+  // v4 muted members (shutup): to the muted (unmuted) client, and about it to the members.
+  | 'shutuped' | 'members_shutuped' | 'unshutuped' | 'members_unshutuped'
+  // v4 roles: a member's role changed, to the members.
+  | 'member_info_changed';
 
 export interface MembershipEvent {
   op: MembershipOp;
@@ -361,6 +365,8 @@ export interface MembershipEvent {
   initBy: string;
   /** The members who joined, left, were blocked or unblocked: set for the `members_*` ops only. */
   members?: string[];
+  /** `member_info_changed` only: the member and its new role. */
+  info?: { pid: string; role: string };
 }
 
 /** Where an event stands in the log. */
@@ -387,6 +393,14 @@ export interface NotificationPage {
 
 /** The payload stored for a recalled message: a `RecalledMessage` to both SDKs. */
 export const RECALLED_PAYLOAD = '{"_lctype":-127}';
+
+/** v4 member roles: `Owner` is the creator and never stored. */
+export type MemberRole = 'Owner' | 'Manager' | 'Member';
+export type StoredMemberRole = Exclude<MemberRole, 'Owner'>;
+export interface MemberRoleRecord {
+  clientId: string;
+  role: StoredMemberRole;
+}
 
 export interface Store {
   /** Releases resources after committing everything already accepted. */
@@ -438,6 +452,31 @@ export interface Store {
   blockedMembers(appId: string, cid: string, limit: number, after?: string): Promise<string[]>;
   /** Which of `clientIds` the conversation blocks. */
   blockedAmong(appId: string, cid: string, clientIds: readonly string[]): Promise<string[]>;
+  /**
+   * v4 member roles: the stored role (Manager or Member) of current members,
+   * `clientIds` only when given, managers only with `managersOnly`; at most
+   * `limit`, by clientId. The owner (the creator) is not stored.
+   */
+  memberRoles(appId: string, cid: string, options: { clientIds?: readonly string[]; managersOnly?: boolean; limit: number }): Promise<MemberRoleRecord[]>;
+  /**
+   * Sets a current member's stored role. Throws CONVERSATION_NOT_FOUND,
+   * CONVERSATION_MEMBERSHIP_REQUIRED (not a member), or
+   * CONVERSATION_MEMBER_IN_ROLE_FULL past `maxManagers`. When the role
+   * changed (`changed` holds the member), `events` are recorded with it.
+   */
+  setMemberRole(appId: string, cid: string, clientId: string, role: StoredMemberRole, maxManagers: number, events: MemberEvents): Promise<MemberChange>;
+  /**
+   * Adds ids to the conversation's muted (shutup) list, recording `events`
+   * for those newly added in the same transaction. Throws
+   * CONVERSATION_NOT_FOUND, or SILIENCED_MEMBER_LIST_FULL past `maxMuted`.
+   */
+  addShutup(appId: string, cid: string, clientIds: readonly string[], mutedBy: string, maxMuted: number, events: MemberEvents): Promise<MemberChange>;
+  /** Takes ids off the muted list, recording `events` for those that were on it. */
+  removeShutup(appId: string, cid: string, clientIds: readonly string[], events: MemberEvents): Promise<MemberChange>;
+  /** Muted ids after `after` in ascending order, at most `limit`. */
+  shutupMembers(appId: string, cid: string, limit: number, after?: string): Promise<string[]>;
+  /** Whether `clientId` is muted in the conversation. */
+  isShutup(appId: string, cid: string, clientId: string): Promise<boolean>;
   /** Sets the name and attribute paths, bumps `updatedAt`. Throws CONVERSATION_NOT_FOUND. */
   updateConversation(appId: string, cid: string, update: ConversationUpdate): Promise<ConversationRecord>;
   /** Adds `clientId` to (or removes it from) `mu`. Throws CONVERSATION_NOT_FOUND. */

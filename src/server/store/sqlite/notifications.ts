@@ -1,7 +1,8 @@
 /**
  * The membership-event log (schema migrations 3 and 6): what a client was
  * told, or would have been told had it been online, about conversations
- * joining, leaving and blocking, plus per-login cursors saying how much of
+ * joining, leaving, blocking, muting and member roles (migration 9 adds
+ * `info`), plus per-login cursors saying how much of
  * it a login got before its connection went away.
  *
  * Each event has two numbers. `seq`, strictly increasing, is its key: the
@@ -37,15 +38,19 @@ interface NotificationRow {
   cid: string;
   init_by: string;
   members: string | null;
+  info: string | null;
 }
 
 const OPS: ReadonlySet<string> = new Set<MembershipOp>([
   'joined', 'members_joined', 'left', 'members_left', 'blocked', 'members_blocked', 'unblocked', 'members_unblocked',
+  'shutuped', 'members_shutuped', 'unshutuped', 'members_unshutuped', 'member_info_changed',
 ]);
 /** Ops whose event names the members concerned (`m`). */
-const ABOUT_MEMBERS: ReadonlySet<MembershipOp> = new Set<MembershipOp>(['members_joined', 'members_left', 'members_blocked', 'members_unblocked']);
+const ABOUT_MEMBERS: ReadonlySet<MembershipOp> = new Set<MembershipOp>([
+  'members_joined', 'members_left', 'members_blocked', 'members_unblocked', 'members_shutuped', 'members_unshutuped',
+]);
 
-const SELECT_EVENT = 'e.seq, e.server_ts, e.op, e.cid, e.init_by, e.members';
+const SELECT_EVENT = 'e.seq, e.server_ts, e.op, e.cid, e.init_by, e.members, e.info';
 
 export class Notifications {
   readonly record: (appId: string, recipients: readonly string[], event: MembershipEvent) => RecordedNotification;
@@ -55,8 +60,8 @@ export class Notifications {
   constructor(db: Database.Database) {
     this.sql = {
       latest: db.prepare<[], { seq: number; server_ts: number }>('SELECT seq, server_ts FROM notification_events ORDER BY seq DESC LIMIT 1'),
-      insertEvent: db.prepare<[number, string, string, string, string, string | null]>(
-        'INSERT INTO notification_events (server_ts, app_id, op, cid, init_by, members) VALUES (?, ?, ?, ?, ?, ?)',
+      insertEvent: db.prepare<[number, string, string, string, string, string | null, string | null]>(
+        'INSERT INTO notification_events (server_ts, app_id, op, cid, init_by, members, info) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
       insertRecipient: db.prepare('INSERT OR IGNORE INTO notification_recipients (app_id, client_id, seq) VALUES (?, ?, ?)'),
       since: db.prepare<[string, string, number, number], NotificationRow>(
@@ -120,7 +125,8 @@ export class Notifications {
     // The wall clock, held (not advanced) if it stepped back: never before the previous event.
     const serverTs = Math.max(Date.now(), this.sql.latest.get()?.server_ts ?? 0);
     const members = ABOUT_MEMBERS.has(event.op) ? JSON.stringify(event.members ?? []) : null;
-    const seq = Number(this.sql.insertEvent.run(serverTs, appId, event.op, event.cid, event.initBy, members).lastInsertRowid);
+    const info = event.info ? JSON.stringify({ pid: event.info.pid, role: event.info.role }) : null;
+    const seq = Number(this.sql.insertEvent.run(serverTs, appId, event.op, event.cid, event.initBy, members, info).lastInsertRowid);
     for (const clientId of recipients) this.sql.insertRecipient.run(appId, clientId, seq);
     return { recipients, event, seq, serverTs };
   }
@@ -175,5 +181,6 @@ function toNotification(row: NotificationRow): StoredNotification {
     cid: row.cid,
     initBy: row.init_by,
     ...(row.members === null ? {} : { members: JSON.parse(row.members) as string[] }),
+    ...(row.info === null ? {} : { info: JSON.parse(row.info) as { pid: string; role: string } }),
   };
 }

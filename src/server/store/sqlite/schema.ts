@@ -192,6 +192,29 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE conversations ADD COLUMN expires_at INTEGER;
   CREATE INDEX conversations_expiry ON conversations (expires_at) WHERE expires_at IS NOT NULL;
   `,
+  `
+  -- v4 member roles. The owner is the creator (never stored); a member row
+  -- says Manager or Member, so a member who leaves loses its role.
+  ALTER TABLE conversation_members ADD COLUMN role TEXT NOT NULL DEFAULT 'Member'
+    CHECK (role IN ('Member', 'Manager'));
+  -- v4 muted members (shutup): their direct is refused (4563). Kept when the
+  -- member leaves, so quitting and rejoining does not lift it. Paged by client_id.
+  CREATE TABLE conversation_shutup (
+    app_id    TEXT NOT NULL,
+    cid       TEXT NOT NULL,
+    client_id TEXT NOT NULL,
+    muted_by  TEXT NOT NULL,
+    muted_at  INTEGER NOT NULL,
+    PRIMARY KEY (app_id, cid, client_id),
+    FOREIGN KEY (app_id, cid) REFERENCES conversations (app_id, id) ON DELETE CASCADE
+  ) STRICT, WITHOUT ROWID;
+  `,
+  `
+  -- v4 member_info_changed events carry the member and its new role
+  -- (JSON {pid, role}), so a client offline when a role changed is told
+  -- after it reconnects, like the other membership events.
+  ALTER TABLE notification_events ADD COLUMN info TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

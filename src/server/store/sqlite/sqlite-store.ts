@@ -23,6 +23,7 @@ import type {
   HistoryQuery,
   MemberChange,
   MemberEvents,
+  MemberRoleRecord,
   MemberReceipts,
   MembershipEvent,
   MessagePatch,
@@ -34,6 +35,7 @@ import type {
   RecordedNotification,
   ReadResult,
   Store,
+  StoredMemberRole,
   StoredNotification,
   UnblockChange,
   UndeliveredBatch,
@@ -41,6 +43,7 @@ import type {
   UnreadState,
 } from '../types.js';
 import { Blocklist } from './blocklist.js';
+import { MemberRoles } from './roles.js';
 import { compileConversationQuery } from './conditions-sql.js';
 import { ConversationWrites } from './conversation-writes.js';
 import { Notifications } from './notifications.js';
@@ -119,6 +122,7 @@ export class SqliteStore implements Store {
   private readonly insertConversation: (input: NewConversation, events: MemberEvents | undefined) => CreatedConversation;
   private readonly conversationWrites: ConversationWrites;
   private readonly blocklist: Blocklist;
+  private readonly memberRoleStore: MemberRoles;
   private readonly readState: ReadState;
   private readonly patches: Patches;
   private readonly notifications: Notifications;
@@ -247,6 +251,7 @@ export class SqliteStore implements Store {
     this.notifications = new Notifications(db);
     this.conversationWrites = new ConversationWrites(db, this.notifications);
     this.blocklist = new Blocklist(db, this.conversationWrites, this.notifications);
+    this.memberRoleStore = new MemberRoles(db, this.notifications);
     this.readState = new ReadState(db);
     this.patches = new Patches(db);
     this.revokedLogins = new RevokedLogins(db);
@@ -512,6 +517,36 @@ export class SqliteStore implements Store {
   async blockedAmong(appId: string, cid: string, clientIds: readonly string[]): Promise<string[]> {
     this.assertOpen();
     return this.blocklist.among(appId, cid, clientIds);
+  }
+
+  async memberRoles(appId: string, cid: string, options: { clientIds?: readonly string[]; managersOnly?: boolean; limit: number }): Promise<MemberRoleRecord[]> {
+    this.assertOpen();
+    return this.memberRoleStore.roles(appId, cid, options);
+  }
+
+  async setMemberRole(appId: string, cid: string, clientId: string, role: StoredMemberRole, maxManagers: number, events: MemberEvents): Promise<MemberChange> {
+    this.assertOpen();
+    return this.memberRoleStore.setRole(appId, cid, clientId, role, maxManagers, events);
+  }
+
+  async addShutup(appId: string, cid: string, clientIds: readonly string[], mutedBy: string, maxMuted: number, events: MemberEvents): Promise<MemberChange> {
+    this.assertOpen();
+    return this.memberRoleStore.addShutup(appId, cid, clientIds, mutedBy, maxMuted, events);
+  }
+
+  async removeShutup(appId: string, cid: string, clientIds: readonly string[], events: MemberEvents): Promise<MemberChange> {
+    this.assertOpen();
+    return this.memberRoleStore.removeShutup(appId, cid, clientIds, events);
+  }
+
+  async shutupMembers(appId: string, cid: string, limit: number, after?: string): Promise<string[]> {
+    this.assertOpen();
+    return this.memberRoleStore.shutupPage(appId, cid, limit, after);
+  }
+
+  async isShutup(appId: string, cid: string, clientId: string): Promise<boolean> {
+    this.assertOpen();
+    return this.memberRoleStore.isShutup(appId, cid, clientId);
   }
 
   async updateConversation(appId: string, cid: string, update: ConversationUpdate): Promise<ConversationRecord> {
