@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { after, before, describe, test } from 'node:test';
-import { v3, type OfficialRealtime } from './helpers/official-sdk.js';
+import { redirectV4Rest, v3, type OfficialRealtime } from './helpers/official-sdk.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
 const require = createRequire(import.meta.url);
@@ -18,34 +18,16 @@ const require = createRequire(import.meta.url);
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Js = any;
 
-interface AxiosRequestConfig {
-  url?: string;
-}
-interface Axios {
-  interceptors: { request: { use(onFulfilled: (config: AxiosRequestConfig) => AxiosRequestConfig): number; eject(id: number): void } };
-}
-
 let server: TestServer;
 const realtimes: OfficialRealtime[] = [];
-/** REST URLs v4 requested, as it built them. */
-const restCalls: string[] = [];
-let interceptor: number | undefined;
-/** The axios lc4's dist requires (its own nested copy, 0.18). */
-const lc4Axios = createRequire(require.resolve('lc4'))('axios') as Axios;
+let rest: ReturnType<typeof redirectV4Rest> | undefined;
 
 before(async () => {
   server = await startTestServer();
-  const host = new URL(server.httpUrl).host;
-  interceptor = lc4Axios.interceptors.request.use((config) => {
-    if (config.url?.startsWith(`https://${host}/`)) {
-      restCalls.push(config.url);
-      return { ...config, url: `http://${config.url.slice('https://'.length)}` };
-    }
-    return config;
-  });
+  rest = redirectV4Rest(server.httpUrl);
 });
 after(async () => {
-  if (interceptor !== undefined) lc4Axios.interceptors.request.eject(interceptor);
+  rest?.stop();
   for (const realtime of realtimes) (realtime as Js)._close();
   await server.stop();
 });
@@ -114,7 +96,7 @@ for (const version of ['3.5.7', '4.3.1'] as const) {
       await a.add([jerryId]);
       await b.remove([jerryId]);
       await (await bob.getConversation(c.id)).join();
-      const callsBefore = restCalls.length;
+      const callsBefore = rest!.calls.length;
 
       const back = new Promise((resolve) => jerry.on('reconnect', resolve));
       jerrysDevice.resume();
@@ -133,7 +115,7 @@ for (const version of ['3.5.7', '4.3.1'] as const) {
       const of = (list: string[], cid: string) => list.filter((line) => line.includes(` ${cid} `));
       for (const cid of [a.id, b.id, c.id]) assert.deepEqual(of(seen, cid), of(expected, cid), `in order within ${cid}`);
 
-      const fetched = restCalls.slice(callsBefore).filter((url) => url.includes('/1.1/rtm/notifications'));
+      const fetched = rest!.calls.slice(callsBefore).filter((url) => url.includes('/1.1/rtm/notifications'));
       if (version === '4.3.1') {
         assert.equal(fetched.length, 1, 'v4 fetched the notifications once, over our endpoint');
       } else {

@@ -12,7 +12,7 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { after, before, describe, test } from 'node:test';
-import { nextEvent, v3, type OfficialRealtime } from './helpers/official-sdk.js';
+import { nextEvent, redirectV4Rest, v3, type OfficialRealtime } from './helpers/official-sdk.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
 const require = createRequire(import.meta.url);
@@ -20,35 +20,17 @@ const require = createRequire(import.meta.url);
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Js = any;
 
-interface AxiosRequestConfig {
-  url?: string;
-}
-interface Axios {
-  interceptors: { request: { use(onFulfilled: (config: AxiosRequestConfig) => AxiosRequestConfig): number; eject(id: number): void } };
-}
-
 let server: TestServer;
 const realtimes: OfficialRealtime[] = [];
-/** REST URLs v4 requested, as it built them. */
-const restCalls: string[] = [];
-let interceptor: number | undefined;
-/** The axios lc4's dist requires (its own nested copy). */
-const lc4Axios = createRequire(require.resolve('lc4'))('axios') as Axios;
+let rest: ReturnType<typeof redirectV4Rest> | undefined;
 const lc4: Js = require('lc4');
 
 before(async () => {
   server = await startTestServer();
-  const host = new URL(server.httpUrl).host;
-  interceptor = lc4Axios.interceptors.request.use((config) => {
-    if (config.url?.startsWith(`https://${host}/`)) {
-      restCalls.push(config.url);
-      return { ...config, url: `http://${config.url.slice('https://'.length)}` };
-    }
-    return config;
-  });
+  rest = redirectV4Rest(server.httpUrl);
 });
 after(async () => {
-  if (interceptor !== undefined) lc4Axios.interceptors.request.eject(interceptor);
+  rest?.stop();
   for (const realtime of realtimes) (realtime as Js)._close();
   await server.stop();
 });
@@ -93,7 +75,7 @@ describe('official SDK 4.3.1: member roles', () => {
       before.map((info: Js) => [info.memberId, info.role, info.isOwner]).sort(),
       [[bobId, 'Member', false], [carolId, 'Member', false], [ownerId, 'Owner', true]].sort(),
     );
-    assert.ok(restCalls.some((url) => url.includes('/1.1/classes/_ConversationMemberInfo')));
+    assert.ok(rest!.calls.some((url) => url.includes('/1.1/classes/_ConversationMemberInfo')));
 
     const seenByCarol = nextEvent<[Js]>(carolsView, 'memberinfoupdated');
     const seenByBob = nextEvent<[Js]>(bob, 'memberinfoupdated');

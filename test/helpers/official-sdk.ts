@@ -113,3 +113,28 @@ export function collect<T>(
     }) as (...args: never[]) => void);
   });
 }
+
+interface AxiosRequestConfig {
+  url?: string;
+}
+interface Axios {
+  interceptors: { request: { use(onFulfilled: (config: AxiosRequestConfig) => AxiosRequestConfig): number; eject(id: number): void } };
+}
+
+/**
+ * 4.x always calls its REST API (notifications, member info) over
+ * `https://<server>`; this rewrites those calls to the test server's plain
+ * HTTP on the axios instance lc4 requires (its own nested copy), and
+ * records the URLs as v4 built them. `stop()` removes the rewrite.
+ */
+export function redirectV4Rest(httpUrl: string): { calls: string[]; stop(): void } {
+  const axios = createRequire(require.resolve('lc4'))('axios') as Axios;
+  const host = new URL(httpUrl).host;
+  const calls: string[] = [];
+  const id = axios.interceptors.request.use((config) => {
+    if (!config.url?.startsWith(`https://${host}/`)) return config;
+    calls.push(config.url);
+    return { ...config, url: `http://${config.url.slice('https://'.length)}` };
+  });
+  return { calls, stop: () => axios.interceptors.request.eject(id) };
+}
