@@ -698,17 +698,17 @@ export class LcChat extends LcConnectedElement {
       ${membership === 'removed' || membership === 'blocked'
         ? html`<div class="removed-note" part="removed-note" role="alert">${t(membership === 'blocked' ? 'membership.blocked' : 'membership.removed')}</div>`
         : renderComposer({
-        readOnly: this.readOnly,
-        placeholder: this.placeholder,
-        canSend: this._canSend,
-        muted: membership === 'muted',
-        attach: !client ? 'hidden' : this.#history.cid && this._state === 'online' && membership === 'member' ? 'enabled' : 'disabled',
-        localizer,
-        submit: (event) => void this.#submit(event),
-        input: (event) => this.#onInput(event),
-        keydown: (event) => this.#onComposerKeydown(event),
-        filesChosen: (event) => this.#onFilesChosen(event),
-      })}
+          readOnly: this.readOnly,
+          placeholder: this.placeholder,
+          canSend: this._canSend,
+          muted: membership === 'muted',
+          attach: !client ? 'hidden' : this.#history.cid && this._state === 'online' && membership === 'member' ? 'enabled' : 'disabled',
+          localizer,
+          submit: (event) => void this.#submit(event),
+          input: (event) => this.#onInput(event),
+          keydown: (event) => this.#onComposerKeydown(event),
+          filesChosen: (event) => this.#onFilesChosen(event),
+        })}
       <dialog part="lightbox" aria-label=${this._lightbox?.alt ?? t('image.label')} @close=${() => (this._lightbox = undefined)} @click=${this.#closeLightbox}>
         ${this._lightbox ? html`<img src=${this._lightbox.src} alt=${this._lightbox.alt} /><button type="button">${t('image.close')}</button>` : nothing}
       </dialog>
