@@ -415,19 +415,29 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
     this.emit('membership', cid, status);
   }
 
-  /** At load: whether the user is muted here (any member may ask; chat rooms have no mutes, and a refusal says nothing). */
+  /**
+   * At load (and after each new login): whether the user is muted here, so
+   * a mute or unmute missed while away shows (any member may ask; chat
+   * rooms have no mutes, and a refusal says nothing).
+   */
   async #checkMuted(conversation: Conversation): Promise<void> {
-    if (conversation.transient || this.membership(conversation.id) !== 'member') return;
+    const known = () => this.membership(conversation.id);
+    const before = known();
+    if (conversation.transient || (before !== 'member' && before !== 'muted')) return;
     let next: string | undefined;
     try {
       for (let page = 0; page < MUTED_PAGES_MAX; page++) {
         const found = await conversation.queryMutedMembers({ limit: 100, ...(next ? { next } : {}) });
         if (found.results.includes(this.clientId)) {
-          if (this.membership(conversation.id) === 'member') this.#setMembership(conversation.id, 'muted');
+          if (known() === 'member') this.#setMembership(conversation.id, 'muted');
           return;
         }
         next = found.next;
-        if (!next) return;
+        if (!next) {
+          // The whole list, without the user: unmuted while away (not a mute learnt during the query).
+          if (before === 'muted' && known() === 'muted') this.#setMembership(conversation.id, 'member');
+          return;
+        }
       }
     } catch {
       // Not answered (an older server, a chat room): the first refused send tells.
