@@ -31,7 +31,7 @@ export {
   LcDanmakuDropEvent,
   type DanmakuInfo,
 } from './events.js';
-export { SharedClient, type ConnectionState, type ConversationSpec, type OutgoingDraft } from './client/shared-client.js';
+export { SharedClient, type ConnectionState, type ConversationSpec, type MembershipStatus, type OutgoingDraft } from './client/shared-client.js';
 export { acquireClient, releaseClient, openClients } from './client/client-registry.js';
 export { SignatureError } from './client/signature.js';
 export { SetupError, type SetupProblem } from './client/setup-error.js';

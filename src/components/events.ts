@@ -158,7 +158,8 @@ export class LcErrorEvent extends Event {
     readonly error: Error,
     /**
      * What was being done: `config` (the element's attributes are incomplete),
-     * `login`, `signature`, `conversation`, `history`, `send`, `upload`, `cache`.
+     * `login`, `signature`, `conversation`, `history`, `send`, `upload`, `cache`,
+     * `membership` (the user was muted, removed or blocked in the conversation).
      * A setup mistake (unknown app id, missing signature endpoint…) comes as a
      * `SetupError` whose `attribute` names what to fix.
      */

@@ -13,6 +13,7 @@
  * | `member_info_changed` | `memberinfoupdated`     | `{member, memberInfo, updatedBy}` (v4 roles) |
  * | `shutuped` / `unshutuped` | `muted` / `unmuted` | `{mutedBy}` / `{unmutedBy}` (v4 muted members) |
  * | `members_shutuped` / `members_unshutuped` | `membersmuted` / `membersunmuted` | `{members, mutedBy}` / `{members, unmutedBy}` |
+ * | `blocked` / `unblocked` | `blocked` / `unblocked` | `{blockedBy}` / `{unblockedBy}` (v4 blocklist; `kicked` comes first) |
  */
 import { OpType, type DecodedCommand } from '../protocol/index.js';
 import type { AttributeMap } from './conversation-attributes.js';
@@ -100,6 +101,18 @@ export async function handleConvPush(client: IMClient, command: DecodedCommand, 
       const conversation = await conversationFor(cid);
       client.emit('membersmuted', { members, mutedBy: initBy }, conversation);
       conversation.emit('membersmuted', { members: [...members], mutedBy: initBy });
+      return;
+    }
+    case OpType.blocked:
+    case OpType.unblocked: {
+      const conversation = await conversationFor(cid);
+      if (command.op === OpType.blocked) {
+        client.emit('blocked', { blockedBy: initBy }, conversation);
+        conversation.emit('blocked', { blockedBy: initBy });
+      } else {
+        client.emit('unblocked', { unblockedBy: initBy }, conversation);
+        conversation.emit('unblocked', { unblockedBy: initBy });
+      }
       return;
     }
     case OpType.members_unshutuped: {

@@ -80,6 +80,10 @@ export interface ConversationEvents {
   muted: [payload: { mutedBy: string | undefined }];
   /** The current client was unmuted here. */
   unmuted: [payload: { unmutedBy: string | undefined }];
+  /** The current client was blocked here (after `kicked`): it cannot join or be added until unblocked. */
+  blocked: [payload: { blockedBy: string | undefined }];
+  /** The current client was unblocked here. */
+  unblocked: [payload: { unblockedBy: string | undefined }];
   /** Members were muted. */
   membersmuted: [payload: MembersMutedPayload];
   /** Members were unmuted. */

@@ -100,6 +100,10 @@ export interface IMClientEvents {
   muted: [payload: { mutedBy: string | undefined }, conversation: Conversation];
   /** The current client was unmuted in a conversation. */
   unmuted: [payload: { unmutedBy: string | undefined }, conversation: Conversation];
+  /** The current client was blocked from a conversation (after `kicked`): it cannot join or be added until unblocked. */
+  blocked: [payload: { blockedBy: string | undefined }, conversation: Conversation];
+  /** The current client was unblocked in a conversation. */
+  unblocked: [payload: { unblockedBy: string | undefined }, conversation: Conversation];
   /** Members were muted in a conversation. */
   membersmuted: [payload: MembersMutedPayload, conversation: Conversation];
   /** Members were unmuted in a conversation. */

@@ -30,13 +30,10 @@ export interface OutboxEntry {
 
 /**
  * A failure the widgets explain: `too-large` is over the server's message
- * limit (`bytes` against `limit`); sending it again cannot succeed.
+ * limit (`bytes` against `limit`); `muted`, the sender is muted in the
+ * conversation (4563 SILIENCED). Sending it again cannot succeed.
  */
-export interface SendFailure {
-  reason: 'too-large';
-  bytes: number;
-  limit: number;
-}
+export type SendFailure = { reason: 'too-large'; bytes: number; limit: number } | { reason: 'muted' };
 
 /** What is remembered of a conversation. */
 export interface CachedConversation {

@@ -35,6 +35,13 @@ export type ConnectionState = 'connecting' | 'online' | 'offline' | 'reconnectin
 /** Which conversation a widget shows: by id, or by members (created if needed). */
 export type ConversationSpec = { id: string } | { members: string[]; unique: boolean; name?: string };
 
+/**
+ * The user's standing in a conversation: `member`; `muted` (its messages
+ * are refused, 4563 SILIENCED); `removed` (kicked); `blocked` (kicked and
+ * blocked: it cannot join or be added back).
+ */
+export type MembershipStatus = 'member' | 'muted' | 'removed' | 'blocked';
+
 /** How far the other member of a one-to-one conversation got, in ms. */
 export interface ReceiptTimes {
   deliveredAt: number | undefined;
@@ -72,13 +79,21 @@ export interface SharedClientEvents {
   error: [error: Error, operation: string];
   /** While offline: the next attempt to connect is due at `at` (ms since the epoch). */
   schedule: [at: number];
+  /** The user was muted, unmuted, removed or blocked in a conversation (from the server's pushes or a refused send). */
+  membership: [cid: string, status: MembershipStatus];
 }
+
+/** 4563 SILIENCED: the sender is muted in the conversation. */
+const SILENCED_CODE = 4563;
 
 /** First and longest delay between login attempts when the server cannot be reached. */
 const LOGIN_RETRY_MIN = 1_000;
 const LOGIN_RETRY_MAX = 30_000;
 /** How long an unanswered `GET /limits` is not asked again. */
 const LIMITS_RETRY_MS = 60_000;
+
+/** Pages of `queryMutedMembers` read at most to learn at load whether the user is muted (100 ids each). */
+const MUTED_PAGES_MAX = 10;
 
 /** Whether an error means "not sent, try again later" rather than "refused". */
 function isTransient(error: unknown): boolean {
@@ -87,7 +102,9 @@ function isTransient(error: unknown): boolean {
   return name !== ClientErrorName.CLIENT_CLOSED && name !== ClientErrorName.MESSAGE_TOO_LARGE;
 }
 
-function tooLargeError(failure: SendFailure): ProtocolError {
+type TooLarge = Extract<SendFailure, { reason: 'too-large' }>;
+
+function tooLargeError(failure: TooLarge): ProtocolError {
   return new ProtocolError(0, {
     name: ClientErrorName.MESSAGE_TOO_LARGE,
     message: `message not sent: ${failure.bytes} bytes, the server accepts at most ${failure.limit} (its --max-payload)`,
@@ -131,6 +148,7 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
   #conversations = new Map<string, Promise<Conversation>>();
   #watched = new WeakSet<Conversation>();
   #unread = new Map<string, number>();
+  #membership = new Map<string, MembershipStatus>();
   #loginTimer: ReturnType<typeof setTimeout> | undefined;
   #loginAttempt = 0;
   #closed = false;
@@ -189,7 +207,7 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
   }
 
   /** Why a payload cannot be sent as it is, by what is known of the server's limit now. */
-  #oversize(payload: unknown): SendFailure | undefined {
+  #oversize(payload: unknown): TooLarge | undefined {
     const limit = this.#limits?.maxPayload ?? this.#realtime?.maxFrameBytes;
     if (limit === undefined) return undefined;
     const bytes = frameBytes(payload, Boolean(this.options.noBinary));
@@ -383,6 +401,47 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
   sendTyping(conversation: Conversation, typing: boolean): void {
     if (this.#state !== 'online') return;
     conversation.send(new Message({ [TYPING_KEY]: typing }), { transient: true }).catch(() => {});
+  }
+
+  /** The user's standing in a conversation, as last learnt (`member` until told otherwise). */
+  membership(cid: string): MembershipStatus {
+    return this.#membership.get(cid) ?? 'member';
+  }
+
+  #setMembership(cid: string, status: MembershipStatus): void {
+    if (this.membership(cid) === status) return;
+    if (status === 'member') this.#membership.delete(cid);
+    else this.#membership.set(cid, status);
+    this.emit('membership', cid, status);
+  }
+
+  /**
+   * At load (and after each new login): whether the user is muted here, so
+   * a mute or unmute missed while away shows (any member may ask; chat
+   * rooms have no mutes, and a refusal says nothing).
+   */
+  async #checkMuted(conversation: Conversation): Promise<void> {
+    const known = () => this.membership(conversation.id);
+    const before = known();
+    if (conversation.transient || (before !== 'member' && before !== 'muted')) return;
+    let next: string | undefined;
+    try {
+      for (let page = 0; page < MUTED_PAGES_MAX; page++) {
+        const found = await conversation.queryMutedMembers({ limit: 100, ...(next ? { next } : {}) });
+        if (found.results.includes(this.clientId)) {
+          if (known() === 'member') this.#setMembership(conversation.id, 'muted');
+          return;
+        }
+        next = found.next;
+        if (!next) {
+          // The whole list, without the user: unmuted while away (not a mute learnt during the query).
+          if (before === 'muted' && known() === 'muted') this.#setMembership(conversation.id, 'member');
+          return;
+        }
+      }
+    } catch {
+      // Not answered (an older server, a chat room): the first refused send tells.
+    }
   }
 
   /** The unread count of a conversation, as last known. */
@@ -579,6 +638,23 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
       void this.#withCache((cache) => cache.putMessages([record]));
       this.emit('update', record, conversation);
     };
+    const standing = (status: MembershipStatus) => (_payload: unknown, conversation: Conversation) => {
+      if (!current()) return;
+      // Kicked then blocked: blocked is the stronger word; an unblock alone does not make the user a member again.
+      if (status === 'member' && this.membership(conversation.id) !== 'muted' && this.membership(conversation.id) !== 'member') return;
+      this.#setMembership(conversation.id, status);
+    };
+    client.on('muted', standing('muted'));
+    client.on('unmuted', standing('member'));
+    client.on('kicked', standing('removed'));
+    client.on('blocked', standing('blocked'));
+    client.on('invited', (_payload, conversation) => {
+      if (!current()) return;
+      // Back in: a mute outlives leaving, so ask again.
+      this.#membership.delete(conversation.id);
+      this.emit('membership', conversation.id, 'member');
+      void this.#checkMuted(conversation);
+    });
     client.on('messagerecall', patched);
     client.on('messageupdate', patched);
     client.on('unreadmessagescountupdate', (conversations) => {
@@ -639,6 +715,11 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
       }
       entry.state = 'failed';
       entry.error = describe(error);
+      if (error instanceof ProtocolError && error.code === SILENCED_CODE) {
+        // Muted here: sending it again cannot succeed while the mute lasts.
+        entry.failure = { reason: 'muted' };
+        this.#setMembership(entry.cid, 'muted');
+      }
       if (error instanceof ProtocolError && error.name === ClientErrorName.MESSAGE_TOO_LARGE && !entry.failure) {
         // The SDK refused it, or the server closed the socket on it.
         const limit = this.#realtime?.maxFrameBytes ?? this.#limits?.maxPayload;
@@ -684,6 +765,7 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
       );
     }
     this.#watch(conversation);
+    void this.#checkMuted(conversation);
     this.#setUnread(conversation.id, conversation.unreadMessagesCount);
     return conversation;
   }

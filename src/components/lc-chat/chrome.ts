@@ -112,6 +112,8 @@ export interface ComposerView {
   readOnly: boolean;
   placeholder: string | undefined;
   canSend: boolean;
+  /** The user is muted in the conversation: the composer is disabled and says so. */
+  muted: boolean;
   /** Attachments: shown when the client can upload, enabled when it can now. */
   attach: 'hidden' | 'disabled' | 'enabled';
   localizer: Localizer;
@@ -125,7 +127,7 @@ export function renderComposer(view: ComposerView): TemplateResult {
   const { t } = view.localizer;
   if (view.readOnly) return html`<div class="readonly-note">${t('composer.readonly')}</div>`;
   const pick = (event: Event) => ((event.currentTarget as HTMLElement).nextElementSibling as HTMLInputElement | null)?.click();
-  return html`<form class="composer" part="composer" @submit=${view.submit}>
+  const form = html`<form class="composer" part="composer" @submit=${view.submit}>
     ${view.attach === 'hidden'
       ? nothing
       : html`<button
@@ -147,6 +149,7 @@ export function renderComposer(view: ComposerView): TemplateResult {
         aria-label=${t('composer.label')}
         aria-description=${t('composer.hint')}
         placeholder=${view.placeholder ?? t('composer.placeholder')}
+        ?disabled=${view.muted}
         @input=${view.input}
         @keydown=${view.keydown}
       ></textarea>
@@ -155,6 +158,8 @@ export function renderComposer(view: ComposerView): TemplateResult {
       ${sendIcon}
     </button>
   </form>`;
+  if (!view.muted) return form;
+  return html`<div class="composer-note" part="composer-note" role="status">${t('composer.muted')}</div>${form}`;
 }
 
 /** Someone typing, as a bubble of dots where their next message will appear (not announced: the header says it). */

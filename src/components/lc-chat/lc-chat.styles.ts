@@ -564,6 +564,22 @@ export const styles = [
     .upload-error {
       font-size: 0.85em;
     }
+    .composer-note {
+      padding: var(--_space) var(--_space) 0;
+      text-align: center;
+      font-size: 0.85em;
+      color: var(--_muted);
+      border-block-start: 1px solid var(--_border);
+    }
+
+    .removed-note {
+      padding: var(--_space);
+      text-align: center;
+      font-size: 0.9em;
+      color: var(--_danger);
+      border-block-start: 1px solid var(--_border);
+    }
+
     .readonly-note {
       padding: var(--_space);
       text-align: center;

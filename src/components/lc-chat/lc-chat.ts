@@ -1,9 +1,9 @@
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import type { Conversation } from '../../sdk/index.js';
+import { ProtocolError, type Conversation } from '../../sdk/index.js';
 import { ClientController } from '../client/client-controller.js';
 import { CONNECTION_KEYS, LcConnectedElement } from '../client/lc-connected-element.js';
 import type { SetupError } from '../client/setup-error.js';
-import type { ConnectionState, ConversationSpec, SharedClient, SharedClientEvents } from '../client/shared-client.js';
+import type { ConnectionState, ConversationSpec, MembershipStatus, SharedClient, SharedClientEvents } from '../client/shared-client.js';
 import {
   LcBeforeSendEvent,
   LcConflictEvent,
@@ -58,7 +58,7 @@ const membersConverter = {
  * @fires {LcConflictEvent} lc-conflict - Another device or tab took the session over (`reason`: the server's reason, else "Session taken over by another device"). Cancelable: a host that cancels shows its own UI.
  * @fires {LcUnreadChangeEvent} lc-unread-change - The conversation's unread count changed (`conversationId`, `count`, `total`). Only on a change: not while the reader is looking at the newest messages (those are read at once).
  * @fires {LcBeforeSendEvent} lc-before-send - The user is sending (`text`, `attributes`, both writable). Cancelable: the text stays in the composer.
- * @fires {LcErrorEvent} lc-error - Signing in, loading or sending failed (`error`, `operation`).
+ * @fires {LcErrorEvent} lc-error - Signing in, loading or sending failed (`error`, `operation`). With `operation: 'membership'`: the user was muted (4563 `SILIENCED`), removed (4317 `CONVERSATION_MEMBERSHIP_REQUIRED`) or blocked (4315 `CONVERSATION_BLACKLISTED`) in this conversation.
  *
  * @attr {string} lang - Language of the widget's own strings (`en`, `zh-CN`); default: the nearest `lang` up the tree, else the browser's.
  *
@@ -74,6 +74,8 @@ const membersConverter = {
  * @csspart file - A file message's download link.
  * @csspart location - A location message's map link.
  * @csspart composer - The composer form.
+ * @csspart composer-note - "You have been muted in this conversation", above the disabled composer.
+ * @csspart removed-note - "You were removed from this conversation" (or blocked), in place of the composer.
  * @csspart input - The message textarea.
  * @csspart send-button - The send button.
  * @csspart attach-button - The attach button (uploads use the app key if given, else the session token).
@@ -203,6 +205,16 @@ export class LcChat extends LcConnectedElement {
   /** The conversation, once opened. */
   get conversation(): Conversation | undefined {
     return this.#history.conversation;
+  }
+
+  /**
+   * The user's standing in the conversation, as learnt from the server:
+   * `member`, `muted` (the composer is disabled and says so), `removed`
+   * or `blocked` (no composer; a message says so).
+   */
+  get membership(): MembershipStatus {
+    const cid = this.#history.cid;
+    return cid && this.#client ? this.#client.membership(cid) : 'member';
   }
 
   /** The connection state shown. */
@@ -382,6 +394,14 @@ export class LcChat extends LcConnectedElement {
         this.dispatchEvent(new LcUnreadChangeEvent(cid, count, client.unreadTotal));
       },
       error: (error, operation) => this.#emitError(error, operation),
+      membership: (cid, status) => {
+        if (!here(cid)) return;
+        this.#updateCanSend();
+        this.requestUpdate();
+        if (status === 'member') return;
+        const name = status === 'muted' ? 'SILIENCED' : status === 'blocked' ? 'CONVERSATION_BLACKLISTED' : 'CONVERSATION_MEMBERSHIP_REQUIRED';
+        this.#emitError(ProtocolError.of(name, `${status} in ${cid}`), 'membership');
+      },
       schedule: () => this.requestUpdate(),
     };
     for (const [event, listener] of Object.entries(listeners)) client.on(event as keyof SharedClientEvents, listener as never);
@@ -454,7 +474,7 @@ export class LcChat extends LcConnectedElement {
   #updateCanSend(): void {
     const text = this.#textarea?.value ?? '';
     const blocked = this._state === 'conflict' || this._state === 'closed' || this._state === 'error' || Boolean(this.#setupError);
-    const canSend = Boolean(text.trim() && this.#history.cid && !blocked && !this.readOnly);
+    const canSend = Boolean(text.trim() && this.#history.cid && !blocked && !this.readOnly && this.membership === 'member');
     if (canSend !== this._canSend) this._canSend = canSend;
   }
 
@@ -633,6 +653,7 @@ export class LcChat extends LcConnectedElement {
     const newCount = this.#read.newCount;
     const setupError = this.#setupError;
     const state = setupError ? 'error' : this._state;
+    const membership = this.membership;
     // "You're offline" only when the browser says so; otherwise it is the server that is down.
     const serverUnreachable = state === 'offline' && navigator.onLine !== false;
     // Direction is inherited from the page (or the element's own dir), and logical CSS follows it.
@@ -674,17 +695,20 @@ export class LcChat extends LcConnectedElement {
             </button>`
           : nothing}
       </div>
-      ${renderComposer({
-        readOnly: this.readOnly,
-        placeholder: this.placeholder,
-        canSend: this._canSend,
-        attach: !client ? 'hidden' : this.#history.cid && this._state === 'online' ? 'enabled' : 'disabled',
-        localizer,
-        submit: (event) => void this.#submit(event),
-        input: (event) => this.#onInput(event),
-        keydown: (event) => this.#onComposerKeydown(event),
-        filesChosen: (event) => this.#onFilesChosen(event),
-      })}
+      ${membership === 'removed' || membership === 'blocked'
+        ? html`<div class="removed-note" part="removed-note" role="alert">${t(membership === 'blocked' ? 'membership.blocked' : 'membership.removed')}</div>`
+        : renderComposer({
+          readOnly: this.readOnly,
+          placeholder: this.placeholder,
+          canSend: this._canSend,
+          muted: membership === 'muted',
+          attach: !client ? 'hidden' : this.#history.cid && this._state === 'online' && membership === 'member' ? 'enabled' : 'disabled',
+          localizer,
+          submit: (event) => void this.#submit(event),
+          input: (event) => this.#onInput(event),
+          keydown: (event) => this.#onComposerKeydown(event),
+          filesChosen: (event) => this.#onFilesChosen(event),
+        })}
       <dialog part="lightbox" aria-label=${this._lightbox?.alt ?? t('image.label')} @close=${() => (this._lightbox = undefined)} @click=${this.#closeLightbox}>
         ${this._lightbox ? html`<img src=${this._lightbox.src} alt=${this._lightbox.alt} /><button type="button">${t('image.close')}</button>` : nothing}
       </dialog>

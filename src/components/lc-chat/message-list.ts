@@ -89,6 +89,13 @@ function statusLine(message: ChatMessage, own: boolean, view: ListView): Templat
           <button type="button" class="link-button" @click=${() => view.discard(localId)}>${t('message.discard')}</button>
         </div>`;
       }
+      if (message.failure?.reason === 'muted') {
+        // Refused because the sender is muted (4563): retrying cannot help while the mute lasts.
+        return html`<div class="meta-line failed" data-status="failed" data-reason="muted" title=${message.error ?? nothing}>
+          ${alertIcon}<span>${t('message.muted')}</span> ·
+          <button type="button" class="link-button" @click=${() => view.discard(localId)}>${t('message.discard')}</button>
+        </div>`;
+      }
       return html`<div class="meta-line failed" data-status="failed" title=${message.error ?? nothing}>
         ${alertIcon}<span>${t('message.failed')}</span> ·
         <button type="button" class="link-button" @click=${() => view.retry(localId)}>${t('message.retry')}</button> ·
