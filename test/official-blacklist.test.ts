@@ -11,6 +11,7 @@ import { conversationSigningString, loginSigningString, sign } from '../src/serv
 import { describeBystander, startBystander } from './helpers/bystander.js';
 import { nextEvent, v4, type OfficialRealtime } from './helpers/official-sdk.js';
 import { startTestServer, TEST_APP, type TestServer } from './helpers/server.js';
+import { Realtime } from '../src/sdk/index.js';
 
 const require = createRequire(import.meta.url);
 // The official SDK ships no types; these tests drive it as plain JavaScript.
@@ -99,6 +100,32 @@ test('v4 blacklistSignatureFactory: signed blocks go through, unsigned ones get 
   const unsigned = await login(signed, 'sig-owner', { signatureFactory, conversationSignatureFactory });
   const same = await unsigned.getConversation(conversation.id);
   await assert.rejects(same.blockMembers('sig-c'), (error: Js) => error.code === 4546);
+});
+
+test('our SDK with blacklistSignatureFactory: signed blocks go through, unsigned ones get 4546', async () => {
+  const masterKey = TEST_APP.masterKey;
+  const realtime = new Realtime({ appId: signed.appId, appKey: signed.appKey, server: signed.wsUrl });
+  try {
+    const options = {
+      signatureFactory: (clientId: string) => sign(masterKey, (ts, n) => loginSigningString(TEST_APP.appId, clientId, ts, n)),
+      conversationSignatureFactory: (cid: string | null, clientId: string, ids: string[], action: 'create' | 'add' | 'remove') =>
+        sign(masterKey, (ts, n) => conversationSigningString(TEST_APP.appId, clientId, cid, ids, ts, n, action)),
+    };
+    const owner = await realtime.createIMClient('ours-sig-owner', {
+      ...options,
+      blacklistSignatureFactory: (clientId, cid, ids, action) =>
+        sign(masterKey, (ts, n) => [TEST_APP.appId, clientId, cid, ids.join(':'), ts, n, action].join(':')),
+    });
+    const conversation = await owner.createConversation({ members: ['ours-sig-b', 'ours-sig-a'] });
+    assert.deepEqual((await conversation.blockMembers(['ours-sig-b', 'ours-sig-a'])).successfulClientIds.sort(), ['ours-sig-a', 'ours-sig-b']);
+    assert.deepEqual((await conversation.unblockMembers('ours-sig-b')).successfulClientIds, ['ours-sig-b']);
+
+    const unsigned = await realtime.createIMClient('ours-sig-other', options);
+    const theirs = await unsigned.createConversation({ members: ['ours-sig-c'] });
+    await assert.rejects(theirs.blockMembers('ours-sig-c'), (error: { code: number }) => error.code === 4546);
+  } finally {
+    await realtime.close();
+  }
 });
 
 test('a v3.5.7 member, which knows no blocklist, keeps working while blocks and their events go by', async () => {

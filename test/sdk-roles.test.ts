@@ -119,3 +119,32 @@ describe('muted members (our SDK)', () => {
     assert.deepEqual((await davesView.queryMutedMembers()).results, [eveId]);
   });
 });
+
+describe('blocking (our SDK)', () => {
+  test('the owner blocks: the blocked one is kicked and cannot join back (4315); a member cannot block (4320); queryBlockedMembers pages; unblocking lets it join', async () => {
+    const [ownerId, bobId, carolId] = env.names('Owner', 'Bob', 'Carol');
+    const owner = await env.login(ownerId);
+    const bob = await env.login(bobId);
+    const carol = await env.login(carolId);
+    const conversation = await owner.createConversation({ members: [bobId, carolId] });
+    const bobsView = await open(bob, conversation.id);
+    const carolsView = await open(carol, conversation.id);
+
+    await assert.rejects(carolsView.blockMembers(bobId), rejectsWith(4320, 'CONVERSATION_OPERATION_UNAUTHORIZED'));
+    const blocked = nextEvent(bobsView, 'blocked');
+    const result = await conversation.blockMembers([bobId, 'never-a-member']);
+    assert.deepEqual([...result.successfulClientIds].sort(), [bobId, 'never-a-member'].sort());
+    assert.equal((await blocked)[0].blockedBy, ownerId);
+    assert.deepEqual((await conversation.fetch()).members.sort(), [carolId, ownerId].sort(), 'blocking kicked bob');
+
+    const first = await carolsView.queryBlockedMembers({ limit: 1 });
+    const second = await carolsView.queryBlockedMembers({ limit: 1, next: first.next! });
+    assert.deepEqual([...first.results, ...second.results].sort(), [bobId, 'never-a-member'].sort());
+    assert.equal(second.next, undefined);
+
+    await assert.rejects(bobsView.join(), rejectsWith(4315, 'CONVERSATION_BLACKLISTED'));
+    assert.deepEqual((await conversation.unblockMembers(bobId)).successfulClientIds, [bobId]);
+    await bobsView.join();
+    assert.ok((await conversation.fetch()).members.includes(bobId));
+  });
+});

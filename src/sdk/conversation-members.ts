@@ -27,7 +27,7 @@ export interface MembershipResult {
 }
 
 /** Reads the reply of `conv add/remove` for the `requested` members. */
-export function membershipResult(requested: readonly string[], reply: IConvCommand | null | undefined): MembershipResult {
+export function membershipResult(requested: readonly string[], reply: Pick<IConvCommand, 'allowedPids' | 'failedPids'> | null | undefined): MembershipResult {
   const allowed = reply?.allowedPids ?? [];
   const failed = reply?.failedPids ?? [];
   if (allowed.length === 0 && failed.length === 0) return { successfulClientIds: [...requested], failures: [] };

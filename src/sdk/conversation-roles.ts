@@ -77,6 +77,9 @@ export interface MutedMembersPage {
   next: string | undefined;
 }
 
+/** A page of {@link Conversation.queryBlockedMembers}: `next` is set while more follow. */
+export type BlockedMembersPage = MutedMembersPage;
+
 /** The server's answer to GET /1.1/classes/_ConversationMemberInfo. */
 export interface MemberInfoRow {
   clientId: string;

@@ -90,6 +90,9 @@ export interface ConversationEvents {
   membersunmuted: [payload: MembersUnmutedPayload];
 }
 
+/** What a `blacklistSignatureFactory` signs: the action names of LeanCloud's signing string. */
+export type BlacklistAction = 'conversation-block-clients' | 'conversation-unblock-clients';
+
 /** A conversation signature: what a `conversationSignatureFactory` returns. */
 export interface SignatureResult {
   signature: string;
@@ -104,6 +107,7 @@ export interface ConversationHost {
   post(command: Command): boolean;
   parseMessage(raw: string): Promise<Message>;
   signConversation(cid: string | null, members: string[], action: 'create' | 'add' | 'remove'): Promise<SignatureResult | undefined>;
+  signBlacklist(cid: string, members: string[], action: BlacklistAction): Promise<SignatureResult | undefined>;
   /** Queues a (throttled) `read` for the conversation. */
   markRead(conversation: Conversation): void;
   /** The unread count changed locally: the client emits `unreadmessagescountupdate`. */

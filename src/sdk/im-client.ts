@@ -5,7 +5,7 @@
  */
 import { CommandType, OpType, has, type Command, type DecodedCommand, type ISessionCommand } from '../protocol/index.js';
 import type { MemberInfoRow, MemberInfoUpdatedPayload, MembersMutedPayload, MembersUnmutedPayload } from './conversation-roles.js';
-import { Conversation, signatureFields, type ConversationHost, type InfoUpdatedPayload, type MembersJoinedPayload, type MembersLeftPayload, type SignatureResult } from './conversation.js';
+import { Conversation, signatureFields, type BlacklistAction, type ConversationHost, type InfoUpdatedPayload, type MembersJoinedPayload, type MembersLeftPayload, type SignatureResult } from './conversation.js';
 import { ConversationQuery } from './conversation-query.js';
 import { parseConversationRow, type ConversationData } from './conversation-record.js';
 import { decodeDate } from './dates.js';
@@ -30,12 +30,25 @@ export type ConversationSignatureFactory = (
   action: 'create' | 'add' | 'remove',
 ) => SignatureResult | Promise<SignatureResult>;
 
+/**
+ * Signs blocking and unblocking (4.x `blacklistSignatureFactory`): the
+ * server checks `appId:clientId:conversationId:sortedIds:timestamp:nonce:action`.
+ */
+export type BlacklistSignatureFactory = (
+  clientId: string,
+  conversationId: string,
+  sortedIds: string[],
+  action: BlacklistAction,
+) => SignatureResult | Promise<SignatureResult>;
+
 /** Options of `realtime.createIMClient`. */
 export interface IMClientOptions {
   /** Signs the login when the app requires signatures. */
   signatureFactory?: SignatureFactory;
   /** Signs conversation creation and membership changes. */
   conversationSignatureFactory?: ConversationSignatureFactory;
+  /** Signs blocking and unblocking members when the app requires signatures. */
+  blacklistSignatureFactory?: BlacklistSignatureFactory;
   /** Device kind for single-device login (e.g. `'Web'`): a newer login with the same tag kicks this one. */
   tag?: string;
   /** Log in as a reconnection: never kicks another device with the same tag (fails instead). */
@@ -210,6 +223,10 @@ export class IMClient extends EventEmitter<IMClientEvents> {
       post: (command) => this.#post(command),
       parseMessage: (raw) => this.#host.parseMessage(raw),
       signConversation: (cid, members, action) => this.#signConversation(cid, members, action),
+      signBlacklist: async (cid, members, action) => {
+        const factory = this.options.blacklistSignatureFactory;
+        return factory ? validateSignature(await factory(this.id, cid, members, action)) : undefined;
+      },
       markRead: (conversation) => this.#reads.add({ id: conversation.id, readTuple: () => conversation._readTuple() }),
       unreadCountChanged: (conversation) => this.emit('unreadmessagescountupdate', [conversation]),
       sent: (conversation, message) => this.#missed.delivered(conversation.id, message),

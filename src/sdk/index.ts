@@ -20,6 +20,7 @@ export {
   type CreateConversationOptions,
   type SignatureFactory,
   type ConversationSignatureFactory,
+  type BlacklistSignatureFactory,
 } from './im-client.js';
 export {
   Conversation,
@@ -41,6 +42,7 @@ export {
   type MembersMutedPayload,
   type MembersUnmutedPayload,
   type MutedMembersPage,
+  type BlockedMembersPage,
 } from './conversation-roles.js';
 export type { MessageReference } from './message-patch.js';
 export { ConversationQuery, type ConversationQueryJSON, type QueryValue } from './conversation-query.js';
