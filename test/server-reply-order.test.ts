@@ -88,7 +88,7 @@ test('a command without `i` holds nothing back: its push arrives though no reply
 
 test('reply scope: held frames go out on release, also when the handler throws; later pushes are not held', async () => {
   const sent: string[] = [];
-  const fake = (name: string) => ({ sendEncoded: (bytes: Uint8Array) => sent.push(`${name}:${Buffer.from(bytes).toString()}`) }) as unknown as Connection;
+  const fake = (name: string) => ({ sendPush: (bytes: Uint8Array) => sent.push(`${name}:${Buffer.from(bytes).toString()}`) }) as unknown as Connection;
   const mine = fake('mine');
   const other = fake('other');
   const scope = replyScope(mine);
@@ -148,4 +148,25 @@ test('official SDK 4.3.1: two IMClients on one Realtime (one socket) get the rep
   } finally {
     (realtime as unknown as { _close(): void })._close();
   }
+});
+
+test('conv queries: a push published while a query of the recipient runs follows its reply; many queries in flight hold nothing for ever', async () => {
+  const { socket, frames } = await sharedSocket('order-asker', 'order-other');
+  const sender = await env.connect();
+  await sender.login(TEST_APP.appId, 'order-talker');
+  const cid = (await sender.request({ cmd: CommandType.conv, op: OpType.start, convMessage: { m: ['order-asker'] } })).convMessage!.cid!;
+  await socket.take((c) => c.op === OpType.joined);
+  frames.length = 0;
+  const where = { data: JSON.stringify({ objectId: cid }) };
+  // Two hundred queries in flight, and a message published among them.
+  const queries = Array.from({ length: 200 }, () => socket.request(conv(OpType.query, { where }, 'order-asker'), 30_000));
+  const sent = sender.request({ cmd: CommandType.direct, directMessage: { cid, msg: text('among the queries') } });
+  const replies = await Promise.all(queries);
+  assert.ok(replies.every((r) => r.cmd === CommandType.conv && r.op === OpType.results), 'every query answered');
+  assert.equal((await sent).cmd, CommandType.ack);
+  const pushed = await socket.take((c) => c.cmd === CommandType.direct);
+  assert.equal(pushed.directMessage?.msg, text('among the queries'), 'the push is delivered, not held for ever');
+  const pushAt = frames.findIndex((c) => c.cmd === CommandType.direct);
+  const repliedBefore = frames.slice(0, pushAt).filter((c) => has(c, 'i')).length;
+  assert.ok(repliedBefore >= 1, 'at least the queries received before the message was published were answered before it');
 });

@@ -61,6 +61,9 @@ export async function dispatch(ctx: ServerContext, connection: Connection, comma
   // Pushes this command causes for this same socket follow its reply; one
   // that gets no reply (no `i`) holds nothing back.
   const scope = i === undefined ? undefined : replyScope(connection);
+  // A conv query's reply also precedes the pushes published while it runs
+  // (or waits for its turn): see Connection.holdPushesUntilReplied.
+  const barrier = i !== undefined && command.cmd === CommandType.conv && command.op === OpType.query ? connection.holdPushesUntilReplied() : undefined;
   try {
     if (command.cmd === CommandType.echo) return reply(connection, i, undefined, { cmd: CommandType.echo });
     const route = routes.get(routeKey(command));
@@ -72,6 +75,7 @@ export async function dispatch(ctx: ServerContext, connection: Connection, comma
       response = await inReplyScope(scope, () => route.handler(ctx, { connection, command, session }));
       reply(connection, i, session.clientId, response);
       releaseHeld(scope);
+      barrier?.();
     } else {
       const request = { connection, command, session: undefined };
       response = await inReplyScope(scope, () => route.handler(ctx, request));
@@ -101,6 +105,7 @@ export async function dispatch(ctx: ServerContext, connection: Connection, comma
   } finally {
     // After the error reply, or if sending the reply itself threw: nothing held is lost.
     releaseHeld(scope);
+    barrier?.();
   }
 }
 

@@ -37,7 +37,7 @@ export function releaseHeld(scope: ReplyScope | undefined): void {
   scope.open = false;
   const held = scope.held;
   scope.held = undefined;
-  if (held) for (const { bytes, cls } of held) scope.connection.sendEncoded(bytes, cls);
+  if (held) for (const { bytes, cls } of held) scope.connection.sendPush(bytes, cls);
 }
 
 /**
@@ -53,5 +53,5 @@ export function currentReplyScope(): ReplyScope | undefined {
 /** Sends a push to `connection`, or holds it if that connection's command is still unanswered. */
 export function sendOrHold(scope: ReplyScope | undefined, connection: Connection, bytes: Uint8Array, cls: FrameClass = 'reliable'): void {
   if (scope !== undefined && scope.open && scope.connection === connection) (scope.held ??= []).push({ bytes, cls });
-  else connection.sendEncoded(bytes, cls);
+  else connection.sendPush(bytes, cls);
 }
