@@ -59,7 +59,10 @@ for (const sdk of [v3, v4]) {
 
       // The official client sees ours remove someone, then is kicked itself.
       const bobSeesLeft = officialEvent<[{ members: string[]; kickedBy: string }]>(bob, 'membersleft');
+      // Jerry's own session hears of it too, now after the reply to remove (issue 12, Ordering).
+      const jerrySeesMaryLeave = nextEvent(jerry, 'membersleft');
       await conversation.remove([maryId]);
+      assert.deepEqual((await jerrySeesMaryLeave)[0], { members: [maryId], kickedBy: jerryId });
       const [left] = await bobSeesLeft;
       assert.deepEqual(left.members, [maryId]);
       assert.equal(left.kickedBy, jerryId);

@@ -73,6 +73,11 @@ export class Connection {
   private bulkPending = 0;
   /** Settles the bulk batches in flight, should the socket close under them. */
   private readonly bulkWaiters = new Set<() => void>();
+  /** Requests whose reply the pushes to this client wait for (see holdPushesUntilReplied). */
+  private pushBarriers = 0;
+  /** Pushes waiting for those replies, in order, and their size. */
+  private barrierHeld: { bytes: Uint8Array; cls: FrameClass }[] = [];
+  private barrierHeldBytes = 0;
 
   constructor(
     private readonly ws: WebSocket,
@@ -143,6 +148,51 @@ export class Connection {
       }
     }
     this.scheduleFlush();
+  }
+
+  /**
+   * Queues a push (a frame that answers no request of this client). While
+   * a request that holds pushes back is unanswered, the push waits for its
+   * reply, so the client sees the reply first; past `maxBufferedBytes` of
+   * waiting pushes, they go out at once (the send budget then applies).
+   */
+  sendPush(bytes: Uint8Array, cls: FrameClass = 'reliable'): void {
+    if (this.pushBarriers === 0) return this.sendEncoded(bytes, cls);
+    if (this.barrierHeldBytes + bytes.byteLength > this.limits.maxBufferedBytes) {
+      this.flushBarrierHeld();
+      return this.sendEncoded(bytes, cls);
+    }
+    this.barrierHeld.push({ bytes, cls });
+    this.barrierHeldBytes += bytes.byteLength;
+  }
+
+  /**
+   * Holds the pushes to this client back until the returned function is
+   * called (after the reply to the request that asked for it was sent).
+   * The official SDKs fetch a conversation they do not know (conv query)
+   * before emitting a message for it: a later message, for a conversation
+   * they know by then, must not overtake that query's reply. Idempotent.
+   */
+  holdPushesUntilReplied(): () => void {
+    this.pushBarriers += 1;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.pushBarriers -= 1;
+      // A turn later, so that the reply leaves in a write of its own: an SDK
+      // reading both at once would dispatch the push before the reply's
+      // promise chain has cached the conversation.
+      if (this.pushBarriers === 0) setImmediate(() => this.pushBarriers === 0 && this.flushBarrierHeld());
+    };
+  }
+
+  private flushBarrierHeld(): void {
+    const held = this.barrierHeld;
+    if (held.length === 0) return;
+    this.barrierHeld = [];
+    this.barrierHeldBytes = 0;
+    for (const { bytes, cls } of held) this.sendEncoded(bytes, cls);
   }
 
   /**

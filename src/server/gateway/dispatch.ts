@@ -13,6 +13,7 @@ import { acknowledgeDelivery, markRead, receiptTimestamps } from '../handlers/re
 import { updateMemberInfo } from '../handlers/roles.js';
 import { afterSessionOpened, closeSession, openSession, querySessions } from '../handlers/session.js';
 import type { Connection } from './connection.js';
+import { inReplyScope, releaseHeld, replyScope } from './reply-order.js';
 
 /** Work that must follow the reply on the same socket (pushes the reply announces). */
 type After = (ctx: ServerContext, request: Request, reply: Command) => Promise<void>;
@@ -57,6 +58,12 @@ function routeKey(command: DecodedCommand): string {
 export async function dispatch(ctx: ServerContext, connection: Connection, command: DecodedCommand): Promise<void> {
   const i = has(command, 'i') ? command.i : undefined;
   const peerId = has(command, 'peerId') ? command.peerId : undefined;
+  // Pushes this command causes for this same socket follow its reply; one
+  // that gets no reply (no `i`) holds nothing back.
+  const scope = i === undefined ? undefined : replyScope(connection);
+  // A conv query's reply also precedes the pushes published while it runs
+  // (or waits for its turn): see Connection.holdPushesUntilReplied.
+  const barrier = i !== undefined && command.cmd === CommandType.conv && command.op === OpType.query ? connection.holdPushesUntilReplied() : undefined;
   try {
     if (command.cmd === CommandType.echo) return reply(connection, i, undefined, { cmd: CommandType.echo });
     const route = routes.get(routeKey(command));
@@ -65,12 +72,15 @@ export async function dispatch(ctx: ServerContext, connection: Connection, comma
     if (route.session) {
       const session = connection.sessionFor(peerId);
       if (!session) throw ProtocolError.of('SESSION_REQUIRED', peerId ? `no session for ${peerId} on this connection` : 'open a session first');
-      response = await route.handler(ctx, { connection, command, session });
+      response = await inReplyScope(scope, () => route.handler(ctx, { connection, command, session }));
       reply(connection, i, session.clientId, response);
+      releaseHeld(scope);
+      barrier?.();
     } else {
       const request = { connection, command, session: undefined };
-      response = await route.handler(ctx, request);
+      response = await inReplyScope(scope, () => route.handler(ctx, request));
       reply(connection, i, response?.peerId ?? peerId, response);
+      releaseHeld(scope);
       // The request succeeded; a failure here must not turn into an error reply.
       if (response && route.after) {
         await route.after(ctx, request, response).catch((error: unknown) => {
@@ -92,6 +102,10 @@ export async function dispatch(ctx: ServerContext, connection: Connection, comma
         ...(protocolError.detail ? { detail: protocolError.detail } : {}),
       },
     });
+  } finally {
+    // After the error reply, or if sending the reply itself threw: nothing held is lost.
+    releaseHeld(scope);
+    barrier?.();
   }
 }
 

@@ -9,6 +9,7 @@ import type { ServerContext } from '../handlers/context.js';
 import { deliverWills } from '../handlers/direct.js';
 import { Connection } from './connection.js';
 import { dispatch } from './dispatch.js';
+import { currentReplyScope, sendOrHold } from './reply-order.js';
 import { ServerSendBudget } from './send-budget.js';
 import { roomFrameClass } from './send-queue.js';
 import { endSession } from './session-end.js';
@@ -174,6 +175,8 @@ export class Gateway {
   private deliver(delivery: Delivery): void {
     if (delivery.roomId !== undefined) return this.deliverToRoom(delivery, delivery.roomId);
     const { takeover } = delivery;
+    // Read once: pushes to other connections only compare against it.
+    const scope = takeover ? undefined : currentReplyScope();
     for (const clientId of delivery.clientIds) {
       const sessions = this.ctx.sessions.sessionsOf(delivery.appId, clientId);
       if (!sessions) continue;
@@ -184,7 +187,7 @@ export class Gateway {
         if (takeover && !(session.tag === takeover.tag && session.deviceId !== takeover.deviceId)) continue;
         bytes ??= withPeerId(delivery.payload, clientId);
         if (delivery.notificationSeq !== undefined && !session.notices.admit(delivery.notificationSeq, bytes)) continue;
-        session.connection.sendEncoded(bytes);
+        sendOrHold(scope, session.connection, bytes);
         if (takeover) endSession(this.ctx, session, 'kicked');
       }
     }
@@ -195,10 +198,11 @@ export class Gateway {
     const sessions = this.ctx.rooms.sessionsIn(delivery.appId, cid);
     if (!sessions) return;
     const cls = roomFrameClass(delivery.priority);
+    const scope = currentReplyScope();
     for (const session of sessions) {
       if (session.id === delivery.excludeSessionId) continue;
       // Viewers are distinct clients but for the odd second device: one peerId suffix each.
-      session.connection.sendEncoded(withPeerId(delivery.payload, session.clientId), cls);
+      sendOrHold(scope, session.connection, withPeerId(delivery.payload, session.clientId), cls);
     }
   }
 
