@@ -21,7 +21,7 @@ import { errorCode } from '../../protocol/errors.js';
 import { MAX_MANAGERS } from '../handlers/roles.js';
 import { isValidClientId } from '../handlers/validate.js';
 import type { MemberRole, Store } from '../store/types.js';
-import { authenticate, badRequest, RestError } from './notifications.js';
+import { authenticate, badRequest, clientIdOf, RestError } from './notifications.js';
 import { json } from './respond.js';
 
 export const MEMBER_INFO_PATH = '/1.1/classes/_ConversationMemberInfo';
@@ -66,13 +66,7 @@ export async function handleMemberInfo(store: Store, request: IncomingMessage, r
 }
 
 function parseQuery(params: URLSearchParams): { clientId: string; cid: string; member: string | undefined } {
-  for (const name of new Set(params.keys())) {
-    if (!PARAMETERS.has(name)) throw badRequest(`unknown parameter ${JSON.stringify(name.slice(0, 40))}; expected ${[...PARAMETERS].join(', ')}`);
-    if (params.getAll(name).length > 1) throw badRequest(`${name} must be given once`);
-  }
-  const clientId = params.get('client_id');
-  if (clientId === null) throw badRequest('client_id is required');
-  if (!isValidClientId(clientId)) throw badRequest('client_id must be 1-64 characters without control characters');
+  const clientId = clientIdOf(params, PARAMETERS);
   const text = params.get('where');
   if (text === null) throw badRequest('where is required: {"cid": …}');
   if (text.length > MAX_WHERE_LENGTH) throw badRequest(`where is longer than ${MAX_WHERE_LENGTH} characters`);

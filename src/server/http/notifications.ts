@@ -66,14 +66,20 @@ export async function handleNotifications(store: Store, request: IncomingMessage
   }
 }
 
-function parseQuery(params: URLSearchParams): NotificationsQuery {
+/** Refuses unknown or repeated parameters, then reads and checks `client_id`: the start of every client REST query. */
+export function clientIdOf(params: URLSearchParams, allowed: ReadonlySet<string>): string {
   for (const name of new Set(params.keys())) {
-    if (!PARAMETERS.has(name)) throw badRequest(`unknown parameter ${JSON.stringify(name.slice(0, 40))}; expected ${[...PARAMETERS].join(', ')}`);
+    if (!allowed.has(name)) throw badRequest(`unknown parameter ${JSON.stringify(name.slice(0, 40))}; expected ${[...allowed].join(', ')}`);
     if (params.getAll(name).length > 1) throw badRequest(`${name} must be given once`);
   }
   const clientId = params.get('client_id');
   if (clientId === null) throw badRequest('client_id is required');
   if (!isValidClientId(clientId)) throw badRequest('client_id must be 1-64 characters without control characters');
+  return clientId;
+}
+
+function parseQuery(params: URLSearchParams): NotificationsQuery {
+  const clientId = clientIdOf(params, PARAMETERS);
   const type = params.get('notification_type');
   if (type !== null && type !== 'permanent') throw badRequest(`notification_type must be permanent (the only kind kept), got ${JSON.stringify(type.slice(0, 40))}`);
   return {

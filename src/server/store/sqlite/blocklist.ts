@@ -6,10 +6,10 @@
  */
 import type Database from 'better-sqlite3';
 import { ProtocolError } from '../../../protocol/errors.js';
-import type { BlockChange, BlockEvents, ConversationRecord, MemberChange, MemberEvents, UnblockChange } from '../types.js';
+import type { BlockChange, BlockEvents, MemberChange, MemberEvents, UnblockChange } from '../types.js';
 import type { ConversationWrites } from './conversation-writes.js';
 import type { Notifications } from './notifications.js';
-import { CONVERSATION_SELECT, type ConversationRow, memberSet, toConversation } from './rows.js';
+import { conversationLoader, memberSet } from './rows.js';
 
 export class Blocklist {
   readonly block: (appId: string, cid: string, clientIds: readonly string[], blockedBy: string, maxBlocked: number, events: BlockEvents) => BlockChange;
@@ -18,7 +18,6 @@ export class Blocklist {
 
   constructor(db: Database.Database, writes: ConversationWrites, notifications: Notifications) {
     const sql = {
-      get: db.prepare<[string, string], ConversationRow>(`SELECT ${CONVERSATION_SELECT} FROM conversations c WHERE c.app_id = ? AND c.id = ?`),
       insert: db.prepare('INSERT OR IGNORE INTO conversation_blocklist (app_id, cid, client_id, blocked_by, blocked_at) VALUES (?, ?, ?, ?, ?)'),
       remove: db.prepare('DELETE FROM conversation_blocklist WHERE app_id = ? AND cid = ? AND client_id = ?'),
       count: db.prepare<[string, string], { n: number }>('SELECT count(*) AS n FROM conversation_blocklist WHERE app_id = ? AND cid = ?'),
@@ -32,11 +31,7 @@ export class Blocklist {
     };
     this.sql = sql;
 
-    const load = (appId: string, cid: string): ConversationRecord => {
-      const row = sql.get.get(appId, cid);
-      if (!row) throw ProtocolError.of('CONVERSATION_NOT_FOUND', `no conversation ${cid}`);
-      return toConversation(row);
-    };
+    const load = conversationLoader(db);
     const listed = (appId: string, cid: string, ids: readonly string[]): Set<string> =>
       new Set(sql.among.all(appId, cid, JSON.stringify(ids)).map((row) => row.client_id));
 

@@ -19,7 +19,7 @@ import { ProtocolError } from '../../../protocol/errors.js';
 import { applyAttributeSets, attributeBytes, attributeLimitViolation } from '../attributes.js';
 import type { ConversationRecord, ConversationUpdate, MemberChange, MemberEvents } from '../types.js';
 import type { Notifications } from './notifications.js';
-import { CONVERSATION_SELECT, type ConversationRow, memberSet, toConversation } from './rows.js';
+import { conversationLoader, memberSet } from './rows.js';
 
 export class ConversationWrites {
   readonly addMembers: (appId: string, cid: string, clientIds: readonly string[], maxMembers: number, events?: MemberEvents) => MemberChange;
@@ -29,7 +29,6 @@ export class ConversationWrites {
 
   constructor(db: Database.Database, notifications: Notifications) {
     const sql = {
-      get: db.prepare<[string, string], ConversationRow>(`SELECT ${CONVERSATION_SELECT} FROM conversations c WHERE c.app_id = ? AND c.id = ?`),
       uniqueHolder: db.prepare<[string, string], { id: string }>('SELECT id FROM conversations WHERE app_id = ? AND unique_key = ?'),
       setMembers: db.prepare('UPDATE conversations SET members = ?, unique_key = ?, updated_at = ? WHERE app_id = ? AND id = ?'),
       // A new member has read and received everything up to now.
@@ -46,11 +45,7 @@ export class ConversationWrites {
       setMuted: db.prepare('UPDATE conversations SET muted = ?, updated_at = ? WHERE app_id = ? AND id = ?'),
     };
 
-    const load = (appId: string, cid: string): ConversationRecord => {
-      const row = sql.get.get(appId, cid);
-      if (!row) throw ProtocolError.of('CONVERSATION_NOT_FOUND', `no conversation ${cid}`);
-      return toConversation(row);
-    };
+    const load = conversationLoader(db);
     // updatedAt never goes backwards, even if the clock does.
     const nextUpdate = (conversation: ConversationRecord): number => Math.max(Date.now(), conversation.updatedAt);
 

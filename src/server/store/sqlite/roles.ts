@@ -7,9 +7,9 @@
  */
 import type Database from 'better-sqlite3';
 import { ProtocolError } from '../../../protocol/errors.js';
-import type { ConversationRecord, MemberChange, MemberEvents, MemberRoleRecord, StoredMemberRole } from '../types.js';
+import type { MemberChange, MemberEvents, MemberRoleRecord, StoredMemberRole } from '../types.js';
 import type { Notifications } from './notifications.js';
-import { CONVERSATION_SELECT, type ConversationRow, memberSet, toConversation } from './rows.js';
+import { conversationLoader, memberSet } from './rows.js';
 
 export class MemberRoles {
   readonly setRole: (appId: string, cid: string, clientId: string, role: StoredMemberRole, maxManagers: number, events: MemberEvents) => MemberChange;
@@ -19,7 +19,6 @@ export class MemberRoles {
 
   constructor(db: Database.Database, notifications: Notifications) {
     const sql = {
-      get: db.prepare<[string, string], ConversationRow>(`SELECT ${CONVERSATION_SELECT} FROM conversations c WHERE c.app_id = ? AND c.id = ?`),
       role: db.prepare<[string, string, string], { role: StoredMemberRole }>(
         'SELECT role FROM conversation_members WHERE app_id = ? AND cid = ? AND client_id = ?',
       ),
@@ -52,11 +51,7 @@ export class MemberRoles {
     };
     this.sql = sql;
 
-    const load = (appId: string, cid: string): ConversationRecord => {
-      const row = sql.get.get(appId, cid);
-      if (!row) throw ProtocolError.of('CONVERSATION_NOT_FOUND', `no conversation ${cid}`);
-      return toConversation(row);
-    };
+    const load = conversationLoader(db);
     const listed = (appId: string, cid: string, ids: readonly string[]): Set<string> =>
       new Set(sql.shutupAmong.all(appId, cid, JSON.stringify(ids)).map((row) => row.client_id));
 

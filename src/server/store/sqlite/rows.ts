@@ -1,3 +1,5 @@
+import type Database from 'better-sqlite3';
+import { ProtocolError } from '../../../protocol/errors.js';
 /** Table rows as SQLite returns them, and their mapping to store records. */
 import type { ConversationRecord, MessageRecord } from '../types.js';
 
@@ -118,4 +120,17 @@ export function lctypeOf(data: string): number | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * Reads a conversation inside a write transaction, or throws
+ * CONVERSATION_NOT_FOUND: how every read-modify-write of a conversation starts.
+ */
+export function conversationLoader(db: Database.Database): (appId: string, cid: string) => ConversationRecord {
+  const get = db.prepare<[string, string], ConversationRow>(`SELECT ${CONVERSATION_SELECT} FROM conversations c WHERE c.app_id = ? AND c.id = ?`);
+  return (appId, cid) => {
+    const row = get.get(appId, cid);
+    if (!row) throw ProtocolError.of('CONVERSATION_NOT_FOUND', `no conversation ${cid}`);
+    return toConversation(row);
+  };
 }
