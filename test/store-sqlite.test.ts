@@ -189,6 +189,11 @@ describe('appendMessage', () => {
       assert.match(message.id, /^[A-Za-z0-9_-]{22}$/);
     }
     assert.equal(new Set(results.map((result) => result.message.id)).size, results.length);
+    // Many share a millisecond: their ids still sort in seq order, which is how clients break timestamp ties.
+    for (const cid of [a, b]) {
+      const ids = results.filter((result) => result.message.cid === cid).sort((x, y) => x.message.seq - y.message.seq).map((result) => result.message.id);
+      assert.deepEqual([...ids].sort(), ids);
+    }
     // Committed before the promises resolved: another connection sees all of them.
     assert.equal(readRows<{ n: number }>(file, 'SELECT count(*) AS n FROM messages')[0]!.n, 300);
 
