@@ -10,7 +10,7 @@ import { expect } from '@esm-bundle/chai';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../src/components/index.js';
 import type { LcChat, LcErrorEvent } from '../../src/components/index.js';
-import { CommandType, OpType, encodeCommand, fromFrame, type Command, type DecodedCommand } from '../../src/protocol/codec.js';
+import type { Conversation } from '../../src/sdk/index.js';
 import { mount, opened, rows, sdkClient, server, shadow, textarea, uid, waitFor } from './support/fixtures.js';
 
 function record<E extends Event>(target: EventTarget, type: string): E[] {
@@ -31,43 +31,28 @@ const composerNote = (chat: LcChat) => shadow(chat).querySelector<HTMLElement>('
 const removedNote = (chat: LcChat) => shadow(chat).querySelector<HTMLElement>('[part="removed-note"]');
 const composer = (chat: LcChat) => shadow(chat).querySelector('form.composer');
 
-/** A bare protocol client, for the commands our SDK has no method for (the blocklist). */
-async function rawLogin(clientId: string): Promise<{ request(command: Command): Promise<DecodedCommand>; close(): void }> {
+/**
+ * An owner's conversation with `me` in it, and `me`'s `<lc-chat>` open on
+ * it; `beforeMount` runs as the owner before the page loads.
+ */
+async function moderatedChat(role: string, options: { lang?: string; beforeMount?: (conversation: Conversation, me: string) => Promise<unknown> } = {}) {
   const { wsUrl, appId } = await server();
-  const ws = new WebSocket(wsUrl, 'lc.protobuf2.3');
-  ws.binaryType = 'arraybuffer';
-  await new Promise((resolve, reject) => {
-    ws.onopen = resolve;
-    ws.onerror = reject;
-  });
-  let next = 1;
-  const waiting = new Map<number, (reply: DecodedCommand) => void>();
-  ws.onmessage = (event) => {
-    const reply = fromFrame(new Uint8Array(event.data as ArrayBuffer));
-    if (reply.i) waiting.get(reply.i)?.(reply);
-  };
-  const request = (command: Command) =>
-    new Promise<DecodedCommand>((resolve) => {
-      const i = next++;
-      waiting.set(i, resolve);
-      ws.send(encodeCommand({ ...command, i }));
-    });
-  const login = await request({ cmd: CommandType.session, op: OpType.open, appId, peerId: clientId, sessionMessage: { ua: 'membership-test' } });
-  expect(login.cmd).to.equal(CommandType.session);
-  return { request, close: () => ws.close() };
+  const [owner, me] = [uid('owner'), uid(role)];
+  const admin = await sdkClient(owner);
+  const conversation = await admin.createConversation({ members: [me], name: 'moderated' });
+  await options.beforeMount?.(conversation, me);
+  const lang = options.lang ? ` lang="${options.lang}"` : '';
+  const chat = mount<LcChat>(`<lc-chat${lang} server="${wsUrl}" app-id="${appId}" client-id="${me}" conversation-id="${conversation.id}"></lc-chat>`);
+  const errors = record<LcErrorEvent>(chat, 'lc-error');
+  await opened(chat);
+  return { chat, conversation, me, errors };
 }
 
 describe('a muted, removed or blocked user', function () {
   this.timeout(40_000);
 
   it('muted: the composer is disabled and says so; unmuted: enabled again', async () => {
-    const { wsUrl, appId } = await server();
-    const [owner, me] = [uid('owner'), uid('muted')];
-    const admin = await sdkClient(owner);
-    const conversation = await admin.createConversation({ members: [me], name: 'moderated' });
-    const chat = mount<LcChat>(`<lc-chat server="${wsUrl}" app-id="${appId}" client-id="${me}" conversation-id="${conversation.id}"></lc-chat>`);
-    const errors = record<LcErrorEvent>(chat, 'lc-error');
-    await opened(chat);
+    const { chat, conversation, me, errors } = await moderatedChat('muted');
     expect(composerNote(chat)).to.equal(null);
     expect(textarea(chat).disabled).to.equal(false);
 
@@ -87,26 +72,14 @@ describe('a muted, removed or blocked user', function () {
   });
 
   it('muted before the page opened: known at load, in Chinese too', async () => {
-    const { wsUrl, appId } = await server();
-    const [owner, me] = [uid('owner'), uid('muted')];
-    const admin = await sdkClient(owner);
-    const conversation = await admin.createConversation({ members: [me], name: 'moderated' });
-    await conversation.muteMembers([me]);
-    const chat = mount<LcChat>(`<lc-chat lang="zh-CN" server="${wsUrl}" app-id="${appId}" client-id="${me}" conversation-id="${conversation.id}"></lc-chat>`);
-    await opened(chat);
+    const { chat } = await moderatedChat('muted', { lang: 'zh-CN', beforeMount: (conversation, me) => conversation.muteMembers([me]) });
     await waitFor(() => composerNote(chat), 'the muted note at load');
     expect(composerNote(chat)!.textContent).to.equal('你已在此对话中被禁言');
     expect(textarea(chat).disabled).to.equal(true);
   });
 
   it('a send refused with 4563 is marked failed with that reason, with Delete and no Retry', async () => {
-    const { wsUrl, appId } = await server();
-    const [owner, me] = [uid('owner'), uid('muted')];
-    const admin = await sdkClient(owner);
-    const conversation = await admin.createConversation({ members: [me], name: 'moderated' });
-    const chat = mount<LcChat>(`<lc-chat server="${wsUrl}" app-id="${appId}" client-id="${me}" conversation-id="${conversation.id}"></lc-chat>`);
-    const errors = record<LcErrorEvent>(chat, 'lc-error');
-    await opened(chat);
+    const { chat, conversation, me, errors } = await moderatedChat('muted');
     // The page sends while the push is on its way: the server's refusal tells first.
     await conversation.muteMembers([me]);
     await chat.send('said while muted');
@@ -119,13 +92,7 @@ describe('a muted, removed or blocked user', function () {
   });
 
   it('removed: a clear message instead of the composer, and lc-error', async () => {
-    const { wsUrl, appId } = await server();
-    const [owner, me] = [uid('owner'), uid('kicked')];
-    const admin = await sdkClient(owner);
-    const conversation = await admin.createConversation({ members: [me], name: 'moderated' });
-    const chat = mount<LcChat>(`<lc-chat server="${wsUrl}" app-id="${appId}" client-id="${me}" conversation-id="${conversation.id}"></lc-chat>`);
-    const errors = record<LcErrorEvent>(chat, 'lc-error');
-    await opened(chat);
+    const { chat, conversation, me, errors } = await moderatedChat('kicked');
     await conversation.remove([me]);
     await waitFor(() => removedNote(chat), 'the removed note');
     expect(removedNote(chat)!.textContent).to.equal('You were removed from this conversation');
@@ -136,20 +103,8 @@ describe('a muted, removed or blocked user', function () {
   });
 
   it('blocked: the blocked variant of the message, no composer, and lc-error', async () => {
-    const { wsUrl, appId } = await server();
-    const [owner, me] = [uid('owner'), uid('blocked')];
-    const admin = await sdkClient(owner);
-    const conversation = await admin.createConversation({ members: [me], name: 'moderated' });
-    const chat = mount<LcChat>(`<lc-chat lang="zh-CN" server="${wsUrl}" app-id="${appId}" client-id="${me}" conversation-id="${conversation.id}"></lc-chat>`);
-    const errors = record<LcErrorEvent>(chat, 'lc-error');
-    await opened(chat);
-    const raw = await rawLogin(owner);
-    try {
-      const reply = await raw.request({ cmd: CommandType.blacklist, op: OpType.block, blacklistMessage: { srcCid: conversation.id, toPids: [me] } });
-      expect(reply.cmd, reply.errorMessage?.detail ?? '').to.equal(CommandType.blacklist);
-    } finally {
-      raw.close();
-    }
+    const { chat, conversation, me, errors } = await moderatedChat('blocked', { lang: 'zh-CN' });
+    expect((await conversation.blockMembers([me])).successfulClientIds).to.deep.equal([me]);
     await waitFor(() => chat.membership === 'blocked', 'blocked');
     await chat.updateComplete;
     expect(removedNote(chat)!.textContent).to.equal('你已被移出此对话，且无法再加入');
