@@ -128,7 +128,8 @@ describe('official SDK 4.3.1: member roles', () => {
     await assert.rejects(outsidersView.getAllMemberInfo({ noCache: true }), (error: Js) => error.code === 4317);
   });
 
-  test('removing: members may not kick, managers kick members but not managers or the owner, the owner cannot quit; partial results name both sides', async () => {
+  /** An owner's conversation of two managers and two plain members (a, b), each 4.x client logged in. */
+  async function withTwoManagers() {
     const [ownerId, managerId, otherManagerId, aId, bId] = names('owner', 'manager', 'manager2', 'a', 'b');
     const owner = await login4(ownerId);
     const manager = await login4(managerId);
@@ -136,6 +137,11 @@ describe('official SDK 4.3.1: member roles', () => {
     const conversation = await owner.createConversation({ members: [managerId, otherManagerId, aId, bId] });
     await conversation.updateMemberRole(managerId, 'Manager');
     await conversation.updateMemberRole(otherManagerId, 'Manager');
+    return { ownerId, managerId, otherManagerId, aId, bId, manager, a, conversation };
+  }
+
+  test('removing: members may not kick, managers kick members but not managers or the owner, the owner cannot quit; partial results name both sides', async () => {
+    const { ownerId, managerId, otherManagerId, aId, bId, manager, a, conversation } = await withTwoManagers();
     const managersView = await manager.getConversation(conversation.id);
     const asView = await a.getConversation(conversation.id);
 
@@ -165,13 +171,7 @@ describe('official SDK 4.3.1: member roles', () => {
   });
 
   test('blocking: only the owner and managers; a manager cannot block another manager', async () => {
-    const [ownerId, managerId, otherManagerId, aId, bId] = names('owner', 'manager', 'manager2', 'a', 'b');
-    const owner = await login4(ownerId);
-    const manager = await login4(managerId);
-    const a = await login4(aId);
-    const conversation = await owner.createConversation({ members: [managerId, otherManagerId, aId, bId] });
-    await conversation.updateMemberRole(managerId, 'Manager');
-    await conversation.updateMemberRole(otherManagerId, 'Manager');
+    const { ownerId, managerId, otherManagerId, aId, bId, manager, a, conversation } = await withTwoManagers();
     const asView = await a.getConversation(conversation.id);
     await assert.rejects(asView.blockMembers([bId]), rejectsWith(4320, 'CONVERSATION_OPERATION_UNAUTHORIZED'));
     const managersView = await manager.getConversation(conversation.id);
