@@ -1,5 +1,7 @@
 /** Server settings: what `lc-chat serve` flags set, with production defaults. */
+import { join } from 'node:path';
 import { CONVERSATION_COLUMNS, WHERE_LIMIT_CEILING } from './query/where.js';
+import type { StoreLocation } from './store/store-location.js';
 
 export interface AppConfig {
   appId: string;
@@ -29,8 +31,14 @@ export interface ServerConfig {
   port: number;
   /** Interface to bind. Default 0.0.0.0. */
   host: string;
-  /** Directory for the SQLite file (and, later, uploaded files). */
+  /** Directory for the SQLite file (unless `store` names another) and uploaded files. */
   dataDir: string;
+  /**
+   * Where conversations and messages live (`--store`, `LC_STORE`). Default
+   * the SQLite file `<dataDir>/lc-chat.db`; a PostgreSQL database can be
+   * shared by several server processes.
+   */
+  storeLocation: StoreLocation;
   /** Apps to create or update at start. */
   apps: AppConfig[];
   /** Largest WebSocket frame accepted, in bytes. */
@@ -133,7 +141,7 @@ export interface ServerConfig {
   log: (line: string) => void;
 }
 
-export const DEFAULTS: Omit<ServerConfig, 'dataDir' | 'apps' | 'demoDir' | 'devSigningAppId'> = {
+export const DEFAULTS: Omit<ServerConfig, 'dataDir' | 'storeLocation' | 'apps' | 'demoDir' | 'devSigningAppId'> = {
   port: 8787,
   host: '0.0.0.0',
   maxPayload: 64 * 1024,
@@ -171,7 +179,14 @@ export const DEFAULTS: Omit<ServerConfig, 'dataDir' | 'apps' | 'demoDir' | 'devS
 
 /** Fills in defaults and checks ranges; throws with a message naming the bad setting. */
 export function resolveConfig(input: Partial<ServerConfig> & { dataDir: string }): ServerConfig {
-  const config: ServerConfig = { ...DEFAULTS, apps: [], demoDir: null, devSigningAppId: null, ...input };
+  const config: ServerConfig = {
+    ...DEFAULTS,
+    apps: [],
+    demoDir: null,
+    devSigningAppId: null,
+    ...input,
+    storeLocation: input.storeLocation ?? { kind: 'sqlite', file: join(input.dataDir, 'lc-chat.db') },
+  };
   const positive = ['maxPayload', 'loginTimeoutMs', 'idleTimeoutMs', 'maxGarbageFrames', 'maxBufferedBytes', 'maxUploadBytes', 'sessionTokenTtl',
     'writeHighWaterBytes', 'sendQueueMaxAgeMs', 'roomResumeMs', 'notificationRetentionMs',
     'conversationsPerMinute', 'maxSessionsPerSocket', 'loginsPerMinute', 'uploadsPerMinute', 'appStorageBytes',
