@@ -140,6 +140,7 @@ export class PostgresTarget {
         [plan.source.name, sourceName, JSON.stringify(progress.after), progress.copied, progress.done],
       );
       if (progress.done) {
+        if (plan.source.name === 'notification_events') await this.advanceNotificationHead();
         // Rows copied with their own ids: new ones must be numbered after them.
         for (const column of plan.sequenced) {
           await this.client.query(
@@ -149,6 +150,20 @@ export class PostgresTarget {
         }
       }
     });
+  }
+
+  /**
+   * The PostgreSQL store numbers membership events from a one-row head
+   * (notification_head) rather than a sequence: it must start past the
+   * copied events, or new events would reuse their seqs.
+   */
+  private async advanceNotificationHead(): Promise<void> {
+    const { rows } = await this.client.query(`SELECT to_regclass('notification_head') IS NOT NULL AS present`);
+    if (rows[0].present !== true) return;
+    await this.client.query(
+      `UPDATE notification_head SET seq = GREATEST(seq, (SELECT coalesce(max(seq), 0) FROM notification_events)),
+         server_ts = GREATEST(server_ts, (SELECT coalesce(max(server_ts), 0) FROM notification_events))`,
+    );
   }
 
   async count(table: string): Promise<number> {
