@@ -11,9 +11,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CommandType, OpType } from '../src/protocol/codec.js';
-import { RawClient } from '../test/helpers/raw-client.js';
-import { TEST_APP } from '../test/helpers/server.js';
 import { startServerProcess, type ServerProcess } from '../test/helpers/server-process.js';
+import { clientsFor, createConversation, ms, percentiles, persistedAcks, rate, send } from './lib.js';
 
 const SETTINGS = {
   throughput: { clients: 20, messagesPerClient: 2000, inFlight: 32 },
@@ -23,52 +22,9 @@ const SETTINGS = {
   query: { conversations: 10_000, queries: 200 },
 };
 
-async function clientsFor(server: ServerProcess, ids: string[]): Promise<RawClient[]> {
-  const clients: RawClient[] = [];
-  // Connect in small batches: a thundering herd of handshakes is not what we measure.
-  for (let n = 0; n < ids.length; n += 25) {
-    const batch = await Promise.all(ids.slice(n, n + 25).map(() => RawClient.connect(server.wsUrl)));
-    await Promise.all(batch.map((client, k) => client.login(TEST_APP.appId, ids[n + k]!)));
-    clients.push(...batch);
-  }
-  return clients;
-}
-
-async function createConversation(client: RawClient, members: string[]): Promise<string> {
-  const reply = await client.request({ cmd: CommandType.conv, op: OpType.start, convMessage: { m: members } });
-  if (!reply.convMessage?.cid) throw new Error(`conv start failed: ${reply.errorMessage?.reason}`);
-  return reply.convMessage.cid;
-}
-
-function send(client: RawClient, cid: string, text: string, dt?: string) {
-  return client.request({ cmd: CommandType.direct, directMessage: { cid, msg: JSON.stringify({ _lctype: -1, _lctext: text }), ...(dt ? { dt } : {}) } });
-}
-
 /** Many clients, each pipelining sends to its own conversation; every ack waits for the commit. */
-async function throughput(server: ServerProcess) {
-  const { clients: count, messagesPerClient, inFlight } = SETTINGS.throughput;
-  const ids = Array.from({ length: count }, (_, k) => `tp-${k}`);
-  const clients = await clientsFor(server, ids);
-  const cids = await Promise.all(clients.map((client, k) => createConversation(client, [ids[k]!, `tp-peer-${k}`])));
-  const started = performance.now();
-  await Promise.all(
-    clients.map(async (client, k) => {
-      const window = new Set<Promise<unknown>>();
-      for (let n = 0; n < messagesPerClient; n++) {
-        const request = send(client, cids[k]!, `m${n}`, `tp-${k}-${n}`).then((reply) => {
-          if (reply.cmd !== CommandType.ack) throw new Error(`send failed: ${reply.errorMessage?.reason}`);
-        });
-        window.add(request);
-        void request.finally(() => window.delete(request));
-        if (window.size >= inFlight) await Promise.race(window);
-      }
-      await Promise.all(window);
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  for (const client of clients) client.close();
-  const total = count * messagesPerClient;
-  return { total, seconds, perSecond: total / seconds };
+function throughput(server: ServerProcess) {
+  return persistedAcks(server, SETTINGS.throughput);
 }
 
 /** A 100-member conversation, everyone online: how fast do pushes reach all of them? */
@@ -195,15 +151,6 @@ async function queries(server: ServerProcess) {
   client!.close();
   return results;
 }
-
-function percentiles(samples: number[]) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-  return { p50: at(50), p99: at(99), max: sorted[sorted.length - 1]! };
-}
-
-const ms = (value: number) => `${value.toFixed(2)} ms`;
-const rate = (value: number) => Math.round(value).toLocaleString('en-US');
 
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), 'lc-chat-bench-'));

@@ -1,0 +1,64 @@
+/** What the benchmarks share: protocol clients, sends, percentiles and number formats. */
+import { CommandType, OpType } from '../src/protocol/codec.js';
+import { RawClient } from '../test/helpers/raw-client.js';
+import { TEST_APP } from '../test/helpers/server.js';
+import type { ServerProcess } from '../test/helpers/server-process.js';
+
+export async function clientsFor(server: ServerProcess, ids: string[]): Promise<RawClient[]> {
+  const clients: RawClient[] = [];
+  // Connect in small batches: a thundering herd of handshakes is not what we measure.
+  for (let n = 0; n < ids.length; n += 25) {
+    const batch = await Promise.all(ids.slice(n, n + 25).map(() => RawClient.connect(server.wsUrl)));
+    await Promise.all(batch.map((client, k) => client.login(TEST_APP.appId, ids[n + k]!)));
+    clients.push(...batch);
+  }
+  return clients;
+}
+
+export async function createConversation(client: RawClient, members: string[]): Promise<string> {
+  const reply = await client.request({ cmd: CommandType.conv, op: OpType.start, convMessage: { m: members } });
+  if (!reply.convMessage?.cid) throw new Error(`conv start failed: ${reply.errorMessage?.reason}`);
+  return reply.convMessage.cid;
+}
+
+export function send(client: RawClient, cid: string, text: string, dt?: string) {
+  return client.request({ cmd: CommandType.direct, directMessage: { cid, msg: JSON.stringify({ _lctype: -1, _lctext: text }), ...(dt ? { dt } : {}) } });
+}
+
+/** Many clients, each pipelining sends to its own conversation; every ack waits for the commit. */
+export async function persistedAcks(server: ServerProcess, settings: { clients: number; messagesPerClient: number; inFlight: number; prefix?: string }) {
+  const { clients: count, messagesPerClient, inFlight } = settings;
+  const prefix = settings.prefix ?? 'tp';
+  const ids = Array.from({ length: count }, (_, k) => `${prefix}-${k}`);
+  const clients = await clientsFor(server, ids);
+  const cids = await Promise.all(clients.map((client, k) => createConversation(client, [ids[k]!, `${prefix}-peer-${k}`])));
+  const started = performance.now();
+  await Promise.all(
+    clients.map(async (client, k) => {
+      const window = new Set<Promise<unknown>>();
+      for (let n = 0; n < messagesPerClient; n++) {
+        const request = send(client, cids[k]!, `m${n}`, `${prefix}-${k}-${n}`).then((reply) => {
+          if (reply.cmd !== CommandType.ack) throw new Error(`send failed: ${reply.errorMessage?.reason}`);
+        });
+        window.add(request);
+        void request.finally(() => window.delete(request));
+        if (window.size >= inFlight) await Promise.race(window);
+      }
+      await Promise.all(window);
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  for (const client of clients) client.close();
+  const total = count * messagesPerClient;
+  return { total, seconds, perSecond: total / seconds };
+}
+
+export function percentiles(samples: number[]) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+  return { p50: at(50), p99: at(99), max: sorted[sorted.length - 1]! };
+}
+
+export const ms = (value: number) => `${value.toFixed(2)} ms`;
+export const rate = (value: number) => Math.round(value).toLocaleString('en-US');
+
