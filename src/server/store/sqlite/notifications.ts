@@ -14,43 +14,16 @@
  * by `server_ts`, so those pages end on a millisecond boundary.
  */
 import type Database from 'better-sqlite3';
-import type {
-  MembershipEvent,
-  MembershipOp,
-  NotificationPage,
-  PlannedNotification,
-  RecordedNotification,
-  StoredNotification,
-} from '../types.js';
-
-const MAX_LIMIT = 1000;
-/**
- * Events of one millisecond a time-paged fetch returns at most, past its
- * limit, rather than end a page inside that millisecond (which would skip
- * the rest: the client resumes after the page's last `serverTs`).
- */
-const MAX_SAME_MS = 5000;
-
-interface NotificationRow {
-  seq: number;
-  server_ts: number;
-  op: string;
-  cid: string;
-  init_by: string;
-  members: string | null;
-  info: string | null;
-}
-
-const OPS: ReadonlySet<string> = new Set<MembershipOp>([
-  'joined', 'members_joined', 'left', 'members_left', 'blocked', 'members_blocked', 'unblocked', 'members_unblocked',
-  'shutuped', 'members_shutuped', 'unshutuped', 'members_unshutuped', 'member_info_changed',
-]);
-/** Ops whose event names the members concerned (`m`). */
-const ABOUT_MEMBERS: ReadonlySet<MembershipOp> = new Set<MembershipOp>([
-  'members_joined', 'members_left', 'members_blocked', 'members_unblocked', 'members_shutuped', 'members_unshutuped',
-]);
-
-const SELECT_EVENT = 'e.seq, e.server_ts, e.op, e.cid, e.init_by, e.members, e.info';
+import {
+  checkNotificationLimit as checkLimit,
+  eventColumns,
+  MAX_SAME_MS,
+  type NotificationRow,
+  pageByTime,
+  SELECT_EVENT,
+  toNotification,
+} from '../notification-log.js';
+import type { MembershipEvent, NotificationPage, PlannedNotification, RecordedNotification, StoredNotification } from '../types.js';
 
 export class Notifications {
   readonly record: (appId: string, recipients: readonly string[], event: MembershipEvent) => RecordedNotification;
@@ -124,8 +97,7 @@ export class Notifications {
   private recordInTransaction(appId: string, recipients: string[], event: MembershipEvent): RecordedNotification {
     // The wall clock, held (not advanced) if it stepped back: never before the previous event.
     const serverTs = Math.max(Date.now(), this.sql.latest.get()?.server_ts ?? 0);
-    const members = ABOUT_MEMBERS.has(event.op) ? JSON.stringify(event.members ?? []) : null;
-    const info = event.info ? JSON.stringify({ pid: event.info.pid, role: event.info.role }) : null;
+    const { members, info } = eventColumns(event);
     const seq = Number(this.sql.insertEvent.run(serverTs, appId, event.op, event.cid, event.initBy, members, info).lastInsertRowid);
     for (const clientId of recipients) this.sql.insertRecipient.run(appId, clientId, seq);
     return { recipients, event, seq, serverTs };
@@ -146,13 +118,9 @@ export class Notifications {
     checkLimit(limit);
     const from = this.sql.firstSeqAfterTime.get(afterTs)?.seq;
     if (from === undefined) return { notifications: [], hasMore: false };
-    const rows = this.sql.since.all(appId, clientId, from - 1, limit + 1).map(toNotification);
-    if (rows.length <= limit) return { notifications: rows, hasMore: false };
-    const cut = rows[limit]!.serverTs;
-    const whole = rows.slice(0, limit).filter((row) => row.serverTs !== cut);
-    if (whole.length > 0) return { notifications: whole, hasMore: true };
-    const sameMs = this.sql.atTime.all(appId, clientId, cut, MAX_SAME_MS).map(toNotification);
-    return { notifications: sameMs, hasMore: true };
+    const page = pageByTime(this.sql.since.all(appId, clientId, from - 1, limit + 1).map(toNotification), limit);
+    if (!('sameMs' in page)) return page;
+    return { notifications: this.sql.atTime.all(appId, clientId, page.sameMs, MAX_SAME_MS).map(toNotification), hasMore: true };
   }
 
   latest(): number {
@@ -166,21 +134,4 @@ export class Notifications {
   cursor(appId: string, clientId: string, login: string): number | undefined {
     return this.sql.cursor.get(appId, clientId, login)?.up_to;
   }
-}
-
-function checkLimit(limit: number): void {
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw new RangeError(`limit must be 1..${MAX_LIMIT}, got ${limit}`);
-}
-
-function toNotification(row: NotificationRow): StoredNotification {
-  if (!OPS.has(row.op)) throw new Error(`unknown notification op ${row.op} at ${row.seq}`);
-  return {
-    seq: row.seq,
-    serverTs: row.server_ts,
-    op: row.op as MembershipOp,
-    cid: row.cid,
-    initBy: row.init_by,
-    ...(row.members === null ? {} : { members: JSON.parse(row.members) as string[] }),
-    ...(row.info === null ? {} : { info: JSON.parse(row.info) as { pid: string; role: string } }),
-  };
 }

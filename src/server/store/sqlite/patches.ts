@@ -6,7 +6,8 @@
  */
 import type Database from 'better-sqlite3';
 import { ProtocolError } from '../../../protocol/errors.js';
-import { RECALLED_PAYLOAD, type MessagePatch, type MessageRecord } from '../types.js';
+import { mentionedMembers, patchedMessage } from '../message-records.js';
+import type { MessagePatch, MessageRecord } from '../types.js';
 import { lctypeOf, MESSAGE_SELECT, type MessageRow, toMessage } from './rows.js';
 
 export class Patches {
@@ -45,17 +46,7 @@ export class Patches {
     if (!row) throw ProtocolError.of('MESSAGE_NOT_FOUND', `no message ${patch.id} in ${patch.cid}`);
     const original = toMessage(row);
     if (original.from !== patch.from) throw ProtocolError.of('MESSAGE_OWNERSHIP_REQUIRED', `${patch.from} did not send ${patch.id}`);
-    const recall = patch.data === null;
-    const patched: MessageRecord = {
-      ...original,
-      data: patch.data ?? RECALLED_PAYLOAD,
-      // Strictly after any earlier patch of this message, so "patched since" never misses one.
-      patchTimestamp: Math.max(Date.now(), (original.patchTimestamp ?? 0) + 1),
-      mentionPids: recall ? [] : [...patch.mentionPids],
-      mentionAll: recall ? false : patch.mentionAll,
-      // A recall or a text edit replaces any bytes; a binary edit brings new ones.
-      binary: !recall && patch.binary === true,
-    };
+    const patched = patchedMessage(original, patch, Date.now());
     this.sql.patch.run(
       patched.data,
       lctypeOf(patched.data),
@@ -71,9 +62,7 @@ export class Patches {
     // An edit that mentions someone counts for their unread `mentioned` (a
     // recall or an edit removing a mention leaves the mark: it is a hint).
     if (patched.mentionAll) this.sql.mentionAll.run(patched.seq, patched.appId, patched.cid);
-    for (const pid of new Set(patched.mentionPids)) {
-      if (pid !== patched.from) this.sql.mentionMember.run(patched.seq, patched.appId, patched.cid, pid);
-    }
+    for (const pid of mentionedMembers(patched)) this.sql.mentionMember.run(patched.seq, patched.appId, patched.cid, pid);
     return patched;
   }
 

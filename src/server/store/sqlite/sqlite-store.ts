@@ -4,12 +4,12 @@
  * committed: everything appended during one tick is written in a single
  * transaction and acknowledged after its COMMIT.
  */
-import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { ProtocolError } from '../../../protocol/errors.js';
-import { newConversationId, newMessageId } from '../ids.js';
+import { newConversationId } from '../ids.js';
+import { mentionedMembers, newMessageRecord, uniqueIdOf } from '../message-records.js';
 import type {
   AppendResult,
   AppRecord,
@@ -394,22 +394,7 @@ export class SqliteStore implements Store {
         const earlier = this.sql.messageByDt.get(input.appId, input.cid, input.from, input.dt);
         if (earlier) return { ok: true, result: { message: toMessage(earlier), duplicate: true } };
       }
-      const message: MessageRecord = {
-        appId: input.appId,
-        cid: input.cid,
-        id: input.id ?? newMessageId(),
-        seq: head.lastSeq + 1,
-        from: input.from,
-        data: input.data,
-        // Never before the conversation's previous message, even if the clock stepped back.
-        timestamp: Math.max(now, head.lastTimestamp),
-        dt: input.dt,
-        receipt: input.receipt,
-        mentionPids: [...input.mentionPids],
-        mentionAll: input.mentionAll,
-        patchTimestamp: null,
-        ...(input.binary ? { binary: true } : {}),
-      };
+      const message = newMessageRecord(input, head.lastSeq + 1, now, head.lastTimestamp);
       this.sql.insertMessage.run(
         message.appId,
         message.cid,
@@ -426,9 +411,7 @@ export class SqliteStore implements Store {
         message.binary ? 1 : 0,
       );
       if (message.mentionAll) this.sql.mentionAll.run(message.seq, message.appId, message.cid);
-      for (const pid of new Set(message.mentionPids)) {
-        if (pid !== message.from) this.sql.mentionMember.run(message.seq, message.appId, message.cid, pid);
-      }
+      for (const pid of mentionedMembers(message)) this.sql.mentionMember.run(message.seq, message.appId, message.cid, pid);
       head.lastSeq = message.seq;
       head.lastTimestamp = message.timestamp;
       head.last = message;
@@ -689,9 +672,4 @@ interface HistoryParams {
 
 function closedError(): Error {
   return new Error('the store is closed');
-}
-
-/** Unique conversations with the same members share this id, whichever was created first. */
-function uniqueIdOf(appId: string, membersJson: string): string {
-  return createHash('sha256').update(appId).update('\u0000').update(membersJson).digest('hex').slice(0, 32);
 }

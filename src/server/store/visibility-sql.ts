@@ -5,8 +5,8 @@
  * field cannot be probed by querying or sorting by it: for a row the viewer
  * may not see a field of, conditions on that field see it as missing.
  */
-import { pinnedIds } from '../../query/pinned.js';
-import type { Condition, QueryViewer } from '../types.js';
+import { pinnedIds } from '../query/pinned.js';
+import type { Condition, QueryViewer } from './types.js';
 
 /** Alias of the viewer's own `conversation_members` row, LEFT JOINed by the query (NULL: not a member). */
 export const VIEWER_ROW = 'v';
@@ -30,7 +30,7 @@ export function visibility(viewer: QueryViewer, where: Condition | null): Visibi
   const shared = viewer.open ? undefined : `(c.tr = 1 OR ${member})`;
   const hidden = new Set(viewer.privateAttributes);
   // Pinned ids bound the rows already; any other query is bounded by membership.
-  const rows = viewer.open || pinnedIds(where) !== undefined ? '1' : `(${member} OR c.tr = 1)`;
+  const rows = viewer.open || pinnedIds(where) !== undefined ? 'TRUE' : `(${member} OR c.tr = 1)`;
   return {
     rows,
     guard(field) {

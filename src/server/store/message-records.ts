@@ -1,0 +1,49 @@
+/** How the stores build message and conversation values, whatever the database. */
+import { createHash } from 'node:crypto';
+import { newMessageId } from './ids.js';
+import { RECALLED_PAYLOAD, type MessagePatch, type MessageRecord, type NewMessage } from './types.js';
+
+/** The record of a new message taking `seq`, at `now` but never before the conversation's last message. */
+export function newMessageRecord(input: NewMessage, seq: number, now: number, lastTimestamp: number): MessageRecord {
+  return {
+    appId: input.appId,
+    cid: input.cid,
+    id: input.id ?? newMessageId(),
+    seq,
+    from: input.from,
+    data: input.data,
+    // Never before the conversation's previous message, even if the clock stepped back.
+    timestamp: Math.max(now, lastTimestamp),
+    dt: input.dt,
+    receipt: input.receipt,
+    mentionPids: [...input.mentionPids],
+    mentionAll: input.mentionAll,
+    patchTimestamp: null,
+    ...(input.binary ? { binary: true } : {}),
+  };
+}
+
+/** Members a message (or an edit) mentions by id, its sender left out: their `mention_seq` moves. */
+export function mentionedMembers(message: MessageRecord): string[] {
+  return [...new Set(message.mentionPids)].filter((pid) => pid !== message.from);
+}
+
+/** The message after a recall (`data: null`) or an edit by its sender, who must be `original.from`. */
+export function patchedMessage(original: MessageRecord, patch: MessagePatch, now: number): MessageRecord {
+  const recall = patch.data === null;
+  return {
+    ...original,
+    data: patch.data ?? RECALLED_PAYLOAD,
+    // Strictly after any earlier patch of this message, so "patched since" never misses one.
+    patchTimestamp: Math.max(now, (original.patchTimestamp ?? 0) + 1),
+    mentionPids: recall ? [] : [...patch.mentionPids],
+    mentionAll: recall ? false : patch.mentionAll,
+    // A recall or a text edit replaces any bytes; a binary edit brings new ones.
+    binary: !recall && patch.binary === true,
+  };
+}
+
+/** Unique conversations with the same members share this id, whichever was created first. */
+export function uniqueIdOf(appId: string, membersJson: string): string {
+  return createHash('sha256').update(appId).update('\u0000').update(membersJson).digest('hex').slice(0, 32);
+}

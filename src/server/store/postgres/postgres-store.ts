@@ -1,0 +1,490 @@
+/**
+ * The store on PostgreSQL, which several server processes can share. Every
+ * guarantee of the SQLite store holds across processes: each write is one
+ * transaction that first locks the row it changes (a conversation, a
+ * member), so seqs stay gapless, retries find the first message, unique
+ * conversations exist once and member changes never lose each other.
+ * Appends are group committed (appends.ts) and acknowledged after COMMIT.
+ *
+ * When the database goes away, calls reject (the handlers answer
+ * INTERNAL_ERROR) and the pool connects again once it is back.
+ */
+import type pg from 'pg';
+import { newConversationId } from '../ids.js';
+import { uniqueIdOf } from '../message-records.js';
+import type {
+  AppendResult,
+  AppRecord,
+  BlockChange,
+  BlockEvents,
+  ConversationQuery,
+  ConversationRecord,
+  ConversationUpdate,
+  CreatedConversation,
+  HistoryBound,
+  HistoryQuery,
+  MemberChange,
+  MemberEvents,
+  MemberReceipts,
+  MemberRoleRecord,
+  MembershipEvent,
+  MessagePatch,
+  MessageRecord,
+  NewConversation,
+  NewMessage,
+  NotificationPage,
+  ReadPosition,
+  ReadResult,
+  RecordedNotification,
+  Store,
+  StoredMemberRole,
+  StoredNotification,
+  UnblockChange,
+  UndeliveredBatch,
+  UndeliveredConversation,
+  UnreadState,
+} from '../types.js';
+import { GroupCommit } from './appends.js';
+import { Blocklist } from './blocklist.js';
+import { ConversationQueries } from './conversation-queries.js';
+import { createPool, describeConnectError, type Sql, sqlOf, transaction } from './connection.js';
+import { ConversationWrites, lockUniqueKey } from './conversation-writes.js';
+import { Notifications } from './notifications.js';
+import { Patches } from './patches.js';
+import { ReadState } from './read-state.js';
+import { RevokedLogins } from './revoked-logins.js';
+import { MemberRoles } from './roles.js';
+import { CONVERSATION_SELECT, type ConversationRow, MESSAGE_SELECT, type MessageRow, memberSet, NOW_MS, toConversation, toMessage } from './rows.js';
+import { migrate } from './schema.js';
+
+export { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
+
+export interface PostgresStoreOptions {
+  /** `postgres://user:password@host:port/database` */
+  url: string;
+  /** Connections this process holds at most. Default 10. */
+  maxConnections?: number;
+  /** How long to wait for a connection before a call fails. Default 5000 ms. */
+  connectTimeoutMs?: number;
+}
+
+/**
+ * Connects, brings the schema up to date and returns the store. Fails with
+ * one `Error` whose message says what is wrong (bad URL, login refused,
+ * database unreachable or missing, schema newer than this server).
+ */
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<PostgresStore> {
+  let url: URL;
+  try {
+    url = new URL(options.url);
+  } catch {
+    throw new Error(`invalid PostgreSQL URL: expected postgres://user[:password]@host[:port]/database`);
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new Error(`invalid PostgreSQL URL: the scheme must be postgres:// (got ${url.protocol}//)`);
+  }
+  const pool = createPool({ url: options.url, max: options.maxConnections, connectTimeoutMs: options.connectTimeoutMs });
+  let client: pg.PoolClient;
+  try {
+    client = await pool.connect();
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw new Error(describeConnectError(options.url, error));
+  }
+  try {
+    await migrate(client);
+  } catch (error) {
+    client.release();
+    await pool.end().catch(() => undefined);
+    throw new Error(error instanceof Error && /newer than this server/.test(error.message) ? error.message : describeConnectError(options.url, error));
+  }
+  client.release();
+  return new PostgresStore(pool);
+}
+
+const MAX_HISTORY_LIMIT = 1000;
+/** Above any seq: an open upper bound. */
+const NO_UPPER = Number.MAX_SAFE_INTEGER;
+
+interface AppRow {
+  app_id: string;
+  app_key: string;
+  master_key: string;
+  require_signature: number;
+  created_at: number;
+}
+
+export class PostgresStore implements Store {
+  private closed = false;
+  private readonly sql: Sql;
+  private readonly appends: GroupCommit;
+  private readonly notifications: Notifications;
+  private readonly conversationWrites: ConversationWrites;
+  private readonly blocklist: Blocklist;
+  private readonly memberRoleStore: MemberRoles;
+  private readonly readState: ReadState;
+  private readonly patches: Patches;
+  private readonly revokedLogins: RevokedLogins;
+  private readonly queries: ConversationQueries;
+
+  /** Use `openPostgresStore`, which migrates the schema first. */
+  constructor(private readonly pool: pg.Pool) {
+    this.sql = sqlOf(pool);
+    this.appends = new GroupCommit(pool);
+    this.notifications = new Notifications(pool);
+    this.conversationWrites = new ConversationWrites(pool, this.notifications);
+    this.blocklist = new Blocklist(pool, this.conversationWrites, this.notifications);
+    this.memberRoleStore = new MemberRoles(pool, this.notifications);
+    this.readState = new ReadState(pool);
+    this.patches = new Patches(pool);
+    this.revokedLogins = new RevokedLogins(pool);
+    this.queries = new ConversationQueries(pool);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.appends.drain();
+    await this.pool.end();
+  }
+
+  async getApp(appId: string): Promise<AppRecord | undefined> {
+    this.assertOpen();
+    const row = await this.sql.row<AppRow>('SELECT app_id, app_key, master_key, require_signature, created_at FROM apps WHERE app_id = $1', [appId]);
+    return (
+      row && {
+        appId: row.app_id,
+        appKey: row.app_key,
+        masterKey: row.master_key,
+        requireSignature: row.require_signature === 1,
+        createdAt: row.created_at,
+      }
+    );
+  }
+
+  async putApp(app: AppRecord): Promise<void> {
+    this.assertOpen();
+    await this.sql.run(
+      `INSERT INTO apps (app_id, app_key, master_key, require_signature, created_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (app_id) DO UPDATE SET app_key = excluded.app_key, master_key = excluded.master_key,
+         require_signature = excluded.require_signature, created_at = excluded.created_at`,
+      [app.appId, app.appKey, app.masterKey, app.requireSignature ? 1 : 0, app.createdAt],
+    );
+  }
+
+  async createConversation(input: NewConversation, events?: MemberEvents): Promise<CreatedConversation> {
+    this.assertOpen();
+    return transaction(this.pool, async (sql) => {
+      const { conversation, created } = await this.insertConversation(sql, input);
+      // Recorded with the insert: a crash keeps the conversation and its invitations, or neither.
+      const planned = created && events ? events({ conversation, changed: conversation.members }) : [];
+      return { conversation, created, notifications: await this.notifications.recordPlanned(sql, input.appId, planned) };
+    });
+  }
+
+  private async insertConversation(sql: Sql, input: NewConversation): Promise<{ conversation: ConversationRecord; created: boolean }> {
+    const memberIds = memberSet(input.members);
+    const members = JSON.stringify(memberIds);
+    const temporary = input.expiresAt !== undefined;
+    const unique = input.unique && !temporary;
+    if (unique) {
+      // Held to COMMIT: a create racing this one (any process) waits, then finds ours.
+      await lockUniqueKey(sql, input.appId, members);
+      const existing = await sql.row<ConversationRow>(`SELECT ${CONVERSATION_SELECT} FROM conversations c WHERE c.app_id = $1 AND c.unique_key = $2`, [input.appId, members]);
+      if (existing) return { conversation: toConversation(existing), created: false };
+    }
+    const now = Date.now();
+    // LeanCloud's temporary conversation ids start with _tmp: (4.x tells them apart by it).
+    const id = temporary ? `_tmp:${newConversationId(now)}` : newConversationId(now);
+    const row = await sql.row<ConversationRow>(
+      `WITH c AS (
+         INSERT INTO conversations (app_id, id, name, creator, members, muted, tr, sys, is_unique, unique_key, unique_id, attrs, created_at, updated_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, '[]', $6, $7, $8, $9, $10, $11::jsonb, $12, $12, $13)
+         RETURNING *
+       ), m AS (
+         INSERT INTO conversation_members (app_id, cid, client_id, joined_at) SELECT $1, $2, client_id, $12 FROM unnest($14::text[]) AS client_id
+       )
+       SELECT ${CONVERSATION_SELECT} FROM c`,
+      [
+        input.appId,
+        id,
+        input.name,
+        input.creator,
+        members,
+        input.transient ? 1 : 0,
+        input.system ? 1 : 0,
+        unique ? 1 : 0,
+        unique ? members : null,
+        unique ? uniqueIdOf(input.appId, members) : null,
+        JSON.stringify(input.attributes),
+        now,
+        temporary ? input.expiresAt : null,
+        memberIds,
+      ],
+    );
+    return { conversation: toConversation(row!), created: true };
+  }
+
+  async getConversation(appId: string, cid: string): Promise<ConversationRecord | undefined> {
+    this.assertOpen();
+    // An expired temporary conversation is gone, whether or not pruned yet.
+    const row = await this.sql.row<ConversationRow>(
+      `SELECT ${CONVERSATION_SELECT} FROM conversations c WHERE c.app_id = $1 AND c.id = $2 AND (c.expires_at IS NULL OR c.expires_at > ${NOW_MS})`,
+      [appId, cid],
+    );
+    return row && toConversation(row);
+  }
+
+  async findConversations(query: ConversationQuery): Promise<ConversationRecord[]> {
+    this.assertOpen();
+    return this.queries.find(query);
+  }
+
+  async isMember(appId: string, cid: string, clientId: string): Promise<boolean> {
+    this.assertOpen();
+    return (await this.sql.row('SELECT 1 FROM conversation_members WHERE app_id = $1 AND cid = $2 AND client_id = $3', [appId, cid, clientId])) !== undefined;
+  }
+
+  appendMessage(input: NewMessage): Promise<AppendResult> {
+    if (this.closed) return Promise.reject(closedError());
+    return this.appends.append(input);
+  }
+
+  async queryMessages(query: HistoryQuery): Promise<MessageRecord[]> {
+    this.assertOpen();
+    const { appId, cid, limit, direction } = query;
+    if (!Number.isInteger(limit) || limit < 0 || limit > MAX_HISTORY_LIMIT) {
+      throw new RangeError(`limit must be 0..${MAX_HISTORY_LIMIT}, got ${limit}`);
+    }
+    if (limit === 0) return [];
+    // Both bounds become an open seq interval (after, before); the page is
+    // then one range scan of the primary key.
+    const [upper, lower] = direction === 'old' ? [query.start, query.end] : [query.end, query.start];
+    const after = lower ? await this.lowerSeq(appId, cid, lower) : 0;
+    const before = upper ? await this.upperSeq(appId, cid, upper) : NO_UPPER;
+    const rows = await this.sql.rows<MessageRow>(
+      `SELECT ${MESSAGE_SELECT} FROM messages
+       WHERE app_id = $1 AND cid = $2 AND seq > $3 AND seq < $4 AND ($5::integer IS NULL OR lctype = $5)
+       ORDER BY seq ${direction === 'new' ? 'ASC' : 'DESC'} LIMIT $6`,
+      [appId, cid, after, before, query.type ?? null, limit],
+    );
+    const messages = rows.map(toMessage);
+    return direction === 'new' ? messages : messages.reverse();
+  }
+
+  private async seqOfMessage(appId: string, cid: string, bound: HistoryBound): Promise<number | undefined> {
+    if (bound.messageId === undefined) return undefined;
+    return (await this.sql.row<{ seq: number }>('SELECT seq FROM messages WHERE id = $1 AND app_id = $2 AND cid = $3', [bound.messageId, appId, cid]))?.seq;
+  }
+
+  /** The exclusive seq above which messages satisfy `bound` as a lower bound. */
+  private async lowerSeq(appId: string, cid: string, bound: HistoryBound): Promise<number> {
+    const seq = await this.seqOfMessage(appId, cid, bound);
+    if (seq !== undefined) return bound.inclusive ? seq - 1 : seq;
+    // Timestamps never decrease with seq: the first message after a time is found on the time index.
+    const first = await this.sql.row<{ seq: number }>(
+      `SELECT seq FROM messages WHERE app_id = $1 AND cid = $2 AND timestamp ${bound.inclusive ? '>=' : '>'} $3 ORDER BY timestamp, seq LIMIT 1`,
+      [appId, cid, bound.timestamp],
+    );
+    return first ? first.seq - 1 : NO_UPPER;
+  }
+
+  /** The exclusive seq below which messages satisfy `bound` as an upper bound. */
+  private async upperSeq(appId: string, cid: string, bound: HistoryBound): Promise<number> {
+    const seq = await this.seqOfMessage(appId, cid, bound);
+    if (seq !== undefined) return bound.inclusive ? seq + 1 : seq;
+    const last = await this.sql.row<{ seq: number }>(
+      `SELECT seq FROM messages WHERE app_id = $1 AND cid = $2 AND timestamp ${bound.inclusive ? '<=' : '<'} $3 ORDER BY timestamp DESC, seq DESC LIMIT 1`,
+      [appId, cid, bound.timestamp],
+    );
+    return last ? last.seq + 1 : 1;
+  }
+
+  async recordDelivered(appId: string, cid: string, clientId: string, timestamp: number): Promise<void> {
+    this.assertOpen();
+    await this.sql.run('UPDATE conversation_members SET delivered_ts = greatest(delivered_ts, $1) WHERE app_id = $2 AND cid = $3 AND client_id = $4', [
+      timestamp,
+      appId,
+      cid,
+      clientId,
+    ]);
+  }
+
+  async addMembers(appId: string, cid: string, clientIds: readonly string[], maxMembers: number, events?: MemberEvents): Promise<MemberChange> {
+    this.assertOpen();
+    return this.conversationWrites.addMembers(appId, cid, clientIds, maxMembers, events);
+  }
+
+  async removeMembers(appId: string, cid: string, clientIds: readonly string[], events?: MemberEvents): Promise<MemberChange> {
+    this.assertOpen();
+    return this.conversationWrites.removeMembers(appId, cid, clientIds, events);
+  }
+
+  async blockMembers(appId: string, cid: string, clientIds: readonly string[], blockedBy: string, maxBlocked: number, events: BlockEvents): Promise<BlockChange> {
+    this.assertOpen();
+    return this.blocklist.block(appId, cid, clientIds, blockedBy, maxBlocked, events);
+  }
+
+  async unblockMembers(appId: string, cid: string, clientIds: readonly string[], events: MemberEvents): Promise<UnblockChange> {
+    this.assertOpen();
+    return this.blocklist.unblock(appId, cid, clientIds, events);
+  }
+
+  async blockedMembers(appId: string, cid: string, limit: number, after?: string): Promise<string[]> {
+    this.assertOpen();
+    return this.blocklist.page(appId, cid, limit, after);
+  }
+
+  async blockedAmong(appId: string, cid: string, clientIds: readonly string[]): Promise<string[]> {
+    this.assertOpen();
+    return this.blocklist.among(appId, cid, clientIds);
+  }
+
+  async memberRoles(appId: string, cid: string, options: { clientIds?: readonly string[]; managersOnly?: boolean; limit: number }): Promise<MemberRoleRecord[]> {
+    this.assertOpen();
+    return this.memberRoleStore.roles(appId, cid, options);
+  }
+
+  async setMemberRole(appId: string, cid: string, clientId: string, role: StoredMemberRole, maxManagers: number, events: MemberEvents): Promise<MemberChange> {
+    this.assertOpen();
+    return this.memberRoleStore.setRole(appId, cid, clientId, role, maxManagers, events);
+  }
+
+  async addShutup(appId: string, cid: string, clientIds: readonly string[], mutedBy: string, maxMuted: number, events: MemberEvents): Promise<MemberChange> {
+    this.assertOpen();
+    return this.memberRoleStore.addShutup(appId, cid, clientIds, mutedBy, maxMuted, events);
+  }
+
+  async removeShutup(appId: string, cid: string, clientIds: readonly string[], events: MemberEvents): Promise<MemberChange> {
+    this.assertOpen();
+    return this.memberRoleStore.removeShutup(appId, cid, clientIds, events);
+  }
+
+  async shutupMembers(appId: string, cid: string, limit: number, after?: string): Promise<string[]> {
+    this.assertOpen();
+    return this.memberRoleStore.shutupPage(appId, cid, limit, after);
+  }
+
+  async isShutup(appId: string, cid: string, clientId: string): Promise<boolean> {
+    this.assertOpen();
+    return this.memberRoleStore.isShutup(appId, cid, clientId);
+  }
+
+  async updateConversation(appId: string, cid: string, update: ConversationUpdate): Promise<ConversationRecord> {
+    this.assertOpen();
+    return this.conversationWrites.update(appId, cid, update);
+  }
+
+  async setMuted(appId: string, cid: string, clientId: string, muted: boolean): Promise<ConversationRecord> {
+    this.assertOpen();
+    return this.conversationWrites.setMuted(appId, cid, clientId, muted);
+  }
+
+  async markRead(appId: string, cid: string, clientId: string, upTo: ReadPosition): Promise<ReadResult | undefined> {
+    this.assertOpen();
+    return this.readState.markRead(appId, cid, clientId, upTo);
+  }
+
+  async unreadConversations(appId: string, clientId: string, limit: number): Promise<UnreadState[]> {
+    this.assertOpen();
+    return this.readState.unreadConversations(appId, clientId, limit);
+  }
+
+  async undeliveredMessages(appId: string, clientId: string, perConversation: number, maxConversations: number): Promise<UndeliveredBatch[]> {
+    this.assertOpen();
+    return this.readState.undeliveredMessages(appId, clientId, perConversation, maxConversations);
+  }
+
+  async undeliveredConversations(appId: string, clientId: string, maxConversations: number): Promise<UndeliveredConversation[]> {
+    this.assertOpen();
+    return this.readState.undeliveredConversations(appId, clientId, maxConversations);
+  }
+
+  async undeliveredBatch(appId: string, clientId: string, conversation: UndeliveredConversation, perConversation: number): Promise<UndeliveredBatch | undefined> {
+    this.assertOpen();
+    return this.readState.undeliveredBatch(appId, clientId, conversation, perConversation);
+  }
+
+  async receiptMessages(appId: string, cid: string, clientId: string, fromTs: number, toTs: number, limit: number): Promise<MessageRecord[]> {
+    this.assertOpen();
+    return this.readState.receiptMessages(appId, cid, clientId, fromTs, toTs, limit);
+  }
+
+  async memberReceipts(appId: string, cid: string): Promise<MemberReceipts[]> {
+    this.assertOpen();
+    return this.readState.memberReceipts(appId, cid);
+  }
+
+  async patchMessage(patch: MessagePatch): Promise<MessageRecord> {
+    this.assertOpen();
+    return this.patches.patchMessage(patch);
+  }
+
+  async patchesSince(appId: string, clientId: string, since: number, limit: number): Promise<MessageRecord[]> {
+    this.assertOpen();
+    return this.patches.patchesSince(appId, clientId, since, limit);
+  }
+
+  async recordNotification(appId: string, recipients: readonly string[], event: MembershipEvent): Promise<RecordedNotification> {
+    this.assertOpen();
+    return this.notifications.record(appId, recipients, event);
+  }
+
+  async notificationsSince(appId: string, clientId: string, afterSeq: number, limit: number): Promise<StoredNotification[]> {
+    this.assertOpen();
+    return this.notifications.since(appId, clientId, afterSeq, limit);
+  }
+
+  async notificationsAfterTime(appId: string, clientId: string, afterTs: number, limit: number): Promise<NotificationPage> {
+    this.assertOpen();
+    return this.notifications.afterTime(appId, clientId, afterTs, limit);
+  }
+
+  async latestNotificationSeq(): Promise<number> {
+    this.assertOpen();
+    return this.notifications.latest();
+  }
+
+  async saveNotificationCursor(appId: string, clientId: string, login: string, upTo: number): Promise<void> {
+    this.assertOpen();
+    await this.notifications.saveCursor(appId, clientId, login, upTo);
+  }
+
+  async notificationCursor(appId: string, clientId: string, login: string): Promise<number | undefined> {
+    this.assertOpen();
+    return this.notifications.cursor(appId, clientId, login);
+  }
+
+  async pruneNotifications(before: number): Promise<number> {
+    this.assertOpen();
+    return this.notifications.prune(before);
+  }
+
+  async pruneExpiredConversations(now: number, limit: number): Promise<number> {
+    this.assertOpen();
+    // Members, messages and lists go by cascade. SKIP LOCKED: processes pruning at once split the work.
+    return this.sql.run(
+      `DELETE FROM conversations WHERE (app_id, id) IN (
+         SELECT app_id, id FROM conversations WHERE expires_at IS NOT NULL AND expires_at <= $1 ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+      [now, limit],
+    );
+  }
+
+  async revokeLogin(appId: string, loginId: string, expiresAt: number): Promise<void> {
+    this.assertOpen();
+    await this.revokedLogins.revoke(appId, loginId, expiresAt, Date.now());
+  }
+
+  async isLoginRevoked(appId: string, loginId: string): Promise<boolean> {
+    this.assertOpen();
+    return this.revokedLogins.isRevoked(appId, loginId, Date.now());
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw closedError();
+  }
+}
+
+function closedError(): Error {
+  return new Error('the store is closed');
+}

@@ -1,0 +1,24 @@
+/** The PostgreSQL side of the row mapping (store/rows.ts). */
+import { ProtocolError } from '../../../protocol/errors.js';
+import { conversationSelect, type ConversationRow, toConversation } from '../rows.js';
+import type { ConversationRecord } from '../types.js';
+import type { Sql } from './connection.js';
+
+export * from '../rows.js';
+
+/** Select list for conversation rows (`c`); `attrs` is jsonb, read as JSON text. */
+export const CONVERSATION_SELECT = conversationSelect('c.attrs::text');
+
+/** Now in ms, in SQL: an expired temporary conversation reads as gone. */
+export const NOW_MS = `(extract(epoch FROM clock_timestamp()) * 1000)::bigint`;
+
+/**
+ * Reads a conversation inside a write transaction and locks its row until
+ * COMMIT, or throws CONVERSATION_NOT_FOUND: how every read-modify-write of
+ * a conversation starts, so writers from any process take turns.
+ */
+export async function loadForUpdate(sql: Sql, appId: string, cid: string): Promise<ConversationRecord> {
+  const row = await sql.row<ConversationRow>(`SELECT ${CONVERSATION_SELECT} FROM conversations c WHERE c.app_id = $1 AND c.id = $2 FOR UPDATE`, [appId, cid]);
+  if (!row) throw ProtocolError.of('CONVERSATION_NOT_FOUND', `no conversation ${cid}`);
+  return toConversation(row);
+}
