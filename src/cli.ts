@@ -3,11 +3,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULTS, type AppConfig } from './server/config.js';
 import { createServer } from './server/index.js';
+import { StoreOpenError } from './server/store/open-store.js';
+import { describeStoreLocation, parseStoreLocation, type StoreLocation } from './server/store/store-location.js';
+import { migrateCommand } from './migrate-command.js';
 
 /** Retention is given in days on the command line. */
 const DAY_MS = 24 * 3600_000;
@@ -28,7 +31,13 @@ Runs the lc-chat realtime server: HTTP and WebSocket on one port.
 Options:
   --port <n>             TCP port (default ${DEFAULTS.port}; 0 picks a free one)
   --host <addr>          interface to bind (default ${DEFAULTS.host})
-  --data <dir>           data directory, holds the SQLite file (default ./.lc-data)
+  --data <dir>           data directory: the SQLite file (unless --store names
+                         another store), uploaded files, the development app
+                         (default ./.lc-data)
+  --store <location>     where conversations and messages live (also LC_STORE):
+                         sqlite:<path> (default <data>/lc-chat.db) or
+                         postgres://user[:password]@host:5432/db, which several
+                         server processes can share
   --app-id <id>          app id; with --app-key and --master-key. Without these
                          flags a development app is created in the data
                          directory and its keys are printed
@@ -106,6 +115,7 @@ const OPTIONS = {
   port: { type: 'string' },
   host: { type: 'string' },
   data: { type: 'string' },
+  store: { type: 'string' },
   'app-id': { type: 'string' },
   'app-key': { type: 'string' },
   'master-key': { type: 'string' },
@@ -144,6 +154,18 @@ const OPTIONS = {
 } as const;
 
 class UsageError extends Error {}
+
+/** `--store`, else `LC_STORE`, else the SQLite file in the data directory. */
+function storeFromFlags(flag: string | undefined, dataDir: string): StoreLocation {
+  const value = flag ?? process.env.LC_STORE;
+  if (value === undefined || value === '') return { kind: 'sqlite', file: join(dataDir, 'lc-chat.db') };
+  try {
+    const location = parseStoreLocation(value);
+    return location.kind === 'sqlite' ? { kind: 'sqlite', file: resolve(location.file) } : location;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
 
 function integer(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -184,12 +206,14 @@ async function serve(argv: string[]): Promise<void> {
   const durability = values.durability ?? DEFAULTS.durability;
   if (durability !== 'process' && durability !== 'power') throw new UsageError(`--durability must be process or power, got "${durability}"`);
   const dataDir = resolve(values.data ?? '.lc-data');
+  const storeLocation = storeFromFlags(values.store, dataDir);
   const { app, generated } = appFromFlags(values, dataDir);
 
   const server = await createServer({
     port: integer(values.port, 'port', DEFAULTS.port),
     host: values.host ?? DEFAULTS.host,
     dataDir,
+    storeLocation,
     apps: [
       {
         ...app,
@@ -235,6 +259,7 @@ async function serve(argv: string[]): Promise<void> {
     `lc-chat listening on ${server.httpUrl}${base === server.httpUrl ? '' : `   (in a browser: ${base})`}`,
     `  WebSocket  ${server.wsUrl}/`,
     `  data       ${dataDir}`,
+    `  store      ${describeStoreLocation(storeLocation)}`,
     `  app id     ${app.appId}${generated ? '   (development app)' : ''}`,
     `  app key    ${app.appKey}`,
   ];
@@ -267,8 +292,11 @@ async function serve(argv: string[]): Promise<void> {
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   if (command === 'serve') return serve(rest);
+  if (command === 'migrate') return migrateCommand(rest, (message) => new UsageError(message));
   if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
-    process.stdout.write(`Usage: lc-chat <command>\n\nCommands:\n  serve   run the realtime server (lc-chat serve --help)\n`);
+    process.stdout.write(
+      `Usage: lc-chat <command>\n\nCommands:\n  serve     run the realtime server (lc-chat serve --help)\n  migrate   copy a SQLite store into PostgreSQL (lc-chat migrate --help)\n`,
+    );
     return;
   }
   throw new UsageError(`unknown command "${command}"; try lc-chat --help`);
@@ -278,6 +306,11 @@ main(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
     process.stderr.write(`lc-chat: ${(error as Error).message}\n`);
     process.exit(2);
+  }
+  // A store that cannot be opened is the operator's to fix: one line saying why, no stack.
+  if (error instanceof StoreOpenError) {
+    process.stderr.write(`lc-chat: ${error.message}\n`);
+    process.exit(1);
   }
   process.stderr.write(`lc-chat: ${error instanceof Error ? error.stack : String(error)}\n`);
   process.exit(1);

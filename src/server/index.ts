@@ -21,7 +21,8 @@ import { PushClock } from './handlers/push-clock.js';
 import { createHttpHandler } from './http/http-handler.js';
 import { startNotificationPruning } from './store/notification-pruning.js';
 import { startTemporaryConversationPruning } from './store/temp-conversation-pruning.js';
-import { openSqliteStore } from './store/sqlite/sqlite-store.js';
+import { openStore, StoreOpenError } from './store/open-store.js';
+import { describeStoreLocation } from './store/store-location.js';
 import type { Store } from './store/types.js';
 
 export type { AppConfig, ServerConfig } from './config.js';
@@ -54,7 +55,7 @@ export interface ServerStats extends SendStats {
 
 export interface CreateServerOptions extends Partial<ServerConfig> {
   dataDir: string;
-  /** Replace the SQLite store (e.g. PostgreSQL). */
+  /** A store opened by the caller, in place of the one `storeLocation` names. */
   store?: Store;
   /** Replace the in-process broker (e.g. Redis). */
   broker?: Broker;
@@ -64,17 +65,23 @@ export interface CreateServerOptions extends Partial<ServerConfig> {
 export async function createServer(options: CreateServerOptions): Promise<LcServer> {
   const { store: givenStore, broker: givenBroker, ...settings } = options;
   const config = resolveConfig(settings);
-  const store = givenStore ?? openSqliteStore({ file: join(config.dataDir, 'lc-chat.db'), durability: config.durability });
+  const store = givenStore ?? (await openStore(config));
   const broker = givenBroker ?? new LocalBroker();
-  for (const app of config.apps) {
-    const existing = await store.getApp(app.appId);
-    await store.putApp({
-      appId: app.appId,
-      appKey: app.appKey,
-      masterKey: app.masterKey,
-      requireSignature: app.requireSignature ?? false,
-      createdAt: existing?.createdAt ?? Date.now(),
-    });
+  try {
+    for (const app of config.apps) {
+      const existing = await store.getApp(app.appId);
+      await store.putApp({
+        appId: app.appId,
+        appKey: app.appKey,
+        masterKey: app.masterKey,
+        requireSignature: app.requireSignature ?? false,
+        createdAt: existing?.createdAt ?? Date.now(),
+      });
+    }
+  } catch (error) {
+    // The first writes: a database that lets us connect but not write (permissions, read-only) fails here.
+    if (!givenStore) await store.close().catch(() => {});
+    throw new StoreOpenError(`cannot write to the store ${describeStoreLocation(config.storeLocation)}: ${String((error as Error).message ?? error).split('\n')[0]}`, { cause: error });
   }
 
   const devApp = config.apps.find((app) => app.appId === config.devSigningAppId);

@@ -66,3 +66,12 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
   };
   return proxy;
 }
+
+/** A loopback port nothing listens on now (the OS's pick, released at once). */
+export async function freeLoopbackPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
