@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { TEST_APP } from './server.js';
+import { testStoreFor } from './test-store.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
 
@@ -13,10 +14,17 @@ export interface ServerProcess {
   output(): string;
 }
 
-/** Runs `lc-chat serve` as a child process, as an operator would, and waits until it listens. */
+/**
+ * Runs `lc-chat serve` as a child process, as an operator would, and waits
+ * until it listens. Without `--store` in extraArgs it uses the run's test
+ * store (test-store.ts): the same database for the same data directory, so
+ * a restarted server finds its data.
+ */
 export async function startServerProcess(dataDir: string, port = 0, extraArgs: string[] = []): Promise<ServerProcess> {
+  const store = extraArgs.includes('--store') ? undefined : await testStoreFor(dataDir);
   const args = ['--import', 'tsx', CLI, 'serve', '--host', '127.0.0.1', '--port', String(port), '--data', dataDir, '--no-demo',
-    '--app-id', TEST_APP.appId, '--app-key', TEST_APP.appKey, '--master-key', TEST_APP.masterKey, ...extraArgs];
+    '--app-id', TEST_APP.appId, '--app-key', TEST_APP.appKey, '--master-key', TEST_APP.masterKey,
+    ...(store?.kind === 'postgres' ? ['--store', store.url] : []), ...extraArgs];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type LcServer, type ServerConfig } from '../../src/server/index.js';
+import { dropTestStore, testStoreFor } from './test-store.js';
 
 export const TEST_APP = { appId: 'test-app-id', appKey: 'test-app-key', masterKey: 'test-master-key' };
 
@@ -17,15 +18,21 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-/** A real server on a random loopback port with a fresh SQLite file. */
+/**
+ * A real server on a random loopback port with a fresh store: a SQLite file
+ * in its data directory, or with LC_TEST_STORE=postgres a PostgreSQL
+ * database of its own (test-store.ts); a given dataDir finds the same one again.
+ */
 export async function startTestServer(options: Partial<ServerConfig> & { dataDir?: string } = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'lc-chat-test-'));
+  const storeLocation = options.storeLocation ?? (await testStoreFor(dataDir));
   const server = await createServer({
     port: 0,
     host: '127.0.0.1',
     apps: [TEST_APP],
     log: () => {},
     ...options,
+    ...(storeLocation ? { storeLocation } : {}),
     dataDir,
   });
   return {
@@ -36,7 +43,10 @@ export async function startTestServer(options: Partial<ServerConfig> & { dataDir
     server,
     async stop() {
       await server.close();
-      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+      if (!options.dataDir) {
+        rmSync(dataDir, { recursive: true, force: true });
+        await dropTestStore(dataDir);
+      }
     },
   };
 }
