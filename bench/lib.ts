@@ -53,6 +53,35 @@ export async function persistedAcks(server: ServerProcess, settings: { clients: 
   return { total, seconds, perSecond: total / seconds };
 }
 
+/**
+ * The conversation queries the benches time: a user's conversations newest
+ * first, one by name, an attribute range sorted by creation. Users are
+ * `<userPrefix><0..users-1>`, conversations named `room <n>` with a numeric `level` attribute.
+ */
+export function typicalQueries(userPrefix: string, users: number, conversations: number): Record<string, () => Record<string, unknown>> {
+  return {
+    'my conversations, newest first': () => ({ where: { data: JSON.stringify({ m: { $all: [`${userPrefix}${Math.floor(Math.random() * users)}`] } }) }, sort: '-lm', limit: 10 }),
+    'by name': () => ({ where: { data: JSON.stringify({ name: `room ${Math.floor(Math.random() * conversations)}` }) }, limit: 1 }),
+    'attribute range + sort': () => ({ where: { data: JSON.stringify({ level: { $gte: 90 } }) }, sort: '-createdAt', limit: 20 }),
+  };
+}
+
+/** Each query kind `count` times in a row, one at a time: latency percentiles per kind. */
+export async function queryLatency(client: RawClient, kinds: Record<string, () => Record<string, unknown>>, count: number) {
+  const results: Record<string, ReturnType<typeof percentiles>> = {};
+  for (const [kind, make] of Object.entries(kinds)) {
+    const samples: number[] = [];
+    for (let n = 0; n < count; n++) {
+      const started = performance.now();
+      const reply = await client.request({ cmd: CommandType.conv, op: OpType.query, convMessage: make() });
+      if (reply.cmd === CommandType.error) throw new Error(`query failed: ${reply.errorMessage?.detail}`);
+      samples.push(performance.now() - started);
+    }
+    results[kind] = percentiles(samples);
+  }
+  return results;
+}
+
 export function percentiles(samples: number[]) {
   const sorted = [...samples].sort((a, b) => a - b);
   const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;

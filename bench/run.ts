@@ -12,7 +12,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CommandType, OpType } from '../src/protocol/codec.js';
 import { startServerProcess, type ServerProcess } from '../test/helpers/server-process.js';
-import { clientsFor, createConversation, ms, percentiles, persistedAcks, rate, send } from './lib.js';
+import { clientsFor, createConversation, ms, percentiles, persistedAcks, queryLatency, rate, send, typicalQueries } from './lib.js';
 
 const SETTINGS = {
   throughput: { clients: 20, messagesPerClient: 2000, inFlight: 32 },
@@ -132,22 +132,7 @@ async function queries(server: ServerProcess) {
       ),
     );
   }
-  const kinds: Record<string, () => Record<string, unknown>> = {
-    'my conversations, newest first': () => ({ where: { data: JSON.stringify({ m: { $all: [`q-user-${Math.floor(Math.random() * 500)}`] } }) }, sort: '-lm', limit: 10 }),
-    'by name': () => ({ where: { data: JSON.stringify({ name: `room ${Math.floor(Math.random() * conversations)}` }) }, limit: 1 }),
-    'attribute range + sort': () => ({ where: { data: JSON.stringify({ level: { $gte: 90 } }) }, sort: '-createdAt', limit: 20 }),
-  };
-  const results: Record<string, ReturnType<typeof percentiles>> = {};
-  for (const [kind, make] of Object.entries(kinds)) {
-    const samples: number[] = [];
-    for (let n = 0; n < count; n++) {
-      const started = performance.now();
-      const reply = await client!.request({ cmd: CommandType.conv, op: OpType.query, convMessage: make() });
-      if (reply.cmd === CommandType.error) throw new Error(`query failed: ${reply.errorMessage?.detail}`);
-      samples.push(performance.now() - started);
-    }
-    results[kind] = percentiles(samples);
-  }
+  const results = await queryLatency(client!, typicalQueries('q-user-', 500, conversations), count);
   client!.close();
   return results;
 }
