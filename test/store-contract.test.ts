@@ -530,6 +530,24 @@ function contract(h: StoreHarness): void {
       assert.deepEqual((await findEvil({ name: { $regex: '^(A|a)*$', $options: 'i' } })).map((c) => c.id), [evil.conversation.id]);
     });
 
+    test('a budget bounds the rows a query examines: over it, CONVERSATION_QUERY_FAILED, and the same query is refused at once', async () => {
+      for (let i = 0; i < 30; i++) await store.createConversation(conversationInput({ appId: 'budget-app', name: `room ${i}` }));
+      const query = (maxRows: number, pattern = 'room') =>
+        store.findConversations({
+          appId: 'budget-app',
+          where: parseWhere(JSON.stringify({ name: { $regex: pattern } })),
+          sort: [],
+          limit: 100,
+          skip: 0,
+          budget: { maxRows, maxMs: 10_000 },
+        });
+      assert.equal((await query(1000)).length, 30);
+      await assert.rejects(query(10), (error: unknown) => error instanceof ProtocolError && error.code === 4310 && /more than 10 conversations/.test(error.detail ?? ''));
+      await assert.rejects(query(10), (error: unknown) => error instanceof ProtocolError && /refused moments ago/.test(error.detail ?? ''));
+      // Another query is not refused for it.
+      assert.equal((await query(1000, 'room 1$')).length, 1);
+    });
+
     test('conditions on a field the store does not know as a column must be valid paths', async () => {
       await rejectsWithCode(
         store.findConversations({ appId: 'app', where: { op: 'eq', field: `a"]'`, value: 1 }, sort: [], limit: 1, skip: 0 }),
