@@ -48,7 +48,7 @@ export class GroupCommit {
 
   append(input: NewMessage): Promise<AppendResult> {
     // PostgreSQL text cannot hold U+0000: refused alone here, it would fail its whole batch.
-    if (NUL_FIELDS(input).some((text) => text.includes('\u0000'))) {
+    if (NUL_FIELDS(input).some((text) => typeof text === 'string' && text.includes('\u0000'))) {
       return Promise.reject(ProtocolError.of('UNPARSEABLE_RAW_MESSAGE', 'a message with a U+0000 character cannot be stored'));
     }
     return new Promise((resolve, reject) => {

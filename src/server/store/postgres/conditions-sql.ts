@@ -23,8 +23,11 @@ const POSTGRES: SqlDialect = {
   attribute: (name, params) => attributeField(name, params),
 };
 
-export function compileConversationQuery(query: ConversationQuery): CompiledQuery {
-  return compileQuery(query, POSTGRES);
+const POSTGRES_IDS: SqlDialect = { ...POSTGRES, select: 'c.id' };
+
+/** The query, selecting whole rows, or only ids (`idsOnly`: small rows, for the budgeted step). */
+export function compileConversationQuery(query: ConversationQuery, idsOnly = false): CompiledQuery {
+  return compileQuery(query, idsOnly ? POSTGRES_IDS : POSTGRES);
 }
 
 /** A JSON value's text when it is a string, compared byte-wise. */

@@ -3,6 +3,11 @@
  * budgeted query runs in its own transaction with `statement_timeout` set
  * to its time and `lc_tick` counting the rows it examines (schema.ts), and
  * either limit refuses it with CONVERSATION_QUERY_FAILED, as on SQLite.
+ *
+ * The budgeted statement selects ids only; the rows (with last messages of
+ * up to tens of KB each) are read by primary key afterwards. Otherwise the
+ * timeout would also count sending them to this process, which SQLite's
+ * budget, measured while rows are examined, does not.
  */
 import type pg from 'pg';
 import { ProtocolError } from '../../../protocol/errors.js';
@@ -10,7 +15,7 @@ import { OverBudgetMemo } from '../over-budget-memo.js';
 import type { ConversationQuery, ConversationRecord } from '../types.js';
 import { compileConversationQuery } from './conditions-sql.js';
 import { type Sql, sqlOf, sqlState, transaction } from './connection.js';
-import { type ConversationRow, toConversation } from './rows.js';
+import { CONVERSATION_SELECT, type ConversationRow, toConversation } from './rows.js';
 
 const QUERY_CANCELED = '57014';
 const OVER_ROWS = 'LC001';
@@ -30,12 +35,13 @@ export class ConversationQueries {
     const key = `${sql}\n${JSON.stringify(params.values)}`;
     const refused = this.overBudget.recall(key);
     if (refused !== undefined) throw ProtocolError.of('CONVERSATION_QUERY_FAILED', `${refused} (refused moments ago): narrow it`);
+    const ids = compileConversationQuery(query, true);
+    let found: string[];
     try {
-      const rows = await transaction(this.pool, async (tx) => {
+      found = await transaction(this.pool, async (tx) => {
         await tx.run("SELECT set_config('statement_timeout', $1, true), set_config('lc.rows', '0', true)", [String(Math.max(1, Math.ceil(budget.maxMs)))]);
-        return tx.rows<ConversationRow>(sql, params.values);
+        return (await tx.rows<{ id: string }>(ids.sql, ids.params.values)).map((row) => row.id);
       });
-      return rows.map(toConversation);
     } catch (error) {
       const state = sqlState(error);
       const reason =
@@ -48,5 +54,13 @@ export class ConversationQueries {
       this.overBudget.remember(key, reason);
       throw ProtocolError.of('CONVERSATION_QUERY_FAILED', `${reason}: narrow it`);
     }
+    if (found.length === 0) return [];
+    // In the query's order; a conversation deleted in between is left out.
+    const rows = await this.sql.rows<ConversationRow>(
+      `SELECT ${CONVERSATION_SELECT} FROM unnest($2::text[]) WITH ORDINALITY AS k(id, n)
+       JOIN conversations c ON c.app_id = $1 AND c.id = k.id ORDER BY k.n`,
+      [query.appId, found],
+    );
+    return rows.map(toConversation);
   }
 }

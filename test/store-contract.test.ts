@@ -1,0 +1,598 @@
+/**
+ * The store contract: every case runs against each store (SQLite and
+ * PostgreSQL), through the `Store` interface, with a second connection
+ * reading what another process would see. Store-specific internals live in
+ * store-sqlite.test.ts and store-postgres.test.ts.
+ */
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ProtocolError } from '../src/protocol/errors.js';
+import { parseSort, parseWhere } from '../src/server/query/where.js';
+import type { ConversationRecord, HistoryQuery, MessageRecord, NewConversation, NewMessage, Store } from '../src/server/store/types.js';
+import { STORE_HARNESSES, type StoreHarness } from './helpers/store-harness.js';
+
+function conversationInput(overrides: Partial<NewConversation> = {}): NewConversation {
+  return {
+    appId: 'app',
+    creator: 'alice',
+    members: ['alice', 'bob'],
+    name: 'chat',
+    transient: false,
+    system: false,
+    unique: false,
+    attributes: {},
+    ...overrides,
+  };
+}
+
+function messageInput(cid: string, overrides: Partial<NewMessage> = {}): NewMessage {
+  return { appId: 'app', cid, from: 'alice', data: 'hello', dt: null, receipt: false, mentionPids: [], mentionAll: false, ...overrides };
+}
+
+async function rejectsWithCode(promise: Promise<unknown>, code: number): Promise<void> {
+  await assert.rejects(promise, (error: unknown) => error instanceof ProtocolError && error.code === code);
+}
+
+for (const h of STORE_HARNESSES) {
+  describe(`store contract: ${h.kind}`, () => {
+    before(() => h.setUp());
+    after(() => h.tearDown());
+    contract(h);
+  });
+}
+
+function contract(h: StoreHarness): void {
+  test('apps: put, get, replace; unknown apps are undefined', async () => {
+    const store = await h.open(await h.fresh());
+    try {
+      assert.equal(await store.getApp('app'), undefined);
+      const app = { appId: 'app', appKey: 'key', masterKey: 'master', requireSignature: false, createdAt: 1_700_000_000_000 };
+      await store.putApp(app);
+      assert.deepEqual(await store.getApp('app'), app);
+      await store.putApp({ ...app, appKey: 'key2', requireSignature: true });
+      assert.deepEqual(await store.getApp('app'), { ...app, appKey: 'key2', requireSignature: true });
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('createConversation stores every field and member rows; getConversation reads them back', async () => {
+    const file = await h.fresh();
+    const store = await h.open(file);
+    try {
+      const before = Date.now();
+      const { conversation, created } = await store.createConversation(
+        conversationInput({ members: ['bob', 'alice', 'bob'], attributes: { topic: 'space', attr: { k: 1 } } }),
+      );
+      assert.equal(created, true);
+      assert.match(conversation.id, /^[0-9a-f]{24}$/);
+      // The id starts with the creation time in seconds, like a Mongo ObjectId.
+      assert.ok(Math.abs(parseInt(conversation.id.slice(0, 8), 16) - Math.floor(before / 1000)) <= 1);
+      assert.deepEqual(conversation, {
+        appId: 'app',
+        id: conversation.id,
+        name: 'chat',
+        creator: 'alice',
+        members: ['alice', 'bob'],
+        mutedMembers: [],
+        transient: false,
+        system: false,
+        unique: false,
+        uniqueId: null,
+        attributes: { topic: 'space', attr: { k: 1 } },
+        createdAt: conversation.createdAt,
+        updatedAt: conversation.createdAt,
+        lastMessageAt: null,
+        lastSeq: 0,
+        lastMessage: null,
+      });
+      assert.ok(conversation.createdAt >= before && conversation.createdAt <= Date.now());
+      assert.deepEqual(await store.getConversation('app', conversation.id), conversation);
+      assert.equal(await store.getConversation('other-app', conversation.id), undefined);
+      assert.equal(await store.getConversation('app', 'f'.repeat(24)), undefined);
+
+      assert.equal(await store.isMember('app', conversation.id, 'alice'), true);
+      assert.equal(await store.isMember('app', conversation.id, 'carol'), false);
+      assert.equal(await store.isMember('other-app', conversation.id, 'alice'), false);
+      const rows = await h.rows<{ client_id: string }>(file, 'SELECT client_id FROM conversation_members WHERE cid = ? ORDER BY client_id', conversation.id);
+      assert.deepEqual(rows.map((row) => row.client_id), ['alice', 'bob']);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('unique conversations: the same member set returns the existing one, also under concurrent creates', async () => {
+    const file = await h.fresh();
+    const store = await h.open(file);
+    try {
+      const first = await store.createConversation(conversationInput({ unique: true, members: ['bob', 'alice'] }));
+      assert.equal(first.created, true);
+      assert.equal(first.conversation.unique, true);
+      assert.match(first.conversation.uniqueId!, /^[0-9a-f]{32}$/);
+      const again = await store.createConversation(conversationInput({ unique: true, members: ['alice', 'bob'], name: 'other name' }));
+      assert.deepEqual(again, { conversation: first.conversation, created: false, notifications: [] });
+
+      // Not unique, or another member set, or another app: a new conversation.
+      const plain = await store.createConversation(conversationInput({ members: ['alice', 'bob'] }));
+      assert.notEqual(plain.conversation.id, first.conversation.id);
+      const otherSet = await store.createConversation(conversationInput({ unique: true, members: ['alice', 'bob', 'carol'] }));
+      assert.equal(otherSet.created, true);
+      const otherApp = await store.createConversation(conversationInput({ appId: 'app2', unique: true }));
+      assert.equal(otherApp.created, true);
+
+      const racing = await Promise.all([
+        store.createConversation(conversationInput({ unique: true, members: ['dave', 'erin'] })),
+        store.createConversation(conversationInput({ unique: true, members: ['erin', 'dave'] })),
+      ]);
+      assert.equal(racing[0].conversation.id, racing[1].conversation.id);
+      assert.deepEqual(racing.map((result) => result.created).sort(), [false, true]);
+      assert.equal(await h.count(file, `SELECT count(*) AS n FROM conversations WHERE unique_key = ?`, JSON.stringify(['dave', 'erin'])), 1);
+    } finally {
+      await store.close();
+    }
+  });
+
+  describe('appendMessage', () => {
+    let file: string;
+    let store: Store;
+    before(async () => {
+      file = await h.fresh();
+      store = await h.open(file);
+    });
+    after(() => store.close());
+
+    test('assigns gapless seqs to many appends of one tick, in one commit, and continues across ticks', async () => {
+      const a = (await store.createConversation(conversationInput())).conversation.id;
+      const b = (await store.createConversation(conversationInput())).conversation.id;
+      const inputs = Array.from({ length: 300 }, (_, i) => messageInput(i % 3 === 0 ? b : a, { data: `m${i}`, from: i % 2 ? 'bob' : 'alice' }));
+      const promises = inputs.map((input) => store.appendMessage(input));
+      // Nothing is written before the tick ends: the batch is still queued.
+      if (h.readsSynchronously) assert.equal(await h.count(file, 'SELECT count(*) AS n FROM messages'), 0);
+      const results = await Promise.all(promises);
+
+      for (const [cid, count] of [[a, 200], [b, 100]] as const) {
+        const mine = results.filter((result) => result.message.cid === cid).map((result) => result.message);
+        assert.deepEqual(mine.map((message) => message.seq), Array.from({ length: count }, (_, i) => i + 1));
+        // One batch: one clock reading.
+        assert.equal(new Set(mine.map((message) => message.timestamp)).size, 1);
+        const conversation = (await store.getConversation('app', cid))!;
+        assert.equal(conversation.lastSeq, count);
+        assert.deepEqual(conversation.lastMessage, {
+          id: mine[count - 1]!.id,
+          from: mine[count - 1]!.from,
+          data: mine[count - 1]!.data,
+          timestamp: mine[count - 1]!.timestamp,
+          patchTimestamp: null,
+        });
+        assert.equal(conversation.lastMessageAt, mine[count - 1]!.timestamp);
+        // lm is not an attribute change.
+        assert.equal(conversation.updatedAt, conversation.createdAt);
+      }
+      for (const { message, duplicate } of results) {
+        assert.equal(duplicate, false);
+        assert.match(message.id, /^[A-Za-z0-9_-]{22}$/);
+      }
+      assert.equal(new Set(results.map((result) => result.message.id)).size, results.length);
+      // Many share a millisecond: their ids still sort in seq order, which is how clients break timestamp ties.
+      for (const cid of [a, b]) {
+        const ids = results.filter((result) => result.message.cid === cid).sort((x, y) => x.message.seq - y.message.seq).map((result) => result.message.id);
+        assert.deepEqual([...ids].sort(), ids);
+      }
+      // Committed before the promises resolved: another connection sees all of them.
+      assert.equal(await h.count(file, 'SELECT count(*) AS n FROM messages'), 300);
+      // One transaction wrote them all (group commit): on PostgreSQL every row it wrote carries its id.
+      if (h.kind === 'postgres') assert.equal(await h.count(file, 'SELECT count(DISTINCT xmin::text) AS n FROM messages'), 1);
+
+      const later = await store.appendMessage(messageInput(a));
+      await sleep(2);
+      const latest = await Promise.all([store.appendMessage(messageInput(a)), store.appendMessage(messageInput(b))]);
+      assert.equal(later.message.seq, 201);
+      assert.equal(latest[0].message.seq, 202);
+      assert.equal(latest[1].message.seq, 101);
+      assert.ok(latest[0].message.timestamp >= later.message.timestamp);
+    });
+
+    test('a batch is one transaction: when it fails, every append of it rejects and none is stored', async () => {
+      const cid = (await store.createConversation(conversationInput())).conversation.id;
+      const good = Array.from({ length: 5 }, () => store.appendMessage(messageInput(cid)));
+      // JSON.stringify throws on a BigInt, inside the transaction, after the good inserts.
+      const poisoned = store.appendMessage(messageInput(cid, { mentionPids: [10n as unknown as string] }));
+      const settled = await Promise.allSettled([...good, poisoned]);
+      assert.deepEqual(settled.map((outcome) => outcome.status), Array(6).fill('rejected'));
+      assert.equal(await h.count(file, 'SELECT count(*) AS n FROM messages WHERE cid = ?', cid), 0);
+      assert.equal((await store.getConversation('app', cid))!.lastSeq, 0);
+      assert.equal((await store.appendMessage(messageInput(cid))).message.seq, 1);
+    });
+
+    test('dt dedupes retries, within one batch and later, per sender and conversation', async () => {
+      const cid = (await store.createConversation(conversationInput())).conversation.id;
+      const other = (await store.createConversation(conversationInput())).conversation.id;
+      const [first, retry, otherSender, otherConversation, noDt1, noDt2] = await Promise.all([
+        store.appendMessage(messageInput(cid, { dt: 'token-1', data: 'one' })),
+        store.appendMessage(messageInput(cid, { dt: 'token-1', data: 'one again' })),
+        store.appendMessage(messageInput(cid, { dt: 'token-1', from: 'bob' })),
+        store.appendMessage(messageInput(other, { dt: 'token-1' })),
+        store.appendMessage(messageInput(cid)),
+        store.appendMessage(messageInput(cid)),
+      ]);
+      assert.equal(first!.duplicate, false);
+      assert.equal(retry!.duplicate, true);
+      assert.deepEqual(retry!.message, first!.message);
+      assert.equal(otherSender!.duplicate, false);
+      assert.equal(otherConversation!.duplicate, false);
+      assert.equal(noDt1!.duplicate || noDt2!.duplicate, false);
+      assert.deepEqual([first, otherSender, noDt1, noDt2].map((result) => result!.message.seq), [1, 2, 3, 4]);
+
+      const lateRetry = await store.appendMessage(messageInput(cid, { dt: 'token-1', data: 'late' }));
+      assert.deepEqual(lateRetry, { message: first!.message, duplicate: true });
+      const conversation = (await store.getConversation('app', cid))!;
+      assert.equal(conversation.lastSeq, 4);
+      assert.equal(conversation.lastMessage!.id, noDt2!.message.id);
+    });
+
+    test('an append to a missing conversation rejects alone; the rest of its batch is stored', async () => {
+      const cid = (await store.createConversation(conversationInput())).conversation.id;
+      const [ok, missing, otherApp] = await Promise.allSettled([
+        store.appendMessage(messageInput(cid)),
+        store.appendMessage(messageInput('0'.repeat(24))),
+        store.appendMessage(messageInput(cid, { appId: 'other-app' })),
+      ]);
+      assert.equal(ok!.status, 'fulfilled');
+      await rejectsWithCode(Promise.reject((missing as PromiseRejectedResult).reason), 4303);
+      await rejectsWithCode(Promise.reject((otherApp as PromiseRejectedResult).reason), 4303);
+      assert.equal(await h.count(file, 'SELECT count(*) AS n FROM messages WHERE cid = ?', '0'.repeat(24)), 0);
+      assert.equal((await store.getConversation('app', cid))!.lastSeq, 1);
+    });
+
+    test('timestamps never decrease within a conversation', async () => {
+      const cid = (await store.createConversation(conversationInput())).conversation.id;
+      const stamps: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const batch = await Promise.all([store.appendMessage(messageInput(cid)), store.appendMessage(messageInput(cid))]);
+        stamps.push(...batch.map((result) => result.message.timestamp));
+      }
+      assert.deepEqual(stamps, [...stamps].sort((x, y) => x - y));
+    });
+  });
+
+  test('reopening the file keeps apps, conversations, members and messages', async () => {
+    const file = await h.fresh();
+    const store = await h.open(file);
+    await store.putApp({ appId: 'app', appKey: 'k', masterKey: 'm', requireSignature: true, createdAt: 5 });
+    const { conversation } = await store.createConversation(conversationInput({ unique: true, attributes: { topic: 'x' } }));
+    const sent = await Promise.all([store.appendMessage(messageInput(conversation.id, { dt: 'd1' })), store.appendMessage(messageInput(conversation.id))]);
+    await store.close();
+
+    const reopened = await h.open(file);
+    try {
+      assert.deepEqual(await reopened.getApp('app'), { appId: 'app', appKey: 'k', masterKey: 'm', requireSignature: true, createdAt: 5 });
+      const stored = (await reopened.getConversation('app', conversation.id))!;
+      assert.equal(stored.lastSeq, 2);
+      assert.equal(stored.lastMessage!.id, sent[1].message.id);
+      assert.equal(await reopened.isMember('app', conversation.id, 'bob'), true);
+      const history = await reopened.queryMessages({ appId: 'app', cid: conversation.id, limit: 10, direction: 'old' });
+      assert.deepEqual(history, sent.map((result) => result.message));
+      // Dedupe and unique lookups survive the reopen too.
+      assert.equal((await reopened.appendMessage(messageInput(conversation.id, { dt: 'd1' }))).duplicate, true);
+      assert.equal((await reopened.createConversation(conversationInput({ unique: true }))).created, false);
+      assert.equal((await reopened.appendMessage(messageInput(conversation.id))).message.seq, 3);
+    } finally {
+      await reopened.close();
+    }
+  });
+
+  describe('queryMessages', () => {
+    let store: Store;
+    let cid: string;
+    let otherCid: string;
+    /** seq 1..10: 1-3 share one ms, 4-6 another, 7-10 a third; 8 and 10 are images (-2). */
+    let m: MessageRecord[];
+    const seqs = (messages: MessageRecord[]): number[] => messages.map((message) => message.seq);
+    const query = (q: Partial<HistoryQuery>): Promise<MessageRecord[]> =>
+      store.queryMessages({ appId: 'app', cid, limit: 100, direction: 'old', ...q });
+    const at = (message: MessageRecord, inclusive: boolean, withId = true) => ({
+      timestamp: message.timestamp,
+      inclusive,
+      ...(withId ? { messageId: message.id } : {}),
+    });
+
+    before(async () => {
+      store = await h.open(await h.fresh());
+      cid = (await store.createConversation(conversationInput())).conversation.id;
+      otherCid = (await store.createConversation(conversationInput())).conversation.id;
+      const text = (i: number) => JSON.stringify({ _lctype: -1, _lctext: `t${i}` });
+      const image = JSON.stringify({ _lctype: -2, _lcfile: { url: 'x' } });
+      const batches = [
+        [text(1), text(2), text(3)],
+        [text(4), 'plain text, not JSON', '[1,2]'],
+        [text(7), image, '{"_lctype": "-3"}', image],
+      ];
+      m = [];
+      for (const batch of batches) {
+        await sleep(3);
+        const results = await Promise.all(batch.map((data) => store.appendMessage(messageInput(cid, { data }))));
+        m.push(...results.map((result) => result.message));
+      }
+      await store.appendMessage(messageInput(otherCid));
+      assert.deepEqual(seqs(m), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      assert.ok(m[0]!.timestamp === m[2]!.timestamp && m[2]!.timestamp < m[3]!.timestamp && m[5]!.timestamp < m[6]!.timestamp);
+    });
+    after(() => store.close());
+
+    test('old: the newest page before start, ascending; new: the oldest page after start', async () => {
+      assert.deepEqual(await query({ limit: 4 }), m.slice(6));
+      assert.deepEqual(seqs(await query({ limit: 3, start: at(m[5]!, false) })), [3, 4, 5]);
+      assert.deepEqual(seqs(await query({ limit: 3, start: at(m[5]!, true) })), [4, 5, 6]);
+      assert.deepEqual(seqs(await query({ direction: 'new', limit: 2 })), [1, 2]);
+      assert.deepEqual(seqs(await query({ direction: 'new', limit: 2, start: at(m[2]!, false) })), [4, 5]);
+      assert.deepEqual(seqs(await query({ direction: 'new', limit: 2, start: at(m[2]!, true) })), [3, 4]);
+      assert.deepEqual(await query({ limit: 0 }), []);
+      assert.deepEqual(seqs(await store.queryMessages({ appId: 'app', cid: otherCid, limit: 10, direction: 'old' })), [1]);
+      assert.deepEqual(await store.queryMessages({ appId: 'other-app', cid, limit: 10, direction: 'old' }), []);
+    });
+
+    test('end bounds, inclusive or not, in both directions', async () => {
+      assert.deepEqual(seqs(await query({ end: at(m[6]!, false) })), [8, 9, 10]);
+      assert.deepEqual(seqs(await query({ end: at(m[6]!, true) })), [7, 8, 9, 10]);
+      assert.deepEqual(seqs(await query({ start: at(m[8]!, false), end: at(m[3]!, true) })), [4, 5, 6, 7, 8]);
+      assert.deepEqual(seqs(await query({ start: at(m[8]!, false), end: at(m[3]!, true), limit: 2 })), [7, 8]);
+      assert.deepEqual(seqs(await query({ direction: 'new', end: at(m[3]!, false) })), [1, 2, 3]);
+      assert.deepEqual(seqs(await query({ direction: 'new', end: at(m[3]!, true), start: at(m[0]!, false) })), [2, 3, 4]);
+      assert.deepEqual(await query({ start: at(m[2]!, false), end: at(m[5]!, false) }), []);
+    });
+
+    test('messages of the same millisecond are told apart by message id', async () => {
+      assert.deepEqual(seqs(await query({ start: at(m[1]!, false) })), [1]);
+      assert.deepEqual(seqs(await query({ start: at(m[1]!, true) })), [1, 2]);
+      assert.deepEqual(seqs(await query({ direction: 'new', start: at(m[1]!, false), limit: 2 })), [3, 4]);
+      assert.deepEqual(seqs(await query({ direction: 'new', start: at(m[0]!, true), end: at(m[1]!, true) })), [1, 2]);
+    });
+
+    test('a bound without a known message id compares by time', async () => {
+      // Before the second batch's time: the whole first batch; up to and including it: the second batch too.
+      assert.deepEqual(seqs(await query({ start: at(m[3]!, false, false) })), [1, 2, 3]);
+      assert.deepEqual(seqs(await query({ start: at(m[3]!, true, false) })), [1, 2, 3, 4, 5, 6]);
+      assert.deepEqual(seqs(await query({ direction: 'new', start: at(m[3]!, false, false) })), [7, 8, 9, 10]);
+      assert.deepEqual(seqs(await query({ direction: 'new', start: at(m[3]!, true, false), limit: 4 })), [4, 5, 6, 7]);
+      const unknown = { timestamp: m[3]!.timestamp, messageId: 'no-such-message-id', inclusive: false };
+      assert.deepEqual(seqs(await query({ start: unknown })), [1, 2, 3]);
+      // An id from another conversation is unknown here.
+      const foreign = (await store.queryMessages({ appId: 'app', cid: otherCid, limit: 1, direction: 'old' }))[0]!;
+      assert.deepEqual(seqs(await query({ start: { timestamp: m[3]!.timestamp, messageId: foreign.id, inclusive: false } })), [1, 2, 3]);
+      assert.deepEqual(await query({ start: { timestamp: m[0]!.timestamp - 1, inclusive: true } }), []);
+      assert.deepEqual(await query({ direction: 'new', start: { timestamp: m[9]!.timestamp + 1, inclusive: true } }), []);
+    });
+
+    test('the type filter keeps messages whose JSON payload has that _lctype', async () => {
+      assert.deepEqual(seqs(await query({ type: -2 })), [8, 10]);
+      assert.deepEqual(seqs(await query({ type: -2, limit: 1 })), [10]);
+      assert.deepEqual(seqs(await query({ type: -1, direction: 'new', limit: 3 })), [1, 2, 3]);
+      assert.deepEqual(seqs(await query({ type: -1, start: at(m[6]!, false) })), [1, 2, 3, 4]);
+      assert.deepEqual(await query({ type: -3 }), []);
+    });
+
+    test('paging backwards from logs[0] walks the whole history once', async () => {
+      const seen: MessageRecord[] = [];
+      let page = await query({ limit: 3 });
+      while (page.length) {
+        seen.unshift(...page);
+        page = await query({ limit: 3, start: at(page[0]!, false) });
+      }
+      assert.deepEqual(seen, m);
+    });
+
+    test('out-of-range limits are refused', async () => {
+      await assert.rejects(query({ limit: 1001 }), RangeError);
+      await assert.rejects(query({ limit: -1 }), RangeError);
+    });
+  });
+
+  describe('findConversations', () => {
+    let file: string;
+    let store: Store;
+    let c1: ConversationRecord;
+    let c2: ConversationRecord;
+    let c3: ConversationRecord;
+    let startedAt: number;
+    const find = async (where: object | null, sort = '', limit = 100, skip = 0): Promise<string[]> => {
+      const results = await store.findConversations({
+        appId: 'app',
+        where: where === null ? null : parseWhere(JSON.stringify(where)),
+        sort: parseSort(sort),
+        limit,
+        skip,
+      });
+      return results.map((conversation) => ({ [c1.id]: 'c1', [c2.id]: 'c2', [c3.id]: 'c3' })[conversation.id] ?? conversation.id);
+    };
+    const date = (iso: string) => ({ __type: 'Date', iso });
+
+    before(async () => {
+      file = await h.fresh();
+      store = await h.open(file);
+      startedAt = Date.now() - 1;
+      // Distinct creation times, so createdAt orders them.
+      const create = async (input: Partial<NewConversation>) => {
+        await sleep(2);
+        return (await store.createConversation(conversationInput(input))).conversation;
+      };
+      c1 = await create({
+        members: ['alice', 'bob'],
+        name: 'Rocket room',
+        attributes: { topic: 'space', level: 3, attr: { k: 'v' }, tags: ['x', 'y'], deadline: date('2024-01-02T00:00:00.000Z'), flag: true },
+      });
+      c2 = await create({ members: ['alice', 'bob', 'carol'], name: 'Robots', attributes: { topic: 'tech', level: 5, tags: ['y'], flag: false } });
+      c3 = await create({ members: [], creator: 'carol', name: null, transient: true, attributes: { level: '7', note: null } });
+      await create({ appId: 'other-app', members: ['alice', 'bob'], name: 'Rocket room', attributes: { topic: 'space' } });
+      // Last messages: c1 newest, then c2; c3 has none.
+      await store.appendMessage(messageInput(c2.id));
+      await sleep(3);
+      await store.appendMessage(messageInput(c1.id));
+    });
+    after(() => store.close());
+
+    test('default order is lm descending (no messages last); other apps never show', async () => {
+      assert.deepEqual(await find(null), ['c1', 'c2', 'c3']);
+      assert.deepEqual(await find({}), ['c1', 'c2', 'c3']);
+    });
+
+    test('members: $all, $size, set equality, $in, $ne, regex', async () => {
+      assert.deepEqual(await find({ m: { $all: ['alice'] } }), ['c1', 'c2']);
+      assert.deepEqual(await find({ m: { $all: ['alice', 'carol'] } }), ['c2']);
+      assert.deepEqual(await find({ m: { $all: [] } }), []);
+      assert.deepEqual(await find({ m: { $size: 2, $all: ['alice', 'bob'] } }), ['c1']);
+      assert.deepEqual(await find({ m: { $size: 0 } }), ['c3']);
+      assert.deepEqual(await find({ m: ['bob', 'alice'] }), ['c1']);
+      assert.deepEqual(await find({ m: 'carol' }), ['c2']);
+      assert.deepEqual(await find({ m: { $in: ['carol', 'zoe'] } }), ['c2']);
+      assert.deepEqual(await find({ m: { $nin: ['carol'] } }), ['c1', 'c3']);
+      assert.deepEqual(await find({ m: { $ne: 'alice' } }), ['c3']);
+      assert.deepEqual(await find({ m: { $regex: '^car' } }), ['c2']);
+    });
+
+    test('columns: objectId $in, name regex and $exists, tr, lm and createdAt dates', async () => {
+      assert.deepEqual(await find({ objectId: { $in: [c3.id, c1.id, 'nope'] } }), ['c1', 'c3']);
+      assert.deepEqual(await find({ objectId: c2.id }), ['c2']);
+      assert.deepEqual(await find({ name: { $regex: '\\QRo\\E' } }), ['c1', 'c2']);
+      assert.deepEqual(await find({ name: { $regex: '^\\Qrobot\\E', $options: 'i' } }), ['c2']);
+      assert.deepEqual(await find({ name: { $regex: '\\Q room\\E$' } }), ['c1']);
+      assert.deepEqual(await find({ name: { $exists: false } }), ['c3']);
+      assert.deepEqual(await find({ name: { $ne: 'Robots' } }), ['c1', 'c3']);
+      assert.deepEqual(await find({ name: null }), ['c3']);
+      assert.deepEqual(await find({ tr: true }), ['c3']);
+      assert.deepEqual(await find({ tr: false, sys: false, unique: false }), ['c1', 'c2']);
+      assert.deepEqual(await find({ c: 'carol' }), ['c3']);
+      assert.deepEqual(await find({ lm: { $gt: date('1970-01-01T00:00:00.000Z') } }), ['c1', 'c2']);
+      assert.deepEqual(await find({ lm: { $exists: false } }), ['c3']);
+      assert.deepEqual(await find({ createdAt: { $gte: date(new Date(startedAt).toISOString()) } }), ['c1', 'c2', 'c3']);
+      assert.deepEqual(await find({ createdAt: { $lt: date('2000-01-01T00:00:00.000Z') } }), []);
+    });
+
+    test('custom attributes: equality, comparisons by type, paths, arrays, dates, null', async () => {
+      assert.deepEqual(await find({ topic: 'space' }), ['c1']);
+      assert.deepEqual(await find({ level: { $gt: 3 } }), ['c2']);
+      assert.deepEqual(await find({ level: { $gte: 3, $lt: 5 } }), ['c1']);
+      assert.deepEqual(await find({ level: { $gte: '0' } }), ['c3']);
+      assert.deepEqual(await find({ level: { $in: [5, '7'] } }), ['c2', 'c3']);
+      assert.deepEqual(await find({ level: { $nin: [5, '7'] } }), ['c1']);
+      assert.deepEqual(await find({ 'attr.k': 'v' }), ['c1']);
+      assert.deepEqual(await find({ attr: { k: 'v' } }), ['c1']);
+      assert.deepEqual(await find({ tags: 'x' }), ['c1']);
+      assert.deepEqual(await find({ tags: { $all: ['y', 'x'] } }), ['c1']);
+      assert.deepEqual(await find({ tags: ['y'] }), ['c2']);
+      assert.deepEqual(await find({ tags: { $size: 1 } }), ['c2']);
+      assert.deepEqual(await find({ tags: { $regex: '^[X]$', $options: 'i' } }), ['c1']);
+      assert.deepEqual(await find({ flag: true }), ['c1']);
+      assert.deepEqual(await find({ flag: { $exists: true } }), ['c1', 'c2']);
+      assert.deepEqual(await find({ topic: { $exists: false } }), ['c3']);
+      assert.deepEqual(await find({ topic: { $ne: 'space' } }), ['c2', 'c3']);
+      assert.deepEqual(await find({ note: null }), ['c1', 'c2', 'c3']);
+      assert.deepEqual(await find({ note: { $exists: true } }), ['c3']);
+      assert.deepEqual(await find({ deadline: { $lt: date('2024-06-01T00:00:00.000Z') } }), ['c1']);
+      assert.deepEqual(await find({ deadline: date('2024-01-02T00:00:00.000Z') }), ['c1']);
+      assert.deepEqual(await find({ deadline: { $gt: date('2024-06-01T00:00:00.000Z') } }), []);
+    });
+
+    test('$and / $or combine conditions', async () => {
+      assert.deepEqual(await find({ $or: [{ topic: 'tech' }, { tr: true }] }), ['c2', 'c3']);
+      assert.deepEqual(await find({ $and: [{ m: 'alice' }, { $or: [{ level: 3 }, { level: 5 }] }], name: { $regex: 's$' } }), ['c2']);
+    });
+
+    test('sort, limit and skip', async () => {
+      assert.deepEqual(await find(null, '-name'), ['c1', 'c2', 'c3']);
+      assert.deepEqual(await find(null, 'name'), ['c3', 'c2', 'c1']);
+      assert.deepEqual(await find(null, 'createdAt'), ['c1', 'c2', 'c3']);
+      assert.deepEqual(await find(null, '-createdAt'), ['c3', 'c2', 'c1']);
+      assert.deepEqual(await find(null, 'topic,-createdAt'), ['c3', 'c1', 'c2']);
+      assert.deepEqual(await find(null, 'createdAt', 1, 1), ['c2']);
+      assert.deepEqual(await find(null, 'createdAt', 2, 2), ['c3']);
+      assert.deepEqual(await find(null, 'createdAt', 5, 5), []);
+      assert.deepEqual(await find(null, '', 0), []);
+      await assert.rejects(find(null, '', -1), RangeError);
+    });
+
+    test('client values are data, never SQL', async () => {
+      const hostile = `x' OR 1=1; DROP TABLE conversations; --`;
+      assert.deepEqual(await find({ name: hostile }), []);
+      assert.deepEqual(await find({ topic: { $in: [hostile, '"]'] } }), []);
+      assert.deepEqual(await find({ name: { $regex: `\\Q${hostile}\\E` } }), []);
+      assert.deepEqual(await find(null), ['c1', 'c2', 'c3']);
+    });
+
+    test('a catastrophic pattern does not stall the process', { timeout: 10_000 }, async () => {
+      const evil = await store.createConversation(conversationInput({ appId: 'evil-app', name: 'a'.repeat(5000) }));
+      const findEvil = async (where: object) =>
+        store.findConversations({ appId: 'evil-app', where: parseWhere(JSON.stringify(where)), sort: [], limit: 10, skip: 0 });
+      // Plain backtracking needs exponential time in the name's length for each of these.
+      assert.deepEqual(await findEvil({ name: { $regex: '^(a|a)*b$' } }), []);
+      assert.deepEqual(await findEvil({ name: { $regex: '^(a|aa)*c$', $options: 'i' } }), []);
+      assert.deepEqual(await findEvil({ name: { $regex: '(?:a|a){0,15}(?:a|a){0,15}\\w*\\w*\\w*b' } }), []);
+      assert.deepEqual((await findEvil({ name: { $regex: '^(A|a)*$', $options: 'i' } })).map((c) => c.id), [evil.conversation.id]);
+    });
+
+    test('a budget bounds the rows a query examines: over it, CONVERSATION_QUERY_FAILED, and the same query is refused at once', async () => {
+      for (let i = 0; i < 30; i++) await store.createConversation(conversationInput({ appId: 'budget-app', name: `room ${i}` }));
+      const query = (maxRows: number, pattern = 'room') =>
+        store.findConversations({
+          appId: 'budget-app',
+          where: parseWhere(JSON.stringify({ name: { $regex: pattern } })),
+          sort: [],
+          limit: 100,
+          skip: 0,
+          budget: { maxRows, maxMs: 10_000 },
+        });
+      assert.equal((await query(1000)).length, 30);
+      await assert.rejects(query(10), (error: unknown) => error instanceof ProtocolError && error.code === 4310 && /more than 10 conversations/.test(error.detail ?? ''));
+      await assert.rejects(query(10), (error: unknown) => error instanceof ProtocolError && /refused moments ago/.test(error.detail ?? ''));
+      // Another query is not refused for it.
+      assert.equal((await query(1000, 'room 1$')).length, 1);
+    });
+
+    test('conditions on a field the store does not know as a column must be valid paths', async () => {
+      await rejectsWithCode(
+        store.findConversations({ appId: 'app', where: { op: 'eq', field: `a"]'`, value: 1 }, sort: [], limit: 1, skip: 0 }),
+        4310,
+      );
+      await rejectsWithCode(store.findConversations({ appId: 'app', where: null, sort: [{ field: 'name.x', descending: false }], limit: 1, skip: 0 }), 4310);
+    });
+  });
+
+  test('recordDelivered keeps the latest time per member and ignores non-members', async () => {
+    const file = await h.fresh();
+    const store = await h.open(file);
+    try {
+      const cid = (await store.createConversation(conversationInput())).conversation.id;
+      await store.recordDelivered('app', cid, 'bob', 2000);
+      await store.recordDelivered('app', cid, 'bob', 1000);
+      await store.recordDelivered('app', cid, 'alice', 1500);
+      await store.recordDelivered('app', cid, 'mallory', 3000);
+      await store.recordDelivered('other-app', cid, 'bob', 9000);
+      const rows = await h.rows<{ client_id: string; delivered_ts: number }>(
+        file,
+        'SELECT client_id, delivered_ts FROM conversation_members WHERE cid = ? ORDER BY client_id',
+        cid,
+      );
+      assert.deepEqual(rows, [
+        { client_id: 'alice', delivered_ts: 1500 },
+        { client_id: 'bob', delivered_ts: 2000 },
+      ]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('close commits the appends still queued, then every call rejects', async () => {
+    const file = await h.fresh();
+    const store = await h.open(file);
+    const cid = (await store.createConversation(conversationInput())).conversation.id;
+    const queued = [store.appendMessage(messageInput(cid)), store.appendMessage(messageInput(cid)), store.appendMessage(messageInput(cid))];
+    await store.close();
+    assert.deepEqual((await Promise.all(queued)).map((result) => result.message.seq), [1, 2, 3]);
+    assert.equal(await h.count(file, 'SELECT count(*) AS n FROM messages'), 3);
+
+    await assert.rejects(store.appendMessage(messageInput(cid)), /closed/);
+    await assert.rejects(store.getConversation('app', cid), /closed/);
+    await assert.rejects(store.queryMessages({ appId: 'app', cid, limit: 1, direction: 'old' }), /closed/);
+    await store.close();
+  });
+}

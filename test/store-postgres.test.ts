@@ -1,0 +1,230 @@
+/**
+ * PostgreSQL-only behaviour: schema versions, start-up errors, several
+ * stores (as several server processes would hold, each its own pool) racing
+ * on one database, a database that drops connections or goes away while
+ * running, and the $regex translation. The Store contract itself runs on
+ * PostgreSQL in store-contract.test.ts.
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { ProtocolError } from '../src/protocol/errors.js';
+import { translateRegex } from '../src/server/query/regex.js';
+import { openPostgresStore, type PostgresStore } from '../src/server/store/postgres/postgres-store.js';
+import { toPostgresRegex } from '../src/server/store/postgres/regexp.js';
+import { SCHEMA_VERSION } from '../src/server/store/postgres/schema.js';
+import type { AppendResult, MemberEvents, NewConversation, NewMessage } from '../src/server/store/types.js';
+import { createTestDatabase, queryDatabase, type TestDatabase } from './helpers/postgres.js';
+
+const databases: TestDatabase[] = [];
+after(() => Promise.all(databases.map((database) => database.drop())));
+
+async function freshDatabase(): Promise<TestDatabase> {
+  const database = await createTestDatabase();
+  databases.push(database);
+  return database;
+}
+
+/** `count` stores on one new database, each with its own pool: what `count` server processes hold. */
+async function storesOnOneDatabase(count: number): Promise<{ database: TestDatabase; stores: PostgresStore[] }> {
+  const database = await freshDatabase();
+  // Opened at once: the migration runs once, the others wait on its lock.
+  const stores = await Promise.all(Array.from({ length: count }, () => openPostgresStore({ url: database.url, maxConnections: 4 })));
+  return { database, stores };
+}
+
+function conversationInput(overrides: Partial<NewConversation> = {}): NewConversation {
+  return { appId: 'app', creator: 'alice', members: ['alice', 'bob'], name: 'chat', transient: false, system: false, unique: false, attributes: {}, ...overrides };
+}
+
+function messageInput(cid: string, overrides: Partial<NewMessage> = {}): NewMessage {
+  return { appId: 'app', cid, from: 'alice', data: 'hello', dt: null, receipt: false, mentionPids: [], mentionAll: false, ...overrides };
+}
+
+const count = async (url: string, sql: string, values: unknown[] = []): Promise<number> =>
+  Number((await queryDatabase<{ n: string }>(url, sql, values))[0]!.n);
+
+test('the schema version is recorded; a database from a newer server version is refused with a clear message', async () => {
+  const database = await freshDatabase();
+  await (await openPostgresStore({ url: database.url })).close();
+  assert.deepEqual(await queryDatabase(database.url, 'SELECT version FROM lc_schema_version'), [{ version: SCHEMA_VERSION }]);
+  // Opening again migrates nothing and keeps the data.
+  const again = await openPostgresStore({ url: database.url });
+  await again.putApp({ appId: 'app', appKey: 'k', masterKey: 'm', requireSignature: false, createdAt: 1 });
+  await again.close();
+  await queryDatabase(database.url, 'UPDATE lc_schema_version SET version = $1', [SCHEMA_VERSION + 1]);
+  await assert.rejects(openPostgresStore({ url: database.url }), {
+    message: `database schema version ${SCHEMA_VERSION + 1} is newer than this server's (${SCHEMA_VERSION})`,
+  });
+});
+
+test('start-up errors are one clear line: bad URL, unknown user, missing database, nothing listening', async () => {
+  const database = await freshDatabase();
+  const url = new URL(database.url);
+  await assert.rejects(openPostgresStore({ url: 'not a url' }), /^Error: invalid PostgreSQL URL/);
+  await assert.rejects(openPostgresStore({ url: 'mysql://root@127.0.0.1/x' }), /invalid PostgreSQL URL: the scheme must be postgres:\/\//);
+  const unknownUser = new URL(url);
+  unknownUser.username = 'no_such_user_lc';
+  unknownUser.password = 'secret-password';
+  await assert.rejects(openPostgresStore({ url: unknownUser.toString() }), (error: Error) => {
+    assert.match(error.message, /refused the login: .*no_such_user_lc/);
+    // The password is never printed.
+    assert.doesNotMatch(error.message, /secret-password/);
+    assert.match(error.message, /\*\*\*/);
+    return true;
+  });
+  const missing = new URL(url);
+  missing.pathname = '/lc_no_such_database';
+  await assert.rejects(openPostgresStore({ url: missing.toString() }), /database "lc_no_such_database" does not exist/);
+  const closedPort = new URL(url);
+  closedPort.port = '1';
+  await assert.rejects(openPostgresStore({ url: closedPort.toString(), connectTimeoutMs: 2000 }), /cannot reach PostgreSQL at .*:1\/.* \(ECONNREFUSED\): is it running\?/);
+});
+
+test('four stores appending to the same five conversations: every ack stored once, seqs 1..n without gaps, retries deduped', async () => {
+  const { database, stores } = await storesOnOneDatabase(4);
+  try {
+    const cids: string[] = [];
+    for (let i = 0; i < 5; i++) cids.push((await stores[i % 4]!.createConversation(conversationInput())).conversation.id);
+    // 20 senders spread over the stores, each sending 30 messages, each sent twice (a retry with the same dt) through different stores.
+    const sends: Array<Promise<AppendResult>> = [];
+    for (let round = 0; round < 30; round++) {
+      for (let sender = 0; sender < 20; sender++) {
+        const input = messageInput(cids[(sender + round) % 5]!, { from: `client-${sender}`, dt: `dt-${sender}-${round}`, data: `${sender}:${round}` });
+        sends.push(stores[sender % 4]!.appendMessage(input));
+        sends.push(stores[(sender + 1) % 4]!.appendMessage(input));
+      }
+      if (round % 5 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    const results = await Promise.all(sends);
+    // Each pair: the same message, stored once, whichever came first.
+    for (let i = 0; i < results.length; i += 2) {
+      assert.deepEqual(results[i]!.message, results[i + 1]!.message);
+      assert.equal([results[i]!.duplicate, results[i + 1]!.duplicate].filter(Boolean).length, 1);
+    }
+    for (const cid of cids) {
+      const rows = await queryDatabase<{ seq: string }>(database.url, 'SELECT seq FROM messages WHERE cid = $1 ORDER BY seq', [cid]);
+      const seqs = rows.map((row) => Number(row.seq));
+      assert.equal(seqs.length, 120);
+      assert.deepEqual(seqs, Array.from({ length: seqs.length }, (_, i) => i + 1));
+      const conversation = (await stores[0]!.getConversation('app', cid))!;
+      assert.equal(conversation.lastSeq, 120);
+      const history = await stores[1]!.queryMessages({ appId: 'app', cid, limit: 1000, direction: 'old' });
+      assert.deepEqual(history.map((message) => message.seq), seqs);
+      // Timestamps never decrease with seq, whichever process wrote them.
+      assert.deepEqual(history.map((m) => m.timestamp), history.map((m) => m.timestamp).sort((x, y) => x - y));
+    }
+    const acked = new Set(results.map((result) => result.message.id));
+    assert.equal(acked.size, 600);
+    assert.equal(await count(database.url, 'SELECT count(*) AS n FROM messages WHERE id = ANY($1)', [[...acked]]), 600);
+  } finally {
+    await Promise.all(stores.map((store) => store.close()));
+  }
+});
+
+test('unique conversations created at once through four stores exist once', async () => {
+  const { database, stores } = await storesOnOneDatabase(4);
+  try {
+    const created = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => stores[i % 4]!.createConversation(conversationInput({ unique: true, members: i % 2 ? ['bob', 'alice'] : ['alice', 'bob'] }))),
+    );
+    assert.equal(new Set(created.map((result) => result.conversation.id)).size, 1);
+    assert.equal(created.filter((result) => result.created).length, 1);
+    assert.equal(await count(database.url, 'SELECT count(*) AS n FROM conversations'), 1);
+  } finally {
+    await Promise.all(stores.map((store) => store.close()));
+  }
+});
+
+test('member changes racing through four stores stay consistent, and their events take consecutive seqs', async () => {
+  const { database, stores } = await storesOnOneDatabase(4);
+  try {
+    const { conversation } = await stores[0]!.createConversation(conversationInput({ members: ['alice'] }));
+    const cid = conversation.id;
+    const events: MemberEvents = (change) => [{ recipients: change.changed, event: { op: 'joined', cid, initBy: 'alice' } }];
+    const changes = [];
+    for (let i = 0; i < 40; i++) {
+      const store = stores[i % 4]!;
+      const id = `member-${i % 10}`;
+      changes.push(i % 3 === 2 ? store.removeMembers('app', cid, [id], events) : store.addMembers('app', cid, [id, `extra-${i}`], 1000, events));
+    }
+    const outcomes = await Promise.all(changes);
+    const final = (await stores[1]!.getConversation('app', cid))!;
+    const rows = await queryDatabase<{ client_id: string }>(database.url, 'SELECT client_id FROM conversation_members WHERE cid = $1 ORDER BY client_id', [cid]);
+    // The member list and the member rows agree, whatever order the changes ran in.
+    assert.deepEqual(final.members, rows.map((row) => row.client_id).sort());
+    for (let i = 0; i < 40; i++) assert.equal(final.members.includes(`extra-${i}`), i % 3 !== 2, `extra-${i}`);
+    // Every change that changed something recorded its event; seqs are consecutive and times never go back.
+    const recorded = outcomes.flatMap((outcome) => outcome.notifications).sort((x, y) => x.seq - y.seq);
+    assert.equal(recorded.length, outcomes.filter((outcome) => outcome.changed.length > 0).length);
+    const first = recorded[0]!.seq;
+    assert.deepEqual(recorded.map((event) => event.seq), recorded.map((_, i) => first + i));
+    assert.deepEqual(recorded.map((event) => event.serverTs), recorded.map((event) => event.serverTs).sort((x, y) => x - y));
+    assert.equal(await stores[3]!.latestNotificationSeq(), recorded.at(-1)!.seq);
+  } finally {
+    await Promise.all(stores.map((store) => store.close()));
+  }
+});
+
+test('connections cut by the database: calls fail, then the pool reconnects; nothing acked is lost', async () => {
+  const database = await freshDatabase();
+  const store = await openPostgresStore({ url: database.url, connectTimeoutMs: 1000 });
+  try {
+    const cid = (await store.createConversation(conversationInput())).conversation.id;
+    const acked: string[] = [];
+    const send = async (i: number): Promise<void> => {
+      try {
+        acked.push((await store.appendMessage(messageInput(cid, { dt: `d${i}` }))).message.id);
+      } catch (error) {
+        // Not a protocol error: the handlers answer INTERNAL_ERROR.
+        assert.ok(!(error instanceof ProtocolError), String(error));
+      }
+    };
+    for (let i = 0; i < 20; i++) await send(i);
+
+    // The database refuses new connections and drops the open ones: as if it went down.
+    await queryDatabase(database.url.replace(/\/[^/]+$/, '/postgres'), `ALTER DATABASE ${database.name} ALLOW_CONNECTIONS false`);
+    await queryDatabase(database.url.replace(/\/[^/]+$/, '/postgres'), 'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [database.name]);
+    const whileDown = await Promise.allSettled([store.appendMessage(messageInput(cid, { dt: 'down' })), store.getConversation('app', cid)]);
+    assert.deepEqual(whileDown.map((outcome) => outcome.status), ['rejected', 'rejected']);
+
+    await queryDatabase(database.url.replace(/\/[^/]+$/, '/postgres'), `ALTER DATABASE ${database.name} ALLOW_CONNECTIONS true`);
+    // Back: the same store works again, without being reopened.
+    for (let i = 20; i < 40; i++) await send(i);
+    assert.ok(acked.length >= 39, `acked ${acked.length}`);
+    const history = await store.queryMessages({ appId: 'app', cid, limit: 1000, direction: 'old' });
+    assert.deepEqual(history.map((message) => message.seq), history.map((_, i) => i + 1));
+    const stored = new Set(history.map((message) => message.id));
+    for (const id of acked) assert.ok(stored.has(id), id);
+    // A retry of the message whose ack was lost finds it (or stores it) exactly once.
+    const retry = await store.appendMessage(messageInput(cid, { dt: 'down' }));
+    const again = await store.appendMessage(messageInput(cid, { dt: 'down' }));
+    assert.equal(again.duplicate, true);
+    assert.equal(again.message.id, retry.message.id);
+  } finally {
+    await queryDatabase(database.url.replace(/\/[^/]+$/, '/postgres'), `ALTER DATABASE ${database.name} ALLOW_CONNECTIONS true`);
+    await store.close();
+  }
+});
+
+test('$regex: the PostgreSQL translation matches what JavaScript matches', async () => {
+  const database = await freshDatabase();
+  const subjects = ['', 'abc', 'ABC', 'a\nb', 'a\r\nb', 'line1\nline2', 'x_y z', 'foo bar', 'Ünïcödé', '123', '١٢٣', 'tab\there', 'a.b', '[x]', 'a\\b', 'é', '😀 smile', 'back\bspace', 'a-b', 'word.'];
+  const patterns: Array<[string, string]> = [
+    ['^a', ''], ['c$', ''], ['^line2', ''], ['^line2', 'm'], ['line1$', 'm'], ['a.b', ''], ['a.b', 's'], ['\\d+', ''], ['\\D', ''],
+    ['\\w+\\s\\w+', ''], ['\\W', ''], ['\\S\\s', ''], ['\\bbar\\b', ''], ['o\\B', ''], ['[a-c]{2,3}', ''], ['[^a-z]', ''], ['[\\d.]', ''],
+    ['[^\\d\\s]', ''], ['[\\D]', ''], ['[\\W_]', ''], ['(?:ab|x)_?', ''], ['(?<first>a)b', ''], ['\\Q[x]\\E', ''], ['a\\\\b', ''], ['ünï', 'i'],
+    ['^$', ''], ['\\x41', ''], ['\\u00e9', ''], ['smile$', ''], ['[\\-]', ''], ['\\.$', ''], ['\\t', ''], ['a\\nb', ''], ['^b', 'm'], ['[\\b]', ''],
+  ];
+  const pairs = patterns.flatMap(([pattern, options]) => {
+    const { source, flags } = translateRegex(pattern, options);
+    const js = new RegExp(source, flags);
+    return subjects.map((subject) => ({ pattern, options, subject, expected: js.test(subject), are: toPostgresRegex(source, flags) }));
+  });
+  const rows = await queryDatabase<{ i: number; m: boolean }>(
+    database.url,
+    'SELECT i, s ~ p AS m FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS t(s, p, i) ORDER BY i',
+    [pairs.map((pair) => pair.subject), pairs.map((pair) => pair.are)],
+  );
+  const wrong = pairs.filter((pair, index) => rows[index]!.m !== pair.expected);
+  assert.deepEqual(wrong.map(({ pattern, options, subject, expected, are }) => ({ pattern, options, subject, expected, are })), []);
+});
