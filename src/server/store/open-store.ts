@@ -4,6 +4,7 @@
  * connection before the server listens).
  */
 import type { ServerConfig } from '../config.js';
+import { coalesceReads } from './coalesced-reads.js';
 import { openPostgresStore } from './postgres/postgres-store.js';
 import { openSqliteStore } from './sqlite/sqlite-store.js';
 import { describeStoreLocation } from './store-location.js';
@@ -21,7 +22,7 @@ export async function openStore(config: Pick<ServerConfig, 'storeLocation' | 'du
   const location = config.storeLocation;
   try {
     if (location.kind === 'sqlite') return openSqliteStore({ file: location.file, durability: config.durability });
-    return await openPostgresStore({ url: location.url });
+    return coalesceReads(await openPostgresStore({ url: location.url }));
   } catch (error) {
     const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
     // The reason may quote the URL; the banner form never shows its password.
