@@ -5,6 +5,7 @@
  */
 import type { ServerConfig } from '../config.js';
 import { coalesceReads } from './coalesced-reads.js';
+import { orderQueriesPerClient } from './ordered-queries.js';
 import { openPostgresStore } from './postgres/postgres-store.js';
 import { openSqliteStore } from './sqlite/sqlite-store.js';
 import { describeStoreLocation } from './store-location.js';
@@ -22,7 +23,8 @@ export async function openStore(config: Pick<ServerConfig, 'storeLocation' | 'du
   const location = config.storeLocation;
   try {
     if (location.kind === 'sqlite') return openSqliteStore({ file: location.file, durability: config.durability });
-    return coalesceReads(await openPostgresStore({ url: location.url }));
+    // What SQLite's synchronous reads gave for free: fewer round trips, replies in request order.
+    return orderQueriesPerClient(coalesceReads(await openPostgresStore({ url: location.url })));
   } catch (error) {
     const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
     // The reason may quote the URL; the banner form never shows its password.
