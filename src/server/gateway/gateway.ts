@@ -12,6 +12,8 @@ import { dispatch } from './dispatch.js';
 import { currentReplyScope, sendOrHold } from './reply-order.js';
 import { ServerSendBudget } from './send-budget.js';
 import { roomFrameClass } from './send-queue.js';
+import type { Session } from './session.js';
+import { SharedPush, peerIdField } from './shared-frame.js';
 import { endSession } from './session-end.js';
 
 /** WebSocket close code for a server shutting down (RFC 6455 "going away"). */
@@ -42,6 +44,7 @@ export class Gateway {
   private readonly unsubscribe: () => void;
   private readonly pending = new Set<Promise<void>>();
   private readonly sendBudget: ServerSendBudget;
+  private readonly peerIdFields = new WeakMap<Session, Buffer>();
   private accepting = true;
   /** Counters of connections already gone. */
   private droppedFramesClosed = 0;
@@ -193,17 +196,30 @@ export class Gateway {
     }
   }
 
-  /** A chat-room message to this node's viewers, droppable for slow ones by its priority. */
+  /**
+   * A chat-room message to this node's viewers, droppable for slow ones by
+   * its priority. Its bytes are shared by all of them (shared-frame.ts).
+   */
   private deliverToRoom(delivery: Delivery, cid: string): void {
     const sessions = this.ctx.rooms.sessionsIn(delivery.appId, cid);
     if (!sessions) return;
     const cls = roomFrameClass(delivery.priority);
     const scope = currentReplyScope();
+    const push = new SharedPush(delivery.payload);
+    const now = Date.now();
     for (const session of sessions) {
       if (session.id === delivery.excludeSessionId) continue;
-      // Viewers are distinct clients but for the odd second device: one peerId suffix each.
-      sendOrHold(scope, session.connection, withPeerId(delivery.payload, session.clientId), cls);
+      const tail = this.peerIdFieldOf(session);
+      if (scope?.connection === session.connection) sendOrHold(scope, session.connection, push.bytesFor(tail), cls);
+      else session.connection.sendShared(push, tail, cls, now);
     }
+  }
+
+  /** A session's encoded `peerId` field, built at its first push and kept as long as the session. */
+  private peerIdFieldOf(session: Session): Buffer {
+    let field = this.peerIdFields.get(session);
+    if (!field) this.peerIdFields.set(session, (field = peerIdField(session.clientId)));
+    return field;
   }
 
   private sweep(): void {
