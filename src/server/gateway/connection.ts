@@ -321,6 +321,14 @@ export class Connection {
     this.release();
   }
 
+  /** Drops queued chat-room frames worth at least `bytes` (LOW, then NORMAL, oldest first); the server-wide budget asks. */
+  shedDroppable(bytes: number): { frames: number; bytes: number } {
+    const before = this.queue.bytes;
+    const frames = this.queue.shed(Math.max(0, before - bytes));
+    this.droppedFrames += frames;
+    return { frames, bytes: before - this.queue.bytes };
+  }
+
   cutOff(reason: string): void {
     if (this.closed) return;
     // No close handshake: it would wait behind the unread bytes.

@@ -30,6 +30,12 @@ export interface SendStats {
   droppedFrames: number;
   /** Sockets cut off as too slow since start. */
   slowConsumersCut: number;
+  /** The server-wide cap on `pendingBytes` (`--max-send-buffer-total`). */
+  sendBufferTotalLimit: number;
+  /** Chat-room frames dropped since start because all queues together were over the cap (also in droppedFrames). */
+  framesShedForTotal: number;
+  /** Sockets cut off since start because all queues together were over the cap (also in slowConsumersCut). */
+  cutForTotal: number;
 }
 
 /**
@@ -58,7 +64,7 @@ export class Gateway {
       perMessageDeflate: false,
       handleProtocols: (offered) => pickSubprotocol(offered)?.name ?? false,
     });
-    this.sendBudget = new ServerSendBudget(ctx.config.maxTotalBufferedBytes, () => this.connections);
+    this.sendBudget = new ServerSendBudget(ctx.config.maxTotalBufferedBytes, () => this.connections, ctx.config.log);
     this.unsubscribe = ctx.broker.subscribe((delivery) => this.deliver(delivery));
     const { loginTimeoutMs, idleTimeoutMs } = ctx.config;
     const sweepEvery = Math.max(20, Math.min(5000, Math.floor(Math.min(loginTimeoutMs, idleTimeoutMs) / 4)));
@@ -85,7 +91,7 @@ export class Gateway {
       maxPendingBytes = Math.max(maxPendingBytes, pending);
       droppedFrames += connection.droppedFrames;
     }
-    return { pendingBytes, maxPendingBytes, droppedFrames, slowConsumersCut: this.slowConsumersCut };
+    return { pendingBytes, maxPendingBytes, droppedFrames, slowConsumersCut: this.slowConsumersCut, ...this.sendBudget.stats() };
   }
 
   /** Stops accepting, waits for commands in flight, closes every socket with 1001. */
