@@ -186,6 +186,11 @@ export class Gateway {
     const { takeover } = delivery;
     // Read once: pushes to other connections only compare against it.
     const scope = takeover ? undefined : currentReplyScope();
+    // A plain push (a group message, say) shares its bytes between recipients
+    // like a chat-room message; membership events and takeovers are few and
+    // may be held by the session, so they get bytes of their own.
+    const shared = takeover === undefined && delivery.notificationSeq === undefined ? new SharedPush(delivery.payload) : undefined;
+    const now = Date.now();
     for (const clientId of delivery.clientIds) {
       const sessions = this.ctx.sessions.sessionsOf(delivery.appId, clientId);
       if (!sessions) continue;
@@ -193,6 +198,10 @@ export class Gateway {
       // A takeover logs sessions out, which changes the set: iterate a copy then.
       for (const session of takeover ? [...sessions] : sessions) {
         if (session.id === delivery.excludeSessionId) continue;
+        if (shared && scope?.connection !== session.connection) {
+          session.connection.sendShared(shared, this.peerIdFieldOf(session), 'reliable', now);
+          continue;
+        }
         if (takeover && !(session.tag === takeover.tag && session.deviceId !== takeover.deviceId)) continue;
         bytes ??= withPeerId(delivery.payload, clientId);
         if (delivery.notificationSeq !== undefined && !session.notices.admit(delivery.notificationSeq, bytes)) continue;
