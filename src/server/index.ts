@@ -23,6 +23,7 @@ import { startNotificationPruning } from './store/notification-pruning.js';
 import { startTemporaryConversationPruning } from './store/temp-conversation-pruning.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/types.js';
+import { MembershipCache } from './handlers/membership-cache.js';
 
 export type { AppConfig, ServerConfig } from './config.js';
 export type { Store } from './store/types.js';
@@ -89,6 +90,7 @@ export async function createServer(options: CreateServerOptions): Promise<LcServ
     rooms: new RoomRegistry(config.roomResumeMs),
     logins: new LoginMemory(),
     pushClock: new PushClock(),
+    membership: new MembershipCache(store),
     quotas: { conversationCreates: new RateLimiter(config.conversationsPerMinute), logins: new RateLimiter(config.loginsPerMinute) },
   });
   const stopNotificationPruning = startNotificationPruning(store, config.notificationRetentionMs, config.log);

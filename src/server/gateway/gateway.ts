@@ -182,6 +182,7 @@ export class Gateway {
 
   /** Hands a broker push to the local sessions of its recipients. */
   private deliver(delivery: Delivery): void {
+    if (delivery.conversationChanged !== undefined) return this.ctx.membership.invalidate(delivery.appId, delivery.conversationChanged);
     if (delivery.roomId !== undefined) return this.deliverToRoom(delivery, delivery.roomId);
     const { takeover } = delivery;
     // Read once: pushes to other connections only compare against it.
