@@ -481,6 +481,7 @@ async function stormRow(): Promise<void> {
   const target = await lcChat();
   let errors = 0;
   let seconds = 0;
+  const reasons = new Map<string, number>();
   try {
     const started = performance.now();
     const slice = 100;
@@ -497,7 +498,11 @@ async function stormRow(): Promise<void> {
               await client.login(TEST_APP.appId, `storm-${k}`);
               client.ws.removeAllListeners('message');
             })
-            .catch(() => void (errors += 1)),
+            .catch((error: unknown) => {
+              errors += 1;
+              const reason = error instanceof Error ? error.message.replace(/\d+/g, 'N') : String(error);
+              reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+            }),
         );
       }
     }
@@ -509,7 +514,7 @@ async function stormRow(): Promise<void> {
   }
   rows.push({
     what: `login storm: ${fmt(storm)} clients connecting and logging in over ${stormSeconds} s`,
-    ours: `${errors} errors, all done in ${seconds.toFixed(1)} s`,
+    ours: `${errors} errors${errors ? ` (${[...reasons].map(([reason, n]) => `${n}× ${reason}`).join('; ')})` : ''}, all done in ${seconds.toFixed(1)} s`,
     peers: ['—'],
     goal: `no error, done in ≤ ${stormSeconds} s + slack`,
     met: errors === 0,
