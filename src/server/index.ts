@@ -144,10 +144,18 @@ export async function createServer(options: CreateServerOptions): Promise<LcServ
   };
 }
 
+/**
+ * Connections the kernel may hold for us before we accept them. Node's
+ * default, 511, overflows in a login storm (thousands of clients within
+ * seconds, as after a restart) while the event loop is busy with the
+ * logins already accepted; the kernel caps it at net.core.somaxconn.
+ */
+const LISTEN_BACKLOG = 4096;
+
 function listen(server: HttpServer, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
       server.off('error', reject);
       resolve();
     });
