@@ -81,9 +81,11 @@ Options:
   --max-buffered <bytes>  unsent bytes one socket may hold before chat-room
                          messages are dropped, then the socket is cut off
                          (default ${DEFAULTS.maxBufferedBytes})
-  --max-total-buffered <bytes>  unsent bytes all sockets may hold together; over
-                         it the sockets holding the most are cut off
-                         (default ${DEFAULTS.maxTotalBufferedBytes})
+  --max-send-buffer-total <bytes>  unsent bytes all sockets may hold together;
+                         over it the sockets holding the most lose their
+                         chat-room messages, then are cut off
+                         (default ${DEFAULTS.maxTotalBufferedBytes};
+                         --max-total-buffered is the older name)
   --max-reply <bytes>    largest history page and login push page; a page
                          holds fewer messages rather than more bytes
                          (default ${DEFAULTS.maxReplyBytes})
@@ -138,6 +140,7 @@ const OPTIONS = {
   'max-attr-depth': { type: 'string' },
   'max-buffered': { type: 'string' },
   'max-total-buffered': { type: 'string' },
+  'max-send-buffer-total': { type: 'string' },
   'max-reply': { type: 'string' },
   'unread-preview': { type: 'string' },
   'max-pending-replies': { type: 'string' },
@@ -238,7 +241,9 @@ async function serve(argv: string[]): Promise<void> {
     maxAttributeBytes: integer(values['max-attr-bytes'], 'max-attr-bytes', DEFAULTS.maxAttributeBytes),
     maxAttributeDepth: integer(values['max-attr-depth'], 'max-attr-depth', DEFAULTS.maxAttributeDepth),
     maxBufferedBytes: integer(values['max-buffered'], 'max-buffered', DEFAULTS.maxBufferedBytes),
-    maxTotalBufferedBytes: integer(values['max-total-buffered'], 'max-total-buffered', DEFAULTS.maxTotalBufferedBytes),
+    maxTotalBufferedBytes: values['max-send-buffer-total'] !== undefined
+      ? integer(values['max-send-buffer-total'], 'max-send-buffer-total', DEFAULTS.maxTotalBufferedBytes)
+      : integer(values['max-total-buffered'], 'max-total-buffered', DEFAULTS.maxTotalBufferedBytes),
     maxReplyBytes: integer(values['max-reply'], 'max-reply', DEFAULTS.maxReplyBytes),
     maxUnreadPreviewBytes: integer(values['unread-preview'], 'unread-preview', DEFAULTS.maxUnreadPreviewBytes),
     maxPendingReplies: integer(values['max-pending-replies'], 'max-pending-replies', DEFAULTS.maxPendingReplies),

@@ -62,9 +62,10 @@ export interface ServerConfig {
   /** A frame that waited this long in the queue is dropped (chat-room LOW/NORMAL) or cuts the socket off (anything else). */
   sendQueueMaxAgeMs: number;
   /**
-   * Unsent bytes held for all sockets together; above it the sockets
-   * holding the most are cut off (they recover from history). Bounds the
-   * memory many slow clients can hold.
+   * Unsent bytes held for all sockets together (`--max-send-buffer-total`);
+   * above it the sockets holding the most lose their chat-room frames
+   * (LOW, then NORMAL), then are cut off (they recover from history).
+   * Bounds the memory many slow clients can hold.
    */
   maxTotalBufferedBytes: number;
   /**
@@ -148,7 +149,7 @@ export const DEFAULTS: Omit<ServerConfig, 'dataDir' | 'storeLocation' | 'apps' |
   loginTimeoutMs: 30_000,
   idleTimeoutMs: 360_000,
   maxGarbageFrames: 3,
-  maxBufferedBytes: 8 * 1024 * 1024,
+  maxBufferedBytes: 2 * 1024 * 1024,
   writeHighWaterBytes: 256 * 1024,
   sendQueueMaxAgeMs: 30_000,
   maxTotalBufferedBytes: 256 * 1024 * 1024,

@@ -24,6 +24,7 @@ import { startTemporaryConversationPruning } from './store/temp-conversation-pru
 import { openStore, StoreOpenError } from './store/open-store.js';
 import { describeStoreLocation } from './store/store-location.js';
 import type { Store } from './store/types.js';
+import { MembershipCache } from './handlers/membership-cache.js';
 
 export type { AppConfig, ServerConfig } from './config.js';
 export type { Store } from './store/types.js';
@@ -96,6 +97,7 @@ export async function createServer(options: CreateServerOptions): Promise<LcServ
     rooms: new RoomRegistry(config.roomResumeMs),
     logins: new LoginMemory(),
     pushClock: new PushClock(),
+    membership: new MembershipCache(store),
     quotas: { conversationCreates: new RateLimiter(config.conversationsPerMinute), logins: new RateLimiter(config.loginsPerMinute) },
   });
   const stopNotificationPruning = startNotificationPruning(store, config.notificationRetentionMs, config.log);
@@ -149,10 +151,18 @@ export async function createServer(options: CreateServerOptions): Promise<LcServ
   };
 }
 
+/**
+ * Connections the kernel may hold for us before we accept them. Node's
+ * default, 511, overflows in a login storm (thousands of clients within
+ * seconds, as after a restart) while the event loop is busy with the
+ * logins already accepted; the kernel caps it at net.core.somaxconn.
+ */
+const LISTEN_BACKLOG = 4096;
+
 function listen(server: HttpServer, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
       server.off('error', reject);
       resolve();
     });

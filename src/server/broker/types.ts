@@ -28,6 +28,13 @@ export interface Delivery {
    * tag from another device, and log those sessions out after the push.
    */
   takeover?: { tag: string; deviceId: string | null };
+  /**
+   * Not a push: the members, mutes or attributes of this conversation
+   * changed, and every node drops what it cached of it
+   * (handlers/membership-cache.ts). A broker delivers it to every node,
+   * whatever sessions they hold; `clientIds` is empty and `payload` too.
+   */
+  conversationChanged?: string;
 }
 
 export interface Broker {

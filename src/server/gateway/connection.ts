@@ -5,8 +5,31 @@ import type { Subprotocol } from '../../protocol/subprotocols.js';
 import type { ServerSendBudget } from './send-budget.js';
 import { SendQueue, type FrameClass, type QueuedFrame } from './send-queue.js';
 import type { Session } from './session.js';
+import type { SharedPush } from './shared-frame.js';
 
 let nextConnectionId = 1;
+
+/**
+ * Connections with frames to write this tick, flushed together by one
+ * immediate: a push to 2,000 viewers schedules one callback, not 2,000.
+ */
+const dueForFlush = new Set<Connection>();
+let flushScheduled = false;
+
+function scheduleFlush(connection: Connection): void {
+  dueForFlush.add(connection);
+  if (flushScheduled) return;
+  flushScheduled = true;
+  setImmediate(flushDue);
+}
+
+function flushDue(): void {
+  flushScheduled = false;
+  for (const connection of dueForFlush) {
+    dueForFlush.delete(connection);
+    connection.flush();
+  }
+}
 
 /** How much a connection may hold back for a client that does not read. */
 export interface SendLimits {
@@ -59,7 +82,6 @@ export class Connection {
   cutOffReason: string | null = null;
   private readonly sessionsByClient = new Map<string, Session>();
   private readonly queue = new SendQueue();
-  private flushScheduled = false;
   /** The last flush left frames behind: the client is not keeping up. */
   private stalled = false;
   private waitingForDrain = false;
@@ -128,14 +150,32 @@ export class Connection {
 
   /** Queues already encoded bytes; the frame format is applied here. */
   sendEncoded(bytes: Uint8Array, cls: FrameClass = 'reliable'): void {
-    if (!this.isOpen) return;
-    const backedUp = this.stalled || this.ws.bufferedAmount >= this.limits.writeHighWaterBytes;
-    // LOW messages are worth sending only to a client that keeps up.
-    if (cls === 'low' && backedUp) {
-      this.droppedFrames += 1;
-      return;
-    }
-    const item = this.frameOf(bytes, cls);
+    if (!this.isOpen || this.dropsLow(cls)) return;
+    this.enqueue(this.frameOf(bytes, cls));
+  }
+
+  /**
+   * Queues a push shared by many recipients, completed by this one's
+   * `peerId` field (shared-frame.ts). On a binary subprotocol nothing is
+   * copied for this socket: the frame is written as the push's shared head
+   * and the field. While pushes wait for a reply (holdPushesUntilReplied)
+   * or on a base64 subprotocol, the frame is built for this socket alone.
+   */
+  sendShared(push: SharedPush, peerIdField: Buffer, cls: FrameClass, queuedAt: number): void {
+    if (this.pushBarriers > 0 || this.subprotocol.format !== 'binary') return this.sendPush(push.bytesFor(peerIdField), cls);
+    if (!this.isOpen || this.dropsLow(cls)) return;
+    const frame = push.head(peerIdField.length);
+    this.enqueue({ frame, tail: peerIdField, bytes: frame.length + peerIdField.length, cls, queuedAt });
+  }
+
+  /** LOW messages are worth sending only to a client that keeps up. */
+  private dropsLow(cls: FrameClass): boolean {
+    if (cls !== 'low' || !(this.stalled || this.ws.bufferedAmount >= this.limits.writeHighWaterBytes)) return false;
+    this.droppedFrames += 1;
+    return true;
+  }
+
+  private enqueue(item: QueuedFrame): void {
     this.queue.push(item);
     this.serverBudget?.charge(item.bytes);
     if (!this.isOpen) return;
@@ -281,6 +321,14 @@ export class Connection {
     this.release();
   }
 
+  /** Drops queued chat-room frames worth at least `bytes` (LOW, then NORMAL, oldest first); the server-wide budget asks. */
+  shedDroppable(bytes: number): { frames: number; bytes: number } {
+    const before = this.queue.bytes;
+    const frames = this.queue.shed(Math.max(0, before - bytes));
+    this.droppedFrames += frames;
+    return { frames, bytes: before - this.queue.bytes };
+  }
+
   cutOff(reason: string): void {
     if (this.closed) return;
     // No close handshake: it would wait behind the unread bytes.
@@ -304,13 +352,12 @@ export class Connection {
   }
 
   private scheduleFlush(): void {
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    setImmediate(() => this.flush());
+    scheduleFlush(this);
   }
 
-  private flush(): void {
-    this.flushScheduled = false;
+  /** Writes what the socket can take now; the rest waits for it to drain. */
+  flush(): void {
+    dueForFlush.delete(this);
     if (!this.isOpen || this.queue.length === 0) return;
     const now = Date.now();
     const { dropped, stale } = this.queue.expire(now - this.limits.maxQueueAgeMs);
@@ -319,13 +366,24 @@ export class Connection {
       this.cutOff(`a frame waited more than ${this.limits.maxQueueAgeMs} ms`);
       return;
     }
+    // ws has no batch write: its net.Socket (`_socket`, set while the socket
+    // is open) is corked so the frames of this tick leave in one writev.
     const raw = (this.ws as unknown as { _socket?: Socket })._socket;
     raw?.cork();
     while (this.queue.length > 0 && this.ws.bufferedAmount < this.limits.writeHighWaterBytes) {
-      const { frame, written } = this.queue.shift()!;
-      this.ws.send(frame, { binary: typeof frame !== 'string' }, written);
+      const { frame, tail, written } = this.queue.shift()!;
+      if (tail !== undefined && raw) {
+        // A frame built by ws's frame builder (shared-frame.ts), written where
+        // ws.send would write it: the socket is open, and without
+        // permessage-deflate ws's sender never holds frames of its own that
+        // this could overtake.
+        raw.write(frame);
+        raw.write(tail, written);
+      } else if (tail === undefined) {
+        this.ws.send(frame, { binary: typeof frame !== 'string' }, written);
+      } else written?.();
     }
-    if (raw) process.nextTick(() => raw.uncork());
+    raw?.uncork();
     this.stalled = this.queue.length > 0;
     if (this.stalled) this.waitForRoom(raw);
   }

@@ -12,6 +12,8 @@ import { dispatch } from './dispatch.js';
 import { currentReplyScope, sendOrHold } from './reply-order.js';
 import { ServerSendBudget } from './send-budget.js';
 import { roomFrameClass } from './send-queue.js';
+import type { Session } from './session.js';
+import { SharedPush, peerIdField } from './shared-frame.js';
 import { endSession } from './session-end.js';
 
 /** WebSocket close code for a server shutting down (RFC 6455 "going away"). */
@@ -28,6 +30,12 @@ export interface SendStats {
   droppedFrames: number;
   /** Sockets cut off as too slow since start. */
   slowConsumersCut: number;
+  /** The server-wide cap on `pendingBytes` (`--max-send-buffer-total`). */
+  sendBufferTotalLimit: number;
+  /** Chat-room frames dropped since start because all queues together were over the cap (also in droppedFrames). */
+  framesShedForTotal: number;
+  /** Sockets cut off since start because all queues together were over the cap (also in slowConsumersCut). */
+  cutForTotal: number;
 }
 
 /**
@@ -42,6 +50,7 @@ export class Gateway {
   private readonly unsubscribe: () => void;
   private readonly pending = new Set<Promise<void>>();
   private readonly sendBudget: ServerSendBudget;
+  private readonly peerIdFields = new WeakMap<Session, Buffer>();
   private accepting = true;
   /** Counters of connections already gone. */
   private droppedFramesClosed = 0;
@@ -55,7 +64,7 @@ export class Gateway {
       perMessageDeflate: false,
       handleProtocols: (offered) => pickSubprotocol(offered)?.name ?? false,
     });
-    this.sendBudget = new ServerSendBudget(ctx.config.maxTotalBufferedBytes, () => this.connections);
+    this.sendBudget = new ServerSendBudget(ctx.config.maxTotalBufferedBytes, () => this.connections, ctx.config.log);
     this.unsubscribe = ctx.broker.subscribe((delivery) => this.deliver(delivery));
     const { loginTimeoutMs, idleTimeoutMs } = ctx.config;
     const sweepEvery = Math.max(20, Math.min(5000, Math.floor(Math.min(loginTimeoutMs, idleTimeoutMs) / 4)));
@@ -82,7 +91,7 @@ export class Gateway {
       maxPendingBytes = Math.max(maxPendingBytes, pending);
       droppedFrames += connection.droppedFrames;
     }
-    return { pendingBytes, maxPendingBytes, droppedFrames, slowConsumersCut: this.slowConsumersCut };
+    return { pendingBytes, maxPendingBytes, droppedFrames, slowConsumersCut: this.slowConsumersCut, ...this.sendBudget.stats() };
   }
 
   /** Stops accepting, waits for commands in flight, closes every socket with 1001. */
@@ -173,10 +182,16 @@ export class Gateway {
 
   /** Hands a broker push to the local sessions of its recipients. */
   private deliver(delivery: Delivery): void {
+    if (delivery.conversationChanged !== undefined) return this.ctx.membership.invalidate(delivery.appId, delivery.conversationChanged);
     if (delivery.roomId !== undefined) return this.deliverToRoom(delivery, delivery.roomId);
     const { takeover } = delivery;
     // Read once: pushes to other connections only compare against it.
     const scope = takeover ? undefined : currentReplyScope();
+    // A plain push (a group message, say) shares its bytes between recipients
+    // like a chat-room message; membership events and takeovers are few and
+    // may be held by the session, so they get bytes of their own.
+    const shared = takeover === undefined && delivery.notificationSeq === undefined ? new SharedPush(delivery.payload) : undefined;
+    const now = Date.now();
     for (const clientId of delivery.clientIds) {
       const sessions = this.ctx.sessions.sessionsOf(delivery.appId, clientId);
       if (!sessions) continue;
@@ -184,6 +199,10 @@ export class Gateway {
       // A takeover logs sessions out, which changes the set: iterate a copy then.
       for (const session of takeover ? [...sessions] : sessions) {
         if (session.id === delivery.excludeSessionId) continue;
+        if (shared && scope?.connection !== session.connection) {
+          session.connection.sendShared(shared, this.peerIdFieldOf(session), 'reliable', now);
+          continue;
+        }
         if (takeover && !(session.tag === takeover.tag && session.deviceId !== takeover.deviceId)) continue;
         bytes ??= withPeerId(delivery.payload, clientId);
         if (delivery.notificationSeq !== undefined && !session.notices.admit(delivery.notificationSeq, bytes)) continue;
@@ -193,17 +212,30 @@ export class Gateway {
     }
   }
 
-  /** A chat-room message to this node's viewers, droppable for slow ones by its priority. */
+  /**
+   * A chat-room message to this node's viewers, droppable for slow ones by
+   * its priority. Its bytes are shared by all of them (shared-frame.ts).
+   */
   private deliverToRoom(delivery: Delivery, cid: string): void {
     const sessions = this.ctx.rooms.sessionsIn(delivery.appId, cid);
     if (!sessions) return;
     const cls = roomFrameClass(delivery.priority);
     const scope = currentReplyScope();
+    const push = new SharedPush(delivery.payload);
+    const now = Date.now();
     for (const session of sessions) {
       if (session.id === delivery.excludeSessionId) continue;
-      // Viewers are distinct clients but for the odd second device: one peerId suffix each.
-      sendOrHold(scope, session.connection, withPeerId(delivery.payload, session.clientId), cls);
+      const tail = this.peerIdFieldOf(session);
+      if (scope?.connection === session.connection) sendOrHold(scope, session.connection, push.bytesFor(tail), cls);
+      else session.connection.sendShared(push, tail, cls, now);
     }
+  }
+
+  /** A session's encoded `peerId` field, built at its first push and kept as long as the session. */
+  private peerIdFieldOf(session: Session): Buffer {
+    let field = this.peerIdFields.get(session);
+    if (!field) this.peerIdFields.set(session, (field = peerIdField(session.clientId)));
+    return field;
   }
 
   private sweep(): void {

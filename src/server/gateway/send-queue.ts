@@ -23,7 +23,13 @@ export function isDroppable(cls: FrameClass): boolean {
 }
 
 export interface QueuedFrame {
+  /**
+   * The command to send as one WebSocket frame; with a `tail`, the start of
+   * a frame already built (header and shared body, see shared-frame.ts)
+   * that the tail completes.
+   */
   frame: Uint8Array | string;
+  tail?: Buffer | undefined;
   bytes: number;
   cls: FrameClass;
   queuedAt: number;

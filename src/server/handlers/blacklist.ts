@@ -14,6 +14,7 @@
  * `members_unblocked`. Apps that require signatures want block and unblock
  * signed (`blacklistSignatureFactory`, error 4546).
  */
+import { conversationChanged } from './membership-cache.js';
 import { CommandType, OpType, type Command } from '../../protocol/codec.js';
 import { ProtocolError } from '../../protocol/errors.js';
 import type { Session } from '../gateway/session.js';
@@ -87,6 +88,8 @@ async function changeBlocklist(ctx: ServerContext, session: Session, command: Co
             })
           ).notifications
         : (await ctx.store.unblockMembers(session.appId, conversation.id, allowed, listEvents(initBy, 'unblock'))).notifications;
+    // Blocking removes members: the direct path's cached view goes before the events.
+    await conversationChanged(ctx, session.appId, conversation.id);
   }
   await pushRecorded(ctx, session.appId, notifications);
   return {

@@ -1,3 +1,4 @@
+import type { MembershipCache } from './membership-cache.js';
 import type { Command, DecodedCommand } from '../../protocol/codec.js';
 import type { SignatureVerifier } from '../auth/signature.js';
 import type { Broker } from '../broker/types.js';
@@ -27,6 +28,8 @@ export interface ServerContext {
   readonly pushClock: PushClock;
   /** Per-client rate limits, counted on this node. */
   readonly quotas: ClientQuotas;
+  /** The direct path's view of conversations, dropped on every change (membership-cache.ts). */
+  readonly membership: MembershipCache;
 }
 
 export interface Request {

@@ -42,7 +42,8 @@ export const sendMessage: Handler = async (ctx, { command, session }) => {
   // Each mention is a write (unread ‘mentioned’): no more than a conversation has members.
   if (mentionPids.length > MAX_MEMBERS) throw ProtocolError.of('MESSAGE_REJECTED_BY_APP', `more than ${MAX_MEMBERS} mentionPids`);
 
-  const conversation = await ctx.store.getConversation(session.appId, cid);
+  // Cached on this node and dropped on every membership change (membership-cache.ts).
+  const conversation = await ctx.membership.conversation(session.appId, cid);
   // An expired temporary conversation: LeanCloud's own error (4.x maps 4303 to it too).
   if (!conversation && isTemporaryId(cid)) throw conversationGone(cid);
   if (!conversation || !isParticipant(ctx, session, conversation)) {
@@ -51,7 +52,7 @@ export const sendMessage: Handler = async (ctx, { command, session }) => {
   // Subscribers read a system conversation; only the server (master key) writes into it.
   if (conversation.system) throw ProtocolError.of('CONVERSATION_READ_ONLY', `${cid} is a system conversation: clients may not send to it`);
   // Muted by the owner or a manager (mute-members.ts).
-  if (!conversation.transient && (await ctx.store.isShutup(session.appId, cid, session.clientId))) {
+  if (!conversation.transient && (await ctx.membership.isShutup(session.appId, cid, session.clientId))) {
     throw ProtocolError.of('SILIENCED', `${session.clientId} is muted in ${cid}`);
   }
   const priority = command.priority ?? undefined;

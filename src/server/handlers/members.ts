@@ -13,6 +13,7 @@
  * MAX_MEMBERS members. v4 (protocol.md §4.1 configBitmap) gets per-member
  * results (`allowedPids`, `failedPids`); other clients get all or nothing.
  */
+import { conversationChanged } from './membership-cache.js';
 import { CommandType, OpType, type Command, type IConvCommand, type IErrorCommand } from '../../protocol/codec.js';
 import { errorCode, ProtocolError, type ErrorName } from '../../protocol/errors.js';
 import { wantsPartialResults, type Session } from '../gateway/session.js';
@@ -115,6 +116,8 @@ async function changeMembers(
       : action === 'add'
         ? await ctx.store.addMembers(session.appId, conversation.id, allowed, MAX_MEMBERS, events)
         : await ctx.store.removeMembers(session.appId, conversation.id, allowed, events);
+  // Before the events go out: a member told it joined may send at once.
+  if (allowed.length > 0) await conversationChanged(ctx, session.appId, conversation.id);
 
   await pushRecorded(ctx, session.appId, notifications);
   return {

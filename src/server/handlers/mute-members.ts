@@ -15,6 +15,7 @@
  * was offline: `shutuped`/`unshutuped {initBy}` to the clients concerned,
  * `members_shutuped`/`members_unshutuped {m, initBy}` to the members.
  */
+import { conversationChanged } from './membership-cache.js';
 import { CommandType, OpType, type Command } from '../../protocol/codec.js';
 import { ProtocolError } from '../../protocol/errors.js';
 import type { Session } from '../gateway/session.js';
@@ -87,6 +88,8 @@ async function changeMuted(ctx: ServerContext, session: Session, command: Comman
       : action === 'mute'
         ? await ctx.store.addShutup(session.appId, conversation.id, allowed, initBy, MAX_MUTED, events)
         : await ctx.store.removeShutup(session.appId, conversation.id, allowed, events);
+  // Before the events go out: an unmuted member told so may send at once.
+  if (allowed.length > 0) await conversationChanged(ctx, session.appId, conversation.id);
   await pushRecorded(ctx, session.appId, notifications);
   return {
     cmd: CommandType.conv,

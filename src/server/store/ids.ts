@@ -1,5 +1,5 @@
 /** Identifier formats shared by every store implementation. */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomFillSync } from 'node:crypto';
 
 /**
  * The base64url characters in ASCII order, so that ids compare as strings
@@ -8,6 +8,24 @@ import { randomBytes } from 'node:crypto';
 const ORDERED_ALPHABET = '-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz';
 let lastIdMs = 0;
 let idCounter = 0;
+
+/**
+ * Random bits for message ids, drawn from the CSPRNG 4 KiB at a time: one
+ * call per message cost ~5% of the persisted path's CPU (bench/goals.ts
+ * persisted profile, randomFillSync). Each id uses its bytes once.
+ */
+const randomPool = Buffer.alloc(4096);
+let randomOffset = randomPool.length;
+
+function randomUint64(): bigint {
+  if (randomOffset + 8 > randomPool.length) {
+    randomFillSync(randomPool);
+    randomOffset = 0;
+  }
+  const value = randomPool.readBigUInt64BE(randomOffset);
+  randomOffset += 8;
+  return value;
+}
 
 /**
  * A server message id: 22 URL-safe characters (132 bits): the time in ms
@@ -29,9 +47,8 @@ export function newMessageId(now: number = Date.now()): string {
       idCounter = 0;
     }
   }
-  const random = randomBytes(8);
   // 48 + 24 + 60 bits, six at a time.
-  let bits = (BigInt(lastIdMs) << 84n) | (BigInt(idCounter) << 60n) | (random.readBigUInt64BE() >> 4n);
+  let bits = (BigInt(lastIdMs) << 84n) | (BigInt(idCounter) << 60n) | (randomUint64() >> 4n);
   let id = '';
   for (let n = 0; n < 22; n++) {
     id = ORDERED_ALPHABET[Number(bits & 63n)] + id;
