@@ -6,7 +6,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DEFAULTS, type AppConfig } from './server/config.js';
+import { DEFAULTS, type AppConfig, type ServerConfig } from './server/config.js';
+import { defaultLogSink, LOG_LEVELS, type LogLevel } from './server/observability/logger.js';
 import { createServer } from './server/index.js';
 
 /** Retention is given in days on the command line. */
@@ -99,6 +100,14 @@ Options:
   --no-app-key-uploads   uploads need a session token; the public app key
                          alone is refused (401)
   --no-demo              do not serve the demo pages
+
+Operations:
+  --log-level <level>    trace, debug, info, warn, error, fatal or silent
+                         (default ${DEFAULTS.logLevel}); JSON lines on stderr,
+                         human-readable when stderr is a terminal
+  --metrics-token <t>    GET /metrics requires "Authorization: Bearer <t>"
+                         (or set LC_METRICS_TOKEN, which ps does not show)
+  --no-metrics           do not serve GET /metrics
   -h, --help             show this help
 `;
 
@@ -140,6 +149,10 @@ const OPTIONS = {
   'app-storage': { type: 'string' },
   'no-app-key-uploads': { type: 'boolean' },
   'no-demo': { type: 'boolean' },
+  // --- operations (issue 15) ---
+  'log-level': { type: 'string' },
+  'metrics-token': { type: 'string' },
+  'no-metrics': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -173,6 +186,14 @@ function appFromFlags(values: Record<string, string | boolean | undefined>, data
     writeFileSync(file, JSON.stringify(app, null, 2) + '\n', { mode: 0o600 });
     return { app, generated: true };
   }
+}
+
+/** The operations flags (issue 15): logs and metrics. */
+function operationsFlags(values: Record<string, string | boolean | undefined>): Pick<ServerConfig, 'log' | 'logLevel' | 'metrics' | 'metricsToken'> {
+  const level = (values['log-level'] as string | undefined) ?? DEFAULTS.logLevel;
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${level}"`);
+  const token = (values['metrics-token'] as string | undefined) ?? process.env.LC_METRICS_TOKEN ?? null;
+  return { log: defaultLogSink(), logLevel: level as LogLevel, metrics: values['no-metrics'] !== true, metricsToken: token || null };
 }
 
 async function serve(argv: string[]): Promise<void> {
@@ -227,6 +248,7 @@ async function serve(argv: string[]): Promise<void> {
     appStorageBytes: integer(values['app-storage'], 'app-storage', DEFAULTS.appStorageBytes),
     appKeyUploads: values['no-app-key-uploads'] !== true,
     demoDir: values['no-demo'] ? null : fileURLToPath(new URL('../demo', import.meta.url)),
+    ...operationsFlags(values),
   });
 
   // A wildcard bind address is not something a browser can open: localhost on the same port is.

@@ -1,4 +1,5 @@
 /** Server settings: what `lc-chat serve` flags set, with production defaults. */
+import { LOG_LEVELS, type LogLevel } from './observability/logger.js';
 import { CONVERSATION_COLUMNS, WHERE_LIMIT_CEILING } from './query/where.js';
 
 export interface AppConfig {
@@ -129,8 +130,16 @@ export interface ServerConfig {
   devSigningAppId: string | null;
   /** Directory of the demo pages served at `/`, or null for none. */
   demoDir: string | null;
-  /** Where log lines go; defaults to stderr. */
+  /** Where log lines go (one JSON line each, without the newline); defaults to stderr. */
   log: (line: string) => void;
+
+  // --- Operations (issue 15): logs, metrics ---
+  /** Least severe log level written (`--log-level`). Default info: one line per connection event and per error. */
+  logLevel: LogLevel;
+  /** Serve `GET /metrics` (Prometheus text). Default true. */
+  metrics: boolean;
+  /** When set, `GET /metrics` requires `Authorization: Bearer <token>`. Default none. */
+  metricsToken: string | null;
 }
 
 export const DEFAULTS: Omit<ServerConfig, 'dataDir' | 'apps' | 'demoDir' | 'devSigningAppId'> = {
@@ -167,6 +176,11 @@ export const DEFAULTS: Omit<ServerConfig, 'dataDir' | 'apps' | 'demoDir' | 'devS
   maxQueryMs: 50,
   maxQueryMsPerMinute: 3000,
   log: (line) => process.stderr.write(line + '\n'),
+
+  // --- Operations (issue 15) ---
+  logLevel: 'info',
+  metrics: true,
+  metricsToken: null,
 };
 
 /** Fills in defaults and checks ranges; throws with a message naming the bad setting. */
@@ -189,6 +203,7 @@ export function resolveConfig(input: Partial<ServerConfig> & { dataDir: string }
   for (const [key, ceiling] of [['maxQueryTerms', WHERE_LIMIT_CEILING.maxTerms], ['maxQueryRegexes', WHERE_LIMIT_CEILING.maxRegexes], ['maxQueryRows', Number.MAX_SAFE_INTEGER], ['maxQueryMs', 60_000], ['maxQueryMsPerMinute', 60_000]] as const) {
     if (!Number.isInteger(config[key]) || config[key] <= 0 || config[key] > ceiling) throw new Error(`${key} must be an integer in 1..${ceiling}, got ${config[key]}`);
   }
+  checkOperations(config);
   if (config.devSigningAppId !== null && !config.apps.some((app) => app.appId === config.devSigningAppId)) {
     throw new Error(`devSigningAppId ${config.devSigningAppId} is not one of the configured apps`);
   }
@@ -202,4 +217,14 @@ export function resolveConfig(input: Partial<ServerConfig> & { dataDir: string }
     }
   }
   return config;
+}
+
+/** The operations settings (issue 15): log level, metrics switch and token. */
+function checkOperations(config: ServerConfig): void {
+  if (!(LOG_LEVELS as readonly string[]).includes(config.logLevel)) throw new Error(`logLevel must be one of ${LOG_LEVELS.join(', ')}, got ${String(config.logLevel)}`);
+  if (typeof config.metrics !== 'boolean') throw new Error(`metrics must be true or false, got ${String(config.metrics)}`);
+  // A token short enough to guess, or with characters a header cannot carry, is a mistake.
+  if (config.metricsToken !== null && (typeof config.metricsToken !== 'string' || !/^[\x21-\x7e]{16,256}$/.test(config.metricsToken))) {
+    throw new Error('metricsToken must be 16-256 printable ASCII characters without spaces');
+  }
 }

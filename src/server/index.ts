@@ -21,6 +21,9 @@ import { PushClock } from './handlers/push-clock.js';
 import { createHttpHandler } from './http/http-handler.js';
 import { startNotificationPruning } from './store/notification-pruning.js';
 import { startTemporaryConversationPruning } from './store/temp-conversation-pruning.js';
+import { createLogger, errorFields } from './observability/logger.js';
+import { metricsEndpoint } from './observability/metrics-endpoint.js';
+import { ServerMetrics, type LiveFigures } from './observability/metrics.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/types.js';
 
@@ -64,8 +67,17 @@ export interface CreateServerOptions extends Partial<ServerConfig> {
 export async function createServer(options: CreateServerOptions): Promise<LcServer> {
   const { store: givenStore, broker: givenBroker, ...settings } = options;
   const config = resolveConfig(settings);
-  const store = givenStore ?? openSqliteStore({ file: join(config.dataDir, 'lc-chat.db'), durability: config.durability });
-  const broker = givenBroker ?? new LocalBroker();
+  const rawStore = givenStore ?? openSqliteStore({ file: join(config.dataDir, 'lc-chat.db'), durability: config.durability });
+  const rawBroker = givenBroker ?? new LocalBroker();
+
+  // --- Operations (issue 15): structured logs, metrics ---
+  const logger = createLogger(config.logLevel, config.log);
+  let liveFigures = (): LiveFigures => ({ connections: 0, sessions: 0, pendingBytes: 0, droppedFrames: 0, slowConsumersCut: 0 });
+  const metrics = new ServerMetrics(() => liveFigures());
+  const store = metrics.instrumentStore(rawStore);
+  // The in-process broker's publish is a function call: timing it says nothing.
+  const broker = givenBroker ? metrics.instrumentBroker(rawBroker) : rawBroker;
+  // --- end operations ---
   for (const app of config.apps) {
     const existing = await store.getApp(app.appId);
     await store.putApp({
@@ -78,7 +90,7 @@ export async function createServer(options: CreateServerOptions): Promise<LcServ
   }
 
   const devApp = config.apps.find((app) => app.appId === config.devSigningAppId);
-  if (devApp) config.log(`WARNING: POST /sign signs for anyone as app ${devApp.appId}. Development only: never with real users.`);
+  if (devApp) logger.warn({ appId: devApp.appId }, 'POST /sign signs for anyone as this app. Development only: never with real users.');
   const sessions = new SessionRegistry();
   const gateway = new Gateway({
     config,
@@ -90,18 +102,22 @@ export async function createServer(options: CreateServerOptions): Promise<LcServ
     logins: new LoginMemory(),
     pushClock: new PushClock(),
     quotas: { conversationCreates: new RateLimiter(config.conversationsPerMinute), logins: new RateLimiter(config.loginsPerMinute) },
+    logger,
+    metrics,
   });
-  const stopNotificationPruning = startNotificationPruning(store, config.notificationRetentionMs, config.log);
-  const stopTemporaryPruning = startTemporaryConversationPruning(store, config.log);
+  const logLine = (line: string) => logger.error(line);
+  const stopNotificationPruning = startNotificationPruning(store, config.notificationRetentionMs, logLine);
+  const stopTemporaryPruning = startTemporaryConversationPruning(store, logLine);
   const stopPruning = () => {
     stopNotificationPruning();
     stopTemporaryPruning();
   };
   const stats = (): ServerStats => ({ connections: gateway.connectionCount, sessions: sessions.size, ...gateway.sendStats() });
+  liveFigures = stats;
   const files = new DiskFileStore(join(config.dataDir, 'files'));
   const storageQuota = new StorageQuota(files, config.appStorageBytes);
   // Counted now rather than at the first upload, which would wait for it.
-  storageQuota.load().catch((error: unknown) => config.log(`counting stored files: ${String(error)}`));
+  storageQuota.load().catch((error: unknown) => logger.error(errorFields(error), 'counting stored files failed'));
   const http = createHttpServer(
     createHttpHandler({
       store,
@@ -114,6 +130,7 @@ export async function createServer(options: CreateServerOptions): Promise<LcServ
       demoDir: config.demoDir,
       stats: () => ({ ...stats() }),
       limits: { maxPayload: config.maxPayload, maxUploadBytes: config.maxUploadBytes },
+      metrics: config.metrics ? metricsEndpoint(metrics, config.metricsToken) : null,
     }),
   );
   gateway.attach(http);

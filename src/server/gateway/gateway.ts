@@ -7,6 +7,7 @@ import { pickSubprotocol, type Subprotocol } from '../../protocol/subprotocols.j
 import type { Delivery } from '../broker/types.js';
 import type { ServerContext } from '../handlers/context.js';
 import { deliverWills } from '../handlers/direct.js';
+import { errorFields } from '../observability/logger.js';
 import { Connection } from './connection.js';
 import { dispatch } from './dispatch.js';
 import { currentReplyScope, sendOrHold } from './reply-order.js';
@@ -128,21 +129,27 @@ export class Gateway {
     const limits = { maxBufferedBytes, writeHighWaterBytes, maxQueueAgeMs: sendQueueMaxAgeMs, maxPendingReplies };
     const connection = new Connection(ws, subprotocol, limits, request.socket.remoteAddress ?? '', this.sendBudget);
     this.connections.add(connection);
+    this.ctx.metrics.countConnection();
+    const log = this.ctx.logger.child({ connectionId: connection.id });
+    log.info({ remote: connection.remoteAddress, subprotocol: subprotocol.name }, 'connection opened');
     ws.on('message', (data, isBinary) => this.receive(connection, data, isBinary));
     // ws reports protocol violations (oversized or malformed frames) here and closes the socket itself.
-    ws.on('error', (error) => this.ctx.config.log(`connection ${connection.id}: ${error.message}`));
-    ws.on('close', () => {
+    ws.on('error', (error) => log.warn({ reason: error.message }, 'connection error'));
+    ws.on('close', (code) => {
       connection.markClosed();
       this.connections.delete(connection);
       this.droppedFramesClosed += connection.droppedFrames;
       if (connection.cutOffReason) {
         this.slowConsumersCut += 1;
-        this.ctx.config.log(`connection ${connection.id} cut off as too slow: ${connection.cutOffReason}`);
+        log.warn({ reason: connection.cutOffReason, droppedFrames: connection.droppedFrames }, 'connection cut off as too slow');
       }
+      log.info({ code, sessions: connection.sessions.size, droppedFrames: connection.droppedFrames }, 'connection closed');
       for (const session of [...connection.sessions.values()]) {
         // A server shutting down is not the client dropping out: its will messages are not due.
         if (this.accepting && session.wills.length > 0) {
-          void deliverWills(this.ctx, session).catch((error: unknown) => this.ctx.config.log(`will messages of ${session.id}: ${String(error)}`));
+          void deliverWills(this.ctx, session).catch((error: unknown) =>
+            log.error({ appId: session.appId, clientId: session.clientId, ...errorFields(error) }, 'will messages failed'),
+          );
         }
         endSession(this.ctx, session, 'dropped');
       }
@@ -188,6 +195,7 @@ export class Gateway {
         bytes ??= withPeerId(delivery.payload, clientId);
         if (delivery.notificationSeq !== undefined && !session.notices.admit(delivery.notificationSeq, bytes)) continue;
         sendOrHold(scope, session.connection, bytes);
+        this.ctx.metrics.countDeliveries(1);
         if (takeover) endSession(this.ctx, session, 'kicked');
       }
     }
@@ -199,11 +207,14 @@ export class Gateway {
     if (!sessions) return;
     const cls = roomFrameClass(delivery.priority);
     const scope = currentReplyScope();
+    let delivered = 0;
     for (const session of sessions) {
       if (session.id === delivery.excludeSessionId) continue;
+      delivered += 1;
       // Viewers are distinct clients but for the odd second device: one peerId suffix each.
       sendOrHold(scope, session.connection, withPeerId(delivery.payload, session.clientId), cls);
     }
+    this.ctx.metrics.countDeliveries(delivered);
   }
 
   private sweep(): void {

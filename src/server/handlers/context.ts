@@ -9,6 +9,8 @@ import type { RoomRegistry } from '../gateway/room-registry.js';
 import type { Session } from '../gateway/session.js';
 import type { SessionRegistry } from '../gateway/session-registry.js';
 import type { Store } from '../store/types.js';
+import type { Logger } from '../observability/logger.js';
+import type { ServerMetrics } from '../observability/metrics.js';
 import type { PushClock } from './push-clock.js';
 
 /** What every handler may use. Handlers never touch SQL or other nodes' sockets. */
@@ -27,6 +29,10 @@ export interface ServerContext {
   readonly pushClock: PushClock;
   /** Per-client rate limits, counted on this node. */
   readonly quotas: ClientQuotas;
+  /** Structured log lines (ids and counts, never content or secrets). */
+  readonly logger: Logger;
+  /** Counters for GET /metrics: one call per event. */
+  readonly metrics: ServerMetrics;
 }
 
 export interface Request {

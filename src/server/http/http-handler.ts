@@ -15,6 +15,8 @@ export interface HttpDeps extends FileRoutesDeps {
   stats(): Record<string, number>;
   /** What `GET /limits` tells clients. */
   limits: ServerLimits;
+  /** `GET /metrics`, or null when the operator turned metrics off. */
+  metrics: ((request: IncomingMessage, response: ServerResponse) => Promise<void>) | null;
 }
 
 /**
@@ -69,6 +71,9 @@ export function createHttpHandler(deps: HttpDeps) {
       const file = /^\/files\/([^/]+)(?:\/[^/]*)?$/.exec(url.pathname);
       if (file) return await handleDownload(deps, request, response, file[1]!);
       switch (url.pathname) {
+        case '/metrics':
+          if (!deps.metrics) return json(response, 404, { code: 404, error: 'metrics are off (--no-metrics)' });
+          return await deps.metrics(request, response);
         case '/health':
           return json(response, 200, { status: 'ok', ...deps.stats() });
         case '/limits':
