@@ -24,6 +24,8 @@ import { startTemporaryConversationPruning } from './store/temp-conversation-pru
 import { createLogger, errorFields } from './observability/logger.js';
 import { metricsEndpoint } from './observability/metrics-endpoint.js';
 import { ServerMetrics, type LiveFigures } from './observability/metrics.js';
+import { createRestApi } from './rest/rest-api.js';
+import type { ServerContext } from './handlers/context.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/types.js';
 
@@ -92,7 +94,7 @@ export async function createServer(options: CreateServerOptions): Promise<LcServ
   const devApp = config.apps.find((app) => app.appId === config.devSigningAppId);
   if (devApp) logger.warn({ appId: devApp.appId }, 'POST /sign signs for anyone as this app. Development only: never with real users.');
   const sessions = new SessionRegistry();
-  const gateway = new Gateway({
+  const ctx: ServerContext = {
     config,
     store,
     broker,
@@ -104,7 +106,8 @@ export async function createServer(options: CreateServerOptions): Promise<LcServ
     quotas: { conversationCreates: new RateLimiter(config.conversationsPerMinute), logins: new RateLimiter(config.loginsPerMinute) },
     logger,
     metrics,
-  });
+  };
+  const gateway = new Gateway(ctx);
   const logLine = (line: string) => logger.error(line);
   const stopNotificationPruning = startNotificationPruning(store, config.notificationRetentionMs, logLine);
   const stopTemporaryPruning = startTemporaryConversationPruning(store, logLine);
@@ -131,6 +134,7 @@ export async function createServer(options: CreateServerOptions): Promise<LcServ
       stats: () => ({ ...stats() }),
       limits: { maxPayload: config.maxPayload, maxUploadBytes: config.maxUploadBytes },
       metrics: config.metrics ? metricsEndpoint(metrics, config.metricsToken) : null,
+      rest: createRestApi(ctx),
     }),
   );
   gateway.attach(http);

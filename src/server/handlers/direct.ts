@@ -95,7 +95,7 @@ export async function deliverWills(ctx: ServerContext, session: Session): Promis
 }
 
 /** Stores a message (once per `dt`) and pushes it to the members or the room's viewers. */
-async function publish(
+export async function publish(
   ctx: ServerContext,
   conversation: ConversationRecord,
   input: NewMessage,
@@ -106,7 +106,7 @@ async function publish(
   return message;
 }
 
-async function deliver(
+export async function deliver(
   ctx: ServerContext,
   conversation: ConversationRecord,
   directMessage: IDirectCommand,
