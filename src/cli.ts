@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULTS, type AppConfig, type ServerConfig } from './server/config.js';
+import { HOOK_EVENTS, type AppHooks, type HookEvent } from './server/hooks/hooks.js';
 import { defaultLogSink, LOG_LEVELS, type LogLevel } from './server/observability/logger.js';
 import { createServer } from './server/index.js';
 
@@ -108,6 +109,15 @@ Operations:
   --metrics-token <t>    GET /metrics requires "Authorization: Bearer <t>"
                          (or set LC_METRICS_TOKEN, which ps does not show)
   --no-metrics           do not serve GET /metrics
+  --hook <event>=<url>   POST this event to the app's server (repeatable):
+                         messageReceived, receiversOffline, conversationStarted,
+                         membersChanged, clientOnline, clientOffline
+  --hook-secret <s>      HMAC key of the hooks' signature (default the master
+                         key; or set LC_HOOK_SECRET)
+  --hook-timeout <ms>    one hook call's time limit (default ${DEFAULTS.hookTimeoutMs})
+  --hook-retries <n>     retries of a failed notification hook (default ${DEFAULTS.hookRetries})
+  --message-hook-failure <pass|drop>  when messageReceived fails or times
+                         out (default ${DEFAULTS.messageHookFailure}: the message goes through)
   -h, --help             show this help
 `;
 
@@ -153,6 +163,11 @@ const OPTIONS = {
   'log-level': { type: 'string' },
   'metrics-token': { type: 'string' },
   'no-metrics': { type: 'boolean' },
+  hook: { type: 'string', multiple: true },
+  'hook-secret': { type: 'string' },
+  'hook-timeout': { type: 'string' },
+  'hook-retries': { type: 'string' },
+  'message-hook-failure': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -165,7 +180,7 @@ function integer(value: string | undefined, name: string, fallback: number): num
 }
 
 /** The app from the flags, or the data directory's development app (created on first run). */
-function appFromFlags(values: Record<string, string | boolean | undefined>, dataDir: string): { app: AppConfig; generated: boolean } {
+function appFromFlags(values: Record<string, string | boolean | string[] | undefined>, dataDir: string): { app: AppConfig; generated: boolean } {
   const appId = values['app-id'] as string | undefined;
   const appKey = values['app-key'] as string | undefined;
   const masterKey = values['master-key'] as string | undefined;
@@ -189,11 +204,40 @@ function appFromFlags(values: Record<string, string | boolean | undefined>, data
 }
 
 /** The operations flags (issue 15): logs and metrics. */
-function operationsFlags(values: Record<string, string | boolean | undefined>): Pick<ServerConfig, 'log' | 'logLevel' | 'metrics' | 'metricsToken'> {
+function operationsFlags(values: Record<string, string | boolean | string[] | undefined>): Pick<ServerConfig, 'log' | 'logLevel' | 'metrics' | 'metricsToken' | 'hookTimeoutMs' | 'hookRetries' | 'messageHookFailure'> {
+  const failure = (values['message-hook-failure'] as string | undefined) ?? DEFAULTS.messageHookFailure;
+  if (failure !== 'pass' && failure !== 'drop') throw new UsageError(`--message-hook-failure must be pass or drop, got "${failure}"`);
   const level = (values['log-level'] as string | undefined) ?? DEFAULTS.logLevel;
   if (!(LOG_LEVELS as readonly string[]).includes(level)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${level}"`);
   const token = (values['metrics-token'] as string | undefined) ?? process.env.LC_METRICS_TOKEN ?? null;
-  return { log: defaultLogSink(), logLevel: level as LogLevel, metrics: values['no-metrics'] !== true, metricsToken: token || null };
+  return {
+    log: defaultLogSink(),
+    logLevel: level as LogLevel,
+    metrics: values['no-metrics'] !== true,
+    metricsToken: token || null,
+    hookTimeoutMs: integer(values['hook-timeout'] as string | undefined, 'hook-timeout', DEFAULTS.hookTimeoutMs),
+    hookRetries: integer(values['hook-retries'] as string | undefined, 'hook-retries', DEFAULTS.hookRetries),
+    messageHookFailure: failure,
+  };
+}
+
+/** `--hook event=url` flags as the app's hook settings, or undefined without any. */
+function hooksFlags(values: Record<string, string | boolean | string[] | undefined>): AppHooks | undefined {
+  const given = (values.hook as string[] | undefined) ?? [];
+  if (given.length === 0) return undefined;
+  const urls: AppHooks['urls'] = {};
+  for (const flag of given) {
+    const at = flag.indexOf('=');
+    const event = flag.slice(0, at);
+    if (at <= 0 || !(HOOK_EVENTS as readonly string[]).includes(event)) throw new UsageError(`--hook must be <event>=<url> with an event of ${HOOK_EVENTS.join(', ')}, got "${flag}"`);
+    urls[event as HookEvent] = flag.slice(at + 1);
+  }
+  const secret = (values['hook-secret'] as string | undefined) ?? process.env.LC_HOOK_SECRET;
+  return { urls, ...(secret ? { secret } : {}) };
+}
+
+function withHooks(hooks: AppHooks | undefined): { hooks?: AppHooks } {
+  return hooks ? { hooks } : {};
 }
 
 async function serve(argv: string[]): Promise<void> {
@@ -218,6 +262,7 @@ async function serve(argv: string[]): Promise<void> {
         openJoin: values['no-open-join'] !== true,
         openConversationQuery: values['open-conversation-query'] === true,
         privateAttributes: (values['private-attributes'] ?? '').split(',').map((name) => name.trim()).filter(Boolean),
+        ...withHooks(hooksFlags(values)),
       },
     ],
     maxQueryTerms: integer(values['max-query-terms'], 'max-query-terms', DEFAULTS.maxQueryTerms),

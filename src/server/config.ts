@@ -1,4 +1,5 @@
 /** Server settings: what `lc-chat serve` flags set, with production defaults. */
+import { checkAppHooks, type AppHooks } from './hooks/hooks.js';
 import { LOG_LEVELS, type LogLevel } from './observability/logger.js';
 import { CONVERSATION_COLUMNS, WHERE_LIMIT_CEILING } from './query/where.js';
 
@@ -23,6 +24,8 @@ export interface AppConfig {
   openConversationQuery?: boolean;
   /** Top-level custom attributes only members may see or query by. Default none. */
   privateAttributes?: string[];
+  /** Hooks to the app's own server (issue 15): URLs by event, and the HMAC secret (default the master key). */
+  hooks?: AppHooks;
 }
 
 export interface ServerConfig {
@@ -140,6 +143,14 @@ export interface ServerConfig {
   metrics: boolean;
   /** When set, `GET /metrics` requires `Authorization: Bearer <token>`. Default none. */
   metricsToken: string | null;
+  /** How long one hook call may take, in ms. Default 3000. */
+  hookTimeoutMs: number;
+  /** Retries of a failed notification hook (not messageReceived, which has one try). Default 3. */
+  hookRetries: number;
+  /** First retry after about this many ms, doubling each time. Default 1000. */
+  hookRetryBaseMs: number;
+  /** When messageReceived fails or times out: let the message through unchanged (`pass`, default) or refuse it (`drop`). */
+  messageHookFailure: 'pass' | 'drop';
 }
 
 export const DEFAULTS: Omit<ServerConfig, 'dataDir' | 'apps' | 'demoDir' | 'devSigningAppId'> = {
@@ -181,6 +192,10 @@ export const DEFAULTS: Omit<ServerConfig, 'dataDir' | 'apps' | 'demoDir' | 'devS
   logLevel: 'info',
   metrics: true,
   metricsToken: null,
+  hookTimeoutMs: 3000,
+  hookRetries: 3,
+  hookRetryBaseMs: 1000,
+  messageHookFailure: 'pass',
 };
 
 /** Fills in defaults and checks ranges; throws with a message naming the bad setting. */
@@ -227,4 +242,10 @@ function checkOperations(config: ServerConfig): void {
   if (config.metricsToken !== null && (typeof config.metricsToken !== 'string' || !/^[\x21-\x7e]{16,256}$/.test(config.metricsToken))) {
     throw new Error('metricsToken must be 16-256 printable ASCII characters without spaces');
   }
+  for (const key of ['hookTimeoutMs', 'hookRetryBaseMs'] as const) {
+    if (!Number.isInteger(config[key]) || config[key] <= 0 || config[key] > 60_000) throw new Error(`${key} must be an integer in 1..60000, got ${config[key]}`);
+  }
+  if (!Number.isInteger(config.hookRetries) || config.hookRetries < 0 || config.hookRetries > 10) throw new Error(`hookRetries must be 0..10, got ${config.hookRetries}`);
+  if (config.messageHookFailure !== 'pass' && config.messageHookFailure !== 'drop') throw new Error(`messageHookFailure must be pass or drop, got ${String(config.messageHookFailure)}`);
+  for (const app of config.apps) checkAppHooks(app.hooks);
 }

@@ -24,6 +24,8 @@ import { startTemporaryConversationPruning } from './store/temp-conversation-pru
 import { createLogger, errorFields } from './observability/logger.js';
 import { metricsEndpoint } from './observability/metrics-endpoint.js';
 import { ServerMetrics, type LiveFigures } from './observability/metrics.js';
+import { Hooks } from './hooks/hooks.js';
+import { notifyReceiversOffline } from './hooks/message-hooks.js';
 import { createRestApi } from './rest/rest-api.js';
 import type { ServerContext } from './handlers/context.js';
 import { openSqliteStore } from './store/sqlite/sqlite-store.js';
@@ -79,6 +81,7 @@ export async function createServer(options: CreateServerOptions): Promise<LcServ
   const store = metrics.instrumentStore(rawStore);
   // The in-process broker's publish is a function call: timing it says nothing.
   const broker = givenBroker ? metrics.instrumentBroker(rawBroker) : rawBroker;
+  const hooks = new Hooks(config, logger, metrics);
   // --- end operations ---
   for (const app of config.apps) {
     const existing = await store.getApp(app.appId);
@@ -106,6 +109,7 @@ export async function createServer(options: CreateServerOptions): Promise<LcServ
     quotas: { conversationCreates: new RateLimiter(config.conversationsPerMinute), logins: new RateLimiter(config.loginsPerMinute) },
     logger,
     metrics,
+    hooks,
   };
   const gateway = new Gateway(ctx);
   const logLine = (line: string) => logger.error(line);
@@ -134,7 +138,7 @@ export async function createServer(options: CreateServerOptions): Promise<LcServ
       stats: () => ({ ...stats() }),
       limits: { maxPayload: config.maxPayload, maxUploadBytes: config.maxUploadBytes },
       metrics: config.metrics ? metricsEndpoint(metrics, config.metricsToken) : null,
-      rest: createRestApi(ctx),
+      rest: createRestApi(ctx, (sent) => notifyReceiversOffline(ctx, sent.conversation, sent.message, sent.pushData)),
     }),
   );
   gateway.attach(http);
@@ -155,6 +159,7 @@ export async function createServer(options: CreateServerOptions): Promise<LcServ
         const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
         stopPruning();
         await gateway.close();
+        hooks.close();
         http.closeAllConnections();
         await stopped;
         await broker.close();

@@ -99,7 +99,11 @@ export async function dispatch(ctx: ServerContext, connection: Connection, comma
       reply(connection, i, response?.peerId ?? peerId, response);
       ctx.metrics.countCommand(name, 0);
       releaseHeld(scope);
-      if (response?.peerId) ctx.logger.info({ appId: connection.sessionFor(response.peerId)?.appId, clientId: response.peerId, connectionId: connection.id, commandId: i }, 'session opened');
+      const opened = response?.peerId ? connection.sessionFor(response.peerId) : undefined;
+      if (opened) {
+        ctx.logger.info({ appId: opened.appId, clientId: opened.clientId, connectionId: connection.id, commandId: i }, 'session opened');
+        ctx.hooks.notify(opened.appId, 'clientOnline', { peerId: opened.clientId, tag: opened.tag, ua: opened.ua, timestamp: Date.now() });
+      }
       // The request succeeded; a failure here must not turn into an error reply.
       if (response && route.after) {
         await route.after(ctx, request, response).catch((error: unknown) => {
@@ -124,6 +128,7 @@ export async function dispatch(ctx: ServerContext, connection: Connection, comma
         code: protocolError.code,
         reason: protocolError.name,
         ...(protocolError.detail ? { detail: protocolError.detail } : {}),
+        ...(protocolError.appCode !== undefined ? { appCode: protocolError.appCode } : {}),
       },
     });
   } finally {

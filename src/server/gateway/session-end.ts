@@ -21,6 +21,7 @@ export function endSession(ctx: ServerContext, session: Session, how: SessionEnd
   // here on, membership events are recorded for it but not sent.
   if (how === 'dropped' && session.notices.keepsCursor) saveCursor(ctx, session);
   ctx.logger.info({ appId: session.appId, clientId: session.clientId, connectionId: session.connection.id, how }, 'session ended');
+  ctx.hooks.notify(session.appId, 'clientOffline', { peerId: session.clientId, how, timestamp: Date.now() });
 }
 
 function saveCursor(ctx: ServerContext, session: Session): void {

@@ -9,6 +9,7 @@ import type { RoomRegistry } from '../gateway/room-registry.js';
 import type { Session } from '../gateway/session.js';
 import type { SessionRegistry } from '../gateway/session-registry.js';
 import type { Store } from '../store/types.js';
+import type { Hooks } from '../hooks/hooks.js';
 import type { Logger } from '../observability/logger.js';
 import type { ServerMetrics } from '../observability/metrics.js';
 import type { PushClock } from './push-clock.js';
@@ -33,6 +34,8 @@ export interface ServerContext {
   readonly logger: Logger;
   /** Counters for GET /metrics: one call per event. */
   readonly metrics: ServerMetrics;
+  /** Calls to the app's own server (messageReceived, receiversOffline, …). */
+  readonly hooks: Hooks;
 }
 
 export interface Request {

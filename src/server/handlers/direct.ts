@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { CommandType, type IDirectCommand } from '../../protocol/codec.js';
 import { ProtocolError } from '../../protocol/errors.js';
 import type { Session } from '../gateway/session.js';
+import { applyMessageReceived, notifyReceiversOffline } from '../hooks/message-hooks.js';
 import { newMessageId } from '../store/ids.js';
 import type { ConversationRecord, MessageRecord, NewMessage } from '../store/types.js';
 import { pushedPayload, storedPayload } from './binary.js';
@@ -55,11 +56,13 @@ export const sendMessage: Handler = async (ctx, { command, session }) => {
     throw ProtocolError.of('SILIENCED', `${session.clientId} is muted in ${cid}`);
   }
   const priority = command.priority ?? undefined;
+  // The app's messageReceived hook may drop the message (throws) or change its content.
+  const checked = await applyMessageReceived(ctx, conversation, session.clientId, payload, request.transient === true);
 
   if (request.transient) {
     const id = randomBytes(16).toString('base64url');
     const timestamp = Date.now();
-    const pushed = { ...directOf({ cid, id, timestamp, from: session.clientId, ...payload, mentionPids, mentionAll: request.mentionAll === true, patchTimestamp: null }), transient: true };
+    const pushed = { ...directOf({ cid, id, timestamp, from: session.clientId, ...checked, mentionPids, mentionAll: request.mentionAll === true, patchTimestamp: null }), transient: true };
     await deliver(ctx, conversation, pushed, { excludeSessionId: session.id, priority });
     return ack(id, timestamp);
   }
@@ -68,7 +71,7 @@ export const sendMessage: Handler = async (ctx, { command, session }) => {
     appId: session.appId,
     cid,
     from: session.clientId,
-    ...payload,
+    ...checked,
     dt: request.dt || null,
     receipt: request.r === true && !conversation.transient,
     mentionPids,
@@ -81,6 +84,7 @@ export const sendMessage: Handler = async (ctx, { command, session }) => {
     return ack(id, Date.now());
   }
   const message = await publish(ctx, conversation, input, { excludeSessionId: session.id, priority });
+  notifyReceiversOffline(ctx, conversation, message, request.pushData);
   return ack(message.id, message.timestamp);
 };
 

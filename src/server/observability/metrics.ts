@@ -28,6 +28,7 @@ export class ServerMetrics {
   private readonly connectionsOpened: Counter;
   private readonly storeLatency: Histogram<'operation'>;
   private readonly brokerLatency: Histogram;
+  private readonly hookCalls: Counter<'event' | 'outcome'>;
 
   constructor(live: () => LiveFigures) {
     const registers = [this.registry];
@@ -38,6 +39,7 @@ export class ServerMetrics {
     this.connectionsOpened = new Counter({ name: 'lc_connections_opened_total', help: 'WebSocket connections accepted.', registers });
     this.storeLatency = new Histogram({ name: 'lc_store_seconds', help: 'Store call latency by operation (append, history, query).', labelNames: ['operation'], buckets: LATENCY_BUCKETS, registers });
     this.brokerLatency = new Histogram({ name: 'lc_broker_publish_seconds', help: 'Broker publish latency (recorded when a broker other than the in-process one is configured).', buckets: LATENCY_BUCKETS, registers });
+    this.hookCalls = new Counter({ name: 'lc_hook_calls_total', help: 'Hook calls by event and outcome (ok, retried, failed, dropped).', labelNames: ['event', 'outcome'], registers });
     new Gauge({ name: 'lc_connections', help: 'Open WebSocket connections.', registers, collect() { this.set(live().connections); } });
     new Gauge({ name: 'lc_sessions', help: 'Logged-in sessions (IMClients) on this node.', registers, collect() { this.set(live().sessions); } });
     new Gauge({ name: 'lc_send_queue_bytes', help: 'Bytes held in send queues and WebSocket buffers, all sockets together.', registers, collect() { this.set(live().pendingBytes); } });
@@ -53,6 +55,10 @@ export class ServerMetrics {
 
   countConnection(): void {
     this.connectionsOpened.inc();
+  }
+
+  countHook(event: string, outcome: 'ok' | 'retried' | 'failed' | 'dropped'): void {
+    this.hookCalls.inc({ event, outcome });
   }
 
   countDeliveries(n: number): void {

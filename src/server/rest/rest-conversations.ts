@@ -13,6 +13,7 @@ import { attributeLimits, checkNewAttributes, parseUpdate } from '../handlers/at
 import { RESERVED_KEYS } from '../handlers/conv.js';
 import { conversationJson } from '../handlers/conversation-json.js';
 import type { ServerContext } from '../handlers/context.js';
+import { notifyConversationStarted, notifyMembersChanged } from '../hooks/conversation-hooks.js';
 import { memberEvents } from '../handlers/members.js';
 import { pushRecorded } from '../handlers/notify.js';
 import { push, pushToRoom } from '../handlers/push.js';
@@ -66,11 +67,12 @@ export async function createConversation(ctx: ServerContext, appId: string, kind
   const invitations: MemberEvents = ({ conversation }) => [
     { recipients: conversation.members.filter((id) => id !== creator), event: { op: 'joined', cid: conversation.id, initBy: creator } },
   ];
-  const { conversation, notifications } = await ctx.store.createConversation(
+  const { conversation, notifications, created } = await ctx.store.createConversation(
     { appId, creator, members, name, transient: kind === 'chatrooms', system: kind === 'service-conversations', unique: unique && kept, attributes: custom },
     invitations,
   );
   await pushRecorded(ctx, appId, notifications);
+  if (created) notifyConversationStarted(ctx, conversation);
   return restConversationJson(conversation);
 }
 
@@ -109,10 +111,10 @@ export async function changeMembers(ctx: ServerContext, appId: string, kind: Con
     if (blocked.length > 0) throw RestFailure.bad('CONVERSATION_BLACKLISTED', `blocked in ${cid}: ${blocked.join(', ')}`);
   }
   const events = memberEvents(conversation.creator, action);
-  const { notifications } = action === 'add' ? await ctx.store.addMembers(appId, cid, ids, MAX_MEMBERS, events) : await ctx.store.removeMembers(appId, cid, ids, events);
-  await pushRecorded(ctx, appId, notifications);
-  const after = await requireKind(ctx, appId, kind, cid);
-  return { objectId: cid, updatedAt: new Date(after.updatedAt).toISOString(), m: after.members };
+  const change = action === 'add' ? await ctx.store.addMembers(appId, cid, ids, MAX_MEMBERS, events) : await ctx.store.removeMembers(appId, cid, ids, events);
+  await pushRecorded(ctx, appId, change.notifications);
+  notifyMembersChanged(ctx, change.conversation, action, conversation.creator, change.changed);
+  return { objectId: cid, updatedAt: new Date(change.conversation.updatedAt).toISOString(), m: change.conversation.members };
 }
 
 /** ProtocolErrors of the shared validation become 400 with their code; "not found" ones 404. */
