@@ -118,6 +118,11 @@ Operations:
   --hook-retries <n>     retries of a failed notification hook (default ${DEFAULTS.hookRetries})
   --message-hook-failure <pass|drop>  when messageReceived fails or times
                          out (default ${DEFAULTS.messageHookFailure}: the message goes through)
+  --messages-per-second <n>  messages one client may send per second on each
+                         node (4116 beyond; default 0: no limit)
+  --connections-per-second <n>  new WebSocket connections per remote address
+                         per second on each node (HTTP 429 beyond; default 0:
+                         no limit; behind a proxy all clients share its address)
   -h, --help             show this help
 `;
 
@@ -168,6 +173,8 @@ const OPTIONS = {
   'hook-timeout': { type: 'string' },
   'hook-retries': { type: 'string' },
   'message-hook-failure': { type: 'string' },
+  'messages-per-second': { type: 'string' },
+  'connections-per-second': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -204,7 +211,7 @@ function appFromFlags(values: Record<string, string | boolean | string[] | undef
 }
 
 /** The operations flags (issue 15): logs and metrics. */
-function operationsFlags(values: Record<string, string | boolean | string[] | undefined>): Pick<ServerConfig, 'log' | 'logLevel' | 'metrics' | 'metricsToken' | 'hookTimeoutMs' | 'hookRetries' | 'messageHookFailure'> {
+function operationsFlags(values: Record<string, string | boolean | string[] | undefined>): Pick<ServerConfig, 'log' | 'logLevel' | 'metrics' | 'metricsToken' | 'hookTimeoutMs' | 'hookRetries' | 'messageHookFailure' | 'messagesPerSecond' | 'connectionsPerSecond'> {
   const failure = (values['message-hook-failure'] as string | undefined) ?? DEFAULTS.messageHookFailure;
   if (failure !== 'pass' && failure !== 'drop') throw new UsageError(`--message-hook-failure must be pass or drop, got "${failure}"`);
   const level = (values['log-level'] as string | undefined) ?? DEFAULTS.logLevel;
@@ -218,6 +225,8 @@ function operationsFlags(values: Record<string, string | boolean | string[] | un
     hookTimeoutMs: integer(values['hook-timeout'] as string | undefined, 'hook-timeout', DEFAULTS.hookTimeoutMs),
     hookRetries: integer(values['hook-retries'] as string | undefined, 'hook-retries', DEFAULTS.hookRetries),
     messageHookFailure: failure,
+    messagesPerSecond: integer(values['messages-per-second'] as string | undefined, 'messages-per-second', DEFAULTS.messagesPerSecond),
+    connectionsPerSecond: integer(values['connections-per-second'] as string | undefined, 'connections-per-second', DEFAULTS.connectionsPerSecond),
   };
 }
 

@@ -151,6 +151,14 @@ export interface ServerConfig {
   hookRetryBaseMs: number;
   /** When messageReceived fails or times out: let the message through unchanged (`pass`, default) or refuse it (`drop`). */
   messageHookFailure: 'pass' | 'drop';
+  /** Messages one client may send per second, on each node, in bursts of as many (4116 beyond); 0 for no limit. Default 0. */
+  messagesPerSecond: number;
+  /**
+   * New WebSocket connections per remote address per second, on each node
+   * (HTTP 429 beyond); 0 for no limit. Default 0: behind a reverse proxy
+   * every client has the proxy's address.
+   */
+  connectionsPerSecond: number;
 }
 
 export const DEFAULTS: Omit<ServerConfig, 'dataDir' | 'apps' | 'demoDir' | 'devSigningAppId'> = {
@@ -196,6 +204,8 @@ export const DEFAULTS: Omit<ServerConfig, 'dataDir' | 'apps' | 'demoDir' | 'devS
   hookRetries: 3,
   hookRetryBaseMs: 1000,
   messageHookFailure: 'pass',
+  messagesPerSecond: 0,
+  connectionsPerSecond: 0,
 };
 
 /** Fills in defaults and checks ranges; throws with a message naming the bad setting. */
@@ -248,4 +258,7 @@ function checkOperations(config: ServerConfig): void {
   if (!Number.isInteger(config.hookRetries) || config.hookRetries < 0 || config.hookRetries > 10) throw new Error(`hookRetries must be 0..10, got ${config.hookRetries}`);
   if (config.messageHookFailure !== 'pass' && config.messageHookFailure !== 'drop') throw new Error(`messageHookFailure must be pass or drop, got ${String(config.messageHookFailure)}`);
   for (const app of config.apps) checkAppHooks(app.hooks);
+  for (const key of ['messagesPerSecond', 'connectionsPerSecond'] as const) {
+    if (!Number.isInteger(config[key]) || config[key] < 0 || config[key] > 100_000) throw new Error(`${key} must be an integer in 0..100000 (0: no limit), got ${config[key]}`);
+  }
 }

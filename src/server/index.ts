@@ -106,7 +106,13 @@ export async function createServer(options: CreateServerOptions): Promise<LcServ
     rooms: new RoomRegistry(config.roomResumeMs),
     logins: new LoginMemory(),
     pushClock: new PushClock(),
-    quotas: { conversationCreates: new RateLimiter(config.conversationsPerMinute), logins: new RateLimiter(config.loginsPerMinute) },
+    quotas: {
+      conversationCreates: new RateLimiter(config.conversationsPerMinute),
+      logins: new RateLimiter(config.loginsPerMinute),
+      // --- operations (issue 15): per-second rate limits, off at 0 ---
+      messages: config.messagesPerSecond > 0 ? RateLimiter.perSecond(config.messagesPerSecond) : null,
+      connections: config.connectionsPerSecond > 0 ? RateLimiter.perSecond(config.connectionsPerSecond) : null,
+    },
     logger,
     metrics,
     hooks,

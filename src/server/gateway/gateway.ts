@@ -106,6 +106,13 @@ export class Gateway {
 
   private upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy());
+    // Refused before the handshake: a flood of connections costs us one HTTP answer each.
+    if (this.ctx.quotas.connections && this.ctx.quotas.connections.take(request.socket.remoteAddress ?? '') > 0) {
+      this.ctx.metrics.countRefusedConnection();
+      const body = 'too many new connections from this address\n';
+      socket.end(`HTTP/1.1 429 Too Many Requests\r\nRetry-After: 1\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
+      return;
+    }
     const subprotocol = this.negotiate(request);
     if (!this.accepting || !subprotocol) {
       const status = this.accepting ? '400 Bad Request' : '503 Service Unavailable';

@@ -32,6 +32,7 @@ const MAX_WILLS = 10;
 export const sendMessage: Handler = async (ctx, { command, session }) => {
   const request = command.directMessage;
   if (!request) throw ProtocolError.of('INVALID_MESSAGING_TARGET', 'directMessage is required');
+  checkMessageRate(ctx, session);
   const cid = request.cid;
   if (!cid) throw ProtocolError.of('INVALID_MESSAGING_TARGET', 'cid is required');
   // Text (‘msg’) or bytes (v4 ‘binaryMsg’), one of them; the frame size bounds both alike.
@@ -136,6 +137,12 @@ export function directOf(message: Pick<MessageRecord, 'cid' | 'id' | 'timestamp'
     ...(message.mentionAll ? { mentionAll: true } : {}),
     ...(message.patchTimestamp !== null ? { patchTimestamp: message.patchTimestamp } : {}),
   };
+}
+
+/** The sender's messages-per-second budget (`messagesPerSecond`), per client: a flooder never slows its neighbours. */
+function checkMessageRate(ctx: ServerContext, session: Session): void {
+  const wait = ctx.quotas.messages?.take(`${session.appId}\u0000${session.clientId}`) ?? 0;
+  if (wait > 0) throw ProtocolError.of('MESSAGE_SENT_QUOTA_EXCEEDED', `at most ${ctx.config.messagesPerSecond} messages per second per client; retry in ${wait} ms`);
 }
 
 function ack(uid: string, t: number) {

@@ -26,6 +26,7 @@ export class ServerMetrics {
   private readonly stored: Counter;
   private readonly deliveries: Counter;
   private readonly connectionsOpened: Counter;
+  private readonly connectionsRefused: Counter;
   private readonly storeLatency: Histogram<'operation'>;
   private readonly brokerLatency: Histogram;
   private readonly hookCalls: Counter<'event' | 'outcome'>;
@@ -37,6 +38,7 @@ export class ServerMetrics {
     this.stored = new Counter({ name: 'lc_messages_stored_total', help: 'Messages appended to the store (retries deduplicated by dt not counted).', registers });
     this.deliveries = new Counter({ name: 'lc_deliveries_total', help: 'Frames queued to sessions on this node by broker deliveries (one per recipient session).', registers });
     this.connectionsOpened = new Counter({ name: 'lc_connections_opened_total', help: 'WebSocket connections accepted.', registers });
+    this.connectionsRefused = new Counter({ name: 'lc_connections_rate_limited_total', help: 'WebSocket upgrades refused by the per-address rate limit (429).', registers });
     this.storeLatency = new Histogram({ name: 'lc_store_seconds', help: 'Store call latency by operation (append, history, query).', labelNames: ['operation'], buckets: LATENCY_BUCKETS, registers });
     this.brokerLatency = new Histogram({ name: 'lc_broker_publish_seconds', help: 'Broker publish latency (recorded when a broker other than the in-process one is configured).', buckets: LATENCY_BUCKETS, registers });
     this.hookCalls = new Counter({ name: 'lc_hook_calls_total', help: 'Hook calls by event and outcome (ok, retried, failed, dropped).', labelNames: ['event', 'outcome'], registers });
@@ -59,6 +61,10 @@ export class ServerMetrics {
 
   countHook(event: string, outcome: 'ok' | 'retried' | 'failed' | 'dropped'): void {
     this.hookCalls.inc({ event, outcome });
+  }
+
+  countRefusedConnection(): void {
+    this.connectionsRefused.inc();
   }
 
   countDeliveries(n: number): void {
