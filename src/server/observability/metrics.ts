@@ -21,7 +21,10 @@ const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0
 
 /** The server's counters and histograms; handlers call the `count…` methods, one call per event. */
 export class ServerMetrics {
+  /** This server's own metrics. */
   readonly registry = new Registry();
+  /** What GET /metrics shows: this server's metrics and the process's. */
+  private readonly exposed: Registry;
   private readonly commands: Counter<'command' | 'code'>;
   private readonly stored: Counter;
   private readonly deliveries: Counter;
@@ -33,7 +36,6 @@ export class ServerMetrics {
 
   constructor(live: () => LiveFigures) {
     const registers = [this.registry];
-    collectDefaultMetrics({ register: this.registry, prefix: 'lc_' });
     this.commands = new Counter({ name: 'lc_commands_total', help: 'Commands handled, by command (cmd or cmd/op) and error code (0 for success).', labelNames: ['command', 'code'], registers });
     this.stored = new Counter({ name: 'lc_messages_stored_total', help: 'Messages appended to the store (retries deduplicated by dt not counted).', registers });
     this.deliveries = new Counter({ name: 'lc_deliveries_total', help: 'Frames queued to sessions on this node by broker deliveries (one per recipient session).', registers });
@@ -48,6 +50,8 @@ export class ServerMetrics {
     // Counted by the gateway already; exposed as counters read at scrape time.
     new Counter({ name: 'lc_frames_dropped_total', help: 'Chat-room frames dropped for clients that read too slowly.', registers, collect() { setCounter(this, live().droppedFrames); } });
     new Counter({ name: 'lc_slow_consumers_cut_total', help: 'Sockets cut off by the send-queue policy.', registers, collect() { setCounter(this, live().slowConsumersCut); } });
+    // Last: merging copies the metrics registered so far.
+    this.exposed = Registry.merge([this.registry, processRegistry()]);
   }
 
   /** One command answered: `code` is 0 for success, else the protocol's error code. */
@@ -73,7 +77,7 @@ export class ServerMetrics {
 
   /** The Prometheus text exposition. */
   async exposition(): Promise<{ contentType: string; body: string }> {
-    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+    return { contentType: this.exposed.contentType, body: await this.exposed.metrics() };
   }
 
   /** Wraps the store so appends are counted and timed, and history and conversation queries timed. */
@@ -124,6 +128,21 @@ function withOverrides<T extends object>(target: T, overrides: Partial<T>): T {
       return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(object) : value;
     },
   });
+}
+
+let sharedProcessRegistry: Registry | undefined;
+
+/**
+ * The process metrics (CPU, memory, event-loop lag, GC), collected once per
+ * process: they describe the process, not one server, and each collection
+ * starts its own event-loop and GC monitors, which nothing stops.
+ */
+function processRegistry(): Registry {
+  if (!sharedProcessRegistry) {
+    sharedProcessRegistry = new Registry();
+    collectDefaultMetrics({ register: sharedProcessRegistry, prefix: 'lc_' });
+  }
+  return sharedProcessRegistry;
 }
 
 function setCounter(counter: Counter, value: number): void {
