@@ -229,8 +229,10 @@ test('a chat room message reaches its viewers; a broadcast reaches every subscri
   assert.equal(news.body.sys, true);
   const sid = news.body.objectId as string;
   const reader = await env.login('rest-reader');
-  await call('POST', `/1.2/rtm/service-conversations/${sid}/members`, { client_ids: ['rest-reader'] });
+  assert.equal((await call('POST', `/1.2/rtm/service-conversations/${sid}/subscribers`, { client_id: 'rest-reader' })).status, 200);
   await reader.take(isPush(CommandType.conv, OpType.joined));
+  assert.equal((await call('POST', `/1.2/rtm/service-conversations/${sid}/subscribers`, { client_id: 7 })).status, 400);
+  assert.equal((await call('POST', `/1.2/rtm/conversations/${sid}/subscribers`, { client_id: 'rest-reader' })).status, 404);
   const cast = await call('POST', `/1.2/rtm/service-conversations/${sid}/broadcasts`, { from_client: 'newsroom', message: text('extra'), push: { alert: 'Extra!' } });
   assert.equal(cast.status, 200);
   assert.equal((await reader.take(isPush(CommandType.direct))).directMessage?.id, cast.body['msg-id']);
@@ -240,6 +242,8 @@ test('a chat room message reaches its viewers; a broadcast reaches every subscri
   assert.equal((await call('POST', `/1.2/rtm/service-conversations/${sid}/messages`, { from_client: 'newsroom', message: text('x') })).status, 400);
   assert.equal((await call('POST', '/1.2/rtm/broadcasts', { from_client: 'newsroom', conv_id: room.body.objectId, message: text('x') })).status, 404);
   assert.equal((await call('POST', '/1.2/rtm/broadcasts', { from_client: 'newsroom', message: text('x') })).status, 400);
+  assert.equal((await call('DELETE', `/1.2/rtm/service-conversations/${sid}/subscribers/rest-reader`)).status, 200);
+  await reader.take(isPush(CommandType.conv, OpType.left));
   viewer.close();
   reader.close();
 });
@@ -261,4 +265,24 @@ test('check-online lists who is connected; kick closes the client\'s sessions wi
   const after = await judy.request({ cmd: CommandType.conv, op: OpType.query, convMessage: {} });
   assert.equal(after.errorMessage?.reason, 'SESSION_REQUIRED');
   judy.close();
+});
+
+test('query conversations of one kind by a LeanCloud where, bounded like conv/query', async () => {
+  const tag = `q-${Date.now()}`;
+  const one = await call('POST', '/1.2/rtm/conversations', { name: 'first', m: ['q-a'], tag });
+  const two = await call('POST', '/1.2/rtm/conversations', { name: 'second', m: ['q-b'], tag });
+  await call('POST', '/1.2/rtm/chatrooms', { name: 'room', tag });
+  const found = await call('GET', `/1.2/rtm/conversations?where=${encodeURIComponent(JSON.stringify({ tag }))}&order=-name`);
+  assert.equal(found.status, 200);
+  assert.deepEqual(found.body.results.map((c: { objectId: string }) => c.objectId), [two.body.objectId, one.body.objectId]);
+  assert.deepEqual(found.body.results[0].m, ['q-b'], 'the master key sees members');
+  const rooms = await call('GET', `/1.2/rtm/chatrooms?where=${encodeURIComponent(JSON.stringify({ tag }))}`);
+  assert.deepEqual(rooms.body.results.map((c: { name: string }) => c.name), ['room']);
+  const page = await call('GET', `/1.2/rtm/conversations?where=${encodeURIComponent(JSON.stringify({ tag }))}&order=name&limit=1&skip=1`);
+  assert.deepEqual(page.body.results.map((c: { name: string }) => c.name), ['second']);
+  for (const query of ['where=%7Bnot', 'where=%5B%5D', 'limit=1001', 'limit=-1', 'skip=x', `where=${encodeURIComponent(JSON.stringify({ name: { $bogus: 1 } }))}`]) {
+    assert.equal((await call('GET', `/1.2/rtm/conversations?${query}`)).status, 400, query);
+  }
+  const theirs = await call('GET', `/1.2/rtm/conversations?where=${encodeURIComponent(JSON.stringify({ tag }))}`, undefined, { 'X-LC-Id': OTHER_APP.appId, 'X-LC-Key': `${OTHER_APP.masterKey},master` });
+  assert.deepEqual(theirs.body.results, [], 'another app finds none of them');
 });

@@ -6,6 +6,7 @@
  * 413 (body too large).
  *
  *   POST   /1.2/rtm/{kind}                                create
+ *   GET    /1.2/rtm/{kind}?where=&order=&limit=&skip=     query
  *   GET    /1.2/rtm/{kind}/{id}                           read one
  *   PUT    /1.2/rtm/{kind}/{id}                           update name and attributes
  *   POST   /1.2/rtm/{kind}/{id}/members                   add {client_ids}
@@ -14,6 +15,8 @@
  *   GET    /1.2/rtm/{kind}/{id}/messages                  history
  *   PUT    /1.2/rtm/{kind}/{id}/messages/{mid}            edit
  *   PUT    /1.2/rtm/{kind}/{id}/messages/{mid}/recall     recall
+ *   POST   /1.2/rtm/service-conversations/{id}/subscribers {client_id}
+ *   DELETE /1.2/rtm/service-conversations/{id}/subscribers/{client_id}
  *   POST   /1.2/rtm/service-conversations/{id}/broadcasts to every subscriber
  *   POST   /1.2/rtm/broadcasts                            the same, {conv_id}
  *   POST   /1.2/rtm/clients/check-online                  who is online
@@ -27,11 +30,11 @@ import type { ServerContext } from '../handlers/context.js';
 import { json } from '../http/respond.js';
 import { errorFields } from '../observability/logger.js';
 import { checkOnline, kick } from './rest-clients.js';
-import { changeMembers, createConversation, requireKind, restConversationJson, restFailureOf, updateConversation, type ConversationKind } from './rest-conversations.js';
+import { changeMembers, createConversation, listConversations, requireKind, restConversationJson, restFailureOf, updateConversation, type ConversationKind } from './rest-conversations.js';
 import { broadcast, history, patchMessage, sendMessage, sentJson, type SentMessage } from './rest-messages.js';
 import { authenticateMaster, readJsonObject, RestFailure, sendFailure } from './rest-request.js';
 
-const CONVERSATION_PATH = /^\/1\.[12]\/rtm\/(conversations|chatrooms|service-conversations)(?:\/([^/]+)(?:\/(members|messages|broadcasts)(?:\/([^/]+)(?:\/(recall))?)?)?)?$/;
+const CONVERSATION_PATH = /^\/1\.[12]\/rtm\/(conversations|chatrooms|service-conversations)(?:\/([^/]+)(?:\/(members|messages|broadcasts|subscribers)(?:\/([^/]+)(?:\/(recall))?)?)?)?$/;
 const CLIENT_PATH = /^\/1\.[12]\/rtm\/clients\/(?:(check-online)|([^/]+)\/(kick))$/;
 const BROADCAST_PATH = /^\/1\.[12]\/rtm\/broadcasts$/;
 const CONVERSATION_ID = /^[\w:-]{1,128}$/;
@@ -100,6 +103,7 @@ async function conversationCall(call: Call, match: RegExpExecArray): Promise<unk
   const id = cid === undefined ? undefined : decode(cid);
   if (id !== undefined && !CONVERSATION_ID.test(id)) throw new RestFailure(404, 4401, 'not a conversation id');
   if (id === undefined) {
+    if (method === 'GET') return listConversations(ctx, appId, kind, call.url.searchParams);
     if (method !== 'POST') throw methodNotAllowed(method);
     return createConversation(ctx, appId, kind, await call.body());
   }
@@ -112,6 +116,20 @@ async function conversationCall(call: Call, match: RegExpExecArray): Promise<unk
       if (method === 'POST') return changeMembers(ctx, appId, kind, id, await call.body(), 'add');
       if (method === 'DELETE') return changeMembers(ctx, appId, kind, id, await call.body(), 'remove');
       throw methodNotAllowed(method);
+    case 'subscribers': {
+      // LeanCloud's own names for a system conversation's members: {client_id} in, /{client_id} out.
+      if (kind !== 'service-conversations') throw new RestFailure(404, 404, 'only system conversations have subscribers');
+      if (method === 'POST' && mid === undefined) {
+        const { client_id: subscriber } = await call.body();
+        await changeMembers(ctx, appId, kind, id, { client_ids: [subscriber] }, 'add');
+        return {};
+      }
+      if (method === 'DELETE' && mid !== undefined && recall === undefined) {
+        await changeMembers(ctx, appId, kind, id, { client_ids: [decode(mid)] }, 'remove');
+        return {};
+      }
+      throw methodNotAllowed(method);
+    }
     case 'broadcasts':
       if (kind !== 'service-conversations' || mid !== undefined) throw new RestFailure(404, 404, 'broadcasts are sent to system conversations');
       if (method !== 'POST') throw methodNotAllowed(method);

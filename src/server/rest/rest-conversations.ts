@@ -18,6 +18,8 @@ import { memberEvents } from '../handlers/members.js';
 import { pushRecorded } from '../handlers/notify.js';
 import { push, pushToRoom } from '../handlers/push.js';
 import { isValidClientId, MAX_MEMBERS, memberList } from '../handlers/validate.js';
+import { queryBudget, whereLimits } from '../query/viewer.js';
+import { parseSort, parseWhere } from '../query/where.js';
 import type { ConversationRecord, MemberEvents } from '../store/types.js';
 import { RestFailure } from './rest-request.js';
 
@@ -115,6 +117,52 @@ export async function changeMembers(ctx: ServerContext, appId: string, kind: Con
   await pushRecorded(ctx, appId, change.notifications);
   notifyMembersChanged(ctx, change.conversation, action, conversation.creator, change.changed);
   return { objectId: cid, updatedAt: new Date(change.conversation.updatedAt).toISOString(), m: change.conversation.members };
+}
+
+/** The `where` that keeps a query to one kind: `_Conversation` marks chat rooms with `tr`, system conversations with `sys`. */
+const KIND_FILTER: Record<ConversationKind, Record<string, boolean>> = {
+  conversations: { tr: false, sys: false },
+  chatrooms: { tr: true },
+  'service-conversations': { sys: true },
+};
+const DEFAULT_LIST = 10;
+const MAX_LIST = 1000;
+
+/**
+ * `GET /1.2/rtm/{kind}?where=&order=&limit=&skip=`: the app's conversations
+ * of that kind matching a LeanCloud `where` (the same parser and limits as
+ * conv/query, and the same row and time budget), as `{results: [...]}`.
+ * The master key sees every conversation in full.
+ */
+export async function listConversations(ctx: ServerContext, appId: string, kind: ConversationKind, params: URLSearchParams): Promise<{ results: Record<string, unknown>[] }> {
+  const count = (key: string, fallback: number, max: number): number => {
+    const value = params.get(key);
+    if (value === null || value === '') return fallback;
+    if (!/^\d{1,7}$/.test(value) || Number(value) > max) throw RestFailure.bad('CONVERSATION_QUERY_FAILED', `${key} must be 0..${max}`);
+    return Number(value);
+  };
+  const limit = count('limit', DEFAULT_LIST, MAX_LIST);
+  const skip = count('skip', 0, 1_000_000);
+  const given = params.get('where');
+  let where: unknown = {};
+  if (given) {
+    try {
+      where = JSON.parse(given);
+    } catch {
+      throw RestFailure.bad('CONVERSATION_QUERY_FAILED', 'where is not valid JSON');
+    }
+  }
+  if (where === null || typeof where !== 'object' || Array.isArray(where)) throw RestFailure.bad('CONVERSATION_QUERY_FAILED', 'where must be a JSON object');
+  const combined = Object.keys(where).length === 0 ? KIND_FILTER[kind] : { $and: [where, KIND_FILTER[kind]] };
+  const results = limit === 0 ? [] : await ctx.store.findConversations({
+    appId,
+    where: parseWhere(JSON.stringify(combined), whereLimits(ctx.config)),
+    sort: parseSort(params.get('order')),
+    limit,
+    skip,
+    budget: queryBudget(ctx.config),
+  });
+  return { results: results.map(restConversationJson) };
 }
 
 /** ProtocolErrors of the shared validation become 400 with their code; "not found" ones 404. */
