@@ -286,3 +286,18 @@ test('query conversations of one kind by a LeanCloud where, bounded like conv/qu
   const theirs = await call('GET', `/1.2/rtm/conversations?where=${encodeURIComponent(JSON.stringify({ tag }))}`, undefined, { 'X-LC-Id': OTHER_APP.appId, 'X-LC-Key': `${OTHER_APP.masterKey},master` });
   assert.deepEqual(theirs.body.results, [], 'another app finds none of them');
 });
+
+test('a history page holds at most maxReplyBytes: fewer messages than asked, the newest first', async () => {
+  const { body } = await call('POST', '/1.2/rtm/conversations', { m: ['big-a'] });
+  const cid = body.objectId as string;
+  const ids: string[] = [];
+  for (let n = 0; n < 3; n++) {
+    const sent = await call('POST', `/1.2/rtm/conversations/${cid}/messages`, { from_client: 'big-a', message: text(`${n}`.repeat(6000)) });
+    assert.equal(sent.status, 200);
+    ids.push(sent.body['msg-id']);
+  }
+  const page = await call('GET', `/1.2/rtm/conversations/${cid}/messages?limit=10`);
+  assert.deepEqual(page.body.map((m: { 'msg-id': string }) => m['msg-id']), [ids[2]], 'two 6 KB messages do not fit 9 KiB');
+  const next = await call('GET', `/1.2/rtm/conversations/${cid}/messages?limit=10&timestamp=${page.body[0].timestamp}&msgid=${ids[2]}`);
+  assert.deepEqual(next.body.map((m: { 'msg-id': string }) => m['msg-id']), [ids[1]], 'the next page starts where it stopped');
+});

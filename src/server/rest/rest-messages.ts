@@ -12,7 +12,7 @@ import type { ServerContext } from '../handlers/context.js';
 import { deliver, directOf, publish } from '../handlers/direct.js';
 import { patchItem } from '../handlers/patch.js';
 import { push, pushToRoom } from '../handlers/push.js';
-import { itemBytes } from '../handlers/reply-pages.js';
+import { pageWithin } from '../handlers/logs.js';
 import { isValidClientId, MAX_MEMBERS } from '../handlers/validate.js';
 import type { ConversationRecord, HistoryBound, MessageRecord } from '../store/types.js';
 import { requireKind, type ConversationKind } from './rest-conversations.js';
@@ -149,17 +149,10 @@ export async function history(ctx: ServerContext, appId: string, kind: Conversat
     timestamp > 0 ? { timestamp, inclusive, ...(messageId ? { messageId } : {}) } : undefined;
   const start = bound(numberParam(params, 'timestamp', 0), messageIdParam(params, 'msgid'), booleanParam(params, 'include_start'));
   const end = bound(numberParam(params, 'till_timestamp', 0), messageIdParam(params, 'till_msgid'), booleanParam(params, 'include_stop'));
-  const page = await ctx.store.queryMessages({ appId, cid, limit, direction: reversed ? 'new' : 'old', ...(start ? { start } : {}), ...(end ? { end } : {}) });
+  // Read in chunks within maxReplyBytes, as a logs reply is: a page of large messages never loads much more than it answers.
+  const page = await pageWithin(ctx.store, { appId, cid, limit, direction: reversed ? 'new' : 'old', ...(start ? { start } : {}), ...(end ? { end } : {}) }, ctx.config.maxReplyBytes);
   // Ascending from the store; LeanCloud answers newest first unless reversed.
-  const ordered = reversed ? page : page.reverse();
-  const json: Record<string, unknown>[] = [];
-  let bytes = 0;
-  for (const message of ordered) {
-    bytes += itemBytes(message.from, message.data, message.id, message.mentionPids);
-    if (json.length > 0 && bytes > ctx.config.maxReplyBytes) break;
-    json.push(historyJson(conversation, message));
-  }
-  return json;
+  return (reversed ? page : page.reverse()).map((message) => historyJson(conversation, message));
 }
 
 function historyJson(conversation: ConversationRecord, message: MessageRecord): Record<string, unknown> {
