@@ -191,6 +191,8 @@ export class Gateway {
     const { takeover } = delivery;
     // Read once: pushes to other connections only compare against it.
     const scope = takeover ? undefined : currentReplyScope();
+    // Counted once per delivery, not per recipient: this loop is the fan-out's hot path.
+    let delivered = 0;
     for (const clientId of delivery.clientIds) {
       const sessions = this.ctx.sessions.sessionsOf(delivery.appId, clientId);
       if (!sessions) continue;
@@ -202,10 +204,11 @@ export class Gateway {
         bytes ??= withPeerId(delivery.payload, clientId);
         if (delivery.notificationSeq !== undefined && !session.notices.admit(delivery.notificationSeq, bytes)) continue;
         sendOrHold(scope, session.connection, bytes);
-        this.ctx.metrics.countDeliveries(1);
+        delivered += 1;
         if (takeover) endSession(this.ctx, session, 'kicked');
       }
     }
+    this.ctx.metrics.countDeliveries(delivered);
   }
 
   /** A chat-room message to this node's viewers, droppable for slow ones by its priority. */
