@@ -6,7 +6,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DEFAULTS, type AppConfig } from './server/config.js';
+import { DEFAULTS, type AppConfig, type ServerConfig } from './server/config.js';
+import { HOOK_EVENTS, type AppHooks, type HookEvent } from './server/hooks/hooks.js';
+import { defaultLogSink, LOG_LEVELS, type LogLevel } from './server/observability/logger.js';
 import { createServer } from './server/index.js';
 import { StoreOpenError } from './server/store/open-store.js';
 import { describeStoreLocation, parseStoreLocation, type StoreLocation } from './server/store/store-location.js';
@@ -110,6 +112,28 @@ Options:
   --no-app-key-uploads   uploads need a session token; the public app key
                          alone is refused (401)
   --no-demo              do not serve the demo pages
+
+Operations:
+  --log-level <level>    trace, debug, info, warn, error, fatal or silent
+                         (default ${DEFAULTS.logLevel}); JSON lines on stderr,
+                         human-readable when stderr is a terminal
+  --metrics-token <t>    GET /metrics requires "Authorization: Bearer <t>"
+                         (or set LC_METRICS_TOKEN, which ps does not show)
+  --no-metrics           do not serve GET /metrics
+  --hook <event>=<url>   POST this event to the app's server (repeatable):
+                         messageReceived, receiversOffline, conversationStarted,
+                         membersChanged, clientOnline, clientOffline
+  --hook-secret <s>      HMAC key of the hooks' signature (default the master
+                         key; or set LC_HOOK_SECRET)
+  --hook-timeout <ms>    one hook call's time limit (default ${DEFAULTS.hookTimeoutMs})
+  --hook-retries <n>     retries of a failed notification hook (default ${DEFAULTS.hookRetries})
+  --message-hook-failure <pass|drop>  when messageReceived fails or times
+                         out (default ${DEFAULTS.messageHookFailure}: the message goes through)
+  --messages-per-second <n>  messages one client may send per second on each
+                         node (4116 beyond; default 0: no limit)
+  --connections-per-second <n>  new WebSocket connections per remote address
+                         per second on each node (HTTP 429 beyond; default 0:
+                         no limit; behind a proxy all clients share its address)
   -h, --help             show this help
 `;
 
@@ -153,6 +177,17 @@ const OPTIONS = {
   'app-storage': { type: 'string' },
   'no-app-key-uploads': { type: 'boolean' },
   'no-demo': { type: 'boolean' },
+  // --- operations (issue 15) ---
+  'log-level': { type: 'string' },
+  'metrics-token': { type: 'string' },
+  'no-metrics': { type: 'boolean' },
+  hook: { type: 'string', multiple: true },
+  'hook-secret': { type: 'string' },
+  'hook-timeout': { type: 'string' },
+  'hook-retries': { type: 'string' },
+  'message-hook-failure': { type: 'string' },
+  'messages-per-second': { type: 'string' },
+  'connections-per-second': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -177,7 +212,7 @@ function integer(value: string | undefined, name: string, fallback: number): num
 }
 
 /** The app from the flags, or the data directory's development app (created on first run). */
-function appFromFlags(values: Record<string, string | boolean | undefined>, dataDir: string): { app: AppConfig; generated: boolean } {
+function appFromFlags(values: Record<string, string | boolean | string[] | undefined>, dataDir: string): { app: AppConfig; generated: boolean } {
   const appId = values['app-id'] as string | undefined;
   const appKey = values['app-key'] as string | undefined;
   const masterKey = values['master-key'] as string | undefined;
@@ -198,6 +233,45 @@ function appFromFlags(values: Record<string, string | boolean | undefined>, data
     writeFileSync(file, JSON.stringify(app, null, 2) + '\n', { mode: 0o600 });
     return { app, generated: true };
   }
+}
+
+/** The operations flags (issue 15): logs and metrics. */
+function operationsFlags(values: Record<string, string | boolean | string[] | undefined>): Pick<ServerConfig, 'log' | 'logLevel' | 'metrics' | 'metricsToken' | 'hookTimeoutMs' | 'hookRetries' | 'messageHookFailure' | 'messagesPerSecond' | 'connectionsPerSecond'> {
+  const failure = (values['message-hook-failure'] as string | undefined) ?? DEFAULTS.messageHookFailure;
+  if (failure !== 'pass' && failure !== 'drop') throw new UsageError(`--message-hook-failure must be pass or drop, got "${failure}"`);
+  const level = (values['log-level'] as string | undefined) ?? DEFAULTS.logLevel;
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${level}"`);
+  const token = (values['metrics-token'] as string | undefined) ?? process.env.LC_METRICS_TOKEN ?? null;
+  return {
+    log: defaultLogSink(),
+    logLevel: level as LogLevel,
+    metrics: values['no-metrics'] !== true,
+    metricsToken: token || null,
+    hookTimeoutMs: integer(values['hook-timeout'] as string | undefined, 'hook-timeout', DEFAULTS.hookTimeoutMs),
+    hookRetries: integer(values['hook-retries'] as string | undefined, 'hook-retries', DEFAULTS.hookRetries),
+    messageHookFailure: failure,
+    messagesPerSecond: integer(values['messages-per-second'] as string | undefined, 'messages-per-second', DEFAULTS.messagesPerSecond),
+    connectionsPerSecond: integer(values['connections-per-second'] as string | undefined, 'connections-per-second', DEFAULTS.connectionsPerSecond),
+  };
+}
+
+/** `--hook event=url` flags as the app's hook settings, or undefined without any. */
+function hooksFlags(values: Record<string, string | boolean | string[] | undefined>): AppHooks | undefined {
+  const given = (values.hook as string[] | undefined) ?? [];
+  if (given.length === 0) return undefined;
+  const urls: AppHooks['urls'] = {};
+  for (const flag of given) {
+    const at = flag.indexOf('=');
+    const event = flag.slice(0, at);
+    if (at <= 0 || !(HOOK_EVENTS as readonly string[]).includes(event)) throw new UsageError(`--hook must be <event>=<url> with an event of ${HOOK_EVENTS.join(', ')}, got "${flag}"`);
+    urls[event as HookEvent] = flag.slice(at + 1);
+  }
+  const secret = (values['hook-secret'] as string | undefined) ?? process.env.LC_HOOK_SECRET;
+  return { urls, ...(secret ? { secret } : {}) };
+}
+
+function withHooks(hooks: AppHooks | undefined): { hooks?: AppHooks } {
+  return hooks ? { hooks } : {};
 }
 
 async function serve(argv: string[]): Promise<void> {
@@ -224,6 +298,7 @@ async function serve(argv: string[]): Promise<void> {
         openJoin: values['no-open-join'] !== true,
         openConversationQuery: values['open-conversation-query'] === true,
         privateAttributes: (values['private-attributes'] ?? '').split(',').map((name) => name.trim()).filter(Boolean),
+        ...withHooks(hooksFlags(values)),
       },
     ],
     maxQueryTerms: integer(values['max-query-terms'], 'max-query-terms', DEFAULTS.maxQueryTerms),
@@ -256,6 +331,7 @@ async function serve(argv: string[]): Promise<void> {
     appStorageBytes: integer(values['app-storage'], 'app-storage', DEFAULTS.appStorageBytes),
     appKeyUploads: values['no-app-key-uploads'] !== true,
     demoDir: values['no-demo'] ? null : fileURLToPath(new URL('../demo', import.meta.url)),
+    ...operationsFlags(values),
   });
 
   // A wildcard bind address is not something a browser can open: localhost on the same port is.

@@ -1,5 +1,7 @@
 /** Server settings: what `lc-chat serve` flags set, with production defaults. */
 import { join } from 'node:path';
+import { checkAppHooks, type AppHooks } from './hooks/hooks.js';
+import { LOG_LEVELS, type LogLevel } from './observability/logger.js';
 import { CONVERSATION_COLUMNS, WHERE_LIMIT_CEILING } from './query/where.js';
 import type { StoreLocation } from './store/store-location.js';
 
@@ -24,6 +26,8 @@ export interface AppConfig {
   openConversationQuery?: boolean;
   /** Top-level custom attributes only members may see or query by. Default none. */
   privateAttributes?: string[];
+  /** Hooks to the app's own server (issue 15): URLs by event, and the HMAC secret (default the master key). */
+  hooks?: AppHooks;
 }
 
 export interface ServerConfig {
@@ -138,8 +142,32 @@ export interface ServerConfig {
   devSigningAppId: string | null;
   /** Directory of the demo pages served at `/`, or null for none. */
   demoDir: string | null;
-  /** Where log lines go; defaults to stderr. */
+  /** Where log lines go (one JSON line each, without the newline); defaults to stderr. */
   log: (line: string) => void;
+
+  // --- Operations (issue 15): logs, metrics ---
+  /** Least severe log level written (`--log-level`). Default info: one line per connection event and per error. */
+  logLevel: LogLevel;
+  /** Serve `GET /metrics` (Prometheus text). Default true. */
+  metrics: boolean;
+  /** When set, `GET /metrics` requires `Authorization: Bearer <token>`. Default none. */
+  metricsToken: string | null;
+  /** How long one hook call may take, in ms. Default 3000. */
+  hookTimeoutMs: number;
+  /** Retries of a failed notification hook (not messageReceived, which has one try). Default 3. */
+  hookRetries: number;
+  /** First retry after about this many ms, doubling each time. Default 1000. */
+  hookRetryBaseMs: number;
+  /** When messageReceived fails or times out: let the message through unchanged (`pass`, default) or refuse it (`drop`). */
+  messageHookFailure: 'pass' | 'drop';
+  /** Messages one client may send per second, on each node, in bursts of as many (4116 beyond); 0 for no limit. Default 0. */
+  messagesPerSecond: number;
+  /**
+   * New WebSocket connections per remote address per second, on each node
+   * (HTTP 429 beyond); 0 for no limit. Default 0: behind a reverse proxy
+   * every client has the proxy's address.
+   */
+  connectionsPerSecond: number;
 }
 
 export const DEFAULTS: Omit<ServerConfig, 'dataDir' | 'storeLocation' | 'apps' | 'demoDir' | 'devSigningAppId'> = {
@@ -176,6 +204,17 @@ export const DEFAULTS: Omit<ServerConfig, 'dataDir' | 'storeLocation' | 'apps' |
   maxQueryMs: 50,
   maxQueryMsPerMinute: 3000,
   log: (line) => process.stderr.write(line + '\n'),
+
+  // --- Operations (issue 15) ---
+  logLevel: 'info',
+  metrics: true,
+  metricsToken: null,
+  hookTimeoutMs: 3000,
+  hookRetries: 3,
+  hookRetryBaseMs: 1000,
+  messageHookFailure: 'pass',
+  messagesPerSecond: 0,
+  connectionsPerSecond: 0,
 };
 
 /** Fills in defaults and checks ranges; throws with a message naming the bad setting. */
@@ -205,6 +244,7 @@ export function resolveConfig(input: Partial<ServerConfig> & { dataDir: string }
   for (const [key, ceiling] of [['maxQueryTerms', WHERE_LIMIT_CEILING.maxTerms], ['maxQueryRegexes', WHERE_LIMIT_CEILING.maxRegexes], ['maxQueryRows', Number.MAX_SAFE_INTEGER], ['maxQueryMs', 60_000], ['maxQueryMsPerMinute', 60_000]] as const) {
     if (!Number.isInteger(config[key]) || config[key] <= 0 || config[key] > ceiling) throw new Error(`${key} must be an integer in 1..${ceiling}, got ${config[key]}`);
   }
+  checkOperations(config);
   if (config.devSigningAppId !== null && !config.apps.some((app) => app.appId === config.devSigningAppId)) {
     throw new Error(`devSigningAppId ${config.devSigningAppId} is not one of the configured apps`);
   }
@@ -218,4 +258,23 @@ export function resolveConfig(input: Partial<ServerConfig> & { dataDir: string }
     }
   }
   return config;
+}
+
+/** The operations settings (issue 15): log level, metrics switch and token. */
+function checkOperations(config: ServerConfig): void {
+  if (!(LOG_LEVELS as readonly string[]).includes(config.logLevel)) throw new Error(`logLevel must be one of ${LOG_LEVELS.join(', ')}, got ${String(config.logLevel)}`);
+  if (typeof config.metrics !== 'boolean') throw new Error(`metrics must be true or false, got ${String(config.metrics)}`);
+  // A token short enough to guess, or with characters a header cannot carry, is a mistake.
+  if (config.metricsToken !== null && (typeof config.metricsToken !== 'string' || !/^[\x21-\x7e]{16,256}$/.test(config.metricsToken))) {
+    throw new Error('metricsToken must be 16-256 printable ASCII characters without spaces');
+  }
+  for (const key of ['hookTimeoutMs', 'hookRetryBaseMs'] as const) {
+    if (!Number.isInteger(config[key]) || config[key] <= 0 || config[key] > 60_000) throw new Error(`${key} must be an integer in 1..60000, got ${config[key]}`);
+  }
+  if (!Number.isInteger(config.hookRetries) || config.hookRetries < 0 || config.hookRetries > 10) throw new Error(`hookRetries must be 0..10, got ${config.hookRetries}`);
+  if (config.messageHookFailure !== 'pass' && config.messageHookFailure !== 'drop') throw new Error(`messageHookFailure must be pass or drop, got ${String(config.messageHookFailure)}`);
+  for (const app of config.apps) checkAppHooks(app.hooks);
+  for (const key of ['messagesPerSecond', 'connectionsPerSecond'] as const) {
+    if (!Number.isInteger(config[key]) || config[key] < 0 || config[key] > 100_000) throw new Error(`${key} must be an integer in 0..100000 (0: no limit), got ${config[key]}`);
+  }
 }

@@ -23,6 +23,13 @@ import { startNotificationPruning } from './store/notification-pruning.js';
 import { startTemporaryConversationPruning } from './store/temp-conversation-pruning.js';
 import { openStore, StoreOpenError } from './store/open-store.js';
 import { describeStoreLocation } from './store/store-location.js';
+import { createLogger, errorFields } from './observability/logger.js';
+import { metricsEndpoint } from './observability/metrics-endpoint.js';
+import { ServerMetrics, type LiveFigures } from './observability/metrics.js';
+import { Hooks } from './hooks/hooks.js';
+import { notifyReceiversOffline } from './hooks/message-hooks.js';
+import { createRestApi } from './rest/rest-api.js';
+import type { ServerContext } from './handlers/context.js';
 import type { Store } from './store/types.js';
 import { MembershipCache } from './handlers/membership-cache.js';
 
@@ -66,8 +73,18 @@ export interface CreateServerOptions extends Partial<ServerConfig> {
 export async function createServer(options: CreateServerOptions): Promise<LcServer> {
   const { store: givenStore, broker: givenBroker, ...settings } = options;
   const config = resolveConfig(settings);
-  const store = givenStore ?? (await openStore(config));
-  const broker = givenBroker ?? new LocalBroker();
+  const rawStore = givenStore ?? (await openStore(config));
+  const rawBroker = givenBroker ?? new LocalBroker();
+
+  // --- Operations (issue 15): structured logs, metrics ---
+  const logger = createLogger(config.logLevel, config.log);
+  let liveFigures = (): LiveFigures => ({ connections: 0, sessions: 0, pendingBytes: 0, droppedFrames: 0, slowConsumersCut: 0 });
+  const metrics = new ServerMetrics(() => liveFigures());
+  const store = metrics.instrumentStore(rawStore);
+  // The in-process broker's publish is a function call: timing it says nothing.
+  const broker = givenBroker ? metrics.instrumentBroker(rawBroker) : rawBroker;
+  const hooks = new Hooks(config, logger, metrics);
+  // --- end operations ---
   try {
     for (const app of config.apps) {
       const existing = await store.getApp(app.appId);
@@ -86,9 +103,9 @@ export async function createServer(options: CreateServerOptions): Promise<LcServ
   }
 
   const devApp = config.apps.find((app) => app.appId === config.devSigningAppId);
-  if (devApp) config.log(`WARNING: POST /sign signs for anyone as app ${devApp.appId}. Development only: never with real users.`);
+  if (devApp) logger.warn({ appId: devApp.appId }, 'POST /sign signs for anyone as this app. Development only: never with real users.');
   const sessions = new SessionRegistry();
-  const gateway = new Gateway({
+  const ctx: ServerContext = {
     config,
     store,
     broker,
@@ -98,19 +115,31 @@ export async function createServer(options: CreateServerOptions): Promise<LcServ
     logins: new LoginMemory(),
     pushClock: new PushClock(),
     membership: new MembershipCache(store),
-    quotas: { conversationCreates: new RateLimiter(config.conversationsPerMinute), logins: new RateLimiter(config.loginsPerMinute) },
-  });
-  const stopNotificationPruning = startNotificationPruning(store, config.notificationRetentionMs, config.log);
-  const stopTemporaryPruning = startTemporaryConversationPruning(store, config.log);
+    quotas: {
+      conversationCreates: new RateLimiter(config.conversationsPerMinute),
+      logins: new RateLimiter(config.loginsPerMinute),
+      // --- operations (issue 15): per-second rate limits, off at 0 ---
+      messages: config.messagesPerSecond > 0 ? RateLimiter.perSecond(config.messagesPerSecond) : null,
+      connections: config.connectionsPerSecond > 0 ? RateLimiter.perSecond(config.connectionsPerSecond) : null,
+    },
+    logger,
+    metrics,
+    hooks,
+  };
+  const gateway = new Gateway(ctx);
+  const logLine = (line: string) => logger.error(line);
+  const stopNotificationPruning = startNotificationPruning(store, config.notificationRetentionMs, logLine);
+  const stopTemporaryPruning = startTemporaryConversationPruning(store, logLine);
   const stopPruning = () => {
     stopNotificationPruning();
     stopTemporaryPruning();
   };
   const stats = (): ServerStats => ({ connections: gateway.connectionCount, sessions: sessions.size, ...gateway.sendStats() });
+  liveFigures = stats;
   const files = new DiskFileStore(join(config.dataDir, 'files'));
   const storageQuota = new StorageQuota(files, config.appStorageBytes);
   // Counted now rather than at the first upload, which would wait for it.
-  storageQuota.load().catch((error: unknown) => config.log(`counting stored files: ${String(error)}`));
+  storageQuota.load().catch((error: unknown) => logger.error(errorFields(error), 'counting stored files failed'));
   const http = createHttpServer(
     createHttpHandler({
       store,
@@ -123,6 +152,8 @@ export async function createServer(options: CreateServerOptions): Promise<LcServ
       demoDir: config.demoDir,
       stats: () => ({ ...stats() }),
       limits: { maxPayload: config.maxPayload, maxUploadBytes: config.maxUploadBytes },
+      metrics: config.metrics ? metricsEndpoint(metrics, config.metricsToken) : null,
+      rest: createRestApi(ctx, (sent) => notifyReceiversOffline(ctx, sent.conversation, sent.message, sent.pushData)),
     }),
   );
   gateway.attach(http);
@@ -143,6 +174,7 @@ export async function createServer(options: CreateServerOptions): Promise<LcServ
         const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
         stopPruning();
         await gateway.close();
+        hooks.close();
         http.closeAllConnections();
         await stopped;
         await broker.close();

@@ -13,6 +13,7 @@ import { acknowledgeDelivery, markRead, receiptTimestamps } from '../handlers/re
 import { updateMemberInfo } from '../handlers/roles.js';
 import { afterSessionOpened, closeSession, openSession, querySessions } from '../handlers/session.js';
 import type { Connection } from './connection.js';
+import { errorFields } from '../observability/logger.js';
 import { inReplyScope, releaseHeld, replyScope } from './reply-order.js';
 
 /** Work that must follow the reply on the same socket (pushes the reply announces). */
@@ -46,6 +47,17 @@ const routes = new Map<string, Route>([
   [`${CommandType.conv}/${OpType.query_shutup}`, { handler: queryMutedMembers, session: true }],
 ]);
 
+/**
+ * The command's name for logs and metrics: `direct`, `conv/start`… Only
+ * names of commands we serve, so a client sending made-up numbers cannot
+ * grow the metrics' label set.
+ */
+function labelOf(command: DecodedCommand): string {
+  if (command.cmd === CommandType.echo) return 'echo';
+  if (!routes.has(routeKey(command))) return 'unsupported';
+  return has(command, 'op') ? commandName(command) : commandName({ cmd: command.cmd });
+}
+
 function routeKey(command: DecodedCommand): string {
   // `op` reads as its default when absent, so presence decides.
   return has(command, 'op') ? `${command.cmd}/${command.op}` : `${command.cmd}`;
@@ -64,8 +76,12 @@ export async function dispatch(ctx: ServerContext, connection: Connection, comma
   // A conv query's reply also precedes the pushes published while it runs
   // (or waits for its turn): see Connection.holdPushesUntilReplied.
   const barrier = i !== undefined && command.cmd === CommandType.conv && command.op === OpType.query ? connection.holdPushesUntilReplied() : undefined;
+  const name = labelOf(command);
   try {
-    if (command.cmd === CommandType.echo) return reply(connection, i, undefined, { cmd: CommandType.echo });
+    if (command.cmd === CommandType.echo) {
+      ctx.metrics.countCommand(name, 0);
+      return reply(connection, i, undefined, { cmd: CommandType.echo });
+    }
     const route = routes.get(routeKey(command));
     if (!route) throw ProtocolError.of('UNPARSEABLE_RAW_MESSAGE', `unsupported command ${commandName(command)}`);
     let response: Command | void;
@@ -74,22 +90,34 @@ export async function dispatch(ctx: ServerContext, connection: Connection, comma
       if (!session) throw ProtocolError.of('SESSION_REQUIRED', peerId ? `no session for ${peerId} on this connection` : 'open a session first');
       response = await inReplyScope(scope, () => route.handler(ctx, { connection, command, session }));
       reply(connection, i, session.clientId, response);
+      ctx.metrics.countCommand(name, 0);
       releaseHeld(scope);
       barrier?.();
     } else {
       const request = { connection, command, session: undefined };
       response = await inReplyScope(scope, () => route.handler(ctx, request));
       reply(connection, i, response?.peerId ?? peerId, response);
+      ctx.metrics.countCommand(name, 0);
       releaseHeld(scope);
+      const opened = response?.peerId ? connection.sessionFor(response.peerId) : undefined;
+      if (opened) {
+        ctx.logger.info({ appId: opened.appId, clientId: opened.clientId, connectionId: connection.id, commandId: i }, 'session opened');
+        ctx.hooks.notify(opened.appId, 'clientOnline', { peerId: opened.clientId, tag: opened.tag, ua: opened.ua, timestamp: Date.now() });
+      }
       // The request succeeded; a failure here must not turn into an error reply.
       if (response && route.after) {
         await route.after(ctx, request, response).catch((error: unknown) => {
-          ctx.config.log(`after ${commandName(command)}: ${error instanceof Error ? error.stack : String(error)}`);
+          ctx.logger.error({ connectionId: connection.id, commandId: i, command: name, ...errorFields(error) }, 'after a command failed');
         });
       }
     }
   } catch (error) {
-    const protocolError = error instanceof ProtocolError ? error : internalError(ctx, command, error);
+    const session = connection.sessionFor(peerId);
+    const where = { appId: session?.appId, clientId: session?.clientId ?? peerId, connectionId: connection.id, commandId: i, command: name };
+    const protocolError = error instanceof ProtocolError ? error : internalError(ctx, where, error);
+    ctx.metrics.countCommand(name, protocolError.code);
+    // Not the detail: it may quote the client's input.
+    if (error instanceof ProtocolError) ctx.logger.info({ ...where, code: protocolError.code, reason: protocolError.name }, 'command refused');
     // Fire-and-forget commands (no `i`) get no reply, as the SDKs expect.
     if (i === undefined) return;
     connection.send({
@@ -100,6 +128,7 @@ export async function dispatch(ctx: ServerContext, connection: Connection, comma
         code: protocolError.code,
         reason: protocolError.name,
         ...(protocolError.detail ? { detail: protocolError.detail } : {}),
+        ...(protocolError.appCode !== undefined ? { appCode: protocolError.appCode } : {}),
       },
     });
   } finally {
@@ -114,7 +143,7 @@ function reply(connection: Connection, i: number | undefined, peerId: string | u
   connection.send({ ...response, i, ...(peerId ? { peerId } : {}) });
 }
 
-function internalError(ctx: ServerContext, command: DecodedCommand, error: unknown): ProtocolError {
-  ctx.config.log(`error handling ${commandName(command)}: ${error instanceof Error ? error.stack : String(error)}`);
+function internalError(ctx: ServerContext, where: Record<string, unknown>, error: unknown): ProtocolError {
+  ctx.logger.error({ ...where, ...errorFields(error) }, 'error handling a command');
   return ProtocolError.of('INTERNAL_ERROR');
 }

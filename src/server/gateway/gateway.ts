@@ -7,6 +7,7 @@ import { pickSubprotocol, type Subprotocol } from '../../protocol/subprotocols.j
 import type { Delivery } from '../broker/types.js';
 import type { ServerContext } from '../handlers/context.js';
 import { deliverWills } from '../handlers/direct.js';
+import { errorFields } from '../observability/logger.js';
 import { Connection } from './connection.js';
 import { dispatch } from './dispatch.js';
 import { currentReplyScope, sendOrHold } from './reply-order.js';
@@ -114,6 +115,13 @@ export class Gateway {
 
   private upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy());
+    // Refused before the handshake: a flood of connections costs us one HTTP answer each.
+    if (this.ctx.quotas.connections && this.ctx.quotas.connections.take(request.socket.remoteAddress ?? '') > 0) {
+      this.ctx.metrics.countRefusedConnection();
+      const body = 'too many new connections from this address\n';
+      socket.end(`HTTP/1.1 429 Too Many Requests\r\nRetry-After: 1\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
+      return;
+    }
     const subprotocol = this.negotiate(request);
     if (!this.accepting || !subprotocol) {
       const status = this.accepting ? '400 Bad Request' : '503 Service Unavailable';
@@ -137,21 +145,27 @@ export class Gateway {
     const limits = { maxBufferedBytes, writeHighWaterBytes, maxQueueAgeMs: sendQueueMaxAgeMs, maxPendingReplies };
     const connection = new Connection(ws, subprotocol, limits, request.socket.remoteAddress ?? '', this.sendBudget);
     this.connections.add(connection);
+    this.ctx.metrics.countConnection();
+    const log = this.ctx.logger.child({ connectionId: connection.id });
+    log.info({ remote: connection.remoteAddress, subprotocol: subprotocol.name }, 'connection opened');
     ws.on('message', (data, isBinary) => this.receive(connection, data, isBinary));
     // ws reports protocol violations (oversized or malformed frames) here and closes the socket itself.
-    ws.on('error', (error) => this.ctx.config.log(`connection ${connection.id}: ${error.message}`));
-    ws.on('close', () => {
+    ws.on('error', (error) => log.warn({ reason: error.message }, 'connection error'));
+    ws.on('close', (code) => {
       connection.markClosed();
       this.connections.delete(connection);
       this.droppedFramesClosed += connection.droppedFrames;
       if (connection.cutOffReason) {
         this.slowConsumersCut += 1;
-        this.ctx.config.log(`connection ${connection.id} cut off as too slow: ${connection.cutOffReason}`);
+        log.warn({ reason: connection.cutOffReason, droppedFrames: connection.droppedFrames }, 'connection cut off as too slow');
       }
+      log.info({ code, sessions: connection.sessions.size, droppedFrames: connection.droppedFrames }, 'connection closed');
       for (const session of [...connection.sessions.values()]) {
         // A server shutting down is not the client dropping out: its will messages are not due.
         if (this.accepting && session.wills.length > 0) {
-          void deliverWills(this.ctx, session).catch((error: unknown) => this.ctx.config.log(`will messages of ${session.id}: ${String(error)}`));
+          void deliverWills(this.ctx, session).catch((error: unknown) =>
+            log.error({ appId: session.appId, clientId: session.clientId, ...errorFields(error) }, 'will messages failed'),
+          );
         }
         endSession(this.ctx, session, 'dropped');
       }
@@ -192,6 +206,8 @@ export class Gateway {
     // may be held by the session, so they get bytes of their own.
     const shared = takeover === undefined && delivery.notificationSeq === undefined ? new SharedPush(delivery.payload) : undefined;
     const now = Date.now();
+    // Counted once per delivery, not per recipient: this loop is the fan-out's hot path.
+    let delivered = 0;
     for (const clientId of delivery.clientIds) {
       const sessions = this.ctx.sessions.sessionsOf(delivery.appId, clientId);
       if (!sessions) continue;
@@ -201,15 +217,18 @@ export class Gateway {
         if (session.id === delivery.excludeSessionId) continue;
         if (shared && scope?.connection !== session.connection) {
           session.connection.sendShared(shared, this.peerIdFieldOf(session), 'reliable', now);
+          delivered += 1;
           continue;
         }
         if (takeover && !(session.tag === takeover.tag && session.deviceId !== takeover.deviceId)) continue;
         bytes ??= withPeerId(delivery.payload, clientId);
         if (delivery.notificationSeq !== undefined && !session.notices.admit(delivery.notificationSeq, bytes)) continue;
         sendOrHold(scope, session.connection, bytes);
+        delivered += 1;
         if (takeover) endSession(this.ctx, session, 'kicked');
       }
     }
+    this.ctx.metrics.countDeliveries(delivered);
   }
 
   /**
@@ -223,12 +242,15 @@ export class Gateway {
     const scope = currentReplyScope();
     const push = new SharedPush(delivery.payload);
     const now = Date.now();
+    let delivered = 0;
     for (const session of sessions) {
       if (session.id === delivery.excludeSessionId) continue;
+      delivered += 1;
       const tail = this.peerIdFieldOf(session);
       if (scope?.connection === session.connection) sendOrHold(scope, session.connection, push.bytesFor(tail), cls);
       else session.connection.sendShared(push, tail, cls, now);
     }
+    this.ctx.metrics.countDeliveries(delivered);
   }
 
   /** A session's encoded `peerId` field, built at its first push and kept as long as the session. */

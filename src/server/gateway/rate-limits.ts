@@ -1,6 +1,7 @@
 /**
  * Per-key token buckets: `perMinute` actions per minute per key, in bursts
- * of up to `perMinute`. Keys are e.g. `<app>\0<client>`; counters live in
+ * of up to `perMinute` (or, made with `RateLimiter.perSecond`, so many per
+ * second in bursts of one second's worth). Keys are e.g. `<app>\0<client>`; counters live in
  * this process's memory, so with several nodes each node counts its own.
  *
  * Memory is bounded: at most `maxKeys` buckets, the least recently used
@@ -15,8 +16,15 @@ export class RateLimiter {
     readonly perMinute: number,
     private readonly maxKeys = 100_000,
     private readonly now: () => number = Date.now,
+    /** How many actions a bucket holds: a burst. A minute's worth unless given. */
+    private readonly burst = perMinute,
   ) {
     this.perMs = perMinute / 60_000;
+  }
+
+  /** `perSecond` actions per second per key, in bursts of up to `perSecond`. */
+  static perSecond(perSecond: number, maxKeys = 100_000, now: () => number = Date.now): RateLimiter {
+    return new RateLimiter(perSecond * 60, maxKeys, now, perSecond);
   }
 
   /**
@@ -26,7 +34,7 @@ export class RateLimiter {
   take(key: string): number {
     const now = this.now();
     const bucket = this.buckets.get(key);
-    const tokens = bucket ? Math.min(this.perMinute, bucket.tokens + (now - bucket.at) * this.perMs) : this.perMinute;
+    const tokens = bucket ? Math.min(this.burst, bucket.tokens + (now - bucket.at) * this.perMs) : this.burst;
     if (bucket) this.buckets.delete(key);
     if (tokens < 1) {
       this.buckets.set(key, { tokens, at: now });
@@ -44,4 +52,8 @@ export interface ClientQuotas {
   readonly conversationCreates: RateLimiter;
   /** session/open, per `<app>\0<client>`: each login costs store reads and writes, and a logout a revocation row. */
   readonly logins: RateLimiter;
+  /** direct (messages sent), per `<app>\0<client>`, or null when unlimited. */
+  readonly messages?: RateLimiter | null;
+  /** New WebSocket connections, per remote address, or null when unlimited. */
+  readonly connections?: RateLimiter | null;
 }

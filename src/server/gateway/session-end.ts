@@ -1,4 +1,5 @@
 import { sessionTokenDigest } from '../auth/session-token.js';
+import { errorFields } from '../observability/logger.js';
 import type { ServerContext } from '../handlers/context.js';
 import type { Session } from './session.js';
 
@@ -19,13 +20,15 @@ export function endSession(ctx: ServerContext, session: Session, how: SessionEnd
   // …and only then will it re-open with r:true and this login's token: from
   // here on, membership events are recorded for it but not sent.
   if (how === 'dropped' && session.notices.keepsCursor) saveCursor(ctx, session);
+  ctx.logger.info({ appId: session.appId, clientId: session.clientId, connectionId: session.connection.id, how }, 'session ended');
+  ctx.hooks.notify(session.appId, 'clientOffline', { peerId: session.clientId, how, timestamp: Date.now() });
 }
 
 function saveCursor(ctx: ServerContext, session: Session): void {
   for (const login of loginKeys(session.token, session.deviceId)) {
     ctx.store
       .saveNotificationCursor(session.appId, session.clientId, login, session.notices.cursor)
-      .catch((error: unknown) => ctx.config.log(`notification cursor of ${session.id}: ${String(error)}`));
+      .catch((error: unknown) => ctx.logger.error({ appId: session.appId, clientId: session.clientId, connectionId: session.connection.id, ...errorFields(error) }, 'saving the notification cursor failed'));
   }
 }
 

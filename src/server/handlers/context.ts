@@ -10,6 +10,9 @@ import type { RoomRegistry } from '../gateway/room-registry.js';
 import type { Session } from '../gateway/session.js';
 import type { SessionRegistry } from '../gateway/session-registry.js';
 import type { Store } from '../store/types.js';
+import type { Hooks } from '../hooks/hooks.js';
+import type { Logger } from '../observability/logger.js';
+import type { ServerMetrics } from '../observability/metrics.js';
 import type { PushClock } from './push-clock.js';
 
 /** What every handler may use. Handlers never touch SQL or other nodes' sockets. */
@@ -30,6 +33,12 @@ export interface ServerContext {
   readonly quotas: ClientQuotas;
   /** The direct path's view of conversations, dropped on every change (membership-cache.ts). */
   readonly membership: MembershipCache;
+  /** Structured log lines (ids and counts, never content or secrets). */
+  readonly logger: Logger;
+  /** Counters for GET /metrics: one call per event. */
+  readonly metrics: ServerMetrics;
+  /** Calls to the app's own server (messageReceived, receiversOffline, …). */
+  readonly hooks: Hooks;
 }
 
 export interface Request {

@@ -10,6 +10,7 @@ import type { Handler, ServerContext } from './context.js';
 import { checkNewAttributes } from './attributes.js';
 import { conversationJson, publicConversationJson } from './conversation-json.js';
 import { verifyConversationSignature } from './conversation-signature.js';
+import { notifyConversationStarted } from '../hooks/conversation-hooks.js';
 import { pushRecorded } from './notify.js';
 import { MAX_MEMBERS, memberList, parseJsonObject } from './validate.js';
 
@@ -56,7 +57,7 @@ export const startConversation: Handler = async (ctx, { command, session }) => {
   const invitations: MemberEvents = ({ conversation: created }) => [
     { recipients: created.members.filter((id) => id !== session.clientId), event: { op: 'joined', cid: created.id, initBy: session.clientId } },
   ];
-  const { conversation, notifications } = await ctx.store.createConversation({
+  const { conversation, notifications, created } = await ctx.store.createConversation({
     appId: session.appId,
     creator: session.clientId,
     members,
@@ -69,6 +70,7 @@ export const startConversation: Handler = async (ctx, { command, session }) => {
   }, invitations);
   if (transient) ctx.rooms.host(session, conversation.id);
   else await pushRecorded(ctx, session.appId, notifications);
+  if (created) notifyConversationStarted(ctx, conversation);
   return {
     cmd: CommandType.conv,
     op: OpType.started,

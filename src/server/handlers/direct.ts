@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { CommandType, type IDirectCommand } from '../../protocol/codec.js';
 import { ProtocolError } from '../../protocol/errors.js';
 import type { Session } from '../gateway/session.js';
+import { applyMessageReceived, notifyReceiversOffline } from '../hooks/message-hooks.js';
 import { newMessageId } from '../store/ids.js';
 import type { ConversationRecord, MessageRecord, NewMessage } from '../store/types.js';
 import { pushedPayload, storedPayload } from './binary.js';
@@ -31,6 +32,7 @@ const MAX_WILLS = 10;
 export const sendMessage: Handler = async (ctx, { command, session }) => {
   const request = command.directMessage;
   if (!request) throw ProtocolError.of('INVALID_MESSAGING_TARGET', 'directMessage is required');
+  checkMessageRate(ctx, session);
   const cid = request.cid;
   if (!cid) throw ProtocolError.of('INVALID_MESSAGING_TARGET', 'cid is required');
   // Text (‘msg’) or bytes (v4 ‘binaryMsg’), one of them; the frame size bounds both alike.
@@ -56,11 +58,13 @@ export const sendMessage: Handler = async (ctx, { command, session }) => {
     throw ProtocolError.of('SILIENCED', `${session.clientId} is muted in ${cid}`);
   }
   const priority = command.priority ?? undefined;
+  // The app's messageReceived hook may drop the message (throws) or change its content.
+  const checked = await applyMessageReceived(ctx, conversation, session.clientId, payload, request.transient === true);
 
   if (request.transient) {
     const id = randomBytes(16).toString('base64url');
     const timestamp = Date.now();
-    const pushed = { ...directOf({ cid, id, timestamp, from: session.clientId, ...payload, mentionPids, mentionAll: request.mentionAll === true, patchTimestamp: null }), transient: true };
+    const pushed = { ...directOf({ cid, id, timestamp, from: session.clientId, ...checked, mentionPids, mentionAll: request.mentionAll === true, patchTimestamp: null }), transient: true };
     await deliver(ctx, conversation, pushed, { excludeSessionId: session.id, priority });
     return ack(id, timestamp);
   }
@@ -69,7 +73,7 @@ export const sendMessage: Handler = async (ctx, { command, session }) => {
     appId: session.appId,
     cid,
     from: session.clientId,
-    ...payload,
+    ...checked,
     dt: request.dt || null,
     receipt: request.r === true && !conversation.transient,
     mentionPids,
@@ -82,6 +86,7 @@ export const sendMessage: Handler = async (ctx, { command, session }) => {
     return ack(id, Date.now());
   }
   const message = await publish(ctx, conversation, input, { excludeSessionId: session.id, priority });
+  notifyReceiversOffline(ctx, conversation, message, request.pushData);
   return ack(message.id, message.timestamp);
 };
 
@@ -96,7 +101,7 @@ export async function deliverWills(ctx: ServerContext, session: Session): Promis
 }
 
 /** Stores a message (once per `dt`) and pushes it to the members or the room's viewers. */
-async function publish(
+export async function publish(
   ctx: ServerContext,
   conversation: ConversationRecord,
   input: NewMessage,
@@ -107,7 +112,7 @@ async function publish(
   return message;
 }
 
-async function deliver(
+export async function deliver(
   ctx: ServerContext,
   conversation: ConversationRecord,
   directMessage: IDirectCommand,
@@ -133,6 +138,12 @@ export function directOf(message: Pick<MessageRecord, 'cid' | 'id' | 'timestamp'
     ...(message.mentionAll ? { mentionAll: true } : {}),
     ...(message.patchTimestamp !== null ? { patchTimestamp: message.patchTimestamp } : {}),
   };
+}
+
+/** The sender's messages-per-second budget (`messagesPerSecond`), per client: a flooder never slows its neighbours. */
+function checkMessageRate(ctx: ServerContext, session: Session): void {
+  const wait = ctx.quotas.messages?.take(`${session.appId}\u0000${session.clientId}`) ?? 0;
+  if (wait > 0) throw ProtocolError.of('MESSAGE_SENT_QUOTA_EXCEEDED', `at most ${ctx.config.messagesPerSecond} messages per second per client; retry in ${wait} ms`);
 }
 
 function ack(uid: string, t: number) {

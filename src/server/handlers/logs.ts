@@ -79,7 +79,7 @@ function messageBytes(message: MessageRecord): number {
  * the start point. Read in chunks sized by what the messages so far
  * weighed, so a page of large messages never loads much more than it sends.
  */
-async function pageWithin(store: Store, query: HistoryQuery, maxBytes: number): Promise<MessageRecord[]> {
+export async function pageWithin(store: Store, query: HistoryQuery, maxBytes: number): Promise<MessageRecord[]> {
   // Walking away from the start point: `old` reads backwards, `new` forwards.
   const older = query.direction === 'old';
   const taken: MessageRecord[] = [];

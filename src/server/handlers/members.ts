@@ -21,6 +21,7 @@ import type { ConversationRecord, MemberEvents } from '../store/types.js';
 import { requireConversation } from './conv.js';
 import type { Handler, ServerContext } from './context.js';
 import { verifyConversationSignature } from './conversation-signature.js';
+import { notifyMembersChanged } from '../hooks/conversation-hooks.js';
 import { pushRecorded } from './notify.js';
 import { managersAmong, mayModerate, roleOf } from './roles.js';
 import { MAX_MEMBERS, memberList } from './validate.js';
@@ -110,9 +111,9 @@ async function changeMembers(
   const allowed = ids.filter((id) => !failures.has(id));
 
   const events = memberEvents(session.clientId, action);
-  const { notifications } =
+  const { notifications, changed } =
     allowed.length === 0
-      ? { notifications: [] }
+      ? { notifications: [], changed: [] }
       : action === 'add'
         ? await ctx.store.addMembers(session.appId, conversation.id, allowed, MAX_MEMBERS, events)
         : await ctx.store.removeMembers(session.appId, conversation.id, allowed, events);
@@ -120,6 +121,7 @@ async function changeMembers(
   if (allowed.length > 0) await conversationChanged(ctx, session.appId, conversation.id);
 
   await pushRecorded(ctx, session.appId, notifications);
+  notifyMembersChanged(ctx, conversation, action, session.clientId, changed);
   return {
     cmd: CommandType.conv,
     op: action === 'add' ? OpType.added : OpType.removed,

@@ -69,7 +69,7 @@ export async function replayMissedNotifications(ctx: ServerContext, session: Ses
       if (page.length < PAGE) return;
       after = page.at(-1)!.seq;
     }
-    ctx.config.log(`replayed the cap of ${MAX_REPLAYED} membership events to ${session.id}; any recorded after those are not sent`);
+    ctx.logger.warn({ appId: session.appId, clientId: session.clientId, connectionId: session.connection.id, cap: MAX_REPLAYED }, 'replayed the cap of membership events; any recorded after those are not sent');
   } finally {
     for (const bytes of session.notices.endReplay()) session.connection.sendEncoded(bytes);
   }

@@ -5,6 +5,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import { handleDownload, handleUpload, type FileRoutesDeps } from './files.js';
 import { handleMemberInfo, MEMBER_INFO_PATH } from './member-info.js';
 import { handleNotifications, NOTIFICATIONS_PATH } from './notifications.js';
+import type { RestHandler } from '../rest/rest-api.js';
 import { json } from './respond.js';
 
 export interface HttpDeps extends FileRoutesDeps {
@@ -15,6 +16,10 @@ export interface HttpDeps extends FileRoutesDeps {
   stats(): Record<string, number>;
   /** What `GET /limits` tells clients. */
   limits: ServerLimits;
+  /** `GET /metrics`, or null when the operator turned metrics off. */
+  metrics: ((request: IncomingMessage, response: ServerResponse) => Promise<void>) | null;
+  /** The server-side REST API (master key); answers false for paths not its own. */
+  rest: RestHandler | null;
 }
 
 /**
@@ -60,6 +65,7 @@ export function createHttpHandler(deps: HttpDeps) {
     try {
       const url = new URL(request.url ?? '/', 'http://localhost');
       if (request.method === 'OPTIONS') return preflight(response);
+      if (deps.rest && (await deps.rest(request, response, url))) return;
       if (url.pathname === '/sign' && deps.devSign) return await deps.devSign(request, response);
       if (url.pathname === '/files') {
         if (request.method !== 'POST') return json(response, 405, { code: 405, error: 'upload with POST' });
@@ -69,6 +75,9 @@ export function createHttpHandler(deps: HttpDeps) {
       const file = /^\/files\/([^/]+)(?:\/[^/]*)?$/.exec(url.pathname);
       if (file) return await handleDownload(deps, request, response, file[1]!);
       switch (url.pathname) {
+        case '/metrics':
+          if (!deps.metrics) return json(response, 404, { code: 404, error: 'metrics are off (--no-metrics)' });
+          return await deps.metrics(request, response);
         case '/health':
           return json(response, 200, { status: 'ok', ...deps.stats() });
         case '/limits':
@@ -140,7 +149,7 @@ async function serveStatic(root: string | null, pathname: string, request: Incom
 function preflight(response: ServerResponse): void {
   response.writeHead(204, {
     'Access-Control-Allow-Origin': '*',
-    'Access-Control-Allow-Methods': 'GET, HEAD, POST, OPTIONS',
+    'Access-Control-Allow-Methods': 'GET, HEAD, POST, PUT, DELETE, OPTIONS',
     'Access-Control-Allow-Headers': 'Content-Type, X-LC-Id, X-LC-Key, X-LC-IM-Session-Token',
     'Access-Control-Max-Age': '86400',
   });

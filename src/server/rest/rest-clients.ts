@@ -1,0 +1,52 @@
+/**
+ * Server-side REST: clients. Who is online, and kicking a client off
+ * (`/1.2/rtm/clients/check-online`, `/1.2/rtm/clients/{id}/kick`).
+ *
+ * Both see the sessions of this node: with several nodes behind one
+ * address, ask each node (its presence is not shared through the broker).
+ */
+import { CommandType, OpType } from '../../protocol/codec.js';
+import { errorCode } from '../../protocol/errors.js';
+import type { ServerContext } from '../handlers/context.js';
+import { isValidClientId } from '../handlers/validate.js';
+import { endSession } from '../gateway/session-end.js';
+import { RestFailure } from './rest-request.js';
+
+/** As LeanCloud's: at most 20 ids per check. */
+const MAX_CHECKED = 20;
+/** As LeanCloud's: a kick's reason is at most 20 characters. */
+const MAX_REASON = 20;
+
+/** `POST /1.2/rtm/clients/check-online` `{client_ids}` → `{results: [those online]}`. */
+export function checkOnline(ctx: ServerContext, appId: string, body: Record<string, unknown>): { results: string[] } {
+  const ids = body.client_ids;
+  if (!Array.isArray(ids) || ids.length === 0 || ids.length > MAX_CHECKED || !ids.every(isValidClientId)) {
+    throw RestFailure.bad('CONVERSATION_API_FAILED', `client_ids must be 1..${MAX_CHECKED} client ids`);
+  }
+  return { results: [...new Set(ids)].filter((id) => ctx.sessions.isOnline(appId, id)) };
+}
+
+/**
+ * `POST /1.2/rtm/clients/{id}/kick` `{reason}`: every session of the client
+ * gets `session closed` with 4115 KICKED_BY_APP (the SDKs then stay
+ * logged out rather than reconnect) and is ended; its socket stays open
+ * for its other clients.
+ */
+export function kick(ctx: ServerContext, appId: string, clientId: string, body: Record<string, unknown>): Record<string, never> {
+  if (!isValidClientId(clientId)) throw RestFailure.bad('CONVERSATION_API_FAILED', 'not a client id');
+  const { reason } = body;
+  if (reason !== undefined && (typeof reason !== 'string' || reason.length > MAX_REASON)) {
+    throw RestFailure.bad('CONVERSATION_API_FAILED', `reason must be a string of at most ${MAX_REASON} characters`);
+  }
+  const code = errorCode('KICKED_BY_APP');
+  for (const session of [...(ctx.sessions.sessionsOf(appId, clientId) ?? [])]) {
+    session.connection.send({
+      cmd: CommandType.session,
+      op: OpType.closed,
+      peerId: clientId,
+      sessionMessage: { code, reason: 'KICKED_BY_APP', ...(reason ? { detail: reason } : {}) },
+    });
+    endSession(ctx, session, 'kicked');
+  }
+  return {};
+}
