@@ -301,3 +301,49 @@ test('a history page holds at most maxReplyBytes: fewer messages than asked, the
   const next = await call('GET', `/1.2/rtm/conversations/${cid}/messages?limit=10&timestamp=${page.body[0].timestamp}&msgid=${ids[2]}`);
   assert.deepEqual(next.body.map((m: { 'msg-id': string }) => m['msg-id']), [ids[1]], 'the next page starts where it stopped');
 });
+
+test('every endpoint refuses the app key and another app\'s master key, and acts on nothing', async () => {
+  const { body } = await call('POST', '/1.2/rtm/conversations', { m: ['every-a'] });
+  const cid = body.objectId as string;
+  const sid = (await call('POST', '/1.2/rtm/service-conversations', { name: 'every' })).body.objectId as string;
+  const sent = await call('POST', `/1.2/rtm/conversations/${cid}/messages`, { from_client: 'every-a', message: text('keep') });
+  const mid = sent.body['msg-id'] as string;
+  const victim = await env.login('every-a');
+  const endpoints: [string, string, unknown][] = [
+    ['POST', '/1.2/rtm/conversations', { m: ['x'] }],
+    ['GET', '/1.2/rtm/conversations', undefined],
+    ['GET', `/1.2/rtm/conversations/${cid}`, undefined],
+    ['PUT', `/1.2/rtm/conversations/${cid}`, { name: 'taken' }],
+    ['POST', `/1.2/rtm/conversations/${cid}/members`, { client_ids: ['x'] }],
+    ['DELETE', `/1.2/rtm/conversations/${cid}/members`, { client_ids: ['every-a'] }],
+    ['POST', `/1.2/rtm/conversations/${cid}/messages`, { from_client: 'x', message: text('x') }],
+    ['GET', `/1.2/rtm/conversations/${cid}/messages`, undefined],
+    ['PUT', `/1.2/rtm/conversations/${cid}/messages/${mid}`, { from_client: 'every-a', message: text('x') }],
+    ['PUT', `/1.2/rtm/conversations/${cid}/messages/${mid}/recall`, { from_client: 'every-a' }],
+    ['POST', `/1.2/rtm/service-conversations/${sid}/subscribers`, { client_id: 'x' }],
+    ['POST', `/1.2/rtm/service-conversations/${sid}/broadcasts`, { from_client: 'x', message: text('x') }],
+    ['POST', '/1.2/rtm/broadcasts', { from_client: 'x', conv_id: sid, message: text('x') }],
+    ['POST', '/1.2/rtm/clients/check-online', { client_ids: ['every-a'] }],
+    ['POST', '/1.2/rtm/clients/every-a/kick', {}],
+  ];
+  const appKey = { 'X-LC-Id': TEST_APP.appId, 'X-LC-Key': TEST_APP.appKey };
+  const otherMaster = { 'X-LC-Id': TEST_APP.appId, 'X-LC-Key': `${OTHER_APP.masterKey},master` };
+  for (const headers of [appKey, otherMaster]) {
+    for (const [method, path, payload] of endpoints) {
+      const answer = await call(method, path, payload, headers);
+      assert.equal(answer.status, 401, `${method} ${path} with ${headers['X-LC-Key']}`);
+    }
+  }
+  // Another app's master key under its own id: this app's ids are unknown to it, and its clients are not this app's.
+  const theirs = { 'X-LC-Id': OTHER_APP.appId, 'X-LC-Key': `${OTHER_APP.masterKey},master` };
+  assert.equal((await call('PUT', `/1.2/rtm/conversations/${cid}/messages/${mid}/recall`, { from_client: 'every-a' }, theirs)).status, 404);
+  assert.deepEqual((await call('POST', '/1.2/rtm/clients/check-online', { client_ids: ['every-a'] }, theirs)).body, { results: [] });
+  await call('POST', '/1.2/rtm/clients/every-a/kick', {}, theirs);
+  // Nothing happened: the conversation, its message and the session are as they were.
+  const after = await call('GET', `/1.2/rtm/conversations/${cid}`);
+  assert.deepEqual([after.body.name ?? null, after.body.m], [null, ['every-a']]);
+  const history = await call('GET', `/1.2/rtm/conversations/${cid}/messages`);
+  assert.deepEqual(history.body.map((m: { data: string }) => m.data), [text('keep')]);
+  assert.deepEqual((await call('POST', '/1.2/rtm/clients/check-online', { client_ids: ['every-a'] })).body, { results: ['every-a'] });
+  victim.close();
+});
