@@ -1,13 +1,15 @@
 /**
  * One logged-in client shared by every widget of a page that names the same
  * (server, app, clientId): one Realtime, one IMClient, one cache and one
- * outbox. Turns the SDK's connection events into one visible state, logs
- * in again when the first attempt fails, and sends what was typed offline
- * once the connection is back.
+ * outbox. Turns the SDK's connection events into one visible state and
+ * sends what was typed offline once the connection is back. Reconnecting,
+ * the first connect's included, is the SDK's (`retryFirstConnect`): one
+ * Realtime, one back-off, for the life of the client.
  */
 import {
   ClientErrorName,
   EventEmitter,
+  isTransientError,
   Message,
   ProtocolError,
   Realtime,
@@ -86,21 +88,14 @@ export interface SharedClientEvents {
 /** 4563 SILIENCED: the sender is muted in the conversation. */
 const SILENCED_CODE = 4563;
 
-/** First and longest delay between login attempts when the server cannot be reached. */
-const LOGIN_RETRY_MIN = 1_000;
-const LOGIN_RETRY_MAX = 30_000;
 /** How long an unanswered `GET /limits` is not asked again. */
 const LIMITS_RETRY_MS = 60_000;
 
 /** Pages of `queryMutedMembers` read at most to learn at load whether the user is muted (100 ids each). */
 const MUTED_PAGES_MAX = 10;
 
-/** Whether an error means "not sent, try again later" rather than "refused". */
-function isTransient(error: unknown): boolean {
-  if (!(error instanceof ProtocolError) || error.code !== 0) return false;
-  const name: string = error.name;
-  return name !== ClientErrorName.CLIENT_CLOSED && name !== ClientErrorName.MESSAGE_TOO_LARGE;
-}
+/** Whether an error means "not sent, try again later" rather than "refused": the protocol error table says. */
+const isTransient = isTransientError;
 
 type TooLarge = Extract<SendFailure, { reason: 'too-large' }>;
 
@@ -134,8 +129,10 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
   /** While offline: when the next attempt to connect is due (ms since the epoch), if one is scheduled. */
   nextAttemptAt: number | undefined;
 
-  #realtime: Realtime | undefined;
+  readonly #realtime: Realtime;
   #client: IMClient | undefined;
+  // A createIMClient is under way (the SDK retrying the first connect included).
+  #loggingIn = false;
   #state: ConnectionState = 'connecting';
   #cache: Promise<ChatCache>;
   #outbox = new Map<string, OutboxEntry>();
@@ -149,8 +146,6 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
   #watched = new WeakSet<Conversation>();
   #unread = new Map<string, number>();
   #membership = new Map<string, MembershipStatus>();
-  #loginTimer: ReturnType<typeof setTimeout> | undefined;
-  #loginAttempt = 0;
   #closed = false;
   #limits: ServerLimits | undefined;
   #limitsRequest: Promise<ServerLimits | undefined> | undefined;
@@ -175,6 +170,16 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
         },
         (error: unknown) => this.#report(error, 'cache'),
       );
+    this.#realtime = new Realtime({
+      appId: options.appId,
+      server: options.server,
+      retryFirstConnect: true,
+      ...(options.appKey ? { appKey: options.appKey } : {}),
+      ...(options.noBinary ? { noBinary: true } : {}),
+      ...(options.plugins ? { plugins: [...options.plugins] } : {}),
+      ...(options.timings ? { timings: options.timings } : {}),
+    });
+    this.#wireRealtime(this.#realtime);
     void this.limits();
     void this.#login();
   }
@@ -194,7 +199,7 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
       if (limits) {
         this.#limits = limits;
         // The SDK then refuses a frame the server would close the socket on.
-        if (this.#realtime) this.#realtime.maxFrameBytes = limits.maxPayload;
+        this.#realtime.maxFrameBytes = limits.maxPayload;
       }
       return limits;
     });
@@ -208,7 +213,7 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
 
   /** Why a payload cannot be sent as it is, by what is known of the server's limit now. */
   #oversize(payload: unknown): TooLarge | undefined {
-    const limit = this.#limits?.maxPayload ?? this.#realtime?.maxFrameBytes;
+    const limit = this.#limits?.maxPayload ?? this.#realtime.maxFrameBytes;
     if (limit === undefined) return undefined;
     const bytes = frameBytes(payload, Boolean(this.options.noBinary));
     return bytes > limit ? { reason: 'too-large', bytes, limit } : undefined;
@@ -242,17 +247,17 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
    * (taking the session back) or a logout.
    */
   retry(): void {
-    if (this.#state === 'online' || this.#state === 'connecting') return;
-    if (this.#client && !this.#client.closed && this.#realtime) {
-      try {
-        this.#realtime.retry();
-        return;
-      } catch {
-        // Nothing scheduled (e.g. paused): log in again below.
-      }
-    }
-    this.#loginAttempt = 0;
-    void this.#login();
+    if (this.#closed || this.#state === 'online' || this.#state === 'connecting') return;
+    const realtime = this.#realtime;
+    // An attempt is scheduled: now instead, the back-off starting over.
+    if (realtime.state === 'waiting') return realtime.retry();
+    // Paused because the browser said it lost the network: try anyway.
+    if (realtime.state === 'offline') return realtime.resume();
+    if (this.#loggingIn) return; // an attempt is under way
+    // Logged out, taken over, or the session could not be re-opened: log in again.
+    const stale = this.#client;
+    this.#client = undefined;
+    void (stale ? stale.close().catch(() => {}) : Promise.resolve()).then(() => this.#login());
   }
 
   /** Resolves the conversation a widget shows; the same promise while the session lasts. */
@@ -501,12 +506,9 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
    */
   async close(options: { clearCache?: boolean } = {}): Promise<void> {
     this.#closed = true;
-    clearTimeout(this.#loginTimer);
-    const realtime = this.#realtime;
-    this.#realtime = undefined;
     this.#client = undefined;
     this.#setState('closed');
-    await realtime?.close().catch(() => {});
+    await this.#realtime.close().catch(() => {});
     const cache = await this.#cache;
     if (options.clearCache) {
       this.#outbox.clear();
@@ -522,83 +524,77 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
   }
 
   async #login(): Promise<void> {
-    if (this.#closed) return;
-    clearTimeout(this.#loginTimer);
+    if (this.#closed || this.#loggingIn) return;
     this.setupError = undefined;
-    this.#setState(this.#loginAttempt === 0 ? 'connecting' : 'reconnecting');
-    const previous = this.#realtime;
-    this.#realtime = undefined;
+    this.#setState(this.#state === 'connecting' ? 'connecting' : 'reconnecting');
     this.#client = undefined;
     this.#conversations.clear();
-    void previous?.close().catch(() => {});
     const options = this.options;
-    const realtime = new Realtime({
-      appId: options.appId,
-      server: options.server,
-      ...(options.appKey ? { appKey: options.appKey } : {}),
-      ...(options.noBinary ? { noBinary: true } : {}),
-      ...(this.#limits ? { maxFrameBytes: this.#limits.maxPayload } : {}),
-    });
-    this.#realtime = realtime;
+    const realtime = this.#realtime;
+    this.#loggingIn = true;
     try {
+      // Resolves once logged in, however many attempts the SDK needs to reach the server.
       const client = await realtime.createIMClient(options.clientId, {
         ...(options.signatureUrl ? { signatureFactory: loginSignatureFactory(options.signatureUrl) } : {}),
         ...(options.conversationSignatureUrl ? { conversationSignatureFactory: conversationSignatureFactory(options.conversationSignatureUrl) } : {}),
         ...(options.tag ? { tag: options.tag } : {}),
       });
-      if (this.#realtime !== realtime || this.#closed) {
+      this.#loggingIn = false;
+      if (this.#closed) {
         void client.close();
         return;
       }
-      this.#loginAttempt = 0;
       this.lastError = undefined;
       this.#client = client;
       this.#wire(client);
       this.#online();
     } catch (error) {
-      if (this.#realtime !== realtime || this.#closed) return;
+      this.#loggingIn = false;
+      if (this.#closed) return;
+      // The SDK retries what is transient: what reaches here was refused
+      // (or is fatal), and trying again will not help until something
+      // changes; the UI offers a retry.
       this.lastError = asError(error);
-      void realtime.close().catch(() => {});
-      if (error instanceof SignatureError || (error instanceof ProtocolError && !isTransient(error))) {
-        const operation = error instanceof SignatureError ? 'signature' : 'login';
-        const setup = setupErrorOf(error, options);
-        if (setup) {
-          // The page's setup is wrong: say which attribute, once per client, for the developer.
-          this.setupError = this.lastError = setup;
-          console.warn(`lc-chat: ${setup.message}`);
-          this.#setState('error');
-          this.#report(setup, operation);
-          return;
-        }
-        // Refused: trying again will not help until something changes; the UI offers a retry.
+      const operation = error instanceof SignatureError ? 'signature' : 'login';
+      const setup = setupErrorOf(error, options);
+      if (setup) {
+        // The page's setup is wrong: say which attribute, once per client, for the developer.
+        this.setupError = this.lastError = setup;
+        console.warn(`lc-chat: ${setup.message}`);
         this.#setState('error');
-        this.#report(error, operation);
+        this.#report(setup, operation);
         return;
       }
-      const delay = Math.min(LOGIN_RETRY_MAX, LOGIN_RETRY_MIN * 2 ** this.#loginAttempt);
-      this.#loginAttempt += 1;
-      this.#loginTimer = setTimeout(() => void this.#login(), delay);
-      this.#scheduled(delay);
-      this.#setState('offline');
+      this.#setState('error');
+      this.#report(error, operation);
     }
   }
 
-  #wire(client: IMClient): void {
-    const current = () => this.#client === client;
-    client.on('disconnect', () => current() && this.#setState('offline'));
-    client.on('schedule', (_attempt, delay) => {
-      if (!current()) return;
+  /**
+   * The connection's lifecycle as the widgets show it, from the Realtime
+   * (which hears it before any client exists, during the first connect).
+   */
+  #wireRealtime(realtime: Realtime): void {
+    // After a conflict or a close, nothing is connected until the next login.
+    const live = () => !this.#closed && (this.#loggingIn || this.#client !== undefined);
+    realtime.on('disconnect', () => live() && this.#setState('offline'));
+    realtime.on('schedule', (_attempt, delay) => {
+      if (!live()) return;
       this.#scheduled(delay);
       this.#setState('offline');
     });
-    client.on('offline', () => {
-      if (!current()) return;
+    realtime.on('offline', () => {
+      if (!live()) return;
       // The browser lost the network: nothing is scheduled until it is back.
       this.nextAttemptAt = undefined;
       this.#setState('offline');
     });
-    client.on('retry', () => current() && this.#setState('reconnecting'));
-    client.on('online', () => current() && this.#setState('reconnecting'));
+    realtime.on('retry', () => live() && this.#setState('reconnecting'));
+    realtime.on('online', () => live() && this.#setState('reconnecting'));
+  }
+
+  #wire(client: IMClient): void {
+    const current = () => this.#client === client;
     client.on('reconnect', () => current() && this.#online());
     client.on('reconnecterror', (error) => {
       if (!current()) return;
@@ -722,7 +718,7 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
       }
       if (error instanceof ProtocolError && error.name === ClientErrorName.MESSAGE_TOO_LARGE && !entry.failure) {
         // The SDK refused it, or the server closed the socket on it.
-        const limit = this.#realtime?.maxFrameBytes ?? this.#limits?.maxPayload;
+        const limit = this.#realtime.maxFrameBytes ?? this.#limits?.maxPayload;
         entry.failure = { reason: 'too-large', bytes: frameBytes(entry.payload, Boolean(this.options.noBinary)), limit: limit ?? 0 };
       }
       await this.#withCache((cache) => cache.putOutbox(entry));
