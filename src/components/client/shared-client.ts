@@ -26,13 +26,20 @@ import { conversationSignatureFactory, loginSignatureFactory, SignatureError } f
 import { httpOrigin, type UploadCredentials, type UploadedFile } from './upload.js';
 
 /**
- * What the widgets show about the connection:
+ * What the widgets show about the connection (not the SDK's
+ * `ConnectionState`, whose `offline` means paused):
  * `connecting` (first login), `online`, `offline` (lost; a retry is
  * scheduled), `reconnecting`, `conflict` (another device took the session
  * over), `closed` (logged out or closed by the server), `error` (login
  * refused, e.g. the signature endpoint failed).
  */
-export type ConnectionState = 'connecting' | 'online' | 'offline' | 'reconnecting' | 'conflict' | 'closed' | 'error';
+export type WidgetConnectionState = 'connecting' | 'online' | 'offline' | 'reconnecting' | 'conflict' | 'closed' | 'error';
+
+/**
+ * @deprecated Use {@link WidgetConnectionState}: the widgets' `offline`
+ * means "connection lost", the SDK's `ConnectionState` `offline` "paused".
+ */
+export type ConnectionState = WidgetConnectionState;
 
 /** Which conversation a widget shows: by id, or by members (created if needed). */
 export type ConversationSpec = { id: string } | { members: string[]; unique: boolean; name?: string };
@@ -57,7 +64,7 @@ export interface OutgoingDraft {
 }
 
 export interface SharedClientEvents {
-  state: [state: ConnectionState, previous: ConnectionState];
+  state: [state: WidgetConnectionState, previous: WidgetConnectionState];
   /** A message from someone (or from this user on another device) arrived. */
   message: [message: ChatMessage, conversation: Conversation];
   /** A member started or stopped typing. */
@@ -133,7 +140,7 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
   #client: IMClient | undefined;
   // A createIMClient is under way (the SDK retrying the first connect included).
   #loggingIn = false;
-  #state: ConnectionState = 'connecting';
+  #state: WidgetConnectionState = 'connecting';
   #cache: Promise<ChatCache>;
   #outbox = new Map<string, OutboxEntry>();
   #outboxLoaded: Promise<void>;
@@ -223,7 +230,7 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
     return this.options.clientId;
   }
 
-  get state(): ConnectionState {
+  get state(): WidgetConnectionState {
     return this.#state;
   }
 
@@ -799,7 +806,7 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
     this.emit('schedule', this.nextAttemptAt);
   }
 
-  #setState(state: ConnectionState): void {
+  #setState(state: WidgetConnectionState): void {
     const previous = this.#state;
     if (previous === state) return;
     if (state !== 'offline') this.nextAttemptAt = undefined;

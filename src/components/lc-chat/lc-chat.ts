@@ -3,7 +3,7 @@ import { ProtocolError, type Conversation } from '../../sdk/index.js';
 import { ClientController } from '../client/client-controller.js';
 import { CONNECTION_KEYS, LcConnectedElement } from '../client/lc-connected-element.js';
 import type { SetupError } from '../client/setup-error.js';
-import type { ConnectionState, ConversationSpec, MembershipStatus, SharedClient, SharedClientEvents } from '../client/shared-client.js';
+import type { WidgetConnectionState, ConversationSpec, MembershipStatus, SharedClient, SharedClientEvents } from '../client/shared-client.js';
 import {
   LcBeforeSendEvent,
   LcConflictEvent,
@@ -26,6 +26,7 @@ import { ReadController } from './read-controller.js';
 import { ScrollAnchor } from './scroll-anchor.js';
 import { TypingController } from './typing-controller.js';
 import { UploadsController } from './uploads-controller.js';
+import { defineElement } from '../util/define.js';
 
 /** Older messages load when the reader scrolls this close to the top. */
 const LOAD_OLDER_THRESHOLD_PX = 120;
@@ -147,7 +148,7 @@ export class LcChat extends LcConnectedElement {
   /** Display names by clientId (default: the clientId). */
   declare names: Record<string, string> | undefined;
 
-  declare private _state: ConnectionState;
+  declare private _state: WidgetConnectionState;
   declare private _showJump: boolean;
   declare private _conflictHandled: boolean;
   declare private _canSend: boolean;
@@ -218,7 +219,7 @@ export class LcChat extends LcConnectedElement {
   }
 
   /** The connection state shown. */
-  get connectionState(): ConnectionState {
+  get connectionState(): WidgetConnectionState {
     return this._state;
   }
 
@@ -410,7 +411,7 @@ export class LcChat extends LcConnectedElement {
     };
   }
 
-  #onState(state: ConnectionState, previous: ConnectionState): void {
+  #onState(state: WidgetConnectionState, previous: WidgetConnectionState): void {
     this._state = state;
     this.dispatchEvent(new LcConnectionChangeEvent(state, previous));
     if (state === 'conflict') {
@@ -721,7 +722,7 @@ export class LcChat extends LcConnectedElement {
 }
 
 // Another copy of the bundle on the page may have defined it already.
-if (!customElements.get('lc-chat')) customElements.define('lc-chat', LcChat);
+defineElement('lc-chat', LcChat);
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -3,7 +3,7 @@ import type { Conversation, IMClient } from '../../sdk/index.js';
 import type { CachedConversation } from '../cache/chat-cache.js';
 import { ClientController } from '../client/client-controller.js';
 import { CONNECTION_KEYS, LcConnectedElement } from '../client/lc-connected-element.js';
-import type { ConnectionState, SharedClient, SharedClientEvents } from '../client/shared-client.js';
+import type { WidgetConnectionState, SharedClient, SharedClientEvents } from '../client/shared-client.js';
 import { LcConversationSelectEvent, LcErrorEvent, LcNewConversationEvent, LcUnreadChangeEvent } from '../events.js';
 import { LocalizeController } from '../i18n/localize-controller.js';
 import { fromSdkMessage, type ChatMessage } from '../model/chat-message.js';
@@ -12,6 +12,7 @@ import { chatIcon } from '../lc-chat/icons.js';
 import { previewText } from '../renderers/preview.js';
 import { formatDay, formatTime } from '../util/format.js';
 import { styles } from './lc-conversation-list.styles.js';
+import { defineElement } from '../util/define.js';
 
 /** One row of the list. */
 export interface ConversationListItem {
@@ -129,7 +130,7 @@ export class LcConversationList extends LcConnectedElement {
   declare private _items: ConversationListItem[];
   declare private _phase: 'idle' | 'loading' | 'ready' | 'error';
   declare private _query: string;
-  declare private _state: ConnectionState;
+  declare private _state: WidgetConnectionState;
   declare private _hasMore: boolean;
   declare private _loadingMore: boolean;
 
@@ -725,7 +726,7 @@ export class LcConversationList extends LcConnectedElement {
   }
 }
 
-if (!customElements.get('lc-conversation-list')) customElements.define('lc-conversation-list', LcConversationList);
+defineElement('lc-conversation-list', LcConversationList);
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -2,7 +2,7 @@ import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { MessagePriority, TextMessage, type Conversation } from '../../sdk/index.js';
 import { ClientController } from '../client/client-controller.js';
 import { CONNECTION_KEYS, LcConnectedElement } from '../client/lc-connected-element.js';
-import type { ConnectionState, SharedClient, SharedClientEvents } from '../client/shared-client.js';
+import type { WidgetConnectionState, SharedClient, SharedClientEvents } from '../client/shared-client.js';
 import { LcDanmakuDropEvent, LcDanmakuEndEvent, LcDanmakuStartEvent, LcErrorEvent, LcMessageEvent, type DanmakuInfo } from '../events.js';
 import { LocalizeController } from '../i18n/localize-controller.js';
 import { isRecord, type ChatMessage } from '../model/chat-message.js';
@@ -11,6 +11,7 @@ import { sendIcon } from '../lc-chat/icons.js';
 import { previewText } from '../renderers/preview.js';
 import { DanmakuStage, type DanmakuInput, type DanmakuMode } from './danmaku-stage.js';
 import { styles } from './lc-live-room.styles.js';
+import { defineElement } from '../util/define.js';
 
 /** The message attribute that carries a comment's presentation: `{mode, priority, color}`. */
 export const DANMAKU_KEY = 'danmaku';
@@ -166,7 +167,7 @@ export class LcLiveRoom extends LcConnectedElement {
   declare names: Record<string, string> | undefined;
 
   declare private _online: number | undefined;
-  declare private _state: ConnectionState;
+  declare private _state: WidgetConnectionState;
   declare private _joined: boolean;
   declare private _side: ChatMessage[];
   /** Comments dropped for density since the room was shown. */
@@ -621,7 +622,7 @@ export class LcLiveRoom extends LcConnectedElement {
   }
 }
 
-if (!customElements.get('lc-live-room')) customElements.define('lc-live-room', LcLiveRoom);
+defineElement('lc-live-room', LcLiveRoom);
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -8,6 +8,7 @@ import { LocalizeController } from '../i18n/localize-controller.js';
 import '../lc-chat/lc-chat.js';
 import { elementBase } from '../themes/element-base.js';
 import { tokens } from '../themes/tokens.js';
+import { defineElement } from '../util/define.js';
 
 const chatBubbleIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"><path d="M20 15a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2h12a2 2 0 0 1 2 2z"/></svg>`;
 const closeIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"><path d="M6 6l12 12M18 6 6 18"/></svg>`;
@@ -438,7 +439,7 @@ export class LcSupport extends LcConnectedElement {
   }
 }
 
-if (!customElements.get('lc-support')) customElements.define('lc-support', LcSupport);
+defineElement('lc-support', LcSupport);
 
 declare global {
   interface HTMLElementTagNameMap {
