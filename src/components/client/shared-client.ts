@@ -694,8 +694,8 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
       // Written before a reload: rebuild it with its original dedup token
       // (the local id), so that if the first attempt reached the server,
       // this one is acknowledged as the same message instead of a copy.
-      message = new Message(entry.payload);
-      message.dt = localId;
+      // As the class registered for its type (the page's plugins' included).
+      message = this.#realtime.restoreMessage(entry.payload, { dt: localId });
       this.#instances.set(localId, message);
     }
     let conversation: Conversation;
