@@ -27,6 +27,7 @@ import { ScrollAnchor } from './scroll-anchor.js';
 import { TypingController } from './typing-controller.js';
 import { UploadsController } from './uploads-controller.js';
 import { defineElement } from '../util/define.js';
+import { listen, type ListenerMap } from '../client/listen.js';
 
 /** Older messages load when the reader scrolls this close to the top. */
 const LOAD_OLDER_THRESHOLD_PX = 120;
@@ -352,7 +353,7 @@ export class LcChat extends LcConnectedElement {
 
   #subscribe(client: SharedClient): () => void {
     const here = (cid: string) => cid === this.#history.cid;
-    const listeners: { [K in keyof SharedClientEvents]?: (...args: SharedClientEvents[K]) => void } = {
+    const listeners: ListenerMap<SharedClientEvents> = {
       state: (state, previous) => this.#onState(state, previous),
       message: (message, conversation) => {
         if (!here(conversation.id)) return;
@@ -405,10 +406,7 @@ export class LcChat extends LcConnectedElement {
       },
       schedule: () => this.requestUpdate(),
     };
-    for (const [event, listener] of Object.entries(listeners)) client.on(event as keyof SharedClientEvents, listener as never);
-    return () => {
-      for (const [event, listener] of Object.entries(listeners)) client.off(event as keyof SharedClientEvents, listener as never);
-    };
+    return listen(client, listeners);
   }
 
   #onState(state: WidgetConnectionState, previous: WidgetConnectionState): void {

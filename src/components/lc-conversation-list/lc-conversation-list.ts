@@ -13,6 +13,7 @@ import { previewText } from '../renderers/preview.js';
 import { formatDay, formatTime } from '../util/format.js';
 import { styles } from './lc-conversation-list.styles.js';
 import { defineElement } from '../util/define.js';
+import { listen, type ListenerMap } from '../client/listen.js';
 
 /** One row of the list. */
 export interface ConversationListItem {
@@ -477,7 +478,7 @@ export class LcConversationList extends LcConnectedElement {
   }
 
   #subscribe(client: SharedClient): () => void {
-    const listeners: { [K in keyof SharedClientEvents]?: (...args: SharedClientEvents[K]) => void } = {
+    const listeners: ListenerMap<SharedClientEvents> = {
       state: (state, previous) => {
         this._state = state;
         // A new login or a return after a drop: the list may have changed.
@@ -489,10 +490,7 @@ export class LcConversationList extends LcConnectedElement {
       update: (message, conversation) =>
         this.#patch(conversation.id, (item) => (item.lastMessage?.id === message.id ? { ...item, lastMessage: message } : item)),
     };
-    for (const [event, listener] of Object.entries(listeners)) client.on(event as keyof SharedClientEvents, listener as never);
-    return () => {
-      for (const [event, listener] of Object.entries(listeners)) client.off(event as keyof SharedClientEvents, listener as never);
-    };
+    return listen(client, listeners);
   }
 
   /** Member changes come straight from the IMClient (the shared client does not relay them). */

@@ -12,6 +12,7 @@ import { previewText } from '../renderers/preview.js';
 import { DanmakuStage, type DanmakuInput, type DanmakuMode } from './danmaku-stage.js';
 import { styles } from './lc-live-room.styles.js';
 import { defineElement } from '../util/define.js';
+import { listen, type ListenerMap } from '../client/listen.js';
 
 /** The message attribute that carries a comment's presentation: `{mode, priority, color}`. */
 export const DANMAKU_KEY = 'danmaku';
@@ -484,7 +485,7 @@ export class LcLiveRoom extends LcConnectedElement {
   }
 
   #subscribe(client: SharedClient): () => void {
-    const listeners: { [K in keyof SharedClientEvents]?: (...args: SharedClientEvents[K]) => void } = {
+    const listeners: ListenerMap<SharedClientEvents> = {
       state: (state, previous) => {
         this._state = state;
         // A chat room's membership ends with the session: join again after any reconnect.
@@ -498,10 +499,7 @@ export class LcLiveRoom extends LcConnectedElement {
         this.dispatchEvent(new LcMessageEvent(message, conversation, false));
       },
     };
-    for (const [event, listener] of Object.entries(listeners)) client.on(event as keyof SharedClientEvents, listener as never);
-    return () => {
-      for (const [event, listener] of Object.entries(listeners)) client.off(event as keyof SharedClientEvents, listener as never);
-    };
+    return listen(client, listeners);
   }
 
   #arrived(message: ChatMessage, own: boolean): void {
