@@ -70,6 +70,7 @@ export {
   type EventMap,
   type Listener,
   type ConnectionTimings,
+  type LifecycleEvents,
   type Plugin,
   type PluginPoint,
   type Middleware,

@@ -60,22 +60,32 @@ export const DEFAULT_TIMINGS: Readonly<ConnectionTimings> = Object.freeze({
   backoffMax: 300_000,
 });
 
-/** Events of a {@link Connection}. */
-export interface ConnectionEvents {
-  /** The state changed. */
-  statechange: [state: ConnectionState, previous: ConnectionState];
+/**
+ * The connection's lifecycle events, declared once: the Realtime forwards
+ * them as they are, then each IMClient (guide: 客户端事件).
+ */
+export interface LifecycleEvents {
   /** An established connection was lost. */
   disconnect: [];
-  /** A reconnect attempt is scheduled after `delay` ms. */
+  /** A reconnect attempt (or, with `retryFirstConnect`, a first connect attempt) is scheduled after `delay` ms, drawn with jitter. */
   schedule: [attempt: number, delay: number];
   /** A reconnect attempt starts. */
   retry: [attempt: number];
-  /** The connection is back after a loss. */
-  reconnect: [];
   /** pause() took the connection offline. */
   offline: [];
   /** resume() brought it back; reconnecting follows. */
   online: [];
+}
+
+/** The names of {@link LifecycleEvents}, for forwarding them in a loop. */
+export const LIFECYCLE_EVENTS = ['disconnect', 'schedule', 'retry', 'offline', 'online'] as const satisfies readonly (keyof LifecycleEvents)[];
+
+/** Events of a {@link Connection}. */
+export interface ConnectionEvents extends LifecycleEvents {
+  /** The state changed. */
+  statechange: [state: ConnectionState, previous: ConnectionState];
+  /** The connection is back after a loss. */
+  reconnect: [];
   /** An unsolicited `cmd: error`, or a fatal close code. */
   error: [error: ProtocolError];
   /** A push from the server (a command without `i`). */

@@ -4,7 +4,7 @@
  * connection events.
  */
 import { has, subprotocolFor, type Command, type DecodedCommand, type Subprotocol } from '../protocol/index.js';
-import { Connection, type ConnectionState, type ConnectionTimings } from './connection.js';
+import { Connection, LIFECYCLE_EVENTS, type ConnectionState, type ConnectionTimings, type LifecycleEvents } from './connection.js';
 import { ClientErrorName, ProtocolError, clientError, isTransientError } from './errors.js';
 import { EventEmitter } from './event-emitter.js';
 import { IMClient, type ClientHost, type IMClientOptions } from './im-client.js';
@@ -62,26 +62,10 @@ export interface RealtimeOptions {
   backoffJitter?: boolean;
 }
 
-/**
- * The connection's lifecycle events, forwarded as they are from the
- * connection to the Realtime, then to each IMClient.
- */
-const LIFECYCLE_EVENTS = ['disconnect', 'schedule', 'retry', 'offline', 'online'] as const;
-
 /** Events of a {@link Realtime} (also re-emitted on each IMClient, except `reconnect` and `error`). */
-export interface RealtimeEvents {
-  /** The connection was lost; chat is unavailable. */
-  disconnect: [];
-  /** A reconnect attempt is scheduled after `delay` ms. */
-  schedule: [attempt: number, delay: number];
-  /** A reconnect attempt starts. */
-  retry: [attempt: number];
+export interface RealtimeEvents extends LifecycleEvents {
   /** The connection is back (IMClients then re-open their sessions and emit their own `reconnect`). */
   reconnect: [];
-  /** {@link Realtime.pause} took the connection offline. */
-  offline: [];
-  /** {@link Realtime.resume} brought it back. */
-  online: [];
   /** An error the server sent outside any request, or a fatal close (no reconnect follows). */
   error: [error: ProtocolError];
   /**
@@ -319,7 +303,7 @@ export class Realtime extends EventEmitter<RealtimeEvents> {
   #wire(connection: Connection): void {
     // Realtime first, then each client, synchronously (guide: 客户端事件).
     for (const event of LIFECYCLE_EVENTS) {
-      connection.on(event, (...args: RealtimeEvents[typeof event]) => {
+      connection.on(event, (...args: LifecycleEvents[typeof event]) => {
         this.emit(event, ...args);
         for (const client of this.#clients.values()) client.emit(event, ...args);
       });
