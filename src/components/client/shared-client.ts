@@ -20,6 +20,7 @@ import {
 import { openChatCache, type ChatCache, type OutboxEntry, type SendFailure } from '../cache/chat-cache.js';
 import { fromSdkMessage, isRecord, MessageType, TYPING_KEY, typingState, type ChatMessage } from '../model/chat-message.js';
 import { clientKey, type ClientOptions } from './client-options.js';
+import { Conversations, receiptTimes, type ConversationSpec, type ReceiptTimes } from './conversations.js';
 import { fetchLimits, frameBytes, type ServerLimits } from './limits.js';
 import { setupErrorOf, type SetupError } from './setup-error.js';
 import { conversationSignatureFactory, loginSignatureFactory, SignatureError } from './signature.js';
@@ -41,8 +42,7 @@ export type WidgetConnectionState = 'connecting' | 'online' | 'offline' | 'recon
  */
 export type ConnectionState = WidgetConnectionState;
 
-/** Which conversation a widget shows: by id, or by members (created if needed). */
-export type ConversationSpec = { id: string } | { members: string[]; unique: boolean; name?: string };
+export type { ConversationSpec, ReceiptTimes } from './conversations.js';
 
 /**
  * The user's standing in a conversation: `member`; `muted` (its messages
@@ -50,12 +50,6 @@ export type ConversationSpec = { id: string } | { members: string[]; unique: boo
  * blocked: it cannot join or be added back).
  */
 export type MembershipStatus = 'member' | 'muted' | 'removed' | 'blocked';
-
-/** How far the other member of a one-to-one conversation got, in ms. */
-export interface ReceiptTimes {
-  deliveredAt: number | undefined;
-  readAt: number | undefined;
-}
 
 /** A text draft about to be sent; `lc-before-send` may change it. */
 export interface OutgoingDraft {
@@ -149,8 +143,7 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
   #instances = new Map<string, Message>();
   #delivering: Promise<unknown> = Promise.resolve();
   #waiters: Array<(client: IMClient) => void> = [];
-  #conversations = new Map<string, Promise<Conversation>>();
-  #watched = new WeakSet<Conversation>();
+  readonly #conversations: Conversations;
   #unread = new Map<string, number>();
   #membership = new Map<string, MembershipStatus>();
   #closed = false;
@@ -177,6 +170,18 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
         },
         (error: unknown) => this.#report(error, 'cache'),
       );
+    this.#conversations = new Conversations({
+      clientId: options.clientId,
+      cache: this.#cache,
+      ready: () => this.ready(),
+      withCache: (write) => this.#withCache(write),
+      resolved: (conversation) => {
+        void this.#checkMuted(conversation);
+        this.#setUnread(conversation.id, conversation.unreadMessagesCount);
+      },
+      receipts: (cid, times) => this.emit('receipts', cid, times),
+      receipt: (message) => this.emit('receipt', message),
+    });
     this.#realtime = new Realtime({
       appId: options.appId,
       server: options.server,
@@ -268,24 +273,13 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
   }
 
   /** Resolves the conversation a widget shows; the same promise while the session lasts. */
-  async conversation(spec: ConversationSpec): Promise<Conversation> {
-    const key = 'id' in spec ? `id:${spec.id}` : `members:${spec.unique ? 'u' : ''}:${[...spec.members].sort().join(',')}`;
-    let found = this.#conversations.get(key);
-    if (!found) {
-      found = this.#resolve(spec);
-      this.#conversations.set(key, found);
-      found.catch(() => this.#conversations.delete(key));
-    }
-    return found;
+  conversation(spec: ConversationSpec): Promise<Conversation> {
+    return this.#conversations.get(spec);
   }
 
   /** The id cached for a members conversation, so it can be shown offline. */
-  async cachedConversationId(spec: ConversationSpec): Promise<string | undefined> {
-    if ('id' in spec) return spec.id;
-    const key = membersKey(spec.members, this.clientId, spec.unique);
-    if (!key) return undefined;
-    const cache = await this.#cache;
-    return (await cache.conversationByKey(key).catch(() => undefined))?.id;
+  cachedConversationId(spec: ConversationSpec): Promise<string | undefined> {
+    return this.#conversations.cachedId(spec);
   }
 
   /** Messages of ours not yet acknowledged, as the list shows them. */
@@ -744,55 +738,9 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
     this.emit('outbox', entry.cid);
   }
 
-  async #resolve(spec: ConversationSpec): Promise<Conversation> {
-    const client = await this.ready();
-    let conversation: Conversation | null;
-    if ('id' in spec) {
-      conversation = await client.getConversation(spec.id);
-      if (!conversation) throw new ProtocolError(4401, { name: 'CONVERSATION_NOT_FOUND', message: `no conversation ${spec.id}` });
-    } else {
-      conversation = await client.createConversation({
-        members: spec.members.filter((member) => member !== this.clientId),
-        unique: spec.unique,
-        ...(spec.name ? { name: spec.name } : {}),
-      });
-      const key = membersKey(spec.members, this.clientId, spec.unique);
-      void this.#withCache((cache) =>
-        cache.putConversation({
-          id: conversation!.id,
-          members: conversation!.members,
-          ...(conversation!.name ? { name: conversation!.name } : {}),
-          ...(key ? { key } : {}),
-          updatedAt: Date.now(),
-        }),
-      );
-    }
-    this.#watch(conversation);
-    void this.#checkMuted(conversation);
-    this.#setUnread(conversation.id, conversation.unreadMessagesCount);
-    return conversation;
-  }
-
   /** When the other member of a one-to-one conversation last received and read it. */
   receiptTimes(conversation: Conversation): ReceiptTimes {
-    return { deliveredAt: conversation.lastDeliveredAt?.getTime(), readAt: conversation.lastReadAt?.getTime() };
-  }
-
-  #watch(conversation: Conversation): void {
-    if (this.#watched.has(conversation)) return;
-    this.#watched.add(conversation);
-    const times = (): void => {
-      this.emit('receipts', conversation.id, this.receiptTimes(conversation));
-    };
-    conversation.on('lastdeliveredatupdate', times);
-    conversation.on('lastreadatupdate', times);
-    // Where the other member got to while this page was away.
-    if (conversation.members.length === 2) conversation.fetchReceiptTimestamps().catch(() => {});
-    conversation.on('receipt', ({ message }) => {
-      const record: ChatMessage = { ...fromSdkMessage(message, conversation.id, this.clientId), status: 'delivered' };
-      void this.#withCache((cache) => cache.putMessages([record]));
-      this.emit('receipt', record);
-    });
+    return receiptTimes(conversation);
   }
 
   #setUnread(cid: string, count: number): void {
@@ -829,8 +777,3 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
   }
 }
 
-/** The cache key of a conversation opened by members (only unique ones can be found again). */
-function membersKey(members: readonly string[], clientId: string, unique: boolean): string | undefined {
-  if (!unique) return undefined;
-  return `unique:${[...new Set([...members, clientId])].sort().join(',')}`;
-}
