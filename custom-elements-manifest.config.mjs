@@ -40,6 +40,27 @@ const publicApiOnly = {
 };
 
 /**
+ * The elements are defined through `defineElement(tag, Class)`
+ * (src/components/util/define.ts), which the analyzer does not know as it
+ * knows `customElements.define`: teach it the same tag and definition.
+ */
+const defineElementCalls = {
+  name: 'lc-chat-define-element',
+  analyzePhase({ ts, node, moduleDoc }) {
+    if (!ts.isCallExpression(node) || node.expression.getText() !== 'defineElement') return;
+    const [tag, element] = node.arguments;
+    if (!tag || !element || !ts.isStringLiteral(tag)) return;
+    const name = element.getText();
+    const declaration = moduleDoc.declarations?.find((candidate) => candidate.name === name);
+    if (declaration) {
+      declaration.customElement = true;
+      declaration.tagName = tag.text;
+    }
+    (moduleDoc.exports ??= []).push({ kind: 'custom-element-definition', name: tag.text, declaration: { name, module: moduleDoc.path } });
+  },
+};
+
+/**
  * The analyzer visits files concurrently, so modules come out in a
  * different order from run to run: sort them, so the file only changes
  * when the API does.
@@ -57,5 +78,5 @@ export default {
   outdir: '.',
   litelement: true,
   packagejson: false,
-  plugins: [publicApiOnly, noLongDefaults, stableOrder],
+  plugins: [defineElementCalls, publicApiOnly, noLongDefaults, stableOrder],
 };

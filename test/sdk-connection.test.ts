@@ -38,7 +38,8 @@ async function server(options: { dataDir?: string; port?: number; maxPayload?: n
 
 function realtime(target: TestServer | string, options: { WebSocket?: WebSocketConstructor; timings?: Partial<ConnectionTimings> } = {}): Realtime {
   const url = typeof target === 'string' ? target : target.wsUrl;
-  const created = new Realtime({ appId: 'test-app-id', appKey: 'test-app-key', server: url, ...options });
+  // Exact delays (no jitter): these tests assert the back-off's sequence; the jitter's bounds are tested in sdk-fake-server.
+  const created = new Realtime({ appId: 'test-app-id', appKey: 'test-app-key', server: url, backoffJitter: false, ...options });
   cleanups.push(() => created.close());
   return created;
 }

@@ -7,7 +7,76 @@
  * Nothing here may import `lc-conversation-list`, `lc-live-room` or
  * `lc-support`, or their code would land in the ES build's first load.
  */
-export * from '../sdk/index.js';
+// The SDK's public names, listed so that what this entry exports is decided
+// here (the SDK's `ConnectionState` is not among them: the widgets' state
+// is `WidgetConnectionState`, still exported under its old name).
+export {
+  Realtime,
+  IMClient,
+  Conversation,
+  MESSAGE_QUERY_LIMITS,
+  MembershipError,
+  ConversationMemberInfo,
+  ConversationMemberRole,
+  ConversationQuery,
+  MessagesIterator,
+  Message,
+  MessageStatus,
+  MessagePriority,
+  TypedMessage,
+  TextMessage,
+  RecalledMessage,
+  messageType,
+  messageField,
+  EventEmitter,
+  ClientErrorName,
+  ProtocolError,
+  isFatalCode,
+  isTransientError,
+  PluginError,
+  VERSION,
+  type RealtimeOptions,
+  type RealtimeEvents,
+  type IMClientOptions,
+  type IMClientEvents,
+  type UnreadMessagesPayload,
+  type CreateConversationOptions,
+  type SignatureFactory,
+  type ConversationSignatureFactory,
+  type BlacklistSignatureFactory,
+  type ConversationEvents,
+  type SendOptions,
+  type QueryMessagesOptions,
+  type SignatureResult,
+  type MembersJoinedPayload,
+  type MembersLeftPayload,
+  type InfoUpdatedPayload,
+  type AttributeMap,
+  type MembershipResult,
+  type MemberInfoUpdatedPayload,
+  type MembersMutedPayload,
+  type MembersUnmutedPayload,
+  type MutedMembersPage,
+  type BlockedMembersPage,
+  type MessageReference,
+  type ConversationQueryJSON,
+  type QueryValue,
+  type MessagesIteratorOptions,
+  type MessagesPage,
+  type TypedMessagePayload,
+  type MessageClass,
+  type MessageClassDecorator,
+  type TypedMessageClass,
+  type EventMap,
+  type Listener,
+  type ConnectionTimings,
+  type LifecycleEvents,
+  type Plugin,
+  type PluginPoint,
+  type Middleware,
+  type WebSocketConstructor,
+  type WebSocketLike,
+} from '../sdk/index.js';
 export { LcRealtime } from './lc-realtime/lc-realtime.js';
 export { LcChat } from './lc-chat/lc-chat.js';
 export { previewText } from './renderers/preview.js';
@@ -31,7 +100,7 @@ export {
   LcDanmakuDropEvent,
   type DanmakuInfo,
 } from './events.js';
-export { SharedClient, type ConnectionState, type ConversationSpec, type MembershipStatus, type OutgoingDraft } from './client/shared-client.js';
+export { SharedClient, type WidgetConnectionState, type ConnectionState, type ConversationSpec, type MembershipStatus, type OutgoingDraft } from './client/shared-client.js';
 export { acquireClient, releaseClient, openClients } from './client/client-registry.js';
 export { SignatureError } from './client/signature.js';
 export { SetupError, type SetupProblem } from './client/setup-error.js';

@@ -13,7 +13,7 @@
  * writing `detail.text` or `detail.attributes` writes the event's own.
  */
 import type { Conversation } from '../sdk/index.js';
-import type { ConnectionState } from './client/shared-client.js';
+import type { WidgetConnectionState } from './client/shared-client.js';
 import type { ChatMessage } from './model/chat-message.js';
 
 const INIT: EventInit = { bubbles: true, composed: true };
@@ -27,8 +27,8 @@ function detailOf<E extends Event, K extends keyof E>(event: E, keys: readonly K
 export class LcConnectionChangeEvent extends Event {
   static readonly eventName = 'lc-connection-change';
   constructor(
-    readonly state: ConnectionState,
-    readonly previous: ConnectionState,
+    readonly state: WidgetConnectionState,
+    readonly previous: WidgetConnectionState,
   ) {
     super(LcConnectionChangeEvent.eventName, INIT);
   }

@@ -1,21 +1,22 @@
 /**
- * The realtime protocol's error table: code, upper-case name, message.
+ * The realtime protocol's error table: code, upper-case name, message and,
+ * for the few after which reconnecting cannot help, `'fatal'`.
  * Servers put the name in `ErrorCommand.reason`, which the official SDKs
  * surface as both `error.name` and `error.message`.
  */
 export const ERRORS = {
   CLOSE_NORMAL: [1000, 'Connection closed normally'],
   CLOSE_ABNORMAL: [1006, 'Connection closed abnormally'],
-  APP_NOT_AVAILABLE: [4100, 'App not available'],
+  APP_NOT_AVAILABLE: [4100, 'App not available', 'fatal'],
   DUPLICATED_LOGIN: [4101, 'Logged in from another device'],
   SIGNATURE_FAILED: [4102, 'Login signature verification failed'],
-  INVALID_LOGIN: [4103, 'Invalid clientId'],
+  INVALID_LOGIN: [4103, 'Invalid clientId', 'fatal'],
   SESSION_REQUIRED: [4105, 'No session is open for this client'],
   BLACKLISTED: [4106, 'Client is blacklisted'],
   READ_TIMEOUT: [4107, 'Connection idle for too long'],
   LOGIN_TIMEOUT: [4108, 'No session opened in time'],
   FRAME_TOO_LONG: [4109, 'Frame too long'],
-  INVALID_ORIGIN: [4110, 'Origin not allowed'],
+  INVALID_ORIGIN: [4110, 'Origin not allowed', 'fatal'],
   SESSION_CONFLICT: [4111, 'Session taken over by another device'],
   SESSION_TOKEN_EXPIRED: [4112, 'Session token expired'],
   APP_QUOTA_EXCEEDED: [4113, 'App quota exceeded'],
@@ -65,9 +66,34 @@ export const ERRORS = {
   SILIENCED_MEMBER_LIST_FULL: [4561, 'Muted member list is full'],
   SILIENCED: [4563, 'Muted in this conversation'],
   OWNER_PROMOTION_NOT_ALLOWED: [5130, 'The owner cannot be promoted'],
-} as const satisfies Record<string, readonly [number, string]>;
+} as const satisfies Record<string, ErrorRow>;
+
+/**
+ * A row of the table: code, message, and `'fatal'` when neither
+ * reconnecting nor sending again can help (the SDK stops reconnecting on
+ * such a close code; the widgets stop retrying).
+ */
+type ErrorRow = readonly [code: number, message: string, fatal?: 'fatal'];
 
 export type ErrorName = keyof typeof ERRORS;
+
+/**
+ * Conditions a client detects itself (code 0, no server reply), with the
+ * same `'fatal'` column. The others (timeouts, lost or missing
+ * connections) mean "not done, try again later".
+ */
+export const CLIENT_ERRORS = {
+  /** No reply within the command timeout. */
+  COMMAND_TIMEOUT: ['No reply within the command timeout'],
+  /** The connection dropped after the command was sent; its outcome is unknown. */
+  CONNECTION_LOST: ['Connection lost before the reply arrived'],
+  /** The command was not sent: there is no open connection. */
+  NOT_CONNECTED: ['Not connected'],
+  /** The client was closed: nothing more is sent. */
+  CLIENT_CLOSED: ['Client closed', 'fatal'],
+  /** Larger than the server accepts: sending it again cannot succeed. */
+  MESSAGE_TOO_LARGE: ['Message too large for the server', 'fatal'],
+} as const satisfies Record<string, readonly [message: string, fatal?: 'fatal']>;
 
 const byCode = new Map<number, ErrorName>(
   (Object.keys(ERRORS) as ErrorName[]).map((name) => [ERRORS[name][0], name]),
@@ -76,6 +102,24 @@ const byCode = new Map<number, ErrorName>(
 /** The code of a named error. */
 export function errorCode(name: ErrorName): number {
   return ERRORS[name][0];
+}
+
+/** Whether a close code (or a refusal with it) means reconnecting cannot help. */
+export function isFatalCode(code: number): boolean {
+  const name = byCode.get(code);
+  return name !== undefined && ERRORS[name][2] === 'fatal';
+}
+
+/**
+ * Whether an error means "not done, try again later" rather than
+ * "refused" or "fatal": a client-side condition (code 0) the table does
+ * not mark fatal. A server's refusal (any other code) is not transient:
+ * the same request would be refused again.
+ */
+export function isTransientError(error: unknown): boolean {
+  if (!(error instanceof ProtocolError) || error.code !== 0) return false;
+  const row: readonly [string, string?] | undefined = (CLIENT_ERRORS as Record<string, readonly [string, string?]>)[error.name];
+  return row?.[1] !== 'fatal';
 }
 
 /** Name and message for a code, if the table has it. */

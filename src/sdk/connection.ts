@@ -9,11 +9,13 @@
  *                          │              │ socket lost         │ socket open
  *                          ▼ failure      ▼                     │
  *                        closed        waiting ──timer/retry()──▶ reconnecting
- *                                         ▲                     │ failure
- *                                         └─────────────────────┘
+ *                  (or waiting, with      ▲                     │ failure
+ *                  retryFirstConnect)     └─────────────────────┘
  *
  * plus `offline` (pause(), until resume()), `closed` (close()) and `error`
- * (the server closed with a fatal code: no reconnect).
+ * (the server closed with a code the error table marks fatal: no
+ * reconnect). Delays are drawn with full jitter, so clients dropped
+ * together do not come back together.
  */
 import {
   CommandType,
@@ -23,11 +25,12 @@ import {
   has,
   toFrame,
   ProtocolError,
+  isFatalCode,
   type Command,
   type DecodedCommand,
   type Subprotocol,
 } from '../protocol/index.js';
-import { backoffDelay } from './backoff.js';
+import { backoffDelay, jitteredBackoffDelay } from './backoff.js';
 import { ClientErrorName, clientError, commandError } from './errors.js';
 import { EventEmitter } from './event-emitter.js';
 import { OPEN, resolveWebSocket, type WebSocketConstructor, type WebSocketLike } from './websocket.js';
@@ -57,30 +60,38 @@ export const DEFAULT_TIMINGS: Readonly<ConnectionTimings> = Object.freeze({
   backoffMax: 300_000,
 });
 
-/** Events of a {@link Connection}. */
-export interface ConnectionEvents {
-  /** The state changed. */
-  statechange: [state: ConnectionState, previous: ConnectionState];
+/**
+ * The connection's lifecycle events, declared once: the Realtime forwards
+ * them as they are, then each IMClient (guide: 客户端事件).
+ */
+export interface LifecycleEvents {
   /** An established connection was lost. */
   disconnect: [];
-  /** A reconnect attempt is scheduled after `delay` ms. */
+  /** A reconnect attempt (or, with `retryFirstConnect`, a first connect attempt) is scheduled after `delay` ms, drawn with jitter. */
   schedule: [attempt: number, delay: number];
   /** A reconnect attempt starts. */
   retry: [attempt: number];
-  /** The connection is back after a loss. */
-  reconnect: [];
   /** pause() took the connection offline. */
   offline: [];
   /** resume() brought it back; reconnecting follows. */
   online: [];
+}
+
+/** The names of {@link LifecycleEvents}, for forwarding them in a loop. */
+export const LIFECYCLE_EVENTS = ['disconnect', 'schedule', 'retry', 'offline', 'online'] as const satisfies readonly (keyof LifecycleEvents)[];
+
+/** Events of a {@link Connection}. */
+export interface ConnectionEvents extends LifecycleEvents {
+  /** The state changed. */
+  statechange: [state: ConnectionState, previous: ConnectionState];
+  /** The connection is back after a loss. */
+  reconnect: [];
   /** An unsolicited `cmd: error`, or a fatal close code. */
   error: [error: ProtocolError];
   /** A push from the server (a command without `i`). */
   push: [command: DecodedCommand];
 }
 
-/** Close codes after which reconnecting cannot help. */
-const FATAL_CLOSE_CODES = new Set([4100, 4103, 4110]);
 /** WebSocket close code "message too big": the server's `--max-payload` was exceeded. */
 const CLOSE_TOO_BIG = 1009;
 const INT32_MAX = 2 ** 31 - 1;
@@ -102,6 +113,20 @@ export interface ConnectionOptions {
   timings?: Partial<ConnectionTimings>;
   /** Largest frame the server accepts (its `--max-payload`), when known; see {@link Connection.maxFrameBytes}. */
   maxFrameBytes?: number;
+  /**
+   * Draw reconnect delays with full jitter (default `true`); `false` waits
+   * exactly `backoffInitial · 2^attempt`, for tests that assert the delays.
+   */
+  jitter?: boolean;
+  /**
+   * Keep retrying when the first {@link Connection.open} fails, with the
+   * same back-off as reconnects, instead of ending `closed`: `open()` then
+   * resolves once connected and rejects only on close() or a fatal close.
+   * Default `false`.
+   */
+  retryFirstConnect?: boolean;
+  /** @internal The uniform draw behind jitter, for tests. */
+  random?: () => number;
 }
 
 /** A self-healing WebSocket connection to the realtime server; see the state diagram above. */
@@ -128,6 +153,13 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   #heartbeat: ReturnType<typeof setInterval> | undefined;
   #liveness: ReturnType<typeof setTimeout> | undefined;
   #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #jitter: boolean;
+  readonly #retryFirstConnect: boolean;
+  readonly #random: () => number;
+  // Whether a socket was ever attached: until then a success is the first connect, not a `reconnect`.
+  #connectedOnce = false;
+  // Why the last attempt failed, for the rejection of a first connect that is given up.
+  #lastFailure: unknown;
   // Bumped whenever an in-flight reconnect attempt must be abandoned
   // (manual retry, pause, close), so its late outcome is ignored.
   #generation = 0;
@@ -140,6 +172,9 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.#WebSocket = options.WebSocket;
     this.timings = Object.freeze({ ...DEFAULT_TIMINGS, ...options.timings });
     this.maxFrameBytes = options.maxFrameBytes;
+    this.#jitter = options.jitter ?? true;
+    this.#retryFirstConnect = options.retryFirstConnect ?? false;
+    this.#random = options.random ?? Math.random;
   }
 
   /** The current state. */
@@ -150,23 +185,62 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   /**
    * Connects for the first time. Rejects if the server cannot be reached,
    * leaving the connection `closed`; later losses reconnect automatically.
+   * With `retryFirstConnect`, a failure schedules attempts as a loss does
+   * (`schedule`, `retry`) and the promise waits for the first success.
    */
   async open(): Promise<void> {
     if (this.#state !== 'idle') throw new Error(`cannot open a connection in state ${this.#state}`);
     this.#setState('connecting');
     const generation = this.#generation;
+    let socket: WebSocketLike;
     try {
-      const socket = await this.#connectSocket();
-      if (generation !== this.#generation) {
-        socket.close(1000);
-        throw clientError(ClientErrorName.NOT_CONNECTED, 'connection closed while connecting');
-      }
-      this.#attach(socket);
-      this.#setState('connected');
+      socket = await this.#connectSocket();
     } catch (error) {
-      if (this.#is('connecting')) this.#setState('closed');
-      throw error;
+      if (!this.#is('connecting')) throw error;
+      if (!this.#retryFirstConnect) {
+        this.#setState('closed');
+        throw error;
+      }
+      this.#lastFailure = error;
+      const connected = this.connected();
+      this.#schedule(0);
+      return connected;
     }
+    if (generation !== this.#generation) {
+      socket.close(1000);
+      throw clientError(ClientErrorName.NOT_CONNECTED, 'connection closed while connecting');
+    }
+    this.#attach(socket);
+    this.#setState('connected');
+  }
+
+  /**
+   * Resolves when the connection is `connected` (at once if it is); rejects
+   * if it is closed or fails fatally first.
+   */
+  connected(): Promise<void> {
+    if (this.#state === 'connected') return Promise.resolve();
+    if (this.#state === 'closed' || this.#state === 'error') return Promise.reject(this.#failure(this.#state));
+    return new Promise<void>((resolve, reject) => {
+      const onState = (state: ConnectionState): void => {
+        if (state === 'connected') {
+          this.off('statechange', onState);
+          resolve();
+        } else if (state === 'closed' || state === 'error') {
+          this.off('statechange', onState);
+          reject(this.#failure(state));
+        }
+      };
+      this.on('statechange', onState);
+    });
+  }
+
+  /** Why {@link connected} gives up: the fatal close, or close() (no retry can follow either). */
+  #failure(state: ConnectionState): ProtocolError {
+    const failure = this.#lastFailure;
+    if (state === 'error' && failure instanceof ProtocolError) return failure;
+    const why = failure instanceof Error ? ` (last attempt: ${failure.message})` : '';
+    return clientError(ClientErrorName.CLIENT_CLOSED, `connection ${state} before it was established${why}`);
   }
 
   /**
@@ -316,6 +390,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   }
 
   #attach(socket: WebSocketLike): void {
+    this.#connectedOnce = true;
     this.#socket = socket;
     this.#serial = 0;
     socket.onmessage = (event) => this.#onFrame(event.data);
@@ -363,9 +438,11 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     if (code === CLOSE_TOO_BIG) this.#rejectTooLarge();
     this.#rejectPending();
     if (this.#state !== 'connected') return;
-    if (code !== undefined && FATAL_CLOSE_CODES.has(code)) {
+    if (code !== undefined && isFatalCode(code)) {
+      const fatal = new ProtocolError(code);
+      this.#lastFailure = fatal;
       this.#setState('error');
-      this.emit('error', new ProtocolError(code));
+      this.emit('error', fatal);
       return;
     }
     this.#setState('waiting');
@@ -375,7 +452,10 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   }
 
   #schedule(attempt: number): void {
-    const delay = backoffDelay(attempt, this.timings.backoffInitial, this.timings.backoffMax);
+    const { backoffInitial, backoffMax } = this.timings;
+    const delay = this.#jitter
+      ? jitteredBackoffDelay(attempt, backoffInitial, backoffMax, this.#random)
+      : backoffDelay(attempt, backoffInitial, backoffMax);
     this.#setState('waiting');
     this.#reconnectTimer = setTimeout(() => {
       this.#reconnectTimer = undefined;
@@ -392,17 +472,22 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     let socket: WebSocketLike;
     try {
       socket = await this.#connectSocket();
-    } catch {
-      if (generation === this.#generation && this.#state === 'reconnecting') this.#schedule(attempt + 1);
+    } catch (error) {
+      if (generation === this.#generation && this.#state === 'reconnecting') {
+        this.#lastFailure = error;
+        this.#schedule(attempt + 1);
+      }
       return;
     }
     if (generation !== this.#generation || this.#state !== 'reconnecting') {
       socket.close(1000);
       return;
     }
+    const first = !this.#connectedOnce;
     this.#attach(socket);
     this.#setState('connected');
-    this.emit('reconnect');
+    // The first connect that took several attempts is no reconnect: no session was lost.
+    if (!first) this.emit('reconnect');
   }
 
   #onFrame(data: unknown): void {

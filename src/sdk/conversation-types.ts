@@ -100,7 +100,7 @@ export interface SignatureResult {
   nonce: string;
 }
 
-/** @internal What a Conversation needs from its IMClient. */
+/** What a Conversation needs from its IMClient: not for apps, but declared, since `Conversation`'s declarations import it. */
 export interface ConversationHost {
   readonly clientId: string;
   send(command: Command): Promise<DecodedCommand>;

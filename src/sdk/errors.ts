@@ -4,7 +4,7 @@
  * `CONVERSATION_NOT_FOUND`), `code` the protocol code or 0 for conditions
  * detected on the client (timeouts, lost connections).
  */
-import { ProtocolError } from '../protocol/index.js';
+import { ProtocolError, isFatalCode, isTransientError, type CLIENT_ERRORS } from '../protocol/index.js';
 
 /** The error fields of an `ErrorCommand` or a failed `AckCommand`. */
 export interface ErrorFields {
@@ -30,7 +30,8 @@ export const ClientErrorName = Object.freeze({
    * on receiving it. Sending it again cannot succeed.
    */
   MESSAGE_TOO_LARGE: 'MESSAGE_TOO_LARGE',
-} as const);
+  // Every name of the protocol's client error table (which says which are fatal), and no other.
+} as const satisfies { [K in keyof typeof CLIENT_ERRORS]: K });
 
 export type ClientErrorName = (typeof ClientErrorName)[keyof typeof ClientErrorName];
 
@@ -54,4 +55,4 @@ export function commandError(error: ErrorFields | null | undefined): ProtocolErr
   });
 }
 
-export { ProtocolError };
+export { ProtocolError, isFatalCode, isTransientError };

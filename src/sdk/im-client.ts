@@ -10,6 +10,7 @@ import { ConversationQuery } from './conversation-query.js';
 import { parseConversationRow, type ConversationData } from './conversation-record.js';
 import { decodeDate } from './dates.js';
 import { DeliveryAcks } from './delivery-acks.js';
+import type { LifecycleEvents } from './connection.js';
 import { ClientErrorName, ProtocolError, clientError } from './errors.js';
 import { EventEmitter } from './event-emitter.js';
 import type { Message } from './messages/message.js';
@@ -69,8 +70,8 @@ export interface CreateConversationOptions {
   [attribute: string]: unknown;
 }
 
-/** Events of an {@link IMClient}. */
-export interface IMClientEvents {
+/** Events of an {@link IMClient}: the connection's lifecycle events, forwarded, and its own. */
+export interface IMClientEvents extends LifecycleEvents {
   /**
    * A message arrived (also emitted on the conversation). After a
    * reconnect this includes, oldest first, the messages missed meanwhile in
@@ -79,20 +80,10 @@ export interface IMClientEvents {
    * message once.
    */
   message: [message: Message, conversation: Conversation];
-  /** The connection was lost. */
-  disconnect: [];
-  /** A reconnect attempt is scheduled after `delay` ms. */
-  schedule: [attempt: number, delay: number];
-  /** A reconnect attempt starts. */
-  retry: [attempt: number];
   /** Reconnected and the session re-opened: the client works again; missed messages follow as `message` events. */
   reconnect: [];
   /** Reconnected, but re-opening the session failed. */
   reconnecterror: [error: ProtocolError];
-  /** `realtime.pause()` took the connection offline. */
-  offline: [];
-  /** `realtime.resume()` brought it back. */
-  online: [];
   /** Another device logged in with the same tag; this client is closed. */
   conflict: [payload: { reason: string | undefined }];
   /** The server closed the session (e.g. 4115 KICKED_BY_APP); this client is closed. */

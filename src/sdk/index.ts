@@ -62,8 +62,8 @@ export {
   type TypedMessageClass,
 } from './messages/index.js';
 export { EventEmitter, type EventMap, type Listener } from './event-emitter.js';
-export { ClientErrorName, ProtocolError } from './errors.js';
-export type { ConnectionState, ConnectionTimings } from './connection.js';
+export { ClientErrorName, ProtocolError, isFatalCode, isTransientError } from './errors.js';
+export type { ConnectionState, ConnectionTimings, LifecycleEvents } from './connection.js';
 export { PluginError, type Plugin, type PluginPoint, type Middleware } from './plugins.js';
 export type { WebSocketConstructor, WebSocketLike } from './websocket.js';
 export { VERSION } from './version.js';

@@ -4,8 +4,8 @@
  * connection events.
  */
 import { has, subprotocolFor, type Command, type DecodedCommand, type Subprotocol } from '../protocol/index.js';
-import { Connection, type ConnectionState, type ConnectionTimings } from './connection.js';
-import { ClientErrorName, ProtocolError, clientError } from './errors.js';
+import { Connection, LIFECYCLE_EVENTS, type ConnectionState, type ConnectionTimings, type LifecycleEvents } from './connection.js';
+import { ClientErrorName, ProtocolError, clientError, isTransientError } from './errors.js';
 import { EventEmitter } from './event-emitter.js';
 import { IMClient, type ClientHost, type IMClientOptions } from './im-client.js';
 import type { Message } from './messages/message.js';
@@ -46,22 +46,26 @@ export interface RealtimeOptions {
    * {@link Realtime.maxFrameBytes}.
    */
   maxFrameBytes?: number;
+  /**
+   * Keep trying when the server cannot be reached at the first
+   * `createIMClient` (or does not answer its login), with the reconnect
+   * back-off and its `schedule`/`retry` events, instead of rejecting: the
+   * promise then settles with the client, a refusal, or {@link Realtime.close}.
+   * Default `false`. The widgets set it.
+   */
+  retryFirstConnect?: boolean;
+  /**
+   * Draw reconnect delays with full jitter (default `true`): clients
+   * dropped together (a server restart) come back spread over the window.
+   * `false` waits exactly `backoffInitial · 2^attempt`.
+   */
+  backoffJitter?: boolean;
 }
 
 /** Events of a {@link Realtime} (also re-emitted on each IMClient, except `reconnect` and `error`). */
-export interface RealtimeEvents {
-  /** The connection was lost; chat is unavailable. */
-  disconnect: [];
-  /** A reconnect attempt is scheduled after `delay` ms. */
-  schedule: [attempt: number, delay: number];
-  /** A reconnect attempt starts. */
-  retry: [attempt: number];
+export interface RealtimeEvents extends LifecycleEvents {
   /** The connection is back (IMClients then re-open their sessions and emit their own `reconnect`). */
   reconnect: [];
-  /** {@link Realtime.pause} took the connection offline. */
-  offline: [];
-  /** {@link Realtime.resume} brought it back. */
-  online: [];
   /** An error the server sent outside any request, or a fatal close (no reconnect follows). */
   error: [error: ProtocolError];
   /**
@@ -96,6 +100,8 @@ export class Realtime extends EventEmitter<RealtimeEvents> {
   #pendingOpens = 0;
   #connection: Connection | undefined;
   #connecting: Promise<Connection> | undefined;
+  // Bumped by close(): a first connect still retrying gives up.
+  #closeGeneration = 0;
   readonly #host: ClientHost;
 
   /**
@@ -220,6 +226,9 @@ export class Realtime extends EventEmitter<RealtimeEvents> {
 
   /** Closes every client, then the connection. */
   async close(): Promise<void> {
+    this.#closeGeneration += 1;
+    // A first connect still retrying would wait for ever: it gives up now.
+    if (this.#connection && this.#connection.state !== 'connected') this.#discardConnection();
     await Promise.allSettled([...this.#opening.values()]);
     await Promise.all([...this.#clients.values()].map((client) => client.close()));
     this.#discardConnection();
@@ -227,15 +236,27 @@ export class Realtime extends EventEmitter<RealtimeEvents> {
 
   async #openClient(id: string | undefined, options: IMClientOptions): Promise<IMClient> {
     this.#pendingOpens += 1;
+    const closeGeneration = this.#closeGeneration;
     try {
-      await this.#connect();
+      let connection = await this.#connect();
       const client = new IMClient(this.#host, id, options);
       this.#plugins.decorate('onIMClientCreate', client);
-      this.#loggingIn.add(client);
-      try {
-        await client._open();
-      } finally {
-        this.#loggingIn.delete(client);
+      for (;;) {
+        this.#loggingIn.add(client);
+        try {
+          await client._open();
+          break;
+        } catch (error) {
+          if (!this.options.retryFirstConnect || !isTransientError(error) || closeGeneration !== this.#closeGeneration) throw error;
+          // Not refused, only not answered (timeout, lost socket): once the
+          // connection is back, log in again. A socket that stays up but
+          // does not answer is dropped, so the back-off paces the attempts.
+          if (connection.state === 'connected') connection.drop();
+          await connection.connected();
+          connection = await this.#connect();
+        } finally {
+          this.#loggingIn.delete(client);
+        }
       }
       this.#clients.set(client.id, client);
       return client;
@@ -258,6 +279,8 @@ export class Realtime extends EventEmitter<RealtimeEvents> {
       ...(this.options.WebSocket ? { WebSocket: this.options.WebSocket } : {}),
       ...(this.options.timings ? { timings: this.options.timings } : {}),
       ...(this.maxFrameBytes !== undefined ? { maxFrameBytes: this.maxFrameBytes } : {}),
+      ...(this.options.retryFirstConnect ? { retryFirstConnect: true } : {}),
+      ...(this.options.backoffJitter === false ? { jitter: false } : {}),
     });
     this.#wire(connection);
     this.#connection = connection;
@@ -279,26 +302,12 @@ export class Realtime extends EventEmitter<RealtimeEvents> {
 
   #wire(connection: Connection): void {
     // Realtime first, then each client, synchronously (guide: 客户端事件).
-    connection.on('disconnect', () => {
-      this.emit('disconnect');
-      for (const client of this.#clients.values()) client.emit('disconnect');
-    });
-    connection.on('schedule', (attempt, delay) => {
-      this.emit('schedule', attempt, delay);
-      for (const client of this.#clients.values()) client.emit('schedule', attempt, delay);
-    });
-    connection.on('retry', (attempt) => {
-      this.emit('retry', attempt);
-      for (const client of this.#clients.values()) client.emit('retry', attempt);
-    });
-    connection.on('offline', () => {
-      this.emit('offline');
-      for (const client of this.#clients.values()) client.emit('offline');
-    });
-    connection.on('online', () => {
-      this.emit('online');
-      for (const client of this.#clients.values()) client.emit('online');
-    });
+    for (const event of LIFECYCLE_EVENTS) {
+      connection.on(event, (...args: LifecycleEvents[typeof event]) => {
+        this.emit(event, ...args);
+        for (const client of this.#clients.values()) client.emit(event, ...args);
+      });
+    }
     connection.on('reconnect', () => {
       this.emit('reconnect');
       for (const client of this.#clients.values()) void client._reopen();

@@ -45,6 +45,25 @@ describe('server down, network up', function () {
     await waitFor(() => chat.connectionState === 'online', 'online again', 20_000);
   });
 
+  it('a server down when the page loads: the first login keeps trying on the SDK’s back-off, then comes online', async () => {
+    const { wsUrl, appId } = await server('server-down');
+    await stopServer('server-down');
+    let chat: LcChat;
+    try {
+      chat = mount<LcChat>(`<lc-chat server="${wsUrl}" app-id="${appId}" client-id="${uid('me')}" members="${uid('x')}" unique></lc-chat>`);
+      await waitFor(() => chat.connectionState === 'offline', 'offline while the first connect fails');
+      await waitFor(() => chat.client?.nextAttemptAt, 'a scheduled attempt');
+      await chat.updateComplete;
+      expect(bannerText(chat)).to.match(/^Can’t reach the chat server\. Trying again/);
+      expect(chat.client!.lastError).to.equal(undefined);
+    } finally {
+      await startServer('server-down');
+    }
+    // No click: the scheduled attempts go on by themselves.
+    await waitFor(() => chat.connectionState === 'online', 'online once the server is up', 30_000);
+    expect(chat.client!.imClient?.id).to.equal(chat.client!.clientId);
+  });
+
   it('keeps "You’re offline" when the browser has no network', async () => {
     const chat = await chatOn('main', 'zh-CN');
     const descriptor = Object.getOwnPropertyDescriptor(Navigator.prototype, 'onLine')!;

@@ -1,3 +1,5 @@
+import type { ConnectionTimings, Plugin } from '../../sdk/index.js';
+
 /** How a widget reaches its client: what `<lc-realtime>` and standalone `lc-*` elements take as attributes. */
 export interface ClientOptions {
   /** The lc-chat server: `wss://chat.example.com` (or `https://…`, same host). */
@@ -15,6 +17,10 @@ export interface ClientOptions {
   noBinary?: boolean;
   /** Messages kept in the local cache per conversation. */
   cacheLimit?: number;
+  /** SDK plugins for the client's Realtime (e.g. `TypedMessagesPlugin`, to receive image and file messages as their classes). */
+  plugins?: readonly Plugin[];
+  /** SDK connection timings (heartbeat, timeouts, back-off), in ms. */
+  timings?: Partial<ConnectionTimings>;
 }
 
 /** The registry key: one client per (server, app, clientId) on a page. */

@@ -1,13 +1,15 @@
 /**
  * One logged-in client shared by every widget of a page that names the same
  * (server, app, clientId): one Realtime, one IMClient, one cache and one
- * outbox. Turns the SDK's connection events into one visible state, logs
- * in again when the first attempt fails, and sends what was typed offline
- * once the connection is back.
+ * outbox. Turns the SDK's connection events into one visible state and
+ * sends what was typed offline once the connection is back. Reconnecting,
+ * the first connect's included, is the SDK's (`retryFirstConnect`): one
+ * Realtime, one back-off, for the life of the client.
  */
 import {
   ClientErrorName,
   EventEmitter,
+  isTransientError,
   Message,
   ProtocolError,
   Realtime,
@@ -18,22 +20,29 @@ import {
 import { openChatCache, type ChatCache, type OutboxEntry, type SendFailure } from '../cache/chat-cache.js';
 import { fromSdkMessage, isRecord, MessageType, TYPING_KEY, typingState, type ChatMessage } from '../model/chat-message.js';
 import { clientKey, type ClientOptions } from './client-options.js';
+import { Conversations, receiptTimes, type ConversationSpec, type ReceiptTimes } from './conversations.js';
 import { fetchLimits, frameBytes, type ServerLimits } from './limits.js';
 import { setupErrorOf, type SetupError } from './setup-error.js';
 import { conversationSignatureFactory, loginSignatureFactory, SignatureError } from './signature.js';
 import { httpOrigin, type UploadCredentials, type UploadedFile } from './upload.js';
 
 /**
- * What the widgets show about the connection:
+ * What the widgets show about the connection (not the SDK's
+ * `ConnectionState`, whose `offline` means paused):
  * `connecting` (first login), `online`, `offline` (lost; a retry is
  * scheduled), `reconnecting`, `conflict` (another device took the session
  * over), `closed` (logged out or closed by the server), `error` (login
  * refused, e.g. the signature endpoint failed).
  */
-export type ConnectionState = 'connecting' | 'online' | 'offline' | 'reconnecting' | 'conflict' | 'closed' | 'error';
+export type WidgetConnectionState = 'connecting' | 'online' | 'offline' | 'reconnecting' | 'conflict' | 'closed' | 'error';
 
-/** Which conversation a widget shows: by id, or by members (created if needed). */
-export type ConversationSpec = { id: string } | { members: string[]; unique: boolean; name?: string };
+/**
+ * @deprecated Use {@link WidgetConnectionState}: the widgets' `offline`
+ * means "connection lost", the SDK's `ConnectionState` `offline` "paused".
+ */
+export type ConnectionState = WidgetConnectionState;
+
+export type { ConversationSpec, ReceiptTimes } from './conversations.js';
 
 /**
  * The user's standing in a conversation: `member`; `muted` (its messages
@@ -42,12 +51,6 @@ export type ConversationSpec = { id: string } | { members: string[]; unique: boo
  */
 export type MembershipStatus = 'member' | 'muted' | 'removed' | 'blocked';
 
-/** How far the other member of a one-to-one conversation got, in ms. */
-export interface ReceiptTimes {
-  deliveredAt: number | undefined;
-  readAt: number | undefined;
-}
-
 /** A text draft about to be sent; `lc-before-send` may change it. */
 export interface OutgoingDraft {
   text: string;
@@ -55,7 +58,7 @@ export interface OutgoingDraft {
 }
 
 export interface SharedClientEvents {
-  state: [state: ConnectionState, previous: ConnectionState];
+  state: [state: WidgetConnectionState, previous: WidgetConnectionState];
   /** A message from someone (or from this user on another device) arrived. */
   message: [message: ChatMessage, conversation: Conversation];
   /** A member started or stopped typing. */
@@ -86,21 +89,14 @@ export interface SharedClientEvents {
 /** 4563 SILIENCED: the sender is muted in the conversation. */
 const SILENCED_CODE = 4563;
 
-/** First and longest delay between login attempts when the server cannot be reached. */
-const LOGIN_RETRY_MIN = 1_000;
-const LOGIN_RETRY_MAX = 30_000;
 /** How long an unanswered `GET /limits` is not asked again. */
 const LIMITS_RETRY_MS = 60_000;
 
 /** Pages of `queryMutedMembers` read at most to learn at load whether the user is muted (100 ids each). */
 const MUTED_PAGES_MAX = 10;
 
-/** Whether an error means "not sent, try again later" rather than "refused". */
-function isTransient(error: unknown): boolean {
-  if (!(error instanceof ProtocolError) || error.code !== 0) return false;
-  const name: string = error.name;
-  return name !== ClientErrorName.CLIENT_CLOSED && name !== ClientErrorName.MESSAGE_TOO_LARGE;
-}
+/** Whether an error means "not sent, try again later" rather than "refused": the protocol error table says. */
+const isTransient = isTransientError;
 
 type TooLarge = Extract<SendFailure, { reason: 'too-large' }>;
 
@@ -134,9 +130,11 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
   /** While offline: when the next attempt to connect is due (ms since the epoch), if one is scheduled. */
   nextAttemptAt: number | undefined;
 
-  #realtime: Realtime | undefined;
+  readonly #realtime: Realtime;
   #client: IMClient | undefined;
-  #state: ConnectionState = 'connecting';
+  // A createIMClient is under way (the SDK retrying the first connect included).
+  #loggingIn = false;
+  #state: WidgetConnectionState = 'connecting';
   #cache: Promise<ChatCache>;
   #outbox = new Map<string, OutboxEntry>();
   #outboxLoaded: Promise<void>;
@@ -145,12 +143,9 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
   #instances = new Map<string, Message>();
   #delivering: Promise<unknown> = Promise.resolve();
   #waiters: Array<(client: IMClient) => void> = [];
-  #conversations = new Map<string, Promise<Conversation>>();
-  #watched = new WeakSet<Conversation>();
+  readonly #conversations: Conversations;
   #unread = new Map<string, number>();
   #membership = new Map<string, MembershipStatus>();
-  #loginTimer: ReturnType<typeof setTimeout> | undefined;
-  #loginAttempt = 0;
   #closed = false;
   #limits: ServerLimits | undefined;
   #limitsRequest: Promise<ServerLimits | undefined> | undefined;
@@ -175,6 +170,28 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
         },
         (error: unknown) => this.#report(error, 'cache'),
       );
+    this.#conversations = new Conversations({
+      clientId: options.clientId,
+      cache: this.#cache,
+      ready: () => this.ready(),
+      withCache: (write) => this.#withCache(write),
+      resolved: (conversation) => {
+        void this.#checkMuted(conversation);
+        this.#setUnread(conversation.id, conversation.unreadMessagesCount);
+      },
+      receipts: (cid, times) => this.emit('receipts', cid, times),
+      receipt: (message) => this.emit('receipt', message),
+    });
+    this.#realtime = new Realtime({
+      appId: options.appId,
+      server: options.server,
+      retryFirstConnect: true,
+      ...(options.appKey ? { appKey: options.appKey } : {}),
+      ...(options.noBinary ? { noBinary: true } : {}),
+      ...(options.plugins ? { plugins: [...options.plugins] } : {}),
+      ...(options.timings ? { timings: options.timings } : {}),
+    });
+    this.#wireRealtime(this.#realtime);
     void this.limits();
     void this.#login();
   }
@@ -194,7 +211,7 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
       if (limits) {
         this.#limits = limits;
         // The SDK then refuses a frame the server would close the socket on.
-        if (this.#realtime) this.#realtime.maxFrameBytes = limits.maxPayload;
+        this.#realtime.maxFrameBytes = limits.maxPayload;
       }
       return limits;
     });
@@ -208,7 +225,7 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
 
   /** Why a payload cannot be sent as it is, by what is known of the server's limit now. */
   #oversize(payload: unknown): TooLarge | undefined {
-    const limit = this.#limits?.maxPayload ?? this.#realtime?.maxFrameBytes;
+    const limit = this.#limits?.maxPayload ?? this.#realtime.maxFrameBytes;
     if (limit === undefined) return undefined;
     const bytes = frameBytes(payload, Boolean(this.options.noBinary));
     return bytes > limit ? { reason: 'too-large', bytes, limit } : undefined;
@@ -218,7 +235,7 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
     return this.options.clientId;
   }
 
-  get state(): ConnectionState {
+  get state(): WidgetConnectionState {
     return this.#state;
   }
 
@@ -242,38 +259,27 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
    * (taking the session back) or a logout.
    */
   retry(): void {
-    if (this.#state === 'online' || this.#state === 'connecting') return;
-    if (this.#client && !this.#client.closed && this.#realtime) {
-      try {
-        this.#realtime.retry();
-        return;
-      } catch {
-        // Nothing scheduled (e.g. paused): log in again below.
-      }
-    }
-    this.#loginAttempt = 0;
-    void this.#login();
+    if (this.#closed || this.#state === 'online' || this.#state === 'connecting') return;
+    const realtime = this.#realtime;
+    // An attempt is scheduled: now instead, the back-off starting over.
+    if (realtime.state === 'waiting') return realtime.retry();
+    // Paused because the browser said it lost the network: try anyway.
+    if (realtime.state === 'offline') return realtime.resume();
+    if (this.#loggingIn) return; // an attempt is under way
+    // Logged out, taken over, or the session could not be re-opened: log in again.
+    const stale = this.#client;
+    this.#client = undefined;
+    void (stale ? stale.close().catch(() => {}) : Promise.resolve()).then(() => this.#login());
   }
 
   /** Resolves the conversation a widget shows; the same promise while the session lasts. */
-  async conversation(spec: ConversationSpec): Promise<Conversation> {
-    const key = 'id' in spec ? `id:${spec.id}` : `members:${spec.unique ? 'u' : ''}:${[...spec.members].sort().join(',')}`;
-    let found = this.#conversations.get(key);
-    if (!found) {
-      found = this.#resolve(spec);
-      this.#conversations.set(key, found);
-      found.catch(() => this.#conversations.delete(key));
-    }
-    return found;
+  conversation(spec: ConversationSpec): Promise<Conversation> {
+    return this.#conversations.get(spec);
   }
 
   /** The id cached for a members conversation, so it can be shown offline. */
-  async cachedConversationId(spec: ConversationSpec): Promise<string | undefined> {
-    if ('id' in spec) return spec.id;
-    const key = membersKey(spec.members, this.clientId, spec.unique);
-    if (!key) return undefined;
-    const cache = await this.#cache;
-    return (await cache.conversationByKey(key).catch(() => undefined))?.id;
+  cachedConversationId(spec: ConversationSpec): Promise<string | undefined> {
+    return this.#conversations.cachedId(spec);
   }
 
   /** Messages of ours not yet acknowledged, as the list shows them. */
@@ -501,12 +507,9 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
    */
   async close(options: { clearCache?: boolean } = {}): Promise<void> {
     this.#closed = true;
-    clearTimeout(this.#loginTimer);
-    const realtime = this.#realtime;
-    this.#realtime = undefined;
     this.#client = undefined;
     this.#setState('closed');
-    await realtime?.close().catch(() => {});
+    await this.#realtime.close().catch(() => {});
     const cache = await this.#cache;
     if (options.clearCache) {
       this.#outbox.clear();
@@ -522,83 +525,77 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
   }
 
   async #login(): Promise<void> {
-    if (this.#closed) return;
-    clearTimeout(this.#loginTimer);
+    if (this.#closed || this.#loggingIn) return;
     this.setupError = undefined;
-    this.#setState(this.#loginAttempt === 0 ? 'connecting' : 'reconnecting');
-    const previous = this.#realtime;
-    this.#realtime = undefined;
+    this.#setState(this.#state === 'connecting' ? 'connecting' : 'reconnecting');
     this.#client = undefined;
     this.#conversations.clear();
-    void previous?.close().catch(() => {});
     const options = this.options;
-    const realtime = new Realtime({
-      appId: options.appId,
-      server: options.server,
-      ...(options.appKey ? { appKey: options.appKey } : {}),
-      ...(options.noBinary ? { noBinary: true } : {}),
-      ...(this.#limits ? { maxFrameBytes: this.#limits.maxPayload } : {}),
-    });
-    this.#realtime = realtime;
+    const realtime = this.#realtime;
+    this.#loggingIn = true;
     try {
+      // Resolves once logged in, however many attempts the SDK needs to reach the server.
       const client = await realtime.createIMClient(options.clientId, {
         ...(options.signatureUrl ? { signatureFactory: loginSignatureFactory(options.signatureUrl) } : {}),
         ...(options.conversationSignatureUrl ? { conversationSignatureFactory: conversationSignatureFactory(options.conversationSignatureUrl) } : {}),
         ...(options.tag ? { tag: options.tag } : {}),
       });
-      if (this.#realtime !== realtime || this.#closed) {
+      this.#loggingIn = false;
+      if (this.#closed) {
         void client.close();
         return;
       }
-      this.#loginAttempt = 0;
       this.lastError = undefined;
       this.#client = client;
       this.#wire(client);
       this.#online();
     } catch (error) {
-      if (this.#realtime !== realtime || this.#closed) return;
+      this.#loggingIn = false;
+      if (this.#closed) return;
+      // The SDK retries what is transient: what reaches here was refused
+      // (or is fatal), and trying again will not help until something
+      // changes; the UI offers a retry.
       this.lastError = asError(error);
-      void realtime.close().catch(() => {});
-      if (error instanceof SignatureError || (error instanceof ProtocolError && !isTransient(error))) {
-        const operation = error instanceof SignatureError ? 'signature' : 'login';
-        const setup = setupErrorOf(error, options);
-        if (setup) {
-          // The page's setup is wrong: say which attribute, once per client, for the developer.
-          this.setupError = this.lastError = setup;
-          console.warn(`lc-chat: ${setup.message}`);
-          this.#setState('error');
-          this.#report(setup, operation);
-          return;
-        }
-        // Refused: trying again will not help until something changes; the UI offers a retry.
+      const operation = error instanceof SignatureError ? 'signature' : 'login';
+      const setup = setupErrorOf(error, options);
+      if (setup) {
+        // The page's setup is wrong: say which attribute, once per client, for the developer.
+        this.setupError = this.lastError = setup;
+        console.warn(`lc-chat: ${setup.message}`);
         this.#setState('error');
-        this.#report(error, operation);
+        this.#report(setup, operation);
         return;
       }
-      const delay = Math.min(LOGIN_RETRY_MAX, LOGIN_RETRY_MIN * 2 ** this.#loginAttempt);
-      this.#loginAttempt += 1;
-      this.#loginTimer = setTimeout(() => void this.#login(), delay);
-      this.#scheduled(delay);
-      this.#setState('offline');
+      this.#setState('error');
+      this.#report(error, operation);
     }
   }
 
-  #wire(client: IMClient): void {
-    const current = () => this.#client === client;
-    client.on('disconnect', () => current() && this.#setState('offline'));
-    client.on('schedule', (_attempt, delay) => {
-      if (!current()) return;
+  /**
+   * The connection's lifecycle as the widgets show it, from the Realtime
+   * (which hears it before any client exists, during the first connect).
+   */
+  #wireRealtime(realtime: Realtime): void {
+    // After a conflict or a close, nothing is connected until the next login.
+    const live = () => !this.#closed && (this.#loggingIn || this.#client !== undefined);
+    realtime.on('disconnect', () => live() && this.#setState('offline'));
+    realtime.on('schedule', (_attempt, delay) => {
+      if (!live()) return;
       this.#scheduled(delay);
       this.#setState('offline');
     });
-    client.on('offline', () => {
-      if (!current()) return;
+    realtime.on('offline', () => {
+      if (!live()) return;
       // The browser lost the network: nothing is scheduled until it is back.
       this.nextAttemptAt = undefined;
       this.#setState('offline');
     });
-    client.on('retry', () => current() && this.#setState('reconnecting'));
-    client.on('online', () => current() && this.#setState('reconnecting'));
+    realtime.on('retry', () => live() && this.#setState('reconnecting'));
+    realtime.on('online', () => live() && this.#setState('reconnecting'));
+  }
+
+  #wire(client: IMClient): void {
+    const current = () => this.#client === client;
     client.on('reconnect', () => current() && this.#online());
     client.on('reconnecterror', (error) => {
       if (!current()) return;
@@ -691,8 +688,8 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
       // Written before a reload: rebuild it with its original dedup token
       // (the local id), so that if the first attempt reached the server,
       // this one is acknowledged as the same message instead of a copy.
-      message = new Message(entry.payload);
-      message.dt = localId;
+      // As the class registered for its type (the page's plugins' included).
+      message = this.#realtime.restoreMessage(entry.payload, { dt: localId });
       this.#instances.set(localId, message);
     }
     let conversation: Conversation;
@@ -722,7 +719,7 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
       }
       if (error instanceof ProtocolError && error.name === ClientErrorName.MESSAGE_TOO_LARGE && !entry.failure) {
         // The SDK refused it, or the server closed the socket on it.
-        const limit = this.#realtime?.maxFrameBytes ?? this.#limits?.maxPayload;
+        const limit = this.#realtime.maxFrameBytes ?? this.#limits?.maxPayload;
         entry.failure = { reason: 'too-large', bytes: frameBytes(entry.payload, Boolean(this.options.noBinary)), limit: limit ?? 0 };
       }
       await this.#withCache((cache) => cache.putOutbox(entry));
@@ -741,55 +738,9 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
     this.emit('outbox', entry.cid);
   }
 
-  async #resolve(spec: ConversationSpec): Promise<Conversation> {
-    const client = await this.ready();
-    let conversation: Conversation | null;
-    if ('id' in spec) {
-      conversation = await client.getConversation(spec.id);
-      if (!conversation) throw new ProtocolError(4401, { name: 'CONVERSATION_NOT_FOUND', message: `no conversation ${spec.id}` });
-    } else {
-      conversation = await client.createConversation({
-        members: spec.members.filter((member) => member !== this.clientId),
-        unique: spec.unique,
-        ...(spec.name ? { name: spec.name } : {}),
-      });
-      const key = membersKey(spec.members, this.clientId, spec.unique);
-      void this.#withCache((cache) =>
-        cache.putConversation({
-          id: conversation!.id,
-          members: conversation!.members,
-          ...(conversation!.name ? { name: conversation!.name } : {}),
-          ...(key ? { key } : {}),
-          updatedAt: Date.now(),
-        }),
-      );
-    }
-    this.#watch(conversation);
-    void this.#checkMuted(conversation);
-    this.#setUnread(conversation.id, conversation.unreadMessagesCount);
-    return conversation;
-  }
-
   /** When the other member of a one-to-one conversation last received and read it. */
   receiptTimes(conversation: Conversation): ReceiptTimes {
-    return { deliveredAt: conversation.lastDeliveredAt?.getTime(), readAt: conversation.lastReadAt?.getTime() };
-  }
-
-  #watch(conversation: Conversation): void {
-    if (this.#watched.has(conversation)) return;
-    this.#watched.add(conversation);
-    const times = (): void => {
-      this.emit('receipts', conversation.id, this.receiptTimes(conversation));
-    };
-    conversation.on('lastdeliveredatupdate', times);
-    conversation.on('lastreadatupdate', times);
-    // Where the other member got to while this page was away.
-    if (conversation.members.length === 2) conversation.fetchReceiptTimestamps().catch(() => {});
-    conversation.on('receipt', ({ message }) => {
-      const record: ChatMessage = { ...fromSdkMessage(message, conversation.id, this.clientId), status: 'delivered' };
-      void this.#withCache((cache) => cache.putMessages([record]));
-      this.emit('receipt', record);
-    });
+    return receiptTimes(conversation);
   }
 
   #setUnread(cid: string, count: number): void {
@@ -803,7 +754,7 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
     this.emit('schedule', this.nextAttemptAt);
   }
 
-  #setState(state: ConnectionState): void {
+  #setState(state: WidgetConnectionState): void {
     const previous = this.#state;
     if (previous === state) return;
     if (state !== 'offline') this.nextAttemptAt = undefined;
@@ -826,8 +777,3 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
   }
 }
 
-/** The cache key of a conversation opened by members (only unique ones can be found again). */
-function membersKey(members: readonly string[], clientId: string, unique: boolean): string | undefined {
-  if (!unique) return undefined;
-  return `unique:${[...new Set([...members, clientId])].sort().join(',')}`;
-}

@@ -5,7 +5,7 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import type { SetupError } from '../client/setup-error.js';
-import type { ConnectionState } from '../client/shared-client.js';
+import type { WidgetConnectionState } from '../client/shared-client.js';
 import type { Localizer } from '../i18n/localize.js';
 import { formatTimeSeconds } from '../util/format.js';
 import { attachIcon, sendIcon } from './icons.js';
@@ -15,7 +15,7 @@ export interface HeaderView {
   title: string;
   /** Whose color the avatar takes: the other person in a one-to-one conversation. */
   avatarId: string;
-  state: ConnectionState;
+  state: WidgetConnectionState;
   /** Offline while the browser's network is up: the server is what cannot be reached. */
   serverUnreachable?: boolean;
   /** Display names of those typing. */
@@ -41,7 +41,7 @@ export function renderHeader({ title, avatarId, state, serverUnreachable, typing
 }
 
 export interface BannerView {
-  state: ConnectionState;
+  state: WidgetConnectionState;
   /** The host cancelled lc-conflict and shows its own UI. */
   conflictHandled: boolean;
   /** Why signing in failed, when it did. */

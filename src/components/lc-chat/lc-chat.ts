@@ -3,7 +3,7 @@ import { ProtocolError, type Conversation } from '../../sdk/index.js';
 import { ClientController } from '../client/client-controller.js';
 import { CONNECTION_KEYS, LcConnectedElement } from '../client/lc-connected-element.js';
 import type { SetupError } from '../client/setup-error.js';
-import type { ConnectionState, ConversationSpec, MembershipStatus, SharedClient, SharedClientEvents } from '../client/shared-client.js';
+import type { WidgetConnectionState, ConversationSpec, MembershipStatus, SharedClient, SharedClientEvents } from '../client/shared-client.js';
 import {
   LcBeforeSendEvent,
   LcConflictEvent,
@@ -26,6 +26,8 @@ import { ReadController } from './read-controller.js';
 import { ScrollAnchor } from './scroll-anchor.js';
 import { TypingController } from './typing-controller.js';
 import { UploadsController } from './uploads-controller.js';
+import { defineElement } from '../util/define.js';
+import { listen, type ListenerMap } from '../client/listen.js';
 
 /** Older messages load when the reader scrolls this close to the top. */
 const LOAD_OLDER_THRESHOLD_PX = 120;
@@ -147,7 +149,7 @@ export class LcChat extends LcConnectedElement {
   /** Display names by clientId (default: the clientId). */
   declare names: Record<string, string> | undefined;
 
-  declare private _state: ConnectionState;
+  declare private _state: WidgetConnectionState;
   declare private _showJump: boolean;
   declare private _conflictHandled: boolean;
   declare private _canSend: boolean;
@@ -218,7 +220,7 @@ export class LcChat extends LcConnectedElement {
   }
 
   /** The connection state shown. */
-  get connectionState(): ConnectionState {
+  get connectionState(): WidgetConnectionState {
     return this._state;
   }
 
@@ -351,7 +353,7 @@ export class LcChat extends LcConnectedElement {
 
   #subscribe(client: SharedClient): () => void {
     const here = (cid: string) => cid === this.#history.cid;
-    const listeners: { [K in keyof SharedClientEvents]?: (...args: SharedClientEvents[K]) => void } = {
+    const listeners: ListenerMap<SharedClientEvents> = {
       state: (state, previous) => this.#onState(state, previous),
       message: (message, conversation) => {
         if (!here(conversation.id)) return;
@@ -404,13 +406,10 @@ export class LcChat extends LcConnectedElement {
       },
       schedule: () => this.requestUpdate(),
     };
-    for (const [event, listener] of Object.entries(listeners)) client.on(event as keyof SharedClientEvents, listener as never);
-    return () => {
-      for (const [event, listener] of Object.entries(listeners)) client.off(event as keyof SharedClientEvents, listener as never);
-    };
+    return listen(client, listeners);
   }
 
-  #onState(state: ConnectionState, previous: ConnectionState): void {
+  #onState(state: WidgetConnectionState, previous: WidgetConnectionState): void {
     this._state = state;
     this.dispatchEvent(new LcConnectionChangeEvent(state, previous));
     if (state === 'conflict') {
@@ -721,7 +720,7 @@ export class LcChat extends LcConnectedElement {
 }
 
 // Another copy of the bundle on the page may have defined it already.
-if (!customElements.get('lc-chat')) customElements.define('lc-chat', LcChat);
+defineElement('lc-chat', LcChat);
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -3,7 +3,7 @@ import type { Conversation, IMClient } from '../../sdk/index.js';
 import type { CachedConversation } from '../cache/chat-cache.js';
 import { ClientController } from '../client/client-controller.js';
 import { CONNECTION_KEYS, LcConnectedElement } from '../client/lc-connected-element.js';
-import type { ConnectionState, SharedClient, SharedClientEvents } from '../client/shared-client.js';
+import type { WidgetConnectionState, SharedClient, SharedClientEvents } from '../client/shared-client.js';
 import { LcConversationSelectEvent, LcErrorEvent, LcNewConversationEvent, LcUnreadChangeEvent } from '../events.js';
 import { LocalizeController } from '../i18n/localize-controller.js';
 import { fromSdkMessage, type ChatMessage } from '../model/chat-message.js';
@@ -12,6 +12,8 @@ import { chatIcon } from '../lc-chat/icons.js';
 import { previewText } from '../renderers/preview.js';
 import { formatDay, formatTime } from '../util/format.js';
 import { styles } from './lc-conversation-list.styles.js';
+import { defineElement } from '../util/define.js';
+import { listen, type ListenerMap } from '../client/listen.js';
 
 /** One row of the list. */
 export interface ConversationListItem {
@@ -129,7 +131,7 @@ export class LcConversationList extends LcConnectedElement {
   declare private _items: ConversationListItem[];
   declare private _phase: 'idle' | 'loading' | 'ready' | 'error';
   declare private _query: string;
-  declare private _state: ConnectionState;
+  declare private _state: WidgetConnectionState;
   declare private _hasMore: boolean;
   declare private _loadingMore: boolean;
 
@@ -476,7 +478,7 @@ export class LcConversationList extends LcConnectedElement {
   }
 
   #subscribe(client: SharedClient): () => void {
-    const listeners: { [K in keyof SharedClientEvents]?: (...args: SharedClientEvents[K]) => void } = {
+    const listeners: ListenerMap<SharedClientEvents> = {
       state: (state, previous) => {
         this._state = state;
         // A new login or a return after a drop: the list may have changed.
@@ -488,10 +490,7 @@ export class LcConversationList extends LcConnectedElement {
       update: (message, conversation) =>
         this.#patch(conversation.id, (item) => (item.lastMessage?.id === message.id ? { ...item, lastMessage: message } : item)),
     };
-    for (const [event, listener] of Object.entries(listeners)) client.on(event as keyof SharedClientEvents, listener as never);
-    return () => {
-      for (const [event, listener] of Object.entries(listeners)) client.off(event as keyof SharedClientEvents, listener as never);
-    };
+    return listen(client, listeners);
   }
 
   /** Member changes come straight from the IMClient (the shared client does not relay them). */
@@ -725,7 +724,7 @@ export class LcConversationList extends LcConnectedElement {
   }
 }
 
-if (!customElements.get('lc-conversation-list')) customElements.define('lc-conversation-list', LcConversationList);
+defineElement('lc-conversation-list', LcConversationList);
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -2,7 +2,7 @@ import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { MessagePriority, TextMessage, type Conversation } from '../../sdk/index.js';
 import { ClientController } from '../client/client-controller.js';
 import { CONNECTION_KEYS, LcConnectedElement } from '../client/lc-connected-element.js';
-import type { ConnectionState, SharedClient, SharedClientEvents } from '../client/shared-client.js';
+import type { WidgetConnectionState, SharedClient, SharedClientEvents } from '../client/shared-client.js';
 import { LcDanmakuDropEvent, LcDanmakuEndEvent, LcDanmakuStartEvent, LcErrorEvent, LcMessageEvent, type DanmakuInfo } from '../events.js';
 import { LocalizeController } from '../i18n/localize-controller.js';
 import { isRecord, type ChatMessage } from '../model/chat-message.js';
@@ -11,6 +11,8 @@ import { sendIcon } from '../lc-chat/icons.js';
 import { previewText } from '../renderers/preview.js';
 import { DanmakuStage, type DanmakuInput, type DanmakuMode } from './danmaku-stage.js';
 import { styles } from './lc-live-room.styles.js';
+import { defineElement } from '../util/define.js';
+import { listen, type ListenerMap } from '../client/listen.js';
 
 /** The message attribute that carries a comment's presentation: `{mode, priority, color}`. */
 export const DANMAKU_KEY = 'danmaku';
@@ -166,7 +168,7 @@ export class LcLiveRoom extends LcConnectedElement {
   declare names: Record<string, string> | undefined;
 
   declare private _online: number | undefined;
-  declare private _state: ConnectionState;
+  declare private _state: WidgetConnectionState;
   declare private _joined: boolean;
   declare private _side: ChatMessage[];
   /** Comments dropped for density since the room was shown. */
@@ -483,7 +485,7 @@ export class LcLiveRoom extends LcConnectedElement {
   }
 
   #subscribe(client: SharedClient): () => void {
-    const listeners: { [K in keyof SharedClientEvents]?: (...args: SharedClientEvents[K]) => void } = {
+    const listeners: ListenerMap<SharedClientEvents> = {
       state: (state, previous) => {
         this._state = state;
         // A chat room's membership ends with the session: join again after any reconnect.
@@ -497,10 +499,7 @@ export class LcLiveRoom extends LcConnectedElement {
         this.dispatchEvent(new LcMessageEvent(message, conversation, false));
       },
     };
-    for (const [event, listener] of Object.entries(listeners)) client.on(event as keyof SharedClientEvents, listener as never);
-    return () => {
-      for (const [event, listener] of Object.entries(listeners)) client.off(event as keyof SharedClientEvents, listener as never);
-    };
+    return listen(client, listeners);
   }
 
   #arrived(message: ChatMessage, own: boolean): void {
@@ -621,7 +620,7 @@ export class LcLiveRoom extends LcConnectedElement {
   }
 }
 
-if (!customElements.get('lc-live-room')) customElements.define('lc-live-room', LcLiveRoom);
+defineElement('lc-live-room', LcLiveRoom);
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -7,6 +7,7 @@ import { LcErrorEvent } from '../events.js';
 import { LcConnectedElement } from '../client/lc-connected-element.js';
 import type { SharedClient } from '../client/shared-client.js';
 import { ensureContextRoot, realtimeContext } from '../context/realtime-context.js';
+import { defineElement } from '../util/define.js';
 
 /**
  * Opens one connection and one client for a user and shares it with every
@@ -100,7 +101,7 @@ export class LcRealtime extends LcConnectedElement {
 }
 
 // Another copy of the bundle on the page may have defined it already.
-if (!customElements.get('lc-realtime')) customElements.define('lc-realtime', LcRealtime);
+defineElement('lc-realtime', LcRealtime);
 
 declare global {
   interface HTMLElementTagNameMap {

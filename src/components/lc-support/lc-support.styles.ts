@@ -1,0 +1,150 @@
+import { css } from 'lit';
+import { elementBase } from '../themes/element-base.js';
+import { tokens } from '../themes/tokens.js';
+
+/** The launcher button, its badge and the panel of `<lc-support>`. */
+export const styles = [
+  tokens,
+  elementBase,
+  css`
+    :host {
+      --_offset: var(--lc-support-offset, 20px);
+      position: fixed;
+      inset-block-end: var(--_offset);
+      inset-inline-end: var(--_offset);
+      z-index: var(--_z, 2147483000);
+    }
+    :host([position='bottom-left']) {
+      inset-inline-end: auto;
+      inset-inline-start: var(--_offset);
+    }
+    .launcher {
+      position: relative;
+      display: grid;
+      place-items: center;
+      inline-size: 60px;
+      block-size: 60px;
+      border: 0;
+      border-radius: 50%;
+      background: var(--_accent);
+      color: var(--_accent-contrast);
+      box-shadow: 0 6px 20px rgb(16 24 40 / 0.25), 0 2px 6px rgb(16 24 40 / 0.15);
+      cursor: pointer;
+      transition: transform 0.15s ease;
+    }
+    .launcher:hover {
+      transform: scale(1.05);
+    }
+    .launcher:focus-visible {
+      outline: 3px solid color-mix(in srgb, var(--_accent) 45%, transparent);
+      outline-offset: 3px;
+    }
+    .launcher svg {
+      inline-size: 28px;
+      block-size: 28px;
+    }
+    .badge {
+      position: absolute;
+      inset-block-start: -4px;
+      inset-inline-end: -4px;
+      min-inline-size: 22px;
+      block-size: 22px;
+      padding-inline: 6px;
+      border-radius: 11px;
+      display: grid;
+      place-items: center;
+      background: #ef4444;
+      color: #fff;
+      font: 700 12px/1 var(--_font);
+      border: 2px solid var(--_bg);
+    }
+    .greeting {
+      position: absolute;
+      inset-block-end: 72px;
+      inset-inline-end: 0;
+      inline-size: max-content;
+      max-inline-size: min(260px, calc(100vw - 2 * var(--_offset)));
+      padding: 12px 14px;
+      border-radius: 14px 14px 4px 14px;
+      background: var(--_bg);
+      color: var(--_text);
+      box-shadow: var(--_shadow);
+      border: 1px solid var(--_border);
+      font-size: 0.93em;
+      line-height: 1.4;
+      cursor: pointer;
+    }
+    :host([position='bottom-left']) .greeting {
+      inset-inline-end: auto;
+      inset-inline-start: 0;
+      border-radius: 14px 14px 14px 4px;
+    }
+    .panel {
+      position: absolute;
+      /* Above the launcher: when the hovered launcher gets its own layer, Chromium otherwise cuts a box out of the panel's shadow. */
+      z-index: 1;
+      inset-block-end: 76px;
+      inset-inline-end: 0;
+      inline-size: min(var(--lc-support-width, 380px), calc(100vw - 2 * var(--_offset)));
+      block-size: min(var(--lc-support-height, 600px), calc(100vh - 96px - var(--_offset)));
+      border-radius: var(--_radius);
+      box-shadow: 0 12px 48px rgb(16 24 40 / 0.25);
+      animation: rise 0.18s ease-out;
+    }
+    :host([position='bottom-left']) .panel {
+      inset-inline-end: auto;
+      inset-inline-start: 0;
+    }
+    .panel lc-chat {
+      block-size: 100%;
+      min-block-size: 0;
+    }
+    .close {
+      display: grid;
+      place-items: center;
+      inline-size: 32px;
+      block-size: 32px;
+      border: 0;
+      border-radius: 8px;
+      background: none;
+      color: inherit;
+      cursor: pointer;
+    }
+    .close:hover {
+      background: var(--_surface);
+    }
+    .close svg {
+      inline-size: 18px;
+      block-size: 18px;
+    }
+    @keyframes rise {
+      from {
+        opacity: 0;
+        translate: 0 12px;
+      }
+    }
+    @media (prefers-reduced-motion: reduce) {
+      .panel {
+        animation: none;
+      }
+      .launcher {
+        transition: none;
+      }
+    }
+    @media (max-width: 480px) {
+      .panel {
+        position: fixed;
+        inset: 0;
+        inline-size: auto;
+        block-size: auto;
+        border-radius: 0;
+      }
+      .panel lc-chat {
+        --lc-radius: 0;
+      }
+      :host([open]) .launcher {
+        display: none;
+      }
+    }
+  `,
+];
