@@ -69,6 +69,17 @@ export interface CreateServerOptions extends Partial<ServerConfig> {
   broker?: Broker;
 }
 
+/**
+ * Entries the direct path's membership cache may hold. Other nodes' member
+ * changes reach it only through a broker they share: several processes on one
+ * PostgreSQL database behind the in-process broker would serve a removed
+ * member from the cache until the entry expired, so nothing is cached then.
+ */
+function membershipCacheSize(location: ServerConfig['storeLocation'], givenStore: Store | undefined, givenBroker: Broker | undefined): number {
+  const sharedWithoutBroker = location.kind === 'postgres' && givenStore === undefined && givenBroker === undefined;
+  return sharedWithoutBroker ? 0 : 10_000;
+}
+
 /** Starts a server and resolves once it listens. */
 export async function createServer(options: CreateServerOptions): Promise<LcServer> {
   const { store: givenStore, broker: givenBroker, ...settings } = options;
@@ -114,7 +125,7 @@ export async function createServer(options: CreateServerOptions): Promise<LcServ
     rooms: new RoomRegistry(config.roomResumeMs),
     logins: new LoginMemory(),
     pushClock: new PushClock(),
-    membership: new MembershipCache(store),
+    membership: new MembershipCache(store, membershipCacheSize(config.storeLocation, givenStore, givenBroker)),
     quotas: {
       conversationCreates: new RateLimiter(config.conversationsPerMinute),
       logins: new RateLimiter(config.loginsPerMinute),
