@@ -165,6 +165,15 @@ test('four server processes on one PostgreSQL database: appends, retries, member
       assert.deepEqual(results[0]!.m.slice().sort(), expectedMembers, 'every process reads the same members');
     }
 
+    // A member removed through one process can no longer send through another that has just
+    // accepted their messages (no process keeps a stale member list: index.ts, membershipCacheSize).
+    const removedOne = clients[1]!; // writer-1, on the second process; the owner is on the first
+    const watched = ok(await clients[0]!.request({ cmd: CommandType.conv, op: OpType.start, convMessage: { m: ['writer-0', 'writer-1'] } }), 'watched').convMessage!.cid!;
+    ok(await removedOne.request({ cmd: CommandType.direct, directMessage: { cid: watched, msg: text('before'), dt: 'removed-before' } }), 'send before removal');
+    ok(await clients[0]!.request({ cmd: CommandType.conv, op: OpType.remove, convMessage: { cid: watched, m: ['writer-1'] } }), 'remove writer-1');
+    const afterRemoval = await removedOne.request({ cmd: CommandType.direct, directMessage: { cid: watched, msg: text('after'), dt: 'removed-after' } });
+    assert.equal(afterRemoval.cmd, CommandType.error, 'a removed member cannot send through another process');
+
     // Unique conversations started at once from every process are one conversation.
     const uniqueIds = await Promise.all(
       clients.slice(0, CLIENTS).map(async (client) => ok(await client.request({ cmd: CommandType.conv, op: OpType.start, convMessage: { m: writerIds, unique: true } }, 60_000), 'unique').convMessage!.cid!),
