@@ -13,7 +13,7 @@
  */
 import type pg from 'pg';
 import { ProtocolError } from '../../../protocol/errors.js';
-import { mentionedMembers, newMessageRecord } from '../message-records.js';
+import { type AppendOutcome, mentionedMembers, newMessageRecord, type PendingAppend, settleBatch } from '../message-records.js';
 import { lctypeOf, MESSAGE_SELECT, type MessageRow, toMessage } from '../rows.js';
 import type { AppendResult, MessageRecord, NewMessage } from '../types.js';
 import { type Sql, transaction } from './connection.js';
@@ -21,13 +21,6 @@ import { type Sql, transaction } from './connection.js';
 /** Messages one transaction writes at most; the rest wait for the next. */
 const MAX_BATCH = 2000;
 
-interface PendingAppend {
-  input: NewMessage;
-  resolve: (result: AppendResult) => void;
-  reject: (error: unknown) => void;
-}
-
-type AppendOutcome = { ok: true; result: AppendResult } | { ok: false; error: Error };
 
 interface Head {
   appId: string;
@@ -91,14 +84,10 @@ export class GroupCommit {
     } catch (error) {
       // Rolled back (or its COMMIT's fate unknown): nothing may be acked.
       // A client's retry with the same dt finds the message if it did commit.
-      for (const item of batch) item.reject(error);
+      settleBatch(batch, { error });
       return;
     }
-    batch.forEach((item, index) => {
-      const outcome = outcomes[index]!;
-      if (outcome.ok) item.resolve(outcome.result);
-      else item.reject(outcome.error);
-    });
+    settleBatch(batch, outcomes);
   }
 }
 
