@@ -273,3 +273,26 @@ test('query plans: conversations of a client start from its member rows; the def
   );
   assert.match(historyPlan, /Index (Only )?Scan Backward using messages_pkey on messages/, historyPlan);
 });
+
+test('text PostgreSQL cannot store (U+0000) is refused with the protocol error of the request, alone', async () => {
+  const database = await freshDatabase();
+  const store = await openPostgresStore({ url: database.url });
+  try {
+    const isCode = (code: number) => (error: unknown) => error instanceof ProtocolError && error.code === code;
+    await assert.rejects(store.createConversation(conversationInput({ name: 'a\u0000b' })), isCode(4301));
+    await assert.rejects(store.createConversation(conversationInput({ attributes: { k: 'a\u0000b' } })), isCode(4301));
+    const cid = (await store.createConversation(conversationInput())).conversation.id;
+    await assert.rejects(store.updateConversation('app', cid, { attributes: [{ path: ['k'], value: '\u0000' }] }), isCode(4306));
+    // In a batch with others: only that append fails.
+    const [bad, good] = await Promise.allSettled([
+      store.appendMessage(messageInput(cid, { data: 'x\u0000' })),
+      store.appendMessage(messageInput(cid, { data: 'fine' })),
+    ]);
+    assert.equal(bad.status, 'rejected');
+    assert.ok(isCode(4114)((bad as PromiseRejectedResult).reason));
+    assert.equal(good.status, 'fulfilled');
+    assert.equal((await store.getConversation('app', cid))!.lastSeq, 1);
+  } finally {
+    await store.close();
+  }
+});

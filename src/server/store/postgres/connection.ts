@@ -4,6 +4,7 @@
  * ms time or a count far below 2^53), so rows map like SQLite's.
  */
 import pg from 'pg';
+import { type ErrorName, ProtocolError } from '../../../protocol/errors.js';
 
 /** What a module needs to run SQL: the pool, or a transaction's client. */
 export interface Sql {
@@ -133,5 +134,22 @@ export function redactUrl(url: string): string {
     return parsed.toString();
   } catch {
     return '(an invalid URL)';
+  }
+}
+
+/** PostgreSQL refusing U+0000 in text (22021) or in JSON (22P05). */
+const UNSTORABLE = new Set(['22021', '22P05']);
+
+/**
+ * `work`, with PostgreSQL's refusal of a U+0000 character (which SQLite
+ * stores) turned into the protocol's `name` error: the client's input,
+ * not an internal error.
+ */
+export async function refusingUnstorableText<T>(work: Promise<T>, name: ErrorName): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (UNSTORABLE.has(sqlState(error) ?? '')) throw ProtocolError.of(name, 'text with a U+0000 character cannot be stored');
+    throw error;
   }
 }

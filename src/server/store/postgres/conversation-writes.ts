@@ -9,7 +9,7 @@ import type pg from 'pg';
 import { ProtocolError } from '../../../protocol/errors.js';
 import { updatedAttributes } from '../attributes.js';
 import type { ConversationRecord, ConversationUpdate, MemberChange, MemberEvents } from '../types.js';
-import { type Sql, transaction } from './connection.js';
+import { refusingUnstorableText, type Sql, transaction } from './connection.js';
 import type { Notifications } from './notifications.js';
 import { loadForUpdate, memberSet } from './rows.js';
 
@@ -83,6 +83,10 @@ export class ConversationWrites {
   }
 
   update(appId: string, cid: string, change: ConversationUpdate): Promise<ConversationRecord> {
+    return refusingUnstorableText(this.updateIn(appId, cid, change), 'CONVERSATION_UPDATE_FAILED');
+  }
+
+  private updateIn(appId: string, cid: string, change: ConversationUpdate): Promise<ConversationRecord> {
     return transaction(this.pool, async (sql) => {
       const conversation = await loadForUpdate(sql, appId, cid);
       const { name, attributes } = updatedAttributes(conversation, change);

@@ -29,7 +29,7 @@ import type {
 import { GroupCommit } from './appends.js';
 import { Blocklist } from './blocklist.js';
 import { ConversationQueries } from './conversation-queries.js';
-import { createPool, describeConnectError, type Sql, sqlOf, transaction } from './connection.js';
+import { createPool, describeConnectError, refusingUnstorableText, type Sql, sqlOf, transaction } from './connection.js';
 import { ConversationWrites, lockUniqueKey } from './conversation-writes.js';
 import { Notifications } from './notifications.js';
 import { Patches } from './patches.js';
@@ -141,12 +141,13 @@ export class PostgresStore extends ComposedStore {
 
   async createConversation(input: NewConversation, events?: MemberEvents): Promise<CreatedConversation> {
     this.assertOpen();
-    return transaction(this.pool, async (sql) => {
+    const create = transaction(this.pool, async (sql) => {
       const { conversation, created } = await this.insertConversation(sql, input);
       // Recorded with the insert: a crash keeps the conversation and its invitations, or neither.
       const planned = created && events ? events({ conversation, changed: conversation.members }) : [];
       return { conversation, created, notifications: await this.notifications.recordPlanned(sql, input.appId, planned) };
     });
+    return refusingUnstorableText(create, 'CONVERSATION_API_FAILED');
   }
 
   private async insertConversation(sql: Sql, input: NewConversation): Promise<{ conversation: ConversationRecord; created: boolean }> {
