@@ -167,7 +167,7 @@ test('member changes racing through four stores stay consistent, and their event
 
 test('connections cut by the database: calls fail, then the pool reconnects; nothing acked is lost', async () => {
   const database = await freshDatabase();
-  const store = await openPostgresStore({ url: database.url, connectTimeoutMs: 1000 });
+  const store = await openPostgresStore({ url: database.url, waitTimeoutMs: 5000 });
   try {
     const cid = (await store.createConversation(conversationInput())).conversation.id;
     const acked: string[] = [];

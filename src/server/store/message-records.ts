@@ -70,3 +70,31 @@ export function settleBatch(batch: readonly PendingAppend[], outcomes: AppendOut
     else item.reject(outcome.error);
   });
 }
+
+/** A conversation's head while a batch is being written. */
+export interface BatchHead {
+  appId: string;
+  cid: string;
+  lastSeq: number;
+  lastTimestamp: number;
+  /** The batch's newest message in this conversation, if any. */
+  last: MessageRecord | null;
+  /** The batch's newest message mentioning everyone, 0 when none. */
+  mentionAllSeq: number;
+  /** Per sender in the batch, the seq of their newest message: a sender has read up to it. */
+  senders: Map<string, number>;
+}
+
+/** A batch's head for a conversation whose last message is `lastSeq` at `lastTimestamp` (ms, 0 for none). */
+export function batchHead(appId: string, cid: string, lastSeq: number, lastTimestamp: number): BatchHead {
+  return { appId, cid, lastSeq, lastTimestamp, last: null, mentionAllSeq: 0, senders: new Map() };
+}
+
+/** Moves the head past a message the batch stores. */
+export function advanceHead(head: BatchHead, message: MessageRecord): void {
+  head.lastSeq = message.seq;
+  head.lastTimestamp = message.timestamp;
+  head.last = message;
+  if (message.mentionAll) head.mentionAllSeq = message.seq;
+  head.senders.set(message.from, message.seq);
+}

@@ -9,7 +9,7 @@
  * When the database goes away, calls reject (the handlers answer
  * INTERNAL_ERROR) and the pool connects again once it is back.
  */
-import type pg from 'pg';
+import pg from 'pg';
 import { newConversationId } from '../ids.js';
 import { uniqueIdOf } from '../message-records.js';
 import { ComposedStore } from '../composed-store.js';
@@ -29,7 +29,7 @@ import type {
 import { GroupCommit } from './appends.js';
 import { Blocklist } from './blocklist.js';
 import { ConversationQueries } from './conversation-queries.js';
-import { createPool, describeConnectError, refusingUnstorableText, type Sql, sqlOf, transaction } from './connection.js';
+import { createPool, describeConnectError, refusingUnstorableText, type Sql, sqlOf, transaction, TYPES } from './connection.js';
 import { ConversationWrites, lockUniqueKey } from './conversation-writes.js';
 import { Notifications } from './notifications.js';
 import { Patches } from './patches.js';
@@ -46,8 +46,10 @@ export interface PostgresStoreOptions {
   url: string;
   /** Connections this process holds at most. Default 10. */
   maxConnections?: number;
-  /** How long to wait for a connection before a call fails. Default 5000 ms. */
+  /** How long the start-up connection may take. Default 5000 ms. */
   connectTimeoutMs?: number;
+  /** How long a call may wait for a pooled connection before it fails. Default 30,000 ms. */
+  waitTimeoutMs?: number;
 }
 
 /**
@@ -65,22 +67,24 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
     throw new Error(`invalid PostgreSQL URL: the scheme must be postgres:// (got ${url.protocol}//)`);
   }
-  const pool = createPool({ url: options.url, max: options.maxConnections, connectTimeoutMs: options.connectTimeoutMs });
-  let client: pg.PoolClient;
+  // One connection of its own first: a start-up failure (unreachable, login
+  // refused, schema too new) is told within connectTimeoutMs, in one line.
+  const client = new pg.Client({ connectionString: options.url, connectionTimeoutMillis: options.connectTimeoutMs ?? 5000, types: TYPES });
+  client.on('error', () => undefined);
   try {
-    client = await pool.connect();
+    await client.connect();
   } catch (error) {
-    await pool.end().catch(() => undefined);
+    await client.end().catch(() => undefined);
     throw new Error(describeConnectError(options.url, error));
   }
   try {
     await migrate(client);
   } catch (error) {
-    client.release();
-    await pool.end().catch(() => undefined);
     throw new Error(error instanceof Error && /newer than this server/.test(error.message) ? error.message : describeConnectError(options.url, error));
+  } finally {
+    await client.end().catch(() => undefined);
   }
-  client.release();
+  const pool = createPool({ url: options.url, max: options.maxConnections, waitTimeoutMs: options.waitTimeoutMs });
   return new PostgresStore(pool);
 }
 

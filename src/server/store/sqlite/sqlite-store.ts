@@ -9,7 +9,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { ProtocolError } from '../../../protocol/errors.js';
 import { newConversationId } from '../ids.js';
-import { type AppendOutcome, mentionedMembers, newMessageRecord, type PendingAppend, settleBatch, uniqueIdOf } from '../message-records.js';
+import { advanceHead, type AppendOutcome, batchHead, type BatchHead, mentionedMembers, newMessageRecord, type PendingAppend, settleBatch, uniqueIdOf } from '../message-records.js';
 import { ComposedStore } from '../composed-store.js';
 import type {
   AppendResult,
@@ -68,17 +68,6 @@ const NO_UPPER = Number.MAX_SAFE_INTEGER;
 const STATEMENT_CACHE_SIZE = 100;
 
 
-/** A conversation's head while a batch is being written. */
-interface Head {
-  appId: string;
-  cid: string;
-  lastSeq: number;
-  lastTimestamp: number;
-  /** The batch's newest message in this conversation, if any. */
-  last: MessageRecord | null;
-  /** Per sender in the batch, the seq of their newest message: a sender has read up to it. */
-  senders: Map<string, number>;
-}
 
 
 export class SqliteStore extends ComposedStore {
@@ -336,15 +325,13 @@ export class SqliteStore extends ComposedStore {
 
   private writeBatchInTransaction(inputs: NewMessage[]): AppendOutcome[] {
     const now = Date.now();
-    const heads = new Map<string, Head | null>();
+    const heads = new Map<string, BatchHead | null>();
     const outcomes = inputs.map((input): AppendOutcome => {
       const key = `${input.appId}\u0000${input.cid}`;
       let head = heads.get(key);
       if (head === undefined) {
         const row = this.sql.head.get(input.appId, input.cid);
-        head = row
-          ? { appId: input.appId, cid: input.cid, lastSeq: row.last_seq, lastTimestamp: row.lm ?? 0, last: null, senders: new Map() }
-          : null;
+        head = row ? batchHead(input.appId, input.cid, row.last_seq, row.lm ?? 0) : null;
         heads.set(key, head);
       }
       if (!head) return { ok: false, error: ProtocolError.of('CONVERSATION_NOT_FOUND', `no conversation ${input.cid}`) };
@@ -371,10 +358,7 @@ export class SqliteStore extends ComposedStore {
       );
       if (message.mentionAll) this.sql.mentionAll.run(message.seq, message.appId, message.cid);
       for (const pid of mentionedMembers(message)) this.sql.mentionMember.run(message.seq, message.appId, message.cid, pid);
-      head.lastSeq = message.seq;
-      head.lastTimestamp = message.timestamp;
-      head.last = message;
-      head.senders.set(message.from, message.seq);
+      advanceHead(head, message);
       return { ok: true, result: { message, duplicate: false } };
     });
     // One head update per conversation per batch, however many messages it got.
