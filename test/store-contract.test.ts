@@ -557,6 +557,103 @@ function contract(h: StoreHarness): void {
     });
   });
 
+  test('membership events: consecutive seqs, pages by seq and by time, per-login cursors, pruning', async () => {
+    const store = await h.open(await h.fresh());
+    try {
+      assert.equal(await store.latestNotificationSeq(), 0);
+      const joined = await store.recordNotification('app', ['bob', 'carol', 'bob'], { op: 'joined', cid: 'c1', initBy: 'alice' });
+      assert.deepEqual(joined.recipients, ['bob', 'carol']);
+      const left = await store.recordNotification('app', ['bob'], { op: 'members_left', cid: 'c1', initBy: 'alice', members: ['dave'] });
+      const role = await store.recordNotification('app', ['bob'], { op: 'member_info_changed', cid: 'c1', initBy: 'alice', info: { pid: 'bob', role: 'Manager' } });
+      assert.deepEqual([left.seq, role.seq], [joined.seq + 1, joined.seq + 2]);
+      assert.ok(joined.serverTs <= left.serverTs && left.serverTs <= role.serverTs);
+      assert.equal(await store.latestNotificationSeq(), role.seq);
+      const bobs = await store.notificationsSince('app', 'bob', 0, 10);
+      assert.deepEqual(bobs, [
+        { seq: joined.seq, serverTs: joined.serverTs, op: 'joined', cid: 'c1', initBy: 'alice' },
+        { seq: left.seq, serverTs: left.serverTs, op: 'members_left', cid: 'c1', initBy: 'alice', members: ['dave'] },
+        { seq: role.seq, serverTs: role.serverTs, op: 'member_info_changed', cid: 'c1', initBy: 'alice', info: { pid: 'bob', role: 'Manager' } },
+      ]);
+      assert.deepEqual((await store.notificationsSince('app', 'bob', joined.seq, 1)).map((n) => n.seq), [left.seq]);
+      assert.deepEqual((await store.notificationsSince('app', 'carol', 0, 10)).map((n) => n.seq), [joined.seq]);
+      assert.deepEqual(await store.notificationsSince('other-app', 'bob', 0, 10), []);
+      await assert.rejects(store.notificationsSince('app', 'bob', 0, 1001), RangeError);
+      // By time: everything after a millisecond, never ending inside one.
+      const page = await store.notificationsAfterTime('app', 'bob', joined.serverTs - 1, 1000);
+      assert.deepEqual(page, { notifications: bobs, hasMore: false });
+      assert.deepEqual(await store.notificationsAfterTime('app', 'bob', role.serverTs, 10), { notifications: [], hasMore: false });
+      await sleep(3);
+      const later = await Promise.all([1, 2, 3].map(() => store.recordNotification('app', ['erin'], { op: 'joined', cid: 'c2', initBy: 'alice' })));
+      const firstPage = await store.notificationsAfterTime('app', 'erin', 0, 2);
+      // The three share a millisecond or not; either way a page holds whole milliseconds.
+      const lastTs = firstPage.notifications.at(-1)!.serverTs;
+      const rest = await store.notificationsAfterTime('app', 'erin', lastTs, 10);
+      // Recorded at once, they may take their seqs in any order.
+      assert.deepEqual([...firstPage.notifications, ...rest.notifications].map((n) => n.seq), later.map((n) => n.seq).sort((x, y) => x - y));
+
+      assert.equal(await store.notificationCursor('app', 'bob', 'login-1'), undefined);
+      await store.saveNotificationCursor('app', 'bob', 'login-1', left.seq);
+      await store.saveNotificationCursor('app', 'bob', 'login-1', joined.seq);
+      assert.equal(await store.notificationCursor('app', 'bob', 'login-1'), left.seq, 'a cursor never moves back');
+      assert.equal(await store.pruneNotifications(later[0]!.serverTs), 3);
+      assert.deepEqual(await store.notificationsSince('app', 'bob', 0, 10), []);
+      // Saved after the boundary: kept.
+      assert.equal(await store.notificationCursor('app', 'bob', 'login-1'), left.seq);
+      assert.equal((await store.notificationsSince('app', 'erin', 0, 10)).length, 3);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('read state: unread counts, mentions, read positions that never go back, undelivered batches, receipts', async () => {
+    const store = await h.open(await h.fresh());
+    try {
+      const cid = (await store.createConversation(conversationInput({ members: ['alice', 'bob', 'carol'] }))).conversation.id;
+      const sent = [];
+      for (const input of [
+        messageInput(cid, { data: 'one' }),
+        messageInput(cid, { data: 'two', mentionPids: ['bob'], receipt: true }),
+        messageInput(cid, { from: 'bob', data: 'three' }),
+        messageInput(cid, { data: 'four', mentionAll: true }),
+      ]) {
+        sent.push((await store.appendMessage(input)).message);
+        await sleep(2);
+      }
+      // Own messages are read: bob sent the third, so only the fourth is unread for him.
+      const [bobUnread] = await store.unreadConversations('app', 'bob', 10);
+      assert.deepEqual(bobUnread, { cid, unread: 1, lastMessage: (await store.getConversation('app', cid))!.lastMessage, mentioned: true });
+      const [carolUnread] = await store.unreadConversations('app', 'carol', 10);
+      assert.equal(carolUnread!.unread, 4);
+      assert.deepEqual(await store.unreadConversations('app', 'alice', 10), []);
+
+      const read = await store.markRead('app', cid, 'carol', { messageId: sent[1]!.id });
+      assert.deepEqual(read, { unread: 2, readTimestamp: sent[1]!.timestamp, advanced: true, lastMessage: bobUnread!.lastMessage, mentioned: true });
+      const back = await store.markRead('app', cid, 'carol', { timestamp: sent[0]!.timestamp });
+      assert.equal(back!.advanced, false);
+      assert.equal(back!.unread, 2);
+      assert.equal((await store.markRead('app', cid, 'carol', {}))!.unread, 0);
+      assert.equal(await store.markRead('app', cid, 'mallory', {}), undefined);
+      assert.deepEqual(await store.unreadConversations('app', 'carol', 10), []);
+
+      await store.recordDelivered('app', cid, 'carol', sent[1]!.timestamp);
+      assert.deepEqual(await store.undeliveredConversations('app', 'carol', 10), [{ cid, deliveredTs: sent[1]!.timestamp }]);
+      const batch = await store.undeliveredBatch('app', 'carol', { cid, deliveredTs: sent[1]!.timestamp }, 1);
+      assert.deepEqual(batch, { cid, messages: [sent[3]], hasMore: true });
+      assert.deepEqual(await store.undeliveredMessages('app', 'carol', 10, 10), [{ cid, messages: [sent[2], sent[3]], hasMore: false }]);
+      assert.deepEqual(await store.receiptMessages('app', cid, 'bob', 0, Date.now(), 10), [sent[1]]);
+      const receipts = await store.memberReceipts('app', cid);
+      assert.deepEqual(receipts.map((r) => r.clientId), ['alice', 'bob', 'carol']);
+      assert.equal(receipts[2]!.readTs, sent[3]!.timestamp);
+
+      // A member who joins later starts with nothing unread.
+      await store.addMembers('app', cid, ['dave'], 10);
+      assert.deepEqual(await store.unreadConversations('app', 'dave', 10), []);
+      assert.deepEqual(await store.undeliveredConversations('app', 'dave', 10), []);
+    } finally {
+      await store.close();
+    }
+  });
+
   test('recordDelivered keeps the latest time per member and ignores non-members', async () => {
     const file = await h.fresh();
     const store = await h.open(file);

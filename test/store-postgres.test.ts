@@ -167,7 +167,7 @@ test('member changes racing through four stores stay consistent, and their event
 
 test('connections cut by the database: calls fail, then the pool reconnects; nothing acked is lost', async () => {
   const database = await freshDatabase();
-  const store = await openPostgresStore({ url: database.url, connectTimeoutMs: 1000 });
+  const store = await openPostgresStore({ url: database.url, waitTimeoutMs: 5000 });
   try {
     const cid = (await store.createConversation(conversationInput())).conversation.id;
     const acked: string[] = [];
@@ -227,4 +227,72 @@ test('$regex: the PostgreSQL translation matches what JavaScript matches', async
   );
   const wrong = pairs.filter((pair, index) => rows[index]!.m !== pair.expected);
   assert.deepEqual(wrong.map(({ pattern, options, subject, expected, are }) => ({ pattern, options, subject, expected, are })), []);
+});
+
+test('query plans: conversations of a client start from its member rows; the default order and history pages read indexes', async () => {
+  const database = await freshDatabase();
+  const store = await openPostgresStore({ url: database.url });
+  await store.close();
+  // 5,000 conversations of 3 members each, 1,000 clients, and a history: enough for the planner to prefer indexes.
+  await queryDatabase(
+    database.url,
+    `INSERT INTO conversations (app_id, id, name, creator, members, tr, sys, is_unique, created_at, updated_at, lm, last_seq)
+     SELECT 'app', lpad(to_hex(i), 24, '0'), 'c' || i, 'u' || (i % 1000), '[]', 0, 0, 0, i, i, CASE WHEN i % 7 = 0 THEN NULL ELSE i END, 0
+     FROM generate_series(1, 5000) AS i`,
+  );
+  await queryDatabase(
+    database.url,
+    `INSERT INTO conversation_members (app_id, cid, client_id, joined_at)
+     SELECT 'app', lpad(to_hex(i), 24, '0'), 'u' || ((i + k * 337) % 1000), 0 FROM generate_series(1, 5000) AS i, generate_series(0, 2) AS k
+     ON CONFLICT DO NOTHING`,
+  );
+  await queryDatabase(
+    database.url,
+    `INSERT INTO messages (app_id, cid, seq, id, from_peer, data, timestamp, receipt)
+     SELECT 'app', lpad(to_hex(1 + i % 50), 24, '0'), i, 'm' || i, 'u1', 'x', i, 0 FROM generate_series(1, 20000) AS i`,
+  );
+  await queryDatabase(database.url, 'ANALYZE');
+  const { compileConversationQuery } = await import('../src/server/store/postgres/conditions-sql.js');
+  const { parseWhere } = await import('../src/server/query/where.js');
+  const plan = async (sql: string, values: unknown[]): Promise<string> =>
+    (await queryDatabase<{ 'QUERY PLAN': string }>(database.url, `EXPLAIN ${sql}`, values)).map((row) => row['QUERY PLAN']).join('\n');
+
+  const members = compileConversationQuery({ appId: 'app', where: parseWhere('{"m":"u5"}'), sort: [], limit: 10, skip: 0 });
+  const membersPlan = await plan(members.sql, members.params.values);
+  assert.match(membersPlan, /Index (Only )?Scan using conversation_members_client on conversation_members d/, membersPlan);
+  assert.doesNotMatch(membersPlan, /Seq Scan/, membersPlan);
+
+  const recent = compileConversationQuery({ appId: 'app', where: null, sort: [], limit: 10, skip: 0 });
+  const recentPlan = await plan(recent.sql, recent.params.values);
+  assert.match(recentPlan, /Index Scan using conversations_lm on conversations c/, recentPlan);
+  assert.doesNotMatch(recentPlan, /Seq Scan/, recentPlan);
+
+  const historyPlan = await plan(
+    `SELECT seq FROM messages WHERE app_id = $1 AND cid = $2 AND seq > $3 AND seq < $4 AND ($5::integer IS NULL OR lctype = $5) ORDER BY seq DESC LIMIT $6`,
+    ['app', '1'.padStart(24, '0'), 0, Number.MAX_SAFE_INTEGER, null, 20],
+  );
+  assert.match(historyPlan, /Index (Only )?Scan Backward using messages_pkey on messages/, historyPlan);
+});
+
+test('text PostgreSQL cannot store (U+0000) is refused with the protocol error of the request, alone', async () => {
+  const database = await freshDatabase();
+  const store = await openPostgresStore({ url: database.url });
+  try {
+    const isCode = (code: number) => (error: unknown) => error instanceof ProtocolError && error.code === code;
+    await assert.rejects(store.createConversation(conversationInput({ name: 'a\u0000b' })), isCode(4301));
+    await assert.rejects(store.createConversation(conversationInput({ attributes: { k: 'a\u0000b' } })), isCode(4301));
+    const cid = (await store.createConversation(conversationInput())).conversation.id;
+    await assert.rejects(store.updateConversation('app', cid, { attributes: [{ path: ['k'], value: '\u0000' }] }), isCode(4306));
+    // In a batch with others: only that append fails.
+    const [bad, good] = await Promise.allSettled([
+      store.appendMessage(messageInput(cid, { data: 'x\u0000' })),
+      store.appendMessage(messageInput(cid, { data: 'fine' })),
+    ]);
+    assert.equal(bad.status, 'rejected');
+    assert.ok(isCode(4114)((bad as PromiseRejectedResult).reason));
+    assert.equal(good.status, 'fulfilled');
+    assert.equal((await store.getConversation('app', cid))!.lastSeq, 1);
+  } finally {
+    await store.close();
+  }
 });

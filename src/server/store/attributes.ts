@@ -1,5 +1,6 @@
 /** Custom attribute updates shared by every store implementation. */
-import type { AttributeLimits, AttributeSet } from './types.js';
+import { ProtocolError } from '../../protocol/errors.js';
+import type { AttributeLimits, AttributeSet, ConversationRecord, ConversationUpdate } from './types.js';
 
 type JsonObject = Record<string, unknown>;
 
@@ -78,4 +79,19 @@ export function attributeLimitViolation(
   const bytes = attributeBytes(name, attributes);
   if (bytes > limits.maxBytes && bytes >= before) return `name and attributes would take ${bytes} bytes, more than the ${limits.maxBytes} allowed`;
   return undefined;
+}
+
+/**
+ * The name and attributes `change` makes of the conversation's, or
+ * CONVERSATION_UPDATE_FAILED when they would break the change's limits.
+ */
+export function updatedAttributes(conversation: ConversationRecord, change: ConversationUpdate): { name: string | null; attributes: JsonObject } {
+  const name = change.name === undefined ? conversation.name : change.name;
+  const attributes = applyAttributeSets(conversation.attributes, change.attributes);
+  if (change.limits) {
+    const before = attributeBytes(conversation.name, conversation.attributes);
+    const violation = attributeLimitViolation(name, attributes, change.limits, before);
+    if (violation) throw ProtocolError.of('CONVERSATION_UPDATE_FAILED', violation);
+  }
+  return { name, attributes };
 }

@@ -1,7 +1,7 @@
 /** How the stores build message and conversation values, whatever the database. */
 import { createHash } from 'node:crypto';
 import { newMessageId } from './ids.js';
-import { RECALLED_PAYLOAD, type MessagePatch, type MessageRecord, type NewMessage } from './types.js';
+import { RECALLED_PAYLOAD, type AppendResult, type MessagePatch, type MessageRecord, type NewMessage } from './types.js';
 
 /** The record of a new message taking `seq`, at `now` but never before the conversation's last message. */
 export function newMessageRecord(input: NewMessage, seq: number, now: number, lastTimestamp: number): MessageRecord {
@@ -46,4 +46,55 @@ export function patchedMessage(original: MessageRecord, patch: MessagePatch, now
 /** Unique conversations with the same members share this id, whichever was created first. */
 export function uniqueIdOf(appId: string, membersJson: string): string {
   return createHash('sha256').update(appId).update('\u0000').update(membersJson).digest('hex').slice(0, 32);
+}
+
+/** An append waiting for its batch's commit. */
+export interface PendingAppend {
+  input: NewMessage;
+  resolve: (result: AppendResult) => void;
+  reject: (error: unknown) => void;
+}
+
+/** What one append of a committed batch comes to: its result, or its own error (CONVERSATION_NOT_FOUND). */
+export type AppendOutcome = { ok: true; result: AppendResult } | { ok: false; error: Error };
+
+/** Settles a written batch: each append by its outcome, or all of them by the error that rolled the batch back. */
+export function settleBatch(batch: readonly PendingAppend[], outcomes: AppendOutcome[] | { error: unknown }): void {
+  if (!Array.isArray(outcomes)) {
+    for (const item of batch) item.reject(outcomes.error);
+    return;
+  }
+  batch.forEach((item, index) => {
+    const outcome = outcomes[index]!;
+    if (outcome.ok) item.resolve(outcome.result);
+    else item.reject(outcome.error);
+  });
+}
+
+/** A conversation's head while a batch is being written. */
+export interface BatchHead {
+  appId: string;
+  cid: string;
+  lastSeq: number;
+  lastTimestamp: number;
+  /** The batch's newest message in this conversation, if any. */
+  last: MessageRecord | null;
+  /** The batch's newest message mentioning everyone, 0 when none. */
+  mentionAllSeq: number;
+  /** Per sender in the batch, the seq of their newest message: a sender has read up to it. */
+  senders: Map<string, number>;
+}
+
+/** A batch's head for a conversation whose last message is `lastSeq` at `lastTimestamp` (ms, 0 for none). */
+export function batchHead(appId: string, cid: string, lastSeq: number, lastTimestamp: number): BatchHead {
+  return { appId, cid, lastSeq, lastTimestamp, last: null, mentionAllSeq: 0, senders: new Map() };
+}
+
+/** Moves the head past a message the batch stores. */
+export function advanceHead(head: BatchHead, message: MessageRecord): void {
+  head.lastSeq = message.seq;
+  head.lastTimestamp = message.timestamp;
+  head.last = message;
+  if (message.mentionAll) head.mentionAllSeq = message.seq;
+  head.senders.set(message.from, message.seq);
 }

@@ -3,7 +3,7 @@
  * column names and types: integers as numbers, booleans as 0/1, lists as
  * JSON text), and their mapping to store records.
  */
-import type { ConversationRecord, MessageRecord } from './types.js';
+import type { AppRecord, ConversationRecord, MessageRecord, ReadResult, UnreadState } from './types.js';
 
 /**
  * Select list for conversation rows, the table aliased `c`; `attrs` is
@@ -127,4 +127,61 @@ export function lctypeOf(data: string): number | null {
   } catch {
     return null;
   }
+}
+
+/** A conversation row with the member's read position and newest mention, as unread queries select it. */
+export type UnreadRow = ConversationRow & { read_seq: number; mention_seq: number };
+
+export function toUnreadState(row: UnreadRow): UnreadState {
+  const conversation = toConversation(row);
+  return {
+    cid: conversation.id,
+    unread: conversation.lastSeq - row.read_seq,
+    lastMessage: conversation.lastMessage,
+    mentioned: row.mention_seq > row.read_seq,
+  };
+}
+
+export interface AppRow {
+  app_id: string;
+  app_key: string;
+  master_key: string;
+  require_signature: number;
+  created_at: number;
+}
+
+export const APP_SELECT = 'app_id, app_key, master_key, require_signature, created_at';
+
+export function toApp(row: AppRow): AppRecord {
+  return {
+    appId: row.app_id,
+    appKey: row.app_key,
+    masterKey: row.master_key,
+    requireSignature: row.require_signature === 1,
+    createdAt: row.created_at,
+  };
+}
+
+/** A member's read state, as markRead reads it. */
+export interface MemberReadRow {
+  read_seq: number;
+  read_ts: number;
+  /** The newest message mentioning the member: by id, or all. */
+  mention_seq: number;
+}
+
+/**
+ * Where a read leaves the member: `readSeq` (never backwards: an older
+ * device may report an older position) and the newest read message's
+ * timestamp `newest`. `advanced` says whether to store it.
+ */
+export function readResult(member: MemberReadRow, conversation: ConversationRecord, readSeq: number, newest: number): ReadResult {
+  const readTs = Math.max(member.read_ts, newest);
+  return {
+    unread: conversation.lastSeq - readSeq,
+    readTimestamp: readTs,
+    advanced: readSeq > member.read_seq || readTs > member.read_ts,
+    lastMessage: conversation.lastMessage,
+    mentioned: member.mention_seq > readSeq,
+  };
 }

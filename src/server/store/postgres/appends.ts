@@ -13,7 +13,7 @@
  */
 import type pg from 'pg';
 import { ProtocolError } from '../../../protocol/errors.js';
-import { mentionedMembers, newMessageRecord } from '../message-records.js';
+import { advanceHead, type AppendOutcome, batchHead, type BatchHead, mentionedMembers, newMessageRecord, type PendingAppend, settleBatch } from '../message-records.js';
 import { lctypeOf, MESSAGE_SELECT, type MessageRow, toMessage } from '../rows.js';
 import type { AppendResult, MessageRecord, NewMessage } from '../types.js';
 import { type Sql, transaction } from './connection.js';
@@ -21,23 +21,7 @@ import { type Sql, transaction } from './connection.js';
 /** Messages one transaction writes at most; the rest wait for the next. */
 const MAX_BATCH = 2000;
 
-interface PendingAppend {
-  input: NewMessage;
-  resolve: (result: AppendResult) => void;
-  reject: (error: unknown) => void;
-}
 
-type AppendOutcome = { ok: true; result: AppendResult } | { ok: false; error: Error };
-
-interface Head {
-  appId: string;
-  cid: string;
-  lastSeq: number;
-  lastTimestamp: number;
-  last: MessageRecord | null;
-  mentionAllSeq: number;
-  senders: Map<string, number>;
-}
 
 export class GroupCommit {
   private pending: PendingAppend[] = [];
@@ -91,14 +75,10 @@ export class GroupCommit {
     } catch (error) {
       // Rolled back (or its COMMIT's fate unknown): nothing may be acked.
       // A client's retry with the same dt finds the message if it did commit.
-      for (const item of batch) item.reject(error);
+      settleBatch(batch, { error });
       return;
     }
-    batch.forEach((item, index) => {
-      const outcome = outcomes[index]!;
-      if (outcome.ok) item.resolve(outcome.result);
-      else item.reject(outcome.error);
-    });
+    settleBatch(batch, outcomes);
   }
 }
 
@@ -124,11 +104,7 @@ async function writeBatch(sql: Sql, inputs: NewMessage[]): Promise<AppendOutcome
     // A later retry in this same batch finds this one.
     if (input.dt !== null) earlier.set(dtKey(input.appId, input.cid, input.from, input.dt), message);
     inserted.push(message);
-    head.lastSeq = message.seq;
-    head.lastTimestamp = message.timestamp;
-    head.last = message;
-    if (message.mentionAll) head.mentionAllSeq = message.seq;
-    head.senders.set(message.from, message.seq);
+    advanceHead(head, message);
     return { ok: true, result: { message, duplicate: false } };
   });
   if (inserted.length > 0) await writeMessages(sql, inserted, [...heads.values()].filter((head) => head.last !== null));
@@ -136,7 +112,7 @@ async function writeBatch(sql: Sql, inputs: NewMessage[]): Promise<AppendOutcome
 }
 
 /** Locks the batch's conversations in key order and reads their heads. */
-async function lockHeads(sql: Sql, inputs: NewMessage[]): Promise<Map<string, Head>> {
+async function lockHeads(sql: Sql, inputs: NewMessage[]): Promise<Map<string, BatchHead>> {
   const keys = new Map<string, { appId: string; cid: string }>();
   for (const { appId, cid } of inputs) keys.set(headKey(appId, cid), { appId, cid });
   const wanted = [...keys.values()];
@@ -146,17 +122,9 @@ async function lockHeads(sql: Sql, inputs: NewMessage[]): Promise<Map<string, He
      ORDER BY c.app_id, c.id FOR UPDATE OF c`,
     [wanted.map((key) => key.appId), wanted.map((key) => key.cid)],
   );
-  const heads = new Map<string, Head>();
+  const heads = new Map<string, BatchHead>();
   for (const row of rows) {
-    heads.set(headKey(row.app_id, row.id), {
-      appId: row.app_id,
-      cid: row.id,
-      lastSeq: row.last_seq,
-      lastTimestamp: row.lm ?? 0,
-      last: null,
-      mentionAllSeq: 0,
-      senders: new Map(),
-    });
+    heads.set(headKey(row.app_id, row.id), batchHead(row.app_id, row.id, row.last_seq, row.lm ?? 0));
   }
   return heads;
 }
@@ -182,7 +150,7 @@ async function earlierByDt(sql: Sql, inputs: NewMessage[]): Promise<Map<string, 
  * head, each sender's read position (own messages are never unread) and
  * each mentioned member's mention mark.
  */
-async function writeMessages(sql: Sql, messages: MessageRecord[], heads: Head[]): Promise<void> {
+async function writeMessages(sql: Sql, messages: MessageRecord[], heads: BatchHead[]): Promise<void> {
   const senders = heads.flatMap((head) => [...head.senders].map(([from, seq]) => ({ head, from, seq })));
   const mentions = messages.flatMap((message) => mentionedMembers(message).map((pid) => ({ message, pid })));
   await sql.run(

@@ -4,6 +4,7 @@
  * ms time or a count far below 2^53), so rows map like SQLite's.
  */
 import pg from 'pg';
+import { type ErrorName, ProtocolError } from '../../../protocol/errors.js';
 
 /** What a module needs to run SQL: the pool, or a transaction's client. */
 export interface Sql {
@@ -20,8 +21,8 @@ function parseInteger(text: string): number {
   return Number(text);
 }
 
-/** Per pool, leaving pg's global parsers alone. */
-const TYPES: pg.CustomTypesConfig = {
+/** Per connection, leaving pg's global parsers alone. */
+export const TYPES: pg.CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: string) => {
     if (oid === INT8_OID || oid === NUMERIC_OID) return parseInteger;
     return pg.types.getTypeParser(oid, format as 'text');
@@ -32,15 +33,19 @@ export interface PoolOptions {
   url: string;
   /** Connections held at most. Default 10. */
   max?: number;
-  /** Waiting for a connection (also the start-up connect) fails after this. Default 5000 ms. */
-  connectTimeoutMs?: number;
+  /**
+   * A call waiting this long for a connection (all busy, or the database
+   * unreachable) fails. Long enough to ride out contention on a hot row:
+   * it is load, not an outage. Default 30,000 ms.
+   */
+  waitTimeoutMs?: number;
 }
 
 export function createPool(options: PoolOptions): pg.Pool {
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.max ?? 10,
-    connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+    connectionTimeoutMillis: options.waitTimeoutMs ?? 30_000,
     types: TYPES,
     // A server restart closes idle connections: drop them rather than keep a dead socket.
     idleTimeoutMillis: 30_000,
@@ -133,5 +138,22 @@ export function redactUrl(url: string): string {
     return parsed.toString();
   } catch {
     return '(an invalid URL)';
+  }
+}
+
+/** PostgreSQL refusing U+0000 in text (22021) or in JSON (22P05). */
+const UNSTORABLE = new Set(['22021', '22P05']);
+
+/**
+ * `work`, with PostgreSQL's refusal of a U+0000 character (which SQLite
+ * stores) turned into the protocol's `name` error: the client's input,
+ * not an internal error.
+ */
+export async function refusingUnstorableText<T>(work: Promise<T>, name: ErrorName): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (UNSTORABLE.has(sqlState(error) ?? '')) throw ProtocolError.of(name, 'text with a U+0000 character cannot be stored');
+    throw error;
   }
 }

@@ -7,9 +7,9 @@
  */
 import type pg from 'pg';
 import { ProtocolError } from '../../../protocol/errors.js';
-import { applyAttributeSets, attributeBytes, attributeLimitViolation } from '../attributes.js';
+import { updatedAttributes } from '../attributes.js';
 import type { ConversationRecord, ConversationUpdate, MemberChange, MemberEvents } from '../types.js';
-import { type Sql, transaction } from './connection.js';
+import { refusingUnstorableText, type Sql, transaction } from './connection.js';
 import type { Notifications } from './notifications.js';
 import { loadForUpdate, memberSet } from './rows.js';
 
@@ -83,15 +83,13 @@ export class ConversationWrites {
   }
 
   update(appId: string, cid: string, change: ConversationUpdate): Promise<ConversationRecord> {
+    return refusingUnstorableText(this.updateIn(appId, cid, change), 'CONVERSATION_UPDATE_FAILED');
+  }
+
+  private updateIn(appId: string, cid: string, change: ConversationUpdate): Promise<ConversationRecord> {
     return transaction(this.pool, async (sql) => {
       const conversation = await loadForUpdate(sql, appId, cid);
-      const name = change.name === undefined ? conversation.name : change.name;
-      const attributes = applyAttributeSets(conversation.attributes, change.attributes);
-      if (change.limits) {
-        const before = attributeBytes(conversation.name, conversation.attributes);
-        const violation = attributeLimitViolation(name, attributes, change.limits, before);
-        if (violation) throw ProtocolError.of('CONVERSATION_UPDATE_FAILED', violation);
-      }
+      const { name, attributes } = updatedAttributes(conversation, change);
       await sql.run('UPDATE conversations SET name = $1, attrs = $2::jsonb, updated_at = $3 WHERE app_id = $4 AND id = $5', [
         name,
         JSON.stringify(attributes),

@@ -9,52 +9,34 @@
  * When the database goes away, calls reject (the handlers answer
  * INTERNAL_ERROR) and the pool connects again once it is back.
  */
-import type pg from 'pg';
+import pg from 'pg';
 import { newConversationId } from '../ids.js';
 import { uniqueIdOf } from '../message-records.js';
+import { ComposedStore } from '../composed-store.js';
 import type {
   AppendResult,
   AppRecord,
-  BlockChange,
-  BlockEvents,
   ConversationQuery,
   ConversationRecord,
-  ConversationUpdate,
   CreatedConversation,
   HistoryBound,
   HistoryQuery,
-  MemberChange,
   MemberEvents,
-  MemberReceipts,
-  MemberRoleRecord,
-  MembershipEvent,
-  MessagePatch,
   MessageRecord,
   NewConversation,
   NewMessage,
-  NotificationPage,
-  ReadPosition,
-  ReadResult,
-  RecordedNotification,
-  Store,
-  StoredMemberRole,
-  StoredNotification,
-  UnblockChange,
-  UndeliveredBatch,
-  UndeliveredConversation,
-  UnreadState,
 } from '../types.js';
 import { GroupCommit } from './appends.js';
 import { Blocklist } from './blocklist.js';
 import { ConversationQueries } from './conversation-queries.js';
-import { createPool, describeConnectError, type Sql, sqlOf, transaction } from './connection.js';
+import { createPool, describeConnectError, refusingUnstorableText, type Sql, sqlOf, transaction, TYPES } from './connection.js';
 import { ConversationWrites, lockUniqueKey } from './conversation-writes.js';
 import { Notifications } from './notifications.js';
 import { Patches } from './patches.js';
 import { ReadState } from './read-state.js';
 import { RevokedLogins } from './revoked-logins.js';
 import { MemberRoles } from './roles.js';
-import { CONVERSATION_SELECT, type ConversationRow, MESSAGE_SELECT, type MessageRow, memberSet, NOW_MS, toConversation, toMessage } from './rows.js';
+import { APP_SELECT, type AppRow, CONVERSATION_SELECT, type ConversationRow, MESSAGE_SELECT, type MessageRow, memberSet, NOW_MS, toApp, toConversation, toMessage } from './rows.js';
 import { migrate } from './schema.js';
 
 export { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
@@ -64,8 +46,10 @@ export interface PostgresStoreOptions {
   url: string;
   /** Connections this process holds at most. Default 10. */
   maxConnections?: number;
-  /** How long to wait for a connection before a call fails. Default 5000 ms. */
+  /** How long the start-up connection may take. Default 5000 ms. */
   connectTimeoutMs?: number;
+  /** How long a call may wait for a pooled connection before it fails. Default 30,000 ms. */
+  waitTimeoutMs?: number;
 }
 
 /**
@@ -83,22 +67,24 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
     throw new Error(`invalid PostgreSQL URL: the scheme must be postgres:// (got ${url.protocol}//)`);
   }
-  const pool = createPool({ url: options.url, max: options.maxConnections, connectTimeoutMs: options.connectTimeoutMs });
-  let client: pg.PoolClient;
+  // One connection of its own first: a start-up failure (unreachable, login
+  // refused, schema too new) is told within connectTimeoutMs, in one line.
+  const client = new pg.Client({ connectionString: options.url, connectionTimeoutMillis: options.connectTimeoutMs ?? 5000, types: TYPES });
+  client.on('error', () => undefined);
   try {
-    client = await pool.connect();
+    await client.connect();
   } catch (error) {
-    await pool.end().catch(() => undefined);
+    await client.end().catch(() => undefined);
     throw new Error(describeConnectError(options.url, error));
   }
   try {
     await migrate(client);
   } catch (error) {
-    client.release();
-    await pool.end().catch(() => undefined);
     throw new Error(error instanceof Error && /newer than this server/.test(error.message) ? error.message : describeConnectError(options.url, error));
+  } finally {
+    await client.end().catch(() => undefined);
   }
-  client.release();
+  const pool = createPool({ url: options.url, max: options.maxConnections, waitTimeoutMs: options.waitTimeoutMs });
   return new PostgresStore(pool);
 }
 
@@ -106,29 +92,22 @@ const MAX_HISTORY_LIMIT = 1000;
 /** Above any seq: an open upper bound. */
 const NO_UPPER = Number.MAX_SAFE_INTEGER;
 
-interface AppRow {
-  app_id: string;
-  app_key: string;
-  master_key: string;
-  require_signature: number;
-  created_at: number;
-}
 
-export class PostgresStore implements Store {
-  private closed = false;
+export class PostgresStore extends ComposedStore {
   private readonly sql: Sql;
   private readonly appends: GroupCommit;
-  private readonly notifications: Notifications;
-  private readonly conversationWrites: ConversationWrites;
-  private readonly blocklist: Blocklist;
-  private readonly memberRoleStore: MemberRoles;
-  private readonly readState: ReadState;
-  private readonly patches: Patches;
-  private readonly revokedLogins: RevokedLogins;
+  protected readonly notifications: Notifications;
+  protected readonly conversationWrites: ConversationWrites;
+  protected readonly blocklist: Blocklist;
+  protected readonly memberRoleStore: MemberRoles;
+  protected readonly readState: ReadState;
+  protected readonly patches: Patches;
+  protected readonly revokedLogins: RevokedLogins;
   private readonly queries: ConversationQueries;
 
   /** Use `openPostgresStore`, which migrates the schema first. */
   constructor(private readonly pool: pg.Pool) {
+    super();
     this.sql = sqlOf(pool);
     this.appends = new GroupCommit(pool);
     this.notifications = new Notifications(pool);
@@ -150,16 +129,8 @@ export class PostgresStore implements Store {
 
   async getApp(appId: string): Promise<AppRecord | undefined> {
     this.assertOpen();
-    const row = await this.sql.row<AppRow>('SELECT app_id, app_key, master_key, require_signature, created_at FROM apps WHERE app_id = $1', [appId]);
-    return (
-      row && {
-        appId: row.app_id,
-        appKey: row.app_key,
-        masterKey: row.master_key,
-        requireSignature: row.require_signature === 1,
-        createdAt: row.created_at,
-      }
-    );
+    const row = await this.sql.row<AppRow>(`SELECT ${APP_SELECT} FROM apps WHERE app_id = $1`, [appId]);
+    return row && toApp(row);
   }
 
   async putApp(app: AppRecord): Promise<void> {
@@ -174,12 +145,13 @@ export class PostgresStore implements Store {
 
   async createConversation(input: NewConversation, events?: MemberEvents): Promise<CreatedConversation> {
     this.assertOpen();
-    return transaction(this.pool, async (sql) => {
+    const create = transaction(this.pool, async (sql) => {
       const { conversation, created } = await this.insertConversation(sql, input);
       // Recorded with the insert: a crash keeps the conversation and its invitations, or neither.
       const planned = created && events ? events({ conversation, changed: conversation.members }) : [];
       return { conversation, created, notifications: await this.notifications.recordPlanned(sql, input.appId, planned) };
     });
+    return refusingUnstorableText(create, 'CONVERSATION_API_FAILED');
   }
 
   private async insertConversation(sql: Sql, input: NewConversation): Promise<{ conversation: ConversationRecord; created: boolean }> {
@@ -246,7 +218,7 @@ export class PostgresStore implements Store {
   }
 
   appendMessage(input: NewMessage): Promise<AppendResult> {
-    if (this.closed) return Promise.reject(closedError());
+    if (this.closed) return Promise.reject(new Error('the store is closed'));
     return this.appends.append(input);
   }
 
@@ -310,156 +282,6 @@ export class PostgresStore implements Store {
     ]);
   }
 
-  async addMembers(appId: string, cid: string, clientIds: readonly string[], maxMembers: number, events?: MemberEvents): Promise<MemberChange> {
-    this.assertOpen();
-    return this.conversationWrites.addMembers(appId, cid, clientIds, maxMembers, events);
-  }
-
-  async removeMembers(appId: string, cid: string, clientIds: readonly string[], events?: MemberEvents): Promise<MemberChange> {
-    this.assertOpen();
-    return this.conversationWrites.removeMembers(appId, cid, clientIds, events);
-  }
-
-  async blockMembers(appId: string, cid: string, clientIds: readonly string[], blockedBy: string, maxBlocked: number, events: BlockEvents): Promise<BlockChange> {
-    this.assertOpen();
-    return this.blocklist.block(appId, cid, clientIds, blockedBy, maxBlocked, events);
-  }
-
-  async unblockMembers(appId: string, cid: string, clientIds: readonly string[], events: MemberEvents): Promise<UnblockChange> {
-    this.assertOpen();
-    return this.blocklist.unblock(appId, cid, clientIds, events);
-  }
-
-  async blockedMembers(appId: string, cid: string, limit: number, after?: string): Promise<string[]> {
-    this.assertOpen();
-    return this.blocklist.page(appId, cid, limit, after);
-  }
-
-  async blockedAmong(appId: string, cid: string, clientIds: readonly string[]): Promise<string[]> {
-    this.assertOpen();
-    return this.blocklist.among(appId, cid, clientIds);
-  }
-
-  async memberRoles(appId: string, cid: string, options: { clientIds?: readonly string[]; managersOnly?: boolean; limit: number }): Promise<MemberRoleRecord[]> {
-    this.assertOpen();
-    return this.memberRoleStore.roles(appId, cid, options);
-  }
-
-  async setMemberRole(appId: string, cid: string, clientId: string, role: StoredMemberRole, maxManagers: number, events: MemberEvents): Promise<MemberChange> {
-    this.assertOpen();
-    return this.memberRoleStore.setRole(appId, cid, clientId, role, maxManagers, events);
-  }
-
-  async addShutup(appId: string, cid: string, clientIds: readonly string[], mutedBy: string, maxMuted: number, events: MemberEvents): Promise<MemberChange> {
-    this.assertOpen();
-    return this.memberRoleStore.addShutup(appId, cid, clientIds, mutedBy, maxMuted, events);
-  }
-
-  async removeShutup(appId: string, cid: string, clientIds: readonly string[], events: MemberEvents): Promise<MemberChange> {
-    this.assertOpen();
-    return this.memberRoleStore.removeShutup(appId, cid, clientIds, events);
-  }
-
-  async shutupMembers(appId: string, cid: string, limit: number, after?: string): Promise<string[]> {
-    this.assertOpen();
-    return this.memberRoleStore.shutupPage(appId, cid, limit, after);
-  }
-
-  async isShutup(appId: string, cid: string, clientId: string): Promise<boolean> {
-    this.assertOpen();
-    return this.memberRoleStore.isShutup(appId, cid, clientId);
-  }
-
-  async updateConversation(appId: string, cid: string, update: ConversationUpdate): Promise<ConversationRecord> {
-    this.assertOpen();
-    return this.conversationWrites.update(appId, cid, update);
-  }
-
-  async setMuted(appId: string, cid: string, clientId: string, muted: boolean): Promise<ConversationRecord> {
-    this.assertOpen();
-    return this.conversationWrites.setMuted(appId, cid, clientId, muted);
-  }
-
-  async markRead(appId: string, cid: string, clientId: string, upTo: ReadPosition): Promise<ReadResult | undefined> {
-    this.assertOpen();
-    return this.readState.markRead(appId, cid, clientId, upTo);
-  }
-
-  async unreadConversations(appId: string, clientId: string, limit: number): Promise<UnreadState[]> {
-    this.assertOpen();
-    return this.readState.unreadConversations(appId, clientId, limit);
-  }
-
-  async undeliveredMessages(appId: string, clientId: string, perConversation: number, maxConversations: number): Promise<UndeliveredBatch[]> {
-    this.assertOpen();
-    return this.readState.undeliveredMessages(appId, clientId, perConversation, maxConversations);
-  }
-
-  async undeliveredConversations(appId: string, clientId: string, maxConversations: number): Promise<UndeliveredConversation[]> {
-    this.assertOpen();
-    return this.readState.undeliveredConversations(appId, clientId, maxConversations);
-  }
-
-  async undeliveredBatch(appId: string, clientId: string, conversation: UndeliveredConversation, perConversation: number): Promise<UndeliveredBatch | undefined> {
-    this.assertOpen();
-    return this.readState.undeliveredBatch(appId, clientId, conversation, perConversation);
-  }
-
-  async receiptMessages(appId: string, cid: string, clientId: string, fromTs: number, toTs: number, limit: number): Promise<MessageRecord[]> {
-    this.assertOpen();
-    return this.readState.receiptMessages(appId, cid, clientId, fromTs, toTs, limit);
-  }
-
-  async memberReceipts(appId: string, cid: string): Promise<MemberReceipts[]> {
-    this.assertOpen();
-    return this.readState.memberReceipts(appId, cid);
-  }
-
-  async patchMessage(patch: MessagePatch): Promise<MessageRecord> {
-    this.assertOpen();
-    return this.patches.patchMessage(patch);
-  }
-
-  async patchesSince(appId: string, clientId: string, since: number, limit: number): Promise<MessageRecord[]> {
-    this.assertOpen();
-    return this.patches.patchesSince(appId, clientId, since, limit);
-  }
-
-  async recordNotification(appId: string, recipients: readonly string[], event: MembershipEvent): Promise<RecordedNotification> {
-    this.assertOpen();
-    return this.notifications.record(appId, recipients, event);
-  }
-
-  async notificationsSince(appId: string, clientId: string, afterSeq: number, limit: number): Promise<StoredNotification[]> {
-    this.assertOpen();
-    return this.notifications.since(appId, clientId, afterSeq, limit);
-  }
-
-  async notificationsAfterTime(appId: string, clientId: string, afterTs: number, limit: number): Promise<NotificationPage> {
-    this.assertOpen();
-    return this.notifications.afterTime(appId, clientId, afterTs, limit);
-  }
-
-  async latestNotificationSeq(): Promise<number> {
-    this.assertOpen();
-    return this.notifications.latest();
-  }
-
-  async saveNotificationCursor(appId: string, clientId: string, login: string, upTo: number): Promise<void> {
-    this.assertOpen();
-    await this.notifications.saveCursor(appId, clientId, login, upTo);
-  }
-
-  async notificationCursor(appId: string, clientId: string, login: string): Promise<number | undefined> {
-    this.assertOpen();
-    return this.notifications.cursor(appId, clientId, login);
-  }
-
-  async pruneNotifications(before: number): Promise<number> {
-    this.assertOpen();
-    return this.notifications.prune(before);
-  }
-
   async pruneExpiredConversations(now: number, limit: number): Promise<number> {
     this.assertOpen();
     // Members, messages and lists go by cascade. SKIP LOCKED: processes pruning at once split the work.
@@ -470,21 +292,5 @@ export class PostgresStore implements Store {
     );
   }
 
-  async revokeLogin(appId: string, loginId: string, expiresAt: number): Promise<void> {
-    this.assertOpen();
-    await this.revokedLogins.revoke(appId, loginId, expiresAt, Date.now());
-  }
-
-  async isLoginRevoked(appId: string, loginId: string): Promise<boolean> {
-    this.assertOpen();
-    return this.revokedLogins.isRevoked(appId, loginId, Date.now());
-  }
-
-  private assertOpen(): void {
-    if (this.closed) throw closedError();
-  }
 }
 
-function closedError(): Error {
-  return new Error('the store is closed');
-}

@@ -6,7 +6,7 @@
 import type pg from 'pg';
 import type { MemberReceipts, MessageRecord, ReadPosition, ReadResult, UndeliveredBatch, UndeliveredConversation, UnreadState } from '../types.js';
 import { type Sql, sqlOf, transaction } from './connection.js';
-import { CONVERSATION_SELECT, type ConversationRow, MESSAGE_SELECT, type MessageRow, NOW_MS, toConversation, toMessage } from './rows.js';
+import { CONVERSATION_SELECT, type ConversationRow, MESSAGE_SELECT, type MessageRow, NOW_MS, toConversation, toMessage, toUnreadState, type UnreadRow, type MemberReadRow, readResult } from './rows.js';
 
 /** Not an expired temporary conversation (those are gone, pruned or not). */
 const LIVE = `(c.expires_at IS NULL OR c.expires_at > ${NOW_MS})`;
@@ -20,7 +20,7 @@ export class ReadState {
 
   markRead(appId: string, cid: string, clientId: string, upTo: ReadPosition): Promise<ReadResult | undefined> {
     return transaction(this.pool, async (sql) => {
-      const member = await sql.row<{ read_seq: number; read_ts: number; mention_seq: number }>(
+      const member = await sql.row<MemberReadRow>(
         `SELECT m.read_seq, m.read_ts, greatest(m.mention_seq, c.mention_all_seq) AS mention_seq FROM conversation_members m
          JOIN conversations c ON c.app_id = m.app_id AND c.id = m.cid
          WHERE m.app_id = $1 AND m.cid = $2 AND m.client_id = $3 FOR UPDATE OF m`,
@@ -42,33 +42,23 @@ export class ReadState {
       // Reads never move backwards: an older device may report an older position.
       const readSeq = Math.max(member.read_seq, Math.min(target, conversation.lastSeq));
       const newest = readSeq > 0 ? ((await sql.row<{ timestamp: number }>('SELECT timestamp FROM messages WHERE app_id = $1 AND cid = $2 AND seq = $3', [appId, cid, readSeq]))?.timestamp ?? 0) : 0;
-      const readTs = Math.max(member.read_ts, newest);
-      const advanced = readSeq > member.read_seq || readTs > member.read_ts;
-      if (advanced) {
-        await sql.run('UPDATE conversation_members SET read_seq = $1, read_ts = $2 WHERE app_id = $3 AND cid = $4 AND client_id = $5', [readSeq, readTs, appId, cid, clientId]);
+      const result = readResult(member, conversation, readSeq, newest);
+      if (result.advanced) {
+        await sql.run('UPDATE conversation_members SET read_seq = $1, read_ts = $2 WHERE app_id = $3 AND cid = $4 AND client_id = $5', [readSeq, result.readTimestamp, appId, cid, clientId]);
       }
-      return {
-        unread: conversation.lastSeq - readSeq,
-        readTimestamp: readTs,
-        advanced,
-        lastMessage: conversation.lastMessage,
-        mentioned: member.mention_seq > readSeq,
-      };
+      return result;
     });
   }
 
   async unreadConversations(appId: string, clientId: string, limit: number): Promise<UnreadState[]> {
-    const rows = await this.sql.rows<ConversationRow & { read_seq: number; mention_seq: number }>(
+    const rows = await this.sql.rows<UnreadRow>(
       `SELECT ${CONVERSATION_SELECT}, m.read_seq, greatest(m.mention_seq, c.mention_all_seq) AS mention_seq FROM conversation_members m
        JOIN conversations c ON c.app_id = m.app_id AND c.id = m.cid
        WHERE m.app_id = $1 AND m.client_id = $2 AND c.last_seq > m.read_seq AND ${LIVE}
        ORDER BY c.lm DESC NULLS LAST LIMIT $3`,
       [appId, clientId, limit],
     );
-    return rows.map((row) => {
-      const conversation = toConversation(row);
-      return { cid: conversation.id, unread: conversation.lastSeq - row.read_seq, lastMessage: conversation.lastMessage, mentioned: row.mention_seq > row.read_seq };
-    });
+    return rows.map(toUnreadState);
   }
 
   async undeliveredMessages(appId: string, clientId: string, perConversation: number, maxConversations: number): Promise<UndeliveredBatch[]> {

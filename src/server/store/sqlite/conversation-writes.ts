@@ -16,7 +16,7 @@
  */
 import type Database from 'better-sqlite3';
 import { ProtocolError } from '../../../protocol/errors.js';
-import { applyAttributeSets, attributeBytes, attributeLimitViolation } from '../attributes.js';
+import { updatedAttributes } from '../attributes.js';
 import type { ConversationRecord, ConversationUpdate, MemberChange, MemberEvents } from '../types.js';
 import type { Notifications } from './notifications.js';
 import { conversationLoader, memberSet } from './rows.js';
@@ -102,13 +102,7 @@ export class ConversationWrites {
 
     const update = (appId: string, cid: string, change: ConversationUpdate): ConversationRecord => {
       const conversation = load(appId, cid);
-      const name = change.name === undefined ? conversation.name : change.name;
-      const attributes = applyAttributeSets(conversation.attributes, change.attributes);
-      if (change.limits) {
-        const before = attributeBytes(conversation.name, conversation.attributes);
-        const violation = attributeLimitViolation(name, attributes, change.limits, before);
-        if (violation) throw ProtocolError.of('CONVERSATION_UPDATE_FAILED', violation);
-      }
+      const { name, attributes } = updatedAttributes(conversation, change);
       sql.setAttributes.run(name, JSON.stringify(attributes), nextUpdate(conversation), appId, cid);
       return load(appId, cid);
     };

@@ -9,17 +9,11 @@
  */
 import type Database from 'better-sqlite3';
 import type { MemberReceipts, MessageRecord, ReadPosition, ReadResult, UndeliveredBatch, UndeliveredConversation, UnreadState } from '../types.js';
-import { CONVERSATION_SELECT, type ConversationRow, MESSAGE_SELECT, type MessageRow, toConversation, toMessage } from './rows.js';
+import { CONVERSATION_SELECT, type ConversationRow, MESSAGE_SELECT, type MessageRow, toConversation, toMessage, toUnreadState, type UnreadRow, type MemberReadRow, readResult } from './rows.js';
 
 /** Not an expired temporary conversation (those are gone, pruned or not). */
 const LIVE = `(c.expires_at IS NULL OR c.expires_at > CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER))`;
 
-interface MemberRow {
-  read_seq: number;
-  read_ts: number;
-  /** The newest message mentioning the member: by id, or all. */
-  mention_seq: number;
-}
 
 export class ReadState {
   readonly markRead: (appId: string, cid: string, clientId: string, upTo: ReadPosition) => ReadResult | undefined;
@@ -27,7 +21,7 @@ export class ReadState {
 
   constructor(db: Database.Database) {
     this.sql = {
-      member: db.prepare<[string, string, string], MemberRow>(
+      member: db.prepare<[string, string, string], MemberReadRow>(
         `SELECT m.read_seq, m.read_ts, max(m.mention_seq, c.mention_all_seq) AS mention_seq FROM conversation_members m
          JOIN conversations c ON c.app_id = m.app_id AND c.id = m.cid
          WHERE m.app_id = ? AND m.cid = ? AND m.client_id = ?`,
@@ -41,7 +35,7 @@ export class ReadState {
         'SELECT timestamp FROM messages WHERE app_id = ? AND cid = ? AND seq = ?',
       ),
       setRead: db.prepare('UPDATE conversation_members SET read_seq = ?, read_ts = ? WHERE app_id = ? AND cid = ? AND client_id = ?'),
-      unread: db.prepare<[string, string, number], ConversationRow & { read_seq: number; mention_seq: number }>(
+      unread: db.prepare<[string, string, number], UnreadRow>(
         `SELECT ${CONVERSATION_SELECT}, m.read_seq, max(m.mention_seq, c.mention_all_seq) AS mention_seq FROM conversation_members m
          CROSS JOIN conversations c ON c.app_id = m.app_id AND c.id = m.cid
          WHERE m.app_id = ? AND m.client_id = ? AND c.last_seq > m.read_seq AND ${LIVE}
@@ -84,28 +78,13 @@ export class ReadState {
     // Reads never move backwards: an older device may report an older position.
     const readSeq = Math.max(member.read_seq, Math.min(target, conversation.lastSeq));
     const newest = readSeq > 0 ? (this.sql.timestampOfSeq.get(appId, cid, readSeq)?.timestamp ?? 0) : 0;
-    const readTs = Math.max(member.read_ts, newest);
-    const advanced = readSeq > member.read_seq || readTs > member.read_ts;
-    if (advanced) this.sql.setRead.run(readSeq, readTs, appId, cid, clientId);
-    return {
-      unread: conversation.lastSeq - readSeq,
-      readTimestamp: readTs,
-      advanced,
-      lastMessage: conversation.lastMessage,
-      mentioned: member.mention_seq > readSeq,
-    };
+    const result = readResult(member, conversation, readSeq, newest);
+    if (result.advanced) this.sql.setRead.run(readSeq, result.readTimestamp, appId, cid, clientId);
+    return result;
   }
 
   unreadConversations(appId: string, clientId: string, limit: number): UnreadState[] {
-    return this.sql.unread.all(appId, clientId, limit).map((row) => {
-      const conversation = toConversation(row);
-      return {
-        cid: conversation.id,
-        unread: conversation.lastSeq - row.read_seq,
-        lastMessage: conversation.lastMessage,
-        mentioned: row.mention_seq > row.read_seq,
-      };
-    });
+    return this.sql.unread.all(appId, clientId, limit).map(toUnreadState);
   }
 
   undeliveredMessages(appId: string, clientId: string, perConversation: number, maxConversations: number): UndeliveredBatch[] {

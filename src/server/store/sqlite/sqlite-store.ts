@@ -9,38 +9,20 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { ProtocolError } from '../../../protocol/errors.js';
 import { newConversationId } from '../ids.js';
-import { mentionedMembers, newMessageRecord, uniqueIdOf } from '../message-records.js';
+import { advanceHead, type AppendOutcome, batchHead, type BatchHead, mentionedMembers, newMessageRecord, type PendingAppend, settleBatch, uniqueIdOf } from '../message-records.js';
+import { ComposedStore } from '../composed-store.js';
 import type {
   AppendResult,
   AppRecord,
-  BlockChange,
-  BlockEvents,
   ConversationQuery,
   ConversationRecord,
-  ConversationUpdate,
   CreatedConversation,
   HistoryBound,
   HistoryQuery,
-  MemberChange,
   MemberEvents,
-  MemberRoleRecord,
-  MemberReceipts,
-  MembershipEvent,
-  MessagePatch,
   MessageRecord,
   NewConversation,
   NewMessage,
-  NotificationPage,
-  ReadPosition,
-  RecordedNotification,
-  ReadResult,
-  Store,
-  StoredMemberRole,
-  StoredNotification,
-  UnblockChange,
-  UndeliveredBatch,
-  UndeliveredConversation,
-  UnreadState,
 } from '../types.js';
 import { Blocklist } from './blocklist.js';
 import { MemberRoles } from './roles.js';
@@ -53,12 +35,15 @@ import { OverBudgetMemo, QueryBudgetExceeded, QueryMeter, registerTick } from '.
 import { RevokedLogins } from './revoked-logins.js';
 import { registerRegexp } from './regexp.js';
 import {
+  APP_SELECT,
+  type AppRow,
   CONVERSATION_SELECT,
   type ConversationRow,
   lctypeOf,
   memberSet,
   MESSAGE_SELECT,
   type MessageRow,
+  toApp,
   toConversation,
   toMessage,
 } from './rows.js';
@@ -82,37 +67,11 @@ const MAX_HISTORY_LIMIT = 1000;
 const NO_UPPER = Number.MAX_SAFE_INTEGER;
 const STATEMENT_CACHE_SIZE = 100;
 
-interface PendingAppend {
-  input: NewMessage;
-  resolve: (result: AppendResult) => void;
-  reject: (error: unknown) => void;
-}
 
-type AppendOutcome = { ok: true; result: AppendResult } | { ok: false; error: Error };
 
-/** A conversation's head while a batch is being written. */
-interface Head {
-  appId: string;
-  cid: string;
-  lastSeq: number;
-  lastTimestamp: number;
-  /** The batch's newest message in this conversation, if any. */
-  last: MessageRecord | null;
-  /** Per sender in the batch, the seq of their newest message: a sender has read up to it. */
-  senders: Map<string, number>;
-}
 
-interface AppRow {
-  app_id: string;
-  app_key: string;
-  master_key: string;
-  require_signature: number;
-  created_at: number;
-}
-
-export class SqliteStore implements Store {
+export class SqliteStore extends ComposedStore {
   private readonly db: Database.Database;
-  private closed = false;
   private pending: PendingAppend[] = [];
   private readonly queryCache = new Map<string, Database.Statement>();
   private readonly queryMeter = new QueryMeter();
@@ -120,15 +79,16 @@ export class SqliteStore implements Store {
   private readonly sql;
   private readonly writeBatch: (inputs: NewMessage[]) => AppendOutcome[];
   private readonly insertConversation: (input: NewConversation, events: MemberEvents | undefined) => CreatedConversation;
-  private readonly conversationWrites: ConversationWrites;
-  private readonly blocklist: Blocklist;
-  private readonly memberRoleStore: MemberRoles;
-  private readonly readState: ReadState;
-  private readonly patches: Patches;
-  private readonly notifications: Notifications;
-  private readonly revokedLogins: RevokedLogins;
+  protected readonly conversationWrites: ConversationWrites;
+  protected readonly blocklist: Blocklist;
+  protected readonly memberRoleStore: MemberRoles;
+  protected readonly readState: ReadState;
+  protected readonly patches: Patches;
+  protected readonly notifications: Notifications;
+  protected readonly revokedLogins: RevokedLogins;
 
   constructor(options: SqliteStoreOptions) {
+    super();
     if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
     const db = new Database(options.file);
     this.db = db;
@@ -147,7 +107,7 @@ export class SqliteStore implements Store {
 
     this.sql = {
       getApp: db.prepare<[string], AppRow>(
-        'SELECT app_id, app_key, master_key, require_signature, created_at FROM apps WHERE app_id = ?',
+        `SELECT ${APP_SELECT} FROM apps WHERE app_id = ?`,
       ),
       putApp: db.prepare(
         `INSERT INTO apps (app_id, app_key, master_key, require_signature, created_at) VALUES (?, ?, ?, ?, ?)
@@ -267,15 +227,7 @@ export class SqliteStore implements Store {
   async getApp(appId: string): Promise<AppRecord | undefined> {
     this.assertOpen();
     const row = this.sql.getApp.get(appId);
-    return (
-      row && {
-        appId: row.app_id,
-        appKey: row.app_key,
-        masterKey: row.master_key,
-        requireSignature: row.require_signature === 1,
-        createdAt: row.created_at,
-      }
-    );
+    return row && toApp(row);
   }
 
   async putApp(app: AppRecord): Promise<void> {
@@ -348,7 +300,7 @@ export class SqliteStore implements Store {
   }
 
   appendMessage(input: NewMessage): Promise<AppendResult> {
-    if (this.closed) return Promise.reject(closedError());
+    if (this.closed) return Promise.reject(new Error('the store is closed'));
     return new Promise((resolve, reject) => {
       this.pending.push({ input, resolve, reject });
       if (this.pending.length === 1) setImmediate(() => this.flush());
@@ -365,27 +317,21 @@ export class SqliteStore implements Store {
       outcomes = this.writeBatch(batch.map((item) => item.input));
     } catch (error) {
       // Rolled back: nothing of this batch exists, so nothing may be acked.
-      for (const item of batch) item.reject(error);
+      settleBatch(batch, { error });
       return;
     }
-    batch.forEach((item, index) => {
-      const outcome = outcomes[index]!;
-      if (outcome.ok) item.resolve(outcome.result);
-      else item.reject(outcome.error);
-    });
+    settleBatch(batch, outcomes);
   }
 
   private writeBatchInTransaction(inputs: NewMessage[]): AppendOutcome[] {
     const now = Date.now();
-    const heads = new Map<string, Head | null>();
+    const heads = new Map<string, BatchHead | null>();
     const outcomes = inputs.map((input): AppendOutcome => {
       const key = `${input.appId}\u0000${input.cid}`;
       let head = heads.get(key);
       if (head === undefined) {
         const row = this.sql.head.get(input.appId, input.cid);
-        head = row
-          ? { appId: input.appId, cid: input.cid, lastSeq: row.last_seq, lastTimestamp: row.lm ?? 0, last: null, senders: new Map() }
-          : null;
+        head = row ? batchHead(input.appId, input.cid, row.last_seq, row.lm ?? 0) : null;
         heads.set(key, head);
       }
       if (!head) return { ok: false, error: ProtocolError.of('CONVERSATION_NOT_FOUND', `no conversation ${input.cid}`) };
@@ -412,10 +358,7 @@ export class SqliteStore implements Store {
       );
       if (message.mentionAll) this.sql.mentionAll.run(message.seq, message.appId, message.cid);
       for (const pid of mentionedMembers(message)) this.sql.mentionMember.run(message.seq, message.appId, message.cid, pid);
-      head.lastSeq = message.seq;
-      head.lastTimestamp = message.timestamp;
-      head.last = message;
-      head.senders.set(message.from, message.seq);
+      advanceHead(head, message);
       return { ok: true, result: { message, duplicate: false } };
     });
     // One head update per conversation per batch, however many messages it got.
@@ -472,156 +415,6 @@ export class SqliteStore implements Store {
     this.sql.recordDelivered.run(timestamp, appId, cid, clientId);
   }
 
-  async addMembers(appId: string, cid: string, clientIds: readonly string[], maxMembers: number, events?: MemberEvents): Promise<MemberChange> {
-    this.assertOpen();
-    return this.conversationWrites.addMembers(appId, cid, clientIds, maxMembers, events);
-  }
-
-  async removeMembers(appId: string, cid: string, clientIds: readonly string[], events?: MemberEvents): Promise<MemberChange> {
-    this.assertOpen();
-    return this.conversationWrites.removeMembers(appId, cid, clientIds, events);
-  }
-
-  async blockMembers(appId: string, cid: string, clientIds: readonly string[], blockedBy: string, maxBlocked: number, events: BlockEvents): Promise<BlockChange> {
-    this.assertOpen();
-    return this.blocklist.block(appId, cid, clientIds, blockedBy, maxBlocked, events);
-  }
-
-  async unblockMembers(appId: string, cid: string, clientIds: readonly string[], events: MemberEvents): Promise<UnblockChange> {
-    this.assertOpen();
-    return this.blocklist.unblock(appId, cid, clientIds, events);
-  }
-
-  async blockedMembers(appId: string, cid: string, limit: number, after?: string): Promise<string[]> {
-    this.assertOpen();
-    return this.blocklist.page(appId, cid, limit, after);
-  }
-
-  async blockedAmong(appId: string, cid: string, clientIds: readonly string[]): Promise<string[]> {
-    this.assertOpen();
-    return this.blocklist.among(appId, cid, clientIds);
-  }
-
-  async memberRoles(appId: string, cid: string, options: { clientIds?: readonly string[]; managersOnly?: boolean; limit: number }): Promise<MemberRoleRecord[]> {
-    this.assertOpen();
-    return this.memberRoleStore.roles(appId, cid, options);
-  }
-
-  async setMemberRole(appId: string, cid: string, clientId: string, role: StoredMemberRole, maxManagers: number, events: MemberEvents): Promise<MemberChange> {
-    this.assertOpen();
-    return this.memberRoleStore.setRole(appId, cid, clientId, role, maxManagers, events);
-  }
-
-  async addShutup(appId: string, cid: string, clientIds: readonly string[], mutedBy: string, maxMuted: number, events: MemberEvents): Promise<MemberChange> {
-    this.assertOpen();
-    return this.memberRoleStore.addShutup(appId, cid, clientIds, mutedBy, maxMuted, events);
-  }
-
-  async removeShutup(appId: string, cid: string, clientIds: readonly string[], events: MemberEvents): Promise<MemberChange> {
-    this.assertOpen();
-    return this.memberRoleStore.removeShutup(appId, cid, clientIds, events);
-  }
-
-  async shutupMembers(appId: string, cid: string, limit: number, after?: string): Promise<string[]> {
-    this.assertOpen();
-    return this.memberRoleStore.shutupPage(appId, cid, limit, after);
-  }
-
-  async isShutup(appId: string, cid: string, clientId: string): Promise<boolean> {
-    this.assertOpen();
-    return this.memberRoleStore.isShutup(appId, cid, clientId);
-  }
-
-  async updateConversation(appId: string, cid: string, update: ConversationUpdate): Promise<ConversationRecord> {
-    this.assertOpen();
-    return this.conversationWrites.update(appId, cid, update);
-  }
-
-  async setMuted(appId: string, cid: string, clientId: string, muted: boolean): Promise<ConversationRecord> {
-    this.assertOpen();
-    return this.conversationWrites.setMuted(appId, cid, clientId, muted);
-  }
-
-  async markRead(appId: string, cid: string, clientId: string, upTo: ReadPosition): Promise<ReadResult | undefined> {
-    this.assertOpen();
-    return this.readState.markRead(appId, cid, clientId, upTo);
-  }
-
-  async unreadConversations(appId: string, clientId: string, limit: number): Promise<UnreadState[]> {
-    this.assertOpen();
-    return this.readState.unreadConversations(appId, clientId, limit);
-  }
-
-  async undeliveredMessages(appId: string, clientId: string, perConversation: number, maxConversations: number): Promise<UndeliveredBatch[]> {
-    this.assertOpen();
-    return this.readState.undeliveredMessages(appId, clientId, perConversation, maxConversations);
-  }
-
-  async undeliveredConversations(appId: string, clientId: string, maxConversations: number): Promise<UndeliveredConversation[]> {
-    this.assertOpen();
-    return this.readState.undeliveredConversations(appId, clientId, maxConversations);
-  }
-
-  async undeliveredBatch(appId: string, clientId: string, conversation: UndeliveredConversation, perConversation: number): Promise<UndeliveredBatch | undefined> {
-    this.assertOpen();
-    return this.readState.undeliveredBatch(appId, clientId, conversation, perConversation);
-  }
-
-  async receiptMessages(appId: string, cid: string, clientId: string, fromTs: number, toTs: number, limit: number): Promise<MessageRecord[]> {
-    this.assertOpen();
-    return this.readState.receiptMessages(appId, cid, clientId, fromTs, toTs, limit);
-  }
-
-  async memberReceipts(appId: string, cid: string): Promise<MemberReceipts[]> {
-    this.assertOpen();
-    return this.readState.memberReceipts(appId, cid);
-  }
-
-  async patchMessage(patch: MessagePatch): Promise<MessageRecord> {
-    this.assertOpen();
-    return this.patches.patchMessage(patch);
-  }
-
-  async patchesSince(appId: string, clientId: string, since: number, limit: number): Promise<MessageRecord[]> {
-    this.assertOpen();
-    return this.patches.patchesSince(appId, clientId, since, limit);
-  }
-
-  async recordNotification(appId: string, recipients: readonly string[], event: MembershipEvent): Promise<RecordedNotification> {
-    this.assertOpen();
-    return this.notifications.record(appId, recipients, event);
-  }
-
-  async notificationsSince(appId: string, clientId: string, afterSeq: number, limit: number): Promise<StoredNotification[]> {
-    this.assertOpen();
-    return this.notifications.since(appId, clientId, afterSeq, limit);
-  }
-
-  async notificationsAfterTime(appId: string, clientId: string, afterTs: number, limit: number): Promise<NotificationPage> {
-    this.assertOpen();
-    return this.notifications.afterTime(appId, clientId, afterTs, limit);
-  }
-
-  async latestNotificationSeq(): Promise<number> {
-    this.assertOpen();
-    return this.notifications.latest();
-  }
-
-  async saveNotificationCursor(appId: string, clientId: string, login: string, upTo: number): Promise<void> {
-    this.assertOpen();
-    this.notifications.saveCursor(appId, clientId, login, upTo);
-  }
-
-  async notificationCursor(appId: string, clientId: string, login: string): Promise<number | undefined> {
-    this.assertOpen();
-    return this.notifications.cursor(appId, clientId, login);
-  }
-
-  async pruneNotifications(before: number): Promise<number> {
-    this.assertOpen();
-    return this.notifications.prune(before);
-  }
-
   async pruneExpiredConversations(now: number, limit: number): Promise<number> {
     this.assertOpen();
     // One transaction per batch: members, messages and blocklist go by cascade.
@@ -630,16 +423,6 @@ export class SqliteStore implements Store {
       for (const { app_id, id } of expired) this.sql.deleteConversation.run(app_id, id);
       return expired.length;
     }).immediate();
-  }
-
-  async revokeLogin(appId: string, loginId: string, expiresAt: number): Promise<void> {
-    this.assertOpen();
-    this.revokedLogins.revoke(appId, loginId, expiresAt, Date.now());
-  }
-
-  async isLoginRevoked(appId: string, loginId: string): Promise<boolean> {
-    this.assertOpen();
-    return this.revokedLogins.isRevoked(appId, loginId, Date.now());
   }
 
   /** Prepared statements for query shapes seen recently; the values are parameters, so shapes repeat. */
@@ -656,9 +439,6 @@ export class SqliteStore implements Store {
     return statement;
   }
 
-  private assertOpen(): void {
-    if (this.closed) throw closedError();
-  }
 }
 
 interface HistoryParams {
@@ -670,6 +450,3 @@ interface HistoryParams {
   limit: number;
 }
 
-function closedError(): Error {
-  return new Error('the store is closed');
-}
