@@ -2,14 +2,13 @@
  * One logged-in client shared by every widget of a page that names the same
  * (server, app, clientId): one Realtime, one IMClient, one cache and one
  * outbox. Turns the SDK's connection events into one visible state and
- * sends what was typed offline once the connection is back. Reconnecting,
+ * has its outbox (client/outbox.ts) send what was typed offline once the
+ * connection is back; conversation lookup is client/conversations.ts. Reconnecting,
  * the first connect's included, is the SDK's (`retryFirstConnect`): one
  * Realtime, one back-off, for the life of the client.
  */
 import {
-  ClientErrorName,
   EventEmitter,
-  isTransientError,
   Message,
   ProtocolError,
   Realtime,
@@ -17,11 +16,12 @@ import {
   type Conversation,
   type IMClient,
 } from '../../sdk/index.js';
-import { openChatCache, type ChatCache, type OutboxEntry, type SendFailure } from '../cache/chat-cache.js';
-import { fromSdkMessage, isRecord, MessageType, TYPING_KEY, typingState, type ChatMessage } from '../model/chat-message.js';
+import { openChatCache, type ChatCache } from '../cache/chat-cache.js';
+import { fromSdkMessage, MessageType, TYPING_KEY, typingState, type ChatMessage } from '../model/chat-message.js';
 import { clientKey, type ClientOptions } from './client-options.js';
+import { Outbox } from './outbox.js';
 import { Conversations, receiptTimes, type ConversationSpec, type ReceiptTimes } from './conversations.js';
-import { fetchLimits, frameBytes, type ServerLimits } from './limits.js';
+import { fetchLimits, type ServerLimits } from './limits.js';
 import { setupErrorOf, type SetupError } from './setup-error.js';
 import { conversationSignatureFactory, loginSignatureFactory, SignatureError } from './signature.js';
 import { httpOrigin, type UploadCredentials, type UploadedFile } from './upload.js';
@@ -86,31 +86,11 @@ export interface SharedClientEvents {
   membership: [cid: string, status: MembershipStatus];
 }
 
-/** 4563 SILIENCED: the sender is muted in the conversation. */
-const SILENCED_CODE = 4563;
-
 /** How long an unanswered `GET /limits` is not asked again. */
 const LIMITS_RETRY_MS = 60_000;
 
 /** Pages of `queryMutedMembers` read at most to learn at load whether the user is muted (100 ids each). */
 const MUTED_PAGES_MAX = 10;
-
-/** Whether an error means "not sent, try again later" rather than "refused": the protocol error table says. */
-const isTransient = isTransientError;
-
-type TooLarge = Extract<SendFailure, { reason: 'too-large' }>;
-
-function tooLargeError(failure: TooLarge): ProtocolError {
-  return new ProtocolError(0, {
-    name: ClientErrorName.MESSAGE_TOO_LARGE,
-    message: `message not sent: ${failure.bytes} bytes, the server accepts at most ${failure.limit} (its --max-payload)`,
-  });
-}
-
-function describe(error: unknown): string {
-  if (error instanceof ProtocolError) return error.detail ? `${error.name}: ${error.detail}` : error.name;
-  return error instanceof Error ? error.message : String(error);
-}
 
 function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
@@ -136,12 +116,7 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
   #loggingIn = false;
   #state: WidgetConnectionState = 'connecting';
   #cache: Promise<ChatCache>;
-  #outbox = new Map<string, OutboxEntry>();
-  #outboxLoaded: Promise<void>;
-  // The Message instances of entries sent from this page: sending the same
-  // instance again reuses its dt, so the server stores it once.
-  #instances = new Map<string, Message>();
-  #delivering: Promise<unknown> = Promise.resolve();
+  readonly #outbox: Outbox;
   #waiters: Array<(client: IMClient) => void> = [];
   readonly #conversations: Conversations;
   #unread = new Map<string, number>();
@@ -161,15 +136,21 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
       clientId: options.clientId,
       ...(options.cacheLimit ? { maxMessagesPerConversation: options.cacheLimit } : {}),
     });
-    this.#outboxLoaded = this.#cache
-      .then((cache) => cache.outbox())
-      .then(
-        (entries) => {
-          for (const entry of entries) if (!this.#outbox.has(entry.localId)) this.#outbox.set(entry.localId, entry);
-          for (const cid of new Set(entries.map((entry) => entry.cid))) this.emit('outbox', cid);
-        },
-        (error: unknown) => this.#report(error, 'cache'),
-      );
+    this.#outbox = new Outbox({
+      clientId: options.clientId,
+      noBinary: Boolean(options.noBinary),
+      cache: this.#cache,
+      online: () => this.#state === 'online',
+      limits: () => this.limits(),
+      frameLimits: () => ({ server: this.#limits?.maxPayload, sdk: this.#realtime.maxFrameBytes }),
+      restoreMessage: (payload, dt) => this.#realtime.restoreMessage(payload, { dt }),
+      conversation: (cid) => this.conversation({ id: cid }),
+      withCache: (write) => this.#withCache(write),
+      report: (error, operation) => this.#report(error, operation),
+      changed: (cid) => this.emit('outbox', cid),
+      sent: (message, conversation) => this.emit('sent', message, conversation),
+      muted: (cid) => this.#setMembership(cid, 'muted'),
+    });
     this.#conversations = new Conversations({
       clientId: options.clientId,
       cache: this.#cache,
@@ -221,14 +202,6 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
   /** The server's limits if already known. */
   get knownLimits(): ServerLimits | undefined {
     return this.#limits;
-  }
-
-  /** Why a payload cannot be sent as it is, by what is known of the server's limit now. */
-  #oversize(payload: unknown): TooLarge | undefined {
-    const limit = this.#limits?.maxPayload ?? this.#realtime.maxFrameBytes;
-    if (limit === undefined) return undefined;
-    const bytes = frameBytes(payload, Boolean(this.options.noBinary));
-    return bytes > limit ? { reason: 'too-large', bytes, limit } : undefined;
   }
 
   get clientId(): string {
@@ -284,28 +257,7 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
 
   /** Messages of ours not yet acknowledged, as the list shows them. */
   pending(cid: string): ChatMessage[] {
-    const online = this.#state === 'online';
-    return [...this.#outbox.values()]
-      .filter((entry) => entry.cid === cid)
-      .sort((a, b) => a.createdAt - b.createdAt)
-      .map((entry) => {
-        const message: ChatMessage = {
-          id: entry.localId,
-          localId: entry.localId,
-          cid: entry.cid,
-          from: entry.from,
-          timestamp: entry.createdAt,
-          type: isRecord(entry.payload) && typeof entry.payload._lctype === 'number' ? entry.payload._lctype : null,
-          payload: entry.payload,
-          status: entry.state === 'failed' ? 'failed' : online ? 'sending' : 'queued',
-        };
-        const text = isRecord(entry.payload) ? entry.payload._lctext : entry.payload;
-        if (typeof text === 'string') message.text = text;
-        if (isRecord(entry.payload) && isRecord(entry.payload._lcattrs)) message.attributes = entry.payload._lcattrs;
-        if (entry.error) message.error = entry.error;
-        if (entry.failure) message.failure = entry.failure;
-        return message;
-      });
+    return this.#outbox.pending(cid);
   }
 
   /**
@@ -316,7 +268,7 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
   sendText(cid: string, draft: OutgoingDraft): Promise<ChatMessage> {
     const message = new TextMessage(draft.text);
     if (draft.attributes) message.setAttributes(draft.attributes);
-    return this.#send(cid, message);
+    return this.#outbox.add(cid, message);
   }
 
   /**
@@ -353,54 +305,17 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
     if (extra.caption) payload._lctext = extra.caption;
     // A plain Message carrying the typed payload: the wire format is the
     // same, and no typed-message class needs to be registered to send it.
-    return this.#send(cid, new Message(payload));
-  }
-
-  async #send(cid: string, message: Message): Promise<ChatMessage> {
-    const entry: OutboxEntry = {
-      localId: message.id,
-      cid,
-      from: this.clientId,
-      payload: message.toJSON(),
-      createdAt: Date.now(),
-      state: 'sending',
-    };
-    // Over the server's limit: kept (so the user sees it and can delete it)
-    // but never queued, since the server would close the socket on it.
-    const failure = this.#oversize(entry.payload);
-    if (failure) {
-      const error = tooLargeError(failure);
-      Object.assign(entry, { state: 'failed', error: describe(error), failure });
-      this.#report(error, 'send');
-    }
-    this.#instances.set(entry.localId, message);
-    await this.#outboxLoaded;
-    this.#outbox.set(entry.localId, entry);
-    await this.#withCache((cache) => cache.putOutbox(entry));
-    this.emit('outbox', cid);
-    if (this.#state === 'online' && !failure) void this.#enqueue(entry.localId);
-    return this.pending(cid).find((pending) => pending.localId === entry.localId)!;
+    return this.#outbox.add(cid, new Message(payload));
   }
 
   /** Sends a failed (refused) message again, with the same dt; not one over the size limit, which would fail again. */
   resend(localId: string): void {
-    const entry = this.#outbox.get(localId);
-    if (!entry || entry.failure) return;
-    entry.state = 'sending';
-    delete entry.error;
-    void this.#withCache((cache) => cache.putOutbox(entry));
-    this.emit('outbox', entry.cid);
-    if (this.#state === 'online') void this.#enqueue(localId);
+    this.#outbox.resend(localId);
   }
 
   /** Drops a pending message without sending it. */
-  async discard(localId: string): Promise<void> {
-    const entry = this.#outbox.get(localId);
-    if (!entry) return;
-    this.#outbox.delete(localId);
-    this.#instances.delete(localId);
-    await this.#withCache((cache) => cache.deleteOutbox(localId));
-    this.emit('outbox', entry.cid);
+  discard(localId: string): Promise<void> {
+    return this.#outbox.discard(localId);
   }
 
   /** Tells the others this user is (or stopped) typing: transient, best effort. */
@@ -513,7 +428,6 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
     const cache = await this.#cache;
     if (options.clearCache) {
       this.#outbox.clear();
-      this.#instances.clear();
       await cache.clear().catch((error: unknown) => this.#report(error, 'cache'));
     } else {
       cache.close();
@@ -664,78 +578,7 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
     this.#setState('online');
     const client = this.#client!;
     for (const resolve of this.#waiters.splice(0)) resolve(client);
-    void this.#outboxLoaded.then(() => this.#flush());
-  }
-
-  /** Sends every waiting outbox entry, oldest first. */
-  #flush(): void {
-    const waiting = [...this.#outbox.values()].filter((entry) => entry.state === 'sending').sort((a, b) => a.createdAt - b.createdAt);
-    for (const cid of new Set(waiting.map((entry) => entry.cid))) this.emit('outbox', cid);
-    for (const entry of waiting) void this.#enqueue(entry.localId);
-  }
-
-  /** Deliveries run one at a time, in order, so a conversation's messages keep the order they were typed in. */
-  #enqueue(localId: string): Promise<unknown> {
-    this.#delivering = this.#delivering.then(() => this.#deliver(localId));
-    return this.#delivering;
-  }
-
-  async #deliver(localId: string): Promise<void> {
-    const entry = this.#outbox.get(localId);
-    if (!entry || entry.state !== 'sending' || this.#state !== 'online') return;
-    let message = this.#instances.get(localId);
-    if (!message) {
-      // Written before a reload: rebuild it with its original dedup token
-      // (the local id), so that if the first attempt reached the server,
-      // this one is acknowledged as the same message instead of a copy.
-      // As the class registered for its type (the page's plugins' included).
-      message = this.#realtime.restoreMessage(entry.payload, { dt: localId });
-      this.#instances.set(localId, message);
-    }
-    let conversation: Conversation;
-    try {
-      // Written before the limit was known (offline, or before a reload):
-      // checked now, before it can make the server close the socket.
-      await this.limits();
-      const failure = this.#oversize(entry.payload);
-      if (failure) {
-        entry.failure = failure;
-        throw tooLargeError(failure);
-      }
-      conversation = await this.conversation({ id: entry.cid });
-      await conversation.send(message, { receipt: true });
-    } catch (error) {
-      if (!this.#outbox.has(localId)) return;
-      if (isTransient(error)) {
-        this.emit('outbox', entry.cid);
-        return;
-      }
-      entry.state = 'failed';
-      entry.error = describe(error);
-      if (error instanceof ProtocolError && error.code === SILENCED_CODE) {
-        // Muted here: sending it again cannot succeed while the mute lasts.
-        entry.failure = { reason: 'muted' };
-        this.#setMembership(entry.cid, 'muted');
-      }
-      if (error instanceof ProtocolError && error.name === ClientErrorName.MESSAGE_TOO_LARGE && !entry.failure) {
-        // The SDK refused it, or the server closed the socket on it.
-        const limit = this.#realtime.maxFrameBytes ?? this.#limits?.maxPayload;
-        entry.failure = { reason: 'too-large', bytes: frameBytes(entry.payload, Boolean(this.options.noBinary)), limit: limit ?? 0 };
-      }
-      await this.#withCache((cache) => cache.putOutbox(entry));
-      this.emit('outbox', entry.cid);
-      this.#report(error, 'send');
-      return;
-    }
-    const record: ChatMessage = { ...fromSdkMessage(message, entry.cid, this.clientId), localId };
-    this.#outbox.delete(localId);
-    this.#instances.delete(localId);
-    await this.#withCache(async (cache) => {
-      await cache.putMessages([record]);
-      await cache.deleteOutbox(localId);
-    });
-    this.emit('sent', record, conversation);
-    this.emit('outbox', entry.cid);
+    this.#outbox.flush();
   }
 
   /** When the other member of a one-to-one conversation last received and read it. */
@@ -761,7 +604,7 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
     this.#state = state;
     this.emit('state', state, previous);
     // Pending messages show "waiting for connection" or "sending".
-    for (const cid of new Set([...this.#outbox.values()].map((entry) => entry.cid))) this.emit('outbox', cid);
+    for (const cid of this.#outbox.conversations()) this.emit('outbox', cid);
   }
 
   async #withCache(write: (cache: ChatCache) => Promise<void>): Promise<void> {
