@@ -51,11 +51,34 @@ const stableOrder = {
   },
 };
 
+/**
+ * Elements are defined through `defineElement(tag, Class)`
+ * (src/components/define-element.ts: nothing is defined where there is no
+ * DOM), which the analyzer does not know as it knows
+ * `customElements.define`: record those calls as definitions.
+ */
+const defineElementCalls = {
+  name: 'lc-chat-define-element',
+  analyzePhase({ ts, node, moduleDoc }) {
+    if (!ts.isCallExpression(node) || node.expression.getText() !== 'defineElement') return;
+    const [tag, constructor] = node.arguments;
+    if (!tag || !ts.isStringLiteral(tag) || !constructor || !ts.isIdentifier(constructor)) return;
+    const name = constructor.getText();
+    moduleDoc.exports ??= [];
+    moduleDoc.exports.push({ kind: 'custom-element-definition', name: tag.text, declaration: { name, module: moduleDoc.path } });
+    const declaration = moduleDoc.declarations?.find((candidate) => candidate.name === name);
+    if (declaration) {
+      declaration.tagName = tag.text;
+      declaration.customElement = true;
+    }
+  },
+};
+
 export default {
   globs: ['src/components/**/*.ts'],
   exclude: ['**/*.test.ts'],
   outdir: '.',
   litelement: true,
   packagejson: false,
-  plugins: [publicApiOnly, noLongDefaults, stableOrder],
+  plugins: [defineElementCalls, publicApiOnly, noLongDefaults, stableOrder],
 };

@@ -1,3 +1,5 @@
+// First: before Lit loads (see define-element.ts).
+import { defineElement } from '../define-element.js';
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { ProtocolError, type Conversation } from '../../sdk/index.js';
 import { ClientController } from '../client/client-controller.js';
@@ -725,8 +727,7 @@ export class LcChat extends LcConnectedElement {
   }
 }
 
-// Another copy of the bundle on the page may have defined it already.
-if (!customElements.get('lc-chat')) customElements.define('lc-chat', LcChat);
+defineElement('lc-chat', LcChat);
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -1,3 +1,5 @@
+// First: before Lit loads (see define-element.ts).
+import { defineElement } from '../define-element.js';
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { Conversation, IMClient } from '../../sdk/index.js';
 import type { CachedConversation } from '../cache/chat-cache.js';
@@ -725,7 +727,7 @@ export class LcConversationList extends LcConnectedElement {
   }
 }
 
-if (!customElements.get('lc-conversation-list')) customElements.define('lc-conversation-list', LcConversationList);
+defineElement('lc-conversation-list', LcConversationList);
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -1,3 +1,5 @@
+// First: before Lit loads (see define-element.ts).
+import { defineElement } from '../define-element.js';
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { MessagePriority, TextMessage, type Conversation } from '../../sdk/index.js';
 import { ClientController } from '../client/client-controller.js';
@@ -626,7 +628,7 @@ export class LcLiveRoom extends LcConnectedElement {
   }
 }
 
-if (!customElements.get('lc-live-room')) customElements.define('lc-live-room', LcLiveRoom);
+defineElement('lc-live-room', LcLiveRoom);
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -1,3 +1,5 @@
+// First: before Lit loads (see define-element.ts).
+import { defineElement } from '../define-element.js';
 import { ContextProvider } from '@lit/context';
 import { css, html, type PropertyValues, type TemplateResult } from 'lit';
 import { clientKey, optionsFromAttributes } from '../client/client-options.js';
@@ -99,8 +101,7 @@ export class LcRealtime extends LcConnectedElement {
   }
 }
 
-// Another copy of the bundle on the page may have defined it already.
-if (!customElements.get('lc-realtime')) customElements.define('lc-realtime', LcRealtime);
+defineElement('lc-realtime', LcRealtime);
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -1,3 +1,5 @@
+// First: before Lit loads (see define-element.ts).
+import { defineElement } from '../define-element.js';
 import { css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { Conversation } from '../../sdk/index.js';
 import { ClientController } from '../client/client-controller.js';
@@ -443,7 +445,7 @@ export class LcSupport extends LcConnectedElement {
   }
 }
 
-if (!customElements.get('lc-support')) customElements.define('lc-support', LcSupport);
+defineElement('lc-support', LcSupport);
 
 declare global {
   interface HTMLElementTagNameMap {
