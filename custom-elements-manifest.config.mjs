@@ -5,6 +5,12 @@
  * properties.
  */
 
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { customElementJsxPlugin } from 'custom-element-jsx-integration';
+import { customElementSveltePlugin } from 'custom-element-svelte-integration';
+import { customElementVuejsPlugin } from 'custom-element-vuejs-integration';
+
 /**
  * Module-level constants (stylesheets, icon templates, string tables) would
  * carry their whole source as `default`: noise for readers, and every CSS
@@ -74,11 +80,86 @@ const defineElementCalls = {
   },
 };
 
+/**
+ * The analyzer reads src/, but the package ships lib/ (compiled) and no
+ * src/: module paths and references name the files a consumer has.
+ */
+const shippedPaths = {
+  name: 'lc-chat-shipped-paths',
+  packageLinkPhase({ customElementsManifest }) {
+    const shipped = (path) => path.replace(/^src\/(.*)\.[jt]s$/, 'lib/$1.js');
+    const visit = (value) => {
+      if (Array.isArray(value)) return value.forEach(visit);
+      if (!value || typeof value !== 'object') return;
+      for (const [key, child] of Object.entries(value)) {
+        if ((key === 'path' || key === 'module') && typeof child === 'string') value[key] = shipped(child);
+        else visit(child);
+      }
+    };
+    visit(customElementsManifest.modules);
+  },
+};
+
+/**
+ * Typings for JSX (React 19), Vue and Svelte templates, generated from the
+ * manifest so they follow the elements' JSDoc; shipped in types/ and named
+ * by package.json exports (`lc-chat/types/react`, …). Paths are relative to
+ * types/.
+ */
+const outdirFlag = process.argv.indexOf('--outdir');
+const typings = {
+  // Beside the manifest: test/custom-elements.test.ts writes both to a scratch directory to compare.
+  outdir: join(outdirFlag > 0 ? process.argv[outdirFlag + 1] : '.', 'types'),
+  globalTypePath: '../lib/components/index.js',
+  hideLogs: true,
+};
+
+/**
+ * What the generators get wrong for these elements, put right in the files
+ * they wrote: our events are Event subclasses with their own fields, not
+ * CustomEvents with a `detail`; a list property (`string[]` from an
+ * attribute) also takes the attribute's string, as frameworks set it; and
+ * an event type used by two elements is imported once.
+ */
+const typingsFixes = {
+  name: 'lc-chat-typings-fixes',
+  packageLinkPhase({ customElementsManifest }) {
+    const lists = [];
+    for (const declaration of customElementsManifest.modules.flatMap((module) => module.declarations ?? [])) {
+      if (!declaration.customElement) continue;
+      for (const member of declaration.members ?? []) {
+        if (member.attribute && member.type?.text === 'string[]') lists.push(`${declaration.name}["${member.name}"]`);
+      }
+    }
+    for (const file of ['jsx.d.ts', 'vue.d.ts', 'svelte.d.ts']) {
+      const path = `${typings.outdir}/${file}`;
+      let text = readFileSync(path, 'utf8')
+        .replace(/CustomEvent<(\w+)>/g, '$1')
+        .replace(/import type \{([^}]*)\} from "([^"]*)";/, (_all, names, from) => {
+          const unique = [...new Set(names.split(',').map((name) => name.trim()).filter(Boolean))];
+          return `import type {\n${unique.map((name) => `  ${name},`).join('\n')}\n} from "${from}";`;
+        });
+      for (const list of lists) text = text.replaceAll(`?: ${list};`, `?: ${list} | string;`);
+      writeFileSync(path, text);
+    }
+  },
+};
+
 export default {
   globs: ['src/components/**/*.ts'],
   exclude: ['**/*.test.ts'],
   outdir: '.',
   litelement: true,
   packagejson: false,
-  plugins: [defineElementCalls, publicApiOnly, noLongDefaults, stableOrder],
+  plugins: [
+    defineElementCalls,
+    publicApiOnly,
+    noLongDefaults,
+    stableOrder,
+    shippedPaths,
+    customElementJsxPlugin({ ...typings, fileName: 'jsx.d.ts' }),
+    customElementVuejsPlugin({ ...typings, fileName: 'vue.d.ts' }),
+    customElementSveltePlugin({ ...typings, fileName: 'svelte.d.ts' }),
+    typingsFixes,
+  ],
 };
