@@ -118,8 +118,9 @@ const typings = {
  * What the generators get wrong for these elements, put right in the files
  * they wrote: our events are Event subclasses with their own fields, not
  * CustomEvents with a `detail`; a list property (`string[]` from an
- * attribute) also takes the attribute's string, as frameworks set it; and
- * an event type used by two elements is imported once.
+ * attribute) also takes the attribute's string, as frameworks set it; an
+ * event type used by two elements is imported once; Vue's checker wants
+ * camelCase props; Svelte's namespace is global and has no JSX.
  */
 const typingsFixes = {
   name: 'lc-chat-typings-fixes',
@@ -140,6 +141,19 @@ const typingsFixes = {
           return `import type {\n${unique.map((name) => `  ${name},`).join('\n')}\n} from "${from}";`;
         });
       for (const list of lists) text = text.replaceAll(`?: ${list};`, `?: ${list} | string;`);
+      // Vue's template checker reads `app-id` and `@lc-message` as the props `appId` and `onLcMessage`.
+      if (file === 'vue.d.ts') {
+        const camel = (name) => name.replace(/-(\w)/g, (_dash, letter) => letter.toUpperCase());
+        text = text
+          .replace(/^(\s*)"on([a-z][\w-]*)"\?:/gm, (_all, indent, event) => `${indent}on${camel(`-${event}`)}?:`)
+          .replace(/^(\s*)"([a-z][\w-]*)"\?:/gm, (_all, indent, attribute) => `${indent}${camel(attribute)}?:`);
+      }
+      // Svelte 5 listens with `onlc-message={…}`; the generator writes Svelte 4's `on:lc-message` only.
+      if (file === 'svelte.d.ts') text = text.replace(/^(\s*)"on:([\w-]+)"(\?: .*)$/gm, '$1"on:$2"$3\n$1"on$2"$3');
+      // Svelte: the file is a module, so the namespace must be declared global to reach svelte-check; no JSX there.
+      text = text
+        .replace(/^declare namespace svelteHTML \{\n([\s\S]*?)\n\}/m, (_all, body) => `declare global {\n  namespace svelteHTML {\n${body.replace(/^/gm, '  ')}\n  }\n}`)
+        .replace('children?: JSX.Element;', 'children?: import("svelte").Snippet;');
       writeFileSync(path, text);
     }
   },

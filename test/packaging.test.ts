@@ -120,8 +120,8 @@ test('every package the compiled code imports is declared where it is used: brow
   for (const directory of ['lib/sdk', 'lib/components', 'lib/protocol', 'lib/react']) {
     for (const name of imports(directory)) {
       browser.add(name);
-      // ws: the SDK's fallback on Node < 22 (a dynamic import); react: lc-chat/react's, which a React app has.
-      if (optionalPeers.has(name) && (name === 'ws' || name === 'react')) continue;
+      // ws: the SDK's fallback on Node < 22 (a dynamic import); react and @lit/react: lc-chat/react's, which a React app installs.
+      if (optionalPeers.has(name) && ['ws', 'react', '@lit/react'].includes(name)) continue;
       assert.ok(pkg.dependencies[name], `${directory} imports ${name}: a dependency of lc-chat`);
     }
   }

@@ -20,7 +20,7 @@ import type {
 
 type BaseProps = {
   /** Content added between the opening and closing tags of the element */
-  children?: JSX.Element;
+  children?: import("svelte").Snippet;
   /** Used for declaratively styling one or more elements using CSS (Cascading Stylesheets) */
   class?: string;
   /** Takes an object where the key is the class name(s) and the value is a boolean expression. When true, the class is applied, and when false, it is removed. */
@@ -112,18 +112,25 @@ or `blocked` (no composer; a message says so). */
   "bind:messages"?: LcChat["messages"];
   /** The connection's state changed (`state`, `previous`). */
   "on:lc-connection-change"?: (e: LcConnectionChangeEvent) => void;
+  "onlc-connection-change"?: (e: LcConnectionChangeEvent) => void;
   /** A message arrived, or one the user sent was accepted (`message`, `conversation`, `outgoing`). */
   "on:lc-message"?: (e: LcMessageEvent) => void;
+  "onlc-message"?: (e: LcMessageEvent) => void;
   /** A message the user sent was delivered or read (`message`, `status`). Statuses only move forward; it fires once per step, not again for a status already known (cached) on a later load. */
   "on:lc-receipt"?: (e: LcReceiptEvent) => void;
+  "onlc-receipt"?: (e: LcReceiptEvent) => void;
   /** Another device or tab took the session over (`reason`: the server's reason, else "Session taken over by another device"). Cancelable: a host that cancels shows its own UI. */
   "on:lc-conflict"?: (e: LcConflictEvent) => void;
+  "onlc-conflict"?: (e: LcConflictEvent) => void;
   /** The conversation's unread count changed (`conversationId`, `count`, `total`). Only on a change: not while the reader is looking at the newest messages (those are read at once). */
   "on:lc-unread-change"?: (e: LcUnreadChangeEvent) => void;
+  "onlc-unread-change"?: (e: LcUnreadChangeEvent) => void;
   /** The user is sending (`text`, `attributes`, both writable). Cancelable: the text stays in the composer. */
   "on:lc-before-send"?: (e: LcBeforeSendEvent) => void;
+  "onlc-before-send"?: (e: LcBeforeSendEvent) => void;
   /** Signing in, loading or sending failed (`error`, `operation`). With `operation: 'membership'`: the user was muted (4563 `SILIENCED`), removed (4317 `CONVERSATION_MEMBERSHIP_REQUIRED`) or blocked (4315 `CONVERSATION_BLACKLISTED`) in this conversation. */
   "on:lc-error"?: (e: LcErrorEvent) => void;
+  "onlc-error"?: (e: LcErrorEvent) => void;
 };
 
 type LcConversationListProps = {
@@ -173,12 +180,16 @@ type LcConversationListProps = {
   "bind:hasMore"?: LcConversationList["hasMore"];
   /** The user chose a conversation (`conversationId`, `conversation`). */
   "on:lc-conversation-select"?: (e: LcConversationSelectEvent) => void;
+  "onlc-conversation-select"?: (e: LcConversationSelectEvent) => void;
   /** A conversation's unread count changed (`conversationId`, `count`, `total`). */
   "on:lc-unread-change"?: (e: LcUnreadChangeEvent) => void;
+  "onlc-unread-change"?: (e: LcUnreadChangeEvent) => void;
   /** The "new conversation" button was pressed; the page handles it. */
   "on:lc-new-conversation"?: (e: LcNewConversationEvent) => void;
+  "onlc-new-conversation"?: (e: LcNewConversationEvent) => void;
   /** Loading the conversations failed (`error`, `operation`). */
   "on:lc-error"?: (e: LcErrorEvent) => void;
+  "onlc-error"?: (e: LcErrorEvent) => void;
 };
 
 type LcLiveRoomProps = {
@@ -242,14 +253,19 @@ subtitles clear: bottom comments sit at the bottom of the area. */
   "bind:client"?: LcLiveRoom["client"];
   /** A comment started showing (`danmaku`). */
   "on:lc-danmaku-start"?: (e: LcDanmakuStartEvent) => void;
+  "onlc-danmaku-start"?: (e: LcDanmakuStartEvent) => void;
   /** A comment left the stage (`danmaku`). Comments dropped for density are counted on the stage ("3 hidden", `part="hidden-count"`). */
   "on:lc-danmaku-end"?: (e: LcDanmakuEndEvent) => void;
+  "onlc-danmaku-end"?: (e: LcDanmakuEndEvent) => void;
   /** A comment was not shown (`danmaku`, `reason`: `density` or `filter`). */
   "on:lc-danmaku-drop"?: (e: LcDanmakuDropEvent) => void;
+  "onlc-danmaku-drop"?: (e: LcDanmakuDropEvent) => void;
   /** A message arrived in the room, or the user's was sent (`message`, `conversation`, `outgoing`). */
   "on:lc-message"?: (e: LcMessageEvent) => void;
+  "onlc-message"?: (e: LcMessageEvent) => void;
   /** Joining or sending failed (`error`, `operation`). */
   "on:lc-error"?: (e: LcErrorEvent) => void;
+  "onlc-error"?: (e: LcErrorEvent) => void;
 };
 
 type LcRealtimeProps = {
@@ -275,6 +291,7 @@ type LcRealtimeProps = {
   "bind:client"?: LcRealtime["client"];
   /** `operation: 'config'`: `server`, `app-id` or `client-id` is missing (a `SetupError` naming the attribute). */
   "on:lc-error"?: (e: LcErrorEvent) => void;
+  "onlc-error"?: (e: LcErrorEvent) => void;
 };
 
 type LcSupportProps = {
@@ -320,6 +337,7 @@ type LcSupportProps = {
   "bind:chat"?: LcSupport["chat"];
   /** Unread messages from the agents changed (`conversationId`, `count`, `total`). */
   "on:lc-unread-change"?: (e: LcUnreadChangeEvent) => void;
+  "onlc-unread-change"?: (e: LcUnreadChangeEvent) => void;
 };
 
 export type CustomElements = {
@@ -527,7 +545,9 @@ export type CustomElements = {
   "lc-support": Partial<LcSupportProps & BaseProps & BaseEvents>;
 };
 
-declare namespace svelteHTML {
-  // eslint-disable-next-line @typescript-eslint/no-empty-interface
-  interface IntrinsicElements extends CustomElements {}
+declare global {
+  namespace svelteHTML {
+    // eslint-disable-next-line @typescript-eslint/no-empty-interface
+    interface IntrinsicElements extends CustomElements {}
+  }
 }

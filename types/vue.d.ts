@@ -31,7 +31,7 @@ type LcChatProps = {
   /** Language of the widget's own strings (`en`, `zh-CN`); default: the nearest `lang` up the tree, else the browser's. */
   lang?: LcChat["lang"];
   /** The conversation to show. */
-  "conversation-id"?: LcChat["conversationId"];
+  conversationId?: LcChat["conversationId"];
   /** Members of the conversation to open (or create) when there is no `conversation-id`: clientIds, as an array or comma- or space-separated. */
   members?: LcChat["members"] | string;
   /** With `members`: reuse the conversation with exactly these members instead of creating a new one each time. */
@@ -45,25 +45,25 @@ type LcChatProps = {
   /** Shows the conversation without a composer. */
   readonly?: LcChat["readOnly"];
   /** Messages per history page. */
-  "page-size"?: LcChat["pageSize"];
+  pageSize?: LcChat["pageSize"];
   /** The lc-chat server: `wss://host` (or `https://host`). Inside `<lc-realtime>`, leave the connection attributes unset to use its client. */
   server?: LcChat["server"];
   /** The app id. */
-  "app-id"?: LcChat["appId"];
+  appId?: LcChat["appId"];
   /** The app key: uploads authenticate with it when given, else with the session token. */
-  "app-key"?: LcChat["appKey"];
+  appKey?: LcChat["appKey"];
   /** The user's clientId. */
-  "client-id"?: LcChat["clientId"];
+  clientId?: LcChat["clientId"];
   /** Endpoint that signs logins: `POST {clientId}` → `{signature, timestamp, nonce}`. */
-  "signature-url"?: LcChat["signatureUrl"];
+  signatureUrl?: LcChat["signatureUrl"];
   /** Endpoint that signs conversation operations: `POST {conversationId, clientId, members, action}`. */
-  "conversation-signature-url"?: LcChat["conversationSignatureUrl"];
+  conversationSignatureUrl?: LcChat["conversationSignatureUrl"];
   /** Device kind for single-device login; a newer login with the same tag takes over (conflict). */
   tag?: LcChat["tag"];
   /** Use text (base64) frames instead of binary ones. */
-  "no-binary"?: LcChat["noBinary"];
+  noBinary?: LcChat["noBinary"];
   /** Messages kept per conversation in the browser's cache. */
-  "cache-limit"?: LcChat["cacheLimit"];
+  cacheLimit?: LcChat["cacheLimit"];
   /** Renderers for this element only, by `_lctype` or built-in name; they win over `registerRenderer`. */
   renderers?: LcChat["renderers"];
   /** Display names by clientId (default: the clientId). */
@@ -81,19 +81,19 @@ or `blocked` (no composer; a message says so). */
   /** The messages shown, oldest first, pending ones last. */
   messages?: LcChat["messages"];
   /** The connection's state changed (`state`, `previous`). */
-  "onlc-connection-change"?: (e: LcConnectionChangeEvent) => void;
+  onLcConnectionChange?: (e: LcConnectionChangeEvent) => void;
   /** A message arrived, or one the user sent was accepted (`message`, `conversation`, `outgoing`). */
-  "onlc-message"?: (e: LcMessageEvent) => void;
+  onLcMessage?: (e: LcMessageEvent) => void;
   /** A message the user sent was delivered or read (`message`, `status`). Statuses only move forward; it fires once per step, not again for a status already known (cached) on a later load. */
-  "onlc-receipt"?: (e: LcReceiptEvent) => void;
+  onLcReceipt?: (e: LcReceiptEvent) => void;
   /** Another device or tab took the session over (`reason`: the server's reason, else "Session taken over by another device"). Cancelable: a host that cancels shows its own UI. */
-  "onlc-conflict"?: (e: LcConflictEvent) => void;
+  onLcConflict?: (e: LcConflictEvent) => void;
   /** The conversation's unread count changed (`conversationId`, `count`, `total`). Only on a change: not while the reader is looking at the newest messages (those are read at once). */
-  "onlc-unread-change"?: (e: LcUnreadChangeEvent) => void;
+  onLcUnreadChange?: (e: LcUnreadChangeEvent) => void;
   /** The user is sending (`text`, `attributes`, both writable). Cancelable: the text stays in the composer. */
-  "onlc-before-send"?: (e: LcBeforeSendEvent) => void;
+  onLcBeforeSend?: (e: LcBeforeSendEvent) => void;
   /** Signing in, loading or sending failed (`error`, `operation`). With `operation: 'membership'`: the user was muted (4563 `SILIENCED`), removed (4317 `CONVERSATION_MEMBERSHIP_REQUIRED`) or blocked (4315 `CONVERSATION_BLACKLISTED`) in this conversation. */
-  "onlc-error"?: (e: LcErrorEvent) => void;
+  onLcError?: (e: LcErrorEvent) => void;
 };
 
 type LcConversationListProps = {
@@ -106,31 +106,31 @@ type LcConversationListProps = {
   /** Title in the header (default: localized "Conversations"). */
   heading?: LcConversationList["heading"];
   /** Hides the filter box. */
-  "no-filter"?: LcConversationList["noFilter"];
+  noFilter?: LcConversationList["noFilter"];
   /** Hides the "new conversation" button. */
-  "no-new"?: LcConversationList["noNew"];
+  noNew?: LcConversationList["noNew"];
   /** Conversations loaded per page (1 to 1000, default 50); more load as the user scrolls to the end. */
-  "page-size"?: LcConversationList["pageSize"];
+  pageSize?: LcConversationList["pageSize"];
   /** Color theme: `light` (default), `dark`, or `auto`. */
   theme?: LcConversationList["theme"];
   /** The lc-chat server: `wss://host` (or `https://host`). Inside `<lc-realtime>`, leave the connection attributes unset to use its client. */
   server?: LcConversationList["server"];
   /** The app id. */
-  "app-id"?: LcConversationList["appId"];
+  appId?: LcConversationList["appId"];
   /** The app key: uploads authenticate with it when given, else with the session token. */
-  "app-key"?: LcConversationList["appKey"];
+  appKey?: LcConversationList["appKey"];
   /** The user's clientId. */
-  "client-id"?: LcConversationList["clientId"];
+  clientId?: LcConversationList["clientId"];
   /** Endpoint that signs logins: `POST {clientId}` → `{signature, timestamp, nonce}`. */
-  "signature-url"?: LcConversationList["signatureUrl"];
+  signatureUrl?: LcConversationList["signatureUrl"];
   /** Endpoint that signs conversation operations: `POST {conversationId, clientId, members, action}`. */
-  "conversation-signature-url"?: LcConversationList["conversationSignatureUrl"];
+  conversationSignatureUrl?: LcConversationList["conversationSignatureUrl"];
   /** Device kind for single-device login; a newer login with the same tag takes over (conflict). */
   tag?: LcConversationList["tag"];
   /** Use text (base64) frames instead of binary ones. */
-  "no-binary"?: LcConversationList["noBinary"];
+  noBinary?: LcConversationList["noBinary"];
   /** Messages kept per conversation in the browser's cache. */
-  "cache-limit"?: LcConversationList["cacheLimit"];
+  cacheLimit?: LcConversationList["cacheLimit"];
   /** Display names by clientId (default: the clientId). */
   names?: LcConversationList["names"];
   /** The conversations, newest activity first (unfiltered). */
@@ -142,20 +142,20 @@ type LcConversationListProps = {
   /** Whether the server has conversations beyond the pages loaded so far. */
   hasMore?: LcConversationList["hasMore"];
   /** The user chose a conversation (`conversationId`, `conversation`). */
-  "onlc-conversation-select"?: (e: LcConversationSelectEvent) => void;
+  onLcConversationSelect?: (e: LcConversationSelectEvent) => void;
   /** A conversation's unread count changed (`conversationId`, `count`, `total`). */
-  "onlc-unread-change"?: (e: LcUnreadChangeEvent) => void;
+  onLcUnreadChange?: (e: LcUnreadChangeEvent) => void;
   /** The "new conversation" button was pressed; the page handles it. */
-  "onlc-new-conversation"?: (e: LcNewConversationEvent) => void;
+  onLcNewConversation?: (e: LcNewConversationEvent) => void;
   /** Loading the conversations failed (`error`, `operation`). */
-  "onlc-error"?: (e: LcErrorEvent) => void;
+  onLcError?: (e: LcErrorEvent) => void;
 };
 
 type LcLiveRoomProps = {
   /** Language of the element's strings (`en`, `zh-CN`). */
   lang?: LcLiveRoom["lang"];
   /** The chat room to join. */
-  "room-id"?: LcLiveRoom["roomId"];
+  roomId?: LcLiveRoom["roomId"];
   /** Without `room-id`: the name of the room to join, created when no room has it. Also the title. */
   name?: LcLiveRoom["name"];
   /** Speed of scrolling comments, pixels per second (independent of the stage width). */
@@ -167,39 +167,39 @@ type LcLiveRoomProps = {
 subtitles clear: bottom comments sit at the bottom of the area. */
   area?: LcLiveRoom["area"];
   /** At most this many comments on screen: LOW ones are dropped first, then NORMAL; HIGH never. */
-  "max-on-screen"?: LcLiveRoom["maxOnScreen"];
+  maxOnScreen?: LcLiveRoom["maxOnScreen"];
   /** Place comments even when no lane is free (they may overlap). */
-  "allow-overlap"?: LcLiveRoom["allowOverlap"];
+  allowOverlap?: LcLiveRoom["allowOverlap"];
   /** `running` or `paused`: follows the slotted video; set it to pause the comments yourself. */
-  "play-state"?: LcLiveRoom["playState"];
+  playState?: LcLiveRoom["playState"];
   /** Comments containing any of these words (case-insensitive) are not shown: an array, or comma-separated. */
-  "block-words"?: LcLiveRoom["blockWords"] | string;
+  blockWords?: LcLiveRoom["blockWords"] | string;
   /** Shows the side chat with every message. */
   chat?: LcLiveRoom["chat"];
   /** Hides the composer. */
   readonly?: LcLiveRoom["readOnly"];
   /** Seconds between online-count refreshes. */
-  "count-interval"?: LcLiveRoom["countInterval"];
+  countInterval?: LcLiveRoom["countInterval"];
   /** Color theme of the side chat and composer: `light`, `dark` (default), or `auto`. */
   theme?: LcLiveRoom["theme"];
   /** The lc-chat server: `wss://host` (or `https://host`). Inside `<lc-realtime>`, leave the connection attributes unset to use its client. */
   server?: LcLiveRoom["server"];
   /** The app id. */
-  "app-id"?: LcLiveRoom["appId"];
+  appId?: LcLiveRoom["appId"];
   /** The app key: uploads authenticate with it when given, else with the session token. */
-  "app-key"?: LcLiveRoom["appKey"];
+  appKey?: LcLiveRoom["appKey"];
   /** The user's clientId. */
-  "client-id"?: LcLiveRoom["clientId"];
+  clientId?: LcLiveRoom["clientId"];
   /** Endpoint that signs logins: `POST {clientId}` → `{signature, timestamp, nonce}`. */
-  "signature-url"?: LcLiveRoom["signatureUrl"];
+  signatureUrl?: LcLiveRoom["signatureUrl"];
   /** Endpoint that signs conversation operations: `POST {conversationId, clientId, members, action}`. */
-  "conversation-signature-url"?: LcLiveRoom["conversationSignatureUrl"];
+  conversationSignatureUrl?: LcLiveRoom["conversationSignatureUrl"];
   /** Device kind for single-device login; a newer login with the same tag takes over (conflict). */
   tag?: LcLiveRoom["tag"];
   /** Use text (base64) frames instead of binary ones. */
-  "no-binary"?: LcLiveRoom["noBinary"];
+  noBinary?: LcLiveRoom["noBinary"];
   /** Messages kept per conversation in the browser's cache. */
-  "cache-limit"?: LcLiveRoom["cacheLimit"];
+  cacheLimit?: LcLiveRoom["cacheLimit"];
   /** Display names by clientId. */
   names?: LcLiveRoom["names"];
   /** The chat room, once joined. */
@@ -211,40 +211,40 @@ subtitles clear: bottom comments sit at the bottom of the area. */
   /** The shared client in use. */
   client?: LcLiveRoom["client"];
   /** A comment started showing (`danmaku`). */
-  "onlc-danmaku-start"?: (e: LcDanmakuStartEvent) => void;
+  onLcDanmakuStart?: (e: LcDanmakuStartEvent) => void;
   /** A comment left the stage (`danmaku`). Comments dropped for density are counted on the stage ("3 hidden", `part="hidden-count"`). */
-  "onlc-danmaku-end"?: (e: LcDanmakuEndEvent) => void;
+  onLcDanmakuEnd?: (e: LcDanmakuEndEvent) => void;
   /** A comment was not shown (`danmaku`, `reason`: `density` or `filter`). */
-  "onlc-danmaku-drop"?: (e: LcDanmakuDropEvent) => void;
+  onLcDanmakuDrop?: (e: LcDanmakuDropEvent) => void;
   /** A message arrived in the room, or the user's was sent (`message`, `conversation`, `outgoing`). */
-  "onlc-message"?: (e: LcMessageEvent) => void;
+  onLcMessage?: (e: LcMessageEvent) => void;
   /** Joining or sending failed (`error`, `operation`). */
-  "onlc-error"?: (e: LcErrorEvent) => void;
+  onLcError?: (e: LcErrorEvent) => void;
 };
 
 type LcRealtimeProps = {
   /** The lc-chat server: `wss://host` (or `https://host`). Inside `<lc-realtime>`, leave the connection attributes unset to use its client. */
   server?: LcRealtime["server"];
   /** The app id. */
-  "app-id"?: LcRealtime["appId"];
+  appId?: LcRealtime["appId"];
   /** The app key: uploads authenticate with it when given, else with the session token. */
-  "app-key"?: LcRealtime["appKey"];
+  appKey?: LcRealtime["appKey"];
   /** The user's clientId. */
-  "client-id"?: LcRealtime["clientId"];
+  clientId?: LcRealtime["clientId"];
   /** Endpoint that signs logins: `POST {clientId}` → `{signature, timestamp, nonce}`. */
-  "signature-url"?: LcRealtime["signatureUrl"];
+  signatureUrl?: LcRealtime["signatureUrl"];
   /** Endpoint that signs conversation operations: `POST {conversationId, clientId, members, action}`. */
-  "conversation-signature-url"?: LcRealtime["conversationSignatureUrl"];
+  conversationSignatureUrl?: LcRealtime["conversationSignatureUrl"];
   /** Device kind for single-device login; a newer login with the same tag takes over (conflict). */
   tag?: LcRealtime["tag"];
   /** Use text (base64) frames instead of binary ones. */
-  "no-binary"?: LcRealtime["noBinary"];
+  noBinary?: LcRealtime["noBinary"];
   /** Messages kept per conversation in the browser's cache. */
-  "cache-limit"?: LcRealtime["cacheLimit"];
+  cacheLimit?: LcRealtime["cacheLimit"];
   /** The shared client, once `server`, `app-id` and `client-id` are set. */
   client?: LcRealtime["client"];
   /** `operation: 'config'`: `server`, `app-id` or `client-id` is missing (a `SetupError` naming the attribute). */
-  "onlc-error"?: (e: LcErrorEvent) => void;
+  onLcError?: (e: LcErrorEvent) => void;
 };
 
 type LcSupportProps = {
@@ -261,27 +261,27 @@ type LcSupportProps = {
   /** `bottom-right` (default) or `bottom-left`. */
   position?: LcSupport["position"];
   /** Stacking order of the launcher and panel. */
-  "z-index"?: LcSupport["zIndex"];
+  zIndex?: LcSupport["zIndex"];
   /** Color theme: `light` (default), `dark`, or `auto`. */
   theme?: LcSupport["theme"];
   /** The lc-chat server: `wss://host` (or `https://host`). Inside `<lc-realtime>`, leave the connection attributes unset to use its client. */
   server?: LcSupport["server"];
   /** The app id. */
-  "app-id"?: LcSupport["appId"];
+  appId?: LcSupport["appId"];
   /** The app key: uploads authenticate with it when given, else with the session token. */
-  "app-key"?: LcSupport["appKey"];
+  appKey?: LcSupport["appKey"];
   /** The user's clientId. */
-  "client-id"?: LcSupport["clientId"];
+  clientId?: LcSupport["clientId"];
   /** Endpoint that signs logins: `POST {clientId}` → `{signature, timestamp, nonce}`. */
-  "signature-url"?: LcSupport["signatureUrl"];
+  signatureUrl?: LcSupport["signatureUrl"];
   /** Endpoint that signs conversation operations: `POST {conversationId, clientId, members, action}`. */
-  "conversation-signature-url"?: LcSupport["conversationSignatureUrl"];
+  conversationSignatureUrl?: LcSupport["conversationSignatureUrl"];
   /** Device kind for single-device login; a newer login with the same tag takes over (conflict). */
   tag?: LcSupport["tag"];
   /** Use text (base64) frames instead of binary ones. */
-  "no-binary"?: LcSupport["noBinary"];
+  noBinary?: LcSupport["noBinary"];
   /** Messages kept per conversation in the browser's cache. */
-  "cache-limit"?: LcSupport["cacheLimit"];
+  cacheLimit?: LcSupport["cacheLimit"];
   /** Display names by clientId. */
   names?: LcSupport["names"];
   /** Unread messages from the agents. */
@@ -289,7 +289,7 @@ type LcSupportProps = {
   /** The `<lc-chat>` inside the panel, while open. */
   chat?: LcSupport["chat"];
   /** Unread messages from the agents changed (`conversationId`, `count`, `total`). */
-  "onlc-unread-change"?: (e: LcUnreadChangeEvent) => void;
+  onLcUnreadChange?: (e: LcUnreadChangeEvent) => void;
 };
 
 export type CustomElements = {
