@@ -22,9 +22,23 @@ test('custom-elements.json is up to date with the components (else: npm run mani
     // Compare the text, not the objects: a deep-equal failure on a manifest this
     // size makes the assertion diff take minutes to render.
     assert.ok(JSON.stringify(committed) === JSON.stringify(fresh), 'custom-elements.json is stale: run `npm run manifest` and commit it');
+    // The framework typings generated from it, too.
+    for (const file of ['jsx.d.ts', 'vue.d.ts', 'svelte.d.ts']) {
+      assert.ok(readFileSync(join(outdir, 'types', file), 'utf8') === readFileSync(join('types', file), 'utf8'), `types/${file} is stale: run \`npm run manifest\` and commit it`);
+    }
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
+});
+
+test('module paths in the manifest name files the package ships (lib/), not src/', () => {
+  const manifest = JSON.parse(readFileSync('custom-elements.json', 'utf8')) as { modules: Array<{ path: string }> };
+  const text = readFileSync('custom-elements.json', 'utf8');
+  assert.ok(manifest.modules.length > 0);
+  for (const module of manifest.modules) assert.match(module.path, /^lib\/components\/.*\.js$/);
+  // Not assert.doesNotMatch: its failure message would print the whole manifest.
+  const stray = /"(path|module)": "src\/[^"]*"/.exec(text);
+  assert.equal(stray?.[0], undefined, 'a reference into src/');
 });
 
 test('package.json names the manifest and it documents every element', () => {

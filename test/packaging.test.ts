@@ -6,14 +6,20 @@
  * devDependency, declarations that do not resolve, or a CLI that only runs
  * from the repository.
  *
+ * The server's dependencies are not lc-chat's (a front-end app does not
+ * install them): they are optional peer dependencies of lc-chat and
+ * dependencies of the second package, packages/server (`lc-chat-server`,
+ * the `lc-chat` command), packed and used here too.
+ *
  * It runs the Node build itself (scripts/build-node.mjs, a few seconds), so
  * `npm test` on a clean clone needs no step before it. Dependencies are
  * linked from the repository's node_modules rather than installed: the test
  * stays offline and does not recompile better-sqlite3.
+ * test/frameworks.test.ts installs the tarball as a front-end app does.
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -21,16 +27,27 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  version: string;
   dependencies: Record<string, string>;
-  exports: Record<string, string | { types: string; default: string }>;
+  peerDependencies: Record<string, string>;
+  peerDependenciesMeta: Record<string, { optional?: boolean }>;
+  exports: Record<string, string | { types: string; default?: string }>;
 };
-/** Every export that names a module (not the file patterns like `./dist/*`). */
+const serverPkg = JSON.parse(readFileSync(join(ROOT, 'packages/server/package.json'), 'utf8')) as {
+  version: string;
+  dependencies: Record<string, string>;
+  bin: Record<string, string>;
+};
+/** Every export that names a module with code (not the file patterns like `./dist/*`, not types alone, not the CLI). */
 const MODULE_EXPORTS = Object.entries(pkg.exports)
-  .filter((entry): entry is [string, { types: string; default: string }] => typeof entry[1] === 'object')
+  .filter((entry): entry is [string, { types: string; default: string }] => typeof entry[1] === 'object' && Boolean(entry[1].default) && !entry[0].includes('*'))
   .map(([subpath]) => (subpath === '.' ? 'lc-chat' : `lc-chat/${subpath.slice(2)}`));
+/** The server's dependencies: lc-chat's optional peers that lc-chat-server depends on. */
+const SERVER_DEPENDENCIES = Object.keys(serverPkg.dependencies).filter((name) => name !== 'lc-chat' && !name.startsWith('@types/'));
 
 let project: string;
 let installed: string;
+let installedServer: string;
 
 function run(command: string, args: string[], cwd: string): SpawnSyncReturns<string> {
   const result = spawnSync(command, args, { cwd, encoding: 'utf8', timeout: 120_000 });
@@ -42,14 +59,18 @@ before(() => {
   run(process.execPath, ['scripts/build-node.mjs'], ROOT);
   project = mkdtempSync(join(tmpdir(), 'lc-chat-package-'));
   // --ignore-scripts: the Node build just ran; prepack would redo the browser build too.
-  const packed = run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', project], ROOT);
-  const [{ filename }] = JSON.parse(packed.stdout) as [{ filename: string }];
-  run('tar', ['-xzf', join(project, filename), '-C', project], project);
   mkdirSync(join(project, 'node_modules'));
-  installed = join(project, 'node_modules', 'lc-chat');
-  renameSync(join(project, 'package'), installed);
-  // Only the declared dependencies are reachable from the package, as after `npm install lc-chat`.
-  for (const name of Object.keys(pkg.dependencies)) {
+  const unpack = (directory: string, name: string): string => {
+    const packed = run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', project], directory);
+    const [{ filename }] = JSON.parse(packed.stdout) as [{ filename: string }];
+    run('tar', ['-xzf', join(project, filename), '-C', project], project);
+    renameSync(join(project, 'package'), join(project, 'node_modules', name));
+    return join(project, 'node_modules', name);
+  };
+  installed = unpack(ROOT, 'lc-chat');
+  installedServer = unpack(join(ROOT, 'packages/server'), 'lc-chat-server');
+  // Only the declared dependencies are reachable from the packages, as after `npm install lc-chat-server`.
+  for (const name of [...Object.keys(pkg.dependencies), ...Object.keys(serverPkg.dependencies).filter((name) => name !== 'lc-chat')]) {
     mkdirSync(dirname(join(project, 'node_modules', name)), { recursive: true });
     symlinkSync(join(ROOT, 'node_modules', name), join(project, 'node_modules', name), 'dir');
   }
@@ -60,12 +81,68 @@ after(() => {
   if (project) rmSync(project, { recursive: true, force: true });
 });
 
+test('lc-chat depends on no server package; lc-chat-server brings them, at the same version', () => {
+  assert.ok(SERVER_DEPENDENCIES.includes('better-sqlite3') && SERVER_DEPENDENCIES.includes('ws'));
+  for (const name of SERVER_DEPENDENCIES) {
+    assert.equal(pkg.dependencies[name], undefined, `${name} is not a dependency of lc-chat (a front-end app would install it)`);
+    assert.equal(pkg.peerDependencies[name], serverPkg.dependencies[name], `${name}: lc-chat's optional peer range is lc-chat-server's`);
+    assert.equal(pkg.peerDependenciesMeta[name]?.optional, true, `${name} is an optional peer of lc-chat`);
+  }
+  assert.equal(serverPkg.version, pkg.version);
+  assert.equal(serverPkg.dependencies['lc-chat'], pkg.version, 'lc-chat-server depends on the lc-chat of its own version');
+  assert.equal(serverPkg.bin['lc-chat'], 'bin/lc-chat.js');
+  assert.equal((pkg as { bin?: unknown }).bin, undefined, 'the command is lc-chat-server\'s (one package owns the name in node_modules/.bin)');
+});
+
+test('every package the compiled code imports is declared where it is used: browser code by lc-chat, server code by lc-chat-server', () => {
+  const imports = (directory: string): Set<string> => {
+    const found = new Set<string>();
+    const walk = (path: string): void => {
+      for (const entry of readdirSync(path, { withFileTypes: true })) {
+        const child = join(path, entry.name);
+        if (entry.isDirectory()) walk(child);
+        else if (entry.name.endsWith('.js')) {
+          const source = readFileSync(child, 'utf8');
+          const statements = /^\s*(?:import|export)\b[^'";]*?\bfrom\s*['"]([^'"]+)['"]|^\s*import\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/gm;
+          for (const match of source.matchAll(statements)) {
+            const specifier = match[1] ?? match[2] ?? match[3];
+            if (!specifier || specifier.startsWith('.') || specifier.startsWith('node:')) continue;
+            found.add(specifier!.startsWith('@') ? specifier!.split('/').slice(0, 2).join('/') : specifier!.split('/')[0]!);
+          }
+        }
+      }
+    };
+    walk(join(installed, directory));
+    return found;
+  };
+  const optionalPeers = new Set(Object.keys(pkg.peerDependencies));
+  const browser = new Set<string>();
+  for (const directory of ['lib/sdk', 'lib/components', 'lib/protocol', 'lib/react']) {
+    for (const name of imports(directory)) {
+      browser.add(name);
+      // ws: the SDK's fallback on Node < 22 (a dynamic import); react and @lit/react: lc-chat/react's, which a React app installs.
+      if (optionalPeers.has(name) && ['ws', 'react', '@lit/react'].includes(name)) continue;
+      assert.ok(pkg.dependencies[name], `${directory} imports ${name}: a dependency of lc-chat`);
+    }
+  }
+  for (const name of imports('lib/server')) {
+    if (name === 'lc-chat' || (browser.has(name) && pkg.dependencies[name])) continue;
+    // A package only the server uses (better-sqlite3, ws, pg, redis clients…) is not installed by a front-end app.
+    assert.ok(
+      !pkg.dependencies[name] && optionalPeers.has(name) && pkg.peerDependenciesMeta[name]?.optional && serverPkg.dependencies[name],
+      `lib/server imports ${name}, which browser code does not: list it in package.json peerDependencies (+ peerDependenciesMeta optional, + devDependencies for this repository) and in packages/server/package.json dependencies, not in lc-chat's dependencies`,
+    );
+  }
+  const used = new Set(['lib/sdk', 'lib/components', 'lib/protocol', 'lib/react', 'lib/server'].flatMap((directory) => [...imports(directory)]));
+  for (const name of Object.keys(pkg.dependencies)) assert.ok(used.has(name), `${name} is a dependency of lc-chat but nothing imports it`);
+});
+
 test('the tarball holds the compiled modules and no TypeScript sources', () => {
   assert.ok(!existsSync(join(installed, 'src')), 'src/ is not published');
   assert.ok(existsSync(join(installed, 'lib/protocol/generated/message.js')), 'the generated protobuf module is published');
   for (const [subpath, target] of Object.entries(pkg.exports)) {
-    if (typeof target === 'string') continue;
-    for (const file of [target.types, target.default]) {
+    if (typeof target === 'string' || subpath.includes('*')) continue;
+    for (const file of [target.types, target.default].filter((file): file is string => Boolean(file))) {
       assert.match(file, /\.(d\.ts|js)$/, `${subpath} points at compiled files`);
       assert.ok(existsSync(join(installed, file)), `${subpath}: ${file} is in the tarball`);
     }
@@ -179,8 +256,10 @@ export async function check(): Promise<void> {
   run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], project);
 });
 
-test('the bin runs the compiled CLI and serves the packaged demo pages', async () => {
-  const child = spawn(process.execPath, [join(installed, 'bin/lc-chat.js'), 'serve', '--host', '127.0.0.1', '--port', '0', '--data', join(project, 'cli-data')], {
+test('lc-chat-server exports the server, and its bin runs the compiled CLI and serves the packaged demo pages', async () => {
+  const { stdout } = run(process.execPath, ['--input-type=module', '-e', `import * as server from 'lc-chat-server'; console.log(typeof server.createServer)`], project);
+  assert.equal(stdout.trim(), 'function');
+  const child = spawn(process.execPath, [join(installedServer, serverPkg.bin['lc-chat']!), 'serve', '--host', '127.0.0.1', '--port', '0', '--data', join(project, 'cli-data')], {
     cwd: project,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -7,7 +7,7 @@ import { expect } from '@esm-bundle/chai';
 import '../../src/components/index.js';
 import { LcChat } from '../../src/components/index.js';
 import { VERSION } from '../../src/sdk/version.js';
-import { defineElement } from '../../src/components/util/define.js';
+import { defineElement } from '../../src/components/define-element.js';
 
 function warningsDuring(run: () => void): string[] {
   const warnings: string[] = [];

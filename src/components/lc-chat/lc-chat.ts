@@ -1,3 +1,5 @@
+// First: before Lit loads (see define-element.ts).
+import { defineElement } from '../define-element.js';
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { ProtocolError, type Conversation } from '../../sdk/index.js';
 import { ClientController } from '../client/client-controller.js';
@@ -26,16 +28,12 @@ import { ReadController } from './read-controller.js';
 import { ScrollAnchor } from './scroll-anchor.js';
 import { TypingController } from './typing-controller.js';
 import { UploadsController } from './uploads-controller.js';
-import { defineElement } from '../util/define.js';
 import { listen, type ListenerMap } from '../client/listen.js';
+import { IDS, listConverter, toList, type ListInput } from '../util/list-property.js';
 
 /** Older messages load when the reader scrolls this close to the top. */
 const LOAD_OLDER_THRESHOLD_PX = 120;
 
-const membersConverter = {
-  fromAttribute: (value: string | null): string[] => (value ?? '').split(/[\s,]+/).filter(Boolean),
-  toAttribute: (value: string[] | undefined): string | null => (value?.length ? value.join(',') : null),
-};
 
 
 /**
@@ -111,7 +109,7 @@ export class LcChat extends LcConnectedElement {
 
   static override properties = {
     conversationId: { type: String, attribute: 'conversation-id', reflect: true },
-    members: { converter: membersConverter },
+    members: { converter: listConverter(IDS), noAccessor: true },
     unique: { type: Boolean },
     name: { type: String },
     placeholder: { type: String },
@@ -130,8 +128,16 @@ export class LcChat extends LcConnectedElement {
 
   /** The conversation to show. */
   declare conversationId: string | undefined;
-  /** Members of the conversation to open (or create) when there is no `conversation-id`: comma- or space-separated clientIds. */
-  declare members: string[];
+  #members: string[] = [];
+  /** Members of the conversation to open (or create) when there is no `conversation-id`: clientIds, as an array or comma- or space-separated. */
+  get members(): string[] {
+    return this.#members;
+  }
+  set members(value: ListInput) {
+    const old = this.#members;
+    this.#members = toList(value, IDS, '<lc-chat>.members');
+    this.requestUpdate('members', old);
+  }
   /** With `members`: reuse the conversation with exactly these members instead of creating a new one each time. */
   declare unique: boolean;
   /** Title shown in the header (default: the conversation's name, else the other members). Also the name of a conversation created from `members`. */
@@ -719,7 +725,6 @@ export class LcChat extends LcConnectedElement {
   }
 }
 
-// Another copy of the bundle on the page may have defined it already.
 defineElement('lc-chat', LcChat);
 
 declare global {

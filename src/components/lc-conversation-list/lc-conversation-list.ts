@@ -1,3 +1,5 @@
+// First: before Lit loads (see define-element.ts).
+import { defineElement } from '../define-element.js';
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { Conversation, IMClient } from '../../sdk/index.js';
 import type { CachedConversation } from '../cache/chat-cache.js';
@@ -12,7 +14,6 @@ import { chatIcon } from '../lc-chat/icons.js';
 import { previewText } from '../renderers/preview.js';
 import { formatDay, formatTime } from '../util/format.js';
 import { styles } from './lc-conversation-list.styles.js';
-import { defineElement } from '../util/define.js';
 import { listen, type ListenerMap } from '../client/listen.js';
 
 /** One row of the list. */

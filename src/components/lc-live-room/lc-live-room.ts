@@ -1,3 +1,5 @@
+// First: before Lit loads (see define-element.ts).
+import { defineElement } from '../define-element.js';
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { MessagePriority, TextMessage, type Conversation } from '../../sdk/index.js';
 import { ClientController } from '../client/client-controller.js';
@@ -11,8 +13,8 @@ import { sendIcon } from '../lc-chat/icons.js';
 import { previewText } from '../renderers/preview.js';
 import { DanmakuStage, type DanmakuInput, type DanmakuMode } from './danmaku-stage.js';
 import { styles } from './lc-live-room.styles.js';
-import { defineElement } from '../util/define.js';
 import { listen, type ListenerMap } from '../client/listen.js';
+import { COMMAS, listConverter, toList, type ListInput } from '../util/list-property.js';
 
 /** The message attribute that carries a comment's presentation: `{mode, priority, color}`. */
 export const DANMAKU_KEY = 'danmaku';
@@ -20,10 +22,6 @@ export const DANMAKU_KEY = 'danmaku';
 /** Messages kept in the side list. */
 const SIDE_LIMIT = 200;
 
-const listConverter = {
-  fromAttribute: (value: string | null): string[] => (value ?? '').split(',').map((word) => word.trim()).filter(Boolean),
-  toAttribute: (value: string[] | undefined): string | null => (value?.length ? value.join(',') : null),
-};
 
 const PRIORITIES = { low: MessagePriority.LOW, normal: MessagePriority.NORMAL, high: MessagePriority.HIGH } as const;
 type PriorityName = keyof typeof PRIORITIES;
@@ -118,7 +116,7 @@ export class LcLiveRoom extends LcConnectedElement {
     maxOnScreen: { type: Number, attribute: 'max-on-screen' },
     allowOverlap: { type: Boolean, attribute: 'allow-overlap' },
     playState: { type: String, attribute: 'play-state', reflect: true },
-    blockWords: { converter: listConverter, attribute: 'block-words' },
+    blockWords: { converter: listConverter(COMMAS), attribute: 'block-words', noAccessor: true },
     chat: { type: Boolean },
     readOnly: { type: Boolean, attribute: 'readonly' },
     countInterval: { type: Number, attribute: 'count-interval' },
@@ -154,8 +152,16 @@ export class LcLiveRoom extends LcConnectedElement {
   declare allowOverlap: boolean;
   /** `running` or `paused`: follows the slotted video; set it to pause the comments yourself. */
   declare playState: 'running' | 'paused';
-  /** Comments containing any of these words (case-insensitive) are not shown. Attribute: comma-separated. */
-  declare blockWords: string[];
+  #blockWords: string[] = [];
+  /** Comments containing any of these words (case-insensitive) are not shown: an array, or comma-separated. */
+  get blockWords(): string[] {
+    return this.#blockWords;
+  }
+  set blockWords(value: ListInput) {
+    const old = this.#blockWords;
+    this.#blockWords = toList(value, COMMAS, '<lc-live-room>.blockWords');
+    this.requestUpdate('blockWords', old);
+  }
   /** Shows the side chat with every message. */
   declare chat: boolean;
   /** Hides the composer. */

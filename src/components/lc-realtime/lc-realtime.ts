@@ -1,3 +1,5 @@
+// First: before Lit loads (see define-element.ts).
+import { defineElement } from '../define-element.js';
 import { ContextProvider } from '@lit/context';
 import { css, html, type PropertyValues, type TemplateResult } from 'lit';
 import { clientKey, optionsFromAttributes } from '../client/client-options.js';
@@ -7,7 +9,6 @@ import { LcErrorEvent } from '../events.js';
 import { LcConnectedElement } from '../client/lc-connected-element.js';
 import type { SharedClient } from '../client/shared-client.js';
 import { ensureContextRoot, realtimeContext } from '../context/realtime-context.js';
-import { defineElement } from '../util/define.js';
 
 /**
  * Opens one connection and one client for a user and shares it with every
@@ -100,7 +101,6 @@ export class LcRealtime extends LcConnectedElement {
   }
 }
 
-// Another copy of the bundle on the page may have defined it already.
 defineElement('lc-realtime', LcRealtime);
 
 declare global {

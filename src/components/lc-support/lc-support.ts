@@ -1,3 +1,5 @@
+// First: before Lit loads (see define-element.ts).
+import { defineElement } from '../define-element.js';
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { Conversation } from '../../sdk/index.js';
 import { ClientController } from '../client/client-controller.js';
@@ -7,16 +9,12 @@ import { LcUnreadChangeEvent } from '../events.js';
 import { LocalizeController } from '../i18n/localize-controller.js';
 import '../lc-chat/lc-chat.js';
 import { styles } from './lc-support.styles.js';
-import { defineElement } from '../util/define.js';
+import { IDS, listConverter, toList, type ListInput } from '../util/list-property.js';
 
 const chatBubbleIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"><path d="M20 15a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2h12a2 2 0 0 1 2 2z"/></svg>`;
 const closeIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"><path d="M6 6l12 12M18 6 6 18"/></svg>`;
 const chevronIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" stroke-linejoin="round"><path d="m6 9 6 6 6-6"/></svg>`;
 
-const listConverter = {
-  fromAttribute: (value: string | null): string[] => (value ?? '').split(/[\s,]+/).filter(Boolean),
-  toAttribute: (value: string[] | undefined): string | null => (value?.length ? value.join(',') : null),
-};
 
 function storage(): Storage | undefined {
   try {
@@ -74,7 +72,7 @@ export class LcSupport extends LcConnectedElement {
   static override styles = styles;
 
   static override properties = {
-    agents: { converter: listConverter },
+    agents: { converter: listConverter(IDS), noAccessor: true },
     greeting: { type: String },
     name: { type: String },
     open: { type: Boolean, reflect: true },
@@ -87,8 +85,16 @@ export class LcSupport extends LcConnectedElement {
     _greeted: { state: true },
   };
 
-  /** The agents' clientIds (comma- or space-separated): members of the visitor's conversation. */
-  declare agents: string[];
+  #agents: string[] = [];
+  /** The agents' clientIds (an array, or comma- or space-separated): members of the visitor's conversation. */
+  get agents(): string[] {
+    return this.#agents;
+  }
+  set agents(value: ListInput) {
+    const old = this.#agents;
+    this.#agents = toList(value, IDS, '<lc-support>.agents');
+    this.requestUpdate('agents', old);
+  }
   /** Greeting shown next to the closed bubble until the visitor first opens the chat. */
   declare greeting: string | undefined;
   /** Title of the panel (default: the agents). Not the conversation's name: agents see visitors by their ids. */

@@ -1,0 +1,1 @@
+import type {} from 'lc-chat/types/svelte';
