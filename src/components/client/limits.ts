@@ -3,7 +3,7 @@
  * `--max-upload`), so the widgets refuse what the server would refuse,
  * and say why, before sending it.
  */
-import { httpOrigin } from './upload.js';
+import { toHttpUrl, toWebSocketUrl } from '../../sdk/websocket.js';
 
 /** What `GET /limits` answers. */
 export interface ServerLimits {
@@ -19,7 +19,7 @@ const LIMITS_TIMEOUT_MS = 5_000;
 /** The server's limits, or undefined when it cannot tell (unreachable, an older server). */
 export async function fetchLimits(server: string): Promise<ServerLimits | undefined> {
   try {
-    const response = await fetch(`${httpOrigin(server)}/limits`, { signal: AbortSignal.timeout(LIMITS_TIMEOUT_MS) });
+    const response = await fetch(`${toHttpUrl(toWebSocketUrl(server))}/limits`, { signal: AbortSignal.timeout(LIMITS_TIMEOUT_MS) });
     if (!response.ok) return undefined;
     const body = (await response.json()) as Partial<ServerLimits> | null;
     const valid = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value > 0;

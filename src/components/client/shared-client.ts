@@ -16,15 +16,15 @@ import {
   type Conversation,
   type IMClient,
 } from '../../sdk/index.js';
+import { AudioMessage, FileMessage, ImageMessage, VideoMessage, type LcFile, type LcFileSaveOptions } from '../../sdk/typed-messages/index.js';
 import { openChatCache, type ChatCache } from '../cache/chat-cache.js';
-import { fromSdkMessage, MessageType, TYPING_KEY, typingState, type ChatMessage } from '../model/chat-message.js';
+import { fromSdkMessage, TYPING_KEY, typingState, type ChatMessage } from '../model/chat-message.js';
 import { clientKey, type ClientOptions } from './client-options.js';
 import { Outbox } from './outbox.js';
 import { Conversations, receiptTimes, type ConversationSpec, type ReceiptTimes } from './conversations.js';
 import { fetchLimits, type ServerLimits } from './limits.js';
 import { setupErrorOf, type SetupError } from './setup-error.js';
 import { conversationSignatureFactory, loginSignatureFactory, SignatureError } from './signature.js';
-import { httpOrigin, type UploadCredentials, type UploadedFile } from './upload.js';
 
 /**
  * What the widgets show about the connection (not the SDK's
@@ -272,40 +272,27 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
   }
 
   /**
-   * Where and how files are uploaded: with the app key when the page gave
-   * one, else with the logged-in client's session token.
+   * Where and as whom `LcFile#save` uploads the widgets' files: with the
+   * app key when the page gave one, else as the logged-in client (its
+   * session token).
    */
-  async uploadTarget(): Promise<{ httpUrl: string; appId: string; credentials: UploadCredentials }> {
+  async uploadOptions(): Promise<LcFileSaveOptions> {
     const { appKey, appId, server } = this.options;
-    const credentials = appKey ? { appKey } : { sessionToken: await (await this.ready()).getSessionToken() };
-    return { httpUrl: httpOrigin(server), appId, credentials };
+    return appKey ? { server, appId, appKey } : { client: await this.ready() };
   }
 
   /**
-   * Sends an uploaded file as an image, audio, video or file message
-   * (LeanCloud's `_lcfile` payload), through the outbox like a text.
+   * Sends a saved file as an image, audio, video or file message (by the
+   * type the server found in its bytes), through the outbox like a text.
+   * @param file a file saved with `LcFile#save` (e.g. with {@link uploadOptions})
+   * @param caption shown with the file (`_lctext`)
    */
-  sendFile(cid: string, file: UploadedFile, extra: { width?: number; height?: number; duration?: number; caption?: string } = {}): Promise<ChatMessage> {
+  sendFile(cid: string, file: LcFile, caption?: string): Promise<ChatMessage> {
     const family = file.mimeType.split('/')[0];
-    const type = family === 'image' ? MessageType.IMAGE : family === 'audio' ? MessageType.AUDIO : family === 'video' ? MessageType.VIDEO : MessageType.FILE;
-    const payload: Record<string, unknown> = {
-      _lctype: type,
-      _lcfile: {
-        url: file.url,
-        objId: file.objectId,
-        metaData: {
-          name: file.name,
-          size: file.size,
-          format: file.mimeType.split('/')[1] ?? '',
-          ...(extra.width && extra.height ? { width: extra.width, height: extra.height } : {}),
-          ...(extra.duration ? { duration: extra.duration } : {}),
-        },
-      },
-    };
-    if (extra.caption) payload._lctext = extra.caption;
-    // A plain Message carrying the typed payload: the wire format is the
-    // same, and no typed-message class needs to be registered to send it.
-    return this.#outbox.add(cid, new Message(payload));
+    const Kind = family === 'image' ? ImageMessage : family === 'audio' ? AudioMessage : family === 'video' ? VideoMessage : FileMessage;
+    const message = new Kind(file);
+    if (caption) message.setText(caption);
+    return this.#outbox.add(cid, message);
   }
 
   /** Sends a failed (refused) message again, with the same dt; not one over the size limit, which would fail again. */

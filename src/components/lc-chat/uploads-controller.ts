@@ -1,6 +1,7 @@
 import { html, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import type { SharedClient } from '../client/shared-client.js';
-import { mediaSize, precheckUpload, UploadError, uploadFile } from '../client/upload.js';
+import { LcFile, UploadError } from '../../sdk/typed-messages/index.js';
+import { precheckUpload } from '../client/upload-precheck.js';
 import type { Localizer } from '../i18n/localize.js';
 import { formatBytes } from '../util/format.js';
 
@@ -20,14 +21,14 @@ type UploadFailure =
 const PERMANENT = new Set<UploadFailure['reason']>(['too-large', 'type', 'quota', 'denied']);
 
 /** What a refusal (from the pre-check or the server) means for the user. */
-function failureOf(error: unknown, file: File, limit: number | undefined): UploadFailure {
+function failureOf(error: unknown, mimeType: string, limit: number | undefined): UploadFailure {
   if (!(error instanceof UploadError)) return { reason: 'other' };
   switch (error.status) {
     case 413:
       // The server says 413 for the app's storage quota too.
       return /quota/i.test(error.message) ? { reason: 'quota' } : { reason: 'too-large', limit };
     case 415:
-      return { reason: 'type', family: file.type.split('/')[0] ?? '' };
+      return { reason: 'type', family: mimeType.split('/')[0] ?? '' };
     case 429:
       return { reason: 'rate' };
     case 401:
@@ -88,24 +89,26 @@ export class UploadsController implements ReactiveController {
     this.#put(upload);
     this.#uploadsHost.started();
     let limit: number | undefined;
+    // The type it is uploaded as: the file's own, else guessed from its name.
+    const lcFile = new LcFile(file.name || 'file', file);
     try {
       limit = (await target.client.limits())?.maxUploadBytes;
       // Refused before a byte is sent: a 21 MB file is not uploaded in full to learn it is too large.
-      const refused = await precheckUpload(file, limit);
+      const refused = await precheckUpload(file, lcFile.mimeType, limit);
       if (refused) throw refused;
-      const uploads = await target.client.uploadTarget();
-      const [uploaded, size] = await Promise.all([
-        uploadFile(file, { ...uploads, signal: upload.controller.signal, onProgress: (progress) => this.#update(id, { progress }) }),
-        mediaSize(file),
-      ]);
+      await lcFile.save({
+        ...(await target.client.uploadOptions()),
+        signal: upload.controller.signal,
+        onprogress: ({ percent }) => this.#update(id, { progress: percent / 100 }),
+      });
       this.#remove(id);
-      await target.client.sendFile(target.cid, uploaded, size ?? {});
+      await target.client.sendFile(target.cid, lcFile);
     } catch (error) {
       if (upload.controller.signal.aborted) {
         this.#remove(id);
         return;
       }
-      this.#update(id, { state: 'failed', failure: failureOf(error, file, limit) });
+      this.#update(id, { state: 'failed', failure: failureOf(error, lcFile.mimeType, limit) });
       this.#uploadsHost.failed(error);
     }
   }

@@ -156,8 +156,11 @@ export class LcFile {
   /**
    * Uploads the content to the lc-chat server, filling in `id`, the URL and
    * metadata: `size`, `format`, and image `width`/`height` or audio/video
-   * `duration` where the platform can read them. A file made with
+   * `duration` where the platform can read them; {@link mimeType} becomes
+   * the type the server found in the bytes. A file made with
    * {@link withURL} (or already saved) is not uploaded again.
+   * Pass `onprogress` to follow the upload and `signal` to cancel it
+   * (the promise then rejects with an `AbortError`).
    * @returns this file
    * @throws UploadError if the server refuses the file (size, type, credentials)
    * @throws TypeError without usable server and credentials
@@ -174,6 +177,7 @@ export class LcFile {
     ]);
     this.id = uploaded.objectId;
     this.#url = uploaded.url;
+    if (uploaded.mimeType) this.#mime = uploaded.mimeType;
     // The server's view of size and format wins: it saw the bytes.
     this.#metaData = {
       ...this.#metaData,

@@ -19,7 +19,11 @@ export interface UploadedFile {
   objectId: string;
   url: string;
   name: string;
+  /** Bytes. */
   size: number;
+  /** The media type the server found in the bytes (the JSON's `mime_type`). */
+  mimeType: string;
+  /** @deprecated The JSON field's spelling; use {@link UploadedFile.mimeType}. */
   mime_type: string;
   metaData?: { size?: number; format?: string };
 }
@@ -115,6 +119,7 @@ function uploadWithXhr(url: string, headers: Record<string, string>, request: Up
     };
     xhr.onerror = () => reject(new UploadError(0, 'upload failed: network error'));
     xhr.onabort = () => reject(new DOMException('upload aborted', 'AbortError'));
+    if (request.signal?.aborted) return reject(new DOMException('upload aborted', 'AbortError'));
     request.signal?.addEventListener('abort', () => xhr.abort(), { once: true });
     // A copy: the bytes may live in a SharedArrayBuffer, which a Blob cannot take.
     xhr.send(request.body instanceof Blob ? request.body : new Blob([request.body.slice()], { type: request.mime }));
@@ -128,10 +133,11 @@ function parseResult(status: number, text: string): UploadedFile {
   } catch {
     throw new UploadError(status, `upload failed with HTTP ${status}`);
   }
-  const record = json as Partial<UploadedFile> & { error?: unknown };
+  const record = json as Partial<Omit<UploadedFile, 'mimeType'>> & { error?: unknown };
   if (status !== 201 && status !== 200) {
     throw new UploadError(status, typeof record.error === 'string' ? record.error : `upload failed with HTTP ${status}`);
   }
   if (typeof record.objectId !== 'string' || typeof record.url !== 'string') throw new UploadError(status, 'the server answered without a file id and url');
-  return record as UploadedFile;
+  const mime = typeof record.mime_type === 'string' ? record.mime_type : '';
+  return { ...(record as Omit<UploadedFile, 'mimeType'>), mime_type: mime, mimeType: mime };
 }
