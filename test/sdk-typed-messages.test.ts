@@ -253,6 +253,17 @@ describe('富媒体消息 (rich media messages)', () => {
     assert.throws(() => new GeoPoint(91, 0), RangeError);
   });
 
+  test('a file without a type of its own takes the type the server found in its bytes; a cancelled save rejects with AbortError', async () => {
+    const [tomId] = env.names('Tom');
+    const tom = await env.login(tomId, { plugins });
+    const file = new LcFile('snapshot', png(3, 2));
+    assert.equal(file.mimeType, 'application/octet-stream', 'nothing to guess from before the upload');
+    await file.save({ client: tom });
+    assert.equal(file.mimeType, 'image/png');
+    assert.equal(file.metaData('format'), 'png');
+    await assert.rejects(new LcFile('a.png', png(1, 1)).save({ client: tom, signal: AbortSignal.abort() }), { name: 'AbortError' });
+  });
+
   test('unsaved files cannot be sent; refused uploads say why', async () => {
     const [tomId] = env.names('Tom');
     const tom = await env.login(tomId, { plugins });

@@ -51,4 +51,22 @@ describe('rich media in Chromium', () => {
       await realtime.close();
     }
   });
+
+  it('an upload whose signal is already aborted rejects with AbortError and uploads nothing', async () => {
+    const info = (await executeServerCommand('lc-server', { action: 'info' })) as { wsUrl: string; appId: string };
+    const realtime = new Realtime({ appId: info.appId, server: info.wsUrl, plugins: [TypedMessagesPlugin] });
+    try {
+      const tom = await realtime.createIMClient(`typed-abort-${Math.random().toString(36).slice(2, 8)}`);
+      const picture = new File([await canvasImage(4, 4)], 'late.webp', { type: 'image/webp' });
+      const progress: UploadProgress[] = [];
+      const file = new LcFile(picture.name, picture);
+      let failure: unknown;
+      await file.save({ client: tom, signal: AbortSignal.abort(), onprogress: (event) => progress.push(event) }).catch((error: unknown) => (failure = error));
+      expect((failure as Error | undefined)?.name).to.equal('AbortError');
+      expect(file.url()).to.equal(undefined);
+      expect(progress).to.deep.equal([]);
+    } finally {
+      await realtime.close();
+    }
+  });
 });
