@@ -16,7 +16,7 @@ import {
   type Conversation,
   type IMClient,
 } from '../../sdk/index.js';
-import { AudioMessage, FileMessage, ImageMessage, VideoMessage, type LcFile, type LcFileSaveOptions } from '../../sdk/typed-messages/index.js';
+import type { LcFile, LcFileSaveOptions } from '../../sdk/typed-messages/lc-file.js';
 import { openChatCache, type ChatCache } from '../cache/chat-cache.js';
 import { fromSdkMessage, TYPING_KEY, typingState, type ChatMessage } from '../model/chat-message.js';
 import { clientKey, type ClientOptions } from './client-options.js';
@@ -287,7 +287,9 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
    * @param file a file saved with `LcFile#save` (e.g. with {@link uploadOptions})
    * @param caption shown with the file (`_lctext`)
    */
-  sendFile(cid: string, file: LcFile, caption?: string): Promise<ChatMessage> {
+  async sendFile(cid: string, file: LcFile, caption?: string): Promise<ChatMessage> {
+    // Loaded on demand, like LcFile itself: most pages never send a file.
+    const { AudioMessage, FileMessage, ImageMessage, VideoMessage } = await import('../../sdk/typed-messages/file-message.js');
     const family = file.mimeType.split('/')[0];
     const Kind = family === 'image' ? ImageMessage : family === 'audio' ? AudioMessage : family === 'video' ? VideoMessage : FileMessage;
     const message = new Kind(file);

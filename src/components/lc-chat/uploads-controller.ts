@@ -1,6 +1,6 @@
 import { html, nothing, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import type { SharedClient } from '../client/shared-client.js';
-import { LcFile, UploadError } from '../../sdk/typed-messages/index.js';
+import { UploadError } from '../../sdk/typed-messages/upload.js';
 import { precheckUpload } from '../client/upload-precheck.js';
 import type { Localizer } from '../i18n/localize.js';
 import { formatBytes } from '../util/format.js';
@@ -89,12 +89,16 @@ export class UploadsController implements ReactiveController {
     this.#put(upload);
     this.#uploadsHost.started();
     let limit: number | undefined;
-    // The type it is uploaded as: the file's own, else guessed from its name.
-    const lcFile = new LcFile(file.name || 'file', file);
+    let mimeType = file.type;
     try {
+      // Loaded with the first attachment: pages that never upload do not download the file code.
+      const { LcFile } = await import('../../sdk/typed-messages/lc-file.js');
+      const lcFile = new LcFile(file.name || 'file', file);
+      // The type it is uploaded as: the file's own, else guessed from its name.
+      mimeType = lcFile.mimeType;
       limit = (await target.client.limits())?.maxUploadBytes;
       // Refused before a byte is sent: a 21 MB file is not uploaded in full to learn it is too large.
-      const refused = await precheckUpload(file, lcFile.mimeType, limit);
+      const refused = await precheckUpload(file, mimeType, limit);
       if (refused) throw refused;
       await lcFile.save({
         ...(await target.client.uploadOptions()),
@@ -108,7 +112,7 @@ export class UploadsController implements ReactiveController {
         this.#remove(id);
         return;
       }
-      this.#update(id, { state: 'failed', failure: failureOf(error, lcFile.mimeType, limit) });
+      this.#update(id, { state: 'failed', failure: failureOf(error, mimeType, limit) });
       this.#uploadsHost.failed(error);
     }
   }
