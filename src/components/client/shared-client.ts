@@ -284,7 +284,7 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
   /**
    * Sends a saved file as an image, audio, video or file message (by the
    * type the server found in its bytes), through the outbox like a text.
-   * @param file a file saved with `LcFile#save` (e.g. with {@link uploadOptions})
+   * @param file a file saved with `LcFile#save` (e.g. with `uploadOptions()`)
    * @param caption shown with the file (`_lctext`)
    */
   async sendFile(cid: string, file: LcFile, caption?: string): Promise<ChatMessage> {
