@@ -22,7 +22,7 @@ export interface ServerProcess {
  */
 export async function startServerProcess(dataDir: string, port = 0, extraArgs: string[] = []): Promise<ServerProcess> {
   const store = extraArgs.includes('--store') ? undefined : await testStoreFor(dataDir);
-  // NODE_OPTIONS cannot carry --cpu-prof: a profile of the server is asked for here (bench/README.md).
+  // NODE_OPTIONS cannot carry --cpu-prof: a profile of the server is asked for here (README, Benchmarks).
   const profile = process.env.LC_CHAT_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.LC_CHAT_CPU_PROF}`] : [];
   const args = [...profile, '--import', 'tsx', CLI, 'serve', '--host', '127.0.0.1', '--port', String(port), '--data', dataDir, '--no-demo',
     '--app-id', TEST_APP.appId, '--app-key', TEST_APP.appKey, '--master-key', TEST_APP.masterKey,
