@@ -70,14 +70,14 @@ export interface CreateServerOptions extends Partial<ServerConfig> {
 }
 
 /**
- * Entries the direct path's membership cache may hold. Other nodes' member
- * changes reach it only through a broker they share: several processes on one
- * PostgreSQL database behind the in-process broker would serve a removed
- * member from the cache until the entry expired, so nothing is cached then.
+ * Entries the direct path's membership cache may hold. Other processes'
+ * member changes reach it only through a broker they share: several
+ * processes on one shared store behind the in-process broker would serve a
+ * removed member from the cache until the entry expired, so nothing is
+ * cached then.
  */
-function membershipCacheSize(location: ServerConfig['storeLocation'], givenStore: Store | undefined, givenBroker: Broker | undefined): number {
-  const sharedWithoutBroker = location.kind === 'postgres' && givenStore === undefined && givenBroker === undefined;
-  return sharedWithoutBroker ? 0 : 10_000;
+function membershipCacheSize(store: Store, givenBroker: Broker | undefined): number {
+  return store.sharedWithOtherProcesses && givenBroker === undefined ? 0 : 10_000;
 }
 
 /** Starts a server and resolves once it listens. */
@@ -125,7 +125,7 @@ export async function createServer(options: CreateServerOptions): Promise<LcServ
     rooms: new RoomRegistry(config.roomResumeMs),
     logins: new LoginMemory(),
     pushClock: new PushClock(),
-    membership: new MembershipCache(store, membershipCacheSize(config.storeLocation, givenStore, givenBroker)),
+    membership: new MembershipCache(store, membershipCacheSize(store, givenBroker)),
     quotas: {
       conversationCreates: new RateLimiter(config.conversationsPerMinute),
       logins: new RateLimiter(config.loginsPerMinute),

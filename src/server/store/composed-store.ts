@@ -93,6 +93,7 @@ export interface RevokedLoginsPart {
 }
 
 export abstract class ComposedStore implements Store {
+  abstract readonly sharedWithOtherProcesses: boolean;
   /** Set by `close`: every call rejects from then on. */
   protected closed = false;
   protected abstract readonly conversationWrites: MemberWritesPart;

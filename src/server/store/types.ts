@@ -403,6 +403,12 @@ export interface MemberRoleRecord {
 }
 
 export interface Store {
+  /**
+   * Whether other server processes may change the same data (PostgreSQL):
+   * what one process keeps in memory of it is then only sound if their
+   * changes reach it (a broker they share).
+   */
+  readonly sharedWithOtherProcesses: boolean;
   /** Releases resources after committing everything already accepted. */
   close(): Promise<void>;
 

@@ -94,6 +94,8 @@ const NO_UPPER = Number.MAX_SAFE_INTEGER;
 
 
 export class PostgresStore extends ComposedStore {
+  /** Several server processes may share one database. */
+  readonly sharedWithOtherProcesses = true;
   private readonly sql: Sql;
   private readonly appends: GroupCommit;
   protected readonly notifications: Notifications;

@@ -71,6 +71,8 @@ const STATEMENT_CACHE_SIZE = 100;
 
 
 export class SqliteStore extends ComposedStore {
+  /** One process holds the file. */
+  readonly sharedWithOtherProcesses = false;
   private readonly db: Database.Database;
   private pending: PendingAppend[] = [];
   private readonly queryCache = new Map<string, Database.Statement>();
