@@ -1,4 +1,4 @@
-import type { Broker, Delivery } from './types.js';
+import type { Broker, Delivery, Topic } from './types.js';
 
 /** The in-process broker of a single-node server. */
 export class LocalBroker implements Broker {
@@ -11,6 +11,15 @@ export class LocalBroker implements Broker {
   subscribe(handler: (delivery: Delivery) => void): () => void {
     this.handlers.add(handler);
     return () => this.handlers.delete(handler);
+  }
+
+  // One process holds every session: nothing to route, nothing to lose.
+  follow(_topic: Topic): void {}
+
+  unfollow(_topic: Topic): void {}
+
+  onGap(_handler: () => void): () => void {
+    return () => {};
   }
 
   async close(): Promise<void> {

@@ -37,9 +37,31 @@ export interface Delivery {
   conversationChanged?: string;
 }
 
+/**
+ * What a node follows: a client it holds sessions of, or a chat room it
+ * holds viewers in. A broker that routes between nodes (Redis) sends a node
+ * only the deliveries of what it follows, plus `conversationChanged`, which
+ * every node gets.
+ */
+export type Topic = { kind: 'client'; appId: string; id: string } | { kind: 'room'; appId: string; id: string };
+
 export interface Broker {
   publish(delivery: Delivery): Promise<void>;
   /** Returns the unsubscribe function. */
   subscribe(handler: (delivery: Delivery) => void): () => void;
+  /**
+   * This node holds a session of the client, or a viewer in the room, from
+   * now on. Called once when the first arrives (not per session); the
+   * in-process broker ignores it.
+   */
+  follow(topic: Topic): void;
+  /** This node's last session of the client, or last viewer in the room, is gone. */
+  unfollow(topic: Topic): void;
+  /**
+   * Called when deliveries may have been lost (the broker's link to the
+   * other nodes was down and is back): the node's sessions must catch up
+   * from the store. The in-process broker never calls it.
+   */
+  onGap(handler: () => void): () => void;
   close(): Promise<void>;
 }
