@@ -49,7 +49,8 @@ export interface SupportInfo {
   agents: Record<string, { name?: string; avatar?: string }>;
 }
 
-const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/;
+// No characters that would turn a `mailto:` link into one with headers (`?`, `&`, `%`) or another path.
+const EMAIL = /^[^\s@<>()[\]\\,;:"?&%/]+@[^\s@<>()[\]\\,;:"?&%/]+\.[^\s@<>()[\]\\,;:"?&%/]+$/;
 
 /** Whether `value` looks like an email address (one `@`, a dot after it, no spaces), within the length limit. */
 export function isEmail(value: string): boolean {
@@ -157,7 +158,14 @@ export function onSupportSaved(listener: Listener): () => void {
 export async function saveSupport(conversation: Conversation, changes: Record<string, unknown>): Promise<void> {
   const entries = Object.entries(changes);
   if (!entries.length) return;
+  const before = entries.map(([path]) => [path, conversation.get(`${SUPPORT_KEY}.${path}`)] as const);
   for (const [path, value] of entries) conversation.set(`${SUPPORT_KEY}.${path}`, value);
-  await conversation.save();
+  try {
+    await conversation.save();
+  } catch (error) {
+    // Not saved: what the page shows goes back to what the server has.
+    for (const [path, value] of before) conversation.set(`${SUPPORT_KEY}.${path}`, value ?? null);
+    throw error;
+  }
   for (const listener of listeners) listener(conversation.id);
 }
