@@ -46,6 +46,10 @@ export function renderStatusFilter(current: StatusFilter, { t }: Localizer, choo
 }
 
 export const supportStyles = css`
+  /* Muted text on the selected row's tint: darker (lighter in dark themes) to keep 4.5:1. */
+  .item.selected {
+    --_muted: color-mix(in srgb, var(--lc-color-muted, var(--_d-muted)) 75%, var(--_text));
+  }
   .support-line {
     margin-block-start: 2px;
   }

@@ -204,6 +204,7 @@ export class LcSupport extends LcConnectedElement {
   #clock: ReturnType<typeof setInterval> | undefined;
   /** Writes of the visitor's details, one after another. */
   #recording: Promise<void> = Promise.resolve();
+  #unfollow: (() => void) | undefined;
   readonly #alert = new TabAlert(() => ({ title: !this.noTitleBadge, sound: this.sound }));
 
   constructor() {
@@ -281,6 +282,8 @@ export class LcSupport extends LcConnectedElement {
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
     this.#alert.stop();
+    this.#unfollow?.();
+    this.#unfollow = undefined;
     clearInterval(this.#clock);
     this.#clock = undefined;
   }
@@ -362,6 +365,7 @@ export class LcSupport extends LcConnectedElement {
       const conversation = await client.conversation({ members: this.agents, unique: true });
       if (client !== this.#client) return;
       this.#conversation = conversation;
+      this.#follow(conversation);
       this.requestUpdate();
       const count = client.unread(conversation.id) || conversation.unreadMessagesCount;
       if (count !== this._unread) {
@@ -373,6 +377,17 @@ export class LcSupport extends LcConnectedElement {
     } catch {
       // <lc-chat> shows (and reports) the failure when the panel opens.
     }
+  }
+
+  /** Keeps the support info current: agents change the status, a page of the visitor's on another tab the details. */
+  #follow(conversation: Conversation): void {
+    this.#unfollow?.();
+    const changed = (): void => {
+      if (conversation === this.#conversation) this._support = supportOf(conversation);
+    };
+    conversation.on('infoupdated', changed);
+    this.#unfollow = () => conversation.off('infoupdated', changed);
+    changed();
   }
 
   #readHours(): void {
@@ -404,9 +419,6 @@ export class LcSupport extends LcConnectedElement {
     this.#recording = this.#recording.then(async () => {
       const client = this.#client;
       if (!client || conversation !== this.#conversation) return;
-      // A unique conversation found again comes without its attributes: read them.
-      if (this._support === undefined) await client.imClient?.getConversation(conversation.id, true).catch(() => null);
-      if (client !== this.#client) return;
       const current = supportOf(conversation);
       this._support = current;
       const want: VisitorInfo = { id: client.clientId, ...this.#known() };

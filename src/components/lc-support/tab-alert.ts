@@ -73,9 +73,9 @@ export class TabAlert {
     if (sound && count > previous) chime();
     if (title && count > 0) {
       const base = this.#saved && document.title === this.#saved.shown ? this.#saved.title : document.title;
-      const shown = `(${count > 99 ? '99+' : count}) ${base}`;
-      this.#saved = { title: base, shown };
-      document.title = shown;
+      document.title = `(${count > 99 ? '99+' : count}) ${base}`;
+      // As the document keeps it (whitespace collapsed), to tell later whether the page changed it.
+      this.#saved = { title: base, shown: document.title };
     } else {
       this.#restore();
     }
