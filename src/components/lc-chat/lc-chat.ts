@@ -593,7 +593,7 @@ export class LcChat extends LcConnectedElement {
   // ---- rendering ------------------------------------------------------------
 
   #displayName(clientId: string): string {
-    return this.names?.[clientId] ?? clientId;
+    return this.names?.[clientId] ?? this.#support?.nameOf(clientId) ?? clientId;
   }
 
   /** The members besides the user, as far as known. */

@@ -134,6 +134,12 @@ export class SupportHeader implements ReactiveController {
     return this.#info()?.visitor?.name;
   }
 
+  /** The visitor's name for their clientId (their messages' avatars and senders), agent side. */
+  nameOf(clientId: string): string | undefined {
+    const visitor = this.#info()?.visitor;
+    return visitor?.id === clientId ? visitor.name : undefined;
+  }
+
   /** The details row under the header, or nothing for a visitor or a conversation without support info. */
   render({ t }: Localizer, options: { details: boolean; status: boolean }): TemplateResult | typeof nothing {
     const info = this.#info();
