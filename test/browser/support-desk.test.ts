@@ -96,6 +96,16 @@ describe('support desk', () => {
     await sendKeys({ press: 'Enter' });
     const cid = launcher.chat!.conversation!.id;
 
+    // A reload: answered once, the form is not asked again.
+    const markup = launcher.outerHTML;
+    launcher.remove();
+    const again = mount<LcSupport>(markup);
+    await again.updateComplete;
+    expect(again.open, 'it was open').to.equal(true);
+    expect(again.needsPrechat).to.equal(false);
+    expect(shadow(again).querySelector('[part=prechat]')).to.equal(null);
+    await waitFor(() => again.chat, 'the chat at once');
+
     // What any member (here our SDK, as the official ones would) reads from the conversation.
     const sdk = await sdkClient(agent);
     const [found] = await sdk.getQuery().equalTo('objectId', cid).find();
@@ -120,6 +130,33 @@ describe('support desk', () => {
     await waitFor(() => rows(chat).some((r) => r.text === 'Where is my invoice?'), 'the visitor’s message');
     await expectAccessible(list, 'the support inbox');
     await expectAccessible(chat, 'the agent’s chat with visitor details');
+    list.theme = 'dark';
+    chat.theme = 'dark';
+    await Promise.all([list.updateComplete, chat.updateComplete]);
+    await expectAccessible(list, 'the support inbox, dark');
+    await expectAccessible(chat, 'the agent’s chat with visitor details, dark');
+  });
+
+  it('pre-chat form in Chinese and dark: localized, checked, accessible; a cancelled submit keeps the form', async () => {
+    const { wsUrl, appId } = await server();
+    const launcher = mount<LcSupport>(
+      `<lc-support server="${wsUrl}" app-id="${appId}" client-id="${uid('visitor')}" agents="${uid('agent')}" prechat="email" lang="zh-CN" theme="dark" office-hours="${hours(false)}" open></lc-support>`,
+    );
+    await launcher.updateComplete;
+    const root = shadow(launcher);
+    expect(root.querySelector('.prechat-submit')!.textContent).to.equal('开始对话');
+    expect(root.querySelector('label[for=prechat-email]')!.textContent).to.equal('邮箱');
+    expect(root.querySelector('#prechat-name'), 'only the fields asked for').to.equal(null);
+    expect(root.querySelector('[part=away]')!.textContent).to.contain('我们现在不在线');
+    await expectAccessible(launcher, 'the pre-chat form, zh-CN, dark, away');
+    launcher.addEventListener('lc-prechat-submit', (event) => event.preventDefault(), { once: true });
+    root.querySelector<HTMLInputElement>('#prechat-email')!.value = 'li@example.cn';
+    root.querySelector<HTMLButtonElement>('.prechat-submit')!.click();
+    await launcher.updateComplete;
+    expect(root.querySelector('[part=prechat]'), 'cancelled: still the form').to.not.equal(null);
+    root.querySelector<HTMLButtonElement>('.prechat-submit')!.click();
+    await waitFor(() => launcher.chat, 'the chat');
+    await waitFor(() => launcher.support?.visitor?.email === 'li@example.cn', 'the email saved');
   });
 
   it('status: the agent resolves by keyboard, the filter follows, and the visitor writing opens it again', async () => {
@@ -281,10 +318,17 @@ describe('support desk', () => {
     list.select(group.id);
     await waitFor(() => !row(list, group.id)?.querySelector('[part=mention]'), 'cleared when read');
 
-    // The visitor's side: names and avatars from the page, over those on the conversation.
+    // The visitor's side: agents' names from the conversation (`lcSupport.agents`), written by the desk's side.
     const visitor = uid('visitor');
+    const desk = await sdkClient(agent);
+    const shared = await desk.createConversation({ members: [visitor], unique: true });
+    shared.set('lcSupport.agents', { [agent]: { name: 'Mia (from the conversation)' } });
+    await shared.save();
     const avatar = `${location.origin}/demo/favicon.svg`;
     const launcher = mount<LcSupport>(`<lc-support server="${wsUrl}" app-id="${appId}" client-id="${visitor}" agents="${agent}" open></lc-support>`);
+    const fromConversation = await waitFor(() => launcher.chat, 'the chat');
+    await waitFor(() => shadow(fromConversation).querySelector('.title')?.textContent === 'Mia (from the conversation)', 'the name from the conversation');
+    // The page's own names win.
     launcher.names = { [agent]: 'Mia from support' };
     launcher.avatars = { [agent]: avatar };
     const chat = await waitFor(() => launcher.chat, 'the chat');
