@@ -136,6 +136,27 @@ export const styles = [
       border-block-end: 1px solid var(--_border);
       min-block-size: 60px;
     }
+    .intro-header .avatar {
+      position: relative;
+      overflow: hidden;
+      flex: none;
+      display: grid;
+      place-items: center;
+      inline-size: 36px;
+      block-size: 36px;
+      border-radius: 50%;
+      font-weight: 600;
+      font-size: 14px;
+      color: #fff;
+      background: var(--_avatar, var(--_accent));
+    }
+    .intro-header .avatar img {
+      position: absolute;
+      inset: 0;
+      inline-size: 100%;
+      block-size: 100%;
+      object-fit: cover;
+    }
     .intro-header h2 {
       flex: 1;
       margin: 0;

@@ -8,6 +8,7 @@ import type { SharedClient } from '../client/shared-client.js';
 import { LcErrorEvent, LcUnreadChangeEvent, type LcMessageEvent } from '../events.js';
 import { LocalizeController } from '../i18n/localize-controller.js';
 import '../lc-chat/lc-chat.js';
+import { renderAvatar } from '../lc-chat/message-list.js';
 import { styles } from './lc-support.styles.js';
 import { IDS, listConverter, toList, type ListInput } from '../util/list-property.js';
 import { isOpen, nextOpening, parseOfficeHours, type OfficeHours } from './office-hours.js';
@@ -524,7 +525,7 @@ export class LcSupport extends LcConnectedElement {
       </button>
       ${this.open
         ? html`<div class="panel" id="panel" part="panel" role="dialog" aria-label=${this.name ?? names} @keydown=${this.#onPanelKeydown}>
-            ${this.needsPrechat ? this.#renderIntro(this.name ?? names) : this.#renderChat(people)}
+            ${this.needsPrechat ? this.#renderIntro(this.name ?? names, people) : this.#renderChat(people)}
           </div>`
         : this.greeting && !this._greeted
           ? html`<div class="greeting" part="greeting" @click=${() => this.show()}>${this.greeting}</div>`
@@ -532,11 +533,14 @@ export class LcSupport extends LcConnectedElement {
   }
 
   /** Before the chat: the panel's own header, the away notice and the pre-chat form. */
-  #renderIntro(title: string): TemplateResult {
+  #renderIntro(title: string, people: People): TemplateResult {
     const localizer = this.#localize.value;
     const { t } = localizer;
+    // Who will answer, as the chat's header shows them once it opens.
+    const agent = this.agents.length === 1 ? this.agents[0]! : undefined;
     return html`<div class="intro">
       <div class="intro-header">
+        ${agent ? renderAvatar(agent, people.names?.[agent] ?? title, false, people.avatars?.[agent]) : nothing}
         <h2>${title}</h2>
         <button class="close" type="button" aria-label=${t('launcher.close')} title=${t('launcher.close')} @click=${() => this.hide()}>${closeIcon}</button>
       </div>
