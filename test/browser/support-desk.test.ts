@@ -211,6 +211,23 @@ describe('support desk', () => {
     await waitFor(() => shadow(chat).querySelector('[part=status]')?.textContent === 'Open', 'open in the agent’s header');
     list.status = 'all';
     await waitFor(() => row(list, cid), 'listed under "all"');
+
+    // Turned off by attribute: the control, then the details.
+    chat.setAttribute('no-status', '');
+    await chat.updateComplete;
+    expect(shadow(chat).querySelector('[part=status-button]')).to.equal(null);
+    expect(shadow(chat).querySelector('[part=visitor-browser]')).to.not.equal(null);
+    chat.setAttribute('no-visitor-details', '');
+    await chat.updateComplete;
+    expect(shadow(chat).querySelector('[part=visitor]')).to.equal(null);
+    expect(shadow(chat).querySelector('.title')!.textContent, 'still named').to.equal('Grace');
+  });
+
+  it('no-page-info: the page URL and browser are not recorded', async () => {
+    const { wsUrl, appId } = await server();
+    const launcher = mount<LcSupport>(`<lc-support server="${wsUrl}" app-id="${appId}" client-id="${uid('visitor')}" agents="${uid('agent')}" visitor-email="private@example.com" no-page-info></lc-support>`);
+    const info = await waitFor(() => launcher.support?.visitor, 'the visitor recorded');
+    expect(info).to.deep.equal({ id: launcher.clientId, email: 'private@example.com' });
   });
 
   it('office hours: outside them the away message and when the team is back; inside, none; a bad value warns and is ignored', async () => {
