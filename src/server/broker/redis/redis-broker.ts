@@ -6,7 +6,8 @@
  *
  * Channels (`<prefix>` is `lc:` unless the URL says `?prefix=`):
  *
- * - `<prefix>c:<appId>:<clientId>`: one client. A node subscribes while it
+ * - `<prefix>c:<appId>:<clientId>`: one client (a colon in the app id is
+ *   escaped as `%3A`, see redis-names.ts). A node subscribes while it
  *   holds a session of the client (`follow`). A Delivery with `clientIds`
  *   is published once per recipient, all in one pipeline (one round trip),
  *   so a message between nodes 1 and 2 never reaches node 3.
@@ -37,6 +38,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Broker, Delivery, Topic } from '../types.js';
 import { decodeEnvelope, encodeDelivery, encodeGapNotice } from './envelope.js';
+import { appSegment } from './redis-names.js';
 
 /** Where the broker writes what goes wrong (a pino logger fits). */
 export interface BrokerLog {
@@ -244,7 +246,7 @@ export class RedisBroker implements Broker {
   }
 
   private channelOf(topic: Topic): string {
-    return `${this.prefix}${topic.kind === 'client' ? 'c' : 'r'}:${topic.appId}:${topic.id}`;
+    return `${this.prefix}${topic.kind === 'client' ? 'c' : 'r'}:${appSegment(topic.appId)}:${topic.id}`;
   }
 
   private channelsOf(delivery: Delivery): string[] {
