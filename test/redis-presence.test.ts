@@ -168,7 +168,8 @@ test('parked rooms: taken by token, else device, else the only one; each once, e
 
 test('a node that stops heartbeating drops out of every count, and one survivor hands its wills over exactly once', { timeout: 60_000 }, async () => {
   const p = prefix();
-  const timing = { beatMs: 250, deadMs: 2_500 };
+  // Long enough that a survivor's event loop stalled by a loaded machine is not taken for dead.
+  const timing = { beatMs: 250, deadMs: 4_000 };
   const [a, c] = [await node(p, timing), await node(p, timing)];
   const { presence: b, proxy } = await proxiedNode(p, timing);
   const handed: Array<{ by: string; orphaned: OrphanedWills }> = [];

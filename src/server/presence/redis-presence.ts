@@ -281,14 +281,19 @@ export class RedisPresence implements Presence {
       enableReadyCheck: false,
       retryStrategy: (times) => Math.min(100 * times, 1000) + Math.floor(Math.random() * 100),
     });
-    redis.on('error', () => {});
+    // connect() rejects with "Connection is closed."; the error event says why.
+    let cause: Error | undefined;
+    const remember = (error: Error) => (cause ??= error);
+    redis.on('error', remember);
     const presence = new RedisPresence(redis, options);
     try {
       await redis.connect();
       await presence.beat();
     } catch (error) {
       redis.disconnect();
-      throw error;
+      throw cause ?? error;
+    } finally {
+      redis.off('error', remember);
     }
     redis.on('error', (error: Error) => presence.log.warn({ err: { message: error.message } }, 'Redis presence: connection error'));
     redis.on('close', () => {

@@ -144,9 +144,11 @@ export class RedisBroker implements Broker {
     const timeout = options.connectTimeoutMs ?? 5_000;
     const publisher = new Redis(options.url, connectionOptions(timeout, 'lc-chat-publisher'));
     const subscriber = new Redis(options.url, connectionOptions(timeout, 'lc-chat-subscriber'));
-    // Connection errors come back through connect() and the close/ready events; unheard, ioredis stays quiet.
-    publisher.on('error', () => {});
-    subscriber.on('error', () => {});
+    // connect() rejects with "Connection is closed."; the error event says why (ECONNREFUSED, WRONGPASS).
+    let cause: Error | undefined;
+    const remember = (error: Error) => (cause ??= error);
+    publisher.on('error', remember);
+    subscriber.on('error', remember);
     const broker = new RedisBroker(publisher, subscriber, options);
     try {
       await Promise.all([publisher.connect(), subscriber.connect()]);
@@ -154,7 +156,10 @@ export class RedisBroker implements Broker {
     } catch (error) {
       publisher.disconnect();
       subscriber.disconnect();
-      throw error;
+      throw cause ?? error;
+    } finally {
+      publisher.off('error', remember);
+      subscriber.off('error', remember);
     }
     broker.listen();
     return broker;
