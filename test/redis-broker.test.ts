@@ -224,6 +224,19 @@ test('a cut subscriber link: resubscribed after it comes back, then onGap runs o
   assert.equal(n1.gaps, 0, 'node 1 lost nothing');
 });
 
+test('a link gone silent without closing is noticed by the pings, made again, and onGap runs', { timeout: 60_000 }, async () => {
+  const prefix = testPrefix();
+  const n1 = await node(prefix);
+  const { n: n2, proxy } = await proxiedNode(prefix, { pingMs: 200 });
+  n2.broker.follow(client('bob'));
+  await settle(n1, n2);
+  proxy.stall();
+  await waitUntil(() => n2.gaps === 1, 'the silent link was dropped, made again and resubscribed', 30_000);
+  await n1.broker.publish({ appId: APP, clientIds: ['bob'], payload: payload('after') });
+  await settle(n1, n2);
+  assert.deepEqual(pushes(n2).map(text), ['after']);
+});
+
 test('publishes while the link is down wait in the queue and go out in order once it is back; local delivery never waits', { timeout: 60_000 }, async () => {
   const prefix = testPrefix();
   const n1 = await node(prefix);
