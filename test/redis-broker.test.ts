@@ -177,6 +177,8 @@ test('every Delivery field crosses the wire as it was; malformed envelopes are r
   assert.deepEqual(second!.takeover, { tag: 'web', deviceId: null });
 
   const good = encodeDelivery('n', { appId: APP, clientIds: [], payload: payload('p'), roomId: 'r' });
+  assert.throws(() => encodeDelivery('n', { appId: APP, clientIds: [], payload: payload('p'), roomId: 'r', priority: 256 }), RangeError);
+  assert.throws(() => encodeDelivery('n', { appId: 'x'.repeat(70_000), clientIds: ['a'], payload: payload('p') }), RangeError);
   assert.ok(decodeEnvelope(good));
   assert.deepEqual(decodeEnvelope(encodeGapNotice('n')), { kind: 'gap', origin: 'n' });
   for (let cut = 0; cut < 8; cut++) assert.equal(decodeEnvelope(good.subarray(0, cut)), undefined, `cut at ${cut}`);
