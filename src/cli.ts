@@ -10,6 +10,7 @@ import { DEFAULTS, type AppConfig, type ServerConfig } from './server/config.js'
 import { HOOK_EVENTS, type AppHooks, type HookEvent } from './server/hooks/hooks.js';
 import { defaultLogSink, LOG_LEVELS, type LogLevel } from './server/observability/logger.js';
 import { createServer } from './server/index.js';
+import { BrokerOpenError, describeBrokerLocation, parseBrokerLocation, type BrokerLocation } from './server/broker/open-broker.js';
 import { StoreOpenError } from './server/store/open-store.js';
 import { describeStoreLocation, parseStoreLocation, type StoreLocation } from './server/store/store-location.js';
 import { migrateCommand } from './migrate-command.js';
@@ -40,6 +41,12 @@ Options:
                          sqlite:<path> (default <data>/lc-chat.db) or
                          postgres://user[:password]@host:5432/db, which several
                          server processes can share
+  --broker <url>         how pushes reach the other server processes (also
+                         LC_BROKER): redis://[user:password@]host:6379[/db]
+                         [?prefix=<p>] (rediss:// for TLS; prefix default lc:)
+                         for several processes behind one address, with a
+                         shared --store postgres://; default in-process (one
+                         process)
   --app-id <id>          app id; with --app-key and --master-key. Without these
                          flags a development app is created in the data
                          directory and its keys are printed
@@ -142,6 +149,7 @@ const OPTIONS = {
   host: { type: 'string' },
   data: { type: 'string' },
   store: { type: 'string' },
+  broker: { type: 'string' },
   'app-id': { type: 'string' },
   'app-key': { type: 'string' },
   'master-key': { type: 'string' },
@@ -200,6 +208,17 @@ function storeFromFlags(flag: string | undefined, dataDir: string): StoreLocatio
   try {
     const location = parseStoreLocation(value);
     return location.kind === 'sqlite' ? { kind: 'sqlite', file: resolve(location.file) } : location;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+/** `--broker`, else `LC_BROKER`, else the in-process broker. */
+function brokerFromFlags(flag: string | undefined): BrokerLocation {
+  const value = flag ?? process.env.LC_BROKER;
+  if (value === undefined || value === '') return { kind: 'local' };
+  try {
+    return parseBrokerLocation(value);
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
@@ -284,6 +303,7 @@ async function serve(argv: string[]): Promise<void> {
   if (durability !== 'process' && durability !== 'power') throw new UsageError(`--durability must be process or power, got "${durability}"`);
   const dataDir = resolve(values.data ?? '.lc-data');
   const storeLocation = storeFromFlags(values.store, dataDir);
+  const brokerLocation = brokerFromFlags(values.broker);
   const { app, generated } = appFromFlags(values, dataDir);
 
   const server = await createServer({
@@ -291,6 +311,7 @@ async function serve(argv: string[]): Promise<void> {
     host: values.host ?? DEFAULTS.host,
     dataDir,
     storeLocation,
+    brokerLocation,
     apps: [
       {
         ...app,
@@ -341,6 +362,7 @@ async function serve(argv: string[]): Promise<void> {
     `  WebSocket  ${server.wsUrl}/`,
     `  data       ${dataDir}`,
     `  store      ${describeStoreLocation(storeLocation)}`,
+    `  broker     ${describeBrokerLocation(brokerLocation)}`,
     `  app id     ${app.appId}${generated ? '   (development app)' : ''}`,
     `  app key    ${app.appKey}`,
   ];
@@ -388,8 +410,8 @@ main(process.argv.slice(2)).catch((error: unknown) => {
     process.stderr.write(`lc-chat: ${(error as Error).message}\n`);
     process.exit(2);
   }
-  // A store that cannot be opened is the operator's to fix: one line saying why, no stack.
-  if (error instanceof StoreOpenError) {
+  // A store or broker that cannot be opened is the operator's to fix: one line saying why, no stack.
+  if (error instanceof StoreOpenError || error instanceof BrokerOpenError) {
     process.stderr.write(`lc-chat: ${error.message}\n`);
     process.exit(1);
   }
