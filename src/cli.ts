@@ -40,6 +40,9 @@ Options:
                          sqlite:<path> (default <data>/lc-chat.db) or
                          postgres://user[:password]@host:5432/db, which several
                          server processes can share
+  --node-id <id>         this process's name among several server nodes (also
+                         LC_NODE_ID): 1-64 letters, digits, _ or -; session
+                         ids include it (default: random at each start)
   --app-id <id>          app id; with --app-key and --master-key. Without these
                          flags a development app is created in the data
                          directory and its keys are printed
@@ -142,6 +145,7 @@ const OPTIONS = {
   host: { type: 'string' },
   data: { type: 'string' },
   store: { type: 'string' },
+  'node-id': { type: 'string' },
   'app-id': { type: 'string' },
   'app-key': { type: 'string' },
   'master-key': { type: 'string' },
@@ -203,6 +207,14 @@ function storeFromFlags(flag: string | undefined, dataDir: string): StoreLocatio
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+}
+
+/** `--node-id`, else `LC_NODE_ID`, else none (createServer picks a random one). */
+function nodeIdFromFlags(flag: string | undefined): { nodeId?: string } {
+  const value = flag ?? process.env.LC_NODE_ID;
+  if (value === undefined || value === '') return {};
+  if (!/^[\w-]{1,64}$/.test(value)) throw new UsageError(`--node-id must be 1-64 letters, digits, _ or -, got "${value}"`);
+  return { nodeId: value };
 }
 
 function integer(value: string | undefined, name: string, fallback: number): number {
@@ -291,6 +303,7 @@ async function serve(argv: string[]): Promise<void> {
     host: values.host ?? DEFAULTS.host,
     dataDir,
     storeLocation,
+    ...nodeIdFromFlags(values['node-id']),
     apps: [
       {
         ...app,
