@@ -113,15 +113,18 @@ class ToldPresence implements Presence {
     else this.wills.set(session.sessionId, wills);
   }
 
-  onOrphanedWills(_handler: (orphaned: OrphanedWills) => Promise<void>): () => void {
-    return () => {};
+  readonly orphanHandlers = new Set<(orphaned: OrphanedWills) => Promise<void>>();
+
+  onOrphanedWills(handler: (orphaned: OrphanedWills) => Promise<void>): () => void {
+    this.orphanHandlers.add(handler);
+    return () => this.orphanHandlers.delete(handler);
   }
 
   async close(): Promise<void> {}
 
   /** A session on another node. */
-  plantRemoteSession(appId: string, clientId: string): void {
-    this.sessions.set(`other-node:1:${clientId}`, { appId, clientId, sessionId: `other-node:1:${clientId}`, tag: null, deviceId: null });
+  plantRemoteSession(appId: string, clientId: string, tag: string | null = null, deviceId: string | null = null): void {
+    this.sessions.set(`other-node:1:${clientId}`, { appId, clientId, sessionId: `other-node:1:${clientId}`, tag, deviceId });
   }
 }
 
@@ -229,4 +232,54 @@ test('will messages are handed to the presence when left, and taken back when th
   assert.deepEqual(presence.wills.get(held.sessionId)?.map((will) => will.message.data), [JSON.stringify({ _lctype: -1, _lctext: 'if I drop' })]);
   await sender.close();
   assert.equal(presence.wills.has(held.sessionId), false);
+});
+
+test('a reconnect is refused (4111) while a device on another node holds its tag: the tag check asks the presence', async () => {
+  const realtime = device();
+  const client = await realtime.createIMClient('seam-tagged', {}, 'Web');
+  const disconnected = nextEvent(client, 'disconnect');
+  realtime.pause();
+  await disconnected;
+  await until(() => ![...presence.sessions.values()].some((s) => s.clientId === 'seam-tagged'), 5000, 'the dropped session ended');
+  // Meanwhile the same client logged in with the tag on another node, from another device.
+  presence.plantRemoteSession(TEST_APP.appId, 'seam-tagged', 'Web', 'another-device');
+  const refused = nextEvent(client, 'reconnecterror');
+  realtime.resume();
+  const [error] = await refused;
+  assert.equal((error as { code?: number }).code, 4111);
+});
+
+test('wills the presence hands over from a dead node are delivered, and only as their own sender', async () => {
+  const reader = await device().createIMClient('seam-will-heir');
+  const writer = await device().createIMClient('seam-dead-writer');
+  const conversation = await writer.createConversation({ members: ['seam-will-heir'] });
+  await writer.close();
+  const got: Message[] = [];
+  reader.on('message', (message) => got.push(message));
+  const will = (from: string, text: string): WillMessage => ({
+    message: {
+      appId: TEST_APP.appId,
+      cid: conversation.id,
+      from,
+      id: `will-${text.replace(/\W/g, '')}`,
+      data: JSON.stringify({ _lctype: -1, _lctext: text }),
+      binary: false,
+      dt: null,
+      receipt: false,
+      mentionPids: [],
+      mentionAll: false,
+    },
+    priority: undefined,
+  });
+  assert.equal(presence.orphanHandlers.size, 1, 'the server listens for orphaned wills');
+  for (const handler of presence.orphanHandlers) {
+    await handler({ appId: TEST_APP.appId, clientId: 'seam-dead-writer', wills: [will('seam-will-heir', 'forged'), will('seam-dead-writer', 'goodbye')] });
+  }
+  await until(() => got.length >= 1, 5000, 'the will message');
+  assert.deepEqual(
+    got.map((message) => [message.from, (message as TextMessage).text]),
+    [['seam-dead-writer', 'goodbye']],
+  );
+  const history = await (await reader.getConversation(conversation.id))!.queryMessages({ limit: 10 });
+  assert.deepEqual(history.map((message) => (message as TextMessage).text), ['goodbye'], 'the forged one was not stored either');
 });
