@@ -354,6 +354,7 @@ async function serve(argv: string[]): Promise<void> {
     `  WebSocket  ${server.wsUrl}/`,
     `  data       ${dataDir}`,
     `  store      ${describeStoreLocation(storeLocation)}`,
+    `  node id    ${server.config.nodeId}`,
     `  app id     ${app.appId}${generated ? '   (development app)' : ''}`,
     `  app key    ${app.appKey}`,
   ];
