@@ -37,6 +37,7 @@ import type { Store } from './store/types.js';
 import { MembershipCache } from './handlers/membership-cache.js';
 
 export type { AppConfig, ServerConfig } from './config.js';
+export { randomNodeId } from './config.js';
 export type { Store } from './store/types.js';
 export type { Broker, Delivery, Topic } from './broker/types.js';
 export type { Presence, PresenceSession, LoginFacts, ParkedRooms, WillMessage, OrphanedWills } from './presence/types.js';
