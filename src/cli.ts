@@ -47,6 +47,9 @@ Options:
                          for several processes behind one address, with a
                          shared --store postgres://; default in-process (one
                          process)
+  --node-id <id>         this process's name among several server nodes (also
+                         LC_NODE_ID): 1-64 letters, digits, _ or -; session
+                         ids include it (default: random at each start)
   --app-id <id>          app id; with --app-key and --master-key. Without these
                          flags a development app is created in the data
                          directory and its keys are printed
@@ -150,6 +153,7 @@ const OPTIONS = {
   data: { type: 'string' },
   store: { type: 'string' },
   broker: { type: 'string' },
+  'node-id': { type: 'string' },
   'app-id': { type: 'string' },
   'app-key': { type: 'string' },
   'master-key': { type: 'string' },
@@ -222,6 +226,14 @@ function brokerFromFlags(flag: string | undefined): BrokerLocation {
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+}
+
+/** `--node-id`, else `LC_NODE_ID`, else none (createServer picks a random one). */
+function nodeIdFromFlags(flag: string | undefined): { nodeId?: string } {
+  const value = flag ?? process.env.LC_NODE_ID;
+  if (value === undefined || value === '') return {};
+  if (!/^[\w-]{1,64}$/.test(value)) throw new UsageError(`--node-id must be 1-64 letters, digits, _ or -, got "${value}"`);
+  return { nodeId: value };
 }
 
 function integer(value: string | undefined, name: string, fallback: number): number {
@@ -312,6 +324,7 @@ async function serve(argv: string[]): Promise<void> {
     dataDir,
     storeLocation,
     brokerLocation,
+    ...nodeIdFromFlags(values['node-id']),
     apps: [
       {
         ...app,
@@ -363,6 +376,7 @@ async function serve(argv: string[]): Promise<void> {
     `  data       ${dataDir}`,
     `  store      ${describeStoreLocation(storeLocation)}`,
     `  broker     ${describeBrokerLocation(brokerLocation)}`,
+    `  node id    ${server.config.nodeId}`,
     `  app id     ${app.appId}${generated ? '   (development app)' : ''}`,
     `  app key    ${app.appKey}`,
   ];

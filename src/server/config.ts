@@ -1,4 +1,5 @@
 /** Server settings: what `lc-chat serve` flags set, with production defaults. */
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { checkAppHooks, type AppHooks } from './hooks/hooks.js';
 import { LOG_LEVELS, type LogLevel } from './observability/logger.js';
@@ -50,6 +51,12 @@ export interface ServerConfig {
    * which also shares presence (online, room counts, tags, wills).
    */
   brokerLocation: BrokerLocation;
+  /**
+   * This process's name among the server nodes (`--node-id`, `LC_NODE_ID`):
+   * 1-64 letters, digits, `_` or `-`. Session ids include it, so that they
+   * are unique in the cluster. Default: random at each start.
+   */
+  nodeId: string;
   /** Apps to create or update at start. */
   apps: AppConfig[];
   /** Largest WebSocket frame accepted, in bytes. */
@@ -177,7 +184,7 @@ export interface ServerConfig {
   connectionsPerSecond: number;
 }
 
-export const DEFAULTS: Omit<ServerConfig, 'dataDir' | 'storeLocation' | 'apps' | 'demoDir' | 'devSigningAppId'> = {
+export const DEFAULTS: Omit<ServerConfig, 'dataDir' | 'storeLocation' | 'nodeId' | 'apps' | 'demoDir' | 'devSigningAppId'> = {
   port: 8787,
   host: '0.0.0.0',
   maxPayload: 64 * 1024,
@@ -225,6 +232,15 @@ export const DEFAULTS: Omit<ServerConfig, 'dataDir' | 'storeLocation' | 'apps' |
   connectionsPerSecond: 0,
 };
 
+/**
+ * A fresh node id, the default of `nodeId`. Whoever builds a cluster-wide
+ * presence before `createServer` picks the id with this and passes the
+ * same one to both.
+ */
+export function randomNodeId(): string {
+  return randomBytes(6).toString('hex');
+}
+
 /** Fills in defaults and checks ranges; throws with a message naming the bad setting. */
 export function resolveConfig(input: Partial<ServerConfig> & { dataDir: string }): ServerConfig {
   const config: ServerConfig = {
@@ -234,7 +250,10 @@ export function resolveConfig(input: Partial<ServerConfig> & { dataDir: string }
     devSigningAppId: null,
     ...input,
     storeLocation: input.storeLocation ?? { kind: 'sqlite', file: join(input.dataDir, 'lc-chat.db') },
+    nodeId: input.nodeId ?? randomNodeId(),
   };
+  // Part of every session id (`<node>:<connection>:<client>`) and of a Redis presence's keys.
+  if (typeof config.nodeId !== 'string' || !/^[\w-]{1,64}$/.test(config.nodeId)) throw new Error(`nodeId must be 1-64 letters, digits, _ or -, got ${JSON.stringify(config.nodeId)}`);
   const positive = ['maxPayload', 'loginTimeoutMs', 'idleTimeoutMs', 'maxGarbageFrames', 'maxBufferedBytes', 'maxUploadBytes', 'sessionTokenTtl',
     'writeHighWaterBytes', 'sendQueueMaxAgeMs', 'roomResumeMs', 'notificationRetentionMs',
     'conversationsPerMinute', 'maxSessionsPerSocket', 'loginsPerMinute', 'uploadsPerMinute', 'appStorageBytes',

@@ -70,13 +70,13 @@ export interface OpenedBroker {
 }
 
 /** Opens the configured broker and, for Redis, the presence beside it; throws BrokerOpenError when Redis cannot be reached. */
-export async function openBroker(location: BrokerLocation, log?: BrokerLog): Promise<OpenedBroker> {
+export async function openBroker(location: BrokerLocation, nodeId: string, log?: BrokerLog): Promise<OpenedBroker> {
   if (location.kind === 'local') return { broker: new LocalBroker(), presence: undefined };
   let broker: RedisBroker | undefined;
   try {
-    broker = await RedisBroker.open({ url: location.url, prefix: location.prefix, ...(log ? { log } : {}) });
-    // One id for both: a node's publications and its presence entries are the same node's.
-    const presence = await RedisPresence.open({ url: location.url, prefix: location.prefix, nodeId: broker.nodeId, ...(log ? { log } : {}) });
+    broker = await RedisBroker.open({ url: location.url, prefix: location.prefix, nodeId, ...(log ? { log } : {}) });
+    // The server's node id for both: its session ids, its publications and its presence entries name the same node.
+    const presence = await RedisPresence.open({ url: location.url, prefix: location.prefix, nodeId, ...(log ? { log } : {}) });
     return { broker, presence };
   } catch (error) {
     await broker?.close().catch(() => {});
