@@ -132,7 +132,7 @@ or `blocked` (no composer; a message says so). */
   /** The conversation's unread count changed (`conversationId`, `count`, `total`). Only on a change: not while the reader is looking at the newest messages (those are read at once). */
   "on:lc-unread-change"?: (e: LcUnreadChangeEvent) => void;
   "onlc-unread-change"?: (e: LcUnreadChangeEvent) => void;
-  /** The user is sending (`text`, `attributes`, both writable). Cancelable: the text stays in the composer. */
+  /** The user is sending (`text`, `attributes`, both writable); with attached files too, `text` being the first file's caption. Cancelable: the text (and the files) stay in the composer. */
   "on:lc-before-send"?: (e: LcBeforeSendEvent) => void;
   "onlc-before-send"?: (e: LcBeforeSendEvent) => void;
   /** A file is being attached (`file`, `source`: `picker`, `paste` or `drop`). Cancelable: the file is not added. */
@@ -362,7 +362,7 @@ export type CustomElements = {
    * - **lc-receipt** - A message the user sent was delivered or read (`message`, `status`). Statuses only move forward; it fires once per step, not again for a status already known (cached) on a later load.
    * - **lc-conflict** - Another device or tab took the session over (`reason`: the server's reason, else "Session taken over by another device"). Cancelable: a host that cancels shows its own UI.
    * - **lc-unread-change** - The conversation's unread count changed (`conversationId`, `count`, `total`). Only on a change: not while the reader is looking at the newest messages (those are read at once).
-   * - **lc-before-send** - The user is sending (`text`, `attributes`, both writable). Cancelable: the text stays in the composer.
+   * - **lc-before-send** - The user is sending (`text`, `attributes`, both writable); with attached files too, `text` being the first file's caption. Cancelable: the text (and the files) stay in the composer.
    * - **lc-attach** - A file is being attached (`file`, `source`: `picker`, `paste` or `drop`). Cancelable: the file is not added.
    * - **lc-error** - Signing in, loading or sending failed (`error`, `operation`). With `operation: 'membership'`: the user was muted (4563 `SILIENCED`), removed (4317 `CONVERSATION_MEMBERSHIP_REQUIRED`) or blocked (4315 `CONVERSATION_BLACKLISTED`) in this conversation.
    *

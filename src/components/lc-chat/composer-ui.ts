@@ -18,7 +18,7 @@ const WORDS = {
     attachments: 'Attachments to send',
     remove: (name: string) => `Remove ${name}`,
     tooMany: (count: number) => `At most ${count} files at once.`,
-    outboxFull: 'Too many files are waiting to be sent. Try again once they are.',
+    outboxFull: 'Too many files (or too large ones) are waiting to be sent: at most 20 files, 50 MB in all. Try again once they are sent.',
     mentions: 'Members to mention',
     everyone: 'Everyone here',
   },
@@ -27,7 +27,7 @@ const WORDS = {
     attachments: '待发送的附件',
     remove: (name: string) => `移除 ${name}`,
     tooMany: (count: number) => `一次最多 ${count} 个文件。`,
-    outboxFull: '等待发送的文件太多，请在它们发出后再试。',
+    outboxFull: '等待发送的文件太多或太大（最多 20 个、共 50 MB），请在它们发出后再试。',
     mentions: '要提及的成员',
     everyone: '所有人',
   },
@@ -154,7 +154,7 @@ const styles = html`<style>
     display: flex;
     align-items: center;
     gap: 8px;
-    max-inline-size: 220px;
+    max-inline-size: min(220px, calc(50% - 4px));
     padding: 6px;
     border: 1px solid var(--_border);
     border-radius: 10px;
@@ -245,7 +245,7 @@ export function renderTray({ files, note, max, localizer: { lang }, remove }: Tr
       <ul class="staged" aria-label=${w.attachments}>
         ${files.map(
           ({ file, preview }, index) =>
-            html`<li class="chip">
+            html`<li class="chip" title=${file.name || 'file'}>
               ${preview ? html`<img src=${preview} alt="" />` : nothing}
               <span class="file-text"><span class="file-name">${file.name || 'file'}</span><span class="meta">${formatBytes(file.size, lang)}</span></span>
               <button type="button" class="remove" aria-label=${w.remove(file.name || 'file')} @click=${() => remove(index)}>×</button>
