@@ -369,6 +369,13 @@ describe('composer', function () {
       await waitFor(() => options(chat).length === 0, 'closed by Escape');
       await sendKeys({ type: 'al' });
       await waitFor(() => options(chat).length === 1, '@all');
+      // Leaving the composer closes the list; typing there again opens it.
+      shadow(chat).querySelector<HTMLElement>('.list')!.focus();
+      await waitFor(() => options(chat).length === 0, 'closed when the composer lost focus');
+      textarea(chat).focus();
+      await sendKeys({ press: 'Backspace' });
+      await sendKeys({ type: 'l' });
+      await waitFor(() => options(chat).length === 1, '@all again');
       await sendKeys({ press: 'Tab' });
       await waitFor(() => textarea(chat).value === 'x @all ', '@all picked');
       await sendKeys({ press: 'Enter' });

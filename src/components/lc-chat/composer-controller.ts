@@ -82,6 +82,8 @@ export class ComposerController implements ReactiveController {
     element.addEventListener('dragover', this.#onDragOver);
     element.addEventListener('dragleave', this.#onDragLeave);
     element.addEventListener('drop', this.#onDrop);
+    // On the shadow root: focus moving inside it never reaches the host.
+    element.shadowRoot?.addEventListener('focusout', this.#onFocusOut as EventListener);
   }
 
   hostDisconnected(): void {
@@ -91,6 +93,7 @@ export class ComposerController implements ReactiveController {
     element.removeEventListener('dragover', this.#onDragOver);
     element.removeEventListener('dragleave', this.#onDragLeave);
     element.removeEventListener('drop', this.#onDrop);
+    element.shadowRoot?.removeEventListener('focusout', this.#onFocusOut as EventListener);
     this.clear();
   }
 
@@ -148,6 +151,13 @@ export class ComposerController implements ReactiveController {
     this.#note = 'full';
     this.#update();
   }
+
+  /** Suggestions close when the composer loses focus (a click on one keeps it: see composer-ui). */
+  readonly #onFocusOut = (event: FocusEvent): void => {
+    if (!this.#mention.query || event.target !== this.#host.textarea()) return;
+    this.#mention.query = undefined;
+    this.#host.element.requestUpdate();
+  };
 
   readonly #onPaste = (event: ClipboardEvent): void => {
     const files = [...(event.clipboardData?.files ?? [])];
