@@ -276,6 +276,12 @@ describe('composer', function () {
     await sendKeys({ press: 'Escape' });
     await waitFor(() => !shadow(chat).querySelector('[part=emoji-panel]'), 'closed by Escape');
     expect(textarea(chat).value).to.equal(`nice ${chosen}`);
+
+    button.click();
+    await waitFor(() => shadow(chat).activeElement?.closest('[part=emoji-panel]'), 'the picker a third time');
+    await sendKeys({ press: 'Tab' });
+    await waitFor(() => !shadow(chat).querySelector('[part=emoji-panel]'), 'closed when Tab left it');
+    expect(shadow(chat).activeElement, 'Tab went on to the next control, the message field').to.equal(textarea(chat));
   });
 
   it('offers "scroll to latest" while away from the bottom, with the count of new messages, reachable by keyboard', async () => {

@@ -233,10 +233,10 @@ export class ComposerController implements ReactiveController {
   /** The emoji button, and the picker while it is open. */
   renderEmoji(): TemplateResult {
     const { t } = this.#host.localizer();
-    const close = (): void => {
+    const close = (refocus = true): void => {
       this.#emojiOpen = false;
       this.#host.element.requestUpdate();
-      this.#host.textarea()?.focus();
+      if (refocus) this.#host.textarea()?.focus();
     };
     return html`<button
         type="button"

@@ -1,14 +1,14 @@
 /**
  * The emoji picker: a small built-in grid of common emoji, loaded on its
  * first opening (dynamic import), so pages whose users never open it do not
- * download it. Built in rather than a picker package: it needs no data
+ * download it. Tab or a click outside closes it. Built in rather than a picker package: it needs no data
  * fetched from a CDN, no IndexedDB of its own, and takes the widget's theme
  * tokens as they are. A grid (`role="grid"`): arrow keys, Home and End move,
  * Enter or a click inserts, Escape closes.
  */
 import { html, type TemplateResult } from 'lit';
 
-/** Eight rows of eight: faces, gestures, hearts, things. */
+/** Ten rows of eight: faces, then gestures, hearts and things. */
 export const EMOJI: readonly string[] = [
   ...'😀 😃 😄 😁 😆 😅 😂 🤣 🙂 😉 😊 😇 🥰 😍 😘 😋 😛 😜 🤪 🤗 🤔 🤨 😐 😑 😶 🙄 😏 😴 😎 🤓 😕 😟 😮 😲 😳 🥺 😢 😭 😱 😤 😡 🤯 😬 🤐 🥳 😷 🤒 🤠'.split(' '),
   ...'👍 👎 👏 🙌 🙏 🤝 👋 ✌️ 👌 🤞 💪 👀 ❤️ 🧡 💛 💚 💙 💜 🖤 💔 🔥 ✨ 🎉 ✅ ❌ ⭐ 💯 ☕ 🍕 🎂 🚀 💡'.split(' '),
@@ -19,7 +19,8 @@ const COLUMNS = 8;
 export interface EmojiPanelView {
   label: string;
   pick(emoji: string): void;
-  close(): void;
+  /** Closes the picker; `refocus` puts focus back in the composer (not when the user moved it elsewhere). */
+  close(refocus?: boolean): void;
 }
 
 /** Moves focus inside the grid by key; returns the index to focus, or undefined for keys it does not handle. */
@@ -103,7 +104,18 @@ export function renderEmojiPanel(view: EmojiPanelView): TemplateResult {
         outline-offset: -2px;
       }
     </style>
-    <div class="emoji-panel" part="emoji-panel" role="grid" aria-label=${view.label} @keydown=${(event: KeyboardEvent) => onKeydown(event, view)}>
+    <div
+      class="emoji-panel"
+      part="emoji-panel"
+      role="grid"
+      aria-label=${view.label}
+      @keydown=${(event: KeyboardEvent) => onKeydown(event, view)}
+      @focusout=${(event: FocusEvent) => {
+        // Tab or a click elsewhere closes it (not the emoji button, whose click toggles it).
+        const to = event.relatedTarget as Element | null;
+        if (!to || ((event.currentTarget as Element).contains(to) === false && !to.matches('[part=emoji-button]'))) view.close(false);
+      }}
+    >
       ${rows.map(
         (row, r) =>
           html`<div role="row">
