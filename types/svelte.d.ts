@@ -6,6 +6,7 @@ import type {
   LcConflictEvent,
   LcUnreadChangeEvent,
   LcBeforeSendEvent,
+  LcAttachEvent,
   LcStatusChangeEvent,
   LcErrorEvent,
   LcConversationList,
@@ -82,6 +83,12 @@ type LcChatProps = {
   "no-visitor-details"?: LcChat["noVisitorDetails"];
   /** Support conversations: hides the open/resolved status and its "Mark resolved" / "Reopen" button. */
   "no-status"?: LcChat["noStatus"];
+  /** No attachments: no attach button, and pasted or dropped files are left to the page. */
+  "no-attachments"?: LcChat["noAttachments"];
+  /** No emoji picker button. */
+  "no-emoji"?: LcChat["noEmoji"];
+  /** No */
+  "no-mentions"?: LcChat["noMentions"];
   /** The lc-chat server: `wss://host` (or `https://host`). Inside `<lc-realtime>`, leave the connection attributes unset to use its client. */
   server?: LcChat["server"];
   /** The app id. */
@@ -133,9 +140,12 @@ or `blocked` (no composer; a message says so). */
   /** The conversation's unread count changed (`conversationId`, `count`, `total`). Only on a change: not while the reader is looking at the newest messages (those are read at once). */
   "on:lc-unread-change"?: (e: LcUnreadChangeEvent) => void;
   "onlc-unread-change"?: (e: LcUnreadChangeEvent) => void;
-  /** The user is sending (`text`, `attributes`, both writable). Cancelable: the text stays in the composer. */
+  /** The user is sending (`text`, `attributes`, both writable); with attached files too, `text` being the first file's caption. Cancelable: the text (and the files) stay in the composer. */
   "on:lc-before-send"?: (e: LcBeforeSendEvent) => void;
   "onlc-before-send"?: (e: LcBeforeSendEvent) => void;
+  /** A file is being attached (`file`, `source`: `picker`, `paste` or `drop`). Cancelable: the file is not added. */
+  "on:lc-attach"?: (e: LcAttachEvent) => void;
+  "onlc-attach"?: (e: LcAttachEvent) => void;
   /** An agent is marking a support conversation `resolved` or `open` (`conversationId`, `status`, `previous`). Cancelable: the status stays. */
   "on:lc-status-change"?: (e: LcStatusChangeEvent) => void;
   "onlc-status-change"?: (e: LcStatusChangeEvent) => void;
@@ -408,7 +418,8 @@ export type CustomElements = {
    * - **lc-receipt** - A message the user sent was delivered or read (`message`, `status`). Statuses only move forward; it fires once per step, not again for a status already known (cached) on a later load.
    * - **lc-conflict** - Another device or tab took the session over (`reason`: the server's reason, else "Session taken over by another device"). Cancelable: a host that cancels shows its own UI.
    * - **lc-unread-change** - The conversation's unread count changed (`conversationId`, `count`, `total`). Only on a change: not while the reader is looking at the newest messages (those are read at once).
-   * - **lc-before-send** - The user is sending (`text`, `attributes`, both writable). Cancelable: the text stays in the composer.
+   * - **lc-before-send** - The user is sending (`text`, `attributes`, both writable); with attached files too, `text` being the first file's caption. Cancelable: the text (and the files) stay in the composer.
+   * - **lc-attach** - A file is being attached (`file`, `source`: `picker`, `paste` or `drop`). Cancelable: the file is not added.
    * - **lc-status-change** - An agent is marking a support conversation `resolved` or `open` (`conversationId`, `status`, `previous`). Cancelable: the status stays.
    * - **lc-error** - Signing in, loading or sending failed (`error`, `operation`). With `operation: 'membership'`: the user was muted (4563 `SILIENCED`), removed (4317 `CONVERSATION_MEMBERSHIP_REQUIRED`) or blocked (4315 `CONVERSATION_BLACKLISTED`) in this conversation.
    *
@@ -464,6 +475,12 @@ export type CustomElements = {
    * - **send-button** - The send button.
    * - **attach-button** - The attach button (uploads use the app key if given, else the session token).
    * - **progress** - An upload's progress bar.
+   * - **attachments** - The files staged above the composer (thumbnails or names, each with a remove button).
+   * - **drop-zone** - What covers the chat while files are dragged over it.
+   * - **emoji-button** - The button that opens the emoji picker.
+   * - **emoji-panel** - The emoji picker.
+   * - **mentions** - The @-mention suggestions.
+   * - **latest-button** - "Scroll to latest" (with the count of new messages), shown while the reader is away from the bottom.
    * - **lightbox** - The image viewer dialog.
    * - **visitor** - Support conversations, agent side: the visitor's details and status under the header.
    * - **visitor-email** - The visitor's email (a `mailto:` link).

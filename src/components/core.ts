@@ -100,6 +100,7 @@ export {
   LcDanmakuDropEvent,
   type DanmakuInfo,
 } from './events.js';
+export { LcAttachEvent } from './events.js';
 export { SharedClient, type WidgetConnectionState, type ConnectionState, type ConversationSpec, type MembershipStatus, type OutgoingDraft } from './client/shared-client.js';
 export { acquireClient, releaseClient, openClients } from './client/client-registry.js';
 export { SignatureError } from './client/signature.js';
@@ -107,6 +108,7 @@ export { SetupError, type SetupProblem } from './client/setup-error.js';
 export { UploadError } from '../sdk/typed-messages/upload.js';
 export type { ServerLimits } from './client/limits.js';
 export type { SendFailure } from './cache/chat-cache.js';
+export type { UploadFailure } from './cache/chat-cache.js';
 export type { ClientOptions } from './client/client-options.js';
 export { openChatCache, type ChatCache, type OutboxEntry, type CachedConversation } from './cache/chat-cache.js';
 export { realtimeContext } from './context/realtime-context.js';

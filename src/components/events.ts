@@ -282,3 +282,30 @@ declare global {
     'lc-danmaku-drop': LcDanmakuDropEvent;
   }
 }
+
+/**
+ * The user is attaching a file to the composer of `<lc-chat>` (`source`:
+ * the attach button, a paste or a drop). Cancel it to refuse the file (it
+ * is not added); the page may say why itself.
+ */
+export class LcAttachEvent extends Event {
+  static readonly eventName = 'lc-attach';
+  constructor(
+    readonly file: File,
+    readonly source: 'picker' | 'paste' | 'drop',
+  ) {
+    super(LcAttachEvent.eventName, { ...INIT, cancelable: true });
+  }
+
+  #detail: Readonly<Pick<LcAttachEvent, 'file' | 'source'>> | undefined;
+  /** The same data as the fields, as `CustomEvent` code expects it: { file, source }. */
+  get detail(): Readonly<Pick<LcAttachEvent, 'file' | 'source'>> {
+    return (this.#detail ??= detailOf(this, ['file', 'source']));
+  }
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'lc-attach': LcAttachEvent;
+  }
+}

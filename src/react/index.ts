@@ -30,6 +30,7 @@ import type {
   LcReceiptEvent,
   LcUnreadChangeEvent,
 } from '../components/events.js';
+import type { LcAttachEvent } from '../components/events.js';
 
 /** `<lc-realtime>`: one shared connection for the elements inside. */
 export const LcRealtime = createComponent({
@@ -52,6 +53,7 @@ export const LcChat = createComponent({
     onLcUnreadChange: 'lc-unread-change' as EventName<LcUnreadChangeEvent>,
     onLcBeforeSend: 'lc-before-send' as EventName<LcBeforeSendEvent>,
     onLcError: 'lc-error' as EventName<LcErrorEvent>,
+    onLcAttach: 'lc-attach' as EventName<LcAttachEvent>,
   },
 });
 

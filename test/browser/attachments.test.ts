@@ -17,12 +17,15 @@ async function withAttachments(): Promise<{ chat: LcChat; me: string; peer: stri
   return { chat, me, peer };
 }
 
-function choose(chat: LcChat, ...files: File[]): void {
+/** Chooses files with the attach button's input, then sends them once the composer shows them. */
+async function choose(chat: LcChat, ...files: File[]): Promise<void> {
   const input = shadow(chat).querySelector<HTMLInputElement>('input[type=file]')!;
   const transfer = new DataTransfer();
   for (const file of files) transfer.items.add(file);
   input.files = transfer.files;
   input.dispatchEvent(new Event('change'));
+  await waitFor(() => shadow(chat).querySelectorAll('[part=attachments] .chip').length === files.length, 'the chosen files in the composer');
+  shadow(chat).querySelector<HTMLButtonElement>('[part=send-button]')!.click();
 }
 
 describe('attachments', () => {
@@ -33,7 +36,7 @@ describe('attachments', () => {
     viewer.on('message', (message: Message) => received.push(message.toJSON()));
     await viewer.createConversation({ members: [me], unique: true });
 
-    choose(chat, new File([PNG], 'dot.png', { type: 'image/png' }), new File(['quarterly numbers\n'], 'report.txt', { type: 'text/plain' }));
+    await choose(chat, new File([PNG], 'dot.png', { type: 'image/png' }), new File(['quarterly numbers\n'], 'report.txt', { type: 'text/plain' }));
     await waitFor(() => rows(chat).length === 2 && !shadow(chat).querySelector('.upload'), 'both sent');
     const image = await waitFor(() => shadow(chat).querySelector<HTMLImageElement>('.bubble img'), 'the image bubble');
     await waitFor(() => image.complete && image.naturalWidth === 2, 'the image to load from the server');
@@ -52,14 +55,25 @@ describe('attachments', () => {
 
   it('shows progress and can cancel an upload; nothing is sent', async () => {
     const { chat } = await withAttachments();
-    choose(chat, new File([new Uint8Array(8 * 1024 * 1024)], 'big.bin', { type: 'application/octet-stream' }));
-    // The row renders in the same task the upload starts in; cancelling before
-    // yielding to the event loop is sure to beat the upload, however fast it is.
-    await chat.updateComplete;
-    const upload = shadow(chat).querySelector('.upload')!;
-    expect(upload.querySelector('progress')).to.not.equal(null);
-    expect(upload.textContent).to.contain('big.bin');
-    upload.querySelector<HTMLButtonElement>('.meta-line button')!.click();
+    // Cancel is clicked from a MutationObserver, in the microtask after the
+    // row with its progress bar renders: no network reply can come between,
+    // so it is sure to beat the upload, however fast that is.
+    const shown = new Promise<string>((resolve) => {
+      const observer = new MutationObserver(() => {
+        const upload = shadow(chat).querySelector('.upload');
+        const cancel = upload?.querySelector<HTMLButtonElement>('.meta-line button');
+        if (!upload?.querySelector('progress') || !cancel) return;
+        observer.disconnect();
+        const text = `${upload.textContent} [${cancel.textContent}]`;
+        cancel.click();
+        resolve(text);
+      });
+      observer.observe(shadow(chat), { childList: true, subtree: true, characterData: true });
+    });
+    await choose(chat, new File([new Uint8Array(8 * 1024 * 1024)], 'big.bin', { type: 'application/octet-stream' }));
+    const text = await shown;
+    expect(text).to.contain('big.bin');
+    expect(text).to.contain('[Cancel]');
     await waitFor(() => !shadow(chat).querySelector('.upload'), 'the upload to go');
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(rows(chat)).to.have.length(0);
@@ -70,7 +84,7 @@ describe('attachments', () => {
     const chat = mount<LcChat>(`<lc-chat server="${wsUrl}" app-id="${appId}" client-id="${uid('tokened')}" members="${uid('x')}" unique></lc-chat>`);
     await opened(chat);
     expect(shadow(chat).querySelector('[part=attach-button]')).to.not.equal(null);
-    choose(chat, new File(['signed by the session\n'], 'note.txt', { type: 'text/plain' }));
+    await choose(chat, new File(['signed by the session\n'], 'note.txt', { type: 'text/plain' }));
     await waitFor(() => rows(chat).length === 1 && !shadow(chat).querySelector('.upload'), 'the file sent');
     const link = await waitFor(() => shadow(chat).querySelector<HTMLAnchorElement>('.bubble a.file'), 'the file bubble');
     expect(await (await fetch(link.href)).text()).to.equal('signed by the session\n');

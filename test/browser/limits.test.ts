@@ -158,12 +158,15 @@ describe('upload limits', function () {
     return chat;
   }
 
-  function choose(chat: LcChat, file: File): void {
+  /** Chooses a file with the attach button's input, then sends it once the composer shows it. */
+  async function choose(chat: LcChat, file: File): Promise<void> {
     const input = shadow(chat).querySelector<HTMLInputElement>('input[type=file]')!;
     const transfer = new DataTransfer();
     transfer.items.add(file);
     input.files = transfer.files;
     input.dispatchEvent(new Event('change'));
+    await waitFor(() => shadow(chat).querySelector('[part=attachments] .chip'), 'the chosen file in the composer');
+    shadow(chat).querySelector<HTMLButtonElement>('[part=send-button]')!.click();
   }
 
   function failedUpload(chat: LcChat): { text: string; buttons: string[] } | undefined {
@@ -177,7 +180,7 @@ describe('upload limits', function () {
     const chat = await chatWithAttachments();
     const errors = record<LcErrorEvent>(chat, 'lc-error');
     const uploads = watchUploads();
-    choose(chat, new File([new Uint8Array(21 * 1024 * 1024)], 'huge.bin', { type: 'application/octet-stream' }));
+    await choose(chat, new File([new Uint8Array(21 * 1024 * 1024)], 'huge.bin', { type: 'application/octet-stream' }));
     const failed = await waitFor(() => failedUpload(chat), 'the upload refused');
     expect(failed.text).to.equal('This file is too large to send (the limit is 20 MB).');
     expect(failed.buttons).to.deep.equal(['Delete']);
@@ -188,7 +191,7 @@ describe('upload limits', function () {
   it('a "PNG" that is HTML is refused before uploading, in the page\'s language', async () => {
     const chat = await chatWithAttachments('zh-CN');
     const uploads = watchUploads();
-    choose(chat, new File(['<!doctype html><script>alert(1)</script>'], 'cat.png', { type: 'image/png' }));
+    await choose(chat, new File(['<!doctype html><script>alert(1)</script>'], 'cat.png', { type: 'image/png' }));
     const failed = await waitFor(() => failedUpload(chat), 'the upload refused');
     expect(failed.text).to.equal('此文件不是有效的图片。');
     expect(failed.buttons).to.deep.equal(['删除']);

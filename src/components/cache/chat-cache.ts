@@ -26,6 +26,23 @@ export interface OutboxEntry {
   error?: string;
   /** Why it failed, when the widget can say it in the user's language (and whether retrying can help). */
   failure?: SendFailure;
+  /**
+   * An attachment not uploaded yet: its bytes wait here (in IndexedDB, as a
+   * Blob) until the connection is back; `payload` is then replaced by the
+   * typed message that points at the uploaded file.
+   */
+  file?: OutboxFile;
+  /** Whom the message mentions (`mentionList`, `mentionedAll`): not in the payload, so kept beside it. */
+  mentions?: { list: string[]; all: boolean };
+}
+
+/** The bytes of an attachment waiting in the outbox, with what the message says of it. */
+export interface OutboxFile {
+  blob: Blob;
+  name: string;
+  /** The caption (`_lctext`), if any. */
+  caption?: string;
+  attributes?: Record<string, unknown>;
 }
 
 /**
@@ -33,7 +50,21 @@ export interface OutboxEntry {
  * limit (`bytes` against `limit`); `muted`, the sender is muted in the
  * conversation (4563 SILIENCED). Sending it again cannot succeed.
  */
-export type SendFailure = { reason: 'too-large'; bytes: number; limit: number } | { reason: 'muted' };
+export type SendFailure = { reason: 'too-large'; bytes: number; limit: number } | { reason: 'muted' } | UploadFailure;
+
+/**
+ * Why an attachment's upload failed, as the user is told: `too-large`,
+ * `type`, `quota` and `denied` are permanent (the same file cannot pass);
+ * `rate`, `network` and `other` may pass on a retry.
+ */
+export type UploadFailure = {
+  reason: 'upload';
+  cause: 'too-large' | 'type' | 'quota' | 'rate' | 'denied' | 'network' | 'other';
+  /** The server's upload limit (bytes), for `too-large` when known. */
+  limit?: number;
+  /** The family the file claimed (`image`, `audio`, `video`), for `type`. */
+  family?: string;
+};
 
 /** What is remembered of a conversation. */
 export interface CachedConversation {

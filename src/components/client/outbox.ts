@@ -6,7 +6,7 @@
  * for good when the server refuses them (muted, too large).
  */
 import { ClientErrorName, ProtocolError, isTransientError, type Conversation, type Message } from '../../sdk/index.js';
-import type { ChatCache, OutboxEntry, SendFailure } from '../cache/chat-cache.js';
+import type { ChatCache, OutboxEntry, OutboxFile, SendFailure, UploadFailure } from '../cache/chat-cache.js';
 import { fromSdkMessage, isRecord, type ChatMessage } from '../model/chat-message.js';
 import { frameBytes } from './limits.js';
 
@@ -39,6 +39,18 @@ export interface OutboxHost {
   sent(message: ChatMessage, conversation: Conversation): void;
   /** The server refused a message because the user is muted in `cid`. */
   muted(cid: string): void;
+  /**
+   * Uploads a waiting attachment and builds its typed message (image,
+   * audio, video or file). Throws what the upload threw.
+   */
+  upload(file: OutboxFile, signal: AbortSignal, progress: (fraction: number) => void): Promise<Message>;
+  /** What an upload's error means for the user; undefined for a lost connection (tried again when it is back). */
+  uploadFailure(error: unknown, file: OutboxFile): Promise<UploadFailure | undefined>;
+}
+
+/** Whether retrying the same upload can help. */
+export function permanentUploadFailure(failure: SendFailure | undefined): boolean {
+  return failure?.reason === 'upload' && ['too-large', 'type', 'quota', 'denied'].includes(failure.cause);
 }
 
 /** The error a message over the server's limit is marked with. */
@@ -64,6 +76,9 @@ export class Outbox {
   // instance again reuses its dt, so the server stores it once.
   #instances = new Map<string, Message>();
   #delivering: Promise<unknown> = Promise.resolve();
+  // Uploads under way (cancelled by discard) and how far each is: not kept, a reload starts the upload over.
+  #uploads = new Map<string, AbortController>();
+  #progress = new Map<string, number>();
 
   constructor(host: OutboxHost) {
     this.#host = host;
@@ -105,6 +120,7 @@ export class Outbox {
         if (isRecord(entry.payload) && isRecord(entry.payload._lcattrs)) message.attributes = entry.payload._lcattrs;
         if (entry.error) message.error = entry.error;
         if (entry.failure) message.failure = entry.failure;
+        if (entry.file) message.upload = { progress: this.#progress.get(entry.localId) ?? 0, name: entry.file.name, size: entry.file.blob.size };
         return message;
       });
   }
@@ -132,6 +148,7 @@ export class Outbox {
       createdAt: Date.now(),
       state: 'sending',
     };
+    if (message.mentionList.length || message.mentionedAll) entry.mentions = { list: [...message.mentionList], all: message.mentionedAll };
     // Over the server's limit: kept (so the user sees it and can delete it)
     // but never queued, since the server would close the socket on it.
     const failure = this.#oversize(entry.payload);
@@ -149,10 +166,31 @@ export class Outbox {
     return this.pending(cid).find((pending) => pending.localId === entry.localId)!;
   }
 
+  /**
+   * Puts an attachment into the outbox with its bytes: uploaded, then sent
+   * as a typed message, when online (at once if online now), in order with
+   * the texts around it.
+   * @throws OutboxFullError (`OUTBOX_FULL`) past `OUTBOX_MAX_FILES` or `OUTBOX_MAX_FILE_BYTES` (outbox-files.ts)
+   * @returns the pending message as the list shows it
+   */
+  async addFile(cid: string, file: OutboxFile, mentions?: OutboxEntry['mentions']): Promise<ChatMessage> {
+    const host = this.#host;
+    await this.#loaded;
+    // Loaded with the first attachment, like the upload code: most pages never send one.
+    const { fileEntry } = await import('./outbox-files.js');
+    const entry = fileEntry(cid, host.clientId, file, mentions, [...this.#entries.values()]);
+    this.#entries.set(entry.localId, entry);
+    await host.withCache((cache) => cache.putOutbox(entry));
+    host.changed(cid);
+    if (host.online()) void this.#enqueue(entry.localId);
+    return this.pending(cid).find((pending) => pending.localId === entry.localId)!;
+  }
+
   /** Sends a failed (refused) message again, with the same dt; not one over the size limit, which would fail again. */
   resend(localId: string): void {
     const entry = this.#entries.get(localId);
-    if (!entry || entry.failure) return;
+    if (!entry || (entry.failure && !(entry.failure.reason === 'upload' && !permanentUploadFailure(entry.failure)))) return;
+    delete entry.failure;
     entry.state = 'sending';
     delete entry.error;
     void this.#host.withCache((cache) => cache.putOutbox(entry));
@@ -166,12 +204,14 @@ export class Outbox {
     if (!entry) return;
     this.#entries.delete(localId);
     this.#instances.delete(localId);
+    this.#uploads.get(localId)?.abort();
     await this.#host.withCache((cache) => cache.deleteOutbox(localId));
     this.#host.changed(entry.cid);
   }
 
   /** Forgets everything (the cache is cleared by the caller). */
   clear(): void {
+    for (const upload of this.#uploads.values()) upload.abort();
     this.#entries.clear();
     this.#instances.clear();
   }
@@ -195,6 +235,7 @@ export class Outbox {
     const host = this.#host;
     const entry = this.#entries.get(localId);
     if (!entry || entry.state !== 'sending' || !host.online()) return;
+    if (entry.file && !(await this.#upload(entry))) return;
     let message = this.#instances.get(localId);
     if (!message) {
       // Written before a reload: rebuild it with its original dedup token
@@ -202,6 +243,10 @@ export class Outbox {
       // this one is acknowledged as the same message instead of a copy.
       // As the class registered for its type (the page's plugins' included).
       message = host.restoreMessage(entry.payload, localId);
+      if (entry.mentions) {
+        message.mentionList = [...entry.mentions.list];
+        message.mentionedAll = entry.mentions.all;
+      }
       this.#instances.set(localId, message);
     }
     let conversation: Conversation;
@@ -248,5 +293,28 @@ export class Outbox {
     });
     host.sent(record, conversation);
     host.changed(entry.cid);
+  }
+
+  /**
+   * Uploads a waiting attachment; on success its entry becomes an ordinary
+   * typed message (the bytes leave IndexedDB). False when it did not
+   * (cancelled, offline again, or failed: the entry says why).
+   */
+  async #upload(entry: OutboxEntry): Promise<boolean> {
+    const controller = new AbortController();
+    this.#uploads.set(entry.localId, controller);
+    this.#progress.set(entry.localId, 0);
+    try {
+      const { uploadEntry } = await import('./outbox-files.js');
+      const message = await uploadEntry(entry, this.#host, controller.signal, {
+        has: () => this.#entries.has(entry.localId),
+        progress: (fraction) => this.#progress.set(entry.localId, fraction),
+      });
+      if (message) this.#instances.set(entry.localId, message);
+      return message !== undefined;
+    } finally {
+      this.#uploads.delete(entry.localId);
+      this.#progress.delete(entry.localId);
+    }
   }
 }

@@ -55,6 +55,8 @@ export type MembershipStatus = 'member' | 'muted' | 'removed' | 'blocked';
 export interface OutgoingDraft {
   text: string;
   attributes?: Record<string, unknown>;
+  /** Members mentioned (`mentionList`); `all` for "@all" (`mentionedAll`). Group conversations. */
+  mentions?: { list: string[]; all: boolean };
 }
 
 export interface SharedClientEvents {
@@ -150,6 +152,11 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
       changed: (cid) => this.emit('outbox', cid),
       sent: (message, conversation) => this.emit('sent', message, conversation),
       muted: (cid) => this.#setMembership(cid, 'muted'),
+      upload: async (file, signal, progress) => (await import('./attachment-upload.js')).uploadAttachment(this, file, signal, progress),
+      uploadFailure: async (error, file) => {
+        const { uploadFailure } = await import('./upload-failure.js');
+        return uploadFailure(error, file.blob.type, this.#limits?.maxUploadBytes, this.#state === 'online');
+      },
     });
     this.#conversations = new Conversations({
       clientId: options.clientId,
@@ -268,7 +275,32 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
   sendText(cid: string, draft: OutgoingDraft): Promise<ChatMessage> {
     const message = new TextMessage(draft.text);
     if (draft.attributes) message.setAttributes(draft.attributes);
+    if (draft.mentions) {
+      message.mentionList = [...draft.mentions.list];
+      message.mentionedAll = draft.mentions.all;
+    }
     return this.#outbox.add(cid, message);
+  }
+
+  /**
+   * Queues a file (from the picker, a paste or a drop) with its bytes: kept
+   * in the outbox (IndexedDB) across going offline and reloading, uploaded
+   * when online, then sent as an image, audio, video or file message by its
+   * type. Progress and failures show on the pending message.
+   * @param draft the caption (`text`), attributes and mentions of the message
+   * @throws OutboxFullError when as many attachments (or bytes) as the outbox keeps are waiting
+   */
+  sendAttachment(cid: string, file: File, draft: Partial<OutgoingDraft> = {}): Promise<ChatMessage> {
+    return this.#outbox.addFile(
+      cid,
+      {
+        blob: file,
+        name: file.name || 'file',
+        ...(draft.text ? { caption: draft.text } : {}),
+        ...(draft.attributes ? { attributes: draft.attributes } : {}),
+      },
+      draft.mentions,
+    );
   }
 
   /**
@@ -288,13 +320,8 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
    * @param caption shown with the file (`_lctext`)
    */
   async sendFile(cid: string, file: LcFile, caption?: string): Promise<ChatMessage> {
-    // Loaded on demand, like LcFile itself: most pages never send a file.
-    const { AudioMessage, FileMessage, ImageMessage, VideoMessage } = await import('../../sdk/typed-messages/file-message.js');
-    const family = file.mimeType.split('/')[0];
-    const Kind = family === 'image' ? ImageMessage : family === 'audio' ? AudioMessage : family === 'video' ? VideoMessage : FileMessage;
-    const message = new Kind(file);
-    if (caption) message.setText(caption);
-    return this.#outbox.add(cid, message);
+    const { fileMessage } = await import('./attachment-upload.js');
+    return this.#outbox.add(cid, await fileMessage(file, caption));
   }
 
   /** Sends a failed (refused) message again, with the same dt; not one over the size limit, which would fail again. */

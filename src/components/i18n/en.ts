@@ -48,6 +48,8 @@ export const en = {
   'composer.hint': 'Enter to send, Shift+Enter for a new line',
   'composer.attach': 'Attach a file',
   'composer.muted': 'You have been muted in this conversation',
+  'composer.emoji': 'Emoji',
+  'list.latest': 'Scroll to latest',
   'membership.removed': 'You were removed from this conversation',
   'membership.blocked': 'You were removed from this conversation and can’t rejoin it',
   'upload.progress': (p: { name: string }) => `Uploading ${p.name}`,

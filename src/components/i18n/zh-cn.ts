@@ -50,6 +50,8 @@ export const zhCN: Strings = {
   'composer.hint': 'Enter 发送，Shift+Enter 换行',
   'composer.attach': '添加附件',
   'composer.muted': '你已在此对话中被禁言',
+  'composer.emoji': '表情',
+  'list.latest': '回到最新消息',
   'membership.removed': '你已被移出此对话',
   'membership.blocked': '你已被移出此对话，且无法再加入',
   'upload.progress': (p: { name: string }) => `正在上传 ${p.name}`,

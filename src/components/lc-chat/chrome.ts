@@ -123,6 +123,10 @@ export interface ComposerView {
   input(event: Event): void;
   keydown(event: KeyboardEvent): void;
   filesChosen(event: Event): void;
+  /** Above the composer's row (the staged attachments). */
+  tray?: unknown;
+  /** Before the text field (the emoji button and the pickers, placed over the list). */
+  tools?: unknown;
 }
 
 export function renderComposer(view: ComposerView): TemplateResult {
@@ -143,6 +147,7 @@ export function renderComposer(view: ComposerView): TemplateResult {
           >
             ${attachIcon}</button
           ><input type="file" hidden multiple @change=${view.filesChosen} />`}
+    ${view.tools ?? nothing}
     <div class="field">
       <textarea
         part="input"
@@ -160,7 +165,7 @@ export function renderComposer(view: ComposerView): TemplateResult {
       ${sendIcon}
     </button>
   </form>`;
-  if (!view.muted) return form;
+  if (!view.muted) return html`${view.tray ?? nothing}${form}`;
   return html`<div class="composer-note" part="composer-note" role="status">${t('composer.muted')}</div>${form}`;
 }
 

@@ -460,6 +460,7 @@ export const styles = [
 
     /* Composer */
     .composer {
+      position: relative;
       display: flex;
       align-items: flex-end;
       gap: 8px;
@@ -574,6 +575,11 @@ export const styles = [
     }
     .upload-error {
       font-size: 0.85em;
+    }
+    /* An attachment waiting to upload may wait long: its progress says it is pending, and its text must stay readable. */
+    .own.pending.upload .bubble,
+    .upload .bubble .meta {
+      opacity: 1;
     }
     .composer-note {
       padding: var(--_space) var(--_space) 0;

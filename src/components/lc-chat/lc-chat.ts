@@ -27,7 +27,7 @@ import { renderMessages } from './message-list.js';
 import { ReadController } from './read-controller.js';
 import { ScrollAnchor } from './scroll-anchor.js';
 import { TypingController } from './typing-controller.js';
-import { UploadsController } from './uploads-controller.js';
+import { ComposerController } from './composer-controller.js';
 import { listen, type ListenerMap } from '../client/listen.js';
 import type { SupportHeader } from './support-header.js';
 import { IDS, listConverter, toList, type ListInput } from '../util/list-property.js';
@@ -58,7 +58,8 @@ const LOAD_OLDER_THRESHOLD_PX = 120;
  * @fires {LcReceiptEvent} lc-receipt - A message the user sent was delivered or read (`message`, `status`). Statuses only move forward; it fires once per step, not again for a status already known (cached) on a later load.
  * @fires {LcConflictEvent} lc-conflict - Another device or tab took the session over (`reason`: the server's reason, else "Session taken over by another device"). Cancelable: a host that cancels shows its own UI.
  * @fires {LcUnreadChangeEvent} lc-unread-change - The conversation's unread count changed (`conversationId`, `count`, `total`). Only on a change: not while the reader is looking at the newest messages (those are read at once).
- * @fires {LcBeforeSendEvent} lc-before-send - The user is sending (`text`, `attributes`, both writable). Cancelable: the text stays in the composer.
+ * @fires {LcBeforeSendEvent} lc-before-send - The user is sending (`text`, `attributes`, both writable); with attached files too, `text` being the first file's caption. Cancelable: the text (and the files) stay in the composer.
+ * @fires {LcAttachEvent} lc-attach - A file is being attached (`file`, `source`: `picker`, `paste` or `drop`). Cancelable: the file is not added.
  * @fires {LcStatusChangeEvent} lc-status-change - An agent is marking a support conversation `resolved` or `open` (`conversationId`, `status`, `previous`). Cancelable: the status stays.
  * @fires {LcErrorEvent} lc-error - Signing in, loading or sending failed (`error`, `operation`). With `operation: 'membership'`: the user was muted (4563 `SILIENCED`), removed (4317 `CONVERSATION_MEMBERSHIP_REQUIRED`) or blocked (4315 `CONVERSATION_BLACKLISTED`) in this conversation.
  *
@@ -82,6 +83,12 @@ const LOAD_OLDER_THRESHOLD_PX = 120;
  * @csspart send-button - The send button.
  * @csspart attach-button - The attach button (uploads use the app key if given, else the session token).
  * @csspart progress - An upload's progress bar.
+ * @csspart attachments - The files staged above the composer (thumbnails or names, each with a remove button).
+ * @csspart drop-zone - What covers the chat while files are dragged over it.
+ * @csspart emoji-button - The button that opens the emoji picker.
+ * @csspart emoji-panel - The emoji picker.
+ * @csspart mentions - The @-mention suggestions.
+ * @csspart latest-button - "Scroll to latest" (with the count of new messages), shown while the reader is away from the bottom.
  * @csspart lightbox - The image viewer dialog.
  * @csspart visitor - Support conversations, agent side: the visitor's details and status under the header.
  * @csspart visitor-email - The visitor's email (a `mailto:` link).
@@ -130,6 +137,10 @@ export class LcChat extends LcConnectedElement {
     avatars: { attribute: false },
     noVisitorDetails: { type: Boolean, attribute: 'no-visitor-details' },
     noStatus: { type: Boolean, attribute: 'no-status' },
+    noAttachments: { type: Boolean, attribute: 'no-attachments' },
+    noEmoji: { type: Boolean, attribute: 'no-emoji' },
+    noMentions: { type: Boolean, attribute: 'no-mentions' },
+    _away: { state: true },
     _state: { state: true },
     _showJump: { state: true },
     _conflictHandled: { state: true },
@@ -171,6 +182,13 @@ export class LcChat extends LcConnectedElement {
   declare noVisitorDetails: boolean;
   /** Support conversations: hides the open/resolved status and its "Mark resolved" / "Reopen" button. */
   declare noStatus: boolean;
+  /** No attachments: no attach button, and pasted or dropped files are left to the page. */
+  declare noAttachments: boolean;
+  /** No emoji picker button. */
+  declare noEmoji: boolean;
+  /** No @-mention suggestions (group conversations have them otherwise). */
+  declare noMentions: boolean;
+  declare private _away: boolean;
 
   declare private _state: WidgetConnectionState;
   declare private _showJump: boolean;
@@ -196,10 +214,14 @@ export class LcChat extends LcConnectedElement {
     atBottom: () => this.#anchor.atBottom,
   });
   readonly #typing = new TypingController(this);
-  readonly #uploads = new UploadsController(this, {
-    target: () => (this.#client && this.#history.cid ? { client: this.#client, cid: this.#history.cid } : undefined),
-    started: () => this.#anchor.pin(),
-    failed: (error) => this.#emitError(error, 'upload'),
+  readonly #composer: ComposerController = new ComposerController({
+    element: this,
+    canAttach: () => this.#attach() === 'enabled',
+    mentionable: () => (this.noMentions || this.#others().length < 2 || this.#history.conversation?.transient ? [] : this.#others()),
+    displayName: (id) => this.#displayName(id),
+    textarea: () => this.#textarea,
+    localizer: () => this.#localize.value,
+    changed: () => this.#updateCanSend(),
   });
   readonly #clients = new ClientController(this, (client) => this.#setClient(client));
   #client: SharedClient | undefined;
@@ -220,6 +242,10 @@ export class LcChat extends LcConnectedElement {
     this.noVisitorDetails = false;
     this.noStatus = false;
     this.pageSize = 20;
+    this.noAttachments = false;
+    this.noEmoji = false;
+    this.noMentions = false;
+    this._away = false;
     this._state = 'connecting';
     this._showJump = false;
     this._conflictHandled = false;
@@ -277,6 +303,7 @@ export class LcChat extends LcConnectedElement {
   /** Scrolls to the newest message. */
   scrollToBottom(): void {
     this.#anchor.pin();
+    this._away = false;
     this.#read.seenNewest();
   }
 
@@ -367,7 +394,7 @@ export class LcChat extends LcConnectedElement {
     this.#unreadShown = 0;
     this.#read.reset();
     this.#typing.clear();
-    this.#uploads.clear();
+    this.#composer.clear();
     if (!client || !spec) {
       this.#history.reset(false);
       return;
@@ -482,6 +509,7 @@ export class LcChat extends LcConnectedElement {
 
   #onScroll(): void {
     if (this.#anchor.atBottom) this.#read.seenNewest();
+    this._away = !this.#anchor.atBottom;
     if (this.#anchor.scrollTop < LOAD_OLDER_THRESHOLD_PX && this.#history.older === 'idle' && this.#history.phase === 'ready') void this.#history.loadOlder();
     const separator = this.renderRoot.querySelector<HTMLElement>('#unread-separator');
     const list = this.renderRoot.querySelector<HTMLElement>('.list');
@@ -506,7 +534,7 @@ export class LcChat extends LcConnectedElement {
   #updateCanSend(): void {
     const text = this.#textarea?.value ?? '';
     const blocked = this._state === 'conflict' || this._state === 'closed' || this._state === 'error' || Boolean(this.#setupError);
-    const canSend = Boolean(text.trim() && this.#history.cid && !blocked && !this.readOnly && this.membership === 'member');
+    const canSend = Boolean((text.trim() || this.#composer.files.length) && this.#history.cid && !blocked && !this.readOnly && this.membership === 'member');
     if (canSend !== this._canSend) this._canSend = canSend;
   }
 
@@ -514,12 +542,14 @@ export class LcChat extends LcConnectedElement {
     const textarea = event.target as HTMLTextAreaElement;
     this.#autosize(textarea);
     this.#updateCanSend();
+    this.#composer.track();
     const client = this.#client;
     const conversation = this.#history.conversation;
     if (client && conversation) this.#typing.draftChanged(textarea.value.trim() !== '', (typing) => client.sendTyping(conversation, typing));
   }
 
   #onComposerKeydown(event: KeyboardEvent): void {
+    if (this.#composer.keydown(event)) return;
     // IME: Enter confirms the composition, it does not send (keyCode 229 covers Safari).
     if (event.key !== 'Enter' || event.shiftKey || event.isComposing || event.keyCode === 229) return;
     event.preventDefault();
@@ -533,16 +563,42 @@ export class LcChat extends LcConnectedElement {
     const cid = this.#history.cid;
     this.#updateCanSend();
     if (!textarea || !client || !cid || !this._canSend) return;
+    const files = this.#composer.files;
     const before = new LcBeforeSendEvent(textarea.value.trim(), undefined, cid);
     this.dispatchEvent(before);
-    if (before.defaultPrevented || !before.text.trim()) return;
+    if (before.defaultPrevented || (!before.text.trim() && !files.length)) return;
+    const mentions = this.#composer.mentionsIn(before.text);
     textarea.value = '';
+    this.#composer.sent();
+    this.#composer.clear();
     this.#autosize(textarea);
     this.#updateCanSend();
     this.#typing.sent();
     this.#read.answered();
     this.#anchor.pin();
-    await client.sendText(cid, { text: before.text, ...(before.attributes ? { attributes: before.attributes } : {}) });
+    const draft = { text: before.text, ...(before.attributes ? { attributes: before.attributes } : {}), ...(mentions ? { mentions } : {}) };
+    if (!files.length) {
+      await client.sendText(cid, draft);
+      return;
+    }
+    // The text is the first file's caption; each file is its own message, in order.
+    for (const [index, file] of files.entries()) {
+      try {
+        await client.sendAttachment(cid, file, index === 0 ? draft : {});
+      } catch (error) {
+        // OutboxFullError, by name: its module loads with the first attachment only.
+        if (!(error instanceof Error && error.name === 'OUTBOX_FULL')) throw error;
+        this.#composer.refused(files.slice(index));
+        this.#emitError(error, 'upload');
+        return;
+      }
+    }
+  }
+
+  /** Attachments: shown when the client can upload, enabled when there is a conversation to send to (queued while offline). */
+  #attach(): 'hidden' | 'disabled' | 'enabled' {
+    if (!this.#client || this.noAttachments || this.readOnly) return 'hidden';
+    return this.#history.cid && this.membership === 'member' && !this.#setupError ? 'enabled' : 'disabled';
   }
 
   #autosize(textarea: HTMLTextAreaElement): void {
@@ -553,7 +609,7 @@ export class LcChat extends LcConnectedElement {
 
   #onFilesChosen(event: Event): void {
     const input = event.target as HTMLInputElement;
-    for (const file of input.files ?? []) void this.#uploads.start(file);
+    this.#composer.add([...(input.files ?? [])], 'picker');
     input.value = '';
   }
 
@@ -664,6 +720,8 @@ export class LcChat extends LcConnectedElement {
       openImage: (src, alt) => (this._lightbox = { src, alt }),
       retry: (localId) => this.#client?.resend(localId),
       discard: (localId) => void this.#client?.discard(localId),
+      pendingUpload: (message) =>
+        this.#composer.pendingUpload(message, { retry: (localId) => this.#client?.resend(localId), discard: (localId) => void this.#client?.discard(localId) }),
     })}`;
   }
 
@@ -719,15 +777,16 @@ export class LcChat extends LcConnectedElement {
           @keydown=${this.#onListKeydown}
         >
           <div class="list-content">
-            ${this.#renderListBody(items)}${this.#uploads.render(localizer)}
+            ${this.#renderListBody(items)}
             ${this.#history.phase === 'ready' ? renderTypingBubble(typing[0], this.#displayName(typing[0] ?? '')) : nothing}
           </div>
         </div>
-        ${newCount > 0
-          ? html`<button type="button" class="pill new" @click=${() => this.scrollToBottom()}>
-              ${arrowDownIcon}${t('list.newMessages', { count: newCount })}
+        ${newCount > 0 || (this._away && items.length)
+          ? html`<button type="button" class="pill new" part="latest-button" @click=${() => this.#toLatest()}>
+              ${arrowDownIcon}${newCount > 0 ? t('list.newMessages', { count: newCount }) : t('list.latest')}
             </button>`
           : nothing}
+        ${this.#composer.renderDropZone()}
       </div>
       ${membership === 'removed' || membership === 'blocked'
         ? html`<div class="removed-note" part="removed-note" role="alert">${t(membership === 'blocked' ? 'membership.blocked' : 'membership.removed')}</div>`
@@ -736,7 +795,9 @@ export class LcChat extends LcConnectedElement {
           placeholder: this.placeholder,
           canSend: this._canSend,
           muted: membership === 'muted',
-          attach: !client ? 'hidden' : this.#history.cid && this._state === 'online' && membership === 'member' ? 'enabled' : 'disabled',
+          attach: this.#attach(),
+          tray: this.#composer.renderTray(),
+          tools: html`${this.noEmoji ? nothing : this.#composer.renderEmoji()}${this.#composer.renderMentions()}`,
           localizer,
           submit: (event) => void this.#submit(event),
           input: (event) => this.#onInput(event),
@@ -747,6 +808,12 @@ export class LcChat extends LcConnectedElement {
         ${this._lightbox ? html`<img src=${this._lightbox.src} alt=${this._lightbox.alt} /><button type="button">${t('image.close')}</button>` : nothing}
       </dialog>
     </div>`;
+  }
+
+  /** From the button: the list goes to the newest and focus to the composer (the button goes away under it). */
+  #toLatest(): void {
+    this.scrollToBottom();
+    this.focus();
   }
 
   #closeLightbox(event: Event): void {

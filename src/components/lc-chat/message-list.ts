@@ -31,6 +31,8 @@ export interface ListView {
   openImage(src: string, alt: string): void;
   retry(localId: string): void;
   discard(localId: string): void;
+  /** The status line of an attachment still to upload, when its template is loaded. */
+  pendingUpload?(message: ChatMessage): TemplateResult | undefined;
 }
 
 /**
@@ -81,6 +83,9 @@ function statusLine(message: ChatMessage, own: boolean, view: ListView): Templat
     >${formatTime(message.timestamp, lang)}</time
   >`;
   if (!own) return html`<div class="meta-line">${time}</div>`;
+  // An attachment not uploaded yet: progress and Cancel (once their module is in; the plain line until then).
+  const upload = message.upload && view.pendingUpload?.(message);
+  if (upload) return upload;
   const localId = message.localId ?? message.id;
   switch (message.status) {
     case 'failed':
@@ -158,7 +163,7 @@ export function renderMessages(view: ListView): TemplateResult {
       const name = own ? t('message.you') : view.displayName(message.from);
       const context: RenderContext = { own, clientId, lang, t, openImage: view.openImage };
       const pending = message.status === 'sending' || message.status === 'queued';
-      const showMeta = last || message.status === 'failed' || message.status === 'queued';
+      const showMeta = last || message.status === 'failed' || message.status === 'queued' || Boolean(message.upload);
       return html`${newDay ? html`<div class="day" role="separator"><span>${formatDay(message.timestamp, lang, words, now)}</span></div>` : nothing}
         ${message.id === firstUnreadId ? html`<div class="unread" role="separator" id="unread-separator">${t('list.unread')}</div>` : nothing}
         <article
@@ -171,6 +176,7 @@ export function renderMessages(view: ListView): TemplateResult {
             'grouped-next': !last,
             pending,
             failed: message.status === 'failed',
+            upload: Boolean(message.upload),
           })}
           part="message"
           data-id=${message.id}

@@ -39,6 +39,8 @@ export interface ChatMessage {
   error?: string;
   /** Why it failed, when the widget can say it in the user's language; such a failure is not worth retrying. */
   failure?: SendFailure;
+  /** A pending attachment whose file is not uploaded yet: how far its upload is (0 to 1; 0 while it waits). */
+  upload?: { progress: number; name: string; size: number };
 }
 
 /** Type numbers of LeanCloud's built-in rich messages. */
