@@ -12,6 +12,7 @@ import { rendererFor, type rendererKey } from '../renderers/registry.js';
 import type { MessageRenderer, RenderContext, RenderResult } from '../renderers/types.js';
 import { dayKey, formatBytes, formatDateTime, formatDay, formatTime } from '../util/format.js';
 import { alertIcon, checkIcon, clockIcon, doubleCheckIcon } from './icons.js';
+import type { MessageActionsController } from './message-actions.js';
 
 /** Consecutive messages of one sender closer than this form a group. */
 const GROUP_GAP_MS = 5 * 60 * 1000;
@@ -28,6 +29,8 @@ export interface ListView {
   openImage(src: string, alt: string): void;
   retry(localId: string): void;
   discard(localId: string): void;
+  /** Message actions: the quote above a reply, "(edited)", the menu and the editor. */
+  actions: MessageActionsController;
 }
 
 /**
@@ -98,8 +101,12 @@ function statusLine(message: ChatMessage, own: boolean, view: ListView): Templat
       }
       return html`<div class="meta-line failed" data-status="failed" title=${message.error ?? nothing}>
         ${alertIcon}<span>${t('message.failed')}</span> ·
-        <button type="button" class="link-button" @click=${() => view.retry(localId)}>${t('message.retry')}</button> ·
-        <button type="button" class="link-button" @click=${() => view.discard(localId)}>${t('message.discard')}</button>
+        ${!view.actions.enabled('retry')
+          ? nothing
+          : html`<button type="button" class="link-button" @click=${() => view.retry(localId)}>${t('message.retry')}</button> ·`}
+        ${!view.actions.enabled('delete')
+          ? nothing
+          : html`<button type="button" class="link-button" @click=${() => view.discard(localId)}>${t('message.discard')}</button>`}
       </div>`;
     case 'queued':
       return html`<div class="meta-line" data-status="queued">${clockIcon}<span>${t('message.queued')}</span></div>`;
@@ -166,6 +173,8 @@ export function renderMessages(view: ListView): TemplateResult {
             'grouped-next': !last,
             pending,
             failed: message.status === 'failed',
+            mentioned: Boolean(message.mentioned),
+            highlight: view.actions.highlight === message.id,
           })}
           part="message"
           data-id=${message.id}
@@ -175,11 +184,13 @@ export function renderMessages(view: ListView): TemplateResult {
           ${own ? nothing : html`<div class="avatar-slot">${first ? renderAvatar(message.from, name, true) : nothing}</div>`}
           <div class="stack">
             ${!own && first && view.showSenders ? html`<div class="sender">${name}</div>` : html`<span class="visually-hidden">${name}:</span>`}
+            ${view.actions.part('quote', message)}
             <div class=${mediaOnly(message) ? 'bubble media-only' : 'bubble'} part="bubble">
-              ${safeRender(rendererFor(message, view.overrides), message, context, fallback)}
+              ${view.actions.editor(message) ?? safeRender(rendererFor(message, view.overrides), message, context, fallback)}
             </div>
-            ${showMeta ? statusLine(message, own, view) : nothing}
+            ${view.actions.part('after', message)} ${showMeta ? statusLine(message, own, view) : nothing}
           </div>
+          ${view.actions.part('side', message)}
         </article>`;
     },
   )}`;

@@ -76,6 +76,7 @@ const searchIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" 
  * @csspart list - The list of conversations (`role="listbox"`).
  * @csspart item - One conversation.
  * @csspart badge - An unread badge.
+ * @csspart mention - The "@" beside the unread badge: unread messages mention the user.
  * @csspart empty - The empty state.
  * @csspart more - The end of the list while more conversations can be loaded: a "show more" button, or the loading indicator.
  *
@@ -657,6 +658,9 @@ export class LcConversationList extends LcConnectedElement {
         </div>
         <div class="line">
           <span class="preview" dir="auto">${preview}</span>
+          ${item.unread && this.#conversations.get(item.id)?.unreadMessagesMentioned
+            ? html`<span class="badge mention" part="mention" title=${t('message.mentioned')} aria-label=${t('message.mentioned')}>@</span>`
+            : nothing}
           ${item.unread
             ? html`<span class="badge" part="badge" aria-label=${t('inbox.unread', { count: item.unread })}>${item.unread > 99 ? '99+' : item.unread}</span>`
             : nothing}

@@ -39,6 +39,8 @@ export interface ChatMessage {
   error?: string;
   /** Why it failed, when the widget can say it in the user's language; such a failure is not worth retrying. */
   failure?: SendFailure;
+  /** Received from someone else and mentions the current user, by id (`mentionList`) or as everyone (`mentionedAll`). */
+  mentioned?: boolean;
 }
 
 /** Type numbers of LeanCloud's built-in rich messages. */
@@ -95,6 +97,7 @@ export function fromSdkMessage(message: Message, cid: string, fallbackFrom = '')
   const attributes = message instanceof TypedMessage ? message.attributes : typed ? payload._lcattrs : undefined;
   if (isRecord(attributes)) record.attributes = attributes;
   if (message.deliveredAt) record.deliveredAt = message.deliveredAt.getTime();
+  if (message.mentioned) record.mentioned = true;
   if (message.updatedAt.getTime() !== message.timestamp.getTime()) record.updatedAt = message.updatedAt.getTime();
   return record;
 }
@@ -134,6 +137,11 @@ export function statusAfter(status: ChatMessageStatus, than: ChatMessageStatus):
 /** Two versions of one message: the incoming one's fields, but never an earlier status than the known one. */
 export function reconcileMessage(known: ChatMessage, incoming: ChatMessage): ChatMessage {
   const merged = { ...known, ...incoming };
+  // Recalled or edited since: what it said before must not survive in fields the new version lacks.
+  if ((incoming.updatedAt ?? 0) > (known.updatedAt ?? 0)) {
+    if (!('text' in incoming)) delete merged.text;
+    if (!('attributes' in incoming)) delete merged.attributes;
+  }
   // Statuses only move forward: a history page saying "sent" must not undo
   // a receipt that already said "delivered".
   if (STATUS_RANK[known.status] > STATUS_RANK[incoming.status]) merged.status = known.status;
