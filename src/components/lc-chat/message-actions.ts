@@ -95,8 +95,8 @@ export class MessageActionsController implements ReactiveController {
   reply: ReplyRef | undefined;
   /** The original a quote jumped to, highlighted. */
   highlight: string | undefined;
-  /** A touch on a message still down, seen before the rest was loaded (its long press goes on). */
-  down: PointerEvent | undefined;
+  /** A touch on a message still down, seen before the rest was loaded (its long press goes on): the message's id, where and when. */
+  down: [id: string, x: number, y: number, at: number] | undefined;
   /** The rest of the actions, once loaded. */
   menu: MenuModule | undefined;
   #loading: Promise<MenuModule | undefined> | undefined;
@@ -114,8 +114,10 @@ export class MessageActionsController implements ReactiveController {
     // The element's own shadow root: the listeners go away with it.
     const root = this.host.renderRoot;
     const intent = (event: Event): void => {
-      if (!(event.target as Element).closest?.('article.row')) return;
-      if (event.type === 'pointerdown') this.down = event as PointerEvent;
+      const id = (event.target as Element).closest?.('article.row')?.getAttribute('data-id');
+      if (!id) return;
+      const { type, pointerType, clientX, clientY, timeStamp } = event as PointerEvent;
+      if (type === 'pointerdown' && pointerType === 'touch') this.down = [id, clientX, clientY, timeStamp];
       void this.load();
     };
     for (const type of ['pointerover', 'focusin', 'pointerdown']) root.addEventListener(type, intent);

@@ -47,18 +47,18 @@ export function attach(ctl: MessageActionsController, lib: ActionsLib): void {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let at = [0, 0];
   let pressed = false;
-  const press = (event: PointerEvent, delay: number): void => {
+  const press = (id: string | null | undefined, x: number, y: number, delay: number): void => {
     clearTimeout(timer);
     pressed = false;
-    const id = event.pointerType === 'touch' && (event.target as Element).closest?.('article.row')?.getAttribute('data-id');
     if (!id) return;
-    at = [event.clientX, event.clientY];
+    at = [x, y];
     timer = setTimeout(() => {
       pressed = true;
       void open(ctl, id);
     }, delay);
   };
-  root.addEventListener('pointerdown', ((event: PointerEvent) => press(event, LONG_PRESS_MS)) as EventListener);
+  root.addEventListener('pointerdown', ((event: PointerEvent) =>
+    press(event.pointerType === 'touch' ? (event.target as Element).closest?.('article.row')?.getAttribute('data-id') : undefined, event.clientX, event.clientY, LONG_PRESS_MS)) as EventListener);
   const end = (event: PointerEvent): void => {
     // A finger drifting a little is still a press; scrolling is not.
     if (event.type !== 'pointermove' || Math.hypot(event.clientX - at[0]!, event.clientY - at[1]!) > 10) clearTimeout(timer);
@@ -71,7 +71,7 @@ export function attach(ctl: MessageActionsController, lib: ActionsLib): void {
   });
   // A touch that began before this module was here goes on being a press.
   const down = ctl.down;
-  if (down) press(down, LONG_PRESS_MS - (performance.now() - down.timeStamp));
+  if (down) press(down[0], down[1], down[2], LONG_PRESS_MS - (performance.now() - down[3]));
   ctl.down = undefined;
 
   // The reply reference goes into the attributes lc-before-send carries, so the page sees (and may change) it.
@@ -316,7 +316,7 @@ export function render(ctl: MessageActionsController, where: 'quote' | 'after' |
     const original = find(ctl, ref.id);
     const text = original ? previewText(original, t) : (ref.text ?? t('preview.other'));
     return html`${mention}<button type="button" class="quote" part="quote" title=${w.jump} @click=${() => void jump(ctl, ref)}>
-      <span class="quote-from">${nameOf(ctl, ref.from)}</span><span class="quote-text" dir="auto">${text}</span>
+      <span class="quote-from">${nameOf(ctl, ref.from)}</span> <span class="quote-text" dir="auto">${text}</span>
     </button>`;
   }
   const actions = available(ctl, message);
@@ -401,7 +401,7 @@ export function renderReplyBar(ctl: MessageActionsController): TemplateResult | 
   };
   return html`<div class="reply-bar" part="reply-bar">
     <div class="reply-bar-text">
-      <span class="quote-from">${w.replyingTo} ${nameOf(ctl, reply.from)}</span><span class="quote-text" dir="auto">${reply.text ?? ''}</span>
+      <span class="quote-from">${w.replyingTo} ${nameOf(ctl, reply.from)}</span> <span class="quote-text" dir="auto">${reply.text ?? ''}</span>
     </div>
     <button type="button" class="reply-cancel" aria-label=${w.cancelReply} title=${w.cancelReply} @click=${cancel}>
       <svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"><path d="m6 6 12 12M18 6 6 18" /></svg>
