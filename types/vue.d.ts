@@ -9,6 +9,12 @@ import type {
   LcConflictEvent,
   LcUnreadChangeEvent,
   LcBeforeSendEvent,
+  LcMessageReplyEvent,
+  LcMessageCopyEvent,
+  LcMessageEditEvent,
+  LcMessageRecallEvent,
+  LcMessageRetryEvent,
+  LcMessageDeleteEvent,
   LcErrorEvent,
   LcConversationList,
   LcConversationSelectEvent,
@@ -46,6 +52,15 @@ type LcChatProps = {
   readonly?: LcChat["readOnly"];
   /** Messages per history page. */
   pageSize?: LcChat["pageSize"];
+  /** The message actions offered, space- or comma-separated, from `reply`,
+`copy`, `edit`, `recall`, `retry`, `delete`; unset: all of them;
+`actions=""`: none (no menu; failed messages then show no Retry or
+Delete either). A reply carries `attributes.lcReply` =
+`{ id, timestamp, from, text? }` (the original's id, server time in ms,
+sender and at most 200 characters of its text). */
+  actions?: LcChat["actions"];
+  /** Seconds after sending during which the user may recall a message; 0 (default): no limit. */
+  recallWindow?: LcChat["recallWindow"];
   /** The lc-chat server: `wss://host` (or `https://host`). Inside `<lc-realtime>`, leave the connection attributes unset to use its client. */
   server?: LcChat["server"];
   /** The app id. */
@@ -92,6 +107,18 @@ or `blocked` (no composer; a message says so). */
   onLcUnreadChange?: (e: LcUnreadChangeEvent) => void;
   /** The user is sending (`text`, `attributes`, both writable). Cancelable: the text stays in the composer. */
   onLcBeforeSend?: (e: LcBeforeSendEvent) => void;
+  /** The user chose Reply on a message (`message`). Cancelable: no "Replying to" bar opens. */
+  onLcMessageReply?: (e: LcMessageReplyEvent) => void;
+  /** The user chose Copy text (`message`). Cancelable: nothing is copied. */
+  onLcMessageCopy?: (e: LcMessageCopyEvent) => void;
+  /** The user saved an edit of their text message (`message`, `text`: the new text, writable). Cancelable: the message stays as it was. */
+  onLcMessageEdit?: (e: LcMessageEditEvent) => void;
+  /** The user chose Recall on their message (`message`). Cancelable: it is not recalled. */
+  onLcMessageRecall?: (e: LcMessageRecallEvent) => void;
+  /** The user chose Retry on a failed message (`message`). Cancelable: it is not sent again. */
+  onLcMessageRetry?: (e: LcMessageRetryEvent) => void;
+  /** The user chose Delete on a failed message (`message`). Cancelable: it stays. */
+  onLcMessageDelete?: (e: LcMessageDeleteEvent) => void;
   /** Signing in, loading or sending failed (`error`, `operation`). With `operation: 'membership'`: the user was muted (4563 `SILIENCED`), removed (4317 `CONVERSATION_MEMBERSHIP_REQUIRED`) or blocked (4315 `CONVERSATION_BLACKLISTED`) in this conversation. */
   onLcError?: (e: LcErrorEvent) => void;
 };
@@ -305,6 +332,12 @@ export type CustomElements = {
    * - **lc-conflict** - Another device or tab took the session over (`reason`: the server's reason, else "Session taken over by another device"). Cancelable: a host that cancels shows its own UI.
    * - **lc-unread-change** - The conversation's unread count changed (`conversationId`, `count`, `total`). Only on a change: not while the reader is looking at the newest messages (those are read at once).
    * - **lc-before-send** - The user is sending (`text`, `attributes`, both writable). Cancelable: the text stays in the composer.
+   * - **lc-message-reply** - The user chose Reply on a message (`message`). Cancelable: no "Replying to" bar opens.
+   * - **lc-message-copy** - The user chose Copy text (`message`). Cancelable: nothing is copied.
+   * - **lc-message-edit** - The user saved an edit of their text message (`message`, `text`: the new text, writable). Cancelable: the message stays as it was.
+   * - **lc-message-recall** - The user chose Recall on their message (`message`). Cancelable: it is not recalled.
+   * - **lc-message-retry** - The user chose Retry on a failed message (`message`). Cancelable: it is not sent again.
+   * - **lc-message-delete** - The user chose Delete on a failed message (`message`). Cancelable: it stays.
    * - **lc-error** - Signing in, loading or sending failed (`error`, `operation`). With `operation: 'membership'`: the user was muted (4563 `SILIENCED`), removed (4317 `CONVERSATION_MEMBERSHIP_REQUIRED`) or blocked (4315 `CONVERSATION_BLACKLISTED`) in this conversation.
    *
    * ### **Methods:**
@@ -352,6 +385,12 @@ export type CustomElements = {
    * - **image** - An image message's button (opens the lightbox).
    * - **file** - A file message's download link.
    * - **location** - A location message's map link.
+   * - **actions-button** - The "Message actions" button beside a message (shown on hover and focus).
+   * - **menu** - A message's action menu (`role="menu"`).
+   * - **editor** - The inline editor of a message being edited.
+   * - **quote** - The quote above a reply (a button: it scrolls to the original).
+   * - **edited** - "(edited)" under an edited message.
+   * - **reply-bar** - "Replying to …" above the composer, with its cancel button.
    * - **composer** - The composer form.
    * - **composer-note** - "You have been muted in this conversation", above the disabled composer.
    * - **removed-note** - "You were removed from this conversation" (or blocked), in place of the composer.
@@ -405,6 +444,7 @@ export type CustomElements = {
    * - **list** - The list of conversations (`role="listbox"`).
    * - **item** - One conversation.
    * - **badge** - An unread badge.
+   * - **mention** - The "@" beside the unread badge: unread messages mention the user.
    * - **empty** - The empty state.
    * - **more** - The end of the list while more conversations can be loaded: a "show more" button, or the loading indicator.
    */
