@@ -542,9 +542,11 @@ const styles = (): CSSResult => css`
     display: flex;
     flex-direction: column;
     gap: 4px;
-    min-inline-size: min(16em, 60vw);
+    inline-size: min(16em, 60vw);
+    max-inline-size: 100%;
   }
   .editor textarea {
+    inline-size: 100%;
     font: inherit;
     color: var(--_text);
     background: var(--_surface);
