@@ -207,12 +207,12 @@ describe('message actions', function () {
     const bobClient = await sdkClient(bobId);
     const conversation = await bobClient.createConversation({ members: [aliceId], unique: true });
     const original = await conversation.send(new TextMessage('the question, asked long ago'));
-    for (let index = 0; index < 14; index++) await conversation.send(new TextMessage(`filler ${index}`));
+    for (let index = 0; index < 30; index++) await conversation.send(new TextMessage(`filler ${index}`));
     const received: TextMessage[] = [];
     bobClient.on('message', (message) => received.push(message as TextMessage));
 
-    // Alice sees everything (page size 20) and replies to the original.
-    const alice = mount<LcChat>(chatMarkup(wsUrl, appId, aliceId, bobId));
+    // Alice sees everything (page size 40) and replies to the original.
+    const alice = mount<LcChat>(chatMarkup(wsUrl, appId, aliceId, bobId, 'page-size="40"'));
     await opened(alice);
     const replies = record<LcMessageActionEvent>(alice, 'lc-message-reply');
     const sends = record<Event & { attributes?: Record<string, unknown> }>(alice, 'lc-before-send');
