@@ -399,6 +399,10 @@ describe('message actions', function () {
     expect(active(alice)!.getAttribute('data-action')).to.equal('recall');
     await sendKeys({ press: 'Escape' });
     await waitFor(() => !message.querySelector('[role="menu"]') && active(alice) === message, 'closed, focus on the message');
+    // Shift+F10, the other key for a context menu, from the focused message.
+    await sendKeys({ press: 'Shift+F10' });
+    await waitFor(() => message.querySelector('[role="menu"]') && active(alice)?.getAttribute('data-action') === 'reply', 'the menu from Shift+F10');
+    await sendKeys({ press: 'Escape' });
 
     // A short tap opens nothing.
     const other = await sent(alice, bob, 'just a tap');
@@ -423,6 +427,7 @@ describe('message actions', function () {
     await waitFor(() => marker(group.id), 'the @ marker');
     expect(marker(group.id)!.getAttribute('aria-label')).to.equal('Mentions you');
     expect(marker(quiet.id)).to.equal(null);
+    await expectAccessible(list, '<lc-conversation-list> with a mention');
 
     await group.send(new TextMessage('all hands').mentionAll());
     await group.send(new TextMessage('just chatting'));
@@ -464,5 +469,24 @@ describe('message actions', function () {
       alice.remove();
       bob.remove();
     }
+  });
+
+  it('in Chinese: the menu, the reply bar and "(edited)"', async () => {
+    const { alice, bob } = await pair('lang="zh-CN"');
+    const message = await sent(alice, bob, '你好');
+    const menu = await openMenu(alice, message);
+    expect([...menu.querySelectorAll('[role="menuitem"]')].map((item) => item.textContent!.trim())).to.deep.equal(['回复', '复制文字', '编辑', '撤回']);
+    expect(menu.getAttribute('aria-label')).to.equal('消息操作');
+    choose(menu, 'reply');
+    const bar = await waitFor(() => shadow(alice).querySelector<HTMLElement>('[part="reply-bar"]'), 'the reply bar');
+    expect(bar.textContent!.replace(/\s+/g, ' ')).to.include('回复 我');
+    expect(bar.querySelector('button')!.getAttribute('aria-label')).to.equal('取消回复');
+    choose(await openMenu(alice, message), 'edit');
+    const editor = await waitFor(() => message.querySelector<HTMLTextAreaElement>('[part="editor"] textarea'), 'the editor');
+    expect(editor.getAttribute('aria-label')).to.equal('编辑消息');
+    editor.value = '你好！';
+    message.querySelector<HTMLButtonElement>('[part="editor"] button[type="submit"]')!.click();
+    const edited = await waitFor(() => row(alice, '你好！')?.querySelector('[part="edited"]'), 'edited');
+    expect(edited.textContent).to.equal('（已编辑）');
   });
 });
