@@ -6,7 +6,7 @@
  * what the other side sees (a second `<lc-chat>` on the page, or our SDK).
  */
 import { expect } from '@esm-bundle/chai';
-import { sendKeys } from '@web/test-runner-commands';
+import { resetMouse, sendKeys, sendMouse } from '@web/test-runner-commands';
 import '../../src/components/index.js';
 import {
   TextMessage,
@@ -74,6 +74,12 @@ async function openMenu(chat: LcChat, message: HTMLElement): Promise<HTMLElement
   return waitFor(() => message.querySelector<HTMLElement>('[role="menu"]'), 'the menu');
 }
 
+/** A real click (the browser's own pointer events) at the middle of an element. */
+async function mouseClick(element: Element): Promise<void> {
+  const box = element.getBoundingClientRect();
+  await sendMouse({ type: 'click', position: [Math.round(box.x + box.width / 2), Math.round(box.y + box.height / 2)] });
+}
+
 function items(menu: HTMLElement): string[] {
   return [...menu.querySelectorAll<HTMLElement>('[role="menuitem"]')].map((item) => item.dataset.action ?? '');
 }
@@ -92,14 +98,21 @@ const active = (chat: LcChat): Element | null => shadow(chat).activeElement;
 
 describe('message actions', function () {
   this.timeout(60_000);
+  afterEach(() => resetMouse());
 
   it('recall: both sides see "This message was recalled"; lc-message-recall fires first', async () => {
     const { alice, bob } = await pair();
     const message = await sent(alice, bob, 'sent by mistake');
     const recalls = record<LcMessageActionEvent>(alice, 'lc-message-recall');
-    const menu = await openMenu(alice, message);
+    // With the real mouse: over the message, its button shows; a click opens the menu, another chooses.
+    const bubble = message.querySelector('[part="bubble"]')!.getBoundingClientRect();
+    await sendMouse({ type: 'move', position: [Math.round(bubble.x + 10), Math.round(bubble.y + 10)] });
+    const button = await waitFor(() => message.querySelector<HTMLElement>('[part="actions-button"]'), 'the actions button');
+    await waitFor(() => getComputedStyle(button).opacity === '1', 'the button shown on hover');
+    await mouseClick(button);
+    const menu = await waitFor(() => message.querySelector<HTMLElement>('[role="menu"]'), 'the menu');
     expect(items(menu)).to.deep.equal(['reply', 'copy', 'edit', 'recall']);
-    choose(menu, 'recall');
+    await mouseClick(menu.querySelector('[data-action="recall"]')!);
     await waitFor(() => row(alice, 'This message was recalled'), 'recalled for alice');
     await waitFor(() => row(bob, 'This message was recalled'), 'recalled for bob');
     expect(recalls.map((event) => event.message.text)).to.deep.equal(['sent by mistake']);

@@ -350,7 +350,17 @@ export function render(ctl: MessageActionsController, where: 'quote' | 'after' |
     // Only this menu's: an item that opened the editor took the menu, and the focus, away.
     if (ctl.menuFor === message.id && !(event.currentTarget as HTMLElement).contains(event.relatedTarget as Node | null)) close(ctl, false);
   };
-  return html`<div class="menu" part="menu" role="menu" aria-label=${w.menu} @keydown=${onKeydown} @focusout=${onFocusout}>
+  // No focus moves on a press inside the menu: Safari does not focus a pressed button, and the focus
+  // leaving the item it was on would close the menu before the click.
+  return html`<div
+    class="menu"
+    part="menu"
+    role="menu"
+    aria-label=${w.menu}
+    @keydown=${onKeydown}
+    @focusout=${onFocusout}
+    @mousedown=${(event: Event) => event.preventDefault()}
+  >
     ${actions.map(
       (action) =>
         html`<button type="button" role="menuitem" tabindex="-1" class="menu-item" data-action=${action} @click=${() => void run(ctl, action, message)}>
