@@ -117,6 +117,8 @@ describe('message actions', function () {
     await waitFor(() => row(bob, 'This message was recalled'), 'recalled for bob');
     expect(recalls.map((event) => event.message.text)).to.deep.equal(['sent by mistake']);
     expect(rows(bob).some((candidate) => candidate.text.includes('sent by mistake'))).to.equal(false);
+    // Gone from what the elements hold too, not only from the screen.
+    for (const chat of [alice, bob]) expect(chat.messages.filter((item) => item.text === 'sent by mistake')).to.deep.equal([]);
     // A recalled message offers nothing more: no button, no menu.
     expect(row(alice, 'This message was recalled')!.querySelector('[part="actions-button"]')).to.equal(null);
   });

@@ -141,6 +141,7 @@ export function reconcileMessage(known: ChatMessage, incoming: ChatMessage): Cha
   if ((incoming.updatedAt ?? 0) > (known.updatedAt ?? 0)) {
     if (!('text' in incoming)) delete merged.text;
     if (!('attributes' in incoming)) delete merged.attributes;
+    if (!('mentioned' in incoming)) delete merged.mentioned;
   }
   // Statuses only move forward: a history page saying "sent" must not undo
   // a receipt that already said "delivered".
