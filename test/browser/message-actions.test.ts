@@ -261,7 +261,7 @@ describe('message actions', function () {
     expect(box.top >= list.top && box.bottom <= list.bottom, 'the original scrolled into view').to.equal(true);
   });
 
-  it('reply canceled by the page opens no bar; the bar\'s cancel button drops the reply', async () => {
+  it('reply canceled by the page opens no bar; the bar\'s cancel button, or Escape in the composer, drops the reply', async () => {
     const { alice, bob } = await pair();
     await sent(bob, alice, 'a question');
     const target = await waitFor(() => row(alice, 'a question'), 'the message');
@@ -276,6 +276,11 @@ describe('message actions', function () {
     const bar = await waitFor(() => shadow(alice).querySelector<HTMLElement>('[part="reply-bar"]'), 'the reply bar');
     bar.querySelector<HTMLButtonElement>('button')!.click();
     await waitFor(() => !shadow(alice).querySelector('[part="reply-bar"]'), 'the bar gone');
+    // Escape in the composer drops it too.
+    choose(await openMenu(alice, target), 'reply');
+    await waitFor(() => shadow(alice).querySelector('[part="reply-bar"]') && active(alice) === textarea(alice), 'the reply bar, the composer focused');
+    await sendKeys({ press: 'Escape' });
+    await waitFor(() => !shadow(alice).querySelector('[part="reply-bar"]'), 'the bar gone on Escape');
     const sends = record<Event & { attributes?: Record<string, unknown> }>(alice, 'lc-before-send');
     textarea(alice).focus();
     await sendKeys({ type: 'not a reply' });

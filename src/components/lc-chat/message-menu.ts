@@ -74,6 +74,14 @@ export function attach(ctl: MessageActionsController, lib: ActionsLib): void {
   if (down) press(down[0], down[1], down[2], LONG_PRESS_MS - (performance.now() - down[3]));
   ctl.down = undefined;
 
+  // Escape in the composer drops the reply being written.
+  root.addEventListener('keydown', (event) => {
+    if ((event as KeyboardEvent).key !== 'Escape' || !ctl.reply || !(event.target as Element).matches?.('textarea[part="input"]')) return;
+    event.preventDefault();
+    ctl.reply = undefined;
+    ctl.host.requestUpdate();
+  });
+
   // The reply reference goes into the attributes lc-before-send carries, so the page sees (and may change) it.
   ctl.host.addEventListener('lc-before-send', (event) => {
     const reply = ctl.reply;
@@ -422,6 +430,8 @@ export function renderReplyBar(ctl: MessageActionsController): TemplateResult | 
 const styles = (): CSSResult => css`
   .row {
     position: relative;
+    /* iOS shows its own callout on a long press; the menu has Copy. */
+    -webkit-touch-callout: none;
   }
   .actions-trigger,
   .reply-cancel {
