@@ -8,6 +8,12 @@ import type {
   LcBeforeSendEvent,
   LcAttachEvent,
   LcStatusChangeEvent,
+  LcMessageReplyEvent,
+  LcMessageCopyEvent,
+  LcMessageEditEvent,
+  LcMessageRecallEvent,
+  LcMessageRetryEvent,
+  LcMessageDeleteEvent,
   LcErrorEvent,
   LcConversationList,
   LcConversationSelectEvent,
@@ -112,6 +118,15 @@ export type LcChatProps = {
   "no-emoji"?: LcChat["noEmoji"];
   /** No */
   "no-mentions"?: LcChat["noMentions"];
+  /** The message actions offered, space- or comma-separated, from `reply`,
+`copy`, `edit`, `recall`, `retry`, `delete`; unset: all of them;
+`actions=""`: none (no menu; failed messages then show no Retry or
+Delete either). A reply carries `attributes.lcReply` =
+`{ id, timestamp, from, text? }` (the original's id, server time in ms,
+sender and at most 200 characters of its text). */
+  actions?: LcChat["actions"];
+  /** Seconds after sending during which the user may recall a message; 0 (default): no limit. */
+  "recall-window"?: LcChat["recallWindow"];
   /** The lc-chat server: `wss://host` (or `https://host`). Inside `<lc-realtime>`, leave the connection attributes unset to use its client. */
   server?: LcChat["server"];
   /** The app id. */
@@ -164,6 +179,18 @@ or `blocked` (no composer; a message says so). */
   "onlc-attach"?: (e: LcAttachEvent) => void;
   /** An agent is marking a support conversation `resolved` or `open` (`conversationId`, `status`, `previous`). Cancelable: the status stays. */
   "onlc-status-change"?: (e: LcStatusChangeEvent) => void;
+  /** The user chose Reply on a message (`message`). Cancelable: no "Replying to" bar opens. */
+  "onlc-message-reply"?: (e: LcMessageReplyEvent) => void;
+  /** The user chose Copy text (`message`). Cancelable: nothing is copied. */
+  "onlc-message-copy"?: (e: LcMessageCopyEvent) => void;
+  /** The user saved an edit of their text message (`message`, `text`: the new text, writable). Cancelable: the message stays as it was. */
+  "onlc-message-edit"?: (e: LcMessageEditEvent) => void;
+  /** The user chose Recall on their message (`message`). Cancelable: it is not recalled. */
+  "onlc-message-recall"?: (e: LcMessageRecallEvent) => void;
+  /** The user chose Retry on a failed message (`message`). Cancelable: it is not sent again. */
+  "onlc-message-retry"?: (e: LcMessageRetryEvent) => void;
+  /** The user chose Delete on a failed message (`message`). Cancelable: it stays. */
+  "onlc-message-delete"?: (e: LcMessageDeleteEvent) => void;
   /** Signing in, loading or sending failed (`error`, `operation`). With `operation: 'membership'`: the user was muted (4563 `SILIENCED`), removed (4317 `CONVERSATION_MEMBERSHIP_REQUIRED`) or blocked (4315 `CONVERSATION_BLACKLISTED`) in this conversation. */
   "onlc-error"?: (e: LcErrorEvent) => void;
 };
@@ -421,6 +448,12 @@ export type CustomElements = {
    * - **lc-before-send** - The user is sending (`text`, `attributes`, both writable); with attached files too, `text` being the first file's caption. Cancelable: the text (and the files) stay in the composer.
    * - **lc-attach** - A file is being attached (`file`, `source`: `picker`, `paste` or `drop`). Cancelable: the file is not added.
    * - **lc-status-change** - An agent is marking a support conversation `resolved` or `open` (`conversationId`, `status`, `previous`). Cancelable: the status stays.
+   * - **lc-message-reply** - The user chose Reply on a message (`message`). Cancelable: no "Replying to" bar opens.
+   * - **lc-message-copy** - The user chose Copy text (`message`). Cancelable: nothing is copied.
+   * - **lc-message-edit** - The user saved an edit of their text message (`message`, `text`: the new text, writable). Cancelable: the message stays as it was.
+   * - **lc-message-recall** - The user chose Recall on their message (`message`). Cancelable: it is not recalled.
+   * - **lc-message-retry** - The user chose Retry on a failed message (`message`). Cancelable: it is not sent again.
+   * - **lc-message-delete** - The user chose Delete on a failed message (`message`). Cancelable: it stays.
    * - **lc-error** - Signing in, loading or sending failed (`error`, `operation`). With `operation: 'membership'`: the user was muted (4563 `SILIENCED`), removed (4317 `CONVERSATION_MEMBERSHIP_REQUIRED`) or blocked (4315 `CONVERSATION_BLACKLISTED`) in this conversation.
    *
    * ### **Methods:**
@@ -468,6 +501,12 @@ export type CustomElements = {
    * - **image** - An image message's button (opens the lightbox).
    * - **file** - A file message's download link.
    * - **location** - A location message's map link.
+   * - **actions-button** - The "Message actions" button beside a message (shown on hover and focus).
+   * - **menu** - A message's action menu (`role="menu"`).
+   * - **editor** - The inline editor of a message being edited.
+   * - **quote** - The quote above a reply (a button: it scrolls to the original).
+   * - **edited** - "(edited)" under an edited message.
+   * - **reply-bar** - "Replying to …" above the composer, with its cancel button.
    * - **composer** - The composer form.
    * - **composer-note** - "You have been muted in this conversation", above the disabled composer.
    * - **removed-note** - "You were removed from this conversation" (or blocked), in place of the composer.

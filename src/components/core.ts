@@ -101,6 +101,17 @@ export {
   type DanmakuInfo,
 } from './events.js';
 export { LcAttachEvent } from './events.js';
+// Types only: the classes load with the actions, on demand (index.ts exports them).
+export type {
+  LcMessageActionEvent,
+  LcMessageRecallEvent,
+  LcMessageEditEvent,
+  LcMessageReplyEvent,
+  LcMessageCopyEvent,
+  LcMessageRetryEvent,
+  LcMessageDeleteEvent,
+} from './message-action-events.js';
+export { REPLY_KEY, type ReplyRef, type MessageAction } from './lc-chat/message-actions.js';
 export { SharedClient, type WidgetConnectionState, type ConnectionState, type ConversationSpec, type MembershipStatus, type OutgoingDraft } from './client/shared-client.js';
 export { acquireClient, releaseClient, openClients } from './client/client-registry.js';
 export { SignatureError } from './client/signature.js';

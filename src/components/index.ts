@@ -15,6 +15,15 @@
  * ```
  */
 export * from './core.js';
+export {
+  LcMessageActionEvent,
+  LcMessageRecallEvent,
+  LcMessageEditEvent,
+  LcMessageReplyEvent,
+  LcMessageCopyEvent,
+  LcMessageRetryEvent,
+  LcMessageDeleteEvent,
+} from './message-action-events.js';
 export { LcConversationList, type ConversationListItem } from './lc-conversation-list/lc-conversation-list.js';
 export { LcSupport, visitorId } from './lc-support/lc-support.js';
 export { LcLiveRoom, DANMAKU_KEY } from './lc-live-room/lc-live-room.js';

@@ -78,6 +78,7 @@ export const en = {
   'message.discard': 'Delete',
   'message.recalled': 'This message was recalled',
   'message.unsupported': 'This message can’t be shown here',
+  'message.mentioned': 'Mentions you',
   'message.from': (p: { name: string }) => `Message from ${p.name}`,
   'typing.one': (p: { name: string }) => `${p.name} is typing…`,
   'typing.many': (p: { count: number }) => `${p.count} people are typing…`,

@@ -80,6 +80,7 @@ export const zhCN: Strings = {
   'message.discard': '删除',
   'message.recalled': '此消息已被撤回',
   'message.unsupported': '此消息无法在这里显示',
+  'message.mentioned': '有人@了你',
   'message.from': (p: { name: string }) => `来自 ${p.name} 的消息`,
   'typing.one': (p: { name: string }) => `${p.name} 正在输入…`,
   'typing.many': (p: { count: number }) => `${p.count} 人正在输入…`,

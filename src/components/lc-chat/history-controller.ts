@@ -54,6 +54,7 @@ export class HistoryController implements ReactiveController {
   #receiptTimes: ReceiptTimes = { deliveredAt: undefined, readAt: undefined };
   // Bumped on every reset: late results of an earlier conversation are dropped.
   #session = 0;
+  #olderRequest: Promise<void> | undefined;
 
   constructor(host: ReactiveControllerHost, history: HistoryHost) {
     this.#host = host;
@@ -249,8 +250,17 @@ export class HistoryController implements ReactiveController {
     this.#host.requestUpdate();
   }
 
-  /** Loads the page before the oldest message shown: from the server, or the cache while offline. */
-  async loadOlder(): Promise<void> {
+  /**
+   * Loads the page before the oldest message shown: from the server, or the
+   * cache while offline. While a page is on its way, resolves when it is in
+   * (it is not asked for twice).
+   */
+  loadOlder(): Promise<void> {
+    if (this.#older !== 'loading' || !this.#olderRequest) this.#olderRequest = this.#loadOlder();
+    return this.#olderRequest;
+  }
+
+  async #loadOlder(): Promise<void> {
     const client = this.#client;
     const oldest = this.#messages[0];
     const cid = this.#cid;

@@ -21,6 +21,7 @@ import { rendererKey } from '../renderers/registry.js';
 import type { MessageRenderer, RendererName } from '../renderers/types.js';
 import { renderBanner, renderComposer, renderHeader, renderTypingBubble } from './chrome.js';
 import { HistoryController } from './history-controller.js';
+import { MessageActionsController } from './message-actions.js';
 import { arrowDownIcon, arrowUpIcon, chatIcon } from './icons.js';
 import { styles } from './lc-chat.styles.js';
 import { renderMessages } from './message-list.js';
@@ -61,6 +62,12 @@ const LOAD_OLDER_THRESHOLD_PX = 120;
  * @fires {LcBeforeSendEvent} lc-before-send - The user is sending (`text`, `attributes`, both writable); with attached files too, `text` being the first file's caption. Cancelable: the text (and the files) stay in the composer.
  * @fires {LcAttachEvent} lc-attach - A file is being attached (`file`, `source`: `picker`, `paste` or `drop`). Cancelable: the file is not added.
  * @fires {LcStatusChangeEvent} lc-status-change - An agent is marking a support conversation `resolved` or `open` (`conversationId`, `status`, `previous`). Cancelable: the status stays.
+ * @fires {LcMessageReplyEvent} lc-message-reply - The user chose Reply on a message (`message`). Cancelable: no "Replying to" bar opens.
+ * @fires {LcMessageCopyEvent} lc-message-copy - The user chose Copy text (`message`). Cancelable: nothing is copied.
+ * @fires {LcMessageEditEvent} lc-message-edit - The user saved an edit of their text message (`message`, `text`: the new text, writable). Cancelable: the message stays as it was.
+ * @fires {LcMessageRecallEvent} lc-message-recall - The user chose Recall on their message (`message`). Cancelable: it is not recalled.
+ * @fires {LcMessageRetryEvent} lc-message-retry - The user chose Retry on a failed message (`message`). Cancelable: it is not sent again.
+ * @fires {LcMessageDeleteEvent} lc-message-delete - The user chose Delete on a failed message (`message`). Cancelable: it stays.
  * @fires {LcErrorEvent} lc-error - Signing in, loading or sending failed (`error`, `operation`). With `operation: 'membership'`: the user was muted (4563 `SILIENCED`), removed (4317 `CONVERSATION_MEMBERSHIP_REQUIRED`) or blocked (4315 `CONVERSATION_BLACKLISTED`) in this conversation.
  *
  * @attr {string} lang - Language of the widget's own strings (`en`, `zh-CN`); default: the nearest `lang` up the tree, else the browser's.
@@ -76,6 +83,12 @@ const LOAD_OLDER_THRESHOLD_PX = 120;
  * @csspart image - An image message's button (opens the lightbox).
  * @csspart file - A file message's download link.
  * @csspart location - A location message's map link.
+ * @csspart actions-button - The "Message actions" button beside a message (shown on hover and focus).
+ * @csspart menu - A message's action menu (`role="menu"`).
+ * @csspart editor - The inline editor of a message being edited.
+ * @csspart quote - The quote above a reply (a button: it scrolls to the original).
+ * @csspart edited - "(edited)" under an edited message.
+ * @csspart reply-bar - "Replying to …" above the composer, with its cancel button.
  * @csspart composer - The composer form.
  * @csspart composer-note - "You have been muted in this conversation", above the disabled composer.
  * @csspart removed-note - "You were removed from this conversation" (or blocked), in place of the composer.
@@ -141,6 +154,8 @@ export class LcChat extends LcConnectedElement {
     noEmoji: { type: Boolean, attribute: 'no-emoji' },
     noMentions: { type: Boolean, attribute: 'no-mentions' },
     _away: { state: true },
+    actions: { type: String },
+    recallWindow: { type: Number, attribute: 'recall-window' },
     _state: { state: true },
     _showJump: { state: true },
     _conflictHandled: { state: true },
@@ -189,6 +204,17 @@ export class LcChat extends LcConnectedElement {
   /** No @-mention suggestions (group conversations have them otherwise). */
   declare noMentions: boolean;
   declare private _away: boolean;
+  /**
+   * The message actions offered, space- or comma-separated, from `reply`,
+   * `copy`, `edit`, `recall`, `retry`, `delete`; unset: all of them;
+   * `actions=""`: none (no menu; failed messages then show no Retry or
+   * Delete either). A reply carries `attributes.lcReply` =
+   * `{ id, timestamp, from, text? }` (the original's id, server time in ms,
+   * sender and at most 200 characters of its text).
+   */
+  declare actions: string | undefined;
+  /** Seconds after sending during which the user may recall a message; 0 (default): no limit. */
+  declare recallWindow: number;
 
   declare private _state: WidgetConnectionState;
   declare private _showJump: boolean;
@@ -224,6 +250,23 @@ export class LcChat extends LcConnectedElement {
     changed: () => this.#updateCanSend(),
   });
   readonly #clients = new ClientController(this, (client) => this.#setClient(client));
+  readonly #actions: MessageActionsController = new MessageActionsController(this, {
+    client: () => this.#client,
+    conversation: () => this.#history.conversation,
+    items: () => this.#history.items(),
+    merge: (messages) => {
+      this.#history.merge(messages);
+      this.#client?.cacheMessages(messages);
+    },
+    loadOlder: async () => {
+      await this.#history.loadOlder();
+      return this.#history.older === 'idle';
+    },
+    displayName: (id) => this.#displayName(id),
+    localizer: () => this.#localize.value,
+    focusComposer: () => this.focus(),
+    failed: (error, operation) => this.#emitError(error, operation),
+  });
   #client: SharedClient | undefined;
   #unsubscribe: (() => void) | undefined;
   #sessionKey = '';
@@ -246,6 +289,7 @@ export class LcChat extends LcConnectedElement {
     this.noEmoji = false;
     this.noMentions = false;
     this._away = false;
+    this.recallWindow = 0;
     this._state = 'connecting';
     this._showJump = false;
     this._conflictHandled = false;
@@ -395,6 +439,7 @@ export class LcChat extends LcConnectedElement {
     this.#read.reset();
     this.#typing.clear();
     this.#composer.clear();
+    this.#actions.reset();
     if (!client || !spec) {
       this.#history.reset(false);
       return;
@@ -718,10 +763,11 @@ export class LcChat extends LcConnectedElement {
       displayName: (id) => this.#displayName(id),
       avatarOf: (id) => this.avatars?.[id],
       openImage: (src, alt) => (this._lightbox = { src, alt }),
-      retry: (localId) => this.#client?.resend(localId),
-      discard: (localId) => void this.#client?.discard(localId),
+      retry: (localId) => this.#actions.call('retry', localId),
+      discard: (localId) => this.#actions.call('discard', localId),
       pendingUpload: (message) =>
-        this.#composer.pendingUpload(message, { retry: (localId) => this.#client?.resend(localId), discard: (localId) => void this.#client?.discard(localId) }),
+        this.#composer.pendingUpload(message, { retry: (localId) => this.#actions.call('retry', localId), discard: (localId) => this.#actions.call('discard', localId) }),
+      actions: this.#actions,
     })}`;
   }
 
@@ -788,6 +834,7 @@ export class LcChat extends LcConnectedElement {
           : nothing}
         ${this.#composer.renderDropZone()}
       </div>
+      ${this.readOnly || membership !== 'member' ? nothing : this.#actions.replyBar()}
       ${membership === 'removed' || membership === 'blocked'
         ? html`<div class="removed-note" part="removed-note" role="alert">${t(membership === 'blocked' ? 'membership.blocked' : 'membership.removed')}</div>`
         : renderComposer({

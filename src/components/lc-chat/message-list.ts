@@ -13,6 +13,7 @@ import { safeUrl } from '../renderers/safe-url.js';
 import type { MessageRenderer, RenderContext, RenderResult } from '../renderers/types.js';
 import { dayKey, formatBytes, formatDateTime, formatDay, formatTime } from '../util/format.js';
 import { alertIcon, checkIcon, clockIcon, doubleCheckIcon } from './icons.js';
+import type { MessageActionsController } from './message-actions.js';
 
 /** Consecutive messages of one sender closer than this form a group. */
 const GROUP_GAP_MS = 5 * 60 * 1000;
@@ -33,6 +34,8 @@ export interface ListView {
   discard(localId: string): void;
   /** The status line of an attachment still to upload, when its template is loaded. */
   pendingUpload?(message: ChatMessage): TemplateResult | undefined;
+  /** Message actions: the quote above a reply, "(edited)", the menu and the editor. */
+  actions: MessageActionsController;
 }
 
 /**
@@ -108,8 +111,12 @@ function statusLine(message: ChatMessage, own: boolean, view: ListView): Templat
       }
       return html`<div class="meta-line failed" data-status="failed" title=${message.error ?? nothing}>
         ${alertIcon}<span>${t('message.failed')}</span> ·
-        <button type="button" class="link-button" @click=${() => view.retry(localId)}>${t('message.retry')}</button> ·
-        <button type="button" class="link-button" @click=${() => view.discard(localId)}>${t('message.discard')}</button>
+        ${!view.actions.enabled('retry')
+          ? nothing
+          : html`<button type="button" class="link-button" @click=${() => view.retry(localId)}>${t('message.retry')}</button> ·`}
+        ${!view.actions.enabled('delete')
+          ? nothing
+          : html`<button type="button" class="link-button" @click=${() => view.discard(localId)}>${t('message.discard')}</button>`}
       </div>`;
     case 'queued':
       return html`<div class="meta-line" data-status="queued">${clockIcon}<span>${t('message.queued')}</span></div>`;
@@ -177,6 +184,8 @@ export function renderMessages(view: ListView): TemplateResult {
             pending,
             failed: message.status === 'failed',
             upload: Boolean(message.upload),
+            mentioned: Boolean(message.mentioned),
+            highlight: view.actions.highlight === message.id,
           })}
           part="message"
           data-id=${message.id}
@@ -186,11 +195,13 @@ export function renderMessages(view: ListView): TemplateResult {
           ${own ? nothing : html`<div class="avatar-slot">${first ? renderAvatar(message.from, name, true, view.avatarOf?.(message.from)) : nothing}</div>`}
           <div class="stack">
             ${!own && first && view.showSenders ? html`<div class="sender">${name}</div>` : html`<span class="visually-hidden">${name}:</span>`}
+            ${view.actions.part('quote', message)}
             <div class=${mediaOnly(message) ? 'bubble media-only' : 'bubble'} part="bubble">
-              ${safeRender(rendererFor(message, view.overrides), message, context, fallback)}
+              ${view.actions.editor(message) ?? safeRender(rendererFor(message, view.overrides), message, context, fallback)}
             </div>
-            ${showMeta ? statusLine(message, own, view) : nothing}
+            ${view.actions.part('after', message)} ${showMeta ? statusLine(message, own, view) : nothing}
           </div>
+          ${view.actions.part('side', message)}
         </article>`;
     },
   )}`;

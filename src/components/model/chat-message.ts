@@ -41,6 +41,8 @@ export interface ChatMessage {
   failure?: SendFailure;
   /** A pending attachment whose file is not uploaded yet: how far its upload is (0 to 1; 0 while it waits). */
   upload?: { progress: number; name: string; size: number };
+  /** Received from someone else and mentions the current user, by id (`mentionList`) or as everyone (`mentionedAll`). */
+  mentioned?: boolean;
 }
 
 /** Type numbers of LeanCloud's built-in rich messages. */
@@ -97,6 +99,7 @@ export function fromSdkMessage(message: Message, cid: string, fallbackFrom = '')
   const attributes = message instanceof TypedMessage ? message.attributes : typed ? payload._lcattrs : undefined;
   if (isRecord(attributes)) record.attributes = attributes;
   if (message.deliveredAt) record.deliveredAt = message.deliveredAt.getTime();
+  if (message.mentioned) record.mentioned = true;
   if (message.updatedAt.getTime() !== message.timestamp.getTime()) record.updatedAt = message.updatedAt.getTime();
   return record;
 }
@@ -136,6 +139,12 @@ export function statusAfter(status: ChatMessageStatus, than: ChatMessageStatus):
 /** Two versions of one message: the incoming one's fields, but never an earlier status than the known one. */
 export function reconcileMessage(known: ChatMessage, incoming: ChatMessage): ChatMessage {
   const merged = { ...known, ...incoming };
+  // Recalled or edited since: what it said before must not survive in fields the new version lacks.
+  if ((incoming.updatedAt ?? 0) > (known.updatedAt ?? 0)) {
+    if (!('text' in incoming)) delete merged.text;
+    if (!('attributes' in incoming)) delete merged.attributes;
+    if (!('mentioned' in incoming)) delete merged.mentioned;
+  }
   // Statuses only move forward: a history page saying "sent" must not undo
   // a receipt that already said "delivered".
   if (STATUS_RANK[known.status] > STATUS_RANK[incoming.status]) merged.status = known.status;
