@@ -445,7 +445,7 @@ describe('message actions', function () {
     await quiet.send(new TextMessage('nobody in particular'));
     const marker = (id: string) => shadow(list).querySelector(`[data-id="${id}"] [part="mention"]`);
     await waitFor(() => marker(group.id), 'the @ marker');
-    expect(marker(group.id)!.getAttribute('aria-label')).to.equal('Mentions you');
+    expect(marker(group.id)!.getAttribute('aria-label')).to.equal('You were mentioned');
     expect(marker(quiet.id)).to.equal(null);
     await expectAccessible(list, '<lc-conversation-list> with a mention');
 
