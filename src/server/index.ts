@@ -29,6 +29,7 @@ import { ServerMetrics, type LiveFigures } from './observability/metrics.js';
 import { Hooks } from './hooks/hooks.js';
 import { notifyReceiversOffline } from './hooks/message-hooks.js';
 import { createRestApi } from './rest/rest-api.js';
+import { startWebPush } from './push/start.js';
 import type { ServerContext } from './handlers/context.js';
 import type { Store } from './store/types.js';
 import { MembershipCache } from './handlers/membership-cache.js';
@@ -95,6 +96,7 @@ export async function createServer(options: CreateServerOptions): Promise<LcServ
   // The in-process broker's publish is a function call: timing it says nothing.
   const broker = givenBroker ? metrics.instrumentBroker(rawBroker) : rawBroker;
   const hooks = new Hooks(config, logger, metrics);
+  const webPush = await startWebPush(config, store, logger, metrics);
   // --- end operations ---
   try {
     for (const app of config.apps) {
@@ -136,6 +138,7 @@ export async function createServer(options: CreateServerOptions): Promise<LcServ
     logger,
     metrics,
     hooks,
+    webPush: webPush?.service ?? null,
   };
   const gateway = new Gateway(ctx);
   const logLine = (line: string) => logger.error(line);
@@ -151,6 +154,7 @@ export async function createServer(options: CreateServerOptions): Promise<LcServ
   const storageQuota = new StorageQuota(files, config.appStorageBytes);
   // Counted now rather than at the first upload, which would wait for it.
   storageQuota.load().catch((error: unknown) => logger.error(errorFields(error), 'counting stored files failed'));
+  const restApi = createRestApi(ctx, (sent) => notifyReceiversOffline(ctx, sent.conversation, sent.message, sent.pushData));
   const http = createHttpServer(
     createHttpHandler({
       store,
@@ -164,7 +168,7 @@ export async function createServer(options: CreateServerOptions): Promise<LcServ
       stats: () => ({ ...stats() }),
       limits: { maxPayload: config.maxPayload, maxUploadBytes: config.maxUploadBytes },
       metrics: config.metrics ? metricsEndpoint(metrics, config.metricsToken) : null,
-      rest: createRestApi(ctx, (sent) => notifyReceiversOffline(ctx, sent.conversation, sent.message, sent.pushData)),
+      rest: webPush ? webPush.withRoutes(restApi) : restApi,
     }),
   );
   gateway.attach(http);
@@ -186,6 +190,8 @@ export async function createServer(options: CreateServerOptions): Promise<LcServ
         stopPruning();
         await gateway.close();
         hooks.close();
+        webPush?.service.close();
+        await webPush?.service.subscriptions.flush();
         http.closeAllConnections();
         await stopped;
         await broker.close();
