@@ -7,7 +7,7 @@
  * encryption is proven, not assumed.
  */
 import assert from 'node:assert/strict';
-import { createDecipheriv, createECDH, createHmac, createPublicKey, randomBytes, verify, type ECDH } from 'node:crypto';
+import { createECDH, createPublicKey, randomBytes, verify, type ECDH } from 'node:crypto';
 import { statSync, readFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -21,6 +21,7 @@ import { PUSH_SERVICE_HOSTS } from '../src/server/push/settings.js';
 import { payloadOf } from '../src/server/push/web-push.js';
 import { RawClient } from './helpers/raw-client.js';
 import { startTestServer, TEST_APP, type TestServer } from './helpers/server.js';
+import { decryptPush } from './helpers/web-push-decrypt.js';
 
 interface Received {
   path: string;
@@ -92,28 +93,9 @@ class Browser {
     return { endpoint: this.endpoint, keys: { p256dh: this.ecdh.getPublicKey().toString('base64url'), auth: this.auth.toString('base64url') } };
   }
 
-  /** RFC 8291 §3.4 and RFC 8188: one aes128gcm record. */
+  /** RFC 8291 §3.4 and RFC 8188: one aes128gcm record (test/helpers/web-push-decrypt.ts). */
   decrypt(body: Buffer): string {
-    const salt = body.subarray(0, 16);
-    const idLength = body[20]!;
-    const serverKey = body.subarray(21, 21 + idLength);
-    const cipherText = body.subarray(21 + idLength);
-    const hmac = (key: Buffer, data: Buffer) => createHmac('sha256', key).update(data).digest();
-    const ecdhSecret = this.ecdh.computeSecret(serverKey);
-    const prkKey = hmac(this.auth, ecdhSecret);
-    const keyInfo = Buffer.concat([Buffer.from('WebPush: info\0'), this.ecdh.getPublicKey(), serverKey, Buffer.from([1])]);
-    const ikm = hmac(prkKey, keyInfo);
-    const prk = hmac(salt, ikm);
-    const cek = hmac(prk, Buffer.from('Content-Encoding: aes128gcm\0\x01')).subarray(0, 16);
-    const nonce = hmac(prk, Buffer.from('Content-Encoding: nonce\0\x01')).subarray(0, 12);
-    const decipher = createDecipheriv('aes-128-gcm', cek, nonce);
-    decipher.setAuthTag(cipherText.subarray(cipherText.length - 16));
-    const plain = Buffer.concat([decipher.update(cipherText.subarray(0, cipherText.length - 16)), decipher.final()]);
-    // The last record ends with the delimiter 2, then zero padding.
-    let end = plain.length - 1;
-    while (end >= 0 && plain[end] === 0) end -= 1;
-    assert.equal(plain[end], 2, 'last-record delimiter');
-    return plain.subarray(0, end).toString('utf8');
+    return decryptPush(body, this.ecdh.getPrivateKey(), this.auth);
   }
 }
 

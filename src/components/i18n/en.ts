@@ -123,6 +123,9 @@ export const en = {
   'launcher.open': 'Open chat',
   'launcher.close': 'Close chat',
   'launcher.greeting': 'Hi! How can we help?',
+  'push.enable': 'Turn on notifications',
+  'push.disable': 'Turn off notifications',
+  'push.blocked': 'Notifications are blocked in this browser',
 };
 
 export type Strings = typeof en;

@@ -125,4 +125,7 @@ export const zhCN: Strings = {
   'launcher.open': '打开聊天',
   'launcher.close': '关闭聊天',
   'launcher.greeting': '你好！有什么可以帮你？',
+  'push.enable': '开启消息通知',
+  'push.disable': '关闭消息通知',
+  'push.blocked': '此浏览器已禁止通知',
 };

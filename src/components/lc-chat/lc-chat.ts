@@ -58,6 +58,7 @@ const LOAD_OLDER_THRESHOLD_PX = 120;
  * @fires {LcConflictEvent} lc-conflict - Another device or tab took the session over (`reason`: the server's reason, else "Session taken over by another device"). Cancelable: a host that cancels shows its own UI.
  * @fires {LcUnreadChangeEvent} lc-unread-change - The conversation's unread count changed (`conversationId`, `count`, `total`). Only on a change: not while the reader is looking at the newest messages (those are read at once).
  * @fires {LcBeforeSendEvent} lc-before-send - The user is sending (`text`, `attributes`, both writable). Cancelable: the text stays in the composer.
+ * @fires {LcPushChangeEvent} lc-push-change - With `push`: the user is turning browser notifications on or off (`enabled`). Cancelable: nothing changes.
  * @fires {LcErrorEvent} lc-error - Signing in, loading or sending failed (`error`, `operation`). With `operation: 'membership'`: the user was muted (4563 `SILIENCED`), removed (4317 `CONVERSATION_MEMBERSHIP_REQUIRED`) or blocked (4315 `CONVERSATION_BLACKLISTED`) in this conversation.
  *
  * @attr {string} lang - Language of the widget's own strings (`en`, `zh-CN`); default: the nearest `lang` up the tree, else the browser's.
@@ -81,6 +82,7 @@ const LOAD_OLDER_THRESHOLD_PX = 120;
  * @csspart attach-button - The attach button (uploads use the app key if given, else the session token).
  * @csspart progress - An upload's progress bar.
  * @csspart lightbox - The image viewer dialog.
+ * @csspart push-toggle - With `push`: the notifications button in the header.
  *
  * @cssproperty --lc-color-bg - Background of the widget.
  * @cssproperty --lc-color-surface - Background of the input field.
@@ -119,6 +121,7 @@ export class LcChat extends LcConnectedElement {
     pageSize: { type: Number, attribute: 'page-size' },
     renderers: { attribute: false },
     names: { attribute: false },
+    push: { type: String },
     _state: { state: true },
     _showJump: { state: true },
     _conflictHandled: { state: true },
@@ -154,6 +157,13 @@ export class LcChat extends LcConnectedElement {
   declare renderers: Partial<Record<number | RendererName, MessageRenderer>> | undefined;
   /** Display names by clientId (default: the clientId). */
   declare names: Record<string, string> | undefined;
+  /**
+   * Web Push: the URL of the service worker shipped as `lc-chat-sw.js`,
+   * served from the page's own origin (e.g. `/lc-chat-sw.js`). The header
+   * then has a button that turns browser notifications for new messages on,
+   * so a visitor who closed the tab is notified. Unset: no button, nothing loaded.
+   */
+  declare push: string | undefined;
 
   declare private _state: WidgetConnectionState;
   declare private _showJump: boolean;
@@ -291,6 +301,8 @@ export class LcChat extends LcConnectedElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (CONNECTION_KEYS.some((key) => changed.has(key))) this.#clients.sync();
     if (changed.has('conversationId') || changed.has('members') || changed.has('unique')) this.#ensureSession();
+    // On demand: pages without push never load it.
+    if (changed.has('push') && this.push) void import('../push/lc-push-toggle.js');
     if (changed.has('renderers')) {
       this.#overrides = this.renderers
         ? new Map(Object.entries(this.renderers).map(([type, render]) => [rendererKey(/^-?\d+$/.test(type) ? Number(type) : (type as RendererName)), render!]))
@@ -663,7 +675,10 @@ export class LcChat extends LcConnectedElement {
     const serverUnreachable = state === 'offline' && navigator.onLine !== false;
     // Direction is inherited from the page (or the element's own dir), and logical CSS follows it.
     return html`<div class="chat">
-      ${renderHeader({ title, avatarId: this.#avatarId(title), state, serverUnreachable, typing: typing.map((id) => this.#displayName(id)), localizer })}
+      ${renderHeader({
+        title, avatarId: this.#avatarId(title), state, serverUnreachable, typing: typing.map((id) => this.#displayName(id)), localizer,
+        actions: this.push ? html`<lc-push-toggle part="push-toggle" .client=${client} worker=${this.push}></lc-push-toggle>` : nothing,
+      })}
       ${renderBanner({
         state,
         setupError,

@@ -61,6 +61,7 @@ export function visitorId(appId: string): string {
  * @csspart badge - The unread badge on the bubble.
  * @csspart greeting - The greeting callout next to the closed bubble.
  * @csspart panel - The panel holding the chat.
+ * @csspart push-toggle - With `push`: the chat's notifications button.
  *
  * @cssproperty --lc-color-accent - The bubble's color.
  * @cssproperty --lc-color-accent-contrast - The icon on the bubble.
@@ -81,6 +82,7 @@ export class LcSupport extends LcConnectedElement {
     lang: { type: String, reflect: true },
     theme: { type: String, reflect: true },
     names: { attribute: false },
+    push: { type: String },
     _unread: { state: true },
     _greeted: { state: true },
   };
@@ -109,6 +111,8 @@ export class LcSupport extends LcConnectedElement {
   declare theme: 'light' | 'dark' | 'auto';
   /** Display names by clientId. */
   declare names: Record<string, string> | undefined;
+  /** Web Push: the service worker's URL, as `<lc-chat push>` takes it; the panel's header gets the notifications button. */
+  declare push: string | undefined;
 
   declare private _unread: number;
   declare private _greeted: boolean;
@@ -265,7 +269,7 @@ export class LcSupport extends LcConnectedElement {
       ${this.open
         ? html`<div class="panel" id="panel" part="panel" role="dialog" aria-label=${this.name ?? names} @keydown=${this.#onPanelKeydown}>
             <lc-chat
-              exportparts="header, list, composer, input, send-button"
+              exportparts="header, list, composer, input, send-button, push-toggle"
               .server=${this.server}
               .appId=${this.appId}
               .appKey=${this.appKey}
@@ -279,6 +283,7 @@ export class LcSupport extends LcConnectedElement {
               .unique=${true}
               .name=${this.#conversation ? this.name : undefined}
               .names=${this.names}
+              .push=${this.push}
               .theme=${this.theme}
               lang=${this.lang || nothing}
             >
