@@ -6,6 +6,7 @@ import type {
   LcConflictEvent,
   LcUnreadChangeEvent,
   LcBeforeSendEvent,
+  LcPushChangeEvent,
   LcErrorEvent,
   LcConversationList,
   LcConversationSelectEvent,
@@ -76,6 +77,11 @@ type LcChatProps = {
   readonly?: LcChat["readOnly"];
   /** Messages per history page. */
   "page-size"?: LcChat["pageSize"];
+  /** Web Push: the URL of the service worker shipped as `lc-chat-sw.js`,
+served from the page's own origin (e.g. `/lc-chat-sw.js`). The header
+then has a button that turns browser notifications for new messages on,
+so a visitor who closed the tab is notified. Unset: no button, nothing loaded. */
+  push?: LcChat["push"];
   /** The lc-chat server: `wss://host` (or `https://host`). Inside `<lc-realtime>`, leave the connection attributes unset to use its client. */
   server?: LcChat["server"];
   /** The app id. */
@@ -128,6 +134,9 @@ or `blocked` (no composer; a message says so). */
   /** The user is sending (`text`, `attributes`, both writable). Cancelable: the text stays in the composer. */
   "on:lc-before-send"?: (e: LcBeforeSendEvent) => void;
   "onlc-before-send"?: (e: LcBeforeSendEvent) => void;
+  /** With `push`: the user is turning browser notifications on or off (`enabled`). Cancelable: nothing changes. */
+  "on:lc-push-change"?: (e: LcPushChangeEvent) => void;
+  "onlc-push-change"?: (e: LcPushChangeEvent) => void;
   /** Signing in, loading or sending failed (`error`, `operation`). With `operation: 'membership'`: the user was muted (4563 `SILIENCED`), removed (4317 `CONVERSATION_MEMBERSHIP_REQUIRED`) or blocked (4315 `CONVERSATION_BLACKLISTED`) in this conversation. */
   "on:lc-error"?: (e: LcErrorEvent) => void;
   "onlc-error"?: (e: LcErrorEvent) => void;
@@ -311,6 +320,8 @@ type LcSupportProps = {
   "z-index"?: LcSupport["zIndex"];
   /** Color theme: `light` (default), `dark`, or `auto`. */
   theme?: LcSupport["theme"];
+  /** Web Push: the service worker's URL, as `<lc-chat push>` takes it; the panel's header gets the notifications button. */
+  push?: LcSupport["push"];
   /** The lc-chat server: `wss://host` (or `https://host`). Inside `<lc-realtime>`, leave the connection attributes unset to use its client. */
   server?: LcSupport["server"];
   /** The app id. */
@@ -353,6 +364,7 @@ export type CustomElements = {
    * - **lc-conflict** - Another device or tab took the session over (`reason`: the server's reason, else "Session taken over by another device"). Cancelable: a host that cancels shows its own UI.
    * - **lc-unread-change** - The conversation's unread count changed (`conversationId`, `count`, `total`). Only on a change: not while the reader is looking at the newest messages (those are read at once).
    * - **lc-before-send** - The user is sending (`text`, `attributes`, both writable). Cancelable: the text stays in the composer.
+   * - **lc-push-change** - With `push`: the user is turning browser notifications on or off (`enabled`). Cancelable: nothing changes.
    * - **lc-error** - Signing in, loading or sending failed (`error`, `operation`). With `operation: 'membership'`: the user was muted (4563 `SILIENCED`), removed (4317 `CONVERSATION_MEMBERSHIP_REQUIRED`) or blocked (4315 `CONVERSATION_BLACKLISTED`) in this conversation.
    *
    * ### **Methods:**
@@ -408,6 +420,7 @@ export type CustomElements = {
    * - **attach-button** - The attach button (uploads use the app key if given, else the session token).
    * - **progress** - An upload's progress bar.
    * - **lightbox** - The image viewer dialog.
+   * - **push-toggle** - With `push`: the notifications button in the header.
    */
   "lc-chat": Partial<LcChatProps & BaseProps & BaseEvents>;
 
@@ -541,6 +554,7 @@ export type CustomElements = {
    * - **badge** - The unread badge on the bubble.
    * - **greeting** - The greeting callout next to the closed bubble.
    * - **panel** - The panel holding the chat.
+   * - **push-toggle** - With `push`: the chat's notifications button.
    */
   "lc-support": Partial<LcSupportProps & BaseProps & BaseEvents>;
 };

@@ -98,6 +98,7 @@ export {
   LcDanmakuStartEvent,
   LcDanmakuEndEvent,
   LcDanmakuDropEvent,
+  LcPushChangeEvent,
   type DanmakuInfo,
 } from './events.js';
 export { SharedClient, type WidgetConnectionState, type ConnectionState, type ConversationSpec, type MembershipStatus, type OutgoingDraft } from './client/shared-client.js';

@@ -14,7 +14,10 @@ const bellOffIcon = svg`<path d="M12 3a6 6 0 0 0-6 6v3.5L4.5 15v1h15v-1L18 12.5V
  * browser notifications for new messages on and off for this browser and
  * the logged-in client. Once on (permission given), each later visit
  * renews the subscription without asking. Loaded on demand, only by pages
- * that set `push`.
+ * that set `push`. Internal: `<lc-chat>` documents what a page sees of it
+ * (`push`, `lc-push-change`, `::part(push-toggle)`).
+ *
+ * @internal
  *
  * @summary Turns Web Push notifications on or off for this browser.
  *
