@@ -43,18 +43,19 @@ export class LcPushToggle extends LitElement {
       border: 0;
       border-radius: 50%;
       background: none;
-      color: var(--lc-color-muted, #6b7280);
+      /* The chat's resolved theme tokens (themes/tokens.ts), inherited from its host. */
+      color: var(--_muted, var(--lc-color-muted, #6b7280));
       cursor: pointer;
     }
     button[aria-pressed='true'] {
-      color: var(--lc-color-accent, #2563eb);
+      color: var(--_accent, var(--lc-color-accent, #4f46e5));
     }
     button:disabled {
       cursor: not-allowed;
       opacity: 0.6;
     }
     button:focus-visible {
-      outline: 2px solid var(--lc-color-accent, #2563eb);
+      outline: 2px solid var(--_accent, var(--lc-color-accent, #4f46e5));
       outline-offset: 1px;
     }
     svg {
