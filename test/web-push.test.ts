@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CommandType, OpType } from '../src/protocol/codec.js';
-import { parseSubscription, SubscriptionError } from '../src/server/push/subscriptions.js';
+import { parseSubscription, PushSubscriptions, SubscriptionError, SubscriptionsFull } from '../src/server/push/subscriptions.js';
 import { PUSH_SERVICE_HOSTS } from '../src/server/push/settings.js';
 import { payloadOf } from '../src/server/push/web-push.js';
 import { RawClient } from './helpers/raw-client.js';
@@ -397,4 +397,26 @@ test('the notification text: pushData in LeanCloud\'s shapes, bounded and withou
   assert.equal(long.title.length, 100);
   assert.equal(long.body.length, 500);
   assert.ok(long.body.startsWith('a b '));
+});
+
+test('the subscription registry: counts per app, one owner per endpoint, the per-client and total bounds', async () => {
+  const registry = await PushSubscriptions.open(null, { perClient: 2, total: 3 }, (error) => assert.fail(String(error)));
+  const entry = (endpoint: string) => ({ endpoint, p256dh: 'k', auth: 'a', createdAt: 0 });
+  assert.equal(registry.hasApp('A'), false);
+  registry.add('A', 'alice', entry('https://p/1'));
+  registry.add('A', 'alice', entry('https://p/2'));
+  assert.deepEqual([registry.hasApp('A'), registry.hasApp('B'), registry.size], [true, false, 2]);
+  // A third browser replaces alice's oldest.
+  assert.equal(registry.add('A', 'alice', entry('https://p/3')), 2);
+  assert.deepEqual(registry.list('A', 'alice').map((item) => item.endpoint), ['https://p/2', 'https://p/3']);
+  // Registered by bob, the endpoint leaves alice.
+  registry.add('A', 'bob', entry('https://p/3'));
+  assert.deepEqual([registry.list('A', 'alice').length, registry.list('A', 'bob').length, registry.size], [1, 1, 2]);
+  registry.add('B', 'carol', entry('https://p/4'));
+  assert.throws(() => registry.add('B', 'carol', entry('https://p/5')), SubscriptionsFull);
+  // Someone else's endpoint cannot be removed; the owner's can; a gone one is dropped whoever holds it.
+  assert.equal(registry.remove('A', 'alice', 'https://p/3'), false);
+  assert.equal(registry.remove('A', 'bob', 'https://p/3'), true);
+  registry.drop('https://p/2');
+  assert.deepEqual([registry.hasApp('A'), registry.hasApp('B'), registry.size], [false, true, 1]);
 });

@@ -117,6 +117,8 @@ export class PushSubscriptions {
   private readonly byClient = new Map<string, StoredSubscription[]>();
   /** endpoint → its owner's key */
   private readonly owners = new Map<string, string>();
+  /** Subscriptions by app: asked once per stored message, so counted, not searched. */
+  private readonly perApp = new Map<string, number>();
   private count = 0;
   private saving: Promise<void> = Promise.resolve();
   private dirty = false;
@@ -163,9 +165,7 @@ export class PushSubscriptions {
 
   /** Whether the app has any at all. */
   hasApp(appId: string): boolean {
-    const prefix = `${appId}\u0000`;
-    for (const owner of this.byClient.keys()) if (owner.startsWith(prefix)) return true;
-    return false;
+    return (this.perApp.get(appId) ?? 0) > 0;
   }
 
   list(appId: string, clientId: string): readonly StoredSubscription[] {
@@ -216,6 +216,7 @@ export class PushSubscriptions {
     this.byClient.set(owner, list);
     this.owners.set(subscription.endpoint, owner);
     this.count += 1;
+    this.perApp.set(appId, (this.perApp.get(appId) ?? 0) + 1);
     // Past the bound, the client's oldest browser goes: a person who changed browsers is not locked out.
     while (list.length > this.limits.perClient) this.removeEndpoint(owner, list[0]!.endpoint);
   }
@@ -227,6 +228,10 @@ export class PushSubscriptions {
     if (index < 0) return;
     list.splice(index, 1);
     this.count -= 1;
+    const appId = owner.slice(0, owner.indexOf('\u0000'));
+    const left = (this.perApp.get(appId) ?? 1) - 1;
+    if (left > 0) this.perApp.set(appId, left);
+    else this.perApp.delete(appId);
     this.owners.delete(endpoint);
     if (list.length === 0) this.byClient.delete(owner);
   }
