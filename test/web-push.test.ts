@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { createECDH, createPublicKey, randomBytes, verify, type ECDH } from 'node:crypto';
-import { statSync, readFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -21,6 +21,7 @@ import { PUSH_SERVICE_HOSTS } from '../src/server/push/settings.js';
 import { payloadOf } from '../src/server/push/web-push.js';
 import { RawClient } from './helpers/raw-client.js';
 import { startTestServer, TEST_APP, type TestServer } from './helpers/server.js';
+import { dropTestStore } from './helpers/test-store.js';
 import { decryptPush } from './helpers/web-push-decrypt.js';
 
 interface Received {
@@ -366,8 +367,16 @@ test('the VAPID key pair is made once, kept with mode 0600, and the same after a
     const off = await startTestServer({ dataDir, webPush: false });
     assert.equal((await fetch(`${off.httpUrl}/push/key`)).status, 404);
     await off.stop();
+    // A pair left readable by others is narrowed to 0600 at the next start; a damaged file stops the start, naming it.
+    chmodSync(file, 0o644);
+    const narrowed = await startTestServer({ dataDir });
+    await narrowed.stop();
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    writeFileSync(file, JSON.stringify({ publicKey: 'short', privateKey: 'x' }));
+    await assert.rejects(startTestServer({ dataDir }), /vapid\.json does not hold a VAPID key pair/);
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
+    await dropTestStore(dataDir);
   }
 });
 
