@@ -17,7 +17,7 @@
 import { expect } from '@esm-bundle/chai';
 import { executeServerCommand } from '@web/test-runner-commands';
 import '../../src/components/index.js';
-import { TextMessage, type LcChat } from '../../src/components/index.js';
+import { TextMessage, type LcChat, type LcSupport } from '../../src/components/index.js';
 import type { LcPushToggle } from '../../src/components/push/lc-push-toggle.js';
 import { mount, opened, sdkClient, server, shadow, uid, waitFor } from './support/fixtures.js';
 
@@ -75,6 +75,15 @@ describe('Web Push', () => {
     const [generic] = await notifications(registered, 'lc-chat:');
     expect([generic!.title, generic!.body]).to.deep.equal(['New message', '']);
     for (const notification of await registered.getNotifications()) notification.close();
+  });
+
+  it('<lc-support push> passes it to its chat: the toggle is in the panel\'s header, labelled in the page\'s language', async () => {
+    await push({ action: 'grant', origin: location.origin });
+    const { wsUrl, appId } = await server();
+    const launcher = mount<LcSupport>(`<lc-support lang="zh-CN" server="${wsUrl}" app-id="${appId}" client-id="${uid('visitor')}" agents="${uid('agent')}" push="${WORKER}" open></lc-support>`);
+    const chat = await waitFor(() => launcher.chat, 'the panel\'s chat');
+    const button = await waitFor(() => shadow(chat).querySelector('lc-push-toggle')?.shadowRoot?.querySelector('button'), 'the toggle');
+    expect([button.getAttribute('aria-label'), button.getAttribute('aria-pressed')]).to.deep.equal(['开启消息通知', 'false']);
   });
 
   it('<lc-chat push>: the toggle subscribes for the logged-in client; an offline visitor\'s push reaches the service worker and shows', async () => {
