@@ -651,6 +651,11 @@ export class LcChat extends LcConnectedElement {
     })}`;
   }
 
+  /** With `push`: the notifications button (lc-push-toggle, loaded on demand) for the header. */
+  #pushToggle(): TemplateResult | typeof nothing {
+    return this.push ? html`<lc-push-toggle part="push-toggle" .client=${this.#client} worker=${this.push}></lc-push-toggle>` : nothing;
+  }
+
   protected override render(): TemplateResult {
     const localizer = this.#localize.value;
     const { t } = localizer;
@@ -675,10 +680,7 @@ export class LcChat extends LcConnectedElement {
     const serverUnreachable = state === 'offline' && navigator.onLine !== false;
     // Direction is inherited from the page (or the element's own dir), and logical CSS follows it.
     return html`<div class="chat">
-      ${renderHeader({
-        title, avatarId: this.#avatarId(title), state, serverUnreachable, typing: typing.map((id) => this.#displayName(id)), localizer,
-        actions: this.push ? html`<lc-push-toggle part="push-toggle" .client=${client} worker=${this.push}></lc-push-toggle>` : nothing,
-      })}
+      ${renderHeader({ title, avatarId: this.#avatarId(title), state, serverUnreachable, typing: typing.map((id) => this.#displayName(id)), localizer, actions: this.#pushToggle() })}
       ${renderBanner({
         state,
         setupError,
