@@ -96,7 +96,7 @@ export async function createServer(options: CreateServerOptions): Promise<LcServ
   // The in-process broker's publish is a function call: timing it says nothing.
   const broker = givenBroker ? metrics.instrumentBroker(rawBroker) : rawBroker;
   const hooks = new Hooks(config, logger, metrics);
-  // A data directory it cannot write, or a damaged vapid.json, stops the start: without closing a store we opened.
+  // A data directory it cannot write, or a damaged vapid.json, stops the start; a store opened here is closed first.
   const webPush = await startWebPush(config, store, logger, metrics).catch(async (error: unknown) => {
     if (!givenStore) await store.close().catch(() => {});
     throw error;
