@@ -161,7 +161,8 @@ const typingsFixes = {
 
 export default {
   globs: ['src/components/**/*.ts'],
-  exclude: ['**/*.test.ts'],
+  // The Web Push toggle and worker are internal: `<lc-chat push>` documents what a page sees of them.
+  exclude: ['**/*.test.ts', 'src/components/push/**'],
   outdir: '.',
   litelement: true,
   packagejson: false,

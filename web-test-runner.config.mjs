@@ -12,6 +12,7 @@ import { tsImport } from 'tsx/esm/api';
 
 const { lcServerPlugin, signProxy } = await tsImport('./test/browser/support/lc-server-plugin.ts', import.meta.url);
 const { commonJsPlugin } = await tsImport('./test/browser/support/commonjs-plugin.ts', import.meta.url);
+const { pushPlugin } = await tsImport('./test/browser/support/push-plugin.ts', import.meta.url);
 const rootDir = fileURLToPath(new URL('.', import.meta.url));
 
 const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -57,6 +58,7 @@ export default {
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: fileURLToPath(new URL('./tsconfig.json', import.meta.url)) }),
     commonJsPlugin({ rootDir, paths: ['/node_modules/protobufjs/minimal.js'] }),
     lcServerPlugin(),
+    pushPlugin(),
   ],
   browsers: [
     playwrightLauncher({

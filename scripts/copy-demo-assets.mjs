@@ -11,3 +11,5 @@ for (const path of ['lc-chat.js', 'lc-chat.js.map', 'chunks', 'elements']) {
   rmSync(`${ASSETS}/${path}`, { recursive: true, force: true });
   cpSync(`dist/${path}`, `${ASSETS}/${path}`, { recursive: true });
 }
+// The Web Push service worker at the site's root, so its scope is the whole demo.
+cpSync('dist/lc-chat-sw.js', 'demo/lc-chat-sw.js');

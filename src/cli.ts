@@ -144,6 +144,13 @@ Operations:
   --connections-per-second <n>  new WebSocket connections per remote address
                          per second on each node (HTTP 429 beyond; default 0:
                          no limit; behind a proxy all clients share its address)
+  --push-subject <s>     Web Push contact for push services: mailto:you@example.com
+                         or an https: URL (set a real one; some services refuse
+                         made-up contacts)
+  --push-hosts <list>    push service hosts to send to, comma-separated, *.suffix
+                         allowed (default the browsers' own services); * for any
+                         public https host
+  --no-web-push          no Web Push: no VAPID key, no /push routes
   -h, --help             show this help
 `;
 
@@ -200,6 +207,9 @@ const OPTIONS = {
   'message-hook-failure': { type: 'string' },
   'messages-per-second': { type: 'string' },
   'connections-per-second': { type: 'string' },
+  'push-subject': { type: 'string' },
+  'push-hosts': { type: 'string' },
+  'no-web-push': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -267,7 +277,7 @@ function appFromFlags(values: Record<string, string | boolean | string[] | undef
 }
 
 /** The operations flags (issue 15): logs and metrics. */
-function operationsFlags(values: Record<string, string | boolean | string[] | undefined>): Pick<ServerConfig, 'log' | 'logLevel' | 'metrics' | 'metricsToken' | 'hookTimeoutMs' | 'hookRetries' | 'messageHookFailure' | 'messagesPerSecond' | 'connectionsPerSecond'> {
+function operationsFlags(values: Record<string, string | boolean | string[] | undefined>): Pick<ServerConfig, 'log' | 'logLevel' | 'metrics' | 'metricsToken' | 'hookTimeoutMs' | 'hookRetries' | 'messageHookFailure' | 'messagesPerSecond' | 'connectionsPerSecond' | 'webPush'> {
   const failure = (values['message-hook-failure'] as string | undefined) ?? DEFAULTS.messageHookFailure;
   if (failure !== 'pass' && failure !== 'drop') throw new UsageError(`--message-hook-failure must be pass or drop, got "${failure}"`);
   const level = (values['log-level'] as string | undefined) ?? DEFAULTS.logLevel;
@@ -283,6 +293,18 @@ function operationsFlags(values: Record<string, string | boolean | string[] | un
     messageHookFailure: failure,
     messagesPerSecond: integer(values['messages-per-second'] as string | undefined, 'messages-per-second', DEFAULTS.messagesPerSecond),
     connectionsPerSecond: integer(values['connections-per-second'] as string | undefined, 'connections-per-second', DEFAULTS.connectionsPerSecond),
+    webPush: webPushFlags(values),
+  };
+}
+
+/** `--push-subject`, `--push-hosts`, `--no-web-push` as the webPush setting (checked by createServer). */
+function webPushFlags(values: Record<string, string | boolean | string[] | undefined>): ServerConfig['webPush'] {
+  if (values['no-web-push'] === true) return false;
+  const subject = values['push-subject'] as string | undefined;
+  const hosts = values['push-hosts'] as string | undefined;
+  return {
+    ...(subject !== undefined ? { subject } : {}),
+    ...(hosts !== undefined ? { endpointHosts: hosts.trim() === '*' ? null : hosts.split(',').map((host) => host.trim().toLowerCase()).filter(Boolean) } : {}),
   };
 }
 

@@ -50,11 +50,11 @@ test('package.json names the manifest and it documents every element', () => {
   const elements = new Map(manifest.modules.flatMap((module) => module.declarations ?? []).filter((d) => d.tagName).map((d) => [d.tagName!, d]));
   assert.deepEqual([...elements.keys()].sort(), ['lc-chat', 'lc-conversation-list', 'lc-live-room', 'lc-realtime', 'lc-support']);
   const chat = elements.get('lc-chat')!;
-  for (const attribute of ['conversation-id', 'members', 'unique', 'name', 'placeholder', 'lang', 'theme', 'readonly', 'page-size', 'no-visitor-details', 'no-status', 'no-attachments', 'no-emoji', 'no-mentions']) {
+  for (const attribute of ['conversation-id', 'members', 'unique', 'name', 'placeholder', 'lang', 'theme', 'readonly', 'page-size', 'no-visitor-details', 'no-status', 'no-attachments', 'no-emoji', 'no-mentions', 'push']) {
     assert.ok(chat.attributes?.some((a) => a.name === attribute), `lc-chat documents ${attribute}`);
   }
   const events = (chat.events ?? []).map((event) => event.name).sort();
-  assert.deepEqual(events, ['lc-attach', 'lc-before-send', 'lc-conflict', 'lc-connection-change', 'lc-error', 'lc-message', 'lc-receipt', 'lc-status-change', 'lc-unread-change']);
+  assert.deepEqual(events, ['lc-attach', 'lc-before-send', 'lc-conflict', 'lc-connection-change', 'lc-error', 'lc-message', 'lc-push-change', 'lc-receipt', 'lc-status-change', 'lc-unread-change']);
   assert.ok((chat.cssParts ?? []).length >= 7);
   const documented = (tag: string) => ({
     attributes: (elements.get(tag)!.attributes ?? []).map((attribute) => attribute.name),

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CommandType, OpType, type DecodedCommand } from '../src/protocol/codec.js';
+import { errorCode } from '../src/protocol/errors.js';
 import { rawEnvironment } from './helpers/raw-env.js';
 import { TEST_APP } from './helpers/server.js';
 
@@ -302,6 +303,51 @@ test('a history page holds at most maxReplyBytes: fewer messages than asked, the
   assert.deepEqual(next.body.map((m: { 'msg-id': string }) => m['msg-id']), [ids[1]], 'the next page starts where it stopped');
 });
 
+test('DELETE a conversation: it and its messages are gone, members are sent nothing, later commands get CONVERSATION_NOT_FOUND', async () => {
+  const kate = await env.login('del-kate');
+  const { body } = await call('POST', '/1.2/rtm/conversations', { m: ['del-kate', 'del-liam'], c: 'del-agent' });
+  const cid = body.objectId as string;
+  await kate.take(isPush(CommandType.conv, OpType.joined));
+  await call('POST', `/1.2/rtm/conversations/${cid}/messages`, { from_client: 'del-agent', message: text('one') });
+  await kate.take(isPush(CommandType.direct));
+  const room = (await call('POST', '/1.2/rtm/chatrooms', { name: 'del-room' })).body.objectId as string;
+  const service = (await call('POST', '/1.2/rtm/service-conversations', { name: 'del-news' })).body.objectId as string;
+
+  // The wrong kind's path, a malformed escape and an id of the wrong shape delete nothing.
+  assert.equal((await call('DELETE', `/1.2/rtm/chatrooms/${cid}`)).status, 404);
+  assert.equal((await call('DELETE', `/1.2/rtm/service-conversations/${cid}`)).status, 404);
+  assert.equal((await call('DELETE', '/1.2/rtm/conversations/%ZZ')).status, 400);
+  const odd = await call('DELETE', '/1.2/rtm/conversations/a%20b');
+  assert.deepEqual([odd.status, odd.body.code], [404, 4401]);
+  assert.equal((await call('GET', `/1.2/rtm/conversations/${cid}`)).status, 200);
+
+  const deleted = await call('DELETE', `/1.2/rtm/conversations/${cid}`);
+  assert.deepEqual([deleted.status, deleted.body], [200, {}]);
+  for (const [method, path] of [['GET', ''], ['GET', '/messages'], ['DELETE', ''], ['PUT', '']] as const) {
+    const answer = await call(method, `/1.2/rtm/conversations/${cid}${path}`, method === 'PUT' ? { name: 'x' } : undefined);
+    assert.deepEqual([answer.status, answer.body.code], [404, 4401], `${method} ${path}`);
+  }
+  const listed = await call('GET', `/1.2/rtm/conversations?where=${encodeURIComponent(JSON.stringify({ objectId: cid }))}`);
+  assert.deepEqual(listed.body.results, []);
+
+  // A member's commands on it now find nothing; nothing about the deletion was pushed before these replies.
+  // A message to it is refused as to any conversation the sender is not in (4401, as before it existed).
+  const direct = await kate.request({ cmd: CommandType.direct, peerId: 'del-kate', directMessage: { cid, msg: text('anyone?') } });
+  assert.deepEqual([direct.cmd, direct.errorMessage?.code], [CommandType.error, errorCode('INVALID_MESSAGING_TARGET')]);
+  const join = await kate.request({ cmd: CommandType.conv, op: OpType.add, peerId: 'del-kate', convMessage: { cid, m: ['del-kate'] } });
+  assert.deepEqual([join.cmd, join.errorMessage?.code], [CommandType.error, errorCode('CONVERSATION_NOT_FOUND')]);
+  assert.deepEqual(kate.drain().filter((command) => command.convMessage?.cid === cid || command.directMessage?.cid === cid), []);
+  const history = await kate.request({ cmd: CommandType.logs, peerId: 'del-kate', logsMessage: { cid, limit: 10 } });
+  assert.deepEqual(history.logsMessage?.logs ?? [], []);
+
+  // Chat rooms and system conversations are deleted on their own paths.
+  assert.deepEqual((await call('DELETE', `/1.2/rtm/chatrooms/${room}`)).body, {});
+  assert.equal((await call('GET', `/1.2/rtm/chatrooms/${room}`)).status, 404);
+  assert.deepEqual((await call('DELETE', `/1.2/rtm/service-conversations/${service}`)).body, {});
+  assert.equal((await call('GET', `/1.2/rtm/service-conversations/${service}`)).status, 404);
+  kate.close();
+});
+
 test('every endpoint refuses the app key and another app\'s master key, and acts on nothing', async () => {
   const { body } = await call('POST', '/1.2/rtm/conversations', { m: ['every-a'] });
   const cid = body.objectId as string;
@@ -314,6 +360,7 @@ test('every endpoint refuses the app key and another app\'s master key, and acts
     ['GET', '/1.2/rtm/conversations', undefined],
     ['GET', `/1.2/rtm/conversations/${cid}`, undefined],
     ['PUT', `/1.2/rtm/conversations/${cid}`, { name: 'taken' }],
+    ['DELETE', `/1.2/rtm/conversations/${cid}`, undefined],
     ['POST', `/1.2/rtm/conversations/${cid}/members`, { client_ids: ['x'] }],
     ['DELETE', `/1.2/rtm/conversations/${cid}/members`, { client_ids: ['every-a'] }],
     ['POST', `/1.2/rtm/conversations/${cid}/messages`, { from_client: 'x', message: text('x') }],
@@ -337,6 +384,7 @@ test('every endpoint refuses the app key and another app\'s master key, and acts
   // Another app's master key under its own id: this app's ids are unknown to it, and its clients are not this app's.
   const theirs = { 'X-LC-Id': OTHER_APP.appId, 'X-LC-Key': `${OTHER_APP.masterKey},master` };
   assert.equal((await call('PUT', `/1.2/rtm/conversations/${cid}/messages/${mid}/recall`, { from_client: 'every-a' }, theirs)).status, 404);
+  assert.equal((await call('DELETE', `/1.2/rtm/conversations/${cid}`, undefined, theirs)).status, 404);
   assert.deepEqual((await call('POST', '/1.2/rtm/clients/check-online', { client_ids: ['every-a'] }, theirs)).body, { results: [] });
   await call('POST', '/1.2/rtm/clients/every-a/kick', {}, theirs);
   // Nothing happened: the conversation, its message and the session are as they were.

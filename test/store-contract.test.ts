@@ -678,6 +678,39 @@ function contract(h: StoreHarness): void {
     }
   });
 
+  test('deleteConversation removes the conversation and every row kept for it, in that app only', async () => {
+    const file = await h.fresh();
+    const store = await h.open(file);
+    try {
+      const doomed = (await store.createConversation(conversationInput({ members: ['alice', 'bob', 'carol'] }))).conversation.id;
+      const kept = (await store.createConversation(conversationInput())).conversation.id;
+      await Promise.all([store.appendMessage(messageInput(doomed)), store.appendMessage(messageInput(doomed, { from: 'bob' })), store.appendMessage(messageInput(kept))]);
+      await store.blockMembers('app', doomed, ['carol'], 'alice', 10, { removed: () => [], listed: () => [] });
+      await store.addShutup('app', doomed, ['bob'], 'alice', 10, () => []);
+      await store.setMemberRole('app', doomed, 'bob', 'Manager', 10, () => []);
+
+      // Another app's id is not this conversation.
+      assert.equal(await store.deleteConversation('other-app', doomed), false);
+      assert.ok(await store.getConversation('app', doomed));
+
+      assert.equal(await store.deleteConversation('app', doomed), true);
+      assert.equal(await store.getConversation('app', doomed), undefined);
+      assert.deepEqual(await store.queryMessages({ appId: 'app', cid: doomed, limit: 10, direction: 'old' }), []);
+      assert.equal(await store.isMember('app', doomed, 'alice'), false);
+      for (const table of ['messages', 'conversation_members', 'conversation_blocklist', 'conversation_shutup']) {
+        assert.equal(await h.count(file, `SELECT count(*) AS n FROM ${table} WHERE cid = ?`, doomed), 0, table);
+      }
+      // A second delete finds nothing; the other conversation is untouched.
+      assert.equal(await store.deleteConversation('app', doomed), false);
+      assert.equal((await store.getConversation('app', kept))?.lastSeq, 1);
+      assert.equal((await store.queryMessages({ appId: 'app', cid: kept, limit: 10, direction: 'old' })).length, 1);
+      // An append racing the delete is refused, not stored into nothing.
+      await assert.rejects(store.appendMessage(messageInput(doomed)));
+    } finally {
+      await store.close();
+    }
+  });
+
   test('close commits the appends still queued, then every call rejects', async () => {
     const file = await h.fresh();
     const store = await h.open(file);

@@ -17,6 +17,7 @@ import type {
   LcMessageRecallEvent,
   LcMessageRetryEvent,
   LcMessageDeleteEvent,
+  LcPushChangeEvent,
   LcErrorEvent,
   LcConversationList,
   LcConversationSelectEvent,
@@ -76,6 +77,11 @@ sender and at most 200 characters of its text). */
   actions?: LcChat["actions"];
   /** Seconds after sending during which the user may recall a message; 0 (default): no limit. */
   recallWindow?: LcChat["recallWindow"];
+  /** Web Push: the URL of the service worker shipped as `lc-chat-sw.js`,
+served from the page's own origin (e.g. `/lc-chat-sw.js`). The header
+then has a button that turns browser notifications for new messages on,
+so a visitor who closed the tab is notified. Unset: no button, nothing loaded. */
+  push?: LcChat["push"];
   /** The lc-chat server: `wss://host` (or `https://host`). Inside `<lc-realtime>`, leave the connection attributes unset to use its client. */
   server?: LcChat["server"];
   /** The app id. */
@@ -140,6 +146,8 @@ or `blocked` (no composer; a message says so). */
   onLcMessageRetry?: (e: LcMessageRetryEvent) => void;
   /** The user chose Delete on a failed message (`message`). Cancelable: it stays. */
   onLcMessageDelete?: (e: LcMessageDeleteEvent) => void;
+  /** With `push`: the user is turning browser notifications on or off (`enabled`). Cancelable: nothing changes. */
+  onLcPushChange?: (e: LcPushChangeEvent) => void;
   /** Signing in, loading or sending failed (`error`, `operation`). With `operation: 'membership'`: the user was muted (4563 `SILIENCED`), removed (4317 `CONVERSATION_MEMBERSHIP_REQUIRED`) or blocked (4315 `CONVERSATION_BLACKLISTED`) in this conversation. */
   onLcError?: (e: LcErrorEvent) => void;
 };
@@ -340,6 +348,8 @@ away message and when the team is back. Without it: always open. */
   noTitleBadge?: LcSupport["noTitleBadge"];
   /** Does not record the page's URL and the browser for the agents. */
   noPageInfo?: LcSupport["noPageInfo"];
+  /** Web Push: the service worker's URL, as `<lc-chat push>` takes it; the panel's header gets the notifications button. */
+  push?: LcSupport["push"];
   /** The lc-chat server: `wss://host` (or `https://host`). Inside `<lc-realtime>`, leave the connection attributes unset to use its client. */
   server?: LcSupport["server"];
   /** The app id. */
@@ -403,6 +413,7 @@ export type CustomElements = {
    * - **lc-message-recall** - The user chose Recall on their message (`message`). Cancelable: it is not recalled.
    * - **lc-message-retry** - The user chose Retry on a failed message (`message`). Cancelable: it is not sent again.
    * - **lc-message-delete** - The user chose Delete on a failed message (`message`). Cancelable: it stays.
+   * - **lc-push-change** - With `push`: the user is turning browser notifications on or off (`enabled`). Cancelable: nothing changes.
    * - **lc-error** - Signing in, loading or sending failed (`error`, `operation`). With `operation: 'membership'`: the user was muted (4563 `SILIENCED`), removed (4317 `CONVERSATION_MEMBERSHIP_REQUIRED`) or blocked (4315 `CONVERSATION_BLACKLISTED`) in this conversation.
    *
    * ### **Methods:**
@@ -476,6 +487,7 @@ export type CustomElements = {
    * - **visitor-browser** - The visitor's browser and system.
    * - **status** - The conversation's status (open or resolved).
    * - **status-button** - "Mark resolved" / "Reopen".
+   * - **push-toggle** - With `push`: the notifications button in the header.
    */
   "lc-chat": DefineComponent<LcChatProps>;
 
@@ -620,6 +632,7 @@ export type CustomElements = {
    * - **prechat-input** - A field of the pre-chat form.
    * - **prechat-submit** - The pre-chat form's "Start chat" button.
    * - **away** - The away message outside office hours.
+   * - **push-toggle** - With `push`: the chat's notifications button.
    */
   "lc-support": DefineComponent<LcSupportProps>;
 };

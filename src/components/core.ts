@@ -98,6 +98,7 @@ export {
   LcDanmakuStartEvent,
   LcDanmakuEndEvent,
   LcDanmakuDropEvent,
+  LcPushChangeEvent,
   type DanmakuInfo,
 } from './events.js';
 export { LcAttachEvent } from './events.js';

@@ -159,7 +159,8 @@ export class LcErrorEvent extends Event {
     /**
      * What was being done: `config` (the element's attributes are incomplete),
      * `login`, `signature`, `conversation`, `history`, `send`, `upload`, `cache`,
-     * `membership` (the user was muted, removed or blocked in the conversation).
+     * `membership` (the user was muted, removed or blocked in the conversation),
+     * `push` (turning browser notifications on or off).
      * A setup mistake (unknown app id, missing signature endpoint…) comes as a
      * `SetupError` whose `attribute` names what to fix.
      */
@@ -273,6 +274,20 @@ export class LcDanmakuDropEvent extends Event {
   }
 }
 
+/** The user is turning browser notifications (Web Push) on or off. Cancelable: nothing changes. */
+export class LcPushChangeEvent extends Event {
+  static readonly eventName = 'lc-push-change';
+  constructor(readonly enabled: boolean) {
+    super(LcPushChangeEvent.eventName, { ...INIT, cancelable: true });
+  }
+
+  #detail: Readonly<Pick<LcPushChangeEvent, 'enabled'>> | undefined;
+  /** The same data as the fields, as `CustomEvent` code expects it: { enabled }. */
+  get detail(): Readonly<Pick<LcPushChangeEvent, 'enabled'>> {
+    return (this.#detail ??= detailOf(this, ['enabled']));
+  }
+}
+
 declare global {
   interface GlobalEventHandlersEventMap {
     'lc-conversation-select': LcConversationSelectEvent;
@@ -280,6 +295,7 @@ declare global {
     'lc-danmaku-start': LcDanmakuStartEvent;
     'lc-danmaku-end': LcDanmakuEndEvent;
     'lc-danmaku-drop': LcDanmakuDropEvent;
+    'lc-push-change': LcPushChangeEvent;
   }
 }
 

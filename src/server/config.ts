@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { checkAppHooks, type AppHooks } from './hooks/hooks.js';
 import { LOG_LEVELS, type LogLevel } from './observability/logger.js';
+import { resolveWebPush, type WebPushSettings } from './push/settings.js';
 import { CONVERSATION_COLUMNS, WHERE_LIMIT_CEILING } from './query/where.js';
 import type { BrokerLocation } from './broker/open-broker.js';
 import type { StoreLocation } from './store/store-location.js';
@@ -182,6 +183,8 @@ export interface ServerConfig {
    * every client has the proxy's address.
    */
   connectionsPerSecond: number;
+  /** Web Push to the widgets' service worker (push/settings.ts): settings over the defaults, or false for none. Default on. */
+  webPush: Partial<WebPushSettings> | false;
 }
 
 export const DEFAULTS: Omit<ServerConfig, 'dataDir' | 'storeLocation' | 'nodeId' | 'apps' | 'demoDir' | 'devSigningAppId'> = {
@@ -230,6 +233,7 @@ export const DEFAULTS: Omit<ServerConfig, 'dataDir' | 'storeLocation' | 'nodeId'
   messageHookFailure: 'pass',
   messagesPerSecond: 0,
   connectionsPerSecond: 0,
+  webPush: {},
 };
 
 /**
@@ -301,6 +305,7 @@ function checkOperations(config: ServerConfig): void {
   if (!Number.isInteger(config.hookRetries) || config.hookRetries < 0 || config.hookRetries > 10) throw new Error(`hookRetries must be 0..10, got ${config.hookRetries}`);
   if (config.messageHookFailure !== 'pass' && config.messageHookFailure !== 'drop') throw new Error(`messageHookFailure must be pass or drop, got ${String(config.messageHookFailure)}`);
   for (const app of config.apps) checkAppHooks(app.hooks);
+  resolveWebPush(config.webPush);
   for (const key of ['messagesPerSecond', 'connectionsPerSecond'] as const) {
     if (!Number.isInteger(config[key]) || config[key] < 0 || config[key] > 100_000) throw new Error(`${key} must be an integer in 0..100000 (0: no limit), got ${config[key]}`);
   }

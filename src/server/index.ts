@@ -32,6 +32,7 @@ import { ServerMetrics, type LiveFigures } from './observability/metrics.js';
 import { Hooks } from './hooks/hooks.js';
 import { notifyReceiversOffline } from './hooks/message-hooks.js';
 import { createRestApi } from './rest/rest-api.js';
+import { startWebPush } from './push/start.js';
 import type { ServerContext } from './handlers/context.js';
 import type { Store } from './store/types.js';
 import { MembershipCache } from './handlers/membership-cache.js';
@@ -113,6 +114,11 @@ export async function createServer(options: CreateServerOptions): Promise<LcServ
   const broker = brokerShared ? metrics.instrumentBroker(rawBroker) : rawBroker;
   // --- end Redis broker ---
   const hooks = new Hooks(config, logger, metrics);
+  // A data directory it cannot write, or a damaged vapid.json, stops the start; a store opened here is closed first.
+  const webPush = await startWebPush(config, store, logger, metrics).catch(async (error: unknown) => {
+    if (!givenStore) await store.close().catch(() => {});
+    throw error;
+  });
   // --- end operations ---
   try {
     for (const app of config.apps) {
@@ -170,6 +176,7 @@ export async function createServer(options: CreateServerOptions): Promise<LcServ
     logger,
     metrics,
     hooks,
+    webPush: webPush?.service ?? null,
   };
   const gateway = new Gateway(ctx);
   // Wills of sessions whose node died, handed to this node by a cluster-wide presence.
@@ -195,6 +202,7 @@ export async function createServer(options: CreateServerOptions): Promise<LcServ
   const storageQuota = new StorageQuota(files, config.appStorageBytes);
   // Counted now rather than at the first upload, which would wait for it.
   storageQuota.load().catch((error: unknown) => logger.error(errorFields(error), 'counting stored files failed'));
+  const restApi = createRestApi(ctx, (sent) => notifyReceiversOffline(ctx, sent.conversation, sent.message, sent.pushData));
   const http = createHttpServer(
     createHttpHandler({
       store,
@@ -208,7 +216,7 @@ export async function createServer(options: CreateServerOptions): Promise<LcServ
       stats: () => ({ ...stats() }),
       limits: { maxPayload: config.maxPayload, maxUploadBytes: config.maxUploadBytes },
       metrics: config.metrics ? metricsEndpoint(metrics, config.metricsToken) : null,
-      rest: createRestApi(ctx, (sent) => notifyReceiversOffline(ctx, sent.conversation, sent.message, sent.pushData)),
+      rest: webPush ? webPush.withRoutes(restApi) : restApi,
     }),
   );
   gateway.attach(http);
@@ -232,6 +240,8 @@ export async function createServer(options: CreateServerOptions): Promise<LcServ
         await gateway.close();
         await presence.close();
         hooks.close();
+        webPush?.service.close();
+        await webPush?.service.subscriptions.flush();
         http.closeAllConnections();
         await stopped;
         await broker.close();

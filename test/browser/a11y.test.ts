@@ -48,8 +48,10 @@ describe('accessibility (axe-core, WCAG 2.1 AA)', () => {
       const { wsUrl, appId } = await server();
       const me = uid('reader');
       const other = uid('writer');
-      const chat = mount<LcChat>(`<lc-chat theme="${theme}" server="${wsUrl}" app-id="${appId}" client-id="${me}" members="${other}" unique></lc-chat>`);
+      const chat = mount<LcChat>(`<lc-chat theme="${theme}" server="${wsUrl}" app-id="${appId}" client-id="${me}" members="${other}" unique push="/dist/lc-chat-sw.js"></lc-chat>`);
       await opened(chat);
+      // With `push`, the notifications toggle in the header (loaded on demand) is audited too.
+      await waitFor(() => shadow(chat).querySelector('lc-push-toggle')?.shadowRoot?.querySelector('button'), 'the notifications toggle');
       const client = await sdkClient(other);
       const conversation = await client.createConversation({ members: [me], unique: true });
       await conversation.send(new TextMessage('Release notes are at https://example.com/releases/2.4'));

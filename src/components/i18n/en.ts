@@ -142,6 +142,9 @@ export const en = {
   'support.reopen': 'Reopen',
   'support.visitor': 'Visitor',
   'support.mentioned': 'You were mentioned',
+  'push.enable': 'Turn on notifications',
+  'push.disable': 'Turn off notifications',
+  'push.blocked': 'Notifications are blocked in this browser',
 };
 
 export type Strings = typeof en;

@@ -144,4 +144,7 @@ export const zhCN: Strings = {
   'support.reopen': '重新打开',
   'support.visitor': '访客',
   'support.mentioned': '有人提到了你',
+  'push.enable': '开启消息通知',
+  'push.disable': '关闭消息通知',
+  'push.blocked': '此浏览器已禁止通知',
 };

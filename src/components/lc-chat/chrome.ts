@@ -23,9 +23,11 @@ export interface HeaderView {
   localizer: Localizer;
   /** Avatar image URLs by clientId. */
   avatars?: Record<string, string> | undefined;
+  /** Buttons of the element's own before the page's `header-actions` (the notifications toggle). */
+  actions?: unknown;
 }
 
-export function renderHeader({ title, avatarId, state, serverUnreachable, typing, localizer: { t }, avatars }: HeaderView): TemplateResult {
+export function renderHeader({ title, avatarId, state, serverUnreachable, typing, localizer: { t }, avatars, actions = nothing }: HeaderView): TemplateResult {
   const subtitle =
     typing.length === 1
       ? html`<p class="subtitle typing">${t('typing.one', { name: typing[0]! })}</p>`
@@ -38,7 +40,7 @@ export function renderHeader({ title, avatarId, state, serverUnreachable, typing
       <h2 class="title">${title}</h2>
       ${subtitle}
     </div>
-    <slot name="header-actions"></slot>
+    ${actions}<slot name="header-actions"></slot>
   </header>`;
 }
 

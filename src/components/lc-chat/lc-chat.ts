@@ -68,6 +68,7 @@ const LOAD_OLDER_THRESHOLD_PX = 120;
  * @fires {LcMessageRecallEvent} lc-message-recall - The user chose Recall on their message (`message`). Cancelable: it is not recalled.
  * @fires {LcMessageRetryEvent} lc-message-retry - The user chose Retry on a failed message (`message`). Cancelable: it is not sent again.
  * @fires {LcMessageDeleteEvent} lc-message-delete - The user chose Delete on a failed message (`message`). Cancelable: it stays.
+ * @fires {LcPushChangeEvent} lc-push-change - With `push`: the user is turning browser notifications on or off (`enabled`). Cancelable: nothing changes.
  * @fires {LcErrorEvent} lc-error - Signing in, loading or sending failed (`error`, `operation`). With `operation: 'membership'`: the user was muted (4563 `SILIENCED`), removed (4317 `CONVERSATION_MEMBERSHIP_REQUIRED`) or blocked (4315 `CONVERSATION_BLACKLISTED`) in this conversation.
  *
  * @attr {string} lang - Language of the widget's own strings (`en`, `zh-CN`); default: the nearest `lang` up the tree, else the browser's.
@@ -109,6 +110,7 @@ const LOAD_OLDER_THRESHOLD_PX = 120;
  * @csspart visitor-browser - The visitor's browser and system.
  * @csspart status - The conversation's status (open or resolved).
  * @csspart status-button - "Mark resolved" / "Reopen".
+ * @csspart push-toggle - With `push`: the notifications button in the header.
  *
  * @cssproperty --lc-color-bg - Background of the widget.
  * @cssproperty --lc-color-surface - Background of the input field.
@@ -156,6 +158,7 @@ export class LcChat extends LcConnectedElement {
     _away: { state: true },
     actions: { type: String },
     recallWindow: { type: Number, attribute: 'recall-window' },
+    push: { type: String },
     _state: { state: true },
     _showJump: { state: true },
     _conflictHandled: { state: true },
@@ -215,6 +218,13 @@ export class LcChat extends LcConnectedElement {
   declare actions: string | undefined;
   /** Seconds after sending during which the user may recall a message; 0 (default): no limit. */
   declare recallWindow: number;
+  /**
+   * Web Push: the URL of the service worker shipped as `lc-chat-sw.js`,
+   * served from the page's own origin (e.g. `/lc-chat-sw.js`). The header
+   * then has a button that turns browser notifications for new messages on,
+   * so a visitor who closed the tab is notified. Unset: no button, nothing loaded.
+   */
+  declare push: string | undefined;
 
   declare private _state: WidgetConnectionState;
   declare private _showJump: boolean;
@@ -383,6 +393,8 @@ export class LcChat extends LcConnectedElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (CONNECTION_KEYS.some((key) => changed.has(key))) this.#clients.sync();
     if (changed.has('conversationId') || changed.has('members') || changed.has('unique')) this.#ensureSession();
+    // On demand: pages without push never load it.
+    if (changed.has('push') && this.push) void import('../push/lc-push-toggle.js');
     if (changed.has('renderers')) {
       this.#overrides = this.renderers
         ? new Map(Object.entries(this.renderers).map(([type, render]) => [rendererKey(/^-?\d+$/.test(type) ? Number(type) : (type as RendererName)), render!]))
@@ -771,6 +783,11 @@ export class LcChat extends LcConnectedElement {
     })}`;
   }
 
+  /** With `push`: the notifications button (lc-push-toggle, loaded on demand) for the header. */
+  #pushToggle(): TemplateResult | typeof nothing {
+    return this.push ? html`<lc-push-toggle part="push-toggle" .client=${this.#client} worker=${this.push}></lc-push-toggle>` : nothing;
+  }
+
   protected override render(): TemplateResult {
     const localizer = this.#localize.value;
     const { t } = localizer;
@@ -795,7 +812,7 @@ export class LcChat extends LcConnectedElement {
     const serverUnreachable = state === 'offline' && navigator.onLine !== false;
     // Direction is inherited from the page (or the element's own dir), and logical CSS follows it.
     return html`<div class="chat">
-      ${renderHeader({ title, avatarId: this.#avatarId(title), state, serverUnreachable, typing: typing.map((id) => this.#displayName(id)), localizer, avatars: this.avatars })}
+      ${renderHeader({ title, avatarId: this.#avatarId(title), state, serverUnreachable, typing: typing.map((id) => this.#displayName(id)), localizer, avatars: this.avatars, actions: this.#pushToggle() })}
       ${this.#support?.render(localizer, { details: !this.noVisitorDetails, status: !this.noStatus }) ?? nothing}
       ${renderBanner({
         state,

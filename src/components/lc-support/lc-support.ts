@@ -94,6 +94,7 @@ export function visitorId(appId: string): string {
  * @csspart prechat-input - A field of the pre-chat form.
  * @csspart prechat-submit - The pre-chat form's "Start chat" button.
  * @csspart away - The away message outside office hours.
+ * @csspart push-toggle - With `push`: the chat's notifications button.
  *
  * @cssproperty --lc-color-accent - The bubble's color.
  * @cssproperty --lc-color-accent-contrast - The icon on the bubble.
@@ -123,6 +124,7 @@ export class LcSupport extends LcConnectedElement {
     sound: { type: Boolean },
     noTitleBadge: { type: Boolean, attribute: 'no-title-badge' },
     noPageInfo: { type: Boolean, attribute: 'no-page-info' },
+    push: { type: String },
     _unread: { state: true },
     _greeted: { state: true },
     _support: { state: true },
@@ -185,6 +187,8 @@ export class LcSupport extends LcConnectedElement {
   declare noTitleBadge: boolean;
   /** Does not record the page's URL and the browser for the agents. */
   declare noPageInfo: boolean;
+  /** Web Push: the service worker's URL, as `<lc-chat push>` takes it; the panel's header gets the notifications button. */
+  declare push: string | undefined;
 
   declare private _unread: number;
   declare private _greeted: boolean;
@@ -553,7 +557,7 @@ export class LcSupport extends LcConnectedElement {
   #renderChat(people: People): TemplateResult {
     const { t } = this.#localize.value;
     return html`<lc-chat
-      exportparts="header, list, composer, input, send-button"
+      exportparts="header, list, composer, input, send-button, push-toggle"
       .server=${this.server}
       .appId=${this.appId}
       .appKey=${this.appKey}
@@ -567,6 +571,7 @@ export class LcSupport extends LcConnectedElement {
       .unique=${true}
       .name=${this.#conversation ? this.name : undefined}
       .names=${people.names}
+      .push=${this.push}
       .avatars=${people.avatars}
       .theme=${this.theme}
       lang=${this.lang || nothing}

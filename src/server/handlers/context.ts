@@ -14,6 +14,7 @@ import type { Hooks } from '../hooks/hooks.js';
 import type { Logger } from '../observability/logger.js';
 import type { ServerMetrics } from '../observability/metrics.js';
 import type { PushClock } from './push-clock.js';
+import type { WebPush } from '../push/web-push.js';
 
 /** What every handler may use. Handlers never touch SQL or other nodes' sockets. */
 export interface ServerContext {
@@ -40,6 +41,8 @@ export interface ServerContext {
   readonly metrics: ServerMetrics;
   /** Calls to the app's own server (messageReceived, receiversOffline, …). */
   readonly hooks: Hooks;
+  /** Browser notifications for members with no session (null: off). */
+  readonly webPush?: WebPush | null;
 }
 
 export interface Request {

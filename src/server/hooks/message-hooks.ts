@@ -56,15 +56,19 @@ export async function applyMessageReceived(
 /**
  * Tells the app's `receiversOffline` hook who did not get a stored message
  * live, with the sender's `pushData`, so it can send its own push
- * notifications. Chat rooms have no offline members.
+ * notifications, and has Web Push notify those of them with a subscribed
+ * browser who did not mute the conversation. Chat rooms have no offline
+ * members; transient messages (no `seq`) are not pushed.
  */
 export function notifyReceiversOffline(
   ctx: ServerContext,
   conversation: ConversationRecord,
-  message: Pick<MessageRecord, 'id' | 'timestamp'> & { from?: string; data?: string; binary?: boolean },
+  message: Pick<MessageRecord, 'id' | 'timestamp'> & { from?: string; data?: string; binary?: boolean; seq?: number },
   pushData: string | null | undefined,
 ): void {
-  if (conversation.transient || !ctx.hooks.wants(conversation.appId, 'receiversOffline')) return;
+  const hook = ctx.hooks.wants(conversation.appId, 'receiversOffline');
+  const webPush = ctx.webPush && message.seq !== undefined && ctx.webPush.wants(conversation.appId) ? ctx.webPush : null;
+  if (conversation.transient || (!hook && !webPush)) return;
   const others = conversation.members.filter((id) => id !== message.from);
   if (others.length === 0) return;
   // Online anywhere in the cluster, not only on this node (presence/types.ts).
@@ -74,6 +78,8 @@ export function notifyReceiversOffline(
       const present = new Set(online);
       const offline = others.filter((id) => !present.has(id));
       if (offline.length === 0) return;
+      if (webPush) webPush.notify(conversation.appId, conversation.id, offline.filter((id) => !conversation.mutedMembers.includes(id)), pushData);
+      if (!hook) return;
       ctx.hooks.notify(conversation.appId, 'receiversOffline', {
         convId: conversation.id,
         fromPeer: message.from,

@@ -9,6 +9,7 @@
  *   GET    /1.2/rtm/{kind}?where=&order=&limit=&skip=     query
  *   GET    /1.2/rtm/{kind}/{id}                           read one
  *   PUT    /1.2/rtm/{kind}/{id}                           update name and attributes
+ *   DELETE /1.2/rtm/{kind}/{id}                           delete, with its messages
  *   POST   /1.2/rtm/{kind}/{id}/members                   add {client_ids}
  *   DELETE /1.2/rtm/{kind}/{id}/members                   remove {client_ids}
  *   POST   /1.2/rtm/{kind}/{id}/messages                  send as {from_client}
@@ -30,7 +31,7 @@ import type { ServerContext } from '../handlers/context.js';
 import { json } from '../http/respond.js';
 import { errorFields } from '../observability/logger.js';
 import { checkOnline, kick } from './rest-clients.js';
-import { changeMembers, createConversation, listConversations, requireKind, restConversationJson, restFailureOf, updateConversation, type ConversationKind } from './rest-conversations.js';
+import { changeMembers, createConversation, deleteConversation, listConversations, requireKind, restConversationJson, restFailureOf, updateConversation, type ConversationKind } from './rest-conversations.js';
 import { broadcast, history, patchMessage, sendMessage, sentJson, type SentMessage } from './rest-messages.js';
 import { authenticateMaster, readJsonObject, RestFailure, sendFailure } from './rest-request.js';
 
@@ -111,6 +112,7 @@ async function conversationCall(call: Call, match: RegExpExecArray): Promise<unk
     case undefined:
       if (method === 'GET') return restConversationJson(await requireKind(ctx, appId, kind, id));
       if (method === 'PUT') return updateConversation(ctx, appId, kind, id, await call.body());
+      if (method === 'DELETE') return deleteConversation(ctx, appId, kind, id);
       throw methodNotAllowed(method);
     case 'members':
       if (method === 'POST') return changeMembers(ctx, appId, kind, id, await call.body(), 'add');

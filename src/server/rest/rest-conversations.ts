@@ -15,6 +15,7 @@ import { conversationJson } from '../handlers/conversation-json.js';
 import type { ServerContext } from '../handlers/context.js';
 import { notifyConversationStarted, notifyMembersChanged } from '../hooks/conversation-hooks.js';
 import { memberEvents } from '../handlers/members.js';
+import { conversationChanged } from '../handlers/membership-cache.js';
 import { pushRecorded } from '../handlers/notify.js';
 import { push, pushToRoom } from '../handlers/push.js';
 import { isValidClientId, MAX_MEMBERS, memberList } from '../handlers/validate.js';
@@ -117,6 +118,21 @@ export async function changeMembers(ctx: ServerContext, appId: string, kind: Con
   await pushRecorded(ctx, appId, change.notifications);
   notifyMembersChanged(ctx, change.conversation, action, conversation.creator, change.changed);
   return { objectId: cid, updatedAt: new Date(change.conversation.updatedAt).toISOString(), m: change.conversation.members };
+}
+
+/**
+ * `DELETE /1.2/rtm/{kind}/{id}`: the conversation and its messages go, as
+ * LeanCloud's REST API does it; members are sent nothing (the protocol has
+ * no such push), and from then on every command naming it gets 4303
+ * CONVERSATION_NOT_FOUND (REST calls 404). Other nodes drop their cached copy through the
+ * broker before this answers.
+ */
+export async function deleteConversation(ctx: ServerContext, appId: string, kind: ConversationKind, cid: string): Promise<Record<string, never>> {
+  await requireKind(ctx, appId, kind, cid);
+  // Deleted meanwhile by another call: the same 404 as if it had never been.
+  if (!(await ctx.store.deleteConversation(appId, cid))) throw new RestFailure(404, 4401, `no ${kind.replace(/s$/, '')} ${cid}`);
+  await conversationChanged(ctx, appId, cid);
+  return {};
 }
 
 /** The `where` that keeps a query to one kind: `_Conversation` marks chat rooms with `tr`, system conversations with `sys`. */

@@ -115,6 +115,7 @@ export abstract class ComposedStore implements Store {
   abstract queryMessages(query: HistoryQuery): Promise<MessageRecord[]>;
   abstract recordDelivered(appId: string, cid: string, clientId: string, timestamp: number): Promise<void>;
   abstract pruneExpiredConversations(now: number, limit: number): Promise<number>;
+  abstract deleteConversation(appId: string, cid: string): Promise<boolean>;
 
   async addMembers(appId: string, cid: string, clientIds: readonly string[], maxMembers: number, events?: MemberEvents): Promise<MemberChange> {
     this.assertOpen();

@@ -541,6 +541,13 @@ export interface Store {
    * with their members and messages, at most `limit`. Resolves with how many.
    */
   pruneExpiredConversations(now: number, limit: number): Promise<number>;
+  /**
+   * Deletes a conversation with everything kept for it (members, messages,
+   * blocklist, mutes, roles) in one transaction. Resolves with whether it
+   * existed. Membership events already recorded for its members stay: they
+   * describe what happened before, and expire with the others.
+   */
+  deleteConversation(appId: string, cid: string): Promise<boolean>;
 
   /**
    * Logs a login out everywhere: its session tokens (all share `loginId`)

@@ -37,8 +37,12 @@ export interface LcServerCommand {
   name?: string;
 }
 
-/** Servers whose name starts with `signed` require signed logins and serve the dev `POST /sign`. */
+/**
+ * Servers whose name starts with `signed` require signed logins and serve the dev `POST /sign`;
+ * those starting with `push` accept Web Push endpoints on loopback (the test's push service).
+ */
 function settingsFor(name: string): Partial<ServerConfig> {
+  if (name.startsWith('push')) return { webPush: { allowLoopback: true, minIntervalMs: 0 } };
   if (!name.startsWith('signed')) return {};
   return { apps: [{ ...TEST_APP, requireSignature: true }], devSigningAppId: TEST_APP.appId };
 }

@@ -294,5 +294,11 @@ export class PostgresStore extends ComposedStore {
     );
   }
 
+  async deleteConversation(appId: string, cid: string): Promise<boolean> {
+    this.assertOpen();
+    // Members, messages, blocklist and mutes go by cascade, in the statement's own transaction.
+    return (await this.sql.run('DELETE FROM conversations WHERE app_id = $1 AND id = $2', [appId, cid])) > 0;
+  }
+
 }
 

@@ -427,6 +427,12 @@ export class SqliteStore extends ComposedStore {
     }).immediate();
   }
 
+  async deleteConversation(appId: string, cid: string): Promise<boolean> {
+    this.assertOpen();
+    // Members, messages, blocklist and mutes go by cascade, in the statement's own transaction.
+    return this.sql.deleteConversation.run(appId, cid).changes > 0;
+  }
+
   /** Prepared statements for query shapes seen recently; the values are parameters, so shapes repeat. */
   private statement(sql: string): Database.Statement {
     let statement = this.queryCache.get(sql);

@@ -1,0 +1,267 @@
+/**
+ * Web Push (issue 15): a browser notification for a member with no session
+ * when a message is stored, through the browser's push service.
+ *
+ * `web-push` (the web-push-libs reference implementation, used by most Node
+ * servers that send Web Push) builds each request: the payload encrypted to
+ * the browser's keys (RFC 8291, aes128gcm) and the VAPID signature (RFC
+ * 8292). Sending is ours, with `fetch`, so it has a time limit, no
+ * redirects, a bounded queue and retries, like the hooks.
+ *
+ * What a push tells: the push service sees only ciphertext, its size and
+ * when it was sent; the notification shows on a lock screen, so unless the
+ * sender's `pushData` says otherwise it holds a generic text, never the
+ * message, its sender or the conversation's name. The conversation id rides
+ * along (hidden) so a click can open it.
+ */
+import { createHash } from 'node:crypto';
+import webPush from 'web-push';
+import { errorFields, type Logger } from '../observability/logger.js';
+import type { ServerMetrics } from '../observability/metrics.js';
+import type { WebPushSettings } from './settings.js';
+import type { PushSubscriptions, StoredSubscription } from './subscriptions.js';
+import type { VapidKeys } from './vapid-keys.js';
+
+/** What the service worker gets, as JSON. */
+export interface PushPayload {
+  title: string;
+  body: string;
+  /** The conversation, for the click. */
+  cid: string;
+}
+
+/** Pushes waiting or being retried; beyond, new ones are dropped (and counted). */
+const MAX_QUEUED = 10_000;
+const CONCURRENCY = 8;
+/** Longest title and body taken from `pushData`, in characters. */
+const MAX_TITLE = 100;
+const MAX_BODY = 500;
+/** Remembered (client, conversation) pairs for `minIntervalMs`. */
+const MAX_RECENT = 100_000;
+/** Longest `Retry-After` honoured, ms. */
+const MAX_RETRY_AFTER_MS = 300_000;
+
+const GENERIC: Record<'en' | 'zh', { title: string; body: string }> = {
+  en: { title: 'New message', body: 'Open the chat to read it.' },
+  zh: { title: '新消息', body: '打开聊天查看。' },
+};
+
+interface Job {
+  appId: string;
+  clientId: string;
+  endpoint: string;
+  headers: Record<string, string>;
+  body: Uint8Array<ArrayBuffer>;
+  attempt: number;
+}
+
+/** A push service's refusal: whether to try again, and whether the subscription is gone. */
+class PushRefused extends Error {
+  constructor(
+    readonly status: number,
+    readonly retryAfterMs: number | undefined,
+  ) {
+    super(`push service answered HTTP ${status}`);
+  }
+}
+
+export class WebPush {
+  private readonly queue: Job[] = [];
+  private inFlight = 0;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly controllers = new Set<AbortController>();
+  private readonly recent = new Map<string, number>();
+  private closed = false;
+
+  constructor(
+    readonly settings: WebPushSettings,
+    readonly keys: VapidKeys,
+    readonly subscriptions: PushSubscriptions,
+    private readonly logger: Logger,
+    private readonly metrics: ServerMetrics,
+  ) {}
+
+  /** Whether anyone of the app could get a push (callers skip working out who is offline otherwise). */
+  wants(appId: string): boolean {
+    return !this.closed && this.subscriptions.hasApp(appId);
+  }
+
+  /**
+   * Queues a push to each subscription of each client in `offline` (those
+   * not muting the conversation, and not pushed for it in the last
+   * `minIntervalMs`). Returns at once; nothing here waits on a push service.
+   */
+  notify(appId: string, cid: string, offline: readonly string[], pushData: string | null | undefined): void {
+    if (this.closed) return;
+    const now = Date.now();
+    for (const clientId of offline) {
+      const list = this.subscriptions.list(appId, clientId);
+      if (list.length === 0 || !this.due(`${appId}\u0000${clientId}\u0000${cid}`, now)) continue;
+      for (const subscription of list) this.enqueue(appId, clientId, subscription, cid, pushData);
+    }
+  }
+
+  /** Pushes waiting, in flight or waiting to be retried (tests). */
+  get pending(): number {
+    return this.queue.length + this.inFlight + this.timers.size;
+  }
+
+  /** Stops sending: queued pushes are dropped, calls in flight aborted. */
+  close(): void {
+    this.closed = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    for (const controller of this.controllers) controller.abort();
+    this.queue.length = 0;
+  }
+
+  private due(pair: string, now: number): boolean {
+    const last = this.recent.get(pair);
+    if (last !== undefined && now - last < this.settings.minIntervalMs) return false;
+    this.recent.delete(pair);
+    this.recent.set(pair, now);
+    if (this.recent.size > MAX_RECENT) this.recent.delete(this.recent.keys().next().value!);
+    return true;
+  }
+
+  private enqueue(appId: string, clientId: string, subscription: StoredSubscription, cid: string, pushData: string | null | undefined): void {
+    if (this.queue.length >= MAX_QUEUED) {
+      this.metrics.countHook('webPush', 'dropped');
+      return;
+    }
+    const payload = JSON.stringify(payloadOf(cid, pushData, subscription.lang));
+    let details: ReturnType<typeof webPush.generateRequestDetails>;
+    try {
+      details = webPush.generateRequestDetails({ endpoint: subscription.endpoint, keys: { p256dh: subscription.p256dh, auth: subscription.auth } }, payload, {
+        vapidDetails: { subject: this.settings.subject, publicKey: this.keys.publicKey, privateKey: this.keys.privateKey },
+        TTL: this.settings.ttlSeconds,
+        contentEncoding: 'aes128gcm',
+        urgency: 'normal',
+        // One pending push per conversation at the push service: a newer one replaces it while the browser is away.
+        topic: createHash('sha256').update(cid).digest('base64url').slice(0, 32),
+      });
+    } catch (error) {
+      this.metrics.countHook('webPush', 'failed');
+      this.logger.warn({ appId, clientId, ...errorFields(error) }, 'web push: could not build the request');
+      return;
+    }
+    const headers: Record<string, string> = {};
+    // fetch sets Content-Length from the body itself.
+    for (const [name, value] of Object.entries(details.headers)) if (name.toLowerCase() !== 'content-length') headers[name] = String(value);
+    this.queue.push({ appId, clientId, endpoint: details.endpoint, headers, body: new Uint8Array(details.body ?? Buffer.alloc(0)), attempt: 0 });
+    this.pump();
+  }
+
+  private pump(): void {
+    while (this.inFlight < CONCURRENCY && this.queue.length > 0) {
+      const job = this.queue.shift()!;
+      this.inFlight += 1;
+      void this.deliver(job).finally(() => {
+        this.inFlight -= 1;
+        this.pump();
+      });
+    }
+  }
+
+  private async deliver(job: Job): Promise<void> {
+    if (this.closed) return;
+    try {
+      await this.post(job);
+      this.metrics.countHook('webPush', 'ok');
+    } catch (error) {
+      if (this.closed) return;
+      const status = error instanceof PushRefused ? error.status : undefined;
+      if (status === 404 || status === 410) {
+        // The browser unsubscribed or the subscription expired: it will never work again.
+        this.subscriptions.drop(job.endpoint);
+        this.metrics.countHook('webPush', 'failed');
+        this.logger.info({ appId: job.appId, clientId: job.clientId, status }, 'web push: subscription gone, forgotten');
+        return;
+      }
+      const transient = status === undefined || status === 429 || status >= 500;
+      if (!transient || job.attempt >= this.settings.retries) {
+        this.metrics.countHook('webPush', 'failed');
+        this.logger.warn({ appId: job.appId, clientId: job.clientId, attempts: job.attempt + 1, ...errorFields(error) }, 'web push failed; giving up');
+        return;
+      }
+      this.metrics.countHook('webPush', 'retried');
+      const backoff = this.settings.retryBaseMs * 2 ** job.attempt * (0.5 + Math.random() / 2);
+      const retryAfter = error instanceof PushRefused ? error.retryAfterMs : undefined;
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        if (this.closed) return;
+        if (this.queue.length >= MAX_QUEUED) return this.metrics.countHook('webPush', 'dropped');
+        this.queue.push({ ...job, attempt: job.attempt + 1 });
+        this.pump();
+      }, Math.max(backoff, retryAfter ?? 0));
+      timer.unref();
+      this.timers.add(timer);
+    }
+  }
+
+  private async post(job: Job): Promise<void> {
+    const controller = new AbortController();
+    this.controllers.add(controller);
+    const timer = setTimeout(() => controller.abort(new Error(`no answer within ${this.settings.timeoutMs} ms`)), this.settings.timeoutMs);
+    try {
+      const response = await fetch(job.endpoint, { method: 'POST', headers: job.headers, body: job.body, signal: controller.signal, redirect: 'error' });
+      // The answer's body says nothing we act on: not read, so a hostile endpoint cannot make us hold one.
+      await response.body?.cancel().catch(() => {});
+      if (response.status >= 200 && response.status < 300) return;
+      throw new PushRefused(response.status, retryAfterMs(response.headers.get('retry-after')));
+    } finally {
+      clearTimeout(timer);
+      this.controllers.delete(controller);
+    }
+  }
+}
+
+function retryAfterMs(header: string | null): number | undefined {
+  if (header === null || !/^\d{1,6}$/.test(header.trim())) return undefined;
+  return Math.min(Number(header.trim()) * 1000, MAX_RETRY_AFTER_MS);
+}
+
+/**
+ * The notification for a message: the title and text the sender's
+ * `pushData` gives (LeanCloud's shape, `{alert, title}` at the top or under
+ * `data`; `alert` may be `{title, body}` as for iOS), else a generic text in
+ * the subscriber's language. Nothing of the message itself.
+ */
+export function payloadOf(cid: string, pushData: string | null | undefined, lang: string | undefined): PushPayload {
+  const generic = GENERIC[lang?.toLowerCase().startsWith('zh') ? 'zh' : 'en'];
+  const given = readPushData(pushData);
+  const title = clip(given.title, MAX_TITLE) ?? generic.title;
+  const body = clip(given.body, MAX_BODY) ?? (given.title === undefined ? generic.body : '');
+  return { title, body, cid };
+}
+
+function readPushData(pushData: string | null | undefined): { title?: string; body?: string } {
+  if (!pushData) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(pushData);
+  } catch {
+    return {};
+  }
+  if (parsed === null || typeof parsed !== 'object') return {};
+  const outer = parsed as Record<string, unknown>;
+  const fields = outer.data !== null && typeof outer.data === 'object' ? (outer.data as Record<string, unknown>) : outer;
+  const alert = fields.alert;
+  const result: { title?: string; body?: string } = {};
+  if (typeof fields.title === 'string') result.title = fields.title;
+  if (typeof alert === 'string') result.body = alert;
+  else if (alert !== null && typeof alert === 'object') {
+    const { title, body } = alert as Record<string, unknown>;
+    if (typeof title === 'string') result.title = title;
+    if (typeof body === 'string') result.body = body;
+  }
+  return result;
+}
+
+/** Control characters out, at most `max` characters; undefined when nothing is left. */
+function clip(text: string | undefined, max: number): string | undefined {
+  if (text === undefined) return undefined;
+  // eslint-disable-next-line no-control-regex -- removing control characters is the point
+  const cleaned = [...text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ').trim()].slice(0, max).join('');
+  return cleaned === '' ? undefined : cleaned;
+}
