@@ -54,7 +54,7 @@ test('package.json names the manifest and it documents every element', () => {
     assert.ok(chat.attributes?.some((a) => a.name === attribute), `lc-chat documents ${attribute}`);
   }
   const events = (chat.events ?? []).map((event) => event.name).sort();
-  assert.deepEqual(events, ['lc-attach', 'lc-before-send', 'lc-conflict', 'lc-connection-change', 'lc-error', 'lc-message', 'lc-push-change', 'lc-receipt', 'lc-status-change', 'lc-unread-change']);
+  assert.deepEqual(events, ['lc-attach', 'lc-before-send', 'lc-conflict', 'lc-connection-change', 'lc-error', 'lc-message', 'lc-message-copy', 'lc-message-delete', 'lc-message-edit', 'lc-message-recall', 'lc-message-reply', 'lc-message-retry', 'lc-push-change', 'lc-receipt', 'lc-status-change', 'lc-unread-change']);
   assert.ok((chat.cssParts ?? []).length >= 7);
   const documented = (tag: string) => ({
     attributes: (elements.get(tag)!.attributes ?? []).map((attribute) => attribute.name),
