@@ -301,7 +301,13 @@ export function decodeMessage(type: MessageType, bytes: Uint8Array): Fields {
  * go through its native UTF-8 writer, quicker there than TextEncoder.
  */
 type NodeBufferLikeOut = Uint8Array & { utf8Write(text: string, offset: number, length: number): number };
-const NodeBuffer = (globalThis as unknown as { Buffer?: { allocUnsafeSlow(size: number): NodeBufferLikeOut; byteLength(text: string): number } }).Buffer;
+type NodeBufferClass = {
+  allocUnsafeSlow(size: number): NodeBufferLikeOut;
+  byteLength(text: string): number;
+  from(buffer: ArrayBufferLike, offset: number, length: number): { toString(encoding: 'base64'): string };
+  from(text: string, encoding: 'base64'): Uint8Array;
+};
+const NodeBuffer = (globalThis as unknown as { Buffer?: NodeBufferClass }).Buffer;
 const SLAB_BYTES = 8192;
 /** A message starts in a fresh slab when less than this is left of the current one. */
 const SLAB_RESERVE = 512;
@@ -587,33 +593,13 @@ export function encodeStringField(no: number, text: string): Uint8Array {
 
 /* ------------------------------------------------------------------ base64 */
 
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-const ALPHABET_CODES = new Uint8Array(64);
-const SEXTETS = new Uint8Array(128);
-for (let i = 0; i < 64; i++) SEXTETS[(ALPHABET_CODES[i] = ALPHABET.charCodeAt(i))] = i;
-
 /** Standard base64 with padding. */
 export function bytesToBase64(bytes: Uint8Array): string {
-  // Written as ASCII codes, then made a string by one native call.
-  const codes = new Uint8Array(Math.ceil(bytes.length / 3) * 4);
-  let o = 0;
-  let i = 0;
-  for (; i + 2 < bytes.length; i += 3) {
-    const triple = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
-    codes[o++] = ALPHABET_CODES[triple >> 18]!;
-    codes[o++] = ALPHABET_CODES[(triple >> 12) & 63]!;
-    codes[o++] = ALPHABET_CODES[(triple >> 6) & 63]!;
-    codes[o++] = ALPHABET_CODES[triple & 63]!;
-  }
-  if (i < bytes.length) {
-    const first = bytes[i]!;
-    const second = i + 1 < bytes.length ? bytes[i + 1]! : 0;
-    codes[o++] = ALPHABET_CODES[first >> 2]!;
-    codes[o++] = ALPHABET_CODES[((first & 3) << 4) | (second >> 4)]!;
-    codes[o++] = i + 1 < bytes.length ? ALPHABET_CODES[(second & 15) << 2]! : 61;
-    codes[o++] = 61;
-  }
-  return textDecoder.decode(codes);
+  if (NodeBuffer) return NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+  let binary = '';
+  // In chunks: a function takes only so many arguments.
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
 }
 
 /**
@@ -623,23 +609,11 @@ export function bytesToBase64(bytes: Uint8Array): string {
  */
 export function base64ToBytes(text: string): Uint8Array {
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text)) throw new Error('invalid base64');
-  let length = text.length;
-  while (length > 0 && text.charCodeAt(length - 1) === 61) length--;
-  if (length % 4 === 1) throw new Error('invalid base64');
-  const bytes = new Uint8Array((length * 3) >> 2);
-  let o = 0;
-  let i = 0;
-  for (; i + 3 < length; i += 4) {
-    const quad =
-      (SEXTETS[text.charCodeAt(i)]! << 18) | (SEXTETS[text.charCodeAt(i + 1)]! << 12) | (SEXTETS[text.charCodeAt(i + 2)]! << 6) | SEXTETS[text.charCodeAt(i + 3)]!;
-    bytes[o++] = quad >> 16;
-    bytes[o++] = (quad >> 8) & 255;
-    bytes[o++] = quad & 255;
-  }
-  if (length - i >= 2) {
-    const rest = (SEXTETS[text.charCodeAt(i)]! << 18) | (SEXTETS[text.charCodeAt(i + 1)]! << 12) | (length - i === 3 ? SEXTETS[text.charCodeAt(i + 2)]! << 6 : 0);
-    bytes[o++] = rest >> 16;
-    if (length - i === 3) bytes[o++] = (rest >> 8) & 255;
-  }
+  const data = text.replace(/=+$/, '');
+  if (data.length % 4 === 1) throw new Error('invalid base64');
+  if (NodeBuffer) return NodeBuffer.from(data, 'base64');
+  const binary = atob(data);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
   return bytes;
 }
