@@ -44,24 +44,25 @@ for (const { enumType } of enums) {
   enumNames.set(enumType, enumType.name);
 }
 
+/** Each scalar's mark in the schema string (a string has none: it is the commonest) and its TypeScript type. */
 const SCALARS = {
-  string: { code: 's', ts: 'string' },
-  bytes: { code: 'y', ts: 'Uint8Array' },
-  int32: { code: 'i', ts: 'number' },
-  int64: { code: 'l', ts: 'number' },
-  bool: { code: 'b', ts: 'boolean' },
+  string: { code: '', ts: 'string' },
+  bytes: { code: '&', ts: 'Uint8Array' },
+  int32: { code: '#', ts: 'number' },
+  int64: { code: '%', ts: 'number' },
+  bool: { code: '?', ts: 'boolean' },
 };
 
 function describeField(field) {
   if (field.resolvedType instanceof protobuf.Type) {
-    return { code: field.resolvedType.name, encodeTs: `I${field.resolvedType.name}`, message: true };
+    return { code: `^${field.resolvedType.name}`, encodeTs: `I${field.resolvedType.name}`, message: true };
   }
   if (field.resolvedType instanceof protobuf.Enum) {
     const values = Object.values(field.resolvedType.values);
     const declared = field.options?.default;
     const fallback = declared === undefined ? values[0] : field.resolvedType.values[declared];
     if (fallback === undefined) throw new Error(`${field.fullName}: unknown default ${declared}`);
-    return { code: 'i', ts: enumNames.get(field.resolvedType), fallback };
+    return { code: '#', ts: enumNames.get(field.resolvedType), fallback };
   }
   const scalar = SCALARS[field.type];
   if (!scalar) throw new Error(`${field.fullName}: type ${field.type} is not supported by src/protocol/proto-codec.ts`);
@@ -89,7 +90,8 @@ for (const type of messages) {
   const fields = [...type.fieldsArray].sort((a, b) => a.id - b.id);
   const encodeShape = [];
   const decodedShape = [];
-  const row = [];
+  const row = [type.name];
+  let previous = 0;
   for (const field of fields) {
     const info = describeField(field);
     const label = field.repeated ? 2 : field.required ? 1 : 0;
@@ -107,10 +109,11 @@ for (const type of messages) {
       encodeShape.push(`  ${field.name}?: (${element}|null);`);
       decodedShape.push(`  ${field.name}: ${element};`);
     }
-    const entry = [field.id, field.name, info.code];
-    if (label || info.fallback) entry.push(label);
-    if (info.fallback) entry.push(info.fallback);
-    row.push(JSON.stringify(entry).replaceAll('"', "'"));
+    let spec = `${field.name}${info.code}${field.repeated ? '*' : field.required ? '!' : ''}`;
+    if (field.id !== previous + 1) spec += `@${field.id}`;
+    if (info.fallback) spec += `=${info.fallback}`;
+    previous = field.id;
+    row.push(spec);
   }
   out(`/** \`${PACKAGE}.${type.name}\` to encode: plain objects, absent fields left out or null. */`);
   out(`export interface I${type.name} {`);
@@ -121,18 +124,19 @@ for (const type of messages) {
   lines.push(...decodedShape);
   out('}');
   out();
-  table.push(`  ${type.name}: [${row.join(', ')}],`);
+  table.push(row.join(' '));
 }
 
 out('/**');
-out(' * Every message of the schema: its fields in field-number order, each');
-out(' * `[number, name, type, label?, default?]`. Types: s string, y bytes,');
-out(' * i int32 or enum, l int64, b bool, or the name of a message. Labels:');
-out(' * 0 optional, 1 required, 2 repeated. The default is given where it is');
-out(" * not the type's zero (an enum's first value, or its [default]).");
+out(' * Every message of the schema, `;` between messages: its name, then its');
+out(' * fields in field-number order, each `name` + type + label + number +');
+out(' * default. Type: none for string, `#` int32 or enum, `%` int64, `?` bool,');
+out(' * `&` bytes, `^Name` a message. Label: none optional, `!` required, `*`');
+out(' * repeated. `@n` when the number is not the previous field\'s plus one.');
+out(" * `=d` where the default is not the type's zero (an enum's first value,");
+out(' * or its [default]). Read by parseSchema in proto-codec.ts.');
 out(' */');
-out('export const SCHEMA: SchemaTable = {');
-lines.push(...table);
-out('};');
+out('export const SCHEMA: SchemaTable =');
+table.forEach((row, n) => out(`  '${row}${n < table.length - 1 ? ";' +" : "';"}`));
 writeFileSync(OUT, `${lines.join('\n')}\n`);
 console.log(`wrote ${OUT.slice(ROOT.length)}: ${messages.length} messages, ${enums.length} enums`);

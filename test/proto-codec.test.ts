@@ -12,10 +12,11 @@ import { isDeepStrictEqual } from 'node:util';
 import $protobuf from 'protobufjs/minimal.js';
 import { SCHEMA } from '../src/protocol/generated/message.js';
 import { CommandType, OpType, base64ToBytes, bytesToBase64, decodeCommand, encodeCommand, has, peerIdField, withPeerId, type Command } from '../src/protocol/codec.js';
-import type { FieldRow } from '../src/protocol/proto-codec.js';
+import { parseSchema } from '../src/protocol/proto-codec.js';
 import { push_server } from './helpers/protobufjs-reference.js';
 
 const Reference = push_server.messages2.GenericCommand;
+const MESSAGES = parseSchema(SCHEMA);
 const referenceEncode = (command: Command) => Reference.encode(command).finish();
 const referenceDecode = (bytes: Uint8Array) => Reference.decode(bytes) as unknown as Record<string, unknown>;
 
@@ -79,14 +80,14 @@ function randomValue(rng: Random, type: string, depth: number): unknown {
 
 /** A message of `type` with a random subset of its fields (its required ones always), in random key order. */
 function randomMessage(rng: Random, type: string, depth = 0): Record<string, unknown> {
-  const rows = [...(SCHEMA[type] as readonly FieldRow[])];
+  const rows = [...MESSAGES[type]!];
   // Key order must not matter: fields are written by number.
   for (let i = rows.length - 1; i > 0; i--) {
     const j = rng.int(i + 1);
     [rows[i], rows[j]] = [rows[j]!, rows[i]!];
   }
   const message: Record<string, unknown> = {};
-  for (const [, name, fieldType, label = 0] of rows) {
+  for (const [, name, fieldType, label] of rows) {
     const nested = fieldType.length > 1;
     if (label !== 1 && rng.next() < (nested ? (depth === 0 ? 0.15 : 0.3) : 0.45)) continue;
     if (label === 2) message[name] = Array.from({ length: rng.int(4) }, () => randomValue(rng, fieldType, depth));
@@ -99,7 +100,7 @@ function randomMessage(rng: Random, type: string, depth = 0): Record<string, unk
 /** Every field of a decoded message as plain data: value (own or default), and whether it is own. */
 function view(message: unknown, type: string): unknown {
   const record = message as Record<string, unknown>;
-  return (SCHEMA[type] as readonly FieldRow[]).map(([, name, fieldType, label = 0]) => {
+  return MESSAGES[type]!.map(([, name, fieldType, label]) => {
     const value = record[name];
     const own = Object.prototype.hasOwnProperty.call(record, name);
     const nested = fieldType.length > 1;

@@ -23,10 +23,34 @@
  * No `eval` or `new Function`: it runs under a strict CSP.
  */
 
-/** One field of the schema table: `[number, name, type, label?, default?]` (see generated/message.ts). */
-export type FieldRow = readonly [number: number, name: string, type: string, label?: number, fallback?: number];
-/** Every message of a schema by name, its fields in field-number order. */
-export type SchemaTable = Readonly<Record<string, readonly FieldRow[]>>;
+/**
+ * The schema as generated/message.ts writes it (scripts/gen-proto.mjs says
+ * how): one string, so the table costs few bytes in every bundle.
+ */
+export type SchemaTable = string;
+/**
+ * One field: `[number, name, type, label, default]`. Types: s string,
+ * y bytes, i int32 or enum, l int64, b bool, or the name of a message.
+ * Labels: 0 optional, 1 required, 2 repeated.
+ */
+export type FieldRow = readonly [number: number, name: string, type: string, label: number, fallback: number];
+
+const TYPE_MARKS: Record<string, string> = { '#': 'i', '%': 'l', '?': 'b', '&': 'y' };
+
+/** Reads the schema string into fields by message name, in field-number order. */
+export function parseSchema(table: SchemaTable): Record<string, FieldRow[]> {
+  const messages: Record<string, FieldRow[]> = {};
+  for (const entry of table.split(';')) {
+    const [name, ...fields] = entry.split(' ');
+    let no = 0;
+    messages[name!] = fields.map((spec) => {
+      const [, fieldName, mark, message, label, number, fallback] = /^(\w+)(?:([#%?&])|\^(\w+))?([!*])?(?:@(\d+))?(?:=(\d+))?$/.exec(spec)!;
+      no = number ? Number(number) : no + 1;
+      return [no, fieldName!, message ?? (mark ? TYPE_MARKS[mark]! : 's'), label === '!' ? 1 : label === '*' ? 2 : 0, Number(fallback ?? 0)];
+    });
+  }
+  return messages;
+}
 
 const INT32 = 0;
 const INT64 = 1;
@@ -36,7 +60,6 @@ const BYTES = 4;
 const MESSAGE = 5;
 const KINDS: Record<string, number> = { i: INT32, l: INT64, b: BOOL, s: STRING, y: BYTES };
 
-const OPTIONAL = 0;
 const REQUIRED = 1;
 const REPEATED = 2;
 
@@ -94,14 +117,14 @@ const EMPTY_BYTES = new Uint8Array(0);
 export function compileSchema(table: SchemaTable): Record<string, MessageType> {
   const types: Record<string, MessageType> = {};
   const pending: [Field, string][] = [];
-  for (const [name, rows] of Object.entries(table)) {
+  for (const [name, rows] of Object.entries(parseSchema(table))) {
     const defaults: Fields = {};
-    const fields = rows.map(([no, fieldName, typeName, label = OPTIONAL, fallback]) => {
+    const fields = rows.map(([no, fieldName, typeName, label, fallback]) => {
       const kind = KINDS[typeName] ?? MESSAGE;
       const field = new Field(no, fieldName, kind, label, null);
       if (kind === MESSAGE) pending.push([field, typeName]);
       if (label !== REPEATED) {
-        defaults[fieldName] = kind === MESSAGE ? null : kind === STRING ? '' : kind === BOOL ? false : kind === BYTES ? EMPTY_BYTES : (fallback ?? 0);
+        defaults[fieldName] = kind === MESSAGE ? null : kind === STRING ? '' : kind === BOOL ? false : kind === BYTES ? EMPTY_BYTES : fallback;
       }
       return field;
     });

@@ -727,35 +727,36 @@ export interface GenericCommand {
 }
 
 /**
- * Every message of the schema: its fields in field-number order, each
- * `[number, name, type, label?, default?]`. Types: s string, y bytes,
- * i int32 or enum, l int64, b bool, or the name of a message. Labels:
- * 0 optional, 1 required, 2 repeated. The default is given where it is
- * not the type's zero (an enum's first value, or its [default]).
+ * Every message of the schema, `;` between messages: its name, then its
+ * fields in field-number order, each `name` + type + label + number +
+ * default. Type: none for string, `#` int32 or enum, `%` int64, `?` bool,
+ * `&` bytes, `^Name` a message. Label: none optional, `!` required, `*`
+ * repeated. `@n` when the number is not the previous field's plus one.
+ * `=d` where the default is not the type's zero (an enum's first value,
+ * or its [default]). Read by parseSchema in proto-codec.ts.
  */
-export const SCHEMA: SchemaTable = {
-  JsonObjectMessage: [[1,'data','s',1]],
-  UnreadTuple: [[1,'cid','s',1], [2,'unread','i',1], [3,'mid','s'], [4,'timestamp','l'], [5,'from','s'], [6,'data','s'], [7,'patchTimestamp','l'], [8,'mentioned','b'], [9,'binaryMsg','y'], [10,'convType','i']],
-  LogItem: [[1,'from','s'], [2,'data','s'], [3,'timestamp','l'], [4,'msgId','s'], [5,'ackAt','l'], [6,'readAt','l'], [7,'patchTimestamp','l'], [8,'mentionAll','b'], [9,'mentionPids','s',2], [10,'bin','b'], [11,'convType','i']],
-  ConvMemberInfo: [[1,'pid','s'], [2,'role','s'], [3,'infoId','s']],
-  DataCommand: [[1,'ids','s',2], [2,'msg','JsonObjectMessage',2], [3,'offline','b']],
-  SessionCommand: [[1,'t','l'], [2,'n','s'], [3,'s','s'], [4,'ua','s'], [5,'r','b'], [6,'tag','s'], [7,'deviceId','s'], [8,'sessionPeerIds','s',2], [9,'onlineSessionPeerIds','s',2], [10,'st','s'], [11,'stTtl','i'], [12,'code','i'], [13,'reason','s'], [14,'deviceToken','s'], [15,'sp','b'], [16,'detail','s'], [17,'lastUnreadNotifTime','l'], [18,'lastPatchTime','l'], [19,'configBitmap','l']],
-  ErrorCommand: [[1,'code','i',1], [2,'reason','s',1], [3,'appCode','i'], [4,'detail','s'], [5,'pids','s',2], [6,'appMsg','s']],
-  DirectCommand: [[1,'msg','s'], [2,'uid','s'], [3,'fromPeerId','s'], [4,'timestamp','l'], [5,'offline','b'], [6,'hasMore','b'], [7,'toPeerIds','s',2], [10,'r','b'], [11,'cid','s'], [12,'id','s'], [13,'transient','b'], [14,'dt','s'], [15,'roomId','s'], [16,'pushData','s'], [17,'will','b'], [18,'patchTimestamp','l'], [19,'binaryMsg','y'], [20,'mentionPids','s',2], [21,'mentionAll','b'], [22,'convType','i']],
-  AckCommand: [[1,'code','i'], [2,'reason','s'], [3,'mid','s'], [4,'cid','s'], [5,'t','l'], [6,'uid','s'], [7,'fromts','l'], [8,'tots','l'], [9,'type','s'], [10,'ids','s',2], [11,'appCode','i'], [12,'appMsg','s']],
-  UnreadCommand: [[1,'convs','UnreadTuple',2], [2,'notifTime','l']],
-  ConvCommand: [[1,'m','s',2], [2,'transient','b'], [3,'unique','b'], [4,'cid','s'], [5,'cdate','s'], [6,'initBy','s'], [7,'sort','s'], [8,'limit','i'], [9,'skip','i'], [10,'flag','i'], [11,'count','i'], [12,'udate','s'], [13,'t','l'], [14,'n','s'], [15,'s','s'], [16,'statusSub','b'], [17,'statusPub','b'], [18,'statusTTL','i'], [19,'uniqueId','s'], [20,'targetClientId','s'], [21,'maxReadTimestamp','l'], [22,'maxAckTimestamp','l'], [23,'queryAllMembers','b'], [24,'maxReadTuples','MaxReadTuple',2], [25,'cids','s',2], [26,'info','ConvMemberInfo'], [27,'tempConv','b'], [28,'tempConvTTL','i'], [29,'tempConvIds','s',2], [30,'allowedPids','s',2], [31,'failedPids','ErrorCommand',2], [40,'next','s'], [100,'results','JsonObjectMessage'], [101,'where','JsonObjectMessage'], [103,'attr','JsonObjectMessage'], [104,'attrModified','JsonObjectMessage']],
-  RoomCommand: [[1,'roomId','s'], [2,'s','s'], [3,'t','l'], [4,'n','s'], [5,'transient','b'], [6,'roomPeerIds','s',2], [7,'byPeerId','s']],
-  LogsCommand: [[1,'cid','s'], [2,'l','i'], [3,'limit','i'], [4,'t','l'], [5,'tt','l'], [6,'tmid','s'], [7,'mid','s'], [8,'checksum','s'], [9,'stored','b'], [10,'direction','i',0,1], [11,'tIncluded','b'], [12,'ttIncluded','b'], [13,'lctype','i'], [105,'logs','LogItem',2]],
-  RcpCommand: [[1,'id','s'], [2,'cid','s'], [3,'t','l'], [4,'read','b'], [5,'from','s']],
-  ReadTuple: [[1,'cid','s',1], [2,'timestamp','l'], [3,'mid','s']],
-  MaxReadTuple: [[1,'pid','s'], [2,'maxAckTimestamp','l'], [3,'maxReadTimestamp','l']],
-  ReadCommand: [[1,'cid','s'], [2,'cids','s',2], [3,'convs','ReadTuple',2]],
-  PresenceCommand: [[1,'status','i',0,1], [2,'sessionPeerIds','s',2], [3,'cid','s']],
-  ReportCommand: [[1,'initiative','b'], [2,'type','s'], [3,'data','s']],
-  PatchItem: [[1,'cid','s'], [2,'mid','s'], [3,'timestamp','l'], [4,'recall','b'], [5,'data','s'], [6,'patchTimestamp','l'], [7,'from','s'], [8,'binaryMsg','y'], [9,'mentionAll','b'], [10,'mentionPids','s',2], [11,'patchCode','l'], [12,'patchReason','s']],
-  PatchCommand: [[1,'patches','PatchItem',2], [2,'lastPatchTime','l']],
-  PubsubCommand: [[1,'cid','s'], [2,'cids','s',2], [3,'topic','s'], [4,'subtopic','s'], [5,'topics','s',2], [6,'subtopics','s',2], [7,'results','JsonObjectMessage']],
-  BlacklistCommand: [[1,'srcCid','s'], [2,'toPids','s',2], [3,'srcPid','s'], [4,'toCids','s',2], [5,'limit','i'], [6,'next','s'], [8,'blockedPids','s',2], [9,'blockedCids','s',2], [10,'allowedPids','s',2], [11,'failedPids','ErrorCommand',2], [12,'t','l'], [13,'n','s'], [14,'s','s']],
-  GenericCommand: [[1,'cmd','i'], [2,'op','i',0,1], [3,'appId','s'], [4,'peerId','s'], [5,'i','i'], [6,'installationId','s'], [7,'priority','i'], [8,'service','i'], [9,'serverTs','l'], [101,'dataMessage','DataCommand'], [102,'sessionMessage','SessionCommand'], [103,'errorMessage','ErrorCommand'], [104,'directMessage','DirectCommand'], [105,'ackMessage','AckCommand'], [106,'unreadMessage','UnreadCommand'], [107,'readMessage','ReadCommand'], [108,'rcpMessage','RcpCommand'], [109,'logsMessage','LogsCommand'], [110,'convMessage','ConvCommand'], [111,'roomMessage','RoomCommand'], [112,'presenceMessage','PresenceCommand'], [113,'reportMessage','ReportCommand'], [114,'patchMessage','PatchCommand'], [115,'pubsubMessage','PubsubCommand'], [116,'blacklistMessage','BlacklistCommand']],
-};
+export const SCHEMA: SchemaTable =
+  'JsonObjectMessage data!;' +
+  'UnreadTuple cid! unread#! mid timestamp% from data patchTimestamp% mentioned? binaryMsg& convType#;' +
+  'LogItem from data timestamp% msgId ackAt% readAt% patchTimestamp% mentionAll? mentionPids* bin? convType#;' +
+  'ConvMemberInfo pid role infoId;' +
+  'DataCommand ids* msg^JsonObjectMessage* offline?;' +
+  'SessionCommand t% n s ua r? tag deviceId sessionPeerIds* onlineSessionPeerIds* st stTtl# code# reason deviceToken sp? detail lastUnreadNotifTime% lastPatchTime% configBitmap%;' +
+  'ErrorCommand code#! reason! appCode# detail pids* appMsg;' +
+  'DirectCommand msg uid fromPeerId timestamp% offline? hasMore? toPeerIds* r?@10 cid id transient? dt roomId pushData will? patchTimestamp% binaryMsg& mentionPids* mentionAll? convType#;' +
+  'AckCommand code# reason mid cid t% uid fromts% tots% type ids* appCode# appMsg;' +
+  'UnreadCommand convs^UnreadTuple* notifTime%;' +
+  'ConvCommand m* transient? unique? cid cdate initBy sort limit# skip# flag# count# udate t% n s statusSub? statusPub? statusTTL# uniqueId targetClientId maxReadTimestamp% maxAckTimestamp% queryAllMembers? maxReadTuples^MaxReadTuple* cids* info^ConvMemberInfo tempConv? tempConvTTL# tempConvIds* allowedPids* failedPids^ErrorCommand* next@40 results^JsonObjectMessage@100 where^JsonObjectMessage attr^JsonObjectMessage@103 attrModified^JsonObjectMessage;' +
+  'RoomCommand roomId s t% n transient? roomPeerIds* byPeerId;' +
+  'LogsCommand cid l# limit# t% tt% tmid mid checksum stored? direction#=1 tIncluded? ttIncluded? lctype# logs^LogItem*@105;' +
+  'RcpCommand id cid t% read? from;' +
+  'ReadTuple cid! timestamp% mid;' +
+  'MaxReadTuple pid maxAckTimestamp% maxReadTimestamp%;' +
+  'ReadCommand cid cids* convs^ReadTuple*;' +
+  'PresenceCommand status#=1 sessionPeerIds* cid;' +
+  'ReportCommand initiative? type data;' +
+  'PatchItem cid mid timestamp% recall? data patchTimestamp% from binaryMsg& mentionAll? mentionPids* patchCode% patchReason;' +
+  'PatchCommand patches^PatchItem* lastPatchTime%;' +
+  'PubsubCommand cid cids* topic subtopic topics* subtopics* results^JsonObjectMessage;' +
+  'BlacklistCommand srcCid toPids* srcPid toCids* limit# next blockedPids*@8 blockedCids* allowedPids* failedPids^ErrorCommand* t% n s;' +
+  'GenericCommand cmd# op#=1 appId peerId i# installationId priority# service# serverTs% dataMessage^DataCommand@101 sessionMessage^SessionCommand errorMessage^ErrorCommand directMessage^DirectCommand ackMessage^AckCommand unreadMessage^UnreadCommand readMessage^ReadCommand rcpMessage^RcpCommand logsMessage^LogsCommand convMessage^ConvCommand roomMessage^RoomCommand presenceMessage^PresenceCommand reportMessage^ReportCommand patchMessage^PatchCommand pubsubMessage^PubsubCommand blacklistMessage^BlacklistCommand';
