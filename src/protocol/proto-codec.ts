@@ -68,6 +68,8 @@ type Fields = Record<string, unknown>;
 class Field {
   /** The field's key as it is on the wire: number and wire type. */
   readonly key: number;
+  /** For a message field: the bytes its length took the last time it was written. */
+  lengthBytes = 1;
   constructor(
     readonly no: number,
     readonly name: string,
@@ -432,23 +434,23 @@ function writeInt64(value: number | bigint | string | { low: number; high: numbe
 }
 
 /**
- * Ends a length-delimited field whose content was written after one byte
- * reserved for its length, `mark` bytes into the message: moves the content
- * when its length needs more bytes than one.
+ * Ends a length-delimited field whose content was written after `reserved`
+ * bytes left for its length, `mark` bytes into the message: moves the
+ * content when its length needs another number of bytes. Returns how many
+ * it needed.
  */
-function endDelimited(mark: number): void {
-  let length = at - start - mark - 1;
-  if (length < 0x80) {
-    out[start + mark] = length;
-    return;
+function endDelimited(mark: number, reserved: number): number {
+  let length = at - start - mark - reserved;
+  const needed = length < 0x80 ? 1 : length < 0x4000 ? 2 : length < 0x200000 ? 3 : length < 0x10000000 ? 4 : 5;
+  if (needed !== reserved) {
+    ensure(needed - reserved);
+    out.copyWithin(start + mark + needed, start + mark + reserved, at);
+    at += needed - reserved;
   }
-  const extra = (length < 0x4000 ? 2 : length < 0x200000 ? 3 : length < 0x10000000 ? 4 : 5) - 1;
-  ensure(extra);
   let position = start + mark;
-  out.copyWithin(position + 1 + extra, position + 1, at);
-  at += extra;
   for (; length > 0x7f; length >>>= 7) out[position++] = (length & 0x7f) | 0x80;
   out[position] = length;
+  return needed;
 }
 
 /** UTF-8 of a string; a lone surrogate becomes U+FFFD, as TextEncoder and Node's Buffer write it. */
@@ -465,7 +467,7 @@ function writeString(text: string): void {
       ensure(6 + 3 * units);
       const mark = at++ - start;
       at += textEncoder.encodeInto(text, out.subarray(at)).written;
-      endDelimited(mark);
+      endDelimited(mark, 1);
     }
     return;
   }
@@ -525,9 +527,12 @@ function writeValue(field: Field, value: unknown): void {
       return;
     }
     default: {
-      const mark = at++ - start;
+      // As many bytes for the length as this field needed last time: a field
+      // that holds large messages (a query's results) then moves none.
+      const mark = at - start;
+      at += field.lengthBytes;
       writeMessage(field.type!, value as Fields);
-      endDelimited(mark);
+      field.lengthBytes = endDelimited(mark, field.lengthBytes);
     }
   }
 }
