@@ -1,4 +1,4 @@
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig } from 'vite';
 
 /**
  * Browser builds (`npm run build:browser`, part of `npm run build`, runs all
@@ -28,24 +28,6 @@ const LAZY_ELEMENTS = {
   'elements/lc-support': 'src/components/lc-support/lc-support.ts',
 };
 
-/**
- * protobufjs/minimal does `require("long")` to decode 64-bit integers as
- * Long objects. Our generated code turns every int64 into a number anyway
- * (scripts/gen-proto.sh: timestamps in ms are far below 2^53), so in the
- * browser `long` is dead weight (about 10 KB minified). Resolving it to an empty
- * module makes protobufjs find no Long class and read and write int64 as
- * plain numbers through its own LongBits. Node keeps the real package.
- */
-function withoutLong(): Plugin {
-  const id = '\0lc-chat:no-long';
-  return {
-    name: 'lc-chat-without-long',
-    enforce: 'pre',
-    resolveId: (source) => (source === 'long' ? id : null),
-    load: (source) => (source === id ? 'export {};' : null),
-  };
-}
-
 export default defineConfig(({ mode }) => {
   const lib =
     mode === 'sdk'
@@ -60,7 +42,6 @@ export default defineConfig(({ mode }) => {
   return {
     // Nothing from public/ is copied into the bundles.
     publicDir: false,
-    plugins: [withoutLong()],
     build: {
       outDir: 'dist',
       // The default mode runs first (npm run build) and starts from an empty dist/.
@@ -77,8 +58,8 @@ export default defineConfig(({ mode }) => {
           // Minified whitespace too: these files are for script tags; bundlers import the sources.
           minify: true,
           // Shared code of the ES build, with a content hash so a long cache never serves a stale chunk.
-          // Rollup names a chunk after one of its modules; the one holding the SDK, lit and
-          // protobufjs would be "tokens" (themes/tokens.ts): call it what it is.
+          // Rollup names a chunk after one of its modules; the one holding the SDK and lit
+          // would be "tokens" (themes/tokens.ts): call it what it is.
           chunkFileNames: (chunk) => `chunks/${chunk.moduleIds.some((id) => id.includes('/src/sdk/')) ? 'runtime' : '[name]'}-[hash].js`,
         },
       },

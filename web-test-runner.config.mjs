@@ -1,7 +1,8 @@
 /**
  * Browser tests: Debian's Chromium driven by Playwright (no browser
  * download: see scripts/ensure-chromium.sh), TypeScript through esbuild,
- * CommonJS dependencies (protobufjs) bundled to ESM by esbuild, and a
+ * CommonJS dependencies (protobufjs, for the reference codec some tests
+ * compare ours with) bundled to ESM by esbuild, and a
  * real lc-chat server for the run (test/browser/support/lc-server-plugin.ts).
  */
 import { fileURLToPath } from 'node:url';

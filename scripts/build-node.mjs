@@ -2,11 +2,9 @@
 // The Node build (npm run build:node): src/ compiled by tsc into lib/ (ES
 // modules, declarations, source maps; tsconfig.build.json), which is what
 // package.json "exports" and the bin run, without tsx. lib/ is emptied first
-// so a deleted source leaves no module behind. The generated protobuf
-// module is JavaScript with a pbts declaration file beside it, which tsc
-// does not emit (allowJs is off): both are copied as they are.
+// so a deleted source leaves no module behind.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
@@ -14,5 +12,3 @@ rmSync('lib', { recursive: true, force: true });
 // A type error fails the build (tsc has printed it), as it fails npm run typecheck.
 const { status } = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
 if (status !== 0) process.exit(status ?? 1);
-mkdirSync('lib/protocol/generated', { recursive: true });
-for (const file of ['message.js', 'message.d.ts']) copyFileSync(`src/protocol/generated/${file}`, `lib/protocol/generated/${file}`);

@@ -99,9 +99,9 @@ after(async () => {
 test('a front-end app installing lc-chat gets no server packages and builds nothing', () => {
   const names = Object.keys(installedPackages).filter((path) => path.startsWith('node_modules/')).map((path) => path.slice('node_modules/'.length));
   for (const server of ['better-sqlite3', 'ws', 'pg', 'bindings', 'prebuild-install']) assert.ok(!names.includes(server), `${server} is not installed`);
-  // protobufjs's postinstall only compares version ranges in package.json files; nothing else runs a script.
+  // Nothing runs a script (protobufjs's postinstall was the only one, and lc-chat no longer depends on it).
   const scripts = names.filter((name) => installedPackages[`node_modules/${name}`]!.hasInstallScript);
-  assert.deepEqual(scripts, ['protobufjs'], 'install scripts');
+  assert.deepEqual(scripts, [], 'install scripts');
   // Nothing is compiled: no package carries a native build (binding.gyp) or a native module.
   for (const name of names) {
     const files = readdirSync(join(project, 'node_modules', name), { recursive: true }) as string[];

@@ -3,74 +3,46 @@
  * binary or base64 text form. Shared by the server and the SDK, so it uses
  * nothing Node-specific.
  */
-import $protobuf from 'protobufjs/minimal.js';
-import { push_server } from './generated/message.js';
+import { SCHEMA, CommandType, OpType, StatusType, QueryDirection, type IGenericCommand, type GenericCommand } from './generated/message.js';
+import { base64ToBytes, bytesToBase64, compileSchema, decodeMessage, encodeMessage, encodeStringField } from './proto-codec.js';
 import type { FrameFormat } from './subprotocols.js';
 
-export const messages = push_server.messages2;
-export const { CommandType, OpType, StatusType } = messages;
-export type CommandType = push_server.messages2.CommandType;
-export type OpType = push_server.messages2.OpType;
+export { CommandType, OpType, StatusType };
+export { bytesToBase64, base64ToBytes };
+/** The schema's enums by message, as protobufjs's generated namespace had them. */
+export const messages = { CommandType, OpType, StatusType, LogsCommand: { QueryDirection } } as const;
 /** A command to encode: plain objects with the schema's fields. */
-export type Command = push_server.messages2.IGenericCommand;
+export type Command = IGenericCommand;
 /** A decoded command: absent scalar fields read as their defaults. */
-export type DecodedCommand = push_server.messages2.GenericCommand;
+export type DecodedCommand = GenericCommand;
 
-export type ISessionCommand = push_server.messages2.ISessionCommand;
-export type IConvCommand = push_server.messages2.IConvCommand;
-export type IDirectCommand = push_server.messages2.IDirectCommand;
-export type IAckCommand = push_server.messages2.IAckCommand;
-export type ILogsCommand = push_server.messages2.ILogsCommand;
-export type ILogItem = push_server.messages2.ILogItem;
-export type IErrorCommand = push_server.messages2.IErrorCommand;
-export type IUnreadCommand = push_server.messages2.IUnreadCommand;
-export type IReadCommand = push_server.messages2.IReadCommand;
-export type IRcpCommand = push_server.messages2.IRcpCommand;
-export type IPatchCommand = push_server.messages2.IPatchCommand;
+export type {
+  ISessionCommand,
+  IConvCommand,
+  IDirectCommand,
+  IAckCommand,
+  ILogsCommand,
+  ILogItem,
+  IErrorCommand,
+  IUnreadCommand,
+  IReadCommand,
+  IRcpCommand,
+  IPatchCommand,
+} from './generated/message.js';
 
-const base64 = $protobuf.util.base64;
+const types = compileSchema(SCHEMA);
+const GENERIC_COMMAND = types.GenericCommand!;
 
 export function encodeCommand(command: Command): Uint8Array {
-  return messages.GenericCommand.encode(command).finish();
+  return encodeMessage(GENERIC_COMMAND, command);
 }
-
-/**
- * protobufjs's reader for Node buffers reads a string whose length runs past
- * the end as the shorter string that is there (`Math.min(pos + len, len)`);
- * its plain reader, and every `bytes` field, throw. This one throws for
- * strings too: peek at the length, then let the fast path read it.
- */
-class StrictBufferReader extends $protobuf.BufferReader {
-  override string(): string {
-    const start = this.pos;
-    const length = this.uint32();
-    if (this.pos + length > this.len) throw new RangeError(`a string of ${length} bytes runs past the end of the frame`);
-    this.pos = start;
-    return super.string();
-  }
-}
-
-const NodeBuffer = $protobuf.util.Buffer as unknown as { isBuffer(value: unknown): boolean } | null;
-const isNodeBuffer = (bytes: Uint8Array): boolean => NodeBuffer !== null && NodeBuffer.isBuffer(bytes);
 
 /**
  * Throws on bytes that are not a well-formed `GenericCommand`, including a
  * string or bytes field whose length runs past the end of the frame.
  */
 export function decodeCommand(bytes: Uint8Array): DecodedCommand {
-  return messages.GenericCommand.decode(isNodeBuffer(bytes) ? new StrictBufferReader(bytes as never) : bytes);
-}
-
-export function bytesToBase64(bytes: Uint8Array): string {
-  return base64.encode(bytes, 0, bytes.length);
-}
-
-/** Throws on text that is not base64. */
-export function base64ToBytes(text: string): Uint8Array {
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text)) throw new Error('invalid base64');
-  const bytes = new Uint8Array(base64.length(text));
-  const written = base64.decode(text, bytes, 0);
-  return written === bytes.length ? bytes : bytes.subarray(0, written);
+  return decodeMessage(GENERIC_COMMAND, bytes) as unknown as DecodedCommand;
 }
 
 /** Wraps encoded bytes as a frame of the negotiated format. */
@@ -92,13 +64,16 @@ export function fromFrame(data: Uint8Array | string): DecodedCommand {
  * only this short suffix differs per recipient.
  */
 export function withPeerId(encoded: Uint8Array, peerId: string): Uint8Array {
-  const writer = $protobuf.Writer.create();
-  writer.uint32((4 << 3) | 2).string(peerId);
-  const suffix = writer.finish();
+  const suffix = peerIdField(peerId);
   const out = new Uint8Array(encoded.length + suffix.length);
   out.set(encoded, 0);
   out.set(suffix, encoded.length);
   return out;
+}
+
+/** `GenericCommand.peerId` (field 4) encoded alone: append it to an encoded command. */
+export function peerIdField(peerId: string): Uint8Array {
+  return encodeStringField(4, peerId);
 }
 
 /** Whether a decoded message carries the field (proto2 presence). */

@@ -16,8 +16,8 @@
  * not the text of each part unless the body's length is a multiple of 3.
  * Those few recipients get a frame of their own (`bytesFor`).
  */
-import $protobuf from 'protobufjs/minimal.js';
 import * as wsModule from 'ws';
+import { peerIdField as encodePeerIdField } from '../../protocol/codec.js';
 
 /**
  * ws's frame builder. It is exported by the package (`ws.Sender`) but not
@@ -27,12 +27,9 @@ const Sender = (wsModule as unknown as {
   Sender: { frame(data: Buffer, options: { fin: boolean; rsv1: boolean; opcode: number; mask: boolean; readOnly: boolean }): Buffer[] };
 }).Sender;
 
-/** `GenericCommand.peerId` is field 4, length-delimited. */
-const PEER_ID_TAG = (4 << 3) | 2;
-
 /** The encoded `peerId` field of a recipient: append it to a push's body. */
 export function peerIdField(peerId: string): Buffer {
-  const encoded = $protobuf.Writer.create().uint32(PEER_ID_TAG).string(peerId).finish();
+  const encoded = encodePeerIdField(peerId);
   return Buffer.from(encoded.buffer, encoded.byteOffset, encoded.byteLength);
 }
 

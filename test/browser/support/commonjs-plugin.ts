@@ -1,12 +1,12 @@
 /**
  * Serves CommonJS packages to the browser as ES modules, bundled by esbuild
- * on first request. The web dev server only speaks ESM; the SDK's protobuf
- * runtime (`protobufjs/minimal.js`) is CommonJS. Vite does the same for the
- * production build.
+ * on first request. The web dev server only speaks ESM; protobufjs's
+ * runtime (`protobufjs/minimal.js`), which the reference codec the browser
+ * tests compare ours with (test/helpers/protobufjs-reference.js) runs on, is
+ * CommonJS. The SDK itself no longer uses protobufjs.
  *
- * As in the production build (vite.config.ts), `long` resolves to an empty
- * module: protobufjs then reads and writes int64 fields as plain numbers,
- * and the tests exercise exactly that.
+ * `long` resolves to an empty module: protobufjs then reads and writes
+ * int64 fields as plain numbers, as our codec does.
  */
 import { join } from 'node:path';
 import { build } from 'esbuild';
