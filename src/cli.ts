@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DEFAULTS, type AppConfig, type ServerConfig } from './server/config.js';
+import { checkPublicUrl, DEFAULTS, type AppConfig, type ServerConfig } from './server/config.js';
 import { HOOK_EVENTS, type AppHooks, type HookEvent } from './server/hooks/hooks.js';
 import { defaultLogSink, LOG_LEVELS, type LogLevel } from './server/observability/logger.js';
 import { createServer } from './server/index.js';
@@ -40,6 +40,10 @@ Options:
                          sqlite:<path> (default <data>/lc-chat.db) or
                          postgres://user[:password]@host:5432/db, which several
                          server processes can share
+  --public-url <url>     ws:// or wss:// URL the router endpoints (/v1/route,
+                         /2/route, /1/route) send clients to, instead of the
+                         address they reached this node at: the load balancer
+                         in front of several nodes (also LC_PUBLIC_URL)
   --app-id <id>          app id; with --app-key and --master-key. Without these
                          flags a development app is created in the data
                          directory and its keys are printed
@@ -142,6 +146,7 @@ const OPTIONS = {
   host: { type: 'string' },
   data: { type: 'string' },
   store: { type: 'string' },
+  'public-url': { type: 'string' },
   'app-id': { type: 'string' },
   'app-key': { type: 'string' },
   'master-key': { type: 'string' },
@@ -202,6 +207,17 @@ function storeFromFlags(flag: string | undefined, dataDir: string): StoreLocatio
     return location.kind === 'sqlite' ? { kind: 'sqlite', file: resolve(location.file) } : location;
   } catch (error) {
     throw new UsageError((error as Error).message);
+  }
+}
+
+/** `--public-url`, else `LC_PUBLIC_URL`, else none; a bad one stops the start with one line. */
+function publicUrlFromFlags(flag: string | undefined): string | null {
+  const value = flag ?? process.env.LC_PUBLIC_URL;
+  if (value === undefined || value === '') return null;
+  try {
+    return checkPublicUrl(value);
+  } catch (error) {
+    throw new UsageError((error as Error).message.replace(/^publicUrl/, flag !== undefined ? '--public-url' : 'LC_PUBLIC_URL'));
   }
 }
 
@@ -285,6 +301,7 @@ async function serve(argv: string[]): Promise<void> {
   const dataDir = resolve(values.data ?? '.lc-data');
   const storeLocation = storeFromFlags(values.store, dataDir);
   const { app, generated } = appFromFlags(values, dataDir);
+  const publicUrl = publicUrlFromFlags(values['public-url']);
 
   const server = await createServer({
     port: integer(values.port, 'port', DEFAULTS.port),
@@ -331,6 +348,7 @@ async function serve(argv: string[]): Promise<void> {
     appStorageBytes: integer(values['app-storage'], 'app-storage', DEFAULTS.appStorageBytes),
     appKeyUploads: values['no-app-key-uploads'] !== true,
     demoDir: values['no-demo'] ? null : fileURLToPath(new URL('../demo', import.meta.url)),
+    publicUrl,
     ...operationsFlags(values),
   });
 
@@ -341,6 +359,7 @@ async function serve(argv: string[]): Promise<void> {
     `  WebSocket  ${server.wsUrl}/`,
     `  data       ${dataDir}`,
     `  store      ${describeStoreLocation(storeLocation)}`,
+    ...(publicUrl ? [`  public URL ${publicUrl}   (what the router endpoints answer)`] : []),
     `  app id     ${app.appId}${generated ? '   (development app)' : ''}`,
     `  app key    ${app.appKey}`,
   ];

@@ -168,6 +168,14 @@ export interface ServerConfig {
    * every client has the proxy's address.
    */
   connectionsPerSecond: number;
+  /**
+   * What the router endpoints (`/1/route`, `/2/route`, `/v1/route`) send
+   * clients to, `ws://` or `wss://` (`--public-url`, `LC_PUBLIC_URL`): the
+   * load balancer in front of several nodes, so a client that asks one node
+   * where to connect is sent to the balancer, not to that node. Null: the
+   * address the client reached this node at (its Host header).
+   */
+  publicUrl: string | null;
 }
 
 export const DEFAULTS: Omit<ServerConfig, 'dataDir' | 'storeLocation' | 'apps' | 'demoDir' | 'devSigningAppId'> = {
@@ -215,6 +223,7 @@ export const DEFAULTS: Omit<ServerConfig, 'dataDir' | 'storeLocation' | 'apps' |
   messageHookFailure: 'pass',
   messagesPerSecond: 0,
   connectionsPerSecond: 0,
+  publicUrl: null,
 };
 
 /** Fills in defaults and checks ranges; throws with a message naming the bad setting. */
@@ -245,6 +254,7 @@ export function resolveConfig(input: Partial<ServerConfig> & { dataDir: string }
     if (!Number.isInteger(config[key]) || config[key] <= 0 || config[key] > ceiling) throw new Error(`${key} must be an integer in 1..${ceiling}, got ${config[key]}`);
   }
   checkOperations(config);
+  if (config.publicUrl !== null) config.publicUrl = checkPublicUrl(config.publicUrl);
   if (config.devSigningAppId !== null && !config.apps.some((app) => app.appId === config.devSigningAppId)) {
     throw new Error(`devSigningAppId ${config.devSigningAppId} is not one of the configured apps`);
   }
@@ -258,6 +268,29 @@ export function resolveConfig(input: Partial<ServerConfig> & { dataDir: string }
     }
   }
   return config;
+}
+
+/**
+ * A public URL as the router endpoints hand it out: a `ws:` or `wss:` URL
+ * with a host, and nothing a client would drop or a log would leak
+ * (credentials, query, fragment). Returns it normalized (`wss://h/`).
+ */
+export function checkPublicUrl(value: string): string {
+  // Never echo a password someone put in it by mistake.
+  const shown = typeof value === 'string' ? JSON.stringify(value.slice(0, 200).replace(/\/\/[^/@]*@/, '//***@')) : typeof value;
+  const bad = (why: string) => new Error(`publicUrl must be a ws:// or wss:// URL such as wss://chat.example.com (${why}), got ${shown}`);
+  if (typeof value !== 'string' || value.length > 2048) throw bad('at most 2048 characters');
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw bad('not a URL');
+  }
+  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw bad(`scheme ${url.protocol.replace(/:$/, '')}`);
+  if (!url.hostname) throw bad('no host');
+  if (url.username || url.password) throw bad('no user or password in it');
+  if (url.search || url.hash || value.includes('?') || value.includes('#')) throw bad('no query or fragment');
+  return url.href;
 }
 
 /** The operations settings (issue 15): log level, metrics switch and token. */

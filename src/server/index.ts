@@ -165,6 +165,7 @@ export async function createServer(options: CreateServerOptions): Promise<LcServ
       limits: { maxPayload: config.maxPayload, maxUploadBytes: config.maxUploadBytes },
       metrics: config.metrics ? metricsEndpoint(metrics, config.metricsToken) : null,
       rest: createRestApi(ctx, (sent) => notifyReceiversOffline(ctx, sent.conversation, sent.message, sent.pushData)),
+      publicUrl: config.publicUrl,
     }),
   );
   gateway.attach(http);
