@@ -88,7 +88,7 @@ function next<T extends unknown[] = Js[]>(emitter: { on(event: string, listener:
 /** An official SDK's Realtime bound to one node (3.5.7: per instance, not through the class-wide discovery). */
 function official(sdk: OfficialSdk, at: ClusterNode): Js {
   const realtime: Js = sdk.realtime({ appId: TEST_APP.appId, appKey: TEST_APP.appKey, wsUrl: at.wsUrl });
-  if (sdk === v3) realtime._getEndpoints = () => Promise.resolve({ server: `${at.wsUrl}/`, ttl: 3600 });
+  if (sdk === v3) realtime._getEndpoints = () => Promise.resolve([`${at.wsUrl}/`]);
   closers.push(() => realtime._close());
   return realtime;
 }
