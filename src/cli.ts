@@ -44,6 +44,9 @@ Options:
                          /2/route, /1/route) send clients to, instead of the
                          address they reached this node at: the load balancer
                          in front of several nodes (also LC_PUBLIC_URL)
+  --node-id <id>         this process's name among several server nodes (also
+                         LC_NODE_ID): 1-64 letters, digits, _ or -; session
+                         ids include it (default: random at each start)
   --app-id <id>          app id; with --app-key and --master-key. Without these
                          flags a development app is created in the data
                          directory and its keys are printed
@@ -147,6 +150,7 @@ const OPTIONS = {
   data: { type: 'string' },
   store: { type: 'string' },
   'public-url': { type: 'string' },
+  'node-id': { type: 'string' },
   'app-id': { type: 'string' },
   'app-key': { type: 'string' },
   'master-key': { type: 'string' },
@@ -219,6 +223,14 @@ function publicUrlFromFlags(flag: string | undefined): string | null {
   } catch (error) {
     throw new UsageError((error as Error).message.replace(/^publicUrl/, flag !== undefined ? '--public-url' : 'LC_PUBLIC_URL'));
   }
+}
+
+/** `--node-id`, else `LC_NODE_ID`, else none (createServer picks a random one). */
+function nodeIdFromFlags(flag: string | undefined): { nodeId?: string } {
+  const value = flag ?? process.env.LC_NODE_ID;
+  if (value === undefined || value === '') return {};
+  if (!/^[\w-]{1,64}$/.test(value)) throw new UsageError(`--node-id must be 1-64 letters, digits, _ or -, got "${value}"`);
+  return { nodeId: value };
 }
 
 function integer(value: string | undefined, name: string, fallback: number): number {
@@ -308,6 +320,7 @@ async function serve(argv: string[]): Promise<void> {
     host: values.host ?? DEFAULTS.host,
     dataDir,
     storeLocation,
+    ...nodeIdFromFlags(values['node-id']),
     apps: [
       {
         ...app,
@@ -360,6 +373,7 @@ async function serve(argv: string[]): Promise<void> {
     `  data       ${dataDir}`,
     `  store      ${describeStoreLocation(storeLocation)}`,
     ...(publicUrl ? [`  public URL ${publicUrl}   (what the router endpoints answer)`] : []),
+    `  node id    ${server.config.nodeId}`,
     `  app id     ${app.appId}${generated ? '   (development app)' : ''}`,
     `  app key    ${app.appKey}`,
   ];

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import WebSocket from 'ws';
 import { CommandType, OpType, type DecodedCommand } from '../src/protocol/codec.js';
-import { RateLimiter } from '../src/server/gateway/rate-limits.js';
+import { RateLimiter } from '../src/server/session/rate-limits.js';
 import { rawEnvironment } from './helpers/raw-env.js';
 
 const MESSAGES_PER_SECOND = 5;

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { CommandType, OpType, has, type Command, type DecodedCommand, type ISessionCommand } from '../src/protocol/codec.js';
-import { NoticeGate } from '../src/server/gateway/notice-gate.js';
+import { NoticeGate } from '../src/server/session/notice-gate.js';
 import { openSqliteStore } from '../src/server/store/sqlite/sqlite-store.js';
 import { rawEnvironment } from './helpers/raw-env.js';
 import { RawClient } from './helpers/raw-client.js';

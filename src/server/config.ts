@@ -1,4 +1,5 @@
 /** Server settings: what `lc-chat serve` flags set, with production defaults. */
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { checkAppHooks, type AppHooks } from './hooks/hooks.js';
 import { LOG_LEVELS, type LogLevel } from './observability/logger.js';
@@ -43,6 +44,12 @@ export interface ServerConfig {
    * shared by several server processes.
    */
   storeLocation: StoreLocation;
+  /**
+   * This process's name among the server nodes (`--node-id`, `LC_NODE_ID`):
+   * 1-64 letters, digits, `_` or `-`. Session ids include it, so that they
+   * are unique in the cluster. Default: random at each start.
+   */
+  nodeId: string;
   /** Apps to create or update at start. */
   apps: AppConfig[];
   /** Largest WebSocket frame accepted, in bytes. */
@@ -178,7 +185,7 @@ export interface ServerConfig {
   publicUrl: string | null;
 }
 
-export const DEFAULTS: Omit<ServerConfig, 'dataDir' | 'storeLocation' | 'apps' | 'demoDir' | 'devSigningAppId'> = {
+export const DEFAULTS: Omit<ServerConfig, 'dataDir' | 'storeLocation' | 'nodeId' | 'apps' | 'demoDir' | 'devSigningAppId'> = {
   port: 8787,
   host: '0.0.0.0',
   maxPayload: 64 * 1024,
@@ -235,7 +242,10 @@ export function resolveConfig(input: Partial<ServerConfig> & { dataDir: string }
     devSigningAppId: null,
     ...input,
     storeLocation: input.storeLocation ?? { kind: 'sqlite', file: join(input.dataDir, 'lc-chat.db') },
+    nodeId: input.nodeId ?? randomBytes(6).toString('hex'),
   };
+  // Part of every session id (`<node>:<connection>:<client>`) and of a Redis presence's keys.
+  if (typeof config.nodeId !== 'string' || !/^[\w-]{1,64}$/.test(config.nodeId)) throw new Error(`nodeId must be 1-64 letters, digits, _ or -, got ${JSON.stringify(config.nodeId)}`);
   const positive = ['maxPayload', 'loginTimeoutMs', 'idleTimeoutMs', 'maxGarbageFrames', 'maxBufferedBytes', 'maxUploadBytes', 'sessionTokenTtl',
     'writeHighWaterBytes', 'sendQueueMaxAgeMs', 'roomResumeMs', 'notificationRetentionMs',
     'conversationsPerMinute', 'maxSessionsPerSocket', 'loginsPerMinute', 'uploadsPerMinute', 'appStorageBytes',

@@ -10,13 +10,16 @@ import { SignatureVerifier } from './auth/signature.js';
 import { LocalBroker } from './broker/local-broker.js';
 import { DiskFileStore } from './files/disk-file-store.js';
 import { StorageQuota } from './files/storage-quota.js';
-import { RateLimiter } from './gateway/rate-limits.js';
+import { RateLimiter } from './session/rate-limits.js';
 import type { Broker } from './broker/types.js';
 import { resolveConfig, type ServerConfig } from './config.js';
 import { Gateway, type SendStats } from './gateway/gateway.js';
-import { LoginMemory } from './gateway/login-memory.js';
-import { RoomRegistry } from './gateway/room-registry.js';
-import { SessionRegistry } from './gateway/session-registry.js';
+import { RoomRegistry } from './session/room-registry.js';
+import { SessionRegistry } from './session/session-registry.js';
+import { presenceOf } from './session/session.js';
+import { LocalPresence } from './presence/local-presence.js';
+import type { Presence } from './presence/types.js';
+import { deliverWills } from './handlers/direct.js';
 import { PushClock } from './handlers/push-clock.js';
 import { createHttpHandler } from './http/http-handler.js';
 import { startNotificationPruning } from './store/notification-pruning.js';
@@ -35,7 +38,8 @@ import { MembershipCache } from './handlers/membership-cache.js';
 
 export type { AppConfig, ServerConfig } from './config.js';
 export type { Store } from './store/types.js';
-export type { Broker } from './broker/types.js';
+export type { Broker, Delivery, Topic } from './broker/types.js';
+export type { Presence, PresenceSession, LoginFacts, ParkedRooms, WillMessage, OrphanedWills } from './presence/types.js';
 export { createSignatureHandler, type SignatureHandlerOptions, type SignatureRequest } from './auth/signature-handler.js';
 
 export interface LcServer {
@@ -67,6 +71,8 @@ export interface CreateServerOptions extends Partial<ServerConfig> {
   store?: Store;
   /** Replace the in-process broker (e.g. Redis). */
   broker?: Broker;
+  /** Replace the single-node presence (e.g. Redis); closed with the server. */
+  presence?: Presence;
 }
 
 /**
@@ -82,7 +88,7 @@ function membershipCacheSize(store: Store, givenBroker: Broker | undefined): num
 
 /** Starts a server and resolves once it listens. */
 export async function createServer(options: CreateServerOptions): Promise<LcServer> {
-  const { store: givenStore, broker: givenBroker, ...settings } = options;
+  const { store: givenStore, broker: givenBroker, presence: givenPresence, ...settings } = options;
   const config = resolveConfig(settings);
   const rawStore = givenStore ?? (await openStore(config));
   const rawBroker = givenBroker ?? new LocalBroker();
@@ -115,15 +121,29 @@ export async function createServer(options: CreateServerOptions): Promise<LcServ
 
   const devApp = config.apps.find((app) => app.appId === config.devSigningAppId);
   if (devApp) logger.warn({ appId: devApp.appId }, 'POST /sign signs for anyone as this app. Development only: never with real users.');
-  const sessions = new SessionRegistry();
+  // The registries tell the broker what this node follows and the presence
+  // who is here (no session exists before the presence below).
+  const sessions = new SessionRegistry({
+    clientArrived: (appId, id) => broker.follow({ kind: 'client', appId, id }),
+    opened: (session) => presence.sessionOpened(presenceOf(session)),
+    ended: (session) => presence.sessionEnded(presenceOf(session)),
+    clientGone: (appId, id) => broker.unfollow({ kind: 'client', appId, id }),
+  });
+  const rooms = new RoomRegistry({
+    roomOccupied: (appId, cid) => broker.follow({ kind: 'room', appId, id: cid }),
+    clientEntered: (appId, cid, clientId) => presence.roomEntered(appId, cid, clientId),
+    clientLeft: (appId, cid, clientId) => presence.roomLeft(appId, cid, clientId),
+    roomEmptied: (appId, cid) => broker.unfollow({ kind: 'room', appId, id: cid }),
+  });
+  const presence: Presence = givenPresence ?? new LocalPresence(sessions, rooms);
   const ctx: ServerContext = {
     config,
     store,
     broker,
     sessions,
     signatures: new SignatureVerifier(),
-    rooms: new RoomRegistry(config.roomResumeMs),
-    logins: new LoginMemory(),
+    rooms,
+    presence,
     pushClock: new PushClock(),
     membership: new MembershipCache(store, membershipCacheSize(store, givenBroker)),
     quotas: {
@@ -138,6 +158,16 @@ export async function createServer(options: CreateServerOptions): Promise<LcServ
     hooks,
   };
   const gateway = new Gateway(ctx);
+  // Wills of sessions whose node died, handed to this node by a cluster-wide presence.
+  const stopOrphanedWills = presence.onOrphanedWills(async (orphaned) => {
+    try {
+      await deliverWills(ctx, orphaned);
+    } catch (error) {
+      logger.error({ appId: orphaned.appId, clientId: orphaned.clientId, ...errorFields(error) }, 'will messages of a dead node failed');
+      // The presence decides whether to hand them out again.
+      throw error;
+    }
+  });
   const logLine = (line: string) => logger.error(line);
   const stopNotificationPruning = startNotificationPruning(store, config.notificationRetentionMs, logLine);
   const stopTemporaryPruning = startTemporaryConversationPruning(store, logLine);
@@ -185,7 +215,9 @@ export async function createServer(options: CreateServerOptions): Promise<LcServ
       (closing ??= (async () => {
         const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
         stopPruning();
+        stopOrphanedWills();
         await gateway.close();
+        await presence.close();
         hooks.close();
         http.closeAllConnections();
         await stopped;

@@ -3,9 +3,9 @@ import type WebSocket from 'ws';
 import { encodeCommand, toFrame, type Command } from '../../protocol/codec.js';
 import type { Subprotocol } from '../../protocol/subprotocols.js';
 import type { ServerSendBudget } from './send-budget.js';
-import { SendQueue, type FrameClass, type QueuedFrame } from './send-queue.js';
-import type { Session } from './session.js';
-import type { SharedPush } from './shared-frame.js';
+import { SendQueue, type QueuedFrame } from './send-queue.js';
+import type { Session } from '../session/session.js';
+import type { BulkBatch, FrameClass, SessionConnection, SharedFrame } from '../session/session-connection.js';
 
 let nextConnectionId = 1;
 
@@ -43,11 +43,6 @@ export interface SendLimits {
   maxPendingReplies: number;
 }
 
-/**
- * Builds one batch of bulk frames once it is its turn; an empty batch
- * sends nothing.
- */
-export type BulkBatch = () => Command[] | Promise<Command[]>;
 
 /**
  * One client socket: its negotiated subprotocol, the sessions (IMClients)
@@ -68,7 +63,7 @@ export type BulkBatch = () => Command[] | Promise<Command[]>;
  * for can hold at most one batch more than the budget and never cuts it
  * off; the server-wide budget still counts them.
  */
-export class Connection {
+export class Connection implements SessionConnection {
   readonly id = nextConnectionId++;
   readonly openedAt = Date.now();
   /** Last time any frame arrived; the idle sweep reads it. */
@@ -161,7 +156,7 @@ export class Connection {
    * and the field. While pushes wait for a reply (holdPushesUntilReplied)
    * or on a base64 subprotocol, the frame is built for this socket alone.
    */
-  sendShared(push: SharedPush, peerIdField: Buffer, cls: FrameClass, queuedAt: number): void {
+  sendShared(push: SharedFrame, peerIdField: Buffer, cls: FrameClass, queuedAt: number): void {
     if (this.pushBarriers > 0 || this.subprotocol.format !== 'binary') return this.sendPush(push.bytesFor(peerIdField), cls);
     if (!this.isOpen || this.dropsLow(cls)) return;
     const frame = push.head(peerIdField.length);

@@ -13,12 +13,20 @@ import { dispatch } from './dispatch.js';
 import { currentReplyScope, sendOrHold } from './reply-order.js';
 import { ServerSendBudget } from './send-budget.js';
 import { roomFrameClass } from './send-queue.js';
-import type { Session } from './session.js';
+import { presenceOf, type Session } from '../session/session.js';
 import { SharedPush, peerIdField } from './shared-frame.js';
-import { endSession } from './session-end.js';
+import { endSession } from '../session/session-end.js';
 
 /** WebSocket close code for a server shutting down (RFC 6455 "going away"). */
 export const GOING_AWAY = 1001;
+/**
+ * WebSocket close code for "reconnect now" after the broker may have lost
+ * deliveries (RFC 6455's registry: 1012 Service Restart). Every SDK we
+ * serve reconnects on any code but 4100/4103/4110 (protocol.md, close
+ * codes), and its reconnect fetches what it missed from the store. Not
+ * 1001, which says this server is going away: this one stays.
+ */
+export const SERVICE_RESTART = 1012;
 const CLOSE_GRACE_MS = 2000;
 
 /** Send-queue facts for /health and tests. */
@@ -49,6 +57,9 @@ export class Gateway {
   private readonly connections = new Set<Connection>();
   private readonly sweepTimer: NodeJS.Timeout;
   private readonly unsubscribe: () => void;
+  private readonly unsubscribeGaps: () => void;
+  /** Closed by us after a broker gap: the client is coming back, so its will messages are not due. */
+  private readonly closedForGap = new WeakSet<Connection>();
   private readonly pending = new Set<Promise<void>>();
   private readonly sendBudget: ServerSendBudget;
   private readonly peerIdFields = new WeakMap<Session, Buffer>();
@@ -67,6 +78,7 @@ export class Gateway {
     });
     this.sendBudget = new ServerSendBudget(ctx.config.maxTotalBufferedBytes, () => this.connections, ctx.config.log);
     this.unsubscribe = ctx.broker.subscribe((delivery) => this.deliver(delivery));
+    this.unsubscribeGaps = ctx.broker.onGap(() => this.reconnectAll());
     const { loginTimeoutMs, idleTimeoutMs } = ctx.config;
     const sweepEvery = Math.max(20, Math.min(5000, Math.floor(Math.min(loginTimeoutMs, idleTimeoutMs) / 4)));
     this.sweepTimer = setInterval(() => this.sweep(), sweepEvery);
@@ -106,6 +118,7 @@ export class Gateway {
     clearTimeout(grace);
     for (const connection of this.connections) connection.close(GOING_AWAY, 'server shutting down');
     this.unsubscribe();
+    this.unsubscribeGaps();
     // Give clients a moment to answer the close handshake, then cut the rest.
     const deadline = Date.now() + CLOSE_GRACE_MS;
     while (this.connections.size > 0 && Date.now() < deadline) await delay(20);
@@ -162,8 +175,10 @@ export class Gateway {
       log.info({ code, sessions: connection.sessions.size, droppedFrames: connection.droppedFrames }, 'connection closed');
       for (const session of [...connection.sessions.values()]) {
         // A server shutting down is not the client dropping out: its will messages are not due.
-        if (this.accepting && session.wills.length > 0) {
-          void deliverWills(this.ctx, session).catch((error: unknown) =>
+        if (this.accepting && !this.closedForGap.has(connection) && session.wills.length > 0) {
+          const wills = session.wills.splice(0);
+          this.ctx.presence.setWills(presenceOf(session), []);
+          void deliverWills(this.ctx, { appId: session.appId, clientId: session.clientId, wills }).catch((error: unknown) =>
             log.error({ appId: session.appId, clientId: session.clientId, ...errorFields(error) }, 'will messages failed'),
           );
         }
@@ -192,6 +207,21 @@ export class Gateway {
     const code = errorCode('UNPARSEABLE_RAW_MESSAGE');
     connection.send({ cmd: CommandType.error, errorMessage: { code, reason: 'UNPARSEABLE_RAW_MESSAGE' } });
     if (connection.garbageFrames >= this.ctx.config.maxGarbageFrames) connection.close(code, 'UNPARSEABLE_RAW_MESSAGE');
+  }
+
+  /**
+   * The broker may have lost deliveries (its link to the other nodes was
+   * down): every client reconnects, and its reconnect catches up from the
+   * store by sequence (unread, offline messages, missed events), which a
+   * push lost in between cannot.
+   */
+  private reconnectAll(): void {
+    if (!this.accepting) return;
+    this.ctx.logger.warn({ connections: this.connections.size }, 'broker gap: closing every connection so that its client reconnects and catches up');
+    for (const connection of this.connections) {
+      this.closedForGap.add(connection);
+      connection.close(SERVICE_RESTART, 'reconnect to catch up');
+    }
   }
 
   /** Hands a broker push to the local sessions of its recipients. */
@@ -262,7 +292,6 @@ export class Gateway {
 
   private sweep(): void {
     const now = Date.now();
-    this.ctx.rooms.sweep(now);
     const { loginTimeoutMs, idleTimeoutMs } = this.ctx.config;
     for (const connection of this.connections) {
       if (connection.sessions.size === 0) {

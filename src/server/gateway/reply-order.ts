@@ -1,13 +1,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Connection } from './connection.js';
-import type { FrameClass } from './send-queue.js';
+import type { FrameClass, SessionConnection } from '../session/session-connection.js';
 
 /**
  * The command being handled for one connection, and the pushes its handler
  * caused for that same connection, held until its reply is sent.
  */
 export interface ReplyScope {
-  readonly connection: Connection;
+  readonly connection: SessionConnection;
   held: Array<{ bytes: Uint8Array; cls: FrameClass }> | undefined;
   open: boolean;
 }
@@ -22,7 +21,7 @@ const scopes = new AsyncLocalStorage<ReplyScope>();
  * `inReplyScope`, and call `releaseHeld` right after the reply (or the
  * error) is sent; a push published after that goes out at once.
  */
-export function replyScope(connection: Connection): ReplyScope {
+export function replyScope(connection: SessionConnection): ReplyScope {
   return { connection, held: undefined, open: true };
 }
 
@@ -51,7 +50,7 @@ export function currentReplyScope(): ReplyScope | undefined {
 }
 
 /** Sends a push to `connection`, or holds it if that connection's command is still unanswered. */
-export function sendOrHold(scope: ReplyScope | undefined, connection: Connection, bytes: Uint8Array, cls: FrameClass = 'reliable'): void {
+export function sendOrHold(scope: ReplyScope | undefined, connection: SessionConnection, bytes: Uint8Array, cls: FrameClass = 'reliable'): void {
   if (scope !== undefined && scope.open && scope.connection === connection) (scope.held ??= []).push({ bytes, cls });
   else connection.sendPush(bytes, cls);
 }

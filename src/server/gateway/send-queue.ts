@@ -4,12 +4,9 @@
  * everything else (replies, persisted messages, events) never dropped.
  */
 
-/**
- * `reliable`: must arrive or the socket is closed (the client recovers
- * from history). `high`/`normal`/`low`: chat-room messages by
- * `GenericCommand.priority`; `normal` and `low` may be dropped.
- */
-export type FrameClass = 'reliable' | 'high' | 'normal' | 'low';
+import type { FrameClass } from '../session/session-connection.js';
+
+export type { FrameClass } from '../session/session-connection.js';
 
 /** `GenericCommand.priority` of a chat-room message: 1 HIGH, 2 NORMAL (also the default), 3 LOW. */
 export function roomFrameClass(priority: number | null | undefined): FrameClass {

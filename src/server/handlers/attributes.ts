@@ -12,7 +12,7 @@
  */
 import { CommandType, OpType, type Command } from '../../protocol/codec.js';
 import { ProtocolError } from '../../protocol/errors.js';
-import type { Session } from '../gateway/session.js';
+import type { Session } from '../session/session.js';
 import { attributeLimitViolation } from '../store/attributes.js';
 import type { AttributeLimits, AttributeSet, ConversationRecord, ConversationUpdate } from '../store/types.js';
 import type { Handler, ServerContext } from './context.js';

@@ -17,7 +17,7 @@
 import { conversationChanged } from './membership-cache.js';
 import { CommandType, OpType, type Command } from '../../protocol/codec.js';
 import { ProtocolError } from '../../protocol/errors.js';
-import type { Session } from '../gateway/session.js';
+import type { Session } from '../session/session.js';
 import type { ConversationRecord, MemberEvents, RecordedNotification } from '../store/types.js';
 import { requireConversation } from './conv.js';
 import type { Handler, ServerContext } from './context.js';

@@ -3,12 +3,12 @@ import type { Command, DecodedCommand } from '../../protocol/codec.js';
 import type { SignatureVerifier } from '../auth/signature.js';
 import type { Broker } from '../broker/types.js';
 import type { ServerConfig } from '../config.js';
-import type { Connection } from '../gateway/connection.js';
-import type { LoginMemory } from '../gateway/login-memory.js';
-import type { ClientQuotas } from '../gateway/rate-limits.js';
-import type { RoomRegistry } from '../gateway/room-registry.js';
-import type { Session } from '../gateway/session.js';
-import type { SessionRegistry } from '../gateway/session-registry.js';
+import type { SessionConnection } from '../session/session-connection.js';
+import type { ClientQuotas } from '../session/rate-limits.js';
+import type { RoomRegistry } from '../session/room-registry.js';
+import type { Session } from '../session/session.js';
+import type { SessionRegistry } from '../session/session-registry.js';
+import type { Presence } from '../presence/types.js';
 import type { Store } from '../store/types.js';
 import type { Hooks } from '../hooks/hooks.js';
 import type { Logger } from '../observability/logger.js';
@@ -20,11 +20,12 @@ export interface ServerContext {
   readonly config: ServerConfig;
   readonly store: Store;
   readonly broker: Broker;
+  /** Sessions on this node: local routing only; ask `presence` who is online. */
   readonly sessions: SessionRegistry;
-  /** Chat-room viewers on this node. */
+  /** Chat-room viewers on this node: local routing only; ask `presence` for a room's count. */
   readonly rooms: RoomRegistry;
-  /** Tag and device of recent logins, by session token. */
-  readonly logins: LoginMemory;
+  /** What all nodes know: who is online, room counts, single-device tags, login facts, parked rooms, wills. */
+  readonly presence: Presence;
   /** Remembers used nonces; one per server so a signature is accepted once. */
   readonly signatures: SignatureVerifier;
   /** The `serverTs` of pushes. */
@@ -42,7 +43,7 @@ export interface ServerContext {
 }
 
 export interface Request {
-  readonly connection: Connection;
+  readonly connection: SessionConnection;
   readonly command: DecodedCommand;
   /** The session the command belongs to; undefined only for handlers that open one. */
   readonly session: Session | undefined;

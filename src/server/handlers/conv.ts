@@ -4,7 +4,7 @@ import { queryQuotaOf } from '../query/query-quota.js';
 import { queryTurnsOf } from '../query/query-turns.js';
 import { queryBudget, queryViewer, whereLimits } from '../query/viewer.js';
 import { parseSort, parseWhere } from '../query/where.js';
-import type { Session } from '../gateway/session.js';
+import type { Session } from '../session/session.js';
 import type { ConversationRecord, MemberEvents } from '../store/types.js';
 import type { Handler, ServerContext } from './context.js';
 import { checkNewAttributes } from './attributes.js';
@@ -175,7 +175,7 @@ export const countMembers: Handler = async (ctx, { command, session }) => {
   if (!conversation.transient && !conversation.members.includes(session.clientId) && !queryViewer(ctx.config, session.appId, session.clientId).open) {
     throw ProtocolError.of('CONVERSATION_MEMBERSHIP_REQUIRED', `${session.clientId} is not a member of ${conversation.id}`);
   }
-  const count = conversation.transient ? ctx.rooms.count(session.appId, conversation.id) : conversation.members.length;
+  const count = conversation.transient ? await ctx.presence.roomCount(session.appId, conversation.id) : conversation.members.length;
   return { cmd: CommandType.conv, op: OpType.result, convMessage: { count } };
 };
 

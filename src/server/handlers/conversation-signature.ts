@@ -1,7 +1,7 @@
 import type { IConvCommand } from '../../protocol/codec.js';
 import { ProtocolError } from '../../protocol/errors.js';
 import { conversationSigningString, type ConversationAction } from '../auth/signature.js';
-import type { Session } from '../gateway/session.js';
+import type { Session } from '../session/session.js';
 import type { ServerContext } from './context.js';
 
 /**

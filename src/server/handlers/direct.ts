@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { CommandType, type IDirectCommand } from '../../protocol/codec.js';
 import { ProtocolError } from '../../protocol/errors.js';
-import type { Session } from '../gateway/session.js';
+import type { OrphanedWills } from '../presence/types.js';
+import { presenceOf, type Session } from '../session/session.js';
 import { applyMessageReceived, notifyReceiversOffline } from '../hooks/message-hooks.js';
 import { newMessageId } from '../store/ids.js';
 import type { ConversationRecord, MessageRecord, NewMessage } from '../store/types.js';
@@ -83,6 +84,8 @@ export const sendMessage: Handler = async (ctx, { command, session }) => {
     if (session.wills.length >= MAX_WILLS) throw ProtocolError.of('MESSAGE_REJECTED_BY_APP', `at most ${MAX_WILLS} will messages per session`);
     const id = newMessageId();
     session.wills.push({ message: { ...input, id }, priority });
+    // Held by the presence too: if this node dies, another delivers them.
+    ctx.presence.setWills(presenceOf(session), session.wills);
     return ack(id, Date.now());
   }
   const message = await publish(ctx, conversation, input, { excludeSessionId: session.id, priority });
@@ -90,9 +93,14 @@ export const sendMessage: Handler = async (ctx, { command, session }) => {
   return ack(message.id, message.timestamp);
 };
 
-/** The sender's connection dropped without a logout: its will messages go out now. */
-export async function deliverWills(ctx: ServerContext, session: Session): Promise<void> {
-  for (const { message, priority } of session.wills.splice(0)) {
+/**
+ * The sender's connection dropped without a logout (or its node died, and
+ * the presence handed its wills to this node): its will messages go out now.
+ */
+export async function deliverWills(ctx: ServerContext, { appId, clientId, wills }: OrphanedWills): Promise<void> {
+  for (const { message, priority } of wills) {
+    // A will speaks only for the client that left it.
+    if (message.appId !== appId || message.from !== clientId) continue;
     const conversation = await ctx.store.getConversation(message.appId, message.cid);
     // A member who left meanwhile has nothing more to say there.
     if (!conversation || (!conversation.transient && !conversation.members.includes(message.from))) continue;

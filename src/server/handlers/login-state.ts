@@ -12,7 +12,7 @@
  * its socket can take.
  */
 import { CommandType, OpType, base64ToBytes, type Command, type IDirectCommand, type IPatchCommand, type IUnreadCommand, type ISessionCommand } from '../../protocol/codec.js';
-import type { Session } from '../gateway/session.js';
+import type { Session } from '../session/session.js';
 import type { MessageRecord, UnreadState } from '../store/types.js';
 import type { ServerContext } from './context.js';
 import { patchItem } from './patch.js';

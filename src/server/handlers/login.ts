@@ -8,25 +8,24 @@
  *
  * Reconnects carry no tag or device id from v4 (nor from v3 holding a
  * valid token), so the tag and device of the login a token was issued to
- * are looked up in `ctx.logins`.
+ * are looked up in the presence, which knows the logins of every node.
  */
 import { CommandType, OpType, type ISessionCommand } from '../../protocol/codec.js';
 import { errorCode, ProtocolError } from '../../protocol/errors.js';
-import type { LoginFacts } from '../gateway/login-memory.js';
+import type { LoginFacts } from '../presence/types.js';
 import type { ServerContext } from './context.js';
 import { push } from './push.js';
 
 export async function admitLogin(ctx: ServerContext, appId: string, clientId: string, request: ISessionCommand | undefined): Promise<LoginFacts> {
   const reconnect = request?.r === true;
-  const remembered = reconnect && request?.st ? ctx.logins.recall(appId, request.st) : undefined;
+  const remembered = reconnect && request?.st ? await ctx.presence.recallLogin(appId, request.st) : undefined;
   const tag = request?.tag || remembered?.tag || null;
   const deviceId = request?.deviceId || remembered?.deviceId || null;
   if (tag === null) return { tag, deviceId };
   if (reconnect) {
-    for (const other of ctx.sessions.sessionsOf(appId, clientId) ?? []) {
-      if (other.tag === tag && other.deviceId !== deviceId) {
-        throw ProtocolError.of('SESSION_CONFLICT', `${clientId} is logged in with tag ${tag} on another device`);
-      }
+    const holders = await ctx.presence.tagHolders(appId, clientId, tag);
+    if (holders.some((holder) => holder !== deviceId)) {
+      throw ProtocolError.of('SESSION_CONFLICT', `${clientId} is logged in with tag ${tag} on another device`);
     }
     return { tag, deviceId };
   }

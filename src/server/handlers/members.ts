@@ -16,7 +16,7 @@
 import { conversationChanged } from './membership-cache.js';
 import { CommandType, OpType, type Command, type IConvCommand, type IErrorCommand } from '../../protocol/codec.js';
 import { errorCode, ProtocolError, type ErrorName } from '../../protocol/errors.js';
-import { wantsPartialResults, type Session } from '../gateway/session.js';
+import { wantsPartialResults, type Session } from '../session/session.js';
 import type { ConversationRecord, MemberEvents } from '../store/types.js';
 import { requireConversation } from './conv.js';
 import type { Handler, ServerContext } from './context.js';

@@ -18,7 +18,7 @@
 import { conversationChanged } from './membership-cache.js';
 import { CommandType, OpType, type Command } from '../../protocol/codec.js';
 import { ProtocolError } from '../../protocol/errors.js';
-import type { Session } from '../gateway/session.js';
+import type { Session } from '../session/session.js';
 import type { MemberEvents } from '../store/types.js';
 import type { Handler, ServerContext } from './context.js';
 import { Failures } from './members.js';

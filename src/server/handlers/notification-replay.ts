@@ -15,9 +15,9 @@
  * bit 4) are not pushed them: v4 would raise each twice.
  */
 import type { ISessionCommand } from '../../protocol/codec.js';
-import { NoticeGate } from '../gateway/notice-gate.js';
-import { loginKeys } from '../gateway/session-end.js';
-import { fetchesNotifications, type Session } from '../gateway/session.js';
+import { NoticeGate } from '../session/notice-gate.js';
+import { loginKeys } from '../session/session-end.js';
+import { fetchesNotifications, type Session } from '../session/session.js';
 import type { ServerContext } from './context.js';
 import { membershipCommand } from './notify.js';
 

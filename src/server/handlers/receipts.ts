@@ -6,7 +6,7 @@
  * Chat rooms have none of this.
  */
 import { CommandType, OpType, has, type Command, type IReadCommand } from '../../protocol/codec.js';
-import type { Session } from '../gateway/session.js';
+import type { Session } from '../session/session.js';
 import type { MessageRecord } from '../store/types.js';
 import { isParticipant, requireConversation } from './conv.js';
 import type { Handler, ServerContext } from './context.js';

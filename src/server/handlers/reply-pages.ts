@@ -2,7 +2,7 @@
  * Sizes of what the server sends in bulk (history pages, login pushes),
  * so that each frame stays within `maxReplyBytes` without encoding twice.
  */
-import type { Connection } from '../gateway/connection.js';
+import type { SessionConnection } from '../session/session-connection.js';
 import type { ServerContext } from './context.js';
 
 /**
@@ -13,7 +13,7 @@ import type { ServerContext } from './context.js';
 const ITEM_OVERHEAD = 96;
 
 /** The encoded bytes a frame to this connection may hold: base64 frames carry 3 bytes in 4 characters. */
-export function replyBytesFor(ctx: ServerContext, connection: Connection): number {
+export function replyBytesFor(ctx: ServerContext, connection: SessionConnection): number {
   const limit = ctx.config.maxReplyBytes;
   return connection.subprotocol.format === 'base64' ? Math.floor((limit * 3) / 4) : limit;
 }

@@ -19,7 +19,7 @@
  */
 import { CommandType, OpType, type Command } from '../../protocol/codec.js';
 import { ProtocolError } from '../../protocol/errors.js';
-import type { Session } from '../gateway/session.js';
+import type { Session } from '../session/session.js';
 import type { ConversationRecord, MemberEvents, MemberRole, StoredMemberRole } from '../store/types.js';
 import { requireConversation } from './conv.js';
 import type { Handler, ServerContext } from './context.js';

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { CommandType, OpType, has, type Command, type ISessionCommand } from '../../protocol/codec.js';
 import { ProtocolError } from '../../protocol/errors.js';
-import type { Connection } from '../gateway/connection.js';
-import { sessionId, type Session } from '../gateway/session.js';
-import { endSession } from '../gateway/session-end.js';
+import type { SessionConnection } from '../session/session-connection.js';
+import { sessionId, type Session } from '../session/session.js';
+import { endSession } from '../session/session-end.js';
 import { loginSigningString } from '../auth/signature.js';
+import { errorFields } from '../observability/logger.js';
 import { issueSessionToken, newLoginId } from '../auth/session-token.js';
 import { checkSessionToken, revokeLoginOf } from '../auth/token-revocation.js';
 import type { AppRecord } from '../store/types.js';
@@ -21,10 +22,10 @@ const MAX_PING_IDS = 20;
  * awaits the store before its session is added, so a pipelined burst of
  * opens would all pass a count of the finished ones.
  */
-const opening = new WeakMap<Connection, Set<string>>();
+const opening = new WeakMap<SessionConnection, Set<string>>();
 
 /** Holds a place for `clientId` on the connection, within maxSessionsPerSocket, until `release`. */
-function holdSessionPlace(ctx: ServerContext, connection: Connection, clientId: string): () => void {
+function holdSessionPlace(ctx: ServerContext, connection: SessionConnection, clientId: string): () => void {
   const pending = opening.get(connection) ?? new Set<string>();
   const taken = new Set([...connection.sessions.keys(), ...pending]);
   // Re-opening a client already here replaces its session: no new place.
@@ -65,7 +66,7 @@ export const openSession: Handler<Request> = async (ctx, { connection, command }
   }
 };
 
-async function open(ctx: ServerContext, connection: Connection, app: AppRecord, clientId: string, request: ISessionCommand | undefined): Promise<Command> {
+async function open(ctx: ServerContext, connection: SessionConnection, app: AppRecord, clientId: string, request: ISessionCommand | undefined): Promise<Command> {
   const loginId = (await verifyReconnectToken(ctx, app, clientId, request)) ?? newLoginId();
   if (app.requireSignature) verifyLogin(ctx, app, clientId, request);
   const { tag, deviceId } = await admitLogin(ctx, app.appId, clientId, request);
@@ -75,7 +76,7 @@ async function open(ctx: ServerContext, connection: Connection, app: AppRecord, 
   // A reconnect stays the same login: a logout then revokes its earlier tokens too.
   const token = issueSessionToken(app, clientId, ctx.config.sessionTokenTtl, Date.now(), loginId);
   const session: Session = {
-    id: sessionId(connection, clientId),
+    id: sessionId(ctx.config.nodeId, connection, clientId),
     appId: app.appId,
     clientId,
     connection,
@@ -92,14 +93,15 @@ async function open(ctx: ServerContext, connection: Connection, app: AppRecord, 
   ctx.sessions.add(session);
   try {
     await markLoginStart(ctx, session);
+    // Before the reply: a reconnect with this token may reach another node at once.
+    await ctx.presence.rememberLogin(app.appId, token, { tag, deviceId }, ctx.config.sessionTokenTtl * 1000);
   } catch (error) {
     // Refused, so not logged in either.
     endSession(ctx, session, 'closed');
     throw error;
   }
-  ctx.logins.remember(app.appId, token, { tag, deviceId }, ctx.config.sessionTokenTtl * 1000);
   // The guide: a chat-room viewer that reconnects within 30 minutes is back in its room.
-  if (request?.r) ctx.rooms.resume(session, request.st || undefined);
+  if (request?.r) await resumeRooms(ctx, session, request.st || undefined);
 
   return {
     cmd: CommandType.session,
@@ -108,6 +110,21 @@ async function open(ctx: ServerContext, connection: Connection, app: AppRecord, 
     serverTs: Date.now(),
     sessionMessage: { st: token, stTtl: ctx.config.sessionTokenTtl },
   };
+}
+
+/** Takes back the chat rooms of the login this reconnect continues, parked when its connection dropped. */
+async function resumeRooms(ctx: ServerContext, session: Session, previousToken: string | undefined): Promise<void> {
+  const live = () => ctx.sessions.sessionsOf(session.appId, session.clientId)?.has(session) === true;
+  // Gone while the store answered: the places stay parked for a later reconnect.
+  if (!live()) return;
+  try {
+    const parked = await ctx.presence.takeParkedRooms(session.appId, session.clientId, previousToken, session.deviceId);
+    // Gone while the presence answered: the places are lost with it, as with any session that ends.
+    if (parked && live()) ctx.rooms.restore(session, parked);
+  } catch (error) {
+    // Logged in all the same: the client joins its room again itself.
+    ctx.logger.error({ appId: session.appId, clientId: session.clientId, connectionId: session.connection.id, ...errorFields(error) }, 'resuming the chat rooms failed');
+  }
 }
 
 /** After the `opened` reply: unread counts or offline messages, missed patches, missed membership events. */
@@ -161,7 +178,7 @@ function verifyLogin(ctx: ServerContext, app: AppRecord, clientId: string, reque
  */
 export const closeSession: Handler = async (ctx, { session }) => {
   await revokeLoginOf(ctx.store, session.appId, session.token, ctx.config.sessionTokenTtl);
-  ctx.logins.forget(session.appId, session.token);
+  await ctx.presence.forgetLogin(session.appId, session.token);
   endSession(ctx, session, 'closed');
   return { cmd: CommandType.session, op: OpType.closed, sessionMessage: {} };
 };
@@ -171,6 +188,6 @@ export const querySessions: Handler = async (ctx, { command, session }) => {
   const ids = command.sessionMessage?.sessionPeerIds ?? [];
   // The client's mistake, so not INTERNAL_ERROR; the table has no closer name for a per-request limit.
   if (ids.length > MAX_PING_IDS) throw ProtocolError.of('APP_QUOTA_EXCEEDED', `at most ${MAX_PING_IDS} client ids per query, got ${ids.length}`);
-  const online = ids.filter((id) => ctx.sessions.isOnline(session.appId, id));
+  const online = await ctx.presence.online(session.appId, ids);
   return { cmd: CommandType.session, op: OpType.query_result, sessionMessage: { onlineSessionPeerIds: online } };
 };

@@ -5,6 +5,7 @@
  */
 import { ProtocolError } from '../../protocol/errors.js';
 import type { ServerContext } from '../handlers/context.js';
+import { errorFields } from '../observability/logger.js';
 import type { ConversationRecord, MessageRecord } from '../store/types.js';
 
 interface Payload {
@@ -64,16 +65,25 @@ export function notifyReceiversOffline(
   pushData: string | null | undefined,
 ): void {
   if (conversation.transient || !ctx.hooks.wants(conversation.appId, 'receiversOffline')) return;
-  const offline = conversation.members.filter((id) => id !== message.from && !ctx.sessions.isOnline(conversation.appId, id));
-  if (offline.length === 0) return;
-  ctx.hooks.notify(conversation.appId, 'receiversOffline', {
-    convId: conversation.id,
-    fromPeer: message.from,
-    offlinePeers: offline,
-    messageId: message.id,
-    timestamp: message.timestamp,
-    content: message.data,
-    bin: message.binary === true,
-    ...(pushData ? { pushData } : {}),
-  });
+  const others = conversation.members.filter((id) => id !== message.from);
+  if (others.length === 0) return;
+  // Online anywhere in the cluster, not only on this node (presence/types.ts).
+  void ctx.presence
+    .online(conversation.appId, others)
+    .then((online) => {
+      const present = new Set(online);
+      const offline = others.filter((id) => !present.has(id));
+      if (offline.length === 0) return;
+      ctx.hooks.notify(conversation.appId, 'receiversOffline', {
+        convId: conversation.id,
+        fromPeer: message.from,
+        offlinePeers: offline,
+        messageId: message.id,
+        timestamp: message.timestamp,
+        content: message.data,
+        bin: message.binary === true,
+        ...(pushData ? { pushData } : {}),
+      });
+    })
+    .catch((error: unknown) => ctx.logger.error({ appId: conversation.appId, convId: conversation.id, ...errorFields(error) }, 'receiversOffline: asking who is online failed'));
 }

@@ -13,7 +13,7 @@ import { checkSessionToken } from '../auth/token-revocation.js';
 import { isInlineSafe, sniff } from '../files/content-type.js';
 import { FileTooLargeError, type FileStore } from '../files/file-store.js';
 import type { StorageQuota } from '../files/storage-quota.js';
-import type { RateLimiter } from '../gateway/rate-limits.js';
+import type { RateLimiter } from '../session/rate-limits.js';
 import type { Store } from '../store/types.js';
 import { header, safeEqual } from './headers.js';
 import { json } from './respond.js';

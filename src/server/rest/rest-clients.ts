@@ -9,7 +9,7 @@ import { CommandType, OpType } from '../../protocol/codec.js';
 import { errorCode } from '../../protocol/errors.js';
 import type { ServerContext } from '../handlers/context.js';
 import { isValidClientId } from '../handlers/validate.js';
-import { endSession } from '../gateway/session-end.js';
+import { endSession } from '../session/session-end.js';
 import { RestFailure } from './rest-request.js';
 
 /** As LeanCloud's: at most 20 ids per check. */
@@ -18,12 +18,12 @@ const MAX_CHECKED = 20;
 const MAX_REASON = 20;
 
 /** `POST /1.2/rtm/clients/check-online` `{client_ids}` → `{results: [those online]}`. */
-export function checkOnline(ctx: ServerContext, appId: string, body: Record<string, unknown>): { results: string[] } {
+export async function checkOnline(ctx: ServerContext, appId: string, body: Record<string, unknown>): Promise<{ results: string[] }> {
   const ids = body.client_ids;
   if (!Array.isArray(ids) || ids.length === 0 || ids.length > MAX_CHECKED || !ids.every(isValidClientId)) {
     throw RestFailure.bad('CONVERSATION_API_FAILED', `client_ids must be 1..${MAX_CHECKED} client ids`);
   }
-  return { results: [...new Set(ids)].filter((id) => ctx.sessions.isOnline(appId, id)) };
+  return { results: await ctx.presence.online(appId, [...new Set(ids as string[])]) };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { sessionTokenDigest } from '../auth/session-token.js';
 import { errorFields } from '../observability/logger.js';
 import type { ServerContext } from '../handlers/context.js';
-import type { Session } from './session.js';
+import { presenceOf, type Session } from './session.js';
 
 /**
  * How a session ended: `closed` by the client (session/close, or replaced
@@ -13,15 +13,27 @@ export type SessionEnd = 'closed' | 'dropped' | 'kicked';
 /** Takes a session off its connection, the registry and its chat room. */
 export function endSession(ctx: ServerContext, session: Session, how: SessionEnd): void {
   if (session.connection.sessions.get(session.clientId) === session) session.connection.removeSession(session.clientId);
+  // Wills not delivered by now (a logout, a kick, a replaced login) are void.
+  if (session.wills.length > 0) {
+    session.wills.length = 0;
+    ctx.presence.setWills(presenceOf(session), []);
+  }
+  const places = ctx.rooms.leaveAll(session);
   ctx.sessions.remove(session);
-  // Only a lost connection keeps the chat-room place: the client will be back.
-  if (how === 'dropped') ctx.rooms.park(session);
-  else ctx.rooms.leaveAll(session);
+  // Only a lost connection keeps the chat-room places: the client will be back.
+  if (how === 'dropped' && places) parkRooms(ctx, session, places);
   // …and only then will it re-open with r:true and this login's token: from
   // here on, membership events are recorded for it but not sent.
   if (how === 'dropped' && session.notices.keepsCursor) saveCursor(ctx, session);
   ctx.logger.info({ appId: session.appId, clientId: session.clientId, connectionId: session.connection.id, how }, 'session ended');
   ctx.hooks.notify(session.appId, 'clientOffline', { peerId: session.clientId, how, timestamp: Date.now() });
+}
+
+function parkRooms(ctx: ServerContext, session: Session, places: { joined: string | undefined; rooms: ReadonlySet<string> }): void {
+  const place = { joined: places.joined, rooms: [...places.rooms], token: session.token, deviceId: session.deviceId };
+  ctx.presence
+    .parkRooms(session.appId, session.clientId, place, ctx.config.roomResumeMs)
+    .catch((error: unknown) => ctx.logger.error({ appId: session.appId, clientId: session.clientId, connectionId: session.connection.id, ...errorFields(error) }, 'parking the chat rooms failed'));
 }
 
 function saveCursor(ctx: ServerContext, session: Session): void {

@@ -1,22 +1,16 @@
-import type { NewMessage } from '../store/types.js';
-import type { Connection } from './connection.js';
+import type { PresenceSession, WillMessage } from '../presence/types.js';
 import type { NoticeGate } from './notice-gate.js';
+import type { SessionConnection } from './session-connection.js';
 
-/** A message held back until its sender's connection drops without a logout (LeanCloud's will message). */
-export interface WillMessage {
-  /** Its id was in the sender's ack already. */
-  message: NewMessage & { id: string };
-  /** `GenericCommand.priority`, for a chat room. */
-  priority: number | undefined;
-}
+export type { WillMessage } from '../presence/types.js';
 
 /** An IMClient logged in on a connection. */
 export interface Session {
-  /** Unique per process: `<connection id>:<client id>`. */
+  /** Unique in the cluster: `<node id>:<connection id>:<client id>` (a Delivery's excludeSessionId crosses nodes). */
   readonly id: string;
   readonly appId: string;
   readonly clientId: string;
-  readonly connection: Connection;
+  readonly connection: SessionConnection;
   readonly tag: string | null;
   readonly deviceId: string | null;
   /** User agent the SDK reported, e.g. `js/4.3.1`. */
@@ -32,8 +26,13 @@ export interface Session {
   readonly notices: NoticeGate;
 }
 
-export function sessionId(connection: Connection, clientId: string): string {
-  return `${connection.id}:${clientId}`;
+export function sessionId(nodeId: string, connection: SessionConnection, clientId: string): string {
+  return `${nodeId}:${connection.id}:${clientId}`;
+}
+
+/** The facts of a session other nodes need (presence/types.ts). */
+export function presenceOf(session: Session): PresenceSession {
+  return { appId: session.appId, clientId: session.clientId, sessionId: session.id, tag: session.tag, deviceId: session.deviceId };
 }
 
 /** configBitmap bit 4, ReliableNotification: the client fetches missed events from GET /1.1/rtm/notifications (v4). */

@@ -5,13 +5,11 @@
  * checks and chat-room resume need that.
  *
  * In memory and bounded: the oldest entries go first. A reconnect that
- * finds nothing here (another node, a restart, a very old token) is
- * treated as an untagged login.
+ * finds nothing here (a restart, a very old token) is treated as an
+ * untagged login. LocalPresence keeps it; a Redis presence keeps these
+ * facts in Redis, for whichever node the reconnect reaches.
  */
-export interface LoginFacts {
-  tag: string | null;
-  deviceId: string | null;
-}
+import type { LoginFacts } from './types.js';
 
 const DEFAULT_CAPACITY = 100_000;
 
