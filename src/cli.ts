@@ -10,6 +10,7 @@ import { checkPublicUrl, DEFAULTS, type AppConfig, type ServerConfig } from './s
 import { HOOK_EVENTS, type AppHooks, type HookEvent } from './server/hooks/hooks.js';
 import { defaultLogSink, LOG_LEVELS, type LogLevel } from './server/observability/logger.js';
 import { createServer } from './server/index.js';
+import { BrokerOpenError, describeBrokerLocation, parseBrokerLocation, type BrokerLocation } from './server/broker/open-broker.js';
 import { StoreOpenError } from './server/store/open-store.js';
 import { describeStoreLocation, parseStoreLocation, type StoreLocation } from './server/store/store-location.js';
 import { migrateCommand } from './migrate-command.js';
@@ -47,6 +48,12 @@ Options:
   --node-id <id>         this process's name among several server nodes (also
                          LC_NODE_ID): 1-64 letters, digits, _ or -; session
                          ids include it (default: random at each start)
+  --broker <url>         how pushes reach the other server processes (also
+                         LC_BROKER): redis://[user:password@]host:6379[/db]
+                         [?prefix=<p>] (rediss:// for TLS; prefix default lc:)
+                         for several processes behind one address, with a
+                         shared --store postgres://; default in-process (one
+                         process)
   --app-id <id>          app id; with --app-key and --master-key. Without these
                          flags a development app is created in the data
                          directory and its keys are printed
@@ -151,6 +158,7 @@ const OPTIONS = {
   store: { type: 'string' },
   'public-url': { type: 'string' },
   'node-id': { type: 'string' },
+  broker: { type: 'string' },
   'app-id': { type: 'string' },
   'app-key': { type: 'string' },
   'master-key': { type: 'string' },
@@ -233,6 +241,17 @@ function nodeIdFromFlags(flag: string | undefined): { nodeId?: string } {
   return { nodeId: value };
 }
 
+/** `--broker`, else `LC_BROKER`, else the in-process broker. */
+function brokerFromFlags(flag: string | undefined): BrokerLocation {
+  const value = flag ?? process.env.LC_BROKER;
+  if (value === undefined || value === '') return { kind: 'local' };
+  try {
+    return parseBrokerLocation(value);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
 function integer(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (!/^\d+$/.test(value)) throw new UsageError(`--${name} must be a whole number, got "${value}"`);
@@ -312,6 +331,7 @@ async function serve(argv: string[]): Promise<void> {
   if (durability !== 'process' && durability !== 'power') throw new UsageError(`--durability must be process or power, got "${durability}"`);
   const dataDir = resolve(values.data ?? '.lc-data');
   const storeLocation = storeFromFlags(values.store, dataDir);
+  const brokerLocation = brokerFromFlags(values.broker);
   const { app, generated } = appFromFlags(values, dataDir);
   const publicUrl = publicUrlFromFlags(values['public-url']);
 
@@ -321,6 +341,7 @@ async function serve(argv: string[]): Promise<void> {
     dataDir,
     storeLocation,
     ...nodeIdFromFlags(values['node-id']),
+    brokerLocation,
     apps: [
       {
         ...app,
@@ -374,6 +395,7 @@ async function serve(argv: string[]): Promise<void> {
     `  store      ${describeStoreLocation(storeLocation)}`,
     ...(publicUrl ? [`  public URL ${publicUrl}   (what the router endpoints answer)`] : []),
     `  node id    ${server.config.nodeId}`,
+    `  broker     ${describeBrokerLocation(brokerLocation)}`,
     `  app id     ${app.appId}${generated ? '   (development app)' : ''}`,
     `  app key    ${app.appKey}`,
   ];
@@ -421,8 +443,8 @@ main(process.argv.slice(2)).catch((error: unknown) => {
     process.stderr.write(`lc-chat: ${(error as Error).message}\n`);
     process.exit(2);
   }
-  // A store that cannot be opened is the operator's to fix: one line saying why, no stack.
-  if (error instanceof StoreOpenError) {
+  // A store or broker that cannot be opened is the operator's to fix: one line saying why, no stack.
+  if (error instanceof StoreOpenError || error instanceof BrokerOpenError) {
     process.stderr.write(`lc-chat: ${error.message}\n`);
     process.exit(1);
   }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { checkAppHooks, type AppHooks } from './hooks/hooks.js';
 import { LOG_LEVELS, type LogLevel } from './observability/logger.js';
 import { CONVERSATION_COLUMNS, WHERE_LIMIT_CEILING } from './query/where.js';
+import type { BrokerLocation } from './broker/open-broker.js';
 import type { StoreLocation } from './store/store-location.js';
 
 export interface AppConfig {
@@ -50,6 +51,12 @@ export interface ServerConfig {
    * are unique in the cluster. Default: random at each start.
    */
   nodeId: string;
+  /**
+   * How pushes reach other nodes (`--broker`, `LC_BROKER`): the in-process
+   * broker (one node, the default) or a Redis server several nodes share,
+   * which also shares presence (online, room counts, tags, wills).
+   */
+  brokerLocation: BrokerLocation;
   /** Apps to create or update at start. */
   apps: AppConfig[];
   /** Largest WebSocket frame accepted, in bytes. */
@@ -210,6 +217,7 @@ export const DEFAULTS: Omit<ServerConfig, 'dataDir' | 'storeLocation' | 'nodeId'
   appKeyUploads: true,
   notificationRetentionMs: 7 * 24 * 3600_000,
   durability: 'process',
+  brokerLocation: { kind: 'local' },
   maxAttributeBytes: 16 * 1024,
   maxAttributeDepth: 8,
   maxBlockedPerConversation: 10_000,

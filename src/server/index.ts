@@ -7,18 +7,18 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createSignatureHandler } from './auth/signature-handler.js';
 import { SignatureVerifier } from './auth/signature.js';
-import { LocalBroker } from './broker/local-broker.js';
+import { openBroker } from './broker/open-broker.js';
 import { DiskFileStore } from './files/disk-file-store.js';
 import { StorageQuota } from './files/storage-quota.js';
 import { RateLimiter } from './session/rate-limits.js';
 import type { Broker } from './broker/types.js';
+import type { Presence } from './presence/types.js';
 import { resolveConfig, type ServerConfig } from './config.js';
 import { Gateway, type SendStats } from './gateway/gateway.js';
 import { RoomRegistry } from './session/room-registry.js';
 import { SessionRegistry } from './session/session-registry.js';
 import { presenceOf } from './session/session.js';
 import { LocalPresence } from './presence/local-presence.js';
-import type { Presence } from './presence/types.js';
 import { deliverWills } from './handlers/direct.js';
 import { PushClock } from './handlers/push-clock.js';
 import { createHttpHandler } from './http/http-handler.js';
@@ -69,9 +69,9 @@ export interface CreateServerOptions extends Partial<ServerConfig> {
   dataDir: string;
   /** A store opened by the caller, in place of the one `storeLocation` names. */
   store?: Store;
-  /** Replace the in-process broker (e.g. Redis). */
+  /** Replace the in-process broker (e.g. Redis); otherwise `brokerLocation` says which to open. */
   broker?: Broker;
-  /** Replace the single-node presence (e.g. Redis); closed with the server. */
+  /** Presence shared with other nodes (e.g. Redis), closed with the server; the broker `brokerLocation` opens brings its own, else this node's registries answer (LocalPresence). */
   presence?: Presence;
 }
 
@@ -82,8 +82,8 @@ export interface CreateServerOptions extends Partial<ServerConfig> {
  * removed member from the cache until the entry expired, so nothing is
  * cached then.
  */
-function membershipCacheSize(store: Store, givenBroker: Broker | undefined): number {
-  return store.sharedWithOtherProcesses && givenBroker === undefined ? 0 : 10_000;
+function membershipCacheSize(store: Store, brokerSharedWithOtherProcesses: boolean): number {
+  return store.sharedWithOtherProcesses && !brokerSharedWithOtherProcesses ? 0 : 10_000;
 }
 
 /** Starts a server and resolves once it listens. */
@@ -91,15 +91,27 @@ export async function createServer(options: CreateServerOptions): Promise<LcServ
   const { store: givenStore, broker: givenBroker, presence: givenPresence, ...settings } = options;
   const config = resolveConfig(settings);
   const rawStore = givenStore ?? (await openStore(config));
-  const rawBroker = givenBroker ?? new LocalBroker();
 
   // --- Operations (issue 15): structured logs, metrics ---
   const logger = createLogger(config.logLevel, config.log);
   let liveFigures = (): LiveFigures => ({ connections: 0, sessions: 0, pendingBytes: 0, droppedFrames: 0, slowConsumersCut: 0 });
   const metrics = new ServerMetrics(() => liveFigures());
   const store = metrics.instrumentStore(rawStore);
+  // --- Redis broker (issue 17) ---
+  let opened: { broker: Broker; presence: Presence | undefined };
+  try {
+    opened = givenBroker ? { broker: givenBroker, presence: givenPresence } : await openBroker(config.brokerLocation, logger);
+  } catch (error) {
+    if (!givenStore) await rawStore.close().catch(() => {});
+    throw error;
+  }
+  const rawBroker = opened.broker;
+  const sharedPresence = givenPresence ?? opened.presence;
+  // A broker given or named reaches other servers (a LocalBroker given by a test may stand for one shared by two).
+  const brokerShared = givenBroker !== undefined || config.brokerLocation.kind !== 'local';
   // The in-process broker's publish is a function call: timing it says nothing.
-  const broker = givenBroker ? metrics.instrumentBroker(rawBroker) : rawBroker;
+  const broker = brokerShared ? metrics.instrumentBroker(rawBroker) : rawBroker;
+  // --- end Redis broker ---
   const hooks = new Hooks(config, logger, metrics);
   // --- end operations ---
   try {
@@ -116,6 +128,8 @@ export async function createServer(options: CreateServerOptions): Promise<LcServ
   } catch (error) {
     // The first writes: a database that lets us connect but not write (permissions, read-only) fails here.
     if (!givenStore) await store.close().catch(() => {});
+    if (!givenBroker) await rawBroker.close().catch(() => {});
+    if (!givenPresence) await opened.presence?.close().catch(() => {});
     throw new StoreOpenError(`cannot write to the store ${describeStoreLocation(config.storeLocation)}: ${String((error as Error).message ?? error).split('\n')[0]}`, { cause: error });
   }
 
@@ -135,7 +149,7 @@ export async function createServer(options: CreateServerOptions): Promise<LcServ
     clientLeft: (appId, cid, clientId) => presence.roomLeft(appId, cid, clientId),
     roomEmptied: (appId, cid) => broker.unfollow({ kind: 'room', appId, id: cid }),
   });
-  const presence: Presence = givenPresence ?? new LocalPresence(sessions, rooms);
+  const presence: Presence = sharedPresence ?? new LocalPresence(sessions, rooms);
   const ctx: ServerContext = {
     config,
     store,
@@ -145,7 +159,7 @@ export async function createServer(options: CreateServerOptions): Promise<LcServ
     rooms,
     presence,
     pushClock: new PushClock(),
-    membership: new MembershipCache(store, membershipCacheSize(store, givenBroker)),
+    membership: new MembershipCache(store, membershipCacheSize(store, brokerShared)),
     quotas: {
       conversationCreates: new RateLimiter(config.conversationsPerMinute),
       logins: new RateLimiter(config.loginsPerMinute),

@@ -32,6 +32,8 @@ export class ServerMetrics {
   private readonly connectionsRefused: Counter;
   private readonly storeLatency: Histogram<'operation'>;
   private readonly brokerLatency: Histogram;
+  /** Reads the broker's count of deliveries received from other nodes; set by instrumentBroker. */
+  private brokerReceived: () => number = () => 0;
   private readonly hookCalls: Counter<'event' | 'outcome'>;
 
   constructor(live: () => LiveFigures) {
@@ -43,6 +45,8 @@ export class ServerMetrics {
     this.connectionsRefused = new Counter({ name: 'lc_connections_rate_limited_total', help: 'WebSocket upgrades refused by the per-address rate limit (429).', registers });
     this.storeLatency = new Histogram({ name: 'lc_store_seconds', help: 'Store call latency by operation (append, history, query).', labelNames: ['operation'], buckets: LATENCY_BUCKETS, registers });
     this.brokerLatency = new Histogram({ name: 'lc_broker_publish_seconds', help: 'Broker publish latency (recorded when a broker other than the in-process one is configured).', buckets: LATENCY_BUCKETS, registers });
+    const brokerReceived = () => this.brokerReceived();
+    new Counter({ name: 'lc_broker_deliveries_received_total', help: 'Deliveries this node received from other nodes through the broker (Redis); a node holding none of the recipients receives none.', registers, collect() { setCounter(this, brokerReceived()); } });
     this.hookCalls = new Counter({ name: 'lc_hook_calls_total', help: 'Hook calls by event and outcome (ok, retried, failed, dropped).', labelNames: ['event', 'outcome'], registers });
     new Gauge({ name: 'lc_connections', help: 'Open WebSocket connections.', registers, collect() { this.set(live().connections); } });
     new Gauge({ name: 'lc_sessions', help: 'Logged-in sessions (IMClients) on this node.', registers, collect() { this.set(live().sessions); } });
@@ -103,8 +107,9 @@ export class ServerMetrics {
     return withOverrides(store, wrappers);
   }
 
-  /** Wraps a broker so each publish is timed. */
+  /** Wraps a broker so each publish is timed, and counts what it received if it says (`deliveriesReceived`). */
   instrumentBroker(broker: Broker): Broker {
+    if (countsReceived(broker)) this.brokerReceived = () => broker.deliveriesReceived;
     const timed = this.brokerLatency;
     return withOverrides(broker, {
       publish: (delivery) => {
@@ -143,6 +148,10 @@ function processRegistry(): Registry {
     collectDefaultMetrics({ register: sharedProcessRegistry, prefix: 'lc_' });
   }
   return sharedProcessRegistry;
+}
+
+function countsReceived(broker: Broker): broker is Broker & { readonly deliveriesReceived: number } {
+  return typeof (broker as Broker & { deliveriesReceived?: unknown }).deliveriesReceived === 'number';
 }
 
 function setCounter(counter: Counter, value: number): void {

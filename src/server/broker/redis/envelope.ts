@@ -1,0 +1,194 @@
+/**
+ * The bytes a Redis broker publishes: a Delivery (without `clientIds`, which
+ * the channel names) and its payload, plus the node that published it. The
+ * payload is already protobuf: it goes in as raw bytes after a small binary
+ * header, never as base64 inside JSON.
+ *
+ * Layout (all integers big-endian):
+ *
+ *   u8   version (1)
+ *   u8   kind: 0 delivery, 1 gap notice
+ *   u16  flags (which optional fields follow)
+ *   str  origin node id
+ *   str  appId                                   (delivery only)
+ *   str  roomId               if FLAG_ROOM
+ *   str  excludeSessionId     if FLAG_EXCLUDE
+ *   f64  notificationSeq      if FLAG_SEQ
+ *   u8   priority             if FLAG_PRIORITY
+ *   str  takeover.tag         if FLAG_TAKEOVER
+ *   str  takeover.deviceId    if FLAG_TAKEOVER_DEVICE
+ *   str  conversationChanged  if FLAG_CHANGED
+ *   ...  payload (the rest)
+ *
+ * where `str` is a u16 byte length and UTF-8 bytes. Anything that does not
+ * parse is refused whole (decodeEnvelope returns undefined): whoever can
+ * publish on the Redis server is trusted, but a bug or a stray publisher
+ * must not crash a node.
+ */
+import type { Delivery } from '../types.js';
+
+const VERSION = 1;
+const FLAG_ROOM = 1 << 0;
+const FLAG_EXCLUDE = 1 << 1;
+const FLAG_SEQ = 1 << 2;
+const FLAG_PRIORITY = 1 << 3;
+const FLAG_TAKEOVER = 1 << 4;
+const FLAG_TAKEOVER_DEVICE = 1 << 5;
+const FLAG_CHANGED = 1 << 6;
+const KNOWN_FLAGS = (1 << 7) - 1;
+
+/** Longest string field: ids and tags are far shorter; a u16 length caps it anyway. */
+const MAX_STRING_BYTES = 0xffff;
+
+/** What a node receives from Redis: a delivery or another node's gap notice. */
+export type Envelope =
+  | { kind: 'delivery'; origin: string; delivery: Omit<Delivery, 'clientIds'> }
+  | { kind: 'gap'; origin: string };
+
+class Writer {
+  private readonly parts: Buffer[] = [];
+  length = 0;
+
+  u8(value: number): void {
+    this.push(Buffer.from([value]));
+  }
+
+  u16(value: number): void {
+    const buffer = Buffer.allocUnsafe(2);
+    buffer.writeUInt16BE(value);
+    this.push(buffer);
+  }
+
+  f64(value: number): void {
+    const buffer = Buffer.allocUnsafe(8);
+    buffer.writeDoubleBE(value);
+    this.push(buffer);
+  }
+
+  str(value: string): void {
+    const bytes = Buffer.from(value, 'utf8');
+    if (bytes.length > MAX_STRING_BYTES) throw new RangeError(`envelope string field of ${bytes.length} bytes`);
+    this.u16(bytes.length);
+    this.push(bytes);
+  }
+
+  push(bytes: Uint8Array): void {
+    this.parts.push(Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    this.length += bytes.byteLength;
+  }
+
+  done(): Buffer {
+    return Buffer.concat(this.parts, this.length);
+  }
+}
+
+/** Encodes a delivery once; the same bytes go to every recipient's channel. */
+export function encodeDelivery(origin: string, delivery: Delivery): Buffer {
+  let flags = 0;
+  if (delivery.roomId !== undefined) flags |= FLAG_ROOM;
+  if (delivery.excludeSessionId !== undefined) flags |= FLAG_EXCLUDE;
+  if (delivery.notificationSeq !== undefined) flags |= FLAG_SEQ;
+  if (delivery.priority !== undefined) flags |= FLAG_PRIORITY;
+  if (delivery.takeover !== undefined) flags |= FLAG_TAKEOVER;
+  if (delivery.takeover?.deviceId != null) flags |= FLAG_TAKEOVER_DEVICE;
+  if (delivery.conversationChanged !== undefined) flags |= FLAG_CHANGED;
+  const writer = new Writer();
+  writer.u8(VERSION);
+  writer.u8(0);
+  writer.u16(flags);
+  writer.str(origin);
+  writer.str(delivery.appId);
+  if (delivery.roomId !== undefined) writer.str(delivery.roomId);
+  if (delivery.excludeSessionId !== undefined) writer.str(delivery.excludeSessionId);
+  if (delivery.notificationSeq !== undefined) writer.f64(delivery.notificationSeq);
+  if (delivery.priority !== undefined) writer.u8(delivery.priority);
+  if (delivery.takeover !== undefined) writer.str(delivery.takeover.tag);
+  if (delivery.takeover?.deviceId != null) writer.str(delivery.takeover.deviceId);
+  if (delivery.conversationChanged !== undefined) writer.str(delivery.conversationChanged);
+  writer.push(delivery.payload);
+  return writer.done();
+}
+
+/** A notice that `origin` dropped publications: every node's sessions catch up from the store. */
+export function encodeGapNotice(origin: string): Buffer {
+  const writer = new Writer();
+  writer.u8(VERSION);
+  writer.u8(1);
+  writer.u16(0);
+  writer.str(origin);
+  return writer.done();
+}
+
+class Reader {
+  offset = 0;
+  constructor(private readonly bytes: Buffer) {}
+
+  private need(n: number): void {
+    if (this.offset + n > this.bytes.length) throw new RangeError('short envelope');
+  }
+
+  u8(): number {
+    this.need(1);
+    return this.bytes.readUInt8(this.offset++);
+  }
+
+  u16(): number {
+    this.need(2);
+    const value = this.bytes.readUInt16BE(this.offset);
+    this.offset += 2;
+    return value;
+  }
+
+  f64(): number {
+    this.need(8);
+    const value = this.bytes.readDoubleBE(this.offset);
+    this.offset += 8;
+    return value;
+  }
+
+  str(): string {
+    const length = this.u16();
+    this.need(length);
+    const value = this.bytes.toString('utf8', this.offset, this.offset + length);
+    this.offset += length;
+    return value;
+  }
+
+  rest(): Uint8Array {
+    // A copy: the subscriber's buffer may be a slice of a larger socket read.
+    return new Uint8Array(this.bytes.subarray(this.offset));
+  }
+}
+
+/** Parses an envelope; undefined for anything malformed. */
+export function decodeEnvelope(bytes: Buffer): Envelope | undefined {
+  try {
+    const reader = new Reader(bytes);
+    if (reader.u8() !== VERSION) return undefined;
+    const kind = reader.u8();
+    const flags = reader.u16();
+    if ((flags & ~KNOWN_FLAGS) !== 0) return undefined;
+    const origin = reader.str();
+    if (kind === 1) return flags === 0 && reader.offset === bytes.length ? { kind: 'gap', origin } : undefined;
+    if (kind !== 0) return undefined;
+    const delivery: Omit<Delivery, 'clientIds'> = { appId: reader.str(), payload: new Uint8Array(0) };
+    if (flags & FLAG_ROOM) delivery.roomId = reader.str();
+    if (flags & FLAG_EXCLUDE) delivery.excludeSessionId = reader.str();
+    if (flags & FLAG_SEQ) {
+      const seq = reader.f64();
+      if (!Number.isSafeInteger(seq) || seq < 0) return undefined;
+      delivery.notificationSeq = seq;
+    }
+    if (flags & FLAG_PRIORITY) delivery.priority = reader.u8();
+    if (flags & FLAG_TAKEOVER_DEVICE && !(flags & FLAG_TAKEOVER)) return undefined;
+    if (flags & FLAG_TAKEOVER) {
+      const tag = reader.str();
+      delivery.takeover = { tag, deviceId: flags & FLAG_TAKEOVER_DEVICE ? reader.str() : null };
+    }
+    if (flags & FLAG_CHANGED) delivery.conversationChanged = reader.str();
+    delivery.payload = reader.rest();
+    return { kind: 'delivery', origin, delivery };
+  } catch {
+    return undefined;
+  }
+}

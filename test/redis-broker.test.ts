@@ -1,0 +1,292 @@
+/**
+ * Issue 17: the Redis broker between nodes, against the real Redis on
+ * 127.0.0.1:6379 under a random channel prefix per test. Several
+ * RedisBroker instances in one process stand for several nodes; a TCP proxy
+ * between one of them and Redis cuts only that node's link.
+ */
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { decodeEnvelope, encodeDelivery, encodeGapNotice } from '../src/server/broker/redis/envelope.js';
+import { RedisBroker, type RedisBrokerOptions } from '../src/server/broker/redis/redis-broker.js';
+import type { Delivery } from '../src/server/broker/types.js';
+import { REDIS_HOST, REDIS_PORT, REDIS_URL, testPrefix, testRedis, waitUntil } from './helpers/redis.js';
+import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.js';
+
+const APP = 'app1';
+const opened: RedisBroker[] = [];
+const proxies: TcpProxy[] = [];
+after(async () => {
+  await Promise.all(opened.map((broker) => broker.close()));
+  await Promise.all(proxies.map((proxy) => proxy.close()));
+});
+
+/** A node: its broker and everything its subscribers and gap handlers saw. */
+interface Node {
+  broker: RedisBroker;
+  got: Delivery[];
+  gaps: number;
+}
+
+async function node(prefix: string, options: Partial<RedisBrokerOptions> = {}): Promise<Node> {
+  const broker = await RedisBroker.open({ url: REDIS_URL, prefix, ...options });
+  opened.push(broker);
+  const n: Node = { broker, got: [], gaps: 0 };
+  broker.subscribe((delivery) => n.got.push(delivery));
+  broker.onGap(() => n.gaps++);
+  return n;
+}
+
+async function proxiedNode(prefix: string, options: Partial<RedisBrokerOptions> = {}): Promise<{ n: Node; proxy: TcpProxy }> {
+  const proxy = await startTcpProxy(REDIS_HOST, REDIS_PORT);
+  proxies.push(proxy);
+  return { n: await node(prefix, { url: `redis://127.0.0.1:${proxy.port}`, ...options }), proxy };
+}
+
+const payload = (text: string) => new TextEncoder().encode(text);
+const text = (delivery: Delivery) => new TextDecoder().decode(delivery.payload);
+const client = (id: string) => ({ kind: 'client' as const, appId: APP, id });
+const room = (id: string) => ({ kind: 'room' as const, appId: APP, id });
+
+/**
+ * Makes sure everything `from` published before reached the others: Redis
+ * sends one subscriber connection its messages in publishing order, so once
+ * a `conversationChanged` published after them arrived, they did too.
+ */
+async function settle(from: Node, ...others: Node[]): Promise<void> {
+  const marker = `settle-${Math.random()}`;
+  await from.broker.publish({ appId: APP, clientIds: [], payload: new Uint8Array(0), conversationChanged: marker });
+  await waitUntil(() => others.every((n) => n.got.some((d) => d.conversationChanged === marker)), 'the marker arrived');
+}
+
+const pushes = (n: Node) => n.got.filter((d) => d.conversationChanged === undefined);
+
+test('a message between nodes 1 and 2 reaches node 2 once per recipient and never node 3', { timeout: 30_000 }, async () => {
+  const prefix = testPrefix();
+  const [n1, n2, n3] = [await node(prefix), await node(prefix), await node(prefix)];
+  n1.broker.follow(client('alice'));
+  n2.broker.follow(client('bob'));
+  n2.broker.follow(client('carol'));
+  n3.broker.follow(client('dave'));
+  await settle(n1, n2, n3); // the SSUBSCRIBEs above went out before it
+
+  await n1.broker.publish({ appId: APP, clientIds: ['alice', 'bob', 'carol', 'bob'], payload: payload('hi'), excludeSessionId: 's-1' });
+  await settle(n1, n2, n3);
+
+  assert.deepEqual(pushes(n1).map((d) => d.clientIds), [['alice', 'bob', 'carol', 'bob']], 'node 1 delivered locally, once, and skipped its own publications');
+  const atNode2 = pushes(n2);
+  assert.deepEqual(atNode2.map((d) => d.clientIds).sort(), [['bob'], ['carol']], 'one delivery per recipient client, bob once');
+  for (const d of atNode2) {
+    assert.equal(text(d), 'hi');
+    assert.equal(d.appId, APP);
+    assert.equal(d.excludeSessionId, 's-1');
+  }
+  assert.deepEqual(pushes(n3), [], 'node 3 holds none of the recipients: its subscriber got nothing');
+  // Its received counter counts everything Redis handed it: the two markers only.
+  assert.equal(n3.broker.deliveriesReceived, 2);
+  assert.equal(n2.broker.deliveriesReceived, 4);
+  assert.equal(n1.broker.deliveriesReceived, 0, 'its own publications come back and are skipped');
+});
+
+test('a chat-room message is published once per room and reaches every node with viewers', { timeout: 30_000 }, async () => {
+  const prefix = testPrefix();
+  const [n1, n2, n3] = [await node(prefix), await node(prefix), await node(prefix)];
+  const spy = testRedis();
+  const onChannel: string[] = [];
+  spy.on('smessageBuffer', (channel: Buffer) => onChannel.push(channel.toString()));
+  await spy.ssubscribe(`${prefix}r:${APP}:room-1`);
+  try {
+    n2.broker.follow(room('room-1'));
+    n3.broker.follow(room('room-1'));
+    n3.broker.follow(room('room-2'));
+    await settle(n1, n2, n3);
+
+    await n1.broker.publish({ appId: APP, clientIds: ['ignored-1', 'ignored-2'], roomId: 'room-1', priority: 3, payload: payload('danmaku') });
+    await settle(n1, n2, n3);
+    for (const n of [n2, n3]) {
+      const got = pushes(n);
+      assert.equal(got.length, 1);
+      assert.equal(got[0]!.roomId, 'room-1');
+      assert.equal(got[0]!.priority, 3);
+      assert.deepEqual(got[0]!.clientIds, [], 'a room delivery names no clients');
+      assert.equal(text(got[0]!), 'danmaku');
+    }
+    await waitUntil(() => onChannel.length >= 1, 'the spy saw the room message');
+    assert.deepEqual(onChannel, [`${prefix}r:${APP}:room-1`], 'one publication for the room, not one per viewer');
+  } finally {
+    spy.disconnect();
+  }
+});
+
+test('conversationChanged reaches every node, whatever it follows', { timeout: 30_000 }, async () => {
+  const prefix = testPrefix();
+  const [n1, n2, n3] = [await node(prefix), await node(prefix), await node(prefix)];
+  await n2.broker.publish({ appId: APP, clientIds: [], payload: new Uint8Array(0), conversationChanged: 'conv-9' });
+  await waitUntil(() => [n1, n3].every((n) => n.got.some((d) => d.conversationChanged === 'conv-9')), 'every node got it');
+  assert.deepEqual(n2.got.map((d) => d.conversationChanged), ['conv-9'], 'the publishing node once, locally');
+  assert.deepEqual(n1.got.map((d) => d.conversationChanged), ['conv-9']);
+});
+
+test('unfollow stops the deliveries of that client; other prefixes are other clusters', { timeout: 30_000 }, async () => {
+  const prefix = testPrefix();
+  const [n1, n2] = [await node(prefix), await node(prefix)];
+  const elsewhere = await node(testPrefix());
+  elsewhere.broker.follow(client('bob'));
+  n2.broker.follow(client('bob'));
+  await settle(n1, n2);
+  await n1.broker.publish({ appId: APP, clientIds: ['bob'], payload: payload('one') });
+  await settle(n1, n2);
+  assert.deepEqual(pushes(n2).map(text), ['one']);
+
+  n2.broker.unfollow(client('bob'));
+  await n1.broker.publish({ appId: APP, clientIds: ['bob'], payload: payload('two') });
+  await settle(n1, n2);
+  assert.deepEqual(pushes(n2).map(text), ['one'], 'nothing after unfollow');
+  assert.deepEqual(elsewhere.got, [], 'a node under another prefix hears nothing');
+
+  // The same client in another app is another channel.
+  n2.broker.follow(client('bob'));
+  await settle(n1, n2);
+  await n1.broker.publish({ appId: 'app2', clientIds: ['bob'], payload: payload('other app') });
+  await n1.broker.publish({ appId: APP, clientIds: ['bob'], payload: payload('three') });
+  await settle(n1, n2);
+  assert.deepEqual(pushes(n2).map(text), ['one', 'three']);
+});
+
+test('a colon in an app id cannot deliver to another app\'s client', { timeout: 30_000 }, async () => {
+  const prefix = testPrefix();
+  const [n1, n2] = [await node(prefix), await node(prefix)];
+  n2.broker.follow({ kind: 'client', appId: 'a:b', id: 'c' });
+  await settle(n1, n2);
+  await n1.broker.publish({ appId: 'a', clientIds: ['b:c'], payload: payload('wrong app') });
+  await n1.broker.publish({ appId: 'a:b', clientIds: ['c'], payload: payload('right app') });
+  await settle(n1, n2);
+  assert.deepEqual(pushes(n2).map((d) => [d.appId, d.clientIds, text(d)]), [['a:b', ['c'], 'right app']]);
+});
+
+test('every Delivery field crosses the wire as it was; malformed envelopes are refused', { timeout: 30_000 }, async () => {
+  const prefix = testPrefix();
+  const [n1, n2] = [await node(prefix), await node(prefix)];
+  n2.broker.follow(client('bob'));
+  await settle(n1, n2);
+  const bytes = new Uint8Array(300).map((_, i) => i % 256);
+  await n1.broker.publish({ appId: APP, clientIds: ['bob'], payload: bytes, notificationSeq: 2 ** 40 + 3, takeover: { tag: 'mobile', deviceId: 'dev-é' } });
+  await n1.broker.publish({ appId: APP, clientIds: ['bob'], payload: payload('x'), takeover: { tag: 'web', deviceId: null } });
+  await settle(n1, n2);
+  const [first, second] = pushes(n2);
+  assert.deepEqual(first, { appId: APP, clientIds: ['bob'], payload: bytes, notificationSeq: 2 ** 40 + 3, takeover: { tag: 'mobile', deviceId: 'dev-é' } });
+  assert.deepEqual(second!.takeover, { tag: 'web', deviceId: null });
+
+  const good = encodeDelivery('n', { appId: APP, clientIds: [], payload: payload('p'), roomId: 'r' });
+  assert.ok(decodeEnvelope(good));
+  assert.deepEqual(decodeEnvelope(encodeGapNotice('n')), { kind: 'gap', origin: 'n' });
+  for (let cut = 0; cut < 8; cut++) assert.equal(decodeEnvelope(good.subarray(0, cut)), undefined, `cut at ${cut}`);
+  const badVersion = Buffer.from(good);
+  badVersion[0] = 9;
+  assert.equal(decodeEnvelope(badVersion), undefined);
+  const unknownFlag = Buffer.from(good);
+  unknownFlag.writeUInt16BE(0x8000, 2);
+  assert.equal(decodeEnvelope(unknownFlag), undefined);
+
+  // Garbage on a followed channel is dropped; the node carries on.
+  const raw = testRedis();
+  try {
+    await raw.spublish(`${prefix}c:${APP}:bob`, Buffer.from([1, 0, 0]));
+    await raw.spublish(`${prefix}all`, 'not an envelope');
+  } finally {
+    raw.disconnect();
+  }
+  await n1.broker.publish({ appId: APP, clientIds: ['bob'], payload: payload('after') });
+  await settle(n1, n2);
+  assert.deepEqual(pushes(n2).map(text).slice(2), ['after']);
+});
+
+test('a cut subscriber link: resubscribed after it comes back, then onGap runs once', { timeout: 60_000 }, async () => {
+  const prefix = testPrefix();
+  const n1 = await node(prefix);
+  const { n: n2, proxy } = await proxiedNode(prefix);
+  n2.broker.follow(client('bob'));
+  n2.broker.follow(room('room-1'));
+  await settle(n1, n2);
+
+  proxy.cut();
+  await waitUntil(() => !n2.broker.connected, 'node 2 saw the link drop');
+  n2.broker.follow(client('carol')); // while down: subscribed on the way back
+  await n1.broker.publish({ appId: APP, clientIds: ['bob'], payload: payload('lost') });
+  assert.equal(n2.gaps, 0);
+  proxy.restore();
+  await waitUntil(() => n2.gaps > 0, 'onGap ran', 30_000);
+
+  await n1.broker.publish({ appId: APP, clientIds: ['bob', 'carol'], payload: payload('after') });
+  await n1.broker.publish({ appId: APP, clientIds: [], roomId: 'room-1', payload: payload('room after') });
+  await settle(n1, n2);
+  assert.deepEqual(pushes(n2).map(text).sort(), ['after', 'after', 'room after'], 'every subscription is back, the one followed while down too');
+  assert.equal(n2.gaps, 1, 'once per reconnect');
+  assert.equal(n1.gaps, 0, 'node 1 lost nothing');
+});
+
+test('publishes while the link is down wait in the queue and go out in order once it is back; local delivery never waits', { timeout: 60_000 }, async () => {
+  const prefix = testPrefix();
+  const n1 = await node(prefix);
+  const { n: n2, proxy } = await proxiedNode(prefix);
+  n1.broker.follow(client('bob'));
+  await settle(n2, n1);
+
+  proxy.cut();
+  await waitUntil(() => !n2.broker.connected, 'node 2 saw the link drop');
+  for (const word of ['a', 'b', 'c']) await n2.broker.publish({ appId: APP, clientIds: ['bob'], payload: payload(word) });
+  assert.deepEqual(pushes(n2).map(text), ['a', 'b', 'c'], 'delivered to node 2 sessions at once, Redis down or not');
+  assert.equal(n2.broker.queued, 3);
+  proxy.restore();
+  await waitUntil(() => pushes(n1).length === 3, 'node 1 got the queued ones', 30_000);
+  assert.deepEqual(pushes(n1).map(text), ['a', 'b', 'c']);
+  assert.equal(n2.broker.queued, 0);
+  await settle(n2, n1);
+  assert.equal(n1.gaps, 0, 'nothing was dropped: no gap notice');
+});
+
+test('a queue overflowing while the link is down drops the oldest and sends every node a gap notice', { timeout: 60_000 }, async () => {
+  const prefix = testPrefix();
+  const [n1, n3] = [await node(prefix), await node(prefix)];
+  const { n: n2, proxy } = await proxiedNode(prefix, { queueLimit: 2 });
+  n1.broker.follow(client('bob'));
+  await settle(n2, n1, n3);
+
+  proxy.cut();
+  await waitUntil(() => !n2.broker.connected, 'node 2 saw the link drop');
+  for (const word of ['a', 'b', 'c', 'd', 'e']) await n2.broker.publish({ appId: APP, clientIds: ['bob'], payload: payload(word) });
+  assert.equal(n2.broker.queued, 2, 'bounded');
+  proxy.restore();
+  await waitUntil(() => n1.gaps === 1 && n3.gaps === 1, 'the gap notice reached nodes 1 and 3', 30_000);
+  assert.deepEqual(pushes(n1).map(text), ['d', 'e'], 'the newest two, in order');
+  await settle(n2, n1, n3);
+  assert.equal(n1.gaps, 1);
+  assert.equal(n3.gaps, 1);
+});
+
+test('queued publications older than the age bound are dropped, with a gap notice', { timeout: 60_000 }, async () => {
+  const prefix = testPrefix();
+  const n1 = await node(prefix);
+  const { n: n2, proxy } = await proxiedNode(prefix, { queueMaxAgeMs: 200 });
+  n1.broker.follow(client('bob'));
+  await settle(n2, n1);
+  proxy.cut();
+  await waitUntil(() => !n2.broker.connected, 'node 2 saw the link drop');
+  await n2.broker.publish({ appId: APP, clientIds: ['bob'], payload: payload('stale') });
+  await new Promise((resolve) => setTimeout(resolve, 400));
+  await n2.broker.publish({ appId: APP, clientIds: ['bob'], payload: payload('fresh') });
+  assert.equal(n2.broker.queued, 1, 'the stale one went when the fresh one came');
+  proxy.restore();
+  await waitUntil(() => n1.gaps === 1, 'the gap notice arrived', 30_000);
+  await settle(n2, n1);
+  // The fresh one may also have aged out before the link was back: only the stale one is sure to be gone.
+  assert.ok(!pushes(n1).map(text).includes('stale'), 'the stale one was not sent late');
+  assert.equal(n2.broker.queued, 0);
+  assert.equal(n1.gaps, 1);
+});
+
+test('open fails, leaving nothing running, when Redis cannot be reached', { timeout: 30_000 }, async () => {
+  const proxy = await startTcpProxy(REDIS_HOST, REDIS_PORT);
+  proxy.cut();
+  await assert.rejects(RedisBroker.open({ url: `redis://127.0.0.1:${proxy.port}`, prefix: testPrefix() }), /ECONNRESET|ECONNREFUSED|closed/);
+  await proxy.close();
+});
