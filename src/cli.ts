@@ -48,6 +48,12 @@ Options:
   --node-id <id>         this process's name among several server nodes (also
                          LC_NODE_ID): 1-64 letters, digits, _ or -; session
                          ids include it (default: random at each start)
+  --node-heartbeat <ms>  with --broker redis://: how often this node tells the
+                         others it is alive (default ${DEFAULTS.nodeHeartbeatMs})
+  --node-dead-after <ms>  with --broker redis://: silence after which the others
+                         hold a node dead, drop its chat-room viewers and deliver
+                         its sessions' will messages (default ${DEFAULTS.nodeDeadAfterMs};
+                         at least 3 heartbeats)
   --broker <url>         how pushes reach the other server processes (also
                          LC_BROKER): redis://[user:password@]host:6379[/db]
                          [?prefix=<p>] (rediss:// for TLS; prefix default lc:)
@@ -158,6 +164,8 @@ const OPTIONS = {
   store: { type: 'string' },
   'public-url': { type: 'string' },
   'node-id': { type: 'string' },
+  'node-heartbeat': { type: 'string' },
+  'node-dead-after': { type: 'string' },
   broker: { type: 'string' },
   'app-id': { type: 'string' },
   'app-key': { type: 'string' },
@@ -342,6 +350,8 @@ async function serve(argv: string[]): Promise<void> {
     storeLocation,
     ...nodeIdFromFlags(values['node-id']),
     brokerLocation,
+    nodeHeartbeatMs: integer(values['node-heartbeat'], 'node-heartbeat', DEFAULTS.nodeHeartbeatMs),
+    nodeDeadAfterMs: integer(values['node-dead-after'], 'node-dead-after', DEFAULTS.nodeDeadAfterMs),
     apps: [
       {
         ...app,

@@ -39,7 +39,7 @@ before(async () => {
     redisPort: redis.port,
     brokerPortFor: (index) => (index === 1 ? proxy.port : redis.port),
     // A 5 s cut is not a death: heartbeats every second, dead after 10 s of silence.
-    env: { LC_PRESENCE_HEARTBEAT_MS: '1000', LC_PRESENCE_DEAD_AFTER_MS: '10000' },
+    extraArgs: ['--node-heartbeat', '1000', '--node-dead-after', '10000'],
   });
 });
 after(async () => {

@@ -57,6 +57,16 @@ export interface ServerConfig {
    * which also shares presence (online, room counts, tags, wills).
    */
   brokerLocation: BrokerLocation;
+  /**
+   * With a shared presence (Redis): how often this node tells the others it
+   * is alive (`--node-heartbeat`), and after how long without a beat the
+   * others hold it dead (`--node-dead-after`): its chat-room viewers stop
+   * counting and a surviving node delivers its sessions' will messages.
+   * A shorter bound fails over sooner; it must outlast a network hiccup,
+   * or a live node is taken for dead. Defaults 5 s and 15 s.
+   */
+  nodeHeartbeatMs: number;
+  nodeDeadAfterMs: number;
   /** Apps to create or update at start. */
   apps: AppConfig[];
   /** Largest WebSocket frame accepted, in bytes. */
@@ -218,6 +228,8 @@ export const DEFAULTS: Omit<ServerConfig, 'dataDir' | 'storeLocation' | 'nodeId'
   notificationRetentionMs: 7 * 24 * 3600_000,
   durability: 'process',
   brokerLocation: { kind: 'local' },
+  nodeHeartbeatMs: 5_000,
+  nodeDeadAfterMs: 15_000,
   maxAttributeBytes: 16 * 1024,
   maxAttributeDepth: 8,
   maxBlockedPerConversation: 10_000,
@@ -254,6 +266,11 @@ export function resolveConfig(input: Partial<ServerConfig> & { dataDir: string }
   };
   // Part of every session id (`<node>:<connection>:<client>`) and of a Redis presence's keys.
   if (typeof config.nodeId !== 'string' || !/^[\w-]{1,64}$/.test(config.nodeId)) throw new Error(`nodeId must be 1-64 letters, digits, _ or -, got ${JSON.stringify(config.nodeId)}`);
+  if (!Number.isInteger(config.nodeHeartbeatMs) || config.nodeHeartbeatMs < 100 || config.nodeHeartbeatMs > 60_000) throw new Error(`nodeHeartbeatMs must be an integer in 100..60000, got ${config.nodeHeartbeatMs}`);
+  // Two beats may be lost before a live node counts as dead.
+  if (!Number.isInteger(config.nodeDeadAfterMs) || config.nodeDeadAfterMs < 3 * config.nodeHeartbeatMs || config.nodeDeadAfterMs > 600_000) {
+    throw new Error(`nodeDeadAfterMs must be an integer of at least 3 × nodeHeartbeatMs (${3 * config.nodeHeartbeatMs}) and at most 600000, got ${config.nodeDeadAfterMs}`);
+  }
   const positive = ['maxPayload', 'loginTimeoutMs', 'idleTimeoutMs', 'maxGarbageFrames', 'maxBufferedBytes', 'maxUploadBytes', 'sessionTokenTtl',
     'writeHighWaterBytes', 'sendQueueMaxAgeMs', 'roomResumeMs', 'notificationRetentionMs',
     'conversationsPerMinute', 'maxSessionsPerSocket', 'loginsPerMinute', 'uploadsPerMinute', 'appStorageBytes',

@@ -100,7 +100,7 @@ export async function createServer(options: CreateServerOptions): Promise<LcServ
   // --- Redis broker (issue 17) ---
   let opened: { broker: Broker; presence: Presence | undefined };
   try {
-    opened = givenBroker ? { broker: givenBroker, presence: givenPresence } : await openBroker(config.brokerLocation, logger);
+    opened = givenBroker ? { broker: givenBroker, presence: givenPresence } : await openBroker(config.brokerLocation, logger, { nodeId: config.nodeId, beatMs: config.nodeHeartbeatMs, deadMs: config.nodeDeadAfterMs });
   } catch (error) {
     if (!givenStore) await rawStore.close().catch(() => {});
     throw error;

@@ -22,13 +22,10 @@ export const SHARED_REDIS_PORT = Number(process.env.LC_TEST_REDIS_PORT ?? 6379);
 
 /**
  * Presence bounds short enough for a test: a node beats every second and is
- * dead after four silent ones, so a killed node's wills and room viewers
- * are handed over within seconds, not the production ~15 s.
+ * dead after four silent ones, so a killed node's wills and chat-room
+ * viewers are handed over within seconds, not the production 15 s.
  */
-export const FAST_PRESENCE_ENV: Record<string, string> = {
-  LC_PRESENCE_HEARTBEAT_MS: '1000',
-  LC_PRESENCE_DEAD_AFTER_MS: '4000',
-};
+export const FAST_PRESENCE_ARGS = ['--node-heartbeat', '1000', '--node-dead-after', '4000'];
 
 export interface ClusterNode {
   readonly index: number;
@@ -64,9 +61,9 @@ export interface ClusterOptions {
   redisPort?: number;
   /** The port node `index` reaches Redis at: a proxy in front of `redisPort` for a node whose link a test cuts. */
   brokerPortFor?: (index: number) => number;
-  /** More `serve` flags for every node. */
+  /** More `serve` flags for every node (default FAST_PRESENCE_ARGS). */
   extraArgs?: string[];
-  /** Environment of every node (default FAST_PRESENCE_ENV). */
+  /** Environment of every node, beside the test's own. */
   env?: Record<string, string>;
 }
 
@@ -87,9 +84,9 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
         '--store', database.url,
         '--broker', `redis://${REDIS_HOST}:${brokerPort}?prefix=${prefix}`,
         '--node-id', `node${index + 1}`,
-        ...(options.extraArgs ?? []),
+        ...(options.extraArgs ?? FAST_PRESENCE_ARGS),
       ];
-      nodes.push(await startNode(index, dir, args, options.env ?? FAST_PRESENCE_ENV));
+      nodes.push(await startNode(index, dir, args, options.env ?? {}));
     }
   } catch (error) {
     await Promise.allSettled(nodes.map((node) => node.kill()));
