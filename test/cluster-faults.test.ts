@@ -49,10 +49,10 @@ after(async () => {
 });
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-async function until(condition: () => boolean, what: string, ms = WAIT): Promise<void> {
+async function until(condition: () => boolean, what: () => string, ms = WAIT): Promise<void> {
   const deadline = Date.now() + ms;
   while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
+    if (Date.now() > deadline) throw new Error(`${what()}: not within ${ms} ms`);
     await delay(50);
   }
 }
@@ -118,13 +118,15 @@ async function burst(fault: (nodes: ClusterNode[]) => Promise<void>): Promise<Bu
     await faultDone;
     assert.ok(acked.size >= SENDS_PER_SENDER, `most sends were acked (${acked.size})`);
 
-    await until(() => received.every((ids) => [...acked].every((id) => ids.includes(id))), 'every recipient has every acked message');
+    await until(
+      () => received.every((ids) => [...acked].every((id) => ids.includes(id))),
+      () => `every recipient has every acked message (${acked.size} acked; missing per recipient: ${received.map((ids) => [...acked].filter((id) => !ids.includes(id)).length).join(', ')})`,
+    );
     // Room for a late duplicate to show up before counting.
     await delay(2000);
 
-    const reader = (await login(`reader-${run}`, 0).then((client) => client.getConversation(group.id)))!;
     const stored = new Set<string>();
-    for (const message of await reader.queryMessages({ limit: 1000 })) stored.add(message.id);
+    for (const message of await conversations[0]!.queryMessages({ limit: 1000 })) stored.add(message.id);
     return { acked, received, stored };
   } finally {
     await Promise.allSettled(realtimes.map((realtime) => realtime.close()));
