@@ -177,6 +177,8 @@ test('every Delivery field crosses the wire as it was; malformed envelopes are r
   assert.deepEqual(second!.takeover, { tag: 'web', deviceId: null });
 
   const good = encodeDelivery('n', { appId: APP, clientIds: [], payload: payload('p'), roomId: 'r' });
+  assert.throws(() => encodeDelivery('n', { appId: APP, clientIds: [], payload: payload('p'), roomId: 'r', priority: 256 }), RangeError);
+  assert.throws(() => encodeDelivery('n', { appId: 'x'.repeat(70_000), clientIds: ['a'], payload: payload('p') }), RangeError);
   assert.ok(decodeEnvelope(good));
   assert.deepEqual(decodeEnvelope(encodeGapNotice('n')), { kind: 'gap', origin: 'n' });
   for (let cut = 0; cut < 8; cut++) assert.equal(decodeEnvelope(good.subarray(0, cut)), undefined, `cut at ${cut}`);
@@ -222,6 +224,19 @@ test('a cut subscriber link: resubscribed after it comes back, then onGap runs o
   assert.deepEqual(pushes(n2).map(text).sort(), ['after', 'after', 'room after'], 'every subscription is back, the one followed while down too');
   assert.equal(n2.gaps, 1, 'once per reconnect');
   assert.equal(n1.gaps, 0, 'node 1 lost nothing');
+});
+
+test('a link gone silent without closing is noticed by the pings, made again, and onGap runs', { timeout: 60_000 }, async () => {
+  const prefix = testPrefix();
+  const n1 = await node(prefix);
+  const { n: n2, proxy } = await proxiedNode(prefix, { pingMs: 200 });
+  n2.broker.follow(client('bob'));
+  await settle(n1, n2);
+  proxy.stall();
+  await waitUntil(() => n2.gaps === 1, 'the silent link was dropped, made again and resubscribed', 30_000);
+  await n1.broker.publish({ appId: APP, clientIds: ['bob'], payload: payload('after') });
+  await settle(n1, n2);
+  assert.deepEqual(pushes(n2).map(text), ['after']);
 });
 
 test('publishes while the link is down wait in the queue and go out in order once it is back; local delivery never waits', { timeout: 60_000 }, async () => {

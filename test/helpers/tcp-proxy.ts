@@ -11,6 +11,11 @@ export interface TcpProxy {
   /** Resets every open connection and refuses new ones until restore(). */
   cut(): void;
   restore(): void;
+  /**
+   * The open connections stop carrying bytes either way, without closing
+   * (a half-open link: a peer gone silent); new connections still work.
+   */
+  stall(): void;
   /** Connections through it now. */
   readonly open: number;
   close(): Promise<void>;
@@ -55,6 +60,14 @@ export async function startTcpProxy(targetHost: string, targetPort: number): Pro
     },
     restore() {
       up = true;
+    },
+    stall() {
+      for (const [client, upstream] of pairs) {
+        client.unpipe(upstream);
+        upstream.unpipe(client);
+        client.pause();
+        upstream.pause();
+      }
     },
     get open() {
       return pairs.size;

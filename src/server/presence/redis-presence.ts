@@ -35,7 +35,8 @@
  * (beat, and tell whether the node was still known); reads that filter by
  * live nodes (one round trip, one clock); claiming dead nodes (moving each
  * from `nodes` to `sweeping` is the lock: a node is claimed by exactly one
- * sweeper, and re-claimed only when that sweeper's lease ran out); taking
+ * sweeper, and re-claimed only when that sweeper's lease ran out; only
+ * nodes with an `onOrphanedWills` handler sweep); taking
  * a dead node's wills (read and delete at once, so they are handed over
  * once even if two sweepers overlap); parking and taking parked rooms (two
  * nodes cannot both take one login's rooms).
@@ -517,6 +518,8 @@ export class RedisPresence implements Presence {
 
   /** Claims dead nodes and, for each, hands its wills over once, then deletes its entries. */
   private async sweep(): Promise<void> {
+    // Only a node that can deliver wills takes them: a claimed node's wills are gone from Redis once taken.
+    if (this.orphanHandlers.size === 0) return;
     const lease = Math.max(this.deadMs, 30_000);
     const claimed = (await this.script('lcClaimDead')(this.nodesKey, this.sweepingKey, this.deadMs, lease, SWEEP_CLAIMS)) as string[];
     for (const dead of claimed) {
@@ -529,7 +532,6 @@ export class RedisPresence implements Presence {
       for (let i = 0; i + 1 < flat.length; i += 2) {
         const entry = parseJson<WillsEntry>(flat[i + 1]!);
         if (!entry || !Array.isArray(entry.wills) || entry.wills.length === 0) continue;
-        if (this.orphanHandlers.size === 0) this.log.warn({ node: dead, appId: entry.appId }, 'Redis presence: will messages of a dead node and no handler to deliver them');
         for (const handler of this.orphanHandlers) {
           await handler({ appId: entry.appId, clientId: entry.clientId, wills: entry.wills }).catch((error: unknown) =>
             this.log.error({ err: { message: (error as Error).message }, node: dead }, 'Redis presence: delivering a dead node\'s will messages failed'),
@@ -566,7 +568,8 @@ export class RedisPresence implements Presence {
       this.dirty = true;
       return;
     }
-    const batch = this.redis.pipeline();
+    // MULTI: an entry and its index line are written together, so no entry escapes the sweep of a node that dies between them.
+    const batch = this.redis.multi();
     build(batch);
     execOrThrow(batch).catch((error: unknown) => {
       this.dirty = true;

@@ -50,6 +50,7 @@ class Writer {
   length = 0;
 
   u8(value: number): void {
+    if (!Number.isInteger(value) || value < 0 || value > 0xff) throw new RangeError(`envelope byte field of ${value}`);
     this.push(Buffer.from([value]));
   }
 

@@ -61,6 +61,13 @@ export interface RedisBrokerOptions {
   queueMaxAgeMs?: number;
   /** Time to wait for Redis at start (default 5 s). */
   connectTimeoutMs?: number;
+  /**
+   * Both connections are pinged this often (default 5 s); one that answers
+   * nothing for twice as long is dropped and made again, since a link that
+   * went silent without closing (a half-open TCP connection) would
+   * otherwise lose publications unnoticed.
+   */
+  pingMs?: number;
   log?: BrokerLog;
 }
 
@@ -78,10 +85,13 @@ const FLUSH_BATCH = 200;
 const SILENT: BrokerLog = { warn() {}, error() {} };
 
 /** ioredis settings both connections share: we queue and resubscribe ourselves. */
-function connectionOptions(connectTimeoutMs: number, name: string): RedisOptions {
+function connectionOptions(connectTimeoutMs: number, pingMs: number, name: string): RedisOptions {
   return {
     lazyConnect: true,
     connectTimeout: connectTimeoutMs,
+    // No reply (to a ping or anything else) for this long: the socket is dead, reconnect.
+    socketTimeout: 2 * pingMs,
+    keepAlive: 10_000,
     connectionName: name,
     // Fail fast while disconnected: the broker's own queue is bounded, ioredis's is not.
     enableOfflineQueue: false,
@@ -117,6 +127,7 @@ export class RedisBroker implements Broker {
   /** Bumped on every subscriber ready, so a resubscribe overtaken by another drop does not announce. */
   private subscriberEpoch = 0;
   private closed = false;
+  private pinger: NodeJS.Timeout | undefined;
   private received = 0;
   private readonly queueLimit: number;
   private readonly queueBytes: number;
@@ -142,8 +153,9 @@ export class RedisBroker implements Broker {
    */
   static async open(options: RedisBrokerOptions): Promise<RedisBroker> {
     const timeout = options.connectTimeoutMs ?? 5_000;
-    const publisher = new Redis(options.url, connectionOptions(timeout, 'lc-chat-publisher'));
-    const subscriber = new Redis(options.url, connectionOptions(timeout, 'lc-chat-subscriber'));
+    const pingMs = options.pingMs ?? 5_000;
+    const publisher = new Redis(options.url, connectionOptions(timeout, pingMs, 'lc-chat-publisher'));
+    const subscriber = new Redis(options.url, connectionOptions(timeout, pingMs, 'lc-chat-subscriber'));
     // connect() rejects with "Connection is closed."; the error event says why (ECONNREFUSED, WRONGPASS).
     let cause: Error | undefined;
     const remember = (error: Error) => (cause ??= error);
@@ -162,6 +174,8 @@ export class RedisBroker implements Broker {
       subscriber.off('error', remember);
     }
     broker.listen();
+    broker.pinger = setInterval(() => broker.ping(), pingMs);
+    broker.pinger.unref();
     return broker;
   }
 
@@ -244,10 +258,17 @@ export class RedisBroker implements Broker {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearInterval(this.pinger);
     this.handlers.clear();
     this.gapHandlers.clear();
     this.queue.length = 0;
     await Promise.all([quit(this.publisher), quit(this.subscriber)]);
+  }
+
+  /** Something to answer on both connections, so socketTimeout notices a silent link. */
+  private ping(): void {
+    // A failed ping needs nothing more: the timeout already dropped the socket, and ioredis reconnects.
+    for (const connection of [this.publisher, this.subscriber]) if (connection.status === 'ready') connection.ping().catch(() => {});
   }
 
   private channelOf(topic: Topic): string {
