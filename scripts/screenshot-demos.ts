@@ -82,7 +82,9 @@ async function main(): Promise<void> {
       const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
       const support = await context.newPage();
       support.on('pageerror', (error) => console.error('page error:', error));
-      await support.goto(`${base}/support.html${q(theme, `&visitor=${visitor}`)}`);
+      // Dark: office hours that are closed now (another day), to show the away notice.
+      const closed = `&hours=${encodeURIComponent(`${['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][(new Date().getUTCDay() + 3) % 7]} 09:00-17:00; UTC`)}`;
+      await support.goto(`${base}/support.html${q(theme, `&visitor=${visitor}${theme === 'dark' ? closed : ''}`)}`);
       await support.locator('lc-support').locator('[part=greeting]').waitFor();
       await shot(support, `support-closed-${theme}`);
       const conversation = await agent.createConversation({ members: [visitor], unique: true });
@@ -90,6 +92,14 @@ async function main(): Promise<void> {
       await support.locator('lc-support').locator('[part=badge]').waitFor();
       await shot(support, `support-unread-${theme}`);
       await support.locator('lc-support').locator('[part=launcher]').click();
+      // The pre-chat form first (outside office hours in the dark run: the away notice above it).
+      const form = support.locator('lc-support').locator('[part=prechat]');
+      await form.waitFor();
+      await pause(300);
+      await shot(support, `support-prechat-${theme}`);
+      await form.locator('#prechat-name').fill(theme === 'light' ? 'Ada Lovelace' : 'Grace Hopper');
+      await form.locator('#prechat-email').fill(theme === 'light' ? 'ada@example.com' : 'grace@example.org');
+      await form.locator('#prechat-email').press('Enter');
       const chat = support.locator('lc-support lc-chat');
       await chat.locator('article.row').first().waitFor();
       await chat.locator('textarea').pressSequentially('Does the Team plan include SSO?', { delay: 2 });
@@ -102,29 +112,39 @@ async function main(): Promise<void> {
       await context.close();
     }
 
-    // ---- support on a phone: the panel fills the screen -----------------------------
-    {
-      const context = await browser.newContext({ viewport: { width: 390, height: 760 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    // ---- support on a phone (375 px): the panel fills the screen ----------------------
+    // The visitors of the runs above: their conversations know their names, so no form.
+    for (const theme of ['light', 'dark']) {
+      const context = await browser.newContext({ viewport: { width: 375, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
       const phone = await context.newPage();
-      await phone.goto(`${base}/support.html${q('light', '&visitor=visitor-shot-light')}`);
+      await phone.goto(`${base}/support.html${q(theme, `&visitor=visitor-shot-${theme}`)}`);
       await phone.locator('lc-support').locator('[part=greeting]').waitFor();
-      await shot(phone, 'support-mobile-closed-light');
+      await shot(phone, `support-mobile-closed-${theme}`);
       await phone.locator('lc-support').locator('[part=launcher]').dispatchEvent('click');
       await phone.locator('lc-support lc-chat').locator('article.row').nth(2).waitFor();
       await pause(300);
-      await shot(phone, 'support-mobile-light');
+      await shot(phone, `support-mobile-${theme}`);
       await context.close();
     }
 
-    // ---- agent: the visitors' conversations ---------------------------------------
+    // ---- agent: the visitors' conversations, with who they are and the status ------------
     for (const theme of ['light', 'dark']) {
       await page.goto(`${base}/agent.html${q(theme)}`);
       const list = page.locator('lc-conversation-list');
       await list.locator('[part=item]').nth(1).waitFor();
       await list.locator('[part=item]').first().click();
       await page.locator('lc-chat').locator('article.row').nth(1).waitFor();
+      await page.locator('lc-chat').locator('[part=status-button]').waitFor();
       await pause(300);
       await shot(page, `agent-${theme}`);
+      const phone = await browser.newPage({ viewport: { width: 375, height: 900 }, deviceScaleFactor: 2 });
+      await phone.goto(`${base}/agent.html${q(theme)}`);
+      await phone.locator('lc-conversation-list').locator('[part=item]').nth(1).waitFor();
+      await phone.locator('lc-conversation-list').locator('[part=item]').first().click();
+      await phone.locator('lc-chat').locator('[part=status-button]').waitFor();
+      await pause(300);
+      await shot(phone, `agent-mobile-${theme}`);
+      await phone.close();
     }
 
     // ---- live: a room with a crowd ------------------------------------------------

@@ -50,22 +50,22 @@ test('package.json names the manifest and it documents every element', () => {
   const elements = new Map(manifest.modules.flatMap((module) => module.declarations ?? []).filter((d) => d.tagName).map((d) => [d.tagName!, d]));
   assert.deepEqual([...elements.keys()].sort(), ['lc-chat', 'lc-conversation-list', 'lc-live-room', 'lc-realtime', 'lc-support']);
   const chat = elements.get('lc-chat')!;
-  for (const attribute of ['conversation-id', 'members', 'unique', 'name', 'placeholder', 'lang', 'theme', 'readonly', 'page-size']) {
+  for (const attribute of ['conversation-id', 'members', 'unique', 'name', 'placeholder', 'lang', 'theme', 'readonly', 'page-size', 'no-visitor-details', 'no-status']) {
     assert.ok(chat.attributes?.some((a) => a.name === attribute), `lc-chat documents ${attribute}`);
   }
   const events = (chat.events ?? []).map((event) => event.name).sort();
-  assert.deepEqual(events, ['lc-before-send', 'lc-conflict', 'lc-connection-change', 'lc-error', 'lc-message', 'lc-receipt', 'lc-unread-change']);
+  assert.deepEqual(events, ['lc-before-send', 'lc-conflict', 'lc-connection-change', 'lc-error', 'lc-message', 'lc-receipt', 'lc-status-change', 'lc-unread-change']);
   assert.ok((chat.cssParts ?? []).length >= 7);
   const documented = (tag: string) => ({
     attributes: (elements.get(tag)!.attributes ?? []).map((attribute) => attribute.name),
     events: (elements.get(tag)!.events ?? []).map((event) => event.name).sort(),
   });
   const list = documented('lc-conversation-list');
-  for (const attribute of ['for', 'selected', 'no-filter', 'no-new', 'client-id']) assert.ok(list.attributes.includes(attribute), `lc-conversation-list documents ${attribute}`);
+  for (const attribute of ['for', 'selected', 'no-filter', 'no-new', 'client-id', 'status']) assert.ok(list.attributes.includes(attribute), `lc-conversation-list documents ${attribute}`);
   assert.deepEqual(list.events, ['lc-conversation-select', 'lc-error', 'lc-new-conversation', 'lc-unread-change']);
   const room = documented('lc-live-room');
   for (const attribute of ['room-id', 'name', 'speed', 'duration', 'area', 'max-on-screen', 'allow-overlap', 'play-state', 'block-words']) assert.ok(room.attributes.includes(attribute), `lc-live-room documents ${attribute}`);
   assert.deepEqual(room.events, ['lc-danmaku-drop', 'lc-danmaku-end', 'lc-danmaku-start', 'lc-error', 'lc-message']);
   const support = documented('lc-support');
-  for (const attribute of ['agents', 'greeting', 'open', 'position', 'z-index']) assert.ok(support.attributes.includes(attribute), `lc-support documents ${attribute}`);
+  for (const attribute of ['agents', 'greeting', 'open', 'position', 'z-index', 'prechat', 'visitor-name', 'visitor-email', 'office-hours', 'away-message', 'sound', 'no-title-badge', 'no-page-info']) assert.ok(support.attributes.includes(attribute), `lc-support documents ${attribute}`);
 });

@@ -6,6 +6,7 @@ import type {
   LcConflictEvent,
   LcUnreadChangeEvent,
   LcBeforeSendEvent,
+  LcStatusChangeEvent,
   LcErrorEvent,
   LcConversationList,
   LcConversationSelectEvent,
@@ -16,6 +17,7 @@ import type {
   LcDanmakuDropEvent,
   LcRealtime,
   LcSupport,
+  LcPrechatSubmitEvent,
 } from "../lib/components/index.js";
 
 /**
@@ -99,6 +101,10 @@ export type LcChatProps = {
   readonly?: LcChat["readOnly"];
   /** Messages per history page. */
   "page-size"?: LcChat["pageSize"];
+  /** Support conversations (see `<lc-support>`): hides the visitor's email, page and browser under the header. */
+  "no-visitor-details"?: LcChat["noVisitorDetails"];
+  /** Support conversations: hides the open/resolved status and its "Mark resolved" / "Reopen" button. */
+  "no-status"?: LcChat["noStatus"];
   /** The lc-chat server: `wss://host` (or `https://host`). Inside `<lc-realtime>`, leave the connection attributes unset to use its client. */
   server?: LcChat["server"];
   /** The app id. */
@@ -121,6 +127,8 @@ export type LcChatProps = {
   renderers?: LcChat["renderers"];
   /** Display names by clientId (default: the clientId). */
   names?: LcChat["names"];
+  /** Avatar image URLs by clientId (http, https or blob; default: the initial on a color of the id). */
+  avatars?: LcChat["avatars"];
   /** The shared client this element uses (from `<lc-realtime>` or its own attributes). */
   client?: LcChat["client"];
   /** The conversation, once opened. */
@@ -145,6 +153,8 @@ or `blocked` (no composer; a message says so). */
   "onlc-unread-change"?: (e: LcUnreadChangeEvent) => void;
   /** The user is sending (`text`, `attributes`, both writable). Cancelable: the text stays in the composer. */
   "onlc-before-send"?: (e: LcBeforeSendEvent) => void;
+  /** An agent is marking a support conversation `resolved` or `open` (`conversationId`, `status`, `previous`). Cancelable: the status stays. */
+  "onlc-status-change"?: (e: LcStatusChangeEvent) => void;
   /** Signing in, loading or sending failed (`error`, `operation`). With `operation: 'membership'`: the user was muted (4563 `SILIENCED`), removed (4317 `CONVERSATION_MEMBERSHIP_REQUIRED`) or blocked (4315 `CONVERSATION_BLACKLISTED`) in this conversation. */
   "onlc-error"?: (e: LcErrorEvent) => void;
 };
@@ -166,6 +176,10 @@ export type LcConversationListProps = {
   "page-size"?: LcConversationList["pageSize"];
   /** Color theme: `light` (default), `dark`, or `auto`. */
   theme?: LcConversationList["theme"];
+  /** A support inbox: lists only `open` or `resolved` conversations (see
+`<lc-support>`), or `all`, and shows All / Open / Resolved buttons that
+change it. Without it: every conversation, no buttons. */
+  status?: LcConversationList["status"];
   /** The lc-chat server: `wss://host` (or `https://host`). Inside `<lc-realtime>`, leave the connection attributes unset to use its client. */
   server?: LcConversationList["server"];
   /** The app id. */
@@ -317,6 +331,30 @@ export type LcSupportProps = {
   "z-index"?: LcSupport["zIndex"];
   /** Color theme: `light` (default), `dark`, or `auto`. */
   theme?: LcSupport["theme"];
+  /** The pre-chat form's fields, `name` and/or `email` (space- or
+comma-separated); each is required, the email checked. Asked once: the
+answers are kept on the conversation and in local storage.
+Fields the page knows already (`visitor-name`, `visitor-email`) are not asked. */
+  prechat?: LcSupport["prechat"];
+  /** The visitor's name, when the page knows it (a signed-in user): shown to agents, not asked. */
+  "visitor-name"?: LcSupport["visitorName"];
+  /** The visitor's email, when the page knows it: shown to agents, not asked. */
+  "visitor-email"?: LcSupport["visitorEmail"];
+  /** When the team answers: rules separated by `;`, each days then time
+ranges, and the time zone (IANA) last, default UTC. E.g.
+`Mon-Fri 09:00-12:30 13:30-18:00; Sat 10:00-14:00; Europe/Berlin`.
+Days: `Mon`…`Sun`, ranges (`Mon-Fri`), lists (`Mon,Wed`) or `daily`;
+times `HH:MM`, 24-hour, up to `24:00`. Outside them the panel shows the
+away message and when the team is back. Without it: always open. */
+  "office-hours"?: LcSupport["officeHours"];
+  /** Shown outside office hours (default: localized "We’re away right now…"). */
+  "away-message"?: LcSupport["awayMessage"];
+  /** Plays a short chime when a message arrives while the tab is hidden. */
+  sound?: LcSupport["sound"];
+  /** Leaves the page's title alone (by default it shows the unread count while the tab is hidden). */
+  "no-title-badge"?: LcSupport["noTitleBadge"];
+  /** Does not record the page's URL and the browser for the agents. */
+  "no-page-info"?: LcSupport["noPageInfo"];
   /** The lc-chat server: `wss://host` (or `https://host`). Inside `<lc-realtime>`, leave the connection attributes unset to use its client. */
   server?: LcSupport["server"];
   /** The app id. */
@@ -335,14 +373,28 @@ export type LcSupportProps = {
   "no-binary"?: LcSupport["noBinary"];
   /** Messages kept per conversation in the browser's cache. */
   "cache-limit"?: LcSupport["cacheLimit"];
-  /** Display names by clientId. */
+  /** Display names by clientId; they win over the names in the conversation's `lcSupport.agents`. */
   names?: LcSupport["names"];
+  /** Avatar image URLs (http, https) by clientId; they win over the conversation's `lcSupport.agents`. */
+  avatars?: LcSupport["avatars"];
+  /** Whether the desk is outside its office hours now. */
+  away?: LcSupport["away"];
+  /** The support info on the visitor's conversation, as last read or written (status, what agents see). */
+  support?: LcSupport["support"];
+  /** Whether the panel shows the pre-chat form (fields asked that are not known yet) instead of the chat. */
+  needsPrechat?: LcSupport["needsPrechat"];
   /** Unread messages from the agents. */
   unread?: LcSupport["unread"];
   /** The `<lc-chat>` inside the panel, while open. */
   chat?: LcSupport["chat"];
   /** Unread messages from the agents changed (`conversationId`, `count`, `total`). */
   "onlc-unread-change"?: (e: LcUnreadChangeEvent) => void;
+  /** The visitor sent the pre-chat form (`name`, `email`, checked). Cancelable: the form stays. */
+  "onlc-prechat-submit"?: (e: LcPrechatSubmitEvent) => void;
+  /** The visitor's message opens a resolved conversation again (`conversationId`, `status`, `previous`). Cancelable: it stays resolved. */
+  "onlc-status-change"?: (e: LcStatusChangeEvent) => void;
+  /** `office-hours` cannot be read (`operation: 'config'`), or recording the visitor's details failed (`operation: 'support'`). */
+  "onlc-error"?: (e: LcErrorEvent) => void;
 };
 
 export type CustomElements = {
@@ -358,6 +410,7 @@ export type CustomElements = {
    * - **lc-conflict** - Another device or tab took the session over (`reason`: the server's reason, else "Session taken over by another device"). Cancelable: a host that cancels shows its own UI.
    * - **lc-unread-change** - The conversation's unread count changed (`conversationId`, `count`, `total`). Only on a change: not while the reader is looking at the newest messages (those are read at once).
    * - **lc-before-send** - The user is sending (`text`, `attributes`, both writable). Cancelable: the text stays in the composer.
+   * - **lc-status-change** - An agent is marking a support conversation `resolved` or `open` (`conversationId`, `status`, `previous`). Cancelable: the status stays.
    * - **lc-error** - Signing in, loading or sending failed (`error`, `operation`). With `operation: 'membership'`: the user was muted (4563 `SILIENCED`), removed (4317 `CONVERSATION_MEMBERSHIP_REQUIRED`) or blocked (4315 `CONVERSATION_BLACKLISTED`) in this conversation.
    *
    * ### **Methods:**
@@ -413,6 +466,12 @@ export type CustomElements = {
    * - **attach-button** - The attach button (uploads use the app key if given, else the session token).
    * - **progress** - An upload's progress bar.
    * - **lightbox** - The image viewer dialog.
+   * - **visitor** - Support conversations, agent side: the visitor's details and status under the header.
+   * - **visitor-email** - The visitor's email (a `mailto:` link).
+   * - **visitor-url** - The page the visitor is on (a link).
+   * - **visitor-browser** - The visitor's browser and system.
+   * - **status** - The conversation's status (open or resolved).
+   * - **status-button** - "Mark resolved" / "Reopen".
    */
   "lc-chat": Partial<LcChatProps & BaseProps & BaseEvents>;
 
@@ -460,6 +519,10 @@ export type CustomElements = {
    * - **badge** - An unread badge.
    * - **empty** - The empty state.
    * - **more** - The end of the list while more conversations can be loaded: a "show more" button, or the loading indicator.
+   * - **mention** - The "@" beside the unread badge: the unread messages mention the user.
+   * - **visitor** - Support conversations: the visitor's email, page and browser in the row.
+   * - **status** - Support conversations: "Resolved" in the row.
+   * - **status-filter** - The All / Open / Resolved buttons (with `status`).
    */
   "lc-conversation-list": Partial<LcConversationListProps & BaseProps & BaseEvents>;
 
@@ -523,12 +586,15 @@ export type CustomElements = {
   "lc-realtime": Partial<LcRealtimeProps & BaseProps & BaseEvents>;
 
   /**
-   * A floating support chat: bubble with unread badge, panel with the conversation.
+   * A floating support chat: bubble with unread badge, panel with the conversation, pre-chat form, office hours.
    * ---
    *
    *
    * ### **Events:**
    *  - **lc-unread-change** - Unread messages from the agents changed (`conversationId`, `count`, `total`).
+   * - **lc-prechat-submit** - The visitor sent the pre-chat form (`name`, `email`, checked). Cancelable: the form stays.
+   * - **lc-status-change** - The visitor's message opens a resolved conversation again (`conversationId`, `status`, `previous`). Cancelable: it stays resolved.
+   * - **lc-error** - `office-hours` cannot be read (`operation: 'config'`), or recording the visitor's details failed (`operation: 'support'`).
    *
    * ### **Methods:**
    *  - **show(): _void_** - Opens the panel.
@@ -546,6 +612,10 @@ export type CustomElements = {
    * - **badge** - The unread badge on the bubble.
    * - **greeting** - The greeting callout next to the closed bubble.
    * - **panel** - The panel holding the chat.
+   * - **prechat** - The pre-chat form.
+   * - **prechat-input** - A field of the pre-chat form.
+   * - **prechat-submit** - The pre-chat form's "Start chat" button.
+   * - **away** - The away message outside office hours.
    */
   "lc-support": Partial<LcSupportProps & BaseProps & BaseEvents>;
 };

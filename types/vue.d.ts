@@ -9,6 +9,7 @@ import type {
   LcConflictEvent,
   LcUnreadChangeEvent,
   LcBeforeSendEvent,
+  LcStatusChangeEvent,
   LcErrorEvent,
   LcConversationList,
   LcConversationSelectEvent,
@@ -25,6 +26,9 @@ import type {
   LcErrorEvent,
   LcSupport,
   LcUnreadChangeEvent,
+  LcPrechatSubmitEvent,
+  LcStatusChangeEvent,
+  LcErrorEvent,
 } from "../lib/components/index.js";
 
 type LcChatProps = {
@@ -46,6 +50,10 @@ type LcChatProps = {
   readonly?: LcChat["readOnly"];
   /** Messages per history page. */
   pageSize?: LcChat["pageSize"];
+  /** Support conversations (see `<lc-support>`): hides the visitor's email, page and browser under the header. */
+  noVisitorDetails?: LcChat["noVisitorDetails"];
+  /** Support conversations: hides the open/resolved status and its "Mark resolved" / "Reopen" button. */
+  noStatus?: LcChat["noStatus"];
   /** The lc-chat server: `wss://host` (or `https://host`). Inside `<lc-realtime>`, leave the connection attributes unset to use its client. */
   server?: LcChat["server"];
   /** The app id. */
@@ -68,6 +76,8 @@ type LcChatProps = {
   renderers?: LcChat["renderers"];
   /** Display names by clientId (default: the clientId). */
   names?: LcChat["names"];
+  /** Avatar image URLs by clientId (http, https or blob; default: the initial on a color of the id). */
+  avatars?: LcChat["avatars"];
   /** The shared client this element uses (from `<lc-realtime>` or its own attributes). */
   client?: LcChat["client"];
   /** The conversation, once opened. */
@@ -92,6 +102,8 @@ or `blocked` (no composer; a message says so). */
   onLcUnreadChange?: (e: LcUnreadChangeEvent) => void;
   /** The user is sending (`text`, `attributes`, both writable). Cancelable: the text stays in the composer. */
   onLcBeforeSend?: (e: LcBeforeSendEvent) => void;
+  /** An agent is marking a support conversation `resolved` or `open` (`conversationId`, `status`, `previous`). Cancelable: the status stays. */
+  onLcStatusChange?: (e: LcStatusChangeEvent) => void;
   /** Signing in, loading or sending failed (`error`, `operation`). With `operation: 'membership'`: the user was muted (4563 `SILIENCED`), removed (4317 `CONVERSATION_MEMBERSHIP_REQUIRED`) or blocked (4315 `CONVERSATION_BLACKLISTED`) in this conversation. */
   onLcError?: (e: LcErrorEvent) => void;
 };
@@ -113,6 +125,10 @@ type LcConversationListProps = {
   pageSize?: LcConversationList["pageSize"];
   /** Color theme: `light` (default), `dark`, or `auto`. */
   theme?: LcConversationList["theme"];
+  /** A support inbox: lists only `open` or `resolved` conversations (see
+`<lc-support>`), or `all`, and shows All / Open / Resolved buttons that
+change it. Without it: every conversation, no buttons. */
+  status?: LcConversationList["status"];
   /** The lc-chat server: `wss://host` (or `https://host`). Inside `<lc-realtime>`, leave the connection attributes unset to use its client. */
   server?: LcConversationList["server"];
   /** The app id. */
@@ -264,6 +280,30 @@ type LcSupportProps = {
   zIndex?: LcSupport["zIndex"];
   /** Color theme: `light` (default), `dark`, or `auto`. */
   theme?: LcSupport["theme"];
+  /** The pre-chat form's fields, `name` and/or `email` (space- or
+comma-separated); each is required, the email checked. Asked once: the
+answers are kept on the conversation and in local storage.
+Fields the page knows already (`visitor-name`, `visitor-email`) are not asked. */
+  prechat?: LcSupport["prechat"];
+  /** The visitor's name, when the page knows it (a signed-in user): shown to agents, not asked. */
+  visitorName?: LcSupport["visitorName"];
+  /** The visitor's email, when the page knows it: shown to agents, not asked. */
+  visitorEmail?: LcSupport["visitorEmail"];
+  /** When the team answers: rules separated by `;`, each days then time
+ranges, and the time zone (IANA) last, default UTC. E.g.
+`Mon-Fri 09:00-12:30 13:30-18:00; Sat 10:00-14:00; Europe/Berlin`.
+Days: `Mon`…`Sun`, ranges (`Mon-Fri`), lists (`Mon,Wed`) or `daily`;
+times `HH:MM`, 24-hour, up to `24:00`. Outside them the panel shows the
+away message and when the team is back. Without it: always open. */
+  officeHours?: LcSupport["officeHours"];
+  /** Shown outside office hours (default: localized "We’re away right now…"). */
+  awayMessage?: LcSupport["awayMessage"];
+  /** Plays a short chime when a message arrives while the tab is hidden. */
+  sound?: LcSupport["sound"];
+  /** Leaves the page's title alone (by default it shows the unread count while the tab is hidden). */
+  noTitleBadge?: LcSupport["noTitleBadge"];
+  /** Does not record the page's URL and the browser for the agents. */
+  noPageInfo?: LcSupport["noPageInfo"];
   /** The lc-chat server: `wss://host` (or `https://host`). Inside `<lc-realtime>`, leave the connection attributes unset to use its client. */
   server?: LcSupport["server"];
   /** The app id. */
@@ -282,14 +322,28 @@ type LcSupportProps = {
   noBinary?: LcSupport["noBinary"];
   /** Messages kept per conversation in the browser's cache. */
   cacheLimit?: LcSupport["cacheLimit"];
-  /** Display names by clientId. */
+  /** Display names by clientId; they win over the names in the conversation's `lcSupport.agents`. */
   names?: LcSupport["names"];
+  /** Avatar image URLs (http, https) by clientId; they win over the conversation's `lcSupport.agents`. */
+  avatars?: LcSupport["avatars"];
+  /** Whether the desk is outside its office hours now. */
+  away?: LcSupport["away"];
+  /** The support info on the visitor's conversation, as last read or written (status, what agents see). */
+  support?: LcSupport["support"];
+  /** Whether the panel shows the pre-chat form (fields asked that are not known yet) instead of the chat. */
+  needsPrechat?: LcSupport["needsPrechat"];
   /** Unread messages from the agents. */
   unread?: LcSupport["unread"];
   /** The `<lc-chat>` inside the panel, while open. */
   chat?: LcSupport["chat"];
   /** Unread messages from the agents changed (`conversationId`, `count`, `total`). */
   onLcUnreadChange?: (e: LcUnreadChangeEvent) => void;
+  /** The visitor sent the pre-chat form (`name`, `email`, checked). Cancelable: the form stays. */
+  onLcPrechatSubmit?: (e: LcPrechatSubmitEvent) => void;
+  /** The visitor's message opens a resolved conversation again (`conversationId`, `status`, `previous`). Cancelable: it stays resolved. */
+  onLcStatusChange?: (e: LcStatusChangeEvent) => void;
+  /** `office-hours` cannot be read (`operation: 'config'`), or recording the visitor's details failed (`operation: 'support'`). */
+  onLcError?: (e: LcErrorEvent) => void;
 };
 
 export type CustomElements = {
@@ -305,6 +359,7 @@ export type CustomElements = {
    * - **lc-conflict** - Another device or tab took the session over (`reason`: the server's reason, else "Session taken over by another device"). Cancelable: a host that cancels shows its own UI.
    * - **lc-unread-change** - The conversation's unread count changed (`conversationId`, `count`, `total`). Only on a change: not while the reader is looking at the newest messages (those are read at once).
    * - **lc-before-send** - The user is sending (`text`, `attributes`, both writable). Cancelable: the text stays in the composer.
+   * - **lc-status-change** - An agent is marking a support conversation `resolved` or `open` (`conversationId`, `status`, `previous`). Cancelable: the status stays.
    * - **lc-error** - Signing in, loading or sending failed (`error`, `operation`). With `operation: 'membership'`: the user was muted (4563 `SILIENCED`), removed (4317 `CONVERSATION_MEMBERSHIP_REQUIRED`) or blocked (4315 `CONVERSATION_BLACKLISTED`) in this conversation.
    *
    * ### **Methods:**
@@ -360,6 +415,12 @@ export type CustomElements = {
    * - **attach-button** - The attach button (uploads use the app key if given, else the session token).
    * - **progress** - An upload's progress bar.
    * - **lightbox** - The image viewer dialog.
+   * - **visitor** - Support conversations, agent side: the visitor's details and status under the header.
+   * - **visitor-email** - The visitor's email (a `mailto:` link).
+   * - **visitor-url** - The page the visitor is on (a link).
+   * - **visitor-browser** - The visitor's browser and system.
+   * - **status** - The conversation's status (open or resolved).
+   * - **status-button** - "Mark resolved" / "Reopen".
    */
   "lc-chat": DefineComponent<LcChatProps>;
 
@@ -407,6 +468,10 @@ export type CustomElements = {
    * - **badge** - An unread badge.
    * - **empty** - The empty state.
    * - **more** - The end of the list while more conversations can be loaded: a "show more" button, or the loading indicator.
+   * - **mention** - The "@" beside the unread badge: the unread messages mention the user.
+   * - **visitor** - Support conversations: the visitor's email, page and browser in the row.
+   * - **status** - Support conversations: "Resolved" in the row.
+   * - **status-filter** - The All / Open / Resolved buttons (with `status`).
    */
   "lc-conversation-list": DefineComponent<LcConversationListProps>;
 
@@ -470,12 +535,15 @@ export type CustomElements = {
   "lc-realtime": DefineComponent<LcRealtimeProps>;
 
   /**
-   * A floating support chat: bubble with unread badge, panel with the conversation.
+   * A floating support chat: bubble with unread badge, panel with the conversation, pre-chat form, office hours.
    * ---
    *
    *
    * ### **Events:**
    *  - **lc-unread-change** - Unread messages from the agents changed (`conversationId`, `count`, `total`).
+   * - **lc-prechat-submit** - The visitor sent the pre-chat form (`name`, `email`, checked). Cancelable: the form stays.
+   * - **lc-status-change** - The visitor's message opens a resolved conversation again (`conversationId`, `status`, `previous`). Cancelable: it stays resolved.
+   * - **lc-error** - `office-hours` cannot be read (`operation: 'config'`), or recording the visitor's details failed (`operation: 'support'`).
    *
    * ### **Methods:**
    *  - **show(): _void_** - Opens the panel.
@@ -493,6 +561,10 @@ export type CustomElements = {
    * - **badge** - The unread badge on the bubble.
    * - **greeting** - The greeting callout next to the closed bubble.
    * - **panel** - The panel holding the chat.
+   * - **prechat** - The pre-chat form.
+   * - **prechat-input** - A field of the pre-chat form.
+   * - **prechat-submit** - The pre-chat form's "Start chat" button.
+   * - **away** - The away message outside office hours.
    */
   "lc-support": DefineComponent<LcSupportProps>;
 };

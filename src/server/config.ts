@@ -253,6 +253,15 @@ export const DEFAULTS: Omit<ServerConfig, 'dataDir' | 'storeLocation' | 'nodeId'
   publicUrl: null,
 };
 
+/**
+ * A fresh node id, the default of `nodeId`. Whoever builds a cluster-wide
+ * presence before `createServer` picks the id with this and passes the
+ * same one to both.
+ */
+export function randomNodeId(): string {
+  return randomBytes(6).toString('hex');
+}
+
 /** Fills in defaults and checks ranges; throws with a message naming the bad setting. */
 export function resolveConfig(input: Partial<ServerConfig> & { dataDir: string }): ServerConfig {
   const config: ServerConfig = {
@@ -262,7 +271,7 @@ export function resolveConfig(input: Partial<ServerConfig> & { dataDir: string }
     devSigningAppId: null,
     ...input,
     storeLocation: input.storeLocation ?? { kind: 'sqlite', file: join(input.dataDir, 'lc-chat.db') },
-    nodeId: input.nodeId ?? randomBytes(6).toString('hex'),
+    nodeId: input.nodeId ?? randomNodeId(),
   };
   // Part of every session id (`<node>:<connection>:<client>`) and of a Redis presence's keys.
   if (typeof config.nodeId !== 'string' || !/^[\w-]{1,64}$/.test(config.nodeId)) throw new Error(`nodeId must be 1-64 letters, digits, _ or -, got ${JSON.stringify(config.nodeId)}`);

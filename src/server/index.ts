@@ -12,13 +12,13 @@ import { DiskFileStore } from './files/disk-file-store.js';
 import { StorageQuota } from './files/storage-quota.js';
 import { RateLimiter } from './session/rate-limits.js';
 import type { Broker } from './broker/types.js';
-import type { Presence } from './presence/types.js';
 import { resolveConfig, type ServerConfig } from './config.js';
 import { Gateway, type SendStats } from './gateway/gateway.js';
 import { RoomRegistry } from './session/room-registry.js';
 import { SessionRegistry } from './session/session-registry.js';
 import { presenceOf } from './session/session.js';
 import { LocalPresence } from './presence/local-presence.js';
+import type { Presence } from './presence/types.js';
 import { deliverWills } from './handlers/direct.js';
 import { PushClock } from './handlers/push-clock.js';
 import { createHttpHandler } from './http/http-handler.js';
@@ -37,6 +37,7 @@ import type { Store } from './store/types.js';
 import { MembershipCache } from './handlers/membership-cache.js';
 
 export type { AppConfig, ServerConfig } from './config.js';
+export { randomNodeId } from './config.js';
 export type { Store } from './store/types.js';
 export type { Broker, Delivery, Topic } from './broker/types.js';
 export type { Presence, PresenceSession, LoginFacts, ParkedRooms, WillMessage, OrphanedWills } from './presence/types.js';
@@ -71,7 +72,7 @@ export interface CreateServerOptions extends Partial<ServerConfig> {
   store?: Store;
   /** Replace the in-process broker (e.g. Redis); otherwise `brokerLocation` says which to open. */
   broker?: Broker;
-  /** Presence shared with other nodes (e.g. Redis), closed with the server; the broker `brokerLocation` opens brings its own, else this node's registries answer (LocalPresence). */
+  /** Replace the single-node presence (e.g. Redis); closed with the server. The broker `brokerLocation` opens brings its own. */
   presence?: Presence;
 }
 
@@ -100,13 +101,12 @@ export async function createServer(options: CreateServerOptions): Promise<LcServ
   // --- Redis broker (issue 17) ---
   let opened: { broker: Broker; presence: Presence | undefined };
   try {
-    opened = givenBroker ? { broker: givenBroker, presence: givenPresence } : await openBroker(config.brokerLocation, logger, { nodeId: config.nodeId, beatMs: config.nodeHeartbeatMs, deadMs: config.nodeDeadAfterMs });
+    opened = givenBroker ? { broker: givenBroker, presence: givenPresence } : await openBroker(config.brokerLocation, config.nodeId, logger, { beatMs: config.nodeHeartbeatMs, deadMs: config.nodeDeadAfterMs });
   } catch (error) {
     if (!givenStore) await rawStore.close().catch(() => {});
     throw error;
   }
   const rawBroker = opened.broker;
-  const sharedPresence = givenPresence ?? opened.presence;
   // A broker given or named reaches other servers (a LocalBroker given by a test may stand for one shared by two).
   const brokerShared = givenBroker !== undefined || config.brokerLocation.kind !== 'local';
   // The in-process broker's publish is a function call: timing it says nothing.
@@ -149,7 +149,7 @@ export async function createServer(options: CreateServerOptions): Promise<LcServ
     clientLeft: (appId, cid, clientId) => presence.roomLeft(appId, cid, clientId),
     roomEmptied: (appId, cid) => broker.unfollow({ kind: 'room', appId, id: cid }),
   });
-  const presence: Presence = sharedPresence ?? new LocalPresence(sessions, rooms);
+  const presence: Presence = givenPresence ?? opened.presence ?? new LocalPresence(sessions, rooms);
   const ctx: ServerContext = {
     config,
     store,

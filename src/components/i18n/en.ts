@@ -123,6 +123,22 @@ export const en = {
   'launcher.open': 'Open chat',
   'launcher.close': 'Close chat',
   'launcher.greeting': 'Hi! How can we help?',
+  'support.prechat': 'Before we start, tell us who you are so we can get back to you.',
+  'support.name': 'Name',
+  'support.email': 'Email',
+  'support.start': 'Start chat',
+  'support.nameRequired': 'Please enter your name.',
+  'support.emailInvalid': 'Please enter a valid email address.',
+  'support.away': 'We’re away right now. Leave a message and we’ll get back to you.',
+  'support.back': (p: { time: string }) => `Back ${p.time}`,
+  'support.status': 'Status',
+  'support.all': 'All',
+  'support.open': 'Open',
+  'support.resolved': 'Resolved',
+  'support.resolve': 'Mark resolved',
+  'support.reopen': 'Reopen',
+  'support.visitor': 'Visitor',
+  'support.mentioned': 'You were mentioned',
 };
 
 export type Strings = typeof en;

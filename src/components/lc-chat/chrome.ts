@@ -21,9 +21,11 @@ export interface HeaderView {
   /** Display names of those typing. */
   typing: readonly string[];
   localizer: Localizer;
+  /** Avatar image URLs by clientId. */
+  avatars?: Record<string, string> | undefined;
 }
 
-export function renderHeader({ title, avatarId, state, serverUnreachable, typing, localizer: { t } }: HeaderView): TemplateResult {
+export function renderHeader({ title, avatarId, state, serverUnreachable, typing, localizer: { t }, avatars }: HeaderView): TemplateResult {
   const subtitle =
     typing.length === 1
       ? html`<p class="subtitle typing">${t('typing.one', { name: typing[0]! })}</p>`
@@ -31,7 +33,7 @@ export function renderHeader({ title, avatarId, state, serverUnreachable, typing
         ? html`<p class="subtitle typing">${t('typing.many', { count: typing.length })}</p>`
         : html`<p class="subtitle"><span class="dot" data-state=${state}></span>${state === 'offline' && serverUnreachable ? t('state.unreachable') : t(`state.${state}`)}</p>`;
   return html`<header part="header">
-    ${renderAvatar(avatarId, title)}
+    ${renderAvatar(avatarId, title, false, avatars?.[avatarId])}
     <div class="heading">
       <h2 class="title">${title}</h2>
       ${subtitle}

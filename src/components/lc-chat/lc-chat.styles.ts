@@ -49,6 +49,17 @@ export const styles = [
       background: var(--_avatar, var(--_accent));
       user-select: none;
     }
+    .avatar {
+      position: relative;
+      overflow: hidden;
+    }
+    .avatar img {
+      position: absolute;
+      inset: 0;
+      inline-size: 100%;
+      block-size: 100%;
+      object-fit: cover;
+    }
     .avatar.small {
       inline-size: 28px;
       block-size: 28px;

@@ -29,6 +29,7 @@ import { ScrollAnchor } from './scroll-anchor.js';
 import { TypingController } from './typing-controller.js';
 import { UploadsController } from './uploads-controller.js';
 import { listen, type ListenerMap } from '../client/listen.js';
+import type { SupportHeader } from './support-header.js';
 import { IDS, listConverter, toList, type ListInput } from '../util/list-property.js';
 
 /** Older messages load when the reader scrolls this close to the top. */
@@ -58,6 +59,7 @@ const LOAD_OLDER_THRESHOLD_PX = 120;
  * @fires {LcConflictEvent} lc-conflict - Another device or tab took the session over (`reason`: the server's reason, else "Session taken over by another device"). Cancelable: a host that cancels shows its own UI.
  * @fires {LcUnreadChangeEvent} lc-unread-change - The conversation's unread count changed (`conversationId`, `count`, `total`). Only on a change: not while the reader is looking at the newest messages (those are read at once).
  * @fires {LcBeforeSendEvent} lc-before-send - The user is sending (`text`, `attributes`, both writable). Cancelable: the text stays in the composer.
+ * @fires {LcStatusChangeEvent} lc-status-change - An agent is marking a support conversation `resolved` or `open` (`conversationId`, `status`, `previous`). Cancelable: the status stays.
  * @fires {LcErrorEvent} lc-error - Signing in, loading or sending failed (`error`, `operation`). With `operation: 'membership'`: the user was muted (4563 `SILIENCED`), removed (4317 `CONVERSATION_MEMBERSHIP_REQUIRED`) or blocked (4315 `CONVERSATION_BLACKLISTED`) in this conversation.
  *
  * @attr {string} lang - Language of the widget's own strings (`en`, `zh-CN`); default: the nearest `lang` up the tree, else the browser's.
@@ -81,6 +83,12 @@ const LOAD_OLDER_THRESHOLD_PX = 120;
  * @csspart attach-button - The attach button (uploads use the app key if given, else the session token).
  * @csspart progress - An upload's progress bar.
  * @csspart lightbox - The image viewer dialog.
+ * @csspart visitor - Support conversations, agent side: the visitor's details and status under the header.
+ * @csspart visitor-email - The visitor's email (a `mailto:` link).
+ * @csspart visitor-url - The page the visitor is on (a link).
+ * @csspart visitor-browser - The visitor's browser and system.
+ * @csspart status - The conversation's status (open or resolved).
+ * @csspart status-button - "Mark resolved" / "Reopen".
  *
  * @cssproperty --lc-color-bg - Background of the widget.
  * @cssproperty --lc-color-surface - Background of the input field.
@@ -119,6 +127,9 @@ export class LcChat extends LcConnectedElement {
     pageSize: { type: Number, attribute: 'page-size' },
     renderers: { attribute: false },
     names: { attribute: false },
+    avatars: { attribute: false },
+    noVisitorDetails: { type: Boolean, attribute: 'no-visitor-details' },
+    noStatus: { type: Boolean, attribute: 'no-status' },
     _state: { state: true },
     _showJump: { state: true },
     _conflictHandled: { state: true },
@@ -154,6 +165,12 @@ export class LcChat extends LcConnectedElement {
   declare renderers: Partial<Record<number | RendererName, MessageRenderer>> | undefined;
   /** Display names by clientId (default: the clientId). */
   declare names: Record<string, string> | undefined;
+  /** Avatar image URLs by clientId (http, https or blob; default: the initial on a color of the id). */
+  declare avatars: Record<string, string> | undefined;
+  /** Support conversations (see `<lc-support>`): hides the visitor's email, page and browser under the header. */
+  declare noVisitorDetails: boolean;
+  /** Support conversations: hides the open/resolved status and its "Mark resolved" / "Reopen" button. */
+  declare noStatus: boolean;
 
   declare private _state: WidgetConnectionState;
   declare private _showJump: boolean;
@@ -191,6 +208,8 @@ export class LcChat extends LcConnectedElement {
   /** The count the last lc-unread-change said: it fires for changes only. */
   #unreadShown = 0;
   #overrides: Map<number | 'fallback', MessageRenderer> | undefined;
+  /** Loaded with the first conversation that has support info (the `lcSupport` attribute). */
+  #support: SupportHeader | undefined;
 
   constructor() {
     super();
@@ -198,6 +217,8 @@ export class LcChat extends LcConnectedElement {
     this.unique = false;
     this.theme = 'light';
     this.readOnly = false;
+    this.noVisitorDetails = false;
+    this.noStatus = false;
     this.pageSize = 20;
     this._state = 'connecting';
     this._showJump = false;
@@ -308,6 +329,12 @@ export class LcChat extends LcConnectedElement {
     if (this._lightbox && dialog && !dialog.open && this.isConnected) dialog.showModal();
     // After this update, not inside it: loading changes state again.
     requestAnimationFrame(() => this.#fillViewport());
+    if (!this.#support && this.#history.conversation?.get('lcSupport') !== undefined) {
+      void import('./support-header.js').then(({ SupportHeader }) => {
+        this.#support ??= new SupportHeader(this, { conversation: () => this.#history.conversation, clientId: () => this.#client?.clientId });
+        this.requestUpdate();
+      });
+    }
   }
 
   // ---- client and conversation ---------------------------------------------
@@ -566,7 +593,7 @@ export class LcChat extends LcConnectedElement {
   // ---- rendering ------------------------------------------------------------
 
   #displayName(clientId: string): string {
-    return this.names?.[clientId] ?? clientId;
+    return this.names?.[clientId] ?? this.#support?.nameOf(clientId) ?? clientId;
   }
 
   /** The members besides the user, as far as known. */
@@ -579,7 +606,7 @@ export class LcChat extends LcConnectedElement {
 
   #title(): string {
     if (this.name) return this.name;
-    const named = this.#history.conversation?.name;
+    const named = this.#history.conversation?.name ?? this.#support?.title();
     if (named) return named;
     const others = this.#others();
     if (others.length) return others.map((member) => this.#displayName(member)).join(', ');
@@ -633,6 +660,7 @@ export class LcChat extends LcConnectedElement {
       localizer: this.#localize.value,
       overrides: this.#overrides,
       displayName: (id) => this.#displayName(id),
+      avatarOf: (id) => this.avatars?.[id],
       openImage: (src, alt) => (this._lightbox = { src, alt }),
       retry: (localId) => this.#client?.resend(localId),
       discard: (localId) => void this.#client?.discard(localId),
@@ -663,7 +691,8 @@ export class LcChat extends LcConnectedElement {
     const serverUnreachable = state === 'offline' && navigator.onLine !== false;
     // Direction is inherited from the page (or the element's own dir), and logical CSS follows it.
     return html`<div class="chat">
-      ${renderHeader({ title, avatarId: this.#avatarId(title), state, serverUnreachable, typing: typing.map((id) => this.#displayName(id)), localizer })}
+      ${renderHeader({ title, avatarId: this.#avatarId(title), state, serverUnreachable, typing: typing.map((id) => this.#displayName(id)), localizer, avatars: this.avatars })}
+      ${this.#support?.render(localizer, { details: !this.noVisitorDetails, status: !this.noStatus }) ?? nothing}
       ${renderBanner({
         state,
         setupError,

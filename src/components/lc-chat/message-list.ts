@@ -9,6 +9,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { Localizer } from '../i18n/localize.js';
 import { MessageType, type ChatMessage } from '../model/chat-message.js';
 import { rendererFor, type rendererKey } from '../renderers/registry.js';
+import { safeUrl } from '../renderers/safe-url.js';
 import type { MessageRenderer, RenderContext, RenderResult } from '../renderers/types.js';
 import { dayKey, formatBytes, formatDateTime, formatDay, formatTime } from '../util/format.js';
 import { alertIcon, checkIcon, clockIcon, doubleCheckIcon } from './icons.js';
@@ -25,6 +26,8 @@ export interface ListView {
   localizer: Localizer;
   overrides: ReadonlyMap<ReturnType<typeof rendererKey>, MessageRenderer> | undefined;
   displayName(clientId: string): string;
+  /** An avatar image's URL for a sender, if the page gave one. */
+  avatarOf?(clientId: string): string | undefined;
   openImage(src: string, alt: string): void;
   retry(localId: string): void;
   discard(localId: string): void;
@@ -53,9 +56,11 @@ export function initial(name: string): string {
   return first ? first.toLocaleUpperCase() : '?';
 }
 
-export function renderAvatar(clientId: string, name: string, small = false): TemplateResult {
+export function renderAvatar(clientId: string, name: string, small = false, src?: string): TemplateResult {
+  // The image covers the initial; if it fails to load it goes, and the initial shows.
+  const url = safeUrl(src);
   return html`<span class=${small ? 'avatar small' : 'avatar'} style=${`--_avatar: hsl(${avatarHue(clientId)} 52% 50%)`} aria-hidden="true"
-    >${initial(name)}</span
+    >${initial(name)}${url ? html`<img src=${url} alt="" @error=${(event: Event) => (event.target as HTMLElement).remove()} />` : nothing}</span
   >`;
 }
 
@@ -172,7 +177,7 @@ export function renderMessages(view: ListView): TemplateResult {
           data-from=${message.from}
           tabindex="-1"
         >
-          ${own ? nothing : html`<div class="avatar-slot">${first ? renderAvatar(message.from, name, true) : nothing}</div>`}
+          ${own ? nothing : html`<div class="avatar-slot">${first ? renderAvatar(message.from, name, true, view.avatarOf?.(message.from)) : nothing}</div>`}
           <div class="stack">
             ${!own && first && view.showSenders ? html`<div class="sender">${name}</div>` : html`<span class="visually-hidden">${name}:</span>`}
             <div class=${mediaOnly(message) ? 'bubble media-only' : 'bubble'} part="bubble">

@@ -15,6 +15,8 @@ import { previewText } from '../renderers/preview.js';
 import { formatDay, formatTime } from '../util/format.js';
 import { styles } from './lc-conversation-list.styles.js';
 import { listen, type ListenerMap } from '../client/listen.js';
+import { onSupportSaved, supportOf, type SupportInfo } from '../lc-support/support-info.js';
+import { passesStatus, renderMention, renderStatusFilter, renderVisitorLine, STATUS_FILTERS, supportStyles, type StatusFilter } from './support-row.js';
 
 /** One row of the list. */
 export interface ConversationListItem {
@@ -26,6 +28,10 @@ export interface ConversationListItem {
   /** Newest activity (ms): the last message, else creation. */
   lastMessageAt: number;
   unread: number;
+  /** The unread messages mention the user (by id or as all). */
+  mentioned?: boolean;
+  /** Support conversations (see `<lc-support>`): the visitor and the status. */
+  support?: SupportInfo | undefined;
 }
 
 /** Conversations per page, unless `page-size` says otherwise. */
@@ -78,6 +84,10 @@ const searchIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" 
  * @csspart badge - An unread badge.
  * @csspart empty - The empty state.
  * @csspart more - The end of the list while more conversations can be loaded: a "show more" button, or the loading indicator.
+ * @csspart mention - The "@" beside the unread badge: the unread messages mention the user.
+ * @csspart visitor - Support conversations: the visitor's email, page and browser in the row.
+ * @csspart status - Support conversations: "Resolved" in the row.
+ * @csspart status-filter - The All / Open / Resolved buttons (with `status`).
  *
  * @cssproperty --lc-color-bg - Background.
  * @cssproperty --lc-color-surface - Background of the filter box and of the hovered row.
@@ -92,7 +102,7 @@ const searchIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" 
  * @cssproperty --lc-spacing - Base spacing unit.
  */
 export class LcConversationList extends LcConnectedElement {
-  static override styles = styles;
+  static override styles = [styles, supportStyles];
 
   static override properties = {
     for: { type: String },
@@ -104,6 +114,7 @@ export class LcConversationList extends LcConnectedElement {
     lang: { type: String, reflect: true },
     theme: { type: String, reflect: true },
     names: { attribute: false },
+    status: { type: String, reflect: true },
     _items: { state: true },
     _phase: { state: true },
     _query: { state: true },
@@ -128,6 +139,12 @@ export class LcConversationList extends LcConnectedElement {
   declare theme: 'light' | 'dark' | 'auto';
   /** Display names by clientId (default: the clientId). */
   declare names: Record<string, string> | undefined;
+  /**
+   * A support inbox: lists only `open` or `resolved` conversations (see
+   * `<lc-support>`), or `all`, and shows All / Open / Resolved buttons that
+   * change it. Without it: every conversation, no buttons.
+   */
+  declare status: StatusFilter | undefined;
 
   declare private _items: ConversationListItem[];
   declare private _phase: 'idle' | 'loading' | 'ready' | 'error';
@@ -151,6 +168,7 @@ export class LcConversationList extends LcConnectedElement {
   #cacheRead: Promise<void> = Promise.resolve();
   #more: Promise<void> | undefined;
   #sentinel: IntersectionObserver | undefined;
+  #stopSupport: (() => void) | undefined;
 
   constructor() {
     super();
@@ -397,13 +415,16 @@ export class LcConversationList extends LcConnectedElement {
     this.#conversations.set(conversation.id, conversation);
     const last = conversation.lastMessage ? fromSdkMessage(conversation.lastMessage, conversation.id) : undefined;
     const known = this.#client?.unread(conversation.id) ?? 0;
+    const unread = Math.max(conversation.unreadMessagesCount, known);
     return {
       id: conversation.id,
       name: conversation.name,
       members: [...conversation.members],
       lastMessage: last,
       lastMessageAt: Math.max(last?.timestamp ?? 0, conversation.lastMessageAt?.getTime() ?? 0, last ? 0 : (conversation.createdAt?.getTime() ?? 0)),
-      unread: Math.max(conversation.unreadMessagesCount, known),
+      unread,
+      mentioned: unread > 0 && conversation.unreadMessagesMentioned,
+      support: supportOf(conversation),
     };
   }
 
@@ -465,6 +486,7 @@ export class LcConversationList extends LcConnectedElement {
         lastMessageAt: Math.max(item.lastMessageAt, message.timestamp),
         // The SDK keeps the count (and may have updated it before this event).
         unread: own || this.selected === conversation.id ? item.unread : conversation.unreadMessagesCount,
+        mentioned: own || this.selected === conversation.id ? item.mentioned : conversation.unreadMessagesCount > 0 && conversation.unreadMessagesMentioned,
       }),
       () => this.#fromConversation(conversation),
     );
@@ -475,7 +497,7 @@ export class LcConversationList extends LcConnectedElement {
   #markRead(id: string): void {
     const conversation = this.#conversations.get(id);
     if (conversation && this.#client) this.#client.markRead(conversation);
-    this.#patch(id, (item) => ({ ...item, unread: 0 }));
+    this.#patch(id, (item) => ({ ...item, unread: 0, mentioned: false }));
   }
 
   #subscribe(client: SharedClient): () => void {
@@ -487,7 +509,8 @@ export class LcConversationList extends LcConnectedElement {
       },
       message: (message, conversation) => this.#onMessage(message, conversation),
       sent: (message, conversation) => this.#onMessage(message, conversation),
-      unread: (cid, count) => this.#patch(cid, (item) => ({ ...item, unread: count })),
+      unread: (cid, count) =>
+        this.#patch(cid, (item) => ({ ...item, unread: count, mentioned: count > 0 && (this.#conversations.get(cid)?.unreadMessagesMentioned ?? item.mentioned) })),
       update: (message, conversation) =>
         this.#patch(conversation.id, (item) => (item.lastMessage?.id === message.id ? { ...item, lastMessage: message } : item)),
     };
@@ -501,7 +524,7 @@ export class LcConversationList extends LcConnectedElement {
       if (conversation.transient) return;
       this.#patch(
         conversation.id,
-        (item) => ({ ...item, members: [...conversation.members], name: conversation.name ?? item.name }),
+        (item) => ({ ...item, members: [...conversation.members], name: conversation.name ?? item.name, support: supportOf(conversation) }),
         () => this.#fromConversation(conversation),
       );
     };
@@ -535,10 +558,17 @@ export class LcConversationList extends LcConnectedElement {
     this.#unsubscribeIm = undefined;
     this.#sentinel?.disconnect();
     this.#sentinel = undefined;
+    this.#stopSupport?.();
+    this.#stopSupport = undefined;
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
+    // A status changed by a <lc-chat> on this page: the server tells only the other members.
+    this.#stopSupport ??= onSupportSaved((cid) => {
+      const conversation = this.#conversations.get(cid);
+      if (conversation) this.#patch(cid, (item) => ({ ...item, support: supportOf(conversation) }));
+    });
     if (this.#client && !this.#unsubscribe) {
       this.#unsubscribe = this.#subscribe(this.#client);
       void this.#load();
@@ -555,6 +585,8 @@ export class LcConversationList extends LcConnectedElement {
   titleOf(item: ConversationListItem): string {
     if (item.name) return item.name;
     const me = this.#client?.clientId;
+    const visitor = item.support?.visitor;
+    if (visitor?.name && visitor.id !== me) return visitor.name;
     const others = item.members.filter((member) => member !== me);
     if (others.length) return others.map((member) => this.#displayName(member)).join(', ');
     return this.#localize.value.t('conversation.untitled');
@@ -562,12 +594,27 @@ export class LcConversationList extends LcConnectedElement {
 
   #visible(): ConversationListItem[] {
     const query = this._query.trim().toLocaleLowerCase();
-    if (!query) return this._items;
+    const status = this.#status();
+    const items = status ? this._items.filter((item) => passesStatus(item.support, status)) : this._items;
+    if (!query) return items;
     const { t } = this.#localize.value;
-    return this._items.filter((item) =>
-      [this.titleOf(item), ...item.members, item.lastMessage ? previewText(item.lastMessage, t) : ''].some((text) => text.toLocaleLowerCase().includes(query)),
+    return items.filter((item) =>
+      [this.titleOf(item), ...item.members, item.lastMessage ? previewText(item.lastMessage, t) : '', item.support?.visitor?.email ?? ''].some((text) =>
+        text.toLocaleLowerCase().includes(query),
+      ),
     );
   }
+
+  /** The status filter in effect; an unknown value is ignored (with a warning), as no filter. */
+  #status(): StatusFilter | undefined {
+    const status = this.status;
+    if (status === undefined || status === null) return undefined;
+    if (STATUS_FILTERS.includes(status)) return status;
+    if (this.#warnedStatus !== status) console.warn(`lc-chat: <lc-conversation-list> status takes all, open or resolved; ignored ${JSON.stringify(status)}`);
+    this.#warnedStatus = status;
+    return undefined;
+  }
+  #warnedStatus: string | undefined;
 
   /** The filter names one conversation exactly (its title or a member): what was looked for is found, more pages are noise. */
   #exactMatch(visible: readonly ConversationListItem[]): boolean {
@@ -657,10 +704,12 @@ export class LcConversationList extends LcConnectedElement {
         </div>
         <div class="line">
           <span class="preview" dir="auto">${preview}</span>
+          ${renderMention(Boolean(item.mentioned && item.unread), this.#localize.value)}
           ${item.unread
             ? html`<span class="badge" part="badge" aria-label=${t('inbox.unread', { count: item.unread })}>${item.unread > 99 ? '99+' : item.unread}</span>`
             : nothing}
         </div>
+        ${renderVisitorLine(item.support, this.#localize.value)}
       </div>
     </li>`;
   }
@@ -720,6 +769,7 @@ export class LcConversationList extends LcConnectedElement {
               @keydown=${this.#onKeydown}
             />
           </div>`}
+      ${this.#status() ? renderStatusFilter(this.#status()!, this.#localize.value, (status) => (this.status = status)) : nothing}
       <div class="scroll" @scroll=${() => this.#checkMore()}>${this.#renderBody(visible)}</div>
     </div>`;
   }

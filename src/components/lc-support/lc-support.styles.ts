@@ -117,6 +117,127 @@ export const styles = [
       inline-size: 18px;
       block-size: 18px;
     }
+    /* Before the chat: the panel's own header and the pre-chat form. */
+    .intro {
+      display: flex;
+      flex-direction: column;
+      block-size: 100%;
+      overflow: auto;
+      background: var(--_bg);
+      color: var(--_text);
+      border: 1px solid var(--_border);
+      border-radius: var(--_radius);
+    }
+    .intro-header {
+      display: flex;
+      align-items: center;
+      gap: 8px;
+      padding: calc(var(--_space) * 0.9) calc(var(--_space) * 1.25);
+      border-block-end: 1px solid var(--_border);
+      min-block-size: 60px;
+    }
+    .intro-header .avatar {
+      position: relative;
+      overflow: hidden;
+      flex: none;
+      display: grid;
+      place-items: center;
+      inline-size: 36px;
+      block-size: 36px;
+      border-radius: 50%;
+      font-weight: 600;
+      font-size: 14px;
+      color: #fff;
+      background: var(--_avatar, var(--_accent));
+    }
+    .intro-header .avatar img {
+      position: absolute;
+      inset: 0;
+      inline-size: 100%;
+      block-size: 100%;
+      object-fit: cover;
+    }
+    .intro-header h2 {
+      flex: 1;
+      margin: 0;
+      font-size: 1em;
+      font-weight: 650;
+    }
+    .prechat {
+      display: flex;
+      flex-direction: column;
+      gap: 6px;
+      padding: calc(var(--_space) * 1.25);
+    }
+    .prechat-intro {
+      margin: 0 0 8px;
+      color: var(--_muted);
+    }
+    .field-label {
+      font-weight: 600;
+      font-size: 0.9em;
+    }
+    .prechat input {
+      font: inherit;
+      color: inherit;
+      background: var(--_surface);
+      border: 1px solid var(--_border);
+      border-radius: 10px;
+      padding: 10px 12px;
+      margin-block-end: 6px;
+    }
+    .prechat input:focus-visible,
+    .prechat-submit:focus-visible {
+      outline: 2px solid var(--_accent);
+      outline-offset: 1px;
+    }
+    .prechat input[aria-invalid='true'] {
+      border-color: var(--_danger);
+    }
+    .field-error {
+      margin: -4px 0 6px;
+      color: var(--_danger);
+      font-size: 0.85em;
+    }
+    .prechat-submit {
+      margin-block-start: 8px;
+      font: inherit;
+      font-weight: 600;
+      border: 0;
+      border-radius: 10px;
+      padding: 10px 14px;
+      background: var(--_accent);
+      color: var(--_accent-contrast);
+      cursor: pointer;
+    }
+    /* Outside office hours: in the form's flow, or over the top of the message list. */
+    .away {
+      display: flex;
+      align-items: flex-start;
+      gap: 8px;
+      margin: var(--_space) calc(var(--_space) * 1.25) 0;
+      padding: 10px 12px;
+      border-radius: 12px;
+      background: var(--_notice-bg);
+      color: var(--_notice-color);
+      font-size: 0.9em;
+      line-height: 1.4;
+    }
+    .away p {
+      flex: 1;
+      margin: 0;
+    }
+    .panel > .away {
+      position: absolute;
+      inset-block-start: 62px;
+      inset-inline: 0;
+      box-shadow: var(--_shadow);
+    }
+    .away .close {
+      inline-size: 24px;
+      block-size: 24px;
+      margin: -2px -4px 0 0;
+    }
     @keyframes rise {
       from {
         opacity: 0;
@@ -139,8 +260,10 @@ export const styles = [
         block-size: auto;
         border-radius: 0;
       }
-      .panel lc-chat {
+      .panel lc-chat,
+      .intro {
         --lc-radius: 0;
+        border-radius: 0;
       }
       :host([open]) .launcher {
         display: none;

@@ -69,28 +69,25 @@ export interface OpenedBroker {
   presence: Presence | undefined;
 }
 
-/** This node, as the Redis broker and presence know it. */
-export interface BrokerNode {
-  /** The server's node id (`--node-id`): in its session ids, envelopes and presence entries alike. */
-  nodeId?: string;
-  /** Presence heartbeat period and the silence after which a node is dead (ms). */
+/** The presence's heartbeat period and the silence after which a node is dead (ms; `--node-heartbeat`, `--node-dead-after`). */
+export interface PresenceTiming {
   beatMs?: number;
   deadMs?: number;
 }
 
 /** Opens the configured broker and, for Redis, the presence beside it; throws BrokerOpenError when Redis cannot be reached. */
-export async function openBroker(location: BrokerLocation, log?: BrokerLog, node: BrokerNode = {}): Promise<OpenedBroker> {
+export async function openBroker(location: BrokerLocation, nodeId: string, log?: BrokerLog, timing: PresenceTiming = {}): Promise<OpenedBroker> {
   if (location.kind === 'local') return { broker: new LocalBroker(), presence: undefined };
   let broker: RedisBroker | undefined;
   try {
-    broker = await RedisBroker.open({ url: location.url, prefix: location.prefix, ...(node.nodeId ? { nodeId: node.nodeId } : {}), ...(log ? { log } : {}) });
-    // One id for both: a node's publications and its presence entries are the same node's.
+    broker = await RedisBroker.open({ url: location.url, prefix: location.prefix, nodeId, ...(log ? { log } : {}) });
+    // The server's node id for both: its session ids, its publications and its presence entries name the same node.
     const presence = await RedisPresence.open({
       url: location.url,
       prefix: location.prefix,
-      nodeId: broker.nodeId,
-      ...(node.beatMs ? { beatMs: node.beatMs } : {}),
-      ...(node.deadMs ? { deadMs: node.deadMs } : {}),
+      nodeId,
+      ...(timing.beatMs ? { beatMs: timing.beatMs } : {}),
+      ...(timing.deadMs ? { deadMs: timing.deadMs } : {}),
       ...(log ? { log } : {}),
     });
     return { broker, presence };

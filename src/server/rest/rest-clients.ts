@@ -23,7 +23,7 @@ export async function checkOnline(ctx: ServerContext, appId: string, body: Recor
   if (!Array.isArray(ids) || ids.length === 0 || ids.length > MAX_CHECKED || !ids.every(isValidClientId)) {
     throw RestFailure.bad('CONVERSATION_API_FAILED', `client_ids must be 1..${MAX_CHECKED} client ids`);
   }
-  return { results: await ctx.presence.online(appId, [...new Set(ids as string[])]) };
+  return { results: await ctx.presence.online(appId, [...new Set(ids)]) };
 }
 
 /**
