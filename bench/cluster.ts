@@ -158,6 +158,8 @@ async function audience(deployment: Deployment, kind: 'group' | 'room', size: nu
 interface Rate {
   deliveries: number;
   serverCpu: number;
+  /** CPU seconds of each node: the sender's first. */
+  perNode: number[];
   redisCpu: number;
   perCpuSecond: number;
 }
@@ -182,9 +184,10 @@ async function deliveryRate(deployment: Deployment, redis: PrivateRedis, kind: '
       if (waited > 120_000) throw new Error(`${deployment.name} ${kind}: only ${received}/${expected} deliveries`);
       await sleep(20);
     }
-    const serverCpu = deployment.pids.reduce((sum, pid, k) => sum + cpuSeconds(pid) - cpu[k]!, 0);
+    const perNode = deployment.pids.map((pid, k) => cpuSeconds(pid) - cpu[k]!);
+    const serverCpu = perNode.reduce((sum, used) => sum + used, 0);
     const redisUsed = (await redis.cpuSeconds()) - redisCpu;
-    return { deliveries: expected, serverCpu, redisCpu: redisUsed, perCpuSecond: expected / serverCpu };
+    return { deliveries: expected, serverCpu, perNode, redisCpu: redisUsed, perCpuSecond: expected / serverCpu };
   } finally {
     crowd.close();
   }
@@ -246,7 +249,7 @@ function rateLines(what: string, figures: Record<Deployment['name'], Rate>): voi
   const extra = (local.perCpuSecond / redis.perCpuSecond - 1) * 100;
   console.log(`\n${what}`);
   console.log(`  in-process broker, 1 node:  ${fmt(local.perCpuSecond)} deliveries per server CPU-second (${fmt(local.deliveries)} in ${local.serverCpu.toFixed(2)} s CPU)`);
-  console.log(`  Redis broker, 2 nodes:      ${fmt(redis.perCpuSecond)} deliveries per server CPU-second (${fmt(redis.deliveries)} in ${redis.serverCpu.toFixed(2)} s CPU, both nodes)`);
+  console.log(`  Redis broker, 2 nodes:      ${fmt(redis.perCpuSecond)} deliveries per server CPU-second (${fmt(redis.deliveries)} in ${redis.serverCpu.toFixed(2)} s CPU: sender's node ${redis.perNode[0]!.toFixed(2)} s, recipients' ${redis.perNode[1]!.toFixed(2)} s)`);
   console.log(`  server CPU per delivery:    ${extra >= 0 ? '+' : ''}${extra.toFixed(1)} % with Redis`);
   console.log(`  Redis CPU:                  ${((redis.redisCpu / redis.deliveries) * 1000 * 1000).toFixed(2)} ms per 1,000 deliveries (${redis.redisCpu.toFixed(2)} s for ${fmt(redis.deliveries)})`);
 }
