@@ -30,7 +30,7 @@ import { TEST_APP } from '../test/helpers/server.js';
 import { startServerProcess, type ServerProcess } from '../test/helpers/server-process.js';
 
 const SETTINGS = {
-  group: { members: 100, messages: 400, inFlight: 10, warmup: 20 },
+  group: { members: 100, messages: 1000, inFlight: 10, warmup: 20 },
   room: { viewers: 500, messages: 200, inFlight: 10, warmup: 10 },
   latency: { members: 100, perSecond: 50, seconds: 4, sampled: 10 },
 };

@@ -301,7 +301,9 @@ export class RedisBroker implements Broker {
   private channelsOf(delivery: Delivery): string[] {
     if (delivery.conversationChanged !== undefined) return [this.allChannel];
     if (delivery.roomId !== undefined) return [this.channelOf({ kind: 'room', appId: delivery.appId, id: delivery.roomId })];
-    return [...new Set(delivery.clientIds)].map((id) => this.channelOf({ kind: 'client', appId: delivery.appId, id }));
+    // The app's part once per delivery, not per recipient.
+    const base = `${this.prefix}c:${appSegment(delivery.appId)}:`;
+    return [...new Set(delivery.clientIds)].map((id) => base + id);
   }
 
   private hand(handler: (delivery: Delivery) => void, delivery: Delivery): void {
@@ -332,8 +334,12 @@ export class RedisBroker implements Broker {
     for (const handler of this.handlers) this.hand(handler, local);
   };
 
+  /** Whether the last receive's bytes were those of the one before (decoded once, compared once). */
+  private repeated = false;
+
   private decodeOnce(message: Buffer): ReturnType<typeof decodeEnvelope> {
-    if (this.lastBytes !== undefined && this.lastBytes.equals(message)) return this.lastEnvelope;
+    this.repeated = this.lastBytes !== undefined && this.lastBytes.equals(message);
+    if (this.repeated) return this.lastEnvelope;
     this.lastBytes = message;
     this.lastEnvelope = decodeEnvelope(message);
     return this.lastEnvelope;
@@ -365,12 +371,13 @@ export class RedisBroker implements Broker {
       if (delivery.appId !== topic.appId || delivery.roomId !== undefined) return;
       this.received++;
       const batch = this.batch;
-      if (batch !== undefined && batch.bytes.equals(message) && !batch.clients.has(topic.id)) {
+      // The batch began with the bytes lastBytes holds, and nothing else came between.
+      if (batch !== undefined && this.repeated && batch.bytes === this.lastBytes && !batch.clients.has(topic.id)) {
         batch.clients.add(topic.id);
         return;
       }
       this.flushBatch();
-      this.batch = { bytes: message, delivery: { ...delivery, clientIds: [] }, clients: new Set([topic.id]) };
+      this.batch = { bytes: this.lastBytes!, delivery: { ...delivery, clientIds: [] }, clients: new Set([topic.id]) };
       queueMicrotask(this.flushBatch);
       return;
     }
