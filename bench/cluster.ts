@@ -15,7 +15,7 @@
  * (p50/p99) and what the hop adds; Redis's own CPU per 1,000 deliveries.
  * They are the inputs of the capacity model in the README ("Many nodes").
  *
- * `npx tsx bench/cluster.ts [group|room|latency…]` runs some rows only.
+ * `npx tsx bench/cluster.ts [group|direct|room|latency…]` runs some rows only.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -32,6 +32,7 @@ import { startServerProcess, type ServerProcess } from '../test/helpers/server-p
 const SETTINGS = {
   group: { members: 100, messages: 1000, inFlight: 10, warmup: 20 },
   room: { viewers: 500, messages: 200, inFlight: 10, warmup: 10 },
+  direct: { messages: 2000, inFlight: 10, warmup: 20 },
   latency: { members: 100, perSecond: 50, seconds: 4, sampled: 10 },
 };
 const CLK_TCK = 100;
@@ -176,17 +177,25 @@ async function deliveryRate(deployment: Deployment, redis: PrivateRedis, kind: '
     for (let waited = 0; received < warm && waited < 30_000; waited += 20) await sleep(20);
     await sleep(300);
     received = 0;
+    // Redis's own CPU with the nodes connected and nothing sent (its cron, the nodes' pings and
+    // heartbeats): subtracted below, so that the figure is what the deliveries cost.
+    const idleFrom = await redis.cpuSeconds();
+    const idleStarted = performance.now();
+    await sleep(3000);
+    const idlePerSecond = ((await redis.cpuSeconds()) - idleFrom) / ((performance.now() - idleStarted) / 1000);
     const cpu = deployment.pids.map(cpuSeconds);
     const redisCpu = await redis.cpuSeconds();
+    const started = performance.now();
     const expected = messages * size;
     await pipeline(messages, inFlight, () => crowd.send('a message of a typical length, forty-odd bytes'));
     for (let waited = 0; received < expected; waited += 20) {
       if (waited > 120_000) throw new Error(`${deployment.name} ${kind}: only ${received}/${expected} deliveries`);
       await sleep(20);
     }
+    const seconds = (performance.now() - started) / 1000;
     const perNode = deployment.pids.map((pid, k) => cpuSeconds(pid) - cpu[k]!);
     const serverCpu = perNode.reduce((sum, used) => sum + used, 0);
-    const redisUsed = (await redis.cpuSeconds()) - redisCpu;
+    const redisUsed = Math.max(0, (await redis.cpuSeconds()) - redisCpu - idlePerSecond * seconds);
     return { deliveries: expected, serverCpu, perNode, redisCpu: redisUsed, perCpuSecond: expected / serverCpu };
   } finally {
     crowd.close();
@@ -251,7 +260,7 @@ function rateLines(what: string, figures: Record<Deployment['name'], Rate>): voi
   console.log(`  in-process broker, 1 node:  ${fmt(local.perCpuSecond)} deliveries per server CPU-second (${fmt(local.deliveries)} in ${local.serverCpu.toFixed(2)} s CPU)`);
   console.log(`  Redis broker, 2 nodes:      ${fmt(redis.perCpuSecond)} deliveries per server CPU-second (${fmt(redis.deliveries)} in ${redis.serverCpu.toFixed(2)} s CPU: sender's node ${redis.perNode[0]!.toFixed(2)} s, recipients' ${redis.perNode[1]!.toFixed(2)} s)`);
   console.log(`  server CPU per delivery:    ${extra >= 0 ? '+' : ''}${extra.toFixed(1)} % with Redis`);
-  console.log(`  Redis CPU:                  ${((redis.redisCpu / redis.deliveries) * 1000 * 1000).toFixed(2)} ms per 1,000 deliveries (${redis.redisCpu.toFixed(2)} s for ${fmt(redis.deliveries)})`);
+  console.log(`  Redis CPU:                  ${((redis.redisCpu / redis.deliveries) * 1000 * 1000).toFixed(2)} ms per 1,000 deliveries (${redis.redisCpu.toFixed(3)} s for ${fmt(redis.deliveries)}, its idle rate subtracted)`);
 }
 
 const ROWS: Record<string, (redis: PrivateRedis) => Promise<void>> = {
@@ -259,6 +268,11 @@ const ROWS: Record<string, (redis: PrivateRedis) => Promise<void>> = {
     const { members, messages, inFlight, warmup } = SETTINGS.group;
     const figures = await each(redis, (deployment) => deliveryRate(deployment, redis, 'group', members - 1, messages, inFlight, warmup));
     rateLines(`${members}-member group, ${messages} persisted messages, ${inFlight} in flight (goal: Redis ≤ +30 % server CPU per delivery)`, figures);
+  },
+  async direct(redis) {
+    const { messages, inFlight, warmup } = SETTINGS.direct;
+    const figures = await each(redis, (deployment) => deliveryRate(deployment, redis, 'group', 1, messages, inFlight, warmup));
+    rateLines(`one-to-one, ${messages} persisted messages, ${inFlight} in flight (a delivery is one SPUBLISH; the store append dominates)`, figures);
   },
   async room(redis) {
     const { viewers, messages, inFlight, warmup } = SETTINGS.room;
