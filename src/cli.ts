@@ -260,6 +260,17 @@ function brokerFromFlags(flag: string | undefined): BrokerLocation {
   }
 }
 
+/** `--node-heartbeat` and `--node-dead-after`, checked together: a node must survive two lost beats. */
+function nodeTimingFromFlags(beat: string | undefined, dead: string | undefined): { nodeHeartbeatMs: number; nodeDeadAfterMs: number } {
+  const nodeHeartbeatMs = integer(beat, 'node-heartbeat', DEFAULTS.nodeHeartbeatMs);
+  const nodeDeadAfterMs = integer(dead, 'node-dead-after', DEFAULTS.nodeDeadAfterMs);
+  if (nodeHeartbeatMs < 100 || nodeHeartbeatMs > 60_000) throw new UsageError(`--node-heartbeat must be 100..60000 ms, got ${nodeHeartbeatMs}`);
+  if (nodeDeadAfterMs < 3 * nodeHeartbeatMs || nodeDeadAfterMs > 600_000) {
+    throw new UsageError(`--node-dead-after must be at least 3 heartbeats (${3 * nodeHeartbeatMs} ms) and at most 600000 ms, got ${nodeDeadAfterMs}`);
+  }
+  return { nodeHeartbeatMs, nodeDeadAfterMs };
+}
+
 function integer(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (!/^\d+$/.test(value)) throw new UsageError(`--${name} must be a whole number, got "${value}"`);
@@ -350,8 +361,7 @@ async function serve(argv: string[]): Promise<void> {
     storeLocation,
     ...nodeIdFromFlags(values['node-id']),
     brokerLocation,
-    nodeHeartbeatMs: integer(values['node-heartbeat'], 'node-heartbeat', DEFAULTS.nodeHeartbeatMs),
-    nodeDeadAfterMs: integer(values['node-dead-after'], 'node-dead-after', DEFAULTS.nodeDeadAfterMs),
+    ...nodeTimingFromFlags(values['node-heartbeat'], values['node-dead-after']),
     apps: [
       {
         ...app,

@@ -1,5 +1,7 @@
 /**
- * Issue 17: `--public-url`. Nodes behind a load balancer answer the router
+ * Issue 17, a cluster's settings. `--node-heartbeat` and `--node-dead-after`
+ * (the presence's bounds) are checked together at start. `--public-url`:
+ * nodes behind a load balancer answer the router
  * endpoints with the balancer's address, so a client that asks any node
  * where to connect is sent to the balancer. The official SDKs' own router
  * code (3.5.7: /1/route then /v1/route; 4.3.1: /2/route then /v1/route) runs
@@ -25,7 +27,7 @@ after(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 function dataDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'lc-chat-public-url-'));
+  const dir = mkdtempSync(join(tmpdir(), 'lc-chat-cluster-config-'));
   dirs.push(dir);
   return dir;
 }
@@ -175,4 +177,17 @@ test('lc-chat serve --public-url: printed at start and answered by the router', 
     server.child.kill('SIGTERM');
     await server.exited;
   }
+});
+
+test('--node-heartbeat and --node-dead-after: a node must outlive two lost beats; bad values stop the start with one line', { timeout: 60_000 }, async () => {
+  assert.throws(() => resolveConfig({ dataDir: '/tmp/x', nodeHeartbeatMs: 1000, nodeDeadAfterMs: 2999 }), /nodeDeadAfterMs must be an integer of at least 3 × nodeHeartbeatMs \(3000\)/);
+  assert.throws(() => resolveConfig({ dataDir: '/tmp/x', nodeHeartbeatMs: 50 }), /nodeHeartbeatMs must be an integer in 100\.\.60000/);
+  const config = resolveConfig({ dataDir: '/tmp/x' });
+  assert.deepEqual([config.nodeHeartbeatMs, config.nodeDeadAfterMs], [5000, 15000]);
+  const tooShort = await serveFails(['--node-heartbeat', '1000', '--node-dead-after', '2000']);
+  assert.equal(tooShort.code, 2);
+  assert.deepEqual(tooShort.stderr.split('\n').filter(Boolean), ['lc-chat: --node-dead-after must be at least 3 heartbeats (3000 ms) and at most 600000 ms, got 2000']);
+  const notANumber = await serveFails(['--node-heartbeat', 'soon']);
+  assert.equal(notANumber.code, 2);
+  assert.match(notANumber.stderr, /^lc-chat: --node-heartbeat must be a whole number, got "soon"\n$/);
 });
