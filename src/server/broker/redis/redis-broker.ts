@@ -9,8 +9,10 @@
  * - `<prefix>c:<appId>:<clientId>`: one client (a colon in the app id is
  *   escaped as `%3A`, see redis-names.ts). A node subscribes while it
  *   holds a session of the client (`follow`). A Delivery with `clientIds`
- *   is published once per recipient, all in one pipeline (one round trip),
- *   so a message between nodes 1 and 2 never reaches node 3.
+ *   is published on each recipient's channel by one Lua call (the envelope
+ *   sent once; FANOUT_SCRIPT), so a message between nodes 1 and 2 never
+ *   reaches node 3. A node hands the copies it receives of one envelope,
+ *   back to back, to its sessions as one delivery (encoded once).
  * - `<prefix>r:<appId>:<cid>`: one chat room, published once per room
  *   message; each node that holds viewers fans it out locally.
  * - `<prefix>all`: what every node gets: `conversationChanged`, and gap
