@@ -13,7 +13,7 @@
  */
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { after, before, describe, test } from 'node:test';
+import { after, afterEach, before, describe, test } from 'node:test';
 import { CommandType, OpType, type DecodedCommand, type ISessionCommand } from '../src/protocol/codec.js';
 import { Realtime, TextMessage, type IMClient, type Message } from '../src/sdk/index.js';
 import { startCluster, type Cluster, type ClusterNode } from './helpers/cluster.js';
@@ -34,18 +34,23 @@ const WAIT = 20_000;
 const RECEIVED = 'lc_broker_deliveries_received_total';
 
 let cluster: Cluster;
+/** What a test opened: closed after it, so that nothing of one test reaches a node while the next counts. */
 const closers: (() => unknown)[] = [];
-before(async () => {
-  cluster = await startCluster({ nodes: 3 });
-});
-after(async () => {
-  for (const close of closers) {
+async function closeAll(): Promise<void> {
+  for (const close of closers.splice(0)) {
     try {
       await close();
     } catch {
       // already closed
     }
   }
+}
+before(async () => {
+  cluster = await startCluster({ nodes: 3 });
+});
+afterEach(closeAll);
+after(async () => {
+  await closeAll();
   await cluster?.close();
 });
 
