@@ -3,13 +3,15 @@
  * "resume after reconnect with nothing lost"). After a login in the default
  * unread-count mode the server reports only counts, so after a reconnect
  * the client itself fetches the history of each conversation it holds,
- * from the newest message it had, and delivers it as ordinary `message`
- * events. The official SDKs leave this to the app (v4 only refreshes
+ * from the oldest of the recent messages it had (so a push lost between
+ * two it got is found too, issue 17), and delivers what it lacks as
+ * ordinary `message` events. The official SDKs leave this to the app (v4 only refreshes
  * counts and, over REST, membership notifications); the guide's
  * `message` event promises every message, so we keep that promise.
  *
- * This module knows where each conversation's delivered messages end and
- * fetches what lies beyond; PushHandler orders and delivers it.
+ * This module knows which of each conversation's recent messages were
+ * delivered and fetches from before them; PushHandler skips those it has,
+ * orders and delivers the rest.
  */
 import type { Conversation } from './conversation.js';
 import type { Message } from './messages/message.js';
