@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DEFAULTS, type AppConfig, type ServerConfig } from './server/config.js';
+import { checkPublicUrl, DEFAULTS, type AppConfig, type ServerConfig } from './server/config.js';
 import { HOOK_EVENTS, type AppHooks, type HookEvent } from './server/hooks/hooks.js';
 import { defaultLogSink, LOG_LEVELS, type LogLevel } from './server/observability/logger.js';
 import { createServer } from './server/index.js';
@@ -41,15 +41,25 @@ Options:
                          sqlite:<path> (default <data>/lc-chat.db) or
                          postgres://user[:password]@host:5432/db, which several
                          server processes can share
+  --public-url <url>     ws:// or wss:// URL the router endpoints (/v1/route,
+                         /2/route, /1/route) send clients to, instead of the
+                         address they reached this node at: the load balancer
+                         in front of several nodes (also LC_PUBLIC_URL)
+  --node-id <id>         this process's name among several server nodes (also
+                         LC_NODE_ID): 1-64 letters, digits, _ or -; session
+                         ids include it (default: random at each start)
+  --node-heartbeat <ms>  with --broker redis://: how often this node tells the
+                         others it is alive (default ${DEFAULTS.nodeHeartbeatMs})
+  --node-dead-after <ms>  with --broker redis://: silence after which the others
+                         hold a node dead, drop its chat-room viewers and deliver
+                         its sessions' will messages (default ${DEFAULTS.nodeDeadAfterMs};
+                         at least 3 heartbeats)
   --broker <url>         how pushes reach the other server processes (also
                          LC_BROKER): redis://[user:password@]host:6379[/db]
                          [?prefix=<p>] (rediss:// for TLS; prefix default lc:)
                          for several processes behind one address, with a
                          shared --store postgres://; default in-process (one
                          process)
-  --node-id <id>         this process's name among several server nodes (also
-                         LC_NODE_ID): 1-64 letters, digits, _ or -; session
-                         ids include it (default: random at each start)
   --app-id <id>          app id; with --app-key and --master-key. Without these
                          flags a development app is created in the data
                          directory and its keys are printed
@@ -159,8 +169,11 @@ const OPTIONS = {
   host: { type: 'string' },
   data: { type: 'string' },
   store: { type: 'string' },
-  broker: { type: 'string' },
+  'public-url': { type: 'string' },
   'node-id': { type: 'string' },
+  'node-heartbeat': { type: 'string' },
+  'node-dead-after': { type: 'string' },
+  broker: { type: 'string' },
   'app-id': { type: 'string' },
   'app-key': { type: 'string' },
   'master-key': { type: 'string' },
@@ -227,6 +240,25 @@ function storeFromFlags(flag: string | undefined, dataDir: string): StoreLocatio
   }
 }
 
+/** `--public-url`, else `LC_PUBLIC_URL`, else none; a bad one stops the start with one line. */
+function publicUrlFromFlags(flag: string | undefined): string | null {
+  const value = flag ?? process.env.LC_PUBLIC_URL;
+  if (value === undefined || value === '') return null;
+  try {
+    return checkPublicUrl(value);
+  } catch (error) {
+    throw new UsageError((error as Error).message.replace(/^publicUrl/, flag !== undefined ? '--public-url' : 'LC_PUBLIC_URL'));
+  }
+}
+
+/** `--node-id`, else `LC_NODE_ID`, else none (createServer picks a random one). */
+function nodeIdFromFlags(flag: string | undefined): { nodeId?: string } {
+  const value = flag ?? process.env.LC_NODE_ID;
+  if (value === undefined || value === '') return {};
+  if (!/^[\w-]{1,64}$/.test(value)) throw new UsageError(`--node-id must be 1-64 letters, digits, _ or -, got "${value}"`);
+  return { nodeId: value };
+}
+
 /** `--broker`, else `LC_BROKER`, else the in-process broker. */
 function brokerFromFlags(flag: string | undefined): BrokerLocation {
   const value = flag ?? process.env.LC_BROKER;
@@ -238,12 +270,15 @@ function brokerFromFlags(flag: string | undefined): BrokerLocation {
   }
 }
 
-/** `--node-id`, else `LC_NODE_ID`, else none (createServer picks a random one). */
-function nodeIdFromFlags(flag: string | undefined): { nodeId?: string } {
-  const value = flag ?? process.env.LC_NODE_ID;
-  if (value === undefined || value === '') return {};
-  if (!/^[\w-]{1,64}$/.test(value)) throw new UsageError(`--node-id must be 1-64 letters, digits, _ or -, got "${value}"`);
-  return { nodeId: value };
+/** `--node-heartbeat` and `--node-dead-after`, checked together: a node must survive two lost beats. */
+function nodeTimingFromFlags(beat: string | undefined, dead: string | undefined): { nodeHeartbeatMs: number; nodeDeadAfterMs: number } {
+  const nodeHeartbeatMs = integer(beat, 'node-heartbeat', DEFAULTS.nodeHeartbeatMs);
+  const nodeDeadAfterMs = integer(dead, 'node-dead-after', DEFAULTS.nodeDeadAfterMs);
+  if (nodeHeartbeatMs < 100 || nodeHeartbeatMs > 60_000) throw new UsageError(`--node-heartbeat must be 100..60000 ms, got ${nodeHeartbeatMs}`);
+  if (nodeDeadAfterMs < 3 * nodeHeartbeatMs || nodeDeadAfterMs > 600_000) {
+    throw new UsageError(`--node-dead-after must be at least 3 heartbeats (${3 * nodeHeartbeatMs} ms) and at most 600000 ms, got ${nodeDeadAfterMs}`);
+  }
+  return { nodeHeartbeatMs, nodeDeadAfterMs };
 }
 
 function integer(value: string | undefined, name: string, fallback: number): number {
@@ -339,14 +374,16 @@ async function serve(argv: string[]): Promise<void> {
   const storeLocation = storeFromFlags(values.store, dataDir);
   const brokerLocation = brokerFromFlags(values.broker);
   const { app, generated } = appFromFlags(values, dataDir);
+  const publicUrl = publicUrlFromFlags(values['public-url']);
 
   const server = await createServer({
     port: integer(values.port, 'port', DEFAULTS.port),
     host: values.host ?? DEFAULTS.host,
     dataDir,
     storeLocation,
-    brokerLocation,
     ...nodeIdFromFlags(values['node-id']),
+    brokerLocation,
+    ...nodeTimingFromFlags(values['node-heartbeat'], values['node-dead-after']),
     apps: [
       {
         ...app,
@@ -387,6 +424,7 @@ async function serve(argv: string[]): Promise<void> {
     appStorageBytes: integer(values['app-storage'], 'app-storage', DEFAULTS.appStorageBytes),
     appKeyUploads: values['no-app-key-uploads'] !== true,
     demoDir: values['no-demo'] ? null : fileURLToPath(new URL('../demo', import.meta.url)),
+    publicUrl,
     ...operationsFlags(values),
   });
 
@@ -397,8 +435,9 @@ async function serve(argv: string[]): Promise<void> {
     `  WebSocket  ${server.wsUrl}/`,
     `  data       ${dataDir}`,
     `  store      ${describeStoreLocation(storeLocation)}`,
-    `  broker     ${describeBrokerLocation(brokerLocation)}`,
+    ...(publicUrl ? [`  public URL ${publicUrl}   (what the router endpoints answer)`] : []),
     `  node id    ${server.config.nodeId}`,
+    `  broker     ${describeBrokerLocation(brokerLocation)}`,
     `  app id     ${app.appId}${generated ? '   (development app)' : ''}`,
     `  app key    ${app.appKey}`,
   ];

@@ -3,13 +3,15 @@
  * "resume after reconnect with nothing lost"). After a login in the default
  * unread-count mode the server reports only counts, so after a reconnect
  * the client itself fetches the history of each conversation it holds,
- * from the newest message it had, and delivers it as ordinary `message`
- * events. The official SDKs leave this to the app (v4 only refreshes
+ * from the oldest of the recent messages it had (so a push lost between
+ * two it got is found too, issue 17), and delivers what it lacks as
+ * ordinary `message` events. The official SDKs leave this to the app (v4 only refreshes
  * counts and, over REST, membership notifications); the guide's
  * `message` event promises every message, so we keep that promise.
  *
- * This module knows where each conversation's delivered messages end and
- * fetches what lies beyond; PushHandler orders and delivers it.
+ * This module knows which of each conversation's recent messages were
+ * delivered and fetches from before them; PushHandler skips those it has,
+ * orders and delivers the rest.
  */
 import type { Conversation } from './conversation.js';
 import type { Message } from './messages/message.js';
@@ -27,9 +29,13 @@ const CATCH_UP_CONCURRENCY = 4;
 /**
  * Message ids remembered per conversation as delivered. A server re-pushes
  * a message whose receipt it never got (the ack is batched, and the socket
- * can drop first): those re-pushes are among the newest messages.
+ * can drop first): those re-pushes are among the newest messages. And with
+ * several server nodes a push can be lost in the middle of a stream (a
+ * node's link to the others broke while it went on delivering its own
+ * senders' messages): the catch-up then fills the holes among these, not
+ * only what came after the newest.
  */
-const RECENT_IDS = 64;
+export const RECENT_IDS = 256;
 
 /** A message the client has (or only its time): catching up starts after it. */
 export interface MessagePosition {
@@ -43,7 +49,14 @@ export type Position = MessagePosition | 'start';
 export class MissedMessages {
   readonly #delivered = new Map<string, Position>();
   readonly #caughtUp = new Map<string, Set<string>>();
-  readonly #recent = new Map<string, Set<string>>();
+  readonly #recent = new Map<string, Map<string, MessagePosition>>();
+  /**
+   * Per conversation, a position such that every message after it that was
+   * delivered here is in `#recent`: the first message delivered, moved up
+   * to each one `#recent` forgets. A catch-up starts there, so a message
+   * lost between two delivered ones is found too.
+   */
+  readonly #floor = new Map<string, MessagePosition>();
   readonly #slots = new Slots(CATCH_UP_CONCURRENCY);
 
   /** A message was delivered here (a `message` event) or sent from here. */
@@ -51,10 +64,15 @@ export class MissedMessages {
     const position = { id: message.id, timestamp: message.timestamp };
     this.#delivered.set(cid, newer(this.#delivered.get(cid), position) ?? position);
     let recent = this.#recent.get(cid);
-    if (!recent) this.#recent.set(cid, (recent = new Set()));
-    recent.add(message.id);
-    // A Set iterates in insertion order: the first id is the oldest.
-    if (recent.size > RECENT_IDS) recent.delete(recent.values().next().value!);
+    if (!recent) this.#recent.set(cid, (recent = new Map()));
+    if (!this.#floor.has(cid)) this.#floor.set(cid, position);
+    recent.set(message.id, position);
+    if (recent.size > RECENT_IDS) {
+      // A Map iterates in insertion order: the first entry is the oldest.
+      const [id, forgotten] = recent.entries().next().value!;
+      recent.delete(id);
+      this.#floor.set(cid, newer(this.#floor.get(cid), forgotten) as MessagePosition);
+    }
   }
 
   /** Whether this message was delivered here already (by a push or a catch-up), among the recent ones. */
@@ -80,9 +98,15 @@ export class MissedMessages {
     return conversation.createdAt ? 'start' : undefined;
   }
 
-  /** `from`, or a message delivered since (a push that was still queued when `from` was taken). */
+  /**
+   * Where the catch-up fetches from: the floor of what was delivered here,
+   * if anything was (older than `from`: the fetch also finds messages lost
+   * between delivered ones, and the delivered ones are skipped); else
+   * `from`, or a message delivered since (a push that was still queued
+   * when `from` was taken).
+   */
   resume(cid: string, from: Position): Position {
-    return newer(from, this.#delivered.get(cid)) ?? from;
+    return this.#floor.get(cid) ?? newer(from, this.#delivered.get(cid)) ?? from;
   }
 
   /** Whether the latest catch-up delivered this message: a live push of it is then a duplicate. */

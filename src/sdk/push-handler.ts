@@ -76,12 +76,14 @@ export class PushHandler {
     const missed = this.#context.missed;
     const run = async (): Promise<void> => {
       if (!(await reopened)) return;
-      const messages = await missed.fetch(conversation, missed.resume(cid, from));
+      // From the floor of what was delivered: what it fetches and was delivered already is skipped.
+      const messages = (await missed.fetch(conversation, missed.resume(cid, from))).filter((message) => !missed.wasDelivered(cid, message.id));
       missed.remember(cid, messages);
       for (const message of messages) {
         if (!(await this.#context.plugins.shouldDispatch(message, conversation))) continue;
+        // A hole filled late is older than what came after it: the newest stays the last.
         if (!conversation.lastMessage || message.timestamp >= conversation.lastMessage.timestamp) conversation.lastMessage = message;
-        conversation.lastMessageAt = message.timestamp;
+        if (!conversation.lastMessageAt || message.timestamp >= conversation.lastMessageAt) conversation.lastMessageAt = message.timestamp;
         missed.delivered(cid, message);
         this.#client.emit('message', message, conversation);
         conversation.emit('message', message);

@@ -47,17 +47,27 @@ export interface ServerConfig {
    */
   storeLocation: StoreLocation;
   /**
+   * This process's name among the server nodes (`--node-id`, `LC_NODE_ID`):
+   * 1-64 letters, digits, `_` or `-`. Session ids include it, so that they
+   * are unique in the cluster. Default: random at each start.
+   */
+  nodeId: string;
+  /**
    * How pushes reach other nodes (`--broker`, `LC_BROKER`): the in-process
    * broker (one node, the default) or a Redis server several nodes share,
    * which also shares presence (online, room counts, tags, wills).
    */
   brokerLocation: BrokerLocation;
   /**
-   * This process's name among the server nodes (`--node-id`, `LC_NODE_ID`):
-   * 1-64 letters, digits, `_` or `-`. Session ids include it, so that they
-   * are unique in the cluster. Default: random at each start.
+   * With a shared presence (Redis): how often this node tells the others it
+   * is alive (`--node-heartbeat`), and after how long without a beat the
+   * others hold it dead (`--node-dead-after`): its chat-room viewers stop
+   * counting and a surviving node delivers its sessions' will messages.
+   * A shorter bound fails over sooner; it must outlast a network hiccup,
+   * or a live node is taken for dead. Defaults 5 s and 15 s.
    */
-  nodeId: string;
+  nodeHeartbeatMs: number;
+  nodeDeadAfterMs: number;
   /** Apps to create or update at start. */
   apps: AppConfig[];
   /** Largest WebSocket frame accepted, in bytes. */
@@ -185,6 +195,14 @@ export interface ServerConfig {
   connectionsPerSecond: number;
   /** Web Push to the widgets' service worker (push/settings.ts): settings over the defaults, or false for none. Default on. */
   webPush: Partial<WebPushSettings> | false;
+  /**
+   * What the router endpoints (`/1/route`, `/2/route`, `/v1/route`) send
+   * clients to, `ws://` or `wss://` (`--public-url`, `LC_PUBLIC_URL`): the
+   * load balancer in front of several nodes, so a client that asks one node
+   * where to connect is sent to the balancer, not to that node. Null: the
+   * address the client reached this node at (its Host header).
+   */
+  publicUrl: string | null;
 }
 
 export const DEFAULTS: Omit<ServerConfig, 'dataDir' | 'storeLocation' | 'nodeId' | 'apps' | 'demoDir' | 'devSigningAppId'> = {
@@ -213,6 +231,8 @@ export const DEFAULTS: Omit<ServerConfig, 'dataDir' | 'storeLocation' | 'nodeId'
   notificationRetentionMs: 7 * 24 * 3600_000,
   durability: 'process',
   brokerLocation: { kind: 'local' },
+  nodeHeartbeatMs: 5_000,
+  nodeDeadAfterMs: 15_000,
   maxAttributeBytes: 16 * 1024,
   maxAttributeDepth: 8,
   maxBlockedPerConversation: 10_000,
@@ -234,6 +254,7 @@ export const DEFAULTS: Omit<ServerConfig, 'dataDir' | 'storeLocation' | 'nodeId'
   messagesPerSecond: 0,
   connectionsPerSecond: 0,
   webPush: {},
+  publicUrl: null,
 };
 
 /**
@@ -258,6 +279,11 @@ export function resolveConfig(input: Partial<ServerConfig> & { dataDir: string }
   };
   // Part of every session id (`<node>:<connection>:<client>`) and of a Redis presence's keys.
   if (typeof config.nodeId !== 'string' || !/^[\w-]{1,64}$/.test(config.nodeId)) throw new Error(`nodeId must be 1-64 letters, digits, _ or -, got ${JSON.stringify(config.nodeId)}`);
+  if (!Number.isInteger(config.nodeHeartbeatMs) || config.nodeHeartbeatMs < 100 || config.nodeHeartbeatMs > 60_000) throw new Error(`nodeHeartbeatMs must be an integer in 100..60000, got ${config.nodeHeartbeatMs}`);
+  // Two beats may be lost before a live node counts as dead.
+  if (!Number.isInteger(config.nodeDeadAfterMs) || config.nodeDeadAfterMs < 3 * config.nodeHeartbeatMs || config.nodeDeadAfterMs > 600_000) {
+    throw new Error(`nodeDeadAfterMs must be an integer of at least 3 × nodeHeartbeatMs (${3 * config.nodeHeartbeatMs}) and at most 600000, got ${config.nodeDeadAfterMs}`);
+  }
   const positive = ['maxPayload', 'loginTimeoutMs', 'idleTimeoutMs', 'maxGarbageFrames', 'maxBufferedBytes', 'maxUploadBytes', 'sessionTokenTtl',
     'writeHighWaterBytes', 'sendQueueMaxAgeMs', 'roomResumeMs', 'notificationRetentionMs',
     'conversationsPerMinute', 'maxSessionsPerSocket', 'loginsPerMinute', 'uploadsPerMinute', 'appStorageBytes',
@@ -276,6 +302,7 @@ export function resolveConfig(input: Partial<ServerConfig> & { dataDir: string }
     if (!Number.isInteger(config[key]) || config[key] <= 0 || config[key] > ceiling) throw new Error(`${key} must be an integer in 1..${ceiling}, got ${config[key]}`);
   }
   checkOperations(config);
+  if (config.publicUrl !== null) config.publicUrl = checkPublicUrl(config.publicUrl);
   if (config.devSigningAppId !== null && !config.apps.some((app) => app.appId === config.devSigningAppId)) {
     throw new Error(`devSigningAppId ${config.devSigningAppId} is not one of the configured apps`);
   }
@@ -289,6 +316,29 @@ export function resolveConfig(input: Partial<ServerConfig> & { dataDir: string }
     }
   }
   return config;
+}
+
+/**
+ * A public URL as the router endpoints hand it out: a `ws:` or `wss:` URL
+ * with a host, and nothing a client would drop or a log would leak
+ * (credentials, query, fragment). Returns it normalized (`wss://h/`).
+ */
+export function checkPublicUrl(value: string): string {
+  // Never echo a password someone put in it by mistake.
+  const shown = typeof value === 'string' ? JSON.stringify(value.slice(0, 200).replace(/\/\/[^/@]*@/, '//***@')) : typeof value;
+  const bad = (why: string) => new Error(`publicUrl must be a ws:// or wss:// URL such as wss://chat.example.com (${why}), got ${shown}`);
+  if (typeof value !== 'string' || value.length > 2048) throw bad('at most 2048 characters');
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw bad('not a URL');
+  }
+  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw bad(`scheme ${url.protocol.replace(/:$/, '')}`);
+  if (!url.hostname) throw bad('no host');
+  if (url.username || url.password) throw bad('no user or password in it');
+  if (url.search || url.hash || value.includes('?') || value.includes('#')) throw bad('no query or fragment');
+  return url.href;
 }
 
 /** The operations settings (issue 15): log level, metrics switch and token. */

@@ -102,7 +102,7 @@ export async function createServer(options: CreateServerOptions): Promise<LcServ
   // --- Redis broker (issue 17) ---
   let opened: { broker: Broker; presence: Presence | undefined };
   try {
-    opened = givenBroker ? { broker: givenBroker, presence: givenPresence } : await openBroker(config.brokerLocation, config.nodeId, logger);
+    opened = givenBroker ? { broker: givenBroker, presence: givenPresence } : await openBroker(config.brokerLocation, config.nodeId, logger, { beatMs: config.nodeHeartbeatMs, deadMs: config.nodeDeadAfterMs });
   } catch (error) {
     if (!givenStore) await rawStore.close().catch(() => {});
     throw error;
@@ -217,6 +217,7 @@ export async function createServer(options: CreateServerOptions): Promise<LcServ
       limits: { maxPayload: config.maxPayload, maxUploadBytes: config.maxUploadBytes },
       metrics: config.metrics ? metricsEndpoint(metrics, config.metricsToken) : null,
       rest: webPush ? webPush.withRoutes(restApi) : restApi,
+      publicUrl: config.publicUrl,
     }),
   );
   gateway.attach(http);

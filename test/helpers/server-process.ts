@@ -20,14 +20,14 @@ export interface ServerProcess {
  * store (test-store.ts): the same database for the same data directory, so
  * a restarted server finds its data.
  */
-export async function startServerProcess(dataDir: string, port = 0, extraArgs: string[] = []): Promise<ServerProcess> {
+export async function startServerProcess(dataDir: string, port = 0, extraArgs: string[] = [], env: Record<string, string> = {}): Promise<ServerProcess> {
   const store = extraArgs.includes('--store') ? undefined : await testStoreFor(dataDir);
   // NODE_OPTIONS cannot carry --cpu-prof: a profile of the server is asked for here (README, Benchmarks).
   const profile = process.env.LC_CHAT_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.LC_CHAT_CPU_PROF}`] : [];
   const args = [...profile, '--import', 'tsx', CLI, 'serve', '--host', '127.0.0.1', '--port', String(port), '--data', dataDir, '--no-demo',
     '--app-id', TEST_APP.appId, '--app-key', TEST_APP.appKey, '--master-key', TEST_APP.masterKey,
     ...(store?.kind === 'postgres' ? ['--store', store.url] : []), ...extraArgs];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let output = '';
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on('exit', (code, signal) => resolve({ code, signal })),

@@ -69,14 +69,27 @@ export interface OpenedBroker {
   presence: Presence | undefined;
 }
 
+/** The presence's heartbeat period and the silence after which a node is dead (ms; `--node-heartbeat`, `--node-dead-after`). */
+export interface PresenceTiming {
+  beatMs?: number;
+  deadMs?: number;
+}
+
 /** Opens the configured broker and, for Redis, the presence beside it; throws BrokerOpenError when Redis cannot be reached. */
-export async function openBroker(location: BrokerLocation, nodeId: string, log?: BrokerLog): Promise<OpenedBroker> {
+export async function openBroker(location: BrokerLocation, nodeId: string, log?: BrokerLog, timing: PresenceTiming = {}): Promise<OpenedBroker> {
   if (location.kind === 'local') return { broker: new LocalBroker(), presence: undefined };
   let broker: RedisBroker | undefined;
   try {
     broker = await RedisBroker.open({ url: location.url, prefix: location.prefix, nodeId, ...(log ? { log } : {}) });
     // The server's node id for both: its session ids, its publications and its presence entries name the same node.
-    const presence = await RedisPresence.open({ url: location.url, prefix: location.prefix, nodeId, ...(log ? { log } : {}) });
+    const presence = await RedisPresence.open({
+      url: location.url,
+      prefix: location.prefix,
+      nodeId,
+      ...(timing.beatMs ? { beatMs: timing.beatMs } : {}),
+      ...(timing.deadMs ? { deadMs: timing.deadMs } : {}),
+      ...(log ? { log } : {}),
+    });
     return { broker, presence };
   } catch (error) {
     await broker?.close().catch(() => {});

@@ -20,6 +20,8 @@ export interface HttpDeps extends FileRoutesDeps {
   metrics: ((request: IncomingMessage, response: ServerResponse) => Promise<void>) | null;
   /** The server-side REST API (master key); answers false for paths not its own. */
   rest: RestHandler | null;
+  /** Where the router endpoints send clients (`--public-url`, checked), or null for the Host they came to. */
+  publicUrl: string | null;
 }
 
 /**
@@ -104,9 +106,19 @@ async function route(deps: HttpDeps, request: IncomingMessage, response: ServerR
   const appId = url.searchParams.get('appId');
   if (!appId) return json(response, 400, { code: 4100, error: 'appId is required' });
   if (!(await deps.store.getApp(appId))) return json(response, 404, { code: 4100, error: `unknown app ${appId}` });
-  const host = request.headers.host ?? 'localhost';
-  const secure = request.headers['x-forwarded-proto'] === 'https' || (request.socket as { encrypted?: boolean }).encrypted === true;
-  const ws = `${secure ? 'wss' : 'ws'}://${host}/`;
+  let host: string;
+  let ws: string;
+  if (deps.publicUrl !== null) {
+    // The SDKs build `https://<host>/v1/route` and `https://<api host>/1.1/...` from these host answers:
+    // a public URL with a path (a balancer routing /chat/ to the nodes) keeps it there too.
+    const url = new URL(deps.publicUrl);
+    host = url.host + url.pathname.replace(/\/+$/, '');
+    ws = deps.publicUrl;
+  } else {
+    host = request.headers.host ?? 'localhost';
+    const secure = request.headers['x-forwarded-proto'] === 'https' || (request.socket as { encrypted?: boolean }).encrypted === true;
+    ws = `${secure ? 'wss' : 'ws'}://${host}/`;
+  }
   switch (url.pathname) {
     case '/1/route': // v3 app router: where the push router lives
       return json(response, 200, { push_router_server: host, ttl: ROUTE_TTL });

@@ -1,0 +1,307 @@
+/**
+ * `npm run bench:cluster` (part of `npm run bench`): what the Redis broker
+ * costs (issue 17). The same load on the same machine, twice:
+ *   - in-process: one `lc-chat serve` with the in-process broker;
+ *   - Redis: two nodes with `--broker redis://…`, the sender on node 1 and
+ *     every recipient on node 2, so every delivery crosses the Redis hop
+ *     (the worst case: a node delivers to its own sessions without Redis).
+ * Both on one PostgreSQL database each (created and dropped here), and a
+ * redis-server of the bench's own on a free port, so that its `INFO cpu`
+ * counts this load only and the machine's shared Redis is left alone.
+ *
+ * Figures: deliveries per server CPU-second (the CPU of the lc-chat
+ * processes only, from /proc; summed over both nodes) for a 100-member
+ * group and for a chat room; the send→receive latency at a steady rate
+ * (p50/p99) and what the hop adds; Redis's own CPU per 1,000 deliveries.
+ * They are the inputs of the capacity model in the README ("Many nodes").
+ *
+ * `npx tsx bench/cluster.ts [group|direct|room|latency…]` runs some rows only.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type WebSocket from 'ws';
+import { CommandType, OpType, decodeCommand } from '../src/protocol/codec.js';
+import { startPrivateRedis, type PrivateRedis } from '../test/helpers/cluster.js';
+import { createTestDatabase, type TestDatabase } from '../test/helpers/postgres.js';
+import { RawClient } from '../test/helpers/raw-client.js';
+import { TEST_APP } from '../test/helpers/server.js';
+import { startServerProcess, type ServerProcess } from '../test/helpers/server-process.js';
+
+const SETTINGS = {
+  group: { members: 100, messages: 1000, inFlight: 10, warmup: 20 },
+  room: { viewers: 500, messages: 200, inFlight: 10, warmup: 10 },
+  direct: { messages: 2000, inFlight: 10, warmup: 20 },
+  latency: { members: 100, perSecond: 50, seconds: 4, sampled: 10 },
+};
+const CLK_TCK = 100;
+
+/** Seconds of CPU a process used so far (user + system), from /proc. */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+}
+
+const fmt = (value: number) => Math.round(value).toLocaleString('en-US');
+const ms = (value: number) => `${value.toFixed(2)} ms`;
+const sleep = (time: number) => new Promise((resolve) => setTimeout(resolve, time));
+
+/** One deployment under test: where the sender connects, where the recipients do, and the server processes. */
+interface Deployment {
+  name: 'in-process' | 'redis';
+  senderUrl: string;
+  recipientUrl: string;
+  pids: number[];
+  stop(): Promise<void>;
+}
+
+async function serve(database: TestDatabase, args: string[]): Promise<{ server: ServerProcess; stop(): Promise<void> }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'lc-chat-bench-cluster-'));
+  const server = await startServerProcess(dataDir, 0, ['--store', database.url, '--conversations-per-minute', '1000000', '--log-level', 'warn', ...args]);
+  return {
+    server,
+    async stop() {
+      server.child.kill('SIGTERM');
+      await server.exited;
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function deploy(kind: Deployment['name'], redis: PrivateRedis): Promise<Deployment> {
+  const database = await createTestDatabase();
+  const stops: (() => Promise<void>)[] = [];
+  try {
+    if (kind === 'in-process') {
+      const one = await serve(database, []);
+      stops.push(one.stop);
+      return { name: kind, senderUrl: one.server.wsUrl, recipientUrl: one.server.wsUrl, pids: [one.server.child.pid!], stop: () => stopAll(stops, database) };
+    }
+    const broker = `redis://127.0.0.1:${redis.port}?prefix=bench-${randomBytes(4).toString('hex')}:`;
+    const first = await serve(database, ['--broker', broker, '--node-id', 'bench1']);
+    stops.push(first.stop);
+    const second = await serve(database, ['--broker', broker, '--node-id', 'bench2']);
+    stops.push(second.stop);
+    return {
+      name: kind,
+      senderUrl: first.server.wsUrl,
+      recipientUrl: second.server.wsUrl,
+      pids: [first.server.child.pid!, second.server.child.pid!],
+      stop: () => stopAll(stops, database),
+    };
+  } catch (error) {
+    await stopAll(stops, database);
+    throw error;
+  }
+}
+
+async function stopAll(stops: (() => Promise<void>)[], database: TestDatabase): Promise<void> {
+  await Promise.allSettled(stops.map((stop) => stop()));
+  await database.drop();
+}
+
+async function connectAll(url: string, ids: string[]): Promise<RawClient[]> {
+  const clients: RawClient[] = [];
+  for (let n = 0; n < ids.length; n += 25) {
+    const batch = await Promise.all(ids.slice(n, n + 25).map(() => RawClient.connect(url)));
+    await Promise.all(batch.map((client, k) => client.login(TEST_APP.appId, ids[n + k]!)));
+    clients.push(...batch);
+  }
+  return clients;
+}
+
+/** Sends `count` with at most `inFlight` unacked. */
+async function pipeline(count: number, inFlight: number, sendOne: (n: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: inFlight }, async () => {
+    while (next < count) await sendOne(next++);
+  }));
+}
+
+/** A sender on `senderUrl`, `size` recipients on `recipientUrl`, in a group or a chat room. */
+async function audience(deployment: Deployment, kind: 'group' | 'room', size: number, prefix: string) {
+  const [sender] = await connectAll(deployment.senderUrl, [`${prefix}-sender`]);
+  const ids = Array.from({ length: size }, (_, k) => `${prefix}-${k}`);
+  const recipients = await connectAll(deployment.recipientUrl, ids);
+  let cid: string;
+  if (kind === 'group') {
+    const reply = await sender!.request({ cmd: CommandType.conv, op: OpType.start, convMessage: { m: [`${prefix}-sender`, ...ids] } });
+    cid = reply.convMessage!.cid!;
+  } else {
+    const reply = await sender!.request({ cmd: CommandType.conv, op: OpType.start, convMessage: { transient: true } });
+    cid = reply.convMessage!.cid!;
+    for (let n = 0; n < size; n += 50) {
+      await Promise.all(recipients.slice(n, n + 50).map((client, k) => client.request({ cmd: CommandType.conv, op: OpType.add, convMessage: { cid, m: [ids[n + k]!] } })));
+    }
+  }
+  // Membership events settle before counting frames.
+  await sleep(500);
+  const listen = (onFrame: (recipient: number, data: WebSocket.RawData, isBinary: boolean) => void) =>
+    recipients.forEach((client, n) => {
+      client.ws.removeAllListeners('message');
+      client.ws.on('message', (data, isBinary) => onFrame(n, data, isBinary));
+    });
+  const send = async (text: string) => {
+    const reply = await sender!.request({ cmd: CommandType.direct, directMessage: { cid, msg: JSON.stringify({ _lctype: -1, _lctext: text }) } }, 60_000);
+    if (reply.cmd !== CommandType.ack) throw new Error(`send failed: ${reply.errorMessage?.reason}`);
+  };
+  return {
+    listen,
+    send,
+    close() {
+      for (const client of [sender!, ...recipients]) client.close();
+    },
+  };
+}
+
+interface Rate {
+  deliveries: number;
+  serverCpu: number;
+  /** CPU seconds of each node: the sender's first. */
+  perNode: number[];
+  redisCpu: number;
+  perCpuSecond: number;
+}
+
+/** Deliveries per server CPU-second, and Redis's CPU, for `messages` sends to `size` recipients. */
+async function deliveryRate(deployment: Deployment, redis: PrivateRedis, kind: 'group' | 'room', size: number, messages: number, inFlight: number, warmup: number): Promise<Rate> {
+  const crowd = await audience(deployment, kind, size, `${deployment.name}-${kind}`);
+  try {
+    let received = 0;
+    crowd.listen(() => (received += 1));
+    // Warm up (JIT, connections to Redis and PostgreSQL), then count from zero.
+    await pipeline(warmup, inFlight, () => crowd.send('warm-up'));
+    const warm = warmup * size;
+    for (let waited = 0; received < warm && waited < 30_000; waited += 20) await sleep(20);
+    await sleep(300);
+    received = 0;
+    // Redis's own CPU with the nodes connected and nothing sent (its cron, the nodes' pings and
+    // heartbeats): subtracted below, so that the figure is what the deliveries cost.
+    const idleFrom = await redis.cpuSeconds();
+    const idleStarted = performance.now();
+    await sleep(3000);
+    const idlePerSecond = ((await redis.cpuSeconds()) - idleFrom) / ((performance.now() - idleStarted) / 1000);
+    const cpu = deployment.pids.map(cpuSeconds);
+    const redisCpu = await redis.cpuSeconds();
+    const started = performance.now();
+    const expected = messages * size;
+    await pipeline(messages, inFlight, () => crowd.send('a message of a typical length, forty-odd bytes'));
+    for (let waited = 0; received < expected; waited += 20) {
+      if (waited > 120_000) throw new Error(`${deployment.name} ${kind}: only ${received}/${expected} deliveries`);
+      await sleep(20);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const perNode = deployment.pids.map((pid, k) => cpuSeconds(pid) - cpu[k]!);
+    const serverCpu = perNode.reduce((sum, used) => sum + used, 0);
+    const redisUsed = Math.max(0, (await redis.cpuSeconds()) - redisCpu - idlePerSecond * seconds);
+    return { deliveries: expected, serverCpu, perNode, redisCpu: redisUsed, perCpuSecond: expected / serverCpu };
+  } finally {
+    crowd.close();
+  }
+}
+
+/** Send→receive at a steady rate in a group, sampled on some recipients. */
+async function latency(deployment: Deployment): Promise<{ p50: number; p99: number; delivered: number; expected: number }> {
+  const { members, perSecond, seconds, sampled } = SETTINGS.latency;
+  const crowd = await audience(deployment, 'group', members - 1, `${deployment.name}-latency`);
+  try {
+    const samples: number[] = [];
+    let delivered = 0;
+    crowd.listen((n, data, isBinary) => {
+      delivered += 1;
+      if (n >= sampled) return;
+      const command = decodeCommand(isBinary ? new Uint8Array(data as Buffer) : new Uint8Array(Buffer.from(data.toString(), 'base64')));
+      const sentAt = Number(/t(\d+\.\d+)e/.exec(command.directMessage?.msg ?? '')?.[1] ?? NaN);
+      if (!Number.isNaN(sentAt)) samples.push(performance.now() - sentAt);
+    });
+    await pipeline(20, 5, () => crowd.send('warm-up'));
+    await sleep(1000);
+    samples.length = 0;
+    delivered = 0;
+    const total = perSecond * seconds;
+    const started = performance.now();
+    const sends: Promise<void>[] = [];
+    for (let n = 0; n < total; ) {
+      // Paced by the clock: whatever a timer's lateness, the rate holds.
+      const due = Math.min(total, Math.floor(((performance.now() - started) * perSecond) / 1000) + 1);
+      for (; n < due; n++) sends.push(crowd.send(`t${performance.now().toFixed(3)}e`));
+      await sleep(2);
+    }
+    await Promise.all(sends);
+    await sleep(1500);
+    const sorted = samples.sort((a, b) => a - b);
+    const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+    return { p50: at(0.5), p99: at(0.99), delivered, expected: total * (members - 1) };
+  } finally {
+    crowd.close();
+  }
+}
+
+async function each<T>(redis: PrivateRedis, measure: (deployment: Deployment) => Promise<T>): Promise<Record<Deployment['name'], T>> {
+  const results = {} as Record<Deployment['name'], T>;
+  for (const kind of ['in-process', 'redis'] as const) {
+    const deployment = await deploy(kind, redis);
+    try {
+      results[kind] = await measure(deployment);
+    } finally {
+      await deployment.stop();
+    }
+  }
+  return results;
+}
+
+function rateLines(what: string, figures: Record<Deployment['name'], Rate>): void {
+  const local = figures['in-process'];
+  const redis = figures.redis;
+  const extra = (local.perCpuSecond / redis.perCpuSecond - 1) * 100;
+  console.log(`\n${what}`);
+  console.log(`  in-process broker, 1 node:  ${fmt(local.perCpuSecond)} deliveries per server CPU-second (${fmt(local.deliveries)} in ${local.serverCpu.toFixed(2)} s CPU)`);
+  console.log(`  Redis broker, 2 nodes:      ${fmt(redis.perCpuSecond)} deliveries per server CPU-second (${fmt(redis.deliveries)} in ${redis.serverCpu.toFixed(2)} s CPU: sender's node ${redis.perNode[0]!.toFixed(2)} s, recipients' ${redis.perNode[1]!.toFixed(2)} s)`);
+  console.log(`  server CPU per delivery:    ${extra >= 0 ? '+' : ''}${extra.toFixed(1)} % with Redis`);
+  console.log(`  Redis CPU:                  ${((redis.redisCpu / redis.deliveries) * 1000 * 1000).toFixed(2)} ms per 1,000 deliveries (${redis.redisCpu.toFixed(3)} s for ${fmt(redis.deliveries)}, its idle rate subtracted)`);
+}
+
+const ROWS: Record<string, (redis: PrivateRedis) => Promise<void>> = {
+  async group(redis) {
+    const { members, messages, inFlight, warmup } = SETTINGS.group;
+    const figures = await each(redis, (deployment) => deliveryRate(deployment, redis, 'group', members - 1, messages, inFlight, warmup));
+    rateLines(`${members}-member group, ${messages} persisted messages, ${inFlight} in flight (goal: Redis ≤ +30 % server CPU per delivery)`, figures);
+  },
+  async direct(redis) {
+    const { messages, inFlight, warmup } = SETTINGS.direct;
+    const figures = await each(redis, (deployment) => deliveryRate(deployment, redis, 'group', 1, messages, inFlight, warmup));
+    rateLines(`one-to-one, ${messages} persisted messages, ${inFlight} in flight (a delivery is one SPUBLISH; the store append dominates)`, figures);
+  },
+  async room(redis) {
+    const { viewers, messages, inFlight, warmup } = SETTINGS.room;
+    const figures = await each(redis, (deployment) => deliveryRate(deployment, redis, 'room', viewers, messages, inFlight, warmup));
+    rateLines(`chat room, ${viewers} viewers × ${messages} messages, ${inFlight} in flight`, figures);
+  },
+  async latency(redis) {
+    const { members, perSecond } = SETTINGS.latency;
+    const figures = await each(redis, latency);
+    const local = figures['in-process'];
+    const hop = figures.redis;
+    console.log(`\nsend→receive in a ${members}-member group at ${perSecond} messages/s (persisted, ack after commit)`);
+    console.log(`  in-process broker, 1 node:  p50 ${ms(local.p50)}, p99 ${ms(local.p99)} (${fmt(local.delivered)}/${fmt(local.expected)} delivered)`);
+    console.log(`  Redis broker, across nodes: p50 ${ms(hop.p50)}, p99 ${ms(hop.p99)} (${fmt(hop.delivered)}/${fmt(hop.expected)} delivered)`);
+    console.log(`  added by the Redis hop:     p50 ${ms(hop.p50 - local.p50)}, p99 ${ms(hop.p99 - local.p99)}`);
+  },
+};
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2);
+  const names = wanted.length > 0 ? wanted : Object.keys(ROWS);
+  for (const name of names) if (!ROWS[name]) throw new Error(`no row ${name}; rows: ${Object.keys(ROWS).join(', ')}`);
+  console.log(`lc-chat cluster bench (issue 17): node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}; server CPU from /proc, load generator in this process, a private redis-server`);
+  const redis = await startPrivateRedis();
+  try {
+    for (const name of names) await ROWS[name]!(redis);
+  } finally {
+    await redis.close();
+  }
+}
+
+await main();
