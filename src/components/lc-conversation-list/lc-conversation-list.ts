@@ -3,18 +3,16 @@ import { defineElement } from '../define-element.js';
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { Conversation, IMClient } from '../../sdk/index.js';
 import type { CachedConversation } from '../cache/chat-cache.js';
-import { ClientController } from '../client/client-controller.js';
-import { CONNECTION_KEYS, LcConnectedElement } from '../client/lc-connected-element.js';
-import type { WidgetConnectionState, SharedClient, SharedClientEvents } from '../client/shared-client.js';
-import { LcConversationSelectEvent, LcErrorEvent, LcNewConversationEvent, LcUnreadChangeEvent } from '../events.js';
-import { LocalizeController } from '../i18n/localize-controller.js';
+import { LcWidgetElement } from '../client/lc-widget-element.js';
+import type { SharedClient, SharedClientEvents } from '../client/shared-client.js';
+import { LcConversationSelectEvent, LcNewConversationEvent, LcUnreadChangeEvent } from '../events.js';
 import { fromSdkMessage, type ChatMessage } from '../model/chat-message.js';
 import { renderAvatar } from '../lc-chat/message-list.js';
 import { chatIcon } from '../lc-chat/icons.js';
 import { previewText } from '../renderers/preview.js';
 import { formatDay, formatTime } from '../util/format.js';
 import { styles } from './lc-conversation-list.styles.js';
-import { listen, type ListenerMap } from '../client/listen.js';
+import type { ListenerMap } from '../client/listen.js';
 import { onSupportSaved, supportOf, type SupportInfo } from '../lc-support/support-info.js';
 import { passesStatus, renderMention, renderStatusFilter, renderVisitorLine, STATUS_FILTERS, supportStyles, type StatusFilter } from './support-row.js';
 
@@ -101,7 +99,7 @@ const searchIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" 
  * @cssproperty --lc-font-size - Base font size.
  * @cssproperty --lc-spacing - Base spacing unit.
  */
-export class LcConversationList extends LcConnectedElement {
+export class LcConversationList extends LcWidgetElement {
   static override styles = [styles, supportStyles];
 
   static override properties = {
@@ -111,14 +109,10 @@ export class LcConversationList extends LcConnectedElement {
     noFilter: { type: Boolean, attribute: 'no-filter' },
     noNew: { type: Boolean, attribute: 'no-new' },
     pageSize: { type: Number, attribute: 'page-size' },
-    lang: { type: String, reflect: true },
-    theme: { type: String, reflect: true },
-    names: { attribute: false },
     status: { type: String, reflect: true },
     _items: { state: true },
     _phase: { state: true },
     _query: { state: true },
-    _state: { state: true },
     _hasMore: { state: true },
     _loadingMore: { state: true },
   };
@@ -135,10 +129,6 @@ export class LcConversationList extends LcConnectedElement {
   declare noNew: boolean;
   /** Conversations loaded per page (1 to 1000, default 50); more load as the user scrolls to the end. */
   declare pageSize: number;
-  /** Color theme: `light` (default), `dark`, or `auto`. */
-  declare theme: 'light' | 'dark' | 'auto';
-  /** Display names by clientId (default: the clientId). */
-  declare names: Record<string, string> | undefined;
   /**
    * A support inbox: lists only `open` or `resolved` conversations (see
    * `<lc-support>`), or `all`, and shows All / Open / Resolved buttons that
@@ -149,14 +139,9 @@ export class LcConversationList extends LcConnectedElement {
   declare private _items: ConversationListItem[];
   declare private _phase: 'idle' | 'loading' | 'ready' | 'error';
   declare private _query: string;
-  declare private _state: WidgetConnectionState;
   declare private _hasMore: boolean;
   declare private _loadingMore: boolean;
 
-  readonly #localize = new LocalizeController(this);
-  readonly #clients = new ClientController(this, (client) => this.#setClient(client));
-  #client: SharedClient | undefined;
-  #unsubscribe: (() => void) | undefined;
   #unsubscribeIm: (() => void) | undefined;
   #conversations = new Map<string, Conversation>();
   #total = 0;
@@ -175,11 +160,9 @@ export class LcConversationList extends LcConnectedElement {
     this.noFilter = false;
     this.noNew = false;
     this.pageSize = DEFAULT_PAGE_SIZE;
-    this.theme = 'light';
     this._items = [];
     this._phase = 'idle';
     this._query = '';
-    this._state = 'connecting';
     this._hasMore = false;
     this._loadingMore = false;
   }
@@ -192,11 +175,6 @@ export class LcConversationList extends LcConnectedElement {
   /** Unread messages across the listed conversations. */
   get unreadTotal(): number {
     return this._items.reduce((sum, item) => sum + item.unread, 0);
-  }
-
-  /** The shared client in use. */
-  get client(): SharedClient | undefined {
-    return this.#client;
   }
 
   /** Whether the server has conversations beyond the pages loaded so far. */
@@ -235,18 +213,11 @@ export class LcConversationList extends LcConnectedElement {
     this.#markRead(conversationId);
   }
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    if (CONNECTION_KEYS.some((key) => changed.has(key))) this.#clients.sync();
-  }
-
   // ---- data ------------------------------------------------------------------
 
-  #setClient(client: SharedClient | undefined): void {
-    this.#unsubscribe?.();
-    this.#unsubscribe = undefined;
+  protected override clientChanged(client: SharedClient | undefined): void {
     this.#unsubscribeIm?.();
     this.#unsubscribeIm = undefined;
-    this.#client = client;
     this.#conversations.clear();
     this._items = [];
     this._phase = 'idle';
@@ -254,8 +225,6 @@ export class LcConversationList extends LcConnectedElement {
     this._hasMore = false;
     this._loadingMore = false;
     if (!client) return;
-    this._state = client.state;
-    this.#unsubscribe = this.#subscribe(client);
     this.#cacheRead = this.#loadCached(client);
     if (client.state === 'online') void this.#load();
     else this._phase = 'loading';
@@ -269,7 +238,7 @@ export class LcConversationList extends LcConnectedElement {
       return;
     }
     // The network answered first, or the client changed: the cache is stale.
-    if (this.#client !== client || this._phase === 'ready') return;
+    if (this.client !== client || this._phase === 'ready') return;
     const known = new Set(this._items.map((item) => item.id));
     const items = cached
       .filter((entry) => entry.listed && !known.has(entry.id))
@@ -285,7 +254,7 @@ export class LcConversationList extends LcConnectedElement {
   }
 
   async #load(): Promise<void> {
-    const client = this.#client;
+    const client = this.client;
     const im = client?.imClient;
     if (!client || !im) return;
     const token = ++this.#loadToken;
@@ -296,7 +265,7 @@ export class LcConversationList extends LcConnectedElement {
     // A local read, done in milliseconds: then the cached rows count below.
     // Not waited for long: a blocked IndexedDB must not hold the list back.
     await Promise.race([this.#cacheRead, new Promise((resolve) => setTimeout(resolve, CACHE_WAIT_MS))]);
-    if (token !== this.#loadToken || this.#client !== client) return;
+    if (token !== this.#loadToken || this.client !== client) return;
     // Again as many as the user has paged through or the cache shows, at
     // least one page: the list does not shrink under the reader when the
     // network answers.
@@ -307,10 +276,10 @@ export class LcConversationList extends LcConnectedElement {
     } catch (error) {
       if (token !== this.#loadToken) return;
       if (this._phase !== 'ready') this._phase = this._items.length ? 'ready' : 'error';
-      this.dispatchEvent(new LcErrorEvent(error instanceof Error ? error : new Error(String(error)), 'conversations'));
+      this.emitError(error, 'conversations');
       return;
     }
-    if (token !== this.#loadToken || this.#client !== client) return;
+    if (token !== this.#loadToken || this.client !== client) return;
     this.#offset = found.length;
     this._hasMore = found.length === limit;
     const items = found.filter((conversation) => !conversation.transient).map((conversation) => this.#fromConversation(conversation));
@@ -335,7 +304,7 @@ export class LcConversationList extends LcConnectedElement {
   }
 
   async #loadMore(): Promise<void> {
-    const client = this.#client;
+    const client = this.client;
     const im = client?.imClient;
     if (!client || !im || this._phase !== 'ready' || !this._hasMore) return;
     const token = this.#loadToken;
@@ -348,10 +317,10 @@ export class LcConversationList extends LcConnectedElement {
     } catch (error) {
       if (token !== this.#loadToken) return;
       this._loadingMore = false;
-      this.dispatchEvent(new LcErrorEvent(error instanceof Error ? error : new Error(String(error)), 'conversations'));
+      this.emitError(error, 'conversations');
       return;
     }
-    if (token !== this.#loadToken || this.#client !== client) return;
+    if (token !== this.#loadToken || this.client !== client) return;
     this._loadingMore = false;
     // Kept relative: a conversation that left the list meanwhile moved the server's rows up (see `kicked`).
     this.#offset += found.length;
@@ -414,7 +383,7 @@ export class LcConversationList extends LcConnectedElement {
   #fromConversation(conversation: Conversation): ConversationListItem {
     this.#conversations.set(conversation.id, conversation);
     const last = conversation.lastMessage ? fromSdkMessage(conversation.lastMessage, conversation.id) : undefined;
-    const known = this.#client?.unread(conversation.id) ?? 0;
+    const known = this.client?.unread(conversation.id) ?? 0;
     const unread = Math.max(conversation.unreadMessagesCount, known);
     return {
       id: conversation.id,
@@ -429,7 +398,7 @@ export class LcConversationList extends LcConnectedElement {
   }
 
   async #persist(items: readonly ConversationListItem[]): Promise<void> {
-    const client = this.#client;
+    const client = this.client;
     if (!client) return;
     try {
       const cache = await client.cache;
@@ -475,7 +444,7 @@ export class LcConversationList extends LcConnectedElement {
 
   #onMessage(message: ChatMessage, conversation: Conversation): void {
     if (conversation.transient) return;
-    const own = message.from === this.#client?.clientId;
+    const own = message.from === this.client?.clientId;
     this.#patch(
       conversation.id,
       (item) => ({
@@ -496,14 +465,13 @@ export class LcConversationList extends LcConnectedElement {
 
   #markRead(id: string): void {
     const conversation = this.#conversations.get(id);
-    if (conversation && this.#client) this.#client.markRead(conversation);
+    if (conversation && this.client) this.client.markRead(conversation);
     this.#patch(id, (item) => ({ ...item, unread: 0, mentioned: false }));
   }
 
-  #subscribe(client: SharedClient): () => void {
-    const listeners: ListenerMap<SharedClientEvents> = {
+  protected override clientListeners(): ListenerMap<SharedClientEvents> {
+    return {
       state: (state, previous) => {
-        this._state = state;
         // A new login or a return after a drop: the list may have changed.
         if (state === 'online' && previous !== 'online') void this.#load();
       },
@@ -514,7 +482,6 @@ export class LcConversationList extends LcConnectedElement {
       update: (message, conversation) =>
         this.#patch(conversation.id, (item) => (item.lastMessage?.id === message.id ? { ...item, lastMessage: message } : item)),
     };
-    return listen(client, listeners);
   }
 
   /** Member changes come straight from the IMClient (the shared client does not relay them). */
@@ -533,7 +500,7 @@ export class LcConversationList extends LcConnectedElement {
       // The server's later rows move up one: the next page starts one earlier (a row seen twice is merged, none is skipped).
       if (this._items.some((item) => item.id === conversation.id) && this.#offset > 0) this.#offset -= 1;
       this.#setItems(this._items.filter((item) => item.id !== conversation.id));
-      void this.#client?.cache.then((cache) => cache.putConversation({ id: conversation.id, members: [], updatedAt: Date.now(), listed: false }));
+      void this.client?.cache.then((cache) => cache.putConversation({ id: conversation.id, members: [], updatedAt: Date.now(), listed: false }));
     };
     const updated = (_payload: unknown, conversation: Conversation): void => members(_payload, conversation);
     im.on('membersjoined', members);
@@ -552,8 +519,6 @@ export class LcConversationList extends LcConnectedElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.#unsubscribe?.();
-    this.#unsubscribe = undefined;
     this.#unsubscribeIm?.();
     this.#unsubscribeIm = undefined;
     this.#sentinel?.disconnect();
@@ -569,27 +534,19 @@ export class LcConversationList extends LcConnectedElement {
       const conversation = this.#conversations.get(cid);
       if (conversation) this.#patch(cid, (item) => ({ ...item, support: supportOf(conversation) }));
     });
-    if (this.#client && !this.#unsubscribe) {
-      this.#unsubscribe = this.#subscribe(this.#client);
-      void this.#load();
-    }
   }
 
   // ---- view ------------------------------------------------------------------
 
-  #displayName(clientId: string): string {
-    return this.names?.[clientId] ?? clientId;
-  }
-
   /** The conversation's name, else the other members. */
   titleOf(item: ConversationListItem): string {
     if (item.name) return item.name;
-    const me = this.#client?.clientId;
+    const me = this.client?.clientId;
     const visitor = item.support?.visitor;
     if (visitor?.name && visitor.id !== me) return visitor.name;
     const others = item.members.filter((member) => member !== me);
-    if (others.length) return others.map((member) => this.#displayName(member)).join(', ');
-    return this.#localize.value.t('conversation.untitled');
+    if (others.length) return others.map((member) => this.displayName(member)).join(', ');
+    return this.localize.value.t('conversation.untitled');
   }
 
   #visible(): ConversationListItem[] {
@@ -597,7 +554,7 @@ export class LcConversationList extends LcConnectedElement {
     const status = this.#status();
     const items = status ? this._items.filter((item) => passesStatus(item.support, status)) : this._items;
     if (!query) return items;
-    const { t } = this.#localize.value;
+    const { t } = this.localize.value;
     return items.filter((item) =>
       [this.titleOf(item), ...item.members, item.lastMessage ? previewText(item.lastMessage, t) : '', item.support?.visitor?.email ?? ''].some((text) =>
         text.toLocaleLowerCase().includes(query),
@@ -670,20 +627,20 @@ export class LcConversationList extends LcConnectedElement {
 
   #time(timestamp: number, lang: string): string {
     if (!timestamp) return '';
-    const { t } = this.#localize.value;
+    const { t } = this.localize.value;
     const day = formatDay(timestamp, lang, { today: '', yesterday: t('day.yesterday') });
     return day === '' ? formatTime(timestamp, lang) : day.length > 12 ? new Intl.DateTimeFormat(lang, { month: 'short', day: 'numeric' }).format(timestamp) : day;
   }
 
   #renderItem(item: ConversationListItem, tabbable: boolean): TemplateResult {
-    const { t, lang } = this.#localize.value;
+    const { t, lang } = this.localize.value;
     const title = this.titleOf(item);
-    const me = this.#client?.clientId;
+    const me = this.client?.clientId;
     const others = item.members.filter((member) => member !== me);
     const last = item.lastMessage;
     let preview = last ? previewText(last, t) : t('inbox.noMessages');
     if (last && last.from === me) preview = t('preview.you', { text: preview });
-    else if (last && others.length > 1) preview = `${this.#displayName(last.from)}: ${preview}`;
+    else if (last && others.length > 1) preview = `${this.displayName(last.from)}: ${preview}`;
     const selected = item.id === this.selected;
     return html`<li
       part="item"
@@ -704,18 +661,18 @@ export class LcConversationList extends LcConnectedElement {
         </div>
         <div class="line">
           <span class="preview" dir="auto">${preview}</span>
-          ${renderMention(Boolean(item.mentioned && item.unread), this.#localize.value)}
+          ${renderMention(Boolean(item.mentioned && item.unread), this.localize.value)}
           ${item.unread
             ? html`<span class="badge" part="badge" aria-label=${t('inbox.unread', { count: item.unread })}>${item.unread > 99 ? '99+' : item.unread}</span>`
             : nothing}
         </div>
-        ${renderVisitorLine(item.support, this.#localize.value)}
+        ${renderVisitorLine(item.support, this.localize.value)}
       </div>
     </li>`;
   }
 
   #renderBody(visible: ConversationListItem[]): TemplateResult {
-    const { t } = this.#localize.value;
+    const { t } = this.localize.value;
     if (!visible.length) {
       if (this._items.length) return html`<div class="empty" part="empty">${searchIcon}<strong>${t('inbox.noMatches')}</strong>${this.#renderMore(visible)}</div>`;
       if (this._phase === 'error') return html`<div class="empty" part="empty" role="alert"><strong>${t('inbox.loadError')}</strong><button type="button" class="link-button" @click=${() => this.refresh()}>${t('action.retry')}</button></div>`;
@@ -732,7 +689,7 @@ export class LcConversationList extends LcConnectedElement {
   /** The end of the list while the server has more: a "show more" button, or the spinner while a page loads. */
   #renderMore(visible: readonly ConversationListItem[]): TemplateResult | typeof nothing {
     if (!this._hasMore || this._phase !== 'ready' || this.#exactMatch(visible)) return nothing;
-    const { t } = this.#localize.value;
+    const { t } = this.localize.value;
     return html`<div class="more" part="more">
       ${this._loadingMore
         ? html`<span class="spinner" aria-hidden="true"></span><span role="status">${t('inbox.loadingMore')}</span>`
@@ -741,7 +698,7 @@ export class LcConversationList extends LcConnectedElement {
   }
 
   protected override render(): TemplateResult {
-    const { t } = this.#localize.value;
+    const { t } = this.localize.value;
     const visible = this.#visible();
     const total = this.unreadTotal;
     return html`<div class="frame">
@@ -769,7 +726,7 @@ export class LcConversationList extends LcConnectedElement {
               @keydown=${this.#onKeydown}
             />
           </div>`}
-      ${this.#status() ? renderStatusFilter(this.#status()!, this.#localize.value, (status) => (this.status = status)) : nothing}
+      ${this.#status() ? renderStatusFilter(this.#status()!, this.localize.value, (status) => (this.status = status)) : nothing}
       <div class="scroll" @scroll=${() => this.#checkMore()}>${this.#renderBody(visible)}</div>
     </div>`;
   }
