@@ -26,7 +26,8 @@ const noLongDefaults = {
 };
 
 /**
- * The analyzer also lists ES private members, reports internal reactive
+ * The analyzer also lists ES private members and the protected hooks of the
+ * widgets' shared base (client/lc-widget-element.ts), reports internal reactive
  * state (`_state`, declared with `state: true`) as attributes and guesses event names from
  * `dispatchEvent(new LcXEvent(…))` calls; the documented API is what the
  * JSDoc says, so those guesses are dropped.
@@ -36,7 +37,8 @@ const publicApiOnly = {
   packageLinkPhase({ customElementsManifest }) {
     for (const declaration of customElementsManifest.modules.flatMap((module) => module.declarations ?? [])) {
       // ES private members (#x) are not API of any class.
-      if (declaration.members) declaration.members = declaration.members.filter((member) => !member.name.startsWith('#'));
+      // Nor protected ones: what the elements share among themselves, not what a page calls.
+      if (declaration.members) declaration.members = declaration.members.filter((member) => !member.name.startsWith('#') && member.privacy !== 'protected' && member.privacy !== 'private');
       if (!declaration.customElement) continue;
       if (declaration.attributes) declaration.attributes = declaration.attributes.filter((attribute) => !attribute.name.startsWith('_'));
       if (declaration.members) declaration.members = declaration.members.filter((member) => !member.name.startsWith('_'));

@@ -80,8 +80,6 @@ type LcChatProps = {
   name?: LcChat["name"];
   /** Composer placeholder (default: localized "Write a message…"). */
   placeholder?: LcChat["placeholder"];
-  /** Color theme: `light` (default), `dark`, or `auto` (follows the system). */
-  theme?: LcChat["theme"];
   /** Shows the conversation without a composer. */
   readonly?: LcChat["readOnly"];
   /** Messages per history page. */
@@ -110,6 +108,8 @@ served from the page's own origin (e.g. `/lc-chat-sw.js`). The header
 then has a button that turns browser notifications for new messages on,
 so a visitor who closed the tab is notified. Unset: no button, nothing loaded. */
   push?: LcChat["push"];
+  /** Color theme: `light` (default), `dark`, or `auto` (follows the system). */
+  theme?: LcChat["theme"];
   /** The lc-chat server: `wss://host` (or `https://host`). Inside `<lc-realtime>`, leave the connection attributes unset to use its client. */
   server?: LcChat["server"];
   /** The app id. */
@@ -130,12 +130,8 @@ so a visitor who closed the tab is notified. Unset: no button, nothing loaded. *
   "cache-limit"?: LcChat["cacheLimit"];
   /** Renderers for this element only, by `_lctype` or built-in name; they win over `registerRenderer`. */
   "bind:renderers"?: LcChat["renderers"];
-  /** Display names by clientId (default: the clientId). */
-  "bind:names"?: LcChat["names"];
   /** Avatar image URLs by clientId (http, https or blob; default: the initial on a color of the id). */
   "bind:avatars"?: LcChat["avatars"];
-  /** The shared client this element uses (from `<lc-realtime>` or its own attributes). */
-  "bind:client"?: LcChat["client"];
   /** The conversation, once opened. */
   "bind:conversation"?: LcChat["conversation"];
   /** The user's standing in the conversation, as learnt from the server:
@@ -146,6 +142,10 @@ or `blocked` (no composer; a message says so). */
   "bind:connectionState"?: LcChat["connectionState"];
   /** The messages shown, oldest first, pending ones last. */
   "bind:messages"?: LcChat["messages"];
+  /** Display names by clientId (default: the clientId). */
+  "bind:names"?: LcChat["names"];
+  /** The shared client this element uses (from `<lc-realtime>` or its own attributes). */
+  "bind:client"?: LcChat["client"];
   /** The connection's state changed (`state`, `previous`). */
   "on:lc-connection-change"?: (e: LcConnectionChangeEvent) => void;
   "onlc-connection-change"?: (e: LcConnectionChangeEvent) => void;
@@ -211,12 +211,12 @@ type LcConversationListProps = {
   "no-new"?: LcConversationList["noNew"];
   /** Conversations loaded per page (1 to 1000, default 50); more load as the user scrolls to the end. */
   "page-size"?: LcConversationList["pageSize"];
-  /** Color theme: `light` (default), `dark`, or `auto`. */
-  theme?: LcConversationList["theme"];
   /** A support inbox: lists only `open` or `resolved` conversations (see
 `<lc-support>`), or `all`, and shows All / Open / Resolved buttons that
 change it. Without it: every conversation, no buttons. */
   status?: LcConversationList["status"];
+  /** Color theme: `light` (default), `dark`, or `auto` (follows the system). */
+  theme?: LcConversationList["theme"];
   /** The lc-chat server: `wss://host` (or `https://host`). Inside `<lc-realtime>`, leave the connection attributes unset to use its client. */
   server?: LcConversationList["server"];
   /** The app id. */
@@ -235,16 +235,16 @@ change it. Without it: every conversation, no buttons. */
   "no-binary"?: LcConversationList["noBinary"];
   /** Messages kept per conversation in the browser's cache. */
   "cache-limit"?: LcConversationList["cacheLimit"];
-  /** Display names by clientId (default: the clientId). */
-  "bind:names"?: LcConversationList["names"];
   /** The conversations, newest activity first (unfiltered). */
   "bind:items"?: LcConversationList["items"];
   /** Unread messages across the listed conversations. */
   "bind:unreadTotal"?: LcConversationList["unreadTotal"];
-  /** The shared client in use. */
-  "bind:client"?: LcConversationList["client"];
   /** Whether the server has conversations beyond the pages loaded so far. */
   "bind:hasMore"?: LcConversationList["hasMore"];
+  /** Display names by clientId (default: the clientId). */
+  "bind:names"?: LcConversationList["names"];
+  /** The shared client this element uses (from `<lc-realtime>` or its own attributes). */
+  "bind:client"?: LcConversationList["client"];
   /** The user chose a conversation (`conversationId`, `conversation`). */
   "on:lc-conversation-select"?: (e: LcConversationSelectEvent) => void;
   "onlc-conversation-select"?: (e: LcConversationSelectEvent) => void;
@@ -308,15 +308,15 @@ subtitles clear: bottom comments sit at the bottom of the area. */
   "no-binary"?: LcLiveRoom["noBinary"];
   /** Messages kept per conversation in the browser's cache. */
   "cache-limit"?: LcLiveRoom["cacheLimit"];
-  /** Display names by clientId. */
-  "bind:names"?: LcLiveRoom["names"];
   /** The chat room, once joined. */
   "bind:conversation"?: LcLiveRoom["conversation"];
   /** The online count, as last fetched. */
   "bind:onlineCount"?: LcLiveRoom["onlineCount"];
   /** Comments on screen now. */
   "bind:onScreen"?: LcLiveRoom["onScreen"];
-  /** The shared client in use. */
+  /** Display names by clientId (default: the clientId). */
+  "bind:names"?: LcLiveRoom["names"];
+  /** The shared client this element uses (from `<lc-realtime>` or its own attributes). */
   "bind:client"?: LcLiveRoom["client"];
   /** A comment started showing (`danmaku`). */
   "on:lc-danmaku-start"?: (e: LcDanmakuStartEvent) => void;
@@ -376,8 +376,6 @@ type LcSupportProps = {
   position?: LcSupport["position"];
   /** Stacking order of the launcher and panel. */
   "z-index"?: LcSupport["zIndex"];
-  /** Color theme: `light` (default), `dark`, or `auto`. */
-  theme?: LcSupport["theme"];
   /** The pre-chat form's fields, `name` and/or `email` (space- or
 comma-separated); each is required, the email checked. Asked once: the
 answers are kept on the conversation and in local storage.
@@ -404,6 +402,8 @@ away message and when the team is back. Without it: always open. */
   "no-page-info"?: LcSupport["noPageInfo"];
   /** Web Push: the service worker's URL, as `<lc-chat push>` takes it; the panel's header gets the notifications button. */
   push?: LcSupport["push"];
+  /** Color theme: `light` (default), `dark`, or `auto` (follows the system). */
+  theme?: LcSupport["theme"];
   /** The lc-chat server: `wss://host` (or `https://host`). Inside `<lc-realtime>`, leave the connection attributes unset to use its client. */
   server?: LcSupport["server"];
   /** The app id. */
@@ -436,6 +436,8 @@ away message and when the team is back. Without it: always open. */
   "bind:unread"?: LcSupport["unread"];
   /** The `<lc-chat>` inside the panel, while open. */
   "bind:chat"?: LcSupport["chat"];
+  /** The shared client this element uses (from `<lc-realtime>` or its own attributes). */
+  "bind:client"?: LcSupport["client"];
   /** Unread messages from the agents changed (`conversationId`, `count`, `total`). */
   "on:lc-unread-change"?: (e: LcUnreadChangeEvent) => void;
   "onlc-unread-change"?: (e: LcUnreadChangeEvent) => void;

@@ -52,8 +52,6 @@ type LcChatProps = {
   name?: LcChat["name"];
   /** Composer placeholder (default: localized "Write a message…"). */
   placeholder?: LcChat["placeholder"];
-  /** Color theme: `light` (default), `dark`, or `auto` (follows the system). */
-  theme?: LcChat["theme"];
   /** Shows the conversation without a composer. */
   readonly?: LcChat["readOnly"];
   /** Messages per history page. */
@@ -82,6 +80,8 @@ served from the page's own origin (e.g. `/lc-chat-sw.js`). The header
 then has a button that turns browser notifications for new messages on,
 so a visitor who closed the tab is notified. Unset: no button, nothing loaded. */
   push?: LcChat["push"];
+  /** Color theme: `light` (default), `dark`, or `auto` (follows the system). */
+  theme?: LcChat["theme"];
   /** The lc-chat server: `wss://host` (or `https://host`). Inside `<lc-realtime>`, leave the connection attributes unset to use its client. */
   server?: LcChat["server"];
   /** The app id. */
@@ -102,12 +102,8 @@ so a visitor who closed the tab is notified. Unset: no button, nothing loaded. *
   cacheLimit?: LcChat["cacheLimit"];
   /** Renderers for this element only, by `_lctype` or built-in name; they win over `registerRenderer`. */
   renderers?: LcChat["renderers"];
-  /** Display names by clientId (default: the clientId). */
-  names?: LcChat["names"];
   /** Avatar image URLs by clientId (http, https or blob; default: the initial on a color of the id). */
   avatars?: LcChat["avatars"];
-  /** The shared client this element uses (from `<lc-realtime>` or its own attributes). */
-  client?: LcChat["client"];
   /** The conversation, once opened. */
   conversation?: LcChat["conversation"];
   /** The user's standing in the conversation, as learnt from the server:
@@ -118,6 +114,10 @@ or `blocked` (no composer; a message says so). */
   connectionState?: LcChat["connectionState"];
   /** The messages shown, oldest first, pending ones last. */
   messages?: LcChat["messages"];
+  /** Display names by clientId (default: the clientId). */
+  names?: LcChat["names"];
+  /** The shared client this element uses (from `<lc-realtime>` or its own attributes). */
+  client?: LcChat["client"];
   /** The connection's state changed (`state`, `previous`). */
   onLcConnectionChange?: (e: LcConnectionChangeEvent) => void;
   /** A message arrived, or one the user sent was accepted (`message`, `conversation`, `outgoing`). */
@@ -167,12 +167,12 @@ type LcConversationListProps = {
   noNew?: LcConversationList["noNew"];
   /** Conversations loaded per page (1 to 1000, default 50); more load as the user scrolls to the end. */
   pageSize?: LcConversationList["pageSize"];
-  /** Color theme: `light` (default), `dark`, or `auto`. */
-  theme?: LcConversationList["theme"];
   /** A support inbox: lists only `open` or `resolved` conversations (see
 `<lc-support>`), or `all`, and shows All / Open / Resolved buttons that
 change it. Without it: every conversation, no buttons. */
   status?: LcConversationList["status"];
+  /** Color theme: `light` (default), `dark`, or `auto` (follows the system). */
+  theme?: LcConversationList["theme"];
   /** The lc-chat server: `wss://host` (or `https://host`). Inside `<lc-realtime>`, leave the connection attributes unset to use its client. */
   server?: LcConversationList["server"];
   /** The app id. */
@@ -191,16 +191,16 @@ change it. Without it: every conversation, no buttons. */
   noBinary?: LcConversationList["noBinary"];
   /** Messages kept per conversation in the browser's cache. */
   cacheLimit?: LcConversationList["cacheLimit"];
-  /** Display names by clientId (default: the clientId). */
-  names?: LcConversationList["names"];
   /** The conversations, newest activity first (unfiltered). */
   items?: LcConversationList["items"];
   /** Unread messages across the listed conversations. */
   unreadTotal?: LcConversationList["unreadTotal"];
-  /** The shared client in use. */
-  client?: LcConversationList["client"];
   /** Whether the server has conversations beyond the pages loaded so far. */
   hasMore?: LcConversationList["hasMore"];
+  /** Display names by clientId (default: the clientId). */
+  names?: LcConversationList["names"];
+  /** The shared client this element uses (from `<lc-realtime>` or its own attributes). */
+  client?: LcConversationList["client"];
   /** The user chose a conversation (`conversationId`, `conversation`). */
   onLcConversationSelect?: (e: LcConversationSelectEvent) => void;
   /** A conversation's unread count changed (`conversationId`, `count`, `total`). */
@@ -260,15 +260,15 @@ subtitles clear: bottom comments sit at the bottom of the area. */
   noBinary?: LcLiveRoom["noBinary"];
   /** Messages kept per conversation in the browser's cache. */
   cacheLimit?: LcLiveRoom["cacheLimit"];
-  /** Display names by clientId. */
-  names?: LcLiveRoom["names"];
   /** The chat room, once joined. */
   conversation?: LcLiveRoom["conversation"];
   /** The online count, as last fetched. */
   onlineCount?: LcLiveRoom["onlineCount"];
   /** Comments on screen now. */
   onScreen?: LcLiveRoom["onScreen"];
-  /** The shared client in use. */
+  /** Display names by clientId (default: the clientId). */
+  names?: LcLiveRoom["names"];
+  /** The shared client this element uses (from `<lc-realtime>` or its own attributes). */
   client?: LcLiveRoom["client"];
   /** A comment started showing (`danmaku`). */
   onLcDanmakuStart?: (e: LcDanmakuStartEvent) => void;
@@ -322,8 +322,6 @@ type LcSupportProps = {
   position?: LcSupport["position"];
   /** Stacking order of the launcher and panel. */
   zIndex?: LcSupport["zIndex"];
-  /** Color theme: `light` (default), `dark`, or `auto`. */
-  theme?: LcSupport["theme"];
   /** The pre-chat form's fields, `name` and/or `email` (space- or
 comma-separated); each is required, the email checked. Asked once: the
 answers are kept on the conversation and in local storage.
@@ -350,6 +348,8 @@ away message and when the team is back. Without it: always open. */
   noPageInfo?: LcSupport["noPageInfo"];
   /** Web Push: the service worker's URL, as `<lc-chat push>` takes it; the panel's header gets the notifications button. */
   push?: LcSupport["push"];
+  /** Color theme: `light` (default), `dark`, or `auto` (follows the system). */
+  theme?: LcSupport["theme"];
   /** The lc-chat server: `wss://host` (or `https://host`). Inside `<lc-realtime>`, leave the connection attributes unset to use its client. */
   server?: LcSupport["server"];
   /** The app id. */
@@ -382,6 +382,8 @@ away message and when the team is back. Without it: always open. */
   unread?: LcSupport["unread"];
   /** The `<lc-chat>` inside the panel, while open. */
   chat?: LcSupport["chat"];
+  /** The shared client this element uses (from `<lc-realtime>` or its own attributes). */
+  client?: LcSupport["client"];
   /** Unread messages from the agents changed (`conversationId`, `count`, `total`). */
   onLcUnreadChange?: (e: LcUnreadChangeEvent) => void;
   /** The visitor sent the pre-chat form (`name`, `email`, checked). Cancelable: the form stays. */

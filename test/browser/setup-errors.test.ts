@@ -7,7 +7,7 @@
  */
 import { expect } from '@esm-bundle/chai';
 import '../../src/components/index.js';
-import type { LcChat, LcErrorEvent, LcSupport, SetupError } from '../../src/components/index.js';
+import type { LcChat, LcErrorEvent, LcRealtime, LcSupport, SetupError } from '../../src/components/index.js';
 import { mount, server, shadow, uid, waitFor } from './support/fixtures.js';
 
 let warnings: string[] = [];
@@ -92,6 +92,27 @@ describe('setup mistakes', function () {
     await waitFor(() => errors.length, 'lc-error');
     expect(setupErrors(errors)[0]).to.deep.equal(['config', 'app-id']);
     expect(warnings.join('\n')).to.contain('lc-support: the app-id attribute is missing');
+  });
+
+  it('<lc-realtime> without client-id: one lc-error naming it, no client; once set, the elements inside get it', async () => {
+    const { wsUrl, appId } = await server();
+    const errors: LcErrorEvent[] = [];
+    const listener = (event: Event) => errors.push(event as LcErrorEvent);
+    document.addEventListener('lc-error', listener);
+    restore.push(() => document.removeEventListener('lc-error', listener));
+    const provider = mount<LcRealtime>(`<lc-realtime server="${wsUrl}" app-id="${appId}"><lc-chat members="x" unique></lc-chat></lc-realtime>`);
+    await waitFor(() => errors.length, 'lc-error');
+    expect(errors.every((event) => event.target === provider)).to.equal(true);
+    expect(setupErrors(errors)).to.deep.equal([['config', 'client-id']]);
+    expect(warnings.join('\n')).to.contain('lc-realtime: the client-id attribute is missing');
+    const chat = provider.querySelector('lc-chat') as LcChat;
+    expect(provider.client).to.equal(undefined);
+    expect(chat.client).to.equal(undefined);
+    const me = uid('me');
+    provider.setAttribute('client-id', me);
+    await waitFor(() => chat.client?.clientId === me, 'the provided client');
+    expect(provider.client).to.equal(chat.client);
+    expect(setupErrors(errors)).to.have.length(1);
   });
 
   for (const status of [404, 501]) {

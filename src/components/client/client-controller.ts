@@ -1,7 +1,8 @@
 /**
  * How an `lc-*` element gets its shared client: from
  * its own connection attributes (through the page-wide registry), else from
- * the nearest `<lc-realtime>`. Calls `changed` when the client changes.
+ * the nearest `<lc-realtime>` (unless `fromContext` is false: `<lc-realtime>`
+ * itself). Calls `changed` when the client changes.
  */
 import { ContextConsumer } from '@lit/context';
 import type { ReactiveController, ReactiveElement } from 'lit';
@@ -22,11 +23,12 @@ export class ClientController implements ReactiveController {
   #client: SharedClient | undefined;
   #setupError: SetupError | undefined;
 
-  constructor(host: Host, changed: (client: SharedClient | undefined) => void) {
+  constructor(host: Host, changed: (client: SharedClient | undefined) => void, fromContext = true) {
     this.#host = host;
     this.#changed = changed;
     ensureContextRoot();
     host.addController(this);
+    if (!fromContext) return;
     new ContextConsumer(host, {
       context: realtimeContext,
       subscribe: true,

@@ -94,7 +94,8 @@ const LIMITS_RETRY_MS = 60_000;
 /** Pages of `queryMutedMembers` read at most to learn at load whether the user is muted (100 ids each). */
 const MUTED_PAGES_MAX = 10;
 
-function asError(error: unknown): Error {
+/** What was thrown, as an Error (a string or anything else becomes one's message). */
+export function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
 }
 

@@ -2,20 +2,16 @@
 import { defineElement } from '../define-element.js';
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { ProtocolError, type Conversation } from '../../sdk/index.js';
-import { ClientController } from '../client/client-controller.js';
-import { CONNECTION_KEYS, LcConnectedElement } from '../client/lc-connected-element.js';
-import type { SetupError } from '../client/setup-error.js';
+import { LcWidgetElement } from '../client/lc-widget-element.js';
 import type { WidgetConnectionState, ConversationSpec, MembershipStatus, SharedClient, SharedClientEvents } from '../client/shared-client.js';
 import {
   LcBeforeSendEvent,
   LcConflictEvent,
   LcConnectionChangeEvent,
-  LcErrorEvent,
   LcMessageEvent,
   LcReceiptEvent,
   LcUnreadChangeEvent,
 } from '../events.js';
-import { LocalizeController } from '../i18n/localize-controller.js';
 import type { ChatMessage } from '../model/chat-message.js';
 import { rendererKey } from '../renderers/registry.js';
 import type { MessageRenderer, RendererName } from '../renderers/types.js';
@@ -29,7 +25,7 @@ import { ReadController } from './read-controller.js';
 import { ScrollAnchor } from './scroll-anchor.js';
 import { TypingController } from './typing-controller.js';
 import { ComposerController } from './composer-controller.js';
-import { listen, type ListenerMap } from '../client/listen.js';
+import type { ListenerMap } from '../client/listen.js';
 import type { SupportHeader } from './support-header.js';
 import { IDS, listConverter, toList, type ListInput } from '../util/list-property.js';
 
@@ -134,7 +130,7 @@ const LOAD_OLDER_THRESHOLD_PX = 120;
  * @cssproperty --lc-spacing - Base spacing unit.
  * @cssproperty --lc-shadow - Shadow around the widget.
  */
-export class LcChat extends LcConnectedElement {
+export class LcChat extends LcWidgetElement {
   static override styles = styles;
 
   static override properties = {
@@ -143,12 +139,9 @@ export class LcChat extends LcConnectedElement {
     unique: { type: Boolean },
     name: { type: String },
     placeholder: { type: String },
-    lang: { type: String, reflect: true },
-    theme: { type: String, reflect: true },
     readOnly: { type: Boolean, attribute: 'readonly', reflect: true },
     pageSize: { type: Number, attribute: 'page-size' },
     renderers: { attribute: false },
-    names: { attribute: false },
     avatars: { attribute: false },
     noVisitorDetails: { type: Boolean, attribute: 'no-visitor-details' },
     noStatus: { type: Boolean, attribute: 'no-status' },
@@ -159,7 +152,6 @@ export class LcChat extends LcConnectedElement {
     actions: { type: String },
     recallWindow: { type: Number, attribute: 'recall-window' },
     push: { type: String },
-    _state: { state: true },
     _showJump: { state: true },
     _conflictHandled: { state: true },
     _canSend: { state: true },
@@ -184,16 +176,12 @@ export class LcChat extends LcConnectedElement {
   declare name: string | undefined;
   /** Composer placeholder (default: localized "Write a message…"). */
   declare placeholder: string | undefined;
-  /** Color theme: `light` (default), `dark`, or `auto` (follows the system). */
-  declare theme: 'light' | 'dark' | 'auto';
   /** Shows the conversation without a composer. */
   declare readOnly: boolean;
   /** Messages per history page. */
   declare pageSize: number;
   /** Renderers for this element only, by `_lctype` or built-in name; they win over `registerRenderer`. */
   declare renderers: Partial<Record<number | RendererName, MessageRenderer>> | undefined;
-  /** Display names by clientId (default: the clientId). */
-  declare names: Record<string, string> | undefined;
   /** Avatar image URLs by clientId (http, https or blob; default: the initial on a color of the id). */
   declare avatars: Record<string, string> | undefined;
   /** Support conversations (see `<lc-support>`): hides the visitor's email, page and browser under the header. */
@@ -226,26 +214,24 @@ export class LcChat extends LcConnectedElement {
    */
   declare push: string | undefined;
 
-  declare private _state: WidgetConnectionState;
   declare private _showJump: boolean;
   declare private _conflictHandled: boolean;
   declare private _canSend: boolean;
   declare private _lightbox: { src: string; alt: string } | undefined;
 
-  readonly #localize = new LocalizeController(this);
   readonly #anchor = new ScrollAnchor('article.row', () => this.#onScroll());
   readonly #history: HistoryController = new HistoryController(this, {
     pageSize: () => this.pageSize,
     beforePrepend: () => this.#anchor.capturePrepend(),
     prepended: () => this.#read.olderLoaded(),
     restarted: () => this.#anchor.pin(),
-    failed: (error, operation) => this.#emitError(error, operation),
+    failed: (error, operation) => this.emitError(error, operation),
     receipts: (messages) => {
       for (const message of messages) this.dispatchEvent(new LcReceiptEvent(message, message.status === 'read' ? 'read' : 'delivered'));
     },
   });
   readonly #read: ReadController = new ReadController(this, {
-    client: () => this.#client,
+    client: () => this.client,
     history: this.#history,
     atBottom: () => this.#anchor.atBottom,
   });
@@ -254,31 +240,28 @@ export class LcChat extends LcConnectedElement {
     element: this,
     canAttach: () => this.#attach() === 'enabled',
     mentionable: () => (this.noMentions || this.#others().length < 2 || this.#history.conversation?.transient ? [] : this.#others()),
-    displayName: (id) => this.#displayName(id),
+    displayName: (id) => this.displayName(id),
     textarea: () => this.#textarea,
-    localizer: () => this.#localize.value,
+    localizer: () => this.localize.value,
     changed: () => this.#updateCanSend(),
   });
-  readonly #clients = new ClientController(this, (client) => this.#setClient(client));
   readonly #actions: MessageActionsController = new MessageActionsController(this, {
-    client: () => this.#client,
+    client: () => this.client,
     conversation: () => this.#history.conversation,
     items: () => this.#history.items(),
     merge: (messages) => {
       this.#history.merge(messages);
-      this.#client?.cacheMessages(messages);
+      this.client?.cacheMessages(messages);
     },
     loadOlder: async () => {
       await this.#history.loadOlder();
       return this.#history.older === 'idle';
     },
-    displayName: (id) => this.#displayName(id),
-    localizer: () => this.#localize.value,
+    displayName: (id) => this.displayName(id),
+    localizer: () => this.localize.value,
     focusComposer: () => this.focus(),
-    failed: (error, operation) => this.#emitError(error, operation),
+    failed: (error, operation) => this.emitError(error, operation),
   });
-  #client: SharedClient | undefined;
-  #unsubscribe: (() => void) | undefined;
   #sessionKey = '';
   /** The count the last lc-unread-change said: it fires for changes only. */
   #unreadShown = 0;
@@ -290,7 +273,6 @@ export class LcChat extends LcConnectedElement {
     super();
     this.members = [];
     this.unique = false;
-    this.theme = 'light';
     this.readOnly = false;
     this.noVisitorDetails = false;
     this.noStatus = false;
@@ -300,15 +282,9 @@ export class LcChat extends LcConnectedElement {
     this.noMentions = false;
     this._away = false;
     this.recallWindow = 0;
-    this._state = 'connecting';
     this._showJump = false;
     this._conflictHandled = false;
     this._canSend = false;
-  }
-
-  /** The shared client this element uses (from `<lc-realtime>` or its own attributes). */
-  get client(): SharedClient | undefined {
-    return this.#client;
   }
 
   /** The conversation, once opened. */
@@ -323,7 +299,7 @@ export class LcChat extends LcConnectedElement {
    */
   get membership(): MembershipStatus {
     const cid = this.#history.cid;
-    return cid && this.#client ? this.#client.membership(cid) : 'member';
+    return cid && this.client ? this.client.membership(cid) : 'member';
   }
 
   /** The connection state shown. */
@@ -342,7 +318,7 @@ export class LcChat extends LcConnectedElement {
    * @returns the pending message, or undefined without a conversation
    */
   async send(text: string, attributes?: Record<string, unknown>): Promise<ChatMessage | undefined> {
-    const client = this.#client;
+    const client = this.client;
     const cid = this.#history.cid;
     if (!client || !cid || !text.trim()) return undefined;
     this.#anchor.pin();
@@ -351,7 +327,7 @@ export class LcChat extends LcConnectedElement {
 
   /** Reconnects now (after a lost connection, a conflict or a failed login). */
   retry(): void {
-    this.#client?.retry();
+    this.client?.retry();
   }
 
   /** Scrolls to the newest message. */
@@ -366,7 +342,7 @@ export class LcChat extends LcConnectedElement {
    * `clearCache` also deletes the cached messages and outbox.
    */
   async logout(options: { clearCache?: boolean } = {}): Promise<void> {
-    await this.#client?.close(options);
+    await this.client?.close(options);
   }
 
   /** Focuses the composer. */
@@ -391,7 +367,7 @@ export class LcChat extends LcConnectedElement {
   readonly #onNetworkChange = (): void => this.requestUpdate();
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (CONNECTION_KEYS.some((key) => changed.has(key))) this.#clients.sync();
+    super.willUpdate(changed);
     if (changed.has('conversationId') || changed.has('members') || changed.has('unique')) this.#ensureSession();
     // On demand: pages without push never load it.
     if (changed.has('push') && this.push) void import('../push/lc-push-toggle.js');
@@ -414,7 +390,7 @@ export class LcChat extends LcConnectedElement {
     requestAnimationFrame(() => this.#fillViewport());
     if (!this.#support && this.#history.conversation?.get('lcSupport') !== undefined) {
       void import('./support-header.js').then(({ SupportHeader }) => {
-        this.#support ??= new SupportHeader(this, { conversation: () => this.#history.conversation, clientId: () => this.#client?.clientId });
+        this.#support ??= new SupportHeader(this, { conversation: () => this.#history.conversation, clientId: () => this.client?.clientId });
         this.requestUpdate();
       });
     }
@@ -422,15 +398,7 @@ export class LcChat extends LcConnectedElement {
 
   // ---- client and conversation ---------------------------------------------
 
-  #setClient(client: SharedClient | undefined): void {
-    if (client === this.#client) return;
-    this.#unsubscribe?.();
-    this.#unsubscribe = undefined;
-    this.#client = client;
-    if (client) {
-      this.#unsubscribe = this.#subscribe(client);
-      this._state = client.state;
-    }
+  protected override clientChanged(): void {
     this.#ensureSession();
   }
 
@@ -442,7 +410,7 @@ export class LcChat extends LcConnectedElement {
 
   /** (Re)opens the conversation when the client or the conversation changed (or `force`: after a new login). */
   #ensureSession(force = false): void {
-    const client = this.#client;
+    const client = this.client;
     const spec = this.#spec();
     const key = client && spec ? `${client.key}|${JSON.stringify(spec)}` : '';
     if (key === this.#sessionKey && !force) return;
@@ -468,9 +436,9 @@ export class LcChat extends LcConnectedElement {
 
   // ---- client events --------------------------------------------------------
 
-  #subscribe(client: SharedClient): () => void {
+  protected override clientListeners(client: SharedClient): ListenerMap<SharedClientEvents> {
     const here = (cid: string) => cid === this.#history.cid;
-    const listeners: ListenerMap<SharedClientEvents> = {
+    return {
       state: (state, previous) => this.#onState(state, previous),
       message: (message, conversation) => {
         if (!here(conversation.id)) return;
@@ -512,31 +480,29 @@ export class LcChat extends LcConnectedElement {
         this.#unreadShown = count;
         this.dispatchEvent(new LcUnreadChangeEvent(cid, count, client.unreadTotal));
       },
-      error: (error, operation) => this.#emitError(error, operation),
+      error: (error, operation) => this.emitError(error, operation),
       membership: (cid, status) => {
         if (!here(cid)) return;
         this.#updateCanSend();
         this.requestUpdate();
         if (status === 'member') return;
         const name = status === 'muted' ? 'SILIENCED' : status === 'blocked' ? 'CONVERSATION_BLACKLISTED' : 'CONVERSATION_MEMBERSHIP_REQUIRED';
-        this.#emitError(ProtocolError.of(name, `${status} in ${cid}`), 'membership');
+        this.emitError(ProtocolError.of(name, `${status} in ${cid}`), 'membership');
       },
       schedule: () => this.requestUpdate(),
     };
-    return listen(client, listeners);
   }
 
   #onState(state: WidgetConnectionState, previous: WidgetConnectionState): void {
-    this._state = state;
     this.dispatchEvent(new LcConnectionChangeEvent(state, previous));
     if (state === 'conflict') {
-      const event = new LcConflictEvent(this.#client?.lastError?.message ?? 'Session taken over by another device');
+      const event = new LcConflictEvent(this.client?.lastError?.message ?? 'Session taken over by another device');
       this.dispatchEvent(event);
       this._conflictHandled = event.defaultPrevented;
     } else {
       this._conflictHandled = false;
     }
-    const client = this.#client;
+    const client = this.client;
     const history = this.#history;
     if (state !== 'online' || !client || (!history.conversation && !history.waiting)) return;
     if (history.conversation && history.imClient !== client.imClient) {
@@ -556,10 +522,6 @@ export class LcChat extends LcConnectedElement {
     if (this.#sessionKey !== key || wasCaughtUp || !this.#history.caughtUp) return;
     await this.updateComplete;
     this.#read.opened();
-  }
-
-  #emitError(error: unknown, operation: string): void {
-    this.dispatchEvent(new LcErrorEvent(error instanceof Error ? error : new Error(String(error)), operation));
   }
 
   // ---- scrolling ------------------------------------------------------------
@@ -583,14 +545,9 @@ export class LcChat extends LcConnectedElement {
     return this.renderRoot?.querySelector('textarea') ?? null;
   }
 
-  /** A setup mistake of the page's, from the attributes or from the login. */
-  get #setupError(): SetupError | undefined {
-    return this.#clients.setupError ?? this.#client?.setupError;
-  }
-
   #updateCanSend(): void {
     const text = this.#textarea?.value ?? '';
-    const blocked = this._state === 'conflict' || this._state === 'closed' || this._state === 'error' || Boolean(this.#setupError);
+    const blocked = this._state === 'conflict' || this._state === 'closed' || this._state === 'error' || Boolean(this.setupError);
     const canSend = Boolean((text.trim() || this.#composer.files.length) && this.#history.cid && !blocked && !this.readOnly && this.membership === 'member');
     if (canSend !== this._canSend) this._canSend = canSend;
   }
@@ -600,7 +557,7 @@ export class LcChat extends LcConnectedElement {
     this.#autosize(textarea);
     this.#updateCanSend();
     this.#composer.track();
-    const client = this.#client;
+    const client = this.client;
     const conversation = this.#history.conversation;
     if (client && conversation) this.#typing.draftChanged(textarea.value.trim() !== '', (typing) => client.sendTyping(conversation, typing));
   }
@@ -616,7 +573,7 @@ export class LcChat extends LcConnectedElement {
   async #submit(event?: Event): Promise<void> {
     event?.preventDefault();
     const textarea = this.#textarea;
-    const client = this.#client;
+    const client = this.client;
     const cid = this.#history.cid;
     this.#updateCanSend();
     if (!textarea || !client || !cid || !this._canSend) return;
@@ -646,7 +603,7 @@ export class LcChat extends LcConnectedElement {
         // OutboxFullError, by name: its module loads with the first attachment only.
         if (!(error instanceof Error && error.name === 'OUTBOX_FULL')) throw error;
         this.#composer.refused(files.slice(index));
-        this.#emitError(error, 'upload');
+        this.emitError(error, 'upload');
         return;
       }
     }
@@ -654,8 +611,8 @@ export class LcChat extends LcConnectedElement {
 
   /** Attachments: shown when the client can upload, enabled when there is a conversation to send to (queued while offline). */
   #attach(): 'hidden' | 'disabled' | 'enabled' {
-    if (!this.#client || this.noAttachments || this.readOnly) return 'hidden';
-    return this.#history.cid && this.membership === 'member' && !this.#setupError ? 'enabled' : 'disabled';
+    if (!this.client || this.noAttachments || this.readOnly) return 'hidden';
+    return this.#history.cid && this.membership === 'member' && !this.setupError ? 'enabled' : 'disabled';
   }
 
   #autosize(textarea: HTMLTextAreaElement): void {
@@ -705,13 +662,14 @@ export class LcChat extends LcConnectedElement {
 
   // ---- rendering ------------------------------------------------------------
 
-  #displayName(clientId: string): string {
+  /** `names`, else a support conversation's agent name, else the clientId. */
+  protected override displayName(clientId: string): string {
     return this.names?.[clientId] ?? this.#support?.nameOf(clientId) ?? clientId;
   }
 
   /** The members besides the user, as far as known. */
   #others(): string[] {
-    const me = this.#client?.clientId;
+    const me = this.client?.clientId;
     const conversation = this.#history.conversation;
     const members = conversation?.members.length ? conversation.members : this.members;
     return members.filter((member) => member !== me);
@@ -722,8 +680,8 @@ export class LcChat extends LcConnectedElement {
     const named = this.#history.conversation?.name ?? this.#support?.title();
     if (named) return named;
     const others = this.#others();
-    if (others.length) return others.map((member) => this.#displayName(member)).join(', ');
-    return this.#localize.value.t('conversation.untitled');
+    if (others.length) return others.map((member) => this.displayName(member)).join(', ');
+    return this.localize.value.t('conversation.untitled');
   }
 
   /** In a one-to-one conversation the header shows the other person (in the same color as in the list). */
@@ -733,7 +691,7 @@ export class LcChat extends LcConnectedElement {
   }
 
   #renderListBody(items: ChatMessage[]): TemplateResult {
-    const { t } = this.#localize.value;
+    const { t } = this.localize.value;
     const history = this.#history;
     if (history.phase === 'error') {
       const notFound = history.loadError === 'not-found';
@@ -746,7 +704,7 @@ export class LcChat extends LcConnectedElement {
     }
     if (!items.length) {
       // Nothing will load: the banner says why, and a spinner would say the opposite.
-      if (this.#setupError) return html`<div class="empty"></div>`;
+      if (this.setupError) return html`<div class="empty"></div>`;
       if (history.phase !== 'ready') {
         // Not connected yet (or any more): the header and banner say so, with the one Retry; the list only waits.
         if (this._state !== 'online' && this._state !== 'connecting') return html`<div class="empty waiting"><span>${t('list.waiting')}</span></div>`;
@@ -767,12 +725,12 @@ export class LcChat extends LcConnectedElement {
     </div>`;
     return html`${older}${renderMessages({
       messages: items,
-      clientId: this.#client?.clientId ?? '',
+      clientId: this.client?.clientId ?? '',
       firstUnreadId: this.#read.firstUnreadId,
       showSenders: this.#others().length !== 1,
-      localizer: this.#localize.value,
+      localizer: this.localize.value,
       overrides: this.#overrides,
-      displayName: (id) => this.#displayName(id),
+      displayName: (id) => this.displayName(id),
       avatarOf: (id) => this.avatars?.[id],
       openImage: (src, alt) => (this._lightbox = { src, alt }),
       retry: (localId) => this.#actions.call('retry', localId),
@@ -785,11 +743,11 @@ export class LcChat extends LcConnectedElement {
 
   /** With `push`: the notifications button (lc-push-toggle, loaded on demand) for the header. */
   #pushToggle(): TemplateResult | typeof nothing {
-    return this.push ? html`<lc-push-toggle part="push-toggle" .client=${this.#client} worker=${this.push}></lc-push-toggle>` : nothing;
+    return this.push ? html`<lc-push-toggle part="push-toggle" .client=${this.client} worker=${this.push}></lc-push-toggle>` : nothing;
   }
 
   protected override render(): TemplateResult {
-    const localizer = this.#localize.value;
+    const localizer = this.localize.value;
     const { t } = localizer;
     if (!this.#spec()) {
       // No conversation chosen (an inbox before the first click): nothing to title, load or write to.
@@ -802,17 +760,17 @@ export class LcChat extends LcConnectedElement {
     const items = this.#history.items();
     const busy = this.#history.phase === 'loading' || this.#history.older === 'loading';
     const title = this.#title();
-    const client = this.#client;
+    const client = this.client;
     const typing = this.#typing.typing;
     const newCount = this.#read.newCount;
-    const setupError = this.#setupError;
+    const setupError = this.setupError;
     const state = setupError ? 'error' : this._state;
     const membership = this.membership;
     // "You're offline" only when the browser says so; otherwise it is the server that is down.
     const serverUnreachable = state === 'offline' && navigator.onLine !== false;
     // Direction is inherited from the page (or the element's own dir), and logical CSS follows it.
     return html`<div class="chat">
-      ${renderHeader({ title, avatarId: this.#avatarId(title), state, serverUnreachable, typing: typing.map((id) => this.#displayName(id)), localizer, avatars: this.avatars, actions: this.#pushToggle() })}
+      ${renderHeader({ title, avatarId: this.#avatarId(title), state, serverUnreachable, typing: typing.map((id) => this.displayName(id)), localizer, avatars: this.avatars, actions: this.#pushToggle() })}
       ${this.#support?.render(localizer, { details: !this.noVisitorDetails, status: !this.noStatus }) ?? nothing}
       ${renderBanner({
         state,
@@ -841,7 +799,7 @@ export class LcChat extends LcConnectedElement {
         >
           <div class="list-content">
             ${this.#renderListBody(items)}
-            ${this.#history.phase === 'ready' ? renderTypingBubble(typing[0], this.#displayName(typing[0] ?? '')) : nothing}
+            ${this.#history.phase === 'ready' ? renderTypingBubble(typing[0], this.displayName(typing[0] ?? '')) : nothing}
           </div>
         </div>
         ${newCount > 0 || (this._away && items.length)

@@ -2,18 +2,16 @@
 import { defineElement } from '../define-element.js';
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { MessagePriority, TextMessage, type Conversation } from '../../sdk/index.js';
-import { ClientController } from '../client/client-controller.js';
-import { CONNECTION_KEYS, LcConnectedElement } from '../client/lc-connected-element.js';
-import type { WidgetConnectionState, SharedClient, SharedClientEvents } from '../client/shared-client.js';
-import { LcDanmakuDropEvent, LcDanmakuEndEvent, LcDanmakuStartEvent, LcErrorEvent, LcMessageEvent, type DanmakuInfo } from '../events.js';
-import { LocalizeController } from '../i18n/localize-controller.js';
+import { LcWidgetElement } from '../client/lc-widget-element.js';
+import type { SharedClient, SharedClientEvents } from '../client/shared-client.js';
+import { LcDanmakuDropEvent, LcDanmakuEndEvent, LcDanmakuStartEvent, LcMessageEvent, type DanmakuInfo } from '../events.js';
 import { isRecord, type ChatMessage } from '../model/chat-message.js';
 import { renderAvatar } from '../lc-chat/message-list.js';
 import { sendIcon } from '../lc-chat/icons.js';
 import { previewText } from '../renderers/preview.js';
 import { DanmakuStage, type DanmakuInput, type DanmakuMode } from './danmaku-stage.js';
 import { styles } from './lc-live-room.styles.js';
-import { listen, type ListenerMap } from '../client/listen.js';
+import type { ListenerMap } from '../client/listen.js';
 import { COMMAS, listConverter, toList, type ListInput } from '../util/list-property.js';
 
 /** The message attribute that carries a comment's presentation: `{mode, priority, color}`. */
@@ -104,7 +102,7 @@ function pictureSize(picture: Picture): { width: number; height: number } | unde
  * @cssproperty --lc-radius - Corner radius.
  * @cssproperty --lc-font-family - Font stack.
  */
-export class LcLiveRoom extends LcConnectedElement {
+export class LcLiveRoom extends LcWidgetElement {
   static override styles = styles;
 
   static override properties = {
@@ -120,11 +118,9 @@ export class LcLiveRoom extends LcConnectedElement {
     chat: { type: Boolean },
     readOnly: { type: Boolean, attribute: 'readonly' },
     countInterval: { type: Number, attribute: 'count-interval' },
-    lang: { type: String, reflect: true },
+    // Again here: its default and what it covers differ from the other widgets'.
     theme: { type: String, reflect: true },
-    names: { attribute: false },
     _online: { state: true },
-    _state: { state: true },
     _joined: { state: true },
     _side: { state: true },
     _hidden: { state: true },
@@ -170,11 +166,8 @@ export class LcLiveRoom extends LcConnectedElement {
   declare countInterval: number;
   /** Color theme of the side chat and composer: `light`, `dark` (default), or `auto`. */
   declare theme: 'light' | 'dark' | 'auto';
-  /** Display names by clientId. */
-  declare names: Record<string, string> | undefined;
 
   declare private _online: number | undefined;
-  declare private _state: WidgetConnectionState;
   declare private _joined: boolean;
   declare private _side: ChatMessage[];
   /** Comments dropped for density since the room was shown. */
@@ -182,10 +175,6 @@ export class LcLiveRoom extends LcConnectedElement {
   declare private _priority: PriorityName;
   declare private _mode: DanmakuMode;
 
-  readonly #localize = new LocalizeController(this);
-  readonly #clients = new ClientController(this, (client) => this.#setClient(client));
-  #client: SharedClient | undefined;
-  #unsubscribe: (() => void) | undefined;
   #conversation: Conversation | undefined;
   #joinKey = '';
   #stage: DanmakuStage | undefined;
@@ -211,7 +200,6 @@ export class LcLiveRoom extends LcConnectedElement {
     this.readOnly = false;
     this.countInterval = 15;
     this.theme = 'dark';
-    this._state = 'connecting';
     this._joined = false;
     this._side = [];
     this._hidden = 0;
@@ -232,11 +220,6 @@ export class LcLiveRoom extends LcConnectedElement {
   /** Comments on screen now. */
   get onScreen(): number {
     return this.#stage?.onScreen ?? 0;
-  }
-
-  /** The shared client in use. */
-  get client(): SharedClient | undefined {
-    return this.#client;
   }
 
   /**
@@ -262,7 +245,7 @@ export class LcLiveRoom extends LcConnectedElement {
    */
   async send(text: string, options: { mode?: DanmakuMode; priority?: number; color?: string } = {}): Promise<void> {
     const conversation = this.#conversation;
-    const client = this.#client;
+    const client = this.client;
     const trimmed = text.trim();
     if (!conversation || !client || !trimmed) return;
     const mode = options.mode ?? 'scroll';
@@ -272,7 +255,7 @@ export class LcLiveRoom extends LcConnectedElement {
     try {
       await conversation.send(message, { priority: priority as MessagePriority });
     } catch (error) {
-      this.dispatchEvent(new LcErrorEvent(error instanceof Error ? error : new Error(String(error)), 'send'));
+      this.emitError(error, 'send');
       return;
     }
     const record: ChatMessage = {
@@ -305,7 +288,6 @@ export class LcLiveRoom extends LcConnectedElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    if (this.#client && !this.#unsubscribe) this.#unsubscribe = this.#subscribe(this.#client);
     this.#restartCount();
     // Back in the document after a removal: the stage is built again on the next update.
     if (this.hasUpdated && !this.#stage) this.requestUpdate();
@@ -313,8 +295,6 @@ export class LcLiveRoom extends LcConnectedElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.#unsubscribe?.();
-    this.#unsubscribe = undefined;
     clearInterval(this.#countTimer);
     this.#resize?.disconnect();
     this.#resize = undefined;
@@ -326,7 +306,7 @@ export class LcLiveRoom extends LcConnectedElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (CONNECTION_KEYS.some((key) => changed.has(key))) this.#clients.sync();
+    super.willUpdate(changed);
     if (changed.has('roomId') || changed.has('name')) void this.#join();
     if (changed.has('countInterval')) this.#restartCount();
     if (this.#stage) this.#stage.options = this.#stageOptions();
@@ -444,23 +424,17 @@ export class LcLiveRoom extends LcConnectedElement {
 
   // ---- the room --------------------------------------------------------------
 
-  #setClient(client: SharedClient | undefined): void {
-    this.#unsubscribe?.();
-    this.#unsubscribe = undefined;
+  protected override clientChanged(client: SharedClient | undefined, previous: SharedClient | undefined): void {
     // Leave the room when the client stays open for others (a chat room counts who is in it).
-    if (this.#conversation && this.#client?.state === 'online') void this.#conversation.quit().catch(() => {});
-    this.#client = client;
+    if (this.#conversation && previous?.state === 'online') void this.#conversation.quit().catch(() => {});
     this.#conversation = undefined;
     this.#joinKey = '';
     this._joined = false;
-    if (!client) return;
-    this._state = client.state;
-    this.#unsubscribe = this.#subscribe(client);
-    void this.#join();
+    if (client) void this.#join();
   }
 
   async #join(force = false): Promise<void> {
-    const client = this.#client;
+    const client = this.client;
     if (!client || (!this.roomId && !this.name)) return;
     const key = `${client.key}|${this.roomId ?? ''}|${this.name ?? ''}`;
     if (key === this.#joinKey && !force) return;
@@ -486,14 +460,13 @@ export class LcLiveRoom extends LcConnectedElement {
       await this.refreshCount();
     } catch (error) {
       if (this.#joinKey === key) this.#joinKey = '';
-      this.dispatchEvent(new LcErrorEvent(error instanceof Error ? error : new Error(String(error)), 'join'));
+      this.emitError(error, 'join');
     }
   }
 
-  #subscribe(client: SharedClient): () => void {
-    const listeners: ListenerMap<SharedClientEvents> = {
+  protected override clientListeners(): ListenerMap<SharedClientEvents> {
+    return {
       state: (state, previous) => {
-        this._state = state;
         // A chat room's membership ends with the session: join again after any reconnect.
         if (state === 'online' && previous !== 'online' && (this.#conversation || this.#joinKey)) {
           void this.#join(true);
@@ -505,7 +478,6 @@ export class LcLiveRoom extends LcConnectedElement {
         this.dispatchEvent(new LcMessageEvent(message, conversation, false));
       },
     };
-    return listen(client, listeners);
   }
 
   #arrived(message: ChatMessage, own: boolean): void {
@@ -519,11 +491,11 @@ export class LcLiveRoom extends LcConnectedElement {
     const color = typeof spec.color === 'string' && /^#[0-9a-f]{3,8}$/i.test(spec.color) ? spec.color : undefined;
     this.#enqueue({
       id: message.id,
-      text: previewText(message, this.#localize.value.t),
+      text: previewText(message, this.localize.value.t),
       from: message.from,
       mode,
       priority,
-      own: own || message.from === this.#client?.clientId,
+      own: own || message.from === this.client?.clientId,
       color,
     });
   }
@@ -563,12 +535,8 @@ export class LcLiveRoom extends LcConnectedElement {
     await this.send(text, { priority: PRIORITIES[this._priority], mode: this._mode });
   }
 
-  #displayName(clientId: string): string {
-    return this.names?.[clientId] ?? clientId;
-  }
-
   protected override render(): TemplateResult {
-    const { t } = this.#localize.value;
+    const { t } = this.localize.value;
     const joined = this._joined && this._state === 'online';
     return html`<div class="room">
       <header part="header">
@@ -596,9 +564,9 @@ export class LcLiveRoom extends LcConnectedElement {
           ? html`<aside class="side" part="side" aria-label=${t('live.chat')}>
               <div class="side-list" role="log" aria-live="polite">
                 ${this._side.map(
-                  (message) => html`<p class=${message.from === this.#client?.clientId ? 'entry own' : 'entry'}>
-                    ${renderAvatar(message.from, this.#displayName(message.from), true)}
-                    <span class="who">${this.#displayName(message.from)}</span>
+                  (message) => html`<p class=${message.from === this.client?.clientId ? 'entry own' : 'entry'}>
+                    ${renderAvatar(message.from, this.displayName(message.from), true)}
+                    <span class="who">${this.displayName(message.from)}</span>
                     <span class="what" dir="auto">${previewText(message, t)}</span>
                   </p>`,
                 )}

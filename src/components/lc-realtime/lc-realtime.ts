@@ -2,13 +2,10 @@
 import { defineElement } from '../define-element.js';
 import { ContextProvider } from '@lit/context';
 import { css, html, type PropertyValues, type TemplateResult } from 'lit';
-import { clientKey, optionsFromAttributes } from '../client/client-options.js';
-import { acquireClient, releaseClient } from '../client/client-registry.js';
-import { missingAttributeError } from '../client/setup-error.js';
-import { LcErrorEvent } from '../events.js';
+import { ClientController } from '../client/client-controller.js';
 import { LcConnectedElement } from '../client/lc-connected-element.js';
 import type { SharedClient } from '../client/shared-client.js';
-import { ensureContextRoot, realtimeContext } from '../context/realtime-context.js';
+import { realtimeContext } from '../context/realtime-context.js';
 
 /**
  * Opens one connection and one client for a user and shares it with every
@@ -39,65 +36,20 @@ export class LcRealtime extends LcConnectedElement {
   `;
 
   readonly #provider = new ContextProvider(this, { context: realtimeContext });
-  #client: SharedClient | undefined;
-
-  constructor() {
-    super();
-    ensureContextRoot();
-  }
+  // Its own attributes only: a provider inside another does not pass the outer one's client on.
+  readonly #clients = new ClientController(this, (client) => this.#provider.setValue(client), false);
 
   /** The shared client, once `server`, `app-id` and `client-id` are set. */
   get client(): SharedClient | undefined {
-    return this.#client;
-  }
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.#sync();
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.#set(undefined);
+    return this.#clients.client;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.size) this.#sync();
+    if (changed.size) this.#clients.sync();
   }
 
   protected override render(): TemplateResult {
     return html`<slot></slot>`;
-  }
-
-  #sync(): void {
-    if (!this.isConnected) return;
-    const options = optionsFromAttributes(this);
-    if (options && this.#client?.key === clientKey(options)) return;
-    if (!options) this.#warnSetup();
-    this.#set(options ? acquireClient(options) : undefined);
-  }
-
-  #warned = '';
-
-  /** The elements inside would wait forever for a client: say which attribute is missing, once. */
-  #warnSetup(): void {
-    const error = missingAttributeError(this);
-    if (!error || error.message === this.#warned) return;
-    this.#warned = error.message;
-    console.warn(`lc-realtime: ${error.message}`, this);
-    void this.updateComplete.then(() => this.dispatchEvent(new LcErrorEvent(error, 'config')));
-  }
-
-  #set(client: SharedClient | undefined): void {
-    const previous = this.#client;
-    if (client === previous) {
-      // acquireClient counted one more user of the same client: give it back.
-      if (client) releaseClient(client);
-      return;
-    }
-    this.#client = client;
-    this.#provider.setValue(client);
-    if (previous) releaseClient(previous);
   }
 }
 

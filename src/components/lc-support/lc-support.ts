@@ -2,11 +2,10 @@
 import { defineElement } from '../define-element.js';
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { Conversation } from '../../sdk/index.js';
-import { ClientController } from '../client/client-controller.js';
-import { CONNECTION_KEYS, LcConnectedElement } from '../client/lc-connected-element.js';
-import type { SharedClient } from '../client/shared-client.js';
+import { LcWidgetElement } from '../client/lc-widget-element.js';
+import type { ListenerMap } from '../client/listen.js';
+import type { SharedClient, SharedClientEvents } from '../client/shared-client.js';
 import { LcErrorEvent, LcUnreadChangeEvent, type LcMessageEvent } from '../events.js';
-import { LocalizeController } from '../i18n/localize-controller.js';
 import '../lc-chat/lc-chat.js';
 import { renderAvatar } from '../lc-chat/message-list.js';
 import { styles } from './lc-support.styles.js';
@@ -102,7 +101,7 @@ export function visitorId(appId: string): string {
  * @cssproperty --lc-support-width - Width of the panel (default 380px).
  * @cssproperty --lc-support-height - Height of the panel (default 600px).
  */
-export class LcSupport extends LcConnectedElement {
+export class LcSupport extends LcWidgetElement {
   static override styles = styles;
 
   static override properties = {
@@ -112,9 +111,6 @@ export class LcSupport extends LcConnectedElement {
     open: { type: Boolean, reflect: true },
     position: { type: String, reflect: true },
     zIndex: { type: Number, attribute: 'z-index' },
-    lang: { type: String, reflect: true },
-    theme: { type: String, reflect: true },
-    names: { attribute: false },
     avatars: { attribute: false },
     prechat: { type: String },
     visitorName: { type: String, attribute: 'visitor-name' },
@@ -153,8 +149,6 @@ export class LcSupport extends LcConnectedElement {
   declare position: 'bottom-right' | 'bottom-left';
   /** Stacking order of the launcher and panel. */
   declare zIndex: number | undefined;
-  /** Color theme: `light` (default), `dark`, or `auto`. */
-  declare theme: 'light' | 'dark' | 'auto';
   /** Display names by clientId; they win over the names in the conversation's `lcSupport.agents`. */
   declare names: Record<string, string> | undefined;
   /** Avatar image URLs (http, https) by clientId; they win over the conversation's `lcSupport.agents`. */
@@ -197,11 +191,7 @@ export class LcSupport extends LcConnectedElement {
   declare private _prechatError: ReturnType<typeof checkPrechat>;
   declare private _awayDismissed: boolean;
 
-  readonly #localize = new LocalizeController(this);
-  readonly #clients = new ClientController(this, (client) => this.#setClient(client));
-  #client: SharedClient | undefined;
   #conversation: Conversation | undefined;
-  #unsubscribe: (() => void) | undefined;
   #restored = false;
   #focusWasInside = false;
   #fields: PrechatField[] = [];
@@ -217,7 +207,6 @@ export class LcSupport extends LcConnectedElement {
     this.agents = [];
     this.open = false;
     this.position = 'bottom-right';
-    this.theme = 'light';
     this._unread = 0;
     this._greeted = false;
     this.sound = false;
@@ -284,8 +273,6 @@ export class LcSupport extends LcConnectedElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.#unsubscribe?.();
-    this.#unsubscribe = undefined;
     this.#alert.stop();
     this.#unfollow?.();
     this.#unfollow = undefined;
@@ -299,7 +286,7 @@ export class LcSupport extends LcConnectedElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('appId') && !this.clientId && this.appId) this.clientId = visitorId(this.appId);
-    if (CONNECTION_KEYS.some((key) => changed.has(key))) this.#clients.sync();
+    super.willUpdate(changed);
     if (changed.has('agents')) void this.#resolve();
     if (changed.has('prechat')) {
       const asked = (this.prechat ?? '').split(/[\s,]+/).filter(Boolean);
@@ -344,31 +331,30 @@ export class LcSupport extends LcConnectedElement {
     }
   }
 
-  #setClient(client: SharedClient | undefined): void {
-    this.#unsubscribe?.();
-    this.#unsubscribe = undefined;
-    this.#client = client;
-    this.#conversation = undefined;
-    if (!client) return;
-    const unread = (cid: string, count: number): void => {
-      if (cid !== this.#conversation?.id || count === this._unread) return;
-      this._unread = count;
-      this.#alert.update(count);
-      this.dispatchEvent(new LcUnreadChangeEvent(cid, count, count));
+  protected override clientListeners(): ListenerMap<SharedClientEvents> {
+    return {
+      unread: (cid, count) => {
+        if (cid !== this.#conversation?.id || count === this._unread) return;
+        this._unread = count;
+        this.#alert.update(count);
+        this.dispatchEvent(new LcUnreadChangeEvent(cid, count, count));
+      },
     };
-    client.on('unread', unread);
-    this.#unsubscribe = () => client.off('unread', unread);
-    void this.#resolve();
+  }
+
+  protected override clientChanged(client: SharedClient | undefined): void {
+    this.#conversation = undefined;
+    if (client) void this.#resolve();
   }
 
   /** The visitor's conversation with the agents (the same one `<lc-chat>` opens). */
   async #resolve(): Promise<void> {
-    const client = this.#client;
+    const client = this.client;
     if (!client || !this.agents.length) return;
     try {
       // No name: the agents tell visitors apart by the other member (`name` is only the panel's title).
       const conversation = await client.conversation({ members: this.agents, unique: true });
-      if (client !== this.#client) return;
+      if (client !== this.client) return;
       this.#conversation = conversation;
       this.#follow(conversation);
       this.requestUpdate();
@@ -422,7 +408,7 @@ export class LcSupport extends LcConnectedElement {
    */
   #record(conversation: Conversation): void {
     this.#recording = this.#recording.then(async () => {
-      const client = this.#client;
+      const client = this.client;
       if (!client || conversation !== this.#conversation) return;
       const current = supportOf(conversation);
       this._support = current;
@@ -439,7 +425,7 @@ export class LcSupport extends LcConnectedElement {
       try {
         await saveSupport(conversation, changes);
       } catch (error) {
-        this.dispatchEvent(new LcErrorEvent(error instanceof Error ? error : new Error(String(error)), 'support'));
+        this.emitError(error, 'support');
       }
       if (conversation === this.#conversation) this._support = supportOf(conversation);
     });
@@ -476,7 +462,7 @@ export class LcSupport extends LcConnectedElement {
     this.#recording = this.#recording.then(() =>
       saveSupport(conversation, { status: 'open' }).then(
         () => void (this._support = supportOf(conversation)),
-        (error: unknown) => void this.dispatchEvent(new LcErrorEvent(error instanceof Error ? error : new Error(String(error)), 'support')),
+        (error: unknown) => this.emitError(error, 'support'),
       ),
     );
   }
@@ -496,7 +482,7 @@ export class LcSupport extends LcConnectedElement {
     const hours = this.#hours;
     const now = new Date();
     if (!hours || isOpen(hours, now) || (dismissible && this._awayDismissed)) return nothing;
-    const { t, lang } = this.#localize.value;
+    const { t, lang } = this.localize.value;
     const back = nextOpening(hours, now);
     const when = back
       ? new Intl.DateTimeFormat(lang, { weekday: 'short', hour: 'numeric', minute: '2-digit' }).format(back)
@@ -510,7 +496,7 @@ export class LcSupport extends LcConnectedElement {
   }
 
   protected override render(): TemplateResult {
-    const { t } = this.#localize.value;
+    const { t } = this.localize.value;
     const unread = this.open ? 0 : this._unread;
     const people = this.#people();
     const names = this.agents.map((agent) => people.names?.[agent] ?? agent).join(', ');
@@ -538,7 +524,7 @@ export class LcSupport extends LcConnectedElement {
 
   /** Before the chat: the panel's own header, the away notice and the pre-chat form. */
   #renderIntro(title: string, people: People): TemplateResult {
-    const localizer = this.#localize.value;
+    const localizer = this.localize.value;
     const { t } = localizer;
     // Who will answer, as the chat's header shows them once it opens.
     const agent = this.agents.length === 1 ? this.agents[0]! : undefined;
@@ -555,7 +541,7 @@ export class LcSupport extends LcConnectedElement {
 
 
   #renderChat(people: People): TemplateResult {
-    const { t } = this.#localize.value;
+    const { t } = this.localize.value;
     return html`<lc-chat
       exportparts="header, list, composer, input, send-button, push-toggle"
       .server=${this.server}
