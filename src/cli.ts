@@ -118,7 +118,7 @@ Options:
   --durability <mode>    process: survive process crashes (default);
                          power: also power loss (slower commits)
   --session-token-ttl <s>  session tokens expire after this many seconds
-                         (default ${DEFAULTS.sessionTokenTtl}); a logout revokes them at once
+                         (default ${DEFAULTS.sessionTokenTtlMs / 1000}); a logout revokes them at once
   --conversations-per-minute <n>  conversations one client may create per
                          minute on each node (default ${DEFAULTS.conversationsPerMinute}; 4318 beyond)
   --max-sessions-per-socket <n>  clients logged in on one connection
@@ -416,7 +416,7 @@ async function serve(argv: string[]): Promise<void> {
     maxUnreadPreviewBytes: integer(values['unread-preview'], 'unread-preview', DEFAULTS.maxUnreadPreviewBytes),
     maxPendingReplies: integer(values['max-pending-replies'], 'max-pending-replies', DEFAULTS.maxPendingReplies),
     durability,
-    sessionTokenTtl: integer(values['session-token-ttl'], 'session-token-ttl', DEFAULTS.sessionTokenTtl),
+    sessionTokenTtlMs: integer(values['session-token-ttl'], 'session-token-ttl', DEFAULTS.sessionTokenTtlMs / 1000) * 1000,
     conversationsPerMinute: integer(values['conversations-per-minute'], 'conversations-per-minute', DEFAULTS.conversationsPerMinute),
     maxSessionsPerSocket: integer(values['max-sessions-per-socket'], 'max-sessions-per-socket', DEFAULTS.maxSessionsPerSocket),
     loginsPerMinute: integer(values['logins-per-minute'], 'logins-per-minute', DEFAULTS.loginsPerMinute),

@@ -127,7 +127,7 @@ for (const version of ['3.5.7', '4.3.1'] as const) {
 
 describe('a device away longer than its session token lives', () => {
   test('our SDK and 3.5.7, back after their token expired, log in again without it and still get the invitation they missed', { timeout: 30_000 }, async () => {
-    const shortLived = await startTestServer({ sessionTokenTtl: 1 });
+    const shortLived = await startTestServer({ sessionTokenTtlMs: 1000 });
     const devices: Array<{ pause(): void; resume(): void; close?(): Promise<void>; _close?(): void }> = [];
     try {
       const ours = (await import('../src/sdk/index.js')).Realtime;

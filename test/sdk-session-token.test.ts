@@ -28,7 +28,7 @@ describe('IMClient#getSessionToken', () => {
   });
 
   test('an expired token is renewed by re-opening the session', async () => {
-    const server = await startTestServer({ sessionTokenTtl: 1 });
+    const server = await startTestServer({ sessionTokenTtlMs: 1000 });
     const realtime = new Realtime({ appId: server.appId, server: server.wsUrl });
     try {
       const tom = await realtime.createIMClient('Tom');

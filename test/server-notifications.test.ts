@@ -176,7 +176,7 @@ describe('membership events missed while offline', () => {
   });
 
   test('a device away longer than its token lives: the token gets 4112, and the re-open without it, naming the device, still gets what was missed', async () => {
-    const server = await startTestServer({ sessionTokenTtl: 1 });
+    const server = await startTestServer({ sessionTokenTtlMs: 1000 });
     const [tomId, jerryId] = ids('Tom', 'Jerry') as [string, string];
     const clients: RawClient[] = [];
     const connect = async () => {

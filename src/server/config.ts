@@ -122,8 +122,12 @@ export interface ServerConfig {
   maxPendingReplies: number;
   /** How long a chat-room viewer that lost its connection keeps its place for a reconnect. */
   roomResumeMs: number;
-  /** Session token lifetime in seconds; a logout (session close) revokes a login's tokens sooner. */
-  sessionTokenTtl: number;
+  /**
+   * Session token lifetime in ms, a whole number of seconds (tokens carry
+   * their expiry in seconds, and `stTtl` tells clients seconds); a logout
+   * (session close) revokes a login's tokens sooner.
+   */
+  sessionTokenTtlMs: number;
   /** Conversations (and chat rooms) one client may create per minute, on each node (4318 beyond). */
   conversationsPerMinute: number;
   /** IMClients one socket may log in at once (4113 beyond); the SDKs' multi-client use is a handful. */
@@ -221,7 +225,7 @@ export const DEFAULTS: Omit<ServerConfig, 'dataDir' | 'storeLocation' | 'nodeId'
   maxPendingReplies: 64,
   roomResumeMs: 30 * 60_000,
   maxUploadBytes: 20 * 1024 * 1024,
-  sessionTokenTtl: 48 * 3600,
+  sessionTokenTtlMs: 48 * 3600 * 1000,
   conversationsPerMinute: 60,
   maxSessionsPerSocket: 16,
   loginsPerMinute: 60,
@@ -284,7 +288,7 @@ export function resolveConfig(input: Partial<ServerConfig> & { dataDir: string }
   if (!Number.isInteger(config.nodeDeadAfterMs) || config.nodeDeadAfterMs < 3 * config.nodeHeartbeatMs || config.nodeDeadAfterMs > 600_000) {
     throw new Error(`nodeDeadAfterMs must be an integer of at least 3 × nodeHeartbeatMs (${3 * config.nodeHeartbeatMs}) and at most 600000, got ${config.nodeDeadAfterMs}`);
   }
-  const positive = ['maxPayload', 'loginTimeoutMs', 'idleTimeoutMs', 'maxGarbageFrames', 'maxBufferedBytes', 'maxUploadBytes', 'sessionTokenTtl',
+  const positive = ['maxPayload', 'loginTimeoutMs', 'idleTimeoutMs', 'maxGarbageFrames', 'maxBufferedBytes', 'maxUploadBytes', 'sessionTokenTtlMs',
     'writeHighWaterBytes', 'sendQueueMaxAgeMs', 'roomResumeMs', 'notificationRetentionMs',
     'conversationsPerMinute', 'maxSessionsPerSocket', 'loginsPerMinute', 'uploadsPerMinute', 'appStorageBytes',
     'maxAttributeBytes', 'maxAttributeDepth', 'maxBlockedPerConversation',
@@ -292,6 +296,7 @@ export function resolveConfig(input: Partial<ServerConfig> & { dataDir: string }
   for (const key of positive) {
     if (!Number.isInteger(config[key]) || config[key] <= 0) throw new Error(`${key} must be a positive integer, got ${config[key]}`);
   }
+  if (config.sessionTokenTtlMs % 1000 !== 0) throw new Error(`sessionTokenTtlMs must be a whole number of seconds (tokens carry their expiry in seconds), got ${config.sessionTokenTtlMs}`);
   if (typeof config.appKeyUploads !== 'boolean') throw new Error(`appKeyUploads must be true or false, got ${String(config.appKeyUploads)}`);
   // A reply must fit a frame the largest message fits in, and one socket's budget must fit the server's.
   if (config.maxReplyBytes < config.maxPayload + 1024) throw new Error(`maxReplyBytes must be at least maxPayload + 1024, got ${config.maxReplyBytes}`);

@@ -74,7 +74,7 @@ async function open(ctx: ServerContext, connection: SessionConnection, app: AppR
   const previous = connection.sessions.get(clientId);
   if (previous) endSession(ctx, previous, 'closed');
   // A reconnect stays the same login: a logout then revokes its earlier tokens too.
-  const token = issueSessionToken(app, clientId, ctx.config.sessionTokenTtl, Date.now(), loginId);
+  const token = issueSessionToken(app, clientId, ctx.config.sessionTokenTtlMs / 1000, Date.now(), loginId);
   const session: Session = {
     id: sessionId(ctx.config.nodeId, connection, clientId),
     appId: app.appId,
@@ -94,7 +94,7 @@ async function open(ctx: ServerContext, connection: SessionConnection, app: AppR
   try {
     await markLoginStart(ctx, session);
     // Before the reply: a reconnect with this token may reach another node at once.
-    await ctx.presence.rememberLogin(app.appId, token, { tag, deviceId }, ctx.config.sessionTokenTtl * 1000);
+    await ctx.presence.rememberLogin(app.appId, token, { tag, deviceId }, ctx.config.sessionTokenTtlMs);
   } catch (error) {
     // Refused, so not logged in either.
     endSession(ctx, session, 'closed');
@@ -108,7 +108,7 @@ async function open(ctx: ServerContext, connection: SessionConnection, app: AppR
     op: OpType.opened,
     peerId: clientId,
     serverTs: Date.now(),
-    sessionMessage: { st: token, stTtl: ctx.config.sessionTokenTtl },
+    sessionMessage: { st: token, stTtl: ctx.config.sessionTokenTtlMs / 1000 },
   };
 }
 
@@ -177,7 +177,7 @@ function verifyLogin(ctx: ServerContext, app: AppRecord, clientId: string, reque
  * has been told it is logged out.
  */
 export const closeSession: Handler = async (ctx, { session }) => {
-  await revokeLoginOf(ctx.store, session.appId, session.token, ctx.config.sessionTokenTtl);
+  await revokeLoginOf(ctx.store, session.appId, session.token, ctx.config.sessionTokenTtlMs / 1000);
   await ctx.presence.forgetLogin(session.appId, session.token);
   endSession(ctx, session, 'closed');
   return { cmd: CommandType.session, op: OpType.closed, sessionMessage: {} };
