@@ -17,6 +17,7 @@ import { createHmac } from 'node:crypto';
 import type { AppConfig, ServerConfig } from '../config.js';
 import { errorFields, type Logger } from '../observability/logger.js';
 import type { ServerMetrics } from '../observability/metrics.js';
+import { RetryQueue, withTimeout } from '../outbound/retry-queue.js';
 
 export const HOOK_EVENTS = ['messageReceived', 'receiversOffline', 'conversationStarted', 'membersChanged', 'clientOnline', 'clientOffline'] as const;
 export type HookEvent = (typeof HOOK_EVENTS)[number];
@@ -41,17 +42,16 @@ const MAX_ANSWER_BYTES = 256 * 1024;
 
 interface Pending {
   appId: string;
-  event: HookEvent;
+  event: Exclude<HookEvent, 'messageReceived'>;
   url: string;
   body: string;
-  attempt: number;
+  secret: string;
 }
 
 export class Hooks {
   private readonly apps = new Map<string, { urls: Partial<Record<HookEvent, string>>; secret: string }>();
-  private readonly queue: Pending[] = [];
-  private inFlight = 0;
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly notifications: RetryQueue<Pending>;
+  /** messageReceived calls in flight, aborted at close. */
   private readonly controllers = new Set<AbortController>();
   private closed = false;
 
@@ -63,6 +63,24 @@ export class Hooks {
     for (const app of config.apps) {
       if (app.hooks) this.apps.set(app.appId, { urls: app.hooks.urls, secret: app.hooks.secret ?? app.masterKey });
     }
+    this.notifications = new RetryQueue<Pending>({
+      maxQueued: MAX_QUEUED,
+      concurrency: CONCURRENCY,
+      retries: config.hookRetries,
+      retryBaseMs: config.hookRetryBaseMs,
+      timeoutMs: config.hookTimeoutMs,
+      attempt: async (item, signal) => void (await this.post(item.url, item.event, item.body, item.secret, signal)),
+      succeeded: (item) => metrics.countHook(item.event, 'ok'),
+      retrying: (item) => metrics.countHook(item.event, 'retried'),
+      failed: (item, error, attempts) => {
+        metrics.countHook(item.event, 'failed');
+        logger.warn({ appId: item.appId, event: item.event, attempts, ...errorFields(error) }, 'hook failed; giving up');
+      },
+      dropped: (item) => {
+        metrics.countHook(item.event, 'dropped');
+        logger.warn({ appId: item.appId, event: item.event, queued: this.notifications.size }, 'hook queue full: notification dropped');
+      },
+    });
   }
 
   /** Whether the app has a URL for this event (callers skip building the payload otherwise). */
@@ -82,7 +100,7 @@ export class Hooks {
     if (!app || !url) return pass;
     const body = JSON.stringify({ event: 'messageReceived', appId, ...payload });
     try {
-      const answer = await this.post(url, 'messageReceived', body, app.secret);
+      const answer = await withTimeout(this.config.hookTimeoutMs, this.controllers, (signal) => this.post(url, 'messageReceived', body, app.secret, signal));
       this.metrics.countHook('messageReceived', 'ok');
       if (answer?.drop === true) {
         const code = typeof answer.code === 'number' && Number.isInteger(answer.code) ? answer.code : undefined;
@@ -99,93 +117,40 @@ export class Hooks {
 
   /** Queues a notification; returns at once. */
   notify(appId: string, event: Exclude<HookEvent, 'messageReceived'>, payload: Record<string, unknown>): void {
-    const url = this.apps.get(appId)?.urls[event];
-    if (!url || this.closed) return;
-    if (this.queue.length >= MAX_QUEUED) {
-      this.metrics.countHook(event, 'dropped');
-      this.logger.warn({ appId, event, queued: this.queue.length }, 'hook queue full: notification dropped');
-      return;
-    }
-    this.queue.push({ appId, event, url, body: JSON.stringify({ event, appId, ...payload }), attempt: 0 });
-    this.pump();
+    const app = this.apps.get(appId);
+    const url = app?.urls[event];
+    if (!app || !url || this.closed) return;
+    this.notifications.push({ appId, event, url, body: JSON.stringify({ event, appId, ...payload }), secret: app.secret });
   }
 
   /** Notifications waiting (for tests and /health). */
   get pending(): number {
-    return this.queue.length + this.inFlight + this.timers.size;
+    return this.notifications.pending;
   }
 
   /** Stops retrying and aborts calls in flight. */
   close(): void {
     this.closed = true;
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
+    this.notifications.close();
     for (const controller of this.controllers) controller.abort();
-    this.queue.length = 0;
   }
 
-  private pump(): void {
-    while (this.inFlight < CONCURRENCY && this.queue.length > 0) {
-      const item = this.queue.shift()!;
-      this.inFlight += 1;
-      void this.deliver(item).finally(() => {
-        this.inFlight -= 1;
-        this.pump();
-      });
-    }
-  }
-
-  private async deliver(item: Pending): Promise<void> {
-    const secret = this.apps.get(item.appId)?.secret;
-    if (!secret || this.closed) return;
-    try {
-      await this.post(item.url, item.event, item.body, secret);
-      this.metrics.countHook(item.event, 'ok');
-    } catch (error) {
-      if (this.closed) return;
-      if (item.attempt >= this.config.hookRetries) {
-        this.metrics.countHook(item.event, 'failed');
-        this.logger.warn({ appId: item.appId, event: item.event, attempts: item.attempt + 1, ...errorFields(error) }, 'hook failed; giving up');
-        return;
-      }
-      this.metrics.countHook(item.event, 'retried');
-      // 1, 2, 4… times the base, with jitter so a recovering server is not hit all at once.
-      const wait = this.config.hookRetryBaseMs * 2 ** item.attempt * (0.5 + Math.random() / 2);
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        if (this.queue.length >= MAX_QUEUED) return this.metrics.countHook(item.event, 'dropped');
-        this.queue.push({ ...item, attempt: item.attempt + 1 });
-        this.pump();
-      }, wait);
-      timer.unref();
-      this.timers.add(timer);
-    }
-  }
-
-  /** One signed POST within the timeout; resolves with the JSON answer (or undefined), rejects on any failure. */
-  private async post(url: string, event: HookEvent, body: string, secret: string): Promise<Record<string, unknown> | undefined> {
+  /** One signed POST; resolves with the JSON answer (or undefined), rejects on any failure. */
+  private async post(url: string, event: HookEvent, body: string, secret: string, signal: AbortSignal): Promise<Record<string, unknown> | undefined> {
     const timestamp = String(Date.now());
     const signature = createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
-    const controller = new AbortController();
-    this.controllers.add(controller);
-    const timer = setTimeout(() => controller.abort(new Error(`no answer within ${this.config.hookTimeoutMs} ms`)), this.config.hookTimeoutMs);
-    try {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'X-LC-Hook-Event': event, 'X-LC-Hook-Timestamp': timestamp, 'X-LC-Hook-Signature': `sha256=${signature}` },
-        body,
-        signal: controller.signal,
-        redirect: 'error',
-      });
-      const text = await readBounded(response);
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      if (text.trim() === '') return undefined;
-      const value: unknown = JSON.parse(text);
-      return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-    } finally {
-      clearTimeout(timer);
-      this.controllers.delete(controller);
-    }
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-LC-Hook-Event': event, 'X-LC-Hook-Timestamp': timestamp, 'X-LC-Hook-Signature': `sha256=${signature}` },
+      body,
+      signal,
+      redirect: 'error',
+    });
+    const text = await readBounded(response);
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    if (text.trim() === '') return undefined;
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
   }
 }
 

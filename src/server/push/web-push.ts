@@ -18,6 +18,7 @@ import { createHash } from 'node:crypto';
 import webPush from 'web-push';
 import { errorFields, type Logger } from '../observability/logger.js';
 import type { ServerMetrics } from '../observability/metrics.js';
+import { RetryQueue } from '../outbound/retry-queue.js';
 import type { WebPushSettings } from './settings.js';
 import type { PushSubscriptions, StoredSubscription } from './subscriptions.js';
 import type { VapidKeys } from './vapid-keys.js';
@@ -52,7 +53,6 @@ interface Job {
   endpoint: string;
   headers: Record<string, string>;
   body: Uint8Array<ArrayBuffer>;
-  attempt: number;
 }
 
 /** A push service's refusal: whether to try again, and whether the subscription is gone. */
@@ -66,10 +66,7 @@ class PushRefused extends Error {
 }
 
 export class WebPush {
-  private readonly queue: Job[] = [];
-  private inFlight = 0;
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly controllers = new Set<AbortController>();
+  private readonly pushes: RetryQueue<Job>;
   private readonly recent = new Map<string, number>();
   private closed = false;
 
@@ -79,7 +76,36 @@ export class WebPush {
     readonly subscriptions: PushSubscriptions,
     private readonly logger: Logger,
     private readonly metrics: ServerMetrics,
-  ) {}
+  ) {
+    this.pushes = new RetryQueue<Job>({
+      maxQueued: MAX_QUEUED,
+      concurrency: CONCURRENCY,
+      retries: settings.retries,
+      retryBaseMs: settings.retryBaseMs,
+      timeoutMs: settings.timeoutMs,
+      attempt: (job, signal) => post(job, signal),
+      judge: (_job, error) => {
+        const status = error instanceof PushRefused ? error.status : undefined;
+        // A network failure, 429 or 5xx may pass; anything else (404/410: the subscription is gone) will not.
+        const transient = status === undefined || status === 429 || status >= 500;
+        return { retry: transient, ...(error instanceof PushRefused && error.retryAfterMs !== undefined ? { afterMs: error.retryAfterMs } : {}) };
+      },
+      succeeded: () => metrics.countHook('webPush', 'ok'),
+      retrying: () => metrics.countHook('webPush', 'retried'),
+      failed: (job, error, attempts) => {
+        metrics.countHook('webPush', 'failed');
+        const status = error instanceof PushRefused ? error.status : undefined;
+        if (status === 404 || status === 410) {
+          // The browser unsubscribed or the subscription expired: it will never work again.
+          this.subscriptions.drop(job.endpoint);
+          logger.info({ appId: job.appId, clientId: job.clientId, status }, 'web push: subscription gone, forgotten');
+        } else {
+          logger.warn({ appId: job.appId, clientId: job.clientId, attempts, ...errorFields(error) }, 'web push failed; giving up');
+        }
+      },
+      dropped: () => metrics.countHook('webPush', 'dropped'),
+    });
+  }
 
   /** Whether anyone of the app could get a push (callers skip working out who is offline otherwise). */
   wants(appId: string): boolean {
@@ -103,16 +129,13 @@ export class WebPush {
 
   /** Pushes waiting, in flight or waiting to be retried (tests). */
   get pending(): number {
-    return this.queue.length + this.inFlight + this.timers.size;
+    return this.pushes.pending;
   }
 
   /** Stops sending: queued pushes are dropped, calls in flight aborted. */
   close(): void {
     this.closed = true;
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
-    for (const controller of this.controllers) controller.abort();
-    this.queue.length = 0;
+    this.pushes.close();
   }
 
   private due(pair: string, now: number): boolean {
@@ -125,7 +148,8 @@ export class WebPush {
   }
 
   private enqueue(appId: string, clientId: string, subscription: StoredSubscription, cid: string, pushData: string | null | undefined): void {
-    if (this.queue.length >= MAX_QUEUED) {
+    // Checked before encrypting, so a flood into a full queue costs no crypto.
+    if (this.pushes.size >= MAX_QUEUED) {
       this.metrics.countHook('webPush', 'dropped');
       return;
     }
@@ -148,72 +172,17 @@ export class WebPush {
     const headers: Record<string, string> = {};
     // fetch sets Content-Length from the body itself.
     for (const [name, value] of Object.entries(details.headers)) if (name.toLowerCase() !== 'content-length') headers[name] = String(value);
-    this.queue.push({ appId, clientId, endpoint: details.endpoint, headers, body: new Uint8Array(details.body ?? Buffer.alloc(0)), attempt: 0 });
-    this.pump();
+    this.pushes.push({ appId, clientId, endpoint: details.endpoint, headers, body: new Uint8Array(details.body ?? Buffer.alloc(0)) });
   }
+}
 
-  private pump(): void {
-    while (this.inFlight < CONCURRENCY && this.queue.length > 0) {
-      const job = this.queue.shift()!;
-      this.inFlight += 1;
-      void this.deliver(job).finally(() => {
-        this.inFlight -= 1;
-        this.pump();
-      });
-    }
-  }
-
-  private async deliver(job: Job): Promise<void> {
-    if (this.closed) return;
-    try {
-      await this.post(job);
-      this.metrics.countHook('webPush', 'ok');
-    } catch (error) {
-      if (this.closed) return;
-      const status = error instanceof PushRefused ? error.status : undefined;
-      if (status === 404 || status === 410) {
-        // The browser unsubscribed or the subscription expired: it will never work again.
-        this.subscriptions.drop(job.endpoint);
-        this.metrics.countHook('webPush', 'failed');
-        this.logger.info({ appId: job.appId, clientId: job.clientId, status }, 'web push: subscription gone, forgotten');
-        return;
-      }
-      const transient = status === undefined || status === 429 || status >= 500;
-      if (!transient || job.attempt >= this.settings.retries) {
-        this.metrics.countHook('webPush', 'failed');
-        this.logger.warn({ appId: job.appId, clientId: job.clientId, attempts: job.attempt + 1, ...errorFields(error) }, 'web push failed; giving up');
-        return;
-      }
-      this.metrics.countHook('webPush', 'retried');
-      const backoff = this.settings.retryBaseMs * 2 ** job.attempt * (0.5 + Math.random() / 2);
-      const retryAfter = error instanceof PushRefused ? error.retryAfterMs : undefined;
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        if (this.closed) return;
-        if (this.queue.length >= MAX_QUEUED) return this.metrics.countHook('webPush', 'dropped');
-        this.queue.push({ ...job, attempt: job.attempt + 1 });
-        this.pump();
-      }, Math.max(backoff, retryAfter ?? 0));
-      timer.unref();
-      this.timers.add(timer);
-    }
-  }
-
-  private async post(job: Job): Promise<void> {
-    const controller = new AbortController();
-    this.controllers.add(controller);
-    const timer = setTimeout(() => controller.abort(new Error(`no answer within ${this.settings.timeoutMs} ms`)), this.settings.timeoutMs);
-    try {
-      const response = await fetch(job.endpoint, { method: 'POST', headers: job.headers, body: job.body, signal: controller.signal, redirect: 'error' });
-      // The answer's body says nothing we act on: not read, so a hostile endpoint cannot make us hold one.
-      await response.body?.cancel().catch(() => {});
-      if (response.status >= 200 && response.status < 300) return;
-      throw new PushRefused(response.status, retryAfterMs(response.headers.get('retry-after')));
-    } finally {
-      clearTimeout(timer);
-      this.controllers.delete(controller);
-    }
-  }
+/** One POST to the push service; rejects with PushRefused on any answer but 2xx. */
+async function post(job: Job, signal: AbortSignal): Promise<void> {
+  const response = await fetch(job.endpoint, { method: 'POST', headers: job.headers, body: job.body, signal, redirect: 'error' });
+  // The answer's body says nothing we act on: not read, so a hostile endpoint cannot make us hold one.
+  await response.body?.cancel().catch(() => {});
+  if (response.status >= 200 && response.status < 300) return;
+  throw new PushRefused(response.status, retryAfterMs(response.headers.get('retry-after')));
 }
 
 function retryAfterMs(header: string | null): number | undefined {
