@@ -114,9 +114,11 @@ export async function createServer(options: CreateServerOptions): Promise<LcServ
   const broker = brokerShared ? metrics.instrumentBroker(rawBroker) : rawBroker;
   // --- end Redis broker ---
   const hooks = new Hooks(config, logger, metrics);
-  // A data directory it cannot write, or a damaged vapid.json, stops the start; a store opened here is closed first.
+  // A data directory it cannot write, or a damaged vapid.json, stops the start; what was opened here is closed first.
   const webPush = await startWebPush(config, store, logger, metrics).catch(async (error: unknown) => {
     if (!givenStore) await store.close().catch(() => {});
+    if (!givenBroker) await rawBroker.close().catch(() => {});
+    if (!givenPresence) await opened.presence?.close().catch(() => {});
     throw error;
   });
   // --- end operations ---
