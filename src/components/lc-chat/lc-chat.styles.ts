@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { avatar } from '../themes/avatar.js';
 import { indicators } from '../themes/indicators.js';
 import { elementBase } from '../themes/element-base.js';
 import { tokens } from '../themes/tokens.js';
@@ -7,6 +8,7 @@ export const styles = [
   tokens,
   elementBase,
   indicators,
+  avatar,
   css`
     :host {
       block-size: 560px;
@@ -35,35 +37,6 @@ export const styles = [
       border-block-end: 1px solid var(--_border);
       background: var(--_bg);
       min-block-size: 60px;
-    }
-    .avatar {
-      flex: none;
-      display: grid;
-      place-items: center;
-      inline-size: 36px;
-      block-size: 36px;
-      border-radius: 50%;
-      font-weight: 600;
-      font-size: 14px;
-      color: #fff;
-      background: var(--_avatar, var(--_accent));
-      user-select: none;
-    }
-    .avatar {
-      position: relative;
-      overflow: hidden;
-    }
-    .avatar img {
-      position: absolute;
-      inset: 0;
-      inline-size: 100%;
-      block-size: 100%;
-      object-fit: cover;
-    }
-    .avatar.small {
-      inline-size: 28px;
-      block-size: 28px;
-      font-size: 12px;
     }
     .heading {
       min-inline-size: 0;

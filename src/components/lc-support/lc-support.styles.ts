@@ -1,4 +1,5 @@
 import { css } from 'lit';
+import { avatar } from '../themes/avatar.js';
 import { elementBase } from '../themes/element-base.js';
 import { tokens } from '../themes/tokens.js';
 
@@ -6,6 +7,7 @@ import { tokens } from '../themes/tokens.js';
 export const styles = [
   tokens,
   elementBase,
+  avatar,
   css`
     :host {
       --_offset: var(--lc-support-offset, 20px);
@@ -135,27 +137,6 @@ export const styles = [
       padding: calc(var(--_space) * 0.9) calc(var(--_space) * 1.25);
       border-block-end: 1px solid var(--_border);
       min-block-size: 60px;
-    }
-    .intro-header .avatar {
-      position: relative;
-      overflow: hidden;
-      flex: none;
-      display: grid;
-      place-items: center;
-      inline-size: 36px;
-      block-size: 36px;
-      border-radius: 50%;
-      font-weight: 600;
-      font-size: 14px;
-      color: #fff;
-      background: var(--_avatar, var(--_accent));
-    }
-    .intro-header .avatar img {
-      position: absolute;
-      inset: 0;
-      inline-size: 100%;
-      block-size: 100%;
-      object-fit: cover;
     }
     .intro-header h2 {
       flex: 1;
