@@ -18,7 +18,7 @@
  * `npx tsx bench/cluster.ts [group|direct|room|latency…]` runs some rows only.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type WebSocket from 'ws';
@@ -28,6 +28,7 @@ import { createTestDatabase, type TestDatabase } from '../test/helpers/postgres.
 import { RawClient } from '../test/helpers/raw-client.js';
 import { TEST_APP } from '../test/helpers/server.js';
 import { startServerProcess, type ServerProcess } from '../test/helpers/server-process.js';
+import { cpuSeconds, paced, percentiles } from './lib.js';
 
 const SETTINGS = {
   group: { members: 100, messages: 1000, inFlight: 10, warmup: 20 },
@@ -35,15 +36,6 @@ const SETTINGS = {
   direct: { messages: 2000, inFlight: 10, warmup: 20 },
   latency: { members: 100, perSecond: 50, seconds: 4, sampled: 10 },
 };
-const CLK_TCK = 100;
-
-/** Seconds of CPU a process used so far (user + system), from /proc. */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
-}
-
 const fmt = (value: number) => Math.round(value).toLocaleString('en-US');
 const ms = (value: number) => `${value.toFixed(2)} ms`;
 const sleep = (time: number) => new Promise((resolve) => setTimeout(resolve, time));
@@ -221,19 +213,10 @@ async function latency(deployment: Deployment): Promise<{ p50: number; p99: numb
     samples.length = 0;
     delivered = 0;
     const total = perSecond * seconds;
-    const started = performance.now();
-    const sends: Promise<void>[] = [];
-    for (let n = 0; n < total; ) {
-      // Paced by the clock: whatever a timer's lateness, the rate holds.
-      const due = Math.min(total, Math.floor(((performance.now() - started) * perSecond) / 1000) + 1);
-      for (; n < due; n++) sends.push(crowd.send(`t${performance.now().toFixed(3)}e`));
-      await sleep(2);
-    }
-    await Promise.all(sends);
+    await paced(total, perSecond, () => crowd.send(`t${performance.now().toFixed(3)}e`));
     await sleep(1500);
-    const sorted = samples.sort((a, b) => a - b);
-    const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
-    return { p50: at(0.5), p99: at(0.99), delivered, expected: total * (members - 1) };
+    const { p50, p99 } = percentiles(samples);
+    return { p50, p99, delivered, expected: total * (members - 1) };
   } finally {
     crowd.close();
   }

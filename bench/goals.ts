@@ -19,9 +19,9 @@ import { CommandType, OpType, decodeCommand } from '../src/protocol/codec.js';
 import { RawClient } from '../test/helpers/raw-client.js';
 import { TEST_APP } from '../test/helpers/server.js';
 import { startServerProcess, type ServerProcess } from '../test/helpers/server-process.js';
+import { cpuSeconds, paced, percentiles } from './lib.js';
 
 const PEERS = fileURLToPath(new URL('./peer-servers.ts', import.meta.url));
-const CLK_TCK = 100;
 
 const SETTINGS = {
   room: { viewers: 2000, messages: 200, bytes: 120, inFlight: 10 },
@@ -38,13 +38,6 @@ interface Target {
   pid: number;
   url: string;
   stop(): Promise<void>;
-}
-
-/** Seconds of CPU the process used so far (user + system), from /proc. */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
 }
 
 /** Resident memory of the process in bytes, from /proc. */
@@ -553,19 +546,10 @@ async function groupLatency(target: Target): Promise<{ p50: number; p99: number;
     await new Promise((resolve) => setTimeout(resolve, 300));
     delivered = 0;
     const total = perSecond * seconds;
-    const started = performance.now();
-    const sends: Promise<void>[] = [];
-    for (let n = 0; n < total; ) {
-      // Paced by the clock: whatever a timer's lateness, the rate holds.
-      const due = Math.min(total, Math.floor(((performance.now() - started) * perSecond) / 1000) + 1);
-      for (; n < due; n++) sends.push(room.send(`{"_lctype":-1,"_lctext":"t${performance.now().toFixed(3)}e"}`));
-      await new Promise((resolve) => setTimeout(resolve, 1));
-    }
-    await Promise.all(sends);
+    await paced(total, perSecond, () => room.send(`{"_lctype":-1,"_lctext":"t${performance.now().toFixed(3)}e"}`));
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    const sorted = samples.sort((a, b) => a - b);
-    const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
-    return { p50: at(0.5), p99: at(0.99), delivered, expected: total * (members - 1) };
+    const { p50, p99 } = percentiles(samples);
+    return { p50, p99, delivered, expected: total * (members - 1) };
   } finally {
     room.close();
   }

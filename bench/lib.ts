@@ -1,4 +1,5 @@
-/** What the benchmarks share: protocol clients, sends, percentiles and number formats. */
+/** What the benchmarks share: protocol clients, sends, pacing, a process's CPU, percentiles and number formats. */
+import { readFileSync } from 'node:fs';
 import { CommandType, OpType } from '../src/protocol/codec.js';
 import { RawClient } from '../test/helpers/raw-client.js';
 import { TEST_APP } from '../test/helpers/server.js';
@@ -91,3 +92,32 @@ export function percentiles(samples: number[]) {
 export const ms = (value: number) => `${value.toFixed(2)} ms`;
 export const rate = (value: number) => Math.round(value).toLocaleString('en-US');
 
+
+/** Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux). */
+const TICKS = 100;
+
+/** CPU seconds (user + system) a process has used so far, from /proc; 0 if it is gone. */
+export function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Calls `send` `total` times at `perSecond`, paced by the clock (whatever a
+ * timer's lateness, the rate holds), and waits for every send.
+ */
+export async function paced(total: number, perSecond: number, send: () => Promise<void>): Promise<void> {
+  const started = performance.now();
+  const sends: Promise<void>[] = [];
+  for (let n = 0; n < total; ) {
+    const due = Math.min(total, Math.floor(((performance.now() - started) * perSecond) / 1000) + 1);
+    for (; n < due; n++) sends.push(send());
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  await Promise.all(sends);
+}

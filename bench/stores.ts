@@ -13,7 +13,7 @@
  * cluster during the run and so are an upper bound.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -22,27 +22,13 @@ import { openStore } from '../src/server/store/open-store.js';
 import type { StoreLocation } from '../src/server/store/store-location.js';
 import { TEST_APP } from '../test/helpers/server.js';
 import { startServerProcess, type ServerProcess } from '../test/helpers/server-process.js';
-import { clientsFor, ms, percentiles, persistedAcks, queryLatency, rate, typicalQueries } from './lib.js';
+import { clientsFor, cpuSeconds, ms, percentiles, persistedAcks, queryLatency, rate, typicalQueries } from './lib.js';
 import { seedPostgres, seedSqlite, type SeedSize } from './seed.js';
 
 const SIZE: SeedSize = { conversations: 10_000, messagesPerConversation: 100, users: 500 };
 const THROUGHPUT = { clients: 50, messagesPerClient: 1000, inFlight: 50 };
 const SAMPLES = 200;
 const ADMIN_URL = process.env.LC_BENCH_PG ?? 'postgres://root@127.0.0.1:5432/postgres';
-/** Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux). */
-const TICKS = 100;
-
-/** CPU seconds a process has used, or 0 if it is gone. */
-function cpuSeconds(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / TICKS;
-  } catch {
-    return 0;
-  }
-}
-
 /** The postgres processes working for a database: its backends, and the cluster's shared writers. */
 async function postgresPids(admin: pg.Client, database: string): Promise<{ backends: number[]; shared: number[] }> {
   const { rows } = await admin.query<{ pid: number; datname: string | null; backend_type: string }>(
