@@ -9,19 +9,17 @@
  * test server's plain HTTP, and the URLs it built recorded.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { checkPublicUrl, resolveConfig } from '../src/server/config.js';
 import { startTestServer, TEST_APP } from './helpers/server.js';
 import { startServerProcess } from './helpers/server-process.js';
+import { serveFails } from './helpers/serve-fails.js';
 
 const require = createRequire(import.meta.url);
-const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
 const dirs: string[] = [];
 after(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
@@ -134,25 +132,6 @@ test('checkPublicUrl: ws/wss URLs with a host only; never echoes a password', ()
   assert.throws(() => checkPublicUrl('wss://admin:hunter2@chat.example.com'), (error: Error) => !error.message.includes('hunter2') && /no user or password/.test(error.message));
   assert.throws(() => resolveConfig({ dataDir: '/tmp/x', publicUrl: 'http://chat.example.com' }), /publicUrl must be a ws:\/\/ or wss:\/\/ URL/);
 });
-
-/** Runs `lc-chat serve` expecting it to fail at start. */
-function serveFails(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stderr: string; stdout: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', '--host', '127.0.0.1', '--port', '0', '--no-demo', '--data', dataDir(), ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-  return new Promise((resolve) =>
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stderr, stdout });
-    }),
-  );
-}
 
 test('lc-chat serve: a bad --public-url or LC_PUBLIC_URL stops the start with one line (exit 2)', { timeout: 90_000 }, async () => {
   const flag = await serveFails(['--public-url', 'https://chat.example.com']);

@@ -7,12 +7,10 @@
  * without a restart once it is back, with no acked message lost.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { CommandType, OpType, messages } from '../src/protocol/codec.js';
 import { ERRORS } from '../src/protocol/errors.js';
 import { startPasswordPostgres } from './helpers/password-postgres.js';
@@ -21,8 +19,8 @@ import { RawClient } from './helpers/raw-client.js';
 import { TEST_APP } from './helpers/server.js';
 import { startServerProcess } from './helpers/server-process.js';
 import { freeLoopbackPort, startTcpProxy } from './helpers/tcp-proxy.js';
+import { assertOneLine, serveFails } from './helpers/serve-fails.js';
 
-const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
 const dirs: string[] = [];
 after(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
@@ -32,35 +30,6 @@ function dataDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'lc-chat-store-config-'));
   dirs.push(dir);
   return dir;
-}
-
-/** Runs `lc-chat serve` expecting it to fail at start; resolves with its exit code and output. */
-function serveFails(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stderr: string; stdout: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', '--host', '127.0.0.1', '--port', '0', '--no-demo', '--data', dataDir(), ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-  return new Promise((resolve) =>
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stderr, stdout });
-    }),
-  );
-}
-
-/** One line on stderr, no stack trace, nothing listening. */
-function assertOneLine(result: { code: number | null; stderr: string; stdout: string }, pattern: RegExp) {
-  assert.notEqual(result.code, 0, 'a non-zero exit');
-  assert.equal(result.stdout, '', 'nothing printed as if it started');
-  const lines = result.stderr.split('\n').filter(Boolean);
-  assert.equal(lines.length, 1, `one line on stderr, got:\n${result.stderr}`);
-  assert.doesNotMatch(result.stderr, /^\s+at /m, 'no stack trace');
-  assert.match(lines[0]!, pattern);
 }
 
 test('a --store that is neither sqlite: nor postgres:// is a usage error (exit 2)', { timeout: 60_000 }, async () => {
