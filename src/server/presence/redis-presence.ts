@@ -76,11 +76,14 @@ const ONLINE_BATCH = 500;
 
 const SILENT: BrokerLog = { warn() {}, error() {} };
 
-/** Redis's clock in ms, and the set of live nodes (by a beat newer than ARGV[1] ms). */
-const LIVE_NODES = `
+/** Redis's own clock in ms, so every node's scripts agree on `now`. */
+const NOW = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local alive = {}
+`;
+
+/** `now`, and the set of live nodes (by a beat newer than ARGV[1] ms). */
+const LIVE_NODES = `${NOW}local alive = {}
 for _, n in ipairs(redis.call('ZRANGE', KEYS[1], now - tonumber(ARGV[1]), '+inf', 'BYSCORE')) do alive[n] = true end
 `;
 
@@ -89,9 +92,7 @@ const SCRIPTS = {
   lcBeat: {
     numberOfKeys: 2,
     lua: `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local known = redis.call('ZSCORE', KEYS[1], ARGV[1])
+${NOW}local known = redis.call('ZSCORE', KEYS[1], ARGV[1])
 redis.call('ZADD', KEYS[1], now, ARGV[1])
 if known and not redis.call('ZSCORE', KEYS[2], ARGV[1]) then return 1 end
 return 0`,
@@ -125,9 +126,7 @@ return sum`,
   lcClaimDead: {
     numberOfKeys: 2,
     lua: `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local lease = now + tonumber(ARGV[2])
+${NOW}local lease = now + tonumber(ARGV[2])
 local claimed = {}
 for _, n in ipairs(redis.call('ZRANGE', KEYS[1], '-inf', '(' .. (now - tonumber(ARGV[1])), 'BYSCORE', 'LIMIT', 0, tonumber(ARGV[3]))) do
   redis.call('ZREM', KEYS[1], n)
@@ -152,9 +151,7 @@ return all`,
   lcPark: {
     numberOfKeys: 1,
     lua: `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local keep = {}
+${NOW}local keep = {}
 for _, raw in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
   local bar = string.find(raw, '|', 1, true)
   local expiry = bar and tonumber(string.sub(raw, 1, bar - 1))
@@ -178,9 +175,7 @@ return #keep`,
   lcUnpark: {
     numberOfKeys: 1,
     lua: `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local live = {}
+${NOW}local live = {}
 local newest = 0
 for _, raw in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
   local bar = string.find(raw, '|', 1, true)
