@@ -138,12 +138,12 @@ export const queryConversations: Handler = async (ctx, { command, session }) => 
   const results =
     limit === 0
       ? []
-      : await queryTurnsOf(ctx).run(client, () => {
+      : await queryTurnsOf(ctx).run(client, async () => {
           // Checked again: the query may have waited for its turn.
           quota.check(client);
           const started = performance.now();
           try {
-            return ctx.store.findConversations({
+            return await ctx.store.findConversations({
               appId: session.appId,
               where,
               sort,
@@ -153,7 +153,8 @@ export const queryConversations: Handler = async (ctx, { command, session }) => 
               budget: queryBudget(ctx.config),
             });
           } finally {
-            // The SQLite store does its work synchronously, inside this call.
+            // Until the rows are in: SQLite does the work inside the call,
+            // PostgreSQL after it returned, and both cost everyone else.
             quota.charge(client, performance.now() - started);
           }
         });
