@@ -42,6 +42,20 @@ function row(list: LcConversationList, id: string): HTMLElement | null {
   return shadow(list).querySelector<HTMLElement>(`[data-id="${CSS.escape(id)}"]`);
 }
 
+/** Resolves when the finite animations in `element`'s tree, shadow roots included, have ended (endless ones, like the typing dots, are left running). */
+async function animationsSettled(element: Element): Promise<void> {
+  const roots: Array<Document | ShadowRoot> = [document];
+  const visit = (node: Element): void => {
+    if (!node.shadowRoot) return;
+    roots.push(node.shadowRoot);
+    node.shadowRoot.querySelectorAll('*').forEach(visit);
+  };
+  visit(element);
+  element.querySelectorAll('*').forEach(visit);
+  const finite = [...new Set(roots.flatMap((root) => root.getAnimations()))].filter((animation) => animation.effect?.getComputedTiming().endTime !== Infinity);
+  await Promise.all(finite.map((animation) => animation.finished.catch(() => undefined)));
+}
+
 /** axe-core over an element, WCAG 2.1 A/AA (as test/browser/a11y.test.ts runs it). */
 async function expectAccessible(element: Element, what: string): Promise<void> {
   const global = window as unknown as { axe?: { run(context: Element, options: object): Promise<{ violations: Array<{ id: string; help: string; nodes: unknown[] }> }> } };
@@ -54,6 +68,8 @@ async function expectAccessible(element: Element, what: string): Promise<void> {
       document.head.append(script);
     });
   }
+  // The panel fades in: contrast measured mid-fade is not the contrast a reader gets.
+  await animationsSettled(element);
   const result = await global.axe!.run(element, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
   const report = result.violations.map((violation) => `${violation.id}: ${violation.help} ${JSON.stringify(violation.nodes)}`);
   expect(report, `${what}:\n${report.join('\n')}`).to.deep.equal([]);
