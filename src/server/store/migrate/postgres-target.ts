@@ -189,6 +189,17 @@ export class PostgresTarget {
     return rows as Record<string, unknown>[];
   }
 
+  /** Rows after `after` (a key tuple, or null from the start) in the target's key order. */
+  async page(plan: TablePlan, after: unknown[] | null, limit: number): Promise<Record<string, unknown>[]> {
+    const keyList = plan.source.key.map(quote).join(', ');
+    const where = after === null ? '' : `WHERE (${keyList}) > (${plan.source.key.map((_, k) => `$${k + 1}`).join(', ')})`;
+    const { rows } = await this.client.query(
+      `SELECT ${plan.columns.map((column) => quote(column.name)).join(', ')} FROM ${quote(plan.source.name)} ${where} ORDER BY ${keyList} LIMIT ${Math.floor(limit)}`,
+      after ?? [],
+    );
+    return rows as Record<string, unknown>[];
+  }
+
   private async transaction(work: () => Promise<void>): Promise<void> {
     await this.client.query('BEGIN');
     try {
