@@ -226,6 +226,15 @@ test('lc-chat migrate: resumable, verified, refuses a non-empty target; the copy
       await sql.end();
     }
 
+    // The PostgreSQL store's own count of them (the deployment's total is checked against it) counts the copied rows.
+    const counted = new pg.Client({ connectionString: target.url });
+    await counted.connect();
+    try {
+      assert.equal(Number((await counted.query('SELECT n FROM push_subscription_count')).rows[0].n), 6);
+    } finally {
+      await counted.end();
+    }
+
     // A database that holds data of its own is refused, and left as it was.
     const used = await startTestServer({ storeLocation: { kind: 'postgres', url: other.url } });
     await used.stop();

@@ -793,6 +793,10 @@ function contract(h: StoreHarness): void {
         assert.equal(await store.hasPushSubscriptions('A'), false);
         assert.deepEqual(await store.pushSubscriptions('A', []), []);
         assert.deepEqual(await endpoints(store, 'B', ['frank', 'carol']), ['carol 2', 'frank 5']);
+        // What was removed, dropped or replaced makes room again: two new ones fit, a third does not.
+        assert.equal((await store.addPushSubscription(subscription('A', 'gina', '7'), limits)).kind, 'stored');
+        assert.equal((await other.addPushSubscription(subscription('A', 'gina', '8'), limits)).kind, 'stored');
+        assert.deepEqual(await store.addPushSubscription(subscription('A', 'gina', '9'), limits), { kind: 'full' });
       } finally {
         await store.close();
         await other.close();
@@ -818,6 +822,11 @@ function contract(h: StoreHarness): void {
         assert.equal(racing.filter((outcome) => outcome.kind === 'stored').length, 6);
         assert.equal(racing.filter((outcome) => outcome.kind === 'full').length, 6);
         assert.equal(await h.count(file, 'SELECT count(*) AS n FROM push_subscriptions'), 10);
+        // Removals racing each other leave the total counted right: two dropped at once make room for exactly two.
+        const aliceOldest = (await stores[0]!.pushSubscriptions('A', ['alice']))[0]!.endpoint;
+        assert.deepEqual(await Promise.all([stores[0]!.dropPushSubscription('https://push.example/shared'), stores[1]!.removePushSubscription('A', 'alice', aliceOldest)]), [true, true]);
+        const refill = await Promise.all(Array.from({ length: 3 }, (_, k) => stores[k % 2]!.addPushSubscription(subscription('A', `r${k}`, `r${k}`), total)));
+        assert.deepEqual(refill.map((outcome) => outcome.kind).sort(), ['full', 'stored', 'stored']);
       } finally {
         await Promise.all(stores.map((store) => store.close()));
       }

@@ -141,6 +141,7 @@ export class PostgresTarget {
       );
       if (progress.done) {
         if (plan.source.name === 'notification_events') await this.advanceNotificationHead();
+        if (plan.source.name === 'push_subscriptions') await this.recountPushSubscriptions();
         // Rows copied with their own ids: new ones must be numbered after them.
         for (const column of plan.sequenced) {
           await this.client.query(
@@ -164,6 +165,13 @@ export class PostgresTarget {
       `UPDATE notification_head SET seq = GREATEST(seq, (SELECT coalesce(max(seq), 0) FROM notification_events)),
          server_ts = GREATEST(server_ts, (SELECT coalesce(max(server_ts), 0) FROM notification_events))`,
     );
+  }
+
+  /** The PostgreSQL store keeps push_subscriptions' row count in a row of its own (SQLite has none to copy): counted once, here. */
+  private async recountPushSubscriptions(): Promise<void> {
+    const { rows } = await this.client.query(`SELECT to_regclass('push_subscription_count') IS NOT NULL AS present`);
+    if (rows[0].present !== true) return;
+    await this.client.query('UPDATE push_subscription_count SET n = (SELECT count(*) FROM push_subscriptions)');
   }
 
   async count(table: string): Promise<number> {

@@ -200,6 +200,14 @@ export const MIGRATIONS: readonly string[] = [
     created_at bigint NOT NULL
   );
   CREATE UNIQUE INDEX push_subscriptions_client ON push_subscriptions (app_id, client_id, seq);
+  -- push_subscriptions' rows, kept by every write that changes them: each new
+  -- subscription checks the deployment's total, and counting 100,000 rows
+  -- took 20 ms (SQLite counts its b-tree in under 1 ms, and keeps no such row).
+  CREATE TABLE push_subscription_count (
+    one boolean PRIMARY KEY DEFAULT true CHECK (one),
+    n   bigint NOT NULL
+  );
+  INSERT INTO push_subscription_count (n) VALUES (0);
   `,
 ];
 

@@ -6,6 +6,8 @@
  * by one writer at a time, and two nodes registering one endpoint at once
  * end with one owner instead of a unique violation. Subscriptions change
  * at a person's pace (rate limited per client), so the lock is not hot.
+ * The total is read from push_subscription_count, which every write that
+ * adds or removes rows moves in its own transaction.
  */
 import type pg from 'pg';
 import type { WebPushPart } from '../composed-store.js';
@@ -39,6 +41,11 @@ function toSubscription(row: SubscriptionRow): PushSubscriptionRecord {
   };
 }
 
+/** Moves push_subscription_count by `delta`, in the transaction that changed the rows. */
+async function moveCount(sql: Sql, delta: number): Promise<void> {
+  if (delta !== 0) await sql.run('UPDATE push_subscription_count SET n = n + $1', [delta]);
+}
+
 export class WebPushTables implements WebPushPart {
   private readonly sql: Sql;
 
@@ -68,7 +75,8 @@ export class WebPushTables implements WebPushPart {
         // Taken over, or refreshed: either way it becomes the client's newest.
         await sql.run('DELETE FROM push_subscriptions WHERE endpoint = $1', [endpoint]);
       } else {
-        const total = await sql.row<{ n: number }>('SELECT count(*) AS n FROM push_subscriptions');
+        // A removal committing meanwhile only makes this count high for a moment: a refusal errs on the safe side.
+        const total = await sql.row<{ n: number }>('SELECT n FROM push_subscription_count');
         if (total!.n >= limits.total) return { kind: 'full' } as const;
       }
       await sql.run(
@@ -77,22 +85,31 @@ export class WebPushTables implements WebPushPart {
         [endpoint, appId, clientId, subscription.p256dh, subscription.auth, subscription.lang ?? null, subscription.createdAt],
       );
       // Every subscription of the client but its newest `perClient`.
-      await sql.run(
+      const trimmed = await sql.run(
         `DELETE FROM push_subscriptions WHERE app_id = $1 AND client_id = $2 AND seq IN (
            SELECT seq FROM push_subscriptions WHERE app_id = $1 AND client_id = $2 ORDER BY seq DESC OFFSET $3)`,
         [appId, clientId, limits.perClient],
       );
+      await moveCount(sql, (owner ? 0 : 1) - trimmed);
       const count = await sql.row<{ n: number }>('SELECT count(*) AS n FROM push_subscriptions WHERE app_id = $1 AND client_id = $2', [appId, clientId]);
       return { kind: 'stored', clientCount: count!.n } as const;
     });
   }
 
-  async remove(appId: string, clientId: string, endpoint: string): Promise<boolean> {
-    return (await this.sql.run('DELETE FROM push_subscriptions WHERE endpoint = $1 AND app_id = $2 AND client_id = $3', [endpoint, appId, clientId])) > 0;
+  remove(appId: string, clientId: string, endpoint: string): Promise<boolean> {
+    return transaction(this.pool, async (sql) => {
+      const removed = await sql.run('DELETE FROM push_subscriptions WHERE endpoint = $1 AND app_id = $2 AND client_id = $3', [endpoint, appId, clientId]);
+      await moveCount(sql, -removed);
+      return removed > 0;
+    });
   }
 
-  async drop(endpoint: string): Promise<boolean> {
-    return (await this.sql.run('DELETE FROM push_subscriptions WHERE endpoint = $1', [endpoint])) > 0;
+  drop(endpoint: string): Promise<boolean> {
+    return transaction(this.pool, async (sql) => {
+      const removed = await sql.run('DELETE FROM push_subscriptions WHERE endpoint = $1', [endpoint]);
+      await moveCount(sql, -removed);
+      return removed > 0;
+    });
   }
 
   async of(appId: string, clientIds: readonly string[]): Promise<PushSubscriptionRecord[]> {
