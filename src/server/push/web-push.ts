@@ -124,13 +124,18 @@ export class WebPush {
    * the push services called, in the background.
    */
   notify(appId: string, cid: string, offline: readonly string[], pushData: string | null | undefined): void {
-    if (this.closed || offline.length === 0) return;
-    this.subscriptions.of(appId, offline).then(
+    if (this.closed) return;
+    // Those pushed for this conversation a moment ago would be skipped below: not looked up at all.
+    const pairOf = (clientId: string) => `${appId}\u0000${clientId}\u0000${cid}`;
+    const asOf = Date.now();
+    const candidates = offline.filter((clientId) => !this.pushedWithin(pairOf(clientId), asOf));
+    if (candidates.length === 0) return;
+    this.subscriptions.of(appId, candidates).then(
       (byClient) => {
         if (this.closed) return;
         const now = Date.now();
         for (const [clientId, list] of byClient) {
-          if (!this.due(`${appId}\u0000${clientId}\u0000${cid}`, now)) continue;
+          if (!this.due(pairOf(clientId), now)) continue;
           for (const subscription of list) this.enqueue(appId, clientId, subscription, cid, pushData);
         }
       },
@@ -149,9 +154,13 @@ export class WebPush {
     this.pushes.close();
   }
 
-  private due(pair: string, now: number): boolean {
+  private pushedWithin(pair: string, now: number): boolean {
     const last = this.recent.get(pair);
-    if (last !== undefined && now - last < this.settings.minIntervalMs) return false;
+    return last !== undefined && now - last < this.settings.minIntervalMs;
+  }
+
+  private due(pair: string, now: number): boolean {
+    if (this.pushedWithin(pair, now)) return false;
     this.recent.delete(pair);
     this.recent.set(pair, now);
     if (this.recent.size > MAX_RECENT) this.recent.delete(this.recent.keys().next().value!);
