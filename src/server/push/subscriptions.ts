@@ -109,7 +109,7 @@ export interface SubscriptionLimits {
 /**
  * How long a node believes an app has no subscription before asking the
  * store again: the app's first may have been registered through another
- * node, whose pushes this node would otherwise skip.
+ * node, and the messages this node stores meanwhile are not pushed.
  */
 const NONE_FRESH_MS = 1000;
 /** …and that it has some: being wrong then costs only a look-up that finds none. */
@@ -132,7 +132,7 @@ export class PushSubscriptions {
   /** Store calls in flight, for `flush`. */
   private readonly inFlight = new Set<Promise<unknown>>();
 
-  /** `onError` hears of store calls nobody awaits (forgetting a gone endpoint, looking up whom to push) that failed. */
+  /** `onError` hears of store calls nobody awaits that failed (forgetting a gone endpoint, asking whether an app has any). */
   constructor(
     private readonly store: Store,
     private readonly limits: SubscriptionLimits,
