@@ -12,10 +12,12 @@ const HELP = `Usage: lc-chat migrate --from sqlite:<file> --to postgres://user@h
 
 Copies a SQLite store (apps, conversations, members and their read state,
 messages with their ids, seqs and timestamps, patches, membership events,
-blocklists, roles, muted members, revoked logins) into an empty PostgreSQL
-database, then verifies it: row counts per table, and per conversation its
-message count and a checksum over the conversation, its members and its
-messages, computed on both sides. Exits non-zero if anything differs.
+blocklists, roles, muted members, revoked logins, Web Push's VAPID key
+pair and subscriptions) into an empty PostgreSQL database, then verifies
+it: row counts per table, per conversation its message count and a
+checksum over the conversation, its members and its messages, and a
+checksum over every row of the Web Push tables, computed on both sides.
+Exits non-zero if anything differs.
 
 Stop the servers writing to the SQLite file first: the copy reads one
 snapshot of it, and what is written after that is not copied.
@@ -66,10 +68,12 @@ export async function migrateCommand(argv: string[], usage: (message: string) =>
       onConversation: values.quiet ? undefined : (check) => print(conversationLine(check)),
     });
     for (const table of result.tables) print(`${table.name.padEnd(24)} ${String(table.target).padStart(10)} rows`);
+    for (const check of result.checksums) print(`${check.name.padEnd(24)} rows identical, sha256 ${check.target.slice(0, 16)}`);
     print(`verified: ${result.conversations.length} conversations, ${result.tables.find((table) => table.name === 'messages')?.target ?? 0} messages, identical in ${describeStoreLocation(to)} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
   } catch (error) {
     if (error instanceof MigrateMismatch && !values.quiet) {
       for (const table of error.result.tables) print(`${table.name.padEnd(24)} source ${table.source} target ${table.target}${table.source === table.target ? '' : '   DIFFERS'}`);
+      for (const check of error.result.checksums) print(`${check.name.padEnd(24)} sha256 source ${check.source.slice(0, 16)} target ${check.target.slice(0, 16)}${check.source === check.target ? '' : '   DIFFERS'}`);
     }
     const message = (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
     process.stderr.write(`lc-chat migrate: ${message.replaceAll(to.url, describeStoreLocation(to))}\n`);

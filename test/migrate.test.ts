@@ -2,7 +2,8 @@
  * Issue 10, acceptance 4: `lc-chat migrate --from sqlite:<file> --to
  * postgres://…` copies a deployment (made through the protocol: messages,
  * reads, edits and recalls, mentions, membership changes, roles, mutes,
- * blocks) into an empty PostgreSQL database. Interrupted, it continues
+ * blocks, Web Push subscriptions and the VAPID key pair) into an empty
+ * PostgreSQL database. Interrupted, it continues
  * without duplicating; it verifies the copy; it refuses a non-empty target;
  * and a server on the copy serves the same history, unread counts and
  * queries as the server on SQLite did. (`npm run bench:migrate` runs the
@@ -10,6 +11,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createECDH, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -120,6 +122,27 @@ async function view(wsUrl: string, cids: string[]) {
   return seen;
 }
 
+/** Web Push state (issue 17): three users' browsers subscribed through the HTTP API, and the server's VAPID public key. */
+async function subscribeBrowsers(server: { httpUrl: string; wsUrl: string }): Promise<string> {
+  for (const id of USERS.slice(0, 3)) {
+    const client = await RawClient.connect(server.wsUrl);
+    const token = (await client.login('test-app-id', id)).sessionMessage!.st!;
+    client.close();
+    for (const k of [1, 2]) {
+      const ecdh = createECDH('prime256v1');
+      ecdh.generateKeys();
+      const subscription = { endpoint: `https://fcm.googleapis.com/fcm/send/${id}-${k}`, keys: { p256dh: ecdh.getPublicKey().toString('base64url'), auth: randomBytes(16).toString('base64url') } };
+      const response = await fetch(`${server.httpUrl}/push/subscriptions`, {
+        method: 'POST',
+        headers: { 'X-LC-Id': 'test-app-id', 'X-LC-IM-Session-Token': token, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ subscription, lang: 'zh-CN' }),
+      });
+      assert.equal(response.status, 200, await response.text());
+    }
+  }
+  return ((await (await fetch(`${server.httpUrl}/push/key`)).json()) as { publicKey: string }).publicKey;
+}
+
 function migrateCli(from: string, to: string, extra: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'migrate', '--from', `sqlite:${from}`, '--to', to, ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
@@ -139,6 +162,7 @@ test('lc-chat migrate: resumable, verified, refuses a non-empty target; the copy
     const source = await startTestServer({ dataDir: dir, storeLocation: sqlite });
     const cids = await seed(source.wsUrl);
     const before = await view(source.wsUrl, cids);
+    const pushKey = await subscribeBrowsers(source);
     await source.stop();
     // What is compared is not empty: full histories, unread counts, query results.
     for (const cid of cids) assert.equal((before[`history ${cid}`] as unknown[]).length, MESSAGES_PER_CONVERSATION);
@@ -170,6 +194,11 @@ test('lc-chat migrate: resumable, verified, refuses a non-empty target; the copy
     const perConversation = resumed.stdout.split('\n').filter((line) => / sha256 [0-9a-f]{16} {2}ok$/.test(line));
     assert.equal(perConversation.length, CONVERSATIONS, 'a count and checksum line per conversation');
     assert.match(resumed.stdout, new RegExp(`/${cids[3]}  messages ${MESSAGES_PER_CONVERSATION}  members \\d  sha256 `));
+    // Web Push's key pair and subscriptions came along, every row checked.
+    assert.match(resumed.stdout, /^vapid_keys +1 rows$/m);
+    assert.match(resumed.stdout, /^push_subscriptions +6 rows$/m);
+    assert.match(resumed.stdout, /^vapid_keys +rows identical, sha256 [0-9a-f]{16}$/m);
+    assert.match(resumed.stdout, /^push_subscriptions +rows identical, sha256 [0-9a-f]{16}$/m);
 
     // A finished copy run again copies nothing and verifies again.
     const again = await migrateCli(file, target.url, ['--quiet']);
@@ -186,8 +215,24 @@ test('lc-chat migrate: resumable, verified, refuses a non-empty target; the copy
       assert.match(tampered.stderr, /^lc-chat migrate: the copy differs from the source: 1 conversations differ/);
       assert.match(tampered.stdout, new RegExp(`/${cids[2]}  messages ${MESSAGES_PER_CONVERSATION} .* DIFFERS: target has messages ${MESSAGES_PER_CONVERSATION}`));
       await sql.query(`UPDATE messages SET data = left(data, -1) WHERE cid = $1 AND seq = 7`, [cids[2]]);
+      // So does a subscription whose keys changed on the way.
+      await sql.query(`UPDATE push_subscriptions SET auth = 'x' || auth WHERE endpoint LIKE '%/user-1-2'`);
+      const keys = await migrateCli(file, target.url);
+      assert.equal(keys.code, 1);
+      assert.match(keys.stderr, /^lc-chat migrate: the copy differs from the source: push_subscriptions's rows differ$/m);
+      assert.match(keys.stdout, /^push_subscriptions +sha256 source [0-9a-f]{16} target [0-9a-f]{16} {3}DIFFERS$/m);
+      await sql.query(`UPDATE push_subscriptions SET auth = substr(auth, 2) WHERE endpoint LIKE '%/user-1-2'`);
     } finally {
       await sql.end();
+    }
+
+    // The PostgreSQL store's own count of them (the deployment's total is checked against it) counts the copied rows.
+    const counted = new pg.Client({ connectionString: target.url });
+    await counted.connect();
+    try {
+      assert.equal(Number((await counted.query('SELECT n FROM push_subscription_count')).rows[0].n), 6);
+    } finally {
+      await counted.end();
     }
 
     // A database that holds data of its own is refused, and left as it was.
@@ -201,6 +246,8 @@ test('lc-chat migrate: resumable, verified, refuses a non-empty target; the copy
     try {
       const after = await view(copy.wsUrl, cids);
       assert.deepEqual(after, before, 'the same history, unread counts and query results');
+      // The copy signs with the same VAPID key, so the browsers subscribed before keep getting pushes.
+      assert.equal(((await (await fetch(`${copy.httpUrl}/push/key`)).json()) as { publicKey: string }).publicKey, pushKey);
     } finally {
       await copy.stop();
     }

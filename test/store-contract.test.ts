@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ProtocolError } from '../src/protocol/errors.js';
 import { parseSort, parseWhere } from '../src/server/query/where.js';
-import type { ConversationRecord, HistoryQuery, MessageRecord, NewConversation, NewMessage, Store } from '../src/server/store/types.js';
+import webPush from 'web-push';
+import type { ConversationRecord, HistoryQuery, MessageRecord, NewConversation, NewMessage, PushSubscriptionRecord, Store, VapidKeyPair } from '../src/server/store/types.js';
 import { STORE_HARNESSES, type StoreHarness } from './helpers/store-harness.js';
 
 function conversationInput(overrides: Partial<NewConversation> = {}): NewConversation {
@@ -709,6 +710,127 @@ function contract(h: StoreHarness): void {
     } finally {
       await store.close();
     }
+  });
+
+  describe('web push', () => {
+    const pair = (): VapidKeyPair => {
+      const { publicKey, privateKey } = webPush.generateVAPIDKeys();
+      return { publicKey, privateKey };
+    };
+    const subscription = (appId: string, clientId: string, endpoint: string, extra: Partial<PushSubscriptionRecord> = {}): PushSubscriptionRecord => ({
+      appId,
+      clientId,
+      endpoint: `https://push.example/${endpoint}`,
+      p256dh: `p-${endpoint}`,
+      auth: `a-${endpoint}`,
+      createdAt: 1_700_000_000_000,
+      ...extra,
+    });
+    const endpoints = async (store: Store, appId: string, clientIds: string[]) =>
+      (await store.pushSubscriptions(appId, clientIds)).map((item) => `${item.clientId} ${item.endpoint.slice('https://push.example/'.length)}`);
+
+    test('the VAPID key pair: the first stored is kept, and stores racing on an empty database all get one pair', async () => {
+      const file = await h.fresh();
+      // Four processes' stores, opened at once on a fresh database (each runs the migrations), asking at once.
+      const stores = await Promise.all([1, 2, 3, 4].map(() => h.open(file)));
+      try {
+        const candidates = stores.map(pair);
+        const got = await Promise.all(stores.map((store, k) => store.vapidKeys(candidates[k]!)));
+        assert.equal(new Set(got.map((keys) => JSON.stringify(keys))).size, 1, 'one pair for every store');
+        assert.ok(candidates.some((candidate) => candidate.publicKey === got[0]!.publicKey && candidate.privateKey === got[0]!.privateKey), 'one of the candidates');
+        assert.deepEqual(await stores[0]!.vapidKeys(pair()), got[0]);
+        assert.equal(await h.count(file, 'SELECT count(*) AS n FROM vapid_keys'), 1);
+      } finally {
+        await Promise.all(stores.map((store) => store.close()));
+      }
+      const reopened = await h.open(file);
+      try {
+        const publicKey = (await h.rows<{ public_key: string }>(file, 'SELECT public_key FROM vapid_keys'))[0]!.public_key;
+        assert.equal((await reopened.vapidKeys(pair())).publicKey, publicKey);
+      } finally {
+        await reopened.close();
+      }
+    });
+
+    test('subscriptions: a few per client (oldest replaced), a total, one owner per endpoint; remove, drop, look-ups', async () => {
+      const file = await h.fresh();
+      const store = await h.open(file);
+      const other = await h.open(file);
+      const limits = { perClient: 2, total: 4 };
+      try {
+        assert.equal(await store.hasPushSubscriptions('A'), false);
+        assert.deepEqual(await store.addPushSubscription(subscription('A', 'alice', '1', { lang: 'zh-CN' }), limits), { kind: 'stored', clientCount: 1 });
+        assert.deepEqual(await store.addPushSubscription(subscription('A', 'alice', '2'), limits), { kind: 'stored', clientCount: 2 });
+        assert.deepEqual([await other.hasPushSubscriptions('A'), await other.hasPushSubscriptions('B')], [true, false]);
+        assert.deepEqual((await other.pushSubscriptions('A', ['alice']))[0], subscription('A', 'alice', '1', { lang: 'zh-CN' }));
+        // A third browser replaces alice's oldest.
+        assert.deepEqual(await store.addPushSubscription(subscription('A', 'alice', '3'), limits), { kind: 'stored', clientCount: 2 });
+        assert.deepEqual(await endpoints(other, 'A', ['alice']), ['alice 2', 'alice 3']);
+        // Registered again (new keys), an endpoint is refreshed and becomes the newest.
+        assert.deepEqual(await store.addPushSubscription(subscription('A', 'alice', '2', { auth: 'renewed' }), limits), { kind: 'stored', clientCount: 2 });
+        assert.deepEqual(await endpoints(other, 'A', ['alice']), ['alice 3', 'alice 2']);
+        assert.equal((await other.pushSubscriptions('A', ['alice']))[1]!.auth, 'renewed');
+        // Registered by another client, of the app or of another app, an endpoint moves to it.
+        assert.deepEqual(await store.addPushSubscription(subscription('A', 'bob', '3'), limits), { kind: 'stored', clientCount: 1 });
+        assert.deepEqual(await store.addPushSubscription(subscription('B', 'carol', '2'), limits), { kind: 'stored', clientCount: 1 });
+        assert.deepEqual(await endpoints(other, 'A', ['alice', 'bob', 'nobody']), ['bob 3']);
+        assert.deepEqual(await endpoints(other, 'B', ['carol']), ['carol 2']);
+        // Asked not to take over (an import), a held endpoint stays with its holder.
+        assert.deepEqual(await store.addPushSubscription(subscription('A', 'dave', '3'), limits, false), { kind: 'held' });
+        assert.deepEqual(await endpoints(other, 'A', ['bob', 'dave']), ['bob 3']);
+        // The total counts every app: two more fill it, a new endpoint is then refused, a known one still refreshed.
+        await store.addPushSubscription(subscription('A', 'erin', '4'), limits);
+        await store.addPushSubscription(subscription('B', 'frank', '5'), limits);
+        assert.deepEqual(await store.addPushSubscription(subscription('A', 'erin', '6'), limits), { kind: 'full' });
+        assert.deepEqual(await store.addPushSubscription(subscription('A', 'erin', '4', { auth: 'again' }), limits), { kind: 'stored', clientCount: 1 });
+        assert.equal(await h.count(file, 'SELECT count(*) AS n FROM push_subscriptions'), 4);
+        // Only the holder removes its own; a gone endpoint is dropped whoever holds it.
+        assert.equal(await store.removePushSubscription('A', 'alice', 'https://push.example/3'), false);
+        assert.equal(await store.removePushSubscription('B', 'bob', 'https://push.example/3'), false);
+        assert.equal(await store.removePushSubscription('A', 'bob', 'https://push.example/3'), true);
+        assert.equal(await other.dropPushSubscription('https://push.example/4'), true);
+        assert.equal(await other.dropPushSubscription('https://push.example/4'), false);
+        assert.equal(await store.hasPushSubscriptions('A'), false);
+        assert.deepEqual(await store.pushSubscriptions('A', []), []);
+        assert.deepEqual(await endpoints(store, 'B', ['frank', 'carol']), ['carol 2', 'frank 5']);
+        // What was removed, dropped or replaced makes room again: two new ones fit, a third does not.
+        assert.equal((await store.addPushSubscription(subscription('A', 'gina', '7'), limits)).kind, 'stored');
+        assert.equal((await other.addPushSubscription(subscription('A', 'gina', '8'), limits)).kind, 'stored');
+        assert.deepEqual(await store.addPushSubscription(subscription('A', 'gina', '9'), limits), { kind: 'full' });
+      } finally {
+        await store.close();
+        await other.close();
+      }
+    });
+
+    test('subscriptions: the bounds hold under concurrent writers (two stores, as two nodes)', async () => {
+      const file = await h.fresh();
+      const stores = [await h.open(file), await h.open(file)];
+      try {
+        // One client's browsers registered at once through both: at most perClient remain, the newest.
+        const perClient = { perClient: 3, total: 1000 };
+        const outcomes = await Promise.all(Array.from({ length: 10 }, (_, k) => stores[k % 2]!.addPushSubscription(subscription('A', 'alice', `c${k}`), perClient)));
+        assert.ok(outcomes.every((outcome) => outcome.kind === 'stored'));
+        assert.equal((await stores[0]!.pushSubscriptions('A', ['alice'])).length, 3);
+        // One endpoint registered at once by six clients: one owner, no error.
+        const same = await Promise.all(Array.from({ length: 6 }, (_, k) => stores[k % 2]!.addPushSubscription(subscription('A', `u${k}`, 'shared'), perClient)));
+        assert.ok(same.every((outcome) => outcome.kind === 'stored'));
+        assert.equal(await h.count(file, 'SELECT count(*) AS n FROM push_subscriptions WHERE endpoint = ?', 'https://push.example/shared'), 1);
+        // New endpoints at once past the total: exactly the room left is taken.
+        const total = { perClient: 3, total: 10 };
+        const racing = await Promise.all(Array.from({ length: 12 }, (_, k) => stores[k % 2]!.addPushSubscription(subscription('A', `t${k}`, `t${k}`), total)));
+        assert.equal(racing.filter((outcome) => outcome.kind === 'stored').length, 6);
+        assert.equal(racing.filter((outcome) => outcome.kind === 'full').length, 6);
+        assert.equal(await h.count(file, 'SELECT count(*) AS n FROM push_subscriptions'), 10);
+        // Removals racing each other leave the total counted right: two dropped at once make room for exactly two.
+        const aliceOldest = (await stores[0]!.pushSubscriptions('A', ['alice']))[0]!.endpoint;
+        assert.deepEqual(await Promise.all([stores[0]!.dropPushSubscription('https://push.example/shared'), stores[1]!.removePushSubscription('A', 'alice', aliceOldest)]), [true, true]);
+        const refill = await Promise.all(Array.from({ length: 3 }, (_, k) => stores[k % 2]!.addPushSubscription(subscription('A', `r${k}`, `r${k}`), total)));
+        assert.deepEqual(refill.map((outcome) => outcome.kind).sort(), ['full', 'stored', 'stored']);
+      } finally {
+        await Promise.all(stores.map((store) => store.close()));
+      }
+    });
   });
 
   test('close commits the appends still queued, then every call rejects', async () => {

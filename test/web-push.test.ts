@@ -1,104 +1,33 @@
 /**
  * Issue 15, Web Push: a push service stood up on loopback by the test
  * receives what the server sends to a subscribed browser that is offline.
- * The test plays the browser: it makes the subscription's keys itself
- * (Node's ECDH), checks the VAPID signature with the server's public key
- * and decrypts the payload by RFC 8291 (aes128gcm) on its own, so the
- * encryption is proven, not assumed.
+ * The test plays the browser (test/helpers/push-service.ts): it makes the
+ * subscription's keys itself (Node's ECDH), checks the VAPID signature
+ * with the server's public key and decrypts the payload by RFC 8291
+ * (aes128gcm) on its own, so the encryption is proven, not assumed.
+ * Issue 17: the key pair and the subscriptions live in the store; a data
+ * directory of an earlier version has its files imported once.
+ * (cluster-web-push.test.ts: two nodes, one key pair.)
  */
 import assert from 'node:assert/strict';
-import { createECDH, createPublicKey, randomBytes, verify, type ECDH } from 'node:crypto';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import webPush from 'web-push';
 import { CommandType, OpType } from '../src/protocol/codec.js';
 import { parseSubscription, PushSubscriptions, SubscriptionError, SubscriptionsFull } from '../src/server/push/subscriptions.js';
 import { PUSH_SERVICE_HOSTS } from '../src/server/push/settings.js';
 import { payloadOf } from '../src/server/push/web-push.js';
+import { openStore } from '../src/server/store/open-store.js';
+import { openSqliteStore } from '../src/server/store/sqlite/sqlite-store.js';
+import type { Store } from '../src/server/store/types.js';
+import { Browser, checkVapid as checkVapidOf, FakePushService, type Received } from './helpers/push-service.js';
 import { RawClient } from './helpers/raw-client.js';
 import { startTestServer, TEST_APP, type TestServer } from './helpers/server.js';
-import { dropTestStore } from './helpers/test-store.js';
-import { decryptPush } from './helpers/web-push-decrypt.js';
-
-interface Received {
-  path: string;
-  headers: IncomingMessage['headers'];
-  body: Buffer;
-  respond(status: number, headers?: Record<string, string>): void;
-}
-
-/** A push service on loopback: records each request; answers 201 unless `answer` holds it or says otherwise. */
-class FakePushService {
-  readonly received: Received[] = [];
-  private waiters: (() => void)[] = [];
-  answer: (request: Received) => number | 'hold' = () => 201;
-  private server!: Server;
-  url = '';
-
-  async start(): Promise<void> {
-    this.server = createHttpServer((request: IncomingMessage, response: ServerResponse) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        const received: Received = {
-          path: request.url ?? '',
-          headers: request.headers,
-          body: Buffer.concat(chunks),
-          respond: (status, headers = {}) => {
-            if (!response.headersSent) response.writeHead(status, headers).end();
-          },
-        };
-        this.received.push(received);
-        const verdict = this.answer(received);
-        if (verdict !== 'hold') received.respond(verdict);
-        for (const wake of this.waiters.splice(0)) wake();
-      });
-    });
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  /** Requests to `path`, once there are at least `count` of them. */
-  async at(path: string, count = 1, timeoutMs = 10_000): Promise<Received[]> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const matching = this.received.filter((request) => request.path === path);
-      if (matching.length >= count) return matching;
-      if (Date.now() > deadline) throw new Error(`${count} push(es) to ${path} expected, got ${matching.length}`);
-      await new Promise<void>((resolve) => {
-        this.waiters.push(resolve);
-        setTimeout(resolve, 200).unref();
-      });
-    }
-  }
-
-  close(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}
-
-/** A browser's side of a subscription: its ECDH key pair and auth secret. */
-class Browser {
-  readonly ecdh: ECDH = createECDH('prime256v1');
-  readonly auth = randomBytes(16);
-  constructor(readonly endpoint: string) {
-    this.ecdh.generateKeys();
-  }
-
-  toJSON(): { endpoint: string; keys: { p256dh: string; auth: string } } {
-    return { endpoint: this.endpoint, keys: { p256dh: this.ecdh.getPublicKey().toString('base64url'), auth: this.auth.toString('base64url') } };
-  }
-
-  /** RFC 8291 §3.4 and RFC 8188: one aes128gcm record (test/helpers/web-push-decrypt.ts). */
-  decrypt(body: Buffer): string {
-    return decryptPush(body, this.ecdh.getPrivateKey(), this.auth);
-  }
-}
+import { dropTestStore, testStoreFor } from './helpers/test-store.js';
 
 const service = new FakePushService();
 let server: TestServer;
@@ -168,23 +97,12 @@ async function send(client: RawClient, from: string, cid: string, msg: string, p
   assert.equal(reply.cmd, CommandType.ack, JSON.stringify(reply.errorMessage));
 }
 
-/** The VAPID header: `vapid t=<JWT>, k=<public key>`; the JWT must verify with the server's key (RFC 8292). */
-function checkVapid(request: Received): Record<string, unknown> {
-  const match = /^vapid t=([\w-]+\.[\w-]+\.[\w-]+), k=([\w-]+)$/.exec(String(request.headers.authorization));
-  assert.ok(match, `Authorization: ${String(request.headers.authorization)}`);
-  const [header, claims, signature] = match[1]!.split('.') as [string, string, string];
-  assert.equal(match[2], publicKey);
-  const point = Buffer.from(publicKey, 'base64url');
-  const key = createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: point.subarray(1, 33).toString('base64url'), y: point.subarray(33).toString('base64url') }, format: 'jwk' });
-  assert.ok(verify('sha256', Buffer.from(`${header}.${claims}`), { key, dsaEncoding: 'ieee-p1363' }, Buffer.from(signature, 'base64url')), 'JWT signed by the server\'s VAPID key');
-  assert.deepEqual(JSON.parse(Buffer.from(header, 'base64url').toString()), { typ: 'JWT', alg: 'ES256' });
-  const body = JSON.parse(Buffer.from(claims, 'base64url').toString()) as { aud: string; exp: number; sub: string };
-  assert.equal(body.aud, service.url);
-  assert.equal(body.sub, 'mailto:ops@example.com');
-  assert.ok(body.exp * 1000 > Date.now() && body.exp * 1000 <= Date.now() + 24 * 3600_000 + 60_000);
-  assert.equal(request.headers['content-encoding'], 'aes128gcm');
-  assert.match(String(request.headers.ttl), /^\d+$/);
-  return body;
+/** The VAPID header, signed with this server's key (helpers/push-service.ts). */
+const checkVapid = (request: Received, key = publicKey): Record<string, unknown> => checkVapidOf(request, key, service.url, 'mailto:ops@example.com');
+
+/** The store of a test server's data directory, opened beside the server as another node would. */
+async function storeOf(dataDir: string): Promise<Store> {
+  return openStore({ storeLocation: (await testStoreFor(dataDir)) ?? { kind: 'sqlite', file: join(dataDir, 'lc-chat.db') }, durability: 'process' });
 }
 
 test('an offline member\'s browser gets the sender\'s pushData, encrypted to its keys and signed with the VAPID key; online members get nothing', async () => {
@@ -257,12 +175,17 @@ test('a push service that fails is retried with backoff; 404/410 forget the subs
   // 500, then 429, then accepted: the same push three times.
   const tries = await service.at('/flaky-1', 3);
   assert.deepEqual(tries.map((push) => JSON.parse(flaky.decrypt(push.body)).body), ['one', 'one', 'one']);
-  // 410: forgotten, also on disk.
+  // 410: forgotten, in the store, for every node.
   await service.at('/gone-1');
-  const file = join(server.dataDir, 'push-subscriptions.json');
-  for (let i = 0; readFileSync(file, 'utf8').includes('/gone-1'); i++) {
-    assert.ok(i < 500, 'the gone subscription is removed from the file');
-    await sleep(20);
+  const store = await storeOf(server.dataDir);
+  try {
+    for (let i = 0; (await store.pushSubscriptions(TEST_APP.appId, ['wp-flaky'])).some((item) => item.endpoint.endsWith('/gone-1')); i++) {
+      assert.ok(i < 500, 'the gone subscription is removed from the store');
+      await sleep(20);
+    }
+    assert.equal((await store.pushSubscriptions(TEST_APP.appId, ['wp-flaky'])).length, 2);
+  } finally {
+    await store.close();
   }
   // The slow service holds its request; a later message is acked all the same.
   await service.at('/slow-1');
@@ -350,16 +273,14 @@ test('subscribing takes a valid session token and acts for its client only; bad 
   assert.equal(service.received.filter((request) => request.path === '/victim-1').length, 1);
 });
 
-test('the VAPID key pair is made once, kept with mode 0600, and the same after a restart', async () => {
+test('the VAPID key pair is the store\'s: made once, the same after a restart, no key file on disk', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'lc-chat-vapid-'));
   try {
     const first = await startTestServer({ dataDir });
     const key = ((await (await fetch(`${first.httpUrl}/push/key`)).json()) as { publicKey: string }).publicKey;
     await first.stop();
-    const file = join(dataDir, 'vapid.json');
-    assert.ok(existsSync(file));
-    assert.equal(statSync(file).mode & 0o777, 0o600);
     assert.match(key, /^[\w-]{87}$/);
+    assert.equal(existsSync(join(dataDir, 'vapid.json')), false);
     const second = await startTestServer({ dataDir });
     assert.equal(((await (await fetch(`${second.httpUrl}/push/key`)).json()) as { publicKey: string }).publicKey, key);
     await second.stop();
@@ -367,12 +288,76 @@ test('the VAPID key pair is made once, kept with mode 0600, and the same after a
     const off = await startTestServer({ dataDir, webPush: false });
     assert.equal((await fetch(`${off.httpUrl}/push/key`)).status, 404);
     await off.stop();
-    // A pair left readable by others is narrowed to 0600 at the next start; a damaged file stops the start, naming it.
-    chmodSync(file, 0o644);
-    const narrowed = await startTestServer({ dataDir });
-    await narrowed.stop();
-    assert.equal(statSync(file).mode & 0o777, 0o600);
-    writeFileSync(file, JSON.stringify({ publicKey: 'short', privateKey: 'x' }));
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+    await dropTestStore(dataDir);
+  }
+});
+
+test('an earlier version\'s vapid.json and push-subscriptions.json are imported once: its browsers keep getting pushes signed with its key', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'lc-chat-vapid-import-'));
+  const settings = { allowLoopback: true, minIntervalMs: 0, retryBaseMs: 20, timeoutMs: 1000, subject: 'mailto:ops@example.com' };
+  try {
+    // What issue 15's server left in its data directory.
+    const old = webPush.generateVAPIDKeys();
+    const kept = new Browser(`${service.url}/imported-1`);
+    const keptZh = new Browser(`${service.url}/imported-zh`);
+    const entry = (browser: Browser, extra: Record<string, unknown> = {}) => ({ ...browser.toJSON().keys, endpoint: browser.endpoint, createdAt: 1_700_000_000_000, ...extra });
+    writeFileSync(join(dataDir, 'vapid.json'), JSON.stringify({ publicKey: old.publicKey, privateKey: old.privateKey }), { mode: 0o600 });
+    writeFileSync(join(dataDir, 'push-subscriptions.json'), JSON.stringify({
+      clients: [
+        [TEST_APP.appId, 'wp-imported', [entry(kept), entry(keptZh, { lang: 'zh-CN' }), { endpoint: 'https://evil.example/x', p256dh: 'x', auth: 'y', createdAt: 0 }]],
+        ['', 'nobody', []],
+      ],
+    }), { mode: 0o644 });
+    const upgraded = await startTestServer({ dataDir, webPush: settings });
+    try {
+      assert.equal(((await (await fetch(`${upgraded.httpUrl}/push/key`)).json()) as { publicKey: string }).publicKey, old.publicKey, 'the old pair is kept');
+      assert.deepEqual(readdirSync(dataDir).filter((name) => name.includes('.json')).sort(), ['push-subscriptions.json.imported', 'vapid.json.imported']);
+      for (const name of ['push-subscriptions.json.imported', 'vapid.json.imported']) assert.equal(statSync(join(dataDir, name)).mode & 0o777, 0o600, name);
+      const store = await storeOf(dataDir);
+      try {
+        assert.deepEqual((await store.pushSubscriptions(TEST_APP.appId, ['wp-imported'])).map((item) => [item.endpoint, item.lang ?? null, item.createdAt]), [
+          [kept.endpoint, null, 1_700_000_000_000],
+          [keptZh.endpoint, 'zh-CN', 1_700_000_000_000],
+        ], 'the valid entries, and not the one the endpoint policy refuses');
+      } finally {
+        await store.close();
+      }
+      // The imported browser is pushed, signed with the old key it subscribed with.
+      const sender = await RawClient.connect(upgraded.wsUrl);
+      clients.push(sender);
+      await sender.login(TEST_APP.appId, 'wp-import-sender');
+      const created = await sender.request({ cmd: CommandType.conv, op: OpType.start, convMessage: { m: ['wp-imported'] } });
+      const cid = created.convMessage!.cid!;
+      await send(sender, 'wp-import-sender', cid, text('hello again'), { alert: 'after the upgrade' });
+      const [push] = await service.at('/imported-1');
+      checkVapid(push!, old.publicKey);
+      assert.equal(JSON.parse(kept.decrypt(push!.body)).body, 'after the upgrade');
+      await service.at('/imported-zh');
+    } finally {
+      await upgraded.server.close();
+    }
+    // Once: a restart finds no files to import and the same pair.
+    const again = await startTestServer({ dataDir, webPush: settings });
+    assert.equal(((await (await fetch(`${again.httpUrl}/push/key`)).json()) as { publicKey: string }).publicKey, old.publicKey);
+    await again.server.close();
+
+    // A key file beside a store that has a pair already: the store's pair stays, the file's subscriptions are left out (made with a key nobody signs with).
+    const stray = webPush.generateVAPIDKeys();
+    writeFileSync(join(dataDir, 'vapid.json'), JSON.stringify({ publicKey: stray.publicKey, privateKey: stray.privateKey }));
+    writeFileSync(join(dataDir, 'push-subscriptions.json'), JSON.stringify({ clients: [[TEST_APP.appId, 'wp-stray', [entry(new Browser(`${service.url}/stray`))]]] }));
+    const third = await startTestServer({ dataDir, webPush: settings });
+    assert.equal(((await (await fetch(`${third.httpUrl}/push/key`)).json()) as { publicKey: string }).publicKey, old.publicKey);
+    await third.server.close();
+    const store = await storeOf(dataDir);
+    try {
+      assert.deepEqual(await store.pushSubscriptions(TEST_APP.appId, ['wp-stray']), []);
+    } finally {
+      await store.close();
+    }
+    // A damaged key file stops the start, naming it.
+    writeFileSync(join(dataDir, 'vapid.json'), JSON.stringify({ publicKey: 'short', privateKey: 'x' }));
     await assert.rejects(startTestServer({ dataDir }), /vapid\.json does not hold a VAPID key pair/);
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
@@ -408,24 +393,39 @@ test('the notification text: pushData in LeanCloud\'s shapes, bounded and withou
   assert.ok(long.body.startsWith('a b '));
 });
 
-test('the subscription registry: counts per app, one owner per endpoint, the per-client and total bounds', async () => {
-  const registry = await PushSubscriptions.open(null, { perClient: 2, total: 3 }, (error) => assert.fail(String(error)));
+test('the subscription registry: through the store, bounded, and each node sees what another registered', async () => {
+  const store = openSqliteStore({ file: ':memory:' });
+  const errors: unknown[] = [];
+  const nodeA = new PushSubscriptions(store, { perClient: 2, total: 3 }, (error) => errors.push(error));
   const entry = (endpoint: string) => ({ endpoint, p256dh: 'k', auth: 'a', createdAt: 0 });
-  assert.equal(registry.hasApp('A'), false);
-  registry.add('A', 'alice', entry('https://p/1'));
-  registry.add('A', 'alice', entry('https://p/2'));
-  assert.deepEqual([registry.hasApp('A'), registry.hasApp('B'), registry.size], [true, false, 2]);
-  // A third browser replaces alice's oldest.
-  assert.equal(registry.add('A', 'alice', entry('https://p/3')), 2);
-  assert.deepEqual(registry.list('A', 'alice').map((item) => item.endpoint), ['https://p/2', 'https://p/3']);
-  // Registered by bob, the endpoint leaves alice.
-  registry.add('A', 'bob', entry('https://p/3'));
-  assert.deepEqual([registry.list('A', 'alice').length, registry.list('A', 'bob').length, registry.size], [1, 1, 2]);
-  registry.add('B', 'carol', entry('https://p/4'));
-  assert.throws(() => registry.add('B', 'carol', entry('https://p/5')), SubscriptionsFull);
-  // Someone else's endpoint cannot be removed; the owner's can; a gone one is dropped whoever holds it.
-  assert.equal(registry.remove('A', 'alice', 'https://p/3'), false);
-  assert.equal(registry.remove('A', 'bob', 'https://p/3'), true);
-  registry.drop('https://p/2');
-  assert.deepEqual([registry.hasApp('A'), registry.hasApp('B'), registry.size], [false, true, 1]);
+  try {
+    assert.equal(await nodeA.hasApp('A'), false);
+    assert.equal(await nodeA.add('A', 'alice', entry('https://p/1')), 1);
+    assert.equal(await nodeA.add('A', 'alice', entry('https://p/2')), 2);
+    assert.equal(await nodeA.hasApp('A'), true, 'known at once on the node that registered it');
+    // A third browser replaces alice's oldest; another node (same store) sees it.
+    assert.equal(await nodeA.add('A', 'alice', entry('https://p/3')), 2);
+    const nodeB = new PushSubscriptions(store, { perClient: 2, total: 3 }, (error) => errors.push(error));
+    assert.deepEqual([await nodeB.hasApp('A'), await nodeB.hasApp('B')], [true, false]);
+    assert.deepEqual([...(await nodeB.of('A', ['alice', 'bob']))].map(([clientId, list]) => [clientId, list.map((item) => item.endpoint)]), [['alice', ['https://p/2', 'https://p/3']]]);
+    // Registered by bob through node B, the endpoint leaves alice.
+    await nodeB.add('A', 'bob', entry('https://p/3'));
+    assert.deepEqual([...(await nodeA.of('A', ['alice', 'bob']))].map(([clientId, list]) => [clientId, list.length]), [['alice', 1], ['bob', 1]]);
+    await nodeB.add('B', 'carol', entry('https://p/4'));
+    await assert.rejects(nodeA.add('B', 'carol', entry('https://p/5')), SubscriptionsFull);
+    // Someone else's endpoint cannot be removed; the owner's can; a gone one is dropped (by whichever node sent) whoever holds it.
+    assert.equal(await nodeA.remove('A', 'alice', 'https://p/3'), false);
+    assert.equal(await nodeA.remove('A', 'bob', 'https://p/3'), true);
+    nodeB.drop('https://p/2');
+    await nodeB.flush();
+    assert.equal((await nodeA.of('A', ['alice'])).size, 0);
+    assert.deepEqual(errors, []);
+    // A store that fails: the error is told, and the app read as it was last known.
+    await store.close();
+    nodeB.drop('https://p/4');
+    await nodeB.flush();
+    assert.equal(errors.length, 1);
+  } finally {
+    await store.close();
+  }
 });

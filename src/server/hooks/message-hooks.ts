@@ -67,14 +67,17 @@ export function notifyReceiversOffline(
   pushData: string | null | undefined,
 ): void {
   const hook = ctx.hooks.wants(conversation.appId, 'receiversOffline');
-  const webPush = ctx.webPush && message.seq !== undefined && ctx.webPush.wants(conversation.appId) ? ctx.webPush : null;
-  if (conversation.transient || (!hook && !webPush)) return;
+  const pushing = ctx.webPush && message.seq !== undefined ? ctx.webPush : null;
+  if (conversation.transient || (!hook && !pushing)) return;
   const others = conversation.members.filter((id) => id !== message.from);
   if (others.length === 0) return;
-  // Online anywhere in the cluster, not only on this node (presence/types.ts).
-  void ctx.presence
-    .online(conversation.appId, others)
-    .then((online) => {
+  // Web Push's answer comes from memory, or from the store once a second per app (push/subscriptions.ts).
+  void (pushing ? pushing.wants(conversation.appId) : Promise.resolve(false))
+    .then(async (wanted) => {
+      const webPush = wanted ? pushing : null;
+      if (!hook && !webPush) return;
+      // Online anywhere in the cluster, not only on this node (presence/types.ts).
+      const online = await ctx.presence.online(conversation.appId, others);
       const present = new Set(online);
       const offline = others.filter((id) => !present.has(id));
       if (offline.length === 0) return;

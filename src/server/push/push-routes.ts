@@ -20,7 +20,7 @@ import { header } from '../http/headers.js';
 import { json } from '../http/respond.js';
 import { readJsonObject, RestFailure, sendFailure } from '../rest/rest-request.js';
 import type { Store } from '../store/types.js';
-import { MAX_ENDPOINT_LENGTH, parseSubscription, SubscriptionError, SubscriptionsFull } from './subscriptions.js';
+import { LANGUAGE_TAG, MAX_ENDPOINT_LENGTH, parseSubscription, SubscriptionError, SubscriptionsFull } from './subscriptions.js';
 import type { WebPush } from './web-push.js';
 
 export const PUSH_KEY_PATH = '/push/key';
@@ -30,7 +30,6 @@ export const PUSH_SUBSCRIPTIONS_PATH = '/push/subscriptions';
 const MAX_BODY = 4096;
 /** Subscribe and unsubscribe calls per client per minute. */
 const CALLS_PER_MINUTE = 20;
-const LANG = /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8}){0,3}$/;
 
 /** Answers the push paths; false for any other path. */
 export type PushRoutes = (request: IncomingMessage, response: ServerResponse, url: URL) => Promise<boolean>;
@@ -53,14 +52,14 @@ export function createPushRoutes(store: Store, push: WebPush): PushRoutes {
       if (method === 'DELETE') {
         const { endpoint } = body;
         if (typeof endpoint !== 'string' || endpoint.length > MAX_ENDPOINT_LENGTH) throw new RestFailure(400, 107, 'endpoint must be the subscription\'s endpoint');
-        push.subscriptions.remove(appId, clientId, endpoint);
+        await push.subscriptions.remove(appId, clientId, endpoint);
         json(response, 200, {});
         return true;
       }
       const { subscription, lang } = body;
-      if (lang !== undefined && (typeof lang !== 'string' || !LANG.test(lang))) throw new RestFailure(400, 107, 'lang must be a language tag such as en or zh-CN');
+      if (lang !== undefined && (typeof lang !== 'string' || !LANGUAGE_TAG.test(lang))) throw new RestFailure(400, 107, 'lang must be a language tag such as en or zh-CN');
       const parsed = parseSubscription(subscription, { hosts: push.settings.endpointHosts, allowLoopback: push.settings.allowLoopback });
-      const count = push.subscriptions.add(appId, clientId, { ...parsed, ...(lang !== undefined ? { lang } : {}) });
+      const count = await push.subscriptions.add(appId, clientId, { ...parsed, ...(lang !== undefined ? { lang } : {}) });
       json(response, 200, { subscriptions: count });
     } catch (error) {
       if (error instanceof SubscriptionError) sendFailure(response, new RestFailure(error instanceof SubscriptionsFull ? 503 : 400, 107, error.message));

@@ -19,7 +19,7 @@ export interface WebPushSettings {
   retryBaseMs: number;
   /** Subscriptions per client (browsers); a new one past this replaces the client's oldest. */
   perClient: number;
-  /** Subscriptions this node keeps in all. */
+  /** Subscriptions the deployment keeps in all (every app, every node): new ones beyond are refused. */
   total: number;
   /** How long a push service keeps a push for a browser that is off, seconds. */
   ttlSeconds: number;

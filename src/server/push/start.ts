@@ -7,8 +7,8 @@ import type { RestHandler } from '../rest/rest-api.js';
 import type { Store } from '../store/types.js';
 import { createPushRoutes } from './push-routes.js';
 import { resolveWebPush } from './settings.js';
+import { keysAfterImport } from './legacy-files.js';
 import { PushSubscriptions } from './subscriptions.js';
-import { loadOrCreateVapidKeys } from './vapid-keys.js';
 import { WebPush } from './web-push.js';
 
 export interface StartedWebPush {
@@ -20,10 +20,11 @@ export interface StartedWebPush {
 export async function startWebPush(config: ServerConfig, store: Store, logger: Logger, metrics: ServerMetrics): Promise<StartedWebPush | null> {
   const settings = resolveWebPush(config.webPush);
   if (!settings) return null;
-  const keys = await loadOrCreateVapidKeys(config.dataDir);
-  const subscriptions = await PushSubscriptions.open(config.dataDir, { perClient: settings.perClient, total: settings.total }, (error) =>
-    logger.error(errorFields(error), 'web push: saving subscriptions failed'),
+  const subscriptions = new PushSubscriptions(store, { perClient: settings.perClient, total: settings.total }, (error, what) =>
+    logger.error(errorFields(error), `web push: ${what}`),
   );
+  // The key pair and the subscriptions are the store's; a data directory of an earlier version has its files imported.
+  const keys = await keysAfterImport(config.dataDir, store, subscriptions, { hosts: settings.endpointHosts, allowLoopback: settings.allowLoopback }, logger);
   const service = new WebPush(settings, keys, subscriptions, logger, metrics);
   const routes = createPushRoutes(store, service);
   return {

@@ -1,40 +1,34 @@
 /**
- * Browsers' push subscriptions, by app and client, kept in this node's
- * memory and saved to `<dataDir>/push-subscriptions.json` (mode 0600: an
- * endpoint with its keys lets anyone push to that browser).
+ * Browsers' push subscriptions, by app and client, kept in the store
+ * (issue 17), so that every node of a deployment knows every browser
+ * whichever node registered it (an endpoint with its keys lets anyone push
+ * to that browser: the store's access is what guards them).
  *
- * Bounded three ways: a few per client (a person's browsers; a new one
- * past the bound replaces that client's oldest), a total for the node
- * (refused beyond), and one owner per endpoint: an endpoint is one browser
- * profile, so when another client of the page registers it (a shared
- * computer, a different login) the previous client loses it, and its
- * notifications no longer show on a browser someone else now uses.
+ * Bounded three ways, by the store inside one transaction: a few per
+ * client (a person's browsers; a new one past the bound replaces that
+ * client's oldest), a total for the deployment (refused beyond), and one
+ * owner per endpoint: an endpoint is one browser profile, so when another
+ * client of the page registers it (a shared computer, a different login)
+ * the previous client loses it, and its notifications no longer show on a
+ * browser someone else now uses.
  */
 import { ECDH } from 'node:crypto';
-import { readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import type { PushSubscriptionRecord, Store } from '../store/types.js';
 
-/** One browser's subscription, as `PushSubscription.toJSON()` gives it (keys base64url). */
-export interface StoredSubscription {
-  endpoint: string;
-  p256dh: string;
-  auth: string;
-  /** ms since the epoch */
-  createdAt: number;
-  /** The page's language (BCP 47), for the generic text. */
-  lang?: string;
-}
+/** One browser's subscription, as `PushSubscription.toJSON()` gives it (keys base64url), with when and in what language it was made. */
+export type StoredSubscription = Omit<PushSubscriptionRecord, 'appId' | 'clientId'>;
 
-export const SUBSCRIPTIONS_FILE = 'push-subscriptions.json';
 /** Longest endpoint accepted: real ones are under 600 characters. */
 export const MAX_ENDPOINT_LENGTH = 1024;
+/** A page's language (BCP 47), as `lang` may give it. */
+export const LANGUAGE_TAG = /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8}){0,3}$/;
 
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 const key = (appId: string, clientId: string): string => `${appId}\u0000${clientId}`;
 
 /** Why a subscription was refused: the text goes back to the page. */
 export class SubscriptionError extends Error {}
-/** The node holds `limits.total` already. */
+/** The deployment holds `limits.total` already. */
 export class SubscriptionsFull extends SubscriptionError {}
 
 /** Which endpoints may be pushed to: the server POSTs there, so this is the SSRF boundary. */
@@ -112,145 +106,130 @@ export interface SubscriptionLimits {
   total: number;
 }
 
-/** The subscriptions of this node; see the module comment. */
-export class PushSubscriptions {
-  private readonly byClient = new Map<string, StoredSubscription[]>();
-  /** endpoint → its owner's key */
-  private readonly owners = new Map<string, string>();
-  /** Subscriptions by app: asked once per stored message, so counted, not searched. */
-  private readonly perApp = new Map<string, number>();
-  private count = 0;
-  private saving: Promise<void> = Promise.resolve();
-  private dirty = false;
+/**
+ * How long a node believes an app has no subscription before asking the
+ * store again: the app's first may have been registered through another
+ * node, and the messages this node stores meanwhile are not pushed.
+ */
+const NONE_FRESH_MS = 1000;
+/** …and that it has some: being wrong then costs only a look-up that finds none. */
+const SOME_FRESH_MS = 60_000;
+/** Apps remembered; apps are configured, so this is a bound, not a cache size to tune. */
+const MAX_APPS = 10_000;
+/** Client ids per look-up: a conversation's members, asked in slices. */
+const LOOKUP_SLICE = 500;
 
-  private constructor(
-    private readonly file: string | null,
+interface AppState {
+  has: boolean;
+  /** When the answer was known (ms): a look-up begun before a local change never overwrites it. */
+  at: number;
+}
+
+/** The deployment's subscriptions, through the store; see the module comment. */
+export class PushSubscriptions {
+  private readonly apps = new Map<string, AppState>();
+  private readonly asking = new Map<string, Promise<boolean>>();
+  /** Store calls in flight, for `flush`. */
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  /** `onError` hears of store calls nobody awaits that failed (forgetting a gone endpoint, asking whether an app has any). */
+  constructor(
+    private readonly store: Store,
     private readonly limits: SubscriptionLimits,
-    private readonly onSaveError: (error: unknown) => void,
+    private readonly onError: (error: unknown, what: string) => void,
   ) {}
 
   /**
-   * The registry saved in `dataDir` (empty if none was), or one kept in memory
-   * only when `dataDir` is null. Entries past the limits are not loaded.
+   * Registers (or refreshes) a subscription for the client. Resolves with
+   * how many the client now has.
+   * @throws SubscriptionsFull when the deployment holds its total already
    */
-  static async open(dataDir: string | null, limits: SubscriptionLimits, onSaveError: (error: unknown) => void): Promise<PushSubscriptions> {
-    const registry = new PushSubscriptions(dataDir === null ? null : join(dataDir, SUBSCRIPTIONS_FILE), limits, onSaveError);
-    if (!registry.file) return registry;
-    let text: string;
-    try {
-      text = await readFile(registry.file, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return registry;
-      throw error;
-    }
-    const saved = JSON.parse(text) as { clients?: [string, string, StoredSubscription[]][] };
-    for (const [appId, clientId, list] of saved.clients ?? []) {
-      for (const entry of list) {
-        if (registry.count >= limits.total) break;
-        registry.insert(appId, clientId, entry);
-      }
-    }
-    return registry;
-  }
-
-  /** How many are held. */
-  get size(): number {
-    return this.count;
-  }
-
-  /** Whether any client of the app has one (senders skip the offline check otherwise). */
-  has(appId: string, clientId: string): boolean {
-    return this.byClient.has(key(appId, clientId));
-  }
-
-  /** Whether the app has any at all. */
-  hasApp(appId: string): boolean {
-    return (this.perApp.get(appId) ?? 0) > 0;
-  }
-
-  list(appId: string, clientId: string): readonly StoredSubscription[] {
-    return this.byClient.get(key(appId, clientId)) ?? [];
+  async add(appId: string, clientId: string, subscription: StoredSubscription): Promise<number> {
+    const outcome = await this.track(this.store.addPushSubscription({ ...subscription, appId, clientId }, this.limits));
+    if (outcome.kind !== 'stored') throw new SubscriptionsFull('this server holds as many push subscriptions as it may');
+    this.remember(appId, { has: true, at: Date.now() });
+    return outcome.clientCount;
   }
 
   /**
-   * Registers (or refreshes) a subscription for the client. Returns how many
-   * the client now has.
-   * @throws SubscriptionError when the node holds its total already
+   * Imports a subscription kept by an earlier version: stored unless its
+   * endpoint is held already (what the store holds is newer) or the
+   * deployment is full.
    */
-  add(appId: string, clientId: string, subscription: StoredSubscription): number {
-    const owner = key(appId, clientId);
-    const previous = this.owners.get(subscription.endpoint);
-    if (previous !== undefined) this.removeEndpoint(previous, subscription.endpoint);
-    else if (this.count >= this.limits.total) throw new SubscriptionsFull('this server holds as many push subscriptions as it may');
-    this.insert(appId, clientId, subscription);
-    this.save();
-    return this.byClient.get(owner)?.length ?? 0;
+  async import(appId: string, clientId: string, subscription: StoredSubscription): Promise<'stored' | 'held' | 'full'> {
+    const outcome = await this.track(this.store.addPushSubscription({ ...subscription, appId, clientId }, this.limits, false));
+    if (outcome.kind === 'stored') this.remember(appId, { has: true, at: Date.now() });
+    return outcome.kind;
   }
 
   /** Forgets the client's subscription with this endpoint; whether it had one. */
-  remove(appId: string, clientId: string, endpoint: string): boolean {
-    const owner = key(appId, clientId);
-    if (this.owners.get(endpoint) !== owner) return false;
-    this.removeEndpoint(owner, endpoint);
-    this.save();
-    return true;
+  remove(appId: string, clientId: string, endpoint: string): Promise<boolean> {
+    return this.track(this.store.removePushSubscription(appId, clientId, endpoint));
   }
 
-  /** Forgets an endpoint whoever holds it (the push service said it is gone). */
+  /** Forgets an endpoint whoever holds it (the push service said it is gone), in the background. */
   drop(endpoint: string): void {
-    const owner = this.owners.get(endpoint);
-    if (owner === undefined) return;
-    this.removeEndpoint(owner, endpoint);
-    this.save();
+    this.track(this.store.dropPushSubscription(endpoint)).catch((error: unknown) => this.onError(error, 'forgetting a gone subscription failed'));
   }
 
-  /** Resolves once what changed so far is on disk. */
-  async flush(): Promise<void> {
-    await this.saving;
-  }
-
-  private insert(appId: string, clientId: string, subscription: StoredSubscription): void {
-    const owner = key(appId, clientId);
-    const list = this.byClient.get(owner) ?? [];
-    list.push(subscription);
-    this.byClient.set(owner, list);
-    this.owners.set(subscription.endpoint, owner);
-    this.count += 1;
-    this.perApp.set(appId, (this.perApp.get(appId) ?? 0) + 1);
-    // Past the bound, the client's oldest browser goes: a person who changed browsers is not locked out.
-    while (list.length > this.limits.perClient) this.removeEndpoint(owner, list[0]!.endpoint);
-  }
-
-  private removeEndpoint(owner: string, endpoint: string): void {
-    const list = this.byClient.get(owner);
-    if (!list) return;
-    const index = list.findIndex((entry) => entry.endpoint === endpoint);
-    if (index < 0) return;
-    list.splice(index, 1);
-    this.count -= 1;
-    const appId = owner.slice(0, owner.indexOf('\u0000'));
-    const left = (this.perApp.get(appId) ?? 1) - 1;
-    if (left > 0) this.perApp.set(appId, left);
-    else this.perApp.delete(appId);
-    this.owners.delete(endpoint);
-    if (list.length === 0) this.byClient.delete(owner);
-  }
-
-  /** Writes the whole registry, one write at a time; changes during a write are written after it. */
-  private save(): void {
-    if (!this.file || this.dirty) return;
-    this.dirty = true;
-    const file = this.file;
-    this.saving = this.saving.then(async () => {
-      this.dirty = false;
-      const clients = [...this.byClient].map(([owner, list]) => [...owner.split('\u0000'), list]);
-      const temporary = `${file}.tmp`;
-      try {
-        await writeFile(temporary, JSON.stringify({ clients }), { mode: 0o600 });
-        await rename(temporary, file);
-      } catch (error) {
-        this.onSaveError(error);
+  /** The subscriptions of these clients, by client (those with none left out). */
+  async of(appId: string, clientIds: readonly string[]): Promise<Map<string, StoredSubscription[]>> {
+    const byClient = new Map<string, StoredSubscription[]>();
+    for (let start = 0; start < clientIds.length; start += LOOKUP_SLICE) {
+      const found = await this.track(this.store.pushSubscriptions(appId, clientIds.slice(start, start + LOOKUP_SLICE)));
+      for (const { appId: _app, clientId, ...subscription } of found) {
+        const list = byClient.get(clientId) ?? [];
+        list.push(subscription);
+        byClient.set(clientId, list);
       }
-    });
+    }
+    return byClient;
+  }
+
+  /**
+   * Whether any client of the app may have a subscription: asked once per
+   * stored message, so answered from memory, and from the store at most
+   * once a second per app while the answer is no (see NONE_FRESH_MS).
+   */
+  async hasApp(appId: string): Promise<boolean> {
+    const known = this.apps.get(appId);
+    const started = Date.now();
+    if (known && started - known.at < (known.has ? SOME_FRESH_MS : NONE_FRESH_MS)) return known.has;
+    let asking = this.asking.get(appId);
+    if (!asking) {
+      asking = this.track(this.store.hasPushSubscriptions(appId)).then(
+        (has) => {
+          this.remember(appId, { has, at: started });
+          return has;
+        },
+        (error: unknown) => {
+          this.onError(error, 'asking the store for subscriptions failed');
+          return known?.has ?? false;
+        },
+      );
+      this.asking.set(appId, asking);
+      void asking.finally(() => this.asking.delete(appId));
+    }
+    return asking;
+  }
+
+  /** Resolves once the store calls begun so far have settled (before the store closes). */
+  async flush(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private remember(appId: string, state: AppState): void {
+    const known = this.apps.get(appId);
+    if (known && known.at > state.at) return;
+    this.apps.delete(appId);
+    this.apps.set(appId, state);
+    if (this.apps.size > MAX_APPS) this.apps.delete(this.apps.keys().next().value!);
+  }
+
+  private track<T>(call: Promise<T>): Promise<T> {
+    this.inFlight.add(call);
+    const settled = (): void => void this.inFlight.delete(call);
+    call.then(settled, settled);
+    return call;
   }
 }

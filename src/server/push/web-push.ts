@@ -96,7 +96,7 @@ export class WebPush {
         metrics.countHook('webPush', 'failed');
         const status = error instanceof PushRefused ? error.status : undefined;
         if (status === 404 || status === 410) {
-          // The browser unsubscribed or the subscription expired: it will never work again.
+          // The browser unsubscribed or the subscription expired: it will never work again, from any node.
           this.subscriptions.drop(job.endpoint);
           logger.info({ appId: job.appId, clientId: job.clientId, status }, 'web push: subscription gone, forgotten');
         } else {
@@ -107,24 +107,40 @@ export class WebPush {
     });
   }
 
-  /** Whether anyone of the app could get a push (callers skip working out who is offline otherwise). */
-  wants(appId: string): boolean {
-    return !this.closed && this.subscriptions.hasApp(appId);
+  /**
+   * Whether anyone of the app could get a push (callers skip working out
+   * who is offline otherwise): from memory, or at most once a second per
+   * app from the store (another node may have registered its first).
+   */
+  async wants(appId: string): Promise<boolean> {
+    return !this.closed && (await this.subscriptions.hasApp(appId));
   }
 
   /**
-   * Queues a push to each subscription of each client in `offline` (those
-   * not muting the conversation, and not pushed for it in the last
-   * `minIntervalMs`). Returns at once; nothing here waits on a push service.
+   * Queues a push to each subscription (registered through any node) of
+   * each client in `offline` (those not muting the conversation), unless
+   * this node pushed the client for the conversation in the last
+   * `minIntervalMs`. Returns at once: the subscriptions are looked up, and
+   * the push services called, in the background.
    */
   notify(appId: string, cid: string, offline: readonly string[], pushData: string | null | undefined): void {
     if (this.closed) return;
-    const now = Date.now();
-    for (const clientId of offline) {
-      const list = this.subscriptions.list(appId, clientId);
-      if (list.length === 0 || !this.due(`${appId}\u0000${clientId}\u0000${cid}`, now)) continue;
-      for (const subscription of list) this.enqueue(appId, clientId, subscription, cid, pushData);
-    }
+    // Those pushed for this conversation a moment ago would be skipped below: not looked up at all.
+    const pairOf = (clientId: string) => `${appId}\u0000${clientId}\u0000${cid}`;
+    const asOf = Date.now();
+    const candidates = offline.filter((clientId) => !this.pushedWithin(pairOf(clientId), asOf));
+    if (candidates.length === 0) return;
+    this.subscriptions.of(appId, candidates).then(
+      (byClient) => {
+        if (this.closed) return;
+        const now = Date.now();
+        for (const [clientId, list] of byClient) {
+          if (!this.due(pairOf(clientId), now)) continue;
+          for (const subscription of list) this.enqueue(appId, clientId, subscription, cid, pushData);
+        }
+      },
+      (error: unknown) => this.logger.error({ appId, convId: cid, ...errorFields(error) }, 'web push: looking up subscriptions failed'),
+    );
   }
 
   /** Pushes waiting, in flight or waiting to be retried (tests). */
@@ -138,9 +154,13 @@ export class WebPush {
     this.pushes.close();
   }
 
-  private due(pair: string, now: number): boolean {
+  private pushedWithin(pair: string, now: number): boolean {
     const last = this.recent.get(pair);
-    if (last !== undefined && now - last < this.settings.minIntervalMs) return false;
+    return last !== undefined && now - last < this.settings.minIntervalMs;
+  }
+
+  private due(pair: string, now: number): boolean {
+    if (this.pushedWithin(pair, now)) return false;
     this.recent.delete(pair);
     this.recent.set(pair, now);
     if (this.recent.size > MAX_RECENT) this.recent.delete(this.recent.keys().next().value!);

@@ -1,7 +1,7 @@
 /**
  * What both stores share above their SQL: every `Store` method that only
  * forwards to one of the store's parts (member writes, blocklist, roles,
- * read state, patches, the event log, revoked logins), after checking that
+ * read state, patches, the event log, revoked logins, Web Push), after checking that
  * the store is open. A part may answer synchronously (SQLite) or with a
  * promise (PostgreSQL); either way the method resolves, or rejects.
  */
@@ -25,6 +25,9 @@ import type {
   NewConversation,
   NewMessage,
   NotificationPage,
+  PushSubscriptionLimits,
+  PushSubscriptionOutcome,
+  PushSubscriptionRecord,
   ReadPosition,
   ReadResult,
   RecordedNotification,
@@ -35,6 +38,7 @@ import type {
   UndeliveredBatch,
   UndeliveredConversation,
   UnreadState,
+  VapidKeyPair,
 } from './types.js';
 
 type Awaitable<T> = T | Promise<T>;
@@ -92,6 +96,15 @@ export interface RevokedLoginsPart {
   isRevoked(appId: string, loginId: string, now: number): Awaitable<boolean>;
 }
 
+export interface WebPushPart {
+  vapidKeys(ifNone: VapidKeyPair, now: number): Awaitable<VapidKeyPair>;
+  add(subscription: PushSubscriptionRecord, limits: PushSubscriptionLimits, takeOver: boolean): Awaitable<PushSubscriptionOutcome>;
+  remove(appId: string, clientId: string, endpoint: string): Awaitable<boolean>;
+  drop(endpoint: string): Awaitable<boolean>;
+  of(appId: string, clientIds: readonly string[]): Awaitable<PushSubscriptionRecord[]>;
+  hasApp(appId: string): Awaitable<boolean>;
+}
+
 export abstract class ComposedStore implements Store {
   abstract readonly sharedWithOtherProcesses: boolean;
   /** Set by `close`: every call rejects from then on. */
@@ -103,6 +116,7 @@ export abstract class ComposedStore implements Store {
   protected abstract readonly patches: PatchesPart;
   protected abstract readonly notifications: NotificationsPart;
   protected abstract readonly revokedLogins: RevokedLoginsPart;
+  protected abstract readonly webPush: WebPushPart;
 
   abstract close(): Promise<void>;
   abstract getApp(appId: string): Promise<AppRecord | undefined>;
@@ -275,6 +289,37 @@ export abstract class ComposedStore implements Store {
   async isLoginRevoked(appId: string, loginId: string): Promise<boolean> {
     this.assertOpen();
     return this.revokedLogins.isRevoked(appId, loginId, Date.now());
+  }
+
+  async vapidKeys(ifNone: VapidKeyPair): Promise<VapidKeyPair> {
+    this.assertOpen();
+    return this.webPush.vapidKeys(ifNone, Date.now());
+  }
+
+  async addPushSubscription(subscription: PushSubscriptionRecord, limits: PushSubscriptionLimits, takeOver = true): Promise<PushSubscriptionOutcome> {
+    this.assertOpen();
+    return this.webPush.add(subscription, limits, takeOver);
+  }
+
+  async removePushSubscription(appId: string, clientId: string, endpoint: string): Promise<boolean> {
+    this.assertOpen();
+    return this.webPush.remove(appId, clientId, endpoint);
+  }
+
+  async dropPushSubscription(endpoint: string): Promise<boolean> {
+    this.assertOpen();
+    return this.webPush.drop(endpoint);
+  }
+
+  async pushSubscriptions(appId: string, clientIds: readonly string[]): Promise<PushSubscriptionRecord[]> {
+    this.assertOpen();
+    if (clientIds.length === 0) return [];
+    return this.webPush.of(appId, clientIds);
+  }
+
+  async hasPushSubscriptions(appId: string): Promise<boolean> {
+    this.assertOpen();
+    return this.webPush.hasApp(appId);
   }
 
   protected assertOpen(): void {

@@ -402,6 +402,53 @@ export interface MemberRoleRecord {
   role: StoredMemberRole;
 }
 
+/**
+ * A browser's Web Push subscription (`PushSubscription.toJSON()`, keys in
+ * base64url), held for one client of one app. Checked before it reaches
+ * the store (push/subscriptions.ts): the store keeps it as given.
+ */
+export interface PushSubscriptionRecord {
+  appId: string;
+  clientId: string;
+  /** The push service URL; at most one client holds an endpoint, deployment-wide. */
+  endpoint: string;
+  /** The browser's P-256 public key. */
+  p256dh: string;
+  /** The browser's 16-byte secret. */
+  auth: string;
+  /** The page's language (BCP 47), for the generic text. */
+  lang?: string;
+  /** ms since the epoch */
+  createdAt: number;
+}
+
+/** The bounds `addPushSubscription` keeps. */
+export interface PushSubscriptionLimits {
+  /** Per client (a person's browsers): past it, the client's oldest goes. */
+  perClient: number;
+  /** In the whole deployment (every app): past it, new endpoints are refused. */
+  total: number;
+}
+
+/**
+ * What `addPushSubscription` did: stored it (the client then holds
+ * `clientCount`), refused it because the deployment holds `total`, or,
+ * asked not to take endpoints over, left an endpoint someone already holds.
+ */
+export type PushSubscriptionOutcome = { kind: 'stored'; clientCount: number } | { kind: 'full' } | { kind: 'held' };
+
+/**
+ * The deployment's VAPID key pair (RFC 8292), base64url: push services
+ * accept a push only when it is signed with the key the browser subscribed
+ * with, so every node signs with this one pair.
+ */
+export interface VapidKeyPair {
+  /** 65-byte uncompressed P-256 point. */
+  publicKey: string;
+  /** 32-byte scalar: whoever has it can push to every subscriber. */
+  privateKey: string;
+}
+
 export interface Store {
   /**
    * Whether other server processes may change the same data (PostgreSQL):
@@ -557,4 +604,26 @@ export interface Store {
   revokeLogin(appId: string, loginId: string, expiresAt: number): Promise<void>;
   /** Whether `revokeLogin` was called for this login and has not expired. */
   isLoginRevoked(appId: string, loginId: string): Promise<boolean>;
+
+  /**
+   * The deployment's VAPID key pair: `ifNone` is stored when no pair is,
+   * then the stored pair is returned. Nodes starting at once on an empty
+   * store all get the same pair, whichever candidate won.
+   */
+  vapidKeys(ifNone: VapidKeyPair): Promise<VapidKeyPair>;
+  /**
+   * Registers (or refreshes) a subscription, atomically with its bounds: an
+   * endpoint held by another client (or app) moves to this one unless
+   * `takeOver` is false (then `held`); a new endpoint past `limits.total`
+   * is refused (`full`); past `limits.perClient` the client's oldest goes.
+   */
+  addPushSubscription(subscription: PushSubscriptionRecord, limits: PushSubscriptionLimits, takeOver?: boolean): Promise<PushSubscriptionOutcome>;
+  /** Forgets the client's subscription with this endpoint; whether it held one. */
+  removePushSubscription(appId: string, clientId: string, endpoint: string): Promise<boolean>;
+  /** Forgets an endpoint whoever holds it (its push service said it is gone); whether it was held. */
+  dropPushSubscription(endpoint: string): Promise<boolean>;
+  /** The subscriptions of these clients of the app, by client, oldest first. */
+  pushSubscriptions(appId: string, clientIds: readonly string[]): Promise<PushSubscriptionRecord[]>;
+  /** Whether any client of the app holds a subscription. */
+  hasPushSubscriptions(appId: string): Promise<boolean>;
 }

@@ -68,8 +68,9 @@ export async function migrateToPostgres(options: MigrateOptions): Promise<Migrat
     const result = { ...verification, inserted };
     if (!verification.ok) {
       const tables = verification.tables.filter((table) => table.source !== table.target).map((table) => `${table.name} ${table.source} → ${table.target}`);
+      tables.push(...verification.checksums.filter((check) => check.source !== check.target).map((check) => `${check.name}'s rows differ`));
       const conversations = verification.conversations.filter((check) => check.target !== null).length;
-      throw new MigrateMismatch(`the copy differs from the source: ${[...tables, `${conversations} conversations differ`].join('; ')}`, result);
+      throw new MigrateMismatch(`the copy differs from the source: ${[...tables, ...(conversations > 0 ? [`${conversations} conversations differ`] : [])].join('; ')}`, result);
     }
     return result;
   } finally {

@@ -141,6 +141,7 @@ export class PostgresTarget {
       );
       if (progress.done) {
         if (plan.source.name === 'notification_events') await this.advanceNotificationHead();
+        if (plan.source.name === 'push_subscriptions') await this.recountPushSubscriptions();
         // Rows copied with their own ids: new ones must be numbered after them.
         for (const column of plan.sequenced) {
           await this.client.query(
@@ -166,6 +167,13 @@ export class PostgresTarget {
     );
   }
 
+  /** The PostgreSQL store keeps push_subscriptions' row count in a row of its own (SQLite has none to copy): counted once, here. */
+  private async recountPushSubscriptions(): Promise<void> {
+    const { rows } = await this.client.query(`SELECT to_regclass('push_subscription_count') IS NOT NULL AS present`);
+    if (rows[0].present !== true) return;
+    await this.client.query('UPDATE push_subscription_count SET n = (SELECT count(*) FROM push_subscriptions)');
+  }
+
   async count(table: string): Promise<number> {
     const { rows } = await this.client.query<{ n: string }>(`SELECT count(*) AS n FROM ${quote(table)}`);
     return Number(rows[0]!.n);
@@ -185,6 +193,17 @@ export class PostgresTarget {
     const { rows } = await this.client.query(
       `SELECT ${plan.columns.map((column) => quote(column.name)).join(', ')} FROM ${quote(plan.source.name)} WHERE ${conditions.join(' AND ')}${tail}`,
       values,
+    );
+    return rows as Record<string, unknown>[];
+  }
+
+  /** Rows after `after` (a key tuple, or null from the start) in the target's key order. */
+  async page(plan: TablePlan, after: unknown[] | null, limit: number): Promise<Record<string, unknown>[]> {
+    const keyList = plan.source.key.map(quote).join(', ');
+    const where = after === null ? '' : `WHERE (${keyList}) > (${plan.source.key.map((_, k) => `$${k + 1}`).join(', ')})`;
+    const { rows } = await this.client.query(
+      `SELECT ${plan.columns.map((column) => quote(column.name)).join(', ')} FROM ${quote(plan.source.name)} ${where} ORDER BY ${keyList} LIMIT ${Math.floor(limit)}`,
+      after ?? [],
     );
     return rows as Record<string, unknown>[];
   }

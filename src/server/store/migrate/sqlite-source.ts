@@ -34,6 +34,9 @@ export const COPY_ORDER = [
   'notification_recipients',
   'notification_cursors',
   'revoked_logins',
+  // Web Push (issue 17): the deployment's key pair and its browsers' subscriptions.
+  'vapid_keys',
+  'push_subscriptions',
 ] as const;
 
 export class SqliteSource {

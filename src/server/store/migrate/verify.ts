@@ -1,8 +1,9 @@
 /**
- * Verification of a copy: every table's row count, and per conversation
- * the count of its messages and one checksum over the conversation's row,
- * its members (with their read state) and its messages, computed from
- * both databases the same way.
+ * Verification of a copy: every table's row count, per conversation the
+ * count of its messages and one checksum over the conversation's row, its
+ * members (with their read state) and its messages, and for the tables
+ * nothing else checks row by row (Web Push's key pair and subscriptions)
+ * a checksum over every row, computed from both databases the same way.
  */
 import { createHash, type Hash } from 'node:crypto';
 import type { PostgresTarget, TablePlan } from './postgres-target.js';
@@ -19,13 +20,27 @@ export interface ConversationCheck {
   target: { messages: number; members: number; checksum: string } | null;
 }
 
+/** A whole table's checksum on each side. */
+export interface TableChecksum {
+  name: string;
+  source: string;
+  target: string;
+}
+
 export interface Verification {
   tables: { name: string; source: number; target: number }[];
   conversations: ConversationCheck[];
+  /** The tables of CHECKSUMMED_TABLES the copy has. */
+  checksums: TableChecksum[];
   ok: boolean;
 }
 
 const MESSAGE_PAGE = 5000;
+/** Tables checked row by row as a whole: no per-conversation check covers them. */
+export const CHECKSUMMED_TABLES: readonly string[] = ['vapid_keys', 'push_subscriptions'];
+const TABLE_PAGE = 5000;
+/** Row digests are summed modulo 2^256: the sum does not depend on the order either database reads them in. */
+const DIGEST_MODULUS = 1n << 256n;
 
 export async function verifyCopy(source: SqliteSource, target: PostgresTarget, plans: TablePlan[], onConversation: (check: ConversationCheck) => void): Promise<Verification> {
   const tables = [];
@@ -61,8 +76,32 @@ export async function verifyCopy(source: SqliteSource, target: PostgresTarget, p
       after = page[page.length - 1]!;
     }
   }
-  const ok = tables.every((table) => table.source === table.target) && conversations.every((check) => check.target === null);
-  return { tables, conversations, ok };
+  const checksums: TableChecksum[] = [];
+  for (const name of CHECKSUMMED_TABLES) {
+    const whole = plan(name);
+    if (!whole) continue;
+    checksums.push({
+      name,
+      source: await tableChecksum(whole, async (after) => source.page(whole.source, after as SqliteRow[string][] | null, TABLE_PAGE)),
+      target: await tableChecksum(whole, (after) => target.page(whole, after, TABLE_PAGE)),
+    });
+  }
+  const ok = tables.every((table) => table.source === table.target) && conversations.every((check) => check.target === null) && checksums.every((check) => check.source === check.target);
+  return { tables, conversations, checksums, ok };
+}
+
+/** Every row of the table, read in pages by key, as one order-independent digest (hex). */
+async function tableChecksum(plan: TablePlan, page: (after: unknown[] | null) => Promise<Record<string, unknown>[]>): Promise<string> {
+  let sum = 0n;
+  let after: unknown[] | null = null;
+  for (;;) {
+    const rows = await page(after);
+    for (const row of rows) sum = (sum + BigInt(`0x${createHash('sha256').update(rowText(plan, row)).digest('hex')}`)) % DIGEST_MODULUS;
+    if (rows.length < TABLE_PAGE) break;
+    const last = rows[rows.length - 1]!;
+    after = plan.source.key.map((name) => last[name]);
+  }
+  return sum.toString(16).padStart(64, '0');
 }
 
 interface Reader {

@@ -36,6 +36,7 @@ import { Patches } from './patches.js';
 import { ReadState } from './read-state.js';
 import { RevokedLogins } from './revoked-logins.js';
 import { MemberRoles } from './roles.js';
+import { WebPushTables } from './web-push.js';
 import { APP_SELECT, type AppRow, CONVERSATION_SELECT, type ConversationRow, MESSAGE_SELECT, type MessageRow, memberSet, NOW_MS, toApp, toConversation, toMessage } from './rows.js';
 import { migrate } from './schema.js';
 
@@ -105,6 +106,7 @@ export class PostgresStore extends ComposedStore {
   protected readonly readState: ReadState;
   protected readonly patches: Patches;
   protected readonly revokedLogins: RevokedLogins;
+  protected readonly webPush: WebPushTables;
   private readonly queries: ConversationQueries;
 
   /** Use `openPostgresStore`, which migrates the schema first. */
@@ -119,6 +121,7 @@ export class PostgresStore extends ComposedStore {
     this.readState = new ReadState(pool);
     this.patches = new Patches(pool);
     this.revokedLogins = new RevokedLogins(pool);
+    this.webPush = new WebPushTables(pool);
     this.queries = new ConversationQueries(pool);
   }
 

@@ -215,6 +215,30 @@ export const MIGRATIONS: readonly string[] = [
   -- after it reconnects, like the other membership events.
   ALTER TABLE notification_events ADD COLUMN info TEXT;
   `,
+  `
+  -- Web Push in the store (issue 17), so every node of a deployment signs
+  -- with one VAPID key pair and knows every browser subscription. One row:
+  -- the pair is made once; the private key is as secret as the database.
+  CREATE TABLE vapid_keys (
+    id          INTEGER PRIMARY KEY CHECK (id = 1),
+    public_key  TEXT NOT NULL,
+    private_key TEXT NOT NULL,
+    created_at  INTEGER NOT NULL
+  ) STRICT;
+  -- One owner per endpoint (an endpoint is one browser profile); seq orders
+  -- a client's subscriptions, oldest first, for the per-client bound.
+  CREATE TABLE push_subscriptions (
+    endpoint   TEXT PRIMARY KEY NOT NULL,
+    app_id     TEXT NOT NULL,
+    client_id  TEXT NOT NULL,
+    seq        INTEGER NOT NULL,
+    p256dh     TEXT NOT NULL,
+    auth       TEXT NOT NULL,
+    lang       TEXT,
+    created_at INTEGER NOT NULL
+  ) STRICT;
+  CREATE UNIQUE INDEX push_subscriptions_client ON push_subscriptions (app_id, client_id, seq);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

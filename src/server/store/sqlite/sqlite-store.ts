@@ -33,6 +33,7 @@ import { Patches } from './patches.js';
 import { ReadState } from './read-state.js';
 import { OverBudgetMemo, QueryBudgetExceeded, QueryMeter, registerTick } from './query-budget.js';
 import { RevokedLogins } from './revoked-logins.js';
+import { WebPushTables } from './web-push.js';
 import { registerRegexp } from './regexp.js';
 import {
   APP_SELECT,
@@ -88,6 +89,7 @@ export class SqliteStore extends ComposedStore {
   protected readonly patches: Patches;
   protected readonly notifications: Notifications;
   protected readonly revokedLogins: RevokedLogins;
+  protected readonly webPush: WebPushTables;
 
   constructor(options: SqliteStoreOptions) {
     super();
@@ -217,6 +219,7 @@ export class SqliteStore extends ComposedStore {
     this.readState = new ReadState(db);
     this.patches = new Patches(db);
     this.revokedLogins = new RevokedLogins(db);
+    this.webPush = new WebPushTables(db);
   }
 
   async close(): Promise<void> {
