@@ -29,7 +29,10 @@ function templates(code: string): string[] {
   return [...code.matchAll(/\bcss`((?:[^`\\]|\\.)*)`/g)].map((match) => match[1].replace(/\$\{[^}]*\}/g, '--interpolated:0;'));
 }
 
-const canonical = (css: string) => transformSync(css, { loader: 'css', minify: true, logLevel: 'silent' }).code;
+// A template that is a list of declarations (nested into a rule by another
+// template) is parsed as the body of a rule, as the browser will.
+const canonical = (css: string) =>
+  transformSync(css.includes('{') ? css : `x{${css}}`, { loader: 'css', minify: true, logLevel: 'silent' }).code;
 
 test('minified css`…` templates parse to the same rules as the originals', () => {
   let compared = 0;
