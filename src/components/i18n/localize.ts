@@ -17,17 +17,19 @@ const LOADERS: Record<string, () => Promise<Strings>> = {
   'zh-cn': () => import('./zh-cn.js').then((module) => module.zhCN),
 };
 const loading = new Map<string, Promise<void>>();
+/** Languages whose table failed to load: English for the rest of the page's life, rather than every render waiting for the network again. */
+const failed = new Set<string>();
 
 /**
  * Loads the strings of a supported language tag (`zh-CN`). Returns
- * `undefined` when they are loaded already (or the tag has no table:
- * English is used), else a promise that settles when the load does; until
- * then, and if it fails, `localizer` gives English.
+ * `undefined` when they are loaded already (or the tag has no table, or its
+ * load failed: English is used), else a promise that settles when the load
+ * does; until then, and if it fails, `localizer` gives English.
  */
 export function loadStrings(lang: string): Promise<void> | undefined {
   const key = lang.toLowerCase();
   const load = LOADERS[key];
-  if (LANGUAGES[key] || !load) return undefined;
+  if (LANGUAGES[key] || !load || failed.has(key)) return undefined;
   let pending = loading.get(key);
   if (!pending) {
     pending = load().then(
@@ -35,7 +37,7 @@ export function loadStrings(lang: string): Promise<void> | undefined {
         LANGUAGES[key] = strings;
       },
       (error: unknown) => {
-        loading.delete(key);
+        failed.add(key);
         throw error;
       },
     );
