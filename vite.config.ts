@@ -1,4 +1,5 @@
 import { defineConfig } from 'vite';
+import { minifyCssTemplatesPlugin } from './scripts/minify-css-templates.mjs';
 
 /**
  * Browser builds (`npm run build:browser`, part of `npm run build`, runs all
@@ -42,6 +43,8 @@ export default defineConfig(({ mode }) => {
   return {
     // Nothing from public/ is copied into the bundles.
     publicDir: false,
+    // Lit's css`…` templates minified: the JavaScript minifier keeps their whitespace.
+    plugins: [minifyCssTemplatesPlugin()],
     build: {
       outDir: 'dist',
       // The default mode runs first (npm run build) and starts from an empty dist/.

@@ -117,7 +117,7 @@ export { SharedClient, type WidgetConnectionState, type ConnectionState, type Co
 export { acquireClient, releaseClient, openClients } from './client/client-registry.js';
 export { SignatureError } from './client/signature.js';
 export { SetupError, type SetupProblem } from './client/setup-error.js';
-export { UploadError } from '../sdk/typed-messages/upload.js';
+export { UploadError } from '../sdk/typed-messages/upload-error.js';
 export type { ServerLimits } from './client/limits.js';
 export type { SendFailure } from './cache/chat-cache.js';
 export type { UploadFailure } from './cache/chat-cache.js';

@@ -35,6 +35,27 @@ export type SchemaTable = string;
  */
 export type FieldRow = readonly [number: number, name: string, type: string, label: number, fallback: number];
 
+/**
+ * A protobuf enum as generated/message.ts exports it: its names to their
+ * numbers and, as a TypeScript `enum` does, its numbers back to their names.
+ */
+export type ProtoEnum<T extends Record<string, number>> = T & { readonly [value: number]: string };
+
+/**
+ * Builds a {@link ProtoEnum} from its names in order, space-separated, each
+ * the previous value plus one (the first 0) unless written `name=value`.
+ */
+export function protoEnum<T extends Record<string, number>>(spec: string): ProtoEnum<T> {
+  const values: Record<string | number, string | number> = {};
+  let next = 0;
+  for (const item of spec.split(' ')) {
+    const [name, value] = item.split('=') as [string, string?];
+    if (value !== undefined) next = Number(value);
+    values[(values[name] = next++)] = name;
+  }
+  return values as ProtoEnum<T>;
+}
+
 const TYPE_MARKS: Record<string, string> = { '#': 'i', '%': 'l', '?': 'b', '&': 'y' };
 
 /** Reads the schema string into fields by message name, in field-number order. */

@@ -72,6 +72,12 @@ export class LcWidgetElement extends LcConnectedElement {
   /** The element uses another client (or none: removed from the page, or its attributes incomplete); listeners are on it already. */
   protected clientChanged(_client: SharedClient | undefined, _previous: SharedClient | undefined): void {}
 
+  /** Renders once the strings of the element's language are loaded (see `LocalizeController.ready`). */
+  protected override scheduleUpdate(): void | Promise<unknown> {
+    const strings = this.localize.ready();
+    return strings ? strings.then(() => super.scheduleUpdate()) : super.scheduleUpdate();
+  }
+
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (CONNECTION_KEYS.some((key) => changed.has(key))) this.#clients.sync();
   }

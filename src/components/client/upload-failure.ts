@@ -2,7 +2,7 @@
  * What an attachment's failed upload means for the user. Loaded with the
  * first failure: most pages never see one.
  */
-import { UploadError } from '../../sdk/typed-messages/upload.js';
+import { UploadError } from '../../sdk/typed-messages/upload-error.js';
 import type { UploadFailure } from '../cache/chat-cache.js';
 
 /**

@@ -7,7 +7,7 @@
 // The server's own sniffing (pure, a few signatures), so the widget refuses
 // exactly what the server would refuse.
 import { SNIFF_BYTES, sniff } from '../../server/files/content-type.js';
-import { UploadError } from '../../sdk/typed-messages/upload.js';
+import { UploadError } from '../../sdk/typed-messages/upload-error.js';
 
 /** Families whose bytes the server checks against the claimed type (it answers 415 otherwise). */
 const CHECKED_FAMILIES = new Set(['image', 'audio', 'video']);

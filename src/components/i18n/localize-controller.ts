@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { localizer, type Localizer } from './localize.js';
+import { langOf, loadStrings, localizer, supportedLanguage, type Localizer } from './localize.js';
 
 type Host = ReactiveControllerHost & HTMLElement;
 
@@ -32,6 +32,8 @@ export class LocalizeController implements ReactiveController {
   hostConnected(): void {
     hosts.add(this.#host);
     observeDocument();
+    // Start fetching the strings before the first update asks for them.
+    void this.ready();
   }
 
   hostDisconnected(): void {
@@ -40,6 +42,16 @@ export class LocalizeController implements ReactiveController {
 
   hostUpdate(): void {
     this.#current = undefined;
+  }
+
+  /**
+   * Settles when the strings of the host's language are loaded; `undefined`
+   * when they are already. Hosts wait for it before they render
+   * (`scheduleUpdate`), so a page in Chinese never shows English first. A
+   * failed load settles it too: the host renders in English.
+   */
+  ready(): Promise<void> | undefined {
+    return loadStrings(supportedLanguage(langOf(this.#host)) ?? 'en')?.catch(() => undefined);
   }
 
   /** The localizer for this render. */

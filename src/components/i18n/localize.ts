@@ -4,9 +4,47 @@
  * the document's, else the browser's; English when none is supported.
  */
 import { en, type StringKey, type Strings } from './en.js';
-import { zhCN } from './zh-cn.js';
 
-const LANGUAGES: Record<string, Strings> = { en, 'zh-cn': zhCN };
+/** The tables loaded so far, by lower-case tag. English, the fallback, always is. */
+const LANGUAGES: Record<string, Strings> = { en };
+
+/**
+ * The other languages' tables, loaded the first time an element shows one:
+ * a page in English never downloads them (the ES build makes each a chunk
+ * of its own; the IIFE inlines them).
+ */
+const LOADERS: Record<string, () => Promise<Strings>> = {
+  'zh-cn': () => import('./zh-cn.js').then((module) => module.zhCN),
+};
+const loading = new Map<string, Promise<void>>();
+/** Languages whose table failed to load: English for the rest of the page's life, rather than every render waiting for the network again. */
+const failed = new Set<string>();
+
+/**
+ * Loads the strings of a supported language tag (`zh-CN`). Returns
+ * `undefined` when they are loaded already (or the tag has no table, or its
+ * load failed: English is used), else a promise that settles when the load
+ * does; until then, and if it fails, `localizer` gives English.
+ */
+export function loadStrings(lang: string): Promise<void> | undefined {
+  const key = lang.toLowerCase();
+  const load = LOADERS[key];
+  if (LANGUAGES[key] || !load || failed.has(key)) return undefined;
+  let pending = loading.get(key);
+  if (!pending) {
+    pending = load().then(
+      (strings) => {
+        LANGUAGES[key] = strings;
+      },
+      (error: unknown) => {
+        failed.add(key);
+        throw error;
+      },
+    );
+    loading.set(key, pending);
+  }
+  return pending;
+}
 
 /** Parameters a string takes: `{count}` for plurals, `{name}` for names. */
 type Params<K extends StringKey> = Strings[K] extends (p: infer P) => string ? P : undefined;

@@ -97,6 +97,12 @@ export class LcPushToggle extends LitElement {
     return this._status;
   }
 
+  /** Renders once the strings of its language are loaded (see `LocalizeController.ready`). */
+  protected override scheduleUpdate(): void | Promise<unknown> {
+    const strings = this.#localize.ready();
+    return strings ? strings.then(() => super.scheduleUpdate()) : super.scheduleUpdate();
+  }
+
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (!changed.has('client') && !changed.has('worker')) return;
     const { client, worker } = this;

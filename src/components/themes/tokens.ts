@@ -3,9 +3,10 @@
  * set on the element or any ancestor; the theme (`light`, `dark`, `auto`)
  * only supplies the fallbacks (`--_d-*`), so a page's value always wins.
  */
-import { css, unsafeCSS } from 'lit';
+import { css } from 'lit';
 
-const dark = `
+// A css`…` result, nested twice below: the build minifies css`…` templates.
+const dark = css`
   --_d-bg: #111318;
   --_d-surface: #181b21;
   --_d-surface-2: #20242c;
@@ -46,11 +47,11 @@ export const tokens = css`
     color-scheme: light;
   }
   :host([theme='dark']) {
-    ${unsafeCSS(dark)}
+    ${dark}
   }
   @media (prefers-color-scheme: dark) {
     :host([theme='auto']) {
-      ${unsafeCSS(dark)}
+      ${dark}
     }
   }
   :host {

@@ -3,6 +3,11 @@
  * progress: XMLHttpRequest in browsers (fetch cannot report upload
  * progress there), a chunked request body elsewhere.
  */
+// UploadError is a module of its own so that code which only recognizes a
+// refused upload (the widgets' first load) does not bundle the upload path.
+import { UploadError } from './upload-error.js';
+
+export { UploadError };
 
 /** Upload progress, as in a browser's `ProgressEvent`. */
 export interface UploadProgress {
@@ -40,14 +45,6 @@ export interface UploadRequest {
   signal?: AbortSignal | undefined;
 }
 
-/** An upload the server refused, with its HTTP status and message. */
-export class UploadError extends Error {
-  override name = 'UploadError';
-  /** @param status the HTTP status (0 for a network error) */
-  constructor(readonly status: number, message: string) {
-    super(message);
-  }
-}
 
 /** Bytes per chunk of a streamed body: the granularity of progress events. */
 const CHUNK_BYTES = 64 * 1024;
