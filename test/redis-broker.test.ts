@@ -9,6 +9,7 @@ import { after, test } from 'node:test';
 import { decodeEnvelope, encodeDelivery, encodeGapNotice } from '../src/server/broker/redis/envelope.js';
 import { RedisBroker, type RedisBrokerOptions } from '../src/server/broker/redis/redis-broker.js';
 import type { Delivery } from '../src/server/broker/types.js';
+import { RedisPresence } from '../src/server/presence/redis-presence.js';
 import { REDIS_HOST, REDIS_PORT, REDIS_URL, testPrefix, testRedis, waitUntil } from './helpers/redis.js';
 import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.js';
 
@@ -309,4 +310,88 @@ test('open fails, leaving nothing running, when Redis cannot be reached', { time
   proxy.cut();
   await assert.rejects(RedisBroker.open({ url: `redis://127.0.0.1:${proxy.port}`, prefix: testPrefix() }), /ECONNRESET|ECONNREFUSED|closed/);
   await proxy.close();
+});
+
+test('a delivery goes once to each node holding a recipient, naming only that node\'s; a node that no longer holds one hears nothing of it', { timeout: 30_000 }, async () => {
+  const prefix = testPrefix();
+  const [n1, n2, n3] = [await node(prefix), await node(prefix), await node(prefix)];
+  // bob on nodes 2 and 3 (two devices), carol on 2, dave on 1 (the sender's node).
+  n2.broker.follow(client('bob'));
+  n3.broker.follow(client('bob'));
+  n2.broker.follow(client('carol'));
+  n1.broker.follow(client('dave'));
+  await settle(n1, n2, n3);
+  await n1.broker.publish({ appId: APP, clientIds: ['bob', 'carol', 'dave', 'nobody'], payload: payload('one') });
+  await settle(n1, n2, n3);
+  assert.deepEqual(pushes(n2).map((d) => [d.clientIds.sort(), text(d)]), [[['bob', 'carol'], 'one']]);
+  assert.deepEqual(pushes(n3).map((d) => [d.clientIds, text(d)]), [[['bob'], 'one']]);
+  assert.equal(pushes(n1).length, 1, 'node 1 only delivered locally');
+
+  // bob leaves node 2 (his device there logged out): node 2 gets only carol's.
+  n2.broker.unfollow(client('bob'));
+  await n1.broker.publish({ appId: APP, clientIds: ['bob', 'carol'], payload: payload('two') });
+  await settle(n1, n2, n3);
+  assert.deepEqual(pushes(n2).slice(1).map((d) => [d.clientIds, text(d)]), [[['carol'], 'two']]);
+  assert.deepEqual(pushes(n3).slice(1).map((d) => [d.clientIds, text(d)]), [[['bob'], 'two']]);
+
+  // A clean close takes the node's registrations with it.
+  const redis = testRedis();
+  try {
+    assert.deepEqual(await redis.hkeys(`${prefix}cn:${APP}:bob`), [n3.broker.nodeId]);
+    await n3.broker.close();
+    assert.equal(await redis.exists(`${prefix}cn:${APP}:bob`, `${prefix}n:${n3.broker.nodeId}:cn`), 0, 'nothing of node 3 is left');
+  } finally {
+    redis.disconnect();
+  }
+});
+
+test('registrations Redis lost are written again once the link is back, then onGap runs once', { timeout: 60_000 }, async () => {
+  const prefix = testPrefix();
+  const n1 = await node(prefix);
+  const { n: n2, proxy } = await proxiedNode(prefix);
+  n2.broker.follow(client('bob'));
+  await settle(n1, n2);
+  proxy.cut();
+  await waitUntil(() => !n2.broker.connected, 'node 2 saw the link drop');
+  n2.broker.follow(client('carol')); // while down: registered on the way back
+  const redis = testRedis();
+  try {
+    await redis.del(`${prefix}cn:${APP}:bob`, `${prefix}n:${n2.broker.nodeId}:cn`); // as a Redis restarted empty
+  } finally {
+    redis.disconnect();
+  }
+  proxy.restore();
+  await waitUntil(() => n2.gaps > 0, 'onGap ran', 30_000);
+  await n1.broker.publish({ appId: APP, clientIds: ['bob', 'carol'], payload: payload('after') });
+  await settle(n1, n2);
+  assert.deepEqual(pushes(n2).map((d) => [d.clientIds.sort(), text(d)]), [[['bob', 'carol'], 'after']]);
+  assert.equal(n2.gaps, 1, 'once');
+});
+
+test('a node swept as dead while alive writes its registrations again on its next beat, and runs onGap', { timeout: 60_000 }, async () => {
+  const prefix = testPrefix();
+  const n1 = await node(prefix);
+  const n2 = await node(prefix);
+  const presence = await RedisPresence.open({ url: REDIS_URL, prefix, nodeId: n2.broker.nodeId, beatMs: 200, deadMs: 1_000 });
+  presence.onRejoined(() => n2.broker.repairRegistrations());
+  try {
+    n2.broker.follow(client('bob'));
+    await settle(n1, n2);
+    await waitUntil(async () => (await presence.online(APP, [])).length === 0, 'beating');
+    const gapsBefore = n2.gaps;
+    const redis = testRedis();
+    try {
+      // What another node's sweep of node 2 does: its entries and its place in the nodes go.
+      await redis.multi().del(`${prefix}cn:${APP}:bob`, `${prefix}n:${n2.broker.nodeId}:cn`).zrem(`${prefix}nodes`, n2.broker.nodeId).exec();
+      await waitUntil(async () => (await redis.hkeys(`${prefix}cn:${APP}:bob`)).includes(n2.broker.nodeId), 'written again', 30_000);
+    } finally {
+      redis.disconnect();
+    }
+    await waitUntil(() => n2.gaps > gapsBefore, 'onGap ran', 30_000);
+    await n1.broker.publish({ appId: APP, clientIds: ['bob'], payload: payload('after') });
+    await settle(n1, n2);
+    assert.deepEqual(pushes(n2).map(text), ['after']);
+  } finally {
+    await presence.close();
+  }
 });
