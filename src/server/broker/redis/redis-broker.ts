@@ -102,7 +102,9 @@ type Queued =
  * One delivery to clients, published once per node that holds any of them.
  * ARGV: the app's `cn:` key prefix, the node channels' prefix, the
  * publishing node (which delivered locally already, and is skipped), the
- * envelope's head, the payload, then the client ids. Each node's envelope
+ * envelope's head, the payload, then the client ids joined by "\\n" (one
+ * argument: ioredis's cost per argument was the next item of the sending
+ * node's profile once the SPUBLISHes were gone). Each node's envelope
  * is the head, a u32 length and its clients joined by "\n" (a client id
  * holds no control character), then the payload: envelope.ts decodes it.
  * Grouping in Redis costs one HKEYS per recipient there, instead of one
@@ -115,8 +117,7 @@ type Queued =
 const FANOUT_SCRIPT = `
 local keys, channels, origin, head, payload = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local byNode, order, seen = {}, {}, {}
-for i = 6, #ARGV do
-  local id = ARGV[i]
+for id in string.gmatch(ARGV[6], '[^\\n]+') do
   if not seen[id] then
     seen[id] = true
     for _, node in ipairs(redis.call('HKEYS', keys .. id)) do
@@ -142,7 +143,7 @@ return #order
 const FANOUT_BATCH = 1000;
 
 interface FanoutPipeline {
-  lcFanout(keys: string, channels: string, origin: string, head: Buffer, payload: Buffer, ...clientIds: string[]): unknown;
+  lcFanout(keys: string, channels: string, origin: string, head: Buffer, payload: Buffer, clientIds: string): unknown;
 }
 
 /** SSUBSCRIBE arguments per command when subscribing again after a reconnect. */
@@ -194,6 +195,9 @@ export class RedisBroker implements Broker {
   private readonly clients = new Set<string>();
   private readonly queue: Queued[] = [];
   private queuedBytes = 0;
+  /** Publications of this turn of the event loop, sent together at its end (sendThisTurn). */
+  private turn: Queued[] = [];
+  private turnSent: Promise<void> | undefined;
   private flushing = false;
   /** Publications were lost: a gap notice is owed once the publisher is back. */
   private dropped = false;
@@ -320,7 +324,26 @@ export class RedisBroker implements Broker {
       this.enqueue(item);
       return;
     }
-    await this.send([item]);
+    await this.sendThisTurn(item);
+  }
+
+  /**
+   * Publications of one turn of the event loop (a group commit acks several
+   * messages at once) go to Redis as one pipeline, one socket write: on the
+   * sending node's profile each write to Redis's loopback socket cost more
+   * than the commands in it.
+   */
+  private sendThisTurn(item: Queued): Promise<void> {
+    this.turn.push(item);
+    this.turnSent ??= new Promise<void>((resolve) => {
+      setImmediate(() => {
+        const items = this.turn;
+        this.turn = [];
+        this.turnSent = undefined;
+        void this.send(items).then(resolve);
+      });
+    });
+    return this.turnSent;
   }
 
   subscribe(handler: (delivery: Delivery) => void): () => void {
@@ -618,7 +641,7 @@ export class RedisBroker implements Broker {
       const ids = item.clientIds;
       for (let i = 0; i < ids.length; i += FANOUT_BATCH) {
         const some = ids.length <= FANOUT_BATCH ? ids : ids.slice(i, i + FANOUT_BATCH);
-        (pipeline as unknown as FanoutPipeline).lcFanout(item.keys, `${this.prefix}n:`, this.nodeId, item.head, item.payload, ...some);
+        (pipeline as unknown as FanoutPipeline).lcFanout(item.keys, `${this.prefix}n:`, this.nodeId, item.head, item.payload, some.join('\n'));
       }
     }
     try {
