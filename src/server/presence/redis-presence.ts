@@ -254,6 +254,9 @@ export class RedisPresence implements Presence {
   /** A write failed: the next beat writes the mirror again. */
   private dirty = false;
   private lastBeatKnown = true;
+  /** A beat found this node known once: being unknown later means it was swept (or Redis lost it). */
+  private everKnown = false;
+  private lastSwept = false;
   private timer: NodeJS.Timeout | undefined;
   private beating: Promise<void> | undefined;
   private closed = false;
@@ -469,10 +472,11 @@ export class RedisPresence implements Presence {
   }
 
   /**
-   * Called when a heartbeat finds this node unknown or being swept (Redis
-   * restarted, or the node was taken for dead while alive), and on the beat
-   * after: what else this node keeps in Redis under its id (the broker's
-   * registrations) may be gone and must be written again.
+   * Called when a heartbeat finds this node, known before, unknown or being
+   * swept (Redis restarted, or the node was taken for dead while alive), and
+   * on the beat after (a sweep under way may delete what was written
+   * meanwhile): what else this node keeps in Redis under its id (the
+   * broker's registrations) may be gone and must be written again.
    */
   onRejoined(handler: () => void): () => void {
     this.rejoinHandlers.add(handler);
@@ -482,8 +486,12 @@ export class RedisPresence implements Presence {
   private async beat(): Promise<void> {
     const known = Number(await this.script('lcBeat')(this.nodesKey, this.sweepingKey, this.nodeId)) === 1;
     // Rewrite also on the first beat after being swept: the sweep may have deleted what the previous rewrite wrote.
-    const rejoined = !known || !this.lastBeatKnown;
-    const rewrite = this.dirty || rejoined;
+    const rewrite = this.dirty || !known || !this.lastBeatKnown;
+    // Unknown after having been known: swept, or Redis restarted (a new node is unknown at its first beat).
+    const swept = !known && this.everKnown;
+    const rejoined = swept || this.lastSwept;
+    this.lastSwept = swept;
+    if (known) this.everKnown = true;
     this.lastBeatKnown = known;
     if (rewrite) await this.rewrite();
     if (rejoined) {

@@ -531,11 +531,14 @@ export class RedisBroker implements Broker {
       if (this.closed || this.publisher.status !== 'ready') return;
       this.registrationsStale = false;
       try {
+        // Only what was followed when SMEMBERS went out can be missing from its answer:
+        // a client followed while it was on its way is written behind it.
+        const asked = new Set(this.clients);
         const present = new Set(await this.publisher.smembers(this.indexKey));
         const commands: Array<(batch: ReturnType<Redis['pipeline']>) => void> = [];
         for (const key of present) if (!this.clients.has(key)) commands.push((batch) => batch.hdel(key, this.nodeId).srem(this.indexKey, key));
         for (const key of this.clients) {
-          if (!present.has(key)) this.gapOwed = true;
+          if (asked.has(key) && !present.has(key)) this.gapOwed = true;
           commands.push((batch) => batch.sadd(this.indexKey, key).hset(key, this.nodeId, '1'));
         }
         for (let i = 0; i < commands.length; i += REGISTER_BATCH) {
