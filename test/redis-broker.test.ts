@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { decodeEnvelope, encodeDelivery, encodeGapNotice } from '../src/server/broker/redis/envelope.js';
+import { decodeEnvelope, encodeDelivery, encodeGapNotice, encodeNodeDelivery } from '../src/server/broker/redis/envelope.js';
 import { RedisBroker, type RedisBrokerOptions } from '../src/server/broker/redis/redis-broker.js';
 import type { Delivery } from '../src/server/broker/types.js';
 import { RedisPresence } from '../src/server/presence/redis-presence.js';
@@ -175,10 +175,20 @@ test('every Delivery field crosses the wire as it was; malformed envelopes are r
   const bytes = new Uint8Array(300).map((_, i) => i % 256);
   await n1.broker.publish({ appId: APP, clientIds: ['bob'], payload: bytes, notificationSeq: 2 ** 40 + 3, takeover: { tag: 'mobile', deviceId: 'dev-é' } });
   await n1.broker.publish({ appId: APP, clientIds: ['bob'], payload: payload('x'), takeover: { tag: 'web', deviceId: null } });
+  await n1.broker.publish({ appId: APP, clientIds: ['bob'], payload: payload('kick'), endSessions: true });
   await settle(n1, n2);
-  const [first, second] = pushes(n2);
+  const [first, second, third] = pushes(n2);
   assert.deepEqual(first, { appId: APP, clientIds: ['bob'], payload: bytes, notificationSeq: 2 ** 40 + 3, takeover: { tag: 'mobile', deviceId: 'dev-é' } });
   assert.deepEqual(second!.takeover, { tag: 'web', deviceId: null });
+  assert.deepEqual(third, { appId: APP, clientIds: ['bob'], payload: payload('kick'), endSessions: true });
+
+  // A node's envelope: the head, its recipients, the payload; a list longer than the bytes is refused.
+  const toNode = encodeNodeDelivery('n', { appId: APP, clientIds: [], payload: payload('p'), excludeSessionId: 's' }, ['bob', 'carol é']);
+  assert.deepEqual(decodeEnvelope(toNode), { kind: 'delivery', origin: 'n', delivery: { appId: APP, clientIds: ['bob', 'carol é'], payload: payload('p'), excludeSessionId: 's' } });
+  const listAt = toNode.length - 1 - Buffer.byteLength('bob\ncarol é') - 4;
+  const overlong = Buffer.from(toNode);
+  overlong.writeUInt32BE(1_000, listAt);
+  assert.equal(decodeEnvelope(overlong), undefined);
 
   const good = encodeDelivery('n', { appId: APP, clientIds: [], payload: payload('p'), roomId: 'r' });
   assert.throws(() => encodeDelivery('n', { appId: APP, clientIds: [], payload: payload('p'), roomId: 'r', priority: 256 }), RangeError);
@@ -203,7 +213,7 @@ test('every Delivery field crosses the wire as it was; malformed envelopes are r
   }
   await n1.broker.publish({ appId: APP, clientIds: ['bob'], payload: payload('after') });
   await settle(n1, n2);
-  assert.deepEqual(pushes(n2).map(text).slice(2), ['after']);
+  assert.deepEqual(pushes(n2).map(text).slice(3), ['after']);
 });
 
 test('a cut subscriber link: resubscribed after it comes back, then onGap runs once', { timeout: 60_000 }, async () => {
