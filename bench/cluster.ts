@@ -31,8 +31,8 @@ import { startServerProcess, type ServerProcess } from '../test/helpers/server-p
 import { cpuSeconds, paced, percentiles } from './lib.js';
 
 const SETTINGS = {
-  group: { members: 100, messages: 1000, inFlight: 10, warmup: 20 },
-  room: { viewers: 500, messages: 200, inFlight: 10, warmup: 10 },
+  group: { members: 100, messages: 3000, inFlight: 10, warmup: 20 },
+  room: { viewers: 500, messages: 600, inFlight: 10, warmup: 10 },
   direct: { messages: 2000, inFlight: 10, warmup: 20 },
   latency: { members: 100, perSecond: 50, seconds: 4, sampled: 10 },
 };

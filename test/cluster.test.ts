@@ -295,6 +295,40 @@ describe('three nodes, one PostgreSQL, one Redis', { timeout: 600_000 }, () => {
     await until(async () => (await retry.request(reopen)).op === OpType.opened, 'the reconnect is accepted once the tag is free');
   });
 
+  test('a REST kick sent to node 1 ends the client’s sessions on nodes 2 and 3, and no one else’s', { timeout: 120_000 }, async () => {
+    const [kickedId, bystanderId] = names('Kicked', 'Bystander');
+    const { client: onTwo } = await raw(node(2), kickedId);
+    const { client: onThree } = await raw(node(3), kickedId);
+    const { client: bystander } = await raw(node(2), bystanderId);
+    const answer = await fetch(`${node(1).httpUrl}/1.2/rtm/clients/${kickedId}/kick`, {
+      method: 'POST',
+      headers: { 'X-LC-Id': TEST_APP.appId, 'X-LC-Key': `${TEST_APP.masterKey},master`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ reason: 'spam' }),
+    });
+    assert.equal(answer.status, 200, 'node 1 holds no session of the client and still answers for the cluster');
+    for (const client of [onTwo, onThree]) {
+      const closed = await client.take(isClosed, WAIT);
+      assert.deepEqual([closed.peerId, closed.sessionMessage?.code, closed.sessionMessage?.detail], [kickedId, 4115, 'spam']);
+      // The session is gone on its node: its commands are refused.
+      const refused = await client.request({ cmd: CommandType.conv, op: OpType.query, convMessage: {} });
+      assert.equal(refused.errorMessage?.reason, 'SESSION_REQUIRED');
+    }
+    await assert.rejects(bystander.take(isClosed, 500), /nothing/, 'another client on node 2 keeps its session');
+    const bystanderReply = await bystander.request({ cmd: CommandType.conv, op: OpType.query, convMessage: {} });
+    assert.ok(!bystanderReply.errorMessage, 'its commands are still served');
+    const online = async () => {
+      const reply = await fetch(`${node(1).httpUrl}/1.2/rtm/clients/check-online`, {
+        method: 'POST',
+        headers: { 'X-LC-Id': TEST_APP.appId, 'X-LC-Key': `${TEST_APP.masterKey},master`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ client_ids: [kickedId, bystanderId] }),
+      });
+      return ((await reply.json()) as { results: string[] }).results;
+    };
+    // The presence's writes are fire-and-forget: seen from node 1 a moment later.
+    await until(async () => (await online()).length === 1, 'node 1 sees the kicked client offline');
+    assert.deepEqual(await online(), [bystanderId]);
+  });
+
   test('who is online (session query) is the whole cluster’s', { timeout: 120_000 }, async () => {
     const [aliceId, bobId, carolId, nobodyId] = names('Alice', 'Bob', 'Carol', 'Nobody');
     await loginV3(aliceId, node(1));

@@ -6,9 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { decodeEnvelope, encodeDelivery, encodeGapNotice } from '../src/server/broker/redis/envelope.js';
+import { decodeEnvelope, encodeDelivery, encodeGapNotice, encodeNodeDelivery } from '../src/server/broker/redis/envelope.js';
 import { RedisBroker, type RedisBrokerOptions } from '../src/server/broker/redis/redis-broker.js';
 import type { Delivery } from '../src/server/broker/types.js';
+import { RedisPresence } from '../src/server/presence/redis-presence.js';
 import { REDIS_HOST, REDIS_PORT, REDIS_URL, testPrefix, testRedis, waitUntil } from './helpers/redis.js';
 import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.js';
 
@@ -53,6 +54,8 @@ const room = (id: string) => ({ kind: 'room' as const, appId: APP, id });
  * a `conversationChanged` published after them arrived, they did too.
  */
 async function settle(from: Node, ...others: Node[]): Promise<void> {
+  // And that every follow so far took effect (a login awaits the same before its ack).
+  await Promise.all([from, ...others].map((n) => n.broker.settled()));
   const marker = `settle-${Math.random()}`;
   await from.broker.publish({ appId: APP, clientIds: [], payload: new Uint8Array(0), conversationChanged: marker });
   await waitUntil(() => others.every((n) => n.got.some((d) => d.conversationChanged === marker)), 'the marker arrived');
@@ -67,7 +70,7 @@ test('a message between nodes 1 and 2 reaches node 2 once per recipient and neve
   n2.broker.follow(client('bob'));
   n2.broker.follow(client('carol'));
   n3.broker.follow(client('dave'));
-  await settle(n1, n2, n3); // the SSUBSCRIBEs above went out before it
+  await settle(n1, n2, n3); // the registrations above are in Redis
 
   await n1.broker.publish({ appId: APP, clientIds: ['alice', 'bob', 'carol', 'bob'], payload: payload('hi'), excludeSessionId: 's-1' });
   await settle(n1, n2, n3);
@@ -84,7 +87,7 @@ test('a message between nodes 1 and 2 reaches node 2 once per recipient and neve
   assert.deepEqual(pushes(n3), [], 'node 3 holds none of the recipients: its subscriber got nothing');
   // Its received counter counts everything Redis handed it: the two markers only.
   assert.equal(n3.broker.deliveriesReceived, 2);
-  assert.equal(n2.broker.deliveriesReceived, 4);
+  assert.equal(n2.broker.deliveriesReceived, 3, 'node 2: one publication for bob and carol together (one per node, not per recipient), and the two markers');
   assert.equal(n1.broker.deliveriesReceived, 0, 'its own publications come back and are skipped');
 });
 
@@ -172,10 +175,20 @@ test('every Delivery field crosses the wire as it was; malformed envelopes are r
   const bytes = new Uint8Array(300).map((_, i) => i % 256);
   await n1.broker.publish({ appId: APP, clientIds: ['bob'], payload: bytes, notificationSeq: 2 ** 40 + 3, takeover: { tag: 'mobile', deviceId: 'dev-é' } });
   await n1.broker.publish({ appId: APP, clientIds: ['bob'], payload: payload('x'), takeover: { tag: 'web', deviceId: null } });
+  await n1.broker.publish({ appId: APP, clientIds: ['bob'], payload: payload('kick'), endSessions: true });
   await settle(n1, n2);
-  const [first, second] = pushes(n2);
+  const [first, second, third] = pushes(n2);
   assert.deepEqual(first, { appId: APP, clientIds: ['bob'], payload: bytes, notificationSeq: 2 ** 40 + 3, takeover: { tag: 'mobile', deviceId: 'dev-é' } });
   assert.deepEqual(second!.takeover, { tag: 'web', deviceId: null });
+  assert.deepEqual(third, { appId: APP, clientIds: ['bob'], payload: payload('kick'), endSessions: true });
+
+  // A node's envelope: the head, its recipients, the payload; a list longer than the bytes is refused.
+  const toNode = encodeNodeDelivery('n', { appId: APP, clientIds: [], payload: payload('p'), excludeSessionId: 's' }, ['bob', 'carol é']);
+  assert.deepEqual(decodeEnvelope(toNode), { kind: 'delivery', origin: 'n', delivery: { appId: APP, clientIds: ['bob', 'carol é'], payload: payload('p'), excludeSessionId: 's' } });
+  const listAt = toNode.length - 1 - Buffer.byteLength('bob\ncarol é') - 4;
+  const overlong = Buffer.from(toNode);
+  overlong.writeUInt32BE(1_000, listAt);
+  assert.equal(decodeEnvelope(overlong), undefined);
 
   const good = encodeDelivery('n', { appId: APP, clientIds: [], payload: payload('p'), roomId: 'r' });
   assert.throws(() => encodeDelivery('n', { appId: APP, clientIds: [], payload: payload('p'), roomId: 'r', priority: 256 }), RangeError);
@@ -190,17 +203,17 @@ test('every Delivery field crosses the wire as it was; malformed envelopes are r
   unknownFlag.writeUInt16BE(0x8000, 2);
   assert.equal(decodeEnvelope(unknownFlag), undefined);
 
-  // Garbage on a followed channel is dropped; the node carries on.
+  // Garbage on the node's channel is dropped; the node carries on.
   const raw = testRedis();
   try {
-    await raw.spublish(`${prefix}c:${APP}:bob`, Buffer.from([1, 0, 0]));
+    await raw.spublish(`${prefix}n:${n2.broker.nodeId}`, Buffer.from([1, 0, 0]));
     await raw.spublish(`${prefix}all`, 'not an envelope');
   } finally {
     raw.disconnect();
   }
   await n1.broker.publish({ appId: APP, clientIds: ['bob'], payload: payload('after') });
   await settle(n1, n2);
-  assert.deepEqual(pushes(n2).map(text).slice(2), ['after']);
+  assert.deepEqual(pushes(n2).map(text).slice(3), ['after']);
 });
 
 test('a cut subscriber link: resubscribed after it comes back, then onGap runs once', { timeout: 60_000 }, async () => {
@@ -307,4 +320,90 @@ test('open fails, leaving nothing running, when Redis cannot be reached', { time
   proxy.cut();
   await assert.rejects(RedisBroker.open({ url: `redis://127.0.0.1:${proxy.port}`, prefix: testPrefix() }), /ECONNRESET|ECONNREFUSED|closed/);
   await proxy.close();
+});
+
+test('a delivery goes once to each node holding a recipient, naming only that node\'s; a node that no longer holds one hears nothing of it', { timeout: 30_000 }, async () => {
+  const prefix = testPrefix();
+  const [n1, n2, n3] = [await node(prefix), await node(prefix), await node(prefix)];
+  // bob on nodes 2 and 3 (two devices), carol on 2, dave on 1 (the sender's node).
+  n2.broker.follow(client('bob'));
+  n3.broker.follow(client('bob'));
+  n2.broker.follow(client('carol'));
+  n1.broker.follow(client('dave'));
+  await settle(n1, n2, n3);
+  await n1.broker.publish({ appId: APP, clientIds: ['bob', 'carol', 'dave', 'nobody'], payload: payload('one') });
+  await settle(n1, n2, n3);
+  assert.deepEqual(pushes(n2).map((d) => [d.clientIds.sort(), text(d)]), [[['bob', 'carol'], 'one']]);
+  assert.deepEqual(pushes(n3).map((d) => [d.clientIds, text(d)]), [[['bob'], 'one']]);
+  assert.equal(pushes(n1).length, 1, 'node 1 only delivered locally');
+
+  // bob leaves node 2 (his device there logged out): node 2 gets only carol's.
+  n2.broker.unfollow(client('bob'));
+  await n1.broker.publish({ appId: APP, clientIds: ['bob', 'carol'], payload: payload('two') });
+  await settle(n1, n2, n3);
+  assert.deepEqual(pushes(n2).slice(1).map((d) => [d.clientIds, text(d)]), [[['carol'], 'two']]);
+  assert.deepEqual(pushes(n3).slice(1).map((d) => [d.clientIds, text(d)]), [[['bob'], 'two']]);
+
+  // A clean close takes the node's registrations with it.
+  const redis = testRedis();
+  try {
+    assert.deepEqual(await redis.hkeys(`${prefix}cn:${APP}:bob`), [n3.broker.nodeId]);
+    await n3.broker.close();
+    assert.equal(await redis.exists(`${prefix}cn:${APP}:bob`, `${prefix}n:${n3.broker.nodeId}:cn`), 0, 'nothing of node 3 is left');
+  } finally {
+    redis.disconnect();
+  }
+});
+
+test('registrations Redis lost are written again once the link is back, then onGap runs once', { timeout: 60_000 }, async () => {
+  const prefix = testPrefix();
+  const n1 = await node(prefix);
+  const { n: n2, proxy } = await proxiedNode(prefix);
+  n2.broker.follow(client('bob'));
+  await settle(n1, n2);
+  proxy.cut();
+  await waitUntil(() => !n2.broker.connected, 'node 2 saw the link drop');
+  n2.broker.follow(client('carol')); // while down: registered on the way back
+  const redis = testRedis();
+  try {
+    await redis.del(`${prefix}cn:${APP}:bob`, `${prefix}n:${n2.broker.nodeId}:cn`); // as a Redis restarted empty
+  } finally {
+    redis.disconnect();
+  }
+  proxy.restore();
+  await waitUntil(() => n2.gaps > 0, 'onGap ran', 30_000);
+  await n1.broker.publish({ appId: APP, clientIds: ['bob', 'carol'], payload: payload('after') });
+  await settle(n1, n2);
+  assert.deepEqual(pushes(n2).map((d) => [d.clientIds.sort(), text(d)]), [[['bob', 'carol'], 'after']]);
+  assert.equal(n2.gaps, 1, 'once');
+});
+
+test('a node swept as dead while alive writes its registrations again on its next beat, and runs onGap', { timeout: 60_000 }, async () => {
+  const prefix = testPrefix();
+  const n1 = await node(prefix);
+  const n2 = await node(prefix);
+  const presence = await RedisPresence.open({ url: REDIS_URL, prefix, nodeId: n2.broker.nodeId, beatMs: 200, deadMs: 1_000 });
+  presence.onRejoined(() => n2.broker.repairRegistrations());
+  try {
+    n2.broker.follow(client('bob'));
+    await settle(n1, n2);
+    // Beats that find the node known: from then on, being unknown means swept.
+    await presence.tick();
+    await presence.tick();
+    const gapsBefore = n2.gaps;
+    const redis = testRedis();
+    try {
+      // What another node's sweep of node 2 does: its entries and its place in the nodes go.
+      await redis.multi().del(`${prefix}cn:${APP}:bob`, `${prefix}n:${n2.broker.nodeId}:cn`).zrem(`${prefix}nodes`, n2.broker.nodeId).exec();
+      await waitUntil(async () => (await redis.hkeys(`${prefix}cn:${APP}:bob`)).includes(n2.broker.nodeId), 'written again', 30_000);
+    } finally {
+      redis.disconnect();
+    }
+    await waitUntil(() => n2.gaps > gapsBefore, 'onGap ran', 30_000);
+    await n1.broker.publish({ appId: APP, clientIds: ['bob'], payload: payload('after') });
+    await settle(n1, n2);
+    assert.deepEqual(pushes(n2).map(text), ['after']);
+  } finally {
+    await presence.close();
+  }
 });

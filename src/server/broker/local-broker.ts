@@ -18,6 +18,8 @@ export class LocalBroker implements Broker {
 
   unfollow(_topic: Topic): void {}
 
+  async settled(): Promise<void> {}
+
   onGap(_handler: () => void): () => void {
     return () => {};
   }

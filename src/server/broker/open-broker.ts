@@ -90,6 +90,9 @@ export async function openBroker(location: BrokerLocation, nodeId: string, log?:
       ...(timing.deadMs ? { deadMs: timing.deadMs } : {}),
       ...(log ? { log } : {}),
     });
+    // Swept as dead while alive, or Redis restarted: the broker's registrations went with the presence's entries.
+    const registered = broker;
+    presence.onRejoined(() => registered.repairRegistrations());
     return { broker, presence };
   } catch (error) {
     await broker?.close().catch(() => {});

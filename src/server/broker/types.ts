@@ -29,6 +29,11 @@ export interface Delivery {
    */
   takeover?: { tag: string; deviceId: string | null };
   /**
+   * Log every recipient session out after the push (REST kick): on every
+   * node that holds one, not only the node that was asked.
+   */
+  endSessions?: boolean;
+  /**
    * Not a push: the members, mutes or attributes of this conversation
    * changed, and every node drops what it cached of it
    * (handlers/membership-cache.ts). A broker delivers it to every node,
@@ -57,6 +62,15 @@ export interface Broker {
   follow(topic: Topic): void;
   /** This node's last session of the client, or last viewer in the room, is gone. */
   unfollow(topic: Topic): void;
+  /**
+   * Resolves once every `follow` called so far has taken effect: whatever
+   * another node publishes from then on for those topics reaches this one.
+   * A login awaits it before it is acknowledged, so that a message sent to
+   * a client known to be online is never published before its node is
+   * found. Never rejects (a registration that failed is a gap, repaired
+   * through `onGap`); the in-process broker resolves at once.
+   */
+  settled(): Promise<void>;
   /**
    * Called when deliveries may have been lost (the broker's link to the
    * other nodes was down and is back): the node's sessions must catch up

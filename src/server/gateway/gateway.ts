@@ -229,12 +229,14 @@ export class Gateway {
     if (delivery.conversationChanged !== undefined) return this.ctx.membership.invalidate(delivery.appId, delivery.conversationChanged);
     if (delivery.roomId !== undefined) return this.deliverToRoom(delivery, delivery.roomId);
     const { takeover } = delivery;
+    // A takeover or a kick logs the recipients' sessions out after the push.
+    const ends = takeover !== undefined || delivery.endSessions === true;
     // Read once: pushes to other connections only compare against it.
-    const scope = takeover ? undefined : currentReplyScope();
+    const scope = ends ? undefined : currentReplyScope();
     // A plain push (a group message, say) shares its bytes between recipients
-    // like a chat-room message; membership events and takeovers are few and
-    // may be held by the session, so they get bytes of their own.
-    const shared = takeover === undefined && delivery.notificationSeq === undefined ? new SharedPush(delivery.payload) : undefined;
+    // like a chat-room message; membership events, takeovers and kicks are few
+    // and may be held by the session, so they get bytes of their own.
+    const shared = !ends && delivery.notificationSeq === undefined ? new SharedPush(delivery.payload) : undefined;
     const now = Date.now();
     // Counted once per delivery, not per recipient: this loop is the fan-out's hot path.
     let delivered = 0;
@@ -242,8 +244,8 @@ export class Gateway {
       const sessions = this.ctx.sessions.sessionsOf(delivery.appId, clientId);
       if (!sessions) continue;
       let bytes: Uint8Array | undefined;
-      // A takeover logs sessions out, which changes the set: iterate a copy then.
-      for (const session of takeover ? [...sessions] : sessions) {
+      // Logging sessions out changes the set: iterate a copy then.
+      for (const session of ends ? [...sessions] : sessions) {
         if (session.id === delivery.excludeSessionId) continue;
         if (shared && scope?.connection !== session.connection) {
           session.connection.sendShared(shared, this.peerIdFieldOf(session), 'reliable', now);
@@ -255,7 +257,7 @@ export class Gateway {
         if (delivery.notificationSeq !== undefined && !session.notices.admit(delivery.notificationSeq, bytes)) continue;
         sendOrHold(scope, session.connection, bytes);
         delivered += 1;
-        if (takeover) endSession(this.ctx, session, 'kicked');
+        if (ends) endSession(this.ctx, session, 'kicked');
       }
     }
     this.ctx.metrics.countDeliveries(delivered);

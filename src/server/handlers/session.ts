@@ -93,8 +93,9 @@ async function open(ctx: ServerContext, connection: SessionConnection, app: AppR
   ctx.sessions.add(session);
   try {
     await markLoginStart(ctx, session);
-    // Before the reply: a reconnect with this token may reach another node at once.
-    await ctx.presence.rememberLogin(app.appId, token, { tag, deviceId }, ctx.config.sessionTokenTtlMs);
+    // Before the reply: a reconnect with this token may reach another node at once,
+    // and a message to this client, once it is seen online, must find this node.
+    await Promise.all([ctx.presence.rememberLogin(app.appId, token, { tag, deviceId }, ctx.config.sessionTokenTtlMs), ctx.broker.settled()]);
   } catch (error) {
     // Refused, so not logged in either.
     endSession(ctx, session, 'closed');

@@ -23,6 +23,11 @@
  *   the token, which `takeParkedRooms` must give back; it lives as long as
  *   the 30-minute rejoin window and no longer.
  * - `<p>sweeping` ZSET: dead nodes being swept → the claim's lease expiry.
+ * - `<p>n:<node>:cn` SET: the broker's registrations of the node (the
+ *   `<p>cn:<app>:<clientId>` hashes holding its field, redis-broker.ts).
+ *   The broker writes them; sweeping a dead node deletes them too, and a
+ *   node that finds itself swept while alive tells the broker
+ *   (`onRejoined`) to write them again.
  *
  * Every write of this node's own entries states an absolute value (a
  * count, not an increment) from a mirror kept in memory, so a write lost
@@ -43,7 +48,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Redis, type ChainableCommander } from 'ioredis';
-import { appSegment } from '../broker/redis/redis-names.js';
+import { appSegment, clientNodesIndexKey } from '../broker/redis/redis-names.js';
 import type { BrokerLog } from '../broker/redis/redis-broker.js';
 import type { LoginFacts, OrphanedWills, ParkedRooms, Presence, PresenceSession, WillMessage } from './types.js';
 
@@ -239,6 +244,7 @@ export class RedisPresence implements Presence {
   private readonly deadMs: number;
   private readonly log: BrokerLog;
   private readonly orphanHandlers = new Set<(orphaned: OrphanedWills) => Promise<void>>();
+  private readonly rejoinHandlers = new Set<() => void>();
   /** The mirror of this node's entries: session id → session. */
   private readonly sessions = new Map<string, PresenceSession>();
   /** room hash key → this node's distinct clients in it. */
@@ -248,6 +254,9 @@ export class RedisPresence implements Presence {
   /** A write failed: the next beat writes the mirror again. */
   private dirty = false;
   private lastBeatKnown = true;
+  /** A beat found this node known once: being unknown later means it was swept (or Redis lost it). */
+  private everKnown = false;
+  private lastSwept = false;
   private timer: NodeJS.Timeout | undefined;
   private beating: Promise<void> | undefined;
   private closed = false;
@@ -462,12 +471,38 @@ export class RedisPresence implements Presence {
     return this.beating;
   }
 
+  /**
+   * Called when a heartbeat finds this node, known before, unknown or being
+   * swept (Redis restarted, or the node was taken for dead while alive), and
+   * on the beat after (a sweep under way may delete what was written
+   * meanwhile): what else this node keeps in Redis under its id (the
+   * broker's registrations) may be gone and must be written again.
+   */
+  onRejoined(handler: () => void): () => void {
+    this.rejoinHandlers.add(handler);
+    return () => this.rejoinHandlers.delete(handler);
+  }
+
   private async beat(): Promise<void> {
     const known = Number(await this.script('lcBeat')(this.nodesKey, this.sweepingKey, this.nodeId)) === 1;
     // Rewrite also on the first beat after being swept: the sweep may have deleted what the previous rewrite wrote.
     const rewrite = this.dirty || !known || !this.lastBeatKnown;
+    // Unknown after having been known: swept, or Redis restarted (a new node is unknown at its first beat).
+    const swept = !known && this.everKnown;
+    const rejoined = swept || this.lastSwept;
+    this.lastSwept = swept;
+    if (known) this.everKnown = true;
     this.lastBeatKnown = known;
     if (rewrite) await this.rewrite();
+    if (rejoined) {
+      for (const handler of this.rejoinHandlers) {
+        try {
+          handler();
+        } catch (error) {
+          this.log.error({ err: { message: (error as Error).message } }, 'Redis presence: a rejoin handler threw');
+        }
+      }
+    }
   }
 
   /** Writes this node's mirror again, removing what Redis holds of it that the mirror does not. */
@@ -538,7 +573,7 @@ export class RedisPresence implements Presence {
     }
   }
 
-  /** Deletes every entry a node's index names, then the index. */
+  /** Deletes every entry a node's indexes name (its own and the broker's), then the indexes. */
   private async deleteEntriesOf(node: string): Promise<void> {
     const indexKey = this.indexKey(node);
     let cursor = '0';
@@ -555,6 +590,19 @@ export class RedisPresence implements Presence {
       }
     } while (cursor !== '0');
     await this.redis.del(indexKey);
+    // The broker's registrations: the node's field in each client's hash.
+    const brokerIndexKey = clientNodesIndexKey(this.prefix, node);
+    cursor = '0';
+    do {
+      const [next, keys] = await this.redis.sscan(brokerIndexKey, cursor, 'COUNT', SWEEP_BATCH);
+      cursor = next;
+      if (keys.length > 0) {
+        const batch = this.redis.pipeline();
+        for (const key of keys) batch.hdel(key, node);
+        await execOrThrow(batch);
+      }
+    } while (cursor !== '0');
+    await this.redis.del(brokerIndexKey);
   }
 
   private write(build: (batch: ChainableCommander) => void): void {

@@ -1,6 +1,8 @@
 /**
- * The bytes a Redis broker publishes: a Delivery (without `clientIds`, which
- * the channel names) and its payload, plus the node that published it. The
+ * The bytes a Redis broker publishes: a Delivery and its payload, plus the
+ * node that published it. A publication on a node's channel names the
+ * recipients that node holds (the fan-out script puts them in, see
+ * redis-broker.ts); one on a room's or on `all` names none. The
  * payload is already protobuf: it goes in as raw bytes after a small binary
  * header, never as base64 inside JSON.
  *
@@ -18,9 +20,14 @@
  *   str  takeover.tag         if FLAG_TAKEOVER
  *   str  takeover.deviceId    if FLAG_TAKEOVER_DEVICE
  *   str  conversationChanged  if FLAG_CHANGED
+ *   u32  length, then the client ids joined by "\n"   if FLAG_CLIENTS
  *   ...  payload (the rest)
  *
- * where `str` is a u16 byte length and UTF-8 bytes. Anything that does not
+ * where `str` is a u16 byte length and UTF-8 bytes. `FLAG_END` (no field)
+ * is `Delivery.endSessions`. The client list is last before the payload so
+ * that the fan-out script can put it between the head this module encodes
+ * and the payload (a client id holds no control character, so "\n" never
+ * splits one). Anything that does not
  * parse is refused whole (decodeEnvelope returns undefined): whoever can
  * publish on the Redis server is trusted, but a bug or a stray publisher
  * must not crash a node.
@@ -35,14 +42,16 @@ const FLAG_PRIORITY = 1 << 3;
 const FLAG_TAKEOVER = 1 << 4;
 const FLAG_TAKEOVER_DEVICE = 1 << 5;
 const FLAG_CHANGED = 1 << 6;
-const KNOWN_FLAGS = (1 << 7) - 1;
+const FLAG_CLIENTS = 1 << 7;
+const FLAG_END = 1 << 8;
+const KNOWN_FLAGS = (1 << 9) - 1;
 
 /** Longest string field: ids and tags are far shorter; a u16 length caps it anyway. */
 const MAX_STRING_BYTES = 0xffff;
 
 /** What a node receives from Redis: a delivery or another node's gap notice. */
 export type Envelope =
-  | { kind: 'delivery'; origin: string; delivery: Omit<Delivery, 'clientIds'> }
+  | { kind: 'delivery'; origin: string; delivery: Delivery }
   | { kind: 'gap'; origin: string };
 
 class Writer {
@@ -83,8 +92,30 @@ class Writer {
   }
 }
 
-/** Encodes a delivery once; the same bytes go to every recipient's channel. */
+/** Encodes a delivery whose channel says who gets it (a room, or `all`): no client list. */
 export function encodeDelivery(origin: string, delivery: Delivery): Buffer {
+  const head = encodeHead(origin, delivery, false);
+  return Buffer.concat([head, delivery.payload], head.length + delivery.payload.byteLength);
+}
+
+/**
+ * The head of a delivery to clients, up to where the client list goes:
+ * the fan-out script appends, per recipient node, `u32` length, the
+ * node's client ids joined by "\n", and the payload.
+ */
+export function encodeClientsHead(origin: string, delivery: Delivery): Buffer {
+  return encodeHead(origin, delivery, true);
+}
+
+/** What the fan-out script publishes on a node's channel, built here (tests, and the script's reference). */
+export function encodeNodeDelivery(origin: string, delivery: Delivery, clientIds: readonly string[]): Buffer {
+  const list = Buffer.from(clientIds.join('\n'), 'utf8');
+  const length = Buffer.allocUnsafe(4);
+  length.writeUInt32BE(list.length);
+  return Buffer.concat([encodeClientsHead(origin, delivery), length, list, delivery.payload]);
+}
+
+function encodeHead(origin: string, delivery: Delivery, withClients: boolean): Buffer {
   let flags = 0;
   if (delivery.roomId !== undefined) flags |= FLAG_ROOM;
   if (delivery.excludeSessionId !== undefined) flags |= FLAG_EXCLUDE;
@@ -93,6 +124,8 @@ export function encodeDelivery(origin: string, delivery: Delivery): Buffer {
   if (delivery.takeover !== undefined) flags |= FLAG_TAKEOVER;
   if (delivery.takeover?.deviceId != null) flags |= FLAG_TAKEOVER_DEVICE;
   if (delivery.conversationChanged !== undefined) flags |= FLAG_CHANGED;
+  if (withClients) flags |= FLAG_CLIENTS;
+  if (delivery.endSessions === true) flags |= FLAG_END;
   const writer = new Writer();
   writer.u8(VERSION);
   writer.u8(0);
@@ -106,7 +139,6 @@ export function encodeDelivery(origin: string, delivery: Delivery): Buffer {
   if (delivery.takeover !== undefined) writer.str(delivery.takeover.tag);
   if (delivery.takeover?.deviceId != null) writer.str(delivery.takeover.deviceId);
   if (delivery.conversationChanged !== undefined) writer.str(delivery.conversationChanged);
-  writer.push(delivery.payload);
   return writer.done();
 }
 
@@ -124,7 +156,7 @@ class Reader {
   offset = 0;
   constructor(private readonly bytes: Buffer) {}
 
-  private need(n: number): void {
+  need(n: number): void {
     if (this.offset + n > this.bytes.length) throw new RangeError('short envelope');
   }
 
@@ -144,6 +176,13 @@ class Reader {
     this.need(8);
     const value = this.bytes.readDoubleBE(this.offset);
     this.offset += 8;
+    return value;
+  }
+
+  u32(): number {
+    this.need(4);
+    const value = this.bytes.readUInt32BE(this.offset);
+    this.offset += 4;
     return value;
   }
 
@@ -172,7 +211,7 @@ export function decodeEnvelope(bytes: Buffer): Envelope | undefined {
     const origin = reader.str();
     if (kind === 1) return flags === 0 && reader.offset === bytes.length ? { kind: 'gap', origin } : undefined;
     if (kind !== 0) return undefined;
-    const delivery: Omit<Delivery, 'clientIds'> = { appId: reader.str(), payload: new Uint8Array(0) };
+    const delivery: Delivery = { appId: reader.str(), clientIds: [], payload: new Uint8Array(0) };
     if (flags & FLAG_ROOM) delivery.roomId = reader.str();
     if (flags & FLAG_EXCLUDE) delivery.excludeSessionId = reader.str();
     if (flags & FLAG_SEQ) {
@@ -187,6 +226,14 @@ export function decodeEnvelope(bytes: Buffer): Envelope | undefined {
       delivery.takeover = { tag, deviceId: flags & FLAG_TAKEOVER_DEVICE ? reader.str() : null };
     }
     if (flags & FLAG_CHANGED) delivery.conversationChanged = reader.str();
+    if (flags & FLAG_END) delivery.endSessions = true;
+    if (flags & FLAG_CLIENTS) {
+      const length = reader.u32();
+      reader.need(length);
+      const list = bytes.toString('utf8', reader.offset, reader.offset + length);
+      reader.offset += length;
+      delivery.clientIds = list === '' ? [] : list.split('\n');
+    }
     delivery.payload = reader.rest();
     return { kind: 'delivery', origin, delivery };
   } catch {

@@ -4,31 +4,49 @@
  * shard, so adding shards adds pub/sub capacity, which plain PUBLISH,
  * broadcast to every shard, does not).
  *
- * Channels (`<prefix>` is `lc:` unless the URL says `?prefix=`):
+ * Channels and keys (`<prefix>` is `lc:` unless the URL says `?prefix=`;
+ * a colon in an app id is escaped as `%3A`, see redis-names.ts):
  *
- * - `<prefix>c:<appId>:<clientId>`: one client (a colon in the app id is
- *   escaped as `%3A`, see redis-names.ts). A node subscribes while it
- *   holds a session of the client (`follow`). A Delivery with `clientIds`
- *   is published on each recipient's channel by one Lua call (the envelope
- *   sent once; FANOUT_SCRIPT), so a message between nodes 1 and 2 never
- *   reaches node 3. A node hands the copies it receives of one envelope,
- *   back to back, to its sessions as one delivery (encoded once).
+ * - `<prefix>n:<nodeId>`: one node. Every node subscribes to its own from
+ *   the start. A Delivery with `clientIds` is published once per node that
+ *   holds a session of a recipient, naming the recipients that node holds:
+ *   one call of FANOUT_SCRIPT looks the recipients' nodes up and publishes
+ *   one envelope per node. A message between nodes 1 and 2 never reaches
+ *   node 3, and both sides pay per node, not per recipient.
+ * - `<prefix>cn:<appId>:<clientId>` HASH: node id → 1, for each node that
+ *   holds a session of the client. A node writes its field on `follow` (the
+ *   client's first session there) and deletes it on `unfollow`; the login
+ *   awaits `settled()` before it is acknowledged, so once a client is seen
+ *   online, what is published to it finds its node. A node that gets a
+ *   delivery for a client it no longer holds (the client moved between
+ *   lookup and publish) finds no session and drops it.
+ * - `<prefix>n:<nodeId>:cn` SET: the `cn` keys holding the node's field.
+ *   The presence's sweep of a dead node deletes them (redis-presence.ts),
+ *   so a dead node's fields do not outlive it; if this node was taken for
+ *   dead and swept while alive (a stalled process), the presence's next
+ *   beat tells it (`repairRegistrations`) and it writes them again.
  * - `<prefix>r:<appId>:<cid>`: one chat room, published once per room
- *   message; each node that holds viewers fans it out locally.
+ *   message; each node that holds viewers subscribes (`follow`) and fans it
+ *   out locally.
  * - `<prefix>all`: what every node gets: `conversationChanged`, and gap
  *   notices.
  *
  * Each publication is one binary envelope (envelope.ts): the Delivery's
  * fields, the payload bytes as they are, and the publishing node's id. A
  * node delivers to its own sessions in `publish` directly, without a Redis
- * round trip (so local delivery goes on while Redis is down), and skips
- * its own publications when they come back.
+ * round trip (so local delivery goes on while Redis is down); the fan-out
+ * script skips the publishing node, and a node skips its own room and
+ * `all` publications when they come back.
  *
  * Losses (pub/sub is at-most-once; the store repairs by seq):
  * - the subscriber connection drops: on reconnect this node subscribes to
  *   everything again itself (ioredis's own resubscribe is off, because the
  *   gap must be announced after the subscriptions are back, not before),
  *   then runs its `onGap` handlers once;
+ * - a registration could not be written (the publisher was down, or Redis
+ *   restarted empty): once the publisher is back, the node writes all its
+ *   fields again, and if any was missing it runs its `onGap` handlers
+ *   (once, after both connections are whole again);
  * - the publisher connection is down: publications wait in a queue of at
  *   most `queueLimit` deliveries (10,000), `queueBytes` bytes (32 MiB) and
  *   `queueMaxAgeMs` (10 s); older or excess ones are dropped, and so is a
@@ -39,8 +57,8 @@
 import { randomBytes } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Broker, Delivery, Topic } from '../types.js';
-import { decodeEnvelope, encodeDelivery, encodeGapNotice } from './envelope.js';
-import { appSegment } from './redis-names.js';
+import { decodeEnvelope, encodeClientsHead, encodeDelivery, encodeGapNotice } from './envelope.js';
+import { appSegment, clientNodesIndexKey, clientNodesKey, nodeChannel } from './redis-names.js';
 
 /** Where the broker writes what goes wrong (a pino logger fits). */
 export interface BrokerLog {
@@ -51,9 +69,9 @@ export interface BrokerLog {
 export interface RedisBrokerOptions {
   /** `redis://[user:password@]host:port[/db]` (or `rediss://`). */
   url: string;
-  /** Prefix of every channel; default `lc:`. Nodes of one cluster share it. */
+  /** Prefix of every channel and key; default `lc:`. Nodes of one cluster share it. */
   prefix?: string;
-  /** This node's id in envelopes; default random. */
+  /** This node's id in envelopes, its channel and its registrations; default random. Unique in the cluster. */
   nodeId?: string;
   /** Deliveries held while the publisher is disconnected (default 10,000). */
   queueLimit?: number;
@@ -73,38 +91,67 @@ export interface RedisBrokerOptions {
   log?: BrokerLog;
 }
 
-interface Queued {
-  channels: string[];
-  bytes: Buffer;
-  at: number;
-}
+/** A publication waiting for (or on its way to) Redis. */
+type Queued =
+  /** On one channel: a room's, or `all`. */
+  | { channel: string; bytes: Buffer; size: number; at: number }
+  /** To clients: FANOUT_SCRIPT finds their nodes. `keys` is the app's `cn:` key prefix. */
+  | { keys: string; head: Buffer; payload: Buffer; clientIds: string[]; size: number; at: number };
 
 /**
- * One delivery to many client channels: the envelope travels once and Redis
- * publishes it on each channel, instead of one SPUBLISH command (and one
- * copy of the bytes) per recipient. Per-command overhead dominated: in
- * `bench/cluster.ts` a 100-member group message as 99 pipelined SPUBLISH
- * cost the sending node more CPU than delivering it to 99 local sockets.
- * ARGV: the envelope, then the channels. (Standalone Redis: on a Redis
- * Cluster a script may only touch one slot's channels, so the channels
- * would be grouped by slot first.)
+ * One delivery to clients, published once per node that holds any of them.
+ * ARGV: the app's `cn:` key prefix, the node channels' prefix, the
+ * publishing node (which delivered locally already, and is skipped), the
+ * envelope's head, the payload, then the client ids joined by "\\n" (one
+ * argument: ioredis's cost per argument was the next item of the sending
+ * node's profile once the SPUBLISHes were gone). Each node's envelope
+ * is the head, a u32 length and its clients joined by "\n" (a client id
+ * holds no control character), then the payload: envelope.ts decodes it.
+ * Grouping in Redis costs one HKEYS per recipient there, instead of one
+ * SPUBLISH per recipient, and one push per node instead of one per
+ * recipient at the receiving nodes, whose RESP decoding and buffer copies
+ * per push were the largest items of their profile. (Standalone Redis: on
+ * a Redis Cluster a script may touch one slot only, so the keys would be
+ * grouped by slot, say by a hash tag per app, first.)
  */
 const FANOUT_SCRIPT = `
-local payload = ARGV[1]
-for i = 2, #ARGV do redis.call('SPUBLISH', ARGV[i], payload) end
-return #ARGV - 1
+local keys, channels, origin, head, payload = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local byNode, order, seen = {}, {}, {}
+for id in string.gmatch(ARGV[6], '[^\\n]+') do
+  if not seen[id] then
+    seen[id] = true
+    for _, node in ipairs(redis.call('HKEYS', keys .. id)) do
+      if node ~= origin then
+        local ids = byNode[node]
+        if ids == nil then
+          ids = {}
+          byNode[node] = ids
+          order[#order + 1] = node
+        end
+        ids[#ids + 1] = id
+      end
+    end
+  end
+end
+for _, node in ipairs(order) do
+  local list = table.concat(byNode[node], '\\n')
+  redis.call('SPUBLISH', channels .. node, head .. struct.pack('>I4', #list) .. list .. payload)
+end
+return #order
 `;
-/** Channels per fan-out call: a script blocks Redis while it runs. */
+/** Recipients per fan-out call: a script blocks Redis while it runs. */
 const FANOUT_BATCH = 1000;
 
 interface FanoutPipeline {
-  lcFanout(payload: Buffer, ...channels: string[]): unknown;
+  lcFanout(keys: string, channels: string, origin: string, head: Buffer, payload: Buffer, clientIds: string): unknown;
 }
 
 /** SSUBSCRIBE arguments per command when subscribing again after a reconnect. */
 const RESUBSCRIBE_BATCH = 500;
 /** Queued deliveries sent per pipeline when the publisher is back. */
 const FLUSH_BATCH = 200;
+/** Registrations written per pipeline when writing them all again. */
+const REGISTER_BATCH = 1000;
 
 const SILENT: BrokerLog = { warn() {}, error() {} };
 
@@ -135,21 +182,39 @@ export class RedisBroker implements Broker {
   readonly nodeId: string;
   private readonly prefix: string;
   private readonly allChannel: string;
+  /** Where the other nodes publish the deliveries to this node's clients. */
+  private readonly ownChannel: string;
+  /** The SET of `cn:` keys holding this node's field. */
+  private readonly indexKey: string;
   private readonly log: BrokerLog;
   private readonly handlers = new Set<(delivery: Delivery) => void>();
   private readonly gapHandlers = new Set<() => void>();
-  /** Channel → what it is, for every topic followed now. */
-  private readonly followed = new Map<string, Topic>();
+  /** Room channel → the room, for every room followed now. */
+  private readonly rooms = new Map<string, Topic>();
+  /** `cn:` key of every client followed now (the registrations this node keeps in Redis). */
+  private readonly clients = new Set<string>();
   private readonly queue: Queued[] = [];
   private queuedBytes = 0;
+  /** Publications of this turn of the event loop, sent together at its end (sendThisTurn). */
+  private turn: Queued[] = [];
+  private turnSent: Promise<void> | undefined;
   private flushing = false;
   /** Publications were lost: a gap notice is owed once the publisher is back. */
   private dropped = false;
   /** The subscriber connection was ready once: a later ready is a reconnect. */
   private subscriberWasReady = false;
+  /** The subscriber dropped and has not subscribed to everything again yet. */
   private subscriberLost = false;
+  /** Redis may not hold every registration (the publisher dropped, or a write failed): write them all again. */
+  private registrationsStale = false;
+  /** Deliveries to this node may have been lost: run onGap once the links are whole again. */
+  private gapOwed = false;
   /** Bumped on every subscriber ready, so a resubscribe overtaken by another drop does not announce. */
   private subscriberEpoch = 0;
+  private rewriting: Promise<void> | undefined;
+  /** The last registration write and SSUBSCRIBE sent: each connection answers in order (settled()). */
+  private lastRegistration: Promise<void> = Promise.resolve();
+  private lastSubscription: Promise<void> = Promise.resolve();
   private closed = false;
   private pinger: NodeJS.Timeout | undefined;
   private received = 0;
@@ -165,6 +230,8 @@ export class RedisBroker implements Broker {
     this.nodeId = options.nodeId ?? randomBytes(8).toString('hex');
     this.prefix = options.prefix ?? 'lc:';
     this.allChannel = `${this.prefix}all`;
+    this.ownChannel = nodeChannel(this.prefix, this.nodeId);
+    this.indexKey = clientNodesIndexKey(this.prefix, this.nodeId);
     this.log = options.log ?? SILENT;
     this.queueLimit = options.queueLimit ?? 10_000;
     this.queueBytes = options.queueBytes ?? 32 * 1024 * 1024;
@@ -173,7 +240,8 @@ export class RedisBroker implements Broker {
 
   /**
    * Connects both connections (publisher, subscriber) and subscribes to
-   * `<prefix>all`; rejects, leaving nothing open, if Redis cannot be reached.
+   * `<prefix>all` and this node's channel; rejects, leaving nothing open, if
+   * Redis cannot be reached.
    */
   static async open(options: RedisBrokerOptions): Promise<RedisBroker> {
     const timeout = options.connectTimeoutMs ?? 5_000;
@@ -189,7 +257,7 @@ export class RedisBroker implements Broker {
     const broker = new RedisBroker(publisher, subscriber, options);
     try {
       await Promise.all([publisher.connect(), subscriber.connect()]);
-      await subscriber.ssubscribe(broker.allChannel);
+      await subscriber.ssubscribe(broker.allChannel, broker.ownChannel);
     } catch (error) {
       publisher.disconnect();
       subscriber.disconnect();
@@ -204,7 +272,7 @@ export class RedisBroker implements Broker {
     return broker;
   }
 
-  /** Deliveries received from Redis and handed to subscribers (not this node's own). */
+  /** Publications received from Redis and handed to subscribers (not this node's own): one per delivery to this node, whatever its recipients. */
   get deliveriesReceived(): number {
     return this.received;
   }
@@ -223,33 +291,59 @@ export class RedisBroker implements Broker {
     this.subscriberWasReady = true;
     this.subscriber.on('smessageBuffer', (channel: Buffer, message: Buffer) => this.receive(channel.toString(), message));
     this.subscriber.on('close', () => {
-      if (!this.closed) this.subscriberLost = true;
+      if (this.closed) return;
+      this.subscriberLost = true;
+      this.gapOwed = true;
+    });
+    this.publisher.on('close', () => {
+      // Redis may come back empty (a restart keeps nothing): the registrations are written again on ready.
+      if (!this.closed) this.registrationsStale = true;
     });
     this.subscriber.on('ready', () => void this.resubscribe());
-    this.publisher.on('ready', () => void this.flush());
+    this.publisher.on('ready', () => {
+      void this.flush();
+      void this.rewriteRegistrations();
+    });
     this.publisher.on('error', (error: Error) => this.log.warn({ err: { message: error.message } }, 'Redis broker: publisher connection error'));
     this.subscriber.on('error', (error: Error) => this.log.warn({ err: { message: error.message } }, 'Redis broker: subscriber connection error'));
   }
 
   async publish(delivery: Delivery): Promise<void> {
     for (const handler of this.handlers) this.hand(handler, delivery);
-    const channels = this.channelsOf(delivery);
-    if (channels.length === 0) return;
-    let bytes: Buffer;
+    if (this.closed) return;
+    let item: Queued | undefined;
     try {
-      bytes = encodeDelivery(this.nodeId, delivery);
+      item = this.publicationOf(delivery);
     } catch (error) {
       this.log.error({ err: { message: (error as Error).message } }, 'Redis broker: delivery not encodable, not published');
       return;
     }
-    const item: Queued = { channels, bytes, at: Date.now() };
+    if (item === undefined) return;
     // Behind queued ones, in order; or held while the link is down.
-    if (this.closed) return;
     if (this.publisher.status !== 'ready' || this.flushing || this.queue.length > 0) {
       this.enqueue(item);
       return;
     }
-    await this.send([item]);
+    await this.sendThisTurn(item);
+  }
+
+  /**
+   * Publications of one turn of the event loop (a group commit acks several
+   * messages at once) go to Redis as one pipeline, one socket write: on the
+   * sending node's profile each write to Redis's loopback socket cost more
+   * than the commands in it.
+   */
+  private sendThisTurn(item: Queued): Promise<void> {
+    this.turn.push(item);
+    this.turnSent ??= new Promise<void>((resolve) => {
+      setImmediate(() => {
+        const items = this.turn;
+        this.turn = [];
+        this.turnSent = undefined;
+        void this.send(items).then(resolve);
+      });
+    });
+    return this.turnSent;
   }
 
   subscribe(handler: (delivery: Delivery) => void): () => void {
@@ -258,21 +352,56 @@ export class RedisBroker implements Broker {
   }
 
   follow(topic: Topic): void {
-    const channel = this.channelOf(topic);
-    if (this.followed.has(channel)) return;
-    this.followed.set(channel, topic);
+    if (this.closed) return;
+    if (topic.kind === 'client') {
+      const key = clientNodesKey(this.prefix, topic.appId, topic.id);
+      if (this.clients.has(key)) return;
+      this.clients.add(key);
+      // The index first: no field escapes the sweep of a node that dies between the two.
+      this.register((batch) => batch.sadd(this.indexKey, key).hset(key, this.nodeId, '1'), true);
+      return;
+    }
+    const channel = this.roomChannel(topic.appId, topic.id);
+    if (this.rooms.has(channel)) return;
+    this.rooms.set(channel, topic);
     // While disconnected, the resubscribe on ready includes it.
     if (this.subscriber.status === 'ready') {
-      this.subscriber.ssubscribe(channel).catch((error: Error) => this.log.warn({ err: { message: error.message } }, 'Redis broker: SSUBSCRIBE failed'));
+      this.lastSubscription = this.subscriber.ssubscribe(channel).then(
+        () => {},
+        (error: Error) => this.log.warn({ err: { message: error.message } }, 'Redis broker: SSUBSCRIBE failed'),
+      );
     }
   }
 
   unfollow(topic: Topic): void {
-    const channel = this.channelOf(topic);
-    if (!this.followed.delete(channel)) return;
+    if (this.closed) return;
+    if (topic.kind === 'client') {
+      const key = clientNodesKey(this.prefix, topic.appId, topic.id);
+      if (!this.clients.delete(key)) return;
+      // A field left behind only costs a publication the node drops: no gap.
+      this.register((batch) => batch.hdel(key, this.nodeId).srem(this.indexKey, key), false);
+      return;
+    }
+    const channel = this.roomChannel(topic.appId, topic.id);
+    if (!this.rooms.delete(channel)) return;
     if (this.subscriber.status === 'ready') {
       this.subscriber.sunsubscribe(channel).catch((error: Error) => this.log.warn({ err: { message: error.message } }, 'Redis broker: SUNSUBSCRIBE failed'));
     }
+  }
+
+  async settled(): Promise<void> {
+    await Promise.all([this.lastRegistration, this.lastSubscription]);
+  }
+
+  /**
+   * Writes every registration of this node again, because Redis may have
+   * lost them (the presence found this node swept as dead while it was
+   * alive); runs the gap handlers if any was missing.
+   */
+  repairRegistrations(): void {
+    if (this.closed) return;
+    this.registrationsStale = true;
+    if (this.publisher.status === 'ready') void this.rewriteRegistrations();
   }
 
   onGap(handler: () => void): () => void {
@@ -287,6 +416,21 @@ export class RedisBroker implements Broker {
     this.handlers.clear();
     this.gapHandlers.clear();
     this.queue.length = 0;
+    // A clean stop is not a death: this node's registrations go now (else the sweep of its presence takes them).
+    if (this.publisher.status === 'ready') {
+      try {
+        await this.rewriting;
+        const keys = await this.publisher.smembers(this.indexKey);
+        for (let i = 0; i < keys.length; i += REGISTER_BATCH) {
+          const batch = this.publisher.pipeline();
+          for (const key of keys.slice(i, i + REGISTER_BATCH)) batch.hdel(key, this.nodeId);
+          await batch.exec();
+        }
+        await this.publisher.del(this.indexKey);
+      } catch (error) {
+        this.log.warn({ err: { message: (error as Error).message } }, 'Redis broker: could not remove this node\'s registrations at close; the sweep of a dead node removes them');
+      }
+    }
     await Promise.all([quit(this.publisher), quit(this.subscriber)]);
   }
 
@@ -296,16 +440,26 @@ export class RedisBroker implements Broker {
     for (const connection of [this.publisher, this.subscriber]) if (connection.status === 'ready') connection.ping().catch(() => {});
   }
 
-  private channelOf(topic: Topic): string {
-    return `${this.prefix}${topic.kind === 'client' ? 'c' : 'r'}:${appSegment(topic.appId)}:${topic.id}`;
+  private roomChannel(appId: string, cid: string): string {
+    return `${this.prefix}r:${appSegment(appId)}:${cid}`;
   }
 
-  private channelsOf(delivery: Delivery): string[] {
-    if (delivery.conversationChanged !== undefined) return [this.allChannel];
-    if (delivery.roomId !== undefined) return [this.channelOf({ kind: 'room', appId: delivery.appId, id: delivery.roomId })];
+  /** What to send to Redis for a delivery; undefined when no other node can want it. */
+  private publicationOf(delivery: Delivery): Queued | undefined {
+    const at = Date.now();
+    if (delivery.conversationChanged !== undefined || delivery.roomId !== undefined) {
+      const channel = delivery.conversationChanged !== undefined ? this.allChannel : this.roomChannel(delivery.appId, delivery.roomId!);
+      const bytes = encodeDelivery(this.nodeId, delivery);
+      return { channel, bytes, size: bytes.length, at };
+    }
+    if (delivery.clientIds.length === 0) return undefined;
+    const head = encodeClientsHead(this.nodeId, delivery);
+    const { payload } = delivery;
+    const bytes = Buffer.isBuffer(payload) ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
     // The app's part once per delivery, not per recipient.
-    const base = `${this.prefix}c:${appSegment(delivery.appId)}:`;
-    return [...new Set(delivery.clientIds)].map((id) => base + id);
+    const keys = clientNodesKey(this.prefix, delivery.appId, '');
+    // Client ids are ~64 bytes at most: a bound on what the queue holds, not an exact count.
+    return { keys, head, payload: bytes, clientIds: delivery.clientIds, size: head.length + bytes.length + 64 * delivery.clientIds.length, at };
   }
 
   private hand(handler: (delivery: Delivery) => void, delivery: Delivery): void {
@@ -316,84 +470,99 @@ export class RedisBroker implements Broker {
     }
   }
 
-  /**
-   * A delivery to many clients arrives as one copy of the same envelope per
-   * client channel, back to back. The last one's bytes and decoding, and a
-   * batch of clients to hand it to: the batch goes to the subscribers as
-   * one delivery (encoded once for all the node's recipients, as a local
-   * publish is) when something else arrives, or at the end of this read
-   * from the socket (a microtask).
-   */
-  private lastBytes: Buffer | undefined;
-  private lastEnvelope: ReturnType<typeof decodeEnvelope>;
-  private batch: { bytes: Buffer; delivery: Delivery; clients: Set<string> } | undefined;
-
-  private flushBatch = (): void => {
-    const batch = this.batch;
-    if (!batch) return;
-    this.batch = undefined;
-    const local = { ...batch.delivery, clientIds: [...batch.clients] };
-    for (const handler of this.handlers) this.hand(handler, local);
-  };
-
-  /** Whether the last receive's bytes were those of the one before (decoded once, compared once). */
-  private repeated = false;
-
-  private decodeOnce(message: Buffer): ReturnType<typeof decodeEnvelope> {
-    this.repeated = this.lastBytes !== undefined && this.lastBytes.equals(message);
-    if (this.repeated) return this.lastEnvelope;
-    this.lastBytes = message;
-    this.lastEnvelope = decodeEnvelope(message);
-    return this.lastEnvelope;
-  }
-
   private receive(channel: string, message: Buffer): void {
-    const topic = channel === this.allChannel ? 'all' : this.followed.get(channel);
-    // In flight when it was unfollowed: the node has no session for it any more.
-    if (topic === undefined) return;
-    const envelope = this.decodeOnce(message);
+    const room = channel === this.ownChannel || channel === this.allChannel ? undefined : this.rooms.get(channel);
+    // In flight when it was unfollowed: the node has no viewer in it any more.
+    if (room === undefined && channel !== this.ownChannel && channel !== this.allChannel) return;
+    const envelope = decodeEnvelope(message);
     if (envelope === undefined) {
       this.log.warn({ channel, bytes: message.length }, 'Redis broker: malformed publication ignored');
       return;
     }
     if (envelope.origin === this.nodeId) return;
     if (envelope.kind === 'gap') {
-      if (topic === 'all') this.announceGap();
+      if (channel === this.allChannel) this.announceGap();
       return;
     }
     const { delivery } = envelope;
-    let local: Delivery;
-    if (topic === 'all') {
+    if (channel === this.allChannel) {
       if (delivery.conversationChanged === undefined) return;
-      local = { ...delivery, clientIds: [] };
-    } else if (topic.kind === 'room') {
-      if (delivery.appId !== topic.appId || delivery.roomId !== topic.id) return;
-      local = { ...delivery, clientIds: [] };
-    } else {
-      if (delivery.appId !== topic.appId || delivery.roomId !== undefined) return;
-      this.received++;
-      const batch = this.batch;
-      // The batch began with the bytes lastBytes holds, and nothing else came between.
-      if (batch !== undefined && this.repeated && batch.bytes === this.lastBytes && !batch.clients.has(topic.id)) {
-        batch.clients.add(topic.id);
-        return;
-      }
-      this.flushBatch();
-      this.batch = { bytes: this.lastBytes!, delivery: { ...delivery, clientIds: [] }, clients: new Set([topic.id]) };
-      queueMicrotask(this.flushBatch);
+    } else if (room !== undefined) {
+      if (delivery.appId !== room.appId || delivery.roomId !== room.id) return;
+      delivery.clientIds = [];
+    } else if (delivery.roomId !== undefined || delivery.conversationChanged !== undefined || delivery.clientIds.length === 0) {
+      // This node's channel carries deliveries to clients only.
       return;
     }
     this.received++;
-    // In order: a batch received before this goes first.
-    this.flushBatch();
-    for (const handler of this.handlers) this.hand(handler, local);
+    for (const handler of this.handlers) this.hand(handler, delivery);
+  }
+
+  /** Sends a registration write; one that cannot be sent or fails leaves Redis stale (and, for a follow, deliveries lost). */
+  private register(build: (batch: ReturnType<Redis['multi']>) => void, isFollow: boolean): void {
+    const lost = () => {
+      this.registrationsStale = true;
+      if (isFollow) this.gapOwed = true;
+    };
+    if (this.publisher.status !== 'ready') {
+      lost();
+      return;
+    }
+    const batch = this.publisher.multi();
+    build(batch);
+    this.lastRegistration = batch.exec().then(
+      (results) => {
+        if (results === null || results.some(([error]) => error !== null)) lost();
+      },
+      (error: Error) => {
+        lost();
+        this.log.warn({ err: { message: error.message } }, 'Redis broker: a registration write failed; all are written again once the link is back');
+      },
+    );
+  }
+
+  /** Writes every registration again (and deletes those Redis holds and this node does not); owes a gap if any was missing. */
+  private rewriteRegistrations(): Promise<void> {
+    if (this.rewriting) {
+      // One at a time; one more after it if asked meanwhile.
+      return this.rewriting.then(() => (this.registrationsStale && this.publisher.status === 'ready' ? this.rewriteRegistrations() : undefined));
+    }
+    this.rewriting = (async () => {
+      if (this.closed || this.publisher.status !== 'ready') return;
+      this.registrationsStale = false;
+      try {
+        // Only what was followed when SMEMBERS went out can be missing from its answer:
+        // a client followed while it was on its way is written behind it.
+        const asked = new Set(this.clients);
+        const present = new Set(await this.publisher.smembers(this.indexKey));
+        const commands: Array<(batch: ReturnType<Redis['pipeline']>) => void> = [];
+        for (const key of present) if (!this.clients.has(key)) commands.push((batch) => batch.hdel(key, this.nodeId).srem(this.indexKey, key));
+        for (const key of this.clients) {
+          if (asked.has(key) && !present.has(key)) this.gapOwed = true;
+          commands.push((batch) => batch.sadd(this.indexKey, key).hset(key, this.nodeId, '1'));
+        }
+        for (let i = 0; i < commands.length; i += REGISTER_BATCH) {
+          const batch = this.publisher.pipeline();
+          for (const command of commands.slice(i, i + REGISTER_BATCH)) command(batch);
+          const results = (await batch.exec()) ?? [];
+          if (results.some(([error]) => error !== null)) throw results.find(([error]) => error !== null)![0]!;
+        }
+      } catch (error) {
+        // The next ready (or repair) does it all over.
+        this.registrationsStale = true;
+        this.log.warn({ err: { message: (error as Error).message } }, 'Redis broker: writing the registrations again failed');
+        return;
+      }
+      this.announceIfWhole(true);
+    })().finally(() => (this.rewriting = undefined));
+    return this.rewriting;
   }
 
   /** The subscriber is back: subscribe to everything followed, then announce the gap once. */
   private async resubscribe(): Promise<void> {
     if (this.closed || !this.subscriberWasReady) return;
     const epoch = ++this.subscriberEpoch;
-    const channels = [this.allChannel, ...this.followed.keys()];
+    const channels = [this.allChannel, this.ownChannel, ...this.rooms.keys()];
     try {
       const replies: Array<Promise<unknown>> = [];
       for (let i = 0; i < channels.length; i += RESUBSCRIBE_BATCH) replies.push(this.subscriber.ssubscribe(...channels.slice(i, i + RESUBSCRIBE_BATCH)));
@@ -403,8 +572,21 @@ export class RedisBroker implements Broker {
       this.log.warn({ err: { message: (error as Error).message } }, 'Redis broker: resubscribe failed');
       return;
     }
-    if (epoch !== this.subscriberEpoch || !this.subscriberLost || this.closed) return;
+    if (epoch !== this.subscriberEpoch || this.closed) return;
     this.subscriberLost = false;
+    this.announceIfWhole();
+  }
+
+  /**
+   * Runs the gap handlers once a gap is owed and both the subscriptions and
+   * the registrations are whole again (a rewrite under way announces when
+   * it ends).
+   */
+  private announceIfWhole(fromRewrite = false): void {
+    if (!this.gapOwed || this.subscriberLost || this.registrationsStale) return;
+    if (this.rewriting !== undefined && !fromRewrite) return;
+    if (this.subscriber.status !== 'ready' || this.publisher.status !== 'ready') return;
+    this.gapOwed = false;
     this.announceGap();
   }
 
@@ -420,14 +602,14 @@ export class RedisBroker implements Broker {
 
   private enqueue(item: Queued): void {
     this.queue.push(item);
-    this.queuedBytes += item.bytes.length;
+    this.queuedBytes += item.size;
     this.trim(Date.now());
   }
 
   /** Drops what is over the count, byte or age bound, oldest first. */
   private trim(now: number): void {
     while (this.queue.length > 0 && (this.queue.length > this.queueLimit || this.queuedBytes > this.queueBytes || now - this.queue[0]!.at > this.queueMaxAgeMs)) {
-      this.queuedBytes -= this.queue.shift()!.bytes.length;
+      this.queuedBytes -= this.queue.shift()!.size;
       this.dropped = true;
     }
   }
@@ -440,7 +622,7 @@ export class RedisBroker implements Broker {
       this.trim(Date.now());
       while (this.queue.length > 0 && this.publisher.status === 'ready') {
         const batch = this.queue.splice(0, FLUSH_BATCH);
-        for (const item of batch) this.queuedBytes -= item.bytes.length;
+        for (const item of batch) this.queuedBytes -= item.size;
         await this.send(batch);
       }
       if (this.dropped && this.publisher.status === 'ready') await this.sendGapNotice();
@@ -451,16 +633,18 @@ export class RedisBroker implements Broker {
     if (this.queue.length > 0 && this.publisher.status === 'ready') void this.flush();
   }
 
-  /** One pipeline for all the items' channels; what fails is counted as dropped. */
+  /** One pipeline for all the items; what fails is counted as dropped. */
   private async send(items: Queued[]): Promise<void> {
     const pipeline = this.publisher.pipeline();
     for (const item of items) {
-      if (item.channels.length === 1) {
-        pipeline.spublish(item.channels[0]!, item.bytes);
+      if ('channel' in item) {
+        pipeline.spublish(item.channel, item.bytes);
         continue;
       }
-      for (let i = 0; i < item.channels.length; i += FANOUT_BATCH) {
-        (pipeline as unknown as FanoutPipeline).lcFanout(item.bytes, ...item.channels.slice(i, i + FANOUT_BATCH));
+      const ids = item.clientIds;
+      for (let i = 0; i < ids.length; i += FANOUT_BATCH) {
+        const some = ids.length <= FANOUT_BATCH ? ids : ids.slice(i, i + FANOUT_BATCH);
+        (pipeline as unknown as FanoutPipeline).lcFanout(item.keys, `${this.prefix}n:`, this.nodeId, item.head, item.payload, some.join('\n'));
       }
     }
     try {
