@@ -47,6 +47,9 @@ export interface Admission {
   dropped: number;
 }
 
+/** The common outcome, shared: admit runs once per recipient of every push. */
+const QUEUED: Admission = Object.freeze({ outcome: 'queued', dropped: 0 });
+
 /**
  * A socket's frames in order, with the chat-room ones droppable by class.
  *
@@ -104,7 +107,7 @@ export class SendQueue {
     const over = this.queuedBytes + item.bytes - limit;
     if (over <= 0) {
       this.push(item);
-      return { outcome: 'queued', dropped: 0 };
+      return QUEUED;
     }
     // What may go before `item` does, in the policy's order.
     const before = item.cls === 'low' ? this.droppableBytes.low : this.droppableBytes.low + this.droppableBytes.normal;
