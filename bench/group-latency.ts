@@ -84,8 +84,8 @@ class RawMembers {
     await this.ask({ reset: true });
   }
 
-  async count(): Promise<{ frames: number; bytes: number }> {
-    return (await this.ask({ count: true })) as { frames: number; bytes: number };
+  async count(): Promise<{ frames: number; bytes: number; odd: number }> {
+    return (await this.ask({ count: true })) as { frames: number; bytes: number; odd: number };
   }
 
   async close(): Promise<void> {
@@ -102,7 +102,7 @@ interface Group {
 }
 
 /** A persisted lc-chat group (not a chat room): every send is acked after its commit. */
-async function lcChatGroup(url: string, ids: string[], sampledIds: string[], onSampled: (text: string) => void): Promise<Group> {
+async function lcChatGroup(url: string, ids: string[], sampledIds: string[], onSampled: (text: string) => void, joined: () => Promise<void>): Promise<Group> {
   const connect = async (id: string) => {
     const client = await RawClient.connect(url);
     await client.login(TEST_APP.appId, id);
@@ -112,7 +112,9 @@ async function lcChatGroup(url: string, ids: string[], sampledIds: string[], onS
   const sampled = await Promise.all(sampledIds.map(connect));
   const reply = await sender.request({ cmd: CommandType.conv, op: OpType.start, convMessage: { m: ids } });
   const cid = reply.convMessage!.cid!;
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  // Every member but the sender is told it joined: that frame is not part of the run.
+  await Promise.all(sampled.map((client) => client.take((command) => command.cmd === CommandType.conv && command.op === OpType.joined, 60_000)));
+  await joined();
   for (const client of sampled) {
     client.ws.removeAllListeners('message');
     client.ws.on('message', (data: Buffer) => onSampled(decodeCommand(new Uint8Array(data)).directMessage?.msg ?? ''));
@@ -180,7 +182,14 @@ export async function groupLatency(target: { name: string; pid: number; url: str
     if (target.name === 'lc-chat') {
       // Logged in before the conversation starts, so they are sent its pushes.
       await counters.open(target.url, countedIds, { appId: TEST_APP.appId, protocol: 'lc.protobuf2.3' });
-      group = await lcChatGroup(target.url, ids, sampledIds, onSampled);
+      // The counting members' one frame before the run: their 'joined' push.
+      const joined = async () => {
+        for (const until = performance.now() + 60_000; (await counters.count()).frames < countedIds.length; ) {
+          if (performance.now() > until) throw new Error('the counting members were not all told they joined');
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      };
+      group = await lcChatGroup(target.url, ids, sampledIds, onSampled, joined);
     } else {
       await counters.open(target.url, countedIds);
       group = await wsGroup(target.url, sampledCount, onSampled);
@@ -201,6 +210,7 @@ export async function groupLatency(target: { name: string; pid: number; url: str
       await new Promise((resolve) => setTimeout(resolve, 50));
       counted = await counters.count();
     }
+    if (counted.odd > 0) throw new Error(`the counting members lost their place in ${counted.odd} frames: their counts are wrong`);
     const wallSeconds = (performance.now() - started) / 1000;
     const { p50, p99, max } = percentiles(samples);
     return {
