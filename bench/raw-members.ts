@@ -18,6 +18,8 @@
  * - `{ close: true }`: destroys the sockets and exits
  */
 import type { Socket } from 'node:net';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { RawClient } from '../test/helpers/raw-client.js';
 
@@ -162,4 +164,5 @@ async function serve(): Promise<void> {
   reply({ ready: true });
 }
 
-if (process.send) await serve();
+// Serves only when run as the child process, not when imported (by the tests).
+if (process.send && process.argv[1] !== undefined && fileURLToPath(import.meta.url) === resolve(process.argv[1])) await serve();
