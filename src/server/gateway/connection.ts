@@ -173,8 +173,9 @@ export class Connection implements SessionConnection {
   /**
    * Queues a frame only within the socket's budget, decided before it is
    * queued (send-queue.ts, admit): what this socket holds never exceeds
-   * maxBufferedBytes, and a frame that may not be dropped and cannot fit
-   * cuts the socket off instead.
+   * maxBufferedBytes (beside a bulk batch in flight, which has its own
+   * bound), and a frame that may not be dropped and cannot fit cuts the
+   * socket off instead.
    */
   private enqueue(item: QueuedFrame): void {
     if (!this.isOpen) return;
