@@ -100,9 +100,10 @@ Options:
   --max-attr-bytes <n>   bytes of one conversation's name plus custom attributes
                          (default ${DEFAULTS.maxAttributeBytes})
   --max-attr-depth <n>   objects/arrays nested in one attribute value (default ${DEFAULTS.maxAttributeDepth})
-  --max-buffered <bytes>  unsent bytes one socket may hold before chat-room
-                         messages are dropped, then the socket is cut off
-                         (default ${DEFAULTS.maxBufferedBytes})
+  --max-buffered <bytes>  unsent bytes one socket may hold, at most: past it
+                         chat-room messages are dropped (LOW, then NORMAL),
+                         and a message that may not be dropped cuts the
+                         socket off (default ${DEFAULTS.maxBufferedBytes})
   --max-send-buffer-total <bytes>  unsent bytes all sockets may hold together;
                          over it the sockets holding the most lose their
                          chat-room messages, then are cut off

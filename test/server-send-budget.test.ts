@@ -139,3 +139,65 @@ describe('the cap on a real server: stalled viewers of a chat room', () => {
     host.close();
   });
 });
+
+describe('one socket\'s budget on a real server: a stalled viewer of a chat room', () => {
+  const limits = { maxBufferedBytes: 256 * 1024, writeHighWaterBytes: 32 * 1024, sendQueueMaxAgeMs: 120_000 };
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer(limits);
+  });
+  after(() => server.stop());
+
+  test('never holds more than its budget, sheds NORMAL, is cut off by a HIGH frame that cannot fit, and never holds the reader back', async () => {
+    const connect = async (id: string) => {
+      const client = await RawClient.connect(server.wsUrl);
+      await client.login(TEST_APP.appId, id);
+      return client;
+    };
+    const host = await connect('budget-host');
+    const started = await host.request({ cmd: CommandType.conv, op: OpType.start, convMessage: { transient: true } });
+    const cid = started.convMessage!.cid!;
+    const reader = await connect('budget-reader');
+    const stalled = await connect('budget-stalled');
+    for (const [client, id] of [[reader, 'budget-reader'], [stalled, 'budget-stalled']] as const) {
+      assert.equal((await client.request({ cmd: CommandType.conv, op: OpType.add, convMessage: { cid, m: [id] } })).cmd, CommandType.conv);
+    }
+    (stalled.ws as unknown as { _socket: Socket })._socket.pause();
+    let maxPending = 0;
+    const sample = () => (maxPending = Math.max(maxPending, server.server.stats().maxPendingBytes));
+    const sampler = setInterval(sample, 1);
+    const padding = 'x'.repeat(16 * 1024);
+    // Lock-step: each message reaches the reader before the next one is sent, so the stalled viewer's
+    // full queue can hold none of them back.
+    const sendAndReceive = async (priority: number, label: string) => {
+      const reply = await host.request({ cmd: CommandType.direct, priority, directMessage: { cid, msg: `${label}|${padding}` } });
+      assert.equal(reply.cmd, CommandType.ack);
+      sample();
+      const got = await reader.take((command) => command.cmd === CommandType.direct, 10_000);
+      assert.equal(got.directMessage!.msg!.split('|')[0], label, 'the reader gets every message, in order');
+    };
+    try {
+      // NORMAL until the stalled viewer's queue is full and sheds (the kernel's buffers fill first).
+      let sent = 0;
+      while (server.server.stats().droppedFrames < 50) {
+        assert.ok(sent < 2000, 'the stalled viewer dropped NORMAL frames within 32 MB of them');
+        await sendAndReceive(2, `N${sent++}`);
+      }
+      assert.equal(server.server.stats().slowConsumersCut, 0, 'NORMAL frames are dropped; nobody is cut off for them');
+      // HIGH ones are never dropped: the first that cannot fit cuts the viewer off.
+      for (let n = 0; server.server.stats().slowConsumersCut === 0; n++) {
+        assert.ok(n < 200, 'a HIGH frame that could not fit cut the stalled viewer off');
+        await sendAndReceive(1, `H${n}`);
+      }
+    } finally {
+      clearInterval(sampler);
+    }
+    assert.ok(maxPending <= limits.maxBufferedBytes, `one socket never held more than its budget (${limits.maxBufferedBytes}), saw ${maxPending}`);
+    assert.ok(maxPending > limits.maxBufferedBytes - 2 * (padding.length + 200), `the stalled viewer's queue did fill up to its budget, saw ${maxPending}`);
+    (stalled.ws as unknown as { _socket: Socket })._socket.resume();
+    assert.notEqual((await stalled.closed).code, 1000, 'cut off, not closed politely');
+    await sendAndReceive(1, 'after');
+    reader.close();
+    host.close();
+  });
+});

@@ -27,7 +27,8 @@ test('a shared head and a peerId field are, byte for byte, the frame ws would se
   for (const bodyLength of [10, 100, 123, 124, 125, 126, 200, 65_530, 65_536, 70_000]) {
     const body = Buffer.alloc(bodyLength, 7);
     const push = new SharedPush(body);
-    for (const peerId of ['a', 'bob', 'x'.repeat(64)]) {
+    // Lengths asked again after others: the heads kept for each must still be theirs.
+    for (const peerId of ['a', 'bob', 'a', 'x'.repeat(64), 'bob', 'x'.repeat(64), 'a']) {
       const tail = peerIdField(peerId);
       const expected = Buffer.concat(Sender.frame(Buffer.concat([body, tail]), { fin: true, rsv1: false, opcode: 2, mask: false, readOnly: true }));
       assert.deepEqual(Buffer.concat([push.head(tail.length), tail]), expected, `body ${bodyLength}, peerId ${peerId.length}`);

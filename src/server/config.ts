@@ -81,9 +81,13 @@ export interface ServerConfig {
   /** Largest file accepted by the upload endpoint, in bytes. */
   maxUploadBytes: number;
   /**
-   * Unsent bytes per socket (ours plus the WebSocket's) above which chat-room
-   * messages are dropped, LOW then NORMAL; if the rest still exceeds it the
-   * socket is cut off as too slow. This bounds the memory one client can hold.
+   * Unsent bytes per socket (ours plus the WebSocket's), a hard bound: a
+   * frame that would cross it makes room by dropping chat-room messages,
+   * LOW then NORMAL (or is dropped itself); one that may not be dropped and
+   * cannot fit cuts the socket off as too slow. This bounds the memory one
+   * client can hold. The default, 1 MiB, keeps a stalled viewer's cost to
+   * the process under 2 MB with what the stream itself leaves behind
+   * (README, issue 11), as Centrifugo's 1 MB per-client queue does.
    */
   maxBufferedBytes: number;
   /** Above this many bytes in the WebSocket's own buffer, frames wait in our priority queue instead. */
@@ -216,7 +220,7 @@ export const DEFAULTS: Omit<ServerConfig, 'dataDir' | 'storeLocation' | 'nodeId'
   loginTimeoutMs: 30_000,
   idleTimeoutMs: 360_000,
   maxGarbageFrames: 3,
-  maxBufferedBytes: 2 * 1024 * 1024,
+  maxBufferedBytes: 1024 * 1024,
   writeHighWaterBytes: 256 * 1024,
   sendQueueMaxAgeMs: 30_000,
   maxTotalBufferedBytes: 256 * 1024 * 1024,

@@ -170,18 +170,24 @@ export class Connection implements SessionConnection {
     return true;
   }
 
+  /**
+   * Queues a frame only within the socket's budget, decided before it is
+   * queued (send-queue.ts, admit): what this socket holds never exceeds
+   * maxBufferedBytes (beside a bulk batch in flight, which has its own
+   * bound), and a frame that may not be dropped and cannot fit cuts the
+   * socket off instead.
+   */
   private enqueue(item: QueuedFrame): void {
-    this.queue.push(item);
-    this.serverBudget?.charge(item.bytes);
     if (!this.isOpen) return;
     const budget = this.limits.maxBufferedBytes + this.bulkBytes - this.ws.bufferedAmount;
-    if (this.queue.bytes > budget) {
-      this.droppedFrames += this.queue.shed(budget);
-      if (this.queue.bytes > budget) {
-        this.cutOff(`more than ${this.limits.maxBufferedBytes} bytes unsent`);
-        return;
-      }
+    const { outcome, dropped } = this.queue.admit(item, budget);
+    this.droppedFrames += dropped;
+    if (outcome === 'overflow') {
+      this.cutOff(`more than ${this.limits.maxBufferedBytes} bytes unsent`);
+      return;
     }
+    if (outcome === 'refused') return;
+    this.serverBudget?.charge(item.bytes);
     this.scheduleFlush();
   }
 

@@ -35,8 +35,15 @@ export function peerIdField(peerId: string): Buffer {
 
 export class SharedPush {
   readonly body: Buffer;
-  /** WebSocket header + body, by the length of the peerId field that follows. */
-  private readonly heads = new Map<number, Buffer>();
+  /**
+   * WebSocket header + body for the peerId field length asked last: most
+   * recipients' ids have the same length, and this is asked once per
+   * recipient. Others are kept in `heads`, made only when a second length
+   * comes up.
+   */
+  private lastTailLength = -1;
+  private lastHead: Buffer | undefined;
+  private heads: Map<number, Buffer> | undefined;
 
   constructor(body: Uint8Array) {
     this.body = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
@@ -48,15 +55,18 @@ export class SharedPush {
    * followed by the field, it is one whole WebSocket frame.
    */
   head(tailLength: number): Buffer {
-    let head = this.heads.get(tailLength);
+    if (tailLength === this.lastTailLength) return this.lastHead!;
+    if (this.lastHead) (this.heads ??= new Map()).set(this.lastTailLength, this.lastHead);
+    let head = this.heads?.get(tailLength);
     if (!head) {
       // ws builds the header (its frame builder, not a copy of RFC 6455 here):
       // unmasked, as a server sends, its output is [header, payload] and the
       // header depends on the payload's length only.
       const [header] = Sender.frame(Buffer.alloc(this.body.length + tailLength), { fin: true, rsv1: false, opcode: 2, mask: false, readOnly: true });
       head = Buffer.concat([header!, this.body]);
-      this.heads.set(tailLength, head);
     }
+    this.lastTailLength = tailLength;
+    this.lastHead = head;
     return head;
   }
 
