@@ -18,19 +18,19 @@ export interface SessionRegistryEvents {
 
 /** The sessions online on this node, by app and client id. */
 export class SessionRegistry {
-  private readonly byClient = new Map<string, Set<Session>>();
+  // Keyed by app, then client: a push looks up every recipient, and a
+  // joined string key cost a concatenation and a hash of it each time
+  // (9.9 % of the server's samples in the group latency bench).
+  private readonly byApp = new Map<string, Map<string, Set<Session>>>();
 
   constructor(private readonly events?: SessionRegistryEvents) {}
 
-  private static key(appId: string, clientId: string): string {
-    return `${appId}\u0000${clientId}`;
-  }
-
   add(session: Session): void {
-    const key = SessionRegistry.key(session.appId, session.clientId);
-    let sessions = this.byClient.get(key);
+    let clients = this.byApp.get(session.appId);
+    if (!clients) this.byApp.set(session.appId, (clients = new Map()));
+    let sessions = clients.get(session.clientId);
     if (!sessions) {
-      this.byClient.set(key, (sessions = new Set()));
+      clients.set(session.clientId, (sessions = new Set()));
       this.events?.clientArrived(session.appId, session.clientId);
     }
     if (sessions.has(session)) return;
@@ -40,25 +40,28 @@ export class SessionRegistry {
 
   /** Removes the session; a session already removed changes nothing (and raises nothing). */
   remove(session: Session): void {
-    const key = SessionRegistry.key(session.appId, session.clientId);
-    const sessions = this.byClient.get(key);
-    if (!sessions?.delete(session)) return;
-    if (sessions.size === 0) this.byClient.delete(key);
+    const clients = this.byApp.get(session.appId);
+    const sessions = clients?.get(session.clientId);
+    if (!clients || !sessions?.delete(session)) return;
+    if (sessions.size === 0) {
+      clients.delete(session.clientId);
+      if (clients.size === 0) this.byApp.delete(session.appId);
+    }
     this.events?.ended(session);
     if (sessions.size === 0) this.events?.clientGone(session.appId, session.clientId);
   }
 
   sessionsOf(appId: string, clientId: string): ReadonlySet<Session> | undefined {
-    return this.byClient.get(SessionRegistry.key(appId, clientId));
+    return this.byApp.get(appId)?.get(clientId);
   }
 
   isOnline(appId: string, clientId: string): boolean {
-    return this.byClient.has(SessionRegistry.key(appId, clientId));
+    return this.byApp.get(appId)?.has(clientId) === true;
   }
 
   get size(): number {
     let count = 0;
-    for (const sessions of this.byClient.values()) count += sessions.size;
+    for (const clients of this.byApp.values()) for (const sessions of clients.values()) count += sessions.size;
     return count;
   }
 }
