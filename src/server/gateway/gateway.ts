@@ -266,7 +266,9 @@ export class Gateway {
     // A plain push (a group message, say) shares its bytes between recipients
     // like a chat-room message; membership events and takeovers are few and
     // may be held by the session, so they get bytes of their own.
-    const shared = takeover === undefined && delivery.notificationSeq === undefined ? new SharedPush(delivery.payload) : undefined;
+    const sharable = takeover === undefined && delivery.notificationSeq === undefined;
+    // Built at the first recipient found here: a message to members none of whom is on this node costs nothing more.
+    let shared: SharedPush | undefined;
     const now = Date.now();
     // Counted once per delivery, not per recipient: this loop is the fan-out's hot path.
     let delivered = 0;
@@ -277,8 +279,8 @@ export class Gateway {
       // A takeover logs sessions out, which changes the set: iterate a copy then.
       for (const session of takeover ? [...sessions] : sessions) {
         if (session.id === delivery.excludeSessionId) continue;
-        if (shared && scope?.connection !== session.connection) {
-          session.connection.sendShared(shared, this.peerIdFieldOf(session), 'reliable', now);
+        if (sharable && scope?.connection !== session.connection) {
+          session.connection.sendShared((shared ??= new SharedPush(delivery.payload)), this.peerIdFieldOf(session), 'reliable', now);
           delivered += 1;
           continue;
         }
