@@ -65,7 +65,7 @@ export class Gateway {
   private readonly sendBudget: ServerSendBudget;
   private readonly peerIdFields = new WeakMap<Session, Buffer>();
   /** Persisted `direct`s decided without waiting, stored and answered one batch per tick. */
-  private readonly directs: DirectBatch;
+  private readonly directs: DirectBatch<Connection>;
   private accepting = true;
   /** Counters of connections already gone. */
   private droppedFramesClosed = 0;
@@ -82,7 +82,7 @@ export class Gateway {
     this.directs = new DirectBatch(
       ctx,
       (connection, i, peerId, error) => replyError(ctx, connection, i, peerId, 'direct', error),
-      (connection, command) => this.run(connection as Connection, command),
+      (connection, command) => this.run(connection, command),
     );
     this.sendBudget = new ServerSendBudget(ctx.config.maxTotalBufferedBytes, () => this.connections, ctx.config.log);
     this.unsubscribe = ctx.broker.subscribe((delivery) => this.deliver(delivery));

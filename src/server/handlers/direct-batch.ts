@@ -8,13 +8,20 @@
  * persisted bench showed (dispatch → handler → append → publish → reply,
  * each with the reply-order scope's async context).
  *
- * Only what can be decided without waiting comes here: a persisted message
- * to a conversation this node has cached (membership-cache.ts), with the
- * sender's muting known, and no `messageReceived` hook for the app (the
- * hook may change or drop the message: that takes an HTTP call). Transient
- * and will messages, chat rooms and cache misses take the per-message path
- * (`sendMessage`), which shares its checks with this one (`checkRequest`,
- * `checkTarget`), so the client gets the same answers either way.
+ * What comes here: a persisted message (not transient, not a will) when
+ * the app has no `messageReceived` hook (it may change or drop the
+ * message: that takes an HTTP call). Most are decided as they arrive, from
+ * this node's cache of the conversation and of the sender's muting
+ * (membership-cache.ts); on a miss the batch reads them first (one read
+ * for a burst, the cache coalesces them) and goes to the store after.
+ * Everything else, chat rooms included (found after such a read too),
+ * takes the per-message path (`sendMessage`), which shares its checks with
+ * this one (`checkRequest`, `checkTarget`), so the client gets the same
+ * answers either way.
+ *
+ * Unlike the per-message path, the ack does not wait for the broker to
+ * take the push: a message stored is acked even if its publish fails (the
+ * broker is lossy by design; members catch up from the store by seq).
  *
  * Order, as on the per-message path: a message is acked after the commit
  * holding it, and pushed after its ack, so a client never sees the effect
@@ -34,12 +41,12 @@ import { checkRequest, checkTarget, directOf, mutedError, newMessageOf } from '.
 import { push } from './push.js';
 
 /** Answers a refused command (the gateway's `replyError`: counted, logged, `cmd:error` when it has an `i`). */
-export type ReplyError = (connection: SessionConnection, i: number | undefined, peerId: string | undefined, error: unknown) => void;
+export type ReplyError<C extends SessionConnection> = (connection: C, i: number | undefined, peerId: string | undefined, error: unknown) => void;
 /** Runs a command on the per-message path (the gateway's dispatch). */
-export type Dispatch = (connection: SessionConnection, command: DecodedCommand) => void;
+export type Dispatch<C extends SessionConnection> = (connection: C, command: DecodedCommand) => void;
 
-interface Entry {
-  readonly connection: SessionConnection;
+interface Entry<C extends SessionConnection> {
+  readonly connection: C;
   readonly session: Session;
   readonly i: number | undefined;
   /** The command's own `peerId`, for an error reply. */
@@ -61,10 +68,10 @@ interface Entry {
 
 type DirectRequest = NonNullable<DecodedCommand['directMessage']>;
 
-export class DirectBatch {
-  private entries: Entry[] = [];
+export class DirectBatch<C extends SessionConnection> {
+  private entries: Entry<C>[] = [];
   /** The connections with a command in `entries`. */
-  private connections = new Set<SessionConnection>();
+  private readonly connections = new Set<C>();
   private scheduled = false;
   /** Batches waiting for their commit: the gateway waits for them at close. */
   private readonly inFlight = new Set<Promise<void>>();
@@ -77,23 +84,23 @@ export class DirectBatch {
 
   constructor(
     private readonly ctx: ServerContext,
-    private readonly replyError: ReplyError,
-    private readonly dispatch: Dispatch,
+    private readonly replyError: ReplyError<C>,
+    private readonly dispatch: Dispatch<C>,
   ) {}
 
   /**
-   * Takes a `direct` command into this tick's batch if it can be decided
-   * without waiting; false: run it on the per-message path. `i` and
-   * `peerId` are the command's own, as decoded (undefined when absent).
+   * Takes a `direct` command into this tick's batch; false: run it on the
+   * per-message path. `i` and `peerId` are the command's own, as decoded
+   * (undefined when absent).
    */
-  offer(connection: SessionConnection, session: Session, command: DecodedCommand, i: number | undefined, peerId: string | undefined): boolean {
+  offer(connection: C, session: Session, command: DecodedCommand, i: number | undefined, peerId: string | undefined): boolean {
     const request = command.directMessage;
     if (!request || request.transient || request.will || !request.cid) return false;
     const { ctx } = this;
     if (ctx.hooks.wants(session.appId, 'messageReceived')) return false;
     const cached = ctx.membership.peek(session.appId, request.cid);
     if (cached?.conversation.transient) return false;
-    const entry: Entry = { connection, session, i, peerId, command, conversation: undefined, pushData: request.pushData, input: undefined, refusal: undefined, result: undefined, ready: undefined };
+    const entry: Entry<C> = { connection, session, i, peerId, command, conversation: undefined, pushData: request.pushData, input: undefined, refusal: undefined, result: undefined, ready: undefined };
     const shutup = cached?.shutup.get(session.clientId);
     // Not cached, or muting not known for a member who may write: read first, decide then.
     if (!cached || (shutup === undefined && !cached.conversation.system && cached.conversation.members.includes(session.clientId))) {
@@ -111,7 +118,7 @@ export class DirectBatch {
   }
 
   /** The per-message path's checks, in its order; refusals are answered in the command's turn. */
-  private decide(entry: Entry, request: DirectRequest, conversation: ConversationRecord | undefined, shutup: boolean): void {
+  private decide(entry: Entry<C>, request: DirectRequest, conversation: ConversationRecord | undefined, shutup: boolean): void {
     const { ctx } = this;
     const { session } = entry;
     try {
@@ -126,7 +133,7 @@ export class DirectBatch {
   }
 
   /** A cache miss: the conversation and the sender's muting read (and cached) before the batch goes to the store. */
-  private async load(entry: Entry, request: DirectRequest, session: Session): Promise<void> {
+  private async load(entry: Entry<C>, request: DirectRequest, session: Session): Promise<void> {
     const { membership } = this.ctx;
     const cid = request.cid!;
     try {
@@ -154,13 +161,13 @@ export class DirectBatch {
     if (entries.length === 0) return;
     this.entries = [];
     this.connections.clear();
-    const done = this.write(entries);
+    const done = this.write(entries).catch((error: unknown) => this.ctx.logger.error({ messages: entries.length, ...errorFields(error) }, 'a batch of direct messages failed'));
     this.inFlight.add(done);
     void done.finally(() => this.inFlight.delete(done));
   }
 
   /** Whether a command of `connection` waits in the batch being gathered. */
-  holds(connection: SessionConnection): boolean {
+  holds(connection: C): boolean {
     return this.connections.has(connection);
   }
 
@@ -170,7 +177,7 @@ export class DirectBatch {
     await Promise.allSettled([...this.inFlight]);
   }
 
-  private async write(entries: Entry[]): Promise<void> {
+  private async write(entries: Entry<C>[]): Promise<void> {
     let loads: Promise<void>[] | undefined;
     for (const entry of entries) if (entry.ready) (loads ??= []).push(entry.ready);
     // A batch waiting for reads holds back the batches after it: a connection's messages reach the store in order.
