@@ -13,6 +13,7 @@ import { acknowledgeDelivery, markRead, receiptTimestamps } from '../handlers/re
 import { updateMemberInfo } from '../handlers/roles.js';
 import { afterSessionOpened, closeSession, openSession, querySessions } from '../handlers/session.js';
 import type { Connection } from './connection.js';
+import type { SessionConnection } from '../session/session-connection.js';
 import { errorFields } from '../observability/logger.js';
 import { inReplyScope, releaseHeld, replyScope } from './reply-order.js';
 
@@ -112,30 +113,39 @@ export async function dispatch(ctx: ServerContext, connection: Connection, comma
       }
     }
   } catch (error) {
-    const session = connection.sessionFor(peerId);
-    const where = { appId: session?.appId, clientId: session?.clientId ?? peerId, connectionId: connection.id, commandId: i, command: name };
-    const protocolError = error instanceof ProtocolError ? error : internalError(ctx, where, error);
-    ctx.metrics.countCommand(name, protocolError.code);
-    // Not the detail: it may quote the client's input.
-    if (error instanceof ProtocolError) ctx.logger.info({ ...where, code: protocolError.code, reason: protocolError.name }, 'command refused');
-    // Fire-and-forget commands (no `i`) get no reply, as the SDKs expect.
-    if (i === undefined) return;
-    connection.send({
-      cmd: CommandType.error,
-      i,
-      ...(peerId ? { peerId } : {}),
-      errorMessage: {
-        code: protocolError.code,
-        reason: protocolError.name,
-        ...(protocolError.detail ? { detail: protocolError.detail } : {}),
-        ...(protocolError.appCode !== undefined ? { appCode: protocolError.appCode } : {}),
-      },
-    });
+    replyError(ctx, connection, i, peerId, name, error);
   } finally {
     // After the error reply, or if sending the reply itself threw: nothing held is lost.
     releaseHeld(scope);
     barrier?.();
   }
+}
+
+/**
+ * Answers a failed command: `cmd:error` with the protocol's code (a
+ * failure that is not the client's mistake is logged and becomes
+ * INTERNAL_ERROR), counted and logged. Fire-and-forget commands (no `i`)
+ * get no reply, as the SDKs expect.
+ */
+export function replyError(ctx: ServerContext, connection: SessionConnection, i: number | undefined, peerId: string | undefined, name: string, error: unknown): void {
+  const session = connection.sessionFor(peerId);
+  const where = { appId: session?.appId, clientId: session?.clientId ?? peerId, connectionId: connection.id, commandId: i, command: name };
+  const protocolError = error instanceof ProtocolError ? error : internalError(ctx, where, error);
+  ctx.metrics.countCommand(name, protocolError.code);
+  // Not the detail: it may quote the client's input.
+  if (error instanceof ProtocolError) ctx.logger.info({ ...where, code: protocolError.code, reason: protocolError.name }, 'command refused');
+  if (i === undefined) return;
+  connection.send({
+    cmd: CommandType.error,
+    i,
+    ...(peerId ? { peerId } : {}),
+    errorMessage: {
+      code: protocolError.code,
+      reason: protocolError.name,
+      ...(protocolError.detail ? { detail: protocolError.detail } : {}),
+      ...(protocolError.appCode !== undefined ? { appCode: protocolError.appCode } : {}),
+    },
+  });
 }
 
 function reply(connection: Connection, i: number | undefined, peerId: string | undefined, response: Command | void): void {

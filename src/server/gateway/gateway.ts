@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { CommandType, fromFrame, withPeerId } from '../../protocol/codec.js';
+import { CommandType, fromFrame, has, withPeerId, type DecodedCommand } from '../../protocol/codec.js';
 import { errorCode } from '../../protocol/errors.js';
 import { pickSubprotocol, type Subprotocol } from '../../protocol/subprotocols.js';
 import type { Delivery } from '../broker/types.js';
@@ -9,7 +9,8 @@ import type { ServerContext } from '../handlers/context.js';
 import { deliverWills } from '../handlers/direct.js';
 import { errorFields } from '../observability/logger.js';
 import { Connection } from './connection.js';
-import { dispatch } from './dispatch.js';
+import { dispatch, replyError } from './dispatch.js';
+import { DirectBatch } from '../handlers/direct-batch.js';
 import { currentReplyScope, sendOrHold } from './reply-order.js';
 import { ServerSendBudget } from './send-budget.js';
 import { roomFrameClass } from './send-queue.js';
@@ -63,6 +64,8 @@ export class Gateway {
   private readonly pending = new Set<Promise<void>>();
   private readonly sendBudget: ServerSendBudget;
   private readonly peerIdFields = new WeakMap<Session, Buffer>();
+  /** Persisted `direct`s decided without waiting, stored and answered one batch per tick. */
+  private readonly directs: DirectBatch<Connection>;
   private accepting = true;
   /** Counters of connections already gone. */
   private droppedFramesClosed = 0;
@@ -76,6 +79,11 @@ export class Gateway {
       perMessageDeflate: false,
       handleProtocols: (offered) => pickSubprotocol(offered)?.name ?? false,
     });
+    this.directs = new DirectBatch(
+      ctx,
+      (connection, i, peerId, error) => replyError(ctx, connection, i, peerId, 'direct', error),
+      (connection, command) => this.run(connection, command),
+    );
     this.sendBudget = new ServerSendBudget(ctx.config.maxTotalBufferedBytes, () => this.connections, ctx.config.log);
     this.unsubscribe = ctx.broker.subscribe((delivery) => this.deliver(delivery));
     this.unsubscribeGaps = ctx.broker.onGap(() => this.reconnectAll());
@@ -114,7 +122,7 @@ export class Gateway {
     // A command waiting for its client to read (a bulk reply) would wait for
     // ever: give the rest a moment, then closing the sockets releases it.
     let grace: NodeJS.Timeout | undefined;
-    await Promise.race([Promise.allSettled([...this.pending]), new Promise((resolve) => (grace = setTimeout(resolve, CLOSE_GRACE_MS)))]);
+    await Promise.race([Promise.allSettled([...this.pending, this.directs.drain()]), new Promise((resolve) => (grace = setTimeout(resolve, CLOSE_GRACE_MS)))]);
     clearTimeout(grace);
     for (const connection of this.connections) connection.close(GOING_AWAY, 'server shutting down');
     this.unsubscribe();
@@ -197,9 +205,33 @@ export class Gateway {
       this.rejectGarbage(connection);
       return;
     }
+    if (command.cmd === CommandType.direct) return this.receiveDirect(connection, command);
+    this.run(connection, command);
+  }
+
+  private run(connection: Connection, command: DecodedCommand): void {
     const task = dispatch(this.ctx, connection, command);
     this.pending.add(task);
     void task.finally(() => this.pending.delete(task));
+  }
+
+  /**
+   * A `direct`: into this tick's batch when it can be decided without
+   * waiting (direct-batch.ts), else dispatched. One connection's messages
+   * are stored in the order they came: one that takes the per-message path
+   * first sends the batch holding that connection's earlier ones to the
+   * store. A later one takes the batch only once the cache holds what the
+   * per-message one loaded, and by then that one has reached the store too
+   * (the rest of its way takes no turn of the event loop), unless another
+   * connection's read filled the cache while its own was still waiting
+   * for the database (two reads of one conversation in flight at once).
+   */
+  private receiveDirect(connection: Connection, command: DecodedCommand): void {
+    const peerId = has(command, 'peerId') ? command.peerId : undefined;
+    const session = connection.sessionFor(peerId);
+    if (session && this.directs.offer(connection, session, command, has(command, 'i') ? command.i : undefined, peerId)) return;
+    if (this.directs.holds(connection)) this.directs.submit();
+    this.run(connection, command);
   }
 
   private rejectGarbage(connection: Connection): void {
@@ -236,7 +268,9 @@ export class Gateway {
     // A plain push (a group message, say) shares its bytes between recipients
     // like a chat-room message; membership events, takeovers and kicks are few
     // and may be held by the session, so they get bytes of their own.
-    const shared = !ends && delivery.notificationSeq === undefined ? new SharedPush(delivery.payload) : undefined;
+    const sharable = !ends && delivery.notificationSeq === undefined;
+    // Built at the first recipient found here: a message to members none of whom is on this node costs nothing more.
+    let shared: SharedPush | undefined;
     const now = Date.now();
     // Counted once per delivery, not per recipient: this loop is the fan-out's hot path.
     let delivered = 0;
@@ -247,8 +281,8 @@ export class Gateway {
       // Logging sessions out changes the set: iterate a copy then.
       for (const session of ends ? [...sessions] : sessions) {
         if (session.id === delivery.excludeSessionId) continue;
-        if (shared && scope?.connection !== session.connection) {
-          session.connection.sendShared(shared, this.peerIdFieldOf(session), 'reliable', now);
+        if (sharable && scope?.connection !== session.connection) {
+          session.connection.sendShared((shared ??= new SharedPush(delivery.payload)), this.peerIdFieldOf(session), 'reliable', now);
           delivered += 1;
           continue;
         }

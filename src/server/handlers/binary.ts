@@ -6,7 +6,8 @@
  */
 import { base64ToBytes, bytesToBase64 } from '../../protocol/codec.js';
 
-interface Payload {
+/** A message's content as stored. */
+export interface Payload {
   data: string;
   binary?: boolean | undefined;
 }

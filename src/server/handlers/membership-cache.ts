@@ -25,6 +25,13 @@
 import type { Broker } from '../broker/types.js';
 import type { ConversationRecord, Store } from '../store/types.js';
 
+/** A cached conversation as the direct batch reads it (see `MembershipCache.peek`). */
+export interface CachedConversation {
+  readonly conversation: ConversationRecord;
+  /** Whether each sender seen is muted (shutup) in it; absent: not known yet. */
+  readonly shutup: ReadonlyMap<string, boolean>;
+}
+
 interface Entry {
   conversation: ConversationRecord;
   /** Whether each sender seen is muted (shutup) in it. */
@@ -37,6 +44,9 @@ const key = (appId: string, cid: string): string => `${appId}\u0000${cid}`;
 export class MembershipCache {
   /** Insertion order is age order: the oldest goes first past `maxEntries`. */
   private readonly entries = new Map<string, Entry>();
+  /** Reads in flight, shared by the callers that want the same answer meanwhile. */
+  private readonly loading = new Map<string, Promise<ConversationRecord | undefined>>();
+  private readonly loadingShutup = new Map<string, Promise<boolean>>();
   /** Counts every drop: a load that saw it change keeps nothing. */
   private invalidations = 0;
 
@@ -47,10 +57,24 @@ export class MembershipCache {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** The conversation as the store has it (undefined if none): cached, see above. */
-  async conversation(appId: string, cid: string): Promise<ConversationRecord | undefined> {
+  /**
+   * The conversation as the store has it (undefined if none): cached, see
+   * above. Reads of one conversation in flight together are one read: a
+   * burst of messages to a conversation not cached yet costs one.
+   */
+  conversation(appId: string, cid: string): Promise<ConversationRecord | undefined> {
     const entry = this.fresh(appId, cid);
-    if (entry) return entry.conversation;
+    if (entry) return Promise.resolve(entry.conversation);
+    const k = key(appId, cid);
+    let loading = this.loading.get(k);
+    if (!loading) {
+      loading = this.load(appId, cid).finally(() => this.loading.delete(k));
+      this.loading.set(k, loading);
+    }
+    return loading;
+  }
+
+  private async load(appId: string, cid: string): Promise<ConversationRecord | undefined> {
     const seen = this.invalidations;
     const conversation = await this.store.getConversation(appId, cid);
     // Unknown conversations are not cached: one created later must be found.
@@ -58,16 +82,36 @@ export class MembershipCache {
     return conversation;
   }
 
-  /** Whether `clientId` is muted in the conversation: cached with it. */
-  async isShutup(appId: string, cid: string, clientId: string): Promise<boolean> {
+  /** Whether `clientId` is muted in the conversation: cached with it, and read once for reads in flight together. */
+  isShutup(appId: string, cid: string, clientId: string): Promise<boolean> {
     const entry = this.fresh(appId, cid);
     const known = entry?.shutup.get(clientId);
-    if (known !== undefined) return known;
+    if (known !== undefined) return Promise.resolve(known);
+    const k = `${key(appId, cid)}\u0000${clientId}`;
+    let loading = this.loadingShutup.get(k);
+    if (!loading) {
+      loading = this.loadShutup(appId, cid, clientId, entry).finally(() => this.loadingShutup.delete(k));
+      this.loadingShutup.set(k, loading);
+    }
+    return loading;
+  }
+
+  private async loadShutup(appId: string, cid: string, clientId: string, entry: Entry | undefined): Promise<boolean> {
     const seen = this.invalidations;
     const shutup = await this.store.isShutup(appId, cid, clientId);
     // Members only reach this check, so an entry holds at most one flag per member.
     if (entry && seen === this.invalidations && this.entries.get(key(appId, cid)) === entry) entry.shutup.set(clientId, shutup);
     return shutup;
+  }
+
+  /**
+   * What this node holds of the conversation, without reading the store:
+   * undefined when nothing fresh is cached. The direct batch
+   * (direct-batch.ts) answers from it synchronously, and leaves a miss to
+   * the per-message path, which loads the entry.
+   */
+  peek(appId: string, cid: string): CachedConversation | undefined {
+    return this.fresh(appId, cid);
   }
 
   /** Drops what this node knows of the conversation (Gateway.deliver, on another node's announcement). */

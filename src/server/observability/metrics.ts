@@ -58,9 +58,9 @@ export class ServerMetrics {
     this.exposed = Registry.merge([this.registry, processRegistry()]);
   }
 
-  /** One command answered: `code` is 0 for success, else the protocol's error code. */
-  countCommand(command: string, code: number): void {
-    this.commands.inc({ command, code: String(code) });
+  /** `n` commands (one by default) answered: `code` is 0 for success, else the protocol's error code. */
+  countCommand(command: string, code: number, n = 1): void {
+    this.commands.inc({ command, code: String(code) }, n);
   }
 
   countConnection(): void {
@@ -94,6 +94,15 @@ export class ServerMetrics {
         const result = await store.appendMessage(input).finally(end);
         if (!result.duplicate) stored.inc();
         return result;
+      },
+      // One timing per batch (what the store waited), one count for its new messages.
+      appendMessages: async (inputs) => {
+        const end = timed.startTimer({ operation: 'append' });
+        const outcomes = await store.appendMessages(inputs).finally(end);
+        let added = 0;
+        for (const outcome of outcomes) if (outcome.ok && !outcome.result.duplicate) added += 1;
+        if (added > 0) stored.inc(added);
+        return outcomes;
       },
       queryMessages: (query) => {
         const end = timed.startTimer({ operation: 'history' });

@@ -6,6 +6,7 @@
  * promise (PostgreSQL); either way the method resolves, or rejects.
  */
 import type {
+  AppendOutcome,
   AppendResult,
   AppRecord,
   BlockChange,
@@ -126,6 +127,7 @@ export abstract class ComposedStore implements Store {
   abstract findConversations(query: ConversationQuery): Promise<ConversationRecord[]>;
   abstract isMember(appId: string, cid: string, clientId: string): Promise<boolean>;
   abstract appendMessage(input: NewMessage): Promise<AppendResult>;
+  abstract appendMessages(inputs: readonly NewMessage[]): Promise<AppendOutcome[]>;
   abstract queryMessages(query: HistoryQuery): Promise<MessageRecord[]>;
   abstract recordDelivered(appId: string, cid: string, clientId: string, timestamp: number): Promise<void>;
   abstract pruneExpiredConversations(now: number, limit: number): Promise<number>;

@@ -17,14 +17,23 @@ let idCounter = 0;
 const randomPool = Buffer.alloc(4096);
 let randomOffset = randomPool.length;
 
-function randomUint64(): bigint {
-  if (randomOffset + 8 > randomPool.length) {
+/** 12 random bits (two id characters), from the pool. */
+function random12(): number {
+  if (randomOffset + 2 > randomPool.length) {
     randomFillSync(randomPool);
     randomOffset = 0;
   }
-  const value = randomPool.readBigUInt64BE(randomOffset);
-  randomOffset += 8;
+  const value = randomPool.readUInt16BE(randomOffset) & 0xfff;
+  randomOffset += 2;
   return value;
+}
+
+/** Every 12-bit value as its two id characters. */
+const PAIRS = Array.from({ length: 4096 }, (_, n) => ORDERED_ALPHABET[n >> 6]! + ORDERED_ALPHABET[n & 63]!);
+
+/** A 24-bit value as four id characters. */
+function pairs24(value: number): string {
+  return PAIRS[value >>> 12]! + PAIRS[value & 0xfff]!;
 }
 
 /**
@@ -47,14 +56,11 @@ export function newMessageId(now: number = Date.now()): string {
       idCounter = 0;
     }
   }
-  // 48 + 24 + 60 bits, six at a time.
-  let bits = (BigInt(lastIdMs) << 84n) | (BigInt(idCounter) << 60n) | (randomUint64() >> 4n);
-  let id = '';
-  for (let n = 0; n < 22; n++) {
-    id = ORDERED_ALPHABET[Number(bits & 63n)] + id;
-    bits >>= 6n;
-  }
-  return id;
+  // 48 + 24 + 60 bits, six at a time: 8 + 4 + 10 characters, each field on
+  // characters of its own, so table lookups of 12 bits do (BigInt shifts per
+  // character cost ~4 % of the persisted bench's server profile).
+  const high = Math.floor(lastIdMs / 0x1000000);
+  return pairs24(high) + pairs24(lastIdMs - high * 0x1000000) + pairs24(idCounter) + PAIRS[random12()]! + PAIRS[random12()]! + PAIRS[random12()]! + PAIRS[random12()]! + PAIRS[random12()]!;
 }
 
 /**

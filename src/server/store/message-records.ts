@@ -1,7 +1,9 @@
 /** How the stores build message and conversation values, whatever the database. */
 import { createHash } from 'node:crypto';
 import { newMessageId } from './ids.js';
-import { RECALLED_PAYLOAD, type AppendResult, type MessagePatch, type MessageRecord, type NewMessage } from './types.js';
+import { RECALLED_PAYLOAD, type AppendOutcome, type AppendResult, type MessagePatch, type MessageRecord, type NewMessage } from './types.js';
+
+export type { AppendOutcome } from './types.js';
 
 /** The record of a new message taking `seq`, at `now` but never before the conversation's last message. */
 export function newMessageRecord(input: NewMessage, seq: number, now: number, lastTimestamp: number): MessageRecord {
@@ -54,9 +56,6 @@ export interface PendingAppend {
   resolve: (result: AppendResult) => void;
   reject: (error: unknown) => void;
 }
-
-/** What one append of a committed batch comes to: its result, or its own error (CONVERSATION_NOT_FOUND). */
-export type AppendOutcome = { ok: true; result: AppendResult } | { ok: false; error: Error };
 
 /** Settles a written batch: each append by its outcome, or all of them by the error that rolled the batch back. */
 export function settleBatch(batch: readonly PendingAppend[], outcomes: AppendOutcome[] | { error: unknown }): void {

@@ -121,6 +121,9 @@ export interface AppendResult {
   duplicate: boolean;
 }
 
+/** What one append of a committed batch comes to: its result, or its own error (CONVERSATION_NOT_FOUND). */
+export type AppendOutcome = { ok: true; result: AppendResult } | { ok: false; error: Error };
+
 /** A point in a conversation's history. */
 export interface HistoryBound {
   timestamp: number;
@@ -478,6 +481,15 @@ export interface Store {
    * acks then, and not before.
    */
   appendMessage(input: NewMessage): Promise<AppendResult>;
+  /**
+   * Persists several messages as `appendMessage` would each (same seqs,
+   * same dedupe by `dt`, an earlier input of the list seen by a later
+   * one), with one call and one promise for all: the direct path's batch
+   * (handlers/direct-batch.ts). Resolves after the commit holding them,
+   * with one outcome per input in order. A failure that leaves nothing to
+   * ack (a rollback) rejects, or comes as every input's error outcome.
+   */
+  appendMessages(inputs: readonly NewMessage[]): Promise<AppendOutcome[]>;
   /** Messages in ascending order; see `HistoryQuery`. */
   queryMessages(query: HistoryQuery): Promise<MessageRecord[]>;
   /** Records that `clientId` received the conversation's messages up to `timestamp` (ms). */

@@ -41,6 +41,14 @@ export class GroupCommit {
     });
   }
 
+  /**
+   * Several appends at once (Store.appendMessages): each joins the pending
+   * batch as `append` would, in order; one outcome each, never a rejection.
+   */
+  appendAll(inputs: readonly NewMessage[]): Promise<AppendOutcome[]> {
+    return Promise.all(inputs.map((input) => this.append(input).then(appended, failed)));
+  }
+
   /** Resolves once every append accepted so far has been written (or failed). */
   async drain(): Promise<void> {
     while (this.flushing || this.pending.length > 0) {
@@ -81,6 +89,9 @@ export class GroupCommit {
     settleBatch(batch, outcomes);
   }
 }
+
+const appended = (result: AppendResult): AppendOutcome => ({ ok: true, result });
+const failed = (error: Error): AppendOutcome => ({ ok: false, error });
 
 /** The message's text fields. */
 const NUL_FIELDS = (input: NewMessage): string[] => [input.appId, input.cid, input.from, input.data, input.id ?? '', input.dt ?? '', ...input.mentionPids];

@@ -14,6 +14,7 @@ import { newConversationId } from '../ids.js';
 import { uniqueIdOf } from '../message-records.js';
 import { ComposedStore } from '../composed-store.js';
 import type {
+  AppendOutcome,
   AppendResult,
   AppRecord,
   ConversationQuery,
@@ -225,6 +226,11 @@ export class PostgresStore extends ComposedStore {
   appendMessage(input: NewMessage): Promise<AppendResult> {
     if (this.closed) return Promise.reject(new Error('the store is closed'));
     return this.appends.append(input);
+  }
+
+  appendMessages(inputs: readonly NewMessage[]): Promise<AppendOutcome[]> {
+    if (this.closed) return Promise.reject(new Error('the store is closed'));
+    return this.appends.appendAll(inputs);
   }
 
   async queryMessages(query: HistoryQuery): Promise<MessageRecord[]> {

@@ -80,7 +80,7 @@ export class SqliteStore extends ComposedStore {
   private readonly queryMeter = new QueryMeter();
   private readonly overBudget = new OverBudgetMemo();
   private readonly sql;
-  private readonly writeBatch: (inputs: NewMessage[]) => AppendOutcome[];
+  private readonly writeBatch: (inputs: readonly NewMessage[]) => AppendOutcome[];
   private readonly insertConversation: (input: NewConversation, events: MemberEvents | undefined) => CreatedConversation;
   protected readonly conversationWrites: ConversationWrites;
   protected readonly blocklist: Blocklist;
@@ -152,9 +152,13 @@ export class SqliteStore extends ComposedStore {
       messageByDt: db.prepare<[string, string, string, string], MessageRow>(
         `SELECT ${MESSAGE_SELECT} FROM messages WHERE app_id = ? AND cid = ? AND from_peer = ? AND dt = ?`,
       ),
+      // A retry (same dt) inserts nothing: the unique index finds it, and
+      // only then is the first message read (messageByDt), instead of a
+      // lookup before every insert.
       insertMessage: db.prepare(
         `INSERT INTO messages (app_id, cid, seq, id, from_peer, data, timestamp, dt, receipt, mention_pids, mention_all, lctype, bin)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (app_id, cid, from_peer, dt) WHERE dt IS NOT NULL DO NOTHING`,
       ),
       // Mentions, for unread entries' `mentioned` (never lowered: seqs only grow).
       mentionMember: db.prepare(
@@ -203,7 +207,7 @@ export class SqliteStore extends ComposedStore {
     // IMMEDIATE transactions take the write lock up front, so a second
     // process on the same file waits (busy_timeout) instead of failing a
     // read-to-write upgrade halfway through.
-    const writeBatch = db.transaction((inputs: NewMessage[]) => this.writeBatchInTransaction(inputs));
+    const writeBatch = db.transaction((inputs: readonly NewMessage[]) => this.writeBatchInTransaction(inputs));
     this.writeBatch = (inputs) => writeBatch.immediate(inputs);
     const insertConversation = db.transaction((input: NewConversation, events: MemberEvents | undefined): CreatedConversation => {
       const { conversation, created } = this.createConversationInTransaction(input);
@@ -312,6 +316,29 @@ export class SqliteStore extends ComposedStore {
     });
   }
 
+  /**
+   * The direct path's batch (one tick's messages): written at once, with
+   * the appends pending from this tick, in one transaction, and resolved
+   * after its COMMIT. The caller already gathered the tick.
+   */
+  appendMessages(inputs: readonly NewMessage[]): Promise<AppendOutcome[]> {
+    if (this.closed) return Promise.reject(new Error('the store is closed'));
+    const batch = this.pending;
+    this.pending = [];
+    const all = batch.length === 0 ? inputs : [...batch.map((item) => item.input), ...inputs];
+    let outcomes: AppendOutcome[];
+    try {
+      outcomes = this.writeBatch(all);
+    } catch (error) {
+      // Rolled back: nothing of this batch exists, so nothing may be acked.
+      settleBatch(batch, { error });
+      return Promise.reject(error);
+    }
+    if (batch.length === 0) return Promise.resolve(outcomes);
+    settleBatch(batch, outcomes);
+    return Promise.resolve(outcomes.slice(batch.length));
+  }
+
   /** Writes the pending batch in one transaction, then settles its promises. */
   private flush(): void {
     const batch = this.pending;
@@ -328,7 +355,7 @@ export class SqliteStore extends ComposedStore {
     settleBatch(batch, outcomes);
   }
 
-  private writeBatchInTransaction(inputs: NewMessage[]): AppendOutcome[] {
+  private writeBatchInTransaction(inputs: readonly NewMessage[]): AppendOutcome[] {
     const now = Date.now();
     const heads = new Map<string, BatchHead | null>();
     const outcomes = inputs.map((input): AppendOutcome => {
@@ -340,13 +367,8 @@ export class SqliteStore extends ComposedStore {
         heads.set(key, head);
       }
       if (!head) return { ok: false, error: ProtocolError.of('CONVERSATION_NOT_FOUND', `no conversation ${input.cid}`) };
-      // Also finds an earlier message of this same batch: the transaction sees its own writes.
-      if (input.dt !== null) {
-        const earlier = this.sql.messageByDt.get(input.appId, input.cid, input.from, input.dt);
-        if (earlier) return { ok: true, result: { message: toMessage(earlier), duplicate: true } };
-      }
       const message = newMessageRecord(input, head.lastSeq + 1, now, head.lastTimestamp);
-      this.sql.insertMessage.run(
+      const { changes } = this.sql.insertMessage.run(
         message.appId,
         message.cid,
         message.seq,
@@ -361,6 +383,11 @@ export class SqliteStore extends ComposedStore {
         message.binary ? null : lctypeOf(message.data),
         message.binary ? 1 : 0,
       );
+      if (changes === 0) {
+        // A retry: the first message, stored earlier or earlier in this batch (the transaction sees its own writes).
+        const earlier = this.sql.messageByDt.get(input.appId, input.cid, input.from, input.dt!)!;
+        return { ok: true, result: { message: toMessage(earlier), duplicate: true } };
+      }
       if (message.mentionAll) this.sql.mentionAll.run(message.seq, message.appId, message.cid);
       for (const pid of mentionedMembers(message)) this.sql.mentionMember.run(message.seq, message.appId, message.cid, pid);
       advanceHead(head, message);

@@ -1,0 +1,242 @@
+/**
+ * The persisted `direct` path, one batch per tick: the `direct` commands
+ * that arrive during one event-loop turn, on every connection, are
+ * checked synchronously as they arrive, appended with one store call
+ * (`Store.appendMessages`: one transaction on SQLite), then answered in
+ * the order they arrived, and only then pushed: one promise per batch
+ * rather than a chain of them per message, which the profile of the
+ * persisted bench showed (dispatch → handler → append → publish → reply,
+ * each with the reply-order scope's async context).
+ *
+ * What comes here: a persisted message (not transient, not a will) when
+ * the app has no `messageReceived` hook (it may change or drop the
+ * message: that takes an HTTP call). Most are decided as they arrive, from
+ * this node's cache of the conversation and of the sender's muting
+ * (membership-cache.ts); on a miss the batch reads them first (one read
+ * for a burst, the cache coalesces them) and goes to the store after.
+ * Everything else, chat rooms included (found after such a read too),
+ * takes the per-message path (`sendMessage`), which shares its checks with
+ * this one (`checkRequest`, `checkTarget`), so the client gets the same
+ * answers either way.
+ *
+ * Unlike the per-message path, the ack does not wait for the broker to
+ * take the push: a message stored is acked even if its publish fails (the
+ * broker is lossy by design; members catch up from the store by seq).
+ *
+ * Order, as on the per-message path: a message is acked after the commit
+ * holding it, and pushed after its ack, so a client never sees the effect
+ * of its command (a push to another session on its socket) before the
+ * answer to it. A retry with an earlier `dt` is acked with the first
+ * message and not pushed again. The replies of one connection leave in
+ * the order its commands came, refusals included.
+ */
+import { CommandType, type DecodedCommand } from '../../protocol/codec.js';
+import { notifyReceiversOffline } from '../hooks/message-hooks.js';
+import { errorFields } from '../observability/logger.js';
+import type { SessionConnection } from '../session/session-connection.js';
+import type { Session } from '../session/session.js';
+import type { AppendOutcome, AppendResult, ConversationRecord, NewMessage } from '../store/types.js';
+import type { ServerContext } from './context.js';
+import { checkRequest, checkTarget, directOf, mutedError, newMessageOf } from './direct.js';
+import { push } from './push.js';
+
+/** Answers a refused command (the gateway's `replyError`: counted, logged, `cmd:error` when it has an `i`). */
+export type ReplyError<C extends SessionConnection> = (connection: C, i: number | undefined, peerId: string | undefined, error: unknown) => void;
+/** Runs a command on the per-message path (the gateway's dispatch). */
+export type Dispatch<C extends SessionConnection> = (connection: C, command: DecodedCommand) => void;
+
+interface Entry<C extends SessionConnection> {
+  readonly connection: C;
+  readonly session: Session;
+  readonly i: number | undefined;
+  /** The command's own `peerId`, for an error reply. */
+  readonly peerId: string | undefined;
+  readonly command: DecodedCommand;
+  /** Known once the command was checked. */
+  conversation: ConversationRecord | undefined;
+  readonly pushData: string | null | undefined;
+  /** What to store; undefined when the command was refused (`refusal`). */
+  input: NewMessage | undefined;
+  refusal: unknown;
+  /** Set once stored (or found stored, for a retry). */
+  result: AppendResult | undefined;
+  /** Set while the conversation is being read (a cache miss); the batch waits for it. */
+  ready: Promise<void> | undefined;
+  /** Found to be a chat-room message: handed to the per-message path. */
+  fallback?: boolean;
+}
+
+type DirectRequest = NonNullable<DecodedCommand['directMessage']>;
+
+export class DirectBatch<C extends SessionConnection> {
+  private entries: Entry<C>[] = [];
+  /** The connections with a command in `entries`. */
+  private readonly connections = new Set<C>();
+  private scheduled = false;
+  /** Batches waiting for their commit: the gateway waits for them at close. */
+  private readonly inFlight = new Set<Promise<void>>();
+  /** The last batch still waiting for reads before its append, if any. */
+  private waiting: Promise<void> | undefined;
+  private readonly submitScheduled = (): void => {
+    this.scheduled = false;
+    this.submit();
+  };
+
+  constructor(
+    private readonly ctx: ServerContext,
+    private readonly replyError: ReplyError<C>,
+    private readonly dispatch: Dispatch<C>,
+  ) {}
+
+  /**
+   * Takes a `direct` command into this tick's batch; false: run it on the
+   * per-message path. `i` and `peerId` are the command's own, as decoded
+   * (undefined when absent).
+   */
+  offer(connection: C, session: Session, command: DecodedCommand, i: number | undefined, peerId: string | undefined): boolean {
+    const request = command.directMessage;
+    if (!request || request.transient || request.will || !request.cid) return false;
+    const { ctx } = this;
+    if (ctx.hooks.wants(session.appId, 'messageReceived')) return false;
+    const cached = ctx.membership.peek(session.appId, request.cid);
+    if (cached?.conversation.transient) return false;
+    const entry: Entry<C> = { connection, session, i, peerId, command, conversation: undefined, pushData: request.pushData, input: undefined, refusal: undefined, result: undefined, ready: undefined };
+    const shutup = cached?.shutup.get(session.clientId);
+    // Not cached, or muting not known for a member who may write: read first, decide then.
+    if (!cached || (shutup === undefined && !cached.conversation.system && cached.conversation.members.includes(session.clientId))) {
+      entry.ready = this.load(entry, request, session);
+    } else {
+      this.decide(entry, request, cached.conversation, shutup === true);
+    }
+    this.entries.push(entry);
+    this.connections.add(connection);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.submitScheduled);
+    }
+    return true;
+  }
+
+  /** The per-message path's checks, in its order; refusals are answered in the command's turn. */
+  private decide(entry: Entry<C>, request: DirectRequest, conversation: ConversationRecord | undefined, shutup: boolean): void {
+    const { ctx } = this;
+    const { session } = entry;
+    try {
+      const checked = checkRequest(ctx, session, request);
+      checkTarget(ctx, session, checked.cid, conversation);
+      if (shutup) throw mutedError(session, checked.cid);
+      entry.conversation = conversation;
+      entry.input = newMessageOf(session, checked, checked.payload, conversation);
+    } catch (error) {
+      entry.refusal = error;
+    }
+  }
+
+  /** A cache miss: the conversation and the sender's muting read (and cached) before the batch goes to the store. */
+  private async load(entry: Entry<C>, request: DirectRequest, session: Session): Promise<void> {
+    const { membership } = this.ctx;
+    const cid = request.cid!;
+    try {
+      const conversation = await membership.conversation(session.appId, cid);
+      // A chat room after all: the per-message path sends it to the room.
+      if (conversation?.transient) {
+        entry.fallback = true;
+        return;
+      }
+      const mayWrite = conversation !== undefined && !conversation.system && conversation.members.includes(session.clientId);
+      const shutup = mayWrite && (await membership.isShutup(session.appId, cid, session.clientId));
+      this.decide(entry, request, conversation, shutup);
+    } catch (error) {
+      entry.refusal = error;
+    }
+  }
+
+  /**
+   * Sends what is gathered to the store now. The gateway calls it before a
+   * `direct` takes the per-message path, so that the messages of one
+   * connection are stored in the order they came.
+   */
+  submit(): void {
+    const entries = this.entries;
+    if (entries.length === 0) return;
+    this.entries = [];
+    this.connections.clear();
+    const done = this.write(entries).catch((error: unknown) => this.ctx.logger.error({ messages: entries.length, ...errorFields(error) }, 'a batch of direct messages failed'));
+    this.inFlight.add(done);
+    void done.finally(() => this.inFlight.delete(done));
+  }
+
+  /** Whether a command of `connection` waits in the batch being gathered. */
+  holds(connection: C): boolean {
+    return this.connections.has(connection);
+  }
+
+  /** Resolves once every batch gathered so far was answered. */
+  async drain(): Promise<void> {
+    this.submit();
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private async write(entries: Entry<C>[]): Promise<void> {
+    let loads: Promise<void>[] | undefined;
+    for (const entry of entries) if (entry.ready) (loads ??= []).push(entry.ready);
+    // A batch waiting for reads holds back the batches after it: a connection's messages reach the store in order.
+    const before = this.waiting;
+    if (loads || before) {
+      const turn = Promise.all([before, ...(loads ?? [])]).then(() => {});
+      this.waiting = turn;
+      await turn;
+      if (this.waiting === turn) this.waiting = undefined;
+    }
+    const inputs: NewMessage[] = [];
+    for (const entry of entries) {
+      if (entry.input) inputs.push(entry.input);
+      else if (entry.fallback) this.dispatch(entry.connection, entry.command);
+    }
+    let outcomes: AppendOutcome[] | undefined;
+    let failure: unknown;
+    if (inputs.length > 0) {
+      try {
+        outcomes = await this.ctx.store.appendMessages(inputs);
+      } catch (error) {
+        // Rolled back: nothing of the batch is stored, so nothing is acked.
+        failure = error;
+      }
+    }
+    let stored = 0;
+    let k = 0;
+    for (const entry of entries) {
+      if (entry.fallback) continue;
+      if (!entry.input) {
+        this.replyError(entry.connection, entry.i, entry.peerId, entry.refusal);
+        continue;
+      }
+      const outcome = outcomes?.[k++];
+      if (!outcome?.ok) {
+        this.replyError(entry.connection, entry.i, entry.peerId, outcome ? outcome.error : failure);
+        continue;
+      }
+      const { message } = (entry.result = outcome.result);
+      if (entry.i !== undefined) {
+        entry.connection.send({ cmd: CommandType.ack, i: entry.i, peerId: entry.session.clientId, ackMessage: { uid: message.id, t: message.timestamp } });
+      }
+      stored += 1;
+    }
+    if (stored > 0) this.ctx.metrics.countCommand('direct', 0, stored);
+    // After every ack of the batch: a push never overtakes the answer to the command that caused it.
+    for (const entry of entries) {
+      const result = entry.result;
+      if (!result) continue;
+      const { session } = entry;
+      const conversation = entry.conversation!;
+      if (!result.duplicate) {
+        const command = { cmd: CommandType.direct, directMessage: directOf(result.message) };
+        push(this.ctx, conversation.appId, conversation.members, command, session.id).catch((error: unknown) =>
+          this.ctx.logger.error({ appId: session.appId, clientId: session.clientId, ...errorFields(error) }, 'push of a stored message failed'),
+        );
+      }
+      // As the per-message path does, a retry included.
+      notifyReceiversOffline(this.ctx, conversation, result.message, entry.pushData);
+    }
+  }
+}
