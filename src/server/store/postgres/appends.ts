@@ -1,32 +1,40 @@
 /**
- * Message appends, group committed: the appends that arrive while a batch
- * is being written (or within one tick) become the next batch, written in
- * one transaction of a fixed number of round trips however many messages
- * it holds (lock the heads, find retries, then one statement: a multi-row
- * insert with the head and member updates), and acknowledged after its
- * COMMIT.
+ * Message appends, group committed: the appends that arrive within one
+ * tick become a batch, written by one call of the `lc_append_messages`
+ * function (schema migration 2): one statement, so one round trip and its
+ * own transaction, however many messages it holds. Each append is
+ * acknowledged after its batch's COMMIT (the driver answers a statement
+ * sent alone once PostgreSQL says it is ready for the next, which is after
+ * the commit's WAL flush).
  *
- * Several server processes may append to one conversation: its row is
- * locked (`FOR UPDATE`, in a fixed order, so two batches cannot deadlock)
- * from reading `last_seq` until COMMIT, so seqs are gapless and a retry's
- * `dt` lookup sees every committed message of that conversation.
+ * Two batches may be in flight at once, each on its own connection: the
+ * next is written while the previous one's COMMIT waits on its WAL flush.
+ * Several server processes may append to one conversation too. Either way
+ * the function locks the batch's conversation rows (`FOR UPDATE`, in key
+ * order, so two batches cannot deadlock) before it reads `last_seq`, and
+ * holds them until COMMIT: seqs are gapless, and a retry's `dt` lookup
+ * sees every committed message of that conversation. Batches settle in the
+ * order they started, so within a process a conversation's appends resolve
+ * in seq order.
  */
 import type pg from 'pg';
 import { ProtocolError } from '../../../protocol/errors.js';
-import { advanceHead, type AppendOutcome, batchHead, type BatchHead, mentionedMembers, newMessageRecord, type PendingAppend, settleBatch } from '../message-records.js';
-import { lctypeOf, MESSAGE_SELECT, type MessageRow, toMessage } from '../rows.js';
+import { type AppendOutcome, mentionedMembers, newMessageRecord, type PendingAppend, settleBatch } from '../message-records.js';
+import { lctypeOf, type MessageRow, toMessage } from '../rows.js';
 import type { AppendResult, MessageRecord, NewMessage } from '../types.js';
-import { type Sql, transaction } from './connection.js';
+import { sqlState } from './connection.js';
 
-/** Messages one transaction writes at most; the rest wait for the next. */
+/** Messages one call writes at most; the rest wait for the next. */
 const MAX_BATCH = 2000;
-
-
+/** Batches written at once, each on its own pooled connection. */
+const MAX_IN_FLIGHT = 2;
 
 export class GroupCommit {
   private pending: PendingAppend[] = [];
-  private flushing: Promise<void> | undefined;
+  private readonly inFlight = new Set<Promise<unknown>>();
   private scheduled = false;
+  /** Settled when the newest batch started (and so every earlier one) has settled its appends. */
+  private settled: Promise<void> = Promise.resolve();
 
   constructor(private readonly pool: pg.Pool) {}
 
@@ -41,44 +49,42 @@ export class GroupCommit {
     });
   }
 
-  /** Resolves once every append accepted so far has been written (or failed). */
+  /** Resolves once every append accepted so far has been written (or failed) and settled. */
   async drain(): Promise<void> {
-    while (this.flushing || this.pending.length > 0) {
-      if (!this.flushing) this.startFlush();
-      await this.flushing;
+    while (this.inFlight.size > 0 || this.pending.length > 0) {
+      this.startBatches();
+      await Promise.race(this.inFlight);
     }
+    await this.settled;
   }
 
   private schedule(): void {
-    if (this.scheduled || this.flushing) return;
+    if (this.scheduled) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      if (!this.flushing) this.startFlush();
+      this.startBatches();
     });
   }
 
-  private startFlush(): void {
-    const batch = this.pending.splice(0, MAX_BATCH);
-    if (batch.length === 0) return;
-    this.flushing = this.write(batch).finally(() => {
-      this.flushing = undefined;
-      // What arrived meanwhile is the next batch.
-      if (this.pending.length > 0) this.schedule();
-    });
-  }
-
-  private async write(batch: PendingAppend[]): Promise<void> {
-    let outcomes: AppendOutcome[];
-    try {
-      outcomes = await transaction(this.pool, (sql) => writeBatch(sql, batch.map((item) => item.input)));
-    } catch (error) {
-      // Rolled back (or its COMMIT's fate unknown): nothing may be acked.
-      // A client's retry with the same dt finds the message if it did commit.
-      settleBatch(batch, { error });
-      return;
+  private startBatches(): void {
+    while (this.inFlight.size < MAX_IN_FLIGHT && this.pending.length > 0) {
+      const batch = this.pending.splice(0, MAX_BATCH);
+      const written = writeBatch(this.pool, batch.map((item) => item.input)).then(
+        (outcomes) => outcomes,
+        // Rolled back (or its COMMIT's fate unknown): nothing may be acked.
+        // A client's retry with the same dt finds the message if it did commit.
+        (error: unknown) => ({ error }),
+      );
+      const previous = this.settled;
+      this.settled = Promise.all([previous, written]).then(([, outcomes]) => settleBatch(batch, outcomes));
+      this.inFlight.add(written);
+      void written.then(() => {
+        this.inFlight.delete(written);
+        // What arrived meanwhile is the next batch.
+        if (this.pending.length > 0) this.schedule();
+      });
     }
-    settleBatch(batch, outcomes);
   }
 }
 
@@ -86,130 +92,92 @@ export class GroupCommit {
 const NUL_FIELDS = (input: NewMessage): string[] => [input.appId, input.cid, input.from, input.data, input.id ?? '', input.dt ?? '', ...input.mentionPids];
 
 const headKey = (appId: string, cid: string): string => `${appId}\u0000${cid}`;
-
-async function writeBatch(sql: Sql, inputs: NewMessage[]): Promise<AppendOutcome[]> {
-  const now = Date.now();
-  const heads = await lockHeads(sql, inputs);
-  const earlier = await earlierByDt(sql, inputs);
-  const inserted: MessageRecord[] = [];
-  const outcomes = inputs.map((input): AppendOutcome => {
-    const head = heads.get(headKey(input.appId, input.cid));
-    if (!head) return { ok: false, error: ProtocolError.of('CONVERSATION_NOT_FOUND', `no conversation ${input.cid}`) };
-    if (input.dt !== null) {
-      const key = dtKey(input.appId, input.cid, input.from, input.dt);
-      const first = earlier.get(key);
-      if (first) return { ok: true, result: { message: first, duplicate: true } };
-    }
-    const message = newMessageRecord(input, head.lastSeq + 1, now, head.lastTimestamp);
-    // A later retry in this same batch finds this one.
-    if (input.dt !== null) earlier.set(dtKey(input.appId, input.cid, input.from, input.dt), message);
-    inserted.push(message);
-    advanceHead(head, message);
-    return { ok: true, result: { message, duplicate: false } };
-  });
-  if (inserted.length > 0) await writeMessages(sql, inserted, [...heads.values()].filter((head) => head.last !== null));
-  return outcomes;
-}
-
-/** Locks the batch's conversations in key order and reads their heads. */
-async function lockHeads(sql: Sql, inputs: NewMessage[]): Promise<Map<string, BatchHead>> {
-  const keys = new Map<string, { appId: string; cid: string }>();
-  for (const { appId, cid } of inputs) keys.set(headKey(appId, cid), { appId, cid });
-  const wanted = [...keys.values()];
-  const rows = await sql.rows<{ app_id: string; id: string; last_seq: number; lm: number | null }>(
-    `SELECT c.app_id, c.id, c.last_seq, c.lm FROM conversations c
-     JOIN unnest($1::text[], $2::text[]) AS k(app_id, id) ON c.app_id = k.app_id AND c.id = k.id
-     ORDER BY c.app_id, c.id FOR UPDATE OF c`,
-    [wanted.map((key) => key.appId), wanted.map((key) => key.cid)],
-  );
-  const heads = new Map<string, BatchHead>();
-  for (const row of rows) {
-    heads.set(headKey(row.app_id, row.id), batchHead(row.app_id, row.id, row.last_seq, row.lm ?? 0));
-  }
-  return heads;
-}
-
 const dtKey = (appId: string, cid: string, from: string, dt: string): string => [appId, cid, from, dt].join('\u0000');
 
-/** Stored messages that the batch's dedup tokens name. */
-async function earlierByDt(sql: Sql, inputs: NewMessage[]): Promise<Map<string, MessageRecord>> {
-  const withDt = inputs.filter((input): input is NewMessage & { dt: string } => input.dt !== null);
-  const found = new Map<string, MessageRecord>();
-  if (withDt.length === 0) return found;
-  const rows = await sql.rows<MessageRow>(
-    `SELECT ${MESSAGE_SELECT} FROM messages
-     WHERE (app_id, cid, from_peer, dt) IN (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]))`,
-    [withDt.map((i) => i.appId), withDt.map((i) => i.cid), withDt.map((i) => i.from), withDt.map((i) => i.dt)],
-  );
-  for (const row of rows) found.set(dtKey(row.app_id, row.cid, row.from_peer, row.dt!), toMessage(row));
-  return found;
-}
+/** SQLSTATEs after which the call may simply run again: it rolled back whole. */
+const RETRYABLE = new Set(['40001', '40P01']);
+const MAX_ATTEMPTS = 5;
+
+const APPEND_SQL = `SELECT * FROM lc_append_messages($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`;
+
+type AppendRow = MessageRow & { kind: 'head' | 'earlier'; ord: number | null };
 
 /**
- * One statement: the messages (one multi-row insert), each conversation's
- * head, each sender's read position (own messages are never unread) and
- * each mentioned member's mention mark.
+ * Writes one batch and says what each input came to. A repeated `dt`
+ * within the batch is sent once; the repeats answer as its first did.
  */
-async function writeMessages(sql: Sql, messages: MessageRecord[], heads: BatchHead[]): Promise<void> {
-  const senders = heads.flatMap((head) => [...head.senders].map(([from, seq]) => ({ head, from, seq })));
-  const mentions = messages.flatMap((message) => mentionedMembers(message).map((pid) => ({ message, pid })));
-  await sql.run(
-    `WITH inserted AS (
-       INSERT INTO messages (app_id, cid, seq, id, from_peer, data, timestamp, dt, receipt, mention_pids, mention_all, lctype, bin)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[],
-         $9::smallint[], $10::text[], $11::smallint[], $12::integer[], $13::smallint[])
-     ),
-     heads AS (
-       UPDATE conversations c SET last_seq = h.seq, lm = h.ts, last_msg_id = h.id, last_msg_from = h.from_peer,
-         last_msg_data = h.data, last_msg_patch_timestamp = NULL, last_msg_bin = h.bin,
-         mention_all_seq = greatest(c.mention_all_seq, h.mention_all_seq)
-       FROM unnest($14::text[], $15::text[], $16::bigint[], $17::bigint[], $18::text[], $19::text[], $20::text[], $21::smallint[], $22::bigint[])
-         AS h(app_id, cid, seq, ts, id, from_peer, data, bin, mention_all_seq)
-       WHERE c.app_id = h.app_id AND c.id = h.cid
-     ),
-     -- One update per member row (a statement may not update a row twice):
-     -- senders' read positions and mentioned members' marks together.
-     marks AS (
-       SELECT app_id, cid, client_id, max(read_seq) AS read_seq, max(mention_seq) AS mention_seq FROM (
-         SELECT *, 0::bigint AS mention_seq FROM unnest($23::text[], $24::text[], $25::text[], $26::bigint[]) AS s(app_id, cid, client_id, read_seq)
-         UNION ALL
-         SELECT app_id, cid, client_id, 0, mention_seq FROM unnest($27::text[], $28::text[], $29::text[], $30::bigint[]) AS t(app_id, cid, client_id, mention_seq)
-       ) AS both_marks GROUP BY app_id, cid, client_id
-     )
-     UPDATE conversation_members m SET read_seq = greatest(m.read_seq, n.read_seq), mention_seq = greatest(m.mention_seq, n.mention_seq)
-     FROM marks AS n
-     WHERE m.app_id = n.app_id AND m.cid = n.cid AND m.client_id = n.client_id`,
-    [
-      messages.map((m) => m.appId),
-      messages.map((m) => m.cid),
-      messages.map((m) => m.seq),
-      messages.map((m) => m.id),
-      messages.map((m) => m.from),
-      messages.map((m) => m.data),
-      messages.map((m) => m.timestamp),
-      messages.map((m) => m.dt),
-      messages.map((m) => (m.receipt ? 1 : 0)),
-      messages.map((m) => JSON.stringify(m.mentionPids)),
-      messages.map((m) => (m.mentionAll ? 1 : 0)),
-      messages.map((m) => (m.binary ? null : lctypeOf(m.data))),
-      messages.map((m) => (m.binary ? 1 : 0)),
-      heads.map((h) => h.appId),
-      heads.map((h) => h.cid),
-      heads.map((h) => h.last!.seq),
-      heads.map((h) => h.last!.timestamp),
-      heads.map((h) => h.last!.id),
-      heads.map((h) => h.last!.from),
-      heads.map((h) => h.last!.data),
-      heads.map((h) => (h.last!.binary ? 1 : 0)),
-      heads.map((h) => h.mentionAllSeq),
-      senders.map((s) => s.head.appId),
-      senders.map((s) => s.head.cid),
-      senders.map((s) => s.from),
-      senders.map((s) => s.seq),
-      mentions.map((m) => m.message.appId),
-      mentions.map((m) => m.message.cid),
-      mentions.map((m) => m.pid),
-      mentions.map((m) => m.message.seq),
-    ],
-  );
+async function writeBatch(pool: pg.Pool, inputs: NewMessage[]): Promise<AppendOutcome[]> {
+  const now = Date.now();
+  const firstByDt = new Map<string, number>();
+  /** The records sent, numbered as they will be if stored (seq and timestamp set from the answer). */
+  const records: MessageRecord[] = [];
+  /** Per input, its record's index; negative (−1 − index) for a repeat of an earlier input's dt. */
+  const recordOf: number[] = [];
+  for (const input of inputs) {
+    if (input.dt !== null) {
+      const key = dtKey(input.appId, input.cid, input.from, input.dt);
+      const first = firstByDt.get(key);
+      if (first !== undefined) {
+        recordOf.push(-1 - first);
+        continue;
+      }
+      firstByDt.set(key, records.length);
+    }
+    recordOf.push(records.length);
+    records.push(newMessageRecord(input, 0, now, 0));
+  }
+
+  const rows = await callAppend(pool, records, now);
+  const heads = new Map<string, { seq: number; timestamp: number }>();
+  const earlier = new Map<number, MessageRecord>();
+  for (const row of rows) {
+    if (row.kind === 'head') heads.set(headKey(row.app_id, row.cid), { seq: row.seq, timestamp: row.timestamp });
+    else earlier.set(row.ord! - 1, toMessage(row));
+  }
+  // Numbered as the function numbered them: per conversation, in batch order, after its last seq.
+  const outcomes = records.map((record, index): AppendOutcome => {
+    const head = heads.get(headKey(record.appId, record.cid));
+    if (!head) return { ok: false, error: ProtocolError.of('CONVERSATION_NOT_FOUND', `no conversation ${record.cid}`) };
+    const first = earlier.get(index);
+    if (first) return { ok: true, result: { message: first, duplicate: true } };
+    head.seq += 1;
+    record.seq = head.seq;
+    record.timestamp = head.timestamp;
+    return { ok: true, result: { message: record, duplicate: false } };
+  });
+  return recordOf.map((index) => {
+    if (index >= 0) return outcomes[index]!;
+    const first = outcomes[-1 - index]!;
+    return first.ok ? { ok: true, result: { message: first.result.message, duplicate: true } } : first;
+  });
+}
+
+/** One call of lc_append_messages, run again if it lost a deadlock (it rolled back whole). */
+async function callAppend(pool: pg.Pool, records: MessageRecord[], now: number): Promise<AppendRow[]> {
+  const mentions = records.flatMap((record, index) => mentionedMembers(record).map((pid) => ({ ord: index + 1, pid })));
+  const values = [
+    records.map((m) => m.appId),
+    records.map((m) => m.cid),
+    records.map((m) => m.id),
+    records.map((m) => m.from),
+    records.map((m) => m.data),
+    records.map((m) => m.dt),
+    records.map((m) => (m.receipt ? 1 : 0)),
+    records.map((m) => JSON.stringify(m.mentionPids)),
+    records.map((m) => (m.mentionAll ? 1 : 0)),
+    records.map((m) => (m.binary ? null : lctypeOf(m.data))),
+    records.map((m) => (m.binary ? 1 : 0)),
+    mentions.map((m) => m.ord),
+    mentions.map((m) => m.pid),
+    now,
+  ];
+  for (let attempt = 1; ; attempt++) {
+    try {
+      // Named: parsed once per connection.
+      return (await pool.query<AppendRow>({ name: 'lc_append_messages', text: APPEND_SQL, values })).rows;
+    } catch (error) {
+      if (attempt < MAX_ATTEMPTS && RETRYABLE.has(sqlState(error) ?? '')) continue;
+      throw error;
+    }
+  }
 }
