@@ -98,18 +98,20 @@ const dtKey = (appId: string, cid: string, from: string, dt: string): string => 
 const RETRYABLE = new Set(['40001', '40P01']);
 const MAX_ATTEMPTS = 5;
 
-const APPEND_SQL = `SELECT * FROM lc_append_messages($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`;
+const APPEND_SQL = `SELECT * FROM lc_append_messages(${Array.from({ length: 23 }, (_, k) => `$${k + 1}`).join(', ')})`;
 
 type AppendRow = MessageRow & { kind: 'head' | 'earlier'; ord: number | null };
 
 /**
  * Writes one batch and says what each input came to. A repeated `dt`
- * within the batch is sent once; the repeats answer as its first did.
+ * within the batch is sent once; the repeats answer as its first did. A
+ * retry of a stored message makes the call write nothing and name the
+ * stored messages; those are answered and the rest sent again.
  */
 async function writeBatch(pool: pg.Pool, inputs: NewMessage[]): Promise<AppendOutcome[]> {
   const now = Date.now();
   const firstByDt = new Map<string, number>();
-  /** The records sent, numbered as they will be if stored (seq and timestamp set from the answer). */
+  /** The records to store (seq and timestamp set from the answer). */
   const records: MessageRecord[] = [];
   /** Per input, its record's index; negative (−1 − index) for a repeat of an earlier input's dt. */
   const recordOf: number[] = [];
@@ -127,24 +129,37 @@ async function writeBatch(pool: pg.Pool, inputs: NewMessage[]): Promise<AppendOu
     records.push(newMessageRecord(input, 0, now, 0));
   }
 
-  const rows = await callAppend(pool, records, now);
-  const heads = new Map<string, { seq: number; timestamp: number }>();
-  const earlier = new Map<number, MessageRecord>();
-  for (const row of rows) {
-    if (row.kind === 'head') heads.set(headKey(row.app_id, row.cid), { seq: row.seq, timestamp: row.timestamp });
-    else earlier.set(row.ord! - 1, toMessage(row));
+  const outcomes: AppendOutcome[] = new Array(records.length);
+  let sending = records.map((_, index) => index);
+  // Each round that finds stored retries drops at least one record.
+  while (sending.length > 0) {
+    const batch = numbered(sending.map((index) => records[index]!));
+    const rows = await callAppend(pool, batch, now);
+    if (rows.some((row) => row.kind === 'earlier')) {
+      const repeated = new Set<number>();
+      for (const row of rows) {
+        const index = sending[row.ord! - 1]!;
+        outcomes[index] = { ok: true, result: { message: toMessage(row), duplicate: true } };
+        repeated.add(index);
+      }
+      sending = sending.filter((index) => !repeated.has(index));
+      continue;
+    }
+    const heads = new Map<number, { seq: number; timestamp: number }>();
+    for (const row of rows) heads.set(batch.convIndex.get(headKey(row.app_id, row.cid))!, { seq: row.seq, timestamp: row.timestamp });
+    sending.forEach((index, k) => {
+      const record = records[index]!;
+      const head = heads.get(batch.conv[k]!);
+      if (!head) {
+        outcomes[index] = { ok: false, error: ProtocolError.of('CONVERSATION_NOT_FOUND', `no conversation ${record.cid}`) };
+        return;
+      }
+      record.seq = head.seq + batch.rank[k]!;
+      record.timestamp = head.timestamp;
+      outcomes[index] = { ok: true, result: { message: record, duplicate: false } };
+    });
+    break;
   }
-  // Numbered as the function numbered them: per conversation, in batch order, after its last seq.
-  const outcomes = records.map((record, index): AppendOutcome => {
-    const head = heads.get(headKey(record.appId, record.cid));
-    if (!head) return { ok: false, error: ProtocolError.of('CONVERSATION_NOT_FOUND', `no conversation ${record.cid}`) };
-    const first = earlier.get(index);
-    if (first) return { ok: true, result: { message: first, duplicate: true } };
-    head.seq += 1;
-    record.seq = head.seq;
-    record.timestamp = head.timestamp;
-    return { ok: true, result: { message: record, duplicate: false } };
-  });
   return recordOf.map((index) => {
     if (index >= 0) return outcomes[index]!;
     const first = outcomes[-1 - index]!;
@@ -152,12 +167,54 @@ async function writeBatch(pool: pg.Pool, inputs: NewMessage[]): Promise<AppendOu
   });
 }
 
+/** A batch numbered per conversation, as lc_append_messages takes it (indexes from 1, as SQL arrays). */
+interface NumberedBatch {
+  records: MessageRecord[];
+  /** Per record: its conversation's index and its rank there (1, 2, … in batch order). */
+  conv: number[];
+  rank: number[];
+  convIndex: Map<string, number>;
+  convs: { appId: string; cid: string; count: number; newest: number; mentionAll: number }[];
+  /** Per member row touched: the rank of the sender's newest message and of the newest mentioning it (0: none). */
+  marks: Map<string, { conv: number; clientId: string; read: number; mention: number }>;
+}
+
+function numbered(records: MessageRecord[]): NumberedBatch {
+  const batch: NumberedBatch = { records, conv: [], rank: [], convIndex: new Map(), convs: [], marks: new Map() };
+  const mark = (conv: number, clientId: string) => {
+    const key = `${conv}\u0000${clientId}`;
+    let found = batch.marks.get(key);
+    if (!found) batch.marks.set(key, (found = { conv, clientId, read: 0, mention: 0 }));
+    return found;
+  };
+  records.forEach((record, index) => {
+    const key = headKey(record.appId, record.cid);
+    let conv = batch.convIndex.get(key);
+    if (conv === undefined) {
+      batch.convIndex.set(key, (conv = batch.convs.length + 1));
+      batch.convs.push({ appId: record.appId, cid: record.cid, count: 0, newest: 0, mentionAll: 0 });
+    }
+    const head = batch.convs[conv - 1]!;
+    const rank = ++head.count;
+    head.newest = index + 1;
+    if (record.mentionAll) head.mentionAll = rank;
+    batch.conv.push(conv);
+    batch.rank.push(rank);
+    mark(conv, record.from).read = rank;
+    for (const pid of mentionedMembers(record)) mark(conv, pid).mention = rank;
+  });
+  return batch;
+}
+
 /** One call of lc_append_messages, run again if it lost a deadlock (it rolled back whole). */
-async function callAppend(pool: pg.Pool, records: MessageRecord[], now: number): Promise<AppendRow[]> {
-  const mentions = records.flatMap((record, index) => mentionedMembers(record).map((pid) => ({ ord: index + 1, pid })));
+async function callAppend(pool: pg.Pool, batch: NumberedBatch, now: number): Promise<AppendRow[]> {
+  const { records, convs } = batch;
+  const marks = [...batch.marks.values()];
   const values = [
     records.map((m) => m.appId),
     records.map((m) => m.cid),
+    batch.conv,
+    batch.rank,
     records.map((m) => m.id),
     records.map((m) => m.from),
     records.map((m) => m.data),
@@ -167,8 +224,15 @@ async function callAppend(pool: pg.Pool, records: MessageRecord[], now: number):
     records.map((m) => (m.mentionAll ? 1 : 0)),
     records.map((m) => (m.binary ? null : lctypeOf(m.data))),
     records.map((m) => (m.binary ? 1 : 0)),
-    mentions.map((m) => m.ord),
-    mentions.map((m) => m.pid),
+    convs.map((c) => c.appId),
+    convs.map((c) => c.cid),
+    convs.map((c) => c.count),
+    convs.map((c) => c.newest),
+    convs.map((c) => c.mentionAll),
+    marks.map((m) => m.conv),
+    marks.map((m) => m.clientId),
+    marks.map((m) => m.read),
+    marks.map((m) => m.mention),
     now,
   ];
   for (let attempt = 1; ; attempt++) {

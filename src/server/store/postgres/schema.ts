@@ -200,84 +200,85 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TRIGGER conversations_delete_messages AFTER DELETE ON conversations
     REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION lc_delete_conversation_messages();
 
+  -- One batch. The caller numbers the batch's messages per conversation
+  -- (rank 1, 2, … in batch order, retries within the batch sent once), so
+  -- that seq = the conversation's last_seq + rank; per conversation it sends
+  -- the count, the newest message's index and the rank of the newest
+  -- mentioning everyone (0: none), and per member row touched the rank of
+  -- the sender's newest message (read_rank) and of the newest mentioning it
+  -- (mention_rank), 0 for none.
+  --
+  -- A retry of a stored message (same app, cid, from and dt) fails the
+  -- insert on messages_dt; then nothing is written and the function returns
+  -- the stored messages the batch repeats ('earlier' rows), for the caller to
+  -- answer those and send the rest again. Otherwise it returns each found
+  -- conversation's last_seq before the batch and the batch's timestamp
+  -- ('head' rows); a conversation not found has none.
   CREATE FUNCTION lc_append_messages(
-    p_app_id text[], p_cid text[], p_id text[], p_from text[], p_data text[], p_dt text[],
+    p_app_id text[], p_cid text[], p_conv integer[], p_rank integer[], p_id text[], p_from text[], p_data text[], p_dt text[],
     p_receipt smallint[], p_mention_pids text[], p_mention_all smallint[], p_lctype integer[], p_bin smallint[],
-    p_mention_ord integer[], p_mention_pid text[], p_now bigint)
+    p_conv_app_id text[], p_conv_cid text[], p_conv_count integer[], p_conv_newest integer[], p_conv_mention_all integer[],
+    p_mark_conv integer[], p_mark_client text[], p_mark_read integer[], p_mark_mention integer[], p_now bigint)
   RETURNS TABLE (kind text, ord integer, app_id text, cid text, id text, seq bigint, from_peer text, data text,
     "timestamp" bigint, dt text, receipt smallint, mention_pids text, mention_all smallint, patch_timestamp bigint, bin smallint)
   LANGUAGE plpgsql VOLATILE AS $$
   #variable_conflict use_column
+  DECLARE
+    v_base bigint[];
+    v_ts bigint[];
   BEGIN
     -- Every conversation of the batch, locked in key order (two batches
     -- never deadlock on them) until COMMIT: seqs stay gapless across
-    -- processes, and a retry's lookup below sees every committed message.
+    -- processes, and a retry's insert below sees every committed message.
     PERFORM 1 FROM conversations c
-      WHERE (c.app_id, c.id) IN (SELECT * FROM unnest(p_app_id, p_cid))
+      WHERE (c.app_id, c.id) IN (SELECT * FROM unnest(p_conv_app_id, p_conv_cid))
       ORDER BY c.app_id, c.id FOR UPDATE OF c;
-    -- A new statement, so a new snapshot: it sees what committed before the locks.
-    RETURN QUERY
-    WITH input AS (
-      SELECT * FROM unnest(p_app_id, p_cid, p_id, p_from, p_data, p_dt, p_receipt, p_mention_pids, p_mention_all, p_lctype, p_bin)
-        WITH ORDINALITY AS t(app_id, cid, id, from_peer, data, dt, receipt, mention_pids, mention_all, lctype, bin, ord)
-    ),
-    heads AS (
-      SELECT c.app_id, c.id AS cid, c.last_seq, greatest(p_now, coalesce(c.lm, 0)) AS ts
-      FROM conversations c WHERE (c.app_id, c.id) IN (SELECT i.app_id, i.cid FROM input i)
-    ),
-    -- One index probe per input with a dt (LATERAL: the plan is cached, and
-    -- a generic plan must not guess a join order from the table's size).
-    earlier AS (
-      SELECT i.ord, m.* FROM input i CROSS JOIN LATERAL (
-        SELECT m.app_id, m.cid, m.id, m.seq, m.from_peer, m.data, m.timestamp, m.dt, m.receipt, m.mention_pids, m.mention_all, m.patch_timestamp, m.bin
-        FROM messages m
+    -- A new statement, so a new snapshot: what committed before the locks.
+    SELECT array_agg(c.last_seq ORDER BY k.n), array_agg(greatest(p_now, coalesce(c.lm, 0)) ORDER BY k.n) INTO v_base, v_ts
+      FROM unnest(p_conv_app_id, p_conv_cid) WITH ORDINALITY AS k(app_id, id, n)
+      LEFT JOIN conversations c ON c.app_id = k.app_id AND c.id = k.id;
+    BEGIN
+      INSERT INTO messages (app_id, cid, seq, id, from_peer, data, timestamp, dt, receipt, mention_pids, mention_all, lctype, bin)
+      SELECT i.app_id, i.cid, v_base[i.conv] + i.rank, i.id, i.from_peer, i.data, v_ts[i.conv], i.dt, i.receipt, i.mention_pids, i.mention_all, i.lctype, i.bin
+      FROM unnest(p_app_id, p_cid, p_conv, p_rank, p_id, p_from, p_data, p_dt, p_receipt, p_mention_pids, p_mention_all, p_lctype, p_bin)
+        AS i(app_id, cid, conv, rank, id, from_peer, data, dt, receipt, mention_pids, mention_all, lctype, bin)
+      WHERE v_base[i.conv] IS NOT NULL;
+    EXCEPTION WHEN unique_violation THEN
+      -- Rolled back to the block's start. The messages the batch repeats, in a new snapshot.
+      RETURN QUERY
+      SELECT 'earlier'::text, i.ord::integer, m.app_id::text, m.cid::text, m.id::text, m.seq, m.from_peer::text, m.data, m.timestamp,
+        m.dt::text, m.receipt, m.mention_pids, m.mention_all, m.patch_timestamp, m.bin
+      FROM unnest(p_app_id, p_cid, p_from, p_dt) WITH ORDINALITY AS i(app_id, cid, from_peer, dt, ord)
+      -- One index probe per input (LATERAL: a cached generic plan must not guess a join order).
+      CROSS JOIN LATERAL (
+        SELECT * FROM messages m
         WHERE m.app_id = i.app_id AND m.cid = i.cid AND m.from_peer = i.from_peer AND m.dt = i.dt AND m.dt IS NOT NULL
         LIMIT 1
       ) AS m
-      WHERE i.dt IS NOT NULL
-    ),
-    fresh AS (
-      SELECT i.*, h.last_seq + row_number() OVER (PARTITION BY i.app_id, i.cid ORDER BY i.ord) AS seq, h.ts AS timestamp
-      FROM input i JOIN heads h ON h.app_id = i.app_id AND h.cid = i.cid
-      WHERE NOT EXISTS (SELECT 1 FROM earlier e WHERE e.ord = i.ord)
-    ),
-    inserted AS (
-      INSERT INTO messages (app_id, cid, seq, id, from_peer, data, timestamp, dt, receipt, mention_pids, mention_all, lctype, bin)
-      SELECT f.app_id, f.cid, f.seq, f.id, f.from_peer, f.data, f.timestamp, f.dt, f.receipt, f.mention_pids, f.mention_all, f.lctype, f.bin FROM fresh f
-    ),
-    newest AS (
-      SELECT DISTINCT ON (f.app_id, f.cid) f.app_id, f.cid, f.seq, f.timestamp, f.id, f.from_peer, f.data, f.bin,
-        coalesce(max(f.seq) FILTER (WHERE f.mention_all = 1) OVER (PARTITION BY f.app_id, f.cid), 0) AS mention_all_seq
-      FROM fresh f ORDER BY f.app_id, f.cid, f.seq DESC
-    ),
-    head_update AS (
-      UPDATE conversations c SET last_seq = n.seq, lm = n.timestamp, last_msg_id = n.id, last_msg_from = n.from_peer,
-        last_msg_data = n.data, last_msg_patch_timestamp = NULL, last_msg_bin = n.bin,
-        mention_all_seq = greatest(c.mention_all_seq, n.mention_all_seq)
-      FROM newest n WHERE c.app_id = n.app_id AND c.id = n.cid
-    ),
-    -- One update per member row (a statement may not update a row twice):
-    -- senders' read positions (own messages are never unread) and
-    -- mentioned members' marks together.
-    marks AS (
-      SELECT b.app_id, b.cid, b.client_id, max(b.read_seq) AS read_seq, max(b.mention_seq) AS mention_seq FROM (
-        SELECT f.app_id, f.cid, f.from_peer AS client_id, f.seq AS read_seq, 0::bigint AS mention_seq FROM fresh f
-        UNION ALL
-        SELECT f.app_id, f.cid, m.pid, 0, f.seq FROM unnest(p_mention_ord, p_mention_pid) AS m(ord, pid) JOIN fresh f ON f.ord = m.ord
-      ) AS b GROUP BY b.app_id, b.cid, b.client_id
-    ),
-    member_update AS (
-      UPDATE conversation_members m SET read_seq = greatest(m.read_seq, n.read_seq), mention_seq = greatest(m.mention_seq, n.mention_seq)
-      FROM marks n WHERE m.app_id = n.app_id AND m.cid = n.cid AND m.client_id = n.client_id
-    )
-    -- Each conversation's seq before the batch and the batch's timestamp
-    -- (the caller numbers the new messages as fresh did), and the retries'
-    -- first messages.
-    SELECT 'head'::text, NULL::integer, h.app_id::text, h.cid::text, NULL::text, h.last_seq, NULL::text, NULL::text, h.ts,
-      NULL::text, NULL::smallint, NULL::text, NULL::smallint, NULL::bigint, NULL::smallint FROM heads h
-    UNION ALL
-    SELECT 'earlier', e.ord::integer, e.app_id::text, e.cid::text, e.id::text, e.seq, e.from_peer::text, e.data, e.timestamp,
-      e.dt::text, e.receipt, e.mention_pids, e.mention_all, e.patch_timestamp, e.bin FROM earlier e;
+      WHERE i.dt IS NOT NULL;
+      -- No retry explains it (a message id given twice): the batch fails.
+      IF NOT FOUND THEN
+        RAISE;
+      END IF;
+      RETURN;
+    END;
+    UPDATE conversations c SET last_seq = v_base[h.n] + h.count, lm = v_ts[h.n], last_msg_id = p_id[h.newest],
+      last_msg_from = p_from[h.newest], last_msg_data = p_data[h.newest], last_msg_patch_timestamp = NULL,
+      last_msg_bin = p_bin[h.newest],
+      mention_all_seq = CASE WHEN h.mention_all > 0 THEN greatest(c.mention_all_seq, v_base[h.n] + h.mention_all) ELSE c.mention_all_seq END
+    FROM unnest(p_conv_app_id, p_conv_cid, p_conv_count, p_conv_newest, p_conv_mention_all) WITH ORDINALITY AS h(app_id, cid, count, newest, mention_all, n)
+    WHERE c.app_id = h.app_id AND c.id = h.cid AND v_base[h.n] IS NOT NULL;
+    -- Senders' read positions (own messages are never unread) and mentioned
+    -- members' marks, one row each.
+    UPDATE conversation_members m SET
+      read_seq = CASE WHEN k.read_rank > 0 THEN greatest(m.read_seq, v_base[k.conv] + k.read_rank) ELSE m.read_seq END,
+      mention_seq = CASE WHEN k.mention_rank > 0 THEN greatest(m.mention_seq, v_base[k.conv] + k.mention_rank) ELSE m.mention_seq END
+    FROM unnest(p_mark_conv, p_mark_client, p_mark_read, p_mark_mention) AS k(conv, client_id, read_rank, mention_rank)
+    WHERE m.app_id = p_conv_app_id[k.conv] AND m.cid = p_conv_cid[k.conv] AND m.client_id = k.client_id AND v_base[k.conv] IS NOT NULL;
+    RETURN QUERY
+    SELECT 'head'::text, NULL::integer, p_conv_app_id[n], p_conv_cid[n], NULL::text, v_base[n], NULL::text, NULL::text, v_ts[n],
+      NULL::text, NULL::smallint, NULL::text, NULL::smallint, NULL::bigint, NULL::smallint
+    FROM generate_subscripts(p_conv_app_id, 1) AS n WHERE v_base[n] IS NOT NULL;
   END $$;
   `,
 ];
