@@ -7,15 +7,15 @@
  * sent alone once PostgreSQL says it is ready for the next, which is after
  * the commit's WAL flush).
  *
- * Two batches may be in flight at once, each on its own connection: the
- * next is written while the previous one's COMMIT waits on its WAL flush.
- * Several server processes may append to one conversation too. Either way
- * the function locks the batch's conversation rows (`FOR UPDATE`, in key
- * order, so two batches cannot deadlock) before it reads `last_seq`, and
- * holds them until COMMIT: seqs are gapless, and a retry's `dt` lookup
- * sees every committed message of that conversation. Batches settle in the
- * order they started, so within a process a conversation's appends resolve
- * in seq order.
+ * Two batches may be in flight at once, each on its own connection, when
+ * they write to different conversations: the next is written while the
+ * previous one's COMMIT waits on its WAL flush. A conversation's appends
+ * within a process are numbered, and resolve, in the order they came.
+ * Several server processes may append to one conversation: the function
+ * locks the batch's conversation rows (`FOR UPDATE`, in key order, so two
+ * batches cannot deadlock) before it reads `last_seq`, and holds them until
+ * COMMIT: seqs are gapless, and a retry's `dt` is found in every committed
+ * message of that conversation.
  */
 import type pg from 'pg';
 import { ProtocolError } from '../../../protocol/errors.js';
@@ -31,10 +31,10 @@ const MAX_IN_FLIGHT = 2;
 
 export class GroupCommit {
   private pending: PendingAppend[] = [];
-  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly inFlight = new Set<Promise<void>>();
+  /** Conversations a batch in flight writes to: their next appends wait for it. */
+  private readonly busy = new Set<string>();
   private scheduled = false;
-  /** Settled when the newest batch started (and so every earlier one) has settled its appends. */
-  private settled: Promise<void> = Promise.resolve();
 
   constructor(private readonly pool: pg.Pool) {}
 
@@ -49,13 +49,12 @@ export class GroupCommit {
     });
   }
 
-  /** Resolves once every append accepted so far has been written (or failed) and settled. */
+  /** Resolves once every append accepted so far has been written (or failed). */
   async drain(): Promise<void> {
     while (this.inFlight.size > 0 || this.pending.length > 0) {
       this.startBatches();
       await Promise.race(this.inFlight);
     }
-    await this.settled;
   }
 
   private schedule(): void {
@@ -67,20 +66,34 @@ export class GroupCommit {
     });
   }
 
+  /**
+   * Starts batches while fewer than MAX_IN_FLIGHT are. A batch takes no
+   * conversation that one in flight writes to: two batches on two
+   * connections may take their locks in either order, and a conversation's
+   * messages must be numbered in the order they were appended.
+   */
   private startBatches(): void {
     while (this.inFlight.size < MAX_IN_FLIGHT && this.pending.length > 0) {
-      const batch = this.pending.splice(0, MAX_BATCH);
+      const batch: PendingAppend[] = [];
+      const waiting: PendingAppend[] = [];
+      for (const item of this.pending) {
+        if (batch.length < MAX_BATCH && !this.busy.has(headKey(item.input.appId, item.input.cid))) batch.push(item);
+        else waiting.push(item);
+      }
+      if (batch.length === 0) return;
+      this.pending = waiting;
+      const conversations = new Set(batch.map((item) => headKey(item.input.appId, item.input.cid)));
+      for (const key of conversations) this.busy.add(key);
       const written = writeBatch(this.pool, batch.map((item) => item.input)).then(
-        (outcomes) => outcomes,
+        (outcomes) => settleBatch(batch, outcomes),
         // Rolled back (or its COMMIT's fate unknown): nothing may be acked.
         // A client's retry with the same dt finds the message if it did commit.
-        (error: unknown) => ({ error }),
+        (error: unknown) => settleBatch(batch, { error }),
       );
-      const previous = this.settled;
-      this.settled = Promise.all([previous, written]).then(([, outcomes]) => settleBatch(batch, outcomes));
       this.inFlight.add(written);
       void written.then(() => {
         this.inFlight.delete(written);
+        for (const key of conversations) this.busy.delete(key);
         // What arrived meanwhile is the next batch.
         if (this.pending.length > 0) this.schedule();
       });
