@@ -121,6 +121,94 @@ test('four stores appending to the same five conversations: every ack stored onc
   }
 });
 
+test('one store, batches overlapping: seqs gapless, acks resolve in seq order, retries of stored and in-flight messages get the first', async () => {
+  const database = await freshDatabase();
+  const store = await openPostgresStore({ url: database.url });
+  try {
+    const cids: string[] = [];
+    for (let i = 0; i < 3; i++) cids.push((await store.createConversation(conversationInput())).conversation.id);
+    const stored = await Promise.all(Array.from({ length: 10 }, (_, k) => store.appendMessage(messageInput(cids[0]!, { dt: `dt-${k}` }))));
+    const resolvedSeqs = new Map<string, number[]>(cids.map((cid) => [cid, []]));
+    const sends: Array<{ input: NewMessage; result: Promise<AppendResult> }> = [];
+    const send = (input: NewMessage) => {
+      const result = store.appendMessage(input);
+      void result.then((r) => r.duplicate || resolvedSeqs.get(input.cid)!.push(r.message.seq));
+      sends.push({ input, result });
+    };
+    // A tick's messages go to one conversation, the next tick's to another, so batches overlap;
+    // some repeat a stored message, some one from the tick before (likely in a batch still in flight).
+    for (let tick = 0; tick < 30; tick++) {
+      const cid = cids[tick % 3]!;
+      for (let k = 0; k < 30; k++) {
+        const from = k % 2 === 0 ? 'alice' : 'bob';
+        send(messageInput(cid, { from, dt: `t${tick}-${k}`, mentionPids: k % 5 === 0 ? [from === 'alice' ? 'bob' : 'alice'] : [] }));
+      }
+      if (tick % 3 === 0) send(messageInput(cid, { dt: `dt-${tick % 10}` }));
+      if (tick > 0) send(messageInput(cids[(tick - 1) % 3]!, { from: 'alice', dt: `t${tick - 1}-${2 * (tick % 15)}` }));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const results = await Promise.all(sends.map((s) => s.result));
+    const firstByDt = new Map<string, AppendResult>();
+    for (const [k, r] of stored.entries()) firstByDt.set(`${cids[0]}/alice/dt-${k}`, r);
+    sends.forEach(({ input }, k) => {
+      const key = `${input.cid}/${input.from}/${input.dt}`;
+      const first = firstByDt.get(key);
+      if (first) {
+        assert.equal(results[k]!.duplicate, true, key);
+        assert.deepEqual(results[k]!.message, first.message, key);
+      } else {
+        assert.equal(results[k]!.duplicate, false, key);
+        firstByDt.set(key, results[k]!);
+      }
+    });
+    for (const cid of cids) {
+      // Numbered in the order they were appended.
+      const appended = sends.flatMap(({ input }, k) => (input.cid === cid && !results[k]!.duplicate ? [results[k]!.message.seq] : []));
+      assert.deepEqual(appended, [...appended].sort((a, b) => a - b));
+      const seqs = (await queryDatabase<{ seq: string }>(database.url, 'SELECT seq FROM messages WHERE cid = $1 ORDER BY seq', [cid])).map((row) => Number(row.seq));
+      assert.deepEqual(seqs, Array.from({ length: seqs.length }, (_, i) => i + 1));
+      assert.equal((await store.getConversation('app', cid))!.lastSeq, seqs.length);
+      // Within a process, a conversation's new messages resolve in seq order.
+      const fresh = resolvedSeqs.get(cid)!;
+      assert.deepEqual(fresh, [...fresh].sort((a, b) => a - b));
+      const history = await store.queryMessages({ appId: 'app', cid, limit: 1000, direction: 'old' });
+      const newest = (from: string) => Math.max(0, ...history.filter((m) => m.from === from).map((m) => m.seq));
+      const mentioned = (pid: string) => Math.max(0, ...history.filter((m) => m.mentionPids.includes(pid)).map((m) => m.seq));
+      const members = await queryDatabase<{ client_id: string; read_seq: string; mention_seq: string }>(
+        database.url, 'SELECT client_id, read_seq, mention_seq FROM conversation_members WHERE cid = $1 ORDER BY client_id', [cid]);
+      assert.deepEqual(members.map((m) => [m.client_id, Number(m.read_seq), Number(m.mention_seq)]), [
+        ['alice', newest('alice'), mentioned('alice')],
+        ['bob', newest('bob'), mentioned('bob')],
+      ]);
+    }
+    assert.equal(await count(database.url, 'SELECT count(*) AS n FROM messages'), new Set(results.map((r) => r.message.id)).size);
+  } finally {
+    await store.close();
+  }
+});
+
+test('a batch that fails acks none of its appends and stores none of them; the next takes the next seq', async () => {
+  const database = await freshDatabase();
+  const store = await openPostgresStore({ url: database.url });
+  try {
+    const cid = (await store.createConversation(conversationInput())).conversation.id;
+    assert.equal((await store.appendMessage(messageInput(cid, { id: 'taken-id' }))).message.seq, 1);
+    // One tick, one batch: an id already stored (a unique violation no retry explains) fails all of it.
+    const batch = await Promise.allSettled([
+      store.appendMessage(messageInput(cid, { dt: 'a' })),
+      store.appendMessage(messageInput(cid, { id: 'taken-id' })),
+      store.appendMessage(messageInput(cid, { dt: 'b' })),
+    ]);
+    assert.deepEqual(batch.map((r) => r.status), ['rejected', 'rejected', 'rejected']);
+    assert.equal(await count(database.url, 'SELECT count(*) AS n FROM messages'), 1);
+    assert.equal((await store.getConversation('app', cid))!.lastSeq, 1);
+    const next = await store.appendMessage(messageInput(cid, { dt: 'a' }));
+    assert.deepEqual([next.message.seq, next.duplicate], [2, false]);
+  } finally {
+    await store.close();
+  }
+});
+
 test('unique conversations created at once through four stores exist once', async () => {
   const { database, stores } = await storesOnOneDatabase(4);
   try {

@@ -1,31 +1,39 @@
 /**
- * Message appends, group committed: the appends that arrive while a batch
- * is being written (or within one tick) become the next batch, written in
- * one transaction of a fixed number of round trips however many messages
- * it holds (lock the heads, find retries, then one statement: a multi-row
- * insert with the head and member updates), and acknowledged after its
- * COMMIT.
+ * Message appends, group committed: the appends that arrive within one
+ * tick become a batch, written by one call of the `lc_append_messages`
+ * function (schema migration 3): one statement, so one round trip and its
+ * own transaction, however many messages it holds. Each append is
+ * acknowledged after its batch's COMMIT (the driver answers a statement
+ * sent alone once PostgreSQL says it is ready for the next, which is after
+ * the commit's WAL flush).
  *
- * Several server processes may append to one conversation: its row is
- * locked (`FOR UPDATE`, in a fixed order, so two batches cannot deadlock)
- * from reading `last_seq` until COMMIT, so seqs are gapless and a retry's
- * `dt` lookup sees every committed message of that conversation.
+ * Two batches may be in flight at once, each on its own connection, when
+ * they write to different conversations: the next is written while the
+ * previous one's COMMIT waits on its WAL flush. A conversation's appends
+ * within a process are numbered, and resolve, in the order they came.
+ * Several server processes may append to one conversation: the function
+ * locks the batch's conversation rows (`FOR UPDATE`, in key order, so two
+ * batches cannot deadlock) before it reads `last_seq`, and holds them until
+ * COMMIT: seqs are gapless, and a retry's `dt` is found in every committed
+ * message of that conversation.
  */
 import type pg from 'pg';
 import { ProtocolError } from '../../../protocol/errors.js';
-import { advanceHead, type AppendOutcome, batchHead, type BatchHead, mentionedMembers, newMessageRecord, type PendingAppend, settleBatch } from '../message-records.js';
-import { lctypeOf, MESSAGE_SELECT, type MessageRow, toMessage } from '../rows.js';
+import { type AppendOutcome, mentionedMembers, newMessageRecord, type PendingAppend, settleBatch } from '../message-records.js';
+import { lctypeOf, type MessageRow, toMessage } from '../rows.js';
 import type { AppendResult, MessageRecord, NewMessage } from '../types.js';
-import { type Sql, transaction } from './connection.js';
+import { sqlState } from './connection.js';
 
-/** Messages one transaction writes at most; the rest wait for the next. */
+/** Messages one call writes at most; the rest wait for the next. */
 const MAX_BATCH = 2000;
-
-
+/** Batches written at once, each on its own pooled connection. */
+const MAX_IN_FLIGHT = 2;
 
 export class GroupCommit {
   private pending: PendingAppend[] = [];
-  private flushing: Promise<void> | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
+  /** Conversations a batch in flight writes to: their next appends wait for it. */
+  private readonly busy = new Set<string>();
   private scheduled = false;
 
   constructor(private readonly pool: pg.Pool) {}
@@ -51,42 +59,53 @@ export class GroupCommit {
 
   /** Resolves once every append accepted so far has been written (or failed). */
   async drain(): Promise<void> {
-    while (this.flushing || this.pending.length > 0) {
-      if (!this.flushing) this.startFlush();
-      await this.flushing;
+    while (this.inFlight.size > 0 || this.pending.length > 0) {
+      this.startBatches();
+      await Promise.race(this.inFlight);
     }
   }
 
   private schedule(): void {
-    if (this.scheduled || this.flushing) return;
+    if (this.scheduled) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      if (!this.flushing) this.startFlush();
+      this.startBatches();
     });
   }
 
-  private startFlush(): void {
-    const batch = this.pending.splice(0, MAX_BATCH);
-    if (batch.length === 0) return;
-    this.flushing = this.write(batch).finally(() => {
-      this.flushing = undefined;
-      // What arrived meanwhile is the next batch.
-      if (this.pending.length > 0) this.schedule();
-    });
-  }
-
-  private async write(batch: PendingAppend[]): Promise<void> {
-    let outcomes: AppendOutcome[];
-    try {
-      outcomes = await transaction(this.pool, (sql) => writeBatch(sql, batch.map((item) => item.input)));
-    } catch (error) {
-      // Rolled back (or its COMMIT's fate unknown): nothing may be acked.
-      // A client's retry with the same dt finds the message if it did commit.
-      settleBatch(batch, { error });
-      return;
+  /**
+   * Starts batches while fewer than MAX_IN_FLIGHT are. A batch takes no
+   * conversation that one in flight writes to: two batches on two
+   * connections may take their locks in either order, and a conversation's
+   * messages must be numbered in the order they were appended.
+   */
+  private startBatches(): void {
+    while (this.inFlight.size < MAX_IN_FLIGHT && this.pending.length > 0) {
+      const batch: PendingAppend[] = [];
+      const waiting: PendingAppend[] = [];
+      for (const item of this.pending) {
+        if (batch.length < MAX_BATCH && !this.busy.has(headKey(item.input.appId, item.input.cid))) batch.push(item);
+        else waiting.push(item);
+      }
+      if (batch.length === 0) return;
+      this.pending = waiting;
+      const conversations = new Set(batch.map((item) => headKey(item.input.appId, item.input.cid)));
+      for (const key of conversations) this.busy.add(key);
+      const written = writeBatch(this.pool, batch.map((item) => item.input)).then(
+        (outcomes) => settleBatch(batch, outcomes),
+        // Rolled back (or its COMMIT's fate unknown): nothing may be acked.
+        // A client's retry with the same dt finds the message if it did commit.
+        (error: unknown) => settleBatch(batch, { error }),
+      );
+      this.inFlight.add(written);
+      void written.then(() => {
+        this.inFlight.delete(written);
+        for (const key of conversations) this.busy.delete(key);
+        // What arrived meanwhile is the next batch.
+        if (this.pending.length > 0) this.schedule();
+      });
     }
-    settleBatch(batch, outcomes);
   }
 }
 
@@ -97,130 +116,156 @@ const failed = (error: Error): AppendOutcome => ({ ok: false, error });
 const NUL_FIELDS = (input: NewMessage): string[] => [input.appId, input.cid, input.from, input.data, input.id ?? '', input.dt ?? '', ...input.mentionPids];
 
 const headKey = (appId: string, cid: string): string => `${appId}\u0000${cid}`;
-
-async function writeBatch(sql: Sql, inputs: NewMessage[]): Promise<AppendOutcome[]> {
-  const now = Date.now();
-  const heads = await lockHeads(sql, inputs);
-  const earlier = await earlierByDt(sql, inputs);
-  const inserted: MessageRecord[] = [];
-  const outcomes = inputs.map((input): AppendOutcome => {
-    const head = heads.get(headKey(input.appId, input.cid));
-    if (!head) return { ok: false, error: ProtocolError.of('CONVERSATION_NOT_FOUND', `no conversation ${input.cid}`) };
-    if (input.dt !== null) {
-      const key = dtKey(input.appId, input.cid, input.from, input.dt);
-      const first = earlier.get(key);
-      if (first) return { ok: true, result: { message: first, duplicate: true } };
-    }
-    const message = newMessageRecord(input, head.lastSeq + 1, now, head.lastTimestamp);
-    // A later retry in this same batch finds this one.
-    if (input.dt !== null) earlier.set(dtKey(input.appId, input.cid, input.from, input.dt), message);
-    inserted.push(message);
-    advanceHead(head, message);
-    return { ok: true, result: { message, duplicate: false } };
-  });
-  if (inserted.length > 0) await writeMessages(sql, inserted, [...heads.values()].filter((head) => head.last !== null));
-  return outcomes;
-}
-
-/** Locks the batch's conversations in key order and reads their heads. */
-async function lockHeads(sql: Sql, inputs: NewMessage[]): Promise<Map<string, BatchHead>> {
-  const keys = new Map<string, { appId: string; cid: string }>();
-  for (const { appId, cid } of inputs) keys.set(headKey(appId, cid), { appId, cid });
-  const wanted = [...keys.values()];
-  const rows = await sql.rows<{ app_id: string; id: string; last_seq: number; lm: number | null }>(
-    `SELECT c.app_id, c.id, c.last_seq, c.lm FROM conversations c
-     JOIN unnest($1::text[], $2::text[]) AS k(app_id, id) ON c.app_id = k.app_id AND c.id = k.id
-     ORDER BY c.app_id, c.id FOR UPDATE OF c`,
-    [wanted.map((key) => key.appId), wanted.map((key) => key.cid)],
-  );
-  const heads = new Map<string, BatchHead>();
-  for (const row of rows) {
-    heads.set(headKey(row.app_id, row.id), batchHead(row.app_id, row.id, row.last_seq, row.lm ?? 0));
-  }
-  return heads;
-}
-
 const dtKey = (appId: string, cid: string, from: string, dt: string): string => [appId, cid, from, dt].join('\u0000');
 
-/** Stored messages that the batch's dedup tokens name. */
-async function earlierByDt(sql: Sql, inputs: NewMessage[]): Promise<Map<string, MessageRecord>> {
-  const withDt = inputs.filter((input): input is NewMessage & { dt: string } => input.dt !== null);
-  const found = new Map<string, MessageRecord>();
-  if (withDt.length === 0) return found;
-  const rows = await sql.rows<MessageRow>(
-    `SELECT ${MESSAGE_SELECT} FROM messages
-     WHERE (app_id, cid, from_peer, dt) IN (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]))`,
-    [withDt.map((i) => i.appId), withDt.map((i) => i.cid), withDt.map((i) => i.from), withDt.map((i) => i.dt)],
-  );
-  for (const row of rows) found.set(dtKey(row.app_id, row.cid, row.from_peer, row.dt!), toMessage(row));
-  return found;
-}
+/** SQLSTATEs after which the call may simply run again: it rolled back whole. */
+const RETRYABLE = new Set(['40001', '40P01']);
+const MAX_ATTEMPTS = 5;
+
+const APPEND_SQL = `SELECT * FROM lc_append_messages(${Array.from({ length: 23 }, (_, k) => `$${k + 1}`).join(', ')})`;
+
+type AppendRow = MessageRow & { kind: 'head' | 'earlier'; ord: number | null };
 
 /**
- * One statement: the messages (one multi-row insert), each conversation's
- * head, each sender's read position (own messages are never unread) and
- * each mentioned member's mention mark.
+ * Writes one batch and says what each input came to. A repeated `dt`
+ * within the batch is sent once; the repeats answer as its first did. A
+ * retry of a stored message makes the call write nothing and name the
+ * stored messages; those are answered and the rest sent again.
  */
-async function writeMessages(sql: Sql, messages: MessageRecord[], heads: BatchHead[]): Promise<void> {
-  const senders = heads.flatMap((head) => [...head.senders].map(([from, seq]) => ({ head, from, seq })));
-  const mentions = messages.flatMap((message) => mentionedMembers(message).map((pid) => ({ message, pid })));
-  await sql.run(
-    `WITH inserted AS (
-       INSERT INTO messages (app_id, cid, seq, id, from_peer, data, timestamp, dt, receipt, mention_pids, mention_all, lctype, bin)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[],
-         $9::smallint[], $10::text[], $11::smallint[], $12::integer[], $13::smallint[])
-     ),
-     heads AS (
-       UPDATE conversations c SET last_seq = h.seq, lm = h.ts, last_msg_id = h.id, last_msg_from = h.from_peer,
-         last_msg_data = h.data, last_msg_patch_timestamp = NULL, last_msg_bin = h.bin,
-         mention_all_seq = greatest(c.mention_all_seq, h.mention_all_seq)
-       FROM unnest($14::text[], $15::text[], $16::bigint[], $17::bigint[], $18::text[], $19::text[], $20::text[], $21::smallint[], $22::bigint[])
-         AS h(app_id, cid, seq, ts, id, from_peer, data, bin, mention_all_seq)
-       WHERE c.app_id = h.app_id AND c.id = h.cid
-     ),
-     -- One update per member row (a statement may not update a row twice):
-     -- senders' read positions and mentioned members' marks together.
-     marks AS (
-       SELECT app_id, cid, client_id, max(read_seq) AS read_seq, max(mention_seq) AS mention_seq FROM (
-         SELECT *, 0::bigint AS mention_seq FROM unnest($23::text[], $24::text[], $25::text[], $26::bigint[]) AS s(app_id, cid, client_id, read_seq)
-         UNION ALL
-         SELECT app_id, cid, client_id, 0, mention_seq FROM unnest($27::text[], $28::text[], $29::text[], $30::bigint[]) AS t(app_id, cid, client_id, mention_seq)
-       ) AS both_marks GROUP BY app_id, cid, client_id
-     )
-     UPDATE conversation_members m SET read_seq = greatest(m.read_seq, n.read_seq), mention_seq = greatest(m.mention_seq, n.mention_seq)
-     FROM marks AS n
-     WHERE m.app_id = n.app_id AND m.cid = n.cid AND m.client_id = n.client_id`,
-    [
-      messages.map((m) => m.appId),
-      messages.map((m) => m.cid),
-      messages.map((m) => m.seq),
-      messages.map((m) => m.id),
-      messages.map((m) => m.from),
-      messages.map((m) => m.data),
-      messages.map((m) => m.timestamp),
-      messages.map((m) => m.dt),
-      messages.map((m) => (m.receipt ? 1 : 0)),
-      messages.map((m) => JSON.stringify(m.mentionPids)),
-      messages.map((m) => (m.mentionAll ? 1 : 0)),
-      messages.map((m) => (m.binary ? null : lctypeOf(m.data))),
-      messages.map((m) => (m.binary ? 1 : 0)),
-      heads.map((h) => h.appId),
-      heads.map((h) => h.cid),
-      heads.map((h) => h.last!.seq),
-      heads.map((h) => h.last!.timestamp),
-      heads.map((h) => h.last!.id),
-      heads.map((h) => h.last!.from),
-      heads.map((h) => h.last!.data),
-      heads.map((h) => (h.last!.binary ? 1 : 0)),
-      heads.map((h) => h.mentionAllSeq),
-      senders.map((s) => s.head.appId),
-      senders.map((s) => s.head.cid),
-      senders.map((s) => s.from),
-      senders.map((s) => s.seq),
-      mentions.map((m) => m.message.appId),
-      mentions.map((m) => m.message.cid),
-      mentions.map((m) => m.pid),
-      mentions.map((m) => m.message.seq),
-    ],
-  );
+async function writeBatch(pool: pg.Pool, inputs: NewMessage[]): Promise<AppendOutcome[]> {
+  const now = Date.now();
+  const firstByDt = new Map<string, number>();
+  /** The records to store (seq and timestamp set from the answer). */
+  const records: MessageRecord[] = [];
+  /** Per input, its record's index; negative (−1 − index) for a repeat of an earlier input's dt. */
+  const recordOf: number[] = [];
+  for (const input of inputs) {
+    if (input.dt !== null) {
+      const key = dtKey(input.appId, input.cid, input.from, input.dt);
+      const first = firstByDt.get(key);
+      if (first !== undefined) {
+        recordOf.push(-1 - first);
+        continue;
+      }
+      firstByDt.set(key, records.length);
+    }
+    recordOf.push(records.length);
+    records.push(newMessageRecord(input, 0, now, 0));
+  }
+
+  const outcomes: AppendOutcome[] = new Array(records.length);
+  let sending = records.map((_, index) => index);
+  // Each round that finds stored retries drops at least one record.
+  while (sending.length > 0) {
+    const batch = numbered(sending.map((index) => records[index]!));
+    const rows = await callAppend(pool, batch, now);
+    if (rows.some((row) => row.kind === 'earlier')) {
+      const repeated = new Set<number>();
+      for (const row of rows) {
+        const index = sending[row.ord! - 1]!;
+        outcomes[index] = { ok: true, result: { message: toMessage(row), duplicate: true } };
+        repeated.add(index);
+      }
+      sending = sending.filter((index) => !repeated.has(index));
+      continue;
+    }
+    const heads = new Map<number, { seq: number; timestamp: number }>();
+    for (const row of rows) heads.set(batch.convIndex.get(headKey(row.app_id, row.cid))!, { seq: row.seq, timestamp: row.timestamp });
+    sending.forEach((index, k) => {
+      const record = records[index]!;
+      const head = heads.get(batch.conv[k]!);
+      if (!head) {
+        outcomes[index] = { ok: false, error: ProtocolError.of('CONVERSATION_NOT_FOUND', `no conversation ${record.cid}`) };
+        return;
+      }
+      record.seq = head.seq + batch.rank[k]!;
+      record.timestamp = head.timestamp;
+      outcomes[index] = { ok: true, result: { message: record, duplicate: false } };
+    });
+    break;
+  }
+  return recordOf.map((index) => {
+    if (index >= 0) return outcomes[index]!;
+    const first = outcomes[-1 - index]!;
+    return first.ok ? { ok: true, result: { message: first.result.message, duplicate: true } } : first;
+  });
+}
+
+/** A batch numbered per conversation, as lc_append_messages takes it (indexes from 1, as SQL arrays). */
+interface NumberedBatch {
+  records: MessageRecord[];
+  /** Per record: its conversation's index and its rank there (1, 2, … in batch order). */
+  conv: number[];
+  rank: number[];
+  convIndex: Map<string, number>;
+  convs: { appId: string; cid: string; count: number; newest: number; mentionAll: number }[];
+  /** Per member row touched: the rank of the sender's newest message and of the newest mentioning it (0: none). */
+  marks: Map<string, { conv: number; clientId: string; read: number; mention: number }>;
+}
+
+function numbered(records: MessageRecord[]): NumberedBatch {
+  const batch: NumberedBatch = { records, conv: [], rank: [], convIndex: new Map(), convs: [], marks: new Map() };
+  const mark = (conv: number, clientId: string) => {
+    const key = `${conv}\u0000${clientId}`;
+    let found = batch.marks.get(key);
+    if (!found) batch.marks.set(key, (found = { conv, clientId, read: 0, mention: 0 }));
+    return found;
+  };
+  records.forEach((record, index) => {
+    const key = headKey(record.appId, record.cid);
+    let conv = batch.convIndex.get(key);
+    if (conv === undefined) {
+      batch.convIndex.set(key, (conv = batch.convs.length + 1));
+      batch.convs.push({ appId: record.appId, cid: record.cid, count: 0, newest: 0, mentionAll: 0 });
+    }
+    const head = batch.convs[conv - 1]!;
+    const rank = ++head.count;
+    head.newest = index + 1;
+    if (record.mentionAll) head.mentionAll = rank;
+    batch.conv.push(conv);
+    batch.rank.push(rank);
+    mark(conv, record.from).read = rank;
+    for (const pid of mentionedMembers(record)) mark(conv, pid).mention = rank;
+  });
+  return batch;
+}
+
+/** One call of lc_append_messages, run again if it lost a deadlock (it rolled back whole). */
+async function callAppend(pool: pg.Pool, batch: NumberedBatch, now: number): Promise<AppendRow[]> {
+  const { records, convs } = batch;
+  const marks = [...batch.marks.values()];
+  const values = [
+    records.map((m) => m.appId),
+    records.map((m) => m.cid),
+    batch.conv,
+    batch.rank,
+    records.map((m) => m.id),
+    records.map((m) => m.from),
+    records.map((m) => m.data),
+    records.map((m) => m.dt),
+    records.map((m) => (m.receipt ? 1 : 0)),
+    records.map((m) => JSON.stringify(m.mentionPids)),
+    records.map((m) => (m.mentionAll ? 1 : 0)),
+    records.map((m) => (m.binary ? null : lctypeOf(m.data))),
+    records.map((m) => (m.binary ? 1 : 0)),
+    convs.map((c) => c.appId),
+    convs.map((c) => c.cid),
+    convs.map((c) => c.count),
+    convs.map((c) => c.newest),
+    convs.map((c) => c.mentionAll),
+    marks.map((m) => m.conv),
+    marks.map((m) => m.clientId),
+    marks.map((m) => m.read),
+    marks.map((m) => m.mention),
+    now,
+  ];
+  for (let attempt = 1; ; attempt++) {
+    try {
+      // Named: parsed once per connection.
+      return (await pool.query<AppendRow>({ name: 'lc_append_messages', text: APPEND_SQL, values })).rows;
+    } catch (error) {
+      if (attempt < MAX_ATTEMPTS && RETRYABLE.has(sqlState(error) ?? '')) continue;
+      throw error;
+    }
+  }
 }

@@ -295,7 +295,7 @@ export class PostgresStore extends ComposedStore {
 
   async pruneExpiredConversations(now: number, limit: number): Promise<number> {
     this.assertOpen();
-    // Members, messages and lists go by cascade. SKIP LOCKED: processes pruning at once split the work.
+    // Members and lists go by cascade, messages by the delete trigger (schema migration 3). SKIP LOCKED: processes pruning at once split the work.
     return this.sql.run(
       `DELETE FROM conversations WHERE (app_id, id) IN (
          SELECT app_id, id FROM conversations WHERE expires_at IS NOT NULL AND expires_at <= $1 ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED)`,
@@ -305,7 +305,7 @@ export class PostgresStore extends ComposedStore {
 
   async deleteConversation(appId: string, cid: string): Promise<boolean> {
     this.assertOpen();
-    // Members, messages, blocklist and mutes go by cascade, in the statement's own transaction.
+    // Members, blocklist and mutes go by cascade, messages by the delete trigger (schema migration 3), in the statement's own transaction.
     return (await this.sql.run('DELETE FROM conversations WHERE app_id = $1 AND id = $2', [appId, cid])) > 0;
   }
 
