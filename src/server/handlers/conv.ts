@@ -142,19 +142,25 @@ export const queryConversations: Handler = async (ctx, { command, session }) => 
           // Checked again: the query may have waited for its turn.
           quota.check(client);
           const started = performance.now();
+          const rows = ctx.store.findConversations({
+            appId: session.appId,
+            where,
+            sort,
+            limit: Math.min(limit, MAX_QUERY_LIMIT),
+            skip,
+            viewer,
+            budget: queryBudget(ctx.config),
+          });
+          // SQLite does the work inside the call: what follows the call in
+          // this turn (the other frames of the same read) is not this
+          // query's. PostgreSQL does it after, until the rows are in.
+          if (ctx.config.storeLocation.kind === 'sqlite') {
+            quota.charge(client, performance.now() - started);
+            return rows;
+          }
           try {
-            return await ctx.store.findConversations({
-              appId: session.appId,
-              where,
-              sort,
-              limit: Math.min(limit, MAX_QUERY_LIMIT),
-              skip,
-              viewer,
-              budget: queryBudget(ctx.config),
-            });
+            return await rows;
           } finally {
-            // Until the rows are in: SQLite does the work inside the call,
-            // PostgreSQL after it returned, and both cost everyone else.
             quota.charge(client, performance.now() - started);
           }
         });

@@ -72,6 +72,8 @@ export class DirectBatch<C extends SessionConnection> {
   private entries: Entry<C>[] = [];
   /** The connections with a command in `entries`. */
   private readonly connections = new Set<C>();
+  /** Connections with commands in submitted batches not yet stored or dispatched: how many each. */
+  private readonly unsent = new Map<C, number>();
   private scheduled = false;
   /** Batches waiting for their commit: the gateway waits for them at close. */
   private readonly inFlight = new Set<Promise<void>>();
@@ -95,18 +97,24 @@ export class DirectBatch<C extends SessionConnection> {
    */
   offer(connection: C, session: Session, command: DecodedCommand, i: number | undefined, peerId: string | undefined): boolean {
     const request = command.directMessage;
-    if (!request || request.transient || request.will || !request.cid) return false;
     const { ctx } = this;
-    if (ctx.hooks.wants(session.appId, 'messageReceived')) return false;
-    const cached = ctx.membership.peek(session.appId, request.cid);
-    if (cached?.conversation.transient) return false;
-    const entry: Entry<C> = { connection, session, i, peerId, command, conversation: undefined, pushData: request.pushData, input: undefined, refusal: undefined, result: undefined, ready: undefined };
-    const shutup = cached?.shutup.get(session.clientId);
-    // Not cached, or muting not known for a member who may write: read first, decide then.
-    if (!cached || (shutup === undefined && !cached.conversation.system && cached.conversation.members.includes(session.clientId))) {
-      entry.ready = this.load(entry, request, session);
+    const entry: Entry<C> = { connection, session, i, peerId, command, conversation: undefined, pushData: request?.pushData, input: undefined, refusal: undefined, result: undefined, ready: undefined };
+    const cached = request?.cid ? ctx.membership.peek(session.appId, request.cid) : undefined;
+    if (!request || request.transient || request.will || !request.cid || ctx.hooks.wants(session.appId, 'messageReceived') || cached?.conversation.transient) {
+      // Not for the batch; but while earlier commands of this connection
+      // wait in one, this one waits behind them (say, chat-room messages
+      // whose first ones missed the cache): one connection's messages go
+      // out in the order they came.
+      if (!this.connections.has(connection) && !this.unsent.has(connection)) return false;
+      entry.fallback = true;
     } else {
-      this.decide(entry, request, cached.conversation, shutup === true);
+      const shutup = cached?.shutup.get(session.clientId);
+      // Not cached, or muting not known for a member who may write: read first, decide then.
+      if (!cached || (shutup === undefined && !cached.conversation.system && cached.conversation.members.includes(session.clientId))) {
+        entry.ready = this.load(entry, request, session);
+      } else {
+        this.decide(entry, request, cached.conversation, shutup === true);
+      }
     }
     this.entries.push(entry);
     this.connections.add(connection);
@@ -161,6 +169,7 @@ export class DirectBatch<C extends SessionConnection> {
     if (entries.length === 0) return;
     this.entries = [];
     this.connections.clear();
+    for (const { connection } of entries) this.unsent.set(connection, (this.unsent.get(connection) ?? 0) + 1);
     const done = this.write(entries).catch((error: unknown) => this.ctx.logger.error({ messages: entries.length, ...errorFields(error) }, 'a batch of direct messages failed'));
     this.inFlight.add(done);
     void done.finally(() => this.inFlight.delete(done));
@@ -178,6 +187,19 @@ export class DirectBatch<C extends SessionConnection> {
   }
 
   private async write(entries: Entry<C>[]): Promise<void> {
+    try {
+      await this.store(entries);
+    } finally {
+      for (const { connection } of entries) {
+        const left = this.unsent.get(connection)! - 1;
+        if (left === 0) this.unsent.delete(connection);
+        else this.unsent.set(connection, left);
+      }
+    }
+  }
+
+  /** Waits for the batch's reads (and the batches before it), dispatches what falls back, appends the rest, answers and pushes. */
+  private async store(entries: Entry<C>[]): Promise<void> {
     let loads: Promise<void>[] | undefined;
     for (const entry of entries) if (entry.ready) (loads ??= []).push(entry.ready);
     // A batch waiting for reads holds back the batches after it: a connection's messages reach the store in order.
