@@ -11,7 +11,7 @@ import { errorFields } from '../observability/logger.js';
 import { Connection } from './connection.js';
 import { dispatch, replyError } from './dispatch.js';
 import { DirectBatch } from '../handlers/direct-batch.js';
-import { currentReplyScope, sendOrHold } from './reply-order.js';
+import { currentReplyScope, inReplyScope, releaseHeld, replyScope, sendOrHold } from './reply-order.js';
 import { ServerSendBudget } from './send-budget.js';
 import { roomFrameClass } from './send-queue.js';
 import { presenceOf, type Session } from '../session/session.js';
@@ -83,6 +83,10 @@ export class Gateway {
       ctx,
       (connection, i, peerId, error) => replyError(ctx, connection, i, peerId, 'direct', error),
       (connection, command) => this.run(connection, command),
+      (connection, publish) => {
+        const scope = replyScope(connection);
+        return { published: inReplyScope(scope, publish), release: () => releaseHeld(scope) };
+      },
     );
     this.sendBudget = new ServerSendBudget(ctx.config.maxTotalBufferedBytes, () => this.connections, ctx.config.log);
     this.unsubscribe = ctx.broker.subscribe((delivery) => this.deliver(delivery));

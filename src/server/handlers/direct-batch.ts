@@ -44,6 +44,12 @@ import { push } from './push.js';
 export type ReplyError<C extends SessionConnection> = (connection: C, i: number | undefined, peerId: string | undefined, error: unknown) => void;
 /** Runs a command on the per-message path (the gateway's dispatch). */
 export type Dispatch<C extends SessionConnection> = (connection: C, command: DecodedCommand) => void;
+/**
+ * Runs `publish` with the pushes it causes for `connection` itself (another
+ * session on the sender's socket) held until `release`, called right after
+ * the command's ack (the gateway's reply scope).
+ */
+export type HoldOwnPushes<C extends SessionConnection> = (connection: C, publish: () => Promise<void>) => { published: Promise<void>; release(): void };
 
 interface Entry<C extends SessionConnection> {
   readonly connection: C;
@@ -88,6 +94,7 @@ export class DirectBatch<C extends SessionConnection> {
     private readonly ctx: ServerContext,
     private readonly replyError: ReplyError<C>,
     private readonly dispatch: Dispatch<C>,
+    private readonly holdOwnPushes: HoldOwnPushes<C>,
   ) {}
 
   /**
@@ -225,40 +232,53 @@ export class DirectBatch<C extends SessionConnection> {
         failure = error;
       }
     }
-    let stored = 0;
     let k = 0;
     for (const entry of entries) {
-      if (entry.fallback) continue;
-      if (!entry.input) {
-        this.replyError(entry.connection, entry.i, entry.peerId, entry.refusal);
-        continue;
-      }
+      if (entry.fallback || !entry.input) continue;
       const outcome = outcomes?.[k++];
-      if (!outcome?.ok) {
-        this.replyError(entry.connection, entry.i, entry.peerId, outcome ? outcome.error : failure);
-        continue;
-      }
-      const { message } = (entry.result = outcome.result);
-      if (entry.i !== undefined) {
-        entry.connection.send({ cmd: CommandType.ack, i: entry.i, peerId: entry.session.clientId, ackMessage: { uid: message.id, t: message.timestamp } });
-      }
-      stored += 1;
+      if (outcome?.ok) entry.result = outcome.result;
+      else entry.refusal = outcome ? outcome.error : failure;
     }
-    if (stored > 0) this.ctx.metrics.countCommand('direct', 0, stored);
-    // After every ack of the batch: a push never overtakes the answer to the command that caused it.
+    // Published before the acks, as on the per-message path: an acked
+    // message has left this node, so a node killed right after its ack
+    // does not take the push with it (members that stay online on other
+    // nodes would not catch up). Pushes to the sender's own socket wait
+    // for the ack.
+    const releases: Array<(() => void) | undefined> = [];
+    const published: Promise<void>[] = [];
     for (const entry of entries) {
       const result = entry.result;
-      if (!result) continue;
+      if (!result || result.duplicate) {
+        releases.push(undefined);
+        continue;
+      }
       const { session } = entry;
       const conversation = entry.conversation!;
-      if (!result.duplicate) {
-        const command = { cmd: CommandType.direct, directMessage: directOf(result.message) };
-        push(this.ctx, conversation.appId, conversation.members, command, session.id).catch((error: unknown) =>
+      const command = { cmd: CommandType.direct, directMessage: directOf(result.message) };
+      const publish = () => push(this.ctx, conversation.appId, conversation.members, command, session.id);
+      // Only a socket with several sessions can get a push of its own command.
+      const held = entry.i !== undefined && entry.connection.sessions.size > 1 ? this.holdOwnPushes(entry.connection, publish) : { published: publish(), release: undefined };
+      releases.push(held.release);
+      published.push(
+        held.published.catch((error: unknown) =>
           this.ctx.logger.error({ appId: session.appId, clientId: session.clientId, ...errorFields(error) }, 'push of a stored message failed'),
-        );
-      }
-      // As the per-message path does, a retry included.
-      notifyReceiversOffline(this.ctx, conversation, result.message, entry.pushData);
+        ),
+      );
     }
+    if (published.length > 0) await Promise.all(published);
+    let stored = 0;
+    entries.forEach((entry, n) => {
+      if (entry.fallback) return;
+      const result = entry.result;
+      if (!result) return this.replyError(entry.connection, entry.i, entry.peerId, entry.refusal);
+      if (entry.i !== undefined) {
+        entry.connection.send({ cmd: CommandType.ack, i: entry.i, peerId: entry.session.clientId, ackMessage: { uid: result.message.id, t: result.message.timestamp } });
+      }
+      releases[n]?.();
+      stored += 1;
+      // As the per-message path does, a retry included.
+      notifyReceiversOffline(this.ctx, entry.conversation!, result.message, entry.pushData);
+    });
+    if (stored > 0) this.ctx.metrics.countCommand('direct', 0, stored);
   }
 }
