@@ -13,33 +13,10 @@ import type pg from 'pg';
 import type { WebPushPart } from '../composed-store.js';
 import type { PushSubscriptionLimits, PushSubscriptionOutcome, PushSubscriptionRecord, VapidKeyPair } from '../types.js';
 import { type Sql, sqlOf, transaction } from './connection.js';
+import { SUBSCRIPTION_SELECT, type SubscriptionRow, toSubscription } from '../web-push-rows.js';
 
 /** 'lcps': held by every subscription write, across processes. */
 const SUBSCRIPTIONS_LOCK = 0x6c63_7073;
-
-interface SubscriptionRow {
-  app_id: string;
-  client_id: string;
-  endpoint: string;
-  p256dh: string;
-  auth: string;
-  lang: string | null;
-  created_at: number;
-}
-
-const SUBSCRIPTION_SELECT = 'app_id, client_id, endpoint, p256dh, auth, lang, created_at';
-
-function toSubscription(row: SubscriptionRow): PushSubscriptionRecord {
-  return {
-    appId: row.app_id,
-    clientId: row.client_id,
-    endpoint: row.endpoint,
-    p256dh: row.p256dh,
-    auth: row.auth,
-    ...(row.lang !== null ? { lang: row.lang } : {}),
-    createdAt: row.created_at,
-  };
-}
 
 /** Moves push_subscription_count by `delta`, in the transaction that changed the rows. */
 async function moveCount(sql: Sql, delta: number): Promise<void> {

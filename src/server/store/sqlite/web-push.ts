@@ -2,30 +2,7 @@
 import type Database from 'better-sqlite3';
 import type { WebPushPart } from '../composed-store.js';
 import type { PushSubscriptionLimits, PushSubscriptionOutcome, PushSubscriptionRecord, VapidKeyPair } from '../types.js';
-
-interface SubscriptionRow {
-  app_id: string;
-  client_id: string;
-  endpoint: string;
-  p256dh: string;
-  auth: string;
-  lang: string | null;
-  created_at: number;
-}
-
-const SUBSCRIPTION_SELECT = 'app_id, client_id, endpoint, p256dh, auth, lang, created_at';
-
-function toSubscription(row: SubscriptionRow): PushSubscriptionRecord {
-  return {
-    appId: row.app_id,
-    clientId: row.client_id,
-    endpoint: row.endpoint,
-    p256dh: row.p256dh,
-    auth: row.auth,
-    ...(row.lang !== null ? { lang: row.lang } : {}),
-    createdAt: row.created_at,
-  };
-}
+import { SUBSCRIPTION_SELECT, type SubscriptionRow, toSubscription } from '../web-push-rows.js';
 
 export class WebPushTables implements WebPushPart {
   readonly vapidKeys: (ifNone: VapidKeyPair, now: number) => VapidKeyPair;
