@@ -157,7 +157,7 @@ export class Connection implements SessionConnection {
    * or on a base64 subprotocol, the frame is built for this socket alone.
    */
   sendShared(push: SharedFrame, peerIdField: Buffer, cls: FrameClass, queuedAt: number): void {
-    if (this.pushBarriers > 0 || this.subprotocol.format !== 'binary') return this.sendPush(push.bytesFor(peerIdField), cls);
+    if (this.pushBarriers > 0 || this.barrierHeld.length > 0 || this.subprotocol.format !== 'binary') return this.sendPush(push.bytesFor(peerIdField), cls);
     if (!this.isOpen || this.dropsLow(cls)) return;
     const frame = push.head(peerIdField.length);
     this.enqueue({ frame, tail: peerIdField, bytes: frame.length + peerIdField.length, cls, queuedAt });
@@ -198,7 +198,8 @@ export class Connection implements SessionConnection {
    * waiting pushes, they go out at once (the send budget then applies).
    */
   sendPush(bytes: Uint8Array, cls: FrameClass = 'reliable'): void {
-    if (this.pushBarriers === 0) return this.sendEncoded(bytes, cls);
+    // Held ones wait for the turn after their barrier fell: a push until then goes behind them.
+    if (this.pushBarriers === 0 && this.barrierHeld.length === 0) return this.sendEncoded(bytes, cls);
     if (this.barrierHeldBytes + bytes.byteLength > this.limits.maxBufferedBytes) {
       this.flushBarrierHeld();
       return this.sendEncoded(bytes, cls);
