@@ -3,7 +3,7 @@
  * column names and types: integers as numbers, booleans as 0/1, lists as
  * JSON text), and their mapping to store records.
  */
-import type { AppRecord, ConversationRecord, MessageRecord, ReadResult, UnreadState } from './types.js';
+import type { AppRecord, ConversationRecord, MessageRecord, PushSubscriptionRecord, ReadResult, UnreadState } from './types.js';
 
 /**
  * Select list for conversation rows, the table aliased `c`; `attrs` is
@@ -183,5 +183,30 @@ export function readResult(member: MemberReadRow, conversation: ConversationReco
     advanced: readSeq > member.read_seq || readTs > member.read_ts,
     lastMessage: conversation.lastMessage,
     mentioned: member.mention_seq > readSeq,
+  };
+}
+
+/** A browser's Web Push subscription (web-push.ts of each store). */
+export interface SubscriptionRow {
+  app_id: string;
+  client_id: string;
+  endpoint: string;
+  p256dh: string;
+  auth: string;
+  lang: string | null;
+  created_at: number;
+}
+
+export const SUBSCRIPTION_SELECT = 'app_id, client_id, endpoint, p256dh, auth, lang, created_at';
+
+export function toSubscription(row: SubscriptionRow): PushSubscriptionRecord {
+  return {
+    appId: row.app_id,
+    clientId: row.client_id,
+    endpoint: row.endpoint,
+    p256dh: row.p256dh,
+    auth: row.auth,
+    ...(row.lang !== null ? { lang: row.lang } : {}),
+    createdAt: row.created_at,
   };
 }

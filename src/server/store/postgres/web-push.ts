@@ -13,7 +13,7 @@ import type pg from 'pg';
 import type { WebPushPart } from '../composed-store.js';
 import type { PushSubscriptionLimits, PushSubscriptionOutcome, PushSubscriptionRecord, VapidKeyPair } from '../types.js';
 import { type Sql, sqlOf, transaction } from './connection.js';
-import { SUBSCRIPTION_SELECT, type SubscriptionRow, toSubscription } from '../web-push-rows.js';
+import { SUBSCRIPTION_SELECT, type SubscriptionRow, toSubscription } from '../rows.js';
 
 /** 'lcps': held by every subscription write, across processes. */
 const SUBSCRIPTIONS_LOCK = 0x6c63_7073;

@@ -2,7 +2,7 @@
 import type Database from 'better-sqlite3';
 import type { WebPushPart } from '../composed-store.js';
 import type { PushSubscriptionLimits, PushSubscriptionOutcome, PushSubscriptionRecord, VapidKeyPair } from '../types.js';
-import { SUBSCRIPTION_SELECT, type SubscriptionRow, toSubscription } from '../web-push-rows.js';
+import { SUBSCRIPTION_SELECT, type SubscriptionRow, toSubscription } from '../rows.js';
 
 export class WebPushTables implements WebPushPart {
   readonly vapidKeys: (ifNone: VapidKeyPair, now: number) => VapidKeyPair;
