@@ -22,7 +22,7 @@ import { RawClient } from '../test/helpers/raw-client.js';
 import { TEST_APP } from '../test/helpers/server.js';
 import { startServerProcess, type ServerProcess } from '../test/helpers/server-process.js';
 import { groupLatency, type LatencyResult } from './group-latency.js';
-import { cpuSeconds } from './lib.js';
+import { cpuSeconds, openRelaySocket, relaySender } from './lib.js';
 
 const PEERS = fileURLToPath(new URL('./peer-servers.ts', import.meta.url));
 
@@ -138,36 +138,20 @@ async function lcChatRoom(url: string, prefix: string): Promise<Room> {
 
 /** The bare `ws` peers: text frames `<id> <payload>`, acked `<id>`. */
 async function wsRoom(url: string): Promise<Room> {
-  const open = async () => {
-    const ws = new WebSocket(url, { perMessageDeflate: false });
-    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-    return ws;
-  };
-  const host = await open();
-  const acks = new Map<string, () => void>();
-  host.on('message', (data) => acks.get(data.toString())?.());
+  const host = await openRelaySocket(url);
+  const send = relaySender(host);
   const sockets: WebSocket[] = [host];
-  let next = 0;
   return {
     async addViewers(count, onFrame) {
       const added = await inBatches(count, 50, async (n) => {
-        const ws = await open();
+        const ws = await openRelaySocket(url);
         ws.on('message', (data, isBinary) => onFrame(n, data, isBinary));
         return ws;
       });
       sockets.push(...added);
       return added;
     },
-    send(payload) {
-      const id = String(next++);
-      return new Promise<void>((resolve) => {
-        acks.set(id, () => {
-          acks.delete(id);
-          resolve();
-        });
-        host.send(`${id} ${payload}`);
-      });
-    },
+    send,
     close() {
       for (const ws of sockets) ws.terminate();
     },

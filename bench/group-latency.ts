@@ -18,7 +18,7 @@ import WebSocket from 'ws';
 import { CommandType, OpType, decodeCommand } from '../src/protocol/codec.js';
 import { RawClient } from '../test/helpers/raw-client.js';
 import { TEST_APP } from '../test/helpers/server.js';
-import { cpuSeconds, paced, percentiles } from './lib.js';
+import { cpuSeconds, openRelaySocket, paced, percentiles, relaySender } from './lib.js';
 
 const RAW_MEMBERS = fileURLToPath(new URL('./raw-members.ts', import.meta.url));
 
@@ -132,28 +132,12 @@ async function lcChatGroup(url: string, ids: string[], sampledIds: string[], onS
 
 /** The bare `ws` relay (peer-servers.ts): text frames `<id> <payload>`, acked `<id>`. */
 async function wsGroup(url: string, sampledCount: number, onSampled: (text: string) => void): Promise<Group> {
-  const open = async () => {
-    const ws = new WebSocket(url, { perMessageDeflate: false });
-    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
-    return ws;
-  };
-  const sender = await open();
-  const acks = new Map<string, () => void>();
-  sender.on('message', (data) => acks.get(data.toString())?.());
-  const sampled = await Promise.all(Array.from({ length: sampledCount }, open));
+  const sender = await openRelaySocket(url);
+  const send = relaySender(sender);
+  const sampled = await Promise.all(Array.from({ length: sampledCount }, () => openRelaySocket(url)));
   for (const ws of sampled) ws.on('message', (data) => onSampled(data.toString()));
-  let next = 0;
   return {
-    send(payload) {
-      const id = String(next++);
-      return new Promise<void>((resolve) => {
-        acks.set(id, () => {
-          acks.delete(id);
-          resolve();
-        });
-        sender.send(`${id} ${payload}`);
-      });
-    },
+    send,
     close() {
       for (const ws of [sender, ...sampled]) ws.terminate();
     },

@@ -1,5 +1,6 @@
 /** What the benchmarks share: protocol clients, sends, pacing, a process's CPU, percentiles and number formats. */
 import { readFileSync } from 'node:fs';
+import WebSocket from 'ws';
 import { CommandType, OpType } from '../src/protocol/codec.js';
 import { RawClient } from '../test/helpers/raw-client.js';
 import { TEST_APP } from '../test/helpers/server.js';
@@ -120,4 +121,28 @@ export async function paced(total: number, perSecond: number, send: () => Promis
     await new Promise((resolve) => setTimeout(resolve, 1));
   }
   await Promise.all(sends);
+}
+
+/** A socket to one of the bare `ws` peers (peer-servers.ts), once open. */
+export async function openRelaySocket(url: string): Promise<WebSocket> {
+  const ws = new WebSocket(url, { perMessageDeflate: false });
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  return ws;
+}
+
+/** Sends to a bare `ws` peer as text frames `<id> <payload>`; each resolves when the peer acks `<id>`. */
+export function relaySender(ws: WebSocket): (payload: string) => Promise<void> {
+  const acks = new Map<string, () => void>();
+  ws.on('message', (data) => acks.get(data.toString())?.());
+  let next = 0;
+  return (payload) => {
+    const id = String(next++);
+    return new Promise<void>((resolve) => {
+      acks.set(id, () => {
+        acks.delete(id);
+        resolve();
+      });
+      ws.send(`${id} ${payload}`);
+    });
+  };
 }
