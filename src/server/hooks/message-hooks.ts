@@ -66,13 +66,15 @@ export function notifyReceiversOffline(
   message: Pick<MessageRecord, 'id' | 'timestamp'> & { from?: string; data?: string; binary?: boolean; seq?: number },
   pushData: string | null | undefined,
 ): void {
+  if (conversation.transient) return;
   const hook = ctx.hooks.wants(conversation.appId, 'receiversOffline');
   const pushing = ctx.webPush && message.seq !== undefined ? ctx.webPush : null;
-  if (conversation.transient || (!hook && !pushing)) return;
+  // Web Push's answer comes from memory (most messages: decided here, at no cost), or from the store once a second per app (push/subscriptions.ts).
+  const wants = pushing ? pushing.wants(conversation.appId) : false;
+  if (!hook && wants === false) return;
   const others = conversation.members.filter((id) => id !== message.from);
   if (others.length === 0) return;
-  // Web Push's answer comes from memory, or from the store once a second per app (push/subscriptions.ts).
-  void (pushing ? pushing.wants(conversation.appId) : Promise.resolve(false))
+  void Promise.resolve(wants)
     .then(async (wanted) => {
       const webPush = wanted ? pushing : null;
       if (!hook && !webPush) return;

@@ -190,8 +190,9 @@ export class PushSubscriptions {
    * Whether any client of the app may have a subscription: asked once per
    * stored message, so answered from memory, and from the store at most
    * once a second per app while the answer is no (see NONE_FRESH_MS).
+   * Synchronous when memory answers, so a stored message costs no promise.
    */
-  async hasApp(appId: string): Promise<boolean> {
+  hasApp(appId: string): boolean | Promise<boolean> {
     const known = this.apps.get(appId);
     const started = Date.now();
     if (known && started - known.at < (known.has ? SOME_FRESH_MS : NONE_FRESH_MS)) return known.has;

@@ -112,8 +112,8 @@ export class WebPush {
    * who is offline otherwise): from memory, or at most once a second per
    * app from the store (another node may have registered its first).
    */
-  async wants(appId: string): Promise<boolean> {
-    return !this.closed && (await this.subscriptions.hasApp(appId));
+  wants(appId: string): boolean | Promise<boolean> {
+    return !this.closed && this.subscriptions.hasApp(appId);
   }
 
   /**
