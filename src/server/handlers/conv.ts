@@ -138,31 +138,18 @@ export const queryConversations: Handler = async (ctx, { command, session }) => 
   const results =
     limit === 0
       ? []
-      : await queryTurnsOf(ctx).run(client, async () => {
+      : await queryTurnsOf(ctx).run(client, () => {
           // Checked again: the query may have waited for its turn.
           quota.check(client);
-          const started = performance.now();
-          const rows = ctx.store.findConversations({
+          return ctx.store.findConversations({
             appId: session.appId,
             where,
             sort,
             limit: Math.min(limit, MAX_QUERY_LIMIT),
             skip,
             viewer,
-            budget: queryBudget(ctx.config),
+            budget: { ...queryBudget(ctx.config), spent: (ms) => quota.charge(client, ms) },
           });
-          // SQLite does the work inside the call: what follows the call in
-          // this turn (the other frames of the same read) is not this
-          // query's. PostgreSQL does it after, until the rows are in.
-          if (ctx.config.storeLocation.kind === 'sqlite') {
-            quota.charge(client, performance.now() - started);
-            return rows;
-          }
-          try {
-            return await rows;
-          } finally {
-            quota.charge(client, performance.now() - started);
-          }
         });
   const json = results.map((conversation) =>
     conversation.members.includes(session.clientId)

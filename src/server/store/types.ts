@@ -204,6 +204,12 @@ export interface QueryBudget {
   maxRows: number;
   /** Wall time a query may run, in ms. */
   maxMs: number;
+  /**
+   * Told, once the query ran (answered or refused), the time the store
+   * spent on it in ms: its own work, not the wait for its turn or for a
+   * connection, which is where a per-client quota charges it.
+   */
+  spent?(ms: number): void;
 }
 
 export interface MemberChange {

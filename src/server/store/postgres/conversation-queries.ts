@@ -36,13 +36,20 @@ export class ConversationQueries {
     const refused = this.overBudget.recall(key);
     if (refused !== undefined) throw ProtocolError.of('CONVERSATION_QUERY_FAILED', `${refused} (refused moments ago): narrow it`);
     const ids = compileConversationQuery(query, true);
+    // Counted from when the query has its connection: waiting for one is not its cost.
+    let started: number | undefined;
+    const spent = () => {
+      if (started !== undefined) budget.spent?.(performance.now() - started);
+    };
     let found: string[];
     try {
       found = await transaction(this.pool, async (tx) => {
+        started ??= performance.now();
         await tx.run("SELECT set_config('statement_timeout', $1, true), set_config('lc.rows', '0', true)", [String(Math.max(1, Math.ceil(budget.maxMs)))]);
         return (await tx.rows<{ id: string }>(ids.sql, ids.params.values)).map((row) => row.id);
       });
     } catch (error) {
+      spent();
       const state = sqlState(error);
       const reason =
         state === OVER_ROWS
@@ -54,13 +61,20 @@ export class ConversationQueries {
       this.overBudget.remember(key, reason);
       throw ProtocolError.of('CONVERSATION_QUERY_FAILED', `${reason}: narrow it`);
     }
-    if (found.length === 0) return [];
-    // In the query's order; a conversation deleted in between is left out.
-    const rows = await this.sql.rows<ConversationRow>(
-      `SELECT ${CONVERSATION_SELECT} FROM unnest($2::text[]) WITH ORDINALITY AS k(id, n)
-       JOIN conversations c ON c.app_id = $1 AND c.id = k.id ORDER BY k.n`,
-      [query.appId, found],
-    );
-    return rows.map(toConversation);
+    if (found.length === 0) {
+      spent();
+      return [];
+    }
+    try {
+      // In the query's order; a conversation deleted in between is left out.
+      const rows = await this.sql.rows<ConversationRow>(
+        `SELECT ${CONVERSATION_SELECT} FROM unnest($2::text[]) WITH ORDINALITY AS k(id, n)
+         JOIN conversations c ON c.app_id = $1 AND c.id = k.id ORDER BY k.n`,
+        [query.appId, found],
+      );
+      return rows.map(toConversation);
+    } finally {
+      spent();
+    }
   }
 }

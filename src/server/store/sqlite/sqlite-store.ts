@@ -294,12 +294,15 @@ export class SqliteStore extends ComposedStore {
     const refused = key === undefined ? undefined : this.overBudget.recall(key);
     if (refused !== undefined) throw ProtocolError.of('CONVERSATION_QUERY_FAILED', `${refused} (refused moments ago): narrow it`);
     const statement = this.statement(sql);
+    const started = performance.now();
     try {
       return this.queryMeter.run(query.budget, () => statement.all(params) as ConversationRow[]).map(toConversation);
     } catch (error) {
       if (!(error instanceof QueryBudgetExceeded)) throw error;
       if (key !== undefined) this.overBudget.remember(key, error.message);
       throw ProtocolError.of('CONVERSATION_QUERY_FAILED', `${error.message}: narrow it`);
+    } finally {
+      query.budget?.spent?.(performance.now() - started);
     }
   }
 
