@@ -18,8 +18,10 @@ import { minifyCssTemplatesPlugin } from './scripts/minify-css-templates.mjs';
  * - `--mode sdk`: the SDK alone, `dist/lc-chat-sdk.js`, for pages without UI
  *   and for comparing sizes with the official SDK.
  *
- * The Node-only `ws` import is never reached in browsers (they have a
- * global WebSocket), so it stays out of all of them.
+ * Node-only code stays out of all of them: package.json `"browser"` swaps
+ * src/protocol/node-buffer.ts and src/sdk/node-websocket.ts (the codec's
+ * Buffer paths, the `ws` loader) for their `.browser.ts` variants, which Vite
+ * honours as an app's bundler does. `ws` stays external in case.
  */
 
 /** The elements built as entries of their own and loaded on demand by the ES build. */

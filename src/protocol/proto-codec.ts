@@ -22,6 +22,7 @@
  *
  * No `eval` or `new Function`: it runs under a strict CSP.
  */
+import { NodeBuffer, type NodeBufferLike } from './node-buffer.js';
 
 /**
  * The schema as generated/message.ts writes it (scripts/gen-proto.mjs says
@@ -167,10 +168,8 @@ export class MissingFieldError extends Error {
   override name = 'MissingFieldError';
 }
 
-/** A Node Buffer decodes its strings natively, faster than any other way there. */
-type NodeBufferLike = Uint8Array & { utf8Slice(start: number, end: number): string };
-
 let input: Uint8Array = EMPTY_BYTES;
+/** The input when it is a Node Buffer: it decodes its strings natively, faster than any other way there. */
 let nodeInput: NodeBufferLike | null = null;
 let pos = 0;
 /** The end of the message being read: a nested message's, while it is read. */
@@ -325,7 +324,7 @@ function readMessage(type: MessageType): Fields {
 /** Decodes the whole of `bytes` as one message of `type`; throws on malformed bytes. */
 export function decodeMessage(type: MessageType, bytes: Uint8Array): Fields {
   input = bytes;
-  nodeInput = typeof (bytes as Partial<NodeBufferLike>).utf8Slice === 'function' ? (bytes as NodeBufferLike) : null;
+  if (NodeBuffer) nodeInput = typeof (bytes as Partial<NodeBufferLike>).utf8Slice === 'function' ? (bytes as NodeBufferLike) : null;
   pos = 0;
   end = bytes.length;
   try {
@@ -333,7 +332,7 @@ export function decodeMessage(type: MessageType, bytes: Uint8Array): Fields {
   } finally {
     // Hold no reference to the caller's frame between calls.
     input = EMPTY_BYTES;
-    nodeInput = null;
+    if (NodeBuffer) nodeInput = null;
   }
 }
 
@@ -346,14 +345,6 @@ export function decodeMessage(type: MessageType, bytes: Uint8Array): Fields {
  * Under Node the slab is a Buffer, so the views are Buffers and long strings
  * go through its native UTF-8 writer, quicker there than TextEncoder.
  */
-type NodeBufferLikeOut = Uint8Array & { utf8Write(text: string, offset: number, length: number): number };
-type NodeBufferClass = {
-  allocUnsafeSlow(size: number): NodeBufferLikeOut;
-  byteLength(text: string): number;
-  from(buffer: ArrayBufferLike, offset: number, length: number): { toString(encoding: 'base64'): string };
-  from(text: string, encoding: 'base64'): Uint8Array;
-};
-const NodeBuffer = (globalThis as unknown as { Buffer?: NodeBufferClass }).Buffer;
 const SLAB_BYTES = 8192;
 /** A message starts in a fresh slab when less than this is left of the current one. */
 const SLAB_RESERVE = 512;
@@ -483,7 +474,7 @@ function writeString(text: string): void {
       const length = NodeBuffer.byteLength(text);
       ensure(5 + length);
       writeVarint(length);
-      at += (out as NodeBufferLikeOut).utf8Write(text, at, length);
+      at += (out as NodeBufferLike).utf8Write(text, at, length);
     } else {
       ensure(6 + 3 * units);
       const mark = at++ - start;
@@ -642,13 +633,21 @@ export function encodeStringField(no: number, text: string): Uint8Array {
 
 /* ------------------------------------------------------------------ base64 */
 
-/** Standard base64 with padding. */
+/**
+ * Standard base64 with padding. (The Node checks here are ternaries, not
+ * `if`s: esbuild folds those away in browser bundles, where NodeBuffer is
+ * undefined, but may keep an `if`.)
+ */
 export function bytesToBase64(bytes: Uint8Array): string {
-  if (NodeBuffer) return NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+  return NodeBuffer ? NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64') : btoa(binaryString(bytes));
+}
+
+/** Bytes as a string of the characters U+0000 to U+00FF, as `btoa` takes them. */
+function binaryString(bytes: Uint8Array): string {
   let binary = '';
   // In chunks: a function takes only so many arguments.
   for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
+  return binary;
 }
 
 /**
@@ -660,9 +659,5 @@ export function base64ToBytes(text: string): Uint8Array {
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text)) throw new Error('invalid base64');
   const data = text.replace(/=+$/, '');
   if (data.length % 4 === 1) throw new Error('invalid base64');
-  if (NodeBuffer) return NodeBuffer.from(data, 'base64');
-  const binary = atob(data);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
+  return NodeBuffer ? NodeBuffer.from(data, 'base64') : Uint8Array.from(atob(data), (char) => char.charCodeAt(0));
 }

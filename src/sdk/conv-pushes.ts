@@ -16,10 +16,10 @@
  * | `blocked` / `unblocked` | `blocked` / `unblocked` | `{blockedBy}` / `{unblockedBy}` (v4 blocklist; `kicked` comes first) |
  */
 import { OpType, type DecodedCommand } from '../protocol/index.js';
-import type { AttributeMap } from './conversation-attributes.js';
 import type { Conversation } from './conversation.js';
 import { decodeDate } from './dates.js';
 import type { IMClient } from './im-client.js';
+import { parseJsonObject } from './json-object.js';
 
 /** Looks up (or fetches) the conversation of a push. */
 export type ConversationLookup = (cid: string, noCache?: boolean) => Promise<Conversation>;
@@ -67,7 +67,7 @@ export async function handleConvPush(client: IMClient, command: DecodedCommand, 
       return;
     }
     case OpType.updated: {
-      const attributes = parseAttributes(conv.attr?.data);
+      const attributes = parseJsonObject(conv.attr?.data);
       if (!attributes) return;
       const conversation = await conversationFor(cid);
       conversation._applyRemoteAttributes(attributes, decodeDate(conv.udate));
@@ -123,15 +123,5 @@ export async function handleConvPush(client: IMClient, command: DecodedCommand, 
     }
     default:
       return;
-  }
-}
-
-function parseAttributes(json: string | null | undefined): AttributeMap | undefined {
-  if (!json) return undefined;
-  try {
-    const value: unknown = JSON.parse(json);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as AttributeMap) : undefined;
-  } catch {
-    return undefined; // a malformed push changes nothing
   }
 }

@@ -8,6 +8,7 @@ import { ConversationAttributes, type AttributeMap } from './conversation-attrib
 import { memberIds, membershipResult, type MembershipResult } from './conversation-members.js';
 import type { ConversationData } from './conversation-record.js';
 import type { BlacklistAction, ConversationEvents, ConversationHost, SendOptions, SignatureResult } from './conversation-types.js';
+import { parseJsonObject } from './json-object.js';
 import { decodeDate } from './dates.js';
 import { ConversationMemberInfo, ConversationMemberRole, type BlockedMembersPage, type MutedMembersPage } from './conversation-roles.js';
 import { ProtocolError, commandError } from './errors.js';
@@ -32,7 +33,6 @@ export type {
   SignatureResult,
 } from './conversation-types.js';
 export { MESSAGE_QUERY_LIMITS, type QueryMessagesOptions } from './message-history.js';
-
 
 /**
  * A conversation. Emits {@link ConversationEvents}: `message`, `receipt`,
@@ -661,16 +661,6 @@ export class Conversation extends EventEmitter<ConversationEvents> {
     const result = adoptIdentity((replacement ?? new RecalledMessage()) as M, message, this.id, clientId, patchedAt);
     if (this.lastMessage?.id === result.id) this.lastMessage = result;
     return result;
-  }
-}
-
-function parseJsonObject(json: string | null | undefined): AttributeMap | undefined {
-  if (!json) return undefined;
-  try {
-    const value: unknown = JSON.parse(json);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as AttributeMap) : undefined;
-  } catch {
-    return undefined;
   }
 }
 

@@ -1,8 +1,10 @@
 /**
  * The WebSocket the SDK connects with: the platform's own (browsers, Deno,
- * Node 22+), else the `ws` package, imported only then so browser bundles
- * never include it.
+ * Node 22+), else the `ws` package (node-websocket.ts), imported only then so
+ * browser bundles never include it.
  */
+
+import { loadNodeWebSocket } from './node-websocket.js';
 
 /** The subset of the WHATWG WebSocket API the SDK uses; `ws` implements it too. */
 export interface WebSocketLike {
@@ -23,10 +25,6 @@ export type WebSocketConstructor = new (url: string, protocols?: string | string
 /** readyState OPEN, the same in every implementation. */
 export const OPEN = 1;
 
-// Larger than any frame our server sends (its own limit is far lower), and
-// bounded: ws defaults to 100 MiB, which a hostile server could exploit.
-const MAX_PAYLOAD = 16 * 1024 * 1024;
-
 let nodeWebSocket: Promise<WebSocketConstructor> | undefined;
 
 /** Resolves the WebSocket constructor to use. */
@@ -34,27 +32,12 @@ export function resolveWebSocket(custom?: WebSocketConstructor): Promise<WebSock
   if (custom) return Promise.resolve(custom);
   const native = (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
   if (native) return Promise.resolve(native);
-  nodeWebSocket ??= loadWs().catch((error: unknown) => {
+  if (!loadNodeWebSocket) return Promise.reject(new TypeError('no WebSocket here: pass the WebSocket option'));
+  nodeWebSocket ??= loadNodeWebSocket().catch((error: unknown) => {
     nodeWebSocket = undefined;
     throw error;
   });
   return nodeWebSocket;
-}
-
-async function loadWs(): Promise<WebSocketConstructor> {
-  const module = (await importDynamic('ws')) as { default: typeof import('ws').WebSocket };
-  const WS = module.default;
-  return class extends WS {
-    constructor(url: string, protocols?: string | string[]) {
-      super(url, protocols, { maxPayload: MAX_PAYLOAD });
-    }
-  } as unknown as WebSocketConstructor;
-}
-
-// The specifier arrives as an argument so that bundlers cannot resolve it:
-// browser builds must not include `ws` (nor its browser stub).
-function importDynamic(specifier: string): Promise<unknown> {
-  return import(/* @vite-ignore */ specifier);
 }
 
 /**

@@ -7,7 +7,6 @@
  * sandboxed iframes): same interface, only `persistent` differs.
  */
 import type { ChatMessage } from '../model/chat-message.js';
-import { openIdbCache } from './idb-cache.js';
 import { MemoryCache } from './memory-cache.js';
 
 /** A message written here and not yet acknowledged by the server. */
@@ -127,11 +126,16 @@ export function cacheName(options: Pick<ChatCacheOptions, 'server' | 'appId' | '
 /**
  * Opens the cache: IndexedDB when available and working, else memory.
  * Never rejects: a cache that cannot open must not keep anyone from chatting.
+ * The IndexedDB cache (with `idb`) is imported here, not with this module:
+ * it is not needed before the cache opens, which everything awaits anyway,
+ * so the ES build loads it beside the connection rather than before the
+ * elements upgrade. If it cannot load, the memory cache serves.
  */
 export async function openChatCache(options: ChatCacheOptions): Promise<ChatCache> {
   const limit = Math.max(1, Math.floor(options.maxMessagesPerConversation ?? DEFAULT_MAX_MESSAGES));
   if (options.storage !== 'memory' && typeof indexedDB !== 'undefined' && indexedDB) {
     try {
+      const { openIdbCache } = await import('./idb-cache.js');
       return await openIdbCache(cacheName(options), limit);
     } catch {
       // Private mode, blocked storage, a broken database: fall through.

@@ -1,5 +1,6 @@
 import type { TypedMessageClass } from './decorators.js';
 import { Message } from './message.js';
+import { isRecord } from '../json-object.js';
 
 /** A registrable message class: a TypedMessage subclass with a `TYPE`. */
 export type MessageClass = TypedMessageClass & { parse(json: unknown, message?: Message): Message };
@@ -88,8 +89,4 @@ export function binaryMessage(bytes: Uint8Array): Message {
 export function encodePayload(message: Message): string {
   const payload = message.toJSON();
   return typeof payload === 'string' ? payload : JSON.stringify(payload);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,5 +1,6 @@
 import { customFieldsOf } from './decorators.js';
 import { Message } from './message.js';
+import { isRecord } from '../json-object.js';
 
 /** The JSON payload of a typed message. */
 export interface TypedMessagePayload {
@@ -121,8 +122,4 @@ export class TypedMessage extends Message {
     }
     return super.parse(json, target);
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
