@@ -530,7 +530,8 @@ async function latencyRow(): Promise<void> {
   // What the generator itself cost, so a reader can tell whether it, and not the server, was in the way.
   const costs = (result: LatencyResult) => {
     const generator = result.generatorCpu.sender + result.generatorCpu.counters;
-    return `server ${result.serverCpu.toFixed(2)} CPU-s, load generator ${generator.toFixed(2)} CPU-s (sender and ${sampled} decoding members ${result.generatorCpu.sender.toFixed(2)}, ${members - 1 - sampled} counting members ${result.generatorCpu.counters.toFixed(2)}) over ${result.wallSeconds.toFixed(1)} s`;
+    const perWrite = result.serverWrites > 0 ? `, ${(result.delivered / result.serverWrites).toFixed(1)} deliveries per server write syscall` : '';
+    return `server ${result.serverCpu.toFixed(2)} CPU-s${perWrite}, load generator ${generator.toFixed(2)} CPU-s (sender and ${sampled} decoding members ${result.generatorCpu.sender.toFixed(2)}, ${members - 1 - sampled} counting members ${result.generatorCpu.counters.toFixed(2)}) over ${result.wallSeconds.toFixed(1)} s`;
   };
   const figures = (result: LatencyResult) =>
     `p50 ${ms(result.p50)}, p99 ${ms(result.p99)}, max ${ms(result.max)} (${fmt(result.samples)} timed; ${fmt(result.delivered)}/${fmt(result.expected)} delivered; ${costs(result)})`;

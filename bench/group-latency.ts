@@ -13,6 +13,7 @@
  * server's, for lc-chat and for the bare `ws` relay alike.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { CommandType, OpType, decodeCommand } from '../src/protocol/codec.js';
@@ -41,8 +42,23 @@ export interface LatencyResult {
   wallSeconds: number;
   /** CPU seconds of the server process over the run. */
   serverCpu: number;
+  /** Write syscalls of the server process over the run (its sockets' writes and writevs, and its store's), 0 if unknown. */
+  serverWrites: number;
   /** CPU seconds of the load generator over the run: this process (sender and sampled members) and the counting members' process. */
   generatorCpu: { sender: number; counters: number };
+}
+
+/**
+ * Write syscalls a process made so far (`syscw` of /proc/<pid>/io): how
+ * many frames share a write tells a server that keeps up (one push per
+ * write) from one that fell behind (many), which its latency alone does not.
+ */
+function writeCalls(pid: number): number {
+  try {
+    return Number(/syscw:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
 }
 
 /** The counting members' process. */
@@ -182,6 +198,7 @@ export async function groupLatency(target: { name: string; pid: number; url: str
     await counters.reset();
     sampledFrames = 0;
     const cpu = { server: cpuSeconds(target.pid), sender: cpuSeconds(process.pid), counters: cpuSeconds(counters.pid) };
+    const writesBefore = writeCalls(target.pid);
     const started = performance.now();
     const total = perSecond * seconds;
     const send = group.send.bind(group);
@@ -206,6 +223,7 @@ export async function groupLatency(target: { name: string; pid: number; url: str
       expected,
       wallSeconds,
       serverCpu: cpuSeconds(target.pid) - cpu.server,
+      serverWrites: writeCalls(target.pid) - writesBefore,
       generatorCpu: { sender: cpuSeconds(process.pid) - cpu.sender, counters: cpuSeconds(counters.pid) - cpu.counters },
     };
   } finally {
