@@ -7,7 +7,12 @@
  * Each `root` is a checkout whose store is measured (default: this one);
  * several roots are measured alternately, round after round, so an A/B on
  * a shared machine sees the same load: e.g. `bench/sqlite-appends.ts . /work/main`.
+ *
+ * `dt`s are `d<n>`, increasing like bench/goals.ts's; `LC_BENCH_DT=uuid`
+ * makes them random UUIDs, as the SDKs send them (ours and the official
+ * ones), which land anywhere in the dedupe index.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -17,6 +22,7 @@ const CONVERSATIONS = 50;
 const BATCH = 500;
 const BATCHES = Number(process.env.LC_BENCH_BATCHES ?? 400);
 const ROUNDS = Number(process.env.LC_BENCH_ROUNDS ?? 3);
+const UUID_DT = process.env.LC_BENCH_DT === 'uuid';
 const TEXT = JSON.stringify({ _lctype: -1, _lctext: 'a persisted message of a typical size' });
 
 interface MinimalStore {
@@ -47,7 +53,7 @@ async function measure(root: string): Promise<number> {
       Array.from({ length: BATCH }, (_, i) => {
         const k = i % CONVERSATIONS;
         n++;
-        return { appId, cid: cids[k]!, from: `u${k}`, data: TEXT, dt: `d${n}`, receipt: false, mentionPids: [], mentionAll: false };
+        return { appId, cid: cids[k]!, from: `u${k}`, data: TEXT, dt: UUID_DT ? randomUUID() : `d${n}`, receipt: false, mentionPids: [], mentionAll: false };
       });
     // Warm up: statements prepared, pages cached.
     for (let b = 0; b < 10; b++) await store.appendMessages(batch());

@@ -342,21 +342,19 @@ export class SqliteStore extends ComposedStore {
 
   private writeBatchInTransaction(inputs: readonly NewMessage[]): AppendOutcome[] {
     const now = Date.now();
-    const heads = new Map<string, BatchHead | null>();
-    const convs = new Map<string, number>();
+    const heads = new Map<string, (BatchHead & { conv: number }) | null>();
     const outcomes = inputs.map((input): AppendOutcome => {
       const key = `${input.appId}\u0000${input.cid}`;
       let head = heads.get(key);
       if (head === undefined) {
         const row = this.sql.head.get(input.appId, input.cid);
-        head = row ? batchHead(input.appId, input.cid, row.last_seq, row.lm ?? 0) : null;
+        head = row && row.conv_key !== null ? { ...batchHead(input.appId, input.cid, row.last_seq, row.lm ?? 0), conv: row.conv_key } : null;
         heads.set(key, head);
-        if (row) convs.set(key, row.conv_key!);
       }
       if (!head) return { ok: false, error: ProtocolError.of('CONVERSATION_NOT_FOUND', `no conversation ${input.cid}`) };
       // The rowid holds the seq in 32 bits (message-keys.ts): 4 billion messages, then no more.
       if (head.lastSeq >= MAX_SEQ) return { ok: false, error: new RangeError(`conversation ${input.cid} holds ${MAX_SEQ} messages, the most it can`) };
-      const conv = convs.get(key)!;
+      const { conv } = head;
       const message = newMessageRecord(input, head.lastSeq + 1, now, head.lastTimestamp);
       const { changes } = this.sql.insertMessage.run(
         conv,
@@ -367,7 +365,7 @@ export class SqliteStore extends ComposedStore {
         message.timestamp,
         message.dt,
         message.receipt ? 1 : 0,
-        JSON.stringify(message.mentionPids),
+        message.mentionPids.length === 0 ? '[]' : JSON.stringify(message.mentionPids),
         message.mentionAll ? 1 : 0,
         message.binary ? null : lctypeOf(message.data),
         message.binary ? 1 : 0,
@@ -378,7 +376,9 @@ export class SqliteStore extends ComposedStore {
         return { ok: true, result: { message: toStoredMessage(input.appId, input.cid, earlier), duplicate: true } };
       }
       if (message.mentionAll) this.sql.mentionAll.run(message.seq, message.appId, message.cid);
-      for (const pid of mentionedMembers(message)) this.sql.mentionMember.run(message.seq, message.appId, message.cid, pid);
+      if (message.mentionPids.length > 0) {
+        for (const pid of mentionedMembers(message)) this.sql.mentionMember.run(message.seq, message.appId, message.cid, pid);
+      }
       advanceHead(head, message);
       return { ok: true, result: { message, duplicate: false } };
     });
