@@ -8,7 +8,8 @@ import type Database from 'better-sqlite3';
 import { ProtocolError } from '../../../protocol/errors.js';
 import { mentionedMembers, patchedMessage } from '../message-records.js';
 import type { MessagePatch, MessageRecord } from '../types.js';
-import { lctypeOf, MESSAGE_SELECT, type MessageRow, toMessage } from './rows.js';
+import { type KeyedMessageRow, MESSAGE_ROW_SELECT, messageRowSelect, toStoredMessage } from './message-keys.js';
+import { lctypeOf, type MessageRow, toMessage } from './rows.js';
 
 export class Patches {
   readonly patchMessage: (patch: MessagePatch) => MessageRecord;
@@ -16,10 +17,13 @@ export class Patches {
 
   constructor(db: Database.Database) {
     this.sql = {
-      message: db.prepare<[string, string, string], MessageRow>(`SELECT ${MESSAGE_SELECT} FROM messages WHERE id = ? AND app_id = ? AND cid = ?`),
+      message: db.prepare<[string, string, string], KeyedMessageRow>(
+        `SELECT ${MESSAGE_ROW_SELECT} FROM message_rows
+         WHERE id = ? AND conv = (SELECT conv_key FROM conversations WHERE app_id = ? AND id = ?)`,
+      ),
       patch: db.prepare(
-        `UPDATE messages SET data = ?, lctype = ?, patch_timestamp = ?, mention_pids = ?, mention_all = ?, bin = ?
-         WHERE app_id = ? AND cid = ? AND seq = ?`,
+        `UPDATE message_rows SET data = ?, lctype = ?, patch_timestamp = ?, mention_pids = ?, mention_all = ?, bin = ?
+         WHERE id = ?`,
       ),
       patchHead: db.prepare(
         `UPDATE conversations SET last_msg_data = ?, last_msg_patch_timestamp = ?, last_msg_bin = ?
@@ -30,11 +34,14 @@ export class Patches {
          WHERE app_id = ? AND cid = ? AND client_id = ?`,
       ),
       mentionAll: db.prepare('UPDATE conversations SET mention_all_seq = max(mention_all_seq, ?) WHERE app_id = ? AND id = ?'),
-      since: db.prepare<[string, number, string, string, number], MessageRow>(
-        `SELECT ${MESSAGE_SELECT} FROM messages
-         WHERE app_id = ? AND patch_timestamp > ?
-           AND cid IN (SELECT cm.cid FROM conversation_members cm WHERE cm.app_id = ? AND cm.client_id = ?)
-         ORDER BY patch_timestamp LIMIT ?`,
+      // Per conversation of the client, its patched messages since then (the partial index), merged by time.
+      since: db.prepare<[number, string, string, number], MessageRow>(
+        `SELECT c.app_id, c.id AS cid, ${messageRowSelect('m')}
+         FROM conversation_members cm
+         JOIN conversations c ON c.app_id = cm.app_id AND c.id = cm.cid
+         JOIN message_rows m ON m.conv = c.conv_key AND m.patch_timestamp > ?
+         WHERE cm.app_id = ? AND cm.client_id = ?
+         ORDER BY m.patch_timestamp LIMIT ?`,
       ),
     };
     const transaction = db.transaction((patch: MessagePatch) => this.patchInTransaction(patch));
@@ -44,7 +51,7 @@ export class Patches {
   private patchInTransaction(patch: MessagePatch): MessageRecord {
     const row = this.sql.message.get(patch.id, patch.appId, patch.cid);
     if (!row) throw ProtocolError.of('MESSAGE_NOT_FOUND', `no message ${patch.id} in ${patch.cid}`);
-    const original = toMessage(row);
+    const original = toStoredMessage(patch.appId, patch.cid, row);
     if (original.from !== patch.from) throw ProtocolError.of('MESSAGE_OWNERSHIP_REQUIRED', `${patch.from} did not send ${patch.id}`);
     const patched = patchedMessage(original, patch, Date.now());
     this.sql.patch.run(
@@ -54,9 +61,7 @@ export class Patches {
       JSON.stringify(patched.mentionPids),
       patched.mentionAll ? 1 : 0,
       patched.binary ? 1 : 0,
-      patched.appId,
-      patched.cid,
-      patched.seq,
+      patched.id,
     );
     this.sql.patchHead.run(patched.data, patched.patchTimestamp, patched.binary ? 1 : 0, patched.appId, patched.cid, patched.id);
     // An edit that mentions someone counts for their unread `mentioned` (a
@@ -67,6 +72,6 @@ export class Patches {
   }
 
   patchesSince(appId: string, clientId: string, since: number, limit: number): MessageRecord[] {
-    return this.sql.since.all(appId, since, appId, clientId, limit).map(toMessage);
+    return this.sql.since.all(since, appId, clientId, limit).map(toMessage);
   }
 }

@@ -239,6 +239,76 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE UNIQUE INDEX push_subscriptions_client ON push_subscriptions (app_id, client_id, seq);
   `,
+  `
+  -- Cheaper appends (issue 11). Every message used to write five B-trees
+  -- keyed by repeated TEXT (app_id, cid): the rowid table, the (app_id,
+  -- cid, seq) key, the unique id, the dt dedupe index and a time index.
+  -- Now a conversation has an integer key, and a message's rowid is
+  -- conv_key * 2^32 + seq: the table itself is in (conversation, seq)
+  -- order, so history by seq is a rowid range and there is no separate
+  -- key. Bounds by time search that range by bisection (timestamps never
+  -- decrease with seq, and seqs have no gaps), so the time index goes.
+  -- Left: the table, the dt index on integer-keyed (conv, from_peer, dt),
+  -- and the unique id, which grows at its right edge (ids start with their
+  -- time). Seq stays below 2^32 per conversation, conv_key below 2^31.
+  --
+  -- conv_key: new conversations get the next one from a trigger, whoever
+  -- inserts them; existing ones keep their rowid. A deleted conversation
+  -- takes its messages with it (trigger, in the DELETE's transaction).
+  ALTER TABLE conversations ADD COLUMN conv_key INTEGER;
+  UPDATE conversations SET conv_key = rowid;
+  CREATE UNIQUE INDEX conversations_key ON conversations (conv_key);
+  CREATE TRIGGER conversations_key AFTER INSERT ON conversations WHEN new.conv_key IS NULL BEGIN
+    UPDATE conversations SET conv_key = (SELECT coalesce(max(conv_key), 0) + 1 FROM conversations) WHERE rowid = new.rowid;
+  END;
+
+  CREATE TABLE message_rows (
+    rid             INTEGER PRIMARY KEY,   -- conv_key * 2^32 + seq
+    conv            INTEGER GENERATED ALWAYS AS (rid >> 32) VIRTUAL,
+    id              TEXT NOT NULL,
+    from_peer       TEXT NOT NULL,
+    data            TEXT NOT NULL,
+    timestamp       INTEGER NOT NULL,
+    dt              TEXT,
+    receipt         INTEGER NOT NULL,
+    mention_pids    TEXT NOT NULL DEFAULT '[]',
+    mention_all     INTEGER NOT NULL DEFAULT 0,
+    patch_timestamp INTEGER,
+    lctype          INTEGER,
+    bin             INTEGER NOT NULL DEFAULT 0
+  ) STRICT;
+  INSERT INTO message_rows (rid, id, from_peer, data, timestamp, dt, receipt, mention_pids, mention_all, patch_timestamp, lctype, bin)
+    SELECT c.conv_key * 4294967296 + m.seq, m.id, m.from_peer, m.data, m.timestamp, m.dt, m.receipt, m.mention_pids,
+           m.mention_all, m.patch_timestamp, m.lctype, m.bin
+      FROM messages m JOIN conversations c ON c.app_id = m.app_id AND c.id = m.cid
+     ORDER BY 1;
+  DROP TABLE messages;
+  CREATE UNIQUE INDEX message_rows_id ON message_rows (id);
+  -- Retries carry the same dt: the second insert finds the first.
+  CREATE UNIQUE INDEX message_rows_dt ON message_rows (conv, from_peer, dt) WHERE dt IS NOT NULL;
+  -- Patched (recalled, edited) messages per conversation, for patches missed offline.
+  CREATE INDEX message_rows_patched ON message_rows (conv, patch_timestamp) WHERE patch_timestamp IS NOT NULL;
+  CREATE TRIGGER conversations_messages AFTER DELETE ON conversations BEGIN
+    DELETE FROM message_rows WHERE rid >= old.conv_key * 4294967296 AND rid < (old.conv_key + 1) * 4294967296;
+  END;
+
+  -- The messages as they were, for tools and ad-hoc SQL (lc-chat migrate,
+  -- the bench seed, sqlite3 on the file): reads, and inserts, which take
+  -- the conversation's key. The server itself uses message_rows.
+  CREATE VIEW messages AS
+    SELECT c.app_id, c.id AS cid, m.rid & 4294967295 AS seq, m.id, m.from_peer, m.data, m.timestamp, m.dt, m.receipt,
+           m.mention_pids, m.mention_all, m.patch_timestamp, m.lctype, m.bin
+      FROM conversations c JOIN message_rows m ON m.rid >= c.conv_key * 4294967296 AND m.rid < (c.conv_key + 1) * 4294967296;
+  CREATE TRIGGER messages_insert INSTEAD OF INSERT ON messages BEGIN
+    SELECT RAISE(ABORT, 'messages: no such conversation')
+     WHERE NOT EXISTS (SELECT 1 FROM conversations WHERE app_id = new.app_id AND id = new.cid AND conv_key IS NOT NULL);
+    SELECT RAISE(ABORT, 'messages: seq must be 1 to 2^32 - 1') WHERE NOT (new.seq BETWEEN 1 AND 4294967295);
+    INSERT INTO message_rows (rid, id, from_peer, data, timestamp, dt, receipt, mention_pids, mention_all, patch_timestamp, lctype, bin)
+    VALUES ((SELECT conv_key FROM conversations WHERE app_id = new.app_id AND id = new.cid) * 4294967296 + new.seq, new.id,
+            new.from_peer, new.data, new.timestamp, new.dt, new.receipt, coalesce(new.mention_pids, '[]'),
+            coalesce(new.mention_all, 0), new.patch_timestamp, new.lctype, coalesce(new.bin, 0));
+  END;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

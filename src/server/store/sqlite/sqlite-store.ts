@@ -42,12 +42,10 @@ import {
   type ConversationRow,
   lctypeOf,
   memberSet,
-  MESSAGE_SELECT,
-  type MessageRow,
   toApp,
   toConversation,
-  toMessage,
 } from './rows.js';
+import { type ConversationKey, type KeyedMessageRow, MAX_SEQ, MESSAGE_ROW_SELECT, MessageTimes, SEQ_SPAN, toStoredMessage } from './message-keys.js';
 import { migrate } from './schema.js';
 
 export interface SqliteStoreOptions {
@@ -64,8 +62,6 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
 }
 
 const MAX_HISTORY_LIMIT = 1000;
-/** Above any seq: an open upper bound. */
-const NO_UPPER = Number.MAX_SAFE_INTEGER;
 const STATEMENT_CACHE_SIZE = 100;
 
 
@@ -80,6 +76,7 @@ export class SqliteStore extends ComposedStore {
   private readonly queryMeter = new QueryMeter();
   private readonly overBudget = new OverBudgetMemo();
   private readonly sql;
+  private readonly times: MessageTimes;
   private readonly writeBatch: (inputs: readonly NewMessage[]) => AppendOutcome[];
   private readonly insertConversation: (input: NewConversation, events: MemberEvents | undefined) => CreatedConversation;
   protected readonly conversationWrites: ConversationWrites;
@@ -146,19 +143,19 @@ export class SqliteStore extends ComposedStore {
         `UPDATE conversation_members SET delivered_ts = max(delivered_ts, ?)
          WHERE app_id = ? AND cid = ? AND client_id = ?`,
       ),
-      head: db.prepare<[string, string], { last_seq: number; lm: number | null }>(
-        'SELECT last_seq, lm FROM conversations WHERE app_id = ? AND id = ?',
+      head: db.prepare<[string, string], { conv_key: number | null; last_seq: number; lm: number | null }>(
+        'SELECT conv_key, last_seq, lm FROM conversations WHERE app_id = ? AND id = ?',
       ),
-      messageByDt: db.prepare<[string, string, string, string], MessageRow>(
-        `SELECT ${MESSAGE_SELECT} FROM messages WHERE app_id = ? AND cid = ? AND from_peer = ? AND dt = ?`,
+      messageByDt: db.prepare<[number, string, string], KeyedMessageRow>(
+        `SELECT ${MESSAGE_ROW_SELECT} FROM message_rows WHERE conv = ? AND from_peer = ? AND dt = ?`,
       ),
       // A retry (same dt) inserts nothing: the unique index finds it, and
       // only then is the first message read (messageByDt), instead of a
       // lookup before every insert.
       insertMessage: db.prepare(
-        `INSERT INTO messages (app_id, cid, seq, id, from_peer, data, timestamp, dt, receipt, mention_pids, mention_all, lctype, bin)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (app_id, cid, from_peer, dt) WHERE dt IS NOT NULL DO NOTHING`,
+        `INSERT INTO message_rows (rid, id, from_peer, data, timestamp, dt, receipt, mention_pids, mention_all, lctype, bin)
+         VALUES (? * 4294967296 + ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (conv, from_peer, dt) WHERE dt IS NOT NULL DO NOTHING`,
       ),
       // Mentions, for unread entries' `mentioned` (never lowered: seqs only grow).
       mentionMember: db.prepare(
@@ -175,32 +172,19 @@ export class SqliteStore extends ComposedStore {
            last_msg_patch_timestamp = NULL, last_msg_bin = ?
          WHERE app_id = ? AND id = ?`,
       ),
-      seqOfMessage: db.prepare<[string, string, string], { seq: number }>(
-        'SELECT seq FROM messages WHERE id = ? AND app_id = ? AND cid = ?',
+      seqOfMessage: db.prepare<[string, number], { seq: number }>(
+        'SELECT rid & 4294967295 AS seq FROM message_rows WHERE id = ? AND conv = ?',
       ),
-      // Timestamps never decrease with seq, so the last message before a
-      // time (or the first after it) is found on the time index.
-      lastSeqBefore: db.prepare<[string, string, number], { seq: number }>(
-        'SELECT seq FROM messages WHERE app_id = ? AND cid = ? AND timestamp < ? ORDER BY timestamp DESC, seq DESC LIMIT 1',
+      // One rowid range: the conversation's messages between two seqs.
+      historyNewest: db.prepare<HistoryParams, KeyedMessageRow>(
+        `SELECT ${MESSAGE_ROW_SELECT} FROM message_rows
+         WHERE rid > @conv * 4294967296 + @after AND rid < @conv * 4294967296 + @before AND (@type IS NULL OR lctype = @type)
+         ORDER BY rid DESC LIMIT @limit`,
       ),
-      lastSeqAtOrBefore: db.prepare<[string, string, number], { seq: number }>(
-        'SELECT seq FROM messages WHERE app_id = ? AND cid = ? AND timestamp <= ? ORDER BY timestamp DESC, seq DESC LIMIT 1',
-      ),
-      firstSeqAfter: db.prepare<[string, string, number], { seq: number }>(
-        'SELECT seq FROM messages WHERE app_id = ? AND cid = ? AND timestamp > ? ORDER BY timestamp, seq LIMIT 1',
-      ),
-      firstSeqAtOrAfter: db.prepare<[string, string, number], { seq: number }>(
-        'SELECT seq FROM messages WHERE app_id = ? AND cid = ? AND timestamp >= ? ORDER BY timestamp, seq LIMIT 1',
-      ),
-      historyNewest: db.prepare<HistoryParams, MessageRow>(
-        `SELECT ${MESSAGE_SELECT} FROM messages
-         WHERE app_id = @appId AND cid = @cid AND seq > @after AND seq < @before AND (@type IS NULL OR lctype = @type)
-         ORDER BY seq DESC LIMIT @limit`,
-      ),
-      historyOldest: db.prepare<HistoryParams, MessageRow>(
-        `SELECT ${MESSAGE_SELECT} FROM messages
-         WHERE app_id = @appId AND cid = @cid AND seq > @after AND seq < @before AND (@type IS NULL OR lctype = @type)
-         ORDER BY seq ASC LIMIT @limit`,
+      historyOldest: db.prepare<HistoryParams, KeyedMessageRow>(
+        `SELECT ${MESSAGE_ROW_SELECT} FROM message_rows
+         WHERE rid > @conv * 4294967296 + @after AND rid < @conv * 4294967296 + @before AND (@type IS NULL OR lctype = @type)
+         ORDER BY rid ASC LIMIT @limit`,
       ),
     };
 
@@ -216,11 +200,12 @@ export class SqliteStore extends ComposedStore {
       return { conversation, created, notifications: this.notifications.recordPlanned(input.appId, planned) };
     });
     this.insertConversation = (input, events) => insertConversation.immediate(input, events);
+    this.times = new MessageTimes(db);
     this.notifications = new Notifications(db);
     this.conversationWrites = new ConversationWrites(db, this.notifications);
     this.blocklist = new Blocklist(db, this.conversationWrites, this.notifications);
     this.memberRoleStore = new MemberRoles(db, this.notifications);
-    this.readState = new ReadState(db);
+    this.readState = new ReadState(db, this.times);
     this.patches = new Patches(db);
     this.revokedLogins = new RevokedLogins(db);
     this.webPush = new WebPushTables(db);
@@ -360,20 +345,22 @@ export class SqliteStore extends ComposedStore {
 
   private writeBatchInTransaction(inputs: readonly NewMessage[]): AppendOutcome[] {
     const now = Date.now();
-    const heads = new Map<string, BatchHead | null>();
+    const heads = new Map<string, (BatchHead & { conv: number }) | null>();
     const outcomes = inputs.map((input): AppendOutcome => {
       const key = `${input.appId}\u0000${input.cid}`;
       let head = heads.get(key);
       if (head === undefined) {
         const row = this.sql.head.get(input.appId, input.cid);
-        head = row ? batchHead(input.appId, input.cid, row.last_seq, row.lm ?? 0) : null;
+        head = row && row.conv_key !== null ? { ...batchHead(input.appId, input.cid, row.last_seq, row.lm ?? 0), conv: row.conv_key } : null;
         heads.set(key, head);
       }
       if (!head) return { ok: false, error: ProtocolError.of('CONVERSATION_NOT_FOUND', `no conversation ${input.cid}`) };
+      // The rowid holds the seq in 32 bits (message-keys.ts): 4 billion messages, then no more.
+      if (head.lastSeq >= MAX_SEQ) return { ok: false, error: new RangeError(`conversation ${input.cid} holds ${MAX_SEQ} messages, the most it can`) };
+      const { conv } = head;
       const message = newMessageRecord(input, head.lastSeq + 1, now, head.lastTimestamp);
       const { changes } = this.sql.insertMessage.run(
-        message.appId,
-        message.cid,
+        conv,
         message.seq,
         message.id,
         message.from,
@@ -381,18 +368,20 @@ export class SqliteStore extends ComposedStore {
         message.timestamp,
         message.dt,
         message.receipt ? 1 : 0,
-        JSON.stringify(message.mentionPids),
+        message.mentionPids.length === 0 ? '[]' : JSON.stringify(message.mentionPids),
         message.mentionAll ? 1 : 0,
         message.binary ? null : lctypeOf(message.data),
         message.binary ? 1 : 0,
       );
       if (changes === 0) {
         // A retry: the first message, stored earlier or earlier in this batch (the transaction sees its own writes).
-        const earlier = this.sql.messageByDt.get(input.appId, input.cid, input.from, input.dt!)!;
-        return { ok: true, result: { message: toMessage(earlier), duplicate: true } };
+        const earlier = this.sql.messageByDt.get(conv, input.from, input.dt!)!;
+        return { ok: true, result: { message: toStoredMessage(input.appId, input.cid, earlier), duplicate: true } };
       }
       if (message.mentionAll) this.sql.mentionAll.run(message.seq, message.appId, message.cid);
-      for (const pid of mentionedMembers(message)) this.sql.mentionMember.run(message.seq, message.appId, message.cid, pid);
+      if (message.mentionPids.length > 0) {
+        for (const pid of mentionedMembers(message)) this.sql.mentionMember.run(message.seq, message.appId, message.cid, pid);
+      }
       advanceHead(head, message);
       return { ok: true, result: { message, duplicate: false } };
     });
@@ -414,35 +403,37 @@ export class SqliteStore extends ComposedStore {
       throw new RangeError(`limit must be 0..${MAX_HISTORY_LIMIT}, got ${limit}`);
     }
     if (limit === 0) return [];
+    const key = this.times.key(appId, cid);
+    if (!key) return [];
     // Both bounds become an open seq interval (after, before); the page is
-    // then one range scan of the primary key.
+    // then one range scan of the conversation's rowids.
     const [upper, lower] = direction === 'old' ? [query.start, query.end] : [query.end, query.start];
     const params: HistoryParams = {
-      appId,
-      cid,
-      after: lower ? this.lowerSeq(appId, cid, lower) : 0,
-      before: upper ? this.upperSeq(appId, cid, upper) : NO_UPPER,
+      conv: key.conv,
+      after: lower ? this.lowerSeq(key, lower) : 0,
+      before: upper ? this.upperSeq(key, upper) : SEQ_SPAN,
       type: query.type ?? null,
       limit,
     };
-    if (direction === 'new') return this.sql.historyOldest.all(params).map(toMessage);
-    return this.sql.historyNewest.all(params).map(toMessage).reverse();
+    const toRecord = (row: KeyedMessageRow) => toStoredMessage(appId, cid, row);
+    if (direction === 'new') return this.sql.historyOldest.all(params).map(toRecord);
+    return this.sql.historyNewest.all(params).map(toRecord).reverse();
   }
 
   /** The exclusive seq above which messages satisfy `bound` as a lower bound. */
-  private lowerSeq(appId: string, cid: string, bound: HistoryBound): number {
-    const seq = bound.messageId === undefined ? undefined : this.sql.seqOfMessage.get(bound.messageId, appId, cid)?.seq;
+  private lowerSeq(key: ConversationKey, bound: HistoryBound): number {
+    const seq = bound.messageId === undefined ? undefined : this.sql.seqOfMessage.get(bound.messageId, key.conv)?.seq;
     if (seq !== undefined) return bound.inclusive ? seq - 1 : seq;
-    const first = (bound.inclusive ? this.sql.firstSeqAtOrAfter : this.sql.firstSeqAfter).get(appId, cid, bound.timestamp);
-    return first ? first.seq - 1 : NO_UPPER;
+    // The messages before the bound are seqs 1..n; the first after it, if any, is n + 1.
+    const before = this.times.countUpTo(key, bound.timestamp, bound.inclusive === true);
+    return before < key.last ? before : SEQ_SPAN;
   }
 
   /** The exclusive seq below which messages satisfy `bound` as an upper bound. */
-  private upperSeq(appId: string, cid: string, bound: HistoryBound): number {
-    const seq = bound.messageId === undefined ? undefined : this.sql.seqOfMessage.get(bound.messageId, appId, cid)?.seq;
+  private upperSeq(key: ConversationKey, bound: HistoryBound): number {
+    const seq = bound.messageId === undefined ? undefined : this.sql.seqOfMessage.get(bound.messageId, key.conv)?.seq;
     if (seq !== undefined) return bound.inclusive ? seq + 1 : seq;
-    const last = (bound.inclusive ? this.sql.lastSeqAtOrBefore : this.sql.lastSeqBefore).get(appId, cid, bound.timestamp);
-    return last ? last.seq + 1 : 1;
+    return this.times.countUpTo(key, bound.timestamp, bound.inclusive !== true) + 1;
   }
 
   async recordDelivered(appId: string, cid: string, clientId: string, timestamp: number): Promise<void> {
@@ -483,8 +474,7 @@ export class SqliteStore extends ComposedStore {
 }
 
 interface HistoryParams {
-  appId: string;
-  cid: string;
+  conv: number;
   after: number;
   before: number;
   type: number | null;
