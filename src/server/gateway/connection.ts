@@ -14,29 +14,17 @@ let nextConnectionId = 1;
  * immediate: a push to 2,000 viewers schedules one callback, not 2,000.
  */
 const dueForFlush = new Set<Connection>();
-let flushImmediate: NodeJS.Immediate | undefined;
+let flushScheduled = false;
 
 function scheduleFlush(connection: Connection): void {
   dueForFlush.add(connection);
-  flushImmediate ??= setImmediate(flushDue);
-}
-
-/**
- * Moves this turn's flush behind the work queued for the turn so far, or
- * schedules one there: the gateway calls it on a `direct`, whose batch
- * commits and pushes in an immediate of its own (direct-batch.ts). Its
- * acks and pushes then leave in the same turn as its commit, not one turn
- * later, and frames already due go out with them, one write per socket
- * instead of two. Nothing waits for a timer or for more input: the flush
- * stays in this turn, only behind the batch queued in it.
- */
-export function flushAfterQueuedWork(): void {
-  if (flushImmediate !== undefined) clearImmediate(flushImmediate);
-  flushImmediate = setImmediate(flushDue);
+  if (flushScheduled) return;
+  flushScheduled = true;
+  setImmediate(flushDue);
 }
 
 function flushDue(): void {
-  flushImmediate = undefined;
+  flushScheduled = false;
   for (const connection of dueForFlush) {
     dueForFlush.delete(connection);
     connection.flush();
@@ -233,23 +221,11 @@ export class Connection implements SessionConnection {
     return () => {
       if (released) return;
       released = true;
-      // The reply leaves now, in a write of its own, and pushes stay held
-      // for a whole turn of the event loop more, those published meanwhile
-      // included, then follow in a write of their own: an SDK reading the
-      // reply and a push at once would dispatch the push before the reply's
-      // promise chain has cached the conversation. Both are written here
-      // rather than left to the scheduled flush, which may be moved behind
-      // later work of its turn (flushAfterQueuedWork) and so write them
-      // together.
-      this.flush();
-      setImmediate(() =>
-        setImmediate(() => {
-          this.pushBarriers -= 1;
-          if (this.pushBarriers > 0) return;
-          this.flushBarrierHeld();
-          this.flush();
-        }),
-      );
+      this.pushBarriers -= 1;
+      // A turn later, so that the reply leaves in a write of its own: an SDK
+      // reading both at once would dispatch the push before the reply's
+      // promise chain has cached the conversation.
+      if (this.pushBarriers === 0) setImmediate(() => this.pushBarriers === 0 && this.flushBarrierHeld());
     };
   }
 

@@ -8,7 +8,7 @@ import type { Delivery } from '../broker/types.js';
 import type { ServerContext } from '../handlers/context.js';
 import { deliverWills } from '../handlers/direct.js';
 import { errorFields } from '../observability/logger.js';
-import { Connection, flushAfterQueuedWork } from './connection.js';
+import { Connection } from './connection.js';
 import { dispatch, replyError } from './dispatch.js';
 import { DirectBatch } from '../handlers/direct-batch.js';
 import { currentReplyScope, inReplyScope, releaseHeld, replyScope, sendOrHold } from './reply-order.js';
@@ -209,11 +209,7 @@ export class Gateway {
       this.rejectGarbage(connection);
       return;
     }
-    if (command.cmd === CommandType.direct) {
-      this.receiveDirect(connection, command);
-      // Its commit and pushes come in an immediate queued just now: the flush goes behind it.
-      return flushAfterQueuedWork();
-    }
+    if (command.cmd === CommandType.direct) return this.receiveDirect(connection, command);
     this.run(connection, command);
   }
 
