@@ -91,6 +91,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
 }
 
 const MAX_HISTORY_LIMIT = 1000;
+const GET_CONVERSATION_SQL = `SELECT ${CONVERSATION_SELECT} FROM conversations c WHERE c.app_id = $1 AND c.id = $2 AND (c.expires_at IS NULL OR c.expires_at > ${NOW_MS})`;
 /** Above any seq: an open upper bound. */
 const NO_UPPER = Number.MAX_SAFE_INTEGER;
 
@@ -206,11 +207,11 @@ export class PostgresStore extends ComposedStore {
   async getConversation(appId: string, cid: string): Promise<ConversationRecord | undefined> {
     this.assertOpen();
     // An expired temporary conversation is gone, whether or not pruned yet.
-    const row = await this.sql.row<ConversationRow>(
-      `SELECT ${CONVERSATION_SELECT} FROM conversations c WHERE c.app_id = $1 AND c.id = $2 AND (c.expires_at IS NULL OR c.expires_at > ${NOW_MS})`,
-      [appId, cid],
-    );
-    return row && toConversation(row);
+    // Named, so parsed and planned once per connection: the direct path reads
+    // the conversation for each burst of messages (nothing is cached on a
+    // store shared with other processes behind the in-process broker).
+    const { rows } = await this.pool.query<ConversationRow>({ name: 'lc_get_conversation', text: GET_CONVERSATION_SQL, values: [appId, cid] });
+    return rows[0] && toConversation(rows[0]);
   }
 
   async findConversations(query: ConversationQuery): Promise<ConversationRecord[]> {

@@ -87,7 +87,9 @@ export class MemberRoles {
   }
 
   async isShutup(appId: string, cid: string, clientId: string): Promise<boolean> {
-    return (await this.sql.row('SELECT 1 FROM conversation_shutup WHERE app_id = $1 AND cid = $2 AND client_id = $3', [appId, cid, clientId])) !== undefined;
+    // Named: the direct path asks it for each burst of messages, as it reads the conversation (postgres-store.ts getConversation).
+    const { rows } = await this.pool.query({ name: 'lc_is_shutup', text: 'SELECT 1 FROM conversation_shutup WHERE app_id = $1 AND cid = $2 AND client_id = $3', values: [appId, cid, clientId] });
+    return rows.length > 0;
   }
 }
 
