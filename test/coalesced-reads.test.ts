@@ -54,3 +54,27 @@ test('a failed read fails every caller of that turn', async () => {
   const results = await Promise.allSettled([other.getConversation('app', 'x'), other.getConversation('app', 'x'), other.isShutup('app', 'x', 'bob')]);
   assert.deepEqual(results.map((result) => result.status), ['rejected', 'rejected', 'rejected']);
 });
+
+test('reads of several conversations and mutes in one turn: one query each, every caller its own answer', async () => {
+  const [first, second, third] = [await create('one'), await create('two'), await create('three')];
+  await store.addShutup('app', second, ['bob'], 'alice', 10, () => []);
+  const missing = 'f'.repeat(24);
+  const [a, b, aAgain, gone, c] = await Promise.all([
+    store.getConversation('app', first),
+    store.getConversation('app', second),
+    store.getConversation('app', first),
+    store.getConversation('app', missing),
+    store.getConversation('app', third),
+  ]);
+  assert.deepEqual([a?.name, b?.name, aAgain?.name, gone, c?.name], ['one', 'two', 'one', undefined, 'three']);
+  assert.notEqual(a, aAgain, 'a copy for the second caller');
+  assert.deepEqual(a, await store.getConversation('app', first), 'the same record as a read alone');
+  const mutes = await Promise.all([
+    store.isShutup('app', first, 'bob'),
+    store.isShutup('app', second, 'bob'),
+    store.isShutup('app', second, 'alice'),
+    store.isShutup('app', second, 'bob'),
+    store.isShutup('app', missing, 'bob'),
+  ]);
+  assert.deepEqual(mutes, [false, true, false, true, false]);
+});

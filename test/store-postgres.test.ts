@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { ProtocolError } from '../src/protocol/errors.js';
 import { translateRegex } from '../src/server/query/regex.js';
 import { openPostgresStore, type PostgresStore } from '../src/server/store/postgres/postgres-store.js';
+import { arrayLiteral } from '../src/server/store/postgres/appends.js';
 import { toPostgresRegex } from '../src/server/store/postgres/regexp.js';
 import { SCHEMA_VERSION } from '../src/server/store/postgres/schema.js';
 import type { AppendResult, MemberEvents, NewConversation, NewMessage } from '../src/server/store/types.js';
@@ -380,6 +381,46 @@ test('text PostgreSQL cannot store (U+0000) is refused with the protocol error o
     assert.ok(isCode(4114)((bad as PromiseRejectedResult).reason));
     assert.equal(good.status, 'fulfilled');
     assert.equal((await store.getConversation('app', cid))!.lastSeq, 1);
+  } finally {
+    await store.close();
+  }
+});
+
+test('array literals: JSON-escaped text reads back as written; other escapes take the element-by-element way', () => {
+  assert.equal(arrayLiteral([]), '{}');
+  assert.equal(arrayLiteral([1, 0, null, -3]), '{1,0,null,-3}');
+  assert.equal(arrayLiteral(['a', 'null', '', 'say "hi"', 'back\\slash']), '{"a","null","","say \\"hi\\"","back\\\\slash"}');
+  // A control character or a lone surrogate: JSON would write \n or \ud800, which the literal reads as "n" or "ud800".
+  assert.equal(arrayLiteral(['line\nbreak', 'x']), '{"line\nbreak","x"}');
+  assert.equal(arrayLiteral(['\\n', null]), '{"\\\\n",NULL}');
+});
+
+test('a batch of awkward text (quotes, backslashes, braces, control characters, surrogates, "null") is stored and read back as sent', async () => {
+  const database = await freshDatabase();
+  const store = await openPostgresStore({ url: database.url });
+  try {
+    const cid = (await store.createConversation(conversationInput())).conversation.id;
+    const texts = ['{"_lctype":-1,"_lctext":"a \\"quoted\\" \\\\ word"}', 'null', 'NULL', '', '{a,b}', ' spaced ', 'tab\there\r\n', '\\', '"', 'é😀\u007f', 'lone \ud800 surrogate', 'x\u0001y'];
+    const outcomes = await store.appendMessages([
+      ...texts.map((data, k) => messageInput(cid, { data, dt: `dt-"${k}"\\`, mentionPids: k === 2 ? ['bob', 'b"o\\b'] : [] })),
+      // One message the database cannot hold fails alone, in its place.
+      messageInput(cid, { data: 'bad\u0000' }),
+      messageInput(cid, { data: 'after', from: 'bob' }),
+    ]);
+    assert.equal(outcomes.length, texts.length + 2);
+    assert.ok(!outcomes[texts.length]!.ok);
+    assert.ok(outcomes.every((outcome, k) => k === texts.length || outcome.ok));
+    const history = await store.queryMessages({ appId: 'app', cid, limit: 100, direction: 'new' });
+    const stored = [...history].sort((a, b) => a.seq - b.seq);
+    // A lone surrogate cannot be UTF-8: it is stored as U+FFFD, as pg's own serializer sent it.
+    assert.deepEqual(stored.map((m) => m.data), [...texts.map((text) => text.replace('\ud800', '\ufffd')), 'after']);
+    assert.deepEqual(stored.map((m) => m.seq), Array.from({ length: texts.length + 1 }, (_, k) => k + 1));
+    assert.deepEqual(stored[2]!.mentionPids, ['bob', 'b"o\\b']);
+    assert.deepEqual(stored[0]!.mentionPids, []);
+    // Retries of the whole batch: each answered with its first message, nothing stored twice.
+    const again = await store.appendMessages(texts.map((data, k) => messageInput(cid, { data, dt: `dt-"${k}"\\` })));
+    assert.deepEqual(again.map((outcome) => outcome.ok && outcome.result.duplicate && outcome.result.message.seq), texts.map((_, k) => k + 1));
+    assert.equal((await store.getConversation('app', cid))!.lastSeq, texts.length + 1);
   } finally {
     await store.close();
   }

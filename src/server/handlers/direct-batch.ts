@@ -66,16 +66,31 @@ interface Entry<C extends SessionConnection> {
   refusal: unknown;
   /** Set once stored (or found stored, for a retry). */
   result: AppendResult | undefined;
-  /** Set while the conversation is being read (a cache miss); the batch waits for it. */
-  ready: Promise<void> | undefined;
+  /** Set on a cache miss: the read of the conversation and the sender's mute the batch waits for, then decides. */
+  lookup: Lookup | undefined;
   /** Found to be a chat-room message: handed to the per-message path. */
   fallback?: boolean;
 }
 
 type DirectRequest = NonNullable<DecodedCommand['directMessage']>;
 
+/**
+ * What a cache miss reads for one sender in one conversation: shared by
+ * that sender's commands to it in one batch (a burst of 50 costs one
+ * lookup, not 50 async calls), then read synchronously by each.
+ */
+interface Lookup {
+  readonly done: Promise<void>;
+  conversation: ConversationRecord | undefined;
+  shutup: boolean;
+  failed: boolean;
+  failure: unknown;
+}
+
 export class DirectBatch<C extends SessionConnection> {
   private entries: Entry<C>[] = [];
+  /** The lookups of the batch being gathered, by app, conversation and sender. */
+  private lookups = new Map<string, Lookup>();
   /** The connections with a command in `entries`. */
   private readonly connections = new Set<C>();
   /** Connections with commands in submitted batches not yet stored or dispatched: how many each. */
@@ -105,7 +120,7 @@ export class DirectBatch<C extends SessionConnection> {
   offer(connection: C, session: Session, command: DecodedCommand, i: number | undefined, peerId: string | undefined): boolean {
     const request = command.directMessage;
     const { ctx } = this;
-    const entry: Entry<C> = { connection, session, i, peerId, command, conversation: undefined, pushData: request?.pushData, input: undefined, refusal: undefined, result: undefined, ready: undefined };
+    const entry: Entry<C> = { connection, session, i, peerId, command, conversation: undefined, pushData: request?.pushData, input: undefined, refusal: undefined, result: undefined, lookup: undefined };
     const cached = request?.cid ? ctx.membership.peek(session.appId, request.cid) : undefined;
     if (!request || request.transient || request.will || !request.cid || ctx.hooks.wants(session.appId, 'messageReceived') || cached?.conversation.transient) {
       // Not for the batch; but while earlier commands of this connection
@@ -118,7 +133,7 @@ export class DirectBatch<C extends SessionConnection> {
       const shutup = cached?.shutup.get(session.clientId);
       // Not cached, or muting not known for a member who may write: read first, decide then.
       if (!cached || (shutup === undefined && !cached.conversation.system && cached.conversation.members.includes(session.clientId))) {
-        entry.ready = this.load(entry, request, session);
+        entry.lookup = this.lookupFor(session, request.cid);
       } else {
         this.decide(entry, request, cached.conversation, shutup === true);
       }
@@ -147,23 +162,45 @@ export class DirectBatch<C extends SessionConnection> {
     }
   }
 
-  /** A cache miss: the conversation and the sender's muting read (and cached) before the batch goes to the store. */
-  private async load(entry: Entry<C>, request: DirectRequest, session: Session): Promise<void> {
+  /** A cache miss: the conversation and the sender's muting read (and cached) before the batch goes to the store; one read per sender and conversation in a batch. */
+  private lookupFor(session: Session, cid: string): Lookup {
+    const key = `${session.appId}\u0000${cid}\u0000${session.clientId}`;
+    let lookup = this.lookups.get(key);
+    if (!lookup) {
+      const made: Lookup = { done: Promise.resolve(), conversation: undefined, shutup: false, failed: false, failure: undefined };
+      (made as { done: Promise<void> }).done = this.read(made, session, cid);
+      this.lookups.set(key, (lookup = made));
+    }
+    return lookup;
+  }
+
+  private async read(lookup: Lookup, session: Session, cid: string): Promise<void> {
     const { membership } = this.ctx;
-    const cid = request.cid!;
     try {
       const conversation = await membership.conversation(session.appId, cid);
-      // A chat room after all: the per-message path sends it to the room.
-      if (conversation?.transient) {
-        entry.fallback = true;
-        return;
-      }
+      lookup.conversation = conversation;
+      // A chat room is sent to the room by the per-message path: its mute is not needed here.
+      if (conversation?.transient) return;
       const mayWrite = conversation !== undefined && !conversation.system && conversation.members.includes(session.clientId);
-      const shutup = mayWrite && (await membership.isShutup(session.appId, cid, session.clientId));
-      this.decide(entry, request, conversation, shutup);
+      lookup.shutup = mayWrite && (await membership.isShutup(session.appId, cid, session.clientId));
     } catch (error) {
-      entry.refusal = error;
+      lookup.failed = true;
+      lookup.failure = error;
     }
+  }
+
+  /** Decides a command whose lookup is done, as the cached case does at once. */
+  private decideLooked(entry: Entry<C>, lookup: Lookup): void {
+    if (lookup.failed) {
+      entry.refusal = lookup.failure;
+      return;
+    }
+    // A chat room after all: the per-message path sends it to the room.
+    if (lookup.conversation?.transient) {
+      entry.fallback = true;
+      return;
+    }
+    this.decide(entry, entry.command.directMessage!, lookup.conversation, lookup.shutup);
   }
 
   /**
@@ -175,6 +212,7 @@ export class DirectBatch<C extends SessionConnection> {
     const entries = this.entries;
     if (entries.length === 0) return;
     this.entries = [];
+    this.lookups = new Map();
     this.connections.clear();
     for (const { connection } of entries) this.unsent.set(connection, (this.unsent.get(connection) ?? 0) + 1);
     const done = this.write(entries).catch((error: unknown) => this.ctx.logger.error({ messages: entries.length, ...errorFields(error) }, 'a batch of direct messages failed'));
@@ -207,8 +245,8 @@ export class DirectBatch<C extends SessionConnection> {
 
   /** Waits for the batch's reads (and the batches before it), dispatches what falls back, appends the rest, answers and pushes. */
   private async store(entries: Entry<C>[]): Promise<void> {
-    let loads: Promise<void>[] | undefined;
-    for (const entry of entries) if (entry.ready) (loads ??= []).push(entry.ready);
+    let loads: Set<Promise<void>> | undefined;
+    for (const entry of entries) if (entry.lookup) (loads ??= new Set()).add(entry.lookup.done);
     // A batch waiting for reads holds back the batches after it: a connection's messages reach the store in order.
     const before = this.waiting;
     if (loads || before) {
@@ -217,6 +255,7 @@ export class DirectBatch<C extends SessionConnection> {
       await turn;
       if (this.waiting === turn) this.waiting = undefined;
     }
+    if (loads) for (const entry of entries) if (entry.lookup) this.decideLooked(entry, entry.lookup);
     const inputs: NewMessage[] = [];
     for (const entry of entries) {
       if (entry.input) inputs.push(entry.input);

@@ -10,7 +10,7 @@
  * caller never gets an answer older than its own call. Each caller gets
  * its own copy of the answer, so no handler sees another's changes to it.
  */
-import type { Store } from './types.js';
+import type { ConversationRecord, Store } from './types.js';
 
 /** The reads coalesced: called once per message, same arguments within a burst. */
 const COALESCED = ['getConversation', 'isShutup'] as const;
@@ -18,6 +18,29 @@ type CoalescedMethod = (typeof COALESCED)[number];
 
 interface Pending {
   callers: { resolve: (value: unknown) => void; reject: (error: unknown) => void }[];
+}
+
+/**
+ * A store that answers one turn's reads of several conversations (or of
+ * several members' mutes) with one query, each answer as the single read
+ * gives it, in the order asked. Without it each is a query of its own: on
+ * PostgreSQL behind the in-process broker the direct path caches nothing,
+ * and these reads were most of the statements of the persisted bench
+ * (1,800 against 230 appends for 50,000 messages).
+ */
+export interface ManyReads {
+  getConversations(keys: readonly { appId: string; cid: string }[]): Promise<(ConversationRecord | undefined)[]>;
+  shutupOf(keys: readonly { appId: string; cid: string; clientId: string }[]): Promise<boolean[]>;
+}
+
+function manyReadsOf(store: Store): ManyReads | undefined {
+  const candidate = store as Partial<ManyReads>;
+  return typeof candidate.getConversations === 'function' && typeof candidate.shutupOf === 'function' ? (candidate as ManyReads) : undefined;
+}
+
+/** Every caller of one read gets the answer, the first as read, the others a copy each. */
+function answer(pending: Pending, value: unknown): void {
+  pending.callers.forEach((caller, k) => caller.resolve(k === 0 ? value : copyOf(value)));
 }
 
 /** A view of `store` whose getConversation and isShutup coalesce per event-loop turn. */
@@ -30,11 +53,26 @@ export function coalesceReads<S extends Store>(store: S): S {
     const batch = [...turns];
     turns.clear();
     for (const [method, byArgs] of batch) {
-      for (const [key, pending] of byArgs) {
+      const asked = [...byArgs];
+      const many = asked.length > 1 ? manyReadsOf(store) : undefined;
+      if (many) {
+        // Several conversations asked in one turn (a burst to several): one query for them all.
+        const keys = asked.map(([key]) => JSON.parse(key) as string[]);
+        const call: Promise<unknown[]> =
+          method === 'getConversation'
+            ? many.getConversations(keys.map(([appId, cid]) => ({ appId: appId!, cid: cid! })))
+            : many.shutupOf(keys.map(([appId, cid, clientId]) => ({ appId: appId!, cid: cid!, clientId: clientId! })));
+        call.then(
+          (values) => asked.forEach(([, pending], k) => answer(pending, values[k])),
+          (error: unknown) => asked.forEach(([, pending]) => pending.callers.forEach((caller) => caller.reject(error))),
+        );
+        continue;
+      }
+      for (const [key, pending] of asked) {
         const args = JSON.parse(key) as unknown[];
         const call = (store[method] as (...values: unknown[]) => Promise<unknown>).apply(store, args);
         call.then(
-          (value) => pending.callers.forEach((caller, k) => caller.resolve(k === 0 ? value : copyOf(value))),
+          (value) => answer(pending, value),
           (error: unknown) => pending.callers.forEach((caller) => caller.reject(error)),
         );
       }

@@ -27,7 +27,7 @@ import type {
   NewConversation,
   NewMessage,
 } from '../types.js';
-import { GroupCommit } from './appends.js';
+import { arrayLiteral, GroupCommit } from './appends.js';
 import { Blocklist } from './blocklist.js';
 import { ConversationQueries } from './conversation-queries.js';
 import { createPool, describeConnectError, refusingUnstorableText, type Sql, sqlOf, transaction, TYPES } from './connection.js';
@@ -91,6 +91,9 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
 }
 
 const MAX_HISTORY_LIMIT = 1000;
+const GET_CONVERSATIONS_SQL = `SELECT ${CONVERSATION_SELECT}, k.n::integer AS n FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS k(app_id, id, n)
+  JOIN conversations c ON c.app_id = k.app_id AND c.id = k.id WHERE c.expires_at IS NULL OR c.expires_at > ${NOW_MS}`;
+const GET_CONVERSATION_SQL = `SELECT ${CONVERSATION_SELECT} FROM conversations c WHERE c.app_id = $1 AND c.id = $2 AND (c.expires_at IS NULL OR c.expires_at > ${NOW_MS})`;
 /** Above any seq: an open upper bound. */
 const NO_UPPER = Number.MAX_SAFE_INTEGER;
 
@@ -206,11 +209,30 @@ export class PostgresStore extends ComposedStore {
   async getConversation(appId: string, cid: string): Promise<ConversationRecord | undefined> {
     this.assertOpen();
     // An expired temporary conversation is gone, whether or not pruned yet.
-    const row = await this.sql.row<ConversationRow>(
-      `SELECT ${CONVERSATION_SELECT} FROM conversations c WHERE c.app_id = $1 AND c.id = $2 AND (c.expires_at IS NULL OR c.expires_at > ${NOW_MS})`,
-      [appId, cid],
-    );
-    return row && toConversation(row);
+    // Named, so parsed and planned once per connection: the direct path reads
+    // the conversation for each burst of messages (nothing is cached on a
+    // store shared with other processes behind the in-process broker).
+    const { rows } = await this.pool.query<ConversationRow>({ name: 'lc_get_conversation', text: GET_CONVERSATION_SQL, values: [appId, cid] });
+    return rows[0] && toConversation(rows[0]);
+  }
+
+  /** Several conversations in one query, each as getConversation answers it (coalesced-reads.ts). */
+  async getConversations(keys: readonly { appId: string; cid: string }[]): Promise<(ConversationRecord | undefined)[]> {
+    this.assertOpen();
+    const { rows } = await this.pool.query<ConversationRow & { n: number }>({
+      name: 'lc_get_conversations',
+      text: GET_CONVERSATIONS_SQL,
+      values: [arrayLiteral(keys.map((key) => key.appId)), arrayLiteral(keys.map((key) => key.cid))],
+    });
+    const found: (ConversationRecord | undefined)[] = new Array(keys.length).fill(undefined);
+    for (const row of rows) found[row.n - 1] = toConversation(row);
+    return found;
+  }
+
+  /** Whether each member is muted (shutup) in its conversation, in one query (coalesced-reads.ts). */
+  async shutupOf(keys: readonly { appId: string; cid: string; clientId: string }[]): Promise<boolean[]> {
+    this.assertOpen();
+    return this.memberRoleStore.shutupOf(keys);
   }
 
   async findConversations(query: ConversationQuery): Promise<ConversationRecord[]> {

@@ -6,6 +6,7 @@
 import type pg from 'pg';
 import { ProtocolError } from '../../../protocol/errors.js';
 import type { MemberChange, MemberEvents, MemberRoleRecord, StoredMemberRole } from '../types.js';
+import { arrayLiteral } from './appends.js';
 import { type Sql, sqlOf, transaction } from './connection.js';
 import type { Notifications } from './notifications.js';
 import { loadForUpdate, memberSet } from './rows.js';
@@ -87,7 +88,22 @@ export class MemberRoles {
   }
 
   async isShutup(appId: string, cid: string, clientId: string): Promise<boolean> {
-    return (await this.sql.row('SELECT 1 FROM conversation_shutup WHERE app_id = $1 AND cid = $2 AND client_id = $3', [appId, cid, clientId])) !== undefined;
+    // Named: the direct path asks it for each burst of messages, as it reads the conversation (postgres-store.ts getConversation).
+    const { rows } = await this.pool.query({ name: 'lc_is_shutup', text: 'SELECT 1 FROM conversation_shutup WHERE app_id = $1 AND cid = $2 AND client_id = $3', values: [appId, cid, clientId] });
+    return rows.length > 0;
+  }
+
+  /** isShutup of several members at once, in the order asked. */
+  async shutupOf(keys: readonly { appId: string; cid: string; clientId: string }[]): Promise<boolean[]> {
+    const { rows } = await this.pool.query<{ n: number }>({
+      name: 'lc_shutup_of',
+      text: `SELECT k.n::integer AS n FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS k(app_id, cid, client_id, n)
+        WHERE EXISTS (SELECT 1 FROM conversation_shutup s WHERE s.app_id = k.app_id AND s.cid = k.cid AND s.client_id = k.client_id)`,
+      values: [arrayLiteral(keys.map((key) => key.appId)), arrayLiteral(keys.map((key) => key.cid)), arrayLiteral(keys.map((key) => key.clientId))],
+    });
+    const shutup: boolean[] = new Array(keys.length).fill(false);
+    for (const row of rows) shutup[row.n - 1] = true;
+    return shutup;
   }
 }
 
