@@ -10,9 +10,11 @@
  * - `<prefix>n:<nodeId>`: one node. Every node subscribes to its own from
  *   the start. A Delivery with `clientIds` is published once per node that
  *   holds a session of a recipient, naming the recipients that node holds:
- *   one call of FANOUT_SCRIPT looks the recipients' nodes up and publishes
- *   one envelope per node. A message between nodes 1 and 2 never reaches
- *   node 3, and both sides pay per node, not per recipient.
+ *   one call of FANOUT_SCRIPT per turn of the event loop looks the
+ *   recipients of all the turn's deliveries up and publishes one batch per
+ *   node, holding every delivery of the turn with recipients there, in
+ *   order. A message between nodes 1 and 2 never reaches node 3, and both
+ *   sides pay per node and turn, not per recipient or message.
  * - `<prefix>cn:<appId>:<clientId>` HASH: node id → 1, for each node that
  *   holds a session of the client. A node writes its field on `follow` (the
  *   client's first session there) and deletes it on `unfollow`; the login
