@@ -250,6 +250,27 @@ test('one turn\'s deliveries to clients reach each node as one publication, in o
   }
 });
 
+test('a turn of many deliveries is split into bounded publications, all of them delivered in order', { timeout: 30_000 }, async () => {
+  const prefix = testPrefix();
+  const [n1, n2] = [await node(prefix), await node(prefix)];
+  n2.broker.follow(client('bob'));
+  await settle(n1, n2);
+  const spy = testRedis();
+  let publications = 0;
+  spy.on('smessageBuffer', () => publications++);
+  await spy.ssubscribe(`${prefix}n:${n2.broker.nodeId}`);
+  try {
+    const sent = Array.from({ length: 250 }, (_, k) => `m${k}`);
+    await Promise.all(sent.map((text) => n1.broker.publish({ appId: APP, clientIds: ['bob'], payload: payload(text) })));
+    await settle(n1, n2);
+    assert.deepEqual(pushes(n2).map(text), sent);
+    await waitUntil(() => publications >= 3, 'the spy saw the publications');
+    assert.equal(publications, 3, 'at most 100 deliveries a publication');
+  } finally {
+    spy.disconnect();
+  }
+});
+
 test('a batch envelope: its deliveries as they were, the same client list shared; a malformed one refused whole', () => {
   const one = { appId: APP, clientIds: [], payload: payload('one'), excludeSessionId: 's' };
   const two = { appId: APP, clientIds: [], payload: payload('two'), takeover: { tag: 'web', deviceId: null } };

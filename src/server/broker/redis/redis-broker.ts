@@ -179,6 +179,8 @@ return #order
 `;
 /** Recipients named per fan-out call (a script blocks Redis while it runs); a delivery to more is split. */
 const FANOUT_BATCH = 1000;
+/** Deliveries per fan-out call: bounds its run and each node's publication, whatever the turn held. */
+const FANOUT_DELIVERIES = 100;
 
 /** The fan-out script as ioredis defines it on the connection (a promise) and its pipelines (the pipeline). */
 interface FanoutCommand {
@@ -725,11 +727,13 @@ export class RedisBroker implements Broker {
     const commands: Command[] = [];
     let call: Array<string | Buffer> | undefined;
     let named = 0;
+    let deliveries = 0;
     let lastIds: readonly string[] | undefined;
     const endCall = () => {
       if (call !== undefined) commands.push({ kind: 'fanout', args: call });
       call = undefined;
       named = 0;
+      deliveries = 0;
       lastIds = undefined;
     };
     for (const item of items) {
@@ -742,12 +746,13 @@ export class RedisBroker implements Broker {
       const ids = item.clientIds;
       for (let i = 0; i < ids.length; i += FANOUT_BATCH) {
         const some = ids.length <= FANOUT_BATCH ? ids : ids.slice(i, i + FANOUT_BATCH);
-        if (call !== undefined && named + some.length > FANOUT_BATCH) endCall();
+        if (call !== undefined && (named + some.length > FANOUT_BATCH || deliveries === FANOUT_DELIVERIES)) endCall();
         call ??= [item.keys, `${this.prefix}n:`, this.nodeId, this.batchHead];
         const same = lastIds !== undefined && sameIds(lastIds, some);
         call.push(item.head, item.payload, same ? '' : some.join('\n'));
         // Named once per call: a repeated list is not sent again.
         if (!same) named += some.length;
+        deliveries += 1;
         lastIds = some;
       }
     }
