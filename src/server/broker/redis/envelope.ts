@@ -23,17 +23,7 @@
  *   u32  length, then the client ids joined by "\n"   if FLAG_CLIENTS
  *   ...  payload (the rest)
  *
- * where `str` is a u16 byte length and UTF-8 bytes. A node's channel
- * carries a batch (kind 2): every delivery of one fan-out call that has
- * recipients on that node, in publishing order, so that a node gets one
- * publication per sending node's turn instead of one per message:
- *
- *   u8   version (1)
- *   u8   kind: 2 batch
- *   u16  flags (0)
- *   str  origin node id
- *   then, repeated to the end: u32 length, a kind-0 delivery with FLAG_CLIENTS
- * `FLAG_END` (no field)
+ * where `str` is a u16 byte length and UTF-8 bytes. `FLAG_END` (no field)
  * is `Delivery.endSessions`. The client list is last before the payload so
  * that the fan-out script can put it between the head this module encodes
  * and the payload (a client id holds no control character, so "\n" never
@@ -41,6 +31,16 @@
  * parse is refused whole (decodeEnvelope returns undefined): whoever can
  * publish on the Redis server is trusted, but a bug or a stray publisher
  * must not crash a node.
+ *
+ * A node's channel carries batches (kind 2): every delivery of one fan-out
+ * call that has recipients on that node, in publishing order, so that a
+ * node gets one publication per sending node's turn, not one per message:
+ *
+ *   u8   version (1)
+ *   u8   kind: 2 batch
+ *   u16  flags (0)
+ *   str  origin node id
+ *   then, to the end: u32 length, a kind-0 delivery with FLAG_CLIENTS, ...
  */
 import type { Delivery } from '../types.js';
 
@@ -59,7 +59,7 @@ const KNOWN_FLAGS = (1 << 9) - 1;
 /** Longest string field: ids and tags are far shorter; a u16 length caps it anyway. */
 const MAX_STRING_BYTES = 0xffff;
 
-/** What a node receives from Redis: a delivery or another node's gap notice. */
+/** What a node receives from Redis: a delivery, a batch of them (on its own channel) or another node's gap notice. */
 export type Envelope =
   | { kind: 'delivery'; origin: string; delivery: Delivery }
   | { kind: 'batch'; origin: string; deliveries: Delivery[] }
