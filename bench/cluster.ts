@@ -28,7 +28,22 @@ import { createTestDatabase, type TestDatabase } from '../test/helpers/postgres.
 import { RawClient } from '../test/helpers/raw-client.js';
 import { TEST_APP } from '../test/helpers/server.js';
 import { startServerProcess, type ServerProcess } from '../test/helpers/server-process.js';
+import { readFileSync } from 'node:fs';
 import { cpuSeconds, paced, percentiles } from './lib.js';
+
+/**
+ * Write syscalls (`syscw` in /proc/<pid>/io: write, writev, sendmsg) of a
+ * process so far: on loopback each costs the writer the receiver's side of
+ * the kernel too, so how many a delivery takes is the first thing to read
+ * beside its CPU.
+ */
+function writeCalls(pid: number): number {
+  try {
+    return Number(/^syscw: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
 
 const SETTINGS = {
   group: { members: 100, messages: 3000, inFlight: 10, warmup: 20 },
@@ -153,6 +168,8 @@ interface Rate {
   serverCpu: number;
   /** CPU seconds of each node: the sender's first. */
   perNode: number[];
+  /** Write syscalls of each node over the same span. */
+  writesPerNode: number[];
   redisCpu: number;
   perCpuSecond: number;
 }
@@ -176,6 +193,7 @@ async function deliveryRate(deployment: Deployment, redis: PrivateRedis, kind: '
     await sleep(3000);
     const idlePerSecond = ((await redis.cpuSeconds()) - idleFrom) / ((performance.now() - idleStarted) / 1000);
     const cpu = deployment.pids.map(cpuSeconds);
+    const writes = deployment.pids.map(writeCalls);
     const redisCpu = await redis.cpuSeconds();
     const started = performance.now();
     const expected = messages * size;
@@ -186,9 +204,10 @@ async function deliveryRate(deployment: Deployment, redis: PrivateRedis, kind: '
     }
     const seconds = (performance.now() - started) / 1000;
     const perNode = deployment.pids.map((pid, k) => cpuSeconds(pid) - cpu[k]!);
+    const writesPerNode = deployment.pids.map((pid, k) => writeCalls(pid) - writes[k]!);
     const serverCpu = perNode.reduce((sum, used) => sum + used, 0);
     const redisUsed = Math.max(0, (await redis.cpuSeconds()) - redisCpu - idlePerSecond * seconds);
-    return { deliveries: expected, serverCpu, perNode, redisCpu: redisUsed, perCpuSecond: expected / serverCpu };
+    return { deliveries: expected, serverCpu, perNode, writesPerNode, redisCpu: redisUsed, perCpuSecond: expected / serverCpu };
   } finally {
     crowd.close();
   }
@@ -242,6 +261,8 @@ function rateLines(what: string, figures: Record<Deployment['name'], Rate>): voi
   console.log(`\n${what}`);
   console.log(`  in-process broker, 1 node:  ${fmt(local.perCpuSecond)} deliveries per server CPU-second (${fmt(local.deliveries)} in ${local.serverCpu.toFixed(2)} s CPU)`);
   console.log(`  Redis broker, 2 nodes:      ${fmt(redis.perCpuSecond)} deliveries per server CPU-second (${fmt(redis.deliveries)} in ${redis.serverCpu.toFixed(2)} s CPU: sender's node ${redis.perNode[0]!.toFixed(2)} s, recipients' ${redis.perNode[1]!.toFixed(2)} s)`);
+  const writes = (rate: Rate) => rate.writesPerNode.map((count) => ((count / rate.deliveries) * 1000).toFixed(0)).join(' + ');
+  console.log(`  write syscalls per 1,000 deliveries: in-process ${writes(local)}; Redis ${writes(redis)} (sender's node + recipients')`);
   console.log(`  server CPU per delivery:    ${extra >= 0 ? '+' : ''}${extra.toFixed(1)} % with Redis`);
   console.log(`  Redis CPU:                  ${((redis.redisCpu / redis.deliveries) * 1000 * 1000).toFixed(2)} ms per 1,000 deliveries (${redis.redisCpu.toFixed(3)} s for ${fmt(redis.deliveries)}, its idle rate subtracted)`);
 }

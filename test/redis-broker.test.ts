@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { decodeEnvelope, encodeDelivery, encodeGapNotice, encodeNodeDelivery } from '../src/server/broker/redis/envelope.js';
+import { decodeEnvelope, encodeDelivery, encodeGapNotice, encodeNodeBatch, encodeNodeDelivery } from '../src/server/broker/redis/envelope.js';
 import { RedisBroker, type RedisBrokerOptions } from '../src/server/broker/redis/redis-broker.js';
 import type { Delivery } from '../src/server/broker/types.js';
 import { RedisPresence } from '../src/server/presence/redis-presence.js';
@@ -214,6 +214,92 @@ test('every Delivery field crosses the wire as it was; malformed envelopes are r
   await n1.broker.publish({ appId: APP, clientIds: ['bob'], payload: payload('after') });
   await settle(n1, n2);
   assert.deepEqual(pushes(n2).map(text).slice(3), ['after']);
+});
+
+test('one turn\'s deliveries to clients reach each node as one publication, in order, each naming that node\'s recipients', { timeout: 30_000 }, async () => {
+  const prefix = testPrefix();
+  const [n1, n2, n3] = [await node(prefix), await node(prefix), await node(prefix)];
+  n2.broker.follow(client('bob'));
+  n2.broker.follow(client('carol'));
+  n3.broker.follow(client('bob'));
+  await settle(n1, n2, n3);
+  const spy = testRedis();
+  const onChannel: string[] = [];
+  spy.on('smessageBuffer', (channel: Buffer) => onChannel.push(channel.toString()));
+  await spy.ssubscribe(`${prefix}n:${n2.broker.nodeId}`);
+  try {
+    const group = ['bob', 'carol', 'dave'];
+    // One turn: a group's messages (the same members), one to carol alone, a group message again.
+    await Promise.all([
+      n1.broker.publish({ appId: APP, clientIds: group, payload: payload('g1'), excludeSessionId: 's-1' }),
+      n1.broker.publish({ appId: APP, clientIds: [...group], payload: payload('g2'), notificationSeq: 7 }),
+      n1.broker.publish({ appId: APP, clientIds: ['carol'], payload: payload('c1') }),
+      n1.broker.publish({ appId: APP, clientIds: group, payload: payload('g3') }),
+    ]);
+    await settle(n1, n2, n3);
+    assert.deepEqual(pushes(n2).map((d) => [text(d), [...d.clientIds].sort()]), [['g1', ['bob', 'carol']], ['g2', ['bob', 'carol']], ['c1', ['carol']], ['g3', ['bob', 'carol']]]);
+    assert.equal(pushes(n2)[0]!.excludeSessionId, 's-1');
+    assert.equal(pushes(n2)[1]!.notificationSeq, 7);
+    assert.deepEqual(pushes(n3).map((d) => [text(d), d.clientIds]), [['g1', ['bob']], ['g2', ['bob']], ['g3', ['bob']]], 'carol\'s message never reached node 3');
+    await waitUntil(() => onChannel.length >= 1, 'the spy saw node 2\'s publication');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(onChannel.length, 1, 'the four deliveries went to node 2 as one publication');
+    assert.equal(n2.broker.deliveriesReceived, 4 + 2, 'counted per delivery (and the two markers)');
+  } finally {
+    spy.disconnect();
+  }
+});
+
+test('a turn of many deliveries is split into bounded publications, all of them delivered in order', { timeout: 30_000 }, async () => {
+  const prefix = testPrefix();
+  const [n1, n2] = [await node(prefix), await node(prefix)];
+  n2.broker.follow(client('bob'));
+  await settle(n1, n2);
+  const spy = testRedis();
+  let publications = 0;
+  spy.on('smessageBuffer', () => publications++);
+  await spy.ssubscribe(`${prefix}n:${n2.broker.nodeId}`);
+  try {
+    const sent = Array.from({ length: 250 }, (_, k) => `m${k}`);
+    await Promise.all(sent.map((text) => n1.broker.publish({ appId: APP, clientIds: ['bob'], payload: payload(text) })));
+    await settle(n1, n2);
+    assert.deepEqual(pushes(n2).map(text), sent);
+    await waitUntil(() => publications >= 3, 'the spy saw the publications');
+    assert.equal(publications, 3, 'at most 100 deliveries a publication');
+  } finally {
+    spy.disconnect();
+  }
+});
+
+test('a batch envelope: its deliveries as they were, the same client list shared; a malformed one refused whole', () => {
+  const one = { appId: APP, clientIds: [], payload: payload('one'), excludeSessionId: 's' };
+  const two = { appId: APP, clientIds: [], payload: payload('two'), takeover: { tag: 'web', deviceId: null } };
+  const batch = encodeNodeBatch('n', [
+    { delivery: one, clientIds: ['bob', 'carol é'] },
+    { delivery: two, clientIds: ['bob', 'carol é'] },
+    { delivery: one, clientIds: ['dave'] },
+  ]);
+  const decoded = decodeEnvelope(batch);
+  assert.ok(decoded?.kind === 'batch');
+  assert.equal(decoded.origin, 'n');
+  assert.deepEqual(decoded.deliveries, [
+    { ...one, clientIds: ['bob', 'carol é'] },
+    { ...two, clientIds: ['bob', 'carol é'] },
+    { ...one, clientIds: ['dave'] },
+  ]);
+  assert.equal(decoded.deliveries[0]!.clientIds, decoded.deliveries[1]!.clientIds, 'one array for the same list');
+
+  // An inner delivery from another origin, one without a client list, a length past the end, an empty batch.
+  const otherOrigin = Buffer.from(batch);
+  otherOrigin.write('m', batch.indexOf('n', 9), 'latin1');
+  assert.equal(decodeEnvelope(otherOrigin), undefined);
+  const noClients = encodeNodeBatch('n', []);
+  const roomOne = encodeDelivery('n', { appId: APP, clientIds: [], payload: payload('r'), roomId: 'r' });
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(roomOne.length);
+  assert.equal(decodeEnvelope(Buffer.concat([noClients, length, roomOne])), undefined);
+  assert.equal(decodeEnvelope(batch.subarray(0, batch.length - 1)), undefined);
+  assert.equal(decodeEnvelope(noClients), undefined);
 });
 
 test('a cut subscriber link: resubscribed after it comes back, then onGap runs once', { timeout: 60_000 }, async () => {

@@ -31,6 +31,16 @@
  * parse is refused whole (decodeEnvelope returns undefined): whoever can
  * publish on the Redis server is trusted, but a bug or a stray publisher
  * must not crash a node.
+ *
+ * A node's channel carries batches (kind 2): every delivery of one fan-out
+ * call that has recipients on that node, in publishing order, so that a
+ * node gets one publication per sending node's turn, not one per message:
+ *
+ *   u8   version (1)
+ *   u8   kind: 2 batch
+ *   u16  flags (0)
+ *   str  origin node id
+ *   then, to the end: u32 length, a kind-0 delivery with FLAG_CLIENTS, ...
  */
 import type { Delivery } from '../types.js';
 
@@ -49,10 +59,15 @@ const KNOWN_FLAGS = (1 << 9) - 1;
 /** Longest string field: ids and tags are far shorter; a u16 length caps it anyway. */
 const MAX_STRING_BYTES = 0xffff;
 
-/** What a node receives from Redis: a delivery or another node's gap notice. */
+/** What a node receives from Redis: a delivery, a batch of them (on its own channel) or another node's gap notice. */
 export type Envelope =
   | { kind: 'delivery'; origin: string; delivery: Delivery }
+  | { kind: 'batch'; origin: string; deliveries: Delivery[] }
   | { kind: 'gap'; origin: string };
+
+const KIND_DELIVERY = 0;
+const KIND_GAP = 1;
+const KIND_BATCH = 2;
 
 class Writer {
   private readonly parts: Buffer[] = [];
@@ -107,12 +122,40 @@ export function encodeClientsHead(origin: string, delivery: Delivery): Buffer {
   return encodeHead(origin, delivery, true);
 }
 
-/** What the fan-out script publishes on a node's channel, built here (tests, and the script's reference). */
+/** One delivery as a node's channel names it: the head, that node's recipients, the payload (tests, and the script's reference). */
 export function encodeNodeDelivery(origin: string, delivery: Delivery, clientIds: readonly string[]): Buffer {
   const list = Buffer.from(clientIds.join('\n'), 'utf8');
-  const length = Buffer.allocUnsafe(4);
-  length.writeUInt32BE(list.length);
-  return Buffer.concat([encodeClientsHead(origin, delivery), length, list, delivery.payload]);
+  return Buffer.concat([encodeClientsHead(origin, delivery), u32(list.length), list, delivery.payload]);
+}
+
+/**
+ * The start of a batch for a node's channel, up to its first delivery: the
+ * fan-out script appends, per delivery, a u32 length and the delivery as
+ * encodeNodeDelivery builds it.
+ */
+export function encodeBatchHead(origin: string): Buffer {
+  const writer = new Writer();
+  writer.u8(VERSION);
+  writer.u8(KIND_BATCH);
+  writer.u16(0);
+  writer.str(origin);
+  return writer.done();
+}
+
+/** What the fan-out script publishes on a node's channel, built here (tests, and the script's reference). */
+export function encodeNodeBatch(origin: string, items: ReadonlyArray<{ delivery: Delivery; clientIds: readonly string[] }>): Buffer {
+  const parts: Buffer[] = [encodeBatchHead(origin)];
+  for (const { delivery, clientIds } of items) {
+    const one = encodeNodeDelivery(origin, delivery, clientIds);
+    parts.push(u32(one.length), one);
+  }
+  return Buffer.concat(parts);
+}
+
+function u32(value: number): Buffer {
+  const buffer = Buffer.allocUnsafe(4);
+  buffer.writeUInt32BE(value);
+  return buffer;
 }
 
 function encodeHead(origin: string, delivery: Delivery, withClients: boolean): Buffer {
@@ -128,7 +171,7 @@ function encodeHead(origin: string, delivery: Delivery, withClients: boolean): B
   if (delivery.endSessions === true) flags |= FLAG_END;
   const writer = new Writer();
   writer.u8(VERSION);
-  writer.u8(0);
+  writer.u8(KIND_DELIVERY);
   writer.u16(flags);
   writer.str(origin);
   writer.str(delivery.appId);
@@ -146,18 +189,22 @@ function encodeHead(origin: string, delivery: Delivery, withClients: boolean): B
 export function encodeGapNotice(origin: string): Buffer {
   const writer = new Writer();
   writer.u8(VERSION);
-  writer.u8(1);
+  writer.u8(KIND_GAP);
   writer.u16(0);
   writer.str(origin);
   return writer.done();
 }
 
 class Reader {
-  offset = 0;
-  constructor(private readonly bytes: Buffer) {}
+  /** Reads bytes[offset, end): a batch's deliveries are ranges of one buffer. */
+  constructor(
+    readonly bytes: Buffer,
+    public offset = 0,
+    readonly end = bytes.length,
+  ) {}
 
   need(n: number): void {
-    if (this.offset + n > this.bytes.length) throw new RangeError('short envelope');
+    if (this.offset + n > this.end) throw new RangeError('short envelope');
   }
 
   u8(): number {
@@ -196,8 +243,19 @@ class Reader {
 
   rest(): Uint8Array {
     // A copy: the subscriber's buffer may be a slice of a larger socket read.
-    return new Uint8Array(this.bytes.subarray(this.offset));
+    return new Uint8Array(this.bytes.subarray(this.offset, this.end));
   }
+}
+
+/**
+ * The client list a batch's previous delivery named, kept so that the next
+ * one naming the same clients (a group's messages do) shares its array
+ * instead of splitting the same bytes again into new strings.
+ */
+interface LastList {
+  start: number;
+  end: number;
+  ids: string[];
 }
 
 /** Parses an envelope; undefined for anything malformed. */
@@ -209,34 +267,62 @@ export function decodeEnvelope(bytes: Buffer): Envelope | undefined {
     const flags = reader.u16();
     if ((flags & ~KNOWN_FLAGS) !== 0) return undefined;
     const origin = reader.str();
-    if (kind === 1) return flags === 0 && reader.offset === bytes.length ? { kind: 'gap', origin } : undefined;
-    if (kind !== 0) return undefined;
-    const delivery: Delivery = { appId: reader.str(), clientIds: [], payload: new Uint8Array(0) };
-    if (flags & FLAG_ROOM) delivery.roomId = reader.str();
-    if (flags & FLAG_EXCLUDE) delivery.excludeSessionId = reader.str();
-    if (flags & FLAG_SEQ) {
-      const seq = reader.f64();
-      if (!Number.isSafeInteger(seq) || seq < 0) return undefined;
-      delivery.notificationSeq = seq;
-    }
-    if (flags & FLAG_PRIORITY) delivery.priority = reader.u8();
-    if (flags & FLAG_TAKEOVER_DEVICE && !(flags & FLAG_TAKEOVER)) return undefined;
-    if (flags & FLAG_TAKEOVER) {
-      const tag = reader.str();
-      delivery.takeover = { tag, deviceId: flags & FLAG_TAKEOVER_DEVICE ? reader.str() : null };
-    }
-    if (flags & FLAG_CHANGED) delivery.conversationChanged = reader.str();
-    if (flags & FLAG_END) delivery.endSessions = true;
-    if (flags & FLAG_CLIENTS) {
+    if (kind === KIND_GAP) return flags === 0 && reader.offset === bytes.length ? { kind: 'gap', origin } : undefined;
+    if (kind === KIND_DELIVERY) return { kind: 'delivery', origin, delivery: readDelivery(reader, flags, undefined) };
+    if (kind !== KIND_BATCH || flags !== 0) return undefined;
+    const deliveries: Delivery[] = [];
+    const last: LastList = { start: 0, end: 0, ids: [] };
+    while (reader.offset < bytes.length) {
       const length = reader.u32();
       reader.need(length);
-      const list = bytes.toString('utf8', reader.offset, reader.offset + length);
-      reader.offset += length;
-      delivery.clientIds = list === '' ? [] : list.split('\n');
+      const end = reader.offset + length;
+      const inner = new Reader(bytes, reader.offset, end);
+      reader.offset = end;
+      if (inner.u8() !== VERSION || inner.u8() !== KIND_DELIVERY) return undefined;
+      const innerFlags = inner.u16();
+      // Only deliveries to clients travel in a batch, all from its origin.
+      if ((innerFlags & ~KNOWN_FLAGS) !== 0 || !(innerFlags & FLAG_CLIENTS) || inner.str() !== origin) return undefined;
+      deliveries.push(readDelivery(inner, innerFlags, last));
     }
-    delivery.payload = reader.rest();
-    return { kind: 'delivery', origin, delivery };
+    return deliveries.length > 0 ? { kind: 'batch', origin, deliveries } : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** A delivery's fields after its origin, to the end of the reader's range; throws on anything malformed. */
+function readDelivery(reader: Reader, flags: number, last: LastList | undefined): Delivery {
+  const { bytes } = reader;
+  const delivery: Delivery = { appId: reader.str(), clientIds: [], payload: new Uint8Array(0) };
+  if (flags & FLAG_ROOM) delivery.roomId = reader.str();
+  if (flags & FLAG_EXCLUDE) delivery.excludeSessionId = reader.str();
+  if (flags & FLAG_SEQ) {
+    const seq = reader.f64();
+    if (!Number.isSafeInteger(seq) || seq < 0) throw new RangeError('bad notification seq');
+    delivery.notificationSeq = seq;
+  }
+  if (flags & FLAG_PRIORITY) delivery.priority = reader.u8();
+  if (flags & FLAG_TAKEOVER_DEVICE && !(flags & FLAG_TAKEOVER)) throw new RangeError('takeover device without a tag');
+  if (flags & FLAG_TAKEOVER) {
+    const tag = reader.str();
+    delivery.takeover = { tag, deviceId: flags & FLAG_TAKEOVER_DEVICE ? reader.str() : null };
+  }
+  if (flags & FLAG_CHANGED) delivery.conversationChanged = reader.str();
+  if (flags & FLAG_END) delivery.endSessions = true;
+  if (flags & FLAG_CLIENTS) {
+    const length = reader.u32();
+    reader.need(length);
+    const start = reader.offset;
+    const end = start + length;
+    reader.offset = end;
+    if (last !== undefined && last.end - last.start === length && length > 0 && bytes.compare(bytes, last.start, last.end, start, end) === 0) {
+      delivery.clientIds = last.ids;
+    } else {
+      const list = bytes.toString('utf8', start, end);
+      delivery.clientIds = list === '' ? [] : list.split('\n');
+      if (last !== undefined) Object.assign(last, { start, end, ids: delivery.clientIds });
+    }
+  }
+  delivery.payload = reader.rest();
+  return delivery;
 }

@@ -10,9 +10,11 @@
  * - `<prefix>n:<nodeId>`: one node. Every node subscribes to its own from
  *   the start. A Delivery with `clientIds` is published once per node that
  *   holds a session of a recipient, naming the recipients that node holds:
- *   one call of FANOUT_SCRIPT looks the recipients' nodes up and publishes
- *   one envelope per node. A message between nodes 1 and 2 never reaches
- *   node 3, and both sides pay per node, not per recipient.
+ *   one call of FANOUT_SCRIPT per turn of the event loop looks the
+ *   recipients of all the turn's deliveries up and publishes one batch per
+ *   node, holding every delivery of the turn with recipients there, in
+ *   order. A message between nodes 1 and 2 never reaches node 3, and both
+ *   sides pay per node and turn, not per recipient or message.
  * - `<prefix>cn:<appId>:<clientId>` HASH: node id → 1, for each node that
  *   holds a session of the client. A node writes its field on `follow` (the
  *   client's first session there) and deletes it on `unfollow`; the login
@@ -57,7 +59,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Broker, Delivery, Topic } from '../types.js';
-import { decodeEnvelope, encodeClientsHead, encodeDelivery, encodeGapNotice } from './envelope.js';
+import { decodeEnvelope, encodeBatchHead, encodeClientsHead, encodeDelivery, encodeGapNotice } from './envelope.js';
 import { appSegment, clientNodesIndexKey, clientNodesKey, nodeChannel } from './redis-names.js';
 
 /** Where the broker writes what goes wrong (a pino logger fits). */
@@ -99,52 +101,94 @@ type Queued =
   | { keys: string; head: Buffer; payload: Buffer; clientIds: string[]; size: number; at: number };
 
 /**
- * One delivery to clients, published once per node that holds any of them.
- * ARGV: the app's `cn:` key prefix, the node channels' prefix, the
- * publishing node (which delivered locally already, and is skipped), the
- * envelope's head, the payload, then the client ids joined by "\\n" (one
- * argument: ioredis's cost per argument was the next item of the sending
- * node's profile once the SPUBLISHes were gone). Each node's envelope
- * is the head, a u32 length and its clients joined by "\n" (a client id
- * holds no control character), then the payload: envelope.ts decodes it.
- * Grouping in Redis costs one HKEYS per recipient there, instead of one
- * SPUBLISH per recipient, and one push per node instead of one per
- * recipient at the receiving nodes, whose RESP decoding and buffer copies
- * per push were the largest items of their profile. (Standalone Redis: on
- * a Redis Cluster a script may touch one slot only, so the keys would be
- * grouped by slot, say by a hash tag per app, first.)
+ * The deliveries to clients of one turn (in publishing order), each
+ * published to every node that holds any of its recipients, one
+ * publication per node for all of them. ARGV: the app's `cn:` key prefix,
+ * the node channels' prefix, the publishing node (which delivered locally
+ * already, and is skipped), the head of a node's batch (envelope.ts), then
+ * per delivery three: its envelope's head, its payload, and its client ids
+ * joined by "\n", or "" for the same clients as the delivery before it (a
+ * group's messages of one turn name the same members: sent, split and
+ * looked up once). Each node's publication is the batch head, then per
+ * delivery with recipients there a u32 length and the delivery (its head, a
+ * u32 length and that node's clients joined by "\n", the payload).
+ *
+ * Why this shape, from the profiles of bench/cluster.ts group: one call per
+ * message cost the sending node ioredis's encoding, a promise and a reply
+ * per message, and the receiving node one RESP push per message; one call
+ * per turn costs each once per turn. One argument for the ids because
+ * ioredis's cost per argument was an item of the sending node's profile.
+ * The script runs atomically, so a client's nodes are looked up once per
+ * call (one HKEYS per distinct recipient) without changing what any
+ * delivery finds. (Standalone Redis: on a Redis Cluster a script may touch
+ * one slot only, so the keys would be grouped by slot, say by a hash tag per
+ * app, first.)
  */
 const FANOUT_SCRIPT = `
-local keys, channels, origin, head, payload = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
-local byNode, order, seen = {}, {}, {}
-for id in string.gmatch(ARGV[6], '[^\\n]+') do
-  if not seen[id] then
-    seen[id] = true
-    for _, node in ipairs(redis.call('HKEYS', keys .. id)) do
-      if node ~= origin then
-        local ids = byNode[node]
-        if ids == nil then
-          ids = {}
-          byNode[node] = ids
-          order[#order + 1] = node
+local keys, channels, origin, batchHead = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local nodesOf, out, order = {}, {}, {}
+local byNode, nodes, lists
+for d = 5, #ARGV, 3 do
+  local head, payload, ids = ARGV[d], ARGV[d + 1], ARGV[d + 2]
+  if ids ~= '' or byNode == nil then
+    byNode, nodes, lists = {}, {}, {}
+    local seen = {}
+    for id in string.gmatch(ids, '[^\\n]+') do
+      if not seen[id] then
+        seen[id] = true
+        local found = nodesOf[id]
+        if found == nil then
+          found = {}
+          for _, node in ipairs(redis.call('HKEYS', keys .. id)) do
+            if node ~= origin then found[#found + 1] = node end
+          end
+          nodesOf[id] = found
         end
-        ids[#ids + 1] = id
+        for _, node in ipairs(found) do
+          local list = byNode[node]
+          if list == nil then
+            list = {}
+            byNode[node] = list
+            nodes[#nodes + 1] = node
+          end
+          list[#list + 1] = id
+        end
       end
     end
+    for _, node in ipairs(nodes) do
+      local list = table.concat(byNode[node], '\\n')
+      lists[node] = struct.pack('>I4', #list) .. list
+    end
+  end
+  for _, node in ipairs(nodes) do
+    local one = head .. lists[node] .. payload
+    local parts = out[node]
+    if parts == nil then
+      parts = { batchHead }
+      out[node] = parts
+      order[#order + 1] = node
+    end
+    parts[#parts + 1] = struct.pack('>I4', #one)
+    parts[#parts + 1] = one
   end
 end
 for _, node in ipairs(order) do
-  local list = table.concat(byNode[node], '\\n')
-  redis.call('SPUBLISH', channels .. node, head .. struct.pack('>I4', #list) .. list .. payload)
+  redis.call('SPUBLISH', channels .. node, table.concat(out[node]))
 end
 return #order
 `;
-/** Recipients per fan-out call: a script blocks Redis while it runs. */
+/** Recipients named per fan-out call (a script blocks Redis while it runs); a delivery to more is split. */
 const FANOUT_BATCH = 1000;
+/** Deliveries per fan-out call: bounds its run and each node's publication, whatever the turn held. */
+const FANOUT_DELIVERIES = 100;
 
-interface FanoutPipeline {
-  lcFanout(keys: string, channels: string, origin: string, head: Buffer, payload: Buffer, clientIds: string): unknown;
+/** The fan-out script as ioredis defines it on the connection (a promise) and its pipelines (the pipeline). */
+interface FanoutCommand {
+  lcFanout(...args: Array<string | Buffer>): unknown;
 }
+
+/** One command of a turn's publications. */
+type Command = { kind: 'spublish'; channel: string; bytes: Buffer } | { kind: 'fanout'; args: Array<string | Buffer> };
 
 /** SSUBSCRIBE arguments per command when subscribing again after a reconnect. */
 const RESUBSCRIBE_BATCH = 500;
@@ -186,6 +230,8 @@ export class RedisBroker implements Broker {
   private readonly ownChannel: string;
   /** The SET of `cn:` keys holding this node's field. */
   private readonly indexKey: string;
+  /** The head of every batch this node's fan-out script publishes (envelope.ts). */
+  private readonly batchHead: Buffer;
   private readonly log: BrokerLog;
   private readonly handlers = new Set<(delivery: Delivery) => void>();
   private readonly gapHandlers = new Set<() => void>();
@@ -232,6 +278,7 @@ export class RedisBroker implements Broker {
     this.allChannel = `${this.prefix}all`;
     this.ownChannel = nodeChannel(this.prefix, this.nodeId);
     this.indexKey = clientNodesIndexKey(this.prefix, this.nodeId);
+    this.batchHead = encodeBatchHead(this.nodeId);
     this.log = options.log ?? SILENT;
     this.queueLimit = options.queueLimit ?? 10_000;
     this.queueBytes = options.queueBytes ?? 32 * 1024 * 1024;
@@ -484,16 +531,29 @@ export class RedisBroker implements Broker {
       if (channel === this.allChannel) this.announceGap();
       return;
     }
+    if (envelope.kind === 'batch') {
+      // Deliveries to clients, which only this node's channel carries.
+      if (channel !== this.ownChannel) return;
+      for (const delivery of envelope.deliveries) this.handToClients(delivery);
+      return;
+    }
     const { delivery } = envelope;
     if (channel === this.allChannel) {
       if (delivery.conversationChanged === undefined) return;
     } else if (room !== undefined) {
       if (delivery.appId !== room.appId || delivery.roomId !== room.id) return;
       delivery.clientIds = [];
-    } else if (delivery.roomId !== undefined || delivery.conversationChanged !== undefined || delivery.clientIds.length === 0) {
-      // This node's channel carries deliveries to clients only.
+    } else {
+      this.handToClients(delivery);
       return;
     }
+    this.received++;
+    for (const handler of this.handlers) this.hand(handler, delivery);
+  }
+
+  /** A delivery that came on this node's channel: to clients only. */
+  private handToClients(delivery: Delivery): void {
+    if (delivery.roomId !== undefined || delivery.conversationChanged !== undefined || delivery.clientIds.length === 0) return;
     this.received++;
     for (const handler of this.handlers) this.hand(handler, delivery);
   }
@@ -633,27 +693,71 @@ export class RedisBroker implements Broker {
     if (this.queue.length > 0 && this.publisher.status === 'ready') void this.flush();
   }
 
-  /** One pipeline for all the items; what fails is counted as dropped. */
+  /**
+   * The items as few commands as keep their order, sent as one write: a
+   * pipeline when there are several, the command alone when there is one
+   * (the common case once a turn's deliveries are one fan-out call: an
+   * ioredis pipeline costs an object with every command's method copied on,
+   * a promise per command and one for the whole). What fails is counted as
+   * dropped.
+   */
   private async send(items: Queued[]): Promise<void> {
-    const pipeline = this.publisher.pipeline();
-    for (const item of items) {
-      if ('channel' in item) {
-        pipeline.spublish(item.channel, item.bytes);
-        continue;
-      }
-      const ids = item.clientIds;
-      for (let i = 0; i < ids.length; i += FANOUT_BATCH) {
-        const some = ids.length <= FANOUT_BATCH ? ids : ids.slice(i, i + FANOUT_BATCH);
-        (pipeline as unknown as FanoutPipeline).lcFanout(item.keys, `${this.prefix}n:`, this.nodeId, item.head, item.payload, some.join('\n'));
-      }
-    }
+    const commands = this.commandsOf(items);
     try {
-      const results = (await pipeline.exec()) ?? [];
-      if (results.some(([error]) => error !== null)) this.dropped = true;
+      if (commands.length === 1) {
+        const command = commands[0]!;
+        await (command.kind === 'spublish' ? this.publisher.spublish(command.channel, command.bytes) : (this.publisher as unknown as FanoutCommand).lcFanout(...command.args));
+      } else {
+        const pipeline = this.publisher.pipeline();
+        for (const command of commands) {
+          if (command.kind === 'spublish') pipeline.spublish(command.channel, command.bytes);
+          else (pipeline as unknown as FanoutCommand).lcFanout(...command.args);
+        }
+        const results = (await pipeline.exec()) ?? [];
+        if (results.some(([error]) => error !== null)) this.dropped = true;
+      }
     } catch {
       this.dropped = true;
     }
     if (this.dropped && this.publisher.status === 'ready' && !this.flushing) await this.sendGapNotice();
+  }
+
+  /** Consecutive deliveries to clients of one app become one fan-out call, in order. */
+  private commandsOf(items: Queued[]): Command[] {
+    const commands: Command[] = [];
+    let call: Array<string | Buffer> | undefined;
+    let named = 0;
+    let deliveries = 0;
+    let lastIds: readonly string[] | undefined;
+    const endCall = () => {
+      if (call !== undefined) commands.push({ kind: 'fanout', args: call });
+      call = undefined;
+      named = 0;
+      deliveries = 0;
+      lastIds = undefined;
+    };
+    for (const item of items) {
+      if ('channel' in item) {
+        endCall();
+        commands.push({ kind: 'spublish', channel: item.channel, bytes: item.bytes });
+        continue;
+      }
+      if (call !== undefined && call[0] !== item.keys) endCall();
+      const ids = item.clientIds;
+      for (let i = 0; i < ids.length; i += FANOUT_BATCH) {
+        const some = ids.length <= FANOUT_BATCH ? ids : ids.slice(i, i + FANOUT_BATCH);
+        if (call !== undefined && (named + some.length > FANOUT_BATCH || deliveries === FANOUT_DELIVERIES)) endCall();
+        call ??= [item.keys, `${this.prefix}n:`, this.nodeId, this.batchHead];
+        const same = lastIds !== undefined && sameIds(lastIds, some);
+        call.push(item.head, item.payload, same ? '' : some.join('\n'));
+        // Named once per call: a repeated list is not sent again.
+        if (!same) named += some.length;
+        deliveries += 1;
+        lastIds = some;
+      }
+    }
+    endCall();
+    return commands;
   }
 
   private async sendGapNotice(): Promise<void> {
@@ -665,6 +769,13 @@ export class RedisBroker implements Broker {
       // Still owed: the next ready sends it.
     }
   }
+}
+
+function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 async function quit(connection: Redis): Promise<void> {
