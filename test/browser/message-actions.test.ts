@@ -9,6 +9,7 @@ import { expect } from '@esm-bundle/chai';
 import { resetMouse, sendKeys, sendMouse } from '@web/test-runner-commands';
 import '../../src/components/index.js';
 import {
+  Realtime,
   TextMessage,
   type LcChat,
   type LcConversationList,
@@ -190,6 +191,62 @@ describe('message actions', function () {
       expect(offline.connectionState).to.not.equal('online');
     } finally {
       await startServer('actions-edit');
+    }
+  });
+
+  it('an edit or a recall outlives the delivery receipt that comes after it: the receipt moves the status, never the text back, on screen or in the cache', async () => {
+    // Its own server: it is stopped below to show the cache alone.
+    const { wsUrl, appId } = await server('actions-receipt');
+    const [aliceId, bobId] = [uid('alice'), uid('bob')];
+    const alice = mount<LcChat>(chatMarkup(wsUrl, appId, aliceId, bobId));
+    await opened(alice);
+    await alice.send('sent by mistake');
+    await alice.send('helo wrold');
+    // Acknowledged (its server id shown): recall and edit are offered.
+    const acknowledged = async (text: string): Promise<HTMLElement> => {
+      const { id } = await waitFor(() => alice.messages.find((item) => item.text === text && item.status === 'sent'), `"${text}" sent`);
+      return waitFor(() => shadow(alice).querySelector<HTMLElement>(`article.row[data-id="${id}"]`), `"${text}" shown as sent`);
+    };
+    choose(await openMenu(alice, await acknowledged('sent by mistake')), 'recall');
+    await waitFor(() => row(alice, 'This message was recalled'), 'the recall shown');
+    const message = await acknowledged('helo wrold');
+    choose(await openMenu(alice, message), 'edit');
+    const editor = await waitFor(() => message.querySelector<HTMLTextAreaElement>('[part="editor"] textarea'), 'the editor');
+    editor.value = 'hello world';
+    message.querySelector<HTMLButtonElement>('[part="editor"] button[type="submit"]')!.click();
+    await waitFor(() => row(alice, 'hello world')?.querySelector('[part="edited"]'), 'the edit shown');
+
+    // Bob was never online: he logs in only now, offered his missed messages
+    // (offline-push mode), and his ack gives Alice the receipts of the
+    // messages she sent (oldest first), after her recall and her edit.
+    const realtime = new Realtime({ appId, server: wsUrl, pushOfflineMessages: true });
+    const texts = (chat: LcChat) => rows(chat).map((candidate) => candidate.text);
+    try {
+      const bob = await realtime.createIMClient(bobId);
+      const received: Array<{ text?: string }> = [];
+      bob.on('message', (pushed) => received.push(pushed as { text?: string }));
+      await waitFor(() => shadow(alice).querySelector(`article.row[data-id="${message.dataset.id}"] [data-status="delivered"]`), 'the delivery receipt');
+      expect(received.map((pushed) => pushed.text)).to.deep.equal([undefined, 'hello world']);
+    } finally {
+      await realtime.close();
+    }
+    expect(texts(alice)).to.deep.equal(['This message was recalled', 'hello world']);
+    expect(row(alice, 'hello world')!.querySelector('[part="edited"]')?.textContent).to.equal('(edited)');
+    const aliceClient = alice.client!;
+    alice.remove();
+    await aliceClient.close();
+
+    // What the receipts cached: the recall, and the edit, delivered.
+    await stopServer('actions-receipt');
+    try {
+      const offline = mount<LcChat>(chatMarkup(wsUrl, appId, aliceId, bobId));
+      await waitFor(() => rows(offline).length === 2, 'the cached history');
+      expect(texts(offline)).to.deep.equal(['This message was recalled', 'hello world']);
+      // "(edited)" is drawn by the actions' part loaded on demand: once it is in.
+      await waitFor(() => row(offline, 'hello world')?.querySelector('[part="edited"]'), '"(edited)" from the cache');
+      expect(rows(offline)[1]!.status).to.equal('delivered');
+    } finally {
+      await startServer('actions-receipt');
     }
   });
 

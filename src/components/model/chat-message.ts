@@ -136,14 +136,27 @@ export function statusAfter(status: ChatMessageStatus, than: ChatMessageStatus):
   return STATUS_RANK[status] > STATUS_RANK[than];
 }
 
-/** Two versions of one message: the incoming one's fields, but never an earlier status than the known one. */
+/**
+ * Two versions of one message: the incoming one's fields, but never an
+ * earlier status than the known one, and never an earlier content: what the
+ * message says comes whole from the later edit (or recall).
+ */
 export function reconcileMessage(known: ChatMessage, incoming: ChatMessage): ChatMessage {
   const merged = { ...known, ...incoming };
-  // Recalled or edited since: what it said before must not survive in fields the new version lacks.
-  if ((incoming.updatedAt ?? 0) > (known.updatedAt ?? 0)) {
-    if (!('text' in incoming)) delete merged.text;
-    if (!('attributes' in incoming)) delete merged.attributes;
-    if (!('mentioned' in incoming)) delete merged.mentioned;
+  const [knownEdit, incomingEdit] = [known.updatedAt ?? 0, incoming.updatedAt ?? 0];
+  // Recalled or edited since (incoming later): what it said before must not
+  // survive in fields the new version lacks. A copy from before the edit
+  // arriving late (known later: the delivery receipt, which carries the
+  // message as it was sent; a page fetched before the edit) must not bring
+  // the old text back.
+  if (incomingEdit !== knownEdit) {
+    const later = incomingEdit > knownEdit ? incoming : known;
+    merged.type = later.type;
+    merged.payload = later.payload;
+    for (const key of ['text', 'attributes', 'mentioned', 'updatedAt'] as const) {
+      if (key in later) Object.assign(merged, { [key]: later[key] });
+      else delete merged[key];
+    }
   }
   // Statuses only move forward: a history page saying "sent" must not undo
   // a receipt that already said "delivered".
