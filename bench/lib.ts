@@ -28,12 +28,18 @@ export function send(client: RawClient, cid: string, text: string, dt?: string) 
 }
 
 /** Many clients, each pipelining sends to its own conversation; every ack waits for the commit. */
-export async function persistedAcks(server: ServerProcess, settings: { clients: number; messagesPerClient: number; inFlight: number; prefix?: string }) {
+export async function persistedAcks(
+  server: ServerProcess,
+  settings: { clients: number; messagesPerClient: number; inFlight: number; prefix?: string },
+  /** Called once the clients are logged in and their conversations exist, just before the first send: where CPU readings start. */
+  beforeSending?: () => Promise<void>,
+) {
   const { clients: count, messagesPerClient, inFlight } = settings;
   const prefix = settings.prefix ?? 'tp';
   const ids = Array.from({ length: count }, (_, k) => `${prefix}-${k}`);
   const clients = await clientsFor(server, ids);
   const cids = await Promise.all(clients.map((client, k) => createConversation(client, [ids[k]!, `${prefix}-peer-${k}`])));
+  await beforeSending?.();
   const started = performance.now();
   await Promise.all(
     clients.map(async (client, k) => {
