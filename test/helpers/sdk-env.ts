@@ -146,13 +146,15 @@ export async function goOffline(device: Realtime, client: IMClient, observer: IM
 }
 
 /** A `ws` WebSocket that records every command the SDK sends, and every frame it receives. */
-export function recordingWebSocket(): { WebSocket: WebSocketConstructor; sent: DecodedCommand[]; received: DecodedCommand[] } {
+export function recordingWebSocket(): { WebSocket: WebSocketConstructor; sent: DecodedCommand[]; received: DecodedCommand[]; lastFrameAt(): number } {
   const sent: DecodedCommand[] = [];
   const received: DecodedCommand[] = [];
+  let lastFrameAt = 0;
   class Recording extends WebSocket {
     constructor(url: string, protocols?: string | string[]) {
       super(url, protocols, { maxPayload: 1 << 20 });
       this.on('message', (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
+        lastFrameAt = Date.now();
         // The SDK sets binaryType 'arraybuffer', which applies to this listener too.
         const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : Array.isArray(data) ? Buffer.concat(data) : data;
         try {
@@ -167,7 +169,7 @@ export function recordingWebSocket(): { WebSocket: WebSocketConstructor; sent: D
       (super.send as (...args: unknown[]) => void)(data, ...rest);
     }
   }
-  return { WebSocket: Recording as unknown as WebSocketConstructor, sent, received };
+  return { WebSocket: Recording as unknown as WebSocketConstructor, sent, received, lastFrameAt: () => lastFrameAt };
 }
 
 /** `command` as the SDK receives it from the wire: encoded, then decoded (proto2 presence and defaults included). */
