@@ -116,7 +116,10 @@ describe('reconnect', () => {
     const jerryRealtime = realtime(first);
     const jerry = await jerryRealtime.createIMClient('Jerry');
     const conversation = await tom.createConversation({ members: ['Jerry'], name: 'Tom & Jerry' });
+    // Jerry has it before the restart: otherwise his catch-up after it would deliver it (rightly) as the next message.
+    const jerryGotBefore = nextEvent(jerry, 'message');
     const before = await conversation.send(new TextMessage('before'));
+    assert.equal((await jerryGotBefore)[0].id, before.id);
     const events = recordEvents(tomRealtime, { tom });
     const openCount = recorder.sent.length;
 
