@@ -41,18 +41,21 @@ export async function persistedAcks(
   const cids = await Promise.all(clients.map((client, k) => createConversation(client, [ids[k]!, `${prefix}-peer-${k}`])));
   await beforeSending?.();
   const started = performance.now();
+  // `inFlight` senders per client, each sending its next message when its last is acked (as
+  // goals.ts and cluster.ts do). A window raced with Promise.race cost the generator a reaction
+  // per message in flight for every message sent.
   await Promise.all(
     clients.map(async (client, k) => {
-      const window = new Set<Promise<unknown>>();
-      for (let n = 0; n < messagesPerClient; n++) {
-        const request = send(client, cids[k]!, `m${n}`, `${prefix}-${k}-${n}`).then((reply) => {
-          if (reply.cmd !== CommandType.ack) throw new Error(`send failed: ${reply.errorMessage?.reason}`);
-        });
-        window.add(request);
-        void request.finally(() => window.delete(request));
-        if (window.size >= inFlight) await Promise.race(window);
-      }
-      await Promise.all(window);
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: Math.min(inFlight, messagesPerClient) }, async () => {
+          while (next < messagesPerClient) {
+            const n = next++;
+            const reply = await send(client, cids[k]!, `m${n}`, `${prefix}-${k}-${n}`);
+            if (reply.cmd !== CommandType.ack) throw new Error(`send failed: ${reply.errorMessage?.reason}`);
+          }
+        }),
+      );
     }),
   );
   const seconds = (performance.now() - started) / 1000;

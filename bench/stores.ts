@@ -94,17 +94,21 @@ async function measure(run: StoreRun, dataDir: string, admin: pg.Client) {
     // CPU is read from the first send on: the 50 logins and conversation starts before it are not persisted messages.
     let before: { backends: number[]; shared: number[] } = { backends: [], shared: [] };
     let cpuBefore = new Map<number, number>();
+    let generatorBefore = process.cpuUsage();
     const acks = await persistedAcks(server, THROUGHPUT, async () => {
       if (run.database) before = await postgresPids(admin, run.database);
       cpuBefore = new Map([server.child.pid!, ...before.backends, ...before.shared].map((pid) => [pid, cpuSeconds(pid)]));
+      generatorBefore = process.cpuUsage();
     });
+    const generator = process.cpuUsage(generatorBefore);
+    const generatorCpu = (generator.user + generator.system) / 1e6;
     const seconds = acks.seconds;
     const after = run.database ? await postgresPids(admin, run.database) : { backends: [], shared: [] };
     const used = (pids: number[]) => pids.reduce((sum, pid) => sum + cpuSeconds(pid) - (cpuBefore.get(pid) ?? 0), 0);
     const serverCpu = used([server.child.pid!]);
     const databaseCpu = used([...new Set([...before.backends, ...after.backends])]);
     const sharedCpu = used([...new Set([...before.shared, ...after.shared])]);
-    return { seedSeconds, history, queries, acks: acks.total, seconds, serverCpu, databaseCpu, sharedCpu };
+    return { seedSeconds, history, queries, acks: acks.total, seconds, serverCpu, databaseCpu, sharedCpu, generatorCpu };
   } finally {
     server.child.kill('SIGTERM');
     await server.exited;
@@ -140,7 +144,7 @@ async function main() {
         `${label} persisted messages acked: ${rate(result.acks / result.seconds)}/s, ${rate(result.acks / cpu)} per CPU-second` +
           `  (${result.seconds.toFixed(2)} s; CPU: server ${result.serverCpu.toFixed(2)} s` +
           (run.database ? `, database backends ${result.databaseCpu.toFixed(2)} s, shared WAL/checkpoint/bg writers ${result.sharedCpu.toFixed(2)} s` : '') +
-          ')',
+          `; the load generator, this process, ${result.generatorCpu.toFixed(2)} s, not counted)`,
       );
       console.log(`${label} history, newest 20: p50 ${ms(result.history.newest.p50)}, p99 ${ms(result.history.newest.p99)}; 20 before a time: p50 ${ms(result.history.older.p50)}, p99 ${ms(result.history.older.p99)}`);
       for (const [kind, q] of Object.entries(result.queries)) console.log(`${label} query, ${kind}: p50 ${ms(q.p50)}, p99 ${ms(q.p99)}`);
