@@ -1,7 +1,7 @@
 /** What the benchmarks share: protocol clients, sends, pacing, a process's CPU, percentiles and number formats. */
 import { readFileSync } from 'node:fs';
 import WebSocket from 'ws';
-import { CommandType, OpType } from '../src/protocol/codec.js';
+import { CommandType, OpType, has, type Command } from '../src/protocol/codec.js';
 import { RawClient } from '../test/helpers/raw-client.js';
 import { TEST_APP } from '../test/helpers/server.js';
 import type { ServerProcess } from '../test/helpers/server-process.js';
@@ -23,8 +23,49 @@ export async function createConversation(client: RawClient, members: string[]): 
   return reply.convMessage.cid;
 }
 
+function directCommand(cid: string, text: string, dt?: string): Command {
+  return { cmd: CommandType.direct, directMessage: { cid, msg: JSON.stringify({ _lctype: -1, _lctext: text }), ...(dt ? { dt } : {}) } };
+}
+
 export function send(client: RawClient, cid: string, text: string, dt?: string) {
-  return client.request({ cmd: CommandType.direct, directMessage: { cid, msg: JSON.stringify({ _lctype: -1, _lctext: text }), ...(dt ? { dt } : {}) } });
+  return client.request(directCommand(cid, text, dt));
+}
+
+/** Serials of `sendAcked`, above any `request` of a bench client. */
+const PIPELINE_SERIALS = 1 << 24;
+
+/**
+ * Sends `count` commands on `client`, `inFlight` at a time, each next one
+ * when an earlier one is acked; rejects on the first reply that is not an
+ * ack. Without a timer, a closure and a promise per message, as
+ * `RawClient.request` has: the generator shares the two cores with the
+ * server and the database, and with them cost about as much CPU per
+ * message as the database did.
+ */
+function sendAcked(client: RawClient, count: number, inFlight: number, command: (n: number) => Command): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let sent = 0;
+    let acked = 0;
+    const sendNext = () => {
+      const n = sent++;
+      client.send({ ...command(n), i: PIPELINE_SERIALS + n });
+    };
+    const done = (error?: Error) => {
+      clearTimeout(timer);
+      client.onPush = undefined;
+      if (error) reject(error);
+      else resolve();
+    };
+    const timer = setTimeout(() => done(new Error(`${acked} of ${count} acked after 120 s`)), 120_000);
+    client.onPush = (reply) => {
+      if (!has(reply, 'i') || reply.i < PIPELINE_SERIALS) return false;
+      if (reply.cmd !== CommandType.ack) done(new Error(`send failed: ${reply.errorMessage?.reason}`));
+      else if (++acked === count) done();
+      else if (sent < count) sendNext();
+      return true;
+    };
+    for (let w = 0; w < Math.min(inFlight, count); w++) sendNext();
+  });
 }
 
 /** Many clients, each pipelining sends to its own conversation; every ack waits for the commit. */
@@ -41,23 +82,7 @@ export async function persistedAcks(
   const cids = await Promise.all(clients.map((client, k) => createConversation(client, [ids[k]!, `${prefix}-peer-${k}`])));
   await beforeSending?.();
   const started = performance.now();
-  // `inFlight` senders per client, each sending its next message when its last is acked (as
-  // goals.ts and cluster.ts do). A window raced with Promise.race cost the generator a reaction
-  // per message in flight for every message sent.
-  await Promise.all(
-    clients.map(async (client, k) => {
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: Math.min(inFlight, messagesPerClient) }, async () => {
-          while (next < messagesPerClient) {
-            const n = next++;
-            const reply = await send(client, cids[k]!, `m${n}`, `${prefix}-${k}-${n}`);
-            if (reply.cmd !== CommandType.ack) throw new Error(`send failed: ${reply.errorMessage?.reason}`);
-          }
-        }),
-      );
-    }),
-  );
+  await Promise.all(clients.map((client, k) => sendAcked(client, messagesPerClient, inFlight, (n) => directCommand(cids[k]!, `m${n}`, `${prefix}-${k}-${n}`))));
   const seconds = (performance.now() - started) / 1000;
   for (const client of clients) client.close();
   const total = count * messagesPerClient;
