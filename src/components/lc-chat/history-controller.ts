@@ -205,8 +205,9 @@ export class HistoryController implements ReactiveController {
   #interrupted(error: unknown): boolean {
     const client = this.#client;
     if (!(error instanceof ProtocolError) || error.code !== 0 || error.name === ClientErrorName.CLIENT_CLOSED) return false;
-    // Still online by the client's account: not the connection (a timeout); a real failure.
-    if (!client || client.state === 'online') return false;
+    // Still online by the client's account: not the connection (a timeout); a real failure. Unless the
+    // socket refused the request: then it is closing, and the client hears of it a moment later.
+    if (!client || (client.state === 'online' && error.name !== ClientErrorName.NOT_CONNECTED)) return false;
     this.#waiting = true;
     this.#host.requestUpdate();
     return true;
