@@ -5,7 +5,7 @@
  * the outbox; delivery and read marks from the receipt times.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { ClientErrorName, ProtocolError, type Conversation, type IMClient } from '../../sdk/index.js';
+import { ClientErrorName, ProtocolError, isTransientError, type Conversation, type IMClient } from '../../sdk/index.js';
 import type { ConversationSpec, ReceiptTimes, SharedClient } from '../client/shared-client.js';
 import { mergeMessages, statusAfter, type ChatMessage } from '../model/chat-message.js';
 
@@ -204,10 +204,10 @@ export class HistoryController implements ReactiveController {
    */
   #interrupted(error: unknown): boolean {
     const client = this.#client;
-    if (!(error instanceof ProtocolError) || error.code !== 0 || error.name === ClientErrorName.CLIENT_CLOSED) return false;
-    // Still online by the client's account: not the connection (a timeout); a real failure. Unless the
-    // socket refused the request: then it is closing, and the client hears of it a moment later.
-    if (!client || (client.state === 'online' && error.name !== ClientErrorName.NOT_CONNECTED)) return false;
+    if (!client || !isTransientError(error)) return false;
+    // A timeout while the client is still online by its account is a real failure. The connection's
+    // own errors are not, even in the moment before the client hears that its socket is closing.
+    if ((error as ProtocolError).name === ClientErrorName.COMMAND_TIMEOUT && client.state === 'online') return false;
     this.#waiting = true;
     this.#host.requestUpdate();
     return true;
