@@ -134,12 +134,7 @@ export function encodeNodeDelivery(origin: string, delivery: Delivery, clientIds
  * encodeNodeDelivery builds it.
  */
 export function encodeBatchHead(origin: string): Buffer {
-  const writer = new Writer();
-  writer.u8(VERSION);
-  writer.u8(KIND_BATCH);
-  writer.u16(0);
-  writer.str(origin);
-  return writer.done();
+  return encodeOriginOnly(KIND_BATCH, origin);
 }
 
 /** What the fan-out script publishes on a node's channel, built here (tests, and the script's reference). */
@@ -187,9 +182,14 @@ function encodeHead(origin: string, delivery: Delivery, withClients: boolean): B
 
 /** A notice that `origin` dropped publications: every node's sessions catch up from the store. */
 export function encodeGapNotice(origin: string): Buffer {
+  return encodeOriginOnly(KIND_GAP, origin);
+}
+
+/** An envelope of `kind` holding no flags and only its origin. */
+function encodeOriginOnly(kind: number, origin: string): Buffer {
   const writer = new Writer();
   writer.u8(VERSION);
-  writer.u8(KIND_GAP);
+  writer.u8(kind);
   writer.u16(0);
   writer.str(origin);
   return writer.done();
