@@ -24,11 +24,12 @@ export const BUNDLER_CASES = [
 ];
 
 /**
- * Bundles one case and returns its sizes and esbuild's metafile inputs
- * (bytes each input contributes to the minified output).
+ * `contents` (TypeScript importing from src/) as an app's bundler builds it
+ * for browsers: esbuild, minified, ESM, package.json `"browser"` honoured.
+ * `options` adds to esbuild's.
  */
-export async function bundlerSize(contents) {
-  const result = await build({
+export function bundleForBrowser(contents, options = {}) {
+  return build({
     stdin: { contents, resolveDir: ROOT, loader: 'ts', sourcefile: 'app.ts' },
     bundle: true,
     minify: true,
@@ -36,10 +37,17 @@ export async function bundlerSize(contents) {
     platform: 'browser',
     target: 'es2022',
     write: false,
-    metafile: true,
-    external: ['ws'],
     logLevel: 'error',
+    ...options,
   });
+}
+
+/**
+ * Bundles one case and returns its sizes and esbuild's metafile inputs
+ * (bytes each input contributes to the minified output).
+ */
+export async function bundlerSize(contents) {
+  const result = await bundleForBrowser(contents, { metafile: true, external: ['ws'] });
   const code = result.outputFiles[0].contents;
   const output = Object.values(result.metafile.outputs)[0];
   const inputs = Object.entries(output.inputs)

@@ -10,13 +10,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
-import { build } from 'esbuild';
+import { bundleForBrowser } from '../scripts/bundler-size.mjs';
 import * as node from '../src/protocol/codec.js';
 import type { Command } from '../src/protocol/codec.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 type BrowserBundle = typeof node & { resolveWebSocket(custom?: unknown): Promise<unknown> };
 
@@ -25,20 +24,7 @@ let source: string;
 let browser: BrowserBundle;
 
 before(async () => {
-  const result = await build({
-    stdin: {
-      contents: "export * from './src/protocol/codec.ts'; export { resolveWebSocket } from './src/sdk/websocket.ts';",
-      resolveDir: ROOT,
-      loader: 'ts',
-    },
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    write: false,
-    logLevel: 'error',
-  });
+  const result = await bundleForBrowser("export * from './src/protocol/codec.ts'; export { resolveWebSocket } from './src/sdk/websocket.ts';");
   source = result.outputFiles[0]!.text;
   dir = await mkdtemp(join(tmpdir(), 'lc-browser-variants-'));
   const file = join(dir, 'bundle.mjs');
