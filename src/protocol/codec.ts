@@ -4,7 +4,7 @@
  * nothing Node-specific.
  */
 import { SCHEMA, CommandType, OpType, StatusType, QueryDirection, type IGenericCommand, type GenericCommand } from './generated/message.js';
-import { base64ToBytes, bytesToBase64, compileSchema, decodeMessage, encodeMessage, encodeStringField } from './proto-codec.js';
+import { base64ToBytes, bytesToBase64, compileSchema, decodeMessage, encodeMessage, encodeStringField, type MessageType, type SchemaTable } from './proto-codec.js';
 import type { FrameFormat } from './subprotocols.js';
 
 export { CommandType, OpType, StatusType };
@@ -30,8 +30,14 @@ export type {
   IPatchCommand,
 } from './generated/message.js';
 
-const types = compileSchema(SCHEMA);
-const GENERIC_COMMAND = types.GenericCommand!;
+/** The `GenericCommand` type of a schema table (SCHEMA, or the SDK's CLIENT_SCHEMA). */
+export function commandType(schema: SchemaTable): MessageType {
+  return compileSchema(schema).GenericCommand!;
+}
+
+// Pure: a bundle that never calls encodeCommand or decodeCommand (the SDK's,
+// which uses client-codec.ts) leaves the full schema out.
+const GENERIC_COMMAND = /* @__PURE__ */ commandType(SCHEMA);
 
 export function encodeCommand(command: Command): Uint8Array {
   return encodeMessage(GENERIC_COMMAND, command);
