@@ -20,7 +20,9 @@ import { minifyCssTemplatesPlugin } from './scripts/minify-css-templates.mjs';
  *
  * Node-only code stays out of all of them: package.json `"browser"` swaps
  * src/protocol/node-buffer.ts and src/sdk/node-websocket.ts (the codec's
- * Buffer paths, the `ws` loader) for their `.browser.ts` variants, which Vite
+ * Buffer paths, the `ws` loader) for their `.browser.ts` variants, and
+ * src/protocol/proto-codec.ts (built for the server's speed) for
+ * proto-codec.browser.ts (built for size, the same bytes), which Vite
  * honours as an app's bundler does. `ws` stays external in case.
  */
 

@@ -5,7 +5,8 @@
 // worst case) and a chat app's usual `{ Realtime, TextMessage }`. It builds
 // from src/sdk/index.ts, which is what lib/sdk/index.js is compiled from, so
 // it needs no `npm run build:node` first (package.json `"browser"` maps the
-// Node-only modules in src/ as in lib/, so both bundle alike). `ws` stays
+// Node-only modules and the server's codec in src/ as in lib/, so both
+// bundle alike). `ws` stays
 // external: browsers never reach that import. Nothing else is configured: an
 // app gets whatever our package makes its bundler pull in.
 //

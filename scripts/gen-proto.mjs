@@ -100,13 +100,52 @@ for (const { enumType, path } of enums) {
   out();
 }
 
+/**
+ * What the SDK never sends nor reads: GenericCommand's parts for data,
+ * rooms, presence, reports and pub/sub (the server's, or nobody's).
+ * CLIENT_SCHEMA leaves them out, and the messages only they reach;
+ * test/client-schema.test.ts checks src/sdk names none of them.
+ */
+const CLIENT_LEAVES_OUT = { GenericCommand: ['dataMessage', 'roomMessage', 'presenceMessage', 'reportMessage', 'pubsubMessage'] };
+
+/** A message's fields in the schema string's notation, in field-number order, without those named in `leaveOut`. */
+function schemaRow(type, leaveOut = []) {
+  const row = [type.name];
+  let previous = 0;
+  for (const field of [...type.fieldsArray].sort((a, b) => a.id - b.id)) {
+    if (leaveOut.includes(field.name)) continue;
+    const info = describeField(field);
+    let spec = `${field.name}${info.code}${field.repeated ? '*' : field.required ? '!' : ''}`;
+    if (field.id !== previous + 1) spec += `@${field.id}`;
+    if (info.fallback) spec += `=${info.fallback}`;
+    previous = field.id;
+    row.push(spec);
+  }
+  return row.join(' ');
+}
+
+/** The client's rows: GenericCommand and what it reaches without CLIENT_LEAVES_OUT, in declaration order. */
+function clientTable() {
+  const reached = new Set();
+  (function reach(type) {
+    if (reached.has(type)) return;
+    reached.add(type);
+    for (const field of type.fieldsArray) {
+      if ((CLIENT_LEAVES_OUT[type.name] ?? []).includes(field.name)) continue;
+      if (field.resolvedType instanceof protobuf.Type) reach(field.resolvedType);
+    }
+  })(pkg.lookup('GenericCommand'));
+  for (const [typeName, names] of Object.entries(CLIENT_LEAVES_OUT)) {
+    for (const name of names) if (!pkg.lookup(typeName).fields[name]) throw new Error(`CLIENT_LEAVES_OUT: ${typeName} has no field ${name}`);
+  }
+  return messages.filter((type) => reached.has(type)).map((type) => schemaRow(type, CLIENT_LEAVES_OUT[type.name]));
+}
+
 const table = [];
 for (const type of messages) {
   const fields = [...type.fieldsArray].sort((a, b) => a.id - b.id);
   const encodeShape = [];
   const decodedShape = [];
-  const row = [type.name];
-  let previous = 0;
   for (const field of fields) {
     const info = describeField(field);
     const label = field.repeated ? 2 : field.required ? 1 : 0;
@@ -124,11 +163,6 @@ for (const type of messages) {
       encodeShape.push(`  ${field.name}?: (${element}|null);`);
       decodedShape.push(`  ${field.name}: ${element};`);
     }
-    let spec = `${field.name}${info.code}${field.repeated ? '*' : field.required ? '!' : ''}`;
-    if (field.id !== previous + 1) spec += `@${field.id}`;
-    if (info.fallback) spec += `=${info.fallback}`;
-    previous = field.id;
-    row.push(spec);
   }
   out(`/** \`${PACKAGE}.${type.name}\` to encode: plain objects, absent fields left out or null. */`);
   out(`export interface I${type.name} {`);
@@ -139,7 +173,7 @@ for (const type of messages) {
   lines.push(...decodedShape);
   out('}');
   out();
-  table.push(row.join(' '));
+  table.push(schemaRow(type));
 }
 
 out('/**');
@@ -153,5 +187,16 @@ out(' * or its [default]). Read by parseSchema in proto-schema.ts.');
 out(' */');
 out('export const SCHEMA: SchemaTable =');
 table.forEach((row, n) => out(`  '${row}${n < table.length - 1 ? ";' +" : "';"}`));
+out();
+out('/**');
+out(' * SCHEMA as the SDK needs it (src/protocol/client-codec.ts): without the');
+out(' * parts of GenericCommand it never sends nor reads, and the messages only');
+out(' * they reach (scripts/gen-proto.mjs, CLIENT_LEAVES_OUT):');
+out(` * ${CLIENT_LEAVES_OUT.GenericCommand.join(', ')}.`);
+out(' * A frame that has them decodes, those fields skipped as unknown ones.');
+out(' */');
+out('export const CLIENT_SCHEMA: SchemaTable =');
+const client = clientTable();
+client.forEach((row, n) => out(`  '${row}${n < client.length - 1 ? ";' +" : "';"}`));
 writeFileSync(OUT, `${lines.join('\n')}\n`);
 console.log(`wrote ${OUT.slice(ROOT.length)}: ${messages.length} messages, ${enums.length} enums`);

@@ -17,11 +17,10 @@
  * reconnect). Delays are drawn with full jitter, so clients dropped
  * together do not come back together.
  */
+import { encodeCommand, fromFrame } from '../protocol/client-codec.js';
 import {
   CommandType,
   commandName,
-  encodeCommand,
-  fromFrame,
   has,
   toFrame,
   ProtocolError,

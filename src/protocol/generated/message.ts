@@ -768,3 +768,31 @@ export const SCHEMA: SchemaTable =
   'PubsubCommand cid cids* topic subtopic topics* subtopics* results^JsonObjectMessage;' +
   'BlacklistCommand srcCid toPids* srcPid toCids* limit# next blockedPids*@8 blockedCids* allowedPids* failedPids^ErrorCommand* t% n s;' +
   'GenericCommand cmd# op#=1 appId peerId i# installationId priority# service# serverTs% dataMessage^DataCommand@101 sessionMessage^SessionCommand errorMessage^ErrorCommand directMessage^DirectCommand ackMessage^AckCommand unreadMessage^UnreadCommand readMessage^ReadCommand rcpMessage^RcpCommand logsMessage^LogsCommand convMessage^ConvCommand roomMessage^RoomCommand presenceMessage^PresenceCommand reportMessage^ReportCommand patchMessage^PatchCommand pubsubMessage^PubsubCommand blacklistMessage^BlacklistCommand';
+
+/**
+ * SCHEMA as the SDK needs it (src/protocol/client-codec.ts): without the
+ * parts of GenericCommand it never sends nor reads, and the messages only
+ * they reach (scripts/gen-proto.mjs, CLIENT_LEAVES_OUT):
+ * dataMessage, roomMessage, presenceMessage, reportMessage, pubsubMessage.
+ * A frame that has them decodes, those fields skipped as unknown ones.
+ */
+export const CLIENT_SCHEMA: SchemaTable =
+  'JsonObjectMessage data!;' +
+  'UnreadTuple cid! unread#! mid timestamp% from data patchTimestamp% mentioned? binaryMsg& convType#;' +
+  'LogItem from data timestamp% msgId ackAt% readAt% patchTimestamp% mentionAll? mentionPids* bin? convType#;' +
+  'ConvMemberInfo pid role infoId;' +
+  'SessionCommand t% n s ua r? tag deviceId sessionPeerIds* onlineSessionPeerIds* st stTtl# code# reason deviceToken sp? detail lastUnreadNotifTime% lastPatchTime% configBitmap%;' +
+  'ErrorCommand code#! reason! appCode# detail pids* appMsg;' +
+  'DirectCommand msg uid fromPeerId timestamp% offline? hasMore? toPeerIds* r?@10 cid id transient? dt roomId pushData will? patchTimestamp% binaryMsg& mentionPids* mentionAll? convType#;' +
+  'AckCommand code# reason mid cid t% uid fromts% tots% type ids* appCode# appMsg;' +
+  'UnreadCommand convs^UnreadTuple* notifTime%;' +
+  'ConvCommand m* transient? unique? cid cdate initBy sort limit# skip# flag# count# udate t% n s statusSub? statusPub? statusTTL# uniqueId targetClientId maxReadTimestamp% maxAckTimestamp% queryAllMembers? maxReadTuples^MaxReadTuple* cids* info^ConvMemberInfo tempConv? tempConvTTL# tempConvIds* allowedPids* failedPids^ErrorCommand* next@40 results^JsonObjectMessage@100 where^JsonObjectMessage attr^JsonObjectMessage@103 attrModified^JsonObjectMessage;' +
+  'LogsCommand cid l# limit# t% tt% tmid mid checksum stored? direction#=1 tIncluded? ttIncluded? lctype# logs^LogItem*@105;' +
+  'RcpCommand id cid t% read? from;' +
+  'ReadTuple cid! timestamp% mid;' +
+  'MaxReadTuple pid maxAckTimestamp% maxReadTimestamp%;' +
+  'ReadCommand cid cids* convs^ReadTuple*;' +
+  'PatchItem cid mid timestamp% recall? data patchTimestamp% from binaryMsg& mentionAll? mentionPids* patchCode% patchReason;' +
+  'PatchCommand patches^PatchItem* lastPatchTime%;' +
+  'BlacklistCommand srcCid toPids* srcPid toCids* limit# next blockedPids*@8 blockedCids* allowedPids* failedPids^ErrorCommand* t% n s;' +
+  'GenericCommand cmd# op#=1 appId peerId i# installationId priority# service# serverTs% sessionMessage^SessionCommand@102 errorMessage^ErrorCommand directMessage^DirectCommand ackMessage^AckCommand unreadMessage^UnreadCommand readMessage^ReadCommand rcpMessage^RcpCommand logsMessage^LogsCommand convMessage^ConvCommand patchMessage^PatchCommand@114 blacklistMessage^BlacklistCommand@116';
