@@ -168,7 +168,12 @@ describe('<lc-conversation-list>', () => {
     const list = mount<LcConversationList>(
       `<lc-conversation-list style="display:flex;flex-direction:column;height:420px" page-size="20" server="${wsUrl}" app-id="${appId}" client-id="${aliceId}"></lc-conversation-list>`,
     );
-    await waitFor(() => list.hasMore && items(list).length === 20, 'the first page');
+    // What the list reported, named when a wait below fails (a refused query reads differently from a slow one).
+    const errors: string[] = [];
+    list.addEventListener('lc-error', (event) => errors.push(`${event.operation}: ${String(event.error)}`));
+    await waitFor(() => list.hasMore && items(list).length === 20, 'the first page').catch((error: unknown) => {
+      throw new Error(`${String(error)}; ${items(list).length} listed, hasMore ${list.hasMore}, lc-error: ${errors.join(' | ') || 'none'}`);
+    });
     // Only the first page, the 20 newest, in order (nothing more loads until the user goes near the end).
     await pause(300);
     expect(items(list).map((item) => item.id)).to.deep.equal(newestFirst.slice(0, 20));

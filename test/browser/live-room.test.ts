@@ -13,7 +13,16 @@ import { mount, sdkClient, server, shadow, uid, waitFor } from './support/fixtur
 
 const SIZE = 'style="display:block;width:640px;height:400px"';
 const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * Resolves once `ms` have passed on the document timeline, the clock the
+ * comments' animations (and so their positions) follow. A timer's `ms` may
+ * pass with few frames or none drawn on a loaded machine, the comments then
+ * standing where the last frame put them.
+ */
+async function timelinePasses(ms: number): Promise<void> {
+  const start = Number(document.timeline.currentTime);
+  while (Number(document.timeline.currentTime) < start + ms) await frame();
+}
 
 function comments(room: LcLiveRoom): HTMLElement[] {
   return [...shadow(room).querySelectorAll<HTMLElement>('.danmaku')].filter((element) => element.style.visibility !== 'hidden' && element.textContent);
@@ -121,12 +130,19 @@ describe('<lc-live-room>', () => {
     expect(lanes.size).to.be.greaterThan(4);
     // Lanes stay inside the area: 0.8 of 400px.
     for (const element of comments(room)) expect(element.offsetTop + element.offsetHeight).to.be.at.most(400 * 0.8 + 1);
-    // Speed: one comment moves about 400px in 250ms ≈ 100px.
-    const one = comments(room)[0]!;
+    // Speed: 400 px per second of the comment's own animation time, read in the same frames as its
+    // positions (wall time is not what passed on screen: a loaded machine draws frames late). The newest
+    // comment is measured: it has the longest way left, so it is still moving afterwards.
+    const one = comments(room).reduce((newest, element) => (element.getBoundingClientRect().left > newest.getBoundingClientRect().left ? element : newest));
+    const [animation] = one.getAnimations();
+    const t0 = Number(animation!.currentTime);
     const x0 = one.getBoundingClientRect().left;
-    await pause(250);
+    await timelinePasses(250);
+    expect(animation!.playState, 'the measured comment still moving').to.equal('running');
+    const elapsed = Number(animation!.currentTime) - t0;
     const moved = x0 - one.getBoundingClientRect().left;
-    expect(moved).to.be.within(60, 160);
+    expect(elapsed).to.be.greaterThan(100);
+    expect((moved / elapsed) * 1000, `${moved} px in ${elapsed} ms`).to.be.within(380, 420);
     expect(seen.started.length).to.be.greaterThan(10);
   });
 
@@ -251,30 +267,30 @@ describe('<lc-live-room>', () => {
     const element = await waitFor(() => comments(room)[0], 'a comment');
     const x = () => element.getBoundingClientRect().left;
     const start = x();
-    await pause(150);
+    await timelinePasses(150);
     expect(x()).to.be.lessThan(start - 10);
 
     video.pause();
     await waitFor(() => room.playState === 'paused', 'the overlay to pause with the video');
     await frame();
     const stopped = x();
-    await pause(250);
+    await timelinePasses(250);
     expect(x()).to.equal(stopped);
     expect(room.getAttribute('play-state')).to.equal('paused');
 
     await video.play();
     await waitFor(() => room.playState === 'running', 'the overlay to resume');
-    await pause(150);
+    await timelinePasses(150);
     expect(x()).to.be.lessThan(stopped - 10);
 
     // Hovering a comment holds it (and its lane) still.
     element.dispatchEvent(new PointerEvent('pointerover', { bubbles: true, composed: true }));
     await frame();
     const held = x();
-    await pause(200);
+    await timelinePasses(200);
     expect(x()).to.equal(held);
     element.dispatchEvent(new PointerEvent('pointerout', { bubbles: true, composed: true }));
-    await pause(150);
+    await timelinePasses(150);
     expect(x()).to.be.lessThan(held - 10);
     video.pause();
     video.srcObject = null;

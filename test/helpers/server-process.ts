@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { TEST_APP } from './server.js';
-import { testStoreFor } from './test-store.js';
+import { POSTGRES_TEST_MAX_QUERY_MS, testStoreFor } from './test-store.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
 
@@ -12,6 +12,14 @@ export interface ServerProcess {
   /** Resolves with the exit code and signal. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   output(): string;
+}
+
+/** `--max-query-ms` for a server on PostgreSQL whose test sets none (see POSTGRES_TEST_MAX_QUERY_MS). */
+function queryTimeFor(storeUrl: string | undefined, extraArgs: string[]): string[] {
+  const given = extraArgs.indexOf('--store');
+  const url = storeUrl ?? (given >= 0 ? extraArgs[given + 1] : undefined);
+  if (!url?.startsWith('postgres') || extraArgs.includes('--max-query-ms')) return [];
+  return ['--max-query-ms', String(POSTGRES_TEST_MAX_QUERY_MS)];
 }
 
 /**
@@ -26,7 +34,7 @@ export async function startServerProcess(dataDir: string, port = 0, extraArgs: s
   const profile = process.env.LC_CHAT_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.LC_CHAT_CPU_PROF}`] : [];
   const args = [...profile, '--import', 'tsx', CLI, 'serve', '--host', '127.0.0.1', '--port', String(port), '--data', dataDir, '--no-demo',
     '--app-id', TEST_APP.appId, '--app-key', TEST_APP.appKey, '--master-key', TEST_APP.masterKey,
-    ...(store?.kind === 'postgres' ? ['--store', store.url] : []), ...extraArgs];
+    ...(store?.kind === 'postgres' ? ['--store', store.url] : []), ...queryTimeFor(store?.kind === 'postgres' ? store.url : undefined, extraArgs), ...extraArgs];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let output = '';
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type LcServer, type ServerConfig } from '../../src/server/index.js';
-import { dropTestStore, testStoreFor } from './test-store.js';
+import { dropTestStore, POSTGRES_TEST_MAX_QUERY_MS, testStoreFor } from './test-store.js';
 
 export const TEST_APP = { appId: 'test-app-id', appKey: 'test-app-key', masterKey: 'test-master-key' };
 
@@ -31,6 +31,7 @@ export async function startTestServer(options: Partial<ServerConfig> & { dataDir
     host: '127.0.0.1',
     apps: [TEST_APP],
     log: () => {},
+    ...(storeLocation?.kind === 'postgres' ? { maxQueryMs: POSTGRES_TEST_MAX_QUERY_MS } : {}),
     ...options,
     ...(storeLocation ? { storeLocation } : {}),
     dataDir,
