@@ -23,6 +23,8 @@ interface Dialect {
   pad(expr: string, width: number): string;
   hex24(expr: string): string;
   json(expr: string): string;
+  /** Messages' extra key column and its value per row (PostgreSQL's conv_key, schema migration 5), or none. */
+  messageKey?: { column: string; value(app: string, cid: string): string };
 }
 
 /** One SQL text per table. */
@@ -43,8 +45,8 @@ function statements(appId: string, size: SeedSize, dialect: Dialect) {
     `INSERT INTO conversation_members (app_id, cid, client_id, joined_at)
      SELECT ${app}, ${cid}, 'bench-owner', ${BASE} + c FROM ${dialect.series('c', conversations)}
      UNION ALL SELECT ${app}, ${cid}, ${user}, ${BASE} + c FROM ${dialect.series('c', conversations)}`,
-    `INSERT INTO messages (app_id, cid, seq, id, from_peer, data, timestamp, receipt, lctype)
-     SELECT ${app}, ${cid}, s, ${mid('s')}, CASE WHEN s % 2 = 0 THEN ${user} ELSE 'bench-owner' END, ${text('s')}, ${time('s')}, 0, -1
+    `INSERT INTO messages (app_id, cid, seq, id, from_peer, data, timestamp, receipt, lctype${dialect.messageKey ? `, ${dialect.messageKey.column}` : ''})
+     SELECT ${app}, ${cid}, s, ${mid('s')}, CASE WHEN s % 2 = 0 THEN ${user} ELSE 'bench-owner' END, ${text('s')}, ${time('s')}, 0, -1${dialect.messageKey ? `, ${dialect.messageKey.value(app, cid)}` : ''}
        FROM ${dialect.series('c', conversations)} CROSS JOIN ${dialect.series('s', perConversation, 1)}`,
   ];
 }
@@ -79,6 +81,8 @@ export async function seedPostgres(url: string, appId: string, size: SeedSize): 
       pad: (expr, width) => `lpad((${expr})::text, ${width}, '0')`,
       hex24: (expr) => `lpad(to_hex(${expr}), 24, '0')`,
       json: (expr) => `(${expr})::jsonb`,
+      // Given here: the row trigger that would fill it runs a plpgsql call per message.
+      messageKey: { column: 'conv_key', value: (app, cid) => `(SELECT k.conv_key FROM conversations k WHERE k.app_id = ${app} AND k.id = ${cid})` },
     });
     await client.query('BEGIN');
     for (const statement of sql) await client.query(statement);

@@ -95,20 +95,28 @@ async function measure(run: StoreRun, dataDir: string, admin: pg.Client) {
     let before: { backends: number[]; shared: number[] } = { backends: [], shared: [] };
     let cpuBefore = new Map<number, number>();
     let generatorBefore = process.cpuUsage();
+    let walBefore = '0/0';
     const acks = await persistedAcks(server, THROUGHPUT, async () => {
-      if (run.database) before = await postgresPids(admin, run.database);
+      if (run.database) {
+        before = await postgresPids(admin, run.database);
+        walBefore = (await admin.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn')).rows[0]!.lsn;
+      }
       cpuBefore = new Map([server.child.pid!, ...before.backends, ...before.shared].map((pid) => [pid, cpuSeconds(pid)]));
       generatorBefore = process.cpuUsage();
     });
     const generator = process.cpuUsage(generatorBefore);
     const generatorCpu = (generator.user + generator.system) / 1e6;
     const seconds = acks.seconds;
+    // WAL the cluster wrote during the run (shared with anything else writing meanwhile: an upper bound).
+    const walBytes = run.database
+      ? Number((await admin.query<{ bytes: string }>('SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1) AS bytes', [walBefore])).rows[0]!.bytes)
+      : 0;
     const after = run.database ? await postgresPids(admin, run.database) : { backends: [], shared: [] };
     const used = (pids: number[]) => pids.reduce((sum, pid) => sum + cpuSeconds(pid) - (cpuBefore.get(pid) ?? 0), 0);
     const serverCpu = used([server.child.pid!]);
     const databaseCpu = used([...new Set([...before.backends, ...after.backends])]);
     const sharedCpu = used([...new Set([...before.shared, ...after.shared])]);
-    return { seedSeconds, history, queries, acks: acks.total, seconds, serverCpu, databaseCpu, sharedCpu, generatorCpu };
+    return { seedSeconds, history, queries, acks: acks.total, seconds, serverCpu, databaseCpu, sharedCpu, generatorCpu, walBytes };
   } finally {
     server.child.kill('SIGTERM');
     await server.exited;
@@ -135,7 +143,9 @@ async function main() {
       [{ label: 'SQLite', location: { kind: 'sqlite', file: sqliteFile }, seed: async () => seedSqlite(sqliteFile, TEST_APP.appId, SIZE) }, sqliteDir],
       [{ label: 'PostgreSQL', location: { kind: 'postgres', url: pgUrl.href }, database, seed: () => seedPostgres(pgUrl.href, TEST_APP.appId, SIZE) }, postgresDir],
     ];
-    for (const [run, dir] of runs) {
+    // LC_BENCH_STORES=postgres (or sqlite) runs one store alone: an A/B of one store's change in half the time.
+    const only = process.env.LC_BENCH_STORES?.toLowerCase();
+    for (const [run, dir] of runs.filter(([run]) => !only || run.label.toLowerCase().startsWith(only))) {
       const result = await measure(run, dir, admin);
       const cpu = result.serverCpu + result.databaseCpu + result.sharedCpu;
       const label = run.label.padEnd(10);
@@ -146,6 +156,13 @@ async function main() {
           (run.database ? `, database backends ${result.databaseCpu.toFixed(2)} s, shared WAL/checkpoint/bg writers ${result.sharedCpu.toFixed(2)} s` : '') +
           `; the load generator, this process, ${result.generatorCpu.toFixed(2)} s, not counted)`,
       );
+      if (run.database) {
+        const perMessage = (seconds: number) => `${((seconds / result.acks) * 1e6).toFixed(1)} µs`;
+        console.log(
+          `${label} per message: server ${perMessage(result.serverCpu)}, database backends ${perMessage(result.databaseCpu)}, ` +
+            `shared writers ${perMessage(result.sharedCpu)}; WAL ${Math.round(result.walBytes / result.acks)} bytes`,
+        );
+      }
       console.log(`${label} history, newest 20: p50 ${ms(result.history.newest.p50)}, p99 ${ms(result.history.newest.p99)}; 20 before a time: p50 ${ms(result.history.older.p50)}, p99 ${ms(result.history.older.p99)}`);
       for (const [kind, q] of Object.entries(result.queries)) console.log(`${label} query, ${kind}: p50 ${ms(q.p50)}, p99 ${ms(q.p99)}`);
     }

@@ -12,7 +12,7 @@ import { translateRegex } from '../src/server/query/regex.js';
 import { openPostgresStore, type PostgresStore } from '../src/server/store/postgres/postgres-store.js';
 import { arrayLiteral } from '../src/server/store/postgres/appends.js';
 import { toPostgresRegex } from '../src/server/store/postgres/regexp.js';
-import { SCHEMA_VERSION } from '../src/server/store/postgres/schema.js';
+import { MIGRATIONS, SCHEMA_VERSION } from '../src/server/store/postgres/schema.js';
 import type { AppendResult, MemberEvents, NewConversation, NewMessage } from '../src/server/store/types.js';
 import { createTestDatabase, queryDatabase, type TestDatabase } from './helpers/postgres.js';
 
@@ -56,6 +56,62 @@ test('the schema version is recorded; a database from a newer server version is 
   await assert.rejects(openPostgresStore({ url: database.url }), {
     message: `database schema version ${SCHEMA_VERSION + 1} is newer than this server's (${SCHEMA_VERSION})`,
   });
+});
+
+test('a version 4 database upgrades in place: messages keyed by conversation key, history, seqs, retries, version 3 appends and deletes carry on', async () => {
+  const database = await freshDatabase();
+  // The schema as the server before migration 5 left it, with its data.
+  await queryDatabase(database.url, MIGRATIONS.slice(0, 4).join(';\n'));
+  await queryDatabase(database.url, 'CREATE TABLE lc_schema_version (version integer NOT NULL); INSERT INTO lc_schema_version VALUES (4)');
+  await queryDatabase(
+    database.url,
+    `INSERT INTO conversations (app_id, id, creator, members, tr, sys, is_unique, created_at, updated_at, lm, last_seq)
+     VALUES ('app', 'conv-a', 'alice', '["alice","bob"]', 0, 0, 0, 1, 1, 3000, 3), ('app', 'conv-b', 'bob', '["alice","bob"]', 0, 0, 0, 2, 2, 1000, 1);
+     INSERT INTO conversation_members (app_id, cid, client_id, joined_at)
+     VALUES ('app', 'conv-a', 'alice', 1), ('app', 'conv-a', 'bob', 1), ('app', 'conv-b', 'alice', 2), ('app', 'conv-b', 'bob', 2);
+     INSERT INTO messages (app_id, cid, seq, id, from_peer, data, timestamp, dt, receipt)
+     VALUES ('app', 'conv-a', 1, 'a1', 'alice', 'one', 1000, 'd1', 0), ('app', 'conv-a', 2, 'a2', 'alice', 'two', 2000, 'd2', 0),
+            ('app', 'conv-a', 3, 'a3', 'bob', 'three', 3000, NULL, 0), ('app', 'conv-b', 1, 'b1', 'bob', 'bee', 1000, 'd1', 0)`,
+  );
+  const store = await openPostgresStore({ url: database.url });
+  try {
+    assert.deepEqual(await queryDatabase(database.url, 'SELECT version FROM lc_schema_version'), [{ version: SCHEMA_VERSION }]);
+    const [key] = await queryDatabase<{ indexdef: string }>(database.url, `SELECT indexdef FROM pg_indexes WHERE indexname = 'messages_pkey'`);
+    assert.match(key!.indexdef, /\(conv_key, seq\)/);
+    // Every old message is reachable by its conversation, in order, and by time.
+    const history = await store.queryMessages({ appId: 'app', cid: 'conv-a', limit: 10, direction: 'old' });
+    assert.deepEqual(history.map((m) => [m.id, m.seq]), [['a1', 1], ['a2', 2], ['a3', 3]]);
+    const beforeTime = await store.queryMessages({ appId: 'app', cid: 'conv-a', limit: 10, direction: 'old', start: { timestamp: 2500, inclusive: false } });
+    assert.deepEqual(beforeTime.map((m) => m.id), ['a1', 'a2']);
+    // Appends continue the seqs; a retry of a message stored before the upgrade gets it back.
+    const next = await store.appendMessage(messageInput('conv-a', { dt: 'd4' }));
+    assert.equal(next.message.seq, 4);
+    const retry = await store.appendMessage(messageInput('conv-a', { dt: 'd2', data: 'two again' }));
+    assert.deepEqual([retry.duplicate, retry.message.id, retry.message.seq, retry.message.data], [true, 'a2', 2, 'two']);
+    // A server of version 3 still running during the upgrade appends through lc_append_messages.
+    const [head] = await queryDatabase<{ kind: string; seq: string }>(
+      database.url,
+      `SELECT kind, seq FROM lc_append_messages(ARRAY['app'], ARRAY['conv-b'], ARRAY[1], ARRAY[1], ARRAY['b2'], ARRAY['alice'], ARRAY['bee two'], ARRAY['d2'],
+         ARRAY[0]::smallint[], ARRAY['[]'], ARRAY[0]::smallint[], ARRAY[NULL]::integer[], ARRAY[0]::smallint[],
+         ARRAY['app'], ARRAY['conv-b'], ARRAY[1], ARRAY[1], ARRAY[0], ARRAY[1], ARRAY['alice'], ARRAY[1], ARRAY[0], 5000)`,
+    );
+    assert.deepEqual([head!.kind, Number(head!.seq)], ['head', 1]);
+    const b = await store.queryMessages({ appId: 'app', cid: 'conv-b', limit: 10, direction: 'old' });
+    assert.deepEqual(b.map((m) => [m.id, m.seq]), [['b1', 1], ['b2', 2]]);
+    // A message inserted without its key (ad-hoc SQL, lc-chat migrate) takes its conversation's; none for a missing conversation.
+    await queryDatabase(database.url, `INSERT INTO messages (app_id, cid, seq, id, from_peer, data, timestamp, receipt) VALUES ('app', 'conv-b', 3, 'b3', 'bob', 'x', 6000, 0)`);
+    assert.equal((await store.queryMessages({ appId: 'app', cid: 'conv-b', limit: 10, direction: 'new', start: { timestamp: 5000, messageId: 'b2', inclusive: false } }))[0]?.id, 'b3');
+    await assert.rejects(
+      queryDatabase(database.url, `INSERT INTO messages (app_id, cid, seq, id, from_peer, data, timestamp, receipt) VALUES ('app', 'nope', 1, 'n1', 'bob', 'x', 6000, 0)`),
+      /no conversation nope/,
+    );
+    // Deleting a conversation takes its messages, and only its.
+    assert.equal(await store.deleteConversation('app', 'conv-a'), true);
+    assert.equal(await count(database.url, `SELECT count(*) AS n FROM messages WHERE cid = 'conv-a'`), 0);
+    assert.equal(await count(database.url, `SELECT count(*) AS n FROM messages WHERE cid = 'conv-b'`), 3);
+  } finally {
+    await store.close();
+  }
 });
 
 test('start-up errors are one clear line: bad URL, unknown user, missing database, nothing listening', async () => {
@@ -356,8 +412,10 @@ test('query plans: conversations of a client start from its member rows; the def
   assert.match(recentPlan, /Index Scan using conversations_lm on conversations c/, recentPlan);
   assert.doesNotMatch(recentPlan, /Seq Scan/, recentPlan);
 
+  // The history page as queryMessages asks it: by the conversation's integer key (schema migration 5).
+  const { messagesOf } = await import('../src/server/store/postgres/rows.js');
   const historyPlan = await plan(
-    `SELECT seq FROM messages WHERE app_id = $1 AND cid = $2 AND seq > $3 AND seq < $4 AND ($5::integer IS NULL OR lctype = $5) ORDER BY seq DESC LIMIT $6`,
+    `SELECT seq FROM messages WHERE ${messagesOf('$1', '$2')} AND seq > $3 AND seq < $4 AND ($5::integer IS NULL OR lctype = $5) ORDER BY seq DESC LIMIT $6`,
     ['app', '1'.padStart(24, '0'), 0, Number.MAX_SAFE_INTEGER, null, 20],
   );
   assert.match(historyPlan, /Index (Only )?Scan Backward using messages_pkey on messages/, historyPlan);

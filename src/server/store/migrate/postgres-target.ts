@@ -31,6 +31,13 @@ const MAX_PARAMETERS = 60_000;
 /** Every migrate takes this advisory lock: two runs into one database would interleave their batches. */
 const LOCK_KEY = 0x6c63_6d67; // 'lcmg'
 
+/**
+ * Target columns a row trigger fills from the row's other columns: messages'
+ * conv_key is its conversation's key (PostgreSQL schema migration 5), which
+ * the source has under another name or not at all.
+ */
+const FILLED_BY_TRIGGER: Readonly<Record<string, readonly string[]>> = { messages: ['conv_key'] };
+
 interface ColumnInfo {
   column_name: string;
   data_type: string;
@@ -70,7 +77,8 @@ export class PostgresTarget {
       const missing = source.columns.filter((name) => !byName.has(name));
       if (missing.length > 0) throw new Error(`the target's ${source.name} has no column ${missing.join(', ')}: copying would lose it`);
       const unfilled = rows.filter(
-        (row) => !source.columns.includes(row.column_name) && row.is_nullable === 'NO' && row.column_default === null && row.is_identity === 'NO' && row.is_generated === 'NEVER',
+        (row) =>
+          !source.columns.includes(row.column_name) && !FILLED_BY_TRIGGER[source.name]?.includes(row.column_name) && row.is_nullable === 'NO' && row.column_default === null && row.is_identity === 'NO' && row.is_generated === 'NEVER',
       );
       if (unfilled.length > 0) throw new Error(`the target's ${source.name}.${unfilled[0]!.column_name} must be filled and the source has no such column`);
       const columns = source.columns.filter((name) => byName.get(name)!.is_generated === 'NEVER');

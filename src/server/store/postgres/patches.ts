@@ -4,7 +4,7 @@ import { ProtocolError } from '../../../protocol/errors.js';
 import { mentionedMembers, patchedMessage } from '../message-records.js';
 import type { MessagePatch, MessageRecord } from '../types.js';
 import { type Sql, sqlOf, transaction } from './connection.js';
-import { lctypeOf, loadForUpdate, MESSAGE_SELECT, type MessageRow, toMessage } from './rows.js';
+import { lctypeOf, loadForUpdate, MESSAGE_SELECT, type MessageRow, messagesOf, toMessage } from './rows.js';
 
 export class Patches {
   private readonly sql: Sql;
@@ -21,11 +21,11 @@ export class Patches {
       await loadForUpdate(sql, patch.appId, patch.cid);
       const original = toMessage(row);
       if (original.from !== patch.from) throw ProtocolError.of('MESSAGE_OWNERSHIP_REQUIRED', `${patch.from} did not send ${patch.id}`);
-      const current = toMessage((await sql.row<MessageRow>(`SELECT ${MESSAGE_SELECT} FROM messages WHERE app_id = $1 AND cid = $2 AND seq = $3`, [original.appId, original.cid, original.seq]))!);
+      const current = toMessage((await sql.row<MessageRow>(`SELECT ${MESSAGE_SELECT} FROM messages WHERE ${messagesOf('$1', '$2')} AND seq = $3`, [original.appId, original.cid, original.seq]))!);
       const patched = patchedMessage(current, patch, Date.now());
       await sql.run(
         `UPDATE messages SET data = $1, lctype = $2, patch_timestamp = $3, mention_pids = $4, mention_all = $5, bin = $6
-         WHERE app_id = $7 AND cid = $8 AND seq = $9`,
+         WHERE ${messagesOf('$7', '$8')} AND seq = $9`,
         [patched.data, lctypeOf(patched.data), patched.patchTimestamp, JSON.stringify(patched.mentionPids), patched.mentionAll ? 1 : 0, patched.binary ? 1 : 0, patched.appId, patched.cid, patched.seq],
       );
       await sql.run(

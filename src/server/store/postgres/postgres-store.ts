@@ -38,7 +38,7 @@ import { ReadState } from './read-state.js';
 import { RevokedLogins } from './revoked-logins.js';
 import { MemberRoles } from './roles.js';
 import { WebPushTables } from './web-push.js';
-import { APP_SELECT, type AppRow, CONVERSATION_SELECT, type ConversationRow, MESSAGE_SELECT, type MessageRow, memberSet, NOW_MS, toApp, toConversation, toMessage } from './rows.js';
+import { APP_SELECT, type AppRow, CONVERSATION_SELECT, type ConversationRow, MESSAGE_SELECT, type MessageRow, memberSet, messagesOf, NOW_MS, toApp, toConversation, toMessage } from './rows.js';
 import { migrate } from './schema.js';
 
 export { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
@@ -269,7 +269,7 @@ export class PostgresStore extends ComposedStore {
     const before = upper ? await this.upperSeq(appId, cid, upper) : NO_UPPER;
     const rows = await this.sql.rows<MessageRow>(
       `SELECT ${MESSAGE_SELECT} FROM messages
-       WHERE app_id = $1 AND cid = $2 AND seq > $3 AND seq < $4 AND ($5::integer IS NULL OR lctype = $5)
+       WHERE ${messagesOf('$1', '$2')} AND seq > $3 AND seq < $4 AND ($5::integer IS NULL OR lctype = $5)
        ORDER BY seq ${direction === 'new' ? 'ASC' : 'DESC'} LIMIT $6`,
       [appId, cid, after, before, query.type ?? null, limit],
     );
@@ -288,7 +288,7 @@ export class PostgresStore extends ComposedStore {
     if (seq !== undefined) return bound.inclusive ? seq - 1 : seq;
     // Timestamps never decrease with seq: the first message after a time is found on the time index.
     const first = await this.sql.row<{ seq: number }>(
-      `SELECT seq FROM messages WHERE app_id = $1 AND cid = $2 AND timestamp ${bound.inclusive ? '>=' : '>'} $3 ORDER BY timestamp, seq LIMIT 1`,
+      `SELECT seq FROM messages WHERE ${messagesOf('$1', '$2')} AND timestamp ${bound.inclusive ? '>=' : '>'} $3 ORDER BY timestamp, seq LIMIT 1`,
       [appId, cid, bound.timestamp],
     );
     return first ? first.seq - 1 : NO_UPPER;
@@ -299,7 +299,7 @@ export class PostgresStore extends ComposedStore {
     const seq = await this.seqOfMessage(appId, cid, bound);
     if (seq !== undefined) return bound.inclusive ? seq + 1 : seq;
     const last = await this.sql.row<{ seq: number }>(
-      `SELECT seq FROM messages WHERE app_id = $1 AND cid = $2 AND timestamp ${bound.inclusive ? '<=' : '<'} $3 ORDER BY timestamp DESC, seq DESC LIMIT 1`,
+      `SELECT seq FROM messages WHERE ${messagesOf('$1', '$2')} AND timestamp ${bound.inclusive ? '<=' : '<'} $3 ORDER BY timestamp DESC, seq DESC LIMIT 1`,
       [appId, cid, bound.timestamp],
     );
     return last ? last.seq + 1 : 1;

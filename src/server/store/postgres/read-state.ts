@@ -6,7 +6,7 @@
 import type pg from 'pg';
 import type { MemberReceipts, MessageRecord, ReadPosition, ReadResult, UndeliveredBatch, UndeliveredConversation, UnreadState } from '../types.js';
 import { type Sql, sqlOf, transaction } from './connection.js';
-import { CONVERSATION_SELECT, type ConversationRow, MESSAGE_SELECT, type MessageRow, NOW_MS, toConversation, toMessage, toUnreadState, type UnreadRow, type MemberReadRow, readResult } from './rows.js';
+import { CONVERSATION_SELECT, type ConversationRow, MESSAGE_SELECT, type MessageRow, messagesOf, NOW_MS, toConversation, toMessage, toUnreadState, type UnreadRow, type MemberReadRow, readResult } from './rows.js';
 
 /** Not an expired temporary conversation (those are gone, pruned or not). */
 const LIVE = `(c.expires_at IS NULL OR c.expires_at > ${NOW_MS})`;
@@ -34,14 +34,14 @@ export class ReadState {
       if (byId) target = byId.seq;
       else if (upTo.timestamp !== undefined) {
         const last = await sql.row<{ seq: number }>(
-          'SELECT seq FROM messages WHERE app_id = $1 AND cid = $2 AND timestamp <= $3 ORDER BY timestamp DESC, seq DESC LIMIT 1',
+          `SELECT seq FROM messages WHERE ${messagesOf('$1', '$2')} AND timestamp <= $3 ORDER BY timestamp DESC, seq DESC LIMIT 1`,
           [appId, cid, upTo.timestamp],
         );
         target = last?.seq ?? 0;
       }
       // Reads never move backwards: an older device may report an older position.
       const readSeq = Math.max(member.read_seq, Math.min(target, conversation.lastSeq));
-      const newest = readSeq > 0 ? ((await sql.row<{ timestamp: number }>('SELECT timestamp FROM messages WHERE app_id = $1 AND cid = $2 AND seq = $3', [appId, cid, readSeq]))?.timestamp ?? 0) : 0;
+      const newest = readSeq > 0 ? ((await sql.row<{ timestamp: number }>(`SELECT timestamp FROM messages WHERE ${messagesOf('$1', '$2')} AND seq = $3`, [appId, cid, readSeq]))?.timestamp ?? 0) : 0;
       const result = readResult(member, conversation, readSeq, newest);
       if (result.advanced) {
         await sql.run('UPDATE conversation_members SET read_seq = $1, read_ts = $2 WHERE app_id = $3 AND cid = $4 AND client_id = $5', [readSeq, result.readTimestamp, appId, cid, clientId]);
@@ -84,7 +84,7 @@ export class ReadState {
   async undeliveredBatch(appId: string, clientId: string, { cid, deliveredTs }: UndeliveredConversation, perConversation: number): Promise<UndeliveredBatch | undefined> {
     // One row past the page tells whether there is more.
     const rows = await this.sql.rows<MessageRow>(
-      `SELECT ${MESSAGE_SELECT} FROM messages WHERE app_id = $1 AND cid = $2 AND timestamp > $3 AND from_peer <> $4
+      `SELECT ${MESSAGE_SELECT} FROM messages WHERE ${messagesOf('$1', '$2')} AND timestamp > $3 AND from_peer <> $4
        ORDER BY timestamp DESC, seq DESC LIMIT $5`,
       [appId, cid, deliveredTs, clientId, perConversation + 1],
     );
@@ -94,7 +94,7 @@ export class ReadState {
 
   async receiptMessages(appId: string, cid: string, clientId: string, fromTs: number, toTs: number, limit: number): Promise<MessageRecord[]> {
     const rows = await this.sql.rows<MessageRow>(
-      `SELECT ${MESSAGE_SELECT} FROM messages WHERE app_id = $1 AND cid = $2 AND timestamp BETWEEN $3 AND $4
+      `SELECT ${MESSAGE_SELECT} FROM messages WHERE ${messagesOf('$1', '$2')} AND timestamp BETWEEN $3 AND $4
          AND receipt = 1 AND from_peer <> $5
        ORDER BY timestamp, seq LIMIT $6`,
       [appId, cid, fromTs, toTs, clientId, limit],

@@ -9,6 +9,16 @@ export * from '../rows.js';
 /** Select list for conversation rows (`c`); `attrs` is jsonb, read as JSON text. */
 export const CONVERSATION_SELECT = conversationSelect('c.attrs::text');
 
+/**
+ * `conv_key = <the conversation's key>` for a messages query whose app and
+ * conversation are the parameters `$app` and `$cid`: messages are keyed by
+ * the conversation's integer key (schema migration 5), found here by the
+ * conversations' primary key (one probe, planned as an init plan).
+ */
+export function messagesOf(app: string, cid: string): string {
+  return `conv_key = (SELECT k.conv_key FROM conversations k WHERE k.app_id = ${app} AND k.id = ${cid})`;
+}
+
 /** Now in ms, in SQL: an expired temporary conversation reads as gone. */
 export const NOW_MS = `(extract(epoch FROM clock_timestamp()) * 1000)::bigint`;
 
