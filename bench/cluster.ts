@@ -21,6 +21,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import type WebSocket from 'ws';
 import { CommandType, OpType, decodeCommand } from '../src/protocol/codec.js';
 import { startPrivateRedis, type PrivateRedis } from '../test/helpers/cluster.js';
@@ -45,8 +46,35 @@ function writeCalls(pid: number): number {
   }
 }
 
+/**
+ * CLOCK_MONOTONIC in microseconds: the clock V8 stamps a .cpuprofile's
+ * samples with, the same in every process of the machine, so the measured
+ * window printed with LC_CHAT_CPU_PROF picks the servers' samples of that
+ * window out of their whole-run profiles (warm-up and logins left out).
+ */
+function monotonicMicros(): number {
+  return Number(process.hrtime.bigint() / 1000n);
+}
+
+/**
+ * Calls so far of the fan-out script (EVALSHA) on the bench's Redis: per
+ * group message, how many messages a call carried, i.e. how the sending
+ * node's turns batched them (each call is one publication to the
+ * recipients' node, and its deliveries leave that node's sockets together).
+ */
+async function fanoutCalls(port: number): Promise<number> {
+  const redis = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 1 });
+  await redis.connect();
+  try {
+    const info = await redis.info('commandstats');
+    return Number(/^cmdstat_evalsha:calls=(\d+)/m.exec(info)?.[1] ?? 0) + Number(/^cmdstat_eval:calls=(\d+)/m.exec(info)?.[1] ?? 0);
+  } finally {
+    redis.disconnect();
+  }
+}
+
 const SETTINGS = {
-  group: { members: 100, messages: 3000, inFlight: 10, warmup: 1000 },
+  group: { members: 100, messages: 6000, inFlight: 10, warmup: 1000 },
   room: { viewers: 500, messages: 600, inFlight: 10, warmup: 200 },
   direct: { messages: 2000, inFlight: 10, warmup: 1000 },
   latency: { members: 100, perSecond: 50, seconds: 4, sampled: 10 },
@@ -171,6 +199,10 @@ interface Rate {
   /** Write syscalls of each node over the same span. */
   writesPerNode: number[];
   redisCpu: number;
+  /** Messages sent in the window. */
+  messages: number;
+  /** Fan-out script calls in the window (Redis only). */
+  fanoutCalls: number;
   perCpuSecond: number;
 }
 
@@ -198,7 +230,9 @@ async function deliveryRate(deployment: Deployment, redis: PrivateRedis, kind: '
     const cpu = deployment.pids.map(cpuSeconds);
     const writes = deployment.pids.map(writeCalls);
     const redisCpu = await redis.cpuSeconds();
+    const callsBefore = await fanoutCalls(redis.port);
     const started = performance.now();
+    const windowFrom = monotonicMicros();
     const expected = messages * size;
     await pipeline(messages, inFlight, () => crowd.send('a message of a typical length, forty-odd bytes'));
     for (let waited = 0; received < expected; waited += 20) {
@@ -206,11 +240,13 @@ async function deliveryRate(deployment: Deployment, redis: PrivateRedis, kind: '
       await sleep(20);
     }
     const seconds = (performance.now() - started) / 1000;
+    if (process.env.LC_CHAT_CPU_PROF) console.log(`  ${deployment.name} ${kind}: measured window ${windowFrom}..${monotonicMicros()} µs (CLOCK_MONOTONIC, the clock of the servers' .cpuprofile timestamps)`);
     const perNode = deployment.pids.map((pid, k) => cpuSeconds(pid) - cpu[k]!);
     const writesPerNode = deployment.pids.map((pid, k) => writeCalls(pid) - writes[k]!);
     const serverCpu = perNode.reduce((sum, used) => sum + used, 0);
     const redisUsed = Math.max(0, (await redis.cpuSeconds()) - redisCpu - idlePerSecond * seconds);
-    return { deliveries: expected, serverCpu, perNode, writesPerNode, redisCpu: redisUsed, perCpuSecond: expected / serverCpu };
+    const calls = (await fanoutCalls(redis.port)) - callsBefore;
+    return { deliveries: expected, messages, serverCpu, perNode, writesPerNode, redisCpu: redisUsed, fanoutCalls: calls, perCpuSecond: expected / serverCpu };
   } finally {
     crowd.close();
   }
@@ -266,6 +302,7 @@ function rateLines(what: string, figures: Record<Deployment['name'], Rate>): voi
   console.log(`  Redis broker, 2 nodes:      ${fmt(redis.perCpuSecond)} deliveries per server CPU-second (${fmt(redis.deliveries)} in ${redis.serverCpu.toFixed(2)} s CPU: sender's node ${redis.perNode[0]!.toFixed(2)} s, recipients' ${redis.perNode[1]!.toFixed(2)} s)`);
   const writes = (rate: Rate) => rate.writesPerNode.map((count) => ((count / rate.deliveries) * 1000).toFixed(0)).join(' + ');
   console.log(`  write syscalls per 1,000 deliveries: in-process ${writes(local)}; Redis ${writes(redis)} (sender's node + recipients')`);
+  if (redis.fanoutCalls > 0) console.log(`  fan-out calls:              ${fmt(redis.fanoutCalls)}, ${(redis.messages / redis.fanoutCalls).toFixed(1)} messages per call`);
   console.log(`  server CPU per delivery:    ${extra >= 0 ? '+' : ''}${extra.toFixed(1)} % with Redis`);
   console.log(`  Redis CPU:                  ${((redis.redisCpu / redis.deliveries) * 1000 * 1000).toFixed(2)} ms per 1,000 deliveries (${redis.redisCpu.toFixed(3)} s for ${fmt(redis.deliveries)}, its idle rate subtracted)`);
 }
