@@ -30,6 +30,7 @@ import { RawClient } from '../test/helpers/raw-client.js';
 import { TEST_APP } from '../test/helpers/server.js';
 import { startServerProcess, type ServerProcess } from '../test/helpers/server-process.js';
 import { readFileSync } from 'node:fs';
+import { RedisBroker } from '../src/server/broker/redis/redis-broker.js';
 import { cpuSeconds, paced, percentiles } from './lib.js';
 
 /**
@@ -83,6 +84,8 @@ const SETTINGS = {
    * arrivals per turn.
    */
   groupPaced: { members: 100, messages: 4000, perSecond: 400, warmup: 1000 },
+  /** The broker pair alone: the sending node's turns of five group messages, as the group row's fan-out calls carry. */
+  broker: { members: 100, messages: 20000, perTurn: 5, warmup: 4000 },
   room: { viewers: 500, messages: 600, inFlight: 10, warmup: 200 },
   direct: { messages: 2000, inFlight: 10, warmup: 1000 },
   latency: { members: 100, perSecond: 50, seconds: 4, sampled: 10 },
@@ -297,6 +300,50 @@ async function latency(deployment: Deployment): Promise<{ p50: number; p99: numb
   }
 }
 
+/**
+ * What the broker itself costs, apart from the gateway and the store: a
+ * sending broker publishes group messages in turns (as a group commit
+ * does), a receiving one holding every recipient hands them on. This
+ * process's CPU per message is both brokers' (ioredis's encoding and
+ * decoding, the envelopes, the socket writes to Redis), with much less
+ * noise than the group row's, whose batching varies from run to run.
+ */
+async function brokerCost(redis: PrivateRedis, recipients: number, messages: number, perTurn: number, warmup: number): Promise<{ node: number; redis: number }> {
+  const url = `redis://127.0.0.1:${redis.port}`;
+  const prefix = `bench-${randomBytes(4).toString('hex')}:`;
+  const sending = await RedisBroker.open({ url, prefix, nodeId: 'sending' });
+  const receiving = await RedisBroker.open({ url, prefix, nodeId: 'receiving' });
+  try {
+    const ids = Array.from({ length: recipients }, (_, k) => `group-member-${k}`);
+    for (const id of ids) receiving.follow({ kind: 'client', appId: TEST_APP.appId, id });
+    await receiving.settled();
+    let received = 0;
+    receiving.subscribe(() => (received += 1));
+    const payload = new Uint8Array(120).fill(7);
+    const run = async (count: number) => {
+      received = 0;
+      for (let sent = 0; sent < count; sent += perTurn) {
+        const turn: Promise<void>[] = [];
+        for (let k = 0; k < perTurn; k++) turn.push(sending.publish({ appId: TEST_APP.appId, clientIds: ids, payload, excludeSessionId: 'the-sender' }));
+        await Promise.all(turn);
+      }
+      for (let waited = 0; received < count; waited += 1) {
+        if (waited > 60_000) throw new Error(`broker row: only ${received}/${count} received`);
+        await sleep(1);
+      }
+    };
+    await run(warmup);
+    const from = process.cpuUsage();
+    const redisFrom = await redis.cpuSeconds();
+    await run(messages);
+    const used = process.cpuUsage(from);
+    const redisUsed = (await redis.cpuSeconds()) - redisFrom;
+    return { node: (used.user + used.system) / messages, redis: (redisUsed * 1e6) / messages };
+  } finally {
+    await Promise.all([sending.close(), receiving.close()]);
+  }
+}
+
 async function each<T>(redis: PrivateRedis, measure: (deployment: Deployment) => Promise<T>): Promise<Record<Deployment['name'], T>> {
   const results = {} as Record<Deployment['name'], T>;
   for (const kind of ['in-process', 'redis'] as const) {
@@ -344,6 +391,12 @@ const ROWS: Record<string, (redis: PrivateRedis) => Promise<void>> = {
     const { viewers, messages, inFlight, warmup } = SETTINGS.room;
     const figures = await each(redis, (deployment) => deliveryRate(deployment, redis, 'room', viewers, messages, { inFlight }, warmup));
     rateLines(`chat room, ${viewers} viewers × ${messages} messages, ${inFlight} in flight`, figures);
+  },
+  async broker(redis) {
+    const { members, messages, perTurn, warmup } = SETTINGS.broker;
+    const cost = await brokerCost(redis, members - 1, messages, perTurn, warmup);
+    console.log(`\nthe Redis broker alone, ${members}-member group, ${messages} messages in turns of ${perTurn} (two brokers in this process, no sockets to clients, no store)`);
+    console.log(`  both brokers: ${cost.node.toFixed(1)} µs of CPU per message (${(cost.node / (members - 1)).toFixed(2)} µs per delivery); Redis ${cost.redis.toFixed(1)} µs per message`);
   },
   async latency(redis) {
     const { members, perSecond } = SETTINGS.latency;
