@@ -21,6 +21,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import type WebSocket from 'ws';
 import { CommandType, OpType, decodeCommand } from '../src/protocol/codec.js';
 import { startPrivateRedis, type PrivateRedis } from '../test/helpers/cluster.js';
@@ -29,6 +30,7 @@ import { RawClient } from '../test/helpers/raw-client.js';
 import { TEST_APP } from '../test/helpers/server.js';
 import { startServerProcess, type ServerProcess } from '../test/helpers/server-process.js';
 import { readFileSync } from 'node:fs';
+import { RedisBroker } from '../src/server/broker/redis/redis-broker.js';
 import { cpuSeconds, paced, percentiles } from './lib.js';
 
 /**
@@ -45,8 +47,45 @@ function writeCalls(pid: number): number {
   }
 }
 
+/**
+ * CLOCK_MONOTONIC in microseconds: the clock V8 stamps a .cpuprofile's
+ * samples with, the same in every process of the machine, so the measured
+ * window printed with LC_CHAT_CPU_PROF picks the servers' samples of that
+ * window out of their whole-run profiles (warm-up and logins left out).
+ */
+function monotonicMicros(): number {
+  return Number(process.hrtime.bigint() / 1000n);
+}
+
+/**
+ * Calls so far of the fan-out script (EVALSHA) on the bench's Redis: per
+ * group message, how many messages a call carried, i.e. how the sending
+ * node's turns batched them (each call is one publication to the
+ * recipients' node, and its deliveries leave that node's sockets together).
+ */
+async function fanoutCalls(port: number): Promise<number> {
+  const redis = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 1 });
+  await redis.connect();
+  try {
+    const info = await redis.info('commandstats');
+    return Number(/^cmdstat_evalsha:calls=(\d+)/m.exec(info)?.[1] ?? 0) + Number(/^cmdstat_eval:calls=(\d+)/m.exec(info)?.[1] ?? 0);
+  } finally {
+    redis.disconnect();
+  }
+}
+
 const SETTINGS = {
-  group: { members: 100, messages: 3000, inFlight: 10, warmup: 1000 },
+  group: { members: 100, messages: 6000, inFlight: 10, warmup: 1000 },
+  /**
+   * The same group at a steady 400 messages/s: with ten in flight the
+   * in-process node, the slower loop, gathers more messages per turn than
+   * the two-node deployment does (whose sending node waits less), so it
+   * writes more frames per socket write; at a set rate both see the same
+   * arrivals per turn.
+   */
+  groupPaced: { members: 100, messages: 4000, perSecond: 400, warmup: 1000 },
+  /** The broker pair alone: the sending node's turns of five group messages, as the group row's fan-out calls carry. */
+  broker: { members: 100, messages: 20000, perTurn: 5, warmup: 4000 },
   room: { viewers: 500, messages: 600, inFlight: 10, warmup: 200 },
   direct: { messages: 2000, inFlight: 10, warmup: 1000 },
   latency: { members: 100, perSecond: 50, seconds: 4, sampled: 10 },
@@ -171,11 +210,22 @@ interface Rate {
   /** Write syscalls of each node over the same span. */
   writesPerNode: number[];
   redisCpu: number;
+  /** Messages sent in the window. */
+  messages: number;
+  /** Fan-out script calls in the window (Redis only). */
+  fanoutCalls: number;
   perCpuSecond: number;
 }
 
 /** Deliveries per server CPU-second, and Redis's CPU, for `messages` sends to `size` recipients. */
-async function deliveryRate(deployment: Deployment, redis: PrivateRedis, kind: 'group' | 'room', size: number, messages: number, inFlight: number, warmup: number): Promise<Rate> {
+/**
+ * How a row's messages are sent: `inFlight` at most unacked (a closed loop:
+ * the next goes when an ack comes back), or `perSecond` at a steady rate
+ * whatever the acks (an open loop, as many independent senders make).
+ */
+type Sending = { inFlight: number } | { perSecond: number };
+
+async function deliveryRate(deployment: Deployment, redis: PrivateRedis, kind: 'group' | 'room', size: number, messages: number, sending: Sending, warmup: number): Promise<Rate> {
   const crowd = await audience(deployment, kind, size, `${deployment.name}-${kind}`);
   try {
     let received = 0;
@@ -184,7 +234,7 @@ async function deliveryRate(deployment: Deployment, redis: PrivateRedis, kind: '
     // optimizing the hot paths. With 20 messages, compiling was 26 to 30 % of the sender node's CPU
     // in the window and 13 to 18 % of the in-process node's: a cost each process pays once, which
     // the Redis deployment paid twice, not a cost per delivery.
-    await pipeline(warmup, inFlight, () => crowd.send('warm-up'));
+    await pipeline(warmup, 10, () => crowd.send('warm-up'));
     const warm = warmup * size;
     for (let waited = 0; received < warm && waited < 30_000; waited += 20) await sleep(20);
     await sleep(300);
@@ -198,19 +248,25 @@ async function deliveryRate(deployment: Deployment, redis: PrivateRedis, kind: '
     const cpu = deployment.pids.map(cpuSeconds);
     const writes = deployment.pids.map(writeCalls);
     const redisCpu = await redis.cpuSeconds();
+    const callsBefore = await fanoutCalls(redis.port);
     const started = performance.now();
+    const windowFrom = monotonicMicros();
     const expected = messages * size;
-    await pipeline(messages, inFlight, () => crowd.send('a message of a typical length, forty-odd bytes'));
+    const text = 'a message of a typical length, forty-odd bytes';
+    if ('inFlight' in sending) await pipeline(messages, sending.inFlight, () => crowd.send(text));
+    else await paced(messages, sending.perSecond, () => crowd.send(text));
     for (let waited = 0; received < expected; waited += 20) {
       if (waited > 120_000) throw new Error(`${deployment.name} ${kind}: only ${received}/${expected} deliveries`);
       await sleep(20);
     }
     const seconds = (performance.now() - started) / 1000;
+    if (process.env.LC_CHAT_CPU_PROF) console.log(`  ${deployment.name} ${kind}: measured window ${windowFrom}..${monotonicMicros()} µs (CLOCK_MONOTONIC, the clock of the servers' .cpuprofile timestamps)`);
     const perNode = deployment.pids.map((pid, k) => cpuSeconds(pid) - cpu[k]!);
     const writesPerNode = deployment.pids.map((pid, k) => writeCalls(pid) - writes[k]!);
     const serverCpu = perNode.reduce((sum, used) => sum + used, 0);
     const redisUsed = Math.max(0, (await redis.cpuSeconds()) - redisCpu - idlePerSecond * seconds);
-    return { deliveries: expected, serverCpu, perNode, writesPerNode, redisCpu: redisUsed, perCpuSecond: expected / serverCpu };
+    const calls = (await fanoutCalls(redis.port)) - callsBefore;
+    return { deliveries: expected, messages, serverCpu, perNode, writesPerNode, redisCpu: redisUsed, fanoutCalls: calls, perCpuSecond: expected / serverCpu };
   } finally {
     crowd.close();
   }
@@ -244,6 +300,50 @@ async function latency(deployment: Deployment): Promise<{ p50: number; p99: numb
   }
 }
 
+/**
+ * What the broker itself costs, apart from the gateway and the store: a
+ * sending broker publishes group messages in turns (as a group commit
+ * does), a receiving one holding every recipient hands them on. This
+ * process's CPU per message is both brokers' (ioredis's encoding and
+ * decoding, the envelopes, the socket writes to Redis), with much less
+ * noise than the group row's, whose batching varies from run to run.
+ */
+async function brokerCost(redis: PrivateRedis, recipients: number, messages: number, perTurn: number, warmup: number): Promise<{ node: number; redis: number }> {
+  const url = `redis://127.0.0.1:${redis.port}`;
+  const prefix = `bench-${randomBytes(4).toString('hex')}:`;
+  const sending = await RedisBroker.open({ url, prefix, nodeId: 'sending' });
+  const receiving = await RedisBroker.open({ url, prefix, nodeId: 'receiving' });
+  try {
+    const ids = Array.from({ length: recipients }, (_, k) => `group-member-${k}`);
+    for (const id of ids) receiving.follow({ kind: 'client', appId: TEST_APP.appId, id });
+    await receiving.settled();
+    let received = 0;
+    receiving.subscribe(() => (received += 1));
+    const payload = new Uint8Array(120).fill(7);
+    const run = async (count: number) => {
+      received = 0;
+      for (let sent = 0; sent < count; sent += perTurn) {
+        const turn: Promise<void>[] = [];
+        for (let k = 0; k < perTurn; k++) turn.push(sending.publish({ appId: TEST_APP.appId, clientIds: ids, payload, excludeSessionId: 'the-sender' }));
+        await Promise.all(turn);
+      }
+      for (let waited = 0; received < count; waited += 1) {
+        if (waited > 60_000) throw new Error(`broker row: only ${received}/${count} received`);
+        await sleep(1);
+      }
+    };
+    await run(warmup);
+    const from = process.cpuUsage();
+    const redisFrom = await redis.cpuSeconds();
+    await run(messages);
+    const used = process.cpuUsage(from);
+    const redisUsed = (await redis.cpuSeconds()) - redisFrom;
+    return { node: (used.user + used.system) / messages, redis: (redisUsed * 1e6) / messages };
+  } finally {
+    await Promise.all([sending.close(), receiving.close()]);
+  }
+}
+
 async function each<T>(redis: PrivateRedis, measure: (deployment: Deployment) => Promise<T>): Promise<Record<Deployment['name'], T>> {
   const results = {} as Record<Deployment['name'], T>;
   for (const kind of ['in-process', 'redis'] as const) {
@@ -266,6 +366,7 @@ function rateLines(what: string, figures: Record<Deployment['name'], Rate>): voi
   console.log(`  Redis broker, 2 nodes:      ${fmt(redis.perCpuSecond)} deliveries per server CPU-second (${fmt(redis.deliveries)} in ${redis.serverCpu.toFixed(2)} s CPU: sender's node ${redis.perNode[0]!.toFixed(2)} s, recipients' ${redis.perNode[1]!.toFixed(2)} s)`);
   const writes = (rate: Rate) => rate.writesPerNode.map((count) => ((count / rate.deliveries) * 1000).toFixed(0)).join(' + ');
   console.log(`  write syscalls per 1,000 deliveries: in-process ${writes(local)}; Redis ${writes(redis)} (sender's node + recipients')`);
+  if (redis.fanoutCalls > 0) console.log(`  fan-out calls:              ${fmt(redis.fanoutCalls)}, ${(redis.messages / redis.fanoutCalls).toFixed(1)} messages per call`);
   console.log(`  server CPU per delivery:    ${extra >= 0 ? '+' : ''}${extra.toFixed(1)} % with Redis`);
   console.log(`  Redis CPU:                  ${((redis.redisCpu / redis.deliveries) * 1000 * 1000).toFixed(2)} ms per 1,000 deliveries (${redis.redisCpu.toFixed(3)} s for ${fmt(redis.deliveries)}, its idle rate subtracted)`);
 }
@@ -273,18 +374,29 @@ function rateLines(what: string, figures: Record<Deployment['name'], Rate>): voi
 const ROWS: Record<string, (redis: PrivateRedis) => Promise<void>> = {
   async group(redis) {
     const { members, messages, inFlight, warmup } = SETTINGS.group;
-    const figures = await each(redis, (deployment) => deliveryRate(deployment, redis, 'group', members - 1, messages, inFlight, warmup));
+    const figures = await each(redis, (deployment) => deliveryRate(deployment, redis, 'group', members - 1, messages, { inFlight }, warmup));
     rateLines(`${members}-member group, ${messages} persisted messages, ${inFlight} in flight (goal: Redis ≤ +30 % server CPU per delivery)`, figures);
+  },
+  async 'group-paced'(redis) {
+    const { members, messages, perSecond, warmup } = SETTINGS.groupPaced;
+    const figures = await each(redis, (deployment) => deliveryRate(deployment, redis, 'group', members - 1, messages, { perSecond }, warmup));
+    rateLines(`${members}-member group, ${messages} persisted messages at ${perSecond} per second (an open loop: the same arrivals per turn for both)`, figures);
   },
   async direct(redis) {
     const { messages, inFlight, warmup } = SETTINGS.direct;
-    const figures = await each(redis, (deployment) => deliveryRate(deployment, redis, 'group', 1, messages, inFlight, warmup));
+    const figures = await each(redis, (deployment) => deliveryRate(deployment, redis, 'group', 1, messages, { inFlight }, warmup));
     rateLines(`one-to-one, ${messages} persisted messages, ${inFlight} in flight (a delivery is one SPUBLISH; the store append dominates)`, figures);
   },
   async room(redis) {
     const { viewers, messages, inFlight, warmup } = SETTINGS.room;
-    const figures = await each(redis, (deployment) => deliveryRate(deployment, redis, 'room', viewers, messages, inFlight, warmup));
+    const figures = await each(redis, (deployment) => deliveryRate(deployment, redis, 'room', viewers, messages, { inFlight }, warmup));
     rateLines(`chat room, ${viewers} viewers × ${messages} messages, ${inFlight} in flight`, figures);
+  },
+  async broker(redis) {
+    const { members, messages, perTurn, warmup } = SETTINGS.broker;
+    const cost = await brokerCost(redis, members - 1, messages, perTurn, warmup);
+    console.log(`\nthe Redis broker alone, ${members}-member group, ${messages} messages in turns of ${perTurn} (two brokers in this process, no sockets to clients, no store)`);
+    console.log(`  both brokers: ${cost.node.toFixed(1)} µs of CPU per message (${(cost.node / (members - 1)).toFixed(2)} µs per delivery); Redis ${cost.redis.toFixed(1)} µs per message`);
   },
   async latency(redis) {
     const { members, perSecond } = SETTINGS.latency;

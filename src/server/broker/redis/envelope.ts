@@ -69,44 +69,6 @@ const KIND_DELIVERY = 0;
 const KIND_GAP = 1;
 const KIND_BATCH = 2;
 
-class Writer {
-  private readonly parts: Buffer[] = [];
-  length = 0;
-
-  u8(value: number): void {
-    if (!Number.isInteger(value) || value < 0 || value > 0xff) throw new RangeError(`envelope byte field of ${value}`);
-    this.push(Buffer.from([value]));
-  }
-
-  u16(value: number): void {
-    const buffer = Buffer.allocUnsafe(2);
-    buffer.writeUInt16BE(value);
-    this.push(buffer);
-  }
-
-  f64(value: number): void {
-    const buffer = Buffer.allocUnsafe(8);
-    buffer.writeDoubleBE(value);
-    this.push(buffer);
-  }
-
-  str(value: string): void {
-    const bytes = Buffer.from(value, 'utf8');
-    if (bytes.length > MAX_STRING_BYTES) throw new RangeError(`envelope string field of ${bytes.length} bytes`);
-    this.u16(bytes.length);
-    this.push(bytes);
-  }
-
-  push(bytes: Uint8Array): void {
-    this.parts.push(Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-    this.length += bytes.byteLength;
-  }
-
-  done(): Buffer {
-    return Buffer.concat(this.parts, this.length);
-  }
-}
-
 /** Encodes a delivery whose channel says who gets it (a room, or `all`): no client list. */
 export function encodeDelivery(origin: string, delivery: Delivery): Buffer {
   const head = encodeHead(origin, delivery, false);
@@ -153,31 +115,74 @@ function u32(value: number): Buffer {
   return buffer;
 }
 
+/**
+ * Written into one buffer sized first, not assembled from a buffer per
+ * field: it runs once per published delivery, and on the sending node's
+ * profile (bench/cluster.ts group) the per-field `Buffer.from([byte])` and
+ * `Buffer.concat` of the first version were most of its cost.
+ */
 function encodeHead(origin: string, delivery: Delivery, withClients: boolean): Buffer {
   let flags = 0;
-  if (delivery.roomId !== undefined) flags |= FLAG_ROOM;
-  if (delivery.excludeSessionId !== undefined) flags |= FLAG_EXCLUDE;
-  if (delivery.notificationSeq !== undefined) flags |= FLAG_SEQ;
-  if (delivery.priority !== undefined) flags |= FLAG_PRIORITY;
-  if (delivery.takeover !== undefined) flags |= FLAG_TAKEOVER;
-  if (delivery.takeover?.deviceId != null) flags |= FLAG_TAKEOVER_DEVICE;
-  if (delivery.conversationChanged !== undefined) flags |= FLAG_CHANGED;
+  let size = 4 + strSize(origin) + strSize(delivery.appId);
+  if (delivery.roomId !== undefined) {
+    flags |= FLAG_ROOM;
+    size += strSize(delivery.roomId);
+  }
+  if (delivery.excludeSessionId !== undefined) {
+    flags |= FLAG_EXCLUDE;
+    size += strSize(delivery.excludeSessionId);
+  }
+  if (delivery.notificationSeq !== undefined) {
+    flags |= FLAG_SEQ;
+    size += 8;
+  }
+  if (delivery.priority !== undefined) {
+    if (!Number.isInteger(delivery.priority) || delivery.priority < 0 || delivery.priority > 0xff) throw new RangeError(`envelope byte field of ${delivery.priority}`);
+    flags |= FLAG_PRIORITY;
+    size += 1;
+  }
+  if (delivery.takeover !== undefined) {
+    flags |= FLAG_TAKEOVER;
+    size += strSize(delivery.takeover.tag);
+  }
+  if (delivery.takeover?.deviceId != null) {
+    flags |= FLAG_TAKEOVER_DEVICE;
+    size += strSize(delivery.takeover.deviceId);
+  }
+  if (delivery.conversationChanged !== undefined) {
+    flags |= FLAG_CHANGED;
+    size += strSize(delivery.conversationChanged);
+  }
   if (withClients) flags |= FLAG_CLIENTS;
   if (delivery.endSessions === true) flags |= FLAG_END;
-  const writer = new Writer();
-  writer.u8(VERSION);
-  writer.u8(KIND_DELIVERY);
-  writer.u16(flags);
-  writer.str(origin);
-  writer.str(delivery.appId);
-  if (delivery.roomId !== undefined) writer.str(delivery.roomId);
-  if (delivery.excludeSessionId !== undefined) writer.str(delivery.excludeSessionId);
-  if (delivery.notificationSeq !== undefined) writer.f64(delivery.notificationSeq);
-  if (delivery.priority !== undefined) writer.u8(delivery.priority);
-  if (delivery.takeover !== undefined) writer.str(delivery.takeover.tag);
-  if (delivery.takeover?.deviceId != null) writer.str(delivery.takeover.deviceId);
-  if (delivery.conversationChanged !== undefined) writer.str(delivery.conversationChanged);
-  return writer.done();
+  const out = Buffer.allocUnsafe(size);
+  out[0] = VERSION;
+  out[1] = KIND_DELIVERY;
+  out.writeUInt16BE(flags, 2);
+  let at = writeStr(out, 4, origin);
+  at = writeStr(out, at, delivery.appId);
+  if (delivery.roomId !== undefined) at = writeStr(out, at, delivery.roomId);
+  if (delivery.excludeSessionId !== undefined) at = writeStr(out, at, delivery.excludeSessionId);
+  if (delivery.notificationSeq !== undefined) at = out.writeDoubleBE(delivery.notificationSeq, at);
+  if (delivery.priority !== undefined) at = out.writeUInt8(delivery.priority, at);
+  if (delivery.takeover !== undefined) at = writeStr(out, at, delivery.takeover.tag);
+  if (delivery.takeover?.deviceId != null) at = writeStr(out, at, delivery.takeover.deviceId);
+  if (delivery.conversationChanged !== undefined) at = writeStr(out, at, delivery.conversationChanged);
+  return out;
+}
+
+/** Bytes of a `str` field: its u16 length and its UTF-8; throws past the u16 bound. */
+function strSize(value: string): number {
+  const length = Buffer.byteLength(value, 'utf8');
+  if (length > MAX_STRING_BYTES) throw new RangeError(`envelope string field of ${length} bytes`);
+  return 2 + length;
+}
+
+/** Writes a `str` field at `at` (sized by strSize); returns where the next field starts. */
+function writeStr(out: Buffer, at: number, value: string): number {
+  const length = out.write(value, at + 2, 'utf8');
+  out.writeUInt16BE(length, at);
+  return at + 2 + length;
 }
 
 /** A notice that `origin` dropped publications: every node's sessions catch up from the store. */
@@ -187,12 +192,12 @@ export function encodeGapNotice(origin: string): Buffer {
 
 /** An envelope of `kind` holding no flags and only its origin. */
 function encodeOriginOnly(kind: number, origin: string): Buffer {
-  const writer = new Writer();
-  writer.u8(VERSION);
-  writer.u8(kind);
-  writer.u16(0);
-  writer.str(origin);
-  return writer.done();
+  const out = Buffer.allocUnsafe(4 + strSize(origin));
+  out[0] = VERSION;
+  out[1] = kind;
+  out.writeUInt16BE(0, 2);
+  writeStr(out, 4, origin);
+  return out;
 }
 
 class Reader {
