@@ -7,8 +7,10 @@
  *
  * `npx tsx bench/goals.ts [row…]` runs some rows only (room, persisted,
  * stalled, connections, storm, latency); `LC_CHAT_CPU_PROF=<dir>` writes a
- * CPU profile of the lc-chat server. The latency row's load generator is
- * its own (group-latency.ts): most receivers only count frames, in a
+ * CPU profile of the lc-chat server; `LC_GOALS_PERSISTED_PER_CLIENT` sets
+ * the persisted row's messages per client (400: a run of 20,000; more
+ * makes a figure that a loaded machine's noise moves less). The latency
+ * row's load generator is its own (group-latency.ts): most receivers only count frames, in a
  * child process, and its CPU is printed beside the server's.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -29,7 +31,7 @@ const PEERS = fileURLToPath(new URL('./peer-servers.ts', import.meta.url));
 const SETTINGS = {
   room: { viewers: 2000, messages: 200, bytes: 120, inFlight: 10 },
   // warmUpPerClient: sent before the measured run, in its shape, so that V8's compiler is done (see persistedRate).
-  persisted: { clients: 50, inFlight: 50, messagesPerClient: 400, warmUpPerClient: 100 },
+  persisted: { clients: 50, inFlight: 50, messagesPerClient: Number(process.env.LC_GOALS_PERSISTED_PER_CLIENT ?? 400), warmUpPerClient: 100 },
   stalled: { stalled: 10, comments: 10_240, bytes: 4096, inFlight: 10 },
   connections: { wanted: 20_000, storm: 5000, stormSeconds: 10 },
   latency: { members: 100, perSecond: 1000, seconds: 3, sampled: 10 },
