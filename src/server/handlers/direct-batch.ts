@@ -30,15 +30,16 @@
  * message and not pushed again. The replies of one connection leave in
  * the order its commands came, refusals included.
  */
-import { CommandType, type DecodedCommand } from '../../protocol/codec.js';
+import type { DecodedCommand } from '../../protocol/codec.js';
 import { notifyReceiversOffline } from '../hooks/message-hooks.js';
 import { errorFields } from '../observability/logger.js';
 import type { SessionConnection } from '../session/session-connection.js';
 import type { Session } from '../session/session.js';
 import type { AppendOutcome, AppendResult, ConversationRecord, NewMessage } from '../store/types.js';
 import type { ServerContext } from './context.js';
-import { checkRequest, checkTarget, directOf, mutedError, newMessageOf } from './direct.js';
-import { push } from './push.js';
+import { checkRequest, checkTarget, mutedError, newMessageOf } from './direct.js';
+import { encodeDirectAck, encodeDirectPush } from './direct-frames.js';
+import { pushEncoded } from './push.js';
 
 /** Answers a refused command (the gateway's `replyError`: counted, logged, `cmd:error` when it has an `i`). */
 export type ReplyError<C extends SessionConnection> = (connection: C, i: number | undefined, peerId: string | undefined, error: unknown) => void;
@@ -285,6 +286,10 @@ export class DirectBatch<C extends SessionConnection> {
     // for the ack.
     const releases: Array<(() => void) | undefined> = [];
     const published: Promise<void>[] = [];
+    // Whose push each of `published` is, for the log if it fails.
+    const publishers: Session[] = [];
+    // One stamp for the batch: its pushes are encoded in this one synchronous loop.
+    const serverTs = this.ctx.pushClock.now();
     for (const entry of entries) {
       const result = entry.result;
       if (!result || result.duplicate) {
@@ -293,31 +298,45 @@ export class DirectBatch<C extends SessionConnection> {
       }
       const { session } = entry;
       const conversation = entry.conversation!;
-      const command = { cmd: CommandType.direct, directMessage: directOf(result.message) };
-      const publish = () => push(this.ctx, conversation.appId, conversation.members, command, session.id);
+      const payload = encodeDirectPush(result.message, serverTs);
+      let publishing: Promise<void>;
       // Only a socket with several sessions can get a push of its own command.
-      const held = entry.i !== undefined && entry.connection.sessions.size > 1 ? this.holdOwnPushes(entry.connection, publish) : { published: publish(), release: undefined };
-      releases.push(held.release);
-      published.push(
-        held.published.catch((error: unknown) =>
-          this.ctx.logger.error({ appId: session.appId, clientId: session.clientId, ...errorFields(error) }, 'push of a stored message failed'),
-        ),
-      );
-    }
-    if (published.length > 0) await Promise.all(published);
-    let stored = 0;
-    entries.forEach((entry, n) => {
-      if (entry.fallback) return;
-      const result = entry.result;
-      if (!result) return this.replyError(entry.connection, entry.i, entry.peerId, entry.refusal);
-      if (entry.i !== undefined) {
-        entry.connection.send({ cmd: CommandType.ack, i: entry.i, peerId: entry.session.clientId, ackMessage: { uid: result.message.id, t: result.message.timestamp } });
+      if (entry.i !== undefined && entry.connection.sessions.size > 1) {
+        const held = this.holdOwnPushes(entry.connection, () => pushEncoded(this.ctx, conversation.appId, conversation.members, payload, session.id));
+        releases.push(held.release);
+        publishing = held.published;
+      } else {
+        releases.push(undefined);
+        publishing = pushEncoded(this.ctx, conversation.appId, conversation.members, payload, session.id);
       }
+      published.push(publishing);
+      publishers.push(session);
+    }
+    if (published.length > 0) {
+      const settled = await Promise.allSettled(published);
+      for (let n = 0; n < settled.length; n++) {
+        const outcome = settled[n]!;
+        if (outcome.status === 'fulfilled') continue;
+        const { appId, clientId } = publishers[n]!;
+        this.ctx.logger.error({ appId, clientId, ...errorFields(outcome.reason) }, 'push of a stored message failed');
+      }
+    }
+    let stored = 0;
+    for (let n = 0; n < entries.length; n++) {
+      const entry = entries[n]!;
+      if (entry.fallback) continue;
+      const result = entry.result;
+      if (!result) {
+        this.replyError(entry.connection, entry.i, entry.peerId, entry.refusal);
+        continue;
+      }
+      const { message } = result;
+      if (entry.i !== undefined) entry.connection.sendEncoded(encodeDirectAck(entry.i, entry.session.clientId, message.id, message.timestamp));
       releases[n]?.();
       stored += 1;
       // As the per-message path does, a retry included.
-      notifyReceiversOffline(this.ctx, entry.conversation!, result.message, entry.pushData);
-    });
+      notifyReceiversOffline(this.ctx, entry.conversation!, message, entry.pushData);
+    }
     if (stored > 0) this.ctx.metrics.countCommand('direct', 0, stored);
   }
 }

@@ -21,6 +21,20 @@ export async function push(
 }
 
 /**
+ * `push` for a command already encoded with its `serverTs` (the direct
+ * batch's pushes, direct-frames.ts): no copy of the command, no async
+ * frame of its own. A broker that throws at once rejects, as `push` does.
+ */
+export function pushEncoded(ctx: ServerContext, appId: string, clientIds: string[], payload: Uint8Array, excludeSessionId: string): Promise<void> {
+  if (clientIds.length === 0) return Promise.resolve();
+  try {
+    return ctx.broker.publish({ appId, clientIds, payload, excludeSessionId });
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/**
  * Pushes a chat-room message to the room's viewers on every node. Its
  * priority decides what a viewer that reads too slowly may miss.
  */
