@@ -14,31 +14,21 @@ let nextConnectionId = 1;
  * immediate: a push to 2,000 viewers schedules one callback, not 2,000.
  */
 const dueForFlush = new Set<Connection>();
-let flushScheduled: NodeJS.Immediate | undefined;
+let flushScheduled = false;
 
 function scheduleFlush(connection: Connection): void {
   dueForFlush.add(connection);
-  flushScheduled ??= setImmediate(flushDue);
+  if (flushScheduled) return;
+  flushScheduled = true;
+  setImmediate(flushDue);
 }
 
 function flushDue(): void {
-  flushScheduled = undefined;
+  flushScheduled = false;
   for (const connection of dueForFlush) {
     dueForFlush.delete(connection);
     connection.flush();
   }
-}
-
-/**
- * Writes now what every connection has queued, rather than in the
- * immediate of the next turn of the event loop: for a caller that knows
- * the turn's frames are all queued (the gateway, after a batch of
- * `direct`s was committed and answered in this turn's immediates).
- */
-export function flushDueNow(): void {
-  if (flushScheduled === undefined) return;
-  clearImmediate(flushScheduled);
-  flushDue();
 }
 
 /** How much a connection may hold back for a client that does not read. */

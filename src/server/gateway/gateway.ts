@@ -8,7 +8,7 @@ import type { Delivery } from '../broker/types.js';
 import type { ServerContext } from '../handlers/context.js';
 import { deliverWills } from '../handlers/direct.js';
 import { errorFields } from '../observability/logger.js';
-import { Connection, flushDueNow } from './connection.js';
+import { Connection } from './connection.js';
 import { dispatch, replyError } from './dispatch.js';
 import { DirectBatch } from '../handlers/direct-batch.js';
 import { currentReplyScope, inReplyScope, releaseHeld, replyScope, sendOrHold } from './reply-order.js';
@@ -67,7 +67,6 @@ export class Gateway {
   /** Persisted `direct`s decided without waiting, stored and answered one batch per tick. */
   private readonly directs: DirectBatch<Connection>;
   private accepting = true;
-  private flushAfterBatchScheduled = false;
   /** Counters of connections already gone. */
   private droppedFramesClosed = 0;
   private slowConsumersCut = 0;
@@ -234,36 +233,10 @@ export class Gateway {
   private receiveDirect(connection: Connection, command: DecodedCommand): void {
     const peerId = has(command, 'peerId') ? command.peerId : undefined;
     const session = connection.sessionFor(peerId);
-    if (session && this.directs.offer(connection, session, command, has(command, 'i') ? command.i : undefined, peerId)) {
-      this.flushAfterBatch();
-      return;
-    }
+    if (session && this.directs.offer(connection, session, command, has(command, 'i') ? command.i : undefined, peerId)) return;
     if (this.directs.holds(connection)) this.directs.submit();
     this.run(connection, command);
   }
-
-  /**
-   * Writes the batch's acks and pushes in the turn of its commit. The
-   * batch is stored by an immediate (direct-batch.ts) queued when its first
-   * command came, so this one, queued after it, runs next in the same
-   * check phase, once the microtasks that followed the commit (acks,
-   * publishes, and with the in-process broker the pushes) ran. Without it
-   * they waited for the next turn's flush: a turn of the event loop, and
-   * whatever it read meanwhile, added to every message's latency. With a
-   * store that commits later (PostgreSQL), this writes what was due, and
-   * the batch's frames are flushed in the turn after their commit, as
-   * before.
-   */
-  private flushAfterBatch(): void {
-    if (this.flushAfterBatchScheduled) return;
-    this.flushAfterBatchScheduled = true;
-    setImmediate(this.flushBatchTurn);
-  }
-
-  private readonly flushBatchTurn = (): void => {
-    this.flushAfterBatchScheduled = false;
-    flushDueNow();
-  };
 
   private rejectGarbage(connection: Connection): void {
     connection.garbageFrames += 1;
