@@ -106,46 +106,30 @@ type Queued =
  * publication per node for all of them. ARGV: the app's `cn:` key prefix,
  * the node channels' prefix, the publishing node (which delivered locally
  * already, and is skipped), the head of a node's batch (envelope.ts), then
- * one argument packing every delivery as three u32-length-prefixed
- * strings: its envelope's head, its payload, and its client ids joined by
- * "\n", or "" for the same clients as the delivery before it (a group's
- * messages of one turn name the same members: sent, split and looked up
- * once). Each node's publication is the batch head, then per delivery with
- * recipients there a u32 length and the delivery (its head, a u32 length
- * and that node's clients joined by "\n", the payload).
+ * per delivery three: its envelope's head, its payload, and its client ids
+ * joined by "\n", or "" for the same clients as the delivery before it (a
+ * group's messages of one turn name the same members: sent, split and
+ * looked up once). Each node's publication is the batch head, then per
+ * delivery with recipients there a u32 length and the delivery (its head, a
+ * u32 length and that node's clients joined by "\n", the payload).
  *
  * Why this shape, from the profiles of bench/cluster.ts group: one call per
  * message cost the sending node ioredis's encoding, a promise and a reply
  * per message, and the receiving node one RESP push per message; one call
- * per turn costs each once per turn. One argument for all the deliveries
- * (it was three per delivery) because ioredis's cost per argument (its
- * `MixedBuffers`, a length string and a CRLF each) was an item of the
- * sending node's profile. The script runs atomically, so a client's nodes
- * are looked up once per call (one HKEYS per distinct recipient) without
- * changing what any delivery finds. (Standalone Redis: on a Redis Cluster a
- * script may touch one slot only, so the keys would be grouped by slot, say
- * by a hash tag per app, first.)
- *
- * The script is each node's own (ioredis loads it by its SHA on each
- * connection): nodes of two versions in one cluster run each their own, and
- * what it publishes (a batch, envelope.ts) is the same.
+ * per turn costs each once per turn. One argument for the ids because
+ * ioredis's cost per argument was an item of the sending node's profile.
+ * The script runs atomically, so a client's nodes are looked up once per
+ * call (one HKEYS per distinct recipient) without changing what any
+ * delivery finds. (Standalone Redis: on a Redis Cluster a script may touch
+ * one slot only, so the keys would be grouped by slot, say by a hash tag per
+ * app, first.)
  */
 const FANOUT_SCRIPT = `
-local keys, channels, origin, batchHead, packed = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local keys, channels, origin, batchHead = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local nodesOf, out, order = {}, {}, {}
 local byNode, nodes, lists
-local at, size = 1, #packed
-local function field()
-  local length
-  length, at = struct.unpack('>I4', packed, at)
-  local value = string.sub(packed, at, at + length - 1)
-  at = at + length
-  return value
-end
-while at <= size do
-  local head = field()
-  local payload = field()
-  local ids = field()
+for d = 5, #ARGV, 3 do
+  local head, payload, ids = ARGV[d], ARGV[d + 1], ARGV[d + 2]
   if ids ~= '' or byNode == nil then
     byNode, nodes, lists = {}, {}, {}
     local seen = {}
@@ -741,12 +725,12 @@ export class RedisBroker implements Broker {
   /** Consecutive deliveries to clients of one app become one fan-out call, in order. */
   private commandsOf(items: Queued[]): Command[] {
     const commands: Command[] = [];
-    let call: PackedCall | undefined;
+    let call: Array<string | Buffer> | undefined;
     let named = 0;
     let deliveries = 0;
     let lastIds: readonly string[] | undefined;
     const endCall = () => {
-      if (call !== undefined) commands.push({ kind: 'fanout', args: [call.keys, `${this.prefix}n:`, this.nodeId, this.batchHead, packFields(call)] });
+      if (call !== undefined) commands.push({ kind: 'fanout', args: call });
       call = undefined;
       named = 0;
       deliveries = 0;
@@ -758,16 +742,14 @@ export class RedisBroker implements Broker {
         commands.push({ kind: 'spublish', channel: item.channel, bytes: item.bytes });
         continue;
       }
-      if (call !== undefined && call.keys !== item.keys) endCall();
+      if (call !== undefined && call[0] !== item.keys) endCall();
       const ids = item.clientIds;
       for (let i = 0; i < ids.length; i += FANOUT_BATCH) {
         const some = ids.length <= FANOUT_BATCH ? ids : ids.slice(i, i + FANOUT_BATCH);
         if (call !== undefined && (named + some.length > FANOUT_BATCH || deliveries === FANOUT_DELIVERIES)) endCall();
-        call ??= { keys: item.keys, fields: [], bytes: 0 };
+        call ??= [item.keys, `${this.prefix}n:`, this.nodeId, this.batchHead];
         const same = lastIds !== undefined && sameIds(lastIds, some);
-        packField(call, item.head);
-        packField(call, item.payload);
-        packField(call, same ? EMPTY : Buffer.from(some.join('\n'), 'utf8'));
+        call.push(item.head, item.payload, same ? '' : some.join('\n'));
         // Named once per call: a repeated list is not sent again.
         if (!same) named += some.length;
         deliveries += 1;
@@ -787,32 +769,6 @@ export class RedisBroker implements Broker {
       // Still owed: the next ready sends it.
     }
   }
-}
-
-/** A fan-out call being built: its app's `cn:` prefix and its deliveries' fields, three per delivery. */
-interface PackedCall {
-  keys: string;
-  fields: Buffer[];
-  /** Size of the packed argument: each field and its u32 length. */
-  bytes: number;
-}
-
-const EMPTY = Buffer.alloc(0);
-
-function packField(call: PackedCall, bytes: Buffer): void {
-  call.fields.push(bytes);
-  call.bytes += 4 + bytes.length;
-}
-
-/** The fan-out script's packed argument: each field as a u32 length and its bytes, in one buffer. */
-function packFields(call: PackedCall): Buffer {
-  const out = Buffer.allocUnsafe(call.bytes);
-  let at = 0;
-  for (const field of call.fields) {
-    at = out.writeUInt32BE(field.length, at);
-    at += field.copy(out, at);
-  }
-  return out;
 }
 
 function sameIds(a: readonly string[], b: readonly string[]): boolean {
