@@ -82,7 +82,7 @@ export class PushHandler {
       for (const message of messages) {
         if (!(await this.#context.plugins.shouldDispatch(message, conversation))) continue;
         // A hole filled late is older than what came after it: the newest stays the last.
-        if (!conversation.lastMessage || message.timestamp >= conversation.lastMessage.timestamp) conversation.lastMessage = message;
+        if (!conversation.lastMessage || isLater(message, conversation.lastMessage)) conversation.lastMessage = message;
         if (!conversation.lastMessageAt || message.timestamp >= conversation.lastMessageAt) conversation.lastMessageAt = message.timestamp;
         missed.delivered(cid, message);
         this.#client.emit('message', message, conversation);
@@ -255,4 +255,15 @@ export class PushHandler {
     const session = command.sessionMessage;
     this.#context.closedByServer(session?.code ?? 0, session?.reason || undefined);
   }
+}
+
+/**
+ * Whether `message` came after `than` in the conversation: a later time, or
+ * the same millisecond and a later id (ids sort in the order the server made
+ * them). By time alone, a hole filled by a catch-up replaced the message sent
+ * after it in the same millisecond as the last one.
+ */
+function isLater(message: Message, than: Message): boolean {
+  const [a, b] = [message.timestamp.getTime(), than.timestamp.getTime()];
+  return a > b || (a === b && message.id > than.id);
 }

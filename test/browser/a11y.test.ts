@@ -7,7 +7,7 @@
 import { expect } from '@esm-bundle/chai';
 import '../../src/components/index.js';
 import { TextMessage, type LcChat, type LcConversationList, type LcLiveRoom, type LcSupport } from '../../src/components/index.js';
-import { mount, opened, rows, sdkClient, server, shadow, uid, waitFor } from './support/fixtures.js';
+import { mount, opened, rows, sdkClient, server, shadow, uid, waitFor, isSent } from './support/fixtures.js';
 
 interface AxeResult {
   violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: unknown[]; failureSummary?: string }> }>;
@@ -57,7 +57,7 @@ describe('accessibility (axe-core, WCAG 2.1 AA)', () => {
       await conversation.send(new TextMessage('Release notes are at https://example.com/releases/2.4'));
       await chat.send('Thanks, reading them now');
       // Sent, not pending: a message on its way is drawn faded on purpose.
-      await waitFor(() => rows(chat).length === 2 && rows(chat).every((row) => !row.own || row.status !== 'sending'), 'both messages, sent');
+      await waitFor(() => rows(chat).length === 2 && rows(chat).every((row) => !row.own || isSent(row)), 'both messages, sent');
       await chat.updateComplete;
       await expectAccessible(chat, `<lc-chat> ${theme}`);
     });

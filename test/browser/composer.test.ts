@@ -11,7 +11,7 @@ import { sendKeys } from '@web/test-runner-commands';
 import '../../src/components/index.js';
 import { openChatCache, TextMessage, type LcAttachEvent, type LcChat, type Message } from '../../src/components/index.js';
 import { EMOJI } from '../../src/components/lc-chat/emoji-panel.js';
-import { mount, opened, rows, sdkClient, server, shadow, startServer, stopServer, textarea, uid, waitFor } from './support/fixtures.js';
+import { mount, opened, rows, sdkClient, server, shadow, startServer, stopServer, textarea, uid, waitFor, isSent } from './support/fixtures.js';
 
 /** A real 2×1 PNG (the server checks that image bytes are an image). */
 const PNG = Uint8Array.from(
@@ -116,7 +116,7 @@ describe('composer', function () {
     expect(received[0]!.payload._lctype).to.equal(-2);
     expect(received[0]!.payload._lctext).to.equal('the bug, see the corner');
     expect(received[0]!.payload._lcfile!.metaData).to.include({ name: 'screenshot.png', width: 2, height: 1 });
-    await waitFor(() => rows(chat).length === 1 && rows(chat)[0]!.status !== 'sending', 'the own row, sent');
+    await waitFor(() => rows(chat).length === 1 && isSent(rows(chat)[0]!), 'the own row, sent');
     expect(textarea(chat).value).to.equal('');
   });
 
@@ -208,7 +208,7 @@ describe('composer', function () {
     } finally {
       await startServer('composer');
     }
-    await waitFor(() => rows(second!).length === 1 && rows(second!)[0]!.status !== 'queued' && rows(second!)[0]!.status !== 'sending', 'the attachment sent', 30_000);
+    await waitFor(() => rows(second!).length === 1 && isSent(rows(second!)[0]!), 'the attachment sent', 30_000);
     await waitFor(() => shadow(second!).querySelector('.bubble a.file'), 'the file bubble, with its link');
     const peerClient = await sdkClient(peer, 'composer');
     const conversation = await peerClient.createConversation({ members: [me], unique: true });
@@ -241,7 +241,7 @@ describe('composer', function () {
     }
     await waitFor(() => chat.connectionState === 'online', 'the connection back', 30_000);
     await chat.send('only this');
-    await waitFor(() => rows(chat).some((row) => row.text === 'only this' && row.status !== 'sending'), 'the text sent');
+    await waitFor(() => rows(chat).some((row) => row.text === 'only this' && isSent(row)), 'the text sent');
     const peerClient = await sdkClient(peer, 'composer');
     const conversation = await peerClient.createConversation({ members: [me], unique: true });
     const history = await conversation.queryMessages({ limit: 10 });

@@ -17,7 +17,7 @@ import {
   type LcMessageActionEvent,
   type LcMessageEditEvent,
 } from '../../src/components/index.js';
-import { mount, opened, rows, sdkClient, server, shadow, startServer, stopServer, textarea, uid, waitFor } from './support/fixtures.js';
+import { mount, opened, rows, sdkClient, server, shadow, startServer, stopServer, textarea, uid, waitFor, isSent } from './support/fixtures.js';
 
 interface Axe {
   run(context: Element, options: object): Promise<{ violations: Array<{ id: string; help: string; nodes: Array<{ target: unknown[] }> }> }>;
@@ -59,7 +59,7 @@ async function pair(extra = ''): Promise<{ alice: LcChat; bob: LcChat; aliceId: 
 async function sent(alice: LcChat, bob: LcChat, text: string): Promise<HTMLElement> {
   await alice.send(text);
   await waitFor(() => rows(bob).some((row) => row.text === text), `bob to see "${text}"`);
-  return (await waitFor(() => rows(alice).find((row) => row.text === text && row.status !== 'sending'), `"${text}" sent`)).element;
+  return (await waitFor(() => rows(alice).find((row) => row.text === text && isSent(row)), `"${text}" sent`)).element;
 }
 
 function row(chat: LcChat, text: string): HTMLElement | undefined {
@@ -407,7 +407,7 @@ describe('message actions', function () {
     expect(rows(chat).find((candidate) => candidate.text.startsWith('refused once'))!.status).to.equal('failed');
     chat.removeEventListener('lc-message-retry', stop);
     choose(await openMenu(chat, row(chat, 'refused once')!), 'retry');
-    await waitFor(() => rows(chat).some((candidate) => candidate.text.startsWith('refused once') && candidate.status !== 'failed' && candidate.status !== 'sending'), 'sent on retry');
+    await waitFor(() => rows(chat).some((candidate) => candidate.text.startsWith('refused once') && isSent(candidate)), 'sent on retry');
     const history = await conversation.queryMessages({ limit: 10 });
     expect(history.map((item) => (item as TextMessage).text)).to.deep.equal(['refused once']);
 
@@ -430,7 +430,7 @@ describe('message actions', function () {
     const onlyCopy = mount<LcChat>(chatMarkup(wsUrl, appId, aliceId, bobId, 'actions="copy"'));
     await opened(onlyCopy);
     await onlyCopy.send('limited');
-    const limited = await waitFor(() => rows(onlyCopy).find((candidate) => candidate.text === 'limited' && candidate.status !== 'sending'), 'sent')!;
+    const limited = await waitFor(() => rows(onlyCopy).find((candidate) => candidate.text === 'limited' && isSent(candidate)), 'sent')!;
     const close = async () => {
       await sendKeys({ press: 'Escape' });
       await waitFor(() => !shadow(onlyCopy).querySelector('[role="menu"]'), 'the menu closed');
@@ -533,7 +533,7 @@ describe('message actions', function () {
       await waitFor(() => shadow(alice).querySelector('[part="reply-bar"]'), 'the reply bar');
       await sendKeys({ type: 'noon' });
       await sendKeys({ press: 'Enter' });
-      const reply = await waitFor(() => rows(alice).find((candidate) => candidate.text.includes('noon') && candidate.status !== 'sending'), 'the reply sent');
+      const reply = await waitFor(() => rows(alice).find((candidate) => candidate.text.includes('noon') && isSent(candidate)), 'the reply sent');
       choose(await openMenu(alice, reply.element), 'edit');
       const editor = await waitFor(() => reply.element.querySelector<HTMLTextAreaElement>('[part="editor"] textarea'), 'the editor');
       editor.value = 'noon sharp';

@@ -8,7 +8,7 @@ import { expect } from '@esm-bundle/chai';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../src/components/index.js';
 import { openChatCache, TextMessage, type LcChat } from '../../src/components/index.js';
-import { mount, opened, rows, sdkClient, server, startServer, stopServer, textarea, uid, waitFor } from './support/fixtures.js';
+import { mount, opened, rows, sdkClient, server, startServer, stopServer, textarea, uid, waitFor, isSent } from './support/fixtures.js';
 
 async function setup(): Promise<{ chat: LcChat; markup: string; me: string; peer: string; wsUrl: string; appId: string }> {
   const { wsUrl, appId } = await server('outbox');
@@ -49,7 +49,7 @@ describe('outbox', function () {
       await startServer('outbox');
     }
     await waitFor(() => chat.connectionState === 'online', 'the connection to return', 30_000);
-    await waitFor(() => rows(chat).length === 3 && rows(chat).every((row) => row.status !== 'queued' && row.status !== 'sending'), 'everything sent', 15_000);
+    await waitFor(() => rows(chat).length === 3 && rows(chat).every((row) => isSent(row)), 'everything sent', 15_000);
     expect(rows(chat).map((row) => row.text)).to.deep.equal(['before the tunnel', 'typed in the tunnel', 'still no signal']);
     expect(await historyTexts(peer, me)).to.deep.equal(['before the tunnel', 'typed in the tunnel', 'still no signal']);
   });

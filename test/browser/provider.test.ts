@@ -1,7 +1,7 @@
 import { expect } from '@esm-bundle/chai';
 import '../../src/components/index.js';
 import { LcRealtime, openChatCache, openClients, type LcChat } from '../../src/components/index.js';
-import { mount, opened, rows, server, uid, waitFor } from './support/fixtures.js';
+import { mount, opened, rows, server, uid, waitFor, isSent } from './support/fixtures.js';
 
 describe('<lc-realtime> and the shared client', () => {
   it('provides its client to the lc-chat elements inside', async () => {
@@ -61,7 +61,7 @@ describe('logging out', () => {
     const chat = mount<LcChat>(`<lc-chat server="${wsUrl}" app-id="${appId}" client-id="${me}" members="${uid('x')}" unique></lc-chat>`);
     await opened(chat);
     await chat.send('soon forgotten');
-    await waitFor(() => rows(chat).some((row) => row.status !== 'queued' && row.status !== 'sending' && row.text === 'soon forgotten'), 'the message sent');
+    await waitFor(() => rows(chat).some((row) => isSent(row) && row.text === 'soon forgotten'), 'the message sent');
     const cid = chat.conversation!.id;
     await chat.logout({ clearCache: true });
     await waitFor(() => chat.connectionState === 'closed', 'the closed state');

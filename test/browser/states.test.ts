@@ -7,7 +7,7 @@ import { expect } from '@esm-bundle/chai';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../src/components/index.js';
 import { Realtime, type LcChat, type LcErrorEvent } from '../../src/components/index.js';
-import { mount, opened, rows, server, shadow, startServer, stopServer, textarea, uid, waitFor } from './support/fixtures.js';
+import { mount, opened, rows, server, shadow, startServer, stopServer, textarea, uid, waitFor, isSent } from './support/fixtures.js';
 
 describe('states', function () {
   this.timeout(40_000);
@@ -83,7 +83,7 @@ describe('states', function () {
       await waitFor(() => chat.connectionState === 'online' && chat.conversation, 'the session back');
       await waitFor(() => kicked, 'the other session to be taken over');
       await chat.send('mine again');
-      await waitFor(() => rows(chat).some((row) => row.text === 'mine again' && row.status !== 'queued' && row.status !== 'sending'), 'sending to work again');
+      await waitFor(() => rows(chat).some((row) => row.text === 'mine again' && isSent(row)), 'sending to work again');
     } finally {
       await elsewhere.close();
     }

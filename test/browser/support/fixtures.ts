@@ -76,6 +76,17 @@ export function shadow(element: Element): ShadowRoot {
   return root;
 }
 
+/**
+ * Whether the server took a row's message (acked; maybe delivered or read):
+ * the row is neither pending (sending, or queued for the connection) nor
+ * failed. Read from the row's classes, not its status line: only the last
+ * row of a group, a queued and a failed one show that line, so a row in the
+ * middle of a group has no status while it is still sending.
+ */
+export function isSent(row: { element: HTMLElement }): boolean {
+  return !row.element.classList.contains('pending') && !row.element.classList.contains('failed');
+}
+
 /** Message rows of a chat, as `{from, text, status}`. */
 export function rows(chat: LcChat): Array<{ id: string; from: string; text: string; own: boolean; status: string | null; element: HTMLElement }> {
   return [...shadow(chat).querySelectorAll<HTMLElement>('article.row')].map((element) => ({
