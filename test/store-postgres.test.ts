@@ -483,3 +483,43 @@ test('a batch of awkward text (quotes, backslashes, braces, control characters, 
     await store.close();
   }
 });
+
+test('the query budget counts the work, not the wait: a lookup held behind a lock is answered, a long scan is refused for its time', async () => {
+  const { default: pg } = await import('pg');
+  const { parseWhere } = await import('../src/server/query/where.js');
+  const database = await freshDatabase();
+  const store = await openPostgresStore({ url: database.url });
+  try {
+    const { conversation } = await store.createConversation(conversationInput({ appId: 'budget' }));
+    const query = (where: object, budget: { maxRows: number; maxMs: number }) =>
+      store.findConversations({ appId: 'budget', where: parseWhere(JSON.stringify(where)), sort: [], limit: 10, skip: 0, budget });
+
+    // The lookup waits 300 ms for a lock, six times its 50 ms: waiting for a lock
+    // (or for a CPU on a busy database) is not the query's cost.
+    const holder = new pg.Client({ connectionString: database.url });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE conversations IN ACCESS EXCLUSIVE MODE');
+      const lookup = query({ objectId: conversation.id }, { maxRows: 1_000, maxMs: 50 });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await holder.query('COMMIT');
+      assert.deepEqual((await lookup).map((found) => found.id), [conversation.id]);
+    } finally {
+      await holder.end();
+    }
+
+    // A scan of 20,000 rows runs far past 1 ms: refused for its time, with rows to spare.
+    await queryDatabase(
+      database.url,
+      `INSERT INTO conversations (app_id, id, name, creator, members, muted, tr, sys, is_unique, attrs, created_at, updated_at, last_seq)
+       SELECT 'budget', lpad(to_hex(c), 24, '0'), 'room ' || c, 'seed', '[]', '[]', 1, 0, 0, '{}'::jsonb, c, c, 0 FROM generate_series(1, 20000) AS c`,
+    );
+    await assert.rejects(
+      query({ name: { $regex: 'no such room' } }, { maxRows: 1_000_000, maxMs: 1 }),
+      (error: unknown) => error instanceof ProtocolError && error.code === 4310 && /runs longer than 1 ms/.test(error.detail ?? ''),
+    );
+  } finally {
+    await store.close();
+  }
+});

@@ -15,7 +15,7 @@ const POSTGRES: SqlDialect = {
   placeholder: (index) => `$${index + 1}`,
   select: CONVERSATION_SELECT,
   memberJoin: 'JOIN',
-  tick: (budget, params) => `lc_tick(${params.bind(budget.maxRows)}::bigint) AND `,
+  tick: (budget, params) => `lc_tick(${params.bind(budget.maxRows)}::bigint, ${params.bind(budget.maxMs)}::float8) AND `,
   regex: (pattern, flags, value, params) => `(${value} ~ ${params.bind(toPostgresRegex(pattern, flags))}::text)`,
   anyElement: (column, condition) =>
     `EXISTS (SELECT 1 FROM (SELECT value COLLATE "C" AS value FROM jsonb_array_elements_text(${column}::jsonb)) e WHERE ${condition})`,

@@ -1,8 +1,12 @@
 /**
  * Conversation queries on PostgreSQL, under the client's budget: a
- * budgeted query runs in its own transaction with `statement_timeout` set
- * to its time and `lc_tick` counting the rows it examines (schema.ts), and
- * either limit refuses it with CONVERSATION_QUERY_FAILED, as on SQLite.
+ * budgeted query runs in its own transaction, `lc_tick` counts the rows it
+ * examines and reads the clock every 32 of them (schema.ts migration 6),
+ * and either limit refuses it with CONVERSATION_QUERY_FAILED, as on SQLite.
+ * `statement_timeout` is only the backstop for a statement that runs long
+ * without examining rows, at a multiple of the budget: it is wall time and
+ * counts the backend's wait for a CPU, which on a busy database refused
+ * lookups of a single conversation.
  *
  * The budgeted statement selects ids only; the rows (with last messages of
  * up to tens of KB each) are read by primary key afterwards. Otherwise the
@@ -19,6 +23,10 @@ import { CONVERSATION_SELECT, type ConversationRow, toConversation } from './row
 
 const QUERY_CANCELED = '57014';
 const OVER_ROWS = 'LC001';
+const OVER_TIME = 'LC002';
+
+/** `statement_timeout` of a budgeted query: the backstop, not the budget. */
+const backstopMs = (maxMs: number): number => Math.max(1_000, Math.ceil(maxMs) * 10);
 
 export class ConversationQueries {
   private readonly sql: Sql;
@@ -45,7 +53,7 @@ export class ConversationQueries {
     try {
       found = await transaction(this.pool, async (tx) => {
         started ??= performance.now();
-        await tx.run("SELECT set_config('statement_timeout', $1, true), set_config('lc.rows', '0', true)", [String(Math.max(1, Math.ceil(budget.maxMs)))]);
+        await tx.run("SELECT set_config('statement_timeout', $1, true), set_config('lc.rows', '0', true)", [String(backstopMs(budget.maxMs))]);
         return (await tx.rows<{ id: string }>(ids.sql, ids.params.values)).map((row) => row.id);
       });
     } catch (error) {
@@ -54,9 +62,11 @@ export class ConversationQueries {
       const reason =
         state === OVER_ROWS
           ? `the query examines more than ${budget.maxRows} conversations`
-          : state === QUERY_CANCELED
+          : state === OVER_TIME
             ? `the query runs longer than ${budget.maxMs} ms`
-            : undefined;
+            : state === QUERY_CANCELED
+              ? `the query runs longer than ${backstopMs(budget.maxMs)} ms`
+              : undefined;
       if (reason === undefined) throw error;
       this.overBudget.remember(key, reason);
       throw ProtocolError.of('CONVERSATION_QUERY_FAILED', `${reason}: narrow it`);

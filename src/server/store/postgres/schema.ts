@@ -515,6 +515,27 @@ export const MIGRATIONS: readonly string[] = [
       p_conv_app_id, p_conv_cid, p_conv_count, p_conv_newest, p_conv_mention_all, p_mark_conv, p_mark_client, p_mark_read, p_mark_mention, p_now)
   $$;
   `,
+  `
+  -- The query budget's clock, checked while rows are examined (as on
+  -- SQLite, every 32 of them): statement_timeout alone is wall time from
+  -- the statement's start and counts a backend's wait for a CPU or a lock,
+  -- so on a busy database it refused lookups of one conversation by id.
+  -- Over max_ms it aborts with SQLSTATE LC002. lc_tick(bigint) stays for
+  -- servers of the version before, during an upgrade.
+  CREATE FUNCTION lc_tick(max_rows bigint, max_ms double precision) RETURNS boolean LANGUAGE plpgsql VOLATILE COST 1 AS $$
+  DECLARE
+    n bigint := coalesce(nullif(current_setting('lc.rows', true), ''), '0')::bigint + 1;
+  BEGIN
+    PERFORM set_config('lc.rows', n::text, true);
+    IF n > max_rows THEN
+      RAISE EXCEPTION 'query examines more than % rows', max_rows USING ERRCODE = 'LC001';
+    END IF;
+    IF n % 32 = 0 AND extract(epoch FROM clock_timestamp() - statement_timestamp()) * 1000 > max_ms THEN
+      RAISE EXCEPTION 'query runs longer than % ms', max_ms USING ERRCODE = 'LC002';
+    END IF;
+    RETURN true;
+  END $$;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
