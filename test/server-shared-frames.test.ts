@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { CommandType, OpType, decodeCommand } from '../src/protocol/codec.js';
-import { SharedPush, binaryFrameHeader, peerIdField } from '../src/server/gateway/shared-frame.js';
+import { SharedPush, peerIdField } from '../src/server/gateway/shared-frame.js';
 import { Realtime, TextMessage, type Message } from '../src/sdk/index.js';
 import { v3, v4, type OfficialClient, type OfficialConversation, type OfficialMessage, type OfficialRealtime } from './helpers/official-sdk.js';
 import { RawClient } from './helpers/raw-client.js';
@@ -37,15 +37,6 @@ test('a shared head and a peerId field are, byte for byte, the frame ws would se
   }
   const encoded = decodeCommand(Buffer.concat([new SharedPush(new Uint8Array([8, CommandType.direct])).body, peerIdField('测试-peer')]));
   assert.deepEqual([encoded.cmd, encoded.peerId], [CommandType.direct, '测试-peer']);
-});
-
-test('a frame header of ours is, byte for byte, the one ws would send before the same payload', async () => {
-  const { Sender } = (await import('ws')) as unknown as { Sender: { frame(data: Buffer, options: object): Buffer[] } };
-  for (const length of [0, 1, 125, 126, 127, 65_535, 65_536, 70_000]) {
-    const payload = Buffer.alloc(length, 3);
-    const expected = Buffer.concat(Sender.frame(payload, { fin: true, rsv1: false, opcode: 2, mask: false, readOnly: true }));
-    assert.deepEqual(Buffer.concat([binaryFrameHeader(length), payload]), expected, `payload of ${length} bytes`);
-  }
 });
 
 describe('shared pushes reach every SDK', () => {

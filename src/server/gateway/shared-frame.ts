@@ -16,39 +16,16 @@
  * not the text of each part unless the body's length is a multiple of 3.
  * Those few recipients get a frame of their own (`bytesFor`).
  */
+import * as wsModule from 'ws';
 import { peerIdField as encodePeerIdField } from '../../protocol/codec.js';
 
 /**
- * The header of an unmasked, final, binary WebSocket frame (RFC 6455
- * §5.2) carrying `payloadLength` bytes, as a server sends it: written
- * followed by the payload, it is the frame ws's `send` would write
- * (test/server-shared-frames.test.ts compares the two byte for byte).
- * Built here rather than by ws's `Sender.frame`, which wants the payload
- * itself: the head was asked for with a zero-filled stand-in of the
- * frame's size, an ArrayBuffer allocated and cleared per push and peerId
- * length for a header of two to ten bytes.
+ * ws's frame builder. It is exported by the package (`ws.Sender`) but not
+ * declared by @types/ws; this is the one signature used here.
  */
-export function binaryFrameHeader(payloadLength: number): Buffer {
-  if (payloadLength < 126) {
-    const header = Buffer.allocUnsafe(2);
-    header[0] = 0x82;
-    header[1] = payloadLength;
-    return header;
-  }
-  if (payloadLength < 65_536) {
-    const header = Buffer.allocUnsafe(4);
-    header[0] = 0x82;
-    header[1] = 126;
-    header.writeUInt16BE(payloadLength, 2);
-    return header;
-  }
-  const header = Buffer.allocUnsafe(10);
-  header[0] = 0x82;
-  header[1] = 127;
-  header.writeUInt32BE(0, 2);
-  header.writeUIntBE(payloadLength, 4, 6);
-  return header;
-}
+const Sender = (wsModule as unknown as {
+  Sender: { frame(data: Buffer, options: { fin: boolean; rsv1: boolean; opcode: number; mask: boolean; readOnly: boolean }): Buffer[] };
+}).Sender;
 
 /** The encoded `peerId` field of a recipient: append it to a push's body. */
 export function peerIdField(peerId: string): Buffer {
@@ -81,7 +58,13 @@ export class SharedPush {
     if (tailLength === this.lastTailLength) return this.lastHead!;
     if (this.lastHead) (this.heads ??= new Map()).set(this.lastTailLength, this.lastHead);
     let head = this.heads?.get(tailLength);
-    if (!head) head = Buffer.concat([binaryFrameHeader(this.body.length + tailLength), this.body]);
+    if (!head) {
+      // ws builds the header (its frame builder, not a copy of RFC 6455 here):
+      // unmasked, as a server sends, its output is [header, payload] and the
+      // header depends on the payload's length only.
+      const [header] = Sender.frame(Buffer.alloc(this.body.length + tailLength), { fin: true, rsv1: false, opcode: 2, mask: false, readOnly: true });
+      head = Buffer.concat([header!, this.body]);
+    }
     this.lastTailLength = tailLength;
     this.lastHead = head;
     return head;
