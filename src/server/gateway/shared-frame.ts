@@ -61,8 +61,9 @@ export class SharedPush {
     if (!head) {
       // ws builds the header (its frame builder, not a copy of RFC 6455 here):
       // unmasked, as a server sends, its output is [header, payload] and the
-      // header depends on the payload's length only.
-      const [header] = Sender.frame(Buffer.alloc(this.body.length + tailLength), { fin: true, rsv1: false, opcode: 2, mask: false, readOnly: true });
+      // header depends on the payload's length only: the stand-in is never
+      // read (unmasked, ws neither copies nor masks it), so it is not cleared.
+      const [header] = Sender.frame(Buffer.allocUnsafe(this.body.length + tailLength), { fin: true, rsv1: false, opcode: 2, mask: false, readOnly: true });
       head = Buffer.concat([header!, this.body]);
     }
     this.lastTailLength = tailLength;
