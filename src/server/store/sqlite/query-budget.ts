@@ -13,7 +13,8 @@
  * (tens of ms at a load of 15 on two cores), and a query of a few dozen
  * rows caught in such a wait is not a costly one (refusing it also refused
  * it again for 5 s). The CPU is read when a query begins, then only once
- * it is past the deadline.
+ * it is past the deadline. It is the process's (Node 20 has no per-thread
+ * figure): V8's helper threads count too, which errs toward refusing.
  */
 import type Database from 'better-sqlite3';
 import type { QueryBudget } from '../types.js';
