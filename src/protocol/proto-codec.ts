@@ -584,6 +584,48 @@ export function encodeStringField(no: number, text: string): Uint8Array {
   return finish();
 }
 
+/**
+ * The codec's own writers, for an encoder of a fixed shape on a hot path
+ * (the server's acks and pushes of stored messages: handlers/direct-frames.ts)
+ * that knows its field keys and order and so skips the walk over a
+ * command's keys. The bytes are the codec's, in its slab: call `begin`,
+ * write the fields in number order, then `finish`.
+ */
+export const fixedShapeWriter = {
+  begin,
+  finish,
+  /** A key, or an unsigned value below 2^32. */
+  varint(value: number): void {
+    ensure(5);
+    writeVarint(value);
+  },
+  int32(value: number): void {
+    ensure(10);
+    writeInt32(value);
+  },
+  int64(value: number): void {
+    ensure(10);
+    writeInt64(value);
+  },
+  /** A string field: its key, then the string. */
+  string(key: number, text: string): void {
+    ensure(5);
+    writeVarint(key);
+    writeString(text);
+  },
+  /** Opens a length-delimited field (its key, room for its length); returns what `close` takes. */
+  open(key: number): number {
+    ensure(7);
+    writeVarint(key);
+    const mark = at - start;
+    at += 2;
+    return mark;
+  },
+  close(mark: number): void {
+    endDelimited(mark, 2);
+  },
+};
+
 /* ------------------------------------------------------------------ base64 */
 
 /**
