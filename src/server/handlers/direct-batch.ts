@@ -299,17 +299,11 @@ export class DirectBatch<C extends SessionConnection> {
       const { session } = entry;
       const conversation = entry.conversation!;
       const payload = encodeDirectPush(result.message, serverTs);
-      let publishing: Promise<void>;
+      const publish = () => pushEncoded(this.ctx, conversation.appId, conversation.members, payload, { excludeSessionId: session.id });
       // Only a socket with several sessions can get a push of its own command.
-      if (entry.i !== undefined && entry.connection.sessions.size > 1) {
-        const held = this.holdOwnPushes(entry.connection, () => pushEncoded(this.ctx, conversation.appId, conversation.members, payload, session.id));
-        releases.push(held.release);
-        publishing = held.published;
-      } else {
-        releases.push(undefined);
-        publishing = pushEncoded(this.ctx, conversation.appId, conversation.members, payload, session.id);
-      }
-      published.push(publishing);
+      const held = entry.i !== undefined && entry.connection.sessions.size > 1 ? this.holdOwnPushes(entry.connection, publish) : undefined;
+      releases.push(held?.release);
+      published.push(held ? held.published : publish());
       publishers.push(session);
     }
     if (published.length > 0) {

@@ -16,8 +16,8 @@ export async function push(
   excludeSessionIdOrOptions?: string | PushOptions,
 ): Promise<void> {
   if (clientIds.length === 0) return;
-  const options = typeof excludeSessionIdOrOptions === 'string' ? { excludeSessionId: excludeSessionIdOrOptions } : (excludeSessionIdOrOptions ?? {});
-  await ctx.broker.publish({ appId, clientIds, payload: encode(ctx, command), ...options });
+  const options = typeof excludeSessionIdOrOptions === 'string' ? { excludeSessionId: excludeSessionIdOrOptions } : excludeSessionIdOrOptions;
+  await pushEncoded(ctx, appId, clientIds, encode(ctx, command), options);
 }
 
 /**
@@ -25,10 +25,10 @@ export async function push(
  * batch's pushes, direct-frames.ts): no copy of the command, no async
  * frame of its own. A broker that throws at once rejects, as `push` does.
  */
-export function pushEncoded(ctx: ServerContext, appId: string, clientIds: string[], payload: Uint8Array, excludeSessionId: string): Promise<void> {
+export function pushEncoded(ctx: ServerContext, appId: string, clientIds: string[], payload: Uint8Array, options?: PushOptions): Promise<void> {
   if (clientIds.length === 0) return Promise.resolve();
   try {
-    return ctx.broker.publish({ appId, clientIds, payload, excludeSessionId });
+    return ctx.broker.publish({ appId, clientIds, payload, ...options });
   } catch (error) {
     return Promise.reject(error);
   }
