@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
 import { minifyCssTemplatesPlugin } from './scripts/minify-css-templates.mjs';
 
@@ -33,6 +34,42 @@ const LAZY_ELEMENTS = {
   'elements/lc-support': 'src/components/lc-support/lc-support.ts',
 };
 
+/**
+ * The ES build's chunking: every module the entry imports statically goes into
+ * `dist/lc-chat.js` or one shared chunk (`chunks/runtime-*.js`, what the lazy
+ * elements share with it), instead of one chunk per set of sharers. The first
+ * load is two files, and gzip sees the shared code at once: several small chunks
+ * gzipped apart lose their cross-file matches and name each other's exports.
+ * A lazy element imported alone loads that chunk whole (a few small modules of
+ * the others more than before); after `dist/lc-chat.js` it costs nothing more.
+ */
+function firstLoadChunks() {
+  let shared: Set<string> | undefined;
+  return {
+    groups: [
+      {
+        name(id: string, ctx: { getModuleInfo(id: string): { importedIds: readonly string[]; isEntry: boolean } | null }) {
+          if (!shared) {
+            const closure = (entry: string) => {
+              const seen = new Set<string>();
+              const stack = [resolve(entry)];
+              while (stack.length) {
+                const next = stack.pop()!;
+                if (seen.has(next)) continue;
+                seen.add(next);
+                stack.push(...(ctx.getModuleInfo(next)?.importedIds ?? []));
+              }
+              return seen;
+            };
+            shared = closure('src/components/es-entry.ts');
+          }
+          return shared.has(id) && !ctx.getModuleInfo(id)?.isEntry ? 'runtime' : null;
+        },
+      },
+    ],
+  };
+}
+
 export default defineConfig(({ mode }) => {
   const lib =
     mode === 'sdk'
@@ -67,6 +104,7 @@ export default defineConfig(({ mode }) => {
           // Shared code of the ES build, with a content hash so a long cache never serves a stale chunk.
           // Rollup names a chunk after one of its modules; the one holding the SDK and lit
           // would be "tokens" (themes/tokens.ts): call it what it is.
+          ...(mode === 'iife' || mode === 'sdk' ? {} : { codeSplitting: firstLoadChunks() }),
           chunkFileNames: (chunk) => `chunks/${chunk.moduleIds.some((id) => id.includes('/src/sdk/')) ? 'runtime' : '[name]'}-[hash].js`,
         },
       },
