@@ -1,4 +1,12 @@
-/** English strings; the reference every other language follows. */
+import type { enMore } from './en-more.js';
+
+/**
+ * English strings; the reference every other language follows. These are
+ * the ones `<lc-chat>` needs; the other elements' (and `<lc-chat>`'s parts
+ * loaded on demand: the support header, the push toggle) are in
+ * `en-more.ts`, which those modules import: it adds them to this table, so
+ * a page with one `<lc-chat>` does not download them.
+ */
 export const en = {
   'conversation.untitled': 'Chat',
   'state.connecting': 'Connecting…',
@@ -88,18 +96,6 @@ export const en = {
   'image.label': 'Image',
   'image.close': 'Close',
   'error.generic': 'Something went wrong.',
-  'inbox.label': 'Conversations',
-  'inbox.filter': 'Search conversations',
-  'inbox.new': 'New conversation',
-  'inbox.empty': 'No conversations yet',
-  'inbox.emptyHint': 'Conversations you’re part of will show up here.',
-  'inbox.noMatches': 'No conversations match',
-  'inbox.loading': 'Loading conversations…',
-  'inbox.loadError': 'Couldn’t load conversations.',
-  'inbox.unread': (p: { count: number }) => (p.count === 1 ? '1 unread message' : `${p.count} unread messages`),
-  'inbox.noMessages': 'No messages yet',
-  'inbox.more': 'Show more conversations',
-  'inbox.loadingMore': 'Loading more conversations…',
   'preview.you': (p: { text: string }) => `You: ${p.text}`,
   'preview.image': 'Photo',
   'preview.audio': 'Voice message',
@@ -107,45 +103,7 @@ export const en = {
   'preview.file': (p: { name: string }) => `File: ${p.name}`,
   'preview.location': 'Location',
   'preview.other': 'Message',
-  'live.label': 'Live comments',
-  'live.online': (p: { count: number }) => (p.count === 1 ? '1 watching' : `${p.count} watching`),
-  'live.placeholder': 'Send a comment…',
-  'live.send': 'Send',
-  'live.priority': 'Kind',
-  'live.priority.low': 'Comment',
-  'live.priority.normal': 'Highlighted',
-  'live.priority.high': 'Pinned notice',
-  'live.mode': 'Position',
-  'live.mode.scroll': 'Scrolling',
-  'live.mode.top': 'Top',
-  'live.mode.bottom': 'Bottom',
-  'live.joining': 'Joining the room…',
-  'live.hidden': (p: { count: number }) => `${p.count} hidden`,
-  'live.hiddenHint': 'Comments not shown because the screen was full',
-  'live.chat': 'Chat',
-  'launcher.open': 'Open chat',
-  'launcher.close': 'Close chat',
-  'launcher.greeting': 'Hi! How can we help?',
-  'support.prechat': 'Before we start, tell us who you are so we can get back to you.',
-  'support.name': 'Name',
-  'support.email': 'Email',
-  'support.start': 'Start chat',
-  'support.nameRequired': 'Please enter your name.',
-  'support.emailInvalid': 'Please enter a valid email address.',
-  'support.away': 'We’re away right now. Leave a message and we’ll get back to you.',
-  'support.back': (p: { time: string }) => `Back ${p.time}`,
-  'support.status': 'Status',
-  'support.all': 'All',
-  'support.open': 'Open',
-  'support.resolved': 'Resolved',
-  'support.resolve': 'Mark resolved',
-  'support.reopen': 'Reopen',
-  'support.visitor': 'Visitor',
-  'support.mentioned': 'You were mentioned',
-  'push.enable': 'Turn on notifications',
-  'push.disable': 'Turn off notifications',
-  'push.blocked': 'Notifications are blocked in this browser',
 };
 
-export type Strings = typeof en;
+export type Strings = typeof en & typeof enMore;
 export type StringKey = keyof Strings;

@@ -5,8 +5,18 @@
  */
 import { en, type StringKey, type Strings } from './en.js';
 
-/** The tables loaded so far, by lower-case tag. English, the fallback, always is. */
-const LANGUAGES: Record<string, Strings> = { en };
+/**
+ * The tables loaded so far, by lower-case tag. English, the fallback, always
+ * is; its strings of the parts loaded on demand (`en-more.ts`) join it when
+ * their modules load (`addEnglish`), before they render.
+ */
+const english = en as Strings;
+const LANGUAGES: Record<string, Strings> = { en: english };
+
+/** Adds English strings of a part loaded on demand (`en-more.ts`) to the table. */
+export function addEnglish(strings: Partial<Strings>): void {
+  Object.assign(english, strings);
+}
 
 /**
  * The other languages' tables, loaded the first time an element shows one:
@@ -84,7 +94,7 @@ export function dirOf(element: Element): 'ltr' | 'rtl' {
 
 export function localizer(element: Element): Localizer {
   const lang = supportedLanguage(langOf(element)) ?? 'en';
-  const strings = LANGUAGES[lang.toLowerCase()] ?? en;
+  const strings = LANGUAGES[lang.toLowerCase()] ?? english;
   return {
     lang,
     dir: dirOf(element),

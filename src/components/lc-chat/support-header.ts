@@ -12,6 +12,10 @@ import type { Localizer } from '../i18n/localize.js';
 import { LcStatusChangeEvent } from '../lc-support/support-events.js';
 import { onSupportSaved, saveSupport, supportOf, type SupportInfo, type SupportStatus } from '../lc-support/support-info.js';
 import { safeUrl } from '../renderers/safe-url.js';
+import { addEnglish } from '../i18n/localize.js';
+import { enMore } from '../i18n/en-more.js';
+
+addEnglish(enMore);
 
 /** What the controller needs from `<lc-chat>`. */
 export interface SupportHeaderHost {

@@ -15,6 +15,10 @@ import type { ListenerMap } from '../client/listen.js';
 import { onSupportSaved, supportOf } from '../lc-support/support-info.js';
 import { passesStatus, renderMention, renderStatusFilter, renderVisitorLine, STATUS_FILTERS, supportStyles, type StatusFilter } from './support-row.js';
 import { ListController, MAX_QUERY_LIMIT, type ConversationListItem } from './list-controller.js';
+import { addEnglish } from '../i18n/localize.js';
+import { enMore } from '../i18n/en-more.js';
+
+addEnglish(enMore);
 
 export type { ConversationListItem } from './list-controller.js';
 

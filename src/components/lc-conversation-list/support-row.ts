@@ -6,6 +6,10 @@
 import { css, html, nothing, type TemplateResult } from 'lit';
 import type { Localizer } from '../i18n/localize.js';
 import type { SupportInfo } from '../lc-support/support-info.js';
+import { addEnglish } from '../i18n/localize.js';
+import { enMore } from '../i18n/en-more.js';
+
+addEnglish(enMore);
 
 /** What the list's `status` attribute may say. */
 export type StatusFilter = 'all' | 'open' | 'resolved';

@@ -13,6 +13,10 @@ import { DanmakuStage, type DanmakuInput, type DanmakuMode } from './danmaku-sta
 import { styles } from './lc-live-room.styles.js';
 import type { ListenerMap } from '../client/listen.js';
 import { COMMAS, listConverter, toList, type ListInput } from '../util/list-property.js';
+import { addEnglish } from '../i18n/localize.js';
+import { enMore } from '../i18n/en-more.js';
+
+addEnglish(enMore);
 
 /** The message attribute that carries a comment's presentation: `{mode, priority, color}`. */
 export const DANMAKU_KEY = 'danmaku';

@@ -15,6 +15,10 @@ import { checkPrechat, PRECHAT_FIELDS, renderPrechat, type PrechatField, type Pr
 import { LcPrechatSubmitEvent, LcStatusChangeEvent } from './support-events.js';
 import { describeBrowser, isEmail, pageUrl, saveSupport, supportOf, type SupportInfo, type VisitorInfo } from './support-info.js';
 import { TabAlert } from './tab-alert.js';
+import { addEnglish } from '../i18n/localize.js';
+import { enMore } from '../i18n/en-more.js';
+
+addEnglish(enMore);
 
 const chatBubbleIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"><path d="M20 15a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2h12a2 2 0 0 1 2 2z"/></svg>`;
 const closeIcon = html`<svg viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"><path d="M6 6l12 12M18 6 6 18"/></svg>`;

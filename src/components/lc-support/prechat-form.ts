@@ -6,6 +6,10 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { Localizer } from '../i18n/localize.js';
 import { isEmail, LIMITS } from './support-info.js';
+import { addEnglish } from '../i18n/localize.js';
+import { enMore } from '../i18n/en-more.js';
+
+addEnglish(enMore);
 
 /** The fields a pre-chat form may ask for. */
 export type PrechatField = 'name' | 'email';

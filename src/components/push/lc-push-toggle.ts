@@ -5,6 +5,10 @@ import type { SharedClient } from '../client/shared-client.js';
 import { LcErrorEvent, LcPushChangeEvent } from '../events.js';
 import { LocalizeController } from '../i18n/localize-controller.js';
 import { pushStatus, subscribePush, unsubscribePush, type PushStatus } from './push-subscription.js';
+import { addEnglish } from '../i18n/localize.js';
+import { enMore } from '../i18n/en-more.js';
+
+addEnglish(enMore);
 
 const bellIcon = svg`<path d="M12 3a6 6 0 0 0-6 6v3.5L4.5 15v1h15v-1L18 12.5V9a6 6 0 0 0-6-6Zm-2 15a2 2 0 0 0 4 0" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linejoin="round"/>`;
 const bellOffIcon = svg`<path d="M12 3a6 6 0 0 0-6 6v3.5L4.5 15v1h15v-1L18 12.5V9a6 6 0 0 0-6-6Zm-2 15a2 2 0 0 0 4 0M4 4l16 16" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linejoin="round" stroke-linecap="round"/>`;
