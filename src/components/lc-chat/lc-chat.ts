@@ -13,7 +13,7 @@ import {
   LcUnreadChangeEvent,
 } from '../events.js';
 import type { ChatMessage } from '../model/chat-message.js';
-import { rendererKey } from '../renderers/registry.js';
+import { rendererKey, richRenderersReady } from '../renderers/registry.js';
 import type { MessageRenderer, RendererName } from '../renderers/types.js';
 import { renderBanner, renderComposer, renderHeader, renderTypingBubble } from './chrome.js';
 import { HistoryController } from './history-controller.js';
@@ -365,6 +365,12 @@ export class LcChat extends LcWidgetElement {
   }
 
   readonly #onNetworkChange = (): void => this.requestUpdate();
+
+  /** Renders once the strings (see the base class) and the renderers the messages need are loaded: an image never shows as "can't be shown" first. */
+  protected override scheduleUpdate(): void | Promise<unknown> {
+    const rich = richRenderersReady(() => this.#history.items());
+    return rich ? rich.then(() => super.scheduleUpdate()) : super.scheduleUpdate();
+  }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);

@@ -8,16 +8,7 @@
  * reach elements from another copy of the bundle too.
  */
 import { MessageType, type ChatMessage } from '../model/chat-message.js';
-import {
-  renderAudio,
-  renderFallback,
-  renderFile,
-  renderImage,
-  renderLocation,
-  renderRecalled,
-  renderTextMessage,
-  renderVideo,
-} from './builtin.js';
+import { renderFallback, renderRecalled, renderTextMessage } from './builtin.js';
 import type { MessageRenderer, RendererName } from './types.js';
 
 type RendererKey = number | 'fallback';
@@ -32,16 +23,40 @@ const TYPES: Record<Exclude<RendererName, 'fallback'>, number> = {
   recalled: MessageType.RECALLED,
 };
 
-const BUILT_IN: ReadonlyMap<RendererKey, MessageRenderer> = new Map<RendererKey, MessageRenderer>([
+const BUILT_IN = new Map<RendererKey, MessageRenderer>([
   [MessageType.TEXT, renderTextMessage],
-  [MessageType.IMAGE, renderImage],
-  [MessageType.AUDIO, renderAudio],
-  [MessageType.VIDEO, renderVideo],
-  [MessageType.LOCATION, renderLocation],
-  [MessageType.FILE, renderFile],
   [MessageType.RECALLED, renderRecalled],
   ['fallback', renderFallback],
 ]);
+
+/** The types of the rich built-ins (`rich.ts`), loaded on demand. */
+const RICH: readonly number[] = [MessageType.IMAGE, MessageType.AUDIO, MessageType.VIDEO, MessageType.LOCATION, MessageType.FILE];
+let richLoaded = false;
+let richLoading: Promise<void> | undefined;
+
+/**
+ * Loads the rich built-in renderers (image, audio, video, location, file)
+ * when one of `messages` needs them: a message of their type that no page
+ * registration replaces. Returns `undefined` when nothing needs loading,
+ * else a promise that settles once they are loaded: `<lc-chat>` waits for
+ * it before it renders (`scheduleUpdate`), so such a message never shows
+ * as "can't be shown" first. If the load fails, the promise still
+ * settles: those messages get the fallback, and the next render tries again.
+ */
+export function richRenderersReady(messages: () => readonly ChatMessage[]): Promise<void> | undefined {
+  if (richLoaded) return undefined;
+  const map = registry();
+  if (!messages().some(({ type }) => type != null && RICH.includes(type) && !map.has(type))) return undefined;
+  return (richLoading ??= import('./rich.js').then(
+    ({ renderImage, renderAudio, renderVideo, renderLocation, renderFile }) => {
+      [renderImage, renderAudio, renderVideo, renderLocation, renderFile].forEach((render, index) => BUILT_IN.set(RICH[index]!, render));
+      richLoaded = true;
+    },
+    () => {
+      richLoading = undefined;
+    },
+  ));
+}
 
 const REGISTRY = Symbol.for('lc-chat.renderers');
 type Global = typeof globalThis & { [REGISTRY]?: Map<RendererKey, MessageRenderer> };
