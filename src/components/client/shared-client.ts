@@ -20,7 +20,7 @@ import type { LcFile, LcFileSaveOptions } from '../../sdk/typed-messages/lc-file
 import { openChatCache, type ChatCache } from '../cache/chat-cache.js';
 import { fromSdkMessage, TYPING_KEY, typingState, type ChatMessage } from '../model/chat-message.js';
 import { clientKey, type ClientOptions } from './client-options.js';
-import { Outbox } from './outbox.js';
+import type { Outbox, OutboxHost } from './outbox.js';
 import { Conversations, receiptTimes, type ConversationSpec, type ReceiptTimes } from './conversations.js';
 import { fetchLimits, type ServerLimits } from './limits.js';
 import { setupErrorOf, type SetupError } from './setup-error.js';
@@ -119,7 +119,15 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
   #loggingIn = false;
   #state: WidgetConnectionState = 'connecting';
   #cache: Promise<ChatCache>;
-  readonly #outbox: Outbox;
+  // The outbox (outbox.ts) is not in the first load: it loads as the
+  // client starts (#loadOutbox), beside the cache and the connection.
+  // Nothing is pending before it has read the cache anyway (it then says
+  // which conversations have pending messages), and every send waits for
+  // it, so what was restored from the cache goes out before anything typed
+  // after, in order.
+  #outbox: Outbox | undefined;
+  #outboxLoading: Promise<Outbox> | undefined;
+  readonly #outboxHost: OutboxHost;
   #waiters: Array<(client: IMClient) => void> = [];
   readonly #conversations: Conversations;
   #unread = new Map<string, number>();
@@ -139,7 +147,7 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
       clientId: options.clientId,
       ...(options.cacheLimit ? { maxMessagesPerConversation: options.cacheLimit } : {}),
     });
-    this.#outbox = new Outbox({
+    this.#outboxHost = {
       clientId: options.clientId,
       noBinary: Boolean(options.noBinary),
       cache: this.#cache,
@@ -158,7 +166,9 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
         const { uploadFailure } = await import('./upload-failure.js');
         return uploadFailure(error, file.blob.type, this.#limits?.maxUploadBytes, this.#state === 'online');
       },
-    });
+    };
+    // A failed load is tried again by the next send, which reports it.
+    this.#loadOutbox().catch(() => undefined);
     this.#conversations = new Conversations({
       clientId: options.clientId,
       cache: this.#cache,
@@ -263,9 +273,24 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
     return this.#conversations.cachedId(spec);
   }
 
-  /** Messages of ours not yet acknowledged, as the list shows them. */
+  /** Messages of ours not yet acknowledged, as the list shows them (none known before the outbox has loaded: it then says which changed). */
   pending(cid: string): ChatMessage[] {
-    return this.#outbox.pending(cid);
+    return this.#outbox?.pending(cid) ?? [];
+  }
+
+  /** The outbox, once loaded (see `#outbox`); back online before it was, it sends what it restored. */
+  #loadOutbox(): Promise<Outbox> {
+    return (this.#outboxLoading ??= import('./outbox.js').then(
+      ({ Outbox }) => {
+        const outbox = (this.#outbox = new Outbox(this.#outboxHost));
+        if (this.#state === 'online') outbox.flush();
+        return outbox;
+      },
+      (error: unknown) => {
+        this.#outboxLoading = undefined;
+        throw error;
+      },
+    ));
   }
 
   /**
@@ -280,7 +305,7 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
       message.mentionList = [...draft.mentions.list];
       message.mentionedAll = draft.mentions.all;
     }
-    return this.#outbox.add(cid, message);
+    return this.#loadOutbox().then((outbox) => outbox.add(cid, message));
   }
 
   /**
@@ -291,8 +316,8 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
    * @param draft the caption (`text`), attributes and mentions of the message
    * @throws OutboxFullError when as many attachments (or bytes) as the outbox keeps are waiting
    */
-  sendAttachment(cid: string, file: File, draft: Partial<OutgoingDraft> = {}): Promise<ChatMessage> {
-    return this.#outbox.addFile(
+  async sendAttachment(cid: string, file: File, draft: Partial<OutgoingDraft> = {}): Promise<ChatMessage> {
+    return (await this.#loadOutbox()).addFile(
       cid,
       {
         blob: file,
@@ -322,17 +347,18 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
    */
   async sendFile(cid: string, file: LcFile, caption?: string): Promise<ChatMessage> {
     const { fileMessage } = await import('./attachment-upload.js');
-    return this.#outbox.add(cid, await fileMessage(file, caption));
+    const message = await fileMessage(file, caption);
+    return (await this.#loadOutbox()).add(cid, message);
   }
 
   /** Sends a failed (refused) message again, with the same dt; not one over the size limit, which would fail again. */
   resend(localId: string): void {
-    this.#outbox.resend(localId);
+    this.#outbox?.resend(localId);
   }
 
   /** Drops a pending message without sending it. */
   discard(localId: string): Promise<void> {
-    return this.#outbox.discard(localId);
+    return this.#outbox?.discard(localId) ?? Promise.resolve();
   }
 
   /** Tells the others this user is (or stopped) typing: transient, best effort. */
@@ -444,7 +470,7 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
     await this.#realtime.close().catch(() => {});
     const cache = await this.#cache;
     if (options.clearCache) {
-      this.#outbox.clear();
+      this.#outbox?.clear();
       await cache.clear().catch((error: unknown) => this.#report(error, 'cache'));
     } else {
       cache.close();
@@ -595,7 +621,7 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
     this.#setState('online');
     const client = this.#client!;
     for (const resolve of this.#waiters.splice(0)) resolve(client);
-    this.#outbox.flush();
+    this.#outbox?.flush();
   }
 
   /** When the other member of a one-to-one conversation last received and read it. */
@@ -621,7 +647,7 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
     this.#state = state;
     this.emit('state', state, previous);
     // Pending messages show "waiting for connection" or "sending".
-    for (const cid of this.#outbox.conversations()) this.emit('outbox', cid);
+    for (const cid of this.#outbox?.conversations() ?? []) this.emit('outbox', cid);
   }
 
   async #withCache(write: (cache: ChatCache) => Promise<void>): Promise<void> {
