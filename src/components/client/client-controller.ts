@@ -10,7 +10,7 @@ import { ensureContextRoot, realtimeContext } from '../context/realtime-context.
 import { clientKey, optionsFromAttributes, type ConnectionAttributes } from './client-options.js';
 import { LcErrorEvent } from '../events.js';
 import { acquireClient, releaseClient } from './client-registry.js';
-import { missingAttributeError, type SetupError } from './setup-error.js';
+import { partialAttributes, type SetupError } from './setup-error.js';
 import type { SharedClient } from './shared-client.js';
 
 type Host = ReactiveElement & ConnectionAttributes;
@@ -72,8 +72,30 @@ export class ClientController implements ReactiveController {
       releaseClient(this.#ownClient);
       this.#ownClient = undefined;
     }
-    this.#checkSetup(options ? undefined : missingAttributeError(this.#host));
+    this.setupChecking = undefined;
+    if (options || !partialAttributes(this.#host)) this.#checkSetup(undefined);
+    else this.#checkMissing();
     this.#set(this.#ownClient ?? this.#contextClient);
+  }
+
+  /**
+   * Set while setup-check.ts loads to say which attribute is missing:
+   * hosts wait for it before they render, so such an element never shows
+   * "Connecting…" first.
+   */
+  setupChecking: Promise<void> | undefined;
+
+  #checkMissing(): void {
+    const check: Promise<void> = (this.setupChecking = import('./setup-check.js').then(
+      ({ missingAttributeError }) => {
+        if (this.setupChecking !== check) return;
+        this.setupChecking = undefined;
+        this.#checkSetup(missingAttributeError(this.#host));
+      },
+      () => {
+        if (this.setupChecking === check) this.setupChecking = undefined;
+      },
+    ));
   }
 
   #checkSetup(error: SetupError | undefined): void {

@@ -72,10 +72,16 @@ export class LcWidgetElement extends LcConnectedElement {
   /** The element uses another client (or none: removed from the page, or its attributes incomplete); listeners are on it already. */
   protected clientChanged(_client: SharedClient | undefined, _previous: SharedClient | undefined): void {}
 
-  /** Renders once the strings of the element's language are loaded (see `LocalizeController.ready`). */
+  /**
+   * Renders once the strings of the element's language are loaded (see
+   * `LocalizeController.ready`) and, with some connection attributes but
+   * not all, once it knows which is missing (`ClientController.setupChecking`).
+   */
   protected override scheduleUpdate(): void | Promise<unknown> {
     const strings = this.localize.ready();
-    return strings ? strings.then(() => super.scheduleUpdate()) : super.scheduleUpdate();
+    const setup = this.#clients.setupChecking;
+    const wait = strings && setup ? Promise.all([strings, setup]) : (strings ?? setup);
+    return wait ? wait.then(() => super.scheduleUpdate()) : super.scheduleUpdate();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {

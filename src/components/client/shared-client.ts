@@ -23,7 +23,7 @@ import { clientKey, type ClientOptions } from './client-options.js';
 import type { Outbox, OutboxHost } from './outbox.js';
 import { Conversations, receiptTimes, type ConversationSpec, type ReceiptTimes } from './conversations.js';
 import { fetchLimits, type ServerLimits } from './limits.js';
-import { setupErrorOf, type SetupError } from './setup-error.js';
+import type { SetupError } from './setup-error.js';
 import { conversationSignatureFactory, loginSignatureFactory, SignatureError } from './signature.js';
 
 /**
@@ -514,7 +514,9 @@ export class SharedClient extends EventEmitter<SharedClientEvents> {
       // changes; the UI offers a retry.
       this.lastError = asError(error);
       const operation = error instanceof SignatureError ? 'signature' : 'login';
-      const setup = setupErrorOf(error, options);
+      // The checks and their messages load on demand (setup-check.ts); a login started meanwhile (retry) has the last word.
+      const setup = await import('./setup-check.js').then(({ setupErrorOf }) => setupErrorOf(error, options)).catch(() => undefined);
+      if (this.#closed || this.#loggingIn) return;
       if (setup) {
         // The page's setup is wrong: say which attribute, once per client, for the developer.
         this.setupError = this.lastError = setup;
