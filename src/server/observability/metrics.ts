@@ -44,7 +44,7 @@ export class ServerMetrics {
     this.connectionsOpened = new Counter({ name: 'lc_connections_opened_total', help: 'WebSocket connections accepted.', registers });
     this.connectionsRefused = new Counter({ name: 'lc_connections_rate_limited_total', help: 'WebSocket upgrades refused by the per-address rate limit (429).', registers });
     this.storeLatency = new Histogram({ name: 'lc_store_seconds', help: 'Store call latency by operation (append, history, query).', labelNames: ['operation'], buckets: LATENCY_BUCKETS, registers });
-    this.brokerLatency = new Histogram({ name: 'lc_broker_publish_seconds', help: 'Broker publish latency (recorded when a broker other than the in-process one is configured).', buckets: LATENCY_BUCKETS, registers });
+    this.brokerLatency = new Histogram({ name: 'lc_broker_publish_seconds', help: 'Broker publish latency per burst of publishes (those of one commit or one fan-out, from the first until all were taken), recorded when a broker other than the in-process one is configured.', buckets: LATENCY_BUCKETS, registers });
     const brokerReceived = () => this.brokerReceived();
     new Counter({ name: 'lc_broker_deliveries_received_total', help: 'Deliveries this node received from other nodes through the broker (Redis); a node holding none of the recipients receives none.', registers, collect() { setCounter(this, brokerReceived()); } });
     this.hookCalls = new Counter({ name: 'lc_hook_calls_total', help: 'Hook calls by event and outcome (ok, retried, failed, dropped).', labelNames: ['event', 'outcome'], registers });
@@ -116,14 +116,35 @@ export class ServerMetrics {
     return withOverrides(store, wrappers);
   }
 
-  /** Wraps a broker so each publish is timed, and counts what it received if it says (`deliveriesReceived`). */
+  /**
+   * Wraps a broker so its publishes are timed, and counts what it received
+   * if it says (`deliveriesReceived`). One observation per burst of
+   * publishes (those made before the next microtask: the direct batch's
+   * pushes of one commit, a fan-out), from the first publish until all of
+   * them were taken: a timer per publish cost ~0.6 µs each (a closure, an
+   * hrtime and a histogram observation per message on the Redis path).
+   */
   instrumentBroker(broker: Broker): Broker {
     if (countsReceived(broker)) this.brokerReceived = () => broker.deliveriesReceived;
     const timed = this.brokerLatency;
+    let burst: Promise<void>[] | undefined;
+    let startedAt = 0;
+    const endBurst = () => {
+      const published = burst!;
+      const from = startedAt;
+      burst = undefined;
+      void Promise.allSettled(published).then(() => timed.observe((performance.now() - from) / 1000));
+    };
     return withOverrides(broker, {
       publish: (delivery) => {
-        const end = timed.startTimer();
-        return broker.publish(delivery).finally(end);
+        const published = broker.publish(delivery);
+        if (!burst) {
+          burst = [];
+          startedAt = performance.now();
+          queueMicrotask(endBurst);
+        }
+        burst.push(published);
+        return published;
       },
     });
   }

@@ -5,9 +5,15 @@ import { RECALLED_PAYLOAD, type AppendOutcome, type AppendResult, type MessagePa
 
 export type { AppendOutcome } from './types.js';
 
-/** The record of a new message taking `seq`, at `now` but never before the conversation's last message. */
+/**
+ * The record of a new message taking `seq`, at `now` but never before the
+ * conversation's last message. It runs once per message stored: one object
+ * literal of one shape (no spread of an optional field, no copy of an empty
+ * mention list), `binary` added only to binary messages.
+ */
 export function newMessageRecord(input: NewMessage, seq: number, now: number, lastTimestamp: number): MessageRecord {
-  return {
+  const mentionPids = input.mentionPids;
+  const record: MessageRecord = {
     appId: input.appId,
     cid: input.cid,
     id: input.id ?? newMessageId(),
@@ -18,11 +24,12 @@ export function newMessageRecord(input: NewMessage, seq: number, now: number, la
     timestamp: Math.max(now, lastTimestamp),
     dt: input.dt,
     receipt: input.receipt,
-    mentionPids: [...input.mentionPids],
+    mentionPids: mentionPids.length === 0 ? [] : mentionPids.slice(),
     mentionAll: input.mentionAll,
     patchTimestamp: null,
-    ...(input.binary ? { binary: true } : {}),
   };
+  if (input.binary) record.binary = true;
+  return record;
 }
 
 /** Members a message (or an edit) mentions by id, its sender left out: their `mention_seq` moves. */
