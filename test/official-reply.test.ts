@@ -9,6 +9,7 @@ import { after, describe, test } from 'node:test';
 import { TextMessage } from '../src/sdk/index.js';
 import { v3, v4, type OfficialRealtime, type OfficialSdk } from './helpers/official-sdk.js';
 import { sdkEnvironment } from './helpers/sdk-env.js';
+import { within } from './helpers/wait.js';
 
 // The official SDKs ship no types; these tests drive them as plain JavaScript.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -31,7 +32,10 @@ for (const sdk of [v3, v4] as OfficialSdk[]) {
       const conversation = await alice.createConversation({ members: [bobId], unique: true });
       const original = await conversation.send(new TextMessage('is the build out?'));
 
-      const received = new Promise<Js>((resolve) => bob.on('message', (message: Js) => message.text !== 'is the build out?' && resolve(message)));
+      const received = within(
+        new Promise<Js>((resolve) => bob.on('message', (message: Js) => message.text !== 'is the build out?' && resolve(message))),
+        "bob's reply",
+      );
       const lcReply = { id: original.id, timestamp: original.timestamp.getTime(), from: aliceId, text: 'is the build out?' };
       const reply = new TextMessage('yes, at 9:10');
       reply.setAttributes({ lcReply });

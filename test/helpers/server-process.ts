@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { TEST_APP } from './server.js';
 import { POSTGRES_TEST_MAX_QUERY_MS, testStoreFor } from './test-store.js';
+import { within } from './wait.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
 
@@ -9,8 +10,8 @@ export interface ServerProcess {
   child: ChildProcess;
   port: number;
   wsUrl: string;
-  /** Resolves with the exit code and signal. */
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Resolves with the exit code and signal; rejects if the process is still running 60 s after this is read (a stop that hangs says so). */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   output(): string;
 }
 
@@ -57,5 +58,13 @@ export async function startServerProcess(dataDir: string, port = 0, extraArgs: s
       reject(new Error(`server exited (${code ?? signal}) before listening:\n${output}`));
     });
   });
-  return { child, port: listening, wsUrl: `ws://127.0.0.1:${listening}`, exited, output: () => output };
+  return {
+    child,
+    port: listening,
+    wsUrl: `ws://127.0.0.1:${listening}`,
+    get exited() {
+      return within(exited, () => `the server process (pid ${child.pid}) to exit; its output:\n${output.slice(-2000)}`, 60_000);
+    },
+    output: () => output,
+  };
 }
