@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { TextMessage } from '../src/sdk/index.js';
 import { v3, v4, type OfficialRealtime, type OfficialSdk } from './helpers/official-sdk.js';
-import { sdkEnvironment } from './helpers/sdk-env.js';
-import { within } from './helpers/wait.js';
+import { sdkEnvironment, until } from './helpers/sdk-env.js';
+import { WAIT_MS, within } from './helpers/wait.js';
 
 // The official SDKs ship no types; these tests drive them as plain JavaScript.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -48,6 +48,10 @@ for (const sdk of [v3, v4] as OfficialSdk[]) {
       const history: Js[] = await (await bob.getConversation(conversation.id)).queryMessages({ limit: 1 });
       assert.equal(history[0].text, 'yes, at 9:10');
       assert.deepEqual(history[0].getAttributes(), { lcReply });
+      // The SDK acknowledges received messages up to 1 s later (a throttle that closing does not
+      // cancel); sent after the file's end closed the socket, the ack threw 'not opened' from
+      // a timer, an uncaught exception that failed the file when the test ran in under a second.
+      await until(() => Object.keys(bob._ackMessageBuffer as object).length === 0, WAIT_MS, "bob's acknowledgement of the messages");
     });
   });
 }

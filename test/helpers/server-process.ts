@@ -42,7 +42,8 @@ export async function startServerProcess(dataDir: string, port = 0, extraArgs: s
     child.on('exit', (code, signal) => resolve({ code, signal })),
   );
   const listening = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30_000);
+    // Generous: at load average 30 on two cores, tsx compiling the server took over 30 s before it printed anything.
+    const timer = setTimeout(() => reject(new Error(`server did not start within 90 s:\n${output}`)), 90_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
