@@ -51,7 +51,8 @@ async function fakeSubscription(endpoint: string) {
   return { endpoint, publicKey, privateKey, auth };
 }
 
-describe('Web Push', () => {
+describe('Web Push', function () {
+  this.timeout(60_000);
   const original = { subscribe: PushManager.prototype.subscribe, getSubscription: PushManager.prototype.getSubscription };
   afterEach(() => {
     PushManager.prototype.subscribe = original.subscribe;
