@@ -24,6 +24,7 @@ import {
 } from '../src/sdk/index.js';
 import { delay, nextEvent, recordingWebSocket, until } from './helpers/sdk-env.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
+import { within } from './helpers/wait.js';
 
 let server: TestServer;
 const realtimes: Realtime[] = [];
@@ -173,12 +174,15 @@ describe('群聊 (group chat)', () => {
     // Harry stays offline.
 
     const reply = 'Tom,我在 Jerry 家,你跟 Harry 什么时候过来?还有 William 和你在一起么?';
-    const bobReplied = new Promise<Message>((resolve, reject) => {
-      bob.once('message', (_message, conversation) => {
-        // The guide replies from inside the handler.
-        conversation.send(new TextMessage(reply)).then(resolve, reject);
-      });
-    });
+    const bobReplied = within(
+      new Promise<Message>((resolve, reject) => {
+        bob.once('message', (_message, conversation) => {
+          // The guide replies from inside the handler.
+          conversation.send(new TextMessage(reply)).then(resolve, reject);
+        });
+      }),
+      "bob's message and his reply's ack",
+    );
     const jerryGot = collect(jerry, 2);
     const williamGot = collect(william, 2);
     const tomGot = collect(tom, 1);
