@@ -10,6 +10,7 @@ import { CommandType, OpType, encodeCommand, type Command } from '../src/protoco
 import { RawClient } from './helpers/raw-client.js';
 import { nextEvent, v4, type OfficialClient, type OfficialConversation, type OfficialMessage } from './helpers/official-sdk.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
+import { within } from './helpers/wait.js';
 
 let server: TestServer;
 let alice: OfficialClient;
@@ -87,7 +88,10 @@ test('a frame over maxPayload closes the socket with 1009', async () => {
 test('a wrong or missing subprotocol is refused at the handshake', async () => {
   for (const protocol of ['lc.json.3', [] as string[]]) {
     const ws = new WebSocket(server.wsUrl, protocol);
-    const status = await new Promise<number>((resolve) => ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)));
+    const status = await within(
+      new Promise<number>((resolve) => ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0))),
+      `the handshake's refusal of ${JSON.stringify(protocol)}`,
+    );
     assert.equal(status, 400);
   }
   await stillChatting();
@@ -188,7 +192,7 @@ test('thousands of random frames (some happen to decode) get errors or nothing, 
     if (n % 500 === 0) await stillChatting();
   }
   await stillChatting();
-  assert.ok(replies.length > 0);
+  assert.ok(replies.length > 0, 'the server answered some of the garbage with errors');
   assert.ok(replies.every((cmd) => cmd === CommandType.error), 'a session-less socket only ever gets errors back');
   for (const raw of sockets) raw.close();
 });

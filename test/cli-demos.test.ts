@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { within } from './helpers/wait.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -18,14 +19,18 @@ test('serve prints every demo URL with ?app=…&key=…, and they are served', {
   try {
     let output = '';
     child.stdout.setEncoding('utf8');
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (chunk: string) => {
-        output += chunk;
-        // The last line printed: `live` now, `chat demo` before every demo was listed.
-        if (/(live|chat demo)\s+\S+\n/.test(output)) resolve();
-      });
-      child.once('exit', (code) => reject(new Error(`serve exited (${code}):\n${output}`)));
-    });
+    await within(
+      new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (chunk: string) => {
+          output += chunk;
+          // The last line printed: `live` now, `chat demo` before every demo was listed.
+          if (/(live|chat demo)\s+\S+\n/.test(output)) resolve();
+        });
+        child.once('exit', (code) => reject(new Error(`serve exited (${code}):\n${output}`)));
+      }),
+      () => `serve to print every demo URL; it printed:\n${output}`,
+      50_000,
+    );
     const appId = /app id\s+(\S+)/.exec(output)?.[1];
     const appKey = /app key\s+(\S+)/.exec(output)?.[1];
     assert.ok(appId && appKey, output);
@@ -39,8 +44,12 @@ test('serve prints every demo URL with ?app=…&key=…, and they are served', {
       await response.arrayBuffer();
     }
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
+    // An exit that already happened (the server failed) emits nothing more: waiting for it would hang.
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await within(exited, 'lc-chat serve to exit after SIGTERM', 60_000);
+    }
     rmSync(data, { recursive: true, force: true });
   }
 });

@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { after, before, describe, test } from 'node:test';
 import { redirectV4Rest, v3, type OfficialRealtime } from './helpers/official-sdk.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
+import { within } from './helpers/wait.js';
 
 const require = createRequire(import.meta.url);
 
@@ -98,7 +99,7 @@ for (const version of ['3.5.7', '4.3.1'] as const) {
       await (await bob.getConversation(c.id)).join();
       const callsBefore = rest!.calls.length;
 
-      const back = new Promise((resolve) => jerry.on('reconnect', resolve));
+      const back = within(new Promise((resolve) => jerry.on('reconnect', resolve)), `${jerryId}'s reconnect`);
       jerrysDevice.resume();
       await back;
       const expected = [
@@ -156,7 +157,7 @@ describe('a device away longer than its session token lives', () => {
         const conversation: Js = await tom.createConversation({ members: [jerryId], name: 'while away' });
         // Tokens expire in whole seconds.
         await delay(2100);
-        const back = new Promise((resolve) => jerry.on('reconnect', resolve));
+        const back = within(new Promise((resolve) => jerry.on('reconnect', resolve)), `${jerryId}'s reconnect`);
         device.resume();
         await back;
         await until(() => seen.length >= 1, 5000, `${kind}: the invitation`);

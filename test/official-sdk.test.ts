@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { collect, nextEvent, v3, v4, type OfficialClient, type OfficialConversation, type OfficialMessage, type OfficialRealtime, type OfficialSdk } from './helpers/official-sdk.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
+import { within } from './helpers/wait.js';
 import { Realtime, TextMessage, type Message } from '../src/sdk/index.js';
 
 let server: TestServer;
@@ -46,7 +47,7 @@ for (const sdk of [v3, v4]) {
         assert.deepEqual([...conversation.members].sort(), [name('Jerry'), name('Tom')].sort());
         const sent = await conversation.send(new sdk.TextMessage('耗子,起床!'));
         assert.ok(sent.id, 'the ack carries the message id');
-        assert.ok(sent.timestamp instanceof Date && sent.timestamp.getTime() > Date.now() - 60_000);
+        assert.ok(sent.timestamp instanceof Date && sent.timestamp.getTime() > Date.now() - 60_000, `the server's timestamp, within the last minute: ${String(sent.timestamp)}`);
 
         const [message, jerryConversation] = await onClient;
         assert.equal(message.text, '耗子,起床!');
@@ -147,10 +148,10 @@ for (const sdk of [v3, v4]) {
       assert.equal(received.id, sent.id);
       assert.equal(theirConversation.name, 'mixed');
 
-      const tomGets = new Promise<Message>((resolve) => tom.on('message', (message) => resolve(message)));
+      const tomGets = within(new Promise<Message>((resolve) => tom.on('message', (message) => resolve(message))), "tom's reply");
       await theirConversation.send(new sdk.TextMessage(`from ${sdk.version}`));
       const reply = await tomGets;
-      assert.ok(reply instanceof TextMessage);
+      assert.ok(reply instanceof TextMessage, 'reply is a TextMessage');
       assert.equal(reply.text, `from ${sdk.version}`);
       assert.equal(reply.from, `official-jerry-${sdk.version}`);
       await jerry.close();

@@ -13,6 +13,7 @@ import { RawClient } from './helpers/raw-client.js';
 import { v3, v4, type OfficialRealtime, type OfficialSdk } from './helpers/official-sdk.js';
 import { TEST_APP } from './helpers/server.js';
 import { sdkEnvironment, until } from './helpers/sdk-env.js';
+import { within } from './helpers/wait.js';
 
 const require = createRequire(import.meta.url);
 // The official SDKs ship no types; these tests drive them as plain JavaScript.
@@ -172,7 +173,7 @@ describe('unread entries carry mentioned', () => {
     assert.equal(conversations.get(scene.plain).unreadMessagesMentioned, false);
     assert.equal(conversations.get(scene.other).unreadMessagesMentioned, false);
     // A live mention: 4.x reads mentionPids on the message.
-    const live = new Promise<Js>((resolve) => jerry.on('message', resolve));
+    const live = within(new Promise<Js>((resolve) => jerry.on('message', resolve)), "jerry's live message");
     await send(scene.tom, scene.plain, '@jerry now', { mentionPids: [scene.jerryId] });
     const message = await live;
     assert.equal(message.mentioned, true);
@@ -195,7 +196,7 @@ describe('unread entries carry mentioned', () => {
     const tom = await env.login(scene.tomId);
     const tomsPlain = (await tom.getConversation(scene.plain))!;
     const { TextMessage } = await import('../src/sdk/index.js');
-    const received = new Promise<InstanceType<typeof TextMessage>>((resolve) => jerry.on('message', (message) => resolve(message as never)));
+    const received = within(new Promise<InstanceType<typeof TextMessage>>((resolve) => jerry.on('message', (message) => resolve(message as never))), "jerry's message");
     const sent = await tomsPlain.send(new TextMessage(`@${scene.jerryId}`).setMentionList([scene.jerryId]));
     assert.deepEqual(sent.getMentionList(), [scene.jerryId]);
     assert.equal(sent.mentioned, false, 'not for the sender');
@@ -271,20 +272,20 @@ describe('binary messages', () => {
     const ours = await env.login(jerryId);
     const conversation = await tom.createConversation({ members: [jerryId] });
     const payload = bytesOf(1000, 4);
-    const live = new Promise<Js>((resolve) => jerry.on('message', resolve));
-    const ourLive = new Promise<Js>((resolve) => ours.on('message', (message) => resolve(message)));
+    const live = within(new Promise<Js>((resolve) => jerry.on('message', resolve)), "jerry's live message");
+    const ourLive = within(new Promise<Js>((resolve) => ours.on('message', (message) => resolve(message))), 'our live message');
     const sent = await conversation.send(new lc4.BinaryMessage(payload.slice().buffer));
     const received = await live;
     assert.ok(received instanceof lc4.BinaryMessage, 'a BinaryMessage');
     assert.deepEqual(new Uint8Array(received.buffer), payload);
     const ourMessage = await ourLive;
-    assert.ok(ourMessage.content instanceof Uint8Array);
+    assert.ok(ourMessage.content instanceof Uint8Array, 'ourMessage.content is a Uint8Array');
     assert.deepEqual(ourMessage.content, payload);
     assert.equal(ourMessage.id, sent.id);
 
     const jerrysView = await jerry.getConversation(conversation.id);
     const [logged] = await jerrysView.queryMessages({ limit: 1 });
-    assert.ok(logged instanceof lc4.BinaryMessage);
+    assert.ok(logged instanceof lc4.BinaryMessage, 'logged is a BinaryMessage');
     assert.deepEqual(new Uint8Array(logged.buffer), payload);
     const ourView = (await ours.getConversation(conversation.id))!;
     const [ourLogged] = await ourView.queryMessages({ limit: 1 });
@@ -293,10 +294,10 @@ describe('binary messages', () => {
     // Our SDK sends bytes (Uint8Array or ArrayBuffer); 4.x gets a BinaryMessage.
     const { Message } = await import('../src/sdk/index.js');
     const back = bytesOf(64, 5);
-    const tomGets = new Promise<Js>((resolve) => tom.on('message', resolve));
+    const tomGets = within(new Promise<Js>((resolve) => tom.on('message', resolve)), "tom's message");
     await ourView.send(new Message(back));
     const echoed = await tomGets;
-    assert.ok(echoed instanceof lc4.BinaryMessage);
+    assert.ok(echoed instanceof lc4.BinaryMessage, 'echoed is a BinaryMessage');
     assert.deepEqual(new Uint8Array(echoed.buffer), back);
   });
 });
@@ -310,13 +311,13 @@ test('binary messages: 4.x edits one with new bytes (binaryMsg in the patch); hi
   const second = Uint8Array.from([9, 8, 7]);
   const sent = await conversation.send(new lc4.BinaryMessage(first.slice().buffer));
   const ourView = (await ours.getConversation(conversation.id))!;
-  const updated = new Promise<unknown>((resolve) => ourView.on('messageupdate', (message) => resolve(message)));
+  const updated = within(new Promise<unknown>((resolve) => ourView.on('messageupdate', (message) => resolve(message))), 'messageupdate');
   await conversation.update(sent, new lc4.BinaryMessage(second.slice().buffer));
   const patched = (await updated) as { id: string; content: unknown };
   assert.equal(patched.id, sent.id);
   assert.deepEqual(patched.content, second);
   const [logged] = await conversation.queryMessages({ limit: 1 });
-  assert.ok(logged instanceof lc4.BinaryMessage);
+  assert.ok(logged instanceof lc4.BinaryMessage, 'logged is a BinaryMessage');
   assert.deepEqual(new Uint8Array(logged.buffer), second);
 
   await conversation.update(sent, new lc4.TextMessage('now text'));
@@ -362,7 +363,7 @@ describe('temporary conversations', () => {
 
     const listed = await jerry.request({ cmd: CommandType.conv, op: OpType.query, convMessage: { where: { data: JSON.stringify({ m: jerryId }) }, limit: 100 } });
     const listedIds = (JSON.parse(listed.convMessage!.results!.data!) as { objectId: string }[]).map((r) => r.objectId);
-    assert.ok(listedIds.includes(normal.convMessage!.cid!));
+    assert.ok(listedIds.includes(normal.convMessage!.cid!), 'a where query lists the normal conversation');
     assert.ok(!listedIds.some((id) => id.startsWith('_tmp:')), 'a where query does not list temporary conversations');
 
     const stranger = await raw(strangerId);
@@ -388,7 +389,7 @@ describe('temporary conversations', () => {
     assert.deepEqual(JSON.parse(found.convMessage!.results!.data!), []);
 
     const store = env.server.server.store;
-    assert.ok((await store.pruneExpiredConversations(Date.now(), 1000)) >= 1);
+    assert.ok((await store.pruneExpiredConversations(Date.now(), 1000)) >= 1, 'the expired temporary conversation is pruned');
     assert.deepEqual(await store.queryMessages({ appId: TEST_APP.appId, cid, limit: 10, direction: 'old' }), [], 'its messages are gone');
     assert.equal(await store.isMember(TEST_APP.appId, cid, tomId), false, 'and its members');
     const afterPrune = await tom.request({ cmd: CommandType.direct, directMessage: { cid, msg: 'still too late' } });
@@ -400,26 +401,26 @@ describe('temporary conversations', () => {
     const tom = await official(v4, tomId);
     const jerry = await official(v4, jerryId);
     const conversation = await tom.createTemporaryConversation({ members: [jerryId], ttl: 2 });
-    assert.ok(conversation instanceof lc4.TemporaryConversation);
+    assert.ok(conversation instanceof lc4.TemporaryConversation, 'conversation is a TemporaryConversation');
     assert.match(conversation.id, /^_tmp:/);
-    assert.ok(conversation.expiredAt instanceof Date && conversation.expiredAt.getTime() > Date.now());
+    assert.ok(conversation.expiredAt instanceof Date && conversation.expiredAt.getTime() > Date.now(), `expiredAt is a Date in the future: ${String(conversation.expiredAt)}`);
     assert.equal(conversation.expired, false);
 
-    const received = new Promise<[Js, Js]>((resolve) => jerry.on('message', (message: Js, where: Js) => resolve([message, where])));
+    const received = within(new Promise<[Js, Js]>((resolve) => jerry.on('message', (message: Js, where: Js) => resolve([message, where]))), "jerry's message");
     await conversation.send(new lc4.TextMessage('temporary hello'));
     const [message, where] = await received;
     assert.equal(message.text, 'temporary hello');
     assert.ok(where instanceof lc4.TemporaryConversation, 'the receiver sees a TemporaryConversation');
     const jerrysView = await jerry.getConversation(conversation.id, true);
-    assert.ok(jerrysView instanceof lc4.TemporaryConversation);
-    assert.ok(jerrysView.expiredAt instanceof Date);
+    assert.ok(jerrysView instanceof lc4.TemporaryConversation, 'jerrysView is a TemporaryConversation');
+    assert.ok(jerrysView.expiredAt instanceof Date, 'jerrysView.expiredAt is a Date');
     assert.equal((await jerrysView.queryMessages({ limit: 5 })).length, 1);
 
     const json = conversation.toJSON();
     assert.equal(json.id, conversation.id);
     assert.equal(json.expired, false);
     const revived = await tom.parseConversation(conversation.toFullJSON());
-    assert.ok(revived instanceof lc4.TemporaryConversation);
+    assert.ok(revived instanceof lc4.TemporaryConversation, 'revived is a TemporaryConversation');
     assert.equal(revived.expiredAt.getTime(), conversation.expiredAt.getTime());
 
     await wait(2_200);
@@ -438,16 +439,16 @@ describe('temporary conversations', () => {
     const conversation = await tom.createTemporaryConversation({ members: [jerryId], ttl: 2 });
     assert.match(conversation.id, /^_tmp:/);
     assert.equal(conversation.temporary, true);
-    assert.ok(conversation.expiredAt instanceof Date);
+    assert.ok(conversation.expiredAt instanceof Date, 'conversation.expiredAt is a Date');
     assert.equal(conversation.expired, false);
     await assert.rejects(tom.createTemporaryConversation({ members: [jerryId], ttl: -5 }), TypeError);
 
     const { TextMessage } = await import('../src/sdk/index.js');
-    const received = new Promise<unknown>((resolve) => jerry.on('message', (message) => resolve(message)));
+    const received = within(new Promise<unknown>((resolve) => jerry.on('message', (message) => resolve(message))), "jerry's message");
     await conversation.send(new TextMessage('temporary hello'));
     assert.equal(((await received) as InstanceType<typeof TextMessage>).text, 'temporary hello');
     const jerrysView = (await jerry.getConversation(conversation.id, true))!;
-    assert.ok(jerrysView.expiredAt instanceof Date);
+    assert.ok(jerrysView.expiredAt instanceof Date, 'jerrysView.expiredAt is a Date');
     assert.deepEqual([...jerrysView.members].sort(), [jerryId, tomId].sort());
     assert.equal((await jerrysView.queryMessages({ limit: 5 })).length, 1);
     const [viaList] = await jerry.getConversations([conversation.id], true);
@@ -467,7 +468,7 @@ describe('guide leftovers in our SDK', () => {
     const withNew = new LcFile.withURL('萌妹子', url);
     const plain = LcFile.withURL('萌妹子', url);
     for (const file of [withNew, plain]) {
-      assert.ok(file instanceof LcFile);
+      assert.ok(file instanceof LcFile, 'file is an LcFile');
       assert.equal(file.name(), '萌妹子');
       assert.equal(file.url(), url);
     }
@@ -477,7 +478,7 @@ describe('guide leftovers in our SDK', () => {
     const jerry = await official(v4, jerryId);
     const tom = await env.device({ plugins: [TypedMessagesPlugin] }).createIMClient(tomId);
     const conversation = await tom.createConversation({ members: [jerryId] });
-    const received = new Promise<Js>((resolve) => jerry.on('message', resolve));
+    const received = within(new Promise<Js>((resolve) => jerry.on('message', resolve)), "jerry's message");
     await conversation.send(new ImageMessage(withNew));
     // 4.x without its typed-messages plugin keeps the payload as the content.
     const payload = (await received).content;
@@ -516,7 +517,7 @@ describe('guide leftovers in our SDK', () => {
     Object.setPrototypeOf(BuiltMessage, TypedMessage);
     messageType(3)(BuiltMessage as never);
     messageField('op')(BuiltMessage as never);
-    assert.ok(TextMessage);
+    assert.ok(TextMessage, 'TextMessage is exported');
 
     const [tomId, jerryId] = env.names('es5-tom', 'es5-jerry');
     const device = env.device();
@@ -524,12 +525,12 @@ describe('guide leftovers in our SDK', () => {
     const tom = await env.login(tomId);
     const jerry = await device.createIMClient(jerryId);
     const conversation = await tom.createConversation({ members: [jerryId] });
-    const received = new Promise<unknown>((resolve) => jerry.on('message', (message) => resolve(message)));
+    const received = within(new Promise<unknown>((resolve) => jerry.on('message', (message) => resolve(message))), "jerry's message");
     const op = new (BuiltMessage as unknown as new () => InstanceType<typeof TypedMessage> & { op?: string })();
     op.op = 'typing';
     await conversation.send(op);
     const got = (await received) as { op?: string; type?: number };
-    assert.ok(got instanceof (BuiltMessage as unknown as new () => object));
+    assert.ok(got instanceof (BuiltMessage as unknown as new () => object), 'the message is an instance of the registered ES5-style class');
     assert.equal(got.op, 'typing');
     assert.equal(got.type, 3);
   });

@@ -22,8 +22,9 @@ import {
   messageType,
   type WebSocketConstructor,
 } from '../src/sdk/index.js';
-import { delay, nextEvent, recordingWebSocket } from './helpers/sdk-env.js';
+import { delay, nextEvent, recordingWebSocket, until } from './helpers/sdk-env.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
+import { within } from './helpers/wait.js';
 
 let server: TestServer;
 const realtimes: Realtime[] = [];
@@ -86,16 +87,16 @@ describe('单聊 (one-to-one)', () => {
     assert.equal(open.sessionMessage?.ua, `lc-chat/${VERSION}`);
     assert.equal(open.sessionMessage?.r, false);
     assert.equal(open.sessionMessage?.deviceId, tomRealtime.deviceId);
-    assert.ok(has(open.sessionMessage, 'configBitmap'));
+    assert.ok(has(open.sessionMessage, 'configBitmap'), 'the session open carries configBitmap');
 
     const received = nextEvent(jerry, 'message');
     const conversation = await tom.createConversation({ members: [jerryId], name: 'Tom & Jerry' });
-    assert.ok(conversation instanceof Conversation);
+    assert.ok(conversation instanceof Conversation, 'conversation is a Conversation');
     assert.match(conversation.id, /\S/);
     assert.equal(conversation.name, 'Tom & Jerry');
     assert.deepEqual(conversation.members, [jerryId, tomId].sort());
     assert.equal(conversation.creator, tomId);
-    assert.ok(conversation.createdAt instanceof Date);
+    assert.ok(conversation.createdAt instanceof Date, 'conversation.createdAt is a Date');
 
     const start = recorder.sent.find((c) => c.cmd === CommandType.conv && c.op === OpType.start)!;
     assert.deepEqual(start.convMessage?.m, [jerryId, tomId].sort(), 'members sent sorted, self included');
@@ -109,14 +110,14 @@ describe('单聊 (one-to-one)', () => {
     assert.notEqual(sent.id, localId, 'the id is now the server id');
     assert.equal(sent.from, tomId);
     assert.equal(sent.cid, conversation.id);
-    assert.ok(sent.timestamp instanceof Date && Math.abs(sent.timestamp.getTime() - Date.now()) < 60_000);
+    assert.ok(sent.timestamp instanceof Date && Math.abs(sent.timestamp.getTime() - Date.now()) < 60_000, `the server's timestamp, within a minute of now: ${String(sent.timestamp)}`);
     assert.equal(conversation.lastMessage, sent);
     const direct = recorder.sent.find((c) => c.cmd === CommandType.direct)!;
     assert.equal(direct.directMessage?.dt, localId, 'the dedup token is the message’s local uuid');
     assert.deepEqual(JSON.parse(direct.directMessage!.msg!), { _lctype: -1, _lctext: '耗子,起床!' });
 
     const [incoming, jerryConversation] = await received;
-    assert.ok(incoming instanceof TextMessage);
+    assert.ok(incoming instanceof TextMessage, 'incoming is a TextMessage');
     assert.equal(incoming.text, '耗子,起床!');
     assert.equal(incoming.getText(), '耗子,起床!');
     assert.equal(incoming.type, TextMessage.TYPE);
@@ -150,7 +151,7 @@ describe('单聊 (one-to-one)', () => {
     const sent = [];
     for (const text of ['one', 'two', 'three']) sent.push(await conversation.send(new TextMessage(text)));
     await conversation.send(new TextMessage('not stored'), { transient: true });
-    while (arrived.length < 4) await delay(20);
+    await until(() => arrived.length >= 4, 20_000, "jerry's four messages");
     await delay(1_300);
     const acks = recorder.sent.filter((c) => c.cmd === CommandType.ack);
     assert.equal(acks.length, 1, 'three messages, one ack frame');
@@ -173,12 +174,15 @@ describe('群聊 (group chat)', () => {
     // Harry stays offline.
 
     const reply = 'Tom,我在 Jerry 家,你跟 Harry 什么时候过来?还有 William 和你在一起么?';
-    const bobReplied = new Promise<Message>((resolve, reject) => {
-      bob.once('message', (_message, conversation) => {
-        // The guide replies from inside the handler.
-        conversation.send(new TextMessage(reply)).then(resolve, reject);
-      });
-    });
+    const bobReplied = within(
+      new Promise<Message>((resolve, reject) => {
+        bob.once('message', (_message, conversation) => {
+          // The guide replies from inside the handler.
+          conversation.send(new TextMessage(reply)).then(resolve, reject);
+        });
+      }),
+      "bob's message and his reply's ack",
+    );
     const jerryGot = collect(jerry, 2);
     const williamGot = collect(william, 2);
     const tomGot = collect(tom, 1);
@@ -231,7 +235,7 @@ describe('聊天记录 (history)', () => {
       ids.slice(11),
     );
     for (const message of newest) {
-      assert.ok(message instanceof TextMessage);
+      assert.ok(message instanceof TextMessage, 'message is a TextMessage');
       assert.equal(message.cid, conversation.id);
       assert.equal(message.from, tomId);
       assert.equal(message.status, MessageStatus.SENT);
@@ -310,7 +314,7 @@ describe('自定义消息 (custom message types)', () => {
     assert.equal(first.op, 'typing');
     assert.equal(first.from, tomId);
     assert.equal(first.transient, true);
-    assert.ok(second instanceof DecoratedOperationMessage);
+    assert.ok(second instanceof DecoratedOperationMessage, 'second is a DecoratedOperationMessage');
     assert.equal(second.op, 'invite');
     assert.equal(second.target, carolId);
     assert.equal(second.text, 'join us');
@@ -374,8 +378,8 @@ describe('对话 (conversations)', () => {
     assert.equal(fetched.get('type'), 'private');
     assert.equal(fetched.get('pinned'), true);
     assert.deepEqual(fetched.attributes, { type: 'private', pinned: true, level: 1 });
-    assert.ok(fetched.createdAt instanceof Date);
-    assert.ok(fetched.updatedAt instanceof Date);
+    assert.ok(fetched.createdAt instanceof Date, 'fetched.createdAt is a Date');
+    assert.ok(fetched.updatedAt instanceof Date, 'fetched.updatedAt is a Date');
     assert.ok(fetched.lastMessageAt instanceof Date, 'lm is parsed');
     assert.equal(fetched.transient, false);
     assert.equal(fetched.muted, false);
@@ -415,7 +419,7 @@ describe('对话 (conversations)', () => {
     assert.deepEqual(compact!.members, [], 'compact mode omits members');
     const fourth = await device().createIMClient(tomId);
     const [withLast] = await fourth.getQuery().equalTo('objectId', cats.id).withLastMessagesRefreshed(true).find();
-    assert.ok(withLast!.lastMessage instanceof TextMessage);
+    assert.ok(withLast!.lastMessage instanceof TextMessage, 'withLast.lastMessage is a TextMessage');
     assert.equal((withLast!.lastMessage as TextMessage).text, 'last words');
     assert.equal(withLast!.lastMessage!.id, cats.lastMessage!.id);
     assert.equal(withLast!.lastMessage!.from, tomId);
@@ -484,7 +488,7 @@ describe('成员管理, receipts, unread, save', () => {
     const [{ message: delivered }] = await receipt;
     assert.equal(delivered, message);
     assert.equal(message.status, MessageStatus.DELIVERED);
-    assert.ok(message.deliveredAt instanceof Date);
+    assert.ok(message.deliveredAt instanceof Date, 'message.deliveredAt is a Date');
   });
 
   test('unread counts arrive after login', async () => {
@@ -531,14 +535,14 @@ describe('ping, count and 退出登录 (close)', () => {
     assert.equal(tom.closed, true);
     assert.equal(tomRealtime.state, 'idle', 'the last client closed the connection');
     await assert.rejects(conversation.send(new TextMessage('too late')), (error: unknown) => {
-      assert.ok(error instanceof ProtocolError);
+      assert.ok(error instanceof ProtocolError, 'error is a ProtocolError');
       assert.equal(error.name, 'CLIENT_CLOSED');
       return true;
     });
     assert.deepEqual(await jerry.ping([tomId]), [], 'Tom is offline');
 
     const tomAgain = await tomRealtime.createIMClient(tomId);
-    assert.ok(tomAgain instanceof IMClient);
+    assert.ok(tomAgain instanceof IMClient, 'tomAgain is an IMClient');
     assert.notEqual(tomAgain, tom, 'a closed client is not reused');
     assert.deepEqual(await jerry.ping([tomId]), [tomId]);
   });

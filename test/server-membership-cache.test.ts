@@ -15,6 +15,7 @@ import { createServer, type LcServer } from '../src/server/index.js';
 import { openSqliteStore } from '../src/server/store/sqlite/sqlite-store.js';
 import { RawClient } from './helpers/raw-client.js';
 import { TEST_APP } from './helpers/server.js';
+import { within } from './helpers/wait.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'lc-chat-cache-'));
 const store = openSqliteStore({ file: join(dataDir, 'lc-chat.db'), durability: 'process' });
@@ -66,13 +67,16 @@ test('changes made through one node reach the cached view of the other before th
   // Added back through node B: the pushes of node A's messages reach the newcomer on node B at once.
   const newcomer = await login(nodeB, 'cache-newcomer');
   assert.equal((await owner.request({ cmd: CommandType.conv, op: OpType.add, convMessage: { cid, m: ['cache-member', 'cache-newcomer'] } })).cmd, CommandType.conv);
-  const gets = new Promise<string>((resolve) => {
-    newcomer.onPush = (command) => {
-      if (command.cmd !== CommandType.direct) return false;
-      resolve(command.directMessage!.msg!);
-      return true;
-    };
-  });
+  const gets = within(
+    new Promise<string>((resolve) => {
+      newcomer.onPush = (command) => {
+        if (command.cmd !== CommandType.direct) return false;
+        resolve(command.directMessage!.msg!);
+        return true;
+      };
+    }),
+    "the newcomer's push",
+  );
   assert.equal((await send(member, cid, 'back again')).cmd, CommandType.ack);
   assert.equal(await gets, 'back again');
 

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { resolveConfig } from '../src/server/config.js';
+import { within } from './helpers/wait.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -50,17 +51,25 @@ for (const [how, args, env] of [
     try {
       let output = '';
       child.stdout.setEncoding('utf8');
-      await new Promise<void>((resolve, reject) => {
-        child.stdout.on('data', (chunk: string) => {
-          output += chunk;
-          if (/app key\s+\S+\n/.test(output)) resolve();
-        });
-        child.once('exit', (code) => reject(new Error(`serve exited (${code}):\n${output}`)));
-      });
+      await within(
+        new Promise<void>((resolve, reject) => {
+          child.stdout.on('data', (chunk: string) => {
+            output += chunk;
+            if (/app key\s+\S+\n/.test(output)) resolve();
+          });
+          child.once('exit', (code) => reject(new Error(`serve exited (${code}):\n${output}`)));
+        }),
+        () => `serve to print its app key; it printed:\n${output}`,
+        50_000,
+      );
       assert.equal(/node id\s+(\S+)/.exec(output)?.[1], how === '--node-id' ? 'node-from-flag' : 'node-from-env');
     } finally {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
+      // An exit that already happened (the server failed) emits nothing more: waiting for it would hang.
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await within(exited, 'lc-chat serve to exit after SIGTERM', 60_000);
+      }
       rmSync(data, { recursive: true, force: true });
     }
   });

@@ -75,7 +75,8 @@ async function expectAccessible(element: Element, what: string): Promise<void> {
   expect(report, `${what}:\n${report.join('\n')}`).to.deep.equal([]);
 }
 
-describe('support desk', () => {
+describe('support desk', function () {
+  this.timeout(60_000);
   it('pre-chat form by keyboard: checked, then the name, email, page and browser reach the agent’s list and chat', async () => {
     const { wsUrl, appId } = await server();
     const agent = uid('agent');

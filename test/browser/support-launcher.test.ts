@@ -15,7 +15,8 @@ function deepActive(): Element | null {
   return active;
 }
 
-describe('<lc-support>', () => {
+describe('<lc-support>', function () {
+  this.timeout(60_000);
   it('keyboard: Enter opens into the composer, Tab goes from the launcher into the panel, Escape closes back to the launcher', async () => {
     const { wsUrl, appId } = await server();
     const launcher = mount<LcSupport>(`<lc-support server="${wsUrl}" app-id="${appId}" client-id="${uid('visitor')}" agents="${uid('agent')}"></lc-support>`);

@@ -4,6 +4,7 @@
  */
 import WebSocket from 'ws';
 import { CommandType, OpType, encodeCommand, fromFrame, has, type Command, type DecodedCommand, type ISessionCommand } from '../../src/protocol/codec.js';
+import { within } from './wait.js';
 
 export class RawClient {
   private nextI = 1;
@@ -14,11 +15,11 @@ export class RawClient {
   private readonly takers: { match: (command: DecodedCommand) => boolean; resolve: (command: DecodedCommand) => void }[] = [];
   /** Called for every frame that is not a reply to `request`; `next()` still sees it unless this returns true. */
   onPush: ((command: DecodedCommand) => boolean | void) | undefined;
-  readonly closed: Promise<{ code: number; reason: string }>;
+  readonly #closed: Promise<{ code: number; reason: string }>;
 
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data: Buffer, isBinary: boolean) => this.receive(fromFrame(isBinary ? new Uint8Array(data) : data.toString())));
-    this.closed = new Promise((resolve) =>
+    this.#closed = new Promise((resolve) =>
       ws.on('close', (code, reason) => {
         // Requests in flight will never be answered: fail them now.
         for (const [i, settle] of this.pending) settle(null, new Error(`socket closed (${code}) before reply to i=${i}`));
@@ -29,12 +30,20 @@ export class RawClient {
     ws.on('error', () => {});
   }
 
+  /** The close's code and reason; rejects if the socket is still open 20 s after this is read (a wait that would hang says so). */
+  get closed(): Promise<{ code: number; reason: string }> {
+    return within(this.#closed, 'the socket to close');
+  }
+
   static async connect(url: string, protocol: string | string[] = 'lc.protobuf2.3'): Promise<RawClient> {
     const ws = new WebSocket(url, protocol);
-    await new Promise<void>((resolve, reject) => {
-      ws.once('open', () => resolve());
-      ws.once('error', reject);
-    });
+    await within(
+      new Promise<void>((resolve, reject) => {
+        ws.once('open', () => resolve());
+        ws.once('error', reject);
+      }),
+      `the WebSocket to ${url} to open`,
+    );
     return new RawClient(ws);
   }
 
@@ -49,7 +58,7 @@ export class RawClient {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(i);
-        reject(new Error(`no reply to i=${i}`));
+        reject(new Error(`no reply to i=${i} (cmd ${command.cmd}, op ${command.op}) within ${timeoutMs} ms`));
       }, timeoutMs);
       this.pending.set(i, (reply, error) => {
         clearTimeout(timer);
@@ -72,7 +81,7 @@ export class RawClient {
       };
       const timer = setTimeout(() => {
         this.waiters.splice(this.waiters.indexOf(waiter), 1);
-        reject(new Error('nothing arrived'));
+        reject(new Error(`nothing arrived within ${timeoutMs} ms`));
       }, timeoutMs);
       this.waiters.push(waiter);
     });
@@ -95,7 +104,7 @@ export class RawClient {
       };
       const timer = setTimeout(() => {
         this.takers.splice(this.takers.indexOf(taker), 1);
-        reject(new Error('nothing matching arrived'));
+        reject(new Error(`nothing matching arrived within ${timeoutMs} ms (${this.inbox.length} other frames queued)`));
       }, timeoutMs);
       this.takers.push(taker);
     });

@@ -17,6 +17,7 @@ import {
   type WebSocketConstructor,
 } from '../../src/sdk/index.js';
 import { startTestServer, type TestServer } from './server.js';
+import { within } from './wait.js';
 
 /** The test server, devices and naming of one test file. Call at module top level. */
 export function sdkEnvironment(): SdkEnvironment {
@@ -25,8 +26,11 @@ export function sdkEnvironment(): SdkEnvironment {
     env.server = await startTestServer();
   });
   after(async () => {
-    await Promise.allSettled(env.realtimes.map((realtime) => realtime.close()));
-    await env.server.stop();
+    try {
+      await within(Promise.allSettled(env.realtimes.map((realtime) => realtime.close())), `${env.realtimes.length} Realtime devices to close`);
+    } finally {
+      await env.server.stop();
+    }
   });
   return env;
 }

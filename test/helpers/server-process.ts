@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { TEST_APP } from './server.js';
 import { POSTGRES_TEST_MAX_QUERY_MS, testStoreFor } from './test-store.js';
+import { within } from './wait.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
 
@@ -9,8 +10,8 @@ export interface ServerProcess {
   child: ChildProcess;
   port: number;
   wsUrl: string;
-  /** Resolves with the exit code and signal. */
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Resolves with the exit code and signal; rejects if the process is still running 60 s after this is read (a stop that hangs says so). */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   output(): string;
 }
 
@@ -41,7 +42,8 @@ export async function startServerProcess(dataDir: string, port = 0, extraArgs: s
     child.on('exit', (code, signal) => resolve({ code, signal })),
   );
   const listening = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 30_000);
+    // Generous: at load average 30 on two cores, tsx compiling the server took over 30 s before it printed anything.
+    const timer = setTimeout(() => reject(new Error(`server did not start within 90 s:\n${output}`)), 90_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
@@ -57,5 +59,13 @@ export async function startServerProcess(dataDir: string, port = 0, extraArgs: s
       reject(new Error(`server exited (${code ?? signal}) before listening:\n${output}`));
     });
   });
-  return { child, port: listening, wsUrl: `ws://127.0.0.1:${listening}`, exited, output: () => output };
+  return {
+    child,
+    port: listening,
+    wsUrl: `ws://127.0.0.1:${listening}`,
+    get exited() {
+      return within(exited, () => `the server process (pid ${child.pid}) to exit; its output:\n${output.slice(-2000)}`, 60_000);
+    },
+    output: () => output,
+  };
 }

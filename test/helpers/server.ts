@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type LcServer, type ServerConfig } from '../../src/server/index.js';
 import { dropTestStore, POSTGRES_TEST_MAX_QUERY_MS, testStoreFor } from './test-store.js';
+import { within } from './wait.js';
 
 export const TEST_APP = { appId: 'test-app-id', appKey: 'test-app-key', masterKey: 'test-master-key' };
 
@@ -43,7 +44,7 @@ export async function startTestServer(options: Partial<ServerConfig> & { dataDir
     dataDir,
     server,
     async stop() {
-      await server.close();
+      await within(server.close(), `the test server at ${server.httpUrl} to close`, 60_000);
       if (!options.dataDir) {
         rmSync(dataDir, { recursive: true, force: true });
         await dropTestStore(dataDir);

@@ -54,8 +54,12 @@ afterEach(async () => {
   await Promise.all(realtimes.splice(0).map((realtime) => realtime.close().catch(() => {})));
 });
 
-/** Polls until `check` returns a truthy value; fails with `what` after `timeout` ms. */
-export async function waitFor<T>(check: () => T | Promise<T>, what: string, timeout = 8_000): Promise<NonNullable<T>> {
+/**
+ * Polls until `check` returns a truthy value; fails with `what` after `timeout` ms. Generous: what
+ * takes milliseconds quiet took over 8 s at load average 18 to 30 on two cores (the server, the
+ * test runner and Chromium share them), so a loaded machine costs time, never a failure.
+ */
+export async function waitFor<T>(check: () => T | Promise<T>, what: string, timeout = 20_000): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeout;
   let lastError: unknown;
   for (;;) {

@@ -88,7 +88,10 @@ export function pushPlugin(): TestRunnerPlugin {
               });
             });
             await cdp.send('ServiceWorker.enable');
-            const registrationId = await registrations;
+            const registrationId = await Promise.race([
+              registrations,
+              new Promise<never>((_resolve, reject) => setTimeout(() => reject(new Error(`lc-push deliver: DevTools listed no service worker registration of ${args.scope} within 20 s`)), 20_000).unref()),
+            ]);
             await cdp.send('ServiceWorker.deliverPushMessage', { origin: new URL(args.scope!).origin, registrationId, data: args.data! });
             return true;
           } finally {
