@@ -106,7 +106,7 @@ export class DirectBatch<C extends SessionConnection> {
   /** Batches submitted whose append has not returned yet, by number. */
   private readonly uncommitted = new Set<number>();
   /** Batches stored and held before their pushes and acks, in the order they were submitted (see `hold`). */
-  private held: Array<{ waitFor: number; release: () => void }> = [];
+  private held: Array<{ seq: number; waitFor: number; release: () => void }> = [];
   private readonly submitScheduled = (): void => {
     this.scheduled = false;
     this.submit();
@@ -270,7 +270,10 @@ export class DirectBatch<C extends SessionConnection> {
     this.uncommitted.delete(seq);
     if (this.uncommitted.size === 0 && this.held.length === 0) return Promise.resolve();
     return new Promise((release) => {
-      this.held.push({ waitFor: this.submitted, release });
+      // In submission order, whatever order the appends returned in (two may be in flight on two connections).
+      let at = this.held.length;
+      while (at > 0 && this.held[at - 1]!.seq > seq) at--;
+      this.held.splice(at, 0, { seq, waitFor: this.submitted, release });
       this.releaseHeld();
     });
   }
