@@ -29,7 +29,7 @@ import { createTestDatabase, type TestDatabase } from '../test/helpers/postgres.
 import { RawClient } from '../test/helpers/raw-client.js';
 import { TEST_APP } from '../test/helpers/server.js';
 import { startServerProcess, type ServerProcess } from '../test/helpers/server-process.js';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { RedisBroker } from '../src/server/broker/redis/redis-broker.js';
 import { cpuSeconds, paced, percentiles } from './lib.js';
 
@@ -42,6 +42,31 @@ import { cpuSeconds, paced, percentiles } from './lib.js';
 function writeCalls(pid: number): number {
   try {
     return Number(/^syscw: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * System CPU seconds of a process so far (`stime` in /proc/<pid>/stat, all
+ * its threads), and its voluntary context switches summed over its threads
+ * (each is a wake-up: a node that waits on I/O between small batches pays
+ * one per batch, a busy one gathers more per wake-up).
+ */
+function systemSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[12]) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+function wakeUps(pid: number): number {
+  try {
+    let sum = 0;
+    for (const task of readdirSync(`/proc/${pid}/task`)) sum += Number(/^voluntary_ctxt_switches:\s+(\d+)$/m.exec(readFileSync(`/proc/${pid}/task/${task}/status`, 'utf8'))?.[1] ?? 0);
+    return sum;
   } catch {
     return 0;
   }
@@ -209,6 +234,10 @@ interface Rate {
   perNode: number[];
   /** Write syscalls of each node over the same span. */
   writesPerNode: number[];
+  /** System CPU seconds of each node (part of perNode). */
+  systemPerNode: number[];
+  /** Voluntary context switches of each node's threads (wake-ups). */
+  wakeUpsPerNode: number[];
   redisCpu: number;
   /** Messages sent in the window. */
   messages: number;
@@ -247,6 +276,8 @@ async function deliveryRate(deployment: Deployment, redis: PrivateRedis, kind: '
     const idlePerSecond = ((await redis.cpuSeconds()) - idleFrom) / ((performance.now() - idleStarted) / 1000);
     const cpu = deployment.pids.map(cpuSeconds);
     const writes = deployment.pids.map(writeCalls);
+    const system = deployment.pids.map(systemSeconds);
+    const wakes = deployment.pids.map(wakeUps);
     const redisCpu = await redis.cpuSeconds();
     const callsBefore = await fanoutCalls(redis.port);
     const started = performance.now();
@@ -263,10 +294,12 @@ async function deliveryRate(deployment: Deployment, redis: PrivateRedis, kind: '
     if (process.env.LC_CHAT_CPU_PROF) console.log(`  ${deployment.name} ${kind}: measured window ${windowFrom}..${monotonicMicros()} µs (CLOCK_MONOTONIC, the clock of the servers' .cpuprofile timestamps)`);
     const perNode = deployment.pids.map((pid, k) => cpuSeconds(pid) - cpu[k]!);
     const writesPerNode = deployment.pids.map((pid, k) => writeCalls(pid) - writes[k]!);
+    const systemPerNode = deployment.pids.map((pid, k) => systemSeconds(pid) - system[k]!);
+    const wakeUpsPerNode = deployment.pids.map((pid, k) => wakeUps(pid) - wakes[k]!);
     const serverCpu = perNode.reduce((sum, used) => sum + used, 0);
     const redisUsed = Math.max(0, (await redis.cpuSeconds()) - redisCpu - idlePerSecond * seconds);
     const calls = (await fanoutCalls(redis.port)) - callsBefore;
-    return { deliveries: expected, messages, serverCpu, perNode, writesPerNode, redisCpu: redisUsed, fanoutCalls: calls, perCpuSecond: expected / serverCpu };
+    return { deliveries: expected, messages, serverCpu, perNode, writesPerNode, systemPerNode, wakeUpsPerNode, redisCpu: redisUsed, fanoutCalls: calls, perCpuSecond: expected / serverCpu };
   } finally {
     crowd.close();
   }
@@ -366,6 +399,10 @@ function rateLines(what: string, figures: Record<Deployment['name'], Rate>): voi
   console.log(`  Redis broker, 2 nodes:      ${fmt(redis.perCpuSecond)} deliveries per server CPU-second (${fmt(redis.deliveries)} in ${redis.serverCpu.toFixed(2)} s CPU: sender's node ${redis.perNode[0]!.toFixed(2)} s, recipients' ${redis.perNode[1]!.toFixed(2)} s)`);
   const writes = (rate: Rate) => rate.writesPerNode.map((count) => ((count / rate.deliveries) * 1000).toFixed(0)).join(' + ');
   console.log(`  write syscalls per 1,000 deliveries: in-process ${writes(local)}; Redis ${writes(redis)} (sender's node + recipients')`);
+  const system = (rate: Rate) => rate.systemPerNode.map((seconds) => seconds.toFixed(2)).join(' + ');
+  console.log(`  system CPU, seconds:        in-process ${system(local)}; Redis ${system(redis)} (sender's node + recipients')`);
+  const wakes = (rate: Rate) => rate.wakeUpsPerNode.map((count) => ((count / rate.messages) * 1000).toFixed(0)).join(' + ');
+  console.log(`  wake-ups per 1,000 messages: in-process ${wakes(local)}; Redis ${wakes(redis)} (voluntary context switches, all threads)`);
   if (redis.fanoutCalls > 0) console.log(`  fan-out calls:              ${fmt(redis.fanoutCalls)}, ${(redis.messages / redis.fanoutCalls).toFixed(1)} messages per call`);
   console.log(`  server CPU per delivery:    ${extra >= 0 ? '+' : ''}${extra.toFixed(1)} % with Redis`);
   console.log(`  Redis CPU:                  ${((redis.redisCpu / redis.deliveries) * 1000 * 1000).toFixed(2)} ms per 1,000 deliveries (${redis.redisCpu.toFixed(3)} s for ${fmt(redis.deliveries)}, its idle rate subtracted)`);

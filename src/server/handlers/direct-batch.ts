@@ -21,7 +21,12 @@
  *
  * Unlike the per-message path, the ack does not wait for the broker to
  * take the push: a message stored is acked even if its publish fails (the
- * broker is lossy by design; members catch up from the store by seq).
+ * broker is lossy by design; members catch up from the store by seq). It
+ * waits for the push to be handed on (the Redis broker: written to Redis's
+ * socket, not answered), and for the batches submitted before its append
+ * returned (`hold`): a sender's messages then come back together instead of
+ * in two groups that each cost a commit, a fan-out call and a socket write
+ * per recipient.
  *
  * Order, as on the per-message path: a message is acked after the commit
  * holding it, and pushed after its ack, so a client never sees the effect
@@ -101,6 +106,12 @@ export class DirectBatch<C extends SessionConnection> {
   private readonly inFlight = new Set<Promise<void>>();
   /** The last batch still waiting for reads before its append, if any. */
   private waiting: Promise<void> | undefined;
+  /** Number of the last batch submitted (1, 2, …). */
+  private submitted = 0;
+  /** Batches submitted whose append has not returned yet, by number. */
+  private readonly uncommitted = new Set<number>();
+  /** Batches stored and held before their pushes and acks, in the order they were submitted (see `hold`). */
+  private held: Array<{ seq: number; waitFor: number; release: () => void }> = [];
   private readonly submitScheduled = (): void => {
     this.scheduled = false;
     this.submit();
@@ -216,7 +227,9 @@ export class DirectBatch<C extends SessionConnection> {
     this.lookups = new Map();
     this.connections.clear();
     for (const { connection } of entries) this.unsent.set(connection, (this.unsent.get(connection) ?? 0) + 1);
-    const done = this.write(entries).catch((error: unknown) => this.ctx.logger.error({ messages: entries.length, ...errorFields(error) }, 'a batch of direct messages failed'));
+    const seq = ++this.submitted;
+    this.uncommitted.add(seq);
+    const done = this.write(entries, seq).catch((error: unknown) => this.ctx.logger.error({ messages: entries.length, ...errorFields(error) }, 'a batch of direct messages failed'));
     this.inFlight.add(done);
     void done.finally(() => this.inFlight.delete(done));
   }
@@ -232,10 +245,12 @@ export class DirectBatch<C extends SessionConnection> {
     await Promise.allSettled([...this.inFlight]);
   }
 
-  private async write(entries: Entry<C>[]): Promise<void> {
+  private async write(entries: Entry<C>[], seq: number): Promise<void> {
     try {
-      await this.store(entries);
+      await this.store(entries, seq);
     } finally {
+      // Normally done by `hold`; here too if the batch failed before it.
+      this.committed(seq);
       for (const { connection } of entries) {
         const left = this.unsent.get(connection)! - 1;
         if (left === 0) this.unsent.delete(connection);
@@ -244,8 +259,45 @@ export class DirectBatch<C extends SessionConnection> {
     }
   }
 
+  /**
+   * Called once the batch's append returned: resolves when every batch
+   * submitted before now has returned from its append too, so that batches
+   * committed while others were in flight push and ack together, in one
+   * turn (in submission order). Why: with several messages in flight from
+   * one sender, its messages split into two groups (one appends while the
+   * other is answered), a commit, a fan-out call and, on every recipient's
+   * node, a socket write per recipient each; answered together, the
+   * sender's next messages come back together and the groups merge (see
+   * bench/cluster.ts group). A batch waits at most for batches already
+   * submitted when its own append returned, never for later ones.
+   */
+  private hold(seq: number): Promise<void> {
+    this.uncommitted.delete(seq);
+    if (this.uncommitted.size === 0 && this.held.length === 0) return Promise.resolve();
+    return new Promise((release) => {
+      // In submission order, whatever order the appends returned in (two may be in flight on two connections).
+      let at = this.held.length;
+      while (at > 0 && this.held[at - 1]!.seq > seq) at--;
+      this.held.splice(at, 0, { seq, waitFor: this.submitted, release });
+      this.releaseHeld();
+    });
+  }
+
+  /** A batch's append returned (or the batch failed before it): releases what waited for it. */
+  private committed(seq: number): void {
+    if (this.uncommitted.delete(seq)) this.releaseHeld();
+  }
+
+  private releaseHeld(): void {
+    let oldest = Infinity;
+    for (const seq of this.uncommitted) if (seq < oldest) oldest = seq;
+    let n = 0;
+    while (n < this.held.length && this.held[n]!.waitFor < oldest) this.held[n++]!.release();
+    if (n > 0) this.held = this.held.slice(n);
+  }
+
   /** Waits for the batch's reads (and the batches before it), dispatches what falls back, appends the rest, answers and pushes. */
-  private async store(entries: Entry<C>[]): Promise<void> {
+  private async store(entries: Entry<C>[], seq: number): Promise<void> {
     let loads: Set<Promise<void>> | undefined;
     for (const entry of entries) if (entry.lookup) (loads ??= new Set()).add(entry.lookup.done);
     // A batch waiting for reads holds back the batches after it: a connection's messages reach the store in order.
@@ -279,6 +331,7 @@ export class DirectBatch<C extends SessionConnection> {
       if (outcome?.ok) entry.result = outcome.result;
       else entry.refusal = outcome ? outcome.error : failure;
     }
+    await this.hold(seq);
     // Published before the acks, as on the per-message path: an acked
     // message has left this node, so a node killed right after its ack
     // does not take the push with it (members that stay online on other
