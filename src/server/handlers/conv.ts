@@ -150,7 +150,7 @@ export const queryConversations: Handler = async (ctx, { command, session }) => 
             viewer,
             budget: { ...queryBudget(ctx.config), spent: (ms) => quota.charge(client, ms) },
           });
-        });
+        }, JSON.stringify([request.where?.data, request.sort, limit, skip]));
   const json = results.map((conversation) =>
     conversation.members.includes(session.clientId)
       ? conversationJson(conversation, { compact: (flag & FLAG_COMPACT) !== 0, withLastMessage: (flag & FLAG_LAST_MESSAGE) !== 0 })

@@ -12,28 +12,52 @@
  * Cheap queries in a quiet turn run at once, as before: the official SDKs
  * rely on a query's reply preceding pushes that follow it (a message for a
  * conversation being fetched is otherwise emitted after a later one).
+ *
+ * A client's waiting query that asks what one of its queries still waiting
+ * asks (same `key`) shares that one's read: the official SDKs send one
+ * conv query per message of a conversation they have not fetched, so a
+ * burst into a new group queues dozens of identical queries per member on
+ * a busy server, and they drop a message whose query is answered after
+ * their 20 s command timeout. The shared read has not started yet, so its
+ * answer is never older than either request.
  */
 
 /** Query time per turn above which the next queries wait for a later turn. */
 const TURN_BUDGET_MS = 25;
 
+interface Waiting {
+  readonly key: string | undefined;
+  readonly start: () => void;
+  readonly result: Promise<unknown>;
+}
+
 export class QueryTurns {
   /** Waiting queries per client, in the order the clients first queued. */
-  private readonly waiting = new Map<string, (() => void)[]>();
+  private readonly waiting = new Map<string, Waiting[]>();
   private spent = 0;
   private resetScheduled = false;
   private drainScheduled = false;
 
-  /** Resolves with `query`'s result once it had its turn. */
-  run<T>(client: string, query: () => Promise<T>): Promise<T> {
+  /**
+   * Resolves with `query`'s result once it had its turn. Queries of one
+   * client with the same `key` (what they ask, all of it) that wait at the
+   * same time run once and resolve with the same result, which callers
+   * must not change.
+   */
+  run<T>(client: string, query: () => Promise<T>, key?: string): Promise<T> {
     if (this.waiting.size === 0 && this.spent < TURN_BUDGET_MS) return this.timed(query);
-    return new Promise<T>((resolve, reject) => {
-      const start = () => void this.timed(query).then(resolve, reject);
-      const queue = this.waiting.get(client);
-      if (queue) queue.push(start);
-      else this.waiting.set(client, [start]);
-      this.scheduleDrain();
+    const queue = this.waiting.get(client);
+    const same = key === undefined ? undefined : queue?.find((waiting) => waiting.key === key);
+    if (same) return same.result as Promise<T>;
+    let start!: () => void;
+    const result = new Promise<T>((resolve, reject) => {
+      start = () => void this.timed(query).then(resolve, reject);
     });
+    const waiting: Waiting = { key, start, result };
+    if (queue) queue.push(waiting);
+    else this.waiting.set(client, [waiting]);
+    this.scheduleDrain();
+    return result;
   }
 
   /** Runs `query`, counting the synchronous part (the SQLite statement) against this turn. */
@@ -67,7 +91,7 @@ export class QueryTurns {
   /** Starts the first waiting client's oldest query; that client goes to the back of the line. */
   private startNext(): void {
     const [client, queue] = this.waiting.entries().next().value!;
-    const start = queue.shift()!;
+    const { start } = queue.shift()!;
     this.waiting.delete(client);
     if (queue.length) this.waiting.set(client, queue);
     start();
