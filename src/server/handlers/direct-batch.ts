@@ -19,14 +19,14 @@
  * this one (`checkRequest`, `checkTarget`), so the client gets the same
  * answers either way.
  *
- * Unlike the per-message path, the ack does not wait for the broker to
- * take the push: a message stored is acked even if its publish fails (the
- * broker is lossy by design; members catch up from the store by seq). It
- * waits for the push to be handed on (the Redis broker: written to Redis's
- * socket, not answered), and for the batches submitted before its append
- * returned (`hold`): a sender's messages then come back together instead of
- * in two groups that each cost a commit, a fan-out call and a socket write
- * per recipient.
+ * Unlike the per-message path, a failed publish does not fail the ack: a
+ * message stored is acked even if its publish fails (the broker is lossy
+ * by design; members catch up from the store by seq). The ack does wait
+ * for the publish to settle (the Redis broker: Redis answered the fan-out
+ * call, so a node killed right after an ack cannot take the push with it),
+ * and for the batches submitted before its append returned (`hold`): a
+ * sender's messages then come back together instead of in two groups that
+ * each cost a commit, a fan-out call and a socket write per recipient.
  *
  * Order, as on the per-message path: a message is acked after the commit
  * holding it, and pushed after its ack, so a client never sees the effect

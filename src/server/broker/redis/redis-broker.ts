@@ -387,12 +387,7 @@ export class RedisBroker implements Broker {
         const items = this.turn;
         this.turn = [];
         this.turnSent = undefined;
-        // Settled once written to Redis's socket, not once Redis answers:
-        // `send` writes before its first await. A publication that fails
-        // after (an error reply, the link lost with it in flight) counts as
-        // dropped there, and the gap notice makes every node catch up.
-        void this.send(items);
-        resolve();
+        void this.send(items).then(resolve);
       });
     });
     return this.turnSent;
