@@ -106,10 +106,10 @@ export default defineConfig(({ mode }) => {
           // Minified whitespace too: these files are for script tags; bundlers import the sources.
           minify: true,
           // Shared code of the ES build, with a content hash so a long cache never serves a stale chunk.
-          // Rollup names a chunk after one of its modules; the one holding the SDK and lit
-          // would be "tokens" (themes/tokens.ts): call it what it is.
+          // The first load's chunk is named "runtime" by its group (firstLoadChunks); the parts
+          // loaded on demand after the module they start from.
           ...(mode === 'iife' || mode === 'sdk' ? {} : { codeSplitting: firstLoadChunks() }),
-          chunkFileNames: (chunk) => `chunks/${chunk.moduleIds.some((id) => id.includes('/src/sdk/')) ? 'runtime' : '[name]'}-[hash].js`,
+          chunkFileNames: 'chunks/[name]-[hash].js',
         },
       },
     },
