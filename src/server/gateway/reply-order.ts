@@ -9,21 +9,19 @@ export interface ReplyScope {
   readonly connection: SessionConnection;
   held: Array<{ bytes: Uint8Array; cls: FrameClass }> | undefined;
   open: boolean;
-  /** Counted in `running` (it was entered with `inReplyScope`), until released. */
-  running?: boolean;
 }
 
 const scopes = new AsyncLocalStorage<ReplyScope>();
 /**
- * Scopes entered and not yet released. While it is 0, `scopes` is
+ * Scopes open (made and not yet released). While it is 0, `scopes` is
  * disabled: an enabled AsyncLocalStorage keeps Node's promise hooks on
  * for every promise of the process (~1.5 % of the persisted bench's
- * server profile, whose `direct`s take the batch and enter no scope), and
+ * server profile, whose `direct`s take the batch and open no scope), and
  * with no scope open there is nothing to find (`currentReplyScope` only
  * returns open scopes), so turning it off changes no answer. The next
  * `run` turns it on again.
  */
-let running = 0;
+let open = 0;
 
 /**
  * A scope for one command of `connection` that expects a reply: the pushes
@@ -34,28 +32,20 @@ let running = 0;
  * error) is sent; a push published after that goes out at once.
  */
 export function replyScope(connection: SessionConnection): ReplyScope {
+  open += 1;
   return { connection, held: undefined, open: true };
 }
 
 /** Runs `handler` in `scope` (none: as is). */
 export function inReplyScope<T>(scope: ReplyScope | undefined, handler: () => Promise<T>): Promise<T> {
-  if (!scope) return handler();
-  if (scope.open && !scope.running) {
-    scope.running = true;
-    running += 1;
-  }
-  return scopes.run(scope, handler);
+  return scope ? scopes.run(scope, handler) : handler();
 }
 
 /** Closes the scope and sends what it held, in order. Idempotent. */
 export function releaseHeld(scope: ReplyScope | undefined): void {
   if (!scope?.open) return;
   scope.open = false;
-  if (scope.running) {
-    scope.running = false;
-    running -= 1;
-    if (running === 0) scopes.disable();
-  }
+  if (--open === 0) scopes.disable();
   const held = scope.held;
   scope.held = undefined;
   if (held) for (const { bytes, cls } of held) scope.connection.sendPush(bytes, cls);
