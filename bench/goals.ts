@@ -25,7 +25,7 @@ import { RawClient } from '../test/helpers/raw-client.js';
 import { TEST_APP } from '../test/helpers/server.js';
 import { startServerProcess, type ServerProcess } from '../test/helpers/server-process.js';
 import { groupLatency, type LatencyResult } from './group-latency.js';
-import { cpuSeconds, openRelaySocket, relaySender } from './lib.js';
+import { cpuSeconds, median, openRelaySocket, relaySender } from './lib.js';
 
 const PEERS = fileURLToPath(new URL('./peer-servers.ts', import.meta.url));
 
@@ -242,7 +242,6 @@ interface Row {
 
 const rows: Row[] = [];
 const fmt = (value: number) => Math.round(value).toLocaleString('en-US');
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)]!;
 /**
  * Rounds of the persisted row (`LC_BENCH_ROUNDS`, default 5), lc-chat then
  * the minimal loop each round, on fresh processes: single runs moved by a

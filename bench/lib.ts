@@ -124,6 +124,13 @@ export function percentiles(samples: number[]) {
   return { p50: at(50), p99: at(99), max: sorted[sorted.length - 1]! };
 }
 
+/** The median (of an even count, the mean of the two middle values): what a noisy machine's rounds report. */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const half = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[half]! : (sorted[half - 1]! + sorted[half]!) / 2;
+}
+
 export const ms = (value: number) => `${value.toFixed(2)} ms`;
 export const rate = (value: number) => Math.round(value).toLocaleString('en-US');
 
