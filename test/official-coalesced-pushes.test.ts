@@ -252,3 +252,31 @@ for (const [sdk, noBinary] of [[v4, false], [v4, true], [v3, false], [v3, true]]
     });
   }
 }
+
+for (const sdk of [v4, v3]) {
+  test(`official SDK ${sdk.version} with the arrival-order plugin: invited to a group, then its first messages in the same read: invited first, messages in order`, async () => {
+    const proxy = await proxied();
+    const [jerryId, tomId, bobId] = ['Jerry', 'Tom', 'Bob'].map((who) => `co-${who}-invited-${sdk.version}`) as [string, string, string];
+    const tom = await env.login(tomId);
+    const realtime = sdk.realtime({ appId: env.server.appId, appKey: env.server.appKey, wsUrl: proxy.wsUrl, plugins: [inArrivalOrder] });
+    closers.push(() => (realtime as unknown as { _close(): void })._close());
+    const jerry = await realtime.createIMClient(jerryId);
+    const events: string[] = [];
+    jerry.on('invited', (() => events.push('invited')) as (...args: never[]) => void);
+    jerry.on('message', ((message: OfficialMessage) => events.push(message.text ?? '')) as (...args: never[]) => void);
+    proxy.gather();
+    try {
+      const started = await tom.request({ cmd: CommandType.conv, op: OpType.start, convMessage: { m: [jerryId, bobId] } });
+      for (const value of texts.slice(0, 5)) {
+        const ack = await tom.request({ cmd: CommandType.direct, directMessage: { cid: started.convMessage!.cid!, msg: text(value) } });
+        assert.equal(ack.cmd, CommandType.ack);
+      }
+      await until(() => proxy.gatheredFrames >= 6, () => 'the invitation and 5 pushes to reach the proxy');
+    } finally {
+      proxy.flow();
+    }
+    await until(() => events.length >= 6, () => `6 events, got ${events.join(' ')}`);
+    assert.deepEqual(events, ['invited', ...texts.slice(0, 5)]);
+    await jerry.close();
+  });
+}
