@@ -29,23 +29,35 @@ import { Realtime, type Message, type TextMessage } from '../src/sdk/index.js';
 import { startCoalescingProxy, type CoalescingProxy, type WireFrame } from './helpers/coalescing-proxy.js';
 import { inArrivalOrder } from './helpers/official-order-plugin.js';
 import { v3, v4, type OfficialMessage, type OfficialSdk } from './helpers/official-sdk.js';
-import { rawEnvironment } from './helpers/raw-env.js';
+import { rawEnvironment, type RawEnvironment } from './helpers/raw-env.js';
 
-const env = rawEnvironment();
+/**
+ * The server without the ack gate (ackGateMs 0: what the SDKs do with a
+ * given wire), and with it. The gate's bound is longer here than the
+ * default so that a push released by it rather than by the client's ack
+ * would come too late for the tests' waits.
+ */
+const plain = rawEnvironment({ ackGateMs: 0 });
+const gated = rawEnvironment({ ackGateMs: 30_000 });
+const env = plain;
 const text = (value: string) => JSON.stringify({ _lctype: -1, _lctext: value });
 const N = 15;
 const texts = Array.from({ length: N }, (_, n) => `m${String(n).padStart(2, '0')}`);
 
-let proxy: CoalescingProxy | undefined;
+const proxies = new Map<RawEnvironment, CoalescingProxy>();
 const closers: (() => unknown)[] = [];
-/** The proxy in front of the file's server (which starts in before()). */
-async function proxied(): Promise<CoalescingProxy> {
-  const { hostname, port } = new URL(env.server.wsUrl);
-  return (proxy ??= await startCoalescingProxy(hostname, Number(port)));
+/** The proxy in front of a server of this file (which starts in before()). */
+async function proxied(side: RawEnvironment = plain): Promise<CoalescingProxy> {
+  let proxy = proxies.get(side);
+  if (!proxy) {
+    const { hostname, port } = new URL(side.server.wsUrl);
+    proxies.set(side, (proxy = await startCoalescingProxy(hostname, Number(port))));
+  }
+  return proxy;
 }
 after(async () => {
   for (const close of closers) await close();
-  await proxy?.close();
+  for (const proxy of proxies.values()) await proxy.close();
 });
 
 async function until(condition: () => boolean, what: () => string): Promise<void> {
@@ -98,10 +110,10 @@ function ours(noBinary: boolean): Login {
 }
 
 /** Logs `label`'s receiver in through the proxy as a member of a group it has never seen; Tom sends from a raw socket. */
-async function setUp(label: string, login: Login) {
-  const proxy = await proxied();
+async function setUp(label: string, login: Login, side: RawEnvironment = plain) {
+  const proxy = await proxied(side);
   const [jerryId, tomId, bobId] = ['Jerry', 'Tom', 'Bob'].map((who) => `co-${who}-${label.replaceAll(' ', '-')}`) as [string, string, string];
-  const tom = await env.login(tomId);
+  const tom = await side.login(tomId);
   // The group exists before Jerry logs in and has no message yet: his SDK has never seen it, and login tells it nothing.
   const started = await tom.request({ cmd: CommandType.conv, op: OpType.start, convMessage: { m: [jerryId, bobId] } });
   const cid = started.convMessage!.cid!;
@@ -109,11 +121,15 @@ async function setUp(label: string, login: Login) {
   const jerry = await login(proxy.wsUrl, jerryId);
   const connection = proxy.wire.slice(wireFrom).find((frame) => frame.from === 'client')!.connection;
   const wire = () => proxy.wire.slice(wireFrom).filter((frame) => frame.connection === connection);
+  /** Sends in order; resolves with the messages' timestamps. */
   const send = async (values: string[]) => {
+    const timestamps: number[] = [];
     for (const value of values) {
       const ack = await tom.request({ cmd: CommandType.direct, directMessage: { cid, msg: text(value) } });
       assert.equal(ack.cmd, CommandType.ack);
+      timestamps.push(Number(ack.ackMessage!.t));
     }
+    return timestamps;
   };
   /** Every conv query the client sent was answered (the reply reached the proxy). */
   const queriesAnswered = () => {
@@ -129,7 +145,7 @@ async function setUp(label: string, login: Login) {
     return index < 0 ? pending.length : index;
   };
   const queriesSent = () => wire().filter(({ from, command }) => from === 'client' && command.cmd === CommandType.conv && command.op === OpType.query).length;
-  return { proxy, jerry, send, queriesAnswered, queriesSent, leading, wire: () => describeWire(wire()) };
+  return { proxy, jerry, send, queriesAnswered, queriesSent, leading, frames: wire, wire: () => describeWire(wire()) };
 }
 
 for (const [sdk, noBinary] of [[v4, false], [v4, true], [v3, false], [v3, true]] as const) {
@@ -277,6 +293,54 @@ for (const sdk of [v4, v3]) {
     }
     await until(() => events.length >= 6, () => `6 events, got ${events.join(' ')}`);
     assert.deepEqual(events, ['invited', ...texts.slice(0, 5)]);
+    await jerry.close();
+  });
+}
+
+for (const [sdk, noBinary] of [[v4, false], [v4, true], [v3, false], [v3, true]] as const) {
+  const label = `${sdk.version} ${noBinary ? 'base64' : 'binary'}`;
+
+  test(`official SDK ${label}, ack gate: pushes sent while it fetches a new group wait for its ack of the earlier ones, and all are emitted in order`, async () => {
+    const { proxy, jerry, send, queriesAnswered, queriesSent, leading, frames, wire } = await setUp(`gated ${label}`, official(sdk, noBinary), gated);
+    let earlier: number[] = [];
+    proxy.gather();
+    try {
+      earlier = await send(texts.slice(0, 5));
+      await until(() => proxy.gatheredFrames >= 5, () => `5 pushes to reach the proxy\n${wire()}`);
+      proxy.release(2);
+      await until(queriesAnswered, () => `the replies to the first queries\n${wire()}`);
+      // Its queries for the group arrived: these wait for its ack of m04 (without the gate they
+      // would be written now, behind the replies, and overtake m02..m04 as in the tests above).
+      await send(texts.slice(5));
+      proxy.release(3);
+      await until(() => queriesSent() === 5 && queriesAnswered(), () => `the replies to the queries for m02..m04\n${wire()}`);
+      // The reads of the failures, as far as the server wrote them: replies, then any pushes.
+      proxy.release(leading(false));
+      await until(() => jerry.got.length >= 2, () => `m00 and m01 to be emitted, got ${jerry.got.join(' ')}\n${wire()}`);
+      proxy.release(leading(true));
+    } finally {
+      proxy.flow();
+    }
+    await until(() => jerry.got.length >= N, () => `${N} messages, got ${jerry.got.join(' ')}\n${wire()}`);
+    assert.deepEqual(jerry.got, texts, `the wire:\n${wire()}`);
+    const seen = frames();
+    const ackedM04 = seen.findIndex(({ from, command }) => from === 'client' && command.cmd === CommandType.ack && Number(command.ackMessage?.tots) >= earlier[4]!);
+    const m05 = seen.findIndex(({ from, command }) => from === 'server' && command.directMessage?.msg === text('m05'));
+    assert.ok(ackedM04 >= 0 && ackedM04 < m05, `m05 left the server after the client acked m04; the wire:\n${wire()}`);
+    await jerry.close();
+  });
+
+  test(`official SDK ${label}, ack gate: a new group's first ${N} messages in one read are emitted in the order they were sent`, async () => {
+    const { proxy, jerry, send, wire } = await setUp(`gated one ${label}`, official(sdk, noBinary), gated);
+    proxy.gather();
+    try {
+      await send(texts);
+      await until(() => proxy.gatheredFrames >= N, () => `${N} pushes to reach the proxy`);
+    } finally {
+      proxy.flow();
+    }
+    await until(() => jerry.got.length >= N, () => `${N} messages, got ${jerry.got.join(' ')}\n${wire()}`);
+    assert.deepEqual(jerry.got, texts, `the wire:\n${wire()}`);
     await jerry.close();
   });
 }
