@@ -89,9 +89,10 @@ async function open(ctx: ServerContext, connection: SessionConnection, app: AppR
     openedAt: Date.now(),
     wills: [],
     notices,
-    ...(ctx.config.ackGateMs > 0 && takesAckGate(request?.ua || '')
-      ? { ackGate: new AckGate((bytes) => connection.sendPush(bytes), { maxHoldMs: ctx.config.ackGateMs, maxHeldBytes: ctx.config.maxBufferedBytes }) }
-      : {}),
+    ackGate:
+      ctx.config.ackGateMs > 0 && takesAckGate(request?.ua || '')
+        ? new AckGate((bytes) => connection.sendPush(bytes), { maxHoldMs: ctx.config.ackGateMs, maxHeldBytes: ctx.config.maxBufferedBytes })
+        : undefined,
   };
   connection.addSession(session);
   ctx.sessions.add(session);
