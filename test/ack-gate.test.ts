@@ -32,6 +32,9 @@ test('pushes of a conversation asked for while earlier ones are unacked wait for
   assert.deepEqual(sent, [0, 1, 9, 2, 3]);
   push('c', 14, 4);
   assert.deepEqual(sent, [0, 1, 9, 2, 3, 4], 'open again');
+  ackGate.asked(['c']);
+  push('c', 15, 5);
+  assert.deepEqual(sent, [0, 1, 9, 2, 3, 4, 5], 'asked again: the SDK had it cached already, nothing waits');
   ackGate.close();
 });
 
@@ -41,6 +44,7 @@ test('nothing waits when every push was acked, or when the client will not ack t
   ackGate.acked('c', 10);
   ackGate.asked(['c']);
   push('c', 11, 1);
+  ackGate.asked(['c']);
   push('d', 11, 2, 'jerry');
   push('e', 11, 3, 'tom', true);
   ackGate.asked(['d', 'e']);

@@ -13,7 +13,7 @@
  * emitted before the client reads anything more.
  *
  * So: per session of such an SDK, the timestamp of the last message pushed
- * per conversation and not yet acked. When the client asks for a
+ * per conversation and not yet acked. When the client first asks for a
  * conversation (conv query) while such a push is unacked, its cache may
  * hold the conversation from then on while those messages still wait:
  * further pushes of that conversation wait here until the client acks the
@@ -46,6 +46,8 @@ export class AckGate {
   /** Per conversation: the timestamp of the last message pushed that the client will ack and has not. */
   private readonly unacked = new Map<string, number>();
   private readonly gates = new Map<string, Gate>();
+  /** Conversations the client asked for on this session: in its cache from the first reply on. */
+  private readonly fetched = new Set<string>();
   /** Pushes (and counts) that went out early because the client did not ack in time. */
   timedOut = 0;
 
@@ -80,12 +82,18 @@ export class AckGate {
     if (gate.bytes > this.limits.maxHeldBytes) this.open(cid);
   }
 
-  /** The client asked for these conversations: its cache may hold them from the reply on. */
+  /**
+   * The client asked for these conversations: its cache holds them from the
+   * reply on. Only the first time matters: the SDKs keep what they fetched
+   * for the client's life, so a later query (an app's `fetch()`) changes
+   * nothing about which pushes find it cached.
+   */
   asked(cids: Iterable<string>): void {
-    if (this.unacked.size === 0) return;
     for (const cid of cids) {
+      if (this.fetched.has(cid)) continue;
+      this.fetched.add(cid);
       const until = this.unacked.get(cid);
-      if (until === undefined || this.gates.has(cid)) continue;
+      if (until === undefined) continue;
       const timer = setTimeout(() => {
         this.timedOut += 1;
         this.open(cid);
@@ -117,6 +125,7 @@ export class AckGate {
     for (const gate of this.gates.values()) clearTimeout(gate.timer);
     this.gates.clear();
     this.unacked.clear();
+    this.fetched.clear();
   }
 }
 
