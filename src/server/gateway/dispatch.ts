@@ -91,7 +91,7 @@ export async function dispatch(ctx: ServerContext, connection: Connection, comma
       const session = connection.sessionFor(peerId);
       if (!session) throw ProtocolError.of('SESSION_REQUIRED', peerId ? `no session for ${peerId} on this connection` : 'open a session first');
       // An official SDK fetching conversations (its pushes of them may wait for acks): see session/ack-gate.ts.
-      const named = barrier !== undefined && session.ackGate !== undefined ? objectIdsOf(command.convMessage?.where?.data) : undefined;
+      const named = barrier !== undefined && session.ackGate !== undefined ? [...objectIdsOf(command.convMessage?.where?.data), ...(command.convMessage?.tempConvIds ?? [])] : undefined;
       if (named?.length) session.ackGate!.asked(named);
       response = await inReplyScope(scope, () => route.handler(ctx, { connection, command, session }));
       reply(connection, i, session.clientId, response);
