@@ -116,6 +116,10 @@ Options:
                          at login; a larger one is left out (default ${DEFAULTS.maxUnreadPreviewBytes})
   --max-pending-replies <n>  large replies waiting for one client to read;
                          one more cuts it off (default ${DEFAULTS.maxPendingReplies})
+  --ack-gate <ms>        longest a push to an official JS SDK waits for its
+                         ack of earlier messages of a conversation it is
+                         fetching, so that it emits them in order; 0: off
+                         (default ${DEFAULTS.ackGateMs})
   --durability <mode>    process: survive process crashes (default);
                          power: also power loss (slower commits)
   --session-token-ttl <s>  session tokens expire after this many seconds
@@ -201,6 +205,7 @@ const OPTIONS = {
   'max-reply': { type: 'string' },
   'unread-preview': { type: 'string' },
   'max-pending-replies': { type: 'string' },
+  'ack-gate': { type: 'string' },
   durability: { type: 'string' },
   'session-token-ttl': { type: 'string' },
   'conversations-per-minute': { type: 'string' },
@@ -416,6 +421,7 @@ async function serve(argv: string[]): Promise<void> {
     maxReplyBytes: integer(values['max-reply'], 'max-reply', DEFAULTS.maxReplyBytes),
     maxUnreadPreviewBytes: integer(values['unread-preview'], 'unread-preview', DEFAULTS.maxUnreadPreviewBytes),
     maxPendingReplies: integer(values['max-pending-replies'], 'max-pending-replies', DEFAULTS.maxPendingReplies),
+    ackGateMs: integer(values['ack-gate'], 'ack-gate', DEFAULTS.ackGateMs),
     durability,
     sessionTokenTtlMs: integer(values['session-token-ttl'], 'session-token-ttl', DEFAULTS.sessionTokenTtlMs / 1000) * 1000,
     conversationsPerMinute: integer(values['conversations-per-minute'], 'conversations-per-minute', DEFAULTS.conversationsPerMinute),

@@ -127,6 +127,13 @@ export interface ServerConfig {
   /** How long a chat-room viewer that lost its connection keeps its place for a reconnect. */
   roomResumeMs: number;
   /**
+   * The longest a push to an official JS SDK waits for its ack of the
+   * conversation's earlier messages while it fetches that conversation, so
+   * that it emits them in order (session/ack-gate.ts); 0 turns the wait
+   * off. The SDKs ack at most once a second.
+   */
+  ackGateMs: number;
+  /**
    * Session token lifetime in ms, a whole number of seconds (tokens carry
    * their expiry in seconds, and `stTtl` tells clients seconds); a logout
    * (session close) revokes a login's tokens sooner.
@@ -228,6 +235,7 @@ export const DEFAULTS: Omit<ServerConfig, 'dataDir' | 'storeLocation' | 'nodeId'
   maxUnreadPreviewBytes: 4 * 1024,
   maxPendingReplies: 64,
   roomResumeMs: 30 * 60_000,
+  ackGateMs: 3_000,
   maxUploadBytes: 20 * 1024 * 1024,
   sessionTokenTtlMs: 48 * 3600 * 1000,
   conversationsPerMinute: 60,
@@ -300,6 +308,7 @@ export function resolveConfig(input: Partial<ServerConfig> & { dataDir: string }
   for (const key of positive) {
     if (!Number.isInteger(config[key]) || config[key] <= 0) throw new Error(`${key} must be a positive integer, got ${config[key]}`);
   }
+  if (!Number.isInteger(config.ackGateMs) || config.ackGateMs < 0 || config.ackGateMs > 60_000) throw new Error(`ackGateMs must be an integer in 0..60000, got ${config.ackGateMs}`);
   if (config.sessionTokenTtlMs % 1000 !== 0) throw new Error(`sessionTokenTtlMs must be a whole number of seconds (tokens carry their expiry in seconds), got ${config.sessionTokenTtlMs}`);
   if (typeof config.appKeyUploads !== 'boolean') throw new Error(`appKeyUploads must be true or false, got ${String(config.appKeyUploads)}`);
   // A reply must fit a frame the largest message fits in, and one socket's budget must fit the server's.

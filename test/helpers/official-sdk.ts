@@ -45,7 +45,7 @@ export interface OfficialSdk {
   version: '3.5.7' | '4.3.1';
   TextMessage: new (text: string) => unknown;
   /** A Realtime bound to the test server; `pushOfflineMessages` asks for subprotocol `.1`. */
-  realtime(options: { appId: string; appKey: string; wsUrl: string; noBinary?: boolean; pushOfflineMessages?: boolean }): OfficialRealtime;
+  realtime(options: { appId: string; appKey: string; wsUrl: string; noBinary?: boolean; pushOfflineMessages?: boolean; plugins?: object[] }): OfficialRealtime;
 }
 
 interface Lc3Module {
@@ -56,20 +56,20 @@ interface Lc3Module {
 export const v3: OfficialSdk = {
   version: '3.5.7',
   TextMessage: (require('lc3') as Lc3Module).TextMessage,
-  realtime({ appId, wsUrl, noBinary, pushOfflineMessages }) {
+  realtime({ appId, wsUrl, noBinary, pushOfflineMessages, plugins = [] }) {
     const { Realtime } = require('lc3') as Lc3Module;
     // 3.5.7 has no server option: replace its endpoint discovery (protocol.md §2.1).
     Realtime._fetchEndpointsInfo = () => Promise.resolve({ server: wsUrl + '/', ttl: 3600 });
-    return new Realtime({ appId, noBinary: noBinary === true, pushOfflineMessages: pushOfflineMessages === true });
+    return new Realtime({ appId, noBinary: noBinary === true, pushOfflineMessages: pushOfflineMessages === true, plugins });
   },
 };
 
 export const v4: OfficialSdk = {
   version: '4.3.1',
   TextMessage: (require('lc4') as Lc3Module).TextMessage,
-  realtime({ appId, appKey, wsUrl, noBinary, pushOfflineMessages }) {
+  realtime({ appId, appKey, wsUrl, noBinary, pushOfflineMessages, plugins = [] }) {
     const { Realtime } = require('lc4') as Lc3Module;
-    return new Realtime({ appId, appKey, RTMServers: wsUrl + '/', noBinary: noBinary === true, pushOfflineMessages: pushOfflineMessages === true });
+    return new Realtime({ appId, appKey, RTMServers: wsUrl + '/', noBinary: noBinary === true, pushOfflineMessages: pushOfflineMessages === true, plugins });
   },
 };
 

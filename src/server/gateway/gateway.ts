@@ -17,6 +17,7 @@ import { roomFrameClass } from './send-queue.js';
 import { presenceOf, type Session } from '../session/session.js';
 import { SharedPush, peerIdField } from './shared-frame.js';
 import { endSession } from '../session/session-end.js';
+import { heldByGate, pushedMessageOf, type PushedMessage } from '../session/ack-gate.js';
 
 /** WebSocket close code for a server shutting down (RFC 6455 "going away"). */
 export const GOING_AWAY = 1001;
@@ -278,6 +279,8 @@ export class Gateway {
     const now = Date.now();
     // Counted once per delivery, not per recipient: this loop is the fan-out's hot path.
     let delivered = 0;
+    // Decoded only for an official SDK's session (ack-gate.ts), once per delivery.
+    let message: PushedMessage | null | undefined;
     for (const clientId of delivery.clientIds) {
       const sessions = this.ctx.sessions.sessionsOf(delivery.appId, clientId);
       if (!sessions) continue;
@@ -285,6 +288,14 @@ export class Gateway {
       // Logging sessions out changes the set: iterate a copy then.
       for (const session of ends ? [...sessions] : sessions) {
         if (session.id === delivery.excludeSessionId) continue;
+        if (sharable && session.ackGate !== undefined) {
+          message = message === undefined ? pushedMessageOf(delivery.payload) : message;
+          const push = (shared ??= new SharedPush(delivery.payload));
+          if (heldByGate(session.ackGate, clientId, message, () => push.bytesFor(this.peerIdFieldOf(session)))) {
+            delivered += 1;
+            continue;
+          }
+        }
         if (sharable && scope?.connection !== session.connection) {
           session.connection.sendShared((shared ??= new SharedPush(delivery.payload)), this.peerIdFieldOf(session), 'reliable', now);
           delivered += 1;

@@ -27,6 +27,8 @@ export const acknowledgeDelivery: Handler = async (ctx, { command, session }) =>
   // has no reply, so it is ignored.
   if (!isTimestamp(toTs) || (has(request, 'fromts') && !isTimestamp(request.fromts!))) return;
   const fromTs = has(request, 'fromts') ? Math.min(request.fromts!, toTs) : toTs;
+  // Before any wait: pushes held for this ack go out now (session/ack-gate.ts).
+  session.ackGate?.acked(request.cid, toTs);
   if (!(await ctx.store.isMember(session.appId, request.cid, session.clientId))) return;
   await ctx.store.recordDelivered(session.appId, request.cid, session.clientId, toTs);
   const wanted = await ctx.store.receiptMessages(session.appId, request.cid, session.clientId, fromTs, toTs, MAX_RECEIPTS_PER_ACK);

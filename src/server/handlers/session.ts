@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { CommandType, OpType, has, type Command, type ISessionCommand } from '../../protocol/codec.js';
 import { ProtocolError } from '../../protocol/errors.js';
+import { AckGate, takesAckGate } from '../session/ack-gate.js';
 import type { SessionConnection } from '../session/session-connection.js';
 import { sessionId, type Session } from '../session/session.js';
 import { endSession } from '../session/session-end.js';
@@ -88,6 +89,10 @@ async function open(ctx: ServerContext, connection: SessionConnection, app: AppR
     openedAt: Date.now(),
     wills: [],
     notices,
+    ackGate:
+      ctx.config.ackGateMs > 0 && takesAckGate(request?.ua || '')
+        ? new AckGate((bytes) => connection.sendPush(bytes), { maxHoldMs: ctx.config.ackGateMs, maxHeldBytes: ctx.config.maxBufferedBytes })
+        : undefined,
   };
   connection.addSession(session);
   ctx.sessions.add(session);

@@ -18,6 +18,7 @@ export function endSession(ctx: ServerContext, session: Session, how: SessionEnd
     session.wills.length = 0;
     ctx.presence.setWills(presenceOf(session), []);
   }
+  session.ackGate?.close();
   const places = ctx.rooms.leaveAll(session);
   ctx.sessions.remove(session);
   // Only a lost connection keeps the chat-room places: the client will be back.

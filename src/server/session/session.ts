@@ -1,4 +1,5 @@
 import type { PresenceSession, WillMessage } from '../presence/types.js';
+import type { AckGate } from './ack-gate.js';
 import type { NoticeGate } from './notice-gate.js';
 import type { SessionConnection } from './session-connection.js';
 
@@ -24,6 +25,8 @@ export interface Session {
   readonly wills: WillMessage[];
   /** Which membership events this session has been sent, and the live ones held during a replay. */
   readonly notices: NoticeGate;
+  /** For the official JS SDKs: pushes waiting for the client's ack of earlier ones (ack-gate.ts). Always present, so sessions keep one shape on the delivery path. */
+  readonly ackGate: AckGate | undefined;
 }
 
 export function sessionId(nodeId: string, connection: SessionConnection, clientId: string): string {
