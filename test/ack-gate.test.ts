@@ -78,6 +78,33 @@ test('what waits goes out past the byte bound, or after maxHoldMs', async () => 
   byTime.ackGate.close();
 });
 
+test('the byte bound is one per session: gates of several conversations together release everything when over it', () => {
+  const { ackGate, sent, push } = gate({ maxHoldMs: 60_000, maxHeldBytes: 2 });
+  push('c', 10, 0);
+  push('d', 10, 1);
+  ackGate.asked(['c', 'd']);
+  push('c', 11, 2);
+  push('d', 11, 3);
+  assert.deepEqual(sent, [0, 1], 'two bytes held, one per conversation: within the bound');
+  push('d', 12, 4);
+  assert.deepEqual(sent, [0, 1, 2, 3, 4], 'a third byte: every gate opens, each conversation in its order');
+  push('c', 13, 5);
+  assert.deepEqual(sent, [0, 1, 2, 3, 4, 5], 'and they stay open');
+  ackGate.close();
+});
+
+test('a query naming any number of ids is remembered up to a bound, and past it still gates what is unacked', () => {
+  const { ackGate, sent, push } = gate();
+  ackGate.asked(Array.from({ length: 100_000 }, (_, k) => `fake-${k}`));
+  push('c', 10, 0);
+  ackGate.asked(['c']);
+  push('c', 11, 1);
+  assert.deepEqual(sent, [0], 'a conversation first asked for after the bound still waits for its ack');
+  ackGate.acked('c', 10);
+  assert.deepEqual(sent, [0, 1]);
+  ackGate.close();
+});
+
 test('which SDKs and which queries', () => {
   assert.deepEqual(['js/4.3.1', 'js/3.5.7', 'lc-chat/0.1.0', '', 'ios/6.0'].map(takesAckGate), [true, true, false, false, false]);
   assert.deepEqual(objectIdsOf('{"objectId":"a"}'), ['a']);

@@ -13,13 +13,13 @@
  * waiting. So a push read after the first reply was handled overtakes the
  * pushes read before it whose queries are still unanswered. Which pushes
  * arrive before which replies is set by the network and the client, not by
- * the server alone (NOTES-reorder.md): the server cannot guarantee the
+ * the server alone (docs/official-sdk-message-order.md): the server cannot guarantee the
  * order. What these tests pin down:
  *
  * - all pushes in one read: in order (every push queries; replies come in order);
  * - the reads the earlier failures had ([m00 m01] [m02..m04] [r1 r2] [m05..m14] [r3..r5]):
  *   the official SDKs emit m00 m01 m05..m14 m02..m04, the order seen in those failures;
- * - the same reads with the app-side plugin of NOTES-reorder.md: in order;
+ * - the same reads with the app-side plugin of docs/official-sdk-message-order.md: in order;
  * - the same reads with our SDK: in order (src/sdk/push-handler.ts handles one conversation's pushes in arrival order).
  */
 import assert from 'node:assert/strict';

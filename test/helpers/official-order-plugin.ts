@@ -6,12 +6,12 @@
  * as our SDK does (src/sdk/push-handler.ts). The SDK otherwise handles
  * each push on its own, and a push whose conversation is already cached
  * overtakes earlier ones still waiting for their `conv query`
- * (NOTES-reorder.md). A bonus: only the first push of an unknown
+ * (docs/official-sdk-message-order.md). A bonus: only the first push of an unknown
  * conversation queries it; the ones behind it find it cached.
  *
  * It wraps two methods the SDKs call on their own instance
  * (`_dispatchDirectMessage`, `_dispatchConvMessage`), private in both
- * 3.5.7 and 4.3.1: pin the SDK's version where it is used. NOTES-reorder.md
+ * 3.5.7 and 4.3.1: pin the SDK's version where it is used. docs/official-sdk-message-order.md
  * has it in plain JavaScript.
  */
 interface PushCommand {

@@ -1,6 +1,6 @@
 /**
  * Keeps the official JS SDKs (3.x, 4.x) from emitting a conversation's
- * messages out of order (NOTES-reorder.md). They handle each `direct` push
+ * messages out of order (docs/official-sdk-message-order.md). They handle each `direct` push
  * on its own: a push of a conversation not in their cache sends a `conv
  * query` and waits for the reply; once any reply is in, the conversation is
  * cached, and a push read after that is emitted at once, ahead of earlier
@@ -30,9 +30,17 @@ import { CommandType, decodeCommand } from '../../protocol/codec.js';
 export interface AckGateLimits {
   /** The longest a push waits for the client's ack. */
   maxHoldMs: number;
-  /** Past this many bytes held for one conversation, they go out at once. */
+  /** Past this many bytes held for the session, all its conversations together, everything held goes out at once. */
   maxHeldBytes: number;
 }
+
+/**
+ * Conversations remembered as fetched per session. A conv query can name
+ * any ids, so the set is bounded; past it, a conversation asked for again
+ * may get a gate it did not need (its pushes wait for an ack, at most
+ * `maxHoldMs`), never an unbounded set.
+ */
+const MAX_FETCHED = 4096;
 
 interface Gate {
   /** Opens on an ack up to this timestamp. */
@@ -48,6 +56,8 @@ export class AckGate {
   private readonly gates = new Map<string, Gate>();
   /** Conversations the client asked for on this session: in its cache from the first reply on. */
   private readonly fetched = new Set<string>();
+  /** Bytes held in every gate of the session. */
+  private heldBytes = 0;
   /** Pushes (and counts) that went out early because the client did not ack in time. */
   timedOut = 0;
 
@@ -79,7 +89,9 @@ export class AckGate {
     if (!gate) return this.release(bytes);
     gate.held.push(bytes);
     gate.bytes += bytes.byteLength;
-    if (gate.bytes > this.limits.maxHeldBytes) this.open(cid);
+    this.heldBytes += bytes.byteLength;
+    // One budget per session, however many conversations wait: a client in many busy groups that never acks holds no more.
+    if (this.heldBytes > this.limits.maxHeldBytes) for (const waiting of [...this.gates.keys()]) this.open(waiting);
   }
 
   /**
@@ -91,7 +103,7 @@ export class AckGate {
   asked(cids: Iterable<string>): void {
     for (const cid of cids) {
       if (this.fetched.has(cid)) continue;
-      this.fetched.add(cid);
+      if (this.fetched.size < MAX_FETCHED) this.fetched.add(cid);
       const until = this.unacked.get(cid);
       if (until === undefined) continue;
       const timer = setTimeout(() => {
@@ -116,6 +128,7 @@ export class AckGate {
     const gate = this.gates.get(cid);
     if (!gate) return;
     this.gates.delete(cid);
+    this.heldBytes -= gate.bytes;
     clearTimeout(gate.timer);
     for (const bytes of gate.held) this.release(bytes);
   }
@@ -124,6 +137,7 @@ export class AckGate {
   close(): void {
     for (const gate of this.gates.values()) clearTimeout(gate.timer);
     this.gates.clear();
+    this.heldBytes = 0;
     this.unacked.clear();
     this.fetched.clear();
   }
