@@ -109,14 +109,19 @@ function ours(noBinary: boolean): Login {
   };
 }
 
-/** Logs `label`'s receiver in through the proxy as a member of a group it has never seen; Tom sends from a raw socket. */
-async function setUp(label: string, login: Login, side: RawEnvironment = plain) {
+/**
+ * Logs `label`'s receiver in through the proxy as a member of a group it
+ * has never seen (a temporary conversation if asked: 4.x fetches those by
+ * `tempConvIds`); Tom sends from a raw socket.
+ */
+async function setUp(label: string, login: Login, side: RawEnvironment = plain, temporary = false) {
   const proxy = await proxied(side);
   const [jerryId, tomId, bobId] = ['Jerry', 'Tom', 'Bob'].map((who) => `co-${who}-${label.replaceAll(' ', '-')}`) as [string, string, string];
   const tom = await side.login(tomId);
   // The group exists before Jerry logs in and has no message yet: his SDK has never seen it, and login tells it nothing.
-  const started = await tom.request({ cmd: CommandType.conv, op: OpType.start, convMessage: { m: [jerryId, bobId] } });
+  const started = await tom.request({ cmd: CommandType.conv, op: OpType.start, convMessage: { m: [jerryId, bobId], ...(temporary ? { tempConv: true } : {}) } });
   const cid = started.convMessage!.cid!;
+  if (temporary) assert.ok(cid.startsWith('_tmp:'), `a temporary conversation: ${cid}`);
   const wireFrom = proxy.wire.length;
   const jerry = await login(proxy.wsUrl, jerryId);
   const connection = proxy.wire.slice(wireFrom).find((frame) => frame.from === 'client')!.connection;
@@ -300,8 +305,9 @@ for (const sdk of [v4, v3]) {
 for (const [sdk, noBinary] of [[v4, false], [v4, true], [v3, false], [v3, true]] as const) {
   const label = `${sdk.version} ${noBinary ? 'base64' : 'binary'}`;
 
-  test(`official SDK ${label}, ack gate: pushes sent while it fetches a new group wait for its ack of the earlier ones, and all are emitted in order`, async () => {
-    const { proxy, jerry, send, queriesAnswered, queriesSent, leading, frames, wire } = await setUp(`gated ${label}`, official(sdk, noBinary), gated);
+  const temporaries = sdk === v4 && !noBinary ? [false, true] : [false];
+  for (const temporary of temporaries) test(`official SDK ${label}, ack gate: pushes sent while it fetches a new ${temporary ? 'temporary conversation (by tempConvIds)' : 'group'} wait for its ack of the earlier ones, and all are emitted in order`, async () => {
+    const { proxy, jerry, send, queriesAnswered, queriesSent, leading, frames, wire } = await setUp(`gated ${temporary ? 'tmp ' : ''}${label}`, official(sdk, noBinary), gated, temporary);
     let earlier: number[] = [];
     proxy.gather();
     try {
