@@ -16,7 +16,6 @@ import type { Connection } from './connection.js';
 import type { SessionConnection } from '../session/session-connection.js';
 import { errorFields } from '../observability/logger.js';
 import { inReplyScope, releaseHeld, replyScope } from './reply-order.js';
-import { objectIdsOf, resultIdsOf } from '../session/ack-gate.js';
 
 /** Work that must follow the reply on the same socket (pushes the reply announces). */
 type After = (ctx: ServerContext, request: Request, reply: Command) => Promise<void>;
@@ -90,13 +89,8 @@ export async function dispatch(ctx: ServerContext, connection: Connection, comma
     if (route.session) {
       const session = connection.sessionFor(peerId);
       if (!session) throw ProtocolError.of('SESSION_REQUIRED', peerId ? `no session for ${peerId} on this connection` : 'open a session first');
-      // An official SDK fetching conversations (its pushes of them may wait for acks): see session/ack-gate.ts.
-      const named = barrier !== undefined && session.ackGate !== undefined ? [...objectIdsOf(command.convMessage?.where?.data), ...(command.convMessage?.tempConvIds ?? [])] : undefined;
-      if (named?.length) session.ackGate!.asked(named);
       response = await inReplyScope(scope, () => route.handler(ctx, { connection, command, session }));
       reply(connection, i, session.clientId, response);
-      // Other queries: the conversations the reply put in the SDK's cache.
-      if (barrier !== undefined && !named?.length && session.ackGate?.awaitsAcks) session.ackGate.asked(resultIdsOf(response?.convMessage?.results?.data));
       ctx.metrics.countCommand(name, 0);
       releaseHeld(scope);
       barrier?.();

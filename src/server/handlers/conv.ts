@@ -13,6 +13,7 @@ import { verifyConversationSignature } from './conversation-signature.js';
 import { notifyConversationStarted } from '../hooks/conversation-hooks.js';
 import { pushRecorded } from './notify.js';
 import { MAX_MEMBERS, memberList, parseJsonObject } from './validate.js';
+import { objectIdsOf } from '../session/ack-gate.js';
 
 /** Keys the server owns; a client cannot set them as custom attributes. */
 export const RESERVED_KEYS: ReadonlySet<string> = new Set([
@@ -121,13 +122,19 @@ async function queryTemporaryConversations(ctx: ServerContext, session: Session,
 /** conv/query: conversations matching a `where`, as `_Conversation` JSON. */
 export const queryConversations: Handler = async (ctx, { command, session }) => {
   const request = command.convMessage ?? {};
-  if (request.tempConvIds?.length) return queryTemporaryConversations(ctx, session, request.tempConvIds);
+  if (request.tempConvIds?.length) {
+    // An official SDK fetching conversations: their pushes may wait for its acks (session/ack-gate.ts).
+    session.ackGate?.asked(request.tempConvIds);
+    return queryTemporaryConversations(ctx, session, request.tempConvIds);
+  }
   const limit = has(request, 'limit') ? request.limit! : DEFAULT_QUERY_LIMIT;
   const skip = has(request, 'skip') ? request.skip! : 0;
   if (limit < 0 || skip < 0) throw ProtocolError.of('CONVERSATION_QUERY_FAILED', 'limit and skip must not be negative');
   const flag = request.flag ?? 0;
   const where = parseWhere(request.where?.data, whereLimits(ctx.config));
   const sort = parseSort(request.sort);
+  const named = session.ackGate ? objectIdsOf(request.where?.data) : [];
+  if (named.length > 0) session.ackGate!.asked(named);
   // The store returns only what this client may find (and lets it query
   // only by what it may see); the rows of conversations it is not in are
   // then cut down to their public view.
@@ -151,6 +158,8 @@ export const queryConversations: Handler = async (ctx, { command, session }) => 
             budget: { ...queryBudget(ctx.config), spent: (ms) => quota.charge(client, ms) },
           });
         }, JSON.stringify([request.where?.data, request.sort, limit, skip]));
+  // A query naming no id: the SDK caches what its reply lists.
+  if (named.length === 0 && session.ackGate?.awaitsAcks) session.ackGate.asked(results.map((conversation) => conversation.id));
   const json = results.map((conversation) =>
     conversation.members.includes(session.clientId)
       ? conversationJson(conversation, { compact: (flag & FLAG_COMPACT) !== 0, withLastMessage: (flag & FLAG_LAST_MESSAGE) !== 0 })

@@ -96,7 +96,10 @@ export class AckGate {
 
   /**
    * The client asked for these conversations: its cache holds them from the
-   * reply on. Only the first time matters: the SDKs keep what they fetched
+   * reply on. Called by the conv query handlers (handlers/conv.ts) before
+   * the query runs for what it names (pushes published while it runs are
+   * written after its reply: see Connection.holdPushesUntilReplied), and
+   * with what its reply lists for queries naming none. Only the first time matters: the SDKs keep what they fetched
    * for the client's life, so a later query (an app's `fetch()`) changes
    * nothing about which pushes find it cached.
    */
@@ -196,20 +199,4 @@ export function heldByGate(gate: AckGate, clientId: string, message: PushedMessa
   if (!gate.holds(message.cid)) return false;
   gate.hold(message.cid, bytes());
   return true;
-}
-
-/** The ids of the conversations in a conv query's results (`[{objectId, …}]` as JSON). */
-export function resultIdsOf(results: string | null | undefined): string[] {
-  if (!results) return [];
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(results);
-  } catch {
-    return [];
-  }
-  if (!Array.isArray(parsed)) return [];
-  return parsed.flatMap((row: unknown) => {
-    const id = typeof row === 'object' && row !== null ? (row as Record<string, unknown>).objectId : undefined;
-    return typeof id === 'string' ? [id] : [];
-  });
 }
