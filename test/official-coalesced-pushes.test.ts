@@ -171,6 +171,14 @@ for (const [sdk, noBinary] of [[v4, false], [v4, true], [v3, false], [v3, true]]
   });
 }
 
+/** Waits for all N messages, then closes the receiver: what it emitted, in order, and the wire. */
+async function allEmitted(jerry: Receiver, wire: () => string): Promise<{ got: string[]; wire: string }> {
+  await until(() => jerry.got.length >= N, () => `${N} messages, got ${jerry.got.join(' ')}\n${wire()}`);
+  const result = { got: [...jerry.got], wire: wire() };
+  await jerry.close();
+  return result;
+}
+
 /**
  * The reads of the earlier failures: [m00 m01] and [m02..m04] before any
  * reply, the replies to the first two queries, then pushes the server
@@ -200,10 +208,7 @@ async function splitReads(label: string, login: Login): Promise<{ got: string[];
   } finally {
     proxy.flow();
   }
-  await until(() => jerry.got.length >= N, () => `${N} messages, got ${jerry.got.join(' ')}\n${wire()}`);
-  const result = { got: [...jerry.got], wire: wire() };
-  await jerry.close();
-  return result;
+  return allEmitted(jerry, wire);
 }
 
 for (const [sdk, noBinary] of [[v4, false], [v4, true], [v3, false], [v3, true]] as const) {
@@ -257,10 +262,7 @@ async function heldUntilAnswered(label: string, login: Login, lastReplies: numbe
   } finally {
     proxy.flow();
   }
-  await until(() => jerry.got.length >= N, () => `${N} messages, got ${jerry.got.join(' ')}\n${wire()}`);
-  const result = { got: [...jerry.got], wire: wire() };
-  await jerry.close();
-  return result;
+  return allEmitted(jerry, wire);
 }
 
 for (const [sdk, noBinary] of [[v4, false], [v4, true], [v3, false], [v3, true]] as const) {
