@@ -8,11 +8,10 @@ export type { AppendOutcome } from './types.js';
 /**
  * The record of a new message taking `seq`, at `now` but never before the
  * conversation's last message. It runs once per message stored: one object
- * literal of one shape (no spread of an optional field, no copy of an empty
- * mention list), `binary` added only to binary messages.
+ * literal of one shape (no spread of an optional field), `binary` added
+ * only to binary messages.
  */
 export function newMessageRecord(input: NewMessage, seq: number, now: number, lastTimestamp: number): MessageRecord {
-  const mentionPids = input.mentionPids;
   const record: MessageRecord = {
     appId: input.appId,
     cid: input.cid,
@@ -24,7 +23,7 @@ export function newMessageRecord(input: NewMessage, seq: number, now: number, la
     timestamp: Math.max(now, lastTimestamp),
     dt: input.dt,
     receipt: input.receipt,
-    mentionPids: mentionPids.length === 0 ? [] : mentionPids.slice(),
+    mentionPids: input.mentionPids.slice(),
     mentionAll: input.mentionAll,
     patchTimestamp: null,
   };
