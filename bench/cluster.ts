@@ -32,7 +32,7 @@ import { TEST_APP } from '../test/helpers/server.js';
 import { startServerProcess, type ServerProcess } from '../test/helpers/server-process.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { RedisBroker } from '../src/server/broker/redis/redis-broker.js';
-import { cpuSeconds, median, paced, percentiles } from './lib.js';
+import { ROUNDS, cpuSeconds, median, paced, percentiles } from './lib.js';
 
 /**
  * Write syscalls (`syscw` in /proc/<pid>/io: write, writev, sendmsg) of a
@@ -116,13 +116,6 @@ const SETTINGS = {
   direct: { messages: 2000, inFlight: 10, warmup: 1000 },
   latency: { members: 100, perSecond: 50, seconds: 4, sampled: 10 },
 };
-/**
- * Rounds of the group row (`LC_BENCH_ROUNDS`, default 5), each an
- * in-process run then a Redis run, each on fresh processes: one pair's
- * ratio moved from +19 % to +50 % between back-to-back runs on the quiet
- * two-core machine, so the row reports the median pair and lists them all.
- */
-const ROUNDS = Math.max(1, Number(process.env.LC_BENCH_ROUNDS ?? 5));
 const fmt = (value: number) => Math.round(value).toLocaleString('en-US');
 const ms = (value: number) => `${value.toFixed(2)} ms`;
 const sleep = (time: number) => new Promise((resolve) => setTimeout(resolve, time));

@@ -25,7 +25,7 @@ import { RawClient } from '../test/helpers/raw-client.js';
 import { TEST_APP } from '../test/helpers/server.js';
 import { startServerProcess, type ServerProcess } from '../test/helpers/server-process.js';
 import { groupLatency, type LatencyResult } from './group-latency.js';
-import { cpuSeconds, median, openRelaySocket, relaySender } from './lib.js';
+import { ROUNDS, cpuSeconds, median, openRelaySocket, relaySender } from './lib.js';
 
 const PEERS = fileURLToPath(new URL('./peer-servers.ts', import.meta.url));
 
@@ -242,13 +242,6 @@ interface Row {
 
 const rows: Row[] = [];
 const fmt = (value: number) => Math.round(value).toLocaleString('en-US');
-/**
- * Rounds of the persisted row (`LC_BENCH_ROUNDS`, default 5), lc-chat then
- * the minimal loop each round, on fresh processes: single runs moved by a
- * fifth between back-to-back runs on the quiet two-core machine, the peer's
- * as much as ours, so the row reports medians and lists every round.
- */
-const ROUNDS = Math.max(1, Number(process.env.LC_BENCH_ROUNDS ?? 5));
 /** Decimal megabytes, as the goals are written (2 MB is 2,000,000 bytes). */
 const MB = 1_000_000;
 const mb = (bytes: number) => `${(bytes / MB).toFixed(2)} MB`;

@@ -124,6 +124,15 @@ export function percentiles(samples: number[]) {
   return { p50: at(50), p99: at(99), max: sorted[sorted.length - 1]! };
 }
 
+/**
+ * Alternated rounds of the rows that report a median (`LC_BENCH_ROUNDS`,
+ * default 5: bench/cluster.ts group, bench/goals.ts persisted), each on
+ * fresh processes: on the two-core machine one pair of the group row moved
+ * from −5 % to +89 % between back-to-back runs, and the persisted row's
+ * peer by a fifth, so a single run cannot say whether a goal is met.
+ */
+export const ROUNDS = Math.max(1, Number(process.env.LC_BENCH_ROUNDS ?? 5));
+
 /** The median (of an even count, the mean of the two middle values): what a noisy machine's rounds report. */
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
