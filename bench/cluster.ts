@@ -32,7 +32,7 @@ import { TEST_APP } from '../test/helpers/server.js';
 import { startServerProcess, type ServerProcess } from '../test/helpers/server-process.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { RedisBroker } from '../src/server/broker/redis/redis-broker.js';
-import { ROUNDS, cpuSeconds, median, paced, percentiles } from './lib.js';
+import { ROUNDS, median, paced, percentiles, threadCpuSeconds } from './lib.js';
 
 /**
  * Write syscalls (`syscw` in /proc/<pid>/io: write, writev, sendmsg) of a
@@ -101,7 +101,7 @@ async function fanoutCalls(port: number): Promise<number> {
 }
 
 const SETTINGS = {
-  group: { members: 100, messages: 6000, inFlight: 10, warmup: 1000 },
+  group: { members: 100, messages: 6000, inFlight: 10, warmup: 1000, slice: 500 },
   /**
    * The same group at a steady 400 messages/s: with ten in flight the
    * in-process node, the slower loop, gathers more messages per turn than
@@ -247,7 +247,6 @@ interface Rate {
   perCpuSecond: number;
 }
 
-/** Deliveries per server CPU-second, and Redis's CPU, for `messages` sends to `size` recipients. */
 /**
  * How a row's messages are sent: `inFlight` at most unacked (a closed loop:
  * the next goes when an ack comes back), or `perSecond` at a steady rate
@@ -255,54 +254,131 @@ interface Rate {
  */
 type Sending = { inFlight: number } | { perSecond: number };
 
+type Crowd = Awaited<ReturnType<typeof audience>>;
+
+/** A crowd counting its deliveries, warmed up: connections to Redis and PostgreSQL open, V8 done optimizing the hot paths. */
+async function warmedUp(crowd: Crowd, size: number, warmup: number): Promise<{ received: number }> {
+  const counter = { received: 0 };
+  crowd.listen(() => (counter.received += 1));
+  // With 20 messages, compiling was 26 to 30 % of the sender node's CPU in the window and 13 to 18 %
+  // of the in-process node's: a cost each process pays once, which the Redis deployment paid twice,
+  // not a cost per delivery.
+  await pipeline(warmup, 10, () => crowd.send('warm-up'));
+  for (let waited = 0; counter.received < warmup * size && waited < 30_000; waited += 20) await sleep(20);
+  await sleep(300);
+  return counter;
+}
+
+/**
+ * Redis's own CPU per second with the nodes connected and nothing sent (its
+ * cron, the nodes' pings and heartbeats): subtracted from each window, so
+ * that the figure is what the deliveries cost.
+ */
+async function redisIdleRate(redis: PrivateRedis): Promise<number> {
+  const from = await redis.cpuSeconds();
+  const started = performance.now();
+  await sleep(3000);
+  return ((await redis.cpuSeconds()) - from) / ((performance.now() - started) / 1000);
+}
+
+/** Deliveries per server CPU-second, and Redis's CPU, for `messages` sends to `size` recipients: a fresh audience, warmed up, one window. */
 async function deliveryRate(deployment: Deployment, redis: PrivateRedis, kind: 'group' | 'room', size: number, messages: number, sending: Sending, warmup: number): Promise<Rate> {
   const crowd = await audience(deployment, kind, size, `${deployment.name}-${kind}`);
   try {
-    let received = 0;
-    crowd.listen(() => (received += 1));
-    // Warm up, then count from zero: connections to Redis and PostgreSQL open, and V8 done
-    // optimizing the hot paths. With 20 messages, compiling was 26 to 30 % of the sender node's CPU
-    // in the window and 13 to 18 % of the in-process node's: a cost each process pays once, which
-    // the Redis deployment paid twice, not a cost per delivery.
-    await pipeline(warmup, 10, () => crowd.send('warm-up'));
-    const warm = warmup * size;
-    for (let waited = 0; received < warm && waited < 30_000; waited += 20) await sleep(20);
-    await sleep(300);
-    received = 0;
-    // Redis's own CPU with the nodes connected and nothing sent (its cron, the nodes' pings and
-    // heartbeats): subtracted below, so that the figure is what the deliveries cost.
-    const idleFrom = await redis.cpuSeconds();
-    const idleStarted = performance.now();
-    await sleep(3000);
-    const idlePerSecond = ((await redis.cpuSeconds()) - idleFrom) / ((performance.now() - idleStarted) / 1000);
-    const cpu = deployment.pids.map(cpuSeconds);
-    const writes = deployment.pids.map(writeCalls);
-    const system = deployment.pids.map(systemSeconds);
-    const wakes = deployment.pids.map(wakeUps);
-    const redisCpu = await redis.cpuSeconds();
-    const callsBefore = await fanoutCalls(redis.port);
-    const started = performance.now();
-    const windowFrom = monotonicMicros();
-    const expected = messages * size;
-    const text = 'a message of a typical length, forty-odd bytes';
-    if ('inFlight' in sending) await pipeline(messages, sending.inFlight, () => crowd.send(text));
-    else await paced(messages, sending.perSecond, () => crowd.send(text));
-    for (let waited = 0; received < expected; waited += 20) {
-      if (waited > 120_000) throw new Error(`${deployment.name} ${kind}: only ${received}/${expected} deliveries`);
-      await sleep(20);
-    }
-    const seconds = (performance.now() - started) / 1000;
-    if (process.env.LC_CHAT_CPU_PROF) console.log(`  ${deployment.name} ${kind}: measured window ${windowFrom}..${monotonicMicros()} µs (CLOCK_MONOTONIC, the clock of the servers' .cpuprofile timestamps)`);
-    const perNode = deployment.pids.map((pid, k) => cpuSeconds(pid) - cpu[k]!);
-    const writesPerNode = deployment.pids.map((pid, k) => writeCalls(pid) - writes[k]!);
-    const systemPerNode = deployment.pids.map((pid, k) => systemSeconds(pid) - system[k]!);
-    const wakeUpsPerNode = deployment.pids.map((pid, k) => wakeUps(pid) - wakes[k]!);
-    const serverCpu = perNode.reduce((sum, used) => sum + used, 0);
-    const redisUsed = Math.max(0, (await redis.cpuSeconds()) - redisCpu - idlePerSecond * seconds);
-    const calls = (await fanoutCalls(redis.port)) - callsBefore;
-    return { deliveries: expected, messages, serverCpu, perNode, writesPerNode, systemPerNode, wakeUpsPerNode, redisCpu: redisUsed, fanoutCalls: calls, perCpuSecond: expected / serverCpu };
+    const counter = await warmedUp(crowd, size, warmup);
+    return await measureWindow(deployment, redis, crowd, counter, size, messages, sending, await redisIdleRate(redis));
   } finally {
     crowd.close();
+  }
+}
+
+/** One measured window: `messages` sends, until every delivery has arrived. */
+async function measureWindow(deployment: Deployment, redis: PrivateRedis, crowd: Crowd, counter: { received: number }, size: number, messages: number, sending: Sending, redisIdlePerSecond: number): Promise<Rate> {
+  counter.received = 0;
+  const cpu = deployment.pids.map(threadCpuSeconds);
+  const writes = deployment.pids.map(writeCalls);
+  const system = deployment.pids.map(systemSeconds);
+  const wakes = deployment.pids.map(wakeUps);
+  const redisCpu = await redis.cpuSeconds();
+  const callsBefore = await fanoutCalls(redis.port);
+  const started = performance.now();
+  const windowFrom = monotonicMicros();
+  const expected = messages * size;
+  const text = 'a message of a typical length, forty-odd bytes';
+  if ('inFlight' in sending) await pipeline(messages, sending.inFlight, () => crowd.send(text));
+  else await paced(messages, sending.perSecond, () => crowd.send(text));
+  for (let waited = 0; counter.received < expected; waited += 20) {
+    if (waited > 120_000) throw new Error(`${deployment.name}: only ${counter.received}/${expected} deliveries`);
+    await sleep(20);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  if (process.env.LC_CHAT_CPU_PROF) console.log(`  ${deployment.name}: measured window ${windowFrom}..${monotonicMicros()} µs (CLOCK_MONOTONIC, the clock of the servers' .cpuprofile timestamps)`);
+  const perNode = deployment.pids.map((pid, k) => threadCpuSeconds(pid) - cpu[k]!);
+  const writesPerNode = deployment.pids.map((pid, k) => writeCalls(pid) - writes[k]!);
+  const systemPerNode = deployment.pids.map((pid, k) => systemSeconds(pid) - system[k]!);
+  const wakeUpsPerNode = deployment.pids.map((pid, k) => wakeUps(pid) - wakes[k]!);
+  const serverCpu = perNode.reduce((sum, used) => sum + used, 0);
+  const redisUsed = deployment.name === 'redis' ? Math.max(0, (await redis.cpuSeconds()) - redisCpu - redisIdlePerSecond * seconds) : 0;
+  const calls = (await fanoutCalls(redis.port)) - callsBefore;
+  return { deliveries: expected, messages, serverCpu, perNode, writesPerNode, systemPerNode, wakeUpsPerNode, redisCpu: redisUsed, fanoutCalls: calls, perCpuSecond: expected / serverCpu };
+}
+
+/** The windows of one deployment added up. */
+function sumRates(rates: readonly Rate[]): Rate {
+  const add = (pick: (rate: Rate) => number[]) => pick(rates[0]!).map((_, k) => rates.reduce((sum, rate) => sum + pick(rate)[k]!, 0));
+  const total = (pick: (rate: Rate) => number) => rates.reduce((sum, rate) => sum + pick(rate), 0);
+  const deliveries = total((rate) => rate.deliveries);
+  const serverCpu = total((rate) => rate.serverCpu);
+  return {
+    deliveries,
+    messages: total((rate) => rate.messages),
+    serverCpu,
+    perNode: add((rate) => rate.perNode),
+    writesPerNode: add((rate) => rate.writesPerNode),
+    systemPerNode: add((rate) => rate.systemPerNode),
+    wakeUpsPerNode: add((rate) => rate.wakeUpsPerNode),
+    redisCpu: total((rate) => rate.redisCpu),
+    fanoutCalls: total((rate) => rate.fanoutCalls),
+    perCpuSecond: deliveries / serverCpu,
+  };
+}
+
+/**
+ * Both deployments up at once, measured in alternating slices of
+ * `slice` messages (in-process, Redis, Redis, in-process, …, so that a
+ * trend in the machine's load favours neither), `messages` per deployment
+ * and round. Measured one after the other, 15 s apart (a deployment's
+ * start and warm-up between them), a pair of windows moved from −5 % to
+ * +89 % between back-to-back runs on this shared machine: what the other
+ * processes did in those seconds, not what the broker costs.
+ */
+async function interleavedRounds(redis: PrivateRedis, members: number, messages: number, inFlight: number, warmup: number, slice: number): Promise<Record<Deployment['name'], Rate>[]> {
+  const deployments: Deployment[] = [];
+  try {
+    for (const kind of ['in-process', 'redis'] as const) deployments.push(await deploy(kind, redis));
+    const crowds: Crowd[] = [];
+    try {
+      for (const deployment of deployments) crowds.push(await audience(deployment, 'group', members - 1, `${deployment.name}-group`));
+      const counters = [];
+      for (const crowd of crowds) counters.push(await warmedUp(crowd, members - 1, warmup));
+      const idle = await redisIdleRate(redis);
+      const rounds: Record<Deployment['name'], Rate>[] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        const windows: Rate[][] = deployments.map(() => []);
+        for (let s = 0; s < Math.ceil(messages / slice); s++) {
+          const count = Math.min(slice, messages - s * slice);
+          for (const k of s % 2 === 0 ? [0, 1] : [1, 0]) {
+            windows[k]!.push(await measureWindow(deployments[k]!, redis, crowds[k]!, counters[k]!, members - 1, count, { inFlight }, idle));
+          }
+        }
+        rounds.push({ 'in-process': sumRates(windows[0]!), redis: sumRates(windows[1]!) });
+      }
+      return rounds;
+    } finally {
+      for (const crowd of crowds) crowd.close();
+    }
+  } finally {
+    await Promise.allSettled(deployments.map((deployment) => deployment.stop()));
   }
 }
 
@@ -416,11 +492,8 @@ function rateLines(what: string, figures: Record<Deployment['name'], Rate>): voi
 
 const ROWS: Record<string, (redis: PrivateRedis) => Promise<void>> = {
   async group(redis) {
-    const { members, messages, inFlight, warmup } = SETTINGS.group;
-    const rounds: Record<Deployment['name'], Rate>[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      rounds.push(await each(redis, (deployment) => deliveryRate(deployment, redis, 'group', members - 1, messages, { inFlight }, warmup)));
-    }
+    const { members, messages, inFlight, warmup, slice } = SETTINGS.group;
+    const rounds = await interleavedRounds(redis, members, messages, inFlight, warmup, slice);
     const extras = rounds.map(extraCpu);
     const middle = median(extras);
     // The round nearest the median is printed in full.

@@ -1,5 +1,5 @@
 /** What the benchmarks share: protocol clients, sends, pacing, a process's CPU, percentiles and number formats. */
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import WebSocket from 'ws';
 import { CommandType, OpType, has, type Command } from '../src/protocol/codec.js';
 import { RawClient } from '../test/helpers/raw-client.js';
@@ -143,6 +143,29 @@ export function median(values: readonly number[]): number {
 export const ms = (value: number) => `${value.toFixed(2)} ms`;
 export const rate = (value: number) => Math.round(value).toLocaleString('en-US');
 
+
+/**
+ * CPU seconds every thread of a process has spent on a CPU so far, from
+ * /proc/<pid>/task/<tid>/schedstat (nanoseconds; /proc/<pid>/stat counts
+ * 10 ms ticks, too coarse for windows of a few hundred milliseconds).
+ * Threads that ended are not counted (a node's threads live as long as
+ * it); 0 if the process is gone.
+ */
+export function threadCpuSeconds(pid: number): number {
+  let nanos = 0;
+  try {
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        nanos += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0]);
+      } catch {
+        // The thread ended between the listing and the read.
+      }
+    }
+  } catch {
+    return 0;
+  }
+  return nanos / 1e9;
+}
 
 /** Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux). */
 const TICKS = 100;
