@@ -428,7 +428,7 @@ async function brokerCost(redis: PrivateRedis, recipients: number, messages: num
     for (const id of ids) receiving.follow({ kind: 'client', appId: TEST_APP.appId, id });
     await receiving.settled();
     let received = 0;
-    receiving.subscribe(() => (received += 1));
+    receiving.subscribe((deliveries) => (received += deliveries.length));
     const payload = new Uint8Array(120).fill(7);
     const run = async (count: number) => {
       received = 0;

@@ -32,7 +32,7 @@ async function node(prefix: string, options: Partial<RedisBrokerOptions> = {}): 
   const broker = await RedisBroker.open({ url: REDIS_URL, prefix, ...options });
   opened.push(broker);
   const n: Node = { broker, got: [], gaps: 0 };
-  broker.subscribe((delivery) => n.got.push(delivery));
+  broker.subscribe((deliveries) => n.got.push(...deliveries));
   broker.onGap(() => n.gaps++);
   return n;
 }

@@ -2,13 +2,14 @@ import type { Broker, Delivery, Topic } from './types.js';
 
 /** The in-process broker of a single-node server. */
 export class LocalBroker implements Broker {
-  private readonly handlers = new Set<(delivery: Delivery) => void>();
+  private readonly handlers = new Set<(deliveries: readonly Delivery[]) => void>();
 
   async publish(delivery: Delivery): Promise<void> {
-    for (const handler of this.handlers) handler(delivery);
+    const one = [delivery];
+    for (const handler of this.handlers) handler(one);
   }
 
-  subscribe(handler: (delivery: Delivery) => void): () => void {
+  subscribe(handler: (deliveries: readonly Delivery[]) => void): () => void {
     this.handlers.add(handler);
     return () => this.handlers.delete(handler);
   }

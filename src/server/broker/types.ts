@@ -52,8 +52,13 @@ export type Topic = { kind: 'client'; appId: string; id: string } | { kind: 'roo
 
 export interface Broker {
   publish(delivery: Delivery): Promise<void>;
-  /** Returns the unsubscribe function. */
-  subscribe(handler: (delivery: Delivery) => void): () => void;
+  /**
+   * `handler` gets deliveries in publishing order, several at a time when
+   * they arrived together (a Redis broker's publication holds one sending
+   * node's turn), so that a run to the same recipients can be handed out in
+   * one pass. Returns the unsubscribe function.
+   */
+  subscribe(handler: (deliveries: readonly Delivery[]) => void): () => void;
   /**
    * This node holds a session of the client, or a viewer in the room, from
    * now on. Called once when the first arrives (not per session); the

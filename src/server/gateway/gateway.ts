@@ -90,7 +90,7 @@ export class Gateway {
       },
     );
     this.sendBudget = new ServerSendBudget(ctx.config.maxTotalBufferedBytes, () => this.connections, ctx.config.log);
-    this.unsubscribe = ctx.broker.subscribe((delivery) => this.deliver(delivery));
+    this.unsubscribe = ctx.broker.subscribe((deliveries) => this.deliverAll(deliveries));
     this.unsubscribeGaps = ctx.broker.onGap(() => this.reconnectAll());
     const { loginTimeoutMs, idleTimeoutMs } = ctx.config;
     const sweepEvery = Math.max(20, Math.min(5000, Math.floor(Math.min(loginTimeoutMs, idleTimeoutMs) / 4)));
@@ -261,6 +261,58 @@ export class Gateway {
     }
   }
 
+  /**
+   * Hands what the broker delivered together to the local sessions, in
+   * order. Consecutive plain pushes to one recipient list (a group's
+   * messages of one sending node's turn, which a Redis broker delivers as
+   * one publication) are handed out in one pass over the recipients: each
+   * session's sessions are looked up once per run, not once per message.
+   */
+  private deliverAll(deliveries: readonly Delivery[]): void {
+    for (let from = 0; from < deliveries.length; ) {
+      const first = deliveries[from]!;
+      let to = from + 1;
+      if (isPlainPush(first)) while (to < deliveries.length && sameRecipients(first, deliveries[to]!)) to++;
+      if (to - from === 1) this.deliver(first);
+      else this.deliverRun(deliveries, from, to);
+      from = to;
+    }
+  }
+
+  /** deliveries[from..to): plain pushes to the same recipients (deliverAll); each session gets them in order. */
+  private deliverRun(deliveries: readonly Delivery[], from: number, to: number): void {
+    const { appId, clientIds } = deliveries[from]!;
+    const scope = currentReplyScope();
+    // Built at the first recipient found here, as in deliver.
+    const pushes: Array<SharedPush | undefined> = new Array(to - from);
+    const messages: Array<PushedMessage | null | undefined> = new Array(to - from);
+    const now = Date.now();
+    let delivered = 0;
+    for (const clientId of clientIds) {
+      const sessions = this.ctx.sessions.sessionsOf(appId, clientId);
+      if (!sessions) continue;
+      for (const session of sessions) {
+        for (let k = 0; k < to - from; k++) {
+          const delivery = deliveries[from + k]!;
+          if (session.id === delivery.excludeSessionId) continue;
+          const push = (pushes[k] ??= new SharedPush(delivery.payload));
+          if (session.ackGate !== undefined) {
+            let message = messages[k];
+            if (message === undefined) message = messages[k] = pushedMessageOf(delivery.payload);
+            if (heldByGate(session.ackGate, clientId, message, () => push.bytesFor(this.peerIdFieldOf(session)))) {
+              delivered += 1;
+              continue;
+            }
+          }
+          if (scope?.connection !== session.connection) session.connection.sendShared(push, this.peerIdFieldOf(session), 'reliable', now);
+          else sendOrHold(scope, session.connection, withPeerId(delivery.payload, clientId));
+          delivered += 1;
+        }
+      }
+    }
+    this.ctx.metrics.countDeliveries(delivered);
+  }
+
   /** Hands a broker push to the local sessions of its recipients. */
   private deliver(delivery: Delivery): void {
     if (delivery.conversationChanged !== undefined) return this.ctx.membership.invalidate(delivery.appId, delivery.conversationChanged);
@@ -352,6 +404,16 @@ export class Gateway {
       }
     }
   }
+}
+
+/** A push to clients that every recipient session gets alike: no room, takeover, kick, membership event or cache notice. */
+function isPlainPush(delivery: Delivery): boolean {
+  return delivery.roomId === undefined && delivery.conversationChanged === undefined && delivery.takeover === undefined && delivery.endSessions !== true && delivery.notificationSeq === undefined;
+}
+
+/** `next` is a plain push to the very list `first` goes to (a Redis broker's batch shares one array per list). */
+function sameRecipients(first: Delivery, next: Delivery): boolean {
+  return next.clientIds === first.clientIds && next.appId === first.appId && isPlainPush(next);
 }
 
 function delay(ms: number): Promise<void> {

@@ -233,7 +233,7 @@ export class RedisBroker implements Broker {
   /** The head of every batch this node's fan-out script publishes (envelope.ts). */
   private readonly batchHead: Buffer;
   private readonly log: BrokerLog;
-  private readonly handlers = new Set<(delivery: Delivery) => void>();
+  private readonly handlers = new Set<(deliveries: readonly Delivery[]) => void>();
   private readonly gapHandlers = new Set<() => void>();
   /** Room channel → the room, for every room followed now. */
   private readonly rooms = new Map<string, Topic>();
@@ -356,7 +356,7 @@ export class RedisBroker implements Broker {
   }
 
   async publish(delivery: Delivery): Promise<void> {
-    for (const handler of this.handlers) this.hand(handler, delivery);
+    this.handAll([delivery]);
     if (this.closed) return;
     let item: Queued | undefined;
     try {
@@ -393,7 +393,7 @@ export class RedisBroker implements Broker {
     return this.turnSent;
   }
 
-  subscribe(handler: (delivery: Delivery) => void): () => void {
+  subscribe(handler: (deliveries: readonly Delivery[]) => void): () => void {
     this.handlers.add(handler);
     return () => this.handlers.delete(handler);
   }
@@ -509,11 +509,13 @@ export class RedisBroker implements Broker {
     return { keys, head, payload: bytes, clientIds: delivery.clientIds, size: head.length + bytes.length + 64 * delivery.clientIds.length, at };
   }
 
-  private hand(handler: (delivery: Delivery) => void, delivery: Delivery): void {
-    try {
-      handler(delivery);
-    } catch (error) {
-      this.log.error({ err: { message: (error as Error).message } }, 'Redis broker: a delivery handler threw');
+  private handAll(deliveries: readonly Delivery[]): void {
+    for (const handler of this.handlers) {
+      try {
+        handler(deliveries);
+      } catch (error) {
+        this.log.error({ err: { message: (error as Error).message } }, 'Redis broker: a delivery handler threw');
+      }
     }
   }
 
@@ -534,7 +536,7 @@ export class RedisBroker implements Broker {
     if (envelope.kind === 'batch') {
       // Deliveries to clients, which only this node's channel carries.
       if (channel !== this.ownChannel) return;
-      for (const delivery of envelope.deliveries) this.handToClients(delivery);
+      this.handToClients(envelope.deliveries);
       return;
     }
     const { delivery } = envelope;
@@ -544,18 +546,19 @@ export class RedisBroker implements Broker {
       if (delivery.appId !== room.appId || delivery.roomId !== room.id) return;
       delivery.clientIds = [];
     } else {
-      this.handToClients(delivery);
+      this.handToClients([delivery]);
       return;
     }
     this.received++;
-    for (const handler of this.handlers) this.hand(handler, delivery);
+    this.handAll([delivery]);
   }
 
-  /** A delivery that came on this node's channel: to clients only. */
-  private handToClients(delivery: Delivery): void {
-    if (delivery.roomId !== undefined || delivery.conversationChanged !== undefined || delivery.clientIds.length === 0) return;
-    this.received++;
-    for (const handler of this.handlers) this.hand(handler, delivery);
+  /** Deliveries that came on this node's channel: to clients only, handed on together. */
+  private handToClients(deliveries: Delivery[]): void {
+    const toClients = deliveries.every(isToClients) ? deliveries : deliveries.filter(isToClients);
+    if (toClients.length === 0) return;
+    this.received += toClients.length;
+    this.handAll(toClients);
   }
 
   /** Sends a registration write; one that cannot be sent or fails leaves Redis stale (and, for a follow, deliveries lost). */
@@ -769,6 +772,10 @@ export class RedisBroker implements Broker {
       // Still owed: the next ready sends it.
     }
   }
+}
+
+function isToClients(delivery: Delivery): boolean {
+  return delivery.roomId === undefined && delivery.conversationChanged === undefined && delivery.clientIds.length > 0;
 }
 
 function sameIds(a: readonly string[], b: readonly string[]): boolean {
