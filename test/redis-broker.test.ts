@@ -300,6 +300,18 @@ test('a batch envelope: its deliveries as they were, the same client list shared
   assert.equal(decodeEnvelope(Buffer.concat([noClients, length, roomOne])), undefined);
   assert.equal(decodeEnvelope(batch.subarray(0, batch.length - 1)), undefined);
   assert.equal(decodeEnvelope(noClients), undefined);
+
+  // An empty list is the list of the delivery before it (what the fan-out script sends for a repeated list); never the first.
+  const repeated = decodeEnvelope(encodeNodeBatch('n', [
+    { delivery: one, clientIds: ['bob', 'carol é'] },
+    { delivery: two, clientIds: [] },
+    { delivery: one, clientIds: ['dave'] },
+    { delivery: two, clientIds: [] },
+  ]));
+  assert.ok(repeated?.kind === 'batch');
+  assert.deepEqual(repeated.deliveries.map((delivery) => delivery.clientIds), [['bob', 'carol é'], ['bob', 'carol é'], ['dave'], ['dave']]);
+  assert.equal(repeated.deliveries[0]!.clientIds, repeated.deliveries[1]!.clientIds, 'one array for the same list');
+  assert.equal(decodeEnvelope(encodeNodeBatch('n', [{ delivery: one, clientIds: [] }])), undefined, 'nothing before it to repeat');
 });
 
 test('a cut subscriber link: resubscribed after it comes back, then onGap runs once', { timeout: 60_000 }, async () => {
@@ -433,9 +445,10 @@ test('a delivery goes once to each node holding a recipient, naming only that no
   // A clean close takes the node's registrations with it.
   const redis = testRedis();
   try {
-    assert.deepEqual(await redis.hkeys(`${prefix}cn:${APP}:bob`), [n3.broker.nodeId]);
+    assert.deepEqual((await redis.hget(`${prefix}cl:${APP}`, 'bob'))?.split(' '), [n3.broker.nodeId]);
     await n3.broker.close();
-    assert.equal(await redis.exists(`${prefix}cn:${APP}:bob`, `${prefix}n:${n3.broker.nodeId}:cn`), 0, 'nothing of node 3 is left');
+    assert.equal(await redis.hget(`${prefix}cl:${APP}`, 'bob'), null, 'bob was on node 3 only');
+    assert.equal(await redis.exists(`${prefix}n:${n3.broker.nodeId}:cl`), 0, 'nothing of node 3 is left');
   } finally {
     redis.disconnect();
   }
@@ -452,7 +465,7 @@ test('registrations Redis lost are written again once the link is back, then onG
   n2.broker.follow(client('carol')); // while down: registered on the way back
   const redis = testRedis();
   try {
-    await redis.del(`${prefix}cn:${APP}:bob`, `${prefix}n:${n2.broker.nodeId}:cn`); // as a Redis restarted empty
+    await redis.multi().hdel(`${prefix}cl:${APP}`, 'bob').del(`${prefix}n:${n2.broker.nodeId}:cl`).exec(); // as a Redis restarted empty
   } finally {
     redis.disconnect();
   }
@@ -480,8 +493,8 @@ test('a node swept as dead while alive writes its registrations again on its nex
     const redis = testRedis();
     try {
       // What another node's sweep of node 2 does: its entries and its place in the nodes go.
-      await redis.multi().del(`${prefix}cn:${APP}:bob`, `${prefix}n:${n2.broker.nodeId}:cn`).zrem(`${prefix}nodes`, n2.broker.nodeId).exec();
-      await waitUntil(async () => (await redis.hkeys(`${prefix}cn:${APP}:bob`)).includes(n2.broker.nodeId), 'written again', 30_000);
+      await redis.multi().hdel(`${prefix}cl:${APP}`, 'bob').del(`${prefix}n:${n2.broker.nodeId}:cl`).zrem(`${prefix}nodes`, n2.broker.nodeId).exec();
+      await waitUntil(async () => ((await redis.hget(`${prefix}cl:${APP}`, 'bob'))?.split(' ') ?? []).includes(n2.broker.nodeId), 'written again', 30_000);
     } finally {
       redis.disconnect();
     }
@@ -491,5 +504,36 @@ test('a node swept as dead while alive writes its registrations again on its nex
     assert.deepEqual(pushes(n2).map(text), ['after']);
   } finally {
     await presence.close();
+  }
+});
+
+test('the sweep of a dead node takes it out of its clients\' entries and leaves the other nodes there', { timeout: 60_000 }, async () => {
+  const prefix = testPrefix();
+  const n1 = await node(prefix);
+  const n2 = await node(prefix);
+  // n2's presence beats at its start, then never again: it dies. n1's, whose beats take a node silent for 1 s for dead, sweeps it (a will handler makes a sweeper).
+  const dying = await RedisPresence.open({ url: REDIS_URL, prefix, nodeId: n2.broker.nodeId, beatMs: 600_000, deadMs: 700_000 });
+  const sweeper = await RedisPresence.open({ url: REDIS_URL, prefix, nodeId: n1.broker.nodeId, beatMs: 200, deadMs: 1_000 });
+  sweeper.onOrphanedWills(async () => {});
+  const redis = testRedis();
+  try {
+    n1.broker.follow(client('dave'));
+    n2.broker.follow(client('dave')); // a second device on node 2
+    n2.broker.follow(client('erin'));
+    await Promise.all([n1.broker.settled(), n2.broker.settled()]);
+    const nodesOf = async (id: string) => ((await redis.hget(`${prefix}cl:${APP}`, id))?.split(' ') ?? []).sort();
+    assert.deepEqual(await nodesOf('dave'), [n1.broker.nodeId, n2.broker.nodeId].sort());
+    assert.deepEqual(await nodesOf('erin'), [n2.broker.nodeId]);
+    await waitUntil(async () => (await redis.exists(`${prefix}n:${n2.broker.nodeId}:cl`)) === 0, 'node 2 swept', 30_000);
+    assert.deepEqual(await nodesOf('dave'), [n1.broker.nodeId]);
+    assert.equal(await redis.hexists(`${prefix}cl:${APP}`, 'erin'), 0);
+    // What is published to them now reaches node 1 only.
+    await n1.broker.publish({ appId: APP, clientIds: ['dave', 'erin'], payload: payload('after') });
+    await settle(n1, n2);
+    assert.deepEqual(pushes(n2).map(text), []);
+  } finally {
+    redis.disconnect();
+    await sweeper.close();
+    await dying.close();
   }
 });

@@ -23,8 +23,8 @@
  *   the token, which `takeParkedRooms` must give back; it lives as long as
  *   the 30-minute rejoin window and no longer.
  * - `<p>sweeping` ZSET: dead nodes being swept → the claim's lease expiry.
- * - `<p>n:<node>:cn` SET: the broker's registrations of the node (the
- *   `<p>cn:<app>:<clientId>` hashes holding its field, redis-broker.ts).
+ * - `<p>n:<node>:cl` SET: the broker's registrations of the node (its
+ *   entries in the apps' `<p>cl:<app>` hashes, client-nodes.ts).
  *   The broker writes them; sweeping a dead node deletes them too, and a
  *   node that finds itself swept while alive tells the broker
  *   (`onRejoined`) to write them again.
@@ -48,7 +48,8 @@
  */
 import { createHash } from 'node:crypto';
 import { Redis, type ChainableCommander } from 'ioredis';
-import { appSegment, clientNodesIndexKey } from '../broker/redis/redis-names.js';
+import { clientNodesIndexKey, defineClientNodeScripts, removeClientNode } from '../broker/redis/client-nodes.js';
+import { appSegment } from '../broker/redis/redis-names.js';
 import type { BrokerLog } from '../broker/redis/redis-broker.js';
 import type { LoginFacts, OrphanedWills, ParkedRooms, Presence, PresenceSession, WillMessage } from './types.js';
 
@@ -271,6 +272,7 @@ export class RedisPresence implements Presence {
     this.deadMs = options.deadMs ?? 15_000;
     this.log = options.log ?? SILENT;
     for (const [name, script] of Object.entries(SCRIPTS)) redis.defineCommand(name, { numberOfKeys: script.numberOfKeys, lua: script.lua });
+    defineClientNodeScripts(redis);
   }
 
   /** Connects, beats once, and beats and sweeps every `beatMs` from then on; rejects if Redis cannot be reached. */
@@ -590,11 +592,24 @@ export class RedisPresence implements Presence {
       }
     } while (cursor !== '0');
     await this.redis.del(indexKey);
-    // The broker's registrations: the node's field in each client's hash.
+    // The broker's registrations: the node in each client's entry (client-nodes.ts).
     const brokerIndexKey = clientNodesIndexKey(this.prefix, node);
     cursor = '0';
     do {
-      const [next, keys] = await this.redis.sscan(brokerIndexKey, cursor, 'COUNT', SWEEP_BATCH);
+      const [next, members] = await this.redis.sscan(brokerIndexKey, cursor, 'COUNT', SWEEP_BATCH);
+      cursor = next;
+      if (members.length > 0) {
+        const batch = this.redis.pipeline();
+        for (const member of members) removeClientNode(batch, this.prefix, node, member);
+        await execOrThrow(batch);
+      }
+    } while (cursor !== '0');
+    await this.redis.del(brokerIndexKey);
+    // Those of a node that ran an earlier version (one hash per client, `<prefix>n:<node>:cn` naming them).
+    const legacyIndexKey = `${this.prefix}n:${node}:cn`;
+    cursor = '0';
+    do {
+      const [next, keys] = await this.redis.sscan(legacyIndexKey, cursor, 'COUNT', SWEEP_BATCH);
       cursor = next;
       if (keys.length > 0) {
         const batch = this.redis.pipeline();
@@ -602,7 +617,7 @@ export class RedisPresence implements Presence {
         await execOrThrow(batch);
       }
     } while (cursor !== '0');
-    await this.redis.del(brokerIndexKey);
+    await this.redis.del(legacyIndexKey);
   }
 
   private write(build: (batch: ChainableCommander) => void): void {

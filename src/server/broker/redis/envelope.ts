@@ -8,7 +8,7 @@
  *
  * Layout (all integers big-endian):
  *
- *   u8   version (1)
+ *   u8   version (2)
  *   u8   kind: 0 delivery, 1 gap notice
  *   u16  flags (which optional fields follow)
  *   str  origin node id
@@ -36,15 +36,21 @@
  * call that has recipients on that node, in publishing order, so that a
  * node gets one publication per sending node's turn, not one per message:
  *
- *   u8   version (1)
+ *   u8   version (2)
  *   u8   kind: 2 batch
  *   u16  flags (0)
  *   str  origin node id
  *   then, to the end: u32 length, a kind-0 delivery with FLAG_CLIENTS, ...
+ *
+ * where a delivery whose client list is empty goes to the clients of the
+ * delivery before it in the batch (a group's messages of one turn: the
+ * list travels once). The first delivery of a batch always names its
+ * clients.
  */
 import type { Delivery } from '../types.js';
 
-const VERSION = 1;
+/** 2 since the client-node hashes per app and the repeated lists (a cluster runs one version: a node refuses another's publications). */
+const VERSION = 2;
 const FLAG_ROOM = 1 << 0;
 const FLAG_EXCLUDE = 1 << 1;
 const FLAG_SEQ = 1 << 2;
@@ -320,7 +326,11 @@ function readDelivery(reader: Reader, flags: number, last: LastList | undefined)
     const start = reader.offset;
     const end = start + length;
     reader.offset = end;
-    if (last !== undefined && last.end - last.start === length && length > 0 && bytes.compare(bytes, last.start, last.end, start, end) === 0) {
+    if (last !== undefined && length === 0) {
+      // In a batch, an empty list is the list of the delivery before it (the fan-out script sends a repeated list once).
+      if (last.ids.length === 0) throw new RangeError('a repeated client list with none before it');
+      delivery.clientIds = last.ids;
+    } else if (last !== undefined && last.end - last.start === length && bytes.compare(bytes, last.start, last.end, start, end) === 0) {
       delivery.clientIds = last.ids;
     } else {
       const list = bytes.toString('utf8', start, end);

@@ -15,18 +15,19 @@
  *   node, holding every delivery of the turn with recipients there, in
  *   order. A message between nodes 1 and 2 never reaches node 3, and both
  *   sides pay per node and turn, not per recipient or message.
- * - `<prefix>cn:<appId>:<clientId>` HASH: node id → 1, for each node that
- *   holds a session of the client. A node writes its field on `follow` (the
- *   client's first session there) and deletes it on `unfollow`; the login
- *   awaits `settled()` before it is acknowledged, so once a client is seen
- *   online, what is published to it finds its node. A node that gets a
- *   delivery for a client it no longer holds (the client moved between
- *   lookup and publish) finds no session and drops it.
- * - `<prefix>n:<nodeId>:cn` SET: the `cn` keys holding the node's field.
- *   The presence's sweep of a dead node deletes them (redis-presence.ts),
- *   so a dead node's fields do not outlive it; if this node was taken for
- *   dead and swept while alive (a stalled process), the presence's next
- *   beat tells it (`repairRegistrations`) and it writes them again.
+ * - `<prefix>cl:<appId>` HASH: client id → the nodes holding a session of
+ *   it, and `<prefix>n:<nodeId>:cl`, the node's index of its entries
+ *   (client-nodes.ts). A node puts itself in a client's entry on `follow`
+ *   (the client's first session there) and takes itself out on `unfollow`;
+ *   the login awaits `settled()` before it is acknowledged, so once a
+ *   client is seen online, what is published to it finds its node. A node
+ *   that gets a delivery for a client it no longer holds (the client moved
+ *   between lookup and publish) finds no session and drops it. The
+ *   presence's sweep of a dead node takes it out of every entry its index
+ *   names (redis-presence.ts), so a dead node's entries do not outlive it;
+ *   if this node was taken for dead and swept while alive (a stalled
+ *   process), the presence's next beat tells it (`repairRegistrations`) and
+ *   it writes them again.
  * - `<prefix>r:<appId>:<cid>`: one chat room, published once per room
  *   message; each node that holds viewers subscribes (`follow`) and fans it
  *   out locally.
@@ -57,10 +58,11 @@
  *   node runs its `onGap` handlers.
  */
 import { randomBytes } from 'node:crypto';
-import { Redis, type RedisOptions } from 'ioredis';
+import { Redis, type ChainableCommander, type RedisOptions } from 'ioredis';
 import type { Broker, Delivery, Topic } from '../types.js';
 import { decodeEnvelope, encodeBatchHead, encodeClientsHead, encodeDelivery, encodeGapNotice } from './envelope.js';
-import { appSegment, clientNodesIndexKey, clientNodesKey, nodeChannel } from './redis-names.js';
+import { addClientNode, clientNodesIndexKey, clientNodesKey, clientNodesMember, defineClientNodeScripts, removeClientNode } from './client-nodes.js';
+import { appSegment, nodeChannel } from './redis-names.js';
 
 /** Where the broker writes what goes wrong (a pino logger fits). */
 export interface BrokerLog {
@@ -97,13 +99,14 @@ export interface RedisBrokerOptions {
 type Queued =
   /** On one channel: a room's, or `all`. */
   | { channel: string; bytes: Buffer; size: number; at: number }
-  /** To clients: FANOUT_SCRIPT finds their nodes. `keys` is the app's `cn:` key prefix. */
+  /** To clients: FANOUT_SCRIPT finds their nodes. `keys` is the app's hash of client nodes (client-nodes.ts). */
   | { keys: string; head: Buffer; payload: Buffer; clientIds: string[]; size: number; at: number };
 
 /**
  * The deliveries to clients of one turn (in publishing order), each
  * published to every node that holds any of its recipients, one
- * publication per node for all of them. ARGV: the app's `cn:` key prefix,
+ * publication per node for all of them. ARGV: the app's hash of client
+ * nodes (client-nodes.ts),
  * the node channels' prefix, the publishing node (which delivered locally
  * already, and is skipped), the head of a node's batch (envelope.ts), then
  * per delivery three: its envelope's head, its payload, and its client ids
@@ -111,7 +114,10 @@ type Queued =
  * group's messages of one turn name the same members: sent, split and
  * looked up once). Each node's publication is the batch head, then per
  * delivery with recipients there a u32 length and the delivery (its head, a
- * u32 length and that node's clients joined by "\n", the payload).
+ * u32 length and that node's clients joined by "\n", the payload), where a
+ * delivery to the same clients as the one before it carries an empty list
+ * (envelope.ts): a group's list went to each node once per call, not once
+ * per message (the copies were a third of the script's time).
  *
  * Why this shape, from the profiles of bench/cluster.ts group: one call per
  * message cost the sending node ioredis's encoding, a promise and a reply
@@ -119,40 +125,64 @@ type Queued =
  * per turn costs each once per turn. One argument for the ids because
  * ioredis's cost per argument was an item of the sending node's profile.
  * The script runs atomically, so a client's nodes are looked up once per
- * call (one HKEYS per distinct recipient) without changing what any
- * delivery finds. (Standalone Redis: on a Redis Cluster a script may touch
- * one slot only, so the keys would be grouped by slot, say by a hash tag per
- * app, first.)
+ * call without changing what any delivery finds: one HMGET of the app's
+ * hash for all of a list's recipients not seen yet in the call
+ * (client-nodes.ts; one HKEYS per recipient key was 97 of the 245 µs a
+ * call took for 99 recipients). (Standalone Redis: on a Redis Cluster a
+ * script may touch one slot only, so each app's hash and the node channels
+ * would be tagged to one slot first.)
  */
 const FANOUT_SCRIPT = `
-local keys, channels, origin, batchHead = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local appKey, channels, origin, batchHead = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local nodesOf, out, order = {}, {}, {}
 local byNode, nodes, lists
+local sameClients = struct.pack('>I4', 0)
 for d = 5, #ARGV, 3 do
   local head, payload, ids = ARGV[d], ARGV[d + 1], ARGV[d + 2]
-  if ids ~= '' or byNode == nil then
+  local repeated = ids == '' and byNode ~= nil
+  if not repeated then
     byNode, nodes, lists = {}, {}, {}
-    local seen = {}
+    local seen, distinct, unknown = {}, {}, {}
     for id in string.gmatch(ids, '[^\\n]+') do
       if not seen[id] then
         seen[id] = true
-        local found = nodesOf[id]
-        if found == nil then
-          found = {}
-          for _, node in ipairs(redis.call('HKEYS', keys .. id)) do
+        distinct[#distinct + 1] = id
+        if nodesOf[id] == nil then unknown[#unknown + 1] = id end
+      end
+    end
+    if #unknown > 0 then
+      local entries = redis.call('HMGET', appKey, unpack(unknown))
+      for k, id in ipairs(unknown) do
+        local entry = entries[k]
+        -- false: on no other node; a string: on that one node (by far the most common); a table: on several.
+        if not entry or entry == origin then
+          nodesOf[id] = false
+        elseif not string.find(entry, ' ', 1, true) then
+          nodesOf[id] = entry
+        else
+          local found = {}
+          for node in string.gmatch(entry, '%S+') do
             if node ~= origin then found[#found + 1] = node end
           end
           nodesOf[id] = found
         end
-        for _, node in ipairs(found) do
-          local list = byNode[node]
-          if list == nil then
-            list = {}
-            byNode[node] = list
-            nodes[#nodes + 1] = node
-          end
-          list[#list + 1] = id
-        end
+      end
+    end
+    local function add(node, id)
+      local list = byNode[node]
+      if list == nil then
+        list = {}
+        byNode[node] = list
+        nodes[#nodes + 1] = node
+      end
+      list[#list + 1] = id
+    end
+    for _, id in ipairs(distinct) do
+      local found = nodesOf[id]
+      if type(found) == 'string' then
+        add(found, id)
+      elseif found then
+        for _, node in ipairs(found) do add(node, id) end
       end
     end
     for _, node in ipairs(nodes) do
@@ -161,7 +191,7 @@ for d = 5, #ARGV, 3 do
     end
   end
   for _, node in ipairs(nodes) do
-    local one = head .. lists[node] .. payload
+    local one = head .. (repeated and sameClients or lists[node]) .. payload
     local parts = out[node]
     if parts == nil then
       parts = { batchHead }
@@ -228,7 +258,7 @@ export class RedisBroker implements Broker {
   private readonly allChannel: string;
   /** Where the other nodes publish the deliveries to this node's clients. */
   private readonly ownChannel: string;
-  /** The SET of `cn:` keys holding this node's field. */
+  /** The SET of this node's entries in the apps' client-node hashes (client-nodes.ts). */
   private readonly indexKey: string;
   /** The head of every batch this node's fan-out script publishes (envelope.ts). */
   private readonly batchHead: Buffer;
@@ -237,7 +267,7 @@ export class RedisBroker implements Broker {
   private readonly gapHandlers = new Set<() => void>();
   /** Room channel → the room, for every room followed now. */
   private readonly rooms = new Map<string, Topic>();
-  /** `cn:` key of every client followed now (the registrations this node keeps in Redis). */
+  /** The index line (client-nodes.ts) of every client followed now: the registrations this node keeps in Redis. */
   private readonly clients = new Set<string>();
   private readonly queue: Queued[] = [];
   private queuedBytes = 0;
@@ -301,6 +331,7 @@ export class RedisBroker implements Broker {
     publisher.on('error', remember);
     subscriber.on('error', remember);
     publisher.defineCommand('lcFanout', { numberOfKeys: 0, lua: FANOUT_SCRIPT });
+    defineClientNodeScripts(publisher);
     const broker = new RedisBroker(publisher, subscriber, options);
     try {
       await Promise.all([publisher.connect(), subscriber.connect()]);
@@ -401,11 +432,10 @@ export class RedisBroker implements Broker {
   follow(topic: Topic): void {
     if (this.closed) return;
     if (topic.kind === 'client') {
-      const key = clientNodesKey(this.prefix, topic.appId, topic.id);
-      if (this.clients.has(key)) return;
-      this.clients.add(key);
-      // The index first: no field escapes the sweep of a node that dies between the two.
-      this.register((batch) => batch.sadd(this.indexKey, key).hset(key, this.nodeId, '1'), true);
+      const member = clientNodesMember(topic.appId, topic.id);
+      if (this.clients.has(member)) return;
+      this.clients.add(member);
+      this.register((batch) => addClientNode(batch, this.prefix, this.nodeId, member), true);
       return;
     }
     const channel = this.roomChannel(topic.appId, topic.id);
@@ -423,10 +453,10 @@ export class RedisBroker implements Broker {
   unfollow(topic: Topic): void {
     if (this.closed) return;
     if (topic.kind === 'client') {
-      const key = clientNodesKey(this.prefix, topic.appId, topic.id);
-      if (!this.clients.delete(key)) return;
-      // A field left behind only costs a publication the node drops: no gap.
-      this.register((batch) => batch.hdel(key, this.nodeId).srem(this.indexKey, key), false);
+      const member = clientNodesMember(topic.appId, topic.id);
+      if (!this.clients.delete(member)) return;
+      // An entry left behind only costs a publication the node drops: no gap.
+      this.register((batch) => removeClientNode(batch, this.prefix, this.nodeId, member), false);
       return;
     }
     const channel = this.roomChannel(topic.appId, topic.id);
@@ -467,10 +497,10 @@ export class RedisBroker implements Broker {
     if (this.publisher.status === 'ready') {
       try {
         await this.rewriting;
-        const keys = await this.publisher.smembers(this.indexKey);
-        for (let i = 0; i < keys.length; i += REGISTER_BATCH) {
+        const members = await this.publisher.smembers(this.indexKey);
+        for (let i = 0; i < members.length; i += REGISTER_BATCH) {
           const batch = this.publisher.pipeline();
-          for (const key of keys.slice(i, i + REGISTER_BATCH)) batch.hdel(key, this.nodeId);
+          for (const member of members.slice(i, i + REGISTER_BATCH)) removeClientNode(batch, this.prefix, this.nodeId, member);
           await batch.exec();
         }
         await this.publisher.del(this.indexKey);
@@ -503,8 +533,7 @@ export class RedisBroker implements Broker {
     const head = encodeClientsHead(this.nodeId, delivery);
     const { payload } = delivery;
     const bytes = Buffer.isBuffer(payload) ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
-    // The app's part once per delivery, not per recipient.
-    const keys = clientNodesKey(this.prefix, delivery.appId, '');
+    const keys = clientNodesKey(this.prefix, delivery.appId);
     // Client ids are ~64 bytes at most: a bound on what the queue holds, not an exact count.
     return { keys, head, payload: bytes, clientIds: delivery.clientIds, size: head.length + bytes.length + 64 * delivery.clientIds.length, at };
   }
@@ -562,7 +591,7 @@ export class RedisBroker implements Broker {
   }
 
   /** Sends a registration write; one that cannot be sent or fails leaves Redis stale (and, for a follow, deliveries lost). */
-  private register(build: (batch: ReturnType<Redis['multi']>) => void, isFollow: boolean): void {
+  private register(build: (batch: ChainableCommander) => void, isFollow: boolean): void {
     const lost = () => {
       this.registrationsStale = true;
       if (isFollow) this.gapOwed = true;
@@ -571,7 +600,8 @@ export class RedisBroker implements Broker {
       lost();
       return;
     }
-    const batch = this.publisher.multi();
+    // One script call, atomic by itself: a pipeline, not MULTI.
+    const batch = this.publisher.pipeline();
     build(batch);
     this.lastRegistration = batch.exec().then(
       (results) => {
@@ -598,11 +628,11 @@ export class RedisBroker implements Broker {
         // a client followed while it was on its way is written behind it.
         const asked = new Set(this.clients);
         const present = new Set(await this.publisher.smembers(this.indexKey));
-        const commands: Array<(batch: ReturnType<Redis['pipeline']>) => void> = [];
-        for (const key of present) if (!this.clients.has(key)) commands.push((batch) => batch.hdel(key, this.nodeId).srem(this.indexKey, key));
-        for (const key of this.clients) {
-          if (asked.has(key) && !present.has(key)) this.gapOwed = true;
-          commands.push((batch) => batch.sadd(this.indexKey, key).hset(key, this.nodeId, '1'));
+        const commands: Array<(batch: ChainableCommander) => void> = [];
+        for (const member of present) if (!this.clients.has(member)) commands.push((batch) => removeClientNode(batch, this.prefix, this.nodeId, member));
+        for (const member of this.clients) {
+          if (asked.has(member) && !present.has(member)) this.gapOwed = true;
+          commands.push((batch) => addClientNode(batch, this.prefix, this.nodeId, member));
         }
         for (let i = 0; i < commands.length; i += REGISTER_BATCH) {
           const batch = this.publisher.pipeline();
