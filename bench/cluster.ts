@@ -15,8 +15,12 @@
  * (p50/p99) and what the hop adds; Redis's own CPU per 1,000 deliveries.
  * They are the inputs of the capacity model in the README ("Many nodes").
  *
+ * The group row keeps both deployments up and measures them in turns of
+ * 500 messages (interleavedRounds); the other rows measure one deployment,
+ * then the other.
+ *
  * `npx tsx bench/cluster.ts [group|direct|room|latency…]` runs some rows only;
- * `LC_BENCH_ROUNDS=n` sets the group row's alternated rounds (5).
+ * `LC_BENCH_ROUNDS=n` sets the group row's rounds (5).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
