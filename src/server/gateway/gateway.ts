@@ -266,7 +266,7 @@ export class Gateway {
    * order. Consecutive plain pushes to one recipient list (a group's
    * messages of one sending node's turn, which a Redis broker delivers as
    * one publication) are handed out in one pass over the recipients: each
-   * session's sessions are looked up once per run, not once per message.
+   * recipient's sessions are looked up once per run, not once per message.
    */
   private deliverAll(deliveries: readonly Delivery[]): void {
     for (let from = 0; from < deliveries.length; ) {
