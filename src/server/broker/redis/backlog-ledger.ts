@@ -137,7 +137,7 @@ export class BacklogLedger {
       this.log.warn({ err: { message: (error as Error).message }, node: nodeId }, 'Redis broker: reading a dead node\'s broker backlog failed');
       return;
     }
-    if (backlog) await this.announce(backlog);
+    if (backlog) await this.announce(backlog, 'swept');
   }
 
   /**
@@ -167,7 +167,7 @@ export class BacklogLedger {
     if (this.closed || this.looking || !this.announcer?.connected) return this.looking ?? Promise.resolve();
     this.looking = (async () => {
       try {
-        for (const backlog of await this.store.takeStaleBrokerBacklogs(this.deadMs, STALE_PER_LOOK)) await this.announce(backlog);
+        for (const backlog of await this.store.takeStaleBrokerBacklogs(this.deadMs, STALE_PER_LOOK)) await this.announce(backlog, 'stale');
       } catch (error) {
         this.log.warn({ err: { message: (error as Error).message } }, 'Redis broker: looking for stale broker backlogs failed');
       }
@@ -175,10 +175,14 @@ export class BacklogLedger {
     return this.looking;
   }
 
-  private async announce(backlog: BrokerBacklog): Promise<void> {
+  /** `found`: by the presence's sweep, or as a row not beaten in time; for the log. */
+  private async announce(backlog: BrokerBacklog, found: 'swept' | 'stale'): Promise<void> {
     const announced = (await this.announcer?.announceGapFor(backlog.nodeId)) ?? false;
     if (announced) {
-      this.log.warn({ node: backlog.nodeId, since: backlog.since }, 'Redis broker: a node died holding publications for the others; told every node to catch up from the store');
+      this.log.warn(
+        { node: backlog.nodeId, since: backlog.since, found },
+        'Redis broker: a node gone (or cut off from Redis) held publications for the others; told every node to catch up from the store',
+      );
       return;
     }
     // Redis did not take it: the row goes back, stale, for the next look (this node's or another's).
