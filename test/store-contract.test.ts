@@ -833,6 +833,63 @@ function contract(h: StoreHarness): void {
     });
   });
 
+  describe('broker backlogs', () => {
+    test('one row per node: held, beaten again keeping its start, taken once; a stop marks it stale', async () => {
+      const file = await h.fresh();
+      const store = await h.open(file);
+      const other = await h.open(file);
+      try {
+        assert.equal(await store.takeBrokerBacklog('node1'), undefined);
+        await store.holdBrokerBacklog('node1');
+        const first = (await h.rows<{ since: number; beat_at: number }>(file, 'SELECT since, beat_at FROM broker_backlog WHERE node_id = ?', 'node1'))[0]!;
+        assert.ok(first.since > 0 && first.beat_at >= first.since);
+        await sleep(20);
+        // Beaten again (by the node, through any connection): one row, the same start, a later beat.
+        await other.holdBrokerBacklog('node1');
+        const rows = await h.rows<{ since: number; beat_at: number }>(file, 'SELECT since, beat_at FROM broker_backlog');
+        assert.equal(rows.length, 1);
+        assert.equal(rows[0]!.since, first.since);
+        assert.ok(rows[0]!.beat_at > first.beat_at, 'beaten later');
+        // A fresh row is not stale; taken by its node (or a sweeper) it is gone for the other.
+        assert.deepEqual(await store.takeStaleBrokerBacklogs(60_000, 10), []);
+        assert.deepEqual(await other.takeBrokerBacklog('node1'), { nodeId: 'node1', since: rows[0]!.since, beatAt: rows[0]!.beat_at });
+        assert.equal(await store.takeBrokerBacklog('node1'), undefined);
+        // A node that stops holding one marks it stale: taken at once, whatever the deadline.
+        await store.holdBrokerBacklog('node2');
+        await store.holdBrokerBacklog('node2', true);
+        const taken = await other.takeStaleBrokerBacklogs(60_000, 10);
+        assert.deepEqual(taken.map((backlog) => [backlog.nodeId, backlog.beatAt]), [['node2', 0]]);
+        assert.equal(await h.count(file, 'SELECT count(*) AS n FROM broker_backlog'), 0);
+      } finally {
+        await store.close();
+        await other.close();
+      }
+    });
+
+    test('stale rows: only those not beaten for deadMs, oldest first, at most limit, each to one of racing takers', async () => {
+      const file = await h.fresh();
+      const stores = [await h.open(file), await h.open(file), await h.open(file)];
+      try {
+        for (const node of ['a', 'b', 'c']) await stores[0]!.holdBrokerBacklog(node);
+        await sleep(300);
+        await stores[1]!.holdBrokerBacklog('d');
+        // a, b and c are 300 ms old, d is fresh.
+        assert.deepEqual(await stores[0]!.takeStaleBrokerBacklogs(60_000, 10), []);
+        assert.deepEqual((await stores[0]!.takeStaleBrokerBacklogs(200, 2)).map((backlog) => backlog.nodeId), ['a', 'b']);
+        await stores[1]!.holdBrokerBacklog('e', true);
+        await stores[1]!.holdBrokerBacklog('f', true);
+        await stores[1]!.holdBrokerBacklog('g', true);
+        // Three stores (three nodes' sweeps) at once: every stale row to exactly one of them.
+        const racing = await Promise.all(stores.map((store) => store.takeStaleBrokerBacklogs(200, 10)));
+        const all = racing.flat().map((backlog) => backlog.nodeId).sort();
+        assert.deepEqual(all, ['c', 'e', 'f', 'g']);
+        assert.deepEqual((await h.rows<{ node_id: string }>(file, 'SELECT node_id FROM broker_backlog')).map((row) => row.node_id), ['d']);
+      } finally {
+        await Promise.all(stores.map((store) => store.close()));
+      }
+    });
+  });
+
   test('close commits the appends still queued, then every call rejects', async () => {
     const file = await h.fresh();
     const store = await h.open(file);

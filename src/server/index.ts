@@ -102,7 +102,7 @@ export async function createServer(options: CreateServerOptions): Promise<LcServ
   // --- Redis broker (issue 17) ---
   let opened: { broker: Broker; presence: Presence | undefined };
   try {
-    opened = givenBroker ? { broker: givenBroker, presence: givenPresence } : await openBroker(config.brokerLocation, config.nodeId, logger, { beatMs: config.nodeHeartbeatMs, deadMs: config.nodeDeadAfterMs });
+    opened = givenBroker ? { broker: givenBroker, presence: givenPresence } : await openBroker(config.brokerLocation, config.nodeId, logger, { beatMs: config.nodeHeartbeatMs, deadMs: config.nodeDeadAfterMs }, store);
   } catch (error) {
     if (!givenStore) await rawStore.close().catch(() => {});
     throw error;

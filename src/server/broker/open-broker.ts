@@ -5,6 +5,7 @@
  */
 import type { Presence } from '../presence/types.js';
 import { RedisPresence } from '../presence/redis-presence.js';
+import { BacklogLedger, type BacklogStore } from './redis/backlog-ledger.js';
 import { LocalBroker } from './local-broker.js';
 import { RedisBroker, type BrokerLog } from './redis/redis-broker.js';
 import type { Broker } from './types.js';
@@ -75,12 +76,25 @@ export interface PresenceTiming {
   deadMs?: number;
 }
 
-/** Opens the configured broker and, for Redis, the presence beside it; throws BrokerOpenError when Redis cannot be reached. */
-export async function openBroker(location: BrokerLocation, nodeId: string, log?: BrokerLog, timing: PresenceTiming = {}): Promise<OpenedBroker> {
+/** The presence's defaults (redis-presence.ts), which the broker backlog's beat and deadline follow too. */
+const DEFAULT_BEAT_MS = 5_000;
+const DEFAULT_DEAD_MS = 15_000;
+
+/**
+ * Opens the configured broker and, for Redis, the presence beside it;
+ * throws BrokerOpenError when Redis cannot be reached. With `store`, a
+ * Redis node records there the publications it holds while its link is
+ * down, and announces the gap of a node that died holding some
+ * (backlog-ledger.ts).
+ */
+export async function openBroker(location: BrokerLocation, nodeId: string, log?: BrokerLog, timing: PresenceTiming = {}, store?: BacklogStore): Promise<OpenedBroker> {
   if (location.kind === 'local') return { broker: new LocalBroker(), presence: undefined };
   let broker: RedisBroker | undefined;
+  const ledger = store
+    ? new BacklogLedger({ store, nodeId, beatMs: timing.beatMs || DEFAULT_BEAT_MS, deadMs: timing.deadMs || DEFAULT_DEAD_MS, log: log ?? { warn() {}, error() {} } })
+    : undefined;
   try {
-    broker = await RedisBroker.open({ url: location.url, prefix: location.prefix, nodeId, ...(log ? { log } : {}) });
+    broker = await RedisBroker.open({ url: location.url, prefix: location.prefix, nodeId, ...(log ? { log } : {}), ...(ledger ? { backlog: ledger } : {}) });
     // The server's node id for both: its session ids, its publications and its presence entries name the same node.
     const presence = await RedisPresence.open({
       url: location.url,
@@ -93,9 +107,14 @@ export async function openBroker(location: BrokerLocation, nodeId: string, log?:
     // Swept as dead while alive, or Redis restarted: the broker's registrations went with the presence's entries.
     const registered = broker;
     presence.onRejoined(() => registered.repairRegistrations());
+    if (ledger) {
+      presence.onNodeSwept((dead) => ledger.nodeDied(dead));
+      ledger.start(broker);
+    }
     return { broker, presence };
   } catch (error) {
     await broker?.close().catch(() => {});
+    await ledger?.close();
     const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
     throw new BrokerOpenError(`cannot open the broker ${describeBrokerLocation(location)}: ${reason.replaceAll(location.url, describeBrokerLocation(location))}`, { cause: error });
   }

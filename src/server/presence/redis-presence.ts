@@ -246,6 +246,7 @@ export class RedisPresence implements Presence {
   private readonly log: BrokerLog;
   private readonly orphanHandlers = new Set<(orphaned: OrphanedWills) => Promise<void>>();
   private readonly rejoinHandlers = new Set<() => void>();
+  private readonly sweptHandlers = new Set<(nodeId: string) => Promise<void>>();
   /** The mirror of this node's entries: session id → session. */
   private readonly sessions = new Map<string, PresenceSession>();
   /** room hash key → this node's distinct clients in it. */
@@ -485,6 +486,18 @@ export class RedisPresence implements Presence {
     return () => this.rejoinHandlers.delete(handler);
   }
 
+  /**
+   * Called once per dead node this node claims and sweeps (and again if a
+   * sweep's lease ran out before it ended), before its entries are
+   * deleted: what else the dead node left (its broker backlog in the
+   * store, backlog-ledger.ts) is taken care of there. Awaited; a handler
+   * that rejects is logged.
+   */
+  onNodeSwept(handler: (nodeId: string) => Promise<void>): () => void {
+    this.sweptHandlers.add(handler);
+    return () => this.sweptHandlers.delete(handler);
+  }
+
   private async beat(): Promise<void> {
     const known = Number(await this.script('lcBeat')(this.nodesKey, this.sweepingKey, this.nodeId)) === 1;
     // Rewrite also on the first beat after being swept: the sweep may have deleted what the previous rewrite wrote.
@@ -569,6 +582,9 @@ export class RedisPresence implements Presence {
             this.log.error({ err: { message: (error as Error).message }, node: dead }, 'Redis presence: delivering a dead node\'s will messages failed'),
           );
         }
+      }
+      for (const handler of this.sweptHandlers) {
+        await handler(dead).catch((error: unknown) => this.log.error({ err: { message: (error as Error).message }, node: dead }, 'Redis presence: a swept-node handler failed'));
       }
       await this.deleteEntriesOf(dead);
       await this.redis.zrem(this.sweepingKey, dead);

@@ -1,8 +1,8 @@
 /**
  * What both stores share above their SQL: every `Store` method that only
  * forwards to one of the store's parts (member writes, blocklist, roles,
- * read state, patches, the event log, revoked logins, Web Push), after checking that
- * the store is open. A part may answer synchronously (SQLite) or with a
+ * read state, patches, the event log, revoked logins, Web Push, broker
+ * backlogs), after checking that the store is open. A part may answer synchronously (SQLite) or with a
  * promise (PostgreSQL); either way the method resolves, or rejects.
  */
 import type {
@@ -10,6 +10,7 @@ import type {
   AppendResult,
   AppRecord,
   BlockChange,
+  BrokerBacklog,
   BlockEvents,
   ConversationQuery,
   ConversationRecord,
@@ -106,6 +107,13 @@ export interface WebPushPart {
   hasApp(appId: string): Awaitable<boolean>;
 }
 
+/** The broker backlog rows (Store.holdBrokerBacklog). `now` is the process's clock, for a store that has none of its own (SQLite). */
+export interface BrokerBacklogPart {
+  hold(nodeId: string, stale: boolean, now: number): Awaitable<void>;
+  take(nodeId: string): Awaitable<BrokerBacklog | undefined>;
+  takeStale(deadMs: number, limit: number, now: number): Awaitable<BrokerBacklog[]>;
+}
+
 export abstract class ComposedStore implements Store {
   abstract readonly sharedWithOtherProcesses: boolean;
   /** Set by `close`: every call rejects from then on. */
@@ -118,6 +126,7 @@ export abstract class ComposedStore implements Store {
   protected abstract readonly notifications: NotificationsPart;
   protected abstract readonly revokedLogins: RevokedLoginsPart;
   protected abstract readonly webPush: WebPushPart;
+  protected abstract readonly brokerBacklog: BrokerBacklogPart;
 
   abstract close(): Promise<void>;
   abstract getApp(appId: string): Promise<AppRecord | undefined>;
@@ -322,6 +331,21 @@ export abstract class ComposedStore implements Store {
   async hasPushSubscriptions(appId: string): Promise<boolean> {
     this.assertOpen();
     return this.webPush.hasApp(appId);
+  }
+
+  async holdBrokerBacklog(nodeId: string, stale = false): Promise<void> {
+    this.assertOpen();
+    await this.brokerBacklog.hold(nodeId, stale, Date.now());
+  }
+
+  async takeBrokerBacklog(nodeId: string): Promise<BrokerBacklog | undefined> {
+    this.assertOpen();
+    return this.brokerBacklog.take(nodeId);
+  }
+
+  async takeStaleBrokerBacklogs(deadMs: number, limit: number): Promise<BrokerBacklog[]> {
+    this.assertOpen();
+    return this.brokerBacklog.takeStale(deadMs, limit, Date.now());
   }
 
   protected assertOpen(): void {

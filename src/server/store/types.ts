@@ -458,6 +458,21 @@ export interface VapidKeyPair {
   privateKey: string;
 }
 
+/**
+ * A node's broker backlog: publications for the other nodes that the node
+ * acked to their senders but could not hand to Redis (its link was down),
+ * recorded so that they are not lost with the node (broker/redis/backlog-ledger.ts).
+ * Times are the store's clock (PostgreSQL's, not the nodes'), so nodes
+ * whose clocks disagree still agree on which rows are stale.
+ */
+export interface BrokerBacklog {
+  nodeId: string;
+  /** When the node began holding them (ms). */
+  since: number;
+  /** The node's last word that it is alive and still holds them (ms). */
+  beatAt: number;
+}
+
 export interface Store {
   /**
    * Whether other server processes may change the same data (PostgreSQL):
@@ -644,4 +659,21 @@ export interface Store {
   pushSubscriptions(appId: string, clientIds: readonly string[]): Promise<PushSubscriptionRecord[]>;
   /** Whether any client of the app holds a subscription. */
   hasPushSubscriptions(appId: string): Promise<boolean>;
+
+  /**
+   * Records that the node holds a broker backlog, or says again that it is
+   * alive and still does: one row per node, its `beatAt` set to now (or to
+   * 0 with `stale`, for a node that stops without having sent it: the next
+   * `takeStaleBrokerBacklogs` takes it at once). A row already there keeps
+   * its `since`.
+   */
+  holdBrokerBacklog(nodeId: string, stale?: boolean): Promise<void>;
+  /** Deletes the node's backlog row and resolves with it, if any: of callers racing for one row, one gets it. */
+  takeBrokerBacklog(nodeId: string): Promise<BrokerBacklog | undefined>;
+  /**
+   * Deletes and resolves with at most `limit` backlog rows not beaten for
+   * `deadMs` (their node died, or stopped) by the store's clock, oldest
+   * first: of callers racing, each row goes to one.
+   */
+  takeStaleBrokerBacklogs(deadMs: number, limit: number): Promise<BrokerBacklog[]>;
 }

@@ -55,11 +55,15 @@
  *   `queueMaxAgeMs` (10 s); older or excess ones are dropped, and so is a
  *   publication the connection took with it. If anything was dropped, once
  *   back the node publishes a gap notice on `<prefix>all`, and every other
- *   node runs its `onGap` handlers.
+ *   node runs its `onGap` handlers;
+ * - the node dies (or stops) while it holds such publications: with a
+ *   `backlog` ledger (backlog-ledger.ts), it keeps a row in the store while
+ *   it holds any, and another node publishes the gap notice on its behalf.
  */
 import { randomBytes } from 'node:crypto';
 import { Redis, type ChainableCommander, type RedisOptions } from 'ioredis';
 import type { Broker, Delivery, Topic } from '../types.js';
+import type { BacklogLedger } from './backlog-ledger.js';
 import { decodeEnvelope, encodeBatchHead, encodeClientsHead, encodeDelivery, encodeGapNotice } from './envelope.js';
 import { addClientNode, clientNodesIndexKey, clientNodesKey, clientNodesMember, defineClientNodeScripts, removeClientNode } from './client-nodes.js';
 import { appSegment, nodeChannel } from './redis-names.js';
@@ -93,6 +97,12 @@ export interface RedisBrokerOptions {
    */
   pingMs?: number;
   log?: BrokerLog;
+  /**
+   * Where this node records, in the store, that it holds publications no
+   * other node has (see backlog-ledger.ts); closed with the broker. Without
+   * one, a node that dies holding them loses them unannounced.
+   */
+  backlog?: BacklogLedger;
 }
 
 /** A publication waiting for (or on its way to) Redis. */
@@ -228,6 +238,9 @@ const FLUSH_BATCH = 200;
 const REGISTER_BATCH = 1000;
 
 const SILENT: BrokerLog = { warn() {}, error() {} };
+const RESOLVED: Promise<void> = Promise.resolve();
+/** Flushes a clean stop tries before it gives up on sending what is queued (each bounded by the connection's socket timeout). */
+const CLOSE_FLUSHES = 3;
 
 /** ioredis settings both connections share: we queue and resubscribe ourselves. */
 function connectionOptions(connectTimeoutMs: number, pingMs: number, name: string): RedisOptions {
@@ -275,6 +288,8 @@ export class RedisBroker implements Broker {
   private turn: Queued[] = [];
   private turnSent: Promise<void> | undefined;
   private flushing = false;
+  /** The flush under way, for a close to wait for. */
+  private flushRun: Promise<void> | undefined;
   /** Publications were lost: a gap notice is owed once the publisher is back. */
   private dropped = false;
   /** The subscriber connection was ready once: a later ready is a reconnect. */
@@ -297,6 +312,7 @@ export class RedisBroker implements Broker {
   private readonly queueLimit: number;
   private readonly queueBytes: number;
   private readonly queueMaxAgeMs: number;
+  private readonly backlog: BacklogLedger | undefined;
 
   private constructor(
     private readonly publisher: Redis,
@@ -313,6 +329,7 @@ export class RedisBroker implements Broker {
     this.queueLimit = options.queueLimit ?? 10_000;
     this.queueBytes = options.queueBytes ?? 32 * 1024 * 1024;
     this.queueMaxAgeMs = options.queueMaxAgeMs ?? 10_000;
+    this.backlog = options.backlog;
   }
 
   /**
@@ -399,8 +416,8 @@ export class RedisBroker implements Broker {
     if (item === undefined) return;
     // Behind queued ones, in order; or held while the link is down.
     if (this.publisher.status !== 'ready' || this.flushing || this.queue.length > 0) {
-      this.enqueue(item);
-      return;
+      // Resolves once the store says this node holds it: the message is acked only then.
+      return this.enqueue(item);
     }
     await this.sendThisTurn(item);
   }
@@ -488,11 +505,17 @@ export class RedisBroker implements Broker {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    // A clean stop is not a death, but what this node holds for the others
+    // would die with it all the same: it is sent first if the publisher is
+    // up. What cannot be sent is lost, and its backlog row stays, marked
+    // stale (backlog-ledger.ts): the next look of any node announces the gap.
+    for (let tries = 0; tries < CLOSE_FLUSHES && this.publisher.status === 'ready' && (this.queue.length > 0 || this.dropped); tries++) await this.flush();
     this.closed = true;
     clearInterval(this.pinger);
     this.handlers.clear();
     this.gapHandlers.clear();
     this.queue.length = 0;
+    await this.backlog?.close();
     // A clean stop is not a death: this node's registrations go now (else the sweep of its presence takes them).
     if (this.publisher.status === 'ready') {
       try {
@@ -509,6 +532,21 @@ export class RedisBroker implements Broker {
       }
     }
     await Promise.all([quit(this.publisher), quit(this.subscriber)]);
+  }
+
+  /**
+   * Publishes a gap notice as if from `nodeId` (a node that died holding
+   * publications, backlog-ledger.ts): every node, this one included, runs
+   * its `onGap` handlers. Resolves with whether Redis took it.
+   */
+  async announceGapFor(nodeId: string): Promise<boolean> {
+    if (this.closed || this.publisher.status !== 'ready') return false;
+    try {
+      await this.publisher.spublish(this.allChannel, encodeGapNotice(nodeId));
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** Something to answer on both connections, so socketTimeout notices a silent link. */
@@ -693,10 +731,24 @@ export class RedisBroker implements Broker {
     }
   }
 
-  private enqueue(item: Queued): void {
+  /** Holds a publication while the publisher is down (or others wait); resolves once the store records the backlog. */
+  private enqueue(item: Queued): Promise<void> {
     this.queue.push(item);
     this.queuedBytes += item.size;
     this.trim(Date.now());
+    return this.noteBacklog();
+  }
+
+  /**
+   * Tells the ledger whether this node holds publications no other node
+   * has (queued, or lost with a gap notice owed); resolves once a backlog
+   * is recorded. A boolean test while nothing is held.
+   */
+  private noteBacklog(): Promise<void> {
+    if (this.backlog === undefined) return RESOLVED;
+    if (this.queue.length > 0 || this.dropped) return this.backlog.hold();
+    this.backlog.release();
+    return RESOLVED;
   }
 
   /** Drops what is over the count, byte or age bound, oldest first. */
@@ -707,9 +759,17 @@ export class RedisBroker implements Broker {
     }
   }
 
-  /** Sends the queue in order once the publisher is back, then the gap notice if anything was lost. */
-  private async flush(): Promise<void> {
-    if (this.flushing || this.closed) return;
+  /** Sends the queue in order once the publisher is back, then the gap notice if anything was lost; the flush under way if one is. */
+  private flush(): Promise<void> {
+    if (this.closed) return RESOLVED;
+    return (this.flushRun ??= this.flushQueue().finally(() => {
+      this.flushRun = undefined;
+      // Publications that arrived during the last await of the loop.
+      if (this.queue.length > 0 && this.publisher.status === 'ready' && !this.closed) void this.flush();
+    }));
+  }
+
+  private async flushQueue(): Promise<void> {
     this.flushing = true;
     try {
       this.trim(Date.now());
@@ -722,8 +782,7 @@ export class RedisBroker implements Broker {
     } finally {
       this.flushing = false;
     }
-    // Publications that arrived during the last await of the loop.
-    if (this.queue.length > 0 && this.publisher.status === 'ready') void this.flush();
+    void this.noteBacklog();
   }
 
   /**
@@ -753,6 +812,8 @@ export class RedisBroker implements Broker {
       this.dropped = true;
     }
     if (this.dropped && this.publisher.status === 'ready' && !this.flushing) await this.sendGapNotice();
+    // A loss still unannounced is held like a queue: the acks of this turn wait for its record.
+    if (this.dropped && !this.flushing) await this.noteBacklog();
   }
 
   /** Consecutive deliveries to clients of one app become one fan-out call, in order. */
@@ -797,6 +858,7 @@ export class RedisBroker implements Broker {
     try {
       await this.publisher.spublish(this.allChannel, encodeGapNotice(this.nodeId));
       this.dropped = false;
+      if (!this.flushing) void this.noteBacklog();
       this.log.warn({ nodeId: this.nodeId }, 'Redis broker: publications were dropped; told every node to catch up from the store');
     } catch {
       // Still owed: the next ready sends it.

@@ -45,6 +45,12 @@ export const COPY_ORDER = [
  * them the columns every other store has, and is what is copied.
  */
 const STORAGE_TABLES: Readonly<Record<string, string>> = { message_rows: 'messages' };
+/**
+ * Tables of a running deployment's state, not data: a broker backlog row
+ * says a live node holds publications in its memory, which a copy made
+ * with every server stopped cannot hold.
+ */
+const NOT_COPIED: readonly string[] = ['broker_backlog'];
 /** Columns that are this file's storage details, not data: not copied. */
 const STORAGE_COLUMNS: Readonly<Record<string, readonly string[]>> = { conversations: ['conv_key'] };
 const MESSAGE_KEY = ['app_id', 'cid', 'seq'];
@@ -65,6 +71,7 @@ export class SqliteSource {
       throw new Error(`${file}: SQLite schema version ${version}, this lc-chat reads version ${SCHEMA_VERSION}: ${version < SCHEMA_VERSION ? 'start a server on it once to upgrade it' : 'use the lc-chat that wrote it'}`);
     }
     const present = (this.db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).pluck().all() as string[])
+      .filter((name) => !NOT_COPIED.includes(name))
       .map((name) => STORAGE_TABLES[name] ?? name)
       .sort();
     const unknown = present.filter((name) => !(COPY_ORDER as readonly string[]).includes(name));

@@ -36,6 +36,7 @@ import { Notifications } from './notifications.js';
 import { Patches } from './patches.js';
 import { ReadState } from './read-state.js';
 import { RevokedLogins } from './revoked-logins.js';
+import { BrokerBacklogs } from './broker-backlog.js';
 import { MemberRoles } from './roles.js';
 import { WebPushTables } from './web-push.js';
 import { APP_SELECT, type AppRow, CONVERSATION_SELECT, type ConversationRow, MESSAGE_SELECT, type MessageRow, memberSet, messagesOf, NOW_MS, toApp, toConversation, toMessage } from './rows.js';
@@ -110,6 +111,7 @@ export class PostgresStore extends ComposedStore {
   protected readonly readState: ReadState;
   protected readonly patches: Patches;
   protected readonly revokedLogins: RevokedLogins;
+  protected readonly brokerBacklog: BrokerBacklogs;
   protected readonly webPush: WebPushTables;
   private readonly queries: ConversationQueries;
 
@@ -125,6 +127,7 @@ export class PostgresStore extends ComposedStore {
     this.readState = new ReadState(pool);
     this.patches = new Patches(pool);
     this.revokedLogins = new RevokedLogins(pool);
+    this.brokerBacklog = new BrokerBacklogs(pool);
     this.webPush = new WebPushTables(pool);
     this.queries = new ConversationQueries(pool);
   }

@@ -536,6 +536,20 @@ export const MIGRATIONS: readonly string[] = [
     RETURN true;
   END $$;
   `,
+  // 7: broker backlogs (broker/redis/backlog-ledger.ts). A node whose link
+  // to Redis is down keeps acking messages and holds their publications
+  // for the other nodes in memory; while it does, it keeps one row here
+  // (written when the backlog starts, beaten while it lasts, deleted once
+  // it is sent), so that if it dies holding them another node announces
+  // the gap on its behalf. Times are this database's clock, which every
+  // node shares (theirs need not agree).
+  `
+  CREATE TABLE broker_backlog (
+    node_id text COLLATE "C" PRIMARY KEY,
+    since   bigint NOT NULL,
+    beat_at bigint NOT NULL
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

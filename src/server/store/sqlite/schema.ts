@@ -309,6 +309,17 @@ export const MIGRATIONS: readonly string[] = [
             coalesce(new.mention_all, 0), new.patch_timestamp, new.lctype, coalesce(new.bin, 0));
   END;
   `,
+  `
+  -- Broker backlogs (broker/redis/backlog-ledger.ts): one row per node
+  -- that holds publications it acked and could not hand to Redis, so that
+  -- the others announce the gap if it dies holding them. See the PostgreSQL
+  -- schema's migration 7, whose clock the nodes of a cluster share.
+  CREATE TABLE broker_backlog (
+    node_id TEXT PRIMARY KEY NOT NULL,
+    since   INTEGER NOT NULL,
+    beat_at INTEGER NOT NULL
+  ) STRICT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

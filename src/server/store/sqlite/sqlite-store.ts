@@ -33,6 +33,7 @@ import { Patches } from './patches.js';
 import { ReadState } from './read-state.js';
 import { OverBudgetMemo, QueryBudgetExceeded, QueryMeter, registerTick } from './query-budget.js';
 import { RevokedLogins } from './revoked-logins.js';
+import { BrokerBacklogs } from './broker-backlog.js';
 import { WebPushTables } from './web-push.js';
 import { registerRegexp } from './regexp.js';
 import {
@@ -99,6 +100,7 @@ export class SqliteStore extends ComposedStore {
   protected readonly patches: Patches;
   protected readonly notifications: Notifications;
   protected readonly revokedLogins: RevokedLogins;
+  protected readonly brokerBacklog: BrokerBacklogs;
   protected readonly webPush: WebPushTables;
 
   constructor(options: SqliteStoreOptions) {
@@ -229,6 +231,7 @@ export class SqliteStore extends ComposedStore {
     this.readState = new ReadState(db, this.times);
     this.patches = new Patches(db);
     this.revokedLogins = new RevokedLogins(db);
+    this.brokerBacklog = new BrokerBacklogs(db);
     this.webPush = new WebPushTables(db);
   }
 
