@@ -19,42 +19,30 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Realtime, TextMessage, type Conversation, type IMClient, type Message } from '../src/sdk/index.js';
-import { startCluster, startPrivateRedis, type Cluster, type PrivateRedis } from './helpers/cluster.js';
+import { startFaultCluster, type Cluster, type FaultCluster } from './helpers/cluster.js';
 import { TEST_APP } from './helpers/server.js';
-import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.js';
+import type { TcpProxy } from './helpers/tcp-proxy.js';
+import { until as untilWithin } from './helpers/wait.js';
+
+const until = (condition: () => boolean, what: () => string) => untilWithin(condition, what, WAIT);
 
 /** Messages acked on node 1 while its link is cut. */
 const HELD = 10;
 /** The brief's bound: the sweep (dead after 10 s) and a reconnect fit well inside it. */
 const WAIT = 60_000;
 
-let redis: PrivateRedis;
+let faults: FaultCluster;
 let proxy: TcpProxy;
 let cluster: Cluster;
 before(async () => {
-  redis = await startPrivateRedis();
-  proxy = await startTcpProxy('127.0.0.1', redis.port);
-  cluster = await startCluster({
-    nodes: 3,
-    redisPort: redis.port,
-    brokerPortFor: (index) => (index === 0 ? proxy.port : redis.port),
-    extraArgs: ['--node-heartbeat', '1000', '--node-dead-after', '10000'],
-  });
+  faults = await startFaultCluster(0);
+  ({ proxy, cluster } = faults);
 });
 after(async () => {
-  await cluster?.close().catch(() => {});
-  await proxy?.close();
-  await redis?.close();
+  await faults?.close();
 });
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-async function until(condition: () => boolean, what: () => string, ms = WAIT): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`${what()}: not within ${ms} ms`);
-    await delay(50);
-  }
-}
 
 let run = 0;
 

@@ -16,9 +16,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Realtime, TextMessage, type Conversation, type IMClient, type Message } from '../src/sdk/index.js';
-import { startCluster, startPrivateRedis, type Cluster, type ClusterNode, type PrivateRedis } from './helpers/cluster.js';
+import { startFaultCluster, type Cluster, type ClusterNode, type FaultCluster, type PrivateRedis } from './helpers/cluster.js';
 import { TEST_APP } from './helpers/server.js';
-import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy.js';
+import type { TcpProxy } from './helpers/tcp-proxy.js';
+import { until as untilWithin } from './helpers/wait.js';
+
+const until = (condition: () => boolean, what: () => string) => untilWithin(condition, what, WAIT);
 
 const SENDS_PER_SENDER = 30;
 /** Between two sends of one sender: the burst lasts a few seconds, longer than the faults' start. */
@@ -28,34 +31,19 @@ const FAULT_AFTER_ACKS = 20;
 /** Generous: a failure costs time, never a flake. */
 const WAIT = 60_000;
 
+let faults: FaultCluster;
 let redis: PrivateRedis;
 let proxy: TcpProxy;
 let cluster: Cluster;
 before(async () => {
-  redis = await startPrivateRedis();
-  proxy = await startTcpProxy('127.0.0.1', redis.port);
-  cluster = await startCluster({
-    nodes: 3,
-    redisPort: redis.port,
-    brokerPortFor: (index) => (index === 1 ? proxy.port : redis.port),
-    // A 5 s cut is not a death: heartbeats every second, dead after 10 s of silence.
-    extraArgs: ['--node-heartbeat', '1000', '--node-dead-after', '10000'],
-  });
+  faults = await startFaultCluster(1);
+  ({ redis, proxy, cluster } = faults);
 });
 after(async () => {
-  await cluster?.close().catch(() => {});
-  await proxy?.close();
-  await redis?.close();
+  await faults?.close();
 });
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-async function until(condition: () => boolean, what: () => string, ms = WAIT): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`${what()}: not within ${ms} ms`);
-    await delay(50);
-  }
-}
 
 let run = 0;
 /** The servers starting at `first`, then the others in order: where our SDK connects and fails over. */

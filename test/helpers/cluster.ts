@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { createTestDatabase, type TestDatabase } from './postgres.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
-import { freeLoopbackPort } from './tcp-proxy.js';
+import { freeLoopbackPort, startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 
 export const REDIS_HOST = '127.0.0.1';
 export const SHARED_REDIS_PORT = Number(process.env.LC_TEST_REDIS_PORT ?? 6379);
@@ -245,4 +245,45 @@ export async function startPrivateRedis(port?: number): Promise<PrivateRedis> {
     },
     close: () => stopChild('SIGKILL'),
   };
+}
+
+/** A fault test's cluster: three nodes on a Redis of its own, one of them reaching it through a proxy the test can cut. */
+export interface FaultCluster {
+  readonly redis: PrivateRedis;
+  /** Between node `proxied` and Redis. */
+  readonly proxy: TcpProxy;
+  readonly cluster: Cluster;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a FaultCluster: heartbeats every second, a node dead after 10 s
+ * of silence (so a 5 s cut is not a death, and a killed node is swept
+ * well within a minute).
+ */
+export async function startFaultCluster(proxied: number): Promise<FaultCluster> {
+  const redis = await startPrivateRedis();
+  const proxy = await startTcpProxy(REDIS_HOST, redis.port);
+  try {
+    const cluster = await startCluster({
+      nodes: 3,
+      redisPort: redis.port,
+      brokerPortFor: (index) => (index === proxied ? proxy.port : redis.port),
+      extraArgs: ['--node-heartbeat', '1000', '--node-dead-after', '10000'],
+    });
+    return {
+      redis,
+      proxy,
+      cluster,
+      async close() {
+        await cluster.close().catch(() => {});
+        await proxy.close();
+        await redis.close();
+      },
+    };
+  } catch (error) {
+    await proxy.close();
+    await redis.close();
+    throw error;
+  }
 }

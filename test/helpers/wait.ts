@@ -21,3 +21,12 @@ export function within<T>(promise: PromiseLike<T>, what: string | (() => string)
   bounded.catch(() => {});
   return bounded;
 }
+
+/** Polls `condition` every 50 ms until it holds; rejects saying that `what` (read when the time is up) did not happen within `ms`. */
+export async function until(condition: () => boolean | Promise<boolean>, what: string | (() => string), ms = WAIT_MS): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`${typeof what === 'string' ? what : what()}: not within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
