@@ -265,28 +265,40 @@ export class Gateway {
    * Hands what the broker delivered together to the local sessions, in
    * order. Consecutive plain pushes to one recipient list (a group's
    * messages of one sending node's turn, which a Redis broker delivers as
-   * one publication) are handed out in one pass over the recipients: each
-   * recipient's sessions are looked up once per run, not once per message.
+   * one publication) go out in one pass over the recipients (deliverRun):
+   * each recipient's sessions are looked up once per run, not once per
+   * message. Anything else goes out on its own (deliverOwn).
    */
   private deliverAll(deliveries: readonly Delivery[]): void {
     for (let from = 0; from < deliveries.length; ) {
       const first = deliveries[from]!;
+      if (!isPlainPush(first)) {
+        this.deliverOwn(first);
+        from += 1;
+        continue;
+      }
       let to = from + 1;
-      if (isPlainPush(first)) while (to < deliveries.length && sameRecipients(first, deliveries[to]!)) to++;
-      if (to - from === 1) this.deliver(first);
-      else this.deliverRun(deliveries, from, to);
+      while (to < deliveries.length && sameRecipients(first, deliveries[to]!)) to++;
+      this.deliverRun(deliveries, from, to);
       from = to;
     }
   }
 
-  /** deliveries[from..to): plain pushes to the same recipients (deliverAll); each session gets them in order. */
+  /**
+   * deliveries[from..to): plain pushes to the same recipients (deliverAll),
+   * each session getting them in order. A plain push (a group message, say)
+   * shares its bytes between recipients like a chat-room message.
+   */
   private deliverRun(deliveries: readonly Delivery[], from: number, to: number): void {
     const { appId, clientIds } = deliveries[from]!;
+    // Read once: pushes to other connections only compare against it.
     const scope = currentReplyScope();
-    // Built at the first recipient found here, as in deliver.
+    // Built at the first recipient found here: a message to members none of whom is on this node costs nothing more.
     const pushes: Array<SharedPush | undefined> = new Array(to - from);
+    // Decoded only for an official SDK's session (ack-gate.ts), once per message.
     const messages: Array<PushedMessage | null | undefined> = new Array(to - from);
     const now = Date.now();
+    // Counted once per run, not per recipient: this loop is the fan-out's hot path.
     let delivered = 0;
     for (const clientId of clientIds) {
       const sessions = this.ctx.sessions.sessionsOf(appId, clientId);
@@ -313,26 +325,19 @@ export class Gateway {
     this.ctx.metrics.countDeliveries(delivered);
   }
 
-  /** Hands a broker push to the local sessions of its recipients. */
-  private deliver(delivery: Delivery): void {
+  /**
+   * A push that is not plain (deliverAll): a cache notice, a chat-room
+   * message, or a membership event, takeover or kick, which are few and may
+   * be held by the session, so they get bytes of their own.
+   */
+  private deliverOwn(delivery: Delivery): void {
     if (delivery.conversationChanged !== undefined) return this.ctx.membership.invalidate(delivery.appId, delivery.conversationChanged);
     if (delivery.roomId !== undefined) return this.deliverToRoom(delivery, delivery.roomId);
     const { takeover } = delivery;
     // A takeover or a kick logs the recipients' sessions out after the push.
     const ends = takeover !== undefined || delivery.endSessions === true;
-    // Read once: pushes to other connections only compare against it.
     const scope = ends ? undefined : currentReplyScope();
-    // A plain push (a group message, say) shares its bytes between recipients
-    // like a chat-room message; membership events, takeovers and kicks are few
-    // and may be held by the session, so they get bytes of their own.
-    const sharable = !ends && delivery.notificationSeq === undefined;
-    // Built at the first recipient found here: a message to members none of whom is on this node costs nothing more.
-    let shared: SharedPush | undefined;
-    const now = Date.now();
-    // Counted once per delivery, not per recipient: this loop is the fan-out's hot path.
     let delivered = 0;
-    // Decoded only for an official SDK's session (ack-gate.ts), once per delivery.
-    let message: PushedMessage | null | undefined;
     for (const clientId of delivery.clientIds) {
       const sessions = this.ctx.sessions.sessionsOf(delivery.appId, clientId);
       if (!sessions) continue;
@@ -340,19 +345,6 @@ export class Gateway {
       // Logging sessions out changes the set: iterate a copy then.
       for (const session of ends ? [...sessions] : sessions) {
         if (session.id === delivery.excludeSessionId) continue;
-        if (sharable && session.ackGate !== undefined) {
-          message = message === undefined ? pushedMessageOf(delivery.payload) : message;
-          const push = (shared ??= new SharedPush(delivery.payload));
-          if (heldByGate(session.ackGate, clientId, message, () => push.bytesFor(this.peerIdFieldOf(session)))) {
-            delivered += 1;
-            continue;
-          }
-        }
-        if (sharable && scope?.connection !== session.connection) {
-          session.connection.sendShared((shared ??= new SharedPush(delivery.payload)), this.peerIdFieldOf(session), 'reliable', now);
-          delivered += 1;
-          continue;
-        }
         if (takeover && !(session.tag === takeover.tag && session.deviceId !== takeover.deviceId)) continue;
         bytes ??= withPeerId(delivery.payload, clientId);
         if (delivery.notificationSeq !== undefined && !session.notices.admit(delivery.notificationSeq, bytes)) continue;
