@@ -81,13 +81,13 @@ export function clientNodesMember(appId: string, clientId: string): string {
 }
 
 /** Queues the writes that put `nodeId` in the client's entry (and its index). */
-export function addClientNode(batch: ChainableCommander | Redis, prefix: string, nodeId: string, member: string): void {
+export function addClientNode(batch: ChainableCommander, prefix: string, nodeId: string, member: string): void {
   const [appKey, clientId] = entryOf(prefix, member);
   (batch as unknown as ClientNodeScripts).lcAddClientNode(appKey, clientNodesIndexKey(prefix, nodeId), clientId, nodeId, member);
 }
 
 /** Queues the writes that take `nodeId` out of the client's entry (and its index). */
-export function removeClientNode(batch: ChainableCommander | Redis, prefix: string, nodeId: string, member: string): void {
+export function removeClientNode(batch: ChainableCommander, prefix: string, nodeId: string, member: string): void {
   const [appKey, clientId] = entryOf(prefix, member);
   (batch as unknown as ClientNodeScripts).lcRemoveClientNode(appKey, clientNodesIndexKey(prefix, nodeId), clientId, nodeId, member);
 }
