@@ -4,7 +4,7 @@
  * brings the Redis presence (online, room counts, tags, wills across nodes).
  */
 import type { Presence } from '../presence/types.js';
-import { RedisPresence } from '../presence/redis-presence.js';
+import { PRESENCE_DEFAULTS, RedisPresence } from '../presence/redis-presence.js';
 import { BacklogLedger, type BacklogStore } from './redis/backlog-ledger.js';
 import { LocalBroker } from './local-broker.js';
 import { RedisBroker, type BrokerLog } from './redis/redis-broker.js';
@@ -76,10 +76,6 @@ export interface PresenceTiming {
   deadMs?: number;
 }
 
-/** The presence's defaults (redis-presence.ts), which the broker backlog's beat and deadline follow too. */
-const DEFAULT_BEAT_MS = 5_000;
-const DEFAULT_DEAD_MS = 15_000;
-
 /**
  * Opens the configured broker and, for Redis, the presence beside it;
  * throws BrokerOpenError when Redis cannot be reached. With `store`, a
@@ -91,7 +87,7 @@ export async function openBroker(location: BrokerLocation, nodeId: string, log?:
   if (location.kind === 'local') return { broker: new LocalBroker(), presence: undefined };
   let broker: RedisBroker | undefined;
   const ledger = store
-    ? new BacklogLedger({ store, nodeId, beatMs: timing.beatMs || DEFAULT_BEAT_MS, deadMs: timing.deadMs || DEFAULT_DEAD_MS, log: log ?? { warn() {}, error() {} } })
+    ? new BacklogLedger({ store, nodeId, beatMs: timing.beatMs || PRESENCE_DEFAULTS.beatMs, deadMs: timing.deadMs || PRESENCE_DEFAULTS.deadMs, log: log ?? { warn() {}, error() {} } })
     : undefined;
   try {
     broker = await RedisBroker.open({ url: location.url, prefix: location.prefix, nodeId, ...(log ? { log } : {}), ...(ledger ? { backlog: ledger } : {}) });

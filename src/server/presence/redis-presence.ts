@@ -71,6 +71,9 @@ export interface RedisPresenceOptions {
 
 /** Parked logins per client: the local registry's bound too. */
 const MAX_PARKED_PER_CLIENT = 8;
+/** The heartbeat period and the silence after which a node is dead, when the options say none (ms); the broker backlog's follow them too. */
+export const PRESENCE_DEFAULTS = { beatMs: 5_000, deadMs: 15_000 } as const;
+
 /** Dead nodes one sweep claims; the next beat takes more. */
 const SWEEP_CLAIMS = 10;
 /** Entries deleted per round trip when sweeping a dead node. */
@@ -269,8 +272,8 @@ export class RedisPresence implements Presence {
   ) {
     this.nodeId = options.nodeId;
     this.prefix = options.prefix ?? 'lc:';
-    this.beatMs = options.beatMs ?? 5_000;
-    this.deadMs = options.deadMs ?? 15_000;
+    this.beatMs = options.beatMs ?? PRESENCE_DEFAULTS.beatMs;
+    this.deadMs = options.deadMs ?? PRESENCE_DEFAULTS.deadMs;
     this.log = options.log ?? SILENT;
     for (const [name, script] of Object.entries(SCRIPTS)) redis.defineCommand(name, { numberOfKeys: script.numberOfKeys, lua: script.lua });
     defineClientNodeScripts(redis);
@@ -278,7 +281,7 @@ export class RedisPresence implements Presence {
 
   /** Connects, beats once, and beats and sweeps every `beatMs` from then on; rejects if Redis cannot be reached. */
   static async open(options: RedisPresenceOptions): Promise<RedisPresence> {
-    if ((options.deadMs ?? 15_000) <= (options.beatMs ?? 5_000)) throw new RangeError('deadMs must exceed beatMs');
+    if ((options.deadMs ?? PRESENCE_DEFAULTS.deadMs) <= (options.beatMs ?? PRESENCE_DEFAULTS.beatMs)) throw new RangeError('deadMs must exceed beatMs');
     const redis = new Redis(options.url, {
       lazyConnect: true,
       connectTimeout: options.connectTimeoutMs ?? 5_000,
@@ -593,47 +596,29 @@ export class RedisPresence implements Presence {
 
   /** Deletes every entry a node's indexes name (its own and the broker's), then the indexes. */
   private async deleteEntriesOf(node: string): Promise<void> {
-    const indexKey = this.indexKey(node);
+    await this.sweepIndex(this.indexKey(node), (batch, member) => {
+      const [key, field] = splitIndexMember(member);
+      batch.hdel(key, field);
+    });
+    // The broker's registrations: the node in each client's entry (client-nodes.ts).
+    await this.sweepIndex(clientNodesIndexKey(this.prefix, node), (batch, member) => removeClientNode(batch, this.prefix, node, member));
+    // Those of a node that ran an earlier version (one hash per client, `<prefix>n:<node>:cn` naming them).
+    await this.sweepIndex(`${this.prefix}n:${node}:cn`, (batch, key) => batch.hdel(key, node));
+  }
+
+  /** Deletes what every member of an index names (`remove` queues the writes for one), a batch at a time, then the index. */
+  private async sweepIndex(indexKey: string, remove: (batch: ChainableCommander, member: string) => void): Promise<void> {
     let cursor = '0';
     do {
       const [next, members] = await this.redis.sscan(indexKey, cursor, 'COUNT', SWEEP_BATCH);
       cursor = next;
       if (members.length > 0) {
         const batch = this.redis.pipeline();
-        for (const member of members) {
-          const [key, field] = splitIndexMember(member);
-          batch.hdel(key, field);
-        }
+        for (const member of members) remove(batch, member);
         await execOrThrow(batch);
       }
     } while (cursor !== '0');
     await this.redis.del(indexKey);
-    // The broker's registrations: the node in each client's entry (client-nodes.ts).
-    const brokerIndexKey = clientNodesIndexKey(this.prefix, node);
-    cursor = '0';
-    do {
-      const [next, members] = await this.redis.sscan(brokerIndexKey, cursor, 'COUNT', SWEEP_BATCH);
-      cursor = next;
-      if (members.length > 0) {
-        const batch = this.redis.pipeline();
-        for (const member of members) removeClientNode(batch, this.prefix, node, member);
-        await execOrThrow(batch);
-      }
-    } while (cursor !== '0');
-    await this.redis.del(brokerIndexKey);
-    // Those of a node that ran an earlier version (one hash per client, `<prefix>n:<node>:cn` naming them).
-    const legacyIndexKey = `${this.prefix}n:${node}:cn`;
-    cursor = '0';
-    do {
-      const [next, keys] = await this.redis.sscan(legacyIndexKey, cursor, 'COUNT', SWEEP_BATCH);
-      cursor = next;
-      if (keys.length > 0) {
-        const batch = this.redis.pipeline();
-        for (const key of keys) batch.hdel(key, node);
-        await execOrThrow(batch);
-      }
-    } while (cursor !== '0');
-    await this.redis.del(legacyIndexKey);
   }
 
   private write(build: (batch: ChainableCommander) => void): void {
