@@ -22,9 +22,7 @@ import { Realtime, TextMessage, type Conversation, type IMClient, type Message }
 import { startFaultCluster, type Cluster, type FaultCluster } from './helpers/cluster.js';
 import { TEST_APP } from './helpers/server.js';
 import type { TcpProxy } from './helpers/tcp-proxy.js';
-import { until as untilWithin } from './helpers/wait.js';
-
-const until = (condition: () => boolean, what: () => string) => untilWithin(condition, what, WAIT);
+import { until } from './helpers/wait.js';
 
 /** Messages acked on node 1 while its link is cut. */
 const HELD = 10;
@@ -78,7 +76,7 @@ async function heldThenGone(end: () => Promise<void>): Promise<void> {
     );
     // The live path works before anything breaks.
     const first = await group.send(new TextMessage('before the cut'));
-    await until(() => received.every((ids) => ids.includes(first.id)), () => 'the first message reached both recipients');
+    await until(() => received.every((ids) => ids.includes(first.id)), () => 'the first message reached both recipients', WAIT);
 
     proxy.cut();
     // Node 1's connections to Redis are reset at once; give its broker a moment to see it.
@@ -90,6 +88,7 @@ async function heldThenGone(end: () => Promise<void>): Promise<void> {
     await until(
       () => received.every((ids) => acked.every((id) => ids.includes(id))),
       () => `both recipients have every acked message (missing: ${received.map((ids) => acked.filter((id) => !ids.includes(id)).length).join(', ')} of ${acked.length})`,
+      WAIT,
     );
     // Room for a late duplicate to show up before counting.
     await delay(2000);

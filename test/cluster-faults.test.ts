@@ -19,9 +19,7 @@ import { Realtime, TextMessage, type Conversation, type IMClient, type Message }
 import { startFaultCluster, type Cluster, type ClusterNode, type FaultCluster, type PrivateRedis } from './helpers/cluster.js';
 import { TEST_APP } from './helpers/server.js';
 import type { TcpProxy } from './helpers/tcp-proxy.js';
-import { until as untilWithin } from './helpers/wait.js';
-
-const until = (condition: () => boolean, what: () => string) => untilWithin(condition, what, WAIT);
+import { until } from './helpers/wait.js';
 
 const SENDS_PER_SENDER = 30;
 /** Between two sends of one sender: the burst lasts a few seconds, longer than the faults' start. */
@@ -109,6 +107,7 @@ async function burst(fault: (nodes: ClusterNode[]) => Promise<void>): Promise<Bu
     await until(
       () => received.every((ids) => [...acked].every((id) => ids.includes(id))),
       () => `every recipient has every acked message (${acked.size} acked; missing per recipient: ${received.map((ids) => [...acked].filter((id) => !ids.includes(id)).length).join(', ')})`,
+      WAIT,
     );
     // Room for a late duplicate to show up before counting.
     await delay(2000);

@@ -133,8 +133,9 @@ export const queryConversations: Handler = async (ctx, { command, session }) => 
   const flag = request.flag ?? 0;
   const where = parseWhere(request.where?.data, whereLimits(ctx.config));
   const sort = parseSort(request.sort);
-  const named = session.ackGate ? objectIdsOf(request.where?.data) : [];
-  if (named.length > 0) session.ackGate!.asked(named);
+  const gate = session.ackGate;
+  const named = gate ? objectIdsOf(request.where?.data) : [];
+  gate?.asked(named);
   // The store returns only what this client may find (and lets it query
   // only by what it may see); the rows of conversations it is not in are
   // then cut down to their public view.
@@ -159,7 +160,7 @@ export const queryConversations: Handler = async (ctx, { command, session }) => 
           });
         }, JSON.stringify([request.where?.data, request.sort, limit, skip]));
   // A query naming no id: the SDK caches what its reply lists.
-  if (named.length === 0 && session.ackGate?.awaitsAcks) session.ackGate.asked(results.map((conversation) => conversation.id));
+  if (named.length === 0 && gate?.awaitsAcks) gate.asked(results.map((conversation) => conversation.id));
   const json = results.map((conversation) =>
     conversation.members.includes(session.clientId)
       ? conversationJson(conversation, { compact: (flag & FLAG_COMPACT) !== 0, withLastMessage: (flag & FLAG_LAST_MESSAGE) !== 0 })
